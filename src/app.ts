@@ -1,0 +1,125 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { envelope, HttpError } from './lib/errors.ts';
+import { loggerOptions } from './lib/logger.ts';
+import { assetRoutes } from './site/assets.ts';
+import { siteRoutes } from './site/routes.ts';
+import { ErrorPage } from './site/error-page.tsx';
+import { renderDocument } from './lib/jsx.ts';
+import { getClinic } from './clinic/repository.ts';
+import { consultationRoutes } from './consultations/routes.ts';
+import { bookingRoutes } from './booking/routes.ts';
+import { devMailboxRoutes } from './mail/dev-mailbox.tsx';
+import type { Tokens } from './lib/tokens.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  tokens: Tokens;
+  /** The current instant; injectable so tests can stand on a chosen day. */
+  now: () => number;
+  /** Nudges the outbox worker after a commit so mail goes out at once instead of at the next poll. */
+  onOutbox?: () => void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyContextConfig {
+    /** Who may use a route. Every route declares one; issue #3 adds staff roles. */
+    policy?: 'public';
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : loggerOptions(deps.config.logLevel),
+    bodyLimit: 64 * 1024,
+    routerOptions: { maxParamLength: 300 },
+  });
+  app.decorate('deps', deps);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const https = deps.config.publicUrl.startsWith('https:');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // Booking links carry tokens: never send them on to another site.
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => handleError(app, err, req, reply));
+  app.setNotFoundHandler((req, reply) =>
+    handleError(app, new HttpError(404, 'not_found', 'We could not find that page.'), req, reply),
+  );
+
+  app.get('/healthz', { config: { policy: 'public' } }, async () => ({ ok: true }));
+  await app.register(assetRoutes);
+  await app.register(siteRoutes);
+  await app.register(consultationRoutes);
+  await app.register(bookingRoutes);
+  if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
+  return app;
+}
+
+async function handleError(app: FastifyInstance, err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) {
+  let status = err.statusCode ?? 500;
+  let code = err instanceof HttpError ? err.code : (err.code ?? 'error');
+  let message = err.message;
+  let fields = err instanceof HttpError ? err.fields : undefined;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    status = 400;
+    code = 'invalid_request';
+    message = 'Some of the information sent is not valid.';
+    fields = {};
+    for (const issue of err.validation) {
+      const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || issue.params.issue.path.join('.') || 'request';
+      fields[path] ??= issue.message;
+    }
+  } else if (status >= 500) {
+    req.log.error({ err }, 'request failed');
+    code = 'internal_error';
+    message = 'Something went wrong on our side. Nothing you sent was lost; please try again in a moment.';
+  } else if (status === 429) {
+    code = 'too_many_requests';
+  } else if (status === 413) {
+    message = 'What you sent is too large.';
+  } else if (status === 415) {
+    message = 'That kind of content is not accepted here.';
+  } else if (status >= 400 && !(err instanceof HttpError)) {
+    // Fastify's own 4xx messages can mention internals; keep ours short and plain.
+    message = status === 404 ? 'We could not find that page.' : 'The request could not be understood.';
+  }
+  reply.code(status);
+  if (req.url.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json')) {
+    return reply.type('application/json; charset=utf-8').send(envelope(code, message, fields));
+  }
+  const clinic = await getClinic(app.deps.database.db).catch(() => undefined);
+  return reply
+    .type('text/html; charset=utf-8')
+    .send(renderDocument(ErrorPage({ clinic, status, message })));
+}

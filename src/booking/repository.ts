@@ -1,0 +1,43 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AppointmentTable, DB } from '../db/schema.ts';
+import { claimUnits } from './slots.ts';
+
+export type Appointment = Selectable<AppointmentTable>;
+
+/** Claims are 5-minute units; appointment types keep durations and buffers on this grid (a CHECK enforces it). */
+export const CLAIM_UNIT_MIN = 5;
+
+/**
+ * Claims every 5-minute unit of the appointment's busy time for each resource it uses. The primary key
+ * (resource_id, unit_start) makes the database itself refuse an overlapping appointment on either engine.
+ */
+export async function claimResources(trx: Kysely<DB>, appt: Appointment): Promise<void> {
+  const units = claimUnits({ start: appt.busy_from, end: appt.busy_to }, CLAIM_UNIT_MIN);
+  const resources = [appt.provider_id, ...(appt.room_id ? [appt.room_id] : [])];
+  const rows = resources.flatMap((resource_id) => units.map((unit_start) => ({ resource_id, unit_start, appointment_id: appt.id })));
+  await trx.insertInto('resource_claims').values(rows).execute();
+}
+
+export async function releaseResources(trx: Kysely<DB>, appointmentId: string): Promise<void> {
+  await trx.deleteFrom('resource_claims').where('appointment_id', '=', appointmentId).execute();
+}
+
+export async function insertAppointment(trx: Kysely<DB>, appt: Appointment): Promise<void> {
+  await trx.insertInto('appointments').values(appt).execute();
+  await claimResources(trx, appt);
+}
+
+export async function findAppointment(db: Kysely<DB>, id: string): Promise<Appointment | undefined> {
+  return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The request's live booking, or else its most recent one (cancelled), or undefined. */
+export async function latestAppointmentForRequest(db: Kysely<DB>, requestId: string): Promise<Appointment | undefined> {
+  const rows = await db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.find((r) => r.status === 'booked') ?? rows[0];
+}

@@ -1,0 +1,272 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { findLocation, getClinic, listLocations, type Clinic, type Location } from '../clinic/repository.ts';
+import { findRequest, latestRequestByEmail, type ConsultationRequest } from '../consultations/repository.ts';
+import { badRequest, HttpError } from '../lib/errors.ts';
+import { renderDocument, type Html } from '../lib/jsx.ts';
+import { enqueue } from '../mail/outbox.ts';
+import { findAppointmentType } from './availability.ts';
+import { appointmentIcs } from './ics.ts';
+import { latestAppointmentForRequest, type Appointment } from './repository.ts';
+import { availability, beforeCutoff, bookConsultation, cancelAppointment, rescheduleAppointment, type BookingContext } from './service.ts';
+import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
+import { calendarEvent } from './calendar.ts';
+
+const DAY = 24 * 3_600_000;
+const PAGE_DAYS = 14;
+
+const tokenParams = z.object({ token: z.string().max(600) });
+const pickerQuery = z.object({
+  location: z.string().max(64).optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates look like 2026-03-10.')
+    .refine((v) => DateTime.fromISO(v).isValid, 'That date does not exist.')
+    .optional(),
+  status: z.enum(['booked', 'moved', 'cancelled']).optional(),
+});
+const slotBody = z.object({
+  slot: z.string({ error: 'Choose a time.' }).regex(/^\d{12,14}$/, 'Choose a time from the list.').transform(Number),
+  location: z.string({ error: 'Choose a location.' }).max(64),
+});
+
+const html = (reply: FastifyReply, page: Html, status = 200) =>
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
+
+interface LinkContext {
+  clinic: Clinic;
+  request: ConsultationRequest;
+  appointment: Appointment | undefined;
+  defaultLocationId: string;
+  base: string;
+}
+
+export async function bookingRoutes(app: FastifyInstance): Promise<void> {
+  const { database, tokens, now } = app.deps;
+  const db = database.db;
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  async function clinicOrFail(): Promise<Clinic> {
+    const clinic = await getClinic(db);
+    if (!clinic) throw new Error('clinic is not set up');
+    return clinic;
+  }
+
+  /** Resolves a booking link, or answers with a friendly page offering a new link. */
+  async function openLink(req: FastifyRequest, reply: FastifyReply, token: string): Promise<LinkContext | undefined> {
+    const clinic = await clinicOrFail();
+    const check = tokens.verify(token, 'book', now());
+    if (!check.ok) {
+      await html(reply, LinkProblemPage({ clinic, reason: check.reason }), check.reason === 'expired' ? 410 : 404);
+      return undefined;
+    }
+    const request = await findRequest(db, check.claims.ref);
+    if (!request) {
+      await html(reply, LinkProblemPage({ clinic, reason: 'unknown' }), 404);
+      return undefined;
+    }
+    const appointment = await latestAppointmentForRequest(db, request.id);
+    return { clinic, request, appointment, defaultLocationId: check.claims.location, base: `/book/${token}` };
+  }
+
+  async function bookingContext(clinic: Clinic, locationKey: string): Promise<BookingContext> {
+    const [location, type] = await Promise.all([findLocation(db, locationKey), findAppointmentType(db, 'consultation')]);
+    if (!location) throw badRequest('That location could not be found. Please choose one from the list.');
+    if (!type) throw new Error('the consultation appointment type is missing');
+    return { database, clinic, location, type, now: now() };
+  }
+
+  async function picker(
+    reply: FastifyReply,
+    link: LinkContext,
+    mode: 'book' | 'reschedule',
+    query: z.infer<typeof pickerQuery>,
+    notice?: { kind: 'warning' | 'error' | 'success'; text: string },
+  ) {
+    const ctx = await bookingContext(link.clinic, query.location ?? link.appointment?.location_id ?? link.defaultLocationId);
+    const zone = ctx.location.time_zone;
+    const today = DateTime.fromMillis(ctx.now, { zone }).startOf('day');
+    const horizonEnd = ctx.now + link.clinic.bookingHorizonDays * DAY;
+    let from = query.from ? DateTime.fromISO(query.from, { zone }).startOf('day') : today;
+    if (from < today) from = today;
+    const to = from.plus({ days: PAGE_DAYS });
+    const slots = await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id);
+    const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
+    const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! })}`;
+    const locations = await listLocations(db);
+    return html(
+      reply,
+      SlotPickerPage({
+        clinic: link.clinic,
+        location: ctx.location,
+        locations,
+        slots,
+        now: ctx.now,
+        base: link.base,
+        mode,
+        firstName: link.request.first_name,
+        notice,
+        prev: from > today ? pageUrl(DateTime.max(today, from.minus({ days: PAGE_DAYS }))) : undefined,
+        next: to.toMillis() < horizonEnd ? pageUrl(to) : undefined,
+        durationMin: ctx.type.duration_min,
+      }),
+    );
+  }
+
+  async function manage(reply: FastifyReply, link: LinkContext, appt: Appointment, notice?: { kind: 'success' | 'warning'; text: string }) {
+    const location = await findLocation(db, appt.location_id);
+    if (!location) throw new Error('appointment location missing');
+    return html(
+      reply,
+      ManagePage({
+        clinic: link.clinic,
+        location,
+        appointment: appt,
+        base: link.base,
+        now: now(),
+        canChange: beforeCutoff(link.clinic, appt, now()),
+        firstName: link.request.first_name,
+        notice,
+      }),
+    );
+  }
+
+  const NOTICES = {
+    booked: { kind: 'success', text: 'Your consultation is booked. A confirmation email with a calendar invitation is on its way.' },
+    moved: { kind: 'success', text: 'Your consultation has been moved. We have emailed you the new time.' },
+    cancelled: { kind: 'success', text: 'Your consultation has been cancelled and the time released. You can book a new time below whenever you are ready.' },
+  } as const;
+
+  typed.get('/book/:token', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
+    const link = await openLink(req, reply, req.params.token);
+    if (!link) return reply;
+    if (link.appointment?.status === 'booked') {
+      const status = req.query.status;
+      return manage(reply, link, link.appointment, status === 'booked' || status === 'moved' ? NOTICES[status] : undefined);
+    }
+    const notice =
+      req.query.status === 'cancelled'
+        ? NOTICES.cancelled
+        : link.appointment?.status === 'cancelled'
+          ? { kind: 'warning' as const, text: 'Your earlier booking was cancelled. You can choose a new time below.' }
+          : undefined;
+    return picker(reply, link, 'book', req.query, notice);
+  });
+
+  async function slotChosen(req: FastifyRequest, reply: FastifyReply, token: string, mode: 'book' | 'reschedule') {
+    const link = await openLink(req, reply, token);
+    if (!link) return reply;
+    const parsed = slotBody.safeParse(req.body);
+    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Choose a time from the list.');
+    const ctx = await bookingContext(link.clinic, parsed.data.location);
+    if (mode === 'book') {
+      const outcome = await bookConsultation(ctx, link.request.id, parsed.data.slot);
+      if (outcome.ok) {
+        app.deps.onOutbox?.();
+        return reply.code(303).redirect(`${link.base}?status=booked`);
+      }
+      if (outcome.reason === 'already_booked') return reply.code(303).redirect(link.base);
+      return html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives: outcome.alternatives, base: link.base, mode, now: ctx.now }), 409);
+    }
+    if (link.appointment?.status !== 'booked') {
+      throw new HttpError(409, 'not_active', 'This consultation was cancelled, so it cannot be moved. You can book a new time with your link.');
+    }
+    const outcome = await rescheduleAppointment(ctx, link.appointment.id, parsed.data.slot);
+    if (outcome.ok) {
+      app.deps.onOutbox?.();
+      return reply.code(303).redirect(`${link.base}?status=moved`);
+    }
+    if (outcome.reason === 'taken') {
+      return html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives: outcome.alternatives, base: link.base, mode, now: ctx.now }), 409);
+    }
+    throw changeRefused(outcome.reason, link.clinic);
+  }
+
+  typed.post('/book/:token', { config: { policy: 'public' }, schema: { params: tokenParams } }, (req, reply) =>
+    slotChosen(req, reply, req.params.token, 'book'),
+  );
+
+  typed.get('/book/:token/reschedule', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
+    const link = await openLink(req, reply, req.params.token);
+    if (!link) return reply;
+    if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
+    if (!beforeCutoff(link.clinic, link.appointment, now())) throw changeRefused('too_late', link.clinic);
+    return picker(reply, link, 'reschedule', req.query);
+  });
+
+  typed.post('/book/:token/reschedule', { config: { policy: 'public' }, schema: { params: tokenParams } }, (req, reply) =>
+    slotChosen(req, reply, req.params.token, 'reschedule'),
+  );
+
+  typed.get('/book/:token/cancel', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
+    const link = await openLink(req, reply, req.params.token);
+    if (!link) return reply;
+    if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
+    const location = await findLocation(db, link.appointment.location_id);
+    if (!location) throw new Error('appointment location missing');
+    return html(reply, CancelConfirmPage({ clinic: link.clinic, location, appointment: link.appointment, base: link.base }));
+  });
+
+  typed.post('/book/:token/cancel', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
+    const link = await openLink(req, reply, req.params.token);
+    if (!link) return reply;
+    if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
+    const outcome = await cancelAppointment(database, link.clinic, link.appointment.id, now());
+    if (!outcome.ok) throw changeRefused(outcome.reason, link.clinic);
+    app.deps.onOutbox?.();
+    return reply.code(303).redirect(`${link.base}?status=cancelled`);
+  });
+
+  typed.get('/book/:token/appointment.ics', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
+    const link = await openLink(req, reply, req.params.token);
+    if (!link) return reply;
+    if (!link.appointment) throw new HttpError(404, 'not_found', 'There is no booking for this link yet.');
+    const location = (await findLocation(db, link.appointment.location_id)) as Location;
+    const ics = appointmentIcs(calendarEvent(link.clinic, location, link.appointment, now(), app.deps.config.publicUrl + link.base));
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', 'attachment; filename="consultation.ics"')
+      .type('text/calendar; charset=utf-8')
+      .send(ics);
+  });
+
+  app.get('/book/new-link', { config: { policy: 'public' } }, async (_req, reply) =>
+    html(reply, LinkProblemPage({ clinic: await clinicOrFail(), reason: 'invalid' })),
+  );
+
+  app.post(
+    '/book/new-link',
+    { config: { policy: 'public', rateLimit: { max: 5, timeWindow: 15 * 60_000 } } },
+    async (req, reply) => {
+      const clinic = await clinicOrFail();
+      const parsed = z.object({ email: z.string().trim().max(254).pipe(z.email()) }).safeParse(req.body);
+      if (!parsed.success) {
+        const typedEmail = typeof (req.body as { email?: unknown } | null)?.email === 'string' ? (req.body as { email: string }).email : '';
+        return html(reply, LinkProblemPage({ clinic, reason: 'invalid', error: 'Enter an email address like name@example.com.', email: typedEmail.slice(0, 254) }), 400);
+      }
+      const request = await latestRequestByEmail(db, parsed.data.email.toLowerCase());
+      if (request) {
+        const t = now();
+        // At most one new link per request per ten minutes, however often the form is sent.
+        await database.transact((trx) =>
+          enqueue(trx, { kind: 'booking_link', refId: request.id, runAt: t, dedupeKey: `booking_link:${request.id}:${Math.floor(t / 600_000)}` }, t),
+        );
+        app.deps.onOutbox?.();
+      }
+      // The same answer whether or not the address is known, so the form cannot reveal who asked us for help.
+      return html(reply, LinkProblemPage({ clinic, reason: 'sent' }));
+    },
+  );
+}
+
+function changeRefused(reason: 'not_active' | 'too_late', clinic: Clinic): HttpError {
+  return reason === 'too_late'
+    ? new HttpError(
+        409,
+        'too_late',
+        `Your visit is less than ${Math.round(clinic.cancelCutoffMin / 60)} hours away, so it can no longer be changed online. Please call us at ${clinic.phone}.`,
+      )
+    : new HttpError(409, 'not_active', 'This consultation is no longer active. You can book a new time with your link.');
+}

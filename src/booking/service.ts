@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Clinic, Location } from '../clinic/repository.ts';
+import { isUniqueViolation, type Database } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+import { cancelPending, enqueue } from '../mail/outbox.ts';
+import { loadAvailability, type AppointmentType } from './availability.ts';
+import { findAppointment, insertAppointment, claimResources, releaseResources, type Appointment } from './repository.ts';
+import { withBuffers, type Slot } from './slots.ts';
+
+export type BookingOutcome =
+  | { ok: true; appointment: Appointment }
+  | { ok: false; reason: 'taken'; alternatives: Slot[] }
+  | { ok: false; reason: 'already_booked'; appointmentId: string };
+
+export interface BookingContext {
+  database: Database;
+  clinic: Clinic;
+  location: Location;
+  type: AppointmentType;
+  now: number;
+}
+
+const MINUTE = 60_000;
+
+/** Free times for the coming horizon at this location. */
+export function availability(ctx: BookingContext, from: number, to: number, excludeAppointmentId?: string): Promise<Slot[]> {
+  return loadAvailability(ctx.database.db, {
+    locationId: ctx.location.id,
+    zone: ctx.location.time_zone,
+    type: ctx.type,
+    from,
+    to,
+    now: ctx.now,
+    excludeAppointmentId,
+  });
+}
+
+/** The slot at exactly `start`, recomputed from the database (never trusted from the form). */
+async function slotAt(ctx: BookingContext, start: number, excludeAppointmentId?: string): Promise<Slot | undefined> {
+  const slots = await availability(ctx, start, start + 1, excludeAppointmentId);
+  return slots.find((s) => s.start === start);
+}
+
+/** The free times closest to a wanted one, for the "just taken" answer. */
+export async function nearestAlternatives(ctx: BookingContext, wanted: number, count = 6, excludeAppointmentId?: string): Promise<Slot[]> {
+  const from = Math.max(ctx.now, wanted - 3 * 24 * 60 * MINUTE);
+  const slots = await availability(ctx, from, wanted + 14 * 24 * 60 * MINUTE, excludeAppointmentId);
+  return slots
+    .filter((s) => s.start !== wanted)
+    .sort((a, b) => Math.abs(a.start - wanted) - Math.abs(b.start - wanted) || a.start - b.start)
+    .slice(0, count)
+    .sort((a, b) => a.start - b.start);
+}
+
+async function queueReminders(trx: Kysely<DB>, ctx: BookingContext, appt: Appointment): Promise<void> {
+  for (const offset of ctx.clinic.reminderOffsetsMin) {
+    const runAt = appt.starts_at - offset * MINUTE;
+    // A reminder that would arrive within minutes of booking adds nothing to the confirmation.
+    if (runAt <= ctx.now + 10 * MINUTE) continue;
+    await enqueue(
+      trx,
+      { kind: 'appointment_reminder', refId: appt.id, runAt, dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${offset}` },
+      ctx.now,
+    );
+  }
+}
+
+/**
+ * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
+ * database's claim table decides races, so concurrent bookings of one time yield exactly one appointment.
+ */
+export async function bookConsultation(ctx: BookingContext, requestId: string, start: number): Promise<BookingOutcome> {
+  const slot = await slotAt(ctx, start);
+  for (const option of slot?.options ?? []) {
+    const end = start + ctx.type.duration_min * MINUTE;
+    const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
+    const appt: Appointment = {
+      id: randomUUID(),
+      location_id: ctx.location.id,
+      type_id: ctx.type.id,
+      request_id: requestId,
+      provider_id: option.providerId,
+      room_id: option.roomId,
+      starts_at: start,
+      ends_at: end,
+      busy_from: busy.start,
+      busy_to: busy.end,
+      status: 'booked',
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    };
+    try {
+      await ctx.database.transact(async (trx) => {
+        await insertAppointment(trx, appt);
+        await trx.updateTable('consultation_requests').set({ status: 'booked' }).where('id', '=', requestId).execute();
+        await enqueue(trx, { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ctx.now);
+        await queueReminders(trx, ctx, appt);
+      });
+      return { ok: true, appointment: appt };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const existing = await ctx.database.db
+        .selectFrom('appointments')
+        .select('id')
+        .where('request_id', '=', requestId)
+        .where('status', '=', 'booked')
+        .executeTakeFirst();
+      if (existing) return { ok: false, reason: 'already_booked', appointmentId: existing.id };
+      // That provider or room was taken a moment ago; try the next option.
+    }
+  }
+  return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start) };
+}
+
+export type ChangeOutcome =
+  | { ok: true; appointment: Appointment }
+  | { ok: false; reason: 'taken'; alternatives: Slot[] }
+  | { ok: false; reason: 'not_active' | 'too_late' };
+
+/** True when self-service changes are still allowed for this visit. */
+export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): boolean {
+  return appt.starts_at - clinic.cancelCutoffMin * MINUTE > now;
+}
+
+/** Moves a booked appointment to a new time: release and re-claim in one transaction, or change nothing. */
+export async function rescheduleAppointment(ctx: BookingContext, appointmentId: string, start: number): Promise<ChangeOutcome> {
+  const current = await findAppointment(ctx.database.db, appointmentId);
+  if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
+  if (!beforeCutoff(ctx.clinic, current, ctx.now)) return { ok: false, reason: 'too_late' };
+  const slot = await slotAt(ctx, start, appointmentId);
+  for (const option of slot?.options ?? []) {
+    const end = start + ctx.type.duration_min * MINUTE;
+    const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
+    const moved: Appointment = {
+      ...current,
+      location_id: ctx.location.id,
+      provider_id: option.providerId,
+      room_id: option.roomId,
+      starts_at: start,
+      ends_at: end,
+      busy_from: busy.start,
+      busy_to: busy.end,
+      updated_at: ctx.now,
+    };
+    try {
+      const done = await ctx.database.transact(async (trx) => {
+        const updated = await trx
+          .updateTable('appointments')
+          .set({
+            location_id: moved.location_id,
+            provider_id: moved.provider_id,
+            room_id: moved.room_id,
+            starts_at: moved.starts_at,
+            ends_at: moved.ends_at,
+            busy_from: moved.busy_from,
+            busy_to: moved.busy_to,
+            updated_at: moved.updated_at,
+          })
+          .where('id', '=', appointmentId)
+          .where('status', '=', 'booked')
+          .where('starts_at', '=', current.starts_at)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) return false;
+        await releaseResources(trx, appointmentId);
+        await claimResources(trx, moved);
+        await cancelPending(trx, appointmentId, ['appointment_reminder']);
+        await enqueue(
+          trx,
+          { kind: 'booking_rescheduled', refId: appointmentId, runAt: ctx.now, dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}` },
+          ctx.now,
+        );
+        await queueReminders(trx, ctx, moved);
+        return true;
+      });
+      if (!done) return { ok: false, reason: 'not_active' };
+      return { ok: true, appointment: moved };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+  }
+  return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start, 6, appointmentId) };
+}
+
+/** Cancels a booked appointment; its time is free for others the moment this commits. */
+export async function cancelAppointment(
+  database: Database,
+  clinic: Clinic,
+  appointmentId: string,
+  now: number,
+): Promise<{ ok: true } | { ok: false; reason: 'not_active' | 'too_late' }> {
+  const current = await findAppointment(database.db, appointmentId);
+  if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
+  if (!beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
+  const done = await database.transact(async (trx) => {
+    const updated = await trx
+      .updateTable('appointments')
+      .set({ status: 'cancelled', updated_at: now })
+      .where('id', '=', appointmentId)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return false;
+    await releaseResources(trx, appointmentId);
+    await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
+    if (current.request_id) {
+      await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).execute();
+    }
+    await enqueue(trx, { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` }, now);
+    return true;
+  });
+  return done ? { ok: true } : { ok: false, reason: 'not_active' };
+}
+
+/** Start of the local day of an instant, for grouping. */
+export function localDay(instant: number, zone: string): string {
+  return DateTime.fromMillis(instant, { zone }).toISODate()!;
+}

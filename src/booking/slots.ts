@@ -1,0 +1,256 @@
+/**
+ * Slot engine for online booking: turns opening hours, provider hours, busy time and rooms into
+ * bookable start times. Pure: no I/O, no clock reads; `now` comes in with the query.
+ *
+ * Wall-clock boundaries (an opening or closing time on a given local date) become instants by one
+ * rule: the first instant of that local day at which the clock shows that time or later. When a time
+ * repeats (fall-back) that is the first occurrence; when it does not exist (spring-forward) it is the
+ * moment the gap ends. The rule is monotone, so disjoint hours stay disjoint, and a clinic that
+ * "closes at 02:30" on a night when 02:00–03:00 is skipped closes when the clock reaches 03:00.
+ * Candidate starts are then stepped in instant space, so a skipped hour yields nothing and a
+ * repeated hour is simply more elapsed time, never two slots at one instant.
+ */
+import { DateTime } from 'luxon';
+
+/** Half-open instant interval [start, end) in epoch milliseconds (UTC). */
+export interface Interval { start: number; end: number }
+/** Wall-clock rules: key = ISO weekday 1 (Mon) .. 7 (Sun); value = intervals in minutes since local midnight, [from, to). */
+export type WeeklyHours = Partial<Record<number, Array<{ from: number; to: number }>>>;
+export interface SlotProvider { id: string; hours: WeeklyHours; busy: Interval[] } // busy = appointments (already including their buffers) and time off
+export interface SlotRoom { id: string; busy: Interval[] }
+export interface SlotQuery {
+  zone: string;            // IANA zone of the location, e.g. 'America/Chicago'
+  from: number;            // window start (instant); slots starting before it are not offered
+  to: number;              // window end (instant); slots must start before it
+  now: number;             // current instant
+  opening: WeeklyHours;    // location opening hours
+  closures: string[];      // local dates 'YYYY-MM-DD' when the location is closed all day
+  providers: SlotProvider[];
+  rooms: SlotRoom[] | null; // null = this appointment type needs no room
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  minNoticeMin: number;
+  stepMin: number;         // distance between offered start times, e.g. 30
+}
+export interface SlotOption { providerId: string; roomId: string | null }
+/**
+ * options: one per free provider, in input order, each paired with the FIRST free room in input
+ * order (roomId null when the type needs no room). Listing every provider × room pair would grow
+ * multiplicatively while telling the patient nothing more: they choose a time (maybe a provider),
+ * never a room, and the booking transaction re-checks every resource through the claim table.
+ */
+export interface Slot { start: number; end: number; options: SlotOption[] }
+
+const MINUTE = 60_000;
+const DAY_MS = 86_400_000;
+const DAY_MIN = 1440;
+
+type Span = { from: number; to: number };
+
+function requirePositive(name: string, value: number): void {
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive finite number, got ${value}`);
+}
+
+function requireFinite(values: Record<string, number>): void {
+  for (const [name, value] of Object.entries(values)) {
+    // An infinite window would make the day loop run forever.
+    if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
+  }
+}
+
+/** The busy interval an appointment occupies for its resources: [start - bufferBefore, end + bufferAfter). */
+export function withBuffers(appt: Interval, bufferBeforeMin: number, bufferAfterMin: number): Interval {
+  return { start: appt.start - bufferBeforeMin * MINUTE, end: appt.end + bufferAfterMin * MINUTE };
+}
+
+/** Start instants of the fixed claim units covering [start, end): unitMin-minute units aligned to the epoch. Used by the database's resource-claim table (one row per resource per unit) to make double booking impossible. */
+export function claimUnits(interval: Interval, unitMin: number): number[] {
+  requirePositive('unitMin', unitMin);
+  requireFinite({ start: interval.start, end: interval.end });
+  const unit = unitMin * MINUTE;
+  const units: number[] = [];
+  // Math.floor, not truncation, so instants before 1970 still round down to their unit.
+  for (let u = Math.floor(interval.start / unit) * unit; u < interval.end; u += unit) units.push(u);
+  return units;
+}
+
+/** Sorted, merged, clipped to the day. Touching spans merge: open 9–12 and 12–17 is open 9–17, so an 11:30–12:30 slot fits. */
+function normalize(spans: ReadonlyArray<Span> | undefined): Span[] {
+  const sorted = (spans ?? [])
+    .map((s) => ({ from: Math.max(0, s.from), to: Math.min(DAY_MIN, s.to) }))
+    .filter((s) => s.from < s.to)
+    .sort((a, b) => a.from - b.from);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else out.push(s);
+  }
+  return out;
+}
+
+function intersect(a: Span[], b: Span[]): Span[] {
+  const out: Span[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i]!, y = b[j]!;
+    const from = Math.max(x.from, y.from), to = Math.min(x.to, y.to);
+    if (from < to) out.push({ from, to });
+    if (x.to < y.to) i++;
+    else j++;
+  }
+  return out;
+}
+
+/**
+ * Starts and ends sorted separately, as typed arrays because their number sort is several times faster
+ * than sorting objects. Every interval ends after it starts, so one that ends by `a` also starts
+ * before `b` (a <= b); hence count(start < b) - count(end <= a) is exactly the number overlapping
+ * [a, b), whether or not the busy intervals overlap each other.
+ */
+interface Busy { starts: Float64Array; ends: Float64Array }
+
+/** Keeps only intervals that can meet [lo, hi), so callers may pass a resource's whole history. */
+function prepareBusy(busy: ReadonlyArray<Interval>, lo: number, hi: number): Busy {
+  const starts = new Float64Array(busy.length), ends = new Float64Array(busy.length);
+  let n = 0;
+  for (const b of busy) {
+    if (b.start < b.end && b.end > lo && b.start < hi) { starts[n] = b.start; ends[n++] = b.end; }
+  }
+  return { starts: starts.subarray(0, n).sort(), ends: ends.subarray(0, n).sort() };
+}
+
+/** How many values are < x (or <= x when `inclusive`). */
+function rank(sorted: Float64Array, x: number, inclusive: boolean): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x || (inclusive && sorted[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Half-open overlap with [a, b): touching is not overlapping. */
+function overlaps(busy: Busy, a: number, b: number): boolean {
+  return rank(busy.starts, b, false) > rank(busy.ends, a, true);
+}
+
+interface LocalDay { date: string; weekday: number; at: (minute: number) => number }
+
+/** Calendar arithmetic on epoch day numbers is zone-free; only the mapping to instants needs the zone. */
+function civil(epochDay: number) {
+  const d = new Date(epochDay * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() || 7, date: d.toISOString().slice(0, 10) };
+}
+
+/** Local calendar days from the one containing `lo` to the one containing `hi`, each able to place its wall-clock minutes [0, 1440] as instants. */
+function localDays(zone: string, lo: number, hi: number): LocalDay[] {
+  const first = DateTime.fromMillis(lo, { zone });
+  if (!first.isValid) throw new RangeError(`Unknown time zone: ${zone}`);
+  const last = DateTime.fromMillis(hi, { zone });
+  const z = first.zone;
+
+  /** The module's boundary rule (see top), through Luxon. */
+  const exact = (epochDay: number, minute: number): number => {
+    const { year, month, day } = civil(epochDay + Math.floor(minute / DAY_MIN));
+    const ms = Math.round((minute % DAY_MIN) * MINUTE);
+    const dt = DateTime.fromObject(
+      { year, month, day, hour: Math.floor(ms / 3_600_000), minute: Math.floor(ms / MINUTE) % 60, second: Math.floor(ms / 1000) % 60, millisecond: ms % 1000 },
+      { zone },
+    );
+    const gap = dt.toMillis() + dt.offset * MINUTE - (Date.UTC(year, month - 1, day) + ms);
+    // Luxon picks between repeated times by the offset in force on the real today, which would make
+    // results depend on when the code runs; take the first occurrence instead.
+    if (gap === 0) return Math.min(...dt.getPossibleOffsets().map((c) => c.toMillis()));
+    // In a gap Luxon moves forward by the gap's whole length; the gap itself ends somewhere in
+    // (dt - gap, dt]. Find that transition by bisection (only on spring-forward boundaries).
+    let before = dt.toMillis() - gap, after = dt.toMillis();
+    while (after - before > 1) {
+      const mid = Math.floor((before + after) / 2);
+      if (z.offset(mid) === dt.offset) after = mid;
+      else before = mid;
+    }
+    return after;
+  };
+
+  const firstDay = Date.UTC(first.year, first.month - 1, first.day) / DAY_MS;
+  const lastDay = Date.UTC(last.year, last.month - 1, last.day) / DAY_MS;
+  const days: LocalDay[] = [];
+  let midnight = exact(firstDay, 0);
+  let offset = z.offset(midnight);
+  let clean = z.offset(midnight - 1) === offset; // false when this midnight is a transition
+  for (let epochDay = firstDay; epochDay <= lastDay; epochDay++) {
+    // Luxon costs ~20 µs per conversion, too slow for every boundary of an 8-week window. A day with
+    // the same offset at both midnights and no transition at its own midnight has no transition at
+    // all (zones never change twice within a day), so its wall-clock minutes are elapsed minutes from
+    // Luxon's midnight. Only transition days (two or three a year) convert each boundary via Luxon.
+    const start = midnight;
+    const nextOffset = z.offset(start + DAY_MS);
+    const regular = clean && nextOffset === offset;
+    const next = regular ? start + DAY_MS : exact(epochDay + 1, 0);
+    const { weekday, date } = civil(epochDay);
+    const at = regular
+      ? (m: number) => start + m * MINUTE
+      : (m: number) => (m >= DAY_MIN ? next : exact(epochDay, m));
+    days.push({ date, weekday, at });
+    midnight = next;
+    offset = regular ? nextOffset : z.offset(next);
+    clean = regular || z.offset(next - 1) === offset;
+  }
+  return days;
+}
+
+export function findSlots(q: SlotQuery): Slot[] {
+  requirePositive('durationMin', q.durationMin);
+  requirePositive('stepMin', q.stepMin);
+  requireFinite({ from: q.from, to: q.to, now: q.now, minNoticeMin: q.minNoticeMin });
+  const lo = Math.max(q.from, q.now + q.minNoticeMin * MINUTE);
+  const hi = q.to;
+  if (lo >= hi) return [];
+
+  const dur = q.durationMin * MINUTE, step = q.stepMin * MINUTE;
+  const before = q.bufferBeforeMin * MINUTE, after = q.bufferAfterMin * MINUTE;
+  const reachLo = lo - before, reachHi = hi + dur + after; // everything a candidate can occupy
+  const closed = new Set(q.closures);
+  const opening = [0, 1, 2, 3, 4, 5, 6, 7].map((wd) => normalize(q.opening[wd]));
+  const providers = q.providers.map((p) => ({
+    id: p.id,
+    busy: prepareBusy(p.busy, reachLo, reachHi),
+    hours: opening.map((open, wd) => intersect(open, normalize(p.hours[wd]))),
+  }));
+  const rooms = q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, busy: prepareBusy(r.busy, reachLo, reachHi) }));
+
+  const slots: Slot[] = [];
+  for (const day of localDays(q.zone, lo, hi)) {
+    if (closed.has(day.date)) continue;
+    const byStart = new Map<number, SlotOption[]>();
+    // Room freedom does not depend on the provider, so decide it once per start; undefined = none free.
+    const roomAt = new Map<number, string | undefined>();
+    const firstFreeRoom = (s: number): string | null | undefined => {
+      if (rooms === null) return null;
+      if (!roomAt.has(s)) roomAt.set(s, rooms.find((r) => !overlaps(r.busy, s - before, s + dur + after))?.id);
+      return roomAt.get(s);
+    };
+    for (const p of providers) {
+      for (const span of p.hours[day.weekday]!) {
+        const a = day.at(span.from), b = day.at(span.to);
+        // Jump straight to the first grid point at or after `lo` rather than walking to it.
+        let s = a < lo ? a + Math.ceil((lo - a) / step) * step : a;
+        for (; s < hi && s + dur <= b; s += step) {
+          if (overlaps(p.busy, s - before, s + dur + after)) continue;
+          const roomId = firstFreeRoom(s);
+          if (roomId === undefined) continue;
+          const options = byStart.get(s);
+          if (options) options.push({ providerId: p.id, roomId });
+          else byStart.set(s, [{ providerId: p.id, roomId }]);
+        }
+      }
+    }
+    // A day's starts all precede the next day's (boundaries are monotone), so sorting per day suffices.
+    for (const start of [...byStart.keys()].sort((x, y) => x - y)) {
+      slots.push({ start, end: start + dur, options: byStart.get(start)! });
+    }
+  }
+  return slots;
+}

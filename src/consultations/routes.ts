@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { findLocation, getClinic, listLocations } from '../clinic/repository.ts';
+import { envelope, HttpError } from '../lib/errors.ts';
+import { renderDocument } from '../lib/jsx.ts';
+import { consultationRequestSchema, fieldErrors, REASONS, type FieldErrors } from './schema.ts';
+import { createConsultationRequest } from './service.ts';
+import { ConsultationFormPage, ThanksPage, type FormValues } from './views.tsx';
+
+const HONEYPOT_MESSAGE =
+  'Your request was not sent because a hidden field meant for spam detection was filled in, which usually means a ' +
+  'browser extension or form filler typed into it. Please clear it or send the form again from a fresh page, or call us.';
+const KEY_REUSED_MESSAGE =
+  'This form was already sent with different answers. We kept your first request. If you want to send another one, ' +
+  'this fresh form is ready.';
+
+/** Requests per IP in the window; generous for people sharing a connection, tight for scripts. */
+const RATE_LIMIT = { max: 10, timeWindow: 15 * 60_000 };
+
+function newFormKey(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function asValues(body: unknown): FormValues {
+  const values: FormValues = {};
+  if (body && typeof body === 'object') {
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v.slice(0, 2000);
+  }
+  return values;
+}
+
+export async function consultationRoutes(app: FastifyInstance): Promise<void> {
+  const { database, tokens, now } = app.deps;
+  const db = database.db;
+  const rateLimit = {
+    ...RATE_LIMIT,
+    errorResponseBuilder: (_req: unknown, ctx: { after: string }) =>
+      new HttpError(
+        429,
+        'too_many_requests',
+        `We have received several requests from your connection in a short time, so we paused new ones for ${ctx.after}. ` +
+          'Please try again then, or call us and we will take your request by phone.',
+      ),
+  };
+
+  async function renderForm(reply: FastifyReply, status: number, values: FormValues, errors: FieldErrors, notice?: string) {
+    const [clinic, locations] = await Promise.all([getClinic(db), listLocations(db)]);
+    if (!clinic) throw new Error('clinic is not set up');
+    return reply
+      .code(status)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(renderDocument(ConsultationFormPage({ clinic, locations, values, errors, formKey: newFormKey(), notice })));
+  }
+
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+
+  typed.get(
+    '/consultation',
+    {
+      config: { policy: 'public' },
+      schema: { querystring: z.object({ location: z.string().max(64).optional(), reason: z.string().max(40).optional() }) },
+    },
+    async (req, reply) => {
+      const values: FormValues = {};
+      if (req.query.location && (await findLocation(db, req.query.location))) values.location = req.query.location;
+      if (req.query.reason && req.query.reason in REASONS) values.reason = req.query.reason;
+      return renderForm(reply, 200, values, {});
+    },
+  );
+
+  /** Validates, then records; shared by the HTML form and the JSON API. */
+  async function submit(body: unknown) {
+    const parsed = consultationRequestSchema.safeParse(body);
+    if (!parsed.success) return { kind: 'invalid' as const, errors: fieldErrors(parsed.error) };
+    if (parsed.data.website) return { kind: 'honeypot' as const };
+    const location = await findLocation(db, parsed.data.location);
+    if (!location) return { kind: 'invalid' as const, errors: { location: 'Choose a location from the list.' } as FieldErrors };
+    const result = await createConsultationRequest(database, parsed.data, location.id, now());
+    if (!result.ok) return { kind: 'key_reused' as const };
+    app.deps.onOutbox?.();
+    return { kind: 'created' as const, ...result };
+  }
+
+  function thanksToken(requestId: string, locationId: string): string {
+    return tokens.sign({ purpose: 'thanks', ref: requestId, location: locationId, expiresAt: now() + 24 * 3_600_000 });
+  }
+
+  app.post('/consultation', { config: { policy: 'public', rateLimit } }, async (req, reply) => {
+    const values = asValues(req.body);
+    const outcome = await submit(req.body);
+    switch (outcome.kind) {
+      case 'invalid':
+        return renderForm(reply, 400, values, outcome.errors);
+      case 'honeypot':
+        return renderForm(reply, 400, { ...values, website: '' }, {}, HONEYPOT_MESSAGE);
+      case 'key_reused':
+        return renderForm(reply, 409, values, {}, KEY_REUSED_MESSAGE);
+      case 'created':
+        return reply.code(303).redirect(`/consultation/thanks/${thanksToken(outcome.requestId, outcome.locationId)}`);
+    }
+  });
+
+  typed.get(
+    '/consultation/thanks/:token',
+    { config: { policy: 'public' }, schema: { params: z.object({ token: z.string().max(600) }) } },
+    async (req, reply) => {
+      // An old or altered link still gets the general "what happens next" page; the request itself is safe.
+      const check = tokens.verify(req.params.token, 'thanks', now());
+      const [clinic, location] = await Promise.all([
+        getClinic(db),
+        check.ok ? findLocation(db, check.claims.location) : undefined,
+      ]);
+      if (!clinic) throw new Error('clinic is not set up');
+      return reply
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(renderDocument(ThanksPage({ clinic, location })));
+    },
+  );
+
+  app.post('/api/consultation-requests', { config: { policy: 'public', rateLimit } }, async (req, reply) => {
+    const outcome = await submit(req.body);
+    switch (outcome.kind) {
+      case 'invalid':
+        return reply.code(400).send(envelope('invalid_request', 'Some of the information sent is not valid.', outcome.errors as Record<string, string>));
+      case 'honeypot':
+        return reply.code(400).send(envelope('spam_suspected', HONEYPOT_MESSAGE));
+      case 'key_reused':
+        return reply.code(409).send(envelope('idempotency_key_reused', 'This form_key was already used with different answers.'));
+      case 'created':
+        return reply.code(outcome.replay ? 200 : 201).send({ status: 'received', replay: outcome.replay });
+    }
+  });
+}

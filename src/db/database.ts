@@ -1,0 +1,84 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import type { DB } from './schema.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  engine: Engine;
+  /** Runs `work` in one write transaction; it commits before this resolves, or nothing is written. */
+  transact<T>(work: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseSchema?: string | undefined;
+}
+
+export function openDatabase(options: DatabaseOptions): Database {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.databaseSchema) : openSqlite(options.dataDir);
+}
+
+function openSqlite(dataDir: string): Database {
+  mkdirSync(dataDir, { recursive: true });
+  const file = new BetterSqlite3(join(dataDir, 'relief.db'));
+  // WAL + synchronous=FULL: a committed transaction survives a crash or power loss.
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = FULL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }) });
+  return {
+    db,
+    engine: 'sqlite',
+    // BEGIN IMMEDIATE takes the write lock up front, so a read-then-write transaction cannot fail
+    // with SQLITE_BUSY halfway when the CLI and the server share the file.
+    transact: (work) =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await work(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (err) {
+          if (file.inTransaction) await sql`rollback`.execute(conn);
+          throw err;
+        }
+      }),
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, schema: string | undefined): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    types: {
+      // bigint (epoch ms) and count(*) come back as JS numbers; all our values are far below 2^53.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'postgres',
+    transact: (work) => db.transaction().execute((trx: Transaction<DB>) => work(trx)),
+    close: () => db.destroy(),
+  };
+}
+
+const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE', '23505']);
+
+/** True when the database refused a row because a unique or primary key already holds it. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNIQUE_CODES.has(code);
+}

@@ -1,0 +1,168 @@
+import type { Generated } from 'kysely';
+
+/** Instants are integer epoch milliseconds (UTC) on both engines; flags are 0/1 integers. */
+export interface ClinicTable {
+  id: string;
+  name: string;
+  tagline: string;
+  phone: string;
+  email: string;
+  /** JSON array of minutes before the visit, e.g. [2880, 120]. */
+  reminder_offsets_min: string;
+  cancel_cutoff_min: number;
+  booking_horizon_days: number;
+  booking_link_days: number;
+}
+
+export interface LocationTable {
+  id: string;
+  slug: string;
+  name: string;
+  address_line: string;
+  city: string;
+  region: string;
+  postal_code: string;
+  phone: string;
+  time_zone: string;
+  directions_url: string;
+  sort_order: number;
+}
+
+export interface OpeningHoursTable {
+  location_id: string;
+  weekday: number;
+  opens_min: number;
+  closes_min: number;
+}
+
+export interface ClosureTable {
+  location_id: string;
+  date: string;
+  reason: string;
+}
+
+export interface ProviderTable {
+  id: string;
+  name: string;
+  credentials: string;
+  active: number;
+}
+
+export interface ProviderHoursTable {
+  provider_id: string;
+  location_id: string;
+  weekday: number;
+  from_min: number;
+  to_min: number;
+}
+
+export interface ProviderTimeOffTable {
+  id: string;
+  provider_id: string;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+}
+
+export interface RoomTable {
+  id: string;
+  location_id: string;
+  name: string;
+  kind: 'room' | 'chair';
+  active: number;
+}
+
+export interface AppointmentTypeTable {
+  id: string;
+  code: string;
+  name: string;
+  duration_min: number;
+  buffer_before_min: number;
+  buffer_after_min: number;
+  min_notice_min: number;
+  step_min: number;
+  needs_room: number;
+  online_bookable: number;
+}
+
+export interface ConsultationRequestTable {
+  id: string;
+  idempotency_key: string;
+  body_hash: string;
+  location_id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  contact_method: string;
+  reason: string;
+  heard_from: string;
+  message: string;
+  consent_at: number;
+  status: string;
+  created_at: number;
+}
+
+export interface AppointmentTable {
+  id: string;
+  location_id: string;
+  type_id: string;
+  request_id: string | null;
+  provider_id: string;
+  room_id: string | null;
+  starts_at: number;
+  ends_at: number;
+  busy_from: number;
+  busy_to: number;
+  status: 'booked' | 'cancelled';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ResourceClaimTable {
+  resource_id: string;
+  unit_start: number;
+  appointment_id: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  ref_id: string;
+  dedupe_key: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'dead' | 'cancelled';
+  attempts: Generated<number>;
+  run_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface DevMailTable {
+  id: string;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  ics: string | null;
+  created_at: number;
+}
+
+export interface DB {
+  clinic: ClinicTable;
+  locations: LocationTable;
+  opening_hours: OpeningHoursTable;
+  closures: ClosureTable;
+  providers: ProviderTable;
+  provider_hours: ProviderHoursTable;
+  provider_time_off: ProviderTimeOffTable;
+  rooms: RoomTable;
+  appointment_types: AppointmentTypeTable;
+  consultation_requests: ConsultationRequestTable;
+  appointments: AppointmentTable;
+  resource_claims: ResourceClaimTable;
+  outbox: OutboxTable;
+  dev_mailbox: DevMailTable;
+}

@@ -1,0 +1,42 @@
+import { DateTime, IANAZone } from 'luxon';
+
+/** The one place instants become words, so pages, emails and calendar files always agree. */
+export function isValidZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+export function zoned(instant: number, zone: string): DateTime {
+  return DateTime.fromMillis(instant, { zone });
+}
+
+/** "Central Time" style long generic name, falling back to the IANA id. */
+export function zoneName(zone: string, at: number = Date.now()): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(at);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+}
+
+export function formatTime(instant: number, zone: string): string {
+  return zoned(instant, zone).toFormat('h:mm a');
+}
+
+/** "Tuesday, March 10, 2026" */
+export function formatDay(instant: number, zone: string): string {
+  return zoned(instant, zone).toFormat('cccc, LLLL d, yyyy');
+}
+
+/** "Tuesday, March 10, 2026 at 9:00 AM CDT" */
+export function formatDateTime(instant: number, zone: string): string {
+  const dt = zoned(instant, zone);
+  return `${dt.toFormat('cccc, LLLL d, yyyy')} at ${dt.toFormat('h:mm a ZZZZ')}`;
+}
+
+/** Minutes since local midnight as "9:00 AM". */
+export function formatClock(minutes: number): string {
+  const h = Math.floor(minutes / 60) % 24;
+  const m = minutes % 60;
+  const suffix = h < 12 ? 'AM' : 'PM';
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  return `${h12}:${String(m).padStart(2, '0')} ${suffix}`;
+}
+
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;

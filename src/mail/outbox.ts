@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { DB, OutboxTable } from '../db/schema.ts';
+
+export type OutboxJob = Selectable<OutboxTable>;
+
+export type JobKind =
+  | 'booking_link'
+  | 'booking_confirmed'
+  | 'booking_rescheduled'
+  | 'booking_cancelled'
+  | 'appointment_reminder';
+
+export interface NewJob {
+  kind: JobKind;
+  refId: string;
+  runAt: number;
+  /** A job with the same key is never queued twice. */
+  dedupeKey?: string;
+}
+
+/** Queues a job inside the caller's transaction: it exists exactly when the work it belongs to was committed. */
+export async function enqueue(trx: Kysely<DB>, job: NewJob, now: number): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({
+      id: randomUUID(),
+      kind: job.kind,
+      ref_id: job.refId,
+      dedupe_key: job.dedupeKey ?? null,
+      status: 'pending',
+      run_at: job.runAt,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
+/** Withdraws queued jobs of some kinds for a record (e.g. reminders of a cancelled visit). */
+export async function cancelPending(trx: Kysely<DB>, refId: string, kinds: JobKind[]): Promise<void> {
+  await trx
+    .updateTable('outbox')
+    .set({ status: 'cancelled' })
+    .where('ref_id', '=', refId)
+    .where('kind', 'in', kinds)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export const MAX_ATTEMPTS = 8;
+const LEASE_MS = 2 * 60_000;
+
+/** Exponential back-off: 30 s, 1 min, 2 min ... capped at 1 h. */
+export function backoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/**
+ * Claims due jobs one by one with a conditional UPDATE, so two workers (or a worker and a restarted one)
+ * never send the same job at once. A job left in 'sending' by a crash is taken again when its lease ends.
+ */
+export async function claimDue(db: Kysely<DB>, now: number, limit: number): Promise<OutboxJob[]> {
+  const candidates = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', now)]),
+      ]),
+    )
+    .orderBy('run_at')
+    .limit(limit)
+    .execute();
+  const claimed: OutboxJob[] = [];
+  for (const { id } of candidates) {
+    const result = await db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'sending', locked_until: now + LEASE_MS, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) continue;
+    const job = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    if (job) claimed.push(job);
+  }
+  return claimed;
+}
+
+export async function markSent(db: Kysely<DB>, id: string, now: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, locked_until: null, last_error: null }).where('id', '=', id).execute();
+}
+
+export async function markObsolete(db: Kysely<DB>, id: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'cancelled', locked_until: null }).where('id', '=', id).execute();
+}
+
+export async function markFailed(db: Kysely<DB>, job: OutboxJob, error: string, now: number): Promise<void> {
+  const dead = job.attempts >= MAX_ATTEMPTS;
+  await db
+    .updateTable('outbox')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      run_at: dead ? job.run_at : now + backoffMs(job.attempts),
+      locked_until: null,
+      last_error: error.slice(0, 500),
+    })
+    .where('id', '=', job.id)
+    .execute();
+}

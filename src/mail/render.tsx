@@ -1,0 +1,188 @@
+import { h, Fragment } from '../lib/jsx.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { findLocation, getClinic, type Clinic, type Location } from '../clinic/repository.ts';
+import { findRequest, type ConsultationRequest } from '../consultations/repository.ts';
+import { findAppointment, type Appointment } from '../booking/repository.ts';
+import { appointmentIcs } from '../booking/ics.ts';
+import { calendarEvent } from '../booking/calendar.ts';
+import { formatDateTime, zoneName } from '../lib/time.ts';
+import { renderDocument } from '../lib/jsx.ts';
+import type { Tokens } from '../lib/tokens.ts';
+import type { OutboxJob } from './outbox.ts';
+import type { OutgoingMail } from './transport.ts';
+import { EmailButton, EmailLayout, VisitDetails } from './templates.tsx';
+
+const DAY = 24 * 3_600_000;
+
+export interface RenderDeps {
+  db: Kysely<DB>;
+  tokens: Tokens;
+  publicUrl: string;
+  /** Host part of Message-IDs. */
+  messageDomain: string;
+  now: () => number;
+}
+
+interface Parts {
+  subject: string;
+  preheader: string;
+  body: JSX.Element;
+  text: string;
+}
+
+/**
+ * Builds each email at send time from the current records, so the outbox holds only ids (no personal data)
+ * and a job for a visit that has since changed is dropped instead of sending stale news.
+ * Emails carry the first name only: no last name, reason for visit or other health details.
+ */
+export function createRenderer(deps: RenderDeps) {
+  const link = (request: ConsultationRequest, locationId: string, expiresAt: number) =>
+    `${deps.publicUrl}/book/${deps.tokens.sign({ purpose: 'book', ref: request.id, location: locationId, expiresAt })}`;
+
+  function finish(job: OutboxJob, clinic: Clinic, to: string, parts: Parts, ics?: OutgoingMail['ics']): OutgoingMail {
+    const html = renderDocument(
+      <EmailLayout clinic={clinic} preheader={parts.preheader}>
+        {parts.body}
+      </EmailLayout>,
+    );
+    const text = `${parts.text}\n\n--\n${clinic.name} · ${clinic.phone}\nIn an emergency call 911; for a mental health crisis call or text 988.\n`;
+    return { to, subject: parts.subject, html, text, messageId: `<${job.id}@${deps.messageDomain}>`, ...(ics ? { ics } : {}) };
+  }
+
+  async function bookingLink(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
+    const request = await findRequest(deps.db, job.ref_id);
+    if (!request) return null;
+    const location = await findLocation(deps.db, request.location_id);
+    if (!location) return null;
+    const url = link(request, location.id, deps.now() + clinic.bookingLinkDays * DAY);
+    return finish(job, clinic, request.email, {
+      subject: `Book your consultation with ${clinic.name}`,
+      preheader: 'Choose a consultation time online. It takes a minute.',
+      body: (
+        <Fragment>
+          <p>Hello {request.first_name},</p>
+          <p>Thank you for contacting us. You can choose a consultation time online now; your visit is booked as soon as you pick a time.</p>
+          <EmailButton href={url}>Choose a consultation time</EmailButton>
+          <p>
+            The link opens the times at {location.name}, and you can switch to another location there. It is private to
+            you and stays valid for {clinic.bookingLinkDays} days.
+          </p>
+          <p>If you did not ask us for a consultation, you can ignore this email.</p>
+        </Fragment>
+      ),
+      text:
+        `Hello ${request.first_name},\n\nThank you for contacting us. Choose a consultation time online; your visit is booked as soon as you pick a time:\n\n${url}\n\n` +
+        `The link opens the times at ${location.name}; you can switch location there. It is private to you and stays valid for ${clinic.bookingLinkDays} days.\n\n` +
+        'If you did not ask us for a consultation, you can ignore this email.',
+    });
+  }
+
+  async function appointmentMail(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
+    const appt = await findAppointment(deps.db, job.ref_id);
+    if (!appt || !appt.request_id) return null;
+    const [request, location] = await Promise.all([findRequest(deps.db, appt.request_id), findLocation(deps.db, appt.location_id)]);
+    if (!request || !location) return null;
+    const cancelled = job.kind === 'booking_cancelled';
+    if (cancelled !== (appt.status === 'cancelled')) return null;
+    if (job.kind === 'appointment_reminder' && appt.starts_at <= deps.now()) return null;
+    const manageUrl = link(request, location.id, Math.max(appt.ends_at + 7 * DAY, deps.now() + clinic.bookingLinkDays * DAY));
+    const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
+    const ics = { method: cancelled ? ('CANCEL' as const) : ('PUBLISH' as const), content: appointmentIcs(calendarEvent(clinic, location, appt, deps.now(), manageUrl)) };
+    const parts = appointmentParts(job.kind, request.first_name, when, location, manageUrl, clinic);
+    if (!parts) return null;
+    return finish(job, clinic, request.email, parts, ics);
+  }
+
+  return async function render(job: OutboxJob): Promise<OutgoingMail | null> {
+    const clinic = await getClinic(deps.db);
+    if (!clinic) throw new Error('clinic is not set up');
+    if (job.kind === 'booking_link') return bookingLink(job, clinic);
+    return appointmentMail(job, clinic);
+  };
+}
+
+function appointmentParts(kind: string, firstName: string, when: string, location: Location, manageUrl: string, clinic: Clinic): Parts | null {
+  const cutoffHours = Math.round(clinic.cancelCutoffMin / 60);
+  const changeText = `Need to change plans? Reschedule or cancel online until ${cutoffHours} hours before your visit: ${manageUrl}`;
+  const details = <VisitDetails when={when} location={location} />;
+  const expect = (
+    <Fragment>
+      <p>
+        <strong>What to expect:</strong> please arrive 10 minutes early with a photo ID, your insurance card if you have
+        one, and a list of your medicines. A physician will talk with you about your pain and whether infusion therapy
+        may suit you. No infusion is given at this visit.
+      </p>
+    </Fragment>
+  );
+  const expectText =
+    'What to expect: please arrive 10 minutes early with a photo ID, your insurance card if you have one, and a list of your medicines. ' +
+    'A physician will talk with you about your pain and whether infusion therapy may suit you. No infusion is given at this visit.';
+  const manage = (
+    <Fragment>
+      <EmailButton href={manageUrl}>Manage my booking</EmailButton>
+      <p>You can reschedule or cancel online until {cutoffHours} hours before your visit. A calendar invitation is attached.</p>
+    </Fragment>
+  );
+  switch (kind) {
+    case 'booking_confirmed':
+      return {
+        subject: `Your consultation at ${location.name} is booked`,
+        preheader: `See you ${when}.`,
+        body: (
+          <Fragment>
+            <p>Hello {firstName},</p>
+            <p>Your consultation is booked.</p>
+            {details}
+            {expect}
+            {manage}
+          </Fragment>
+        ),
+        text: `Hello ${firstName},\n\nYour consultation is booked.\n\nWhen: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}, ${location.region} ${location.postal_code}\nPhone: ${location.phone}\n\n${expectText}\n\n${changeText}`,
+      };
+    case 'booking_rescheduled':
+      return {
+        subject: `New time for your consultation at ${location.name}`,
+        preheader: `Your consultation is now ${when}.`,
+        body: (
+          <Fragment>
+            <p>Hello {firstName},</p>
+            <p>Your consultation has been moved. This is the new time:</p>
+            {details}
+            {manage}
+          </Fragment>
+        ),
+        text: `Hello ${firstName},\n\nYour consultation has been moved. The new time:\n\nWhen: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}\n\n${changeText}`,
+      };
+    case 'booking_cancelled':
+      return {
+        subject: `Your consultation at ${location.name} is cancelled`,
+        preheader: 'Your consultation has been cancelled.',
+        body: (
+          <Fragment>
+            <p>Hello {firstName},</p>
+            <p>Your consultation on {when} has been cancelled. Whenever you are ready, you can book a new time with your link:</p>
+            <EmailButton href={manageUrl}>Book a new time</EmailButton>
+          </Fragment>
+        ),
+        text: `Hello ${firstName},\n\nYour consultation on ${when} has been cancelled. Whenever you are ready, book a new time here:\n\n${manageUrl}`,
+      };
+    case 'appointment_reminder':
+      return {
+        subject: `Reminder: your consultation at ${location.name}`,
+        preheader: `Your consultation is ${when}.`,
+        body: (
+          <Fragment>
+            <p>Hello {firstName},</p>
+            <p>This is a reminder of your upcoming consultation.</p>
+            {details}
+            {expect}
+            {manage}
+          </Fragment>
+        ),
+        text: `Hello ${firstName},\n\nA reminder of your upcoming consultation.\n\nWhen: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}\n\n${expectText}\n\n${changeText}`,
+      };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,69 @@
+import { h, type Child } from '../lib/jsx.ts';
+import type { Clinic, Location } from '../clinic/repository.ts';
+
+/** Email markup: inline styles only (mail clients drop style sheets), one column, readable without images. */
+export function EmailLayout(props: { clinic: Clinic; preheader: string; children?: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.clinic.name}</title>
+      </head>
+      <body style="margin:0;padding:0;background:#f3f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;">
+        <div style="display:none;max-height:0;overflow:hidden;">{props.preheader}</div>
+        <div style="max-width:560px;margin:0 auto;padding:24px 16px;">
+          <div style="background:#0b5d6b;color:#ffffff;padding:16px 20px;border-radius:8px 8px 0 0;font-size:20px;font-weight:bold;">
+            {props.clinic.name}
+          </div>
+          <div style="background:#ffffff;padding:24px 20px;border-radius:0 0 8px 8px;font-size:16px;line-height:1.5;">
+            {props.children}
+          </div>
+          <p style="font-size:13px;color:#52606d;line-height:1.5;margin-top:16px;">
+            {props.clinic.name} · {props.clinic.phone}
+            <br />
+            This message was sent because you asked us about a consultation. In an emergency call 911; for a mental
+            health crisis call or text 988.
+          </p>
+        </div>
+      </body>
+    </html>
+  );
+}
+
+export function EmailButton(props: { href: string; children?: Child }) {
+  return (
+    <p style="margin:24px 0;">
+      <a
+        href={props.href}
+        style="background:#0b5d6b;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;display:inline-block;font-weight:bold;"
+      >
+        {props.children}
+      </a>
+    </p>
+  );
+}
+
+export function VisitDetails(props: { when: string; location: Location }) {
+  const l = props.location;
+  return (
+    <table role="presentation" style="border-collapse:collapse;margin:16px 0;">
+      <tr>
+        <td style="padding:4px 12px 4px 0;color:#52606d;vertical-align:top;">When</td>
+        <td style="padding:4px 0;font-weight:bold;">{props.when}</td>
+      </tr>
+      <tr>
+        <td style="padding:4px 12px 4px 0;color:#52606d;vertical-align:top;">Where</td>
+        <td style="padding:4px 0;">
+          {l.name}
+          <br />
+          {l.address_line}, {l.city}, {l.region} {l.postal_code}
+        </td>
+      </tr>
+      <tr>
+        <td style="padding:4px 12px 4px 0;color:#52606d;vertical-align:top;">Phone</td>
+        <td style="padding:4px 0;">{l.phone}</td>
+      </tr>
+    </table>
+  );
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { Database } from '../db/database.ts';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per outbox job, so a resend after a crash can be recognised by the receiving side. */
+  messageId: string;
+  ics?: { method: 'PUBLISH' | 'CANCEL'; content: string };
+}
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** SMTP when SMTP_URL is set; otherwise the local development mailbox at /dev/mailbox. */
+export function createTransport(smtpUrl: string | undefined, from: string, database: Database): MailTransport {
+  if (!smtpUrl) return devMailboxTransport(database);
+  const transporter = nodemailer.createTransport(smtpUrl, { from });
+  return {
+    async send(mail) {
+      await transporter.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+        ...(mail.ics
+          ? {
+              icalEvent: { method: mail.ics.method, filename: 'appointment.ics', content: mail.ics.content },
+            }
+          : {}),
+      });
+    },
+    close: () => transporter.close(),
+  };
+}
+
+function devMailboxTransport(database: Database): MailTransport {
+  return {
+    async send(mail) {
+      await database.db
+        .insertInto('dev_mailbox')
+        .values({
+          id: randomUUID(),
+          message_id: mail.messageId,
+          to_address: mail.to,
+          subject: mail.subject,
+          text_body: mail.text,
+          html_body: mail.html,
+          ics: mail.ics?.content ?? null,
+          created_at: Date.now(),
+        })
+        .execute();
+    },
+    close: () => {},
+  };
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { Tokens } from './lib/tokens.ts';
+import { createRenderer } from './mail/render.tsx';
+import { createTransport, type MailTransport } from './mail/transport.ts';
+import { OutboxWorker } from './mail/worker.ts';
+import { seedDemo } from './seed/demo.ts';
+
+export interface Runtime {
+  app: FastifyInstance;
+  database: Database;
+  worker: OutboxWorker;
+  tokens: Tokens;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  now?: () => number;
+  /** Seed the demo clinic when the database is empty (development default). */
+  seedWhenEmpty?: boolean;
+  transport?: MailTransport;
+}
+
+/** Everything the server needs, wired once: database (migrated), app, mail transport and outbox worker. */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const now = options.now ?? Date.now;
+  const database = openDatabase(config);
+  try {
+    await migrateToLatest(database);
+    if (options.seedWhenEmpty) await seedDemo(database);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const tokens = new Tokens(config.secret);
+  const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database);
+  const render = createRenderer({ db: database.db, tokens, publicUrl: config.publicUrl, messageDomain: new URL(config.publicUrl).hostname, now });
+  let worker: OutboxWorker | undefined;
+  const app = await buildApp({ config, database, tokens, now, onOutbox: () => worker?.nudge() });
+  worker = new OutboxWorker({ database, transport, render, now, log: app.log });
+  const w = worker;
+  return {
+    app,
+    database,
+    worker: w,
+    tokens,
+    async close() {
+      await app.close();
+      await w.stop();
+      transport.close();
+      await database.close();
+    },
+  };
+}
