@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  esbuild: { jsx: 'transform', jsxFactory: 'h', jsxFragment: 'Fragment' },
+  // Classic JSX with our own escaping runtime (src/lib/jsx.ts); no dev-only props such as __source.
+  oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false } },
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Tests that share one PostgreSQL database must not run at the same time; each file gets its own schema instead.
     pool: 'forks',
     maxWorkers: 2,
   },

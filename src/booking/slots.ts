@@ -102,24 +102,6 @@ function intersect(a: Span[], b: Span[]): Span[] {
   return out;
 }
 
-/**
- * Starts and ends sorted separately, as typed arrays because their number sort is several times faster
- * than sorting objects. Every interval ends after it starts, so one that ends by `a` also starts
- * before `b` (a <= b); hence count(start < b) - count(end <= a) is exactly the number overlapping
- * [a, b), whether or not the busy intervals overlap each other.
- */
-interface Busy { starts: Float64Array; ends: Float64Array }
-
-/** Keeps only intervals that can meet [lo, hi), so callers may pass a resource's whole history. */
-function prepareBusy(busy: ReadonlyArray<Interval>, lo: number, hi: number): Busy {
-  const starts = new Float64Array(busy.length), ends = new Float64Array(busy.length);
-  let n = 0;
-  for (const b of busy) {
-    if (b.start < b.end && b.end > lo && b.start < hi) { starts[n] = b.start; ends[n++] = b.end; }
-  }
-  return { starts: starts.subarray(0, n).sort(), ends: ends.subarray(0, n).sort() };
-}
-
 /** How many values are < x (or <= x when `inclusive`). */
 function rank(sorted: Float64Array, x: number, inclusive: boolean): number {
   let lo = 0, hi = sorted.length;
@@ -131,9 +113,32 @@ function rank(sorted: Float64Array, x: number, inclusive: boolean): number {
   return lo;
 }
 
-/** Half-open overlap with [a, b): touching is not overlapping. */
-function overlaps(busy: Busy, a: number, b: number): boolean {
-  return rank(busy.starts, b, false) > rank(busy.ends, a, true);
+/**
+ * Overlap test (half-open: touching is fine) against one resource's busy time. Starts and ends are
+ * sorted separately, as typed arrays because their number sort is several times faster than sorting
+ * objects. Every interval ends after it starts, so one that ends by `a` also starts before `b`;
+ * hence count(start < b) - count(end <= a) is exactly how many intervals overlap [a, b), even when
+ * they overlap each other. Queries mostly move forward in time, so both counts walk on from the
+ * previous query; a query that moves back searches afresh. Intervals that cannot meet [lo, hi) are
+ * dropped first, so callers may pass a resource's whole history.
+ */
+function busyChecker(busy: ReadonlyArray<Interval>, lo: number, hi: number): (a: number, b: number) => boolean {
+  let starts = new Float64Array(busy.length), ends = new Float64Array(busy.length), n = 0;
+  for (const x of busy) {
+    if (x.start < x.end && x.end > lo && x.start < hi) { starts[n] = x.start; ends[n++] = x.end; }
+  }
+  starts = starts.subarray(0, n).sort();
+  ends = ends.subarray(0, n).sort();
+  let i = 0, j = 0, prevA = -Infinity, prevB = -Infinity; // i = count(start < prevB), j = count(end <= prevA)
+  return (a, b) => {
+    if (b < prevB) i = rank(starts, b, false);
+    else while (i < n && starts[i]! < b) i++;
+    if (a < prevA) j = rank(ends, a, true);
+    else while (j < n && ends[j]! <= a) j++;
+    prevA = a;
+    prevB = b;
+    return i > j;
+  };
 }
 
 interface LocalDay { date: string; weekday: number; at: (minute: number) => number }
@@ -216,10 +221,10 @@ export function findSlots(q: SlotQuery): Slot[] {
   const opening = [0, 1, 2, 3, 4, 5, 6, 7].map((wd) => normalize(q.opening[wd]));
   const providers = q.providers.map((p) => ({
     id: p.id,
-    busy: prepareBusy(p.busy, reachLo, reachHi),
+    overlapsBusy: busyChecker(p.busy, reachLo, reachHi),
     hours: opening.map((open, wd) => intersect(open, normalize(p.hours[wd]))),
   }));
-  const rooms = q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, busy: prepareBusy(r.busy, reachLo, reachHi) }));
+  const rooms = q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, overlapsBusy: busyChecker(r.busy, reachLo, reachHi) }));
 
   const slots: Slot[] = [];
   for (const day of localDays(q.zone, lo, hi)) {
@@ -229,7 +234,7 @@ export function findSlots(q: SlotQuery): Slot[] {
     const roomAt = new Map<number, string | undefined>();
     const firstFreeRoom = (s: number): string | null | undefined => {
       if (rooms === null) return null;
-      if (!roomAt.has(s)) roomAt.set(s, rooms.find((r) => !overlaps(r.busy, s - before, s + dur + after))?.id);
+      if (!roomAt.has(s)) roomAt.set(s, rooms.find((r) => !r.overlapsBusy(s - before, s + dur + after))?.id);
       return roomAt.get(s);
     };
     for (const p of providers) {
@@ -238,7 +243,7 @@ export function findSlots(q: SlotQuery): Slot[] {
         // Jump straight to the first grid point at or after `lo` rather than walking to it.
         let s = a < lo ? a + Math.ceil((lo - a) / step) * step : a;
         for (; s < hi && s + dur <= b; s += step) {
-          if (overlaps(p.busy, s - before, s + dur + after)) continue;
+          if (p.overlapsBusy(s - before, s + dur + after)) continue;
           const roomId = firstFreeRoom(s);
           if (roomId === undefined) continue;
           const options = byStart.get(s);

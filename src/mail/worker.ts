@@ -17,13 +17,20 @@ export interface WorkerDeps {
 /** Delivers outbox jobs with retries and back-off; safe to run in several processes at once. */
 export class OutboxWorker {
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #again = false;
+  /** Runs in one process never overlap: each waits for the one before (other processes are kept apart by claims). */
+  #chain: Promise<unknown> = Promise.resolve();
+  #queued = false;
 
   constructor(private readonly deps: WorkerDeps) {}
 
-  /** Processes every due job once; resolves to the number of jobs handled. */
-  async runOnce(limit = 25): Promise<number> {
+  /** Processes every due job once, after any run already under way; resolves to the number of jobs handled. */
+  runOnce(limit = 25): Promise<number> {
+    const run = this.#chain.then(() => this.#process(limit));
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async #process(limit: number): Promise<number> {
     const { database, transport, render, now, log } = this.deps;
     const jobs = await claimDue(database.db, now(), limit);
     for (const job of jobs) {
@@ -44,28 +51,20 @@ export class OutboxWorker {
     return jobs.length;
   }
 
-  /** Runs now, without overlapping a run already under way. */
+  /** Asks for a run soon; many nudges while one is waiting collapse into that one. */
   nudge(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.runOnce()
-      .catch((err) => {
-        this.deps.log?.error({ err }, 'outbox run failed');
-        return 0;
+    if (this.#queued) return;
+    this.#queued = true;
+    this.#chain = this.#chain
+      .then(() => {
+        this.#queued = false;
+        return this.#process(25);
       })
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again) {
-          this.#again = false;
-          this.nudge();
-        }
-      });
+      .catch((err) => this.deps.log?.error({ err }, 'outbox run failed'));
   }
 
   start(intervalMs = 2_000): void {
-    this.stop();
+    if (this.#timer) clearInterval(this.#timer);
     this.#timer = setInterval(() => this.nudge(), intervalMs);
     this.#timer.unref();
     this.nudge();
@@ -74,6 +73,6 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    await this.#chain;
   }
 }

@@ -1,0 +1,72 @@
+import type { TestRuntime } from './runtime.ts';
+
+export const VALID_REQUEST = {
+  first_name: 'Ana',
+  last_name: 'Moreno',
+  email: 'ana@example.com',
+  phone: '(312) 555-0147',
+  location: 'chicago',
+  contact_method: 'email',
+  reason: 'crps',
+  heard_from: 'physician',
+  message: 'My left hand has hurt since a fracture.',
+  consent: 'yes',
+};
+
+export function formBody(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
+
+let keyCounter = 0;
+let ipCounter = 0;
+/** Each simulated person comes from their own address, as real visitors do (the form is rate-limited per IP). */
+export function nextIp(): string {
+  ipCounter += 1;
+  return `127.1.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 1}`;
+}
+export function newKey(): string {
+  keyCounter += 1;
+  return `test-form-key-${String(keyCounter).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Submits the consultation form; returns the response. */
+export async function submitRequest(rt: TestRuntime, overrides: Record<string, string> = {}) {
+  return rt.app.inject({
+    method: 'POST',
+    url: '/consultation',
+    remoteAddress: nextIp(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody({ ...VALID_REQUEST, form_key: newKey(), ...overrides }),
+  });
+}
+
+/** Submits a request, delivers its email and returns the booking link path from it. */
+export async function requestAndGetLink(rt: TestRuntime, overrides: Record<string, string> = {}): Promise<string> {
+  const before = rt.mail.sent.length;
+  const res = await submitRequest(rt, overrides);
+  if (res.statusCode !== 303) throw new Error(`request failed: ${res.statusCode} ${res.body.slice(0, 500)}`);
+  await rt.worker.runOnce();
+  const mail = rt.mail.sent.slice(before).find((m) => m.subject.startsWith('Book your consultation'));
+  if (!mail) throw new Error('no booking-link email');
+  return bookingPath(mail.text);
+}
+
+export function bookingPath(text: string): string {
+  const match = /http:\/\/relief\.test(\/book\/[A-Za-z0-9_.-]+)/.exec(text);
+  if (!match) throw new Error('no booking link in email');
+  return match[1]!;
+}
+
+/** The slot instants offered on a booking page, in page order. */
+export function offeredSlots(html: string): number[] {
+  return [...html.matchAll(/name="slot" value="(\d+)"/g)].map((m) => Number(m[1]));
+}
+
+export async function book(rt: TestRuntime, path: string, slot: number, location = 'chicago') {
+  return rt.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody({ slot: String(slot), location }),
+  });
+}

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import type { MailTransport, OutgoingMail } from '../../src/mail/transport.ts';
+
+/** The engine under test: PostgreSQL when DATABASE_URL is set (CI runs the suite on both), else SQLite. */
+export const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+
+/** A clock tests can move. Starts on Monday 2 March 2026, 09:00 in Chicago (15:00Z). */
+export class TestClock {
+  constructor(public current = Date.parse('2026-03-02T15:00:00.000Z')) {}
+  now = () => this.current;
+  set(iso: string) {
+    this.current = Date.parse(iso);
+  }
+  advance(ms: number) {
+    this.current += ms;
+  }
+}
+
+/** Keeps every message in memory; can be told to fail, like an SMTP server that is down. */
+export class MemoryTransport implements MailTransport {
+  sent: OutgoingMail[] = [];
+  failing = false;
+  async send(mail: OutgoingMail) {
+    if (this.failing) throw new Error('connect ECONNREFUSED 127.0.0.1:2525');
+    this.sent.push(mail);
+  }
+  close() {}
+}
+
+export interface TestRuntime extends Runtime {
+  config: Config;
+  clock: TestClock;
+  mail: MemoryTransport;
+}
+
+export interface TestOptions {
+  clock?: TestClock;
+  transport?: MailTransport;
+  env?: Record<string, string>;
+  seed?: boolean;
+  /** Reuse an existing data dir / schema (to simulate a restart). */
+  reuse?: { dataDir: string; schema: string | undefined };
+}
+
+/** A fresh, isolated database (temp SQLite file, or a new PostgreSQL schema) with the demo clinic. */
+export async function startTestRuntime(options: TestOptions = {}): Promise<TestRuntime> {
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'relief-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://relief.test',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...options.env,
+  });
+  if (config.databaseUrl) {
+    config.databaseSchema = options.reuse?.schema ?? `t_${randomBytes(6).toString('hex')}`;
+    if (!options.reuse) await adminQuery(config.databaseUrl, `create schema ${config.databaseSchema}`);
+  }
+  const clock = options.clock ?? new TestClock();
+  const mail = new MemoryTransport();
+  const runtime = await createRuntime(config, {
+    now: clock.now,
+    seedWhenEmpty: options.seed ?? true,
+    transport: options.transport ?? mail,
+  });
+  await runtime.app.ready();
+  return { ...runtime, config, clock, mail };
+}
+
+/** Closes the runtime and removes its database. */
+export async function stopTestRuntime(rt: TestRuntime, keep = false): Promise<void> {
+  await rt.close();
+  if (keep) return;
+  if (rt.config.databaseUrl && rt.config.databaseSchema) {
+    await adminQuery(rt.config.databaseUrl, `drop schema if exists ${rt.config.databaseSchema} cascade`);
+  } else {
+    rmSync(rt.config.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
