@@ -25,6 +25,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Relief <no-reply@relief.local>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -42,6 +43,8 @@ export interface Config {
   secret: string;
   logLevel: string;
   production: boolean;
+  /** First retry delay for failed mail; it doubles on each attempt up to an hour. */
+  mailRetryMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +76,7 @@ export function loadConfig(env: Env = process.env): Config {
     secret: e.SECRET ?? persistentSecret(dataDir),
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
+    mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
   };
 }
 

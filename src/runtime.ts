@@ -40,7 +40,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const render = createRenderer({ db: database.db, tokens, publicUrl: config.publicUrl, messageDomain: new URL(config.publicUrl).hostname, now });
   let worker: OutboxWorker | undefined;
   const app = await buildApp({ config, database, tokens, now, onOutbox: () => worker?.nudge() });
-  worker = new OutboxWorker({ database, transport, render, now, log: app.log });
+  worker = new OutboxWorker({ database, transport, render, now, retryBaseMs: config.mailRetryMs, log: app.log });
   const w = worker;
   return {
     app,

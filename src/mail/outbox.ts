@@ -53,9 +53,9 @@ export async function cancelPending(trx: Kysely<DB>, refId: string, kinds: JobKi
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 2 * 60_000;
 
-/** Exponential back-off: 30 s, 1 min, 2 min ... capped at 1 h. */
-export function backoffMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+/** Exponential back-off: base, 2×base, 4×base ... capped at 1 h (base 30 s by default). */
+export function backoffMs(attempts: number, baseMs = 30_000): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
 
 /**
@@ -103,13 +103,13 @@ export async function markObsolete(db: Kysely<DB>, id: string): Promise<void> {
   await db.updateTable('outbox').set({ status: 'cancelled', locked_until: null }).where('id', '=', id).execute();
 }
 
-export async function markFailed(db: Kysely<DB>, job: OutboxJob, error: string, now: number): Promise<void> {
+export async function markFailed(db: Kysely<DB>, job: OutboxJob, error: string, now: number, baseMs?: number): Promise<void> {
   const dead = job.attempts >= MAX_ATTEMPTS;
   await db
     .updateTable('outbox')
     .set({
       status: dead ? 'dead' : 'pending',
-      run_at: dead ? job.run_at : now + backoffMs(job.attempts),
+      run_at: dead ? job.run_at : now + backoffMs(job.attempts, baseMs),
       locked_until: null,
       last_error: error.slice(0, 500),
     })

@@ -19,7 +19,10 @@ export interface MailTransport {
 
 /** SMTP when SMTP_URL is set; otherwise the local development mailbox at /dev/mailbox. */
 export function createTransport(smtpUrl: string | undefined, from: string, database: Database): MailTransport {
-  if (!smtpUrl) return devMailboxTransport(database);
+  return smtpUrl ? smtpTransport(smtpUrl, from) : devMailboxTransport(database);
+}
+
+export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport(smtpUrl, { from });
   return {
     async send(mail) {

@@ -11,6 +11,7 @@ export interface WorkerDeps {
   transport: MailTransport;
   render: JobRenderer;
   now: () => number;
+  retryBaseMs?: number;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
 
@@ -45,7 +46,7 @@ export class OutboxWorker {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log?.warn({ job: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'mail delivery failed; will retry');
-        await markFailed(database.db, job, message, now());
+        await markFailed(database.db, job, message, now(), this.deps.retryBaseMs);
       }
     }
     return jobs.length;

@@ -1,0 +1,58 @@
+/** Public pages vs a static string of the same size, served by the real app on 127.0.0.1, loaded from a child process. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+const PAGES = { home: '/', crps: '/crps' } as const;
+type Page = keyof typeof PAGES;
+
+export interface PageRate { page: string; bytes: number; perSec: number; staticPerSec: number; errors: number }
+
+/** Adds the static twin routes; must run before the app is ready. Bodies are filled in after listen. */
+export function addStaticRoutes(app: FastifyInstance): (page: Page, body: string) => void {
+  const bodies = new Map<Page, string>();
+  for (const page of Object.keys(PAGES) as Page[]) {
+    app.get(`/__bench_static/${page}`, (_req, reply) => reply.type('text/html; charset=utf-8').send(bodies.get(page) ?? ''));
+  }
+  return (page, body) => bodies.set(page, body);
+}
+
+function runClient(plan: object): Promise<Record<string, { ok: number; bad: number; perSec: number }>> {
+  const script = fileURLToPath(new URL('./http-load.ts', import.meta.url));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(plan)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`HTTP load client exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()!));
+      } catch (err) {
+        reject(new Error(`HTTP load client printed no result: ${String(err)}`));
+      }
+    });
+  });
+}
+
+export async function measurePages(app: FastifyInstance, setStatic: (page: Page, body: string) => void, seconds: number, concurrency: number): Promise<PageRate[]> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  const base = `http://127.0.0.1:${address.port}`;
+  const paths: Array<{ name: string; path: string; bytes: number }> = [];
+  for (const [page, path] of Object.entries(PAGES) as Array<[Page, string]>) {
+    const res = await fetch(base + path);
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+    setStatic(page, body);
+    const bytes = Buffer.byteLength(body);
+    paths.push({ name: page, path, bytes }, { name: `${page}:static`, path: `/__bench_static/${page}`, bytes });
+  }
+  const results = await runClient({ base, concurrency, warmupMs: 1000, durationMs: seconds * 1000, paths });
+  return (Object.keys(PAGES) as Page[]).map((page) => {
+    const live = results[page]!, stat = results[`${page}:static`]!;
+    return { page: `GET ${PAGES[page]}`, bytes: paths.find((p) => p.name === page)!.bytes, perSec: live.perSec, staticPerSec: stat.perSec, errors: live.bad + stat.bad };
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: one run, on the engine DATABASE_URL selects (SQLite when unset), every figure next to a
+ * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
+ * something broke (the targets are measurements, not assertions).
+ */
+import { cpus } from 'node:os';
+import { startBenchRuntime, type BenchRuntime } from './setup.ts';
+import { generateAppointments, insertHistory, insertRequests } from './seed.ts';
+import { bookingContext, freeStarts, measureAvailability, measureBooking } from './phases.ts';
+import { addStaticRoutes, measurePages } from './http.ts';
+import { collectGarbage, fmt } from './stats.ts';
+
+const APPOINTMENTS = 20_000;
+const AVAILABILITY_RUNS = 200;
+const BOOKING_SECONDS = 4;
+const MAX_BOOKINGS = 4_000;
+const HTTP_SECONDS = 5;
+const HTTP_CONCURRENCY = 20;
+const DAY = 24 * 3_600_000;
+
+const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+
+async function main(): Promise<void> {
+  let bench: BenchRuntime | undefined;
+  try {
+    log(`engine ${engine}: migrating and seeding the demo clinic`);
+    bench = await startBenchRuntime();
+    const { runtime } = bench;
+    const database = runtime.database;
+    const setStatic = addStaticRoutes(runtime.app);
+    const now = Math.floor(Date.now() / 60_000) * 60_000;
+
+    let t = performance.now();
+    const history = await generateAppointments(database, now, APPOINTMENTS);
+    const claims = await insertHistory(database, history);
+    const seedSeconds = (performance.now() - t) / 1000;
+    const span = `${new Date(history[0]!.starts_at).toISOString().slice(0, 10)} .. ${new Date(history.at(-1)!.starts_at).toISOString().slice(0, 10)}`;
+    log(`inserted ${history.length} appointments (${span}) and ${claims} claims in ${seedSeconds.toFixed(1)} s`);
+
+    const chicago = await bookingContext(database, 'chicago', now);
+    const denver = await bookingContext(database, 'denver', now);
+    log('availability: 8 weeks at Chicago');
+    const avail = await measureAvailability(chicago, AVAILABILITY_RUNS);
+
+    const targets = (await freeStarts([chicago, denver], now + DAY, now + 730 * DAY)).slice(0, MAX_BOOKINGS);
+    const requestIds = await insertRequests(database, targets.map((x) => x.ctx.location.id), now);
+    log(`booking throughput (${targets.length} free starts ready)`);
+    const book = await measureBooking(database, targets, requestIds, BOOKING_SECONDS);
+
+    log(`public pages: ${HTTP_CONCURRENCY} keep-alive connections, ${HTTP_SECONDS} s per route`);
+    const pages = await measurePages(runtime.app, setStatic, HTTP_SECONDS, HTTP_CONCURRENCY);
+
+    collectGarbage();
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+
+    const bookRatio = book.booking.perSec / book.raw.perSec;
+    const rows: string[][] = [
+      ['Measure', 'Relief', 'Baseline', 'Ratio', 'Target'],
+      ['availability 8 wk p50 (ms)', fmt(avail.app.p50), `${fmt(avail.bare.p50)} bare read`, `${fmt(avail.app.p50 / avail.bare.p50, 1)}x`, '< 20 ms'],
+      ['availability 8 wk p99 (ms)', fmt(avail.app.p99), `${fmt(avail.bare.p99)} bare read`, `${fmt(avail.app.p99 / avail.bare.p99, 1)}x`, ''],
+      ['bookings / s', fmt(book.booking.perSec, 1), `${fmt(book.raw.perSec, 1)} raw insert tx`, `${fmt(bookRatio * 100, 1)}%`, '>= 50%'],
+      ...pages.map((p) => [`${p.page} req/s (${p.bytes} B)`, fmt(p.perSec, 0), `${fmt(p.staticPerSec, 0)} static`, `${fmt((p.perSec / p.staticPerSec) * 100, 1)}%`, '>= 70%']),
+      ['resident memory (MB)', fmt(rssMb, 1), `peak ${fmt(peakMb, 1)}`, '', '< 200 MB'],
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+
+    const out: string[] = [];
+    out.push(`Relief benchmark: engine ${engine}${engine === 'sqlite' ? ' (WAL, synchronous=FULL)' : ''}, node ${process.version}, ${cpus().length} CPUs`);
+    out.push(`data: ${history.length} booked appointments ${span}, ${claims} resource claims (seeded in ${seedSeconds.toFixed(1)} s)`);
+    out.push(`availability: ${avail.app.runs} runs each; ${avail.rows} busy rows read per call, ${avail.slots} slots returned`);
+    out.push(`bookings: ${book.booking.count} in ${fmt(book.booking.seconds, 1)} s (${book.failed} not booked), raw: ${book.raw.count} in ${fmt(book.raw.seconds, 1)} s, both sequential`);
+    out.push(`pages: ${HTTP_CONCURRENCY} concurrent keep-alive clients in a child process, ${HTTP_SECONDS} s each, ${pages.reduce((n, p) => n + p.errors, 0)} errors`);
+    out.push('');
+    out.push(line(rows[0]!));
+    out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of rows.slice(1)) out.push(line(r));
+    out.push('');
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+    out.push(`${verdict(avail.app.p50 < 20)}  [${engine}] availability p50 ${fmt(avail.app.p50)} ms < 20 ms`);
+    out.push(`${verdict(bookRatio >= 0.5)}  [${engine}] bookings ${fmt(bookRatio * 100, 1)}% of raw insert rate >= 50%`);
+    for (const p of pages) out.push(`${verdict(p.perSec / p.staticPerSec >= 0.7)}  [${engine}] ${p.page} ${fmt((p.perSec / p.staticPerSec) * 100, 1)}% of static rate >= 70%`);
+    out.push(`${verdict(rssMb < 200)}  [${engine}] resident memory ${fmt(rssMb, 1)} MB < 200 MB`);
+    out.push(`total run time ${fmt((performance.now() - started) / 1000, 1)} s`);
+    process.stdout.write(out.join('\n') + '\n');
+  } finally {
+    await bench?.teardown();
+  }
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (err) {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,66 @@
+/** A throw-away Relief runtime for the benchmark: temp SQLite DATA_DIR, or a fresh PostgreSQL schema. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../src/config.ts';
+import { createRuntime, type Runtime } from '../src/runtime.ts';
+import type { MailTransport } from '../src/mail/transport.ts';
+
+export interface BenchRuntime {
+  runtime: Runtime;
+  config: Config;
+  /** Closes the runtime and removes its database; safe to call twice. */
+  teardown(): Promise<void>;
+}
+
+/** Mail is never sent during the benchmark (the outbox worker is not started); this only satisfies the type. */
+const nullTransport: MailTransport = { send: async () => {}, close: () => {} };
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startBenchRuntime(): Promise<BenchRuntime> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relief-bench-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://127.0.0.1',
+    NODE_ENV: 'production',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+  });
+  if (config.databaseUrl) {
+    config.databaseSchema = `bench_${randomBytes(6).toString('hex')}`;
+    await adminQuery(config.databaseUrl, `create schema ${config.databaseSchema}`);
+  }
+  let runtime: Runtime | undefined;
+  let done = false;
+  const teardown = async () => {
+    if (done) return;
+    done = true;
+    try {
+      await runtime?.close();
+    } finally {
+      if (config.databaseUrl && config.databaseSchema) {
+        await adminQuery(config.databaseUrl, `drop schema if exists ${config.databaseSchema} cascade`);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  try {
+    runtime = await createRuntime(config, { now: Date.now, seedWhenEmpty: true, transport: nullTransport });
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+  return { runtime, config, teardown };
+}

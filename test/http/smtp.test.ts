@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { smtpTransport } from '../../src/mail/transport.ts';
+import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { book, bookingPath, submitRequest } from '../helpers/journey.ts';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP peer on loopback that keeps every message it accepts. */
+async function startSmtp(): Promise<{ server: SMTPServer; port: number; inbox: Received[] }> {
+  const inbox: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.server.address() as AddressInfo).port, inbox };
+}
+
+/** Undoes quoted-printable soft breaks and escapes enough to search the text. */
+function decodeQp(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+describe('mail over SMTP', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let rt: TestRuntime;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
+    rt = await startTestRuntime({ env: { SMTP_URL: smtpUrl }, transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>') });
+  });
+  afterAll(async () => {
+    await stopTestRuntime(rt);
+    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+  });
+
+  it('delivers the booking link and the confirmation with a calendar invitation, with no PHI beyond a first name', async () => {
+    const res = await submitRequest(rt, { last_name: 'Zebulon', phone: '(312) 555-0199', message: 'fracture in 2019' });
+    expect(res.statusCode).toBe(303);
+    await rt.worker.runOnce();
+    expect(smtp.inbox).toHaveLength(1);
+    const first = smtp.inbox[0]!;
+    expect(first.to).toEqual(['ana@example.com']);
+    const text = decodeQp(first.raw);
+    expect(text).toMatch(/^Subject: Book your consultation with Relief Infusion Clinic/m);
+    expect(text).toMatch(/^Message-ID: <[0-9a-f-]+@relief\.test>/im);
+    expect(text).toContain('Content-Type: text/plain');
+    expect(text).toContain('Content-Type: text/html');
+    expect(text).toContain('Hello Ana');
+    for (const secret of ['Zebulon', '555-0199', '5550199', 'fracture', 'crps', 'CRPS']) expect(text).not.toContain(secret);
+
+    const link = bookingPath(text);
+    const page = await rt.app.inject({ url: link });
+    const slot = Number(/name="slot" value="(\d+)"/.exec(page.body)![1]);
+    expect((await book(rt, link, slot)).statusCode).toBe(303);
+    await rt.worker.runOnce();
+    expect(smtp.inbox).toHaveLength(2);
+    const confirmation = decodeQp(smtp.inbox[1]!.raw);
+    expect(confirmation).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/i);
+    expect(confirmation).toContain('BEGIN:VCALENDAR');
+    expect(confirmation).toContain('TZID=America/Chicago');
+    expect(confirmation).not.toContain('Zebulon');
+  });
+});
