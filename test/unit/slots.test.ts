@@ -564,6 +564,7 @@ describe('claimUnits', () => {
   it('returns nothing for empty or inverted intervals', () => {
     expect(claimUnits({ start: 900 * MIN, end: 900 * MIN }, 15)).toEqual([]);
     expect(claimUnits({ start: 900 * MIN, end: 800 * MIN }, 15)).toEqual([]);
+    expect(claimUnits({ start: 901 * MIN, end: 901 * MIN }, 15)).toEqual([]); // unaligned
   });
 
   it('rounds down before the epoch too', () => {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('configuration from the environment', () => {
+  it('has working defaults and keeps a generated secret in DATA_DIR across restarts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relief-config-'));
+    try {
+      const a = loadConfig({ DATA_DIR: dir });
+      expect(a).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, smtpUrl: undefined });
+      expect(a.secret).toMatch(/^[0-9a-f]{64}$/);
+      expect(readFileSync(join(dir, 'secret'), 'utf8').trim()).toBe(a.secret);
+      expect(statSync(join(dir, 'secret')).mode & 0o777).toBe(0o600);
+      expect(loadConfig({ DATA_DIR: dir }).secret).toBe(a.secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ SECRET: 'short' }, 'SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MAIL_RETRY_SECONDS: '0' }, 'MAIL_RETRY_SECONDS'],
+  ])('refuses %o with one line naming %s', (env, name) => {
+    let error: unknown;
+    try {
+      loadConfig({ SECRET: 'x'.repeat(40), ...env });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message.startsWith(`Invalid configuration: ${name} `)).toBe(true);
+    expect(message).not.toContain('\n');
+  });
+
+  it('strips a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {
+    const c = loadConfig({ PUBLIC_URL: 'https://clinic.example/', SECRET: 'x'.repeat(40), PORT: '' });
+    expect(c.publicUrl).toBe('https://clinic.example');
+    expect(c.port).toBe(3000);
+  });
+});
