@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
 import { findAppointment, insertAppointment, claimResources, releaseResources, type Appointment } from './repository.ts';
-import { withBuffers, type Slot } from './slots.ts';
+import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
 export type BookingOutcome =
   | { ok: true; appointment: Appointment }
@@ -72,46 +72,55 @@ async function queueReminders(trx: Kysely<DB>, ctx: BookingContext, appt: Appoin
  * database's claim table decides races, so concurrent bookings of one time yield exactly one appointment.
  */
 export async function bookConsultation(ctx: BookingContext, requestId: string, start: number): Promise<BookingOutcome> {
-  const slot = await slotAt(ctx, start);
-  for (const option of slot?.options ?? []) {
-    const end = start + ctx.type.duration_min * MINUTE;
-    const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
-    const appt: Appointment = {
-      id: randomUUID(),
-      location_id: ctx.location.id,
-      type_id: ctx.type.id,
-      request_id: requestId,
-      provider_id: option.providerId,
-      room_id: option.roomId,
-      starts_at: start,
-      ends_at: end,
-      busy_from: busy.start,
-      busy_to: busy.end,
-      status: 'booked',
-      created_at: ctx.now,
-      updated_at: ctx.now,
-    };
-    try {
-      await ctx.database.transact(async (trx) => {
-        await insertAppointment(trx, appt);
-        await trx.updateTable('consultation_requests').set({ status: 'booked' }).where('id', '=', requestId).execute();
-        await enqueue(trx, { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ctx.now);
-        await queueReminders(trx, ctx, appt);
-      });
-      return { ok: true, appointment: appt };
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      const existing = await ctx.database.db
-        .selectFrom('appointments')
-        .select('id')
-        .where('request_id', '=', requestId)
-        .where('status', '=', 'booked')
-        .executeTakeFirst();
-      if (existing) return { ok: false, reason: 'already_booked', appointmentId: existing.id };
-      // That provider or room was taken a moment ago; try the next option.
+  // Each option pairs a provider with the first free room; if a race took that room, a fresh look finds the next one.
+  for (let round = 0; round < 3; round++) {
+    const slot = await slotAt(ctx, start);
+    if (!slot) break;
+    for (const option of slot.options) {
+      const outcome = await tryBook(ctx, requestId, start, option);
+      if (outcome) return outcome;
     }
   }
   return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start) };
+}
+
+/** One attempt with one (provider, room): the booking, or undefined when the database refused the claim. */
+async function tryBook(ctx: BookingContext, requestId: string, start: number, option: SlotOption): Promise<BookingOutcome | undefined> {
+  const end = start + ctx.type.duration_min * MINUTE;
+  const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
+  const appt: Appointment = {
+    id: randomUUID(),
+    location_id: ctx.location.id,
+    type_id: ctx.type.id,
+    request_id: requestId,
+    provider_id: option.providerId,
+    room_id: option.roomId,
+    starts_at: start,
+    ends_at: end,
+    busy_from: busy.start,
+    busy_to: busy.end,
+    status: 'booked',
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+  try {
+    await ctx.database.transact(async (trx) => {
+      await insertAppointment(trx, appt);
+      await trx.updateTable('consultation_requests').set({ status: 'booked' }).where('id', '=', requestId).execute();
+      await enqueue(trx, { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ctx.now);
+      await queueReminders(trx, ctx, appt);
+    });
+    return { ok: true, appointment: appt };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const existing = await ctx.database.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    return existing ? { ok: false, reason: 'already_booked', appointmentId: existing.id } : undefined;
+  }
 }
 
 export type ChangeOutcome =

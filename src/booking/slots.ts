@@ -8,7 +8,8 @@
  * moment the gap ends. The rule is monotone, so disjoint hours stay disjoint, and a clinic that
  * "closes at 02:30" on a night when 02:00–03:00 is skipped closes when the clock reaches 03:00.
  * Candidate starts are then stepped in instant space, so a skipped hour yields nothing and a
- * repeated hour is simply more elapsed time, never two slots at one instant.
+ * repeated hour is simply more elapsed time, never two slots at one instant. Hours stay within
+ * their day ([0, 1440]); a slot cannot run from one day's hours into the next day's.
  */
 import { DateTime } from 'luxon';
 
@@ -52,13 +53,6 @@ function requirePositive(name: string, value: number): void {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive finite number, got ${value}`);
 }
 
-function requireFinite(values: Record<string, number>): void {
-  for (const [name, value] of Object.entries(values)) {
-    // An infinite window would make the day loop run forever.
-    if (!Number.isFinite(value)) throw new RangeError(`${name} must be finite, got ${value}`);
-  }
-}
-
 /** The busy interval an appointment occupies for its resources: [start - bufferBefore, end + bufferAfter). */
 export function withBuffers(appt: Interval, bufferBeforeMin: number, bufferAfterMin: number): Interval {
   return { start: appt.start - bufferBeforeMin * MINUTE, end: appt.end + bufferAfterMin * MINUTE };
@@ -67,7 +61,7 @@ export function withBuffers(appt: Interval, bufferBeforeMin: number, bufferAfter
 /** Start instants of the fixed claim units covering [start, end): unitMin-minute units aligned to the epoch. Used by the database's resource-claim table (one row per resource per unit) to make double booking impossible. */
 export function claimUnits(interval: Interval, unitMin: number): number[] {
   requirePositive('unitMin', unitMin);
-  requireFinite({ start: interval.start, end: interval.end });
+  if (!Number.isFinite(interval.start) || !Number.isFinite(interval.end)) throw new RangeError('interval must be finite');
   const unit = unitMin * MINUTE;
   const units: number[] = [];
   if (interval.end <= interval.start) return units; // else an unaligned empty interval would claim its unit
@@ -193,7 +187,7 @@ function localDays(zone: string, lo: number, hi: number): LocalDay[] {
     // Luxon's midnight. Only transition days (two or three a year) convert each boundary via Luxon.
     const start = midnight;
     const nextOffset = z.offset(start + DAY_MS);
-    const regular = true;
+    const regular = clean && nextOffset === offset;
     const next = regular ? start + DAY_MS : exact(epochDay + 1, 0);
     const { weekday, date } = civil(epochDay);
     const at = regular
@@ -210,7 +204,8 @@ function localDays(zone: string, lo: number, hi: number): LocalDay[] {
 export function findSlots(q: SlotQuery): Slot[] {
   requirePositive('durationMin', q.durationMin);
   requirePositive('stepMin', q.stepMin);
-  requireFinite({ from: q.from, to: q.to, now: q.now, minNoticeMin: q.minNoticeMin });
+  // An unbounded window would never end the day loop.
+  if (![q.from, q.to, q.now, q.minNoticeMin].every(Number.isFinite)) throw new RangeError('from, to, now and minNoticeMin must be finite');
   const lo = Math.max(q.from, q.now + q.minNoticeMin * MINUTE);
   const hi = q.to;
   if (lo >= hi) return [];

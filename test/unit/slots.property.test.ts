@@ -4,7 +4,9 @@ import { findSlots, claimUnits, withBuffers, type Interval, type Slot, type Slot
 
 const MIN = 60_000;
 const DAY = 86_400_000;
-const ZONES = ['America/Chicago', 'Europe/London', 'Australia/Sydney', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe'];
+// :30 and :45 offsets, a 30-minute DST shift (Lord Howe), southern-hemisphere DST, and Santiago,
+// whose clocks change at midnight so that some local days do not start at 00:00.
+const ZONES = ['America/Chicago', 'Europe/London', 'Australia/Sydney', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe', 'America/Santiago'];
 
 // ---------------------------------------------------------------------------------------------
 // An independent local clock: Intl directly, no Luxon, no shortcuts.

@@ -312,6 +312,22 @@ describe('findSlots: providers and rooms', () => {
     ]);
   });
 
+  it('finds a room whose busy time ends exactly at a start met out of time order', () => {
+    // p1's starts are checked first; p2's earlier grid then sends the room check back in time.
+    const q = query({
+      durationMin: 30,
+      providers: [{ id: 'p1', hours: { 1: [{ from: hm(10), to: hm(11) }] }, busy: [] }, { id: 'p2', hours: { 1: [{ from: hm(9, 15), to: hm(11) }] }, busy: [] }],
+      rooms: [{ id: 'r1', busy: [{ start: t('2026-06-01T13:00:00.000Z'), end: t('2026-06-01T14:15:00.000Z') }] }],
+    });
+    expect(findSlots(q).map((s) => [iso(s.start).slice(11, 16), s.options.map((o) => `${o.providerId}/${o.roomId}`).join(',')])).toEqual([
+      ['14:15', 'p2/r1'],
+      ['14:45', 'p2/r1'],
+      ['15:00', 'p1/r1'],
+      ['15:15', 'p2/r1'],
+      ['15:30', 'p1/r1'],
+    ]);
+  });
+
   it('checks rooms with the buffers too', () => {
     const q = query({
       stepMin: 60,
@@ -537,6 +553,25 @@ describe('findSlots: zones with :30 and :45 offsets', () => {
       '2026-10-03T17:30:00.000Z', // ends 05:00 +11 = 18:00Z
     ]);
     expect(localStarts(q).map((s) => s.slice(0, 5))).toEqual(['00:00', '00:30', '01:00', '01:30', '02:30', '03:00', '03:30', '04:00', '04:30']);
+  });
+});
+
+describe('findSlots: transitions at midnight', () => {
+  it('America/Santiago 2026-09-06 has no 00:00: the day starts at 01:00 -03 and 09:00 is still 09:00', () => {
+    const on = (from: number, to: number) => oneDay(7, from, to, { zone: 'America/Santiago', ...dayWindow('2026-09-06') });
+    expect(starts(on(0, hm(2)))).toEqual(['2026-09-06T04:00:00.000Z']); // 01:00–02:00 -03 is all there is
+    expect(starts(on(hm(9), hm(10)))).toEqual(['2026-09-06T12:00:00.000Z']);
+  });
+
+  it('America/Santiago repeats 23:00 on Saturday 2026-04-04: 22:00–24:00 lasts three hours', () => {
+    const q = oneDay(6, hm(22), 1440, { zone: 'America/Santiago', stepMin: 60, ...dayWindow('2026-04-04') });
+    expect(starts(q)).toEqual(['2026-04-05T01:00:00.000Z', '2026-04-05T02:00:00.000Z', '2026-04-05T03:00:00.000Z']);
+    expect(starts(oneDay(7, hm(9), hm(10), { zone: 'America/Santiago', ...dayWindow('2026-04-05') }))).toEqual(['2026-04-05T13:00:00.000Z']);
+  });
+
+  it('America/Havana repeats 00:00 on 2026-11-01: the day starts at the first one', () => {
+    const q = oneDay(7, 0, hm(2), { zone: 'America/Havana', stepMin: 60, ...dayWindow('2026-11-01') });
+    expect(starts(q)).toEqual(['2026-11-01T04:00:00.000Z', '2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z']);
   });
 });
 
