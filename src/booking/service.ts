@@ -130,7 +130,7 @@ export type ChangeOutcome =
 
 /** True when self-service changes are still allowed for this visit. */
 export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): boolean {
-  return appt.starts_at - clinic.cancelCutoffMin * MINUTE > now;
+  return appt.starts_at - clinic.cancelCutoffMin * MINUTE >= now;
 }
 
 /** Moves a booked appointment to a new time: release and re-claim in one transaction, or change nothing. */

@@ -105,6 +105,10 @@ export function SlotPickerPage(p: PickerProps) {
           {p.location.address_line}, {p.location.city}, {p.location.region} {p.location.postal_code}
         </address>
         <ZoneNote location={p.location} now={p.now} />
+        <p class="hint">
+          You can reschedule or cancel online until {Math.round(p.clinic.cancelCutoffMin / 60)} hours before your visit;
+          after that, please call us.
+        </p>
         <LocationSwitch action={action} locations={p.locations} current={p.location} />
         {p.slots.length > 0 ? (
           <SlotList slots={p.slots} location={p.location} action={action} verb={p.mode === 'book' ? 'Book' : 'Move to'} />

@@ -135,7 +135,7 @@ export function ConsultationFormPage(props: FormProps) {
               {errorEntries.map(([name, message]) => (
                 <li>
                   <a href={`#${fieldAnchor(name)}`}>
-                    {LABELS[name] ?? name}: {message}
+                    {message}
                   </a>
                 </li>
               ))}

@@ -16,7 +16,7 @@ export interface LayoutProps {
 const NAV = [
   { href: '/', label: 'Home' },
   { href: '/crps', label: 'About CRPS' },
-  { href: '/ketamine-infusion-therapy', label: 'Ketamine infusion therapy' },
+  { href: '/ketamine-infusion-therapy', label: 'Ketamine therapy' },
   { href: '/locations', label: 'Locations' },
 ];
 
