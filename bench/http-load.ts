@@ -1,11 +1,13 @@
 /**
  * HTTP load client, run as a child process so the server keeps its own core. Argument: a JSON plan
- * { base, concurrency, warmupMs, durationMs, paths: [{ name, path, bytes }] }. Each path is driven by
- * `concurrency` keep-alive connections for a fixed time; prints one JSON result line.
+ * { base, concurrency, warmupMs, durationMs, rounds, pairs: [[{ name, path, bytes }, { ... }]] }. The two
+ * routes of a pair are driven alternately by `concurrency` keep-alive connections, `rounds` times each
+ * for durationMs / rounds, so drift (JIT, GC, a noisy neighbour) hits both alike. Prints one JSON line.
  */
 import http from 'node:http';
 
-interface Plan { base: string; concurrency: number; warmupMs: number; durationMs: number; paths: Array<{ name: string; path: string; bytes: number }> }
+interface Target { name: string; path: string; bytes: number }
+interface Plan { base: string; concurrency: number; warmupMs: number; durationMs: number; rounds: number; pairs: Array<[Target, Target]> }
 const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
 
 function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: number }> {
@@ -20,8 +22,7 @@ function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: n
   });
 }
 
-async function drive(url: string, bytes: number, ms: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: plan.concurrency });
+async function drive(agent: http.Agent, url: string, bytes: number, ms: number) {
   const deadline = performance.now() + ms;
   let ok = 0, bad = 0;
   const loop = async () => {
@@ -37,14 +38,23 @@ async function drive(url: string, bytes: number, ms: number) {
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: plan.concurrency }, loop));
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
-  return { ok, bad, seconds, perSec: ok / seconds };
+  return { ok, bad, seconds: (performance.now() - t0) / 1000 };
 }
 
 const results: Record<string, { ok: number; bad: number; seconds: number; perSec: number }> = {};
-for (const p of plan.paths) {
-  await drive(plan.base + p.path, p.bytes, plan.warmupMs);
-  results[p.name] = await drive(plan.base + p.path, p.bytes, plan.durationMs);
+for (const pair of plan.pairs) {
+  const agents = pair.map(() => new http.Agent({ keepAlive: true, maxSockets: plan.concurrency }));
+  for (const [i, t] of pair.entries()) await drive(agents[i]!, plan.base + t.path, t.bytes, plan.warmupMs);
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const [i, t] of pair.entries()) {
+      const r = await drive(agents[i]!, plan.base + t.path, t.bytes, plan.durationMs / plan.rounds);
+      const acc = (results[t.name] ??= { ok: 0, bad: 0, seconds: 0, perSec: 0 });
+      acc.ok += r.ok;
+      acc.bad += r.bad;
+      acc.seconds += r.seconds;
+      acc.perSec = acc.ok / acc.seconds;
+    }
+  }
+  for (const a of agents) a.destroy();
 }
 process.stdout.write(JSON.stringify(results) + '\n');

@@ -1,10 +1,11 @@
 /** Public pages vs a static string of the same size, served by the real app on 127.0.0.1, loaded from a child process. */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { runChild } from './child.ts';
 
 const PAGES = { home: '/', crps: '/crps' } as const;
 type Page = keyof typeof PAGES;
+
+interface Target { name: string; path: string; bytes: number }
 
 export interface PageRate { page: string; bytes: number; perSec: number; staticPerSec: number; errors: number }
 
@@ -17,42 +18,23 @@ export function addStaticRoutes(app: FastifyInstance): (page: Page, body: string
   return (page, body) => bodies.set(page, body);
 }
 
-function runClient(plan: object): Promise<Record<string, { ok: number; bad: number; perSec: number }>> {
-  const script = fileURLToPath(new URL('./http-load.ts', import.meta.url));
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(plan)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`HTTP load client exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()!));
-      } catch (err) {
-        reject(new Error(`HTTP load client printed no result: ${String(err)}`));
-      }
-    });
-  });
-}
-
 export async function measurePages(app: FastifyInstance, setStatic: (page: Page, body: string) => void, seconds: number, concurrency: number): Promise<PageRate[]> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
   const base = `http://127.0.0.1:${address.port}`;
-  const paths: Array<{ name: string; path: string; bytes: number }> = [];
+  const pairs: Array<[Target, Target]> = [];
   for (const [page, path] of Object.entries(PAGES) as Array<[Page, string]>) {
     const res = await fetch(base + path);
     const body = await res.text();
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
     setStatic(page, body);
     const bytes = Buffer.byteLength(body);
-    paths.push({ name: page, path, bytes }, { name: `${page}:static`, path: `/__bench_static/${page}`, bytes });
+    pairs.push([{ name: page, path, bytes }, { name: `${page}:static`, path: `/__bench_static/${page}`, bytes }]);
   }
-  const results = await runClient({ base, concurrency, warmupMs: 1000, durationMs: seconds * 1000, paths });
+  const results = await runChild<Record<string, { ok: number; bad: number; perSec: number }>>('./http-load.ts', { base, concurrency, warmupMs: 1000, durationMs: seconds * 1000, rounds: 5, pairs });
   return (Object.keys(PAGES) as Page[]).map((page) => {
     const live = results[page]!, stat = results[`${page}:static`]!;
-    return { page: `GET ${PAGES[page]}`, bytes: paths.find((p) => p.name === page)!.bytes, perSec: live.perSec, staticPerSec: stat.perSec, errors: live.bad + stat.bad };
+    return { page: `GET ${PAGES[page]}`, bytes: pairs.find(([p]) => p.name === page)![0].bytes, perSec: live.perSec, staticPerSec: stat.perSec, errors: live.bad + stat.bad };
   });
 }

@@ -28,7 +28,8 @@ async function adminQuery(url: string, text: string): Promise<void> {
   }
 }
 
-export async function startBenchRuntime(): Promise<BenchRuntime> {
+/** `prepare` runs after the empty database exists and before the runtime opens it (the bench seeds there). */
+export async function startBenchRuntime(prepare?: (config: Config) => Promise<void>): Promise<BenchRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relief-bench-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -38,28 +39,30 @@ export async function startBenchRuntime(): Promise<BenchRuntime> {
     NODE_ENV: 'production',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
-  if (config.databaseUrl) {
-    config.databaseSchema = `bench_${randomBytes(6).toString('hex')}`;
-    await adminQuery(config.databaseUrl, `create schema ${config.databaseSchema}`);
-  }
   let runtime: Runtime | undefined;
+  let schemaCreated = false;
   let done = false;
   const teardown = async () => {
     if (done) return;
     done = true;
-    try {
-      await runtime?.close();
-    } finally {
-      if (config.databaseUrl && config.databaseSchema) {
-        await adminQuery(config.databaseUrl, `drop schema if exists ${config.databaseSchema} cascade`);
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+    const errors: unknown[] = [];
+    await runtime?.close().catch((err: unknown) => errors.push(err));
+    if (schemaCreated && config.databaseUrl) {
+      await adminQuery(config.databaseUrl, `drop schema if exists ${config.databaseSchema} cascade`).catch((err: unknown) => errors.push(err));
     }
+    rmSync(dataDir, { recursive: true, force: true });
+    if (errors.length) throw errors[0];
   };
   try {
+    if (config.databaseUrl) {
+      config.databaseSchema = `bench_${randomBytes(6).toString('hex')}`;
+      await adminQuery(config.databaseUrl, `create schema ${config.databaseSchema}`);
+      schemaCreated = true;
+    }
+    await prepare?.(config);
     runtime = await createRuntime(config, { now: Date.now, seedWhenEmpty: true, transport: nullTransport });
   } catch (err) {
-    await teardown();
+    await teardown().catch(() => {});
     throw err;
   }
   return { runtime, config, teardown };

@@ -47,3 +47,20 @@ export const fmt = (n: number, digits = 2): string =>
 export function collectGarbage(): void {
   globalThis.gc?.();
 }
+
+/** Samples RSS every 20 ms; `take()` returns the highest value (MB) since the previous call. */
+export function rssSampler(): { take(): number; stop(): void } {
+  let max = 0;
+  const read = () => (max = Math.max(max, process.memoryUsage().rss));
+  const timer = setInterval(read, 20);
+  timer.unref();
+  return {
+    take() {
+      read();
+      const mb = max / 2 ** 20;
+      max = 0;
+      return mb;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
