@@ -5,6 +5,10 @@ import { findSlots, type Interval, type Slot, type SlotProvider, type SlotRoom, 
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
 
+const DAY_MS = 24 * 3_600_000;
+/** Longest busy span an appointment may have (a CHECK constraint holds appointments to it). */
+export const MAX_BUSY_MS = DAY_MS;
+
 export interface AvailabilityQuery {
   locationId: string;
   zone: string;
@@ -26,76 +30,103 @@ function pushInterval(map: Map<string, Interval[]>, id: string, interval: Interv
   else map.set(id, [interval]);
 }
 
-/**
- * Loads everything that decides availability at a location for a window with one indexed query per kind of
- * data (hours, closures, providers, time off, rooms, appointments), then hands it to the pure slot engine.
- */
-export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Promise<Slot[]> {
-  const fromDate = DateTime.fromMillis(q.from, { zone: q.zone }).minus({ days: 1 }).toISODate()!;
-  const toDate = DateTime.fromMillis(q.to, { zone: q.zone }).plus({ days: 1 }).toISODate()!;
+interface LocationSetup {
+  opening: Array<{ weekday: number; opens_min: number; closes_min: number }>;
+  closures: string[];
+  hours: Array<{ provider_id: string; weekday: number; from_min: number; to_min: number }>;
+  roomIds: string[];
+  expires: number;
+}
 
+/**
+ * Opening hours, closures, provider hours and rooms change rarely but are needed by every availability check,
+ * including each booking: keep them per database and location for a few seconds. Set-up changes made through
+ * the app call forgetLocationSetup() so they apply at once; the expiry covers changes made elsewhere.
+ */
+const SETUP_TTL_MS = 5_000;
+const setupCache = new WeakMap<Kysely<DB>, Map<string, LocationSetup>>();
+
+export function forgetLocationSetup(db: Kysely<DB>): void {
+  setupCache.delete(db);
+}
+
+async function locationSetup(db: Kysely<DB>, locationId: string): Promise<LocationSetup> {
+  let perDb = setupCache.get(db);
+  if (!perDb) setupCache.set(db, (perDb = new Map()));
+  const cached = perDb.get(locationId);
+  const now = Date.now();
+  if (cached && cached.expires > now) return cached;
   const [opening, closures, hours, rooms] = await Promise.all([
-    db.selectFrom('opening_hours').select(['weekday', 'opens_min', 'closes_min']).where('location_id', '=', q.locationId).execute(),
-    db
-      .selectFrom('closures')
-      .select('date')
-      .where('location_id', '=', q.locationId)
-      .where('date', '>=', fromDate)
-      .where('date', '<=', toDate)
-      .execute(),
+    db.selectFrom('opening_hours').select(['weekday', 'opens_min', 'closes_min']).where('location_id', '=', locationId).execute(),
+    db.selectFrom('closures').select('date').where('location_id', '=', locationId).execute(),
     db
       .selectFrom('provider_hours')
       .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
       .select(['provider_hours.provider_id', 'provider_hours.weekday', 'provider_hours.from_min', 'provider_hours.to_min'])
-      .where('provider_hours.location_id', '=', q.locationId)
+      .where('provider_hours.location_id', '=', locationId)
       .where('providers.active', '=', 1)
       .orderBy('providers.name')
       .orderBy('provider_hours.provider_id')
       .execute(),
-    q.type.needs_room
-      ? db
-          .selectFrom('rooms')
-          .select('id')
-          .where('location_id', '=', q.locationId)
-          .where('kind', '=', 'room')
-          .where('active', '=', 1)
-          .orderBy('name')
-          .execute()
-      : Promise.resolve(null),
+    db
+      .selectFrom('rooms')
+      .select('id')
+      .where('location_id', '=', locationId)
+      .where('kind', '=', 'room')
+      .where('active', '=', 1)
+      .orderBy('name')
+      .execute(),
   ]);
+  const setup = { opening, closures: closures.map((c) => c.date), hours, roomIds: rooms.map((r) => r.id), expires: now + SETUP_TTL_MS };
+  perDb.set(locationId, setup);
+  return setup;
+}
+
+/**
+ * Loads everything that decides availability at a location for a window: the location's set-up (cached), then one
+ * bounded, indexed query per kind of busy time (appointments by provider and by room, time off); the pure slot
+ * engine does the rest in memory.
+ */
+export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Promise<Slot[]> {
+  const fromDate = DateTime.fromMillis(q.from, { zone: q.zone }).minus({ days: 1 }).toISODate()!;
+  const toDate = DateTime.fromMillis(q.to, { zone: q.zone }).plus({ days: 1 }).toISODate()!;
+  const setup = await locationSetup(db, q.locationId);
+  const { opening, hours } = setup;
+  const closures = setup.closures.filter((d) => d >= fromDate && d <= toDate).map((date) => ({ date }));
+  const rooms = q.type.needs_room ? setup.roomIds.map((id) => ({ id })) : null;
 
   const providerIds = [...new Set(hours.map((h) => h.provider_id))];
   if (providerIds.length === 0 || (rooms && rooms.length === 0)) return [];
   const roomIds = rooms?.map((r) => r.id) ?? [];
 
   // Busy time is looked up by resource, not by location: a provider who works at two locations is busy at both.
-  const busyQuery = (column: 'provider_id' | 'room_id', ids: string[]) => {
+  // One round trip: appointments by provider, by room (each on its own index, bounded on both ends so the read
+  // never runs on to the end of the calendar) and time off.
+  const appointmentsBy = (column: 'provider_id' | 'room_id', ids: string[]) => {
     let query = db
       .selectFrom('appointments')
-      .select(['provider_id', 'room_id', 'busy_from', 'busy_to'])
+      .select([`${column} as resource`, 'busy_from as start', 'busy_to as end'])
       .where(column, 'in', ids)
       .where('status', '=', 'booked')
       .where('busy_to', '>', q.from)
-      .where('busy_from', '<', q.to + 24 * 3_600_000);
+      .where('busy_to', '<', q.to + DAY_MS + MAX_BUSY_MS)
+      .where('busy_from', '<', q.to + DAY_MS);
     if (q.excludeAppointmentId) query = query.where('id', '!=', q.excludeAppointmentId);
-    return query.execute();
+    return query;
   };
-  const [providerBusy, roomBusy, timeOff] = await Promise.all([
-    busyQuery('provider_id', providerIds),
-    roomIds.length ? busyQuery('room_id', roomIds) : Promise.resolve([]),
+  let busyQuery = appointmentsBy('provider_id', providerIds).unionAll(
     db
       .selectFrom('provider_time_off')
-      .select(['provider_id', 'starts_at', 'ends_at'])
+      .select(['provider_id as resource', 'starts_at as start', 'ends_at as end'])
       .where('provider_id', 'in', providerIds)
       .where('ends_at', '>', q.from)
-      .where('starts_at', '<', q.to + 24 * 3_600_000)
-      .execute(),
-  ]);
-
+      .where('starts_at', '<', q.to + DAY_MS),
+  );
+  if (roomIds.length) busyQuery = busyQuery.unionAll(appointmentsBy('room_id', roomIds));
   const busy = new Map<string, Interval[]>();
-  for (const a of providerBusy) pushInterval(busy, a.provider_id, { start: a.busy_from, end: a.busy_to });
-  for (const a of roomBusy) if (a.room_id) pushInterval(busy, a.room_id, { start: a.busy_from, end: a.busy_to });
-  for (const t of timeOff) pushInterval(busy, t.provider_id, { start: t.starts_at, end: t.ends_at });
+  for (const row of await busyQuery.execute()) {
+    if (row.resource) pushInterval(busy, row.resource, { start: row.start, end: row.end });
+  }
 
   const openingHours: WeeklyHours = {};
   for (const o of opening) (openingHours[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });

@@ -18,8 +18,16 @@ export async function claimResources(trx: Kysely<DB>, appt: Appointment): Promis
   await trx.insertInto('resource_claims').values(rows).execute();
 }
 
-export async function releaseResources(trx: Kysely<DB>, appointmentId: string): Promise<void> {
-  await trx.deleteFrom('resource_claims').where('appointment_id', '=', appointmentId).execute();
+/** Frees the appointment's claimed units, found through the claims' own key (resource, time range). */
+export async function releaseResources(trx: Kysely<DB>, appt: Appointment): Promise<void> {
+  const resources = [appt.provider_id, ...(appt.room_id ? [appt.room_id] : [])];
+  await trx
+    .deleteFrom('resource_claims')
+    .where('resource_id', 'in', resources)
+    .where('unit_start', '>=', appt.busy_from - CLAIM_UNIT_MIN * 60_000)
+    .where('unit_start', '<', appt.busy_to)
+    .where('appointment_id', '=', appt.id)
+    .execute();
 }
 
 export async function insertAppointment(trx: Kysely<DB>, appt: Appointment): Promise<void> {

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../clinic/repository.ts';
 import { isUniqueViolation, type Database } from '../db/database.ts';
-import type { DB } from '../db/schema.ts';
-import { cancelPending, enqueue } from '../mail/outbox.ts';
+import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
 import { findAppointment, insertAppointment, claimResources, releaseResources, type Appointment } from './repository.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
@@ -54,17 +52,16 @@ export async function nearestAlternatives(ctx: BookingContext, wanted: number, c
     .sort((a, b) => a.start - b.start);
 }
 
-async function queueReminders(trx: Kysely<DB>, ctx: BookingContext, appt: Appointment): Promise<void> {
+/** Reminder jobs for a visit at the clinic's configured offsets (defaults 48 h and 2 h before). */
+function reminderJobs(ctx: BookingContext, appt: Appointment): NewJob[] {
+  const jobs: NewJob[] = [];
   for (const offset of ctx.clinic.reminderOffsetsMin) {
     const runAt = appt.starts_at - offset * MINUTE;
     // A reminder that would arrive within minutes of booking adds nothing to the confirmation.
     if (runAt <= ctx.now + 10 * MINUTE) continue;
-    await enqueue(
-      trx,
-      { kind: 'appointment_reminder', refId: appt.id, runAt, dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${offset}` },
-      ctx.now,
-    );
+    jobs.push({ kind: 'appointment_reminder', refId: appt.id, runAt, dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${offset}` });
   }
+  return jobs;
 }
 
 /**
@@ -107,8 +104,11 @@ async function tryBook(ctx: BookingContext, requestId: string, start: number, op
     await ctx.database.transact(async (trx) => {
       await insertAppointment(trx, appt);
       await trx.updateTable('consultation_requests').set({ status: 'booked' }).where('id', '=', requestId).execute();
-      await enqueue(trx, { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ctx.now);
-      await queueReminders(trx, ctx, appt);
+      await enqueue(
+        trx,
+        [{ kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ...reminderJobs(ctx, appt)],
+        ctx.now,
+      );
     });
     return { ok: true, appointment: appt };
   } catch (err) {
@@ -172,15 +172,17 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
           .where('starts_at', '=', current.starts_at)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) return false;
-        await releaseResources(trx, appointmentId);
+        await releaseResources(trx, current);
         await claimResources(trx, moved);
         await cancelPending(trx, appointmentId, ['appointment_reminder']);
         await enqueue(
           trx,
-          { kind: 'booking_rescheduled', refId: appointmentId, runAt: ctx.now, dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}` },
+          [
+            { kind: 'booking_rescheduled', refId: appointmentId, runAt: ctx.now, dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}` },
+            ...reminderJobs(ctx, moved),
+          ],
           ctx.now,
         );
-        await queueReminders(trx, ctx, moved);
         return true;
       });
       if (!done) return { ok: false, reason: 'not_active' };
@@ -210,7 +212,7 @@ export async function cancelAppointment(
       .where('status', '=', 'booked')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return false;
-    await releaseResources(trx, appointmentId);
+    await releaseResources(trx, current);
     await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
     if (current.request_id) {
       await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).execute();

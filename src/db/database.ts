@@ -33,7 +33,7 @@ function openSqlite(dataDir: string): Database {
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(file) }) });
   return {
     db,
     engine: 'sqlite',
@@ -52,6 +52,26 @@ function openSqlite(dataDir: string): Database {
         }
       }),
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query afresh; our queries repeat, so keep prepared statements by SQL text (bounded).
+ * Safe because Kysely runs one query at a time on its single SQLite connection.
+ */
+function cachingStatements(file: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => file.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (!statement) {
+        statement = file.prepare(sqlText);
+        if (cache.size >= 500) cache.delete(cache.keys().next().value!);
+        cache.set(sqlText, statement);
+      }
+      return statement;
+    },
   };
 }
 

@@ -19,22 +19,29 @@ export interface NewJob {
   dedupeKey?: string;
 }
 
-/** Queues a job inside the caller's transaction: it exists exactly when the work it belongs to was committed. */
-export async function enqueue(trx: Kysely<DB>, job: NewJob, now: number): Promise<void> {
+/**
+ * Queues jobs inside the caller's transaction (one statement for all of them): they exist exactly when the work
+ * they belong to was committed.
+ */
+export async function enqueue(trx: Kysely<DB>, jobs: NewJob | NewJob[], now: number): Promise<void> {
+  const list = Array.isArray(jobs) ? jobs : [jobs];
+  if (list.length === 0) return;
   await trx
     .insertInto('outbox')
-    .values({
-      id: randomUUID(),
-      kind: job.kind,
-      ref_id: job.refId,
-      dedupe_key: job.dedupeKey ?? null,
-      status: 'pending',
-      run_at: job.runAt,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      sent_at: null,
-    })
+    .values(
+      list.map((job) => ({
+        id: randomUUID(),
+        kind: job.kind,
+        ref_id: job.refId,
+        dedupe_key: job.dedupeKey ?? null,
+        status: 'pending' as const,
+        run_at: job.runAt,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        sent_at: null,
+      })),
+    )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 }

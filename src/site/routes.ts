@@ -24,7 +24,7 @@ const PAGES: Record<string, (d: SiteData) => Html> = {
 const CACHE_MS = 5_000;
 
 export async function siteRoutes(app: FastifyInstance): Promise<void> {
-  const cache = new Map<string, { html: string; etag: string; until: number }>();
+  const cache = new Map<string, { body: Buffer; etag: string; until: number }>();
 
   async function serve(path: string, req: FastifyRequest, reply: FastifyReply) {
     const now = app.deps.now();
@@ -33,12 +33,13 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
       const [clinic, locations] = await Promise.all([getClinic(app.deps.database.db), listLocations(app.deps.database.db)]);
       if (!clinic) throw new Error('the clinic has not been set up: run `relief seed --demo` or `relief start`');
       const html = renderDocument(PAGES[path]!({ clinic, locations, now }));
-      entry = { html, etag: `"${createHash('sha1').update(html).digest('base64url')}"`, until: now + CACHE_MS };
+      // Kept as bytes so each response is a plain write, with no re-encoding.
+      entry = { body: Buffer.from(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"`, until: now + CACHE_MS };
       cache.set(path, entry);
     }
     reply.header('etag', entry.etag).header('cache-control', 'no-cache');
     if (req.headers['if-none-match'] === entry.etag) return reply.code(304).send();
-    return reply.type('text/html; charset=utf-8').send(entry.html);
+    return reply.type('text/html; charset=utf-8').send(entry.body);
   }
 
   for (const path of Object.keys(PAGES)) {
