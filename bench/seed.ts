@@ -4,11 +4,11 @@
  * per provider or per room. Also their resource_claims rows and consultation requests for later bookings.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../src/db/database.ts';
 import type { Appointment } from '../src/booking/repository.ts';
-import type { ConsultationRequest } from '../src/consultations/repository.ts';
+import type { ConsultationRequestTable } from '../src/db/schema.ts';
 import { prng, shuffle } from './stats.ts';
 
 const MINUTE = 60_000;
@@ -102,7 +102,7 @@ export async function generateAppointments(database: Database, now: number, coun
 async function insertBatched<T extends 'appointments' | 'consultation_requests'>(
   database: Database,
   table: T,
-  rows: Array<T extends 'appointments' ? Appointment : ConsultationRequest>,
+  rows: Array<T extends 'appointments' ? Appointment : Insertable<ConsultationRequestTable>>,
   batch: number,
 ): Promise<void> {
   await database.transact(async (trx) => {
@@ -136,7 +136,7 @@ export async function insertHistory(database: Database, appointments: Appointmen
 
 /** Consultation requests waiting to be booked, one per planned booking (locationIds[i] is where request i asks to go). */
 export async function insertRequests(database: Database, locationIds: string[], now: number): Promise<string[]> {
-  const rows: ConsultationRequest[] = locationIds.map((locationId, i) => ({
+  const rows: Insertable<ConsultationRequestTable>[] = locationIds.map((locationId, i) => ({
     id: randomUUID(),
     idempotency_key: `bench-${i}-${randomUUID()}`,
     body_hash: randomUUID().replace(/-/g, ''),

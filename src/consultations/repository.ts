@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ConsultationRequestTable, DB } from '../db/schema.ts';
 
 export type ConsultationRequest = Selectable<ConsultationRequestTable>;
@@ -25,7 +25,7 @@ export async function latestRequestByEmail(db: Kysely<DB>, email: string): Promi
     .executeTakeFirst();
 }
 
-export async function insertRequest(db: Kysely<DB>, row: ConsultationRequest): Promise<void> {
+export async function insertRequest(db: Kysely<DB>, row: Insertable<ConsultationRequestTable>): Promise<void> {
   await db.insertInto('consultation_requests').values(row).execute();
 }
 

@@ -1,8 +1,9 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import * as m001 from './migrations/001_initial.ts';
+import * as m002 from './migrations/002_staff.ts';
 
-const migrations: Record<string, Migration> = { '001_initial': m001 };
+const migrations: Record<string, Migration> = { '001_initial': m001, '002_staff': m002 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

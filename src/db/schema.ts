@@ -101,6 +101,8 @@ export interface ConsultationRequestTable {
   consent_at: number;
   status: string;
   created_at: number;
+  owner_id: Generated<string | null>;
+  updated_at: Generated<number | null>;
 }
 
 export interface AppointmentTable {
@@ -150,6 +152,86 @@ export interface DevMailTable {
   created_at: number;
 }
 
+export type Role = 'admin' | 'front_desk' | 'nurse' | 'provider';
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  provider_id: string | null;
+  password_hash: string | null;
+  /** Encrypted with a key derived from SECRET. */
+  totp_secret: string | null;
+  totp_enabled_at: number | null;
+  /** The last TOTP time step accepted, so a code cannot be used twice. */
+  last_totp_step: number | null;
+  failed_logins: Generated<number>;
+  locked_until: number | null;
+  disabled_at: number | null;
+  created_at: number;
+}
+
+export interface UserLocationTable {
+  user_id: string;
+  location_id: string;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  /** 'mfa': password accepted, code pending; 'enrol': setting up MFA; 'active': signed in. */
+  stage: 'mfa' | 'enrol' | 'active';
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  break_glass_until: number | null;
+  break_glass_reason: string | null;
+  ip: string;
+  user_agent: string;
+}
+
+export interface RecoveryCodeTable {
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+export interface AuthTokenTable {
+  token_hash: string;
+  user_id: string;
+  purpose: 'enrol' | 'reset';
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface AuditEventTable {
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  actor_role: string | null;
+  location_id: string | null;
+  patient_ref: string | null;
+  action: string;
+  outcome: string;
+  ip: string | null;
+  /** JSON object. */
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface RequestNoteTable {
+  id: string;
+  request_id: string;
+  author_id: string;
+  kind: 'note' | 'call' | 'email' | 'text';
+  body: string;
+  created_at: number;
+}
+
 export interface DB {
   clinic: ClinicTable;
   locations: LocationTable;
@@ -165,4 +247,11 @@ export interface DB {
   resource_claims: ResourceClaimTable;
   outbox: OutboxTable;
   dev_mailbox: DevMailTable;
+  users: UserTable;
+  user_locations: UserLocationTable;
+  sessions: SessionTable;
+  recovery_codes: RecoveryCodeTable;
+  auth_tokens: AuthTokenTable;
+  audit_events: AuditEventTable;
+  request_notes: RequestNoteTable;
 }
