@@ -60,7 +60,7 @@ export async function startBenchRuntime(prepare?: (config: Config) => Promise<vo
       schemaCreated = true;
     }
     await prepare?.(config);
-    runtime = await createRuntime(config, { now: Date.now, seedWhenEmpty: true, transport: nullTransport });
+    runtime = await createRuntime(config, { now: Date.now, seed: 'clinic', transport: nullTransport });
   } catch (err) {
     await teardown().catch(() => {});
     throw err;

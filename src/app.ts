@@ -1,4 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -16,6 +17,10 @@ import { consultationRoutes } from './consultations/routes.ts';
 import { bookingRoutes } from './booking/routes.ts';
 import { devMailboxRoutes } from './mail/dev-mailbox.tsx';
 import type { Tokens } from './lib/tokens.ts';
+import type { Policy } from './staff/policy.ts';
+import { installGuard } from './staff/guard.ts';
+import { authRoutes } from './staff/auth-routes.tsx';
+import { auditRoutes } from './audit/routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -32,8 +37,8 @@ declare module 'fastify' {
     deps: AppDeps;
   }
   interface FastifyContextConfig {
-    /** Who may use a route. Every route declares one; issue #3 adds staff roles. */
-    policy?: 'public';
+    /** Who may use a route; see src/staff/policy.ts. Every route declares one. */
+    policy?: Policy;
   }
 }
 
@@ -70,7 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(formbody);
+  await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  const sessionSettings = { idleMs: deps.config.sessionIdleMs, absoluteMs: deps.config.sessionMaxMs };
+  installGuard(app, sessionSettings);
 
   app.setErrorHandler((err: FastifyError, req, reply) => handleError(app, err, req, reply));
   app.setNotFoundHandler((req, reply) =>
@@ -82,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(siteRoutes);
   await app.register(consultationRoutes);
   await app.register(bookingRoutes);
+  await app.register(authRoutes, { settings: sessionSettings });
+  await app.register(auditRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -4,6 +4,13 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createRuntime } from './runtime.ts';
 import { seedDemo } from './seed/demo.ts';
+import { DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
+import { appendAudit } from './audit/audit.ts';
+import { auditVerifyCommand } from './audit/verify-command.ts';
+import { ROLES } from './staff/policy.ts';
+import { totpCode } from './staff/totp.ts';
+import { createAuthLink, findUserByEmail, insertUser } from './staff/users.ts';
+import type { Role } from './db/schema.ts';
 
 const HELP: Record<string, string> = {
   main: `Usage: relief <command> [options]
@@ -11,7 +18,10 @@ const HELP: Record<string, string> = {
 Commands:
   start          Migrate the database, seed a demo clinic if it is empty, and serve the app
   migrate        Bring the database schema up to date
-  seed --demo    Create the demo clinic (two locations) in an empty database
+  seed --demo    Create the demo clinic (two locations) and demo staff in an empty database
+  users create   Create a staff account and print its one-time enrolment link
+  audit verify   Check the audit trail's hash chain for edits made behind the app's back
+  demo-code      Print the current sign-in code of a demo account (not in production)
 
 Run "relief <command> --help" for a command's options. Configuration comes from the environment; see README.md.`,
   start: `Usage: relief start
@@ -21,6 +31,18 @@ starts the outbox worker that delivers email, and serves on HOST:PORT (default 1
   migrate: `Usage: relief migrate
 
 Applies pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL (PostgreSQL).`,
+  users: `Usage: relief users create --email EMAIL --name "FULL NAME" --role ROLE [--location SLUG ...]
+
+Creates a staff account (ROLE: admin, front_desk, nurse or provider) working at the given locations (admins see
+all locations) and prints a one-time enrolment link, valid for 72 hours, where the person chooses a password and
+sets up two-step sign-in.`,
+  audit: `Usage: relief audit verify
+
+Recomputes the audit trail's hash chain. Exits 0 when it is intact, 1 (naming the first bad event) otherwise.`,
+  'demo-code': `Usage: relief demo-code --email EMAIL
+
+Prints the current 6-digit sign-in code of a demo staff account, so the demo can be tried without an
+authenticator app. Refused when NODE_ENV=production and for accounts that are not demo accounts.`,
   seed: `Usage: relief seed --demo
 
 Creates the demo clinic: two locations (Chicago, Central Time; Denver, Mountain Time), providers, rooms,
@@ -36,7 +58,14 @@ async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : undefined;
   const { values } = parseArgs({
     args: command ? argv.slice(1) : argv,
-    options: { help: { type: 'boolean', short: 'h' }, demo: { type: 'boolean' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      demo: { type: 'boolean' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      location: { type: 'string', multiple: true },
+    },
     strict: false,
   });
   if (!command) {
@@ -67,17 +96,63 @@ async function main(argv: string[]): Promise<void> {
     try {
       await migrateToLatest(database);
       const created = await seedDemo(database);
+      const staff = await seedDemoStaff(database, config.secret, Date.now());
       process.stdout.write(created ? 'Demo clinic created.\n' : 'A clinic already exists; nothing was changed.\n');
+      if (staff) process.stdout.write('Demo staff accounts created (see README.md, "Demo staff accounts").\n');
     } finally {
       await database.close();
     }
   } else if (command === 'start') {
     await start(config);
+  } else if (command === 'users') {
+    await usersCommand(config, argv[1], values);
+  } else if (command === 'audit') {
+    if (argv[1] !== 'verify') fail('audit needs "verify". Run "relief audit --help".');
+    const database = openDatabase(config);
+    try {
+      await migrateToLatest(database);
+      process.exitCode = await auditVerifyCommand(database, (line) => process.stdout.write(line + '\n'));
+    } finally {
+      await database.close();
+    }
+  } else if (command === 'demo-code') {
+    if (config.production) fail('demo-code is refused when NODE_ENV=production.');
+    const account = DEMO_STAFF.find((s) => s.email === String(values.email ?? '').toLowerCase());
+    if (!account) fail(`--email must be one of the demo accounts: ${DEMO_STAFF.map((s) => s.email).join(', ')}.`);
+    process.stdout.write(totpCode(account.totp, Date.now()) + '\n');
+  }
+}
+
+async function usersCommand(config: Config, sub: string | undefined, values: Record<string, unknown>): Promise<void> {
+  if (sub !== 'create') fail('users needs "create". Run "relief users --help".');
+  const email = String(values.email ?? '').trim().toLowerCase();
+  const name = String(values.name ?? '').trim();
+  const role = String(values.role ?? '');
+  const slugs = (values.location as string[] | undefined) ?? [];
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) fail('--email must be an email address.');
+  if (name.length < 2 || name.length > 100) fail('--name must be the person\'s full name (2 to 100 characters).');
+  if (!(ROLES as readonly string[]).includes(role)) fail(`--role must be one of ${ROLES.join(', ')}.`);
+  const database = openDatabase(config);
+  try {
+    await migrateToLatest(database);
+    const locations = await database.db.selectFrom('locations').select(['id', 'slug']).execute();
+    const ids = slugs.map((slug) => locations.find((l) => l.slug === slug || l.id === slug)?.id ?? fail(`unknown location "${slug}".`));
+    if (role !== 'admin' && ids.length === 0) fail('--location is required (repeat it for several locations).');
+    if (await findUserByEmail(database.db, email)) fail(`a user with email ${email} already exists.`);
+    const token = await database.transact(async (trx) => {
+      const id = await insertUser(trx, { email, name, role: role as Role, locationIds: role === 'admin' ? locations.map((l) => l.id) : ids }, Date.now());
+      const link = await createAuthLink(trx, config.secret, id, 'enrol', Date.now());
+      await appendAudit(trx, database.engine, { actorId: null, actorRole: 'cli', locationId: null, patientRef: null, action: 'user.create', outcome: 'success', ip: null, detail: { user: id, role } }, Date.now());
+      return link.token;
+    });
+    process.stdout.write(`Created ${role} ${email}.\nOne-time enrolment link (valid 72 hours):\n${config.publicUrl}/staff/welcome/${token}\n`);
+  } finally {
+    await database.close();
   }
 }
 
 async function start(config: Config): Promise<void> {
-  const runtime = await createRuntime(config, { seedWhenEmpty: !config.production });
+  const runtime = await createRuntime(config, { seed: config.production ? 'none' : 'clinic-and-staff' });
   runtime.worker.start();
   await runtime.app.listen({ port: config.port, host: config.host });
   const base = config.publicUrl;
@@ -86,6 +161,7 @@ async function start(config: Config): Promise<void> {
     `Relief is running on ${config.databaseUrl ? 'PostgreSQL' : `SQLite (${config.dataDir})`}.`,
     `  Site:                     ${base}/`,
     `  Request a consultation:   ${base}/consultation`,
+    `  Staff sign-in:            ${base}/staff/sign-in`,
     ...(config.smtpUrl ? [`  Mail is sent through SMTP.`] : [`  Development mailbox:      ${base}/dev/mailbox`]),
     'Press Ctrl+C to stop.',
     '',

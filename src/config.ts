@@ -26,6 +26,8 @@ const envSchema = z.object({
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
 });
@@ -45,6 +47,9 @@ export interface Config {
   production: boolean;
   /** First retry delay for failed mail; it doubles on each attempt up to an hour. */
   mailRetryMs: number;
+  /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
+  sessionIdleMs: number;
+  sessionMaxMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -77,6 +82,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
   };
 }
 

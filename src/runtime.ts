@@ -8,6 +8,7 @@ import { createRenderer } from './mail/render.tsx';
 import { createTransport, type MailTransport } from './mail/transport.ts';
 import { OutboxWorker } from './mail/worker.ts';
 import { seedDemo } from './seed/demo.ts';
+import { seedDemoStaff } from './seed/demo-staff.ts';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -19,8 +20,8 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   now?: () => number;
-  /** Seed the demo clinic when the database is empty (development default). */
-  seedWhenEmpty?: boolean;
+  /** Seed the demo clinic (and its demo staff accounts) when the database is empty (development default). */
+  seed?: 'none' | 'clinic' | 'clinic-and-staff';
   transport?: MailTransport;
 }
 
@@ -30,14 +31,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const database = openDatabase(config);
   try {
     await migrateToLatest(database);
-    if (options.seedWhenEmpty) await seedDemo(database);
+    if (options.seed === 'clinic' || options.seed === 'clinic-and-staff') await seedDemo(database);
+    if (options.seed === 'clinic-and-staff') await seedDemoStaff(database, config.secret, now());
   } catch (err) {
     await database.close();
     throw err;
   }
   const tokens = new Tokens(config.secret);
   const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database);
-  const render = createRenderer({ db: database.db, tokens, publicUrl: config.publicUrl, messageDomain: new URL(config.publicUrl).hostname, now });
+  const render = createRenderer({ db: database.db, tokens, publicUrl: config.publicUrl, messageDomain: new URL(config.publicUrl).hostname, secret: config.secret, now });
   let worker: OutboxWorker | undefined;
   const app = await buildApp({ config, database, tokens, now, onOutbox: () => worker?.nudge() });
   worker = new OutboxWorker({ database, transport, render, now, retryBaseMs: config.mailRetryMs, log: app.log });

@@ -9,7 +9,8 @@ export type JobKind =
   | 'booking_confirmed'
   | 'booking_rescheduled'
   | 'booking_cancelled'
-  | 'appointment_reminder';
+  | 'appointment_reminder'
+  | 'staff_password_reset';
 
 export interface NewJob {
   kind: JobKind;

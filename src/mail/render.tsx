@@ -10,6 +10,8 @@ import { formatDateTime, zoneName } from '../lib/time.ts';
 import { renderDocument } from '../lib/jsx.ts';
 import type { Tokens } from '../lib/tokens.ts';
 import type { OutboxJob } from './outbox.ts';
+import { authLinkToken } from '../staff/users.ts';
+import { sha256 } from '../staff/sessions.ts';
 import type { OutgoingMail } from './transport.ts';
 import { EmailButton, EmailLayout, VisitDetails } from './templates.tsx';
 
@@ -21,6 +23,8 @@ export interface RenderDeps {
   publicUrl: string;
   /** Host part of Message-IDs. */
   messageDomain: string;
+  /** Rebuilds staff enrolment/reset link tokens from their row ids. */
+  secret: string;
   now: () => number;
 }
 
@@ -94,10 +98,37 @@ export function createRenderer(deps: RenderDeps) {
     return finish(job, clinic, request.email, parts, ics);
   }
 
+  async function passwordReset(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
+    const token = authLinkToken(deps.secret, job.ref_id);
+    const row = await deps.db
+      .selectFrom('auth_tokens')
+      .innerJoin('users', 'users.id', 'auth_tokens.user_id')
+      .select(['users.email', 'users.name', 'auth_tokens.used_at', 'auth_tokens.expires_at'])
+      .where('auth_tokens.token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    if (!row || row.used_at !== null || row.expires_at <= deps.now()) return null;
+    const url = `${deps.publicUrl}/staff/reset/${token}`;
+    const firstName = row.name.split(' ')[0] ?? '';
+    return finish(job, clinic, row.email, {
+      subject: `Reset your ${clinic.name} staff password`,
+      preheader: 'A link to choose a new password, valid for one hour.',
+      body: (
+        <Fragment>
+          <p>Hello {firstName},</p>
+          <p>Someone, hopefully you, asked to reset your staff password. The link below is valid for one hour and works once.</p>
+          <EmailButton href={url}>Choose a new password</EmailButton>
+          <p>You will still need your verification code to sign in. If you did not ask for this, tell your administrator.</p>
+        </Fragment>
+      ),
+      text: `Hello ${firstName},\n\nSomeone, hopefully you, asked to reset your staff password. This link is valid for one hour and works once:\n\n${url}\n\nYou will still need your verification code to sign in. If you did not ask for this, tell your administrator.`,
+    });
+  }
+
   return async function render(job: OutboxJob): Promise<OutgoingMail | null> {
     const clinic = await getClinic(deps.db);
     if (!clinic) throw new Error('clinic is not set up');
     if (job.kind === 'booking_link') return bookingLink(job, clinic);
+    if (job.kind === 'staff_password_reset') return passwordReset(job, clinic);
     return appointmentMail(job, clinic);
   };
 }

@@ -43,7 +43,8 @@ export interface TestOptions {
   clock?: TestClock;
   transport?: MailTransport;
   env?: Record<string, string>;
-  seed?: boolean;
+  /** Default 'clinic': the demo clinic without staff accounts (hashing their passwords costs time). */
+  seed?: 'none' | 'clinic' | 'clinic-and-staff';
   /** Reuse an existing data dir / schema (to simulate a restart). */
   reuse?: { dataDir: string; schema: string | undefined };
 }
@@ -67,7 +68,7 @@ export async function startTestRuntime(options: TestOptions = {}): Promise<TestR
   const mail = new MemoryTransport();
   const runtime = await createRuntime(config, {
     now: clock.now,
-    seedWhenEmpty: options.seed ?? true,
+    seed: options.seed ?? 'clinic',
     transport: options.transport ?? mail,
   });
   await runtime.app.ready();

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Engine } from '../db/database.ts';
+import type { AuditEventTable, DB } from '../db/schema.ts';
+
+/**
+ * The audit trail: an append-only, hash-chained log of who did what to which record.
+ *
+ * Each event carries `prev_hash` (the previous event's hash; 64 zeros for the first) and
+ * `hash = sha256(prev_hash + '\n' + canonical JSON of the event's other fields)`, and `seq` counts 1, 2, 3, ...
+ * The database refuses UPDATE/DELETE/TRUNCATE (migration 002); the chain shows any change made behind its back.
+ * What the chain cannot show on its own: removal of the newest events (keep exported copies to compare).
+ */
+
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type AuditOutcome = 'success' | 'denied' | 'failure';
+export type AuditDetail = Record<string, string | number | boolean | null>;
+
+export interface AuditEntry {
+  actorId: string | null;
+  actorRole: string | null;
+  locationId: string | null;
+  /** The consultation request or patient the event concerns. */
+  patientRef: string | null;
+  /** e.g. 'lead.view', 'lead.list', 'lead.update', 'sign_in', 'access_denied', 'audit.export'. */
+  action: string;
+  outcome: AuditOutcome;
+  ip: string | null;
+  /** Ids, counts and filters only: never free text typed by patients. */
+  detail?: AuditDetail;
+}
+
+export type ChainCheck = { ok: true; count: number } | { ok: false; seq: number; reason: string; count: number };
+
+export const GENESIS_HASH = '0'.repeat(64);
+export const MAX_DETAIL_STRING = 200;
+const MAX_DETAIL_KEYS = 32;
+const DETAIL_KEY = /^[a-zA-Z][a-zA-Z0-9_.]{0,63}$/;
+const ACTION = /^[a-z][a-z0-9_.-]{0,63}$/;
+const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['success', 'denied', 'failure']);
+const MAX_FIELD = 200;
+/** Fixed key for pg_advisory_xact_lock: every appender takes it, so the chain is extended by one writer at a time. */
+const PG_AUDIT_LOCK_KEY = '7305826615047311361';
+const VERIFY_PAGE = 1000;
+
+/** Thrown when an entry would put something into the trail that does not belong there. */
+export class AuditEntryError extends Error {
+  constructor(message: string) {
+    super(`audit entry refused: ${message}`);
+    this.name = 'AuditEntryError';
+  }
+}
+
+/**
+ * The exact string that is hashed for an event: its prev_hash, a newline, then a JSON object of the other
+ * fields in a fixed key order. `detail` is included as the stored JSON text, byte for byte.
+ */
+export function canonicalAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
+  const body = JSON.stringify({
+    seq: row.seq,
+    at: row.at,
+    actor_id: row.actor_id,
+    actor_role: row.actor_role,
+    location_id: row.location_id,
+    patient_ref: row.patient_ref,
+    action: row.action,
+    outcome: row.outcome,
+    ip: row.ip,
+    detail: row.detail,
+  });
+  return `${row.prev_hash}\n${body}`;
+}
+
+export function hashAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
+  return createHash('sha256').update(canonicalAuditRow(row), 'utf8').digest('hex');
+}
+
+/** Checks detail values and returns them as JSON text with sorted keys. */
+export function serialiseDetail(detail: AuditDetail | undefined): string {
+  if (detail === undefined) return '{}';
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new AuditEntryError('detail must be an object');
+  const keys = Object.keys(detail).sort();
+  if (keys.length > MAX_DETAIL_KEYS) throw new AuditEntryError(`detail has more than ${MAX_DETAIL_KEYS} keys`);
+  const out: AuditDetail = {};
+  for (const key of keys) {
+    if (!DETAIL_KEY.test(key)) throw new AuditEntryError(`detail key ${JSON.stringify(key.slice(0, 64))} is not a plain identifier`);
+    const value: unknown = detail[key];
+    if (value === null || typeof value === 'boolean') {
+      out[key] = value;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new AuditEntryError(`detail.${key} is not a finite number`);
+      out[key] = value;
+    } else if (typeof value === 'string') {
+      if (value.length > MAX_DETAIL_STRING) throw new AuditEntryError(`detail.${key} is longer than ${MAX_DETAIL_STRING} characters`);
+      out[key] = value;
+    } else {
+      throw new AuditEntryError(`detail.${key} must be a string, number, boolean or null`);
+    }
+  }
+  return JSON.stringify(out);
+}
+
+function checkField(name: string, value: string | null): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') throw new AuditEntryError(`${name} must be a string or null`);
+  if (value.length > MAX_FIELD) throw new AuditEntryError(`${name} is longer than ${MAX_FIELD} characters`);
+  return value;
+}
+
+/**
+ * Appends one event inside the caller's transaction (pass the trx from database.transact).
+ * If it throws, the caller's work rolls back.
+ */
+export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditEntry, now: number): Promise<void> {
+  if (typeof entry.action !== 'string' || !ACTION.test(entry.action)) {
+    throw new AuditEntryError(`action ${JSON.stringify(String(entry.action).slice(0, 64))} is not a lower-case dotted name`);
+  }
+  if (!OUTCOMES.has(entry.outcome)) throw new AuditEntryError(`outcome ${JSON.stringify(entry.outcome)} is not success, denied or failure`);
+  if (!Number.isSafeInteger(now) || now < 0) throw new AuditEntryError('time must be epoch milliseconds');
+  const detail = serialiseDetail(entry.detail);
+  const fields = {
+    actor_id: checkField('actorId', entry.actorId),
+    actor_role: checkField('actorRole', entry.actorRole),
+    location_id: checkField('locationId', entry.locationId),
+    patient_ref: checkField('patientRef', entry.patientRef),
+    ip: checkField('ip', entry.ip),
+  };
+
+  // SQLite: database.transact holds BEGIN IMMEDIATE, so this read-then-insert is already the only writer.
+  // PostgreSQL: take a transaction-scoped advisory lock first; read committed then sees the latest committed tail.
+  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.raw(PG_AUDIT_LOCK_KEY)}::bigint)`.execute(trx);
+
+  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row: Omit<AuditEventRow, 'hash'> = {
+    seq: last ? Number(last.seq) + 1 : 1,
+    at: now,
+    actor_id: fields.actor_id,
+    actor_role: fields.actor_role,
+    location_id: fields.location_id,
+    patient_ref: fields.patient_ref,
+    action: entry.action,
+    outcome: entry.outcome,
+    ip: fields.ip,
+    detail,
+    prev_hash: last ? last.hash : GENESIS_HASH,
+  };
+  await trx
+    .insertInto('audit_events')
+    .values({ ...row, hash: hashAuditRow(row) })
+    .execute();
+}
+
+/** Recomputes the hash chain over all events in seq order, streaming in pages of ~1000 rows. */
+export async function verifyAuditChain(db: Kysely<DB>): Promise<ChainCheck> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  for (;;) {
+    // Keyset paging: the first page starts at the lowest seq whatever it is, so a stray seq 0 is caught too.
+    let query = db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc').limit(VERIFY_PAGE);
+    if (count > 0) query = query.where('seq', '>', expectedSeq - 1);
+    const page = await query.execute();
+    for (const raw of page) {
+      const row: AuditEventRow = { ...raw, seq: Number(raw.seq), at: Number(raw.at) };
+      if (row.seq !== expectedSeq) {
+        return {
+          ok: false,
+          seq: row.seq,
+          reason: `expected event #${expectedSeq} next but found #${row.seq}: events are missing`,
+          count,
+        };
+      }
+      if (row.prev_hash !== prevHash) {
+        return {
+          ok: false,
+          seq: row.seq,
+          reason: expectedSeq === 1 ? 'the first event does not start the chain' : `its prev_hash does not match the hash of event #${row.seq - 1}`,
+          count,
+        };
+      }
+      const { hash, ...rest } = row;
+      if (hashAuditRow(rest) !== hash) {
+        return { ok: false, seq: row.seq, reason: 'its contents do not match its hash (the event was altered)', count };
+      }
+      prevHash = hash;
+      expectedSeq += 1;
+      count += 1;
+    }
+    if (page.length < VERIFY_PAGE) return { ok: true, count };
+  }
+}

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { Browser, csrfFrom, demoAccount, signIn } from '../helpers/staff.ts';
+import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
+import { totpCode } from '../../src/staff/totp.ts';
+import { verifyAuditChain } from '../../src/audit/audit.ts';
+
+let rt: TestRuntime;
+beforeEach(async () => {
+  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+});
+afterEach(async () => {
+  await stopTestRuntime(rt);
+});
+
+const ADMIN = 'admin@relief.example';
+
+async function passwordStep(b: Browser, email: string, password = DEMO_PASSWORD) {
+  const form = await b.get('/staff/sign-in');
+  return b.post('/staff/sign-in', { _csrf: csrfFrom(form.body), email, password, next: '/staff' });
+}
+
+describe('staff sign-in', () => {
+  it('needs the password and then a TOTP code; the session id changes at each step', async () => {
+    const b = new Browser(rt);
+    expect((await b.get('/staff/audit')).headers.location).toBe('/staff/sign-in?next=%2Fstaff%2Faudit');
+    const res = await passwordStep(b, ADMIN);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toMatch(/^\/staff\/mfa/);
+    const afterPassword = b.cookies.get('relief_staff');
+    // Half signed in: no access to staff pages yet.
+    expect((await b.get('/staff/audit')).headers.location).toBe('/staff/mfa');
+    const mfa = await b.get('/staff/mfa');
+    const done = await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()), next: '/staff/audit' });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/staff/audit');
+    expect(b.cookies.get('relief_staff')).not.toBe(afterPassword);
+    const cookie = done.cookies.find((c) => c.name === 'relief_staff')!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Strict');
+    expect((await b.get('/staff/audit')).statusCode).toBe(200);
+  });
+
+  it('answers an unknown user and a wrong password the same way', async () => {
+    const a = await passwordStep(new Browser(rt), 'nobody@relief.example');
+    const b = await passwordStep(new Browser(rt), ADMIN, 'wrong password here');
+    expect(a.statusCode).toBe(401);
+    expect(b.statusCode).toBe(401);
+    const message = (html: string) => /<div class="error-summary"[^>]*><p>([^<]+)<\/p>/.exec(html)?.[1];
+    expect(message(a.body)).toBe(message(b.body));
+  });
+
+  it('refuses a TOTP code used twice, and a wrong one', async () => {
+    const code = totpCode(demoAccount(ADMIN).totp, rt.clock.now());
+    const first = new Browser(rt);
+    await passwordStep(first, ADMIN);
+    const m1 = await first.get('/staff/mfa');
+    expect((await first.post('/staff/mfa', { _csrf: csrfFrom(m1.body), code, next: '/staff' })).statusCode).toBe(303);
+    const second = new Browser(rt);
+    await passwordStep(second, ADMIN);
+    const m2 = await second.get('/staff/mfa');
+    expect((await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code, next: '/staff' })).statusCode).toBe(401);
+    expect((await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code: '000000', next: '/staff' })).statusCode).toBe(401);
+  });
+
+  it('pauses an account after repeated failures with a growing delay', async () => {
+    const state = () => rt.database.db.selectFrom('users').select(['failed_logins', 'locked_until']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
+    for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt), ADMIN, `wrong password ${i}`);
+    expect(await state()).toEqual({ failed_logins: 3, locked_until: rt.clock.now() + 1_000 });
+    // Even the right password is refused while paused, with the same answer, and the pause does not count.
+    expect((await passwordStep(new Browser(rt), ADMIN)).statusCode).toBe(401);
+    expect((await state()).failed_logins).toBe(3);
+    rt.clock.advance(1_001);
+    await passwordStep(new Browser(rt), ADMIN, 'wrong again');
+    expect(await state()).toEqual({ failed_logins: 4, locked_until: rt.clock.now() + 2_000 });
+    rt.clock.advance(2_001);
+    expect((await passwordStep(new Browser(rt), ADMIN)).statusCode).toBe(303);
+    expect((await state()).failed_logins).toBe(0);
+  });
+
+  it('ends a session after the idle time-out and after the absolute limit', async () => {
+    const b = await signIn(rt, ADMIN);
+    expect((await b.get('/staff/audit')).statusCode).toBe(200);
+    rt.clock.advance(15 * 60_000 + 1);
+    const res = await b.get('/staff/audit');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toContain('reason=idle');
+    const c = await signIn(rt, ADMIN);
+    for (let i = 0; i < 60; i++) {
+      rt.clock.advance(14 * 60_000);
+      const page = await c.get('/staff/audit');
+      if (page.statusCode !== 200) break;
+    }
+    expect((await c.get('/staff/audit')).statusCode).toBe(303);
+  });
+
+  it('refuses a state change without the CSRF token and signs out for real', async () => {
+    const b = await signIn(rt, ADMIN);
+    const noToken = await b.post('/staff/sign-out', {});
+    expect(noToken.statusCode).toBe(403);
+    const page = await b.get('/staff/audit');
+    const out = await b.post('/staff/sign-out', { _csrf: csrfFrom(page.body) });
+    expect(out.headers.location).toBe('/staff/sign-in?reason=signed-out');
+    expect((await b.get('/staff/audit')).statusCode).toBe(303);
+  });
+
+  it('audits sign-ins and denials with an intact chain', async () => {
+    await passwordStep(new Browser(rt), ADMIN, 'not the password');
+    const desk = await signIn(rt, 'frontdesk@relief.example');
+    expect((await desk.get('/staff/audit')).statusCode).toBe(403);
+    const events = await rt.database.db.selectFrom('audit_events').select(['action', 'outcome']).orderBy('seq').execute();
+    expect(events).toEqual(
+      expect.arrayContaining([
+        { action: 'sign_in.password', outcome: 'failure' },
+        { action: 'sign_in.mfa', outcome: 'success' },
+        { action: 'access_denied', outcome: 'denied' },
+      ]),
+    );
+    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+  });
+});
