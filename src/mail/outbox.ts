@@ -10,7 +10,8 @@ export type JobKind =
   | 'booking_rescheduled'
   | 'booking_cancelled'
   | 'appointment_reminder'
-  | 'staff_password_reset';
+  | 'staff_password_reset'
+  | 'staff_enrolment';
 
 export interface NewJob {
   kind: JobKind;

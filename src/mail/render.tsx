@@ -98,7 +98,8 @@ export function createRenderer(deps: RenderDeps) {
     return finish(job, clinic, request.email, parts, ics);
   }
 
-  async function passwordReset(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
+  /** Enrolment and password-reset links for staff; the token is rebuilt from the row id (see staff/users.ts). */
+  async function staffLink(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
     const token = authLinkToken(deps.secret, job.ref_id);
     const row = await deps.db
       .selectFrom('auth_tokens')
@@ -107,20 +108,23 @@ export function createRenderer(deps: RenderDeps) {
       .where('auth_tokens.token_hash', '=', sha256(token))
       .executeTakeFirst();
     if (!row || row.used_at !== null || row.expires_at <= deps.now()) return null;
-    const url = `${deps.publicUrl}/staff/reset/${token}`;
     const firstName = row.name.split(' ')[0] ?? '';
+    const enrol = job.kind === 'staff_enrolment';
+    const url = `${deps.publicUrl}/staff/${enrol ? 'welcome' : 'reset'}/${token}`;
+    const lines = enrol
+      ? [`An account has been created for you in ${clinic.name}'s Relief workspace. Choose your password with the link below (valid 72 hours, works once); next you will set up two-step sign-in with an authenticator app.`, 'Set up my account']
+      : ['Someone, hopefully you, asked to reset your staff password. The link below is valid for one hour and works once. You will still need your verification code to sign in. If you did not ask for this, tell your administrator.', 'Choose a new password'];
     return finish(job, clinic, row.email, {
-      subject: `Reset your ${clinic.name} staff password`,
-      preheader: 'A link to choose a new password, valid for one hour.',
+      subject: enrol ? `Your ${clinic.name} staff account` : `Reset your ${clinic.name} staff password`,
+      preheader: enrol ? 'Set up your staff account.' : 'A link to choose a new password, valid for one hour.',
       body: (
         <Fragment>
           <p>Hello {firstName},</p>
-          <p>Someone, hopefully you, asked to reset your staff password. The link below is valid for one hour and works once.</p>
-          <EmailButton href={url}>Choose a new password</EmailButton>
-          <p>You will still need your verification code to sign in. If you did not ask for this, tell your administrator.</p>
+          <p>{lines[0]}</p>
+          <EmailButton href={url}>{lines[1]}</EmailButton>
         </Fragment>
       ),
-      text: `Hello ${firstName},\n\nSomeone, hopefully you, asked to reset your staff password. This link is valid for one hour and works once:\n\n${url}\n\nYou will still need your verification code to sign in. If you did not ask for this, tell your administrator.`,
+      text: `Hello ${firstName},\n\n${lines[0]}\n\n${url}`,
     });
   }
 
@@ -128,7 +132,7 @@ export function createRenderer(deps: RenderDeps) {
     const clinic = await getClinic(deps.db);
     if (!clinic) throw new Error('clinic is not set up');
     if (job.kind === 'booking_link') return bookingLink(job, clinic);
-    if (job.kind === 'staff_password_reset') return passwordReset(job, clinic);
+    if (job.kind === 'staff_password_reset' || job.kind === 'staff_enrolment') return staffLink(job, clinic);
     return appointmentMail(job, clinic);
   };
 }

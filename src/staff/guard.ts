@@ -7,6 +7,13 @@ import { loadSession, revokeSession, sessionProblem, touchSession, type SessionS
 
 export const SESSION_COOKIE = 'relief_staff';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route with its access policy, for the route-table test and reviews. */
+    routePolicies: Array<{ method: string; url: string; policy: Policy }>;
+  }
+}
+
 /** Seconds between writes of last_seen_at: idle tracking does not need a write on every click. */
 const TOUCH_EVERY_MS = 15_000;
 
@@ -25,8 +32,11 @@ export function wantsJson(req: FastifyRequest): boolean {
  * gets a signed-in, unexpired, MFA-complete session of an allowed role, plus a CSRF token on state changes.
  */
 export function installGuard(app: FastifyInstance, settings: SessionSettings): void {
+  app.decorate('routePolicies', [] as Array<{ method: string; url: string; policy: Policy }>);
   app.addHook('onRoute', (route) => {
-    if (!route.config?.policy) throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    const policy = route.config?.policy;
+    if (!policy) throw new Error(`route ${String(route.method)} ${route.url} declares no access policy`);
+    app.routePolicies.push({ method: String(route.method), url: route.url, policy });
   });
 
   app.addHook('preHandler', async (req, reply) => {
