@@ -21,6 +21,7 @@ import type { Policy } from './staff/policy.ts';
 import { installGuard } from './staff/guard.ts';
 import { authRoutes } from './staff/auth-routes.tsx';
 import { auditRoutes } from './audit/routes.tsx';
+import { leadsRoutes } from './leads/routes.tsx';
 import { adminRoutes } from './staff/admin-routes.ts';
 
 export interface AppDeps {
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(bookingRoutes);
   await app.register(authRoutes, { settings: sessionSettings });
   await app.register(auditRoutes);
+  await app.register(leadsRoutes);
   await app.register(adminRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;

@@ -61,7 +61,9 @@ export const statusForm = z.object({
 });
 
 export const ownerForm = z.object({
-  owner: z.union([z.literal(''), z.uuid()], { error: 'Choose someone from the list.' }),
+  owner: z
+    .string({ error: 'Choose someone from the list.' })
+    .refine((v) => v === '' || leadId.safeParse(v).success, 'Choose someone from the list.'),
 });
 
 export const noteForm = z.object({

@@ -39,7 +39,8 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
     app.routePolicies.push({ method: String(route.method), url: route.url, policy });
   });
 
-  app.addHook('preHandler', async (req, reply) => {
+  // preValidation: after the body is parsed (for the CSRF field) but before any route schema can answer first.
+  app.addHook('preValidation', async (req, reply) => {
     const policy = req.routeOptions.config.policy as Policy | undefined;
     if (!policy) throw new HttpError(404, 'not_found', 'We could not find that page.');
     if (policy === 'public') return;

@@ -9,7 +9,8 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
-  { href: '/staff/leads', label: 'Leads', show: () => true },
+  { href: '/staff/leads', label: 'Leads', show: (s) => s.role !== 'nurse' },
+  { href: '/staff/break-glass', label: 'Emergency access', show: (s) => s.role === 'provider' },
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
   { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
