@@ -113,7 +113,7 @@ export function AuditPage(props: AuditPageProps) {
           or deleted, and each event is chained to the one before it, so tampering shows.
         </p>
 
-        <form class="form audit-filters" method="get" action="/staff/audit" role="search" aria-label="Filter audit events">
+        <form class="form filters" method="get" action="/staff/audit" role="search" aria-label="Filter audit events">
           <Field id="person" label="Person" hint="A staff member's email address or user id." value={filters.person} />
           <Field id="patient_ref" label="Patient or request reference" hint="The consultation request or patient id." value={filters.patient_ref} />
           <Field id="action" label="Action" hint="For example lead.view, sign_in or access_denied; lead matches every lead action." value={filters.action} />

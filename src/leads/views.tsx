@@ -131,7 +131,7 @@ export function LeadsPage(props: LeadsPageProps) {
         <h1>Leads</h1>
         <p>Consultation requests from the website, newest first. Open one to see the details, log contact and assign it.</p>
 
-        <form class="form" method="get" action="/staff/leads" role="search" aria-label="Filter leads">
+        <form class="form filters" method="get" action="/staff/leads" role="search" aria-label="Filter leads">
           <Select
             id="location"
             label="Location"

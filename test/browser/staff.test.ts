@@ -1,0 +1,87 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { submitRequest } from '../helpers/journey.ts';
+import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/seed/demo-staff.ts';
+import { totpCode } from '../../src/staff/totp.ts';
+
+/** Staff in a real browser: sign-in with password and TOTP, the leads inbox, a note and a status change, sign-out. */
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = process.env.SCREENSHOTS === '1' ? 'docs/screenshots' : undefined;
+
+let rt: TestRuntime;
+let origin: string;
+let browser: Browser;
+let page: Page;
+const dialogs: string[] = [];
+
+describe('staff workspace in a real browser (Chromium)', () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} does not exist (apt-get install chromium).`);
+    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+    await submitRequest(rt, { first_name: 'Ana', last_name: 'Moreno<b>bold</b>', email: 'ana@example.com' });
+    await submitRequest(rt, { first_name: 'Dev', last_name: 'Denverite', email: 'dev@example.com', location: 'denver' });
+    await rt.app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (rt) await stopTestRuntime(rt);
+  });
+
+  it('signs in with MFA, works a lead and signs out', async () => {
+    const desk = DEMO_STAFF.find((s) => s.email === 'frontdesk@relief.example')!;
+    await page.goto(`${origin}/staff/leads`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/staff/sign-in');
+    await page.getByLabel('Email').fill(desk.email);
+    await page.getByLabel('Password').fill('wrong password entirely');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('do not match an active account');
+
+    await page.getByLabel('Email').fill(desk.email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
+    await page.getByLabel('Code').fill(totpCode(desk.totp, rt.clock.now()));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // Back where the person wanted to go: the leads inbox, with only their location's requests.
+    await page.getByRole('heading', { name: /Leads/ }).first().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/staff/leads');
+    const body = await page.locator('main').textContent();
+    expect(body).toContain('Moreno<b>bold</b>');
+    expect(body).not.toContain('Denverite');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-leads.png` });
+
+    await page.getByRole('link', { name: /Moreno/ }).first().click();
+    await page.getByLabel('What happened').fill('Called, left a voicemail <script>alert(1)</script>');
+    await page.getByRole('button', { name: 'Add to the log' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('left a voicemail <script>alert(1)</script>');
+    await page.getByLabel('Status').selectOption('contacted');
+    await page.getByRole('button', { name: 'Save status' }).click();
+    await expect.poll(async () => (await rt.database.db.selectFrom('consultation_requests').select('status').where('email', '=', 'ana@example.com').executeTakeFirstOrThrow()).status).toBe('contacted');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-lead.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('You have signed out.');
+    await page.goto(`${origin}/staff/leads`);
+    expect(new URL(page.url()).pathname).toBe('/staff/sign-in');
+    expect(dialogs).toEqual([]);
+  });
+});
