@@ -13,7 +13,7 @@ export interface PageRate { page: string; bytes: number; perSec: number; staticP
 export function addStaticRoutes(app: FastifyInstance): (page: Page, body: string) => void {
   const bodies = new Map<Page, string>();
   for (const page of Object.keys(PAGES) as Page[]) {
-    app.get(`/__bench_static/${page}`, (_req, reply) => reply.type('text/html; charset=utf-8').send(bodies.get(page) ?? ''));
+    app.get(`/__bench_static/${page}`, { config: { policy: 'public' } }, (_req, reply) => reply.type('text/html; charset=utf-8').send(bodies.get(page) ?? ''));
   }
   return (page, body) => bodies.set(page, body);
 }

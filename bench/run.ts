@@ -10,6 +10,7 @@ import type { SeedResult } from './seed-child.ts';
 import { runChild } from './child.ts';
 import { bookingContext, freeStarts, measureAvailability, measureBooking } from './phases.ts';
 import { addStaticRoutes, measurePages } from './http.ts';
+import { measureCalendar, seedBusyWeek } from './calendar.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const APPOINTMENTS = 20_000;
@@ -18,6 +19,8 @@ const BOOKING_SECONDS = 4;
 const MAX_BOOKINGS = 4_000;
 const HTTP_SECONDS = 5;
 const HTTP_CONCURRENCY = 20;
+const CALENDAR_RUNS = 50;
+const CALENDAR_TARGET_MS = 100;
 const DAY = 24 * 3_600_000;
 
 const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -65,12 +68,18 @@ async function main(): Promise<void> {
     log(`public pages: ${HTTP_CONCURRENCY} keep-alive connections, ${HTTP_SECONDS} s per route`);
     const pages = await measurePages(runtime.app, setStatic, HTTP_SECONDS, HTTP_CONCURRENCY);
 
-    log('done');
     rss.stop();
     collectGarbage();
     const mem = process.memoryUsage();
     const rssMb = mem.rss / 2 ** 20;
     const peakMb = process.resourceUsage().maxRSS / 1024;
+
+    // Last, after the memory figures: app.inject (light-my-request) keeps every response body it produced, so ~100
+    // injected renders of 100-200 kB pages would add their bodies to the server's resident memory above.
+    log('calendar: seeding a busy week at Chicago, then rendering the week and day views');
+    const busy = await seedBusyWeek(database, now);
+    const cal = await measureCalendar(runtime.app, database, busy, CALENDAR_RUNS);
+    log('done');
 
     const bookRatio = book.booking.perSec / book.raw.perSec;
     const rows: string[][] = [
@@ -80,6 +89,10 @@ async function main(): Promise<void> {
       ["  its 2 busy queries p50 (ms)", fmt(avail.appQueries.p50), `${fmt(avail.bare.p50)} bare read`, `${fmt(avail.appQueries.p50 / avail.bare.p50, 1)}x`, '(info)'],
       ['bookings / s', fmt(book.booking.perSec, 1), `${fmt(book.raw.perSec, 1)} raw insert tx`, `${fmt(bookRatio * 100, 1)}%`, '>= 50%'],
       ...pages.map((p) => [`${p.page} req/s (${p.bytes} B)`, fmt(p.perSec, 0), `${fmt(p.staticPerSec, 0)} static`, `${fmt((p.perSec / p.staticPerSec) * 100, 1)}%`, '>= 70%']),
+      ['calendar week view p50 (ms)', fmt(cal.week.p50), `${fmt(cal.weekRead.p50)} bare read`, `${fmt(cal.week.p50 / cal.weekRead.p50, 1)}x`, ''],
+      ['calendar week view p99 (ms)', fmt(cal.week.p99), `${fmt(cal.weekRead.p99)} bare read`, `${fmt(cal.week.p99 / cal.weekRead.p99, 1)}x`, `< ${CALENDAR_TARGET_MS} ms`],
+      ['calendar day view p50 (ms)', fmt(cal.day.p50), `${fmt(cal.dayRead.p50)} bare read`, `${fmt(cal.day.p50 / cal.dayRead.p50, 1)}x`, ''],
+      ['calendar day view p99 (ms)', fmt(cal.day.p99), `${fmt(cal.dayRead.p99)} bare read`, `${fmt(cal.day.p99 / cal.dayRead.p99, 1)}x`, `< ${CALENDAR_TARGET_MS} ms`],
       ['resident memory (MB)', fmt(rssMb, 1), `peak ${fmt(peakMb, 1)}`, '', '< 200 MB'],
     ];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -91,6 +104,10 @@ async function main(): Promise<void> {
     out.push(`availability: ${avail.app.runs} runs each; ${avail.rows} busy rows read per call, ${avail.slots} slots returned`);
     out.push(`bookings: ${book.booking.count} in ${fmt(book.booking.seconds, 1)} s (${book.failed} not booked), raw: ${book.raw.count} in ${fmt(book.raw.seconds, 1)} s, sequential, alternated in 4 blocks`);
     out.push(`pages: ${HTTP_CONCURRENCY} concurrent keep-alive clients in a child process, ${HTTP_SECONDS} s each, ${pages.reduce((n, p) => n + p.errors, 0)} errors`);
+    out.push(
+      `calendar: week of ${busy.monday} at Chicago, ${busy.chairs} chairs and ${busy.providers} providers, ${busy.inserted} appointments seeded; ` +
+        `week view ${cal.weekShown} appointments (${cal.weekBytes} B), day view ${cal.dayShown} grid links (${cal.dayBytes} B); ${cal.week.runs} runs each, app.inject as admin`,
+    );
     const mb = (n: number) => `${fmt(n / 2 ** 20, 1)} MB`;
     out.push(`memory after GC: rss ${mb(mem.rss)}, V8 heap ${mb(mem.heapUsed)} used of ${mb(mem.heapTotal)}, external ${mb(mem.external)}; peak rss ${fmt(peakMb, 1)} MB`);
     out.push('');
@@ -102,6 +119,8 @@ async function main(): Promise<void> {
     out.push(`${verdict(avail.app.p50 < 20)}  [${engine}] availability p50 ${fmt(avail.app.p50)} ms < 20 ms`);
     out.push(`${verdict(bookRatio >= 0.5)}  [${engine}] bookings ${fmt(bookRatio * 100, 1)}% of raw insert rate >= 50%`);
     for (const p of pages) out.push(`${verdict(p.perSec / p.staticPerSec >= 0.7)}  [${engine}] ${p.page} ${fmt((p.perSec / p.staticPerSec) * 100, 1)}% of static rate >= 70%`);
+    out.push(`${verdict(cal.week.p99 < CALENDAR_TARGET_MS)}  [${engine}] calendar week view p99 ${fmt(cal.week.p99)} ms < ${CALENDAR_TARGET_MS} ms`);
+    out.push(`${verdict(cal.day.p99 < CALENDAR_TARGET_MS)}  [${engine}] calendar day view p99 ${fmt(cal.day.p99)} ms < ${CALENDAR_TARGET_MS} ms`);
     out.push(`${verdict(rssMb < 200)}  [${engine}] resident memory ${fmt(rssMb, 1)} MB < 200 MB`);
     out.push(`total run time ${fmt((performance.now() - started) / 1000, 1)} s`);
     process.stdout.write(out.join('\n') + '\n');

@@ -15,6 +15,7 @@ import { renderDocument } from './lib/jsx.ts';
 import { getClinic } from './clinic/repository.ts';
 import { consultationRoutes } from './consultations/routes.ts';
 import { bookingRoutes } from './booking/routes.ts';
+import { waitlistRoutes } from './waitlist/routes.ts';
 import { devMailboxRoutes } from './mail/dev-mailbox.tsx';
 import type { Tokens } from './lib/tokens.ts';
 import type { Policy } from './staff/policy.ts';
@@ -23,6 +24,9 @@ import { authRoutes } from './staff/auth-routes.tsx';
 import { auditRoutes } from './audit/routes.tsx';
 import { leadsRoutes } from './leads/routes.tsx';
 import { adminRoutes } from './staff/admin-routes.ts';
+import { calendarRoutes } from './calendar/routes.tsx';
+import { patientRoutes } from './patients/routes.tsx';
+import { setupRoutes } from './setup/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -92,10 +96,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(siteRoutes);
   await app.register(consultationRoutes);
   await app.register(bookingRoutes);
+  await app.register(waitlistRoutes);
   await app.register(authRoutes, { settings: sessionSettings });
   await app.register(auditRoutes);
   await app.register(leadsRoutes);
   await app.register(adminRoutes);
+  await app.register(calendarRoutes);
+  await app.register(patientRoutes);
+  await app.register(setupRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

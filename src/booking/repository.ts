@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AppointmentTable, DB } from '../db/schema.ts';
 import { claimUnits } from './slots.ts';
+import { offerFreedTime } from '../waitlist/repository.ts';
 
 export type Appointment = Selectable<AppointmentTable>;
 
@@ -28,6 +29,15 @@ export async function releaseResources(trx: Kysely<DB>, appt: Appointment): Prom
     .where('unit_start', '<', appt.busy_to)
     .where('appointment_id', '=', appt.id)
     .execute();
+}
+
+/**
+ * Frees an appointment's time (cancelled or moved) and, in the same transaction, offers it to the waitlist:
+ * every path that releases time goes through here, so none can forget the people waiting.
+ */
+export async function freeTime(trx: Kysely<DB>, appt: Appointment, now: number): Promise<void> {
+  await releaseResources(trx, appt);
+  await offerFreedTime(trx, appt, now);
 }
 
 export async function insertAppointment(trx: Kysely<DB>, appt: Appointment): Promise<void> {

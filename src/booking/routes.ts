@@ -13,6 +13,7 @@ import { latestAppointmentForRequest, type Appointment } from './repository.ts';
 import { availability, beforeCutoff, bookConsultation, cancelAppointment, rescheduleAppointment, type BookingContext } from './service.ts';
 import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
 import { calendarEvent } from './calendar.ts';
+import { waitingEntriesFor } from '../waitlist/repository.ts';
 
 const DAY = 24 * 3_600_000;
 const PAGE_DAYS = 14;
@@ -25,7 +26,7 @@ const pickerQuery = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates look like 2026-03-10.')
     .refine((v) => DateTime.fromISO(v).isValid, 'That date does not exist.')
     .optional(),
-  status: z.enum(['booked', 'moved', 'cancelled']).optional(),
+  status: z.enum(['booked', 'moved', 'cancelled', 'waitlisted', 'left-waitlist']).optional(),
 });
 const slotBody = z.object({
   slot: z.string({ error: 'Choose a time.' }).regex(/^\d{12,14}$/, 'Choose a time from the list.').transform(Number),
@@ -95,7 +96,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const slots = await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id);
     const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
     const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! })}`;
-    const locations = await listLocations(db);
+    const [locations, waiting] = await Promise.all([listLocations(db), mode === 'book' ? waitingEntriesFor(db, link.request.id) : []]);
     return html(
       reply,
       SlotPickerPage({
@@ -111,6 +112,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
         prev: from > today ? pageUrl(DateTime.max(today, from.minus({ days: PAGE_DAYS }))) : undefined,
         next: to.toMillis() < horizonEnd ? pageUrl(to) : undefined,
         durationMin: ctx.type.duration_min,
+        waitlistJoined: mode === 'book' ? waiting.some((w) => w.location_id === ctx.location.id) : undefined,
       }),
     );
   }
@@ -137,6 +139,8 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     booked: { kind: 'success', text: 'Your consultation is booked. A confirmation email with a calendar invitation is on its way.' },
     moved: { kind: 'success', text: 'Your consultation has been moved. We have emailed you the new time.' },
     cancelled: { kind: 'success', text: 'Your consultation has been cancelled and the time released. You can book a new time below whenever you are ready.' },
+    waitlisted: { kind: 'success', text: 'You are on the waitlist. When a time opens up here, we will email you.' },
+    'left-waitlist': { kind: 'success', text: 'You have left the waitlist.' },
   } as const;
 
   typed.get('/book/:token', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
@@ -147,8 +151,8 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       return manage(reply, link, link.appointment, status === 'booked' || status === 'moved' ? NOTICES[status] : undefined);
     }
     const notice =
-      req.query.status === 'cancelled'
-        ? NOTICES.cancelled
+      req.query.status === 'cancelled' || req.query.status === 'waitlisted' || req.query.status === 'left-waitlist'
+        ? NOTICES[req.query.status]
         : link.appointment?.status === 'cancelled'
           ? { kind: 'warning' as const, text: 'Your earlier booking was cancelled. You can choose a new time below.' }
           : undefined;

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../clinic/repository.ts';
+import type { Kysely } from 'kysely';
 import { isUniqueViolation, type Database } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
-import { findAppointment, insertAppointment, claimResources, releaseResources, type Appointment } from './repository.ts';
+import { findAppointment, insertAppointment, claimResources, freeTime, type Appointment } from './repository.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
 export type BookingOutcome =
@@ -53,7 +56,7 @@ export async function nearestAlternatives(ctx: BookingContext, wanted: number, c
 }
 
 /** Reminder jobs for a visit at the clinic's configured offsets (defaults 48 h and 2 h before). */
-function reminderJobs(ctx: BookingContext, appt: Appointment): NewJob[] {
+export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: Appointment): NewJob[] {
   const jobs: NewJob[] = [];
   for (const offset of ctx.clinic.reminderOffsetsMin) {
     const runAt = appt.starts_at - offset * MINUTE;
@@ -64,17 +67,24 @@ function reminderJobs(ctx: BookingContext, appt: Appointment): NewJob[] {
   return jobs;
 }
 
+/** Staff booking on someone's behalf: one provider only, and work (the audit event) in the booking's transaction. */
+export interface BookingOptions {
+  providerId?: string;
+  alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment & { patient_id: string | null }) => Promise<void>;
+}
+
 /**
  * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
  * database's claim table decides races, so concurrent bookings of one time yield exactly one appointment.
  */
-export async function bookConsultation(ctx: BookingContext, requestId: string, start: number): Promise<BookingOutcome> {
+export async function bookConsultation(ctx: BookingContext, requestId: string, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
   // Each option pairs a provider with the first free room; if a race took that room, a fresh look finds the next one.
   for (let round = 0; round < 3; round++) {
     const slot = await slotAt(ctx, start);
     if (!slot) break;
     for (const option of slot.options) {
-      const outcome = await tryBook(ctx, requestId, start, option);
+      if (options.providerId !== undefined && option.providerId !== options.providerId) continue;
+      const outcome = await tryBook(ctx, requestId, start, option, options);
       if (outcome) return outcome;
     }
   }
@@ -82,7 +92,7 @@ export async function bookConsultation(ctx: BookingContext, requestId: string, s
 }
 
 /** One attempt with one (provider, room): the booking, or undefined when the database refused the claim. */
-async function tryBook(ctx: BookingContext, requestId: string, start: number, option: SlotOption): Promise<BookingOutcome | undefined> {
+async function tryBook(ctx: BookingContext, requestId: string, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
   const end = start + ctx.type.duration_min * MINUTE;
   const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
   const appt: Appointment = {
@@ -102,8 +112,12 @@ async function tryBook(ctx: BookingContext, requestId: string, start: number, op
   };
   try {
     await ctx.database.transact(async (trx) => {
-      await insertAppointment(trx, appt);
-      await trx.updateTable('consultation_requests').set({ status: 'booked' }).where('id', '=', requestId).execute();
+      // The same person (email and phone) booking again, from this request or another, is the same patient.
+      const patientId = (await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null;
+      const row = { ...appt, patient_id: patientId };
+      await insertAppointment(trx, row);
+      await trx.updateTable('consultation_requests').set({ status: 'booked', patient_id: patientId }).where('id', '=', requestId).execute();
+      await options.alsoInTransaction?.(trx, row);
       await enqueue(
         trx,
         [{ kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ...reminderJobs(ctx, appt)],
@@ -172,7 +186,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
           .where('starts_at', '=', current.starts_at)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) return false;
-        await releaseResources(trx, current);
+        await freeTime(trx, current, ctx.now);
         await claimResources(trx, moved);
         await cancelPending(trx, appointmentId, ['appointment_reminder']);
         await enqueue(
@@ -194,16 +208,23 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
   return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start, 6, appointmentId) };
 }
 
+/** Staff cancelling: not bound by the online cutoff, and their audit event is written in the same transaction. */
+export interface CancelOptions {
+  ignoreCutoff?: boolean;
+  alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment) => Promise<void>;
+}
+
 /** Cancels a booked appointment; its time is free for others the moment this commits. */
 export async function cancelAppointment(
   database: Database,
   clinic: Clinic,
   appointmentId: string,
   now: number,
+  options: CancelOptions = {},
 ): Promise<{ ok: true } | { ok: false; reason: 'not_active' | 'too_late' }> {
   const current = await findAppointment(database.db, appointmentId);
   if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
-  if (!beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
+  if (!options.ignoreCutoff && !beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
   const done = await database.transact(async (trx) => {
     const updated = await trx
       .updateTable('appointments')
@@ -212,12 +233,13 @@ export async function cancelAppointment(
       .where('status', '=', 'booked')
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) return false;
-    await releaseResources(trx, current);
+    await freeTime(trx, current, now);
     await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
     if (current.request_id) {
       await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).execute();
     }
     await enqueue(trx, { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` }, now);
+    await options.alsoInTransaction?.(trx, current);
     return true;
   });
   return done ? { ok: true } : { ok: false, reason: 'not_active' };

@@ -4,6 +4,7 @@ import { Layout } from '../site/layout.tsx';
 import { formatDateTime, formatDay, formatTime, zoneName } from '../lib/time.ts';
 import type { Slot } from './slots.ts';
 import type { Appointment } from './repository.ts';
+import { WaitlistBlock } from '../waitlist/views.tsx';
 
 const tel = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
 
@@ -82,6 +83,8 @@ export interface PickerProps {
   prev?: string;
   next?: string;
   durationMin: number;
+  /** Whether this request is on the waitlist at this location (booking mode only). */
+  waitlistJoined?: boolean;
 }
 
 export function SlotPickerPage(p: PickerProps) {
@@ -125,6 +128,9 @@ export function SlotPickerPage(p: PickerProps) {
           {p.prev ? <a href={p.prev}>Earlier dates</a> : null}
           {p.next ? <a href={p.next}>Later dates</a> : null}
         </nav>
+        {p.mode === 'book' && p.waitlistJoined !== undefined ? (
+          <WaitlistBlock base={p.base} location={p.location} joined={p.waitlistJoined} />
+        ) : null}
       </div>
     </Layout>
   );

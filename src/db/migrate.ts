@@ -2,8 +2,10 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_staff.ts';
+import * as m004 from './migrations/004_waitlist.ts';
+import * as m003 from './migrations/003_patients_calendar.ts';
 
-const migrations: Record<string, Migration> = { '001_initial': m001, '002_staff': m002 };
+const migrations: Record<string, Migration> = { '001_initial': m001, '002_staff': m002, '003_patients_calendar': m003, '004_waitlist': m004 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

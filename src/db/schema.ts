@@ -103,6 +103,8 @@ export interface ConsultationRequestTable {
   created_at: number;
   owner_id: Generated<string | null>;
   updated_at: Generated<number | null>;
+  /** Set when the request is booked (migration 003). */
+  patient_id: Generated<string | null>;
 }
 
 export interface AppointmentTable {
@@ -117,6 +119,33 @@ export interface AppointmentTable {
   busy_from: number;
   busy_to: number;
   status: 'booked' | 'cancelled';
+  created_at: number;
+  updated_at: number;
+}
+
+export type Attendance = 'arrived' | 'no_show';
+
+/**
+ * Columns added to appointments by migration 003. Kept apart from AppointmentTable so that `Appointment` (the row
+ * the booking engine builds and moves) is unchanged; the DB type below has both.
+ */
+export interface AppointmentLinkColumns {
+  patient_id: string | null;
+  /** Set by staff on the day; null until then. Independent of status (booked/cancelled). */
+  attendance: Attendance | null;
+}
+
+export interface PatientTable {
+  id: string;
+  first_name: string;
+  last_name: string;
+  /** Stored as given (request emails are lower-cased); matched on lower(email) with phone. */
+  email: string;
+  /** E.164, as normalised by the request form. */
+  phone: string;
+  contact_method: string;
+  /** Home location. */
+  location_id: string;
   created_at: number;
   updated_at: number;
 }
@@ -232,6 +261,25 @@ export interface RequestNoteTable {
   created_at: number;
 }
 
+export interface WaitlistEntryTable {
+  id: string;
+  request_id: string;
+  location_id: string;
+  type_id: string;
+  status: 'waiting' | 'booked' | 'left';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WaitlistOfferTable {
+  id: string;
+  entry_id: string;
+  slot_start: number;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
 export interface DB {
   clinic: ClinicTable;
   locations: LocationTable;
@@ -243,7 +291,8 @@ export interface DB {
   rooms: RoomTable;
   appointment_types: AppointmentTypeTable;
   consultation_requests: ConsultationRequestTable;
-  appointments: AppointmentTable;
+  appointments: AppointmentTable & AppointmentLinkColumns;
+  patients: PatientTable;
   resource_claims: ResourceClaimTable;
   outbox: OutboxTable;
   dev_mailbox: DevMailTable;
@@ -254,4 +303,6 @@ export interface DB {
   auth_tokens: AuthTokenTable;
   audit_events: AuditEventTable;
   request_notes: RequestNoteTable;
+  waitlist_entries: WaitlistEntryTable;
+  waitlist_offers: WaitlistOfferTable;
 }

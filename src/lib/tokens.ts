@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'book' | 'thanks';
+export type TokenPurpose = 'book' | 'thanks' | 'offer';
 
 export interface TokenClaims {
   purpose: TokenPurpose;

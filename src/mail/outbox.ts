@@ -11,7 +11,8 @@ export type JobKind =
   | 'booking_cancelled'
   | 'appointment_reminder'
   | 'staff_password_reset'
-  | 'staff_enrolment';
+  | 'staff_enrolment'
+  | 'waitlist_offer';
 
 export interface NewJob {
   kind: JobKind;

@@ -12,6 +12,7 @@ import type { Tokens } from '../lib/tokens.ts';
 import type { OutboxJob } from './outbox.ts';
 import { authLinkToken } from '../staff/users.ts';
 import { sha256 } from '../staff/sessions.ts';
+import { findOffer } from '../waitlist/repository.ts';
 import type { OutgoingMail } from './transport.ts';
 import { EmailButton, EmailLayout, VisitDetails } from './templates.tsx';
 
@@ -128,11 +129,33 @@ export function createRenderer(deps: RenderDeps) {
     });
   }
 
+  async function waitlistOffer(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
+    const offer = await findOffer(deps.db, job.ref_id);
+    if (!offer || offer.status !== 'waiting' || offer.accepted_at !== null || offer.expires_at <= deps.now()) return null;
+    const [request, location] = await Promise.all([findRequest(deps.db, offer.request_id), findLocation(deps.db, offer.location_id)]);
+    if (!request || !location) return null;
+    const url = `${deps.publicUrl}/waitlist/offer/${deps.tokens.sign({ purpose: 'offer', ref: offer.id, location: location.id, expiresAt: offer.expires_at })}`;
+    const when = `${formatDateTime(offer.slot_start, location.time_zone)} (${zoneName(location.time_zone, offer.slot_start)})`;
+    return finish(job, clinic, request.email, {
+      subject: `A consultation time opened up at ${location.name}`,
+      preheader: `${when}: the first to accept gets it.`,
+      body: (
+        <Fragment>
+          <p>Hello {request.first_name},</p>
+          <p>A consultation time has opened up at {location.name}: {when}. We offered it to a few people on the waitlist; the first to accept gets it.</p>
+          <EmailButton href={url}>See and book this time</EmailButton>
+        </Fragment>
+      ),
+      text: `Hello ${request.first_name},\n\nA consultation time has opened up at ${location.name}: ${when}. The first person on the waitlist to accept gets it:\n\n${url}`,
+    });
+  }
+
   return async function render(job: OutboxJob): Promise<OutgoingMail | null> {
     const clinic = await getClinic(deps.db);
     if (!clinic) throw new Error('clinic is not set up');
     if (job.kind === 'booking_link') return bookingLink(job, clinic);
     if (job.kind === 'staff_password_reset' || job.kind === 'staff_enrolment') return staffLink(job, clinic);
+    if (job.kind === 'waitlist_offer') return waitlistOffer(job, clinic);
     return appointmentMail(job, clinic);
   };
 }

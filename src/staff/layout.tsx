@@ -9,11 +9,14 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
+  { href: '/staff/calendar', label: 'Calendar', show: () => true },
+  { href: '/staff/patients', label: 'Patients', show: () => true },
   { href: '/staff/leads', label: 'Leads', show: (s) => s.role !== 'nurse' },
   { href: '/staff/break-glass', label: 'Emergency access', show: (s) => s.role === 'provider' },
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
   { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
+  { href: '/staff/setup', label: 'Clinic set-up', show: (s) => s.role === 'admin' },
 ];
 
 /** The staff workspace frame: navigation by role, who is signed in, sign-out, and the idle time-out notice. */

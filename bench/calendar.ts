@@ -1,0 +1,133 @@
+/**
+ * Staff calendar render time: a busy week at Chicago (8 chairs, 4 providers), then GET /staff/calendar week and day
+ * views through app.inject as a signed-in admin, each next to the bare read of the same appointments.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
+import type { Database } from '../src/db/database.ts';
+import type { DB } from '../src/db/schema.ts';
+import type { Insertable } from 'kysely';
+import { appointmentsBetween } from '../src/calendar/repository.ts';
+import { dayBounds } from '../src/calendar/time.ts';
+import { createSession } from '../src/staff/sessions.ts';
+import { insertUser } from '../src/staff/users.ts';
+import { SESSION_COOKIE } from '../src/staff/guard.ts';
+import { percentile, sample, collectGarbage } from './stats.ts';
+
+const MINUTE = 60_000;
+const LOCATION = 'loc-chicago';
+const ZONE = 'America/Chicago';
+const DAYS = 7;
+const INFUSIONS_PER_CHAIR = 8;
+const CONSULTS_PER_PROVIDER = 10;
+
+export interface BusyWeek { monday: string; day: string; inserted: number; chairs: number; providers: number }
+export interface Latency { p50: number; p99: number; runs: number }
+export interface CalendarResult { week: Latency; day: Latency; weekRead: Latency; dayRead: Latency; weekShown: number; dayShown: number; weekBytes: number; dayBytes: number }
+
+const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
+
+/**
+ * The bench's own set-up: 2 more chairs and 2 more providers at Chicago (8 and 4), then, for the 7 days of the week
+ * after next, one-hour infusions every 75 minutes from 8:00 in every chair (8 a day) and a consultation every hour
+ * from 8:00 for every provider (10 a day), in the consult rooms in turn. Rows go in directly, without resource
+ * claims: a grid denser than the claims would allow (providers supervise several chairs at once) is the harder case
+ * for rendering, and nothing books into this week afterwards.
+ */
+export async function seedBusyWeek(database: Database, now: number): Promise<BusyWeek> {
+  const db = database.db;
+  const monday = DateTime.fromMillis(now, { zone: ZONE }).startOf('week').plus({ weeks: 2 });
+  await database.transact(async (trx) => {
+    await trx.insertInto('rooms').values([7, 8].map((n) => ({ id: `bench-chair-chi-${n}`, location_id: LOCATION, name: `Chair ${n}`, kind: 'chair' as const, active: 1 }))).execute();
+    await trx.insertInto('providers').values([
+      { id: 'bench-prov-adeyemi', name: 'Dr. Tola Adeyemi', credentials: 'MD', active: 1 },
+      { id: 'bench-prov-novak', name: 'Dr. Ivana Novak', credentials: 'DO', active: 1 },
+    ]).execute();
+    await trx.insertInto('provider_hours').values(['bench-prov-adeyemi', 'bench-prov-novak'].flatMap((provider_id) =>
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ provider_id, location_id: LOCATION, weekday, from_min: 8 * 60, to_min: 18 * 60 })))).execute();
+  });
+  const [chairs, rooms, providers, types] = await Promise.all([
+    db.selectFrom('rooms').select('id').where('location_id', '=', LOCATION).where('kind', '=', 'chair').orderBy('id').execute(),
+    db.selectFrom('rooms').select('id').where('location_id', '=', LOCATION).where('kind', '=', 'room').orderBy('id').execute(),
+    db.selectFrom('provider_hours').select('provider_id').distinct().where('location_id', '=', LOCATION).orderBy('provider_id').execute(),
+    db.selectFrom('appointment_types').select(['id', 'code']).execute(),
+  ]);
+  const typeId = (code: string) => types.find((t) => t.code === code)!.id;
+
+  const patients: Insertable<DB['patients']>[] = Array.from({ length: 120 }, (_, i) => ({
+    id: randomUUID(), first_name: `Pat${i}`, last_name: `Bench${i}`, email: `bench.patient${i}@example.com`, phone: `+1312555${String(1000 + i)}`,
+    contact_method: 'email', location_id: LOCATION, created_at: now, updated_at: now,
+  }));
+  const rows: Insertable<DB['appointments']>[] = [];
+  const add = (type: string, provider: string, room: string | null, start: number, minutes: number, before: number, after: number) => {
+    const patient = patients[rows.length % patients.length]!;
+    rows.push({
+      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, room_id: room,
+      starts_at: start, ends_at: start + minutes * MINUTE, busy_from: start - before * MINUTE, busy_to: start + (minutes + after) * MINUTE,
+      status: rows.length % 25 === 0 ? 'cancelled' : 'booked', attendance: rows.length % 7 === 0 ? 'arrived' : null,
+      patient_id: patient.id, created_at: now, updated_at: now,
+    });
+  };
+  for (let d = 0; d < DAYS; d++) {
+    const date = monday.plus({ days: d });
+    const at = (h: number, m: number) => date.set({ hour: h, minute: m }).toMillis();
+    chairs.forEach((chair, c) => {
+      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++) add('infusion', providers[(c + k) % providers.length]!.provider_id, chair.id, at(8, 0) + k * 75 * MINUTE, 60, 15, 0);
+    });
+    providers.forEach((p, i) => {
+      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++) add('consultation', p.provider_id, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
+    });
+  }
+  await database.transact(async (trx) => {
+    await trx.insertInto('patients').values(patients).execute();
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('appointments').values(rows.slice(i, i + 200)).execute();
+  });
+  return { monday: monday.toISODate()!, day: monday.plus({ days: 1 }).toISODate()!, inserted: rows.length, chairs: chairs.length, providers: providers.length };
+}
+
+/** An active admin session for the requests, made directly (the bench seeds no staff and needs no password step). */
+async function adminCookie(app: FastifyInstance, database: Database): Promise<string> {
+  const t = Date.now();
+  const userId = await insertUser(database.db, { email: 'bench.admin@relief.example', name: 'Bench Admin', role: 'admin', locationIds: [LOCATION, 'loc-denver'] }, t);
+  const settings = { idleMs: app.deps.config.sessionIdleMs, absoluteMs: app.deps.config.sessionMaxMs };
+  const { token } = await createSession(database.db, { userId, stage: 'active', ip: '127.0.0.1', userAgent: 'relief-bench' }, t, settings);
+  return `${SESSION_COOKIE}=${token}`;
+}
+
+export async function measureCalendar(app: FastifyInstance, database: Database, week: BusyWeek, runs: number): Promise<CalendarResult> {
+  const cookie = await adminCookie(app, database);
+  const render = async (url: string) => {
+    const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+    if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
+    return res.body;
+  };
+  const weekUrl = `/staff/calendar?location=chicago&view=week&date=${week.monday}`;
+  const dayUrl = `/staff/calendar?location=chicago&view=day&date=${week.day}`;
+  const weekSpan = { start: dayBounds(ZONE, week.monday).start, end: dayBounds(ZONE, DateTime.fromISO(week.monday).plus({ days: DAYS - 1 }).toISODate()!).end };
+  const daySpan = dayBounds(ZONE, week.day);
+  const read = (span: { start: number; end: number }) => () => appointmentsBetween(database.db, LOCATION, span.start, span.end, false);
+
+  const [weekBody, dayBody] = [await render(weekUrl), await render(dayUrl)];
+  const shown = (body: string) => body.split('class="appt appt-type-').length - 1;
+  const weekShown = shown(weekBody), dayShown = shown(dayBody);
+  // Every live appointment once per day in the week list; in the day grid once per provider and once per chair or room.
+  const weekLive = (await read(weekSpan)()).length, dayLive = await read(daySpan)();
+  if (weekShown !== weekLive) throw new Error(`week view shows ${weekShown} of ${weekLive} appointments`);
+  if (dayShown !== dayLive.length + dayLive.filter((a) => a.room_id).length) throw new Error(`day view shows ${dayShown} links for ${dayLive.length} appointments`);
+
+  collectGarbage();
+  const samples = { week: [] as number[], day: [] as number[], weekRead: [] as number[], dayRead: [] as number[] };
+  for (const fn of [() => render(weekUrl), () => render(dayUrl), read(weekSpan), read(daySpan)]) await sample(0, 5, fn);
+  // Interleaved in blocks so that drift hits all sides alike.
+  for (let block = 0; block < 5; block++) {
+    samples.week.push(...(await sample(runs / 5, 0, () => render(weekUrl))));
+    samples.day.push(...(await sample(runs / 5, 0, () => render(dayUrl))));
+    samples.weekRead.push(...(await sample(runs / 5, 0, read(weekSpan))));
+    samples.dayRead.push(...(await sample(runs / 5, 0, read(daySpan))));
+  }
+  return {
+    week: latency(samples.week), day: latency(samples.day), weekRead: latency(samples.weekRead), dayRead: latency(samples.dayRead),
+    weekShown, dayShown, weekBytes: Buffer.byteLength(weekBody), dayBytes: Buffer.byteLength(dayBody),
+  };
+}

@@ -1,0 +1,249 @@
+import { h, Fragment, type Child } from '../lib/jsx.ts';
+import type { Slot } from '../booking/slots.ts';
+import { LEAD_ROLES } from '../leads/schema.ts';
+import { formatDateTime, zoned } from '../lib/time.ts';
+import { Csrf, StaffLayout } from '../staff/layout.tsx';
+import type { StaffContext } from '../staff/policy.ts';
+import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
+import { SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from './schema.ts';
+import { stateText, typeClass } from './views.tsx';
+
+export interface Refusal {
+  status: number;
+  message: string;
+  errors?: FormErrors;
+  values?: Record<string, string>;
+  alternatives?: Slot[];
+}
+
+const HELP_NO_OVERRIDE =
+  'Double booking is not possible: if the provider, chair or room is busy at the new time, it is refused and nothing changes. There is no override in this release.';
+
+function Row(props: { term: string; children?: Child }) {
+  return (
+    <div>
+      <dt>{props.term}</dt>
+      <dd>{props.children}</dd>
+    </div>
+  );
+}
+
+function Problem(props: { refusal: Refusal | undefined }) {
+  if (!props.refusal) return null;
+  const fields = Object.entries(props.refusal.errors ?? {});
+  return (
+    <div class="notice notice-error" role="alert">
+      <p>
+        <strong>{props.refusal.message}</strong>
+      </p>
+      {fields.length ? (
+        <ul>
+          {fields.map(([field, message]) => (
+            <li>
+              <a href={`#${field}`}>{message}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function DateTimeFields(props: { date: string; time: string; errors: FormErrors }) {
+  return (
+    <Fragment>
+      <div class="field">
+        <label for="date">Date</label>
+        <input id="date" name="date" type="date" required value={props.date} aria-invalid={props.errors.date ? 'true' : undefined} />
+      </div>
+      <div class="field">
+        <label for="time">Start time (clinic local time)</label>
+        <span class="hint" id="time-hint">
+          24-hour clock, for example 09:30 or 14:00.
+        </span>
+        <input id="time" name="time" type="time" step="300" required value={props.time} aria-describedby="time-hint" aria-invalid={props.errors.time ? 'true' : undefined} />
+      </div>
+    </Fragment>
+  );
+}
+
+export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentDetail; now: number; notice?: string; refusal?: Refusal }) {
+  const { appt, staff } = props;
+  const zone = appt.time_zone;
+  const local = zoned(appt.starts_at, zone);
+  const state = stateText(appt);
+  const base = `/staff/calendar/appointments/${appt.id}`;
+  const booked = appt.status === 'booked';
+  const name = appt.first_name ? `${appt.first_name} ${appt.last_name ?? ''}`.trim() : 'No patient name';
+  const errors = props.refusal?.errors ?? {};
+  const values = props.refusal?.values ?? {};
+  const schedules = SCHEDULING_ROLES.includes(staff.role);
+  return StaffLayout({
+    title: `${props.refusal ? 'Error: ' : ''}${appt.type_name}, ${local.toFormat('LLL d')} · Calendar`,
+    staff,
+    path: '/staff/calendar',
+    children: (
+      <Fragment>
+        <p>
+          <a href={`/staff/calendar?${new URLSearchParams({ location: appt.location_slug, date: local.toISODate()! })}`}>Back to the calendar for this day</a>
+        </p>
+        <h1>
+          <span class={`appt-badge ${typeClass(appt.type_code)}`}>{appt.type_name}</span> {formatDateTime(appt.starts_at, zone)}
+        </h1>
+        {props.notice ? (
+          <div class="notice notice-success" role="status">
+            <p>{props.notice}</p>
+          </div>
+        ) : null}
+        <Problem refusal={props.refusal} />
+        <dl class="summary-list">
+          <Row term="Patient">{appt.patient_id ? <a href={`/staff/patients/${appt.patient_id}`}>{name}</a> : name}</Row>
+          <Row term="Time">
+            {local.toFormat('h:mm a')} – {zoned(appt.ends_at, zone).toFormat('h:mm a ZZZZ')}
+          </Row>
+          <Row term="Provider">{appt.provider_name}</Row>
+          <Row term="Chair or room">{appt.room_name ?? 'None'}</Row>
+          <Row term="Location">{appt.location_name}</Row>
+          <Row term="Status">
+            {STATUS_LABELS[appt.status] ?? appt.status}
+            {state && booked ? `, ${state}` : ''}
+          </Row>
+          {appt.request_id && LEAD_ROLES.includes(staff.role) ? (
+            <Row term="Consultation request">
+              <a href={`/staff/leads/${appt.request_id}`}>Open the request and its contact log</a>
+            </Row>
+          ) : null}
+        </dl>
+
+        {booked ? (
+          <Fragment>
+            <h2>Attendance</h2>
+            <form class="form" method="post" action={`${base}/attendance`}>
+              <Csrf token={staff.csrfToken} />
+              <fieldset>
+                <legend>Mark this appointment</legend>
+                <div class="radio-group">
+                  {(
+                    [
+                      ['arrived', 'Arrived'],
+                      ['no_show', 'No-show'],
+                      ['none', 'Not marked'],
+                    ] as const
+                  ).map(([value, text]) => (
+                    <label>
+                      <input type="radio" name="attendance" value={value} checked={(appt.attendance ?? 'none') === value} /> {text}
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <button class="button button-small" type="submit">
+                Save attendance
+              </button>
+            </form>
+          </Fragment>
+        ) : null}
+
+        {booked && schedules ? (
+          <Fragment>
+            <h2>Move to another time</h2>
+            <form class="form" method="post" action={`${base}/reschedule`}>
+              <Csrf token={staff.csrfToken} />
+              <p class="hint">Same provider, {appt.room_name ? 'same chair or room, ' : ''}same length. {HELP_NO_OVERRIDE}</p>
+              <DateTimeFields date={values.date ?? local.toISODate()!} time={values.time ?? local.toFormat('HH:mm')} errors={errors} />
+              <button class="button button-small" type="submit">
+                Move appointment
+              </button>
+            </form>
+
+            <h2>Cancel</h2>
+            <form class="form" method="post" action={`${base}/cancel`}>
+              <Csrf token={staff.csrfToken} />
+              <p class="hint">The time is released at once and the patient is emailed. The online 24-hour limit does not apply to staff.</p>
+              <button class="button button-small button-secondary" type="submit">
+                Cancel this appointment
+              </button>
+            </form>
+          </Fragment>
+        ) : null}
+      </Fragment>
+    ),
+  });
+}
+
+export interface BookPageProps {
+  staff: StaffContext;
+  location: { slug: string; name: string; time_zone: string };
+  requests: BookableRequest[];
+  providers: CalendarColumn[];
+  date: string;
+  refusal?: Refusal;
+}
+
+export function BookPage(props: BookPageProps) {
+  const { staff, location } = props;
+  const errors = props.refusal?.errors ?? {};
+  const v = props.refusal?.values ?? {};
+  const alternatives = props.refusal?.alternatives ?? [];
+  return StaffLayout({
+    title: `${props.refusal ? 'Error: ' : ''}Book a consultation · Calendar`,
+    staff,
+    path: '/staff/calendar',
+    children: (
+      <Fragment>
+        <p>
+          <a href={`/staff/calendar?${new URLSearchParams({ location: location.slug })}`}>Back to the calendar</a>
+        </p>
+        <h1>Book a consultation at {location.name}</h1>
+        <p>
+          For someone who sent a consultation request and would rather book by phone. The booking goes through the same
+          checks as online booking, and the patient is emailed a confirmation. {HELP_NO_OVERRIDE}
+        </p>
+        <Problem refusal={props.refusal} />
+        {alternatives.length ? (
+          <Fragment>
+            <h2>Free times nearby with this provider</h2>
+            <ul>
+              {alternatives.map((s) => (
+                <li>
+                  <time datetime={new Date(s.start).toISOString()}>{formatDateTime(s.start, location.time_zone)}</time>
+                </li>
+              ))}
+            </ul>
+          </Fragment>
+        ) : null}
+        {props.requests.length === 0 ? (
+          <p role="status">There are no open consultation requests at this location to book.</p>
+        ) : (
+          <form class="form" method="post" action="/staff/calendar/book">
+            <Csrf token={staff.csrfToken} />
+            <input type="hidden" name="location" value={location.slug} />
+            <div class="field">
+              <label for="request">Consultation request</label>
+              <select id="request" name="request" required aria-invalid={errors.request ? 'true' : undefined}>
+                {props.requests.map((r) => (
+                  <option value={r.id} selected={v.request === r.id}>
+                    {r.first_name} {r.last_name} (received {zoned(r.created_at, location.time_zone).toFormat('LLL d')})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for="provider">Provider</label>
+              <select id="provider" name="provider" required aria-invalid={errors.provider ? 'true' : undefined}>
+                {props.providers.map((p) => (
+                  <option value={p.id} selected={v.provider === p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <DateTimeFields date={v.date ?? props.date} time={v.time ?? '09:00'} errors={errors} />
+            <button class="button" type="submit">
+              Book consultation
+            </button>
+          </form>
+        )}
+      </Fragment>
+    ),
+  });
+}

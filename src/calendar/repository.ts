@@ -1,0 +1,164 @@
+import type { Kysely } from 'kysely';
+import { MAX_BUSY_MS } from '../booking/availability.ts';
+import type { Attendance, DB } from '../db/schema.ts';
+
+export interface CalendarColumn {
+  id: string;
+  name: string;
+  kind: 'provider' | 'chair' | 'room';
+}
+
+export interface CalendarAppointment {
+  id: string;
+  starts_at: number;
+  ends_at: number;
+  status: 'booked' | 'cancelled';
+  attendance: Attendance | null;
+  provider_id: string;
+  provider_name: string;
+  room_id: string | null;
+  type_code: string;
+  type_name: string;
+  first_name: string | null;
+  last_name: string | null;
+}
+
+/** Opening spans (minutes past local midnight) by ISO weekday, and closures by date, of one location. */
+export async function locationHours(db: Kysely<DB>, locationId: string) {
+  const [opening, closures] = await Promise.all([
+    db.selectFrom('opening_hours').select(['weekday', 'opens_min', 'closes_min']).where('location_id', '=', locationId).orderBy('opens_min').execute(),
+    db.selectFrom('closures').select(['date', 'reason']).where('location_id', '=', locationId).execute(),
+  ]);
+  const byWeekday = new Map<number, Array<{ from: number; to: number }>>();
+  for (const o of opening) byWeekday.set(o.weekday, [...(byWeekday.get(o.weekday) ?? []), { from: o.opens_min, to: o.closes_min }]);
+  return { byWeekday, closures: new Map(closures.map((c) => [c.date, c.reason])) };
+}
+
+/**
+ * Appointments at a location starting in [from, to) (and any running into it), with type and the patient's name
+ * (from the patient record, or from the request for bookings made before patients existed). Cancelled ones only
+ * when asked for.
+ */
+export async function appointmentsBetween(db: Kysely<DB>, locationId: string, from: number, to: number, withCancelled: boolean): Promise<CalendarAppointment[]> {
+  let query = db
+    .selectFrom('appointments as a')
+    .innerJoin('appointment_types as t', 't.id', 'a.type_id')
+    .innerJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
+    .leftJoin('consultation_requests as r', 'r.id', 'a.request_id')
+    .select((eb) => [
+      'a.id',
+      'a.starts_at',
+      'a.ends_at',
+      'a.status',
+      'a.attendance',
+      'a.provider_id',
+      'p.name as provider_name',
+      'a.room_id',
+      't.code as type_code',
+      't.name as type_name',
+      eb.fn.coalesce('pt.first_name', 'r.first_name').as('first_name'),
+      eb.fn.coalesce('pt.last_name', 'r.last_name').as('last_name'),
+    ])
+    .where('a.location_id', '=', locationId)
+    // Bounded on both sides of the (location_id, starts_at) index; an appointment is never longer than a day.
+    .where('a.starts_at', '>=', from - MAX_BUSY_MS)
+    .where('a.starts_at', '<', to)
+    .where('a.ends_at', '>', from);
+  if (!withCancelled) query = query.where('a.status', '=', 'booked');
+  const rows = await query.orderBy('a.starts_at').orderBy('a.id').execute();
+  return rows.map((r) => ({ ...r, starts_at: Number(r.starts_at), ends_at: Number(r.ends_at) }));
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en', { numeric: true });
+
+/**
+ * The grid's columns: active providers who work at the location (on `weekday` when given), then active chairs, then
+ * rooms; plus any provider or room that has one of `shown` (so no appointment is left without its column).
+ */
+export async function calendarColumns(db: Kysely<DB>, locationId: string, weekday: number | undefined, shown: CalendarAppointment[]) {
+  const extraProviders = [...new Set(shown.map((a) => a.provider_id))];
+  const extraRooms = [...new Set(shown.flatMap((a) => (a.room_id ? [a.room_id] : [])))];
+  const [providers, rooms] = await Promise.all([
+    db
+      .selectFrom('providers as p')
+      .select(['p.id', 'p.name'])
+      .where((eb) => {
+        let working = eb.selectFrom('provider_hours as h').select('h.provider_id').whereRef('h.provider_id', '=', 'p.id').where('h.location_id', '=', locationId);
+        if (weekday !== undefined) working = working.where('h.weekday', '=', weekday);
+        const active = eb.and([eb('p.active', '=', 1), eb.exists(working)]);
+        return extraProviders.length ? eb.or([active, eb('p.id', 'in', extraProviders)]) : active;
+      })
+      .execute(),
+    db
+      .selectFrom('rooms')
+      .select(['id', 'name', 'kind'])
+      .where('location_id', '=', locationId)
+      .where((eb) => (extraRooms.length ? eb.or([eb('active', '=', 1), eb('id', 'in', extraRooms)]) : eb('active', '=', 1)))
+      .execute(),
+  ]);
+  return {
+    providers: providers.sort(byName).map((p): CalendarColumn => ({ ...p, kind: 'provider' })),
+    rooms: [...rooms.filter((r) => r.kind === 'chair').sort(byName), ...rooms.filter((r) => r.kind === 'room').sort(byName)].map(
+      (r): CalendarColumn => ({ id: r.id, name: r.name, kind: r.kind }),
+    ),
+  };
+}
+
+/** One appointment with everything its page shows. */
+export async function appointmentDetail(db: Kysely<DB>, id: string) {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('appointment_types as t', 't.id', 'a.type_id')
+    .innerJoin('providers as p', 'p.id', 'a.provider_id')
+    .innerJoin('locations as l', 'l.id', 'a.location_id')
+    .leftJoin('rooms as rm', 'rm.id', 'a.room_id')
+    .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
+    .leftJoin('consultation_requests as r', 'r.id', 'a.request_id')
+    .select((eb) => [
+      'a.id',
+      'a.location_id',
+      'a.starts_at',
+      'a.ends_at',
+      'a.status',
+      'a.attendance',
+      'a.request_id',
+      'a.patient_id',
+      'a.provider_id',
+      'p.name as provider_name',
+      'rm.name as room_name',
+      't.id as type_id',
+      't.code as type_code',
+      't.name as type_name',
+      'l.name as location_name',
+      'l.slug as location_slug',
+      'l.time_zone',
+      eb.fn.coalesce('pt.first_name', 'r.first_name').as('first_name'),
+      eb.fn.coalesce('pt.last_name', 'r.last_name').as('last_name'),
+    ])
+    .where('a.id', '=', id)
+    .executeTakeFirst();
+  return row && { ...row, starts_at: Number(row.starts_at), ends_at: Number(row.ends_at) };
+}
+export type AppointmentDetail = NonNullable<Awaited<ReturnType<typeof appointmentDetail>>>;
+
+/** Requests at the location that can be booked now: not finished, and without a live booking. */
+export async function bookableRequests(db: Kysely<DB>, locationId: string) {
+  const rows = await db
+    .selectFrom('consultation_requests as r')
+    .select(['r.id', 'r.first_name', 'r.last_name', 'r.created_at'])
+    .where('r.location_id', '=', locationId)
+    .where('r.status', 'in', ['new', 'contacted'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('appointments as a').select('a.id').whereRef('a.request_id', '=', 'r.id').where('a.status', '=', 'booked'))))
+    .orderBy('r.created_at', 'desc')
+    .limit(200)
+    .execute();
+  return rows.map((r) => ({ ...r, created_at: Number(r.created_at) }));
+}
+export type BookableRequest = Awaited<ReturnType<typeof bookableRequests>>[number];
+
+/** Active providers who work at the location (any day), for the booking form. */
+export async function locationProviders(db: Kysely<DB>, locationId: string) {
+  const { providers } = await calendarColumns(db, locationId, undefined, []);
+  return providers;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { Role } from '../db/schema.ts';
+import { isDay } from './time.ts';
+
+/** Everyone sees the calendar and may mark arrivals and no-shows (nurses receive patients in the infusion suite). */
+export const CALENDAR_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];
+/** Changing the schedule (cancel, move, book on someone's behalf) is front-desk work, as leads are; not nurses'. */
+export const SCHEDULING_ROLES: readonly Role[] = ['admin', 'front_desk', 'provider'];
+
+export const ATTENDANCE_LABELS = { arrived: 'Arrived', no_show: 'No-show' } as const;
+export const STATUS_LABELS: Record<string, string> = { booked: 'Booked', cancelled: 'Cancelled' };
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const day = (message: string) => z.string({ error: message }).trim().refine(isDay, message);
+const clock = z
+  .string({ error: 'Enter a time like 09:30.' })
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.');
+
+export const calendarQuery = z.object({
+  location: z.preprocess(blank, z.string().max(64, 'Choose a location from the list.').optional()),
+  view: z.preprocess(blank, z.enum(['day', 'week'], { error: 'Choose the day or week view.' }).default('day')),
+  date: z.preprocess(blank, day('Dates look like 2026-03-10.').optional()),
+  cancelled: z.preprocess(blank, z.enum(['show', 'hide'], { error: 'Show or hide cancelled appointments.' }).default('hide')),
+});
+export type CalendarQuery = z.infer<typeof calendarQuery>;
+
+export const appointmentId = z.uuid();
+
+export const attendanceForm = z.object({
+  attendance: z.enum(['arrived', 'no_show', 'none'], { error: 'Choose arrived, no-show or not marked.' }),
+});
+
+export const rescheduleForm = z.object({
+  date: day('Enter the new date like 2026-03-10.'),
+  time: clock,
+});
+
+export const bookForm = z.object({
+  location: z.string({ error: 'Choose a location.' }).max(64, 'Choose a location.'),
+  request: z.uuid({ error: 'Choose a consultation request from the list.' }),
+  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.'),
+  date: day('Enter the date like 2026-03-10.'),
+  time: clock,
+});
+
+export type FormErrors = Record<string, string>;
+
+export function formErrors(error: z.ZodError): FormErrors {
+  const out: FormErrors = {};
+  for (const issue of error.issues) out[String(issue.path[0] ?? 'form')] ??= issue.message;
+  return out;
+}
+
+/** The posted string fields, cut short, to show again after a refusal. */
+export function typedValues(body: unknown): Record<string, string> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const key of ['location', 'request', 'provider', 'date', 'time']) {
+    const v = b[key];
+    if (typeof v === 'string') out[key] = v.slice(0, 100);
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+import type { Clinic } from '../clinic/repository.ts';
+import { findLocation } from '../clinic/repository.ts';
+import { findRequest } from '../consultations/repository.ts';
+import { isUniqueViolation, type Database } from '../db/database.ts';
+import { findAppointmentType } from '../booking/availability.ts';
+import { claimResources, findAppointment, freeTime, type Appointment } from '../booking/repository.ts';
+import { bookConsultation, cancelAppointment, reminderJobs } from '../booking/service.ts';
+import type { Slot } from '../booking/slots.ts';
+import { cancelPending, enqueue } from '../mail/outbox.ts';
+import { auditAlone, auditStaff, notFound, type Actor } from '../patients/access.ts';
+import { canSeeLocation } from '../staff/policy.ts';
+import { appointmentDetail, locationHours, locationProviders, type AppointmentDetail } from './repository.ts';
+import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
+import { exactWallInstant, today, wallInstant, weekdayOf } from './time.ts';
+
+/** What was done, for the notice on the appointment's page after the redirect. */
+export type Done = 'arrived' | 'no_show' | 'cleared' | 'cancelled' | 'moved' | 'booked';
+
+export type ActionResult =
+  | { ok: true; done: Done; appointmentId: string }
+  | { ok: false; status: 400 | 409; message: string; errors?: FormErrors; alternatives?: Slot[] };
+
+const where = (a: AppointmentDetail) => ({ locationId: a.location_id, patientRef: a.patient_id ?? a.request_id });
+type Refused = Extract<ActionResult, { ok: false }>;
+const refuse = (status: 400 | 409, message: string, errors?: FormErrors): Refused => ({ ok: false, status, message, ...(errors ? { errors } : {}) });
+
+/**
+ * The appointment behind `rawId` if this person may see it. Anything else is a plain 404: a malformed or unknown id
+ * silently, an appointment of another location with a 'denied' event for `action`.
+ */
+export async function appointmentFor(database: Database, actor: Actor, rawId: unknown, action: string): Promise<AppointmentDetail> {
+  const id = appointmentId.safeParse(rawId);
+  if (!id.success) throw notFound();
+  const appt = await appointmentDetail(database.db, id.data);
+  if (!appt) throw notFound();
+  if (!canSeeLocation(actor.staff, appt.location_id, actor.now)) {
+    await auditAlone(database, actor, action, 'denied', where(appt));
+    throw notFound();
+  }
+  return appt;
+}
+
+/** Records a refused action (which rule, never the values typed) and returns the refusal. */
+async function refused(database: Database, actor: Actor, appt: AppointmentDetail, action: string, result: Refused, reason: string) {
+  await auditAlone(database, actor, action, 'failure', where(appt), { appointmentId: appt.id, reason });
+  return result;
+}
+
+export async function setAttendance(database: Database, actor: Actor, appt: AppointmentDetail, body: unknown): Promise<ActionResult> {
+  const action = 'appointment.attendance';
+  const parsed = attendanceForm.safeParse(body);
+  if (!parsed.success) return refused(database, actor, appt, action, refuse(400, 'Choose arrived, no-show or not marked.', formErrors(parsed.error)), 'invalid');
+  const value = parsed.data.attendance === 'none' ? null : parsed.data.attendance;
+  if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled, so attendance cannot be marked.'), 'not_active');
+  if (value !== null && today(appt.starts_at, appt.time_zone) > today(actor.now, appt.time_zone)) {
+    return refused(database, actor, appt, action, refuse(409, 'Arrival and no-show can be marked from the day of the appointment.'), 'too_early');
+  }
+  const changed = await database.transact(async (trx) => {
+    const res = await trx.updateTable('appointments').set({ attendance: value, updated_at: actor.now }).where('id', '=', appt.id).where('status', '=', 'booked').executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    await auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, from: appt.attendance, to: value });
+    return true;
+  });
+  if (!changed) return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled meanwhile.'), 'not_active');
+  return { ok: true, appointmentId: appt.id, done: value ?? 'cleared' };
+}
+
+/** Staff cancel through the same path as patients, without the online cutoff; the time is free when this returns. */
+export async function staffCancel(database: Database, actor: Actor, appt: AppointmentDetail, clinic: Clinic): Promise<ActionResult> {
+  const action = 'appointment.cancel';
+  if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment is already cancelled.'), 'not_active');
+  if (appt.ends_at <= actor.now) return refused(database, actor, appt, action, refuse(409, 'This appointment is over. Mark it as a no-show instead of cancelling it.'), 'past');
+  const outcome = await cancelAppointment(database, clinic, appt.id, actor.now, {
+    ignoreCutoff: true,
+    alsoInTransaction: (trx) => auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, startsAt: appt.starts_at }),
+  });
+  if (!outcome.ok) return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled meanwhile.'), outcome.reason);
+  return { ok: true, appointmentId: appt.id, done: 'cancelled' };
+}
+
+/** Whether [start, end) lies within one opening span of the location on `day`, which is not a closure. */
+async function withinOpeningHours(database: Database, locationId: string, zone: string, day: string, start: number, end: number): Promise<boolean> {
+  const { byWeekday, closures } = await locationHours(database.db, locationId);
+  if (closures.has(day)) return false;
+  return (byWeekday.get(weekdayOf(day)) ?? []).some((s) => start >= wallInstant(zone, day, s.from) && end <= wallInstant(zone, day, s.to));
+}
+
+/**
+ * Moves an appointment to a new start with the same provider, room and length. The resource claims decide: if any
+ * 5-minute unit of the new time is held by another appointment, the database refuses and nothing changes. There
+ * is no override of double booking in this release.
+ */
+export async function staffReschedule(database: Database, actor: Actor, appt: AppointmentDetail, clinic: Clinic, body: unknown): Promise<ActionResult> {
+  const action = 'appointment.reschedule';
+  const parsed = rescheduleForm.safeParse(body);
+  if (!parsed.success) return refused(database, actor, appt, action, refuse(400, 'Enter the new date and time.', formErrors(parsed.error)), 'invalid');
+  const { date, time } = parsed.data;
+  if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled, so it cannot be moved.'), 'not_active');
+  const start = exactWallInstant(appt.time_zone, date, time);
+  if (start === undefined) return refused(database, actor, appt, action, refuse(400, 'That time does not exist on that day (the clocks go forward).', { time: 'Choose another time.' }), 'no_such_time');
+  if (start <= actor.now) return refused(database, actor, appt, action, refuse(400, 'Choose a time in the future.', { date: 'Choose a time in the future.' }), 'past');
+  const current = await findAppointment(database.db, appt.id);
+  if (!current) throw notFound();
+  const end = start + (current.ends_at - current.starts_at);
+  if (!(await withinOpeningHours(database, current.location_id, appt.time_zone, date, start, end))) {
+    return refused(database, actor, appt, action, refuse(400, 'The clinic is closed for part of that time. Choose a time within the opening hours.', { time: 'Choose a time within the opening hours.' }), 'closed');
+  }
+  const moved: Appointment = {
+    ...current,
+    starts_at: start,
+    ends_at: end,
+    busy_from: start - (current.starts_at - current.busy_from),
+    busy_to: end + (current.busy_to - current.ends_at),
+    updated_at: actor.now,
+  };
+  const away = await database.db
+    .selectFrom('provider_time_off')
+    .select('id')
+    .where('provider_id', '=', current.provider_id)
+    .where('starts_at', '<', moved.busy_to)
+    .where('ends_at', '>', moved.busy_from)
+    .executeTakeFirst();
+  if (away) return refused(database, actor, appt, action, refuse(409, `${appt.provider_name} is away at that time.`), 'time_off');
+  try {
+    const done = await database.transact(async (trx) => {
+      const res = await trx
+        .updateTable('appointments')
+        // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
+        .set({ starts_at: moved.starts_at, ends_at: moved.ends_at, busy_from: moved.busy_from, busy_to: moved.busy_to, updated_at: moved.updated_at, attendance: null })
+        .where('id', '=', current.id)
+        .where('status', '=', 'booked')
+        .where('starts_at', '=', current.starts_at)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await freeTime(trx, current, actor.now);
+      await claimResources(trx, moved);
+      await cancelPending(trx, current.id, ['appointment_reminder']);
+      await enqueue(
+        trx,
+        [
+          { kind: 'booking_rescheduled', refId: current.id, runAt: actor.now, dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}` },
+          ...reminderJobs({ clinic, now: actor.now }, moved),
+        ],
+        actor.now,
+      );
+      await auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, from: current.starts_at, to: start });
+      return true;
+    });
+    if (!done) return refused(database, actor, appt, action, refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'), 'changed');
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return refused(database, actor, appt, action, refuse(409, `That time is taken: ${appt.provider_name} or the room is busy then. Nothing was changed.`), 'taken');
+  }
+  return { ok: true, appointmentId: appt.id, done: 'moved' };
+}
+
+/**
+ * Books a consultation for an existing request on the person's behalf, through the same path as online booking
+ * (the slot engine offers the time, the claims guard it), with the chosen provider and no minimum notice.
+ */
+export async function bookOnBehalf(database: Database, actor: Actor, clinic: Clinic, body: unknown): Promise<ActionResult> {
+  const action = 'appointment.book';
+  const parsed = bookForm.safeParse(body);
+  const fail = async (status: 400 | 409, message: string, errors: FormErrors | undefined, locationId: string | null, reason: string, alternatives?: Slot[]) => {
+    await auditAlone(database, actor, action, reason === 'denied' ? 'denied' : 'failure', { locationId, patientRef: null }, { reason });
+    return { ...refuse(status, message, errors), ...(alternatives ? { alternatives } : {}) };
+  };
+  if (!parsed.success) return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
+  const f = parsed.data;
+  const location = await findLocation(database.db, f.location);
+  if (!location || !canSeeLocation(actor.staff, location.id, actor.now)) {
+    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, 'denied');
+  }
+  const request = await findRequest(database.db, f.request);
+  if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
+    return fail(400, 'Choose a consultation request from the list.', { request: 'Choose a request from the list.' }, request?.location_id ?? location.id, request ? 'denied' : 'invalid');
+  }
+  if (!(await locationProviders(database.db, location.id)).some((p) => p.id === f.provider)) {
+    return fail(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, location.id, 'invalid');
+  }
+  const start = exactWallInstant(location.time_zone, f.date, f.time);
+  if (start === undefined || start <= actor.now) {
+    return fail(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, location.id, 'no_such_time');
+  }
+  const type = await findAppointmentType(database.db, 'consultation');
+  if (!type) throw new Error('the consultation appointment type is missing');
+  // Staff may book today: no minimum notice. Everything else (hours, rooms, claims) is the online path's.
+  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0 }, now: actor.now };
+  const outcome = await bookConsultation(ctx, request.id, start, {
+    providerId: f.provider,
+    alsoInTransaction: (trx, appt) =>
+      auditStaff(trx, database, actor, action, 'success', { locationId: location.id, patientRef: appt.patient_id ?? request.id }, { appointmentId: appt.id, requestId: request.id, providerId: f.provider }),
+  });
+  if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id, done: 'booked' };
+  if (outcome.reason === 'already_booked') {
+    return fail(409, 'This request already has a booked consultation. Cancel or move that one instead.', undefined, location.id, 'already_booked');
+  }
+  const forProvider = outcome.alternatives.filter((s) => s.options.some((o) => o.providerId === f.provider));
+  return fail(409, 'That time is taken, or outside the provider’s hours for consultations.', { time: 'Choose another time.' }, location.id, 'taken', forProvider);
+}

@@ -1,0 +1,237 @@
+import { h, Fragment } from '../lib/jsx.ts';
+import { zoned } from '../lib/time.ts';
+import type { StaffLocation } from '../patients/access.ts';
+import { StaffLayout } from '../staff/layout.tsx';
+import type { StaffContext } from '../staff/policy.ts';
+import type { CalendarAppointment, CalendarColumn } from './repository.ts';
+import { ATTENDANCE_LABELS, SCHEDULING_ROLES } from './schema.ts';
+import { clockLabels, type Row } from './time.ts';
+
+export interface CalendarPageProps {
+  staff: StaffContext;
+  locations: StaffLocation[];
+  location: StaffLocation;
+  view: 'day' | 'week';
+  date: string;
+  showCancelled: boolean;
+  /** Links for the same view with another date, view or toggle. */
+  href: (change: { date?: string; view?: 'day' | 'week'; cancelled?: 'show' | 'hide' }) => string;
+  prev: string;
+  next: string;
+  today: string;
+  day?: { rows: Row[]; providers: CalendarColumn[]; rooms: CalendarColumn[]; appointments: CalendarAppointment[]; closure: string | undefined };
+  week?: { days: Array<{ date: string; closure: string | undefined; providers: CalendarColumn[]; appointments: CalendarAppointment[] }> };
+}
+
+/** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */
+export const typeClass = (code: string) => `appt-type-${code.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+
+/** "Arrived", "No-show", "Cancelled", or "" while simply booked. */
+export function stateText(a: { status: string; attendance: string | null }): string {
+  if (a.status === 'cancelled') return 'Cancelled';
+  return a.attendance ? ATTENDANCE_LABELS[a.attendance as keyof typeof ATTENDANCE_LABELS] : '';
+}
+
+const stateClass = (a: CalendarAppointment) => (a.status === 'cancelled' ? 'appt-cancelled' : a.attendance === 'arrived' ? 'appt-arrived' : a.attendance === 'no_show' ? 'appt-no-show' : 'appt-booked');
+
+const who = (a: { first_name: string | null; last_name: string | null }) =>
+  a.first_name ? `${a.first_name} ${a.last_name ? `${[...a.last_name][0]!.toUpperCase()}.` : ''}`.trim() : 'No patient name';
+
+/** The full text of an appointment: time, type, patient (first name and last initial), and its state. */
+export function ApptLink(props: { a: CalendarAppointment; zone: string; withProvider?: boolean }) {
+  const { a, zone } = props;
+  const state = stateText(a);
+  return (
+    <a class={`appt ${typeClass(a.type_code)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
+      <span class="appt-time">
+        {clockLabels(a.starts_at, zone).short}–{clockLabels(a.ends_at, zone).full}
+      </span>{' '}
+      <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
+      {props.withProvider ? <span class="appt-provider"> with {a.provider_name}</span> : null}
+      {state ? <strong class="appt-state"> ({state})</strong> : null}
+    </a>
+  );
+}
+
+function Toolbar(props: CalendarPageProps) {
+  const unit = props.view === 'day' ? 'day' : 'week';
+  return (
+    <Fragment>
+      <form class="form filters" method="get" action="/staff/calendar" aria-label="Choose what the calendar shows">
+        <div class="field">
+          <label for="location">Location</label>
+          <select id="location" name="location">
+            {props.locations.map((l) => (
+              <option value={l.slug} selected={l.id === props.location.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="view">View</label>
+          <select id="view" name="view">
+            <option value="day" selected={props.view === 'day'}>Day</option>
+            <option value="week" selected={props.view === 'week'}>Week</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="date">Date</label>
+          <input id="date" name="date" type="date" value={props.date} />
+        </div>
+        {props.showCancelled ? <input type="hidden" name="cancelled" value="show" /> : null}
+        <button class="button" type="submit">
+          Show
+        </button>
+      </form>
+      <nav aria-label="Calendar dates">
+        <ul class="cal-nav">
+          <li>
+            <a href={props.prev} rel="prev">Previous {unit}</a>
+          </li>
+          <li>
+            <a href={props.today}>Today</a>
+          </li>
+          <li>
+            <a href={props.next} rel="next">Next {unit}</a>
+          </li>
+          <li>
+            <a href={props.href({ cancelled: props.showCancelled ? 'hide' : 'show' })}>{props.showCancelled ? 'Hide cancelled appointments' : 'Show cancelled appointments'}</a>
+          </li>
+          {SCHEDULING_ROLES.includes(props.staff.role) ? (
+            <li>
+              <a href={`/staff/calendar/book?location=${encodeURIComponent(props.location.slug)}`}>Book a consultation for a request</a>
+            </li>
+          ) : null}
+        </ul>
+      </nav>
+    </Fragment>
+  );
+}
+
+/** Appointments per column, each at the row it starts in; later rows it covers are shaded only. */
+function placeByColumn(rows: Row[], appointments: CalendarAppointment[], key: (a: CalendarAppointment) => string | null) {
+  const starts = new Map<string, CalendarAppointment[]>(); // `${column}|${row}`
+  const covered = new Map<string, string>(); // `${column}|${row}` -> type class
+  for (const a of appointments) {
+    const column = key(a);
+    if (column === null) continue;
+    let first = rows.findIndex((r) => a.starts_at < r.end);
+    if (first < 0) first = rows.length - 1;
+    const k = `${column}|${first}`;
+    starts.set(k, [...(starts.get(k) ?? []), a]);
+    if (a.status !== 'booked') continue;
+    for (let i = first + 1; i < rows.length && rows[i]!.start < a.ends_at; i++) covered.set(`${column}|${i}`, typeClass(a.type_code));
+  }
+  return { starts, covered };
+}
+
+function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarPageProps['day']> }) {
+  const { rows, providers, rooms, appointments } = props.day;
+  if (rows.length === 0) return <p role="status">{props.day.closure ? `Closed: ${props.day.closure}.` : 'The location is closed on this day and nothing is booked.'}</p>;
+  const byProvider = placeByColumn(rows, appointments, (a) => a.provider_id);
+  const byRoom = placeByColumn(rows, appointments, (a) => a.room_id);
+  const cell = (column: CalendarColumn, i: number, placed: ReturnType<typeof placeByColumn>) => {
+    const here = placed.starts.get(`${column.id}|${i}`);
+    const shade = placed.covered.get(`${column.id}|${i}`);
+    return (
+      <td class={here ? undefined : shade ? `cal-cont ${shade}` : undefined}>
+        {here?.map((a) => <ApptLink a={a} zone={props.zone} />)}
+      </td>
+    );
+  };
+  const heading = zoned(rows[0]!.start, props.zone).toFormat('cccc, LLLL d, yyyy');
+  return (
+    <div class="table-scroll" role="region" aria-labelledby="cal-caption" tabindex="0">
+      <table class="cal-grid">
+        <caption id="cal-caption">
+          {heading}: appointments by provider and by chair or room, every 15 minutes ({props.zone})
+        </caption>
+        <colgroup span="1" />
+        {providers.length ? <colgroup span={String(providers.length)} class="cal-providers" /> : null}
+        {rooms.length ? <colgroup span={String(rooms.length)} class="cal-rooms" /> : null}
+        <thead>
+          <tr>
+            <td></td>
+            {providers.length ? <th scope="colgroup" colspan={String(providers.length)}>Providers</th> : null}
+            {rooms.length ? <th scope="colgroup" colspan={String(rooms.length)}>Chairs and rooms</th> : null}
+          </tr>
+          <tr>
+            <th scope="col">Time</th>
+            {providers.map((p) => <th scope="col">{p.name}</th>)}
+            {rooms.map((r) => <th scope="col">{r.name}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr class={row.closed ? 'cal-closed' : undefined}>
+              <th scope="row">
+                <time datetime={new Date(row.start).toISOString()}>{row.label}</time>
+                {row.closed ? <span class="visually-hidden"> (outside opening hours)</span> : null}
+              </th>
+              {providers.map((p) => cell(p, i, byProvider))}
+              {rooms.map((r) => cell(r, i, byRoom))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function WeekList(props: { zone: string; week: NonNullable<CalendarPageProps['week']>; href: CalendarPageProps['href'] }) {
+  return (
+    <ol class="cal-week">
+      {props.week.days.map((d) => {
+        const label = zoned(Date.parse(`${d.date}T12:00:00Z`), 'UTC').toFormat('cccc, LLLL d');
+        return (
+          <li class="cal-day">
+            <h2>
+              <a href={props.href({ date: d.date, view: 'day' })}>{label}</a>
+            </h2>
+            {d.closure ? <p>Closed: {d.closure}.</p> : null}
+            {d.appointments.length === 0 ? <p class="hint">No appointments.</p> : null}
+            {d.providers
+              .filter((p) => d.appointments.some((a) => a.provider_id === p.id))
+              .map((p) => (
+                <Fragment>
+                  <h3>{p.name}</h3>
+                  <ul class="cal-list">
+                    {d.appointments
+                      .filter((a) => a.provider_id === p.id)
+                      .map((a) => (
+                        <li>
+                          <ApptLink a={a} zone={props.zone} />
+                        </li>
+                      ))}
+                  </ul>
+                </Fragment>
+              ))}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function CalendarPage(props: CalendarPageProps) {
+  const zone = props.location.time_zone;
+  return StaffLayout({
+    title: `Calendar · ${props.location.name}`,
+    staff: props.staff,
+    path: '/staff/calendar',
+    children: (
+      <Fragment>
+        <h1>Calendar: {props.location.name}</h1>
+        <Toolbar {...props} />
+        <p class="hint">
+          Times are {props.location.name} local time. Open an appointment to mark arrival or a no-show, move or cancel it.
+          Double booking is not possible: a time is refused when the provider, chair or room is already busy, and there
+          is no override in this release.
+        </p>
+        {props.day ? <DayGrid zone={zone} date={props.date} day={props.day} /> : null}
+        {props.week ? <WeekList zone={zone} week={props.week} href={props.href} /> : null}
+      </Fragment>
+    ),
+  });
+}

@@ -1,0 +1,76 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { appendAudit, type AuditDetail, type AuditOutcome } from '../audit/audit.ts';
+import type { Database } from '../db/database.ts';
+import type { DB, Role } from '../db/schema.ts';
+import { HttpError } from '../lib/errors.ts';
+import { renderDocument, type Html } from '../lib/jsx.ts';
+import type { Actor } from '../leads/service.ts';
+import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
+import type { LocationScope } from './repository.ts';
+
+export type { Actor };
+
+/** Everyone who works with patients: the front desk, nurses, providers and administrators. */
+export const PATIENT_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];
+
+/** Exactly the answer an unknown address gets, so a record elsewhere cannot be told apart from none at all. */
+export const notFound = () => new HttpError(404, 'not_found', 'We could not find that page.');
+
+export function staffOf(req: FastifyRequest): StaffContext {
+  if (!req.staff) throw new HttpError(401, 'sign_in_required', 'Please sign in to continue.');
+  return req.staff;
+}
+
+export const html = (reply: FastifyReply, page: Html, status = 200) =>
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
+
+export interface StaffLocation {
+  id: string;
+  slug: string;
+  name: string;
+  time_zone: string;
+}
+
+/** The locations this person may see, in display order. */
+export async function visibleLocations(db: Kysely<DB>, actor: Actor): Promise<StaffLocation[]> {
+  const all = await db.selectFrom('locations').select(['id', 'slug', 'name', 'time_zone']).orderBy('sort_order').orderBy('name').execute();
+  return all.filter((l) => canSeeLocation(actor.staff, l.id, actor.now));
+}
+
+/** 'all' when every location is visible (admins, emergency access), else the visible ids. */
+export async function locationScope(db: Kysely<DB>, actor: Actor): Promise<LocationScope> {
+  const all = await db.selectFrom('locations').select('id').execute();
+  const ids = all.map((l) => l.id).filter((id) => canSeeLocation(actor.staff, id, actor.now));
+  return ids.length === all.length ? 'all' : ids;
+}
+
+/**
+ * Appends one audit event for a staff action, in the caller's transaction. Success outside the person's own
+ * locations can only come from emergency access, so it is flagged in the trail. Details are ids, counts and
+ * choices: never text typed by staff or patients.
+ */
+export function auditStaff(
+  trx: Kysely<DB>,
+  database: Database,
+  actor: Actor,
+  action: string,
+  outcome: AuditOutcome,
+  about: { locationId: string | null; patientRef: string | null },
+  detail?: AuditDetail,
+): Promise<void> {
+  const { staff } = actor;
+  const breakGlass = outcome !== 'denied' && about.locationId !== null && staff.role !== 'admin' && !staff.locationIds.includes(about.locationId);
+  const full = breakGlass ? { ...detail, breakGlass: true } : detail;
+  return appendAudit(
+    trx,
+    database.engine,
+    { actorId: staff.userId, actorRole: staff.role, ...about, action, outcome, ip: actor.ip, ...(full ? { detail: full } : {}) },
+    actor.now,
+  );
+}
+
+/** An audit event in a transaction of its own (views, denials, refusals). */
+export function auditAlone(database: Database, ...args: Parameters<typeof auditStaff> extends [unknown, unknown, ...infer R] ? R : never): Promise<void> {
+  return database.transact((trx) => auditStaff(trx, database, ...args));
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { HttpError } from '../lib/errors.ts';
+import { canSeeLocation } from '../staff/policy.ts';
+import { auditAlone, html, locationScope, notFound, PATIENT_ROLES, staffOf, type Actor } from './access.ts';
+import {
+  findPatient,
+  PATIENT_SEARCH_LIMIT,
+  patientAppointments,
+  patientLocationIds,
+  patientRequests,
+  requestNotes,
+  searchPatients,
+} from './repository.ts';
+import { PatientPage, PatientsPage } from './views.tsx';
+
+const policy = { roles: PATIENT_ROLES };
+export const SEARCH_MIN = 2;
+const searchQuery = z.object({
+  q: z
+    .string({ error: 'Enter a name, email address or phone number.' })
+    .trim()
+    .max(100, 'Use at most 100 characters.')
+    .optional(),
+});
+
+/** Patient search and the patient's page, both limited to the person's locations and audited. */
+export async function patientRoutes(app: FastifyInstance): Promise<void> {
+  const { database, now } = app.deps;
+  const db = database.db;
+  const actorOf = (req: FastifyRequest): Actor => ({ staff: staffOf(req), ip: req.ip, now: now() });
+
+  app.get('/staff/patients', { config: { policy } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const parsed = searchQuery.safeParse(req.query ?? {});
+    if (!parsed.success) throw new HttpError(400, 'invalid_request', 'The search is not valid.', { q: parsed.error.issues[0]?.message ?? 'Not valid.' });
+    const text = parsed.data.q ?? '';
+    if (text.length < SEARCH_MIN) {
+      return html(reply, PatientsPage({ staff: actor.staff, q: text, results: undefined, more: false, tooShort: text.length > 0 }), text.length > 0 ? 400 : 200);
+    }
+    const found = await searchPatients(db, await locationScope(db, actor), text);
+    const results = found.slice(0, PATIENT_SEARCH_LIMIT);
+    // The count only: what was searched for can itself identify someone, so it stays out of the trail.
+    await auditAlone(database, actor, 'patient.search', 'success', { locationId: null, patientRef: null }, { results: results.length, more: found.length > results.length });
+    return html(reply, PatientsPage({ staff: actor.staff, q: text, results, more: found.length > results.length, tooShort: false }));
+  });
+
+  app.get<{ Params: { id: string } }>('/staff/patients/:id', { config: { policy } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const id = z.uuid().safeParse(req.params.id);
+    if (!id.success) throw notFound();
+    const patient = await findPatient(db, id.data);
+    if (!patient) throw notFound();
+    const where = { locationId: patient.location_id, patientRef: patient.id };
+    const linked = await patientLocationIds(db, patient);
+    if (!linked.some((l) => canSeeLocation(actor.staff, l, actor.now))) {
+      await auditAlone(database, actor, 'patient.view', 'denied', where);
+      throw notFound();
+    }
+    // Recorded against a location of the person's own where there is one, so that only real emergency access is flagged.
+    where.locationId = [patient.location_id, ...linked].find((l) => actor.staff.locationIds.includes(l)) ?? patient.location_id;
+    const scope = await locationScope(db, actor);
+    const [appointments, requests] = await Promise.all([patientAppointments(db, patient.id, scope), patientRequests(db, patient.id, scope)]);
+    const notes = await requestNotes(db, requests.map((r) => r.id));
+    await auditAlone(database, actor, 'patient.view', 'success', where, { appointments: appointments.length, requests: requests.length, notes: notes.length });
+    const partial = scope !== 'all' && linked.some((l) => !scope.includes(l));
+    return html(reply, PatientPage({ staff: actor.staff, now: actor.now, patient, appointments, requests, notes, partial }));
+  });
+}

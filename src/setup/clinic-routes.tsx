@@ -1,0 +1,127 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { h, Fragment } from '../lib/jsx.ts';
+import type { StaffContext } from '../staff/policy.ts';
+import { Csrf } from '../staff/layout.tsx';
+import { errorsOf, phone, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
+import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
+import { ErrorSummary, Input, Saved, SetupFrame, sendPage } from './ui.tsx';
+
+const reminders = z
+  .string({ error: 'Enter the reminder times.' })
+  .trim()
+  .transform((text, ctx) => {
+    if (text === '') return [];
+    const parts = text.split(',').map((p) => p.trim());
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (parts.some((p) => !/^\d{1,4}$/.test(p))) return fail('Write whole hours separated by commas, like 48, 2.');
+    const hours = parts.map(Number);
+    if (hours.some((n) => n < 1 || n > 336)) return fail('Each reminder must be from 1 to 336 hours before the visit.');
+    if (new Set(hours).size !== hours.length) return fail('List each reminder time once.');
+    if (hours.length > 5) return fail('Send at most 5 reminders.');
+    return hours.sort((a, b) => b - a).map((n) => n * 60);
+  });
+
+const clinicForm = z.object({
+  name: plain('clinic name', 2, 100),
+  phone,
+  email: z
+    .string({ error: 'Enter the clinic email address.' })
+    .trim()
+    .toLowerCase()
+    .max(254, 'Use at most 254 characters.')
+    .pipe(z.email('Enter an email address like hello@clinic.org.')),
+  reminders,
+  cancel_cutoff: whole('cancellation cutoff', 0, 168, 'hours'),
+  horizon: whole('booking horizon', 7, 180, 'days'),
+  link_days: whole('booking-link lifetime', 1, 60, 'days'),
+});
+
+function ClinicPage(p: { staff: StaffContext; values: Values; errors: Errors; saved?: string }) {
+  const f = { values: p.values, errors: p.errors };
+  return SetupFrame({
+    staff: p.staff,
+    title: 'Clinic settings',
+    children: (
+      <Fragment>
+        <Saved message={p.saved} />
+        <ErrorSummary errors={p.errors} />
+        <form class="form" method="post" action="/staff/setup/clinic" novalidate>
+          <Csrf token={p.staff.csrfToken} />
+          <Input name="name" label="Clinic name" {...f} />
+          <Input name="phone" label="Main phone number" type="tel" {...f} />
+          <Input name="email" label="Email address patients write to" type="email" {...f} />
+          <Input name="reminders" label="Reminder emails (hours before the visit)" hint="Whole hours separated by commas, each from 1 to 336, e.g. 48, 2. Leave empty to send no reminders." {...f} />
+          <Input name="cancel_cutoff" label="Online cancellation cutoff (hours before the visit)" hint="0 to 168. Patients can reschedule or cancel online until then." extra={{ inputmode: 'numeric' }} {...f} />
+          <Input name="horizon" label="Booking horizon (days ahead)" hint="How far ahead patients can book online: 7 to 180 days." extra={{ inputmode: 'numeric' }} {...f} />
+          <Input name="link_days" label="Booking-link lifetime (days)" hint="How long an emailed booking link works: 1 to 60 days." extra={{ inputmode: 'numeric' }} {...f} />
+          <button class="button" type="submit">
+            Save clinic settings
+          </button>
+        </form>
+      </Fragment>
+    ),
+  });
+}
+
+const hoursText = (minutes: number) => String(Math.round((minutes / 60) * 100) / 100);
+
+export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
+  const { database } = app.deps;
+  const db = database.db;
+
+  async function currentValues(): Promise<Values> {
+    const c = await db.selectFrom('clinic').selectAll().where('id', '=', 'clinic').executeTakeFirst();
+    if (!c) return {};
+    let offsets: number[] = [];
+    try {
+      const parsed: unknown = JSON.parse(c.reminder_offsets_min);
+      if (Array.isArray(parsed)) offsets = parsed.filter((v): v is number => typeof v === 'number');
+    } catch {
+      offsets = [];
+    }
+    return {
+      name: c.name,
+      phone: c.phone,
+      email: c.email,
+      reminders: offsets.map(hoursText).join(', '),
+      cancel_cutoff: hoursText(c.cancel_cutoff_min),
+      horizon: String(c.booking_horizon_days),
+      link_days: String(c.booking_link_days),
+    };
+  }
+
+  const show = async (reply: FastifyReply, staff: StaffContext, extra: { values?: Values; errors?: Errors; saved?: string } = {}, status = 200) =>
+    sendPage(reply, ClinicPage({ staff, values: extra.values ?? (await currentValues()), errors: extra.errors ?? {}, saved: extra.saved }), status);
+
+  app.get('/staff/setup/clinic', { config: ADMIN_ONLY }, async (req, reply) => show(reply, staffOf(req)));
+
+  app.post('/staff/setup/clinic', { config: ADMIN_ONLY }, async (req, reply) => {
+    const staff = staffOf(req);
+    const values = valuesOf(req.body);
+    const parsed = clinicForm.safeParse(req.body ?? {});
+    if (!parsed.success) return show(reply, staff, { values, errors: errorsOf(parsed.error) }, 400);
+    const v = parsed.data;
+    await saveSetup(app, req, { thing: 'clinic', locationId: null }, async (trx) => {
+      const res = await trx
+        .updateTable('clinic')
+        .set({
+          name: v.name,
+          phone: v.phone,
+          email: v.email,
+          reminder_offsets_min: JSON.stringify(v.reminders),
+          cancel_cutoff_min: v.cancel_cutoff * 60,
+          booking_horizon_days: v.horizon,
+          booking_link_days: v.link_days,
+        })
+        .where('id', '=', 'clinic')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw new Error('the clinic row is missing: run `relief seed` first');
+      return { result: undefined, detail: { reminders: v.reminders.length, cancelCutoffHours: v.cancel_cutoff, horizonDays: v.horizon, linkDays: v.link_days } };
+    });
+    return show(reply, staff, { saved: 'Clinic settings saved.' });
+  });
+}

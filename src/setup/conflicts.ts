@@ -1,0 +1,127 @@
+/**
+ * Which booked visits no longer fit the clinic's set-up. Pure: no I/O and no clock reads; the caller loads the
+ * visits (booked, in the future) and the rules, and shows the result so that staff can contact those people.
+ * Nothing is cancelled here or anywhere else because of a set-up change.
+ *
+ * A visit is judged by its own time [starts_at, ends_at), not by its buffers: preparation or clean-up time that
+ * runs past closing, or into time off, does not stop the visit itself from happening.
+ * Wall-clock rules are read in the location's zone: the visit's local date and weekday are those of its start,
+ * and it fits a day's hours when [local start, local end] lies within one (merged) span of that day.
+ */
+import { DateTime } from 'luxon';
+
+/** Minutes since local midnight, half-open [from, to); `to` may be 1440 (midnight at the end of the day). */
+export interface Span {
+  from: number;
+  to: number;
+}
+/** ISO weekday 1 (Monday) .. 7 (Sunday) → spans of that day. A missing or empty day is closed. */
+export type Weekly = Partial<Record<number, Span[]>>;
+/** An instant interval [start, end) in epoch milliseconds. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export interface BookedVisit {
+  id: string;
+  locationId: string;
+  providerId: string;
+  roomId: string | null;
+  startsAt: number;
+  endsAt: number;
+}
+
+export interface LocationRules {
+  zone: string;
+  opening: Weekly;
+  /** Local dates 'YYYY-MM-DD' when the location is closed all day. */
+  closures: readonly string[];
+  /** Each provider's hours at this location; a provider without an entry does not work here. */
+  providerHours: Readonly<Record<string, Weekly>>;
+  /** Rooms and chairs of this location that are no longer in use. */
+  inactiveRoomIds: readonly string[];
+}
+
+export interface ConflictRules {
+  locations: Readonly<Record<string, LocationRules>>;
+  /** Time off per provider (any location: a provider away is away everywhere). */
+  timeOff: Readonly<Record<string, readonly Interval[]>>;
+}
+
+export type ConflictReason = 'outside_opening_hours' | 'closure' | 'outside_provider_hours' | 'time_off' | 'room_inactive';
+
+export const REASON_TEXT: Record<ConflictReason, string> = {
+  outside_opening_hours: 'outside the opening hours',
+  closure: 'the location is closed that day',
+  outside_provider_hours: "outside the provider's working hours",
+  time_off: "during the provider's time off",
+  room_inactive: 'the room is no longer in use',
+};
+
+export interface Conflict<V extends BookedVisit = BookedVisit> {
+  visit: V;
+  /** Local date of the visit's start, 'YYYY-MM-DD'. */
+  localDate: string;
+  reasons: ConflictReason[];
+}
+
+const DAY_MIN = 1440;
+
+/** Sorted and merged: 09:00–12:00 and 12:00–17:00 make one span, so a visit from 11:30 to 12:30 fits. */
+function merge(spans: readonly Span[] | undefined): Span[] {
+  const sorted = (spans ?? []).filter((s) => s.from < s.to).map((s) => ({ ...s })).sort((a, b) => a.from - b.from);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else out.push(s);
+  }
+  return out;
+}
+
+function fits(spans: readonly Span[] | undefined, from: number, to: number): boolean {
+  return merge(spans).some((s) => s.from <= from && to <= s.to);
+}
+
+const minuteOfDay = (dt: DateTime) => dt.hour * 60 + dt.minute + dt.second / 60 + dt.millisecond / 60_000;
+
+/** The visit's local date, weekday and wall-clock minutes [from, to]; `to` is Infinity when it runs past midnight. */
+export function localPlacement(visit: Pick<BookedVisit, 'startsAt' | 'endsAt'>, zone: string) {
+  const start = DateTime.fromMillis(visit.startsAt, { zone });
+  if (!start.isValid) throw new RangeError(`Unknown time zone: ${zone}`);
+  const end = DateTime.fromMillis(visit.endsAt, { zone });
+  const date = start.toISODate()!;
+  const from = minuteOfDay(start);
+  let to: number;
+  if (end.toISODate() === date) to = minuteOfDay(end);
+  else if (end.toISODate() === start.plus({ days: 1 }).toISODate() && minuteOfDay(end) === 0) to = DAY_MIN;
+  else to = Number.POSITIVE_INFINITY;
+  // When clocks fall back the wall-clock end can come before the start; elapsed time then gives the end.
+  to = Math.max(to, from + (visit.endsAt - visit.startsAt) / 60_000);
+  return { date, weekday: start.weekday, from, to };
+}
+
+/** Why this visit no longer fits; empty when it still does. */
+export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { localDate: string; reasons: ConflictReason[] } {
+  const location = rules.locations[visit.locationId];
+  if (!location) return { localDate: '', reasons: [] };
+  const { date, weekday, from, to } = localPlacement(visit, location.zone);
+  const reasons: ConflictReason[] = [];
+  if (location.closures.includes(date)) reasons.push('closure');
+  if (!fits(location.opening[weekday], from, to)) reasons.push('outside_opening_hours');
+  if (!fits(location.providerHours[visit.providerId]?.[weekday], from, to)) reasons.push('outside_provider_hours');
+  if ((rules.timeOff[visit.providerId] ?? []).some((off) => off.start < visit.endsAt && visit.startsAt < off.end)) reasons.push('time_off');
+  if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');
+  return { localDate: date, reasons };
+}
+
+/** The visits that conflict with the rules, in time order. */
+export function findConflicts<V extends BookedVisit>(visits: readonly V[], rules: ConflictRules): Conflict<V>[] {
+  const out: Conflict<V>[] = [];
+  for (const visit of visits) {
+    const { localDate, reasons } = conflictReasons(visit, rules);
+    if (reasons.length) out.push({ visit, localDate, reasons });
+  }
+  return out.sort((a, b) => a.visit.startsAt - b.visit.startsAt || a.visit.id.localeCompare(b.visit.id));
+}

@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import type { DB } from '../db/schema.ts';
+import { findConflicts, type BookedVisit, type ConflictReason, type ConflictRules, type Interval, type LocationRules } from './conflicts.ts';
+
+/** A booked visit that no longer fits the set-up, with what the front desk needs to get in touch. */
+export interface ConflictRow extends BookedVisit {
+  zone: string;
+  locationName: string;
+  providerName: string;
+  firstName: string | null;
+  requestId: string | null;
+  reasons: ConflictReason[];
+}
+
+/** Which bookings to check: those at a location, of a provider, or in a room (any combination narrows). */
+export interface ConflictScope {
+  locationId?: string;
+  providerId?: string;
+  roomId?: string;
+}
+
+/**
+ * Loads the booked future visits in scope and the rules that apply to them, and returns those that conflict.
+ * Runs on the caller's transaction, so it sees the change just written. Queries run one after another: a
+ * transaction has one connection.
+ */
+export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now: number): Promise<ConflictRow[]> {
+  let query = db
+    .selectFrom('appointments')
+    .innerJoin('locations', 'locations.id', 'appointments.location_id')
+    .innerJoin('providers', 'providers.id', 'appointments.provider_id')
+    .leftJoin('consultation_requests', 'consultation_requests.id', 'appointments.request_id')
+    .select([
+      'appointments.id',
+      'appointments.location_id',
+      'appointments.provider_id',
+      'appointments.room_id',
+      'appointments.request_id',
+      'appointments.starts_at',
+      'appointments.ends_at',
+      'locations.name as location_name',
+      'locations.time_zone',
+      'providers.name as provider_name',
+      'consultation_requests.first_name',
+    ])
+    .where('appointments.status', '=', 'booked')
+    .where('appointments.starts_at', '>', now);
+  if (scope.locationId) query = query.where('appointments.location_id', '=', scope.locationId);
+  if (scope.providerId) query = query.where('appointments.provider_id', '=', scope.providerId);
+  if (scope.roomId) query = query.where('appointments.room_id', '=', scope.roomId);
+  const rows = await query.orderBy('appointments.starts_at').execute();
+  if (rows.length === 0) return [];
+
+  const locationIds = [...new Set(rows.map((r) => r.location_id))];
+  const providerIds = [...new Set(rows.map((r) => r.provider_id))];
+  // Closures before yesterday (UTC) cannot touch a future visit in any zone.
+  const since = DateTime.fromMillis(now, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
+  const opening = await db.selectFrom('opening_hours').selectAll().where('location_id', 'in', locationIds).execute();
+  const closures = await db.selectFrom('closures').select(['location_id', 'date']).where('location_id', 'in', locationIds).where('date', '>=', since).execute();
+  const hours = await db.selectFrom('provider_hours').selectAll().where('location_id', 'in', locationIds).where('provider_id', 'in', providerIds).execute();
+  const inactive = await db.selectFrom('rooms').select(['id', 'location_id']).where('location_id', 'in', locationIds).where('active', '=', 0).execute();
+  const off = await db.selectFrom('provider_time_off').select(['provider_id', 'starts_at', 'ends_at']).where('provider_id', 'in', providerIds).where('ends_at', '>', now).execute();
+
+  const locations: Record<string, LocationRules> = {};
+  for (const id of locationIds) {
+    const zone = rows.find((r) => r.location_id === id)!.time_zone;
+    const rules: LocationRules = { zone, opening: {}, closures: [], providerHours: {}, inactiveRoomIds: [] };
+    for (const o of opening) if (o.location_id === id) (rules.opening[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
+    rules.closures = closures.filter((c) => c.location_id === id).map((c) => c.date);
+    const perProvider: Record<string, NonNullable<LocationRules['providerHours'][string]>> = {};
+    for (const h of hours) if (h.location_id === id) ((perProvider[h.provider_id] ??= {})[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
+    rules.providerHours = perProvider;
+    rules.inactiveRoomIds = inactive.filter((r) => r.location_id === id).map((r) => r.id);
+    locations[id] = rules;
+  }
+  const timeOff: Record<string, Interval[]> = {};
+  for (const t of off) (timeOff[t.provider_id] ??= []).push({ start: Number(t.starts_at), end: Number(t.ends_at) });
+  const rules: ConflictRules = { locations, timeOff };
+
+  const visits: ConflictRow[] = rows.map((r) => ({
+    id: r.id,
+    locationId: r.location_id,
+    providerId: r.provider_id,
+    roomId: r.room_id,
+    startsAt: Number(r.starts_at),
+    endsAt: Number(r.ends_at),
+    zone: r.time_zone,
+    locationName: r.location_name,
+    providerName: r.provider_name,
+    firstName: r.first_name,
+    requestId: r.request_id,
+    reasons: [],
+  }));
+  return findConflicts(visits, rules).map((c) => ({ ...c.visit, reasons: c.reasons }));
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { clinicSetupRoutes } from './clinic-routes.tsx';
+import { hoursSetupRoutes } from './hours-routes.ts';
+import { SetupIndexPage } from './index-view.tsx';
+import { locationSetupRoutes } from './location-routes.ts';
+import { providerSetupRoutes } from './provider-routes.ts';
+import { roomSetupRoutes } from './room-routes.ts';
+import { ADMIN_ONLY, listLocationNames, listProviders, staffOf } from './service.ts';
+import { typeSetupRoutes } from './type-routes.tsx';
+import { sendPage } from './ui.tsx';
+
+/**
+ * Clinic set-up for administrators: clinic settings, locations (details, opening hours, closures, rooms),
+ * appointment types, provider schedules and time off. Every route is admin-only; every save is validated,
+ * audited in its own transaction and applied to availability at once.
+ */
+export async function setupRoutes(app: FastifyInstance): Promise<void> {
+  const db = app.deps.database.db;
+  app.get('/staff/setup', { config: ADMIN_ONLY }, async (req, reply) => {
+    const [locations, providers] = await Promise.all([listLocationNames(db), listProviders(db)]);
+    return sendPage(reply, SetupIndexPage({ staff: staffOf(req), locations, providers }));
+  });
+  await app.register(clinicSetupRoutes);
+  await app.register(locationSetupRoutes);
+  await app.register(hoursSetupRoutes);
+  await app.register(roomSetupRoutes);
+  await app.register(typeSetupRoutes);
+  await app.register(providerSetupRoutes);
+}

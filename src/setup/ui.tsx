@@ -1,0 +1,211 @@
+import type { FastifyReply } from 'fastify';
+import { h, Fragment, renderDocument, type Child, type Html } from '../lib/jsx.ts';
+import { formatDateTime, WEEKDAYS } from '../lib/time.ts';
+import { StaffLayout } from '../staff/layout.tsx';
+import type { StaffContext } from '../staff/policy.ts';
+import { REASON_TEXT } from './conflicts.ts';
+import { dayKey, WEEKDAY_NUMBERS, type Errors, type Values, type WeekWords } from './forms.ts';
+import type { ConflictRow } from './impact.ts';
+
+export const sendPage = (reply: FastifyReply, page: Html, status = 200) =>
+  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
+
+/** The frame of every set-up page: staff layout, a way back, the heading. */
+export function SetupFrame(props: { staff: StaffContext; title: string; back?: { href: string; label: string }; children?: Child }) {
+  return StaffLayout({
+    title: props.title,
+    staff: props.staff,
+    path: '/staff/setup',
+    children: (
+      <Fragment>
+        <p class="setup-back">
+          <a href={props.back?.href ?? '/staff/setup'}>← {props.back?.label ?? 'Clinic set-up'}</a>
+        </p>
+        <h1>{props.title}</h1>
+        {props.children}
+      </Fragment>
+    ),
+  });
+}
+
+export function FieldError(props: { id: string; message: string | undefined }) {
+  return props.message ? (
+    <p class="field-error" id={`${props.id}-error`}>
+      <span class="visually-hidden">Error: </span>
+      {props.message}
+    </p>
+  ) : null;
+}
+
+/** aria-invalid and aria-describedby for a control whose messages are keyed `key`. */
+export const invalid = (key: string, errors: Errors, hintId?: string) => ({
+  'aria-invalid': errors[key] ? 'true' : undefined,
+  'aria-describedby': [errors[key] ? `${key}-error` : '', hintId ?? ''].filter(Boolean).join(' ') || undefined,
+});
+
+export function Input(props: { name: string; label: string; values: Values; errors: Errors; hint?: string; type?: string; extra?: Record<string, string> }) {
+  const { name, errors } = props;
+  return (
+    <div class="field">
+      <label for={name}>{props.label}</label>
+      {props.hint ? (
+        <span class="hint" id={`${name}-hint`}>
+          {props.hint}
+        </span>
+      ) : null}
+      <FieldError id={name} message={errors[name]} />
+      <input id={name} name={name} type={props.type ?? 'text'} value={props.values[name] ?? ''} {...invalid(name, errors, props.hint ? `${name}-hint` : undefined)} {...(props.extra ?? {})} />
+    </div>
+  );
+}
+
+export function Select(props: { name: string; label: string; values: Values; errors: Errors; options: Array<[string, string]>; hint?: string }) {
+  const { name, errors } = props;
+  return (
+    <div class="field">
+      <label for={name}>{props.label}</label>
+      {props.hint ? (
+        <span class="hint" id={`${name}-hint`}>
+          {props.hint}
+        </span>
+      ) : null}
+      <FieldError id={name} message={errors[name]} />
+      <select id={name} name={name} {...invalid(name, errors, props.hint ? `${name}-hint` : undefined)}>
+        {props.options.map(([value, text]) => (
+          <option value={value} selected={(props.values[name] ?? '') === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Check(props: { name: string; label: string; values: Values; hint?: string }) {
+  return (
+    <div class="field checkbox">
+      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.values[props.name] === 'yes'} aria-describedby={props.hint ? `${props.name}-hint` : undefined} />
+      <label for={props.name}>
+        {props.label}
+        {props.hint ? (
+          <span class="hint" id={`${props.name}-hint`}>
+            {props.hint}
+          </span>
+        ) : null}
+      </label>
+    </div>
+  );
+}
+
+/** At the top of a refused form: how many answers to check, each linked to its message. */
+export function ErrorSummary(props: { errors: Errors }) {
+  const entries = Object.entries(props.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex="-1">
+      <h2>{entries.length === 1 ? 'Please check one answer' : `Please check ${entries.length} answers`}</h2>
+      <p>Nothing was saved.</p>
+      <ul>
+        {entries.map(([key, message]) => (
+          <li>
+            <a href={`#${key}-error`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function Saved(props: { message: string | undefined }) {
+  return props.message ? (
+    <div class="notice notice-success" role="status">
+      <p>{props.message}</p>
+    </div>
+  ) : null;
+}
+
+/**
+ * After a change that can leave booked visits outside the new set-up: who to contact. Nothing is cancelled;
+ * staff decide with each person. `undefined` shows nothing (not a result page).
+ */
+export function ConflictList(props: { conflicts: ConflictRow[] | undefined }) {
+  const { conflicts } = props;
+  if (!conflicts) return null;
+  if (conflicts.length === 0) {
+    return (
+      <div class="notice" role="status">
+        <p>No booked visits are affected by this change.</p>
+      </div>
+    );
+  }
+  return (
+    <section class="notice notice-warning conflicts" aria-labelledby="conflicts-title">
+      <h2 id="conflicts-title">These bookings now conflict — please contact these people</h2>
+      <p>They are still booked: nothing was cancelled. Move or cancel each one with the person.</p>
+      <ul>
+        {conflicts.map((c) => (
+          <li>
+            <time datetime={new Date(c.startsAt).toISOString()}>{formatDateTime(c.startsAt, c.zone)}</time>
+            {' — '}
+            {c.requestId ? <a href={`/staff/leads/${c.requestId}`}>{c.firstName ?? 'Consultation request'}</a> : <span>{c.firstName ?? 'Booking without a request'}</span>}
+            {`, with ${c.providerName} at ${c.locationName}: `}
+            {c.reasons.map((r) => REASON_TEXT[r]).join('; ')}.
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** One week of hours as a table: per day an "off" checkbox and from–to times, each day with its own message. */
+export function WeekTable(props: { prefix: string; caption: string; values: Values; errors: Errors; words: WeekWords }) {
+  const { prefix, values, errors, words } = props;
+  return (
+    <div class="table-scroll">
+      <table class="hours-table week-form">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">{words.off}</th>
+            <th scope="col">{`${words.from[0]!.toUpperCase()}${words.from.slice(1)} (HH:MM)`}</th>
+            <th scope="col">{`${words.to[0]!.toUpperCase()}${words.to.slice(1)} (HH:MM)`}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {WEEKDAY_NUMBERS.map((wd) => {
+            const key = dayKey(prefix, wd);
+            const day = WEEKDAYS[wd - 1]!;
+            const aria = invalid(key, errors);
+            const row = (
+              <tr>
+                <th scope="row">{day}</th>
+                <td>
+                  <input type="checkbox" id={`${key}-off`} name={`${key}-off`} value="yes" checked={values[`${key}-off`] === 'yes'} aria-label={`${day}: ${words.off}`} />
+                </td>
+                <td>
+                  <input type="time" id={`${key}-from`} name={`${key}-from`} value={values[`${key}-from`] ?? ''} aria-label={`${day}: ${words.from}`} {...aria} />
+                </td>
+                <td>
+                  <input type="time" id={`${key}-to`} name={`${key}-to`} value={values[`${key}-to`] ?? ''} aria-label={`${day}: ${words.to}`} {...aria} />
+                </td>
+              </tr>
+            );
+            if (!errors[key]) return row;
+            // The message gets its own row under the day, so it reads in full and precedes the next day.
+            return (
+              <Fragment>
+                {row}
+                <tr class="week-error">
+                  <td colspan="4">
+                    <FieldError id={key} message={errors[key]} />
+                  </td>
+                </tr>
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { h } from '../lib/jsx.ts';
+import type { Clinic, Location } from '../clinic/repository.ts';
+import { Layout } from '../site/layout.tsx';
+import { formatDateTime, zoneName } from '../lib/time.ts';
+
+export function OfferPage(p: { clinic: Clinic; location: Location; start: number; action: string; firstName: string }) {
+  return (
+    <Layout title="A consultation time opened up" clinic={p.clinic} hideCta>
+      <div class="wrap narrow">
+        <h1>A consultation time opened up</h1>
+        <p class="lead">Hello {p.firstName}. This time is free now:</p>
+        <dl class="summary-list">
+          <dt>When</dt>
+          <dd>{formatDateTime(p.start, p.location.time_zone)}</dd>
+          <dt>Time zone</dt>
+          <dd>{zoneName(p.location.time_zone, p.start)}</dd>
+          <dt>Where</dt>
+          <dd>
+            {p.location.name}, {p.location.address_line}, {p.location.city}
+          </dd>
+        </dl>
+        <p>We offered it to a few people on the waitlist at the same moment; the first to accept gets it.</p>
+        <form method="post" action={p.action}>
+          <button class="button" type="submit">
+            Book this time
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+export function OfferGonePage(p: { clinic: Clinic; reason: 'taken' | 'expired' | 'invalid'; bookingLink?: string }) {
+  const text = {
+    taken: 'Someone else accepted this time a moment before you. You are still on the waitlist, and we will write again when another time opens up.',
+    expired: 'This offer has expired. You are still on the waitlist unless you have booked another time.',
+    invalid: 'This link does not work. It may be incomplete; copy the whole link from the email.',
+  }[p.reason];
+  return (
+    <Layout title="This time is no longer available" clinic={p.clinic} hideCta>
+      <div class="wrap narrow">
+        <h1>{p.reason === 'invalid' ? 'This link does not work' : 'This time is no longer available'}</h1>
+        <p class="lead">{text}</p>
+        {p.bookingLink ? (
+          <p>
+            <a href={p.bookingLink}>See all open times</a>
+          </p>
+        ) : null}
+      </div>
+    </Layout>
+  );
+}
+
+/** The waitlist block at the foot of the booking page. */
+export function WaitlistBlock(p: { base: string; location: Location; joined: boolean }) {
+  return (
+    <section class="card" aria-labelledby="waitlist-heading">
+      <h2 id="waitlist-heading">None of these times work?</h2>
+      {p.joined ? (
+        <form method="post" action={`${p.base}/waitlist/leave`}>
+          <p>You are on the waitlist for {p.location.name}. When a time opens up, we email you; the first to accept gets it.</p>
+          <button class="button button-secondary button-small" type="submit">
+            Leave the waitlist
+          </button>
+        </form>
+      ) : (
+        <form method="post" action={`${p.base}/waitlist`}>
+          <input type="hidden" name="location" value={p.location.slug} />
+          <p>Join the waitlist for {p.location.name}. When someone cancels, we email you and you can take the time with one click.</p>
+          <button class="button button-secondary button-small" type="submit">
+            Join the waitlist
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

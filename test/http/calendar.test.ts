@@ -1,0 +1,215 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
+
+const ADMIN = 'admin@relief.example';
+const DESK = 'frontdesk@relief.example';
+const NURSE = 'nurse@relief.example';
+const HOUR = 3_600_000;
+const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z'); // 9:00 AM CST
+const TUE_1000 = TUE_0900 + HOUR;
+
+let rt: TestRuntime;
+beforeEach(async () => {
+  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+});
+afterEach(async () => {
+  await stopTestRuntime(rt);
+});
+
+let people = 0;
+/** A new person requests and books online; returns the appointment id. */
+async function bookOnline(slot: number | 'first', location = 'chicago', extra: Record<string, string> = {}): Promise<string> {
+  people += 1;
+  const link = await requestAndGetLink(rt, { email: `person${people}@example.com`, phone: `(312) 555-${String(1000 + people)}`, location, ...extra });
+  const at = slot === 'first' ? offeredSlots((await rt.app.inject({ url: link })).body)[0]! : slot;
+  const res = await book(rt, link, at, location);
+  expect(res.headers.location).toBe(`${link}?status=booked`);
+  const row = await rt.database.db.selectFrom('appointments').select('id').where('starts_at', '=', at).where('location_id', '=', `loc-${location}`).where('status', '=', 'booked').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const appointment = (id: string) => rt.database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const claims = async (id: string) => (await rt.database.db.selectFrom('resource_claims').select('unit_start').where('appointment_id', '=', id).execute()).length;
+const lastSeq = async () => Number((await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0);
+const eventsAfter = (seq: number) => rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+const rowLabels = (html: string) => [...html.matchAll(/<th scope="row"><time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]);
+
+async function csrf(b: Browser): Promise<string> {
+  return csrfFrom((await b.get('/staff/calendar')).body);
+}
+
+describe(`staff calendar (${engine})`, () => {
+  it("shows the front desk their location's calendar and refuses another location's, audited", async () => {
+    const chicago = await bookOnline(TUE_0900, 'chicago', { first_name: 'Ana', last_name: 'Moreno' });
+    const denver = await bookOnline('first', 'denver', { first_name: 'Dana', last_name: 'Quist' });
+    const desk = await signIn(rt, DESK);
+
+    let seq = await lastSeq();
+    const day = await desk.get('/staff/calendar?date=2026-03-03');
+    expect(day.statusCode).toBe(200);
+    expect(day.body).toContain('Calendar: Chicago');
+    expect(day.body).toContain('Ana M.');
+    expect(day.body).toContain(`href="/staff/calendar/appointments/${chicago}"`);
+    expect(day.body).not.toContain('Dana');
+    for (const column of ['Dr. Amara Okafor', 'Chair 1', 'Chair 6', 'Consult room 2']) expect(day.body).toContain(`<th scope="col">${column}</th>`);
+    // Once in the provider's column, once in the room's: a link with the whole story.
+    expect(day.body.match(/9:00–9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g)).toHaveLength(2);
+    let events = await eventsAfter(seq);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: 'calendar.view', outcome: 'success', location_id: 'loc-chicago' });
+    expect(JSON.parse(events[0]!.detail)).toEqual({ view: 'day', date: '2026-03-03', appointments: 1, cancelled: false });
+
+    // Default: first location, day view, today in the location's zone.
+    expect((await desk.get('/staff/calendar')).body).toContain('Monday, March 2, 2026');
+    const week = await desk.get('/staff/calendar?view=week&date=2026-03-04');
+    expect(week.statusCode).toBe(200);
+    expect(week.body).toContain('Monday, March 2');
+    expect(week.body).toContain('Sunday, March 8');
+    expect(week.body).toContain('Ana M.');
+
+    seq = await lastSeq();
+    const other = await desk.get('/staff/calendar?location=denver');
+    expect(other.statusCode).toBe(400);
+    expect(other.body).not.toContain('Dana');
+    events = await eventsAfter(seq);
+    expect(events.map((e) => [e.action, e.outcome, e.location_id])).toEqual([['calendar.view', 'denied', 'loc-denver']]);
+
+    const token = await csrf(desk);
+    seq = await lastSeq();
+    const refused = await desk.post(`/staff/calendar/appointments/${denver}/attendance`, { _csrf: token, attendance: 'no_show' });
+    expect(refused.statusCode).toBe(404);
+    expect((await desk.get(`/staff/calendar/appointments/${denver}`)).statusCode).toBe(404);
+    expect((await desk.post(`/staff/calendar/appointments/${denver}/cancel`, { _csrf: token })).statusCode).toBe(404);
+    events = await eventsAfter(seq);
+    expect(events.map((e) => [e.action, e.outcome, e.location_id])).toEqual([
+      ['appointment.attendance', 'denied', 'loc-denver'],
+      ['appointment.view', 'denied', 'loc-denver'],
+      ['appointment.cancel', 'denied', 'loc-denver'],
+    ]);
+    expect(await appointment(denver)).toMatchObject({ status: 'booked', attendance: null });
+    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+  });
+
+  it('builds the day grid from local times on DST days in America/Chicago', async () => {
+    // Sunday opening 1:00–4:00 AM, across both changes of 2026.
+    await rt.database.db.insertInto('opening_hours').values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 }).execute();
+    const admin = await signIn(rt, ADMIN);
+    const spring = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-03-08')).body);
+    expect(spring).toEqual(['1:00 AM CST', '1:15 AM CST', '1:30 AM CST', '1:45 AM CST', '3:00 AM CDT', '3:15 AM CDT', '3:30 AM CDT', '3:45 AM CDT']);
+    const fall = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-11-01')).body);
+    expect(fall).toHaveLength(16);
+    expect(fall.slice(0, 6)).toEqual(['1:00 AM CDT', '1:15 AM CDT', '1:30 AM CDT', '1:45 AM CDT', '1:00 AM CST', '1:15 AM CST']);
+    expect(fall.at(-1)).toBe('3:45 AM CST');
+    const ordinary = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-03-02')).body);
+    expect(ordinary).toHaveLength(40); // 8:00 AM – 6:00 PM
+    expect([ordinary[0], ordinary.at(-1)]).toEqual(['8:00 AM', '5:45 PM']);
+  });
+
+  it('marks arrival on the day, audited, and shows it on the grid', async () => {
+    const id = await bookOnline(TUE_0900);
+    const early = await signIn(rt, NURSE);
+    const refused = await early.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: await csrf(early), attendance: 'arrived' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain('from the day of the appointment');
+
+    rt.clock.set('2026-03-03T14:55:00.000Z');
+    const nurse = await signIn(rt, NURSE);
+    const seq = await lastSeq();
+    const res = await nurse.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: await csrf(nurse), attendance: 'arrived' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/staff/calendar/appointments/${id}?done=arrived`);
+    expect(await appointment(id)).toMatchObject({ attendance: 'arrived', status: 'booked' });
+    const events = (await eventsAfter(seq)).filter((e) => e.action === 'appointment.attendance');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ outcome: 'success', location_id: 'loc-chicago' });
+    expect(JSON.parse(events[0]!.detail)).toEqual({ appointmentId: id, from: null, to: 'arrived' });
+    expect((await nurse.get(res.headers.location as string)).body).toContain('Marked as arrived.');
+    expect((await nurse.get('/staff/calendar')).body).toContain('appt-arrived');
+    // Nurses mark attendance but do not change the schedule.
+    expect((await nurse.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(nurse) })).statusCode).toBe(403);
+  });
+
+  it('lets staff cancel inside the online cutoff, freeing the time for online booking at once', async () => {
+    const id = await bookOnline(TUE_0900);
+    rt.clock.advance(HOUR); // Monday 10:00: 23 h before the visit, past the 24 h online limit.
+    const otherLink = await requestAndGetLink(rt, { email: 'waiting@example.com' });
+    expect(offeredSlots((await rt.app.inject({ url: otherLink })).body)).not.toContain(TUE_0900);
+
+    const desk = await signIn(rt, DESK);
+    const seq = await lastSeq();
+    const res = await desk.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(desk) });
+    expect(res.statusCode).toBe(303);
+    expect(await appointment(id)).toMatchObject({ status: 'cancelled' });
+    expect(await claims(id)).toBe(0);
+    const events = (await eventsAfter(seq)).filter((e) => e.action === 'appointment.cancel');
+    expect(events.map((e) => e.outcome)).toEqual(['success']);
+    expect(offeredSlots((await rt.app.inject({ url: otherLink })).body)).toContain(TUE_0900);
+
+    // Hidden from the grid by default, shown with the toggle.
+    expect((await desk.get('/staff/calendar?date=2026-03-03')).body).not.toContain('(Cancelled)');
+    expect((await desk.get('/staff/calendar?date=2026-03-03&cancelled=show')).body).toContain('(Cancelled)');
+  });
+
+  it('refuses to move an appointment onto a taken time (409, nothing changed) and moves it to a free one', async () => {
+    const a = await bookOnline(TUE_0900);
+    const b = await bookOnline(TUE_1000);
+    expect((await appointment(b)).provider_id).toBe((await appointment(a)).provider_id);
+    const before = await appointment(a);
+    const claimed = await claims(a);
+    const desk = await signIn(rt, DESK);
+    const token = await csrf(desk);
+
+    let seq = await lastSeq();
+    const taken = await desk.post(`/staff/calendar/appointments/${a}/reschedule`, { _csrf: token, date: '2026-03-03', time: '10:00' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.body).toContain('That time is taken');
+    expect(await appointment(a)).toEqual(before);
+    expect(await claims(a)).toBe(claimed);
+    const [event] = await eventsAfter(seq);
+    expect(event).toMatchObject({ action: 'appointment.reschedule', outcome: 'failure' });
+    expect(JSON.parse(event!.detail)).toMatchObject({ reason: 'taken' });
+
+    expect((await desk.post(`/staff/calendar/appointments/${a}/reschedule`, { _csrf: token, date: '2026-03-03', time: '19:00' })).statusCode).toBe(400);
+
+    seq = await lastSeq();
+    const moved = await desk.post(`/staff/calendar/appointments/${a}/reschedule`, { _csrf: token, date: '2026-03-03', time: '11:30' });
+    expect(moved.statusCode).toBe(303);
+    expect(await appointment(a)).toMatchObject({ starts_at: TUE_0900 + 2.5 * HOUR, room_id: before.room_id, provider_id: before.provider_id });
+    expect(await claims(a)).toBe(claimed);
+    expect((await eventsAfter(seq)).map((e) => [e.action, e.outcome])).toEqual([['appointment.reschedule', 'success']]);
+  });
+
+  it('books a consultation on behalf of a request, creating the patient, through the claim-guarded path', async () => {
+    expect((await submitRequest(rt, { first_name: 'Bea', last_name: 'Quinn', email: 'bea@example.com', phone: '(312) 555-0199' })).statusCode).toBe(303);
+    const request = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'bea@example.com').executeTakeFirstOrThrow();
+    const desk = await signIn(rt, DESK);
+    const form = await desk.get('/staff/calendar/book?location=chicago');
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Bea Quinn');
+    expect(form.body).toContain('no override in this release');
+
+    const seq = await lastSeq();
+    // Today at 11:00: staff are not held to the online minimum notice.
+    const fields = { _csrf: csrfFrom(form.body), location: 'chicago', request: request.id, provider: 'prov-okafor', date: '2026-03-02', time: '11:00' };
+    const res = await desk.post('/staff/calendar/book', fields);
+    expect(res.statusCode).toBe(303);
+    const appt = await rt.database.db.selectFrom('appointments').selectAll().where('request_id', '=', request.id).executeTakeFirstOrThrow();
+    expect(appt).toMatchObject({ starts_at: Date.parse('2026-03-02T17:00:00.000Z'), provider_id: 'prov-okafor', status: 'booked' });
+    expect(res.headers.location).toBe(`/staff/calendar/appointments/${appt.id}?done=booked`);
+    const patient = await rt.database.db.selectFrom('patients').selectAll().where('id', '=', appt.patient_id!).executeTakeFirstOrThrow();
+    expect(patient).toMatchObject({ first_name: 'Bea', last_name: 'Quinn', email: 'bea@example.com', phone: '+13125550199', location_id: 'loc-chicago' });
+    expect(await rt.database.db.selectFrom('consultation_requests').select(['status', 'patient_id']).where('id', '=', request.id).executeTakeFirst()).toEqual({ status: 'booked', patient_id: patient.id });
+    expect((await eventsAfter(seq)).map((e) => [e.action, e.outcome, e.patient_ref])).toEqual([['appointment.book', 'success', patient.id]]);
+
+    // Another request for the same provider and time: the claims refuse it.
+    expect((await submitRequest(rt, { first_name: 'Cal', email: 'cal@example.com', phone: '(312) 555-0198' })).statusCode).toBe(303);
+    const second = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'cal@example.com').executeTakeFirstOrThrow();
+    const clash = await desk.post('/staff/calendar/book', { ...fields, request: second.id });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.body).toContain('That time is taken');
+    expect(await rt.database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { book, formBody, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+
+const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
+
+let rt: TestRuntime;
+beforeEach(async () => {
+  rt = await startTestRuntime();
+});
+afterEach(async () => {
+  await stopTestRuntime(rt);
+});
+
+const post = (url: string, fields: Record<string, string> = {}) =>
+  rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody(fields) });
+
+describe('waitlist', () => {
+  it('offers a freed time to waiting people; the first to accept gets it', async () => {
+    const ana = await requestAndGetLink(rt, { email: 'ana@example.com', first_name: 'Ana' });
+    expect((await book(rt, ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+
+    const ben = await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben' });
+    const cy = await requestAndGetLink(rt, { email: 'cy@example.com', first_name: 'Cy' });
+    const page = await rt.app.inject({ url: ben });
+    expect(page.body).toContain('Join the waitlist');
+    for (const link of [ben, cy]) {
+      const joined = await post(`${link}/waitlist`, { location: 'chicago' });
+      expect(joined.statusCode).toBe(303);
+      expect((await rt.app.inject({ url: joined.headers.location as string })).body).toContain('You are on the waitlist');
+    }
+
+    rt.mail.sent.length = 0;
+    expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
+    await rt.worker.runOnce();
+    const offers = rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
+    expect(offers.map((m) => m.to).sort()).toEqual(['ben@example.com', 'cy@example.com']);
+    expect(offers[0]!.text).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
+    const offerPath = (to: string) => /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(offers.find((m) => m.to === to)!.text)![1]!;
+
+    const view = await rt.app.inject({ url: offerPath('cy@example.com') });
+    expect(view.statusCode).toBe(200);
+    expect(view.body).toContain('Book this time');
+    const [first, second] = await Promise.all([post(offerPath('cy@example.com')), post(offerPath('ben@example.com'))]);
+    const statuses = [first.statusCode, second.statusCode].sort();
+    expect(statuses).toEqual([303, 409]);
+    const booked = await rt.database.db
+      .selectFrom('appointments')
+      .innerJoin('consultation_requests', 'consultation_requests.id', 'appointments.request_id')
+      .select('consultation_requests.email')
+      .where('appointments.starts_at', '=', WED_0900_CHICAGO)
+      .where('appointments.status', '=', 'booked')
+      .execute();
+    expect(booked).toHaveLength(1);
+    const loser = [first, second].find((r) => r.statusCode === 409)!;
+    expect(loser.body).toContain('Someone else accepted this time');
+  });
+
+  it('lets a person leave the waitlist; expired or altered offers get a friendly page', async () => {
+    const ben = await requestAndGetLink(rt, { email: 'ben@example.com' });
+    await post(`${ben}/waitlist`, { location: 'chicago' });
+    const left = await post(`${ben}/waitlist/leave`);
+    expect((await rt.app.inject({ url: left.headers.location as string })).body).toContain('You have left the waitlist');
+    expect((await post(`${ben}/waitlist`, { location: 'atlantis' })).statusCode).toBe(400);
+    expect((await rt.app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
+    expect((await post('/waitlist/offer/garbage')).statusCode).toBe(404);
+    expect(offeredSlots((await rt.app.inject({ url: ben })).body).length).toBeGreaterThan(0);
+  });
+});
