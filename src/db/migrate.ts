@@ -1,24 +1,44 @@
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_staff.ts';
-import * as m004 from './migrations/004_waitlist.ts';
 import * as m003 from './migrations/003_patients_calendar.ts';
+import * as m004 from './migrations/004_waitlist.ts';
 
-const migrations: Record<string, Migration> = { '001_initial': m001, '002_staff': m002, '003_patients_calendar': m003, '004_waitlist': m004 };
+interface Migration {
+  up(db: Kysely<any>): Promise<void>;
+}
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/** In order. A migration is never edited once it has shipped; a change is a new migration. */
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['001_initial', m001],
+  ['002_staff', m002],
+  ['003_patients_calendar', m003],
+  ['004_waitlist', m004],
+];
 
-/** Brings the schema up to date; returns the names of the migrations it applied. */
+/** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */
+const MIGRATION_LOCK = 7305826615047311362n;
+
+/**
+ * Brings the schema up to date; returns the names of the migrations it applied. Each migration and its bookkeeping
+ * row commit together, so a crash leaves it either applied or not. (Kysely's own Migrator inspects every schema of
+ * a PostgreSQL database, which races with other schemas being dropped; this runner looks only at its own table.)
+ */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  // On PostgreSQL, name the schema in use: Kysely otherwise finds its bookkeeping tables in any schema of the
-  // database and may skip creating them in ours.
-  const schema =
-    database.engine === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema
-      : undefined;
-  const migrator = new Migrator({ db: database.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const applied: string[] = [];
+  for (const [name, migration] of MIGRATIONS) {
+    const ran = await database.transact(async (trx) => {
+      const db = trx as Kysely<any>;
+      if (database.engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK.toString())}::bigint)`.execute(db);
+      await sql`create table if not exists relief_migrations (name text primary key, applied_at bigint not null)`.execute(db);
+      const done = await db.selectFrom('relief_migrations').select('name').where('name', '=', name).executeTakeFirst();
+      if (done) return false;
+      await migration.up(db);
+      await db.insertInto('relief_migrations').values({ name, applied_at: Date.now() }).execute();
+      return true;
+    });
+    if (ran) applied.push(name);
+  }
+  return applied;
 }
