@@ -1,4 +1,5 @@
 import { h, Fragment } from '../lib/jsx.ts';
+import { Pager } from '../staff/pager.tsx';
 import { StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { AuditEventRow } from './audit.ts';
@@ -201,27 +202,7 @@ export function AuditPage(props: AuditPageProps) {
           </div>
         )}
 
-        {props.prevHref || props.nextHref ? (
-          <nav aria-label="Audit pages">
-            <ul class="pager">
-              {props.prevHref ? (
-                <li>
-                  <a href={props.prevHref} rel="prev">
-                    Newer events
-                  </a>
-                </li>
-              ) : null}
-              <li>Page {props.page}</li>
-              {props.nextHref ? (
-                <li>
-                  <a href={props.nextHref} rel="next">
-                    Older events
-                  </a>
-                </li>
-              ) : null}
-            </ul>
-          </nav>
-        ) : null}
+        <Pager label="Audit pages" page={props.page} prevHref={props.prevHref} nextHref={props.nextHref} prevText="Newer events" nextText="Older events" />
       </Fragment>
     ),
   });

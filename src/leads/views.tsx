@@ -1,4 +1,5 @@
 import { h, Fragment } from '../lib/jsx.ts';
+import { Pager } from '../staff/pager.tsx';
 import { REASONS } from '../consultations/schema.ts';
 import { StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
@@ -189,27 +190,7 @@ export function LeadsPage(props: LeadsPageProps) {
           </div>
         )}
 
-        {props.prevHref || props.nextHref ? (
-          <nav aria-label="Lead pages">
-            <ul class="pager">
-              {props.prevHref ? (
-                <li>
-                  <a href={props.prevHref} rel="prev">
-                    Newer requests
-                  </a>
-                </li>
-              ) : null}
-              <li>Page {props.page}</li>
-              {props.nextHref ? (
-                <li>
-                  <a href={props.nextHref} rel="next">
-                    Older requests
-                  </a>
-                </li>
-              ) : null}
-            </ul>
-          </nav>
-        ) : null}
+        <Pager label="Lead pages" page={props.page} prevHref={props.prevHref} nextHref={props.nextHref} prevText="Newer requests" nextText="Older requests" />
       </Fragment>
     ),
   });
