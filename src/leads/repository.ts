@@ -70,16 +70,22 @@ export async function listLeads(db: Kysely<DB>, f: LeadListFilters, limit: numbe
  * Requests received at a location in [start, end), and how many of them got an appointment (booked at any time,
  * even if later cancelled or moved; each request counted once).
  */
-export async function conversion(db: Kysely<DB>, locationId: string, start: number, end: number): Promise<{ received: number; booked: number }> {
+export async function conversion(db: Kysely<DB>, locationId: string, start: number, end: number): Promise<{ received: number; booked: number; attended: number }> {
   const row = await db
     .selectFrom('consultation_requests as r')
     .leftJoin('appointments as a', 'a.request_id', 'r.id')
-    .select((eb) => [eb.fn.count<number>('r.id').distinct().as('received'), eb.fn.count<number>('a.request_id').distinct().as('booked')])
+    .leftJoin('appointments as seen', (join) => join.onRef('seen.request_id', '=', 'r.id').on('seen.attendance', '=', 'arrived'))
+    .select((eb) => [
+      eb.fn.count<number>('r.id').distinct().as('received'),
+      eb.fn.count<number>('a.request_id').distinct().as('booked'),
+      // Attended: the front desk marked the person arrived for a consultation of this request.
+      eb.fn.count<number>('seen.request_id').distinct().as('attended'),
+    ])
     .where('r.location_id', '=', locationId)
     .where('r.created_at', '>=', start)
     .where('r.created_at', '<', end)
     .executeTakeFirstOrThrow();
-  return { received: Number(row.received), booked: Number(row.booked) };
+  return { received: Number(row.received), booked: Number(row.booked), attended: Number(row.attended) };
 }
 
 export async function findLead(db: Kysely<DB>, id: string) {

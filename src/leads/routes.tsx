@@ -63,7 +63,7 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
     const figures = await Promise.all(
       visible.map(async (location) => {
         const { start, end } = periodBounds({ from, to }, location.time_zone);
-        return { location, ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0 }) };
+        return { location, ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0, attended: 0 }) };
       }),
     );
 

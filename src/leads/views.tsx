@@ -11,6 +11,7 @@ export interface ConversionRow {
   location: LeadLocation;
   received: number;
   booked: number;
+  attended: number;
 }
 
 export interface LeadsFilterValues {
@@ -76,6 +77,7 @@ function Conversion(props: { rows: ConversionRow[]; from: string; to: string }) 
             <th scope="col">Requests received</th>
             <th scope="col">Booked</th>
             <th scope="col">Booking rate</th>
+            <th scope="col">Attended</th>
           </tr>
         </thead>
         <tbody>
@@ -85,11 +87,15 @@ function Conversion(props: { rows: ConversionRow[]; from: string; to: string }) 
               <td>{r.received}</td>
               <td>{r.booked}</td>
               <td>{rate(r.booked, r.received)}</td>
+              <td>{r.attended}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <p class="hint">Booked counts each request received in the period that got a consultation, even one cancelled later.</p>
+      <p class="hint">
+        Booked counts each request received in the period that got a consultation, even one cancelled later. Attended
+        counts those whose consultation the front desk marked as arrived on the calendar.
+      </p>
     </div>
   );
 }

@@ -130,6 +130,10 @@ describe(`staff calendar (${engine})`, () => {
     expect((await nurse.get('/staff/calendar')).body).toContain('appt-arrived');
     // Nurses mark attendance but do not change the schedule.
     expect((await nurse.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(nurse) })).statusCode).toBe(403);
+    // The leads inbox counts the visit as attended: requests → booked → attended.
+    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const leads = (await desk.get('/staff/leads?from=2026-03-01&to=2026-03-03')).body;
+    expect(leads).toMatch(/<th scope="row">Chicago – River North<\/th><td>1<\/td><td>1<\/td><td>100%<\/td><td>1<\/td>/);
   });
 
   it('lets staff cancel inside the online cutoff, freeing the time for online booking at once', async () => {
