@@ -45,7 +45,7 @@ describe('staff workspace in a real browser (Chromium)', () => {
     if (rt) await stopTestRuntime(rt);
   });
 
-  it('signs in with MFA, works a lead and signs out', async () => {
+  it('signs in with MFA, works a lead, books it from the calendar and signs out', async () => {
     const desk = DEMO_STAFF.find((s) => s.email === 'frontdesk@relief.example')!;
     await page.goto(`${origin}/staff/leads`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/staff/sign-in');
@@ -77,6 +77,22 @@ describe('staff workspace in a real browser (Chromium)', () => {
     await page.getByRole('button', { name: 'Save status' }).click();
     await expect.poll(async () => (await rt.database.db.selectFrom('consultation_requests').select('status').where('email', '=', 'ana@example.com').executeTakeFirstOrThrow()).status).toBe('contacted');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-lead.png`, fullPage: true });
+
+    // Book a consultation for that request from the calendar: Wednesday 10:00 with Dr. Okafor.
+    await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-04`);
+    await page.getByRole('link', { name: 'Book a consultation for a request' }).click();
+    const ana = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'ana@example.com').executeTakeFirstOrThrow();
+    await page.getByLabel('Consultation request').selectOption(ana.id);
+    await page.getByLabel('Provider').selectOption({ label: 'Dr. Amara Okafor' });
+    await page.getByLabel('Date').fill('2026-03-04');
+    await page.getByLabel('Start time (clinic local time)').fill('10:00');
+    await page.getByRole('button', { name: 'Book consultation' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/staff\/calendar\/appointments\//);
+    const booked = await rt.database.db.selectFrom('appointments').select(['starts_at', 'provider_id', 'status']).where('status', '=', 'booked').execute();
+    expect(booked).toEqual([{ starts_at: Date.parse('2026-03-04T16:00:00.000Z'), provider_id: 'prov-okafor', status: 'booked' }]);
+    await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-04`);
+    expect(await page.locator('main').textContent()).toContain('Ana M.');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-calendar.png`, fullPage: false });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('You have signed out.');
