@@ -13,7 +13,6 @@ import { openSecret, sealSecret } from './secrets.ts';
 import { createSession, loadSession, revokeSession, revokeUserSessions, sessionProblem, type SessionSettings } from './sessions.ts';
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
 import { checkAuthLink, createAuthLink, findUser, findUserByEmail, lockoutMs, useAuthLink } from './users.ts';
-import { StaffHome } from './home-view.tsx';
 import { EnrolPage, ForgotPage, MessagePage, MfaPage, PasswordPage, RecoveryCodesPage, SignInPage } from './auth-views.tsx';
 
 const PRE_COOKIE = 'relief_pre';
@@ -205,12 +204,8 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     return reply.send({ ok: true, idleTimeoutMs: opts.settings.idleMs });
   });
 
-  app.get('/staff', { config: anyStaff }, async (req, reply) => {
-    const staff = req.staff!;
-    if (staff.role !== 'nurse') return reply.code(303).redirect('/staff/leads');
-    const locations = await db.selectFrom('locations').select('name').where('id', 'in', staff.locationIds.length ? staff.locationIds : ['']).execute();
-    return html(reply, StaffHome({ staff, locations: locations.map((l) => l.name) }));
-  });
+  // Each role lands on its daily work: nurses on the calendar, everyone else on the leads inbox.
+  app.get('/staff', { config: anyStaff }, async (req, reply) => reply.code(303).redirect(req.staff!.role === 'nurse' ? '/staff/calendar' : '/staff/leads'));
 
   // First password (enrolment link from `relief users create`) and password reset share one form.
   const tokenParams = z.object({ token: z.string().max(100) });

@@ -104,7 +104,7 @@ describe('staff administration', () => {
     const admin = await signIn(rt, 'admin@relief.example');
     const nurse = await signIn(rt, 'nurse@relief.example');
     const provider = await signIn(rt, 'provider@relief.example');
-    expect((await nurse.get('/staff')).body).toContain('Welcome, Nia Nurse');
+    expect((await nurse.get('/staff')).headers.location).toBe('/staff/calendar');
     const nurseId = (await rt.database.db.selectFrom('users').select('id').where('email', '=', 'nurse@relief.example').executeTakeFirstOrThrow()).id;
     const page = await admin.get('/staff/users');
     await admin.post(`/staff/users/${nurseId}/disable`, { _csrf: csrfFrom(page.body) });
