@@ -52,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : loggerOptions(deps.config.logLevel),
     bodyLimit: 64 * 1024,
+    trustProxy: trustProxy(deps.config.trustProxy),
     routerOptions: { maxParamLength: 300 },
   });
   app.decorate('deps', deps);
@@ -106,6 +107,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(setupRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
+}
+
+/** A hop count becomes proxy-addr's trust function (Fastify's types accept only flags, addresses or a function). */
+function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
 async function handleError(app: FastifyInstance, err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) {

@@ -26,6 +26,10 @@ const envSchema = z.object({
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|\d{1,2}|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'must be true, a hop count, or the proxy addresses (comma-separated)')
+    .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -47,6 +51,8 @@ export interface Config {
   production: boolean;
   /** First retry delay for failed mail; it doubles on each attempt up to an hour. */
   mailRetryMs: number;
+  /** Behind a reverse proxy: which proxies to believe for the client address (rate limits, audit). */
+  trustProxy: boolean | number | string;
   /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
   sessionIdleMs: number;
   sessionMaxMs: number;
@@ -82,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
+    trustProxy: e.TRUST_PROXY === undefined ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
   };

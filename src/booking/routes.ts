@@ -69,6 +69,11 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       return undefined;
     }
     const appointment = await latestAppointmentForRequest(db, request.id);
+    if ((request.status === 'not_candidate' || request.status === 'closed') && appointment?.status !== 'booked') {
+      // The clinic closed this request after talking with the person: online booking stops, a call still works.
+      await html(reply, LinkProblemPage({ clinic, reason: 'closed' }), 410);
+      return undefined;
+    }
     return { clinic, request, appointment, defaultLocationId: check.claims.location, base: `/book/${token}` };
   }
 

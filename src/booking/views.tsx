@@ -260,7 +260,20 @@ export function TakenPage(p: {
   );
 }
 
-export function LinkProblemPage(p: { clinic: Clinic; reason: 'invalid' | 'expired' | 'unknown' | 'sent'; error?: string; email?: string }) {
+export function LinkProblemPage(p: { clinic: Clinic; reason: 'invalid' | 'expired' | 'unknown' | 'sent' | 'closed'; error?: string; email?: string }) {
+  if (p.reason === 'closed') {
+    return (
+      <Layout title="Online booking is closed for this request" clinic={p.clinic}>
+        <div class="wrap narrow">
+          <h1>Online booking is closed for this request</h1>
+          <p class="lead">
+            Our team has closed this consultation request after being in touch with you, so it can no longer be booked
+            online. If you would like to talk about it, please call us at <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
+          </p>
+        </div>
+      </Layout>
+    );
+  }
   const heading =
     p.reason === 'expired'
       ? 'This link has expired'

@@ -136,13 +136,14 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/staff/break-glass', { config: provider }, async (req, reply) => {
     const staff = req.staff!;
-    const reason = String((req.body as { reason?: unknown } | undefined)?.reason ?? '').trim();
+    const raw = (req.body as { reason?: unknown } | undefined)?.reason;
+    const reason = typeof raw === 'string' ? raw.trim() : '';
     if (reason.length < 10 || reason.length > 200) {
       return html(reply, BreakGlassPage({ staff, reason: reason.slice(0, 200), error: 'Describe the emergency in 10 to 200 characters.' }), 400);
     }
     await database.transact(async (trx) => {
       await trx.updateTable('sessions').set({ break_glass_until: now() + BREAK_GLASS_MS, break_glass_reason: reason }).where('id_hash', '=', staff.sessionIdHash).execute();
-      await appendAudit(trx, database.engine, { actorId: staff.userId, actorRole: staff.role, locationId: null, patientRef: null, action: 'break_glass', outcome: 'success', ip: req.ip, detail: { minutes: BREAK_GLASS_MS / 60_000, reason } }, now());
+      await appendAudit(trx, database.engine, { actorId: staff.userId, actorRole: staff.role, locationId: null, patientRef: null, action: 'break_glass', outcome: 'success', ip: req.ip, detail: { minutes: BREAK_GLASS_MS / 60_000, reasonLength: reason.length } }, now());
     });
     return reply.code(303).redirect('/staff/leads');
   });

@@ -70,6 +70,13 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: https, path: '/', maxAge: Math.floor(opts.settings.absoluteMs / 1000) });
   }
 
+  /** Two-step sign-in was set up in another session meanwhile: this one must sign in again with a code. */
+  async function enrolledElsewhere(req: FastifyRequest, reply: FastifyReply, idHash: string) {
+    await revokeSession(db, idHash, now());
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(303).redirect('/staff/sign-in');
+  }
+
   async function failAttempt(user: { id: string; failed_logins: number } | undefined) {
     if (!user) return;
     const failures = user.failed_logins + 1;
@@ -101,7 +108,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
       await audit({ actorId: user?.id ?? null, actorRole: user?.role ?? null, locationId: null, patientRef: null, action: 'sign_in.password', outcome: 'failure', ip: req.ip, detail: { locked } });
       return html(reply, SignInPage({ csrf: preCsrf(req, reply), email, error: WRONG, next }), 401);
     }
-    await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    // Failures are cleared only when the second step succeeds, so a known password cannot reset the pause on codes.
     await startSession(req, reply, user.id, user.totp_enabled_at ? 'mfa' : 'enrol');
     await audit({ actorId: user.id, actorRole: user.role, locationId: null, patientRef: null, action: 'sign_in.password', outcome: 'success', ip: req.ip });
     return reply.code(303).redirect(user.totp_enabled_at ? `/staff/mfa?next=${encodeURIComponent(next)}` : '/staff/enrol');
@@ -156,6 +163,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     const staff = req.staff!;
     if (staff.stage !== 'enrol') return reply.code(303).redirect('/staff');
     const user = (await findUser(db, staff.userId))!;
+    if (user.totp_enabled_at !== null) return enrolledElsewhere(req, reply, staff.sessionIdHash);
     let secret = user.totp_secret && !user.totp_enabled_at ? openSecret(user.totp_secret, config.secret) : undefined;
     if (!secret) {
       secret = newTotpSecret();
@@ -169,6 +177,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     const staff = req.staff!;
     if (staff.stage !== 'enrol') return reply.code(303).redirect('/staff');
     const user = (await findUser(db, staff.userId))!;
+    if (user.totp_enabled_at !== null) return enrolledElsewhere(req, reply, staff.sessionIdHash);
     if (!user.totp_secret) return reply.code(303).redirect('/staff/enrol');
     const secret = openSecret(user.totp_secret, config.secret);
     const check = await checkTotp(secret, str(req.body, 'code', 40), now(), null);
@@ -181,12 +190,22 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
       );
     }
     const codes = newRecoveryCodes();
-    await database.transact(async (trx) => {
-      await trx.updateTable('users').set({ totp_enabled_at: now(), last_totp_step: check.step }).where('id', '=', user.id).execute();
+    const enabled = await database.transact(async (trx) => {
+      // Only the first enrolment counts; any other half-finished sign-in of this account is ended with it.
+      const res = await trx
+        .updateTable('users')
+        .set({ totp_enabled_at: now(), last_totp_step: check.step, failed_logins: 0, locked_until: null })
+        .where('id', '=', user.id)
+        .where('totp_enabled_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await revokeUserSessions(trx, user.id, now());
       await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
       await trx.insertInto('recovery_codes').values(codes.map((c) => ({ user_id: user.id, code_hash: hashRecoveryCode(c), used_at: null }))).execute();
       await appendAudit(trx, database.engine, { actorId: user.id, actorRole: user.role, locationId: null, patientRef: null, action: 'mfa.enrol', outcome: 'success', ip: req.ip }, now());
+      return true;
     });
+    if (!enabled) return enrolledElsewhere(req, reply, staff.sessionIdHash);
     await startSession(req, reply, user.id, 'active');
     return html(reply, RecoveryCodesPage({ codes }));
   });
@@ -216,13 +235,17 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     const invalid = () =>
       MessagePage({ title: 'This link is not valid', message: 'The link has expired or was already used. Ask an administrator for a new enrolment link, or request a new reset link.', link: { href: '/staff/forgot', label: 'Request a password reset' } });
     app.get(path, { config: { policy: 'public' } }, async (req, reply) => {
-      const { token } = tokenParams.parse(req.params);
+      const parsed = tokenParams.safeParse(req.params);
+      if (!parsed.success) return html(reply, invalid(), 410);
+      const { token } = parsed.data;
       if (!(await checkAuthLink(db, token, purpose, now()))) return html(reply, invalid(), 410);
       return html(reply, PasswordPage({ title, intro, action: path.replace(':token', token), csrf: preCsrf(req, reply) }));
     });
     app.post(path, { config: { policy: 'public', rateLimit: SIGN_IN_LIMIT } }, async (req, reply) => {
       checkPreCsrf(req);
-      const { token } = tokenParams.parse(req.params);
+      const parsed = tokenParams.safeParse(req.params);
+      if (!parsed.success) return html(reply, invalid(), 410);
+      const { token } = parsed.data;
       const link = await checkAuthLink(db, token, purpose, now());
       if (!link) return html(reply, invalid(), 410);
       const password = str(req.body, 'password');

@@ -13,6 +13,8 @@ const DAY = 24 * 3_600_000;
 const html = (reply: FastifyReply, page: Html, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 const tokenParams = z.object({ token: z.string().max(600) });
+/** The token from the path, or '' (which no check accepts) when it is not a short string. */
+const tokenOf = (params: unknown) => tokenParams.safeParse(params).data?.token ?? '';
 
 /** Joining and leaving the waitlist from a booking link, and accepting an offered time. */
 export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
@@ -34,10 +36,11 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
   }
 
   app.post('/book/:token/waitlist', publicRoute, async (req, reply) => {
-    const { token } = tokenParams.parse(req.params);
+    const token = tokenOf(req.params);
     const request = await requestFor(token);
     if (!request) return html(reply, OfferGonePage({ clinic: await clinic(), reason: 'invalid' }), 404);
-    const slug = String((req.body as { location?: unknown } | undefined)?.location ?? '');
+    const raw = (req.body as { location?: unknown } | undefined)?.location;
+    const slug = typeof raw === 'string' ? raw : '';
     const [location, type] = await Promise.all([findLocation(db, slug.slice(0, 64)), findAppointmentType(db, 'consultation')]);
     if (!location || !type) throw badRequest('That location could not be found. Please choose one from the list.');
     await joinWaitlist(db, { requestId: request.id, locationId: location.id, typeId: type.id }, now());
@@ -45,7 +48,7 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/book/:token/waitlist/leave', publicRoute, async (req, reply) => {
-    const { token } = tokenParams.parse(req.params);
+    const token = tokenOf(req.params);
     const request = await requestFor(token);
     if (!request) return html(reply, OfferGonePage({ clinic: await clinic(), reason: 'invalid' }), 404);
     await leaveWaitlist(db, request.id, now());
@@ -58,12 +61,14 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     const offer = await findOffer(db, check.claims.ref);
     if (!offer) return { problem: 'invalid' as const };
     const bookingLink = `/book/${tokens.sign({ purpose: 'book', ref: offer.request_id, location: offer.location_id, expiresAt: now() + 14 * DAY })}`;
-    if (offer.expires_at <= now() || offer.slot_start <= now()) return { problem: 'expired' as const, bookingLink };
+    if (offer.expires_at <= now() || offer.slot_start <= now() || offer.accepted_at !== null || offer.status !== 'waiting') {
+      return { problem: 'expired' as const, bookingLink };
+    }
     return { offer, bookingLink };
   }
 
   app.get('/waitlist/offer/:token', publicRoute, async (req, reply) => {
-    const { token } = tokenParams.parse(req.params);
+    const token = tokenOf(req.params);
     const opened = await openOffer(token);
     if (!opened.offer) return html(reply, OfferGonePage({ clinic: await clinic(), reason: opened.problem, bookingLink: opened.bookingLink }), opened.problem === 'invalid' ? 404 : 410);
     const [c, location, request] = await Promise.all([clinic(), findLocation(db, opened.offer.location_id), findRequest(db, opened.offer.request_id)]);
@@ -72,7 +77,7 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/waitlist/offer/:token', publicRoute, async (req, reply) => {
-    const { token } = tokenParams.parse(req.params);
+    const token = tokenOf(req.params);
     const opened = await openOffer(token);
     const c = await clinic();
     if (!opened.offer) return html(reply, OfferGonePage({ clinic: c, reason: opened.problem, bookingLink: opened.bookingLink }), opened.problem === 'invalid' ? 404 : 410);
@@ -82,6 +87,7 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     // The same path as any booking: the claim table decides who was first.
     const outcome = await bookConsultation({ database, clinic: c, location, type, now: now() }, offer.request_id, offer.slot_start);
     if (!outcome.ok && outcome.reason === 'taken') return html(reply, OfferGonePage({ clinic: c, reason: 'taken', bookingLink: opened.bookingLink }), 409);
+    if (!outcome.ok) return reply.code(303).redirect(opened.bookingLink);
     await database.transact(async (trx) => {
       await trx.updateTable('waitlist_offers').set({ accepted_at: now() }).where('id', '=', offer.id).execute();
       await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: now() }).where('request_id', '=', offer.request_id).where('status', '=', 'waiting').execute();

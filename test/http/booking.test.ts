@@ -165,6 +165,16 @@ describe('online booking', () => {
     expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(1);
   });
 
+  it('stops online booking once the clinic has closed the request', async () => {
+    const link = await requestAndGetLink(rt);
+    await rt.database.db.updateTable('consultation_requests').set({ status: 'not_candidate' }).execute();
+    const page = await rt.app.inject({ url: link });
+    expect(page.statusCode).toBe(410);
+    expect(page.body).toContain('Online booking is closed for this request');
+    expect((await book(rt, link, TUE_0900_CHICAGO)).statusCode).toBe(410);
+    expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(0);
+  });
+
   it('the database itself rejects an overlapping claim, outside any application check', async () => {
     const link = await requestAndGetLink(rt);
     await book(rt, link, TUE_0900_CHICAGO);

@@ -86,6 +86,31 @@ describe('staff administration', () => {
     expect((await third.post('/staff/mfa', { _csrf: csrfFrom(mfa3.body), code: recovery[0]!, next: '/staff' })).statusCode).toBe(401);
   });
 
+  it('a second half-finished sign-in cannot replace an enrolled authenticator', async () => {
+    const admin = await signIn(rt, 'admin@relief.example');
+    const page = await admin.get('/staff/users');
+    await admin.post('/staff/users', { _csrf: csrfFrom(page.body), name: 'Omar Ortiz', email: 'omar@relief.example', role: 'nurse', locations: 'loc-chicago' });
+    await rt.worker.runOnce();
+    const welcome = linkIn(rt.mail.sent.find((m) => m.to === 'omar@relief.example')!.text, 'welcome');
+    const w = new Browser(rt);
+    const form = await w.get(welcome);
+    const pw = 'harbor quilt pepper 19';
+    await w.post(welcome, { _csrf: csrfFrom(form.body), password: pw, confirm: pw });
+    const [one, two] = [new Browser(rt), new Browser(rt)];
+    for (const b of [one, two]) {
+      const f = await b.get('/staff/sign-in');
+      expect((await b.post('/staff/sign-in', { _csrf: csrfFrom(f.body), email: 'omar@relief.example', password: pw, next: '/staff' })).headers.location).toBe('/staff/enrol');
+    }
+    const enrol = await one.get('/staff/enrol');
+    const row = () => rt.database.db.selectFrom('users').select(['totp_secret']).where('email', '=', 'omar@relief.example').executeTakeFirstOrThrow();
+    const secret = openSecret((await row()).totp_secret!, rt.config.secret);
+    expect((await one.post('/staff/enrol', { _csrf: csrfFrom(enrol.body), code: totpCode(secret, rt.clock.now()) })).statusCode).toBe(200);
+    const sealed = (await row()).totp_secret;
+    // The other half-finished session was ended with the enrolment, and cannot start a new secret.
+    expect((await two.get('/staff/enrol')).headers.location).toMatch(/^\/staff\/sign-in/);
+    expect((await row()).totp_secret).toBe(sealed);
+  });
+
   it('refuses bad input on the account form with messages and writes nothing', async () => {
     const admin = await signIn(rt, 'admin@relief.example');
     const page = await admin.get('/staff/users');

@@ -74,8 +74,32 @@ describe('staff sign-in', () => {
     await passwordStep(new Browser(rt), ADMIN, 'wrong again');
     expect(await state()).toEqual({ failed_logins: 4, locked_until: rt.clock.now() + 2_000 });
     rt.clock.advance(2_001);
-    expect((await passwordStep(new Browser(rt), ADMIN)).statusCode).toBe(303);
+    const b = new Browser(rt);
+    expect((await passwordStep(b, ADMIN)).statusCode).toBe(303);
+    // A right password alone clears nothing: only the completed second step does.
+    expect((await state()).failed_logins).toBe(4);
+    const mfa = await b.get('/staff/mfa');
+    expect((await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()), next: '/staff' })).statusCode).toBe(303);
     expect((await state()).failed_logins).toBe(0);
+  });
+
+  it('does not let a known password reset the pause on wrong codes', async () => {
+    const state = () => rt.database.db.selectFrom('users').select(['failed_logins']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
+    for (let round = 0; round < 2; round++) {
+      const b = new Browser(rt);
+      await passwordStep(b, ADMIN);
+      const mfa = await b.get('/staff/mfa');
+      for (let i = 0; i < 3; i++) await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: '000000', next: '/staff' });
+      rt.clock.advance(60_000);
+    }
+    expect((await state()).failed_logins).toBeGreaterThanOrEqual(5);
+  });
+
+  it('answers hostile links and bodies with 4xx, never 500', async () => {
+    expect((await new Browser(rt).get(`/staff/welcome/${'x'.repeat(250)}`)).statusCode).toBe(410);
+    expect([400, 410]).toContain((await new Browser(rt).get('/staff/reset/%00%ff')).statusCode);
+    const res = await rt.app.inject({ method: 'POST', url: '/staff/sign-in', payload: { email: ['a', 'b'], password: { toString: 1 } } });
+    expect(res.statusCode).toBeLessThan(500);
   });
 
   it('ends a session after the idle time-out and after the absolute limit', async () => {

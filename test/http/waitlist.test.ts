@@ -62,6 +62,8 @@ describe('waitlist', () => {
     const left = await post(`${ben}/waitlist/leave`);
     expect((await rt.app.inject({ url: left.headers.location as string })).body).toContain('You have left the waitlist');
     expect((await post(`${ben}/waitlist`, { location: 'atlantis' })).statusCode).toBe(400);
+    const hostile = await rt.app.inject({ method: 'POST', url: `${ben}/waitlist`, payload: { location: { toString: 1 } } });
+    expect(hostile.statusCode).toBe(400);
     expect((await rt.app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
     expect((await post('/waitlist/offer/garbage')).statusCode).toBe(404);
     expect(offeredSlots((await rt.app.inject({ url: ben })).body).length).toBeGreaterThan(0);

@@ -41,6 +41,15 @@ describe('configuration from the environment', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {
+    const base = { SECRET: 'x'.repeat(40) };
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toBe('10.0.0.1, 10.0.0.2');
+    expect(() => loadConfig({ ...base, TRUST_PROXY: '<script>' })).toThrow(/TRUST_PROXY/);
+  });
+
   it('strips a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {
     const c = loadConfig({ PUBLIC_URL: 'https://clinic.example/', SECRET: 'x'.repeat(40), PORT: '' });
     expect(c.publicUrl).toBe('https://clinic.example');
