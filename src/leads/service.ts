@@ -1,18 +1,14 @@
 import type { Kysely } from 'kysely';
-import { appendAudit, type AuditDetail, type AuditOutcome } from '../audit/audit.ts';
+import type { AuditDetail, AuditOutcome } from '../audit/audit.ts';
+import { auditStaff, type Actor } from '../audit/staff-audit.ts';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import { HttpError } from '../lib/errors.ts';
-import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
+import { canSeeLocation } from '../staff/policy.ts';
 import { findLead, insertNote, ownerChoices, updateOwner, updateStatus, type Lead } from './repository.ts';
 import { FINAL_STATUSES, formErrors, leadId, noteForm, ownerForm, statusForm, type FormErrors } from './schema.ts';
 
-/** Who is acting, from where and when: everything an audit event needs besides the action. */
-export interface Actor {
-  staff: StaffContext;
-  ip: string;
-  now: number;
-}
+export type { Actor };
 
 export type LeadAction = 'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note';
 export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
@@ -22,6 +18,7 @@ export const notFound = () => new HttpError(404, 'not_found', 'We could not find
 
 const where = (lead: Lead) => ({ locationId: lead.location_id, patientRef: lead.id });
 
+/** A leads audit event (see auditStaff). */
 export function audit(
   trx: Kysely<DB>,
   database: Database,
@@ -31,16 +28,7 @@ export function audit(
   about: { locationId: string | null; patientRef: string | null },
   detail?: AuditDetail,
 ): Promise<void> {
-  const { staff } = actor;
-  // Success outside the person's own locations can only come from emergency access: flagged in the trail.
-  const breakGlass = outcome !== 'denied' && about.locationId !== null && staff.role !== 'admin' && !staff.locationIds.includes(about.locationId);
-  const full = breakGlass ? { ...detail, breakGlass: true } : detail;
-  return appendAudit(
-    trx,
-    database.engine,
-    { actorId: staff.userId, actorRole: staff.role, ...about, action, outcome, ip: actor.ip, ...(full ? { detail: full } : {}) },
-    actor.now,
-  );
+  return auditStaff(trx, database, actor, action, outcome, about, detail);
 }
 
 /**

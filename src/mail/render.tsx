@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { findLocation, getClinic, type Clinic, type Location } from '../clinic/repository.ts';
 import { findRequest, type ConsultationRequest } from '../consultations/repository.ts';
-import { findAppointment, type Appointment } from '../booking/repository.ts';
+import { findAppointment } from '../booking/repository.ts';
 import { appointmentIcs } from '../booking/ics.ts';
 import { calendarEvent } from '../booking/calendar.ts';
 import { formatDateTime, zoneName } from '../lib/time.ts';

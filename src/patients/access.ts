@@ -1,11 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { appendAudit, type AuditDetail, type AuditOutcome } from '../audit/audit.ts';
 import type { Database } from '../db/database.ts';
 import type { DB, Role } from '../db/schema.ts';
 import { HttpError } from '../lib/errors.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
-import type { Actor } from '../leads/service.ts';
+import { auditStaff, type Actor } from '../audit/staff-audit.ts';
 import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
 import type { LocationScope } from './repository.ts';
 
@@ -45,30 +44,7 @@ export async function locationScope(db: Kysely<DB>, actor: Actor): Promise<Locat
   return ids.length === all.length ? 'all' : ids;
 }
 
-/**
- * Appends one audit event for a staff action, in the caller's transaction. Success outside the person's own
- * locations can only come from emergency access, so it is flagged in the trail. Details are ids, counts and
- * choices: never text typed by staff or patients.
- */
-export function auditStaff(
-  trx: Kysely<DB>,
-  database: Database,
-  actor: Actor,
-  action: string,
-  outcome: AuditOutcome,
-  about: { locationId: string | null; patientRef: string | null },
-  detail?: AuditDetail,
-): Promise<void> {
-  const { staff } = actor;
-  const breakGlass = outcome !== 'denied' && about.locationId !== null && staff.role !== 'admin' && !staff.locationIds.includes(about.locationId);
-  const full = breakGlass ? { ...detail, breakGlass: true } : detail;
-  return appendAudit(
-    trx,
-    database.engine,
-    { actorId: staff.userId, actorRole: staff.role, ...about, action, outcome, ip: actor.ip, ...(full ? { detail: full } : {}) },
-    actor.now,
-  );
-}
+export { auditStaff };
 
 /** An audit event in a transaction of its own (views, denials, refusals). */
 export function auditAlone(database: Database, ...args: Parameters<typeof auditStaff> extends [unknown, unknown, ...infer R] ? R : never): Promise<void> {
