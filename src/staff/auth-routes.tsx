@@ -271,14 +271,21 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     checkPreCsrf(req);
     const email = str(req.body, 'email', 254).trim().toLowerCase();
     const user = email ? await findUserByEmail(db, email) : undefined;
-    if (user && !user.disabled_at && user.password_hash) {
-      await database.transact(async (trx) => {
-        const { rowId } = await createAuthLink(trx, config.secret, user.id, 'reset', now());
+    const eligible = user && !user.disabled_at && user.password_hash ? user : undefined;
+    // Known or not, the request is recorded in one transaction, so the answer takes about as long either way.
+    await database.transact(async (trx) => {
+      if (eligible) {
+        const { rowId } = await createAuthLink(trx, config.secret, eligible.id, 'reset', now());
         await enqueue(trx, { kind: 'staff_password_reset', refId: rowId, runAt: now() }, now());
-        await appendAudit(trx, database.engine, { actorId: user.id, actorRole: user.role, locationId: null, patientRef: null, action: 'password.reset_requested', outcome: 'success', ip: req.ip }, now());
-      });
-      app.deps.onOutbox?.();
-    }
+      }
+      await appendAudit(
+        trx,
+        database.engine,
+        { actorId: eligible?.id ?? null, actorRole: eligible?.role ?? null, locationId: null, patientRef: null, action: 'password.reset_requested', outcome: eligible ? 'success' : 'failure', ip: req.ip },
+        now(),
+      );
+    });
+    if (eligible) app.deps.onOutbox?.();
     return html(reply, MessagePage({ title: 'Check your email', message: 'If that address belongs to an active account, a reset link is on its way. It is valid for one hour.', link: { href: '/staff/sign-in', label: 'Back to sign-in' } }));
   });
 }

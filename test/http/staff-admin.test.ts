@@ -152,6 +152,9 @@ describe('staff administration', () => {
     await rt.worker.runOnce();
     const mails = rt.mail.sent.filter((m) => m.subject.startsWith('Reset your'));
     expect(mails).toHaveLength(1);
+    // Both requests are on record; the unknown address as a failure with no actor.
+    const requests = (await events()).filter((e) => e.action === 'password.reset_requested');
+    expect(requests.map((e) => [e.outcome, e.actor_id === null])).toEqual([['success', false], ['failure', true]]);
     const reset = linkIn(mails[0]!.text, 'reset');
     const form = await b.get(reset);
     const pw = 'copper meadow signal 7';
