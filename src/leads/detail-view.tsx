@@ -14,6 +14,8 @@ export interface LeadPageProps {
   appointments: LeadAppointment[];
   notes: LeadNote[];
   owners: OwnerChoice[];
+  /** Whether the person waits for a consultation time at the request's location. */
+  onWaitlist: boolean;
   /** After a refused form: the messages, and what was sent, to show again. */
   errors?: FormErrors;
   values?: FormValues;
@@ -206,6 +208,18 @@ export function LeadPage(props: LeadPageProps) {
           </button>
         </form>
         <Notes notes={props.notes} zone={zone} now={now} />
+        <h2>Waitlist</h2>
+        {props.onWaitlist ? (
+          <p>On the consultation waitlist for this location: they are emailed when a time frees up.</p>
+        ) : (
+          <form method="post" action={action('waitlist')}>
+            <Csrf token={staff.csrfToken} />
+            <p>No suitable time? The waitlist emails them when a consultation time frees up at this location.</p>
+            <button class="button button-small button-secondary" type="submit">
+              Add to the consultation waitlist
+            </button>
+          </form>
+        )}
       </Fragment>
     ),
   });

@@ -5,7 +5,8 @@ import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
 import { LeadPage } from './detail-view.tsx';
 import { conversion, leadAppointments, leadNotes, listLeads, listLocations, ownerChoices, type Lead } from './repository.ts';
 import { formErrors, LEAD_ROLES, LEADS_PAGE_SIZE, listQuery, period, periodBounds, typedValues, type FormErrors } from './schema.ts';
-import { addNote, assignOwner, audit, auditView, changeStatus, leadFor, type Actor, type LeadAction, type WriteResult } from './service.ts';
+import { waitingEntriesFor } from '../waitlist/repository.ts';
+import { addNote, addToWaitlist, assignOwner, audit, auditView, changeStatus, leadFor, type Actor, type LeadAction, type WriteResult } from './service.ts';
 import { LeadsPage, type LeadsFilterValues } from './views.tsx';
 
 const policy = { roles: LEAD_ROLES };
@@ -96,7 +97,12 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
 
   /** The request's page, optionally after a refused form (status 400, messages and typed values). */
   async function leadPage(actor: Actor, lead: Lead, refused?: { errors: FormErrors; body: unknown }) {
-    const [appointments, notes, owners] = await Promise.all([leadAppointments(db, lead.id), leadNotes(db, lead.id), ownerChoices(db, lead.location_id)]);
+    const [appointments, notes, owners, waiting] = await Promise.all([
+      leadAppointments(db, lead.id),
+      leadNotes(db, lead.id),
+      ownerChoices(db, lead.location_id),
+      waitingEntriesFor(db, lead.id),
+    ]);
     const page = LeadPage({
       staff: actor.staff,
       now: actor.now,
@@ -104,6 +110,7 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       appointments,
       notes,
       owners,
+      onWaitlist: waiting.some((w) => w.location_id === lead.location_id),
       ...(refused ? { errors: refused.errors, values: typedValues(refused.body) } : {}),
     });
     return { page, appointments: appointments.length, notes: notes.length };
@@ -130,4 +137,5 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
   write('status', 'lead.update_status', (actor, lead, body) => changeStatus(database, actor, lead, body));
   write('owner', 'lead.assign', (actor, lead, body) => assignOwner(database, actor, lead, body));
   write('notes', 'lead.note', (actor, lead, body) => addNote(database, actor, lead, body));
+  write('waitlist', 'lead.waitlist', (actor, lead) => addToWaitlist(database, actor, lead));
 }

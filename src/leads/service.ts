@@ -5,12 +5,14 @@ import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import { HttpError } from '../lib/errors.ts';
 import { canSeeLocation } from '../staff/policy.ts';
+import { findAppointmentType } from '../booking/availability.ts';
+import { joinWaitlist } from '../waitlist/repository.ts';
 import { findLead, insertNote, ownerChoices, updateOwner, updateStatus, type Lead } from './repository.ts';
 import { FINAL_STATUSES, formErrors, leadId, noteForm, ownerForm, statusForm, type FormErrors } from './schema.ts';
 
 export type { Actor };
 
-export type LeadAction = 'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note';
+export type LeadAction = 'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist';
 export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
 
 /** Exactly the answer an unknown address gets, so a request elsewhere cannot be told apart from none at all. */
@@ -96,6 +98,17 @@ export async function addNote(database: Database, actor: Actor, lead: Lead, body
     const noteId = await insertNote(trx, lead.id, actor.staff.userId, kind, text, actor.now);
     // The note's text stays out of the trail: only its id, kind and length.
     await audit(trx, database, actor, 'lead.note', 'success', where(lead), { noteId, kind, length: text.length });
+  });
+  return { ok: true };
+}
+
+/** Puts the person on the consultation waitlist of the request's location (for example after a phone call). */
+export async function addToWaitlist(database: Database, actor: Actor, lead: Lead): Promise<WriteResult> {
+  const type = await findAppointmentType(database.db, 'consultation');
+  if (!type) throw new Error('the consultation appointment type is missing');
+  await database.transact(async (trx) => {
+    await joinWaitlist(trx, { requestId: lead.id, locationId: lead.location_id, typeId: type.id }, actor.now);
+    await audit(trx, database, actor, 'lead.waitlist', 'success', where(lead));
   });
   return { ok: true };
 }

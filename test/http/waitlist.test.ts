@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, formBody, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
 
@@ -67,5 +68,25 @@ describe('waitlist', () => {
     expect((await rt.app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
     expect((await post('/waitlist/offer/garbage')).statusCode).toBe(404);
     expect(offeredSlots((await rt.app.inject({ url: ben })).body).length).toBeGreaterThan(0);
+  });
+
+  it('the front desk can put a lead on the waitlist, and a freed time is then offered to them', async () => {
+    await stopTestRuntime(rt);
+    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+    const ana = await requestAndGetLink(rt, { email: 'ana@example.com' });
+    await book(rt, ana, WED_0900_CHICAGO);
+    await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben' });
+    const ben = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'ben@example.com').executeTakeFirstOrThrow();
+    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const page = await desk.get(`/staff/leads/${ben.id}`);
+    expect(page.body).toContain('Add to the consultation waitlist');
+    expect((await desk.post(`/staff/leads/${ben.id}/waitlist`, { _csrf: csrfFrom(page.body) })).statusCode).toBe(303);
+    expect((await desk.get(`/staff/leads/${ben.id}`)).body).toContain('On the consultation waitlist');
+    const audited = await rt.database.db.selectFrom('audit_events').select('action').where('action', '=', 'lead.waitlist').execute();
+    expect(audited).toHaveLength(1);
+    rt.mail.sent.length = 0;
+    await post(`${ana}/cancel`);
+    await rt.worker.runOnce();
+    expect(rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up')).map((m) => m.to)).toEqual(['ben@example.com']);
   });
 });
