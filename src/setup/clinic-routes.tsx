@@ -27,6 +27,7 @@ const reminders = z
 
 const clinicForm = z.object({
   name: plain('clinic name', 2, 100),
+  tagline: plain('tagline', 2, 120),
   phone,
   email: z
     .string({ error: 'Enter the clinic email address.' })
@@ -52,6 +53,7 @@ function ClinicPage(p: { staff: StaffContext; values: Values; errors: Errors; sa
         <form class="form" method="post" action="/staff/setup/clinic" novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Clinic name" {...f} />
+          <Input name="tagline" label="Tagline" hint="One plain line shown under the clinic name on the public site, e.g. Specialist care for CRPS." {...f} />
           <Input name="phone" label="Main phone number" type="tel" {...f} />
           <Input name="email" label="Email address patients write to" type="email" {...f} />
           <Input name="reminders" label="Reminder emails (hours before the visit)" hint="Whole hours separated by commas, each from 1 to 336, e.g. 48, 2. Leave empty to send no reminders." {...f} />
@@ -85,6 +87,7 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
     }
     return {
       name: c.name,
+      tagline: c.tagline,
       phone: c.phone,
       email: c.email,
       reminders: offsets.map(hoursText).join(', '),
@@ -110,6 +113,7 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
         .updateTable('clinic')
         .set({
           name: v.name,
+          tagline: v.tagline,
           phone: v.phone,
           email: v.email,
           reminder_offsets_min: JSON.stringify(v.reminders),

@@ -37,7 +37,10 @@ export function Layout(props: LayoutProps) {
         <header class="site-header">
           <div class="wrap header-inner">
             <a class="brand" href="/">
-              {clinic.name}
+              <span>
+                {clinic.name}
+                {clinic.tagline ? <span class="tagline">{clinic.tagline}</span> : null}
+              </span>
             </a>
             <nav aria-label="Main">
               <ul class="nav-list">

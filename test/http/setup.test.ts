@@ -292,13 +292,19 @@ describe('clinic set-up', () => {
     const appt = await db().selectFrom('appointments').selectAll().where('starts_at', '=', WED_0900).executeTakeFirstOrThrow();
     const admin = await signIn(rt, 'admin@relief.example');
 
-    const clinic = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', { reminders: '72, 24, 2', cancel_cutoff: '48', horizon: '28' });
+    const clinic = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', { reminders: '72, 24, 2', cancel_cutoff: '48', horizon: '28', tagline: 'Calm, careful pain care' });
     expect(clinic.statusCode).toBe(200);
-    expect(await db().selectFrom('clinic').select(['reminder_offsets_min', 'cancel_cutoff_min', 'booking_horizon_days']).executeTakeFirstOrThrow()).toEqual({
+    expect(await db().selectFrom('clinic').select(['reminder_offsets_min', 'cancel_cutoff_min', 'booking_horizon_days', 'tagline']).executeTakeFirstOrThrow()).toEqual({
       reminder_offsets_min: '[4320,1440,120]',
       cancel_cutoff_min: 2880,
       booking_horizon_days: 28,
+      tagline: 'Calm, careful pain care',
     });
+    // Branding shows on the public site (after its short page cache).
+    rt.clock.advance(10_000);
+    expect((await rt.app.inject({ url: '/' })).body).toContain('<span class="tagline">Calm, careful pain care</span>');
+    const hostile = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', { tagline: '<script>alert(1)</script>' });
+    expect(hostile.statusCode).toBe(400);
 
     const type = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { duration: '60', step: '15', needs_room: undefined });
     expect(type.statusCode).toBe(200);
