@@ -4,9 +4,10 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../db/schema.ts';
 import { HttpError } from '../lib/errors.ts';
+import { auditStaff } from './staff-audit.ts';
 import { renderDocument } from '../lib/jsx.ts';
 import type { StaffContext } from '../staff/policy.ts';
-import { appendAudit, MAX_DETAIL_STRING, type AuditDetail } from './audit.ts';
+import { MAX_DETAIL_STRING, type AuditDetail } from './audit.ts';
 import { toCsv } from './csv.ts';
 import { AuditPage, type AuditFilterValues, type AuditListRow } from './views.tsx';
 
@@ -174,21 +175,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     const rows = found.slice(0, AUDIT_PAGE_SIZE);
 
     await database.transact((trx) =>
-      appendAudit(
-        trx,
-        database.engine,
-        {
-          actorId: staff.userId,
-          actorRole: staff.role,
-          locationId: null,
-          patientRef: filters.patient_ref ?? null,
-          action: 'audit.view',
-          outcome: 'success',
-          ip: req.ip,
-          detail: { ...filterDetail(filters), page, rows: rows.length },
-        },
-        now(),
-      ),
+      auditStaff(trx, database, { staff, ip: req.ip, now: now() }, 'audit.view', 'success', { locationId: null, patientRef: filters.patient_ref ?? null }, { ...filterDetail(filters), page, rows: rows.length }),
     );
 
     const page_ = AuditPage({
@@ -215,21 +202,7 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
 
     // Recorded before anything is sent: if the event cannot be written, the data does not leave.
     await database.transact((trx) =>
-      appendAudit(
-        trx,
-        database.engine,
-        {
-          actorId: staff.userId,
-          actorRole: staff.role,
-          locationId: null,
-          patientRef: filters.patient_ref ?? null,
-          action: 'audit.export',
-          outcome: 'success',
-          ip: req.ip,
-          detail: { ...filterDetail(filters), rows: rows.length, truncated },
-        },
-        t,
-      ),
+      auditStaff(trx, database, { staff, ip: req.ip, now: t }, 'audit.export', 'success', { locationId: null, patientRef: filters.patient_ref ?? null }, { ...filterDetail(filters), rows: rows.length, truncated }),
     );
 
     const csv = toCsv(

@@ -91,21 +91,28 @@ export async function bookConsultation(ctx: BookingContext, requestId: string, s
   return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start) };
 }
 
-/** One attempt with one (provider, room): the booking, or undefined when the database refused the claim. */
-async function tryBook(ctx: BookingContext, requestId: string, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
+/** Where and when an appointment of the context's type sits for one (provider, room) option. */
+function placement(ctx: BookingContext, start: number, option: SlotOption) {
   const end = start + ctx.type.duration_min * MINUTE;
   const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
-  const appt: Appointment = {
-    id: randomUUID(),
+  return {
     location_id: ctx.location.id,
-    type_id: ctx.type.id,
-    request_id: requestId,
     provider_id: option.providerId,
     room_id: option.roomId,
     starts_at: start,
     ends_at: end,
     busy_from: busy.start,
     busy_to: busy.end,
+  };
+}
+
+/** One attempt with one (provider, room): the booking, or undefined when the database refused the claim. */
+async function tryBook(ctx: BookingContext, requestId: string, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
+  const appt: Appointment = {
+    id: randomUUID(),
+    type_id: ctx.type.id,
+    request_id: requestId,
+    ...placement(ctx, start, option),
     status: 'booked',
     created_at: ctx.now,
     updated_at: ctx.now,
@@ -154,19 +161,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
   if (!beforeCutoff(ctx.clinic, current, ctx.now)) return { ok: false, reason: 'too_late' };
   const slot = await slotAt(ctx, start, appointmentId);
   for (const option of slot?.options ?? []) {
-    const end = start + ctx.type.duration_min * MINUTE;
-    const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
-    const moved: Appointment = {
-      ...current,
-      location_id: ctx.location.id,
-      provider_id: option.providerId,
-      room_id: option.roomId,
-      starts_at: start,
-      ends_at: end,
-      busy_from: busy.start,
-      busy_to: busy.end,
-      updated_at: ctx.now,
-    };
+    const moved: Appointment = { ...current, ...placement(ctx, start, option), updated_at: ctx.now };
     try {
       const done = await ctx.database.transact(async (trx) => {
         const updated = await trx
