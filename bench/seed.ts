@@ -78,6 +78,7 @@ export async function generateAppointments(database: Database, now: number, coun
                 location_id: site.id,
                 type_id: type.id,
                 request_id: null,
+                nurse_id: null,
                 provider_id: provider,
                 room_id: room,
                 starts_at: startsAt,

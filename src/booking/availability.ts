@@ -1,7 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { DateTime } from 'luxon';
-import type { AppointmentTypeTable, DB } from '../db/schema.ts';
-import { findSlots, type Interval, type Slot, type SlotProvider, type SlotRoom, type WeeklyHours } from './slots.ts';
+import type { AppointmentTypeTable, ClinicianKind, DB } from '../db/schema.ts';
+import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
 
@@ -30,11 +30,14 @@ function pushInterval(map: Map<string, Interval[]>, id: string, interval: Interv
   else map.set(id, [interval]);
 }
 
+type Hours = Array<{ provider_id: string; weekday: number; from_min: number; to_min: number }>;
+
 interface LocationSetup {
   opening: Array<{ weekday: number; opens_min: number; closes_min: number }>;
   closures: string[];
-  hours: Array<{ provider_id: string; weekday: number; from_min: number; to_min: number }>;
-  roomIds: string[];
+  /** Weekly hours of the active clinicians at the location, providers and nurses apart, in name order. */
+  hours: Record<ClinicianKind, Hours>;
+  places: Record<'room' | 'chair', string[]>;
   expires: number;
 }
 
@@ -56,13 +59,13 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
   const cached = perDb.get(locationId);
   const now = Date.now();
   if (cached && cached.expires > now) return cached;
-  const [opening, closures, hours, rooms] = await Promise.all([
+  const [opening, closures, clinicianHours, rooms] = await Promise.all([
     db.selectFrom('opening_hours').select(['weekday', 'opens_min', 'closes_min']).where('location_id', '=', locationId).execute(),
     db.selectFrom('closures').select('date').where('location_id', '=', locationId).execute(),
     db
       .selectFrom('provider_hours')
       .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
-      .select(['provider_hours.provider_id', 'provider_hours.weekday', 'provider_hours.from_min', 'provider_hours.to_min'])
+      .select(['providers.kind', 'provider_hours.provider_id', 'provider_hours.weekday', 'provider_hours.from_min', 'provider_hours.to_min'])
       .where('provider_hours.location_id', '=', locationId)
       .where('providers.active', '=', 1)
       .orderBy('providers.name')
@@ -70,14 +73,19 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
       .execute(),
     db
       .selectFrom('rooms')
-      .select('id')
+      .select(['id', 'kind'])
       .where('location_id', '=', locationId)
-      .where('kind', '=', 'room')
       .where('active', '=', 1)
       .orderBy('name')
       .execute(),
   ]);
-  const setup = { opening, closures: closures.map((c) => c.date), hours, roomIds: rooms.map((r) => r.id), expires: now + SETUP_TTL_MS };
+  const setup: LocationSetup = {
+    opening,
+    closures: closures.map((c) => c.date),
+    hours: { provider: clinicianHours.filter((h) => h.kind === 'provider'), nurse: clinicianHours.filter((h) => h.kind === 'nurse') },
+    places: { room: rooms.filter((r) => r.kind === 'room').map((r) => r.id), chair: rooms.filter((r) => r.kind === 'chair').map((r) => r.id) },
+    expires: now + SETUP_TTL_MS,
+  };
   perDb.set(locationId, setup);
   return setup;
 }
@@ -91,18 +99,18 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const fromDate = DateTime.fromMillis(q.from, { zone: q.zone }).minus({ days: 1 }).toISODate()!;
   const toDate = DateTime.fromMillis(q.to, { zone: q.zone }).plus({ days: 1 }).toISODate()!;
   const setup = await locationSetup(db, q.locationId);
-  const { opening, hours } = setup;
-  const closures = setup.closures.filter((d) => d >= fromDate && d <= toDate).map((date) => ({ date }));
-  const rooms = q.type.needs_room ? setup.roomIds.map((id) => ({ id })) : null;
+  const closures = setup.closures.filter((d) => d >= fromDate && d <= toDate);
+  const idsOf = (hours: Hours) => [...new Set(hours.map((h) => h.provider_id))];
+  // null = the type does not need that kind of resource; an empty list = it does, and the location has none.
+  const providerIds = q.type.needs_provider ? idsOf(setup.hours.provider) : null;
+  const nurseIds = q.type.needs_nurse ? idsOf(setup.hours.nurse) : null;
+  const placeIds = q.type.place === 'none' ? null : setup.places[q.type.place];
+  if ([providerIds, nurseIds, placeIds].some((ids) => ids !== null && ids.length === 0)) return [];
 
-  const providerIds = [...new Set(hours.map((h) => h.provider_id))];
-  if (providerIds.length === 0 || (rooms && rooms.length === 0)) return [];
-  const roomIds = rooms?.map((r) => r.id) ?? [];
-
-  // Busy time is looked up by resource, not by location: a provider who works at two locations is busy at both.
-  // One round trip: appointments by provider, by room (each on its own index, bounded on both ends so the read
-  // never runs on to the end of the calendar) and time off.
-  const appointmentsBy = (column: 'provider_id' | 'room_id', ids: string[]) => {
+  // Busy time is looked up by resource, not by location: a clinician who works at two locations is busy at both.
+  // One round trip: appointments by each kind of resource (each on its own index, bounded on both ends so the
+  // read never runs on to the end of the calendar) and the clinicians' time off.
+  const appointmentsBy = (column: 'provider_id' | 'nurse_id' | 'room_id', ids: string[]) => {
     let query = db
       .selectFrom('appointments')
       .select([`${column} as resource`, 'busy_from as start', 'busy_to as end'])
@@ -114,29 +122,37 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     if (q.excludeAppointmentId) query = query.where('id', '!=', q.excludeAppointmentId);
     return query;
   };
-  let busyQuery = appointmentsBy('provider_id', providerIds).unionAll(
-    db
-      .selectFrom('provider_time_off')
-      .select(['provider_id as resource', 'starts_at as start', 'ends_at as end'])
-      .where('provider_id', 'in', providerIds)
-      .where('ends_at', '>', q.from)
-      .where('starts_at', '<', q.to + DAY_MS),
-  );
-  if (roomIds.length) busyQuery = busyQuery.unionAll(appointmentsBy('room_id', roomIds));
+  const people = [...(providerIds ?? []), ...(nurseIds ?? [])];
+  type BusyRow = { resource: string | null; start: number; end: number };
+  const parts: Array<SelectQueryBuilder<DB, any, BusyRow>> = [
+    ...(providerIds ? [appointmentsBy('provider_id', providerIds)] : []),
+    ...(nurseIds ? [appointmentsBy('nurse_id', nurseIds)] : []),
+    ...(placeIds ? [appointmentsBy('room_id', placeIds)] : []),
+    ...(people.length
+      ? [
+          db
+            .selectFrom('provider_time_off')
+            .select(['provider_id as resource', 'starts_at as start', 'ends_at as end'])
+            .where('provider_id', 'in', people)
+            .where('ends_at', '>', q.from)
+            .where('starts_at', '<', q.to + DAY_MS),
+        ]
+      : []),
+  ];
   const busy = new Map<string, Interval[]>();
-  for (const row of await busyQuery.execute()) {
-    if (row.resource) pushInterval(busy, row.resource, { start: row.start, end: row.end });
+  if (parts.length) {
+    const [first, ...rest] = parts;
+    const rows = await rest.reduce((acc, part) => acc.unionAll(part), first!).execute();
+    for (const row of rows) if (row.resource) pushInterval(busy, row.resource, { start: row.start, end: row.end });
   }
 
   const openingHours: WeeklyHours = {};
-  for (const o of opening) (openingHours[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
-
-  const providers: SlotProvider[] = providerIds.map((id) => {
+  for (const o of setup.opening) (openingHours[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
+  const person = (hours: Hours) => (id: string): SlotPerson => {
     const weekly: WeeklyHours = {};
     for (const h of hours) if (h.provider_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
     return { id, hours: weekly, busy: busy.get(id) ?? [] };
-  });
-  const slotRooms: SlotRoom[] | null = rooms ? rooms.map((r) => ({ id: r.id, busy: busy.get(r.id) ?? [] })) : null;
+  };
 
   return findSlots({
     zone: q.zone,
@@ -144,9 +160,10 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     to: q.to,
     now: q.now,
     opening: openingHours,
-    closures: closures.map((c) => c.date),
-    providers,
-    rooms: slotRooms,
+    closures,
+    providers: providerIds?.map(person(setup.hours.provider)) ?? null,
+    nurses: nurseIds?.map(person(setup.hours.nurse)) ?? null,
+    rooms: placeIds?.map((id) => ({ id, busy: busy.get(id) ?? [] })) ?? null,
     durationMin: q.type.duration_min,
     bufferBeforeMin: q.type.buffer_before_min,
     bufferAfterMin: q.type.buffer_after_min,

@@ -8,20 +8,25 @@ export type Appointment = Selectable<AppointmentTable>;
 /** Claims are 5-minute units; appointment types keep durations and buffers on this grid (a CHECK enforces it). */
 export const CLAIM_UNIT_MIN = 5;
 
+/** The provider, nurse and room or chair an appointment holds (ids are unique across the three kinds). */
+export function resourcesOf(appt: Pick<Appointment, 'provider_id' | 'nurse_id' | 'room_id'>): string[] {
+  return [appt.provider_id, appt.nurse_id, appt.room_id].filter((id): id is string => id !== null);
+}
+
 /**
  * Claims every 5-minute unit of the appointment's busy time for each resource it uses. The primary key
  * (resource_id, unit_start) makes the database itself refuse an overlapping appointment on either engine.
  */
 export async function claimResources(trx: Kysely<DB>, appt: Appointment): Promise<void> {
   const units = claimUnits({ start: appt.busy_from, end: appt.busy_to }, CLAIM_UNIT_MIN);
-  const resources = [appt.provider_id, ...(appt.room_id ? [appt.room_id] : [])];
+  const resources = resourcesOf(appt);
   const rows = resources.flatMap((resource_id) => units.map((unit_start) => ({ resource_id, unit_start, appointment_id: appt.id })));
   await trx.insertInto('resource_claims').values(rows).execute();
 }
 
 /** Frees the appointment's claimed units, found through the claims' own key (resource, time range). */
 export async function releaseResources(trx: Kysely<DB>, appt: Appointment): Promise<void> {
-  const resources = [appt.provider_id, ...(appt.room_id ? [appt.room_id] : [])];
+  const resources = resourcesOf(appt);
   await trx
     .deleteFrom('resource_claims')
     .where('resource_id', 'in', resources)

@@ -73,31 +73,40 @@ export interface BookingOptions {
   alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment & { patient_id: string | null }) => Promise<void>;
 }
 
+/** Who an appointment is for: a consultation request (online, or staff from the leads inbox) or a known patient. */
+export type BookingFor = { requestId: string } | { patientId: string };
+
 /**
  * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
  * database's claim table decides races, so concurrent bookings of one time yield exactly one appointment.
  */
-export async function bookConsultation(ctx: BookingContext, requestId: string, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
-  // Each option pairs a provider with the first free room; if a race took that room, a fresh look finds the next one.
+export function bookConsultation(ctx: BookingContext, requestId: string, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
+  return bookAppointment(ctx, { requestId }, start, options);
+}
+
+/** Books an appointment of the context's type at `start`, trying each free option of that time in turn. */
+export async function bookAppointment(ctx: BookingContext, who: BookingFor, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
+  // Each option pairs a lead with the first free nurse and place; if a race took one, a fresh look finds the next.
   for (let round = 0; round < 3; round++) {
     const slot = await slotAt(ctx, start);
     if (!slot) break;
     for (const option of slot.options) {
       if (options.providerId !== undefined && option.providerId !== options.providerId) continue;
-      const outcome = await tryBook(ctx, requestId, start, option, options);
+      const outcome = await tryBook(ctx, who, start, option, options);
       if (outcome) return outcome;
     }
   }
   return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start) };
 }
 
-/** Where and when an appointment of the context's type sits for one (provider, room) option. */
+/** Where and when an appointment of the context's type sits for one option (provider, nurse, place). */
 function placement(ctx: BookingContext, start: number, option: SlotOption) {
   const end = start + ctx.type.duration_min * MINUTE;
   const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
   return {
     location_id: ctx.location.id,
     provider_id: option.providerId,
+    nurse_id: option.nurseId,
     room_id: option.roomId,
     starts_at: start,
     ends_at: end,
@@ -106,8 +115,9 @@ function placement(ctx: BookingContext, start: number, option: SlotOption) {
   };
 }
 
-/** One attempt with one (provider, room): the booking, or undefined when the database refused the claim. */
-async function tryBook(ctx: BookingContext, requestId: string, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
+/** One attempt with one option: the booking, or undefined when the database refused a claim. */
+async function tryBook(ctx: BookingContext, who: BookingFor, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
+  const requestId = 'requestId' in who ? who.requestId : null;
   const appt: Appointment = {
     id: randomUUID(),
     type_id: ctx.type.id,
@@ -120,10 +130,12 @@ async function tryBook(ctx: BookingContext, requestId: string, start: number, op
   try {
     await ctx.database.transact(async (trx) => {
       // The same person (email and phone) booking again, from this request or another, is the same patient.
-      const patientId = (await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null;
+      const patientId = requestId === null ? (who as { patientId: string }).patientId : ((await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null);
       const row = { ...appt, patient_id: patientId };
       await insertAppointment(trx, row);
-      await trx.updateTable('consultation_requests').set({ status: 'booked', patient_id: patientId }).where('id', '=', requestId).execute();
+      if (requestId !== null) {
+        await trx.updateTable('consultation_requests').set({ status: 'booked', patient_id: patientId }).where('id', '=', requestId).execute();
+      }
       await options.alsoInTransaction?.(trx, row);
       await enqueue(
         trx,
@@ -134,6 +146,7 @@ async function tryBook(ctx: BookingContext, requestId: string, start: number, op
     return { ok: true, appointment: appt };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
+    if (requestId === null) return undefined;
     const existing = await ctx.database.db
       .selectFrom('appointments')
       .select('id')
@@ -169,6 +182,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
           .set({
             location_id: moved.location_id,
             provider_id: moved.provider_id,
+            nurse_id: moved.nurse_id,
             room_id: moved.room_id,
             starts_at: moved.starts_at,
             ends_at: moved.ends_at,

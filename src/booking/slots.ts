@@ -17,7 +17,11 @@ import { DateTime } from 'luxon';
 export interface Interval { start: number; end: number }
 /** Wall-clock rules: key = ISO weekday 1 (Mon) .. 7 (Sun); value = intervals in minutes since local midnight, [from, to). */
 export type WeeklyHours = Partial<Record<number, Array<{ from: number; to: number }>>>;
-export interface SlotProvider { id: string; hours: WeeklyHours; busy: Interval[] } // busy = appointments (already including their buffers) and time off
+/** A person who is booked for the whole appointment: a provider or a nurse, with working hours at the location. */
+export interface SlotPerson { id: string; hours: WeeklyHours; busy: Interval[] } // busy = appointments (already including their buffers) and time off
+/** @deprecated name kept for callers written before nurses; same shape. */
+export type SlotProvider = SlotPerson;
+/** A place: a consultation room or an infusion chair. Places have no hours of their own beyond the location's. */
 export interface SlotRoom { id: string; busy: Interval[] }
 export interface SlotQuery {
   zone: string;            // IANA zone of the location, e.g. 'America/Chicago'
@@ -26,20 +30,23 @@ export interface SlotQuery {
   now: number;             // current instant
   opening: WeeklyHours;    // location opening hours
   closures: string[];      // local dates 'YYYY-MM-DD' when the location is closed all day
-  providers: SlotProvider[];
-  rooms: SlotRoom[] | null; // null = this appointment type needs no room
+  providers: SlotPerson[] | null; // null = this appointment type needs no provider
+  nurses?: SlotPerson[] | null;   // null or absent = this appointment type needs no nurse
+  rooms: SlotRoom[] | null; // the room or chair kind the type needs; null = it needs no place
   durationMin: number;
   bufferBeforeMin: number;
   bufferAfterMin: number;
   minNoticeMin: number;
   stepMin: number;         // distance between offered start times, e.g. 30
 }
-export interface SlotOption { providerId: string; roomId: string | null }
+/** null = the appointment type does not need that kind of resource. */
+export interface SlotOption { providerId: string | null; nurseId: string | null; roomId: string | null }
 /**
- * options: one per free provider, in input order, each paired with the FIRST free room in input
- * order (roomId null when the type needs no room). Listing every provider × room pair would grow
- * multiplicatively while telling the patient nothing more: they choose a time (maybe a provider),
- * never a room, and the booking transaction re-checks every resource through the claim table.
+ * options: one per free "lead" person in input order (the providers when the type needs one, else the nurses), each
+ * paired with the FIRST free nurse (when a provider leads) and the FIRST free room or chair, in input order. Listing
+ * every combination would grow multiplicatively while telling the patient nothing more: they choose a time (maybe a
+ * provider), never a chair, and the booking transaction re-checks every resource through the claim table. A type
+ * that needs no person at all gets one option per free start, led by the location's opening hours.
  */
 export interface Slot { start: number; end: number; options: SlotOption[] }
 
@@ -215,36 +222,53 @@ export function findSlots(q: SlotQuery): Slot[] {
   const reachLo = lo - before, reachHi = hi + dur + after; // everything a candidate can occupy
   const closed = new Set(q.closures);
   const opening = [0, 1, 2, 3, 4, 5, 6, 7].map((wd) => normalize(q.opening[wd]));
-  const providers = q.providers.map((p) => ({
+  const person = (p: SlotPerson) => ({
     id: p.id,
     overlapsBusy: busyChecker(p.busy, reachLo, reachHi),
     hours: opening.map((open, wd) => intersect(open, normalize(p.hours[wd]))),
-  }));
+  });
+  const providers = q.providers?.map(person) ?? null;
+  const nurses = q.nurses?.map(person) ?? null;
   const rooms = q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, overlapsBusy: busyChecker(r.busy, reachLo, reachHi) }));
+  // Who leads the search: a provider when one is needed, else a nurse; a type needing neither follows opening hours.
+  const leadIsProvider = providers !== null;
+  const leads = providers ?? nurses ?? [{ id: null, overlapsBusy: () => false, hours: opening }];
 
   const slots: Slot[] = [];
   for (const day of localDays(q.zone, lo, hi)) {
     if (closed.has(day.date)) continue;
     const byStart = new Map<number, SlotOption[]>();
-    // Room freedom does not depend on the provider, so decide it once per start; undefined = none free.
-    const roomAt = new Map<number, string | undefined>();
+    // Nurse and room freedom do not depend on the lead, so decide them once per start; undefined = none free.
+    const roomAt = new Map<number, string | null | undefined>();
     const firstFreeRoom = (s: number): string | null | undefined => {
       if (rooms === null) return null;
       if (!roomAt.has(s)) roomAt.set(s, rooms.find((r) => !r.overlapsBusy(s - before, s + dur + after))?.id);
       return roomAt.get(s);
     };
-    for (const p of providers) {
+    const nurseAt = new Map<number, string | null | undefined>();
+    const firstFreeNurse = (s: number): string | null | undefined => {
+      if (!leadIsProvider || nurses === null) return null;
+      if (!nurseAt.has(s)) {
+        const working = (n: (typeof nurses)[number]) => n.hours[day.weekday]!.some((span) => day.at(span.from) <= s && s + dur <= day.at(span.to));
+        nurseAt.set(s, nurses.find((n) => working(n) && !n.overlapsBusy(s - before, s + dur + after))?.id);
+      }
+      return nurseAt.get(s);
+    };
+    for (const p of leads) {
       for (const span of p.hours[day.weekday]!) {
         const a = day.at(span.from), b = day.at(span.to);
         // Jump straight to the first grid point at or after `lo` rather than walking to it.
         let s = a < lo ? a + Math.ceil((lo - a) / step) * step : a;
         for (; s < hi && s + dur <= b; s += step) {
           if (p.overlapsBusy(s - before, s + dur + after)) continue;
+          const nurseId = leadIsProvider ? firstFreeNurse(s) : p.id;
+          if (nurseId === undefined) continue;
           const roomId = firstFreeRoom(s);
           if (roomId === undefined) continue;
+          const option: SlotOption = { providerId: leadIsProvider ? p.id : null, nurseId, roomId };
           const options = byStart.get(s);
-          if (options) options.push({ providerId: p.id, roomId });
-          else byStart.set(s, [{ providerId: p.id, roomId }]);
+          if (options) options.push(option);
+          else byStart.set(s, [option]);
         }
       }
     }

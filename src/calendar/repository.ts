@@ -5,7 +5,7 @@ import type { Attendance, DB } from '../db/schema.ts';
 export interface CalendarColumn {
   id: string;
   name: string;
-  kind: 'provider' | 'chair' | 'room';
+  kind: 'provider' | 'nurse' | 'chair' | 'room';
 }
 
 export interface CalendarAppointment {
@@ -14,8 +14,10 @@ export interface CalendarAppointment {
   ends_at: number;
   status: 'booked' | 'cancelled';
   attendance: Attendance | null;
-  provider_id: string;
-  provider_name: string;
+  provider_id: string | null;
+  provider_name: string | null;
+  nurse_id: string | null;
+  nurse_name: string | null;
   room_id: string | null;
   type_code: string;
   type_name: string;
@@ -43,7 +45,8 @@ export async function appointmentsBetween(db: Kysely<DB>, locationId: string, fr
   let query = db
     .selectFrom('appointments as a')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .innerJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
     .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
     .leftJoin('consultation_requests as r', 'r.id', 'a.request_id')
     .select((eb) => [
@@ -54,6 +57,8 @@ export async function appointmentsBetween(db: Kysely<DB>, locationId: string, fr
       'a.attendance',
       'a.provider_id',
       'p.name as provider_name',
+      'a.nurse_id',
+      'n.name as nurse_name',
       'a.room_id',
       't.code as type_code',
       't.name as type_name',
@@ -73,16 +78,16 @@ export async function appointmentsBetween(db: Kysely<DB>, locationId: string, fr
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en', { numeric: true });
 
 /**
- * The grid's columns: active providers who work at the location (on `weekday` when given), then active chairs, then
- * rooms; plus any provider or room that has one of `shown` (so no appointment is left without its column).
+ * The grid's columns: active providers, then nurses, who work at the location (on `weekday` when given), then active
+ * chairs, then rooms; plus any clinician or room that has one of `shown` (so no appointment is left without its column).
  */
 export async function calendarColumns(db: Kysely<DB>, locationId: string, weekday: number | undefined, shown: CalendarAppointment[]) {
-  const extraProviders = [...new Set(shown.map((a) => a.provider_id))];
+  const extraProviders = [...new Set(shown.flatMap((a) => [a.provider_id, a.nurse_id].filter((id): id is string => id !== null)))];
   const extraRooms = [...new Set(shown.flatMap((a) => (a.room_id ? [a.room_id] : [])))];
   const [providers, rooms] = await Promise.all([
     db
       .selectFrom('providers as p')
-      .select(['p.id', 'p.name'])
+      .select(['p.id', 'p.name', 'p.kind'])
       .where((eb) => {
         let working = eb.selectFrom('provider_hours as h').select('h.provider_id').whereRef('h.provider_id', '=', 'p.id').where('h.location_id', '=', locationId);
         if (weekday !== undefined) working = working.where('h.weekday', '=', weekday);
@@ -98,7 +103,8 @@ export async function calendarColumns(db: Kysely<DB>, locationId: string, weekda
       .execute(),
   ]);
   return {
-    providers: providers.sort(byName).map((p): CalendarColumn => ({ ...p, kind: 'provider' })),
+    providers: providers.filter((p) => p.kind === 'provider').sort(byName).map((p): CalendarColumn => ({ id: p.id, name: p.name, kind: 'provider' })),
+    nurses: providers.filter((p) => p.kind === 'nurse').sort(byName).map((p): CalendarColumn => ({ id: p.id, name: p.name, kind: 'nurse' })),
     rooms: [...rooms.filter((r) => r.kind === 'chair').sort(byName), ...rooms.filter((r) => r.kind === 'room').sort(byName)].map(
       (r): CalendarColumn => ({ id: r.id, name: r.name, kind: r.kind }),
     ),
@@ -110,7 +116,8 @@ export async function appointmentDetail(db: Kysely<DB>, id: string) {
   const row = await db
     .selectFrom('appointments as a')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .innerJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
     .innerJoin('locations as l', 'l.id', 'a.location_id')
     .leftJoin('rooms as rm', 'rm.id', 'a.room_id')
     .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
@@ -126,7 +133,10 @@ export async function appointmentDetail(db: Kysely<DB>, id: string) {
       'a.patient_id',
       'a.provider_id',
       'p.name as provider_name',
+      'a.nurse_id',
+      'n.name as nurse_name',
       'rm.name as room_name',
+      'rm.kind as room_kind',
       't.id as type_id',
       't.code as type_code',
       't.name as type_name',

@@ -4,9 +4,12 @@ import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_staff.ts';
 import * as m003 from './migrations/003_patients_calendar.ts';
 import * as m004 from './migrations/004_waitlist.ts';
+import * as m005 from './migrations/005_resources.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
+  /** Rebuilds a table on SQLite, which needs foreign-key enforcement off while the old table is dropped. */
+  rebuildsTables?: boolean;
 }
 
 /** In order. A migration is never edited once it has shipped; a change is a new migration. */
@@ -15,6 +18,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['002_staff', m002],
   ['003_patients_calendar', m003],
   ['004_waitlist', m004],
+  ['005_resources', m005],
 ];
 
 /** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */
@@ -28,16 +32,29 @@ const MIGRATION_LOCK = 7305826615047311362n;
 export async function migrateToLatest(database: Database): Promise<string[]> {
   const applied: string[] = [];
   for (const [name, migration] of MIGRATIONS) {
-    const ran = await database.transact(async (trx) => {
-      const db = trx as Kysely<any>;
-      if (database.engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK.toString())}::bigint)`.execute(db);
-      await sql`create table if not exists relief_migrations (name text primary key, applied_at bigint not null)`.execute(db);
-      const done = await db.selectFrom('relief_migrations').select('name').where('name', '=', name).executeTakeFirst();
-      if (done) return false;
-      await migration.up(db);
-      await db.insertInto('relief_migrations').values({ name, applied_at: Date.now() }).execute();
-      return true;
-    });
+    // SQLite ignores this pragma inside a transaction, so it is set around it (the procedure SQLite documents for
+    // rebuilding a table); every foreign key is checked before the migration commits.
+    const keysOff = database.engine === 'sqlite' && migration.rebuildsTables === true;
+    if (keysOff) await sql`pragma foreign_keys = off`.execute(database.db);
+    let ran: boolean;
+    try {
+      ran = await database.transact(async (trx) => {
+        const db = trx as Kysely<any>;
+        if (database.engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK.toString())}::bigint)`.execute(db);
+        await sql`create table if not exists relief_migrations (name text primary key, applied_at bigint not null)`.execute(db);
+        const done = await db.selectFrom('relief_migrations').select('name').where('name', '=', name).executeTakeFirst();
+        if (done) return false;
+        await migration.up(db);
+        if (keysOff) {
+          const broken = await sql`pragma foreign_key_check`.execute(db);
+          if (broken.rows.length) throw new Error(`migration ${name} would break ${broken.rows.length} foreign key(s)`);
+        }
+        await db.insertInto('relief_migrations').values({ name, applied_at: Date.now() }).execute();
+        return true;
+      });
+    } finally {
+      if (keysOff) await sql`pragma foreign_keys = on`.execute(database.db);
+    }
     if (ran) applied.push(name);
   }
   return applied;

@@ -41,12 +41,17 @@ export interface ClosureTable {
   reason: string;
 }
 
+/** Clinicians who can be booked: providers (prescribers) and nurses. The table keeps its first name. */
 export interface ProviderTable {
   id: string;
   name: string;
   credentials: string;
   active: number;
+  /** Migration 005; defaults to 'provider'. */
+  kind: Generated<ClinicianKind>;
 }
+
+export type ClinicianKind = 'provider' | 'nurse';
 
 export interface ProviderHoursTable {
   provider_id: string;
@@ -72,6 +77,8 @@ export interface RoomTable {
   active: number;
 }
 
+export type PlaceNeed = 'none' | 'room' | 'chair';
+
 export interface AppointmentTypeTable {
   id: string;
   code: string;
@@ -81,7 +88,12 @@ export interface AppointmentTypeTable {
   buffer_after_min: number;
   min_notice_min: number;
   step_min: number;
-  needs_room: number;
+  /** 1 when a provider (prescriber) is booked for the whole appointment (migration 005). */
+  needs_provider: number;
+  /** 1 when a nurse is booked for the whole appointment (migration 005). */
+  needs_nurse: number;
+  /** Which kind of place the appointment takes, if any (migration 005). */
+  place: PlaceNeed;
   online_bookable: number;
 }
 
@@ -112,7 +124,9 @@ export interface AppointmentTable {
   location_id: string;
   type_id: string;
   request_id: string | null;
-  provider_id: string;
+  /** Null when the type needs no provider (migration 005); at least one of provider, nurse and room is set. */
+  provider_id: string | null;
+  nurse_id: string | null;
   room_id: string | null;
   starts_at: number;
   ends_at: number;

@@ -12,7 +12,7 @@ export const DEMO_STAFF: Array<{ email: string; name: string; role: Role; locati
   { email: 'admin@relief.example', name: 'Alex Admin', role: 'admin', locations: ['loc-chicago', 'loc-denver'], totp: 'KRUGKIDROVUWG2ZAMJZG653OEBTG66BA' },
   { email: 'frontdesk@relief.example', name: 'Fran Desk', role: 'front_desk', locations: ['loc-chicago'], totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
   { email: 'denver.desk@relief.example', name: 'Dana Desk', role: 'front_desk', locations: ['loc-denver'], totp: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' },
-  { email: 'nurse@relief.example', name: 'Nia Nurse', role: 'nurse', locations: ['loc-chicago'], totp: 'ON2HE2LOM4QGC3TEEBWW64TFEBZXI4TJ' },
+  { email: 'nurse@relief.example', name: 'Nia Brooks', role: 'nurse', locations: ['loc-chicago'], providerId: 'nurse-nia', totp: 'ON2HE2LOM4QGC3TEEBWW64TFEBZXI4TJ' },
   { email: 'provider@relief.example', name: 'Amara Okafor', role: 'provider', locations: ['loc-chicago'], providerId: 'prov-okafor', totp: 'OBZG65TJMRSXEIDLMV4SA33GEBZGK3DJ' },
 ];
 

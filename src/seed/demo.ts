@@ -77,9 +77,12 @@ export async function seedDemo(database: Database): Promise<boolean> {
     await trx
       .insertInto('providers')
       .values([
-        { id: 'prov-okafor', name: 'Dr. Amara Okafor', credentials: 'MD, Anesthesiology and Pain Medicine', active: 1 },
-        { id: 'prov-lindqvist', name: 'Dr. Erik Lindqvist', credentials: 'DO, Pain Medicine', active: 1 },
-        { id: 'prov-reyes', name: 'Dr. Sofia Reyes', credentials: 'MD, Physical Medicine and Rehabilitation', active: 1 },
+        { id: 'prov-okafor', name: 'Dr. Amara Okafor', credentials: 'MD, Anesthesiology and Pain Medicine', active: 1, kind: 'provider' },
+        { id: 'prov-lindqvist', name: 'Dr. Erik Lindqvist', credentials: 'DO, Pain Medicine', active: 1, kind: 'provider' },
+        { id: 'prov-reyes', name: 'Dr. Sofia Reyes', credentials: 'MD, Physical Medicine and Rehabilitation', active: 1, kind: 'provider' },
+        { id: 'nurse-nia', name: 'Nia Brooks', credentials: 'RN', active: 1, kind: 'nurse' },
+        { id: 'nurse-marcus', name: 'Marcus Bell', credentials: 'RN', active: 1, kind: 'nurse' },
+        { id: 'nurse-priya', name: 'Priya Shah', credentials: 'RN, BSN', active: 1, kind: 'nurse' },
       ])
       .execute();
     await trx
@@ -90,6 +93,11 @@ export async function seedDemo(database: Database): Promise<boolean> {
         ...[2, 4].map((weekday) => ({ provider_id: 'prov-lindqvist', location_id: 'loc-chicago', weekday, from_min: H(10), to_min: H(17) })),
         ...[1, 3, 5].map((weekday) => ({ provider_id: 'prov-lindqvist', location_id: 'loc-denver', weekday, from_min: H(9), to_min: H(15) })),
         ...WEEKDAYS.map((weekday) => ({ provider_id: 'prov-reyes', location_id: 'loc-denver', weekday, from_min: H(12), to_min: H(17) })),
+        // Nurses run the infusions: one nurse per infusion, so these hours cap how many chairs are in use at once.
+        ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday, from_min: H(8), to_min: H(16, 30) })),
+        { provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(13) },
+        ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-marcus', location_id: 'loc-chicago', weekday, from_min: H(9, 30), to_min: H(18) })),
+        ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-priya', location_id: 'loc-denver', weekday, from_min: H(8, 30), to_min: H(17) })),
       ])
       .execute();
 
@@ -107,10 +115,10 @@ export async function seedDemo(database: Database): Promise<boolean> {
     await trx
       .insertInto('appointment_types')
       .values([
-        { id: 'type-consultation', code: 'consultation', name: 'Consultation', duration_min: 45, buffer_before_min: 0, buffer_after_min: 15, min_notice_min: 12 * 60, step_min: 30, needs_room: 1, online_bookable: 1 },
-        { id: 'type-infusion', code: 'infusion', name: 'Infusion', duration_min: 240, buffer_before_min: 15, buffer_after_min: 30, min_notice_min: 24 * 60, step_min: 30, needs_room: 0, online_bookable: 0 },
-        { id: 'type-booster', code: 'booster', name: 'Booster infusion', duration_min: 120, buffer_before_min: 15, buffer_after_min: 30, min_notice_min: 24 * 60, step_min: 30, needs_room: 0, online_bookable: 0 },
-        { id: 'type-follow-up', code: 'follow-up', name: 'Follow-up', duration_min: 30, buffer_before_min: 0, buffer_after_min: 0, min_notice_min: 12 * 60, step_min: 30, needs_room: 1, online_bookable: 0 },
+        { id: 'type-consultation', code: 'consultation', name: 'Consultation', duration_min: 45, buffer_before_min: 0, buffer_after_min: 15, min_notice_min: 12 * 60, step_min: 30, needs_provider: 1, needs_nurse: 0, place: 'room', online_bookable: 1 },
+        { id: 'type-infusion', code: 'infusion', name: 'Infusion', duration_min: 240, buffer_before_min: 15, buffer_after_min: 30, min_notice_min: 24 * 60, step_min: 30, needs_provider: 0, needs_nurse: 1, place: 'chair', online_bookable: 0 },
+        { id: 'type-booster', code: 'booster', name: 'Booster infusion', duration_min: 120, buffer_before_min: 15, buffer_after_min: 30, min_notice_min: 24 * 60, step_min: 30, needs_provider: 0, needs_nurse: 1, place: 'chair', online_bookable: 0 },
+        { id: 'type-follow-up', code: 'follow-up', name: 'Follow-up', duration_min: 30, buffer_before_min: 0, buffer_after_min: 0, min_notice_min: 12 * 60, step_min: 30, needs_provider: 1, needs_nurse: 0, place: 'room', online_bookable: 0 },
       ])
       .execute();
     return true;

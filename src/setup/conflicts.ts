@@ -26,7 +26,9 @@ export interface Interval {
 export interface BookedVisit {
   id: string;
   locationId: string;
-  providerId: string;
+  /** The provider and nurse booked for it, when its type needs them. */
+  providerId: string | null;
+  nurseId?: string | null;
   roomId: string | null;
   startsAt: number;
   endsAt: number;
@@ -37,7 +39,7 @@ export interface LocationRules {
   opening: Weekly;
   /** Local dates 'YYYY-MM-DD' when the location is closed all day. */
   closures: readonly string[];
-  /** Each provider's hours at this location; a provider without an entry does not work here. */
+  /** Each clinician's (provider's or nurse's) hours at this location; one without an entry does not work here. */
   providerHours: Readonly<Record<string, Weekly>>;
   /** Rooms and chairs of this location that are no longer in use. */
   inactiveRoomIds: readonly string[];
@@ -45,17 +47,26 @@ export interface LocationRules {
 
 export interface ConflictRules {
   locations: Readonly<Record<string, LocationRules>>;
-  /** Time off per provider (any location: a provider away is away everywhere). */
+  /** Time off per clinician (any location: someone away is away everywhere). */
   timeOff: Readonly<Record<string, readonly Interval[]>>;
 }
 
-export type ConflictReason = 'outside_opening_hours' | 'closure' | 'outside_provider_hours' | 'time_off' | 'room_inactive';
+export type ConflictReason =
+  | 'outside_opening_hours'
+  | 'closure'
+  | 'outside_provider_hours'
+  | 'time_off'
+  | 'outside_nurse_hours'
+  | 'nurse_time_off'
+  | 'room_inactive';
 
 export const REASON_TEXT: Record<ConflictReason, string> = {
   outside_opening_hours: 'outside the opening hours',
   closure: 'the location is closed that day',
   outside_provider_hours: "outside the provider's working hours",
   time_off: "during the provider's time off",
+  outside_nurse_hours: "outside the nurse's working hours",
+  nurse_time_off: "during the nurse's time off",
   room_inactive: 'the room is no longer in use',
 };
 
@@ -110,8 +121,15 @@ export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { loc
   const reasons: ConflictReason[] = [];
   if (location.closures.includes(date)) reasons.push('closure');
   if (!fits(location.opening[weekday], from, to)) reasons.push('outside_opening_hours');
-  if (!fits(location.providerHours[visit.providerId]?.[weekday], from, to)) reasons.push('outside_provider_hours');
-  if ((rules.timeOff[visit.providerId] ?? []).some((off) => off.start < visit.endsAt && visit.startsAt < off.end)) reasons.push('time_off');
+  const away = (id: string) => (rules.timeOff[id] ?? []).some((off) => off.start < visit.endsAt && visit.startsAt < off.end);
+  if (visit.providerId != null) {
+    if (!fits(location.providerHours[visit.providerId]?.[weekday], from, to)) reasons.push('outside_provider_hours');
+    if (away(visit.providerId)) reasons.push('time_off');
+  }
+  if (visit.nurseId != null) {
+    if (!fits(location.providerHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
+    if (away(visit.nurseId)) reasons.push('nurse_time_off');
+  }
   if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');
   return { localDate: date, reasons };
 }

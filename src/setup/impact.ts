@@ -7,15 +7,17 @@ import { findConflicts, type BookedVisit, type ConflictReason, type ConflictRule
 export interface ConflictRow extends BookedVisit {
   zone: string;
   locationName: string;
-  providerName: string;
+  providerName: string | null;
+  nurseName: string | null;
   firstName: string | null;
   requestId: string | null;
   reasons: ConflictReason[];
 }
 
-/** Which bookings to check: those at a location, of a provider, or in a room (any combination narrows). */
+/** Which bookings to check: those at a location, of a clinician (as provider or nurse), or in a room (any combination narrows). */
 export interface ConflictScope {
   locationId?: string;
+  /** A provider or a nurse. */
   providerId?: string;
   roomId?: string;
 }
@@ -29,12 +31,15 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   let query = db
     .selectFrom('appointments')
     .innerJoin('locations', 'locations.id', 'appointments.location_id')
-    .innerJoin('providers', 'providers.id', 'appointments.provider_id')
+    .leftJoin('providers', 'providers.id', 'appointments.provider_id')
+    .leftJoin('providers as nurses', 'nurses.id', 'appointments.nurse_id')
     .leftJoin('consultation_requests', 'consultation_requests.id', 'appointments.request_id')
-    .select([
+    .leftJoin('patients', 'patients.id', 'appointments.patient_id')
+    .select((eb) => [
       'appointments.id',
       'appointments.location_id',
       'appointments.provider_id',
+      'appointments.nurse_id',
       'appointments.room_id',
       'appointments.request_id',
       'appointments.starts_at',
@@ -42,18 +47,20 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
       'locations.name as location_name',
       'locations.time_zone',
       'providers.name as provider_name',
-      'consultation_requests.first_name',
+      'nurses.name as nurse_name',
+      eb.fn.coalesce('patients.first_name', 'consultation_requests.first_name').as('first_name'),
     ])
     .where('appointments.status', '=', 'booked')
     .where('appointments.starts_at', '>', now);
   if (scope.locationId) query = query.where('appointments.location_id', '=', scope.locationId);
-  if (scope.providerId) query = query.where('appointments.provider_id', '=', scope.providerId);
+  const clinician = scope.providerId;
+  if (clinician) query = query.where((eb) => eb.or([eb('appointments.provider_id', '=', clinician), eb('appointments.nurse_id', '=', clinician)]));
   if (scope.roomId) query = query.where('appointments.room_id', '=', scope.roomId);
   const rows = await query.orderBy('appointments.starts_at').execute();
   if (rows.length === 0) return [];
 
   const locationIds = [...new Set(rows.map((r) => r.location_id))];
-  const providerIds = [...new Set(rows.map((r) => r.provider_id))];
+  const providerIds = [...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null)))];
   // Closures before yesterday (UTC) cannot touch a future visit in any zone.
   const since = DateTime.fromMillis(now, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
   const opening = await db.selectFrom('opening_hours').selectAll().where('location_id', 'in', locationIds).execute();
@@ -82,12 +89,14 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     id: r.id,
     locationId: r.location_id,
     providerId: r.provider_id,
+    nurseId: r.nurse_id,
     roomId: r.room_id,
     startsAt: Number(r.starts_at),
     endsAt: Number(r.ends_at),
     zone: r.time_zone,
     locationName: r.location_name,
     providerName: r.provider_name,
+    nurseName: r.nurse_name,
     firstName: r.first_name,
     requestId: r.request_id,
     reasons: [],

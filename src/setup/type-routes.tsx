@@ -1,20 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { AppointmentTypeTable } from '../db/schema.ts';
+import type { AppointmentTypeTable, PlaceNeed } from '../db/schema.ts';
 import { notFound } from '../lib/errors.ts';
 import { h, Fragment } from '../lib/jsx.ts';
 import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import { checkbox, errorsOf, fiveMinutes, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
-import { Check, ErrorSummary, Input, Saved, SetupFrame, sendPage } from './ui.tsx';
+import { Check, ErrorSummary, Input, Saved, Select, SetupFrame, sendPage } from './ui.tsx';
 
 type AppointmentType = Selectable<AppointmentTypeTable>;
 type Params = { Params: { code: string } };
 
 /** The codes are fixed: the booking flow and reports refer to them. */
 export const TYPE_CODES = ['consultation', 'infusion', 'booster', 'follow-up'] as const;
+
+const PLACES = ['none', 'room', 'chair'] as const satisfies readonly PlaceNeed[];
+const PLACE_OPTIONS: Array<[PlaceNeed, string]> = [
+  ['none', 'No room or chair'],
+  ['room', 'A consultation room'],
+  ['chair', 'An infusion chair'],
+];
+
+/** "Provider, nurse, chair": what one appointment of the type holds for its whole time. */
+export function resourceSummary(t: Pick<AppointmentType, 'needs_provider' | 'needs_nurse' | 'place'>): string {
+  const parts = [t.needs_provider ? 'provider' : '', t.needs_nurse ? 'nurse' : '', t.place === 'none' ? '' : t.place].filter(Boolean);
+  const text = parts.join(', ');
+  return text ? text[0]!.toUpperCase() + text.slice(1) : 'Nothing';
+}
 
 const typeForm = z
   .object({
@@ -23,8 +37,15 @@ const typeForm = z
     buffer_after: fiveMinutes('buffer after', 0, 120),
     notice: whole('minimum notice', 0, 336, 'hours'),
     step: fiveMinutes('time step', 5, 240),
-    needs_room: checkbox,
+    needs_provider: checkbox,
+    needs_nurse: checkbox,
+    place: z.enum(PLACES, { error: 'Choose which place it needs: none, a consultation room or an infusion chair.' }),
     online_bookable: checkbox,
+  })
+  // With nothing to claim, the database could not stop two bookings of the same time.
+  .refine((v) => v.needs_provider || v.needs_nurse || v.place !== 'none', {
+    path: ['place'],
+    message: 'An appointment must take at least one resource: a provider, a nurse, a room or a chair.',
   })
   // An appointment's busy time (with buffers) must fit in a day; the database refuses longer.
   .refine((v) => v.duration + v.buffer_before + v.buffer_after <= 1440, { path: ['duration'], message: 'The duration and both buffers together must fit in 24 hours.' });
@@ -35,7 +56,9 @@ const typeValues = (t: AppointmentType): Values => ({
   buffer_after: String(t.buffer_after_min),
   notice: String(Math.round((t.min_notice_min / 60) * 100) / 100),
   step: String(t.step_min),
-  needs_room: t.needs_room ? 'yes' : '',
+  needs_provider: t.needs_provider ? 'yes' : '',
+  needs_nurse: t.needs_nurse ? 'yes' : '',
+  place: t.place,
   online_bookable: t.online_bookable ? 'yes' : '',
 });
 
@@ -54,7 +77,7 @@ function TypesPage(p: { staff: StaffContext; types: AppointmentType[] }) {
               <th scope="col">Buffers before / after</th>
               <th scope="col">Minimum notice</th>
               <th scope="col">Time step</th>
-              <th scope="col">Room</th>
+              <th scope="col">Needs</th>
               <th scope="col">Online booking</th>
             </tr>
           </thead>
@@ -70,7 +93,7 @@ function TypesPage(p: { staff: StaffContext; types: AppointmentType[] }) {
                 </td>
                 <td>{`${Math.round((t.min_notice_min / 60) * 100) / 100} h`}</td>
                 <td>{t.step_min}</td>
-                <td>{t.needs_room ? 'Needs a room' : 'No'}</td>
+                <td>{resourceSummary(t)}</td>
                 <td>{t.online_bookable ? 'Yes' : 'No'}</td>
               </tr>
             ))}
@@ -101,7 +124,16 @@ function TypePage(p: { staff: StaffContext; type: AppointmentType; values: Value
           <Input name="buffer_after" label="Buffer after (minutes)" hint="Clean-up time: a multiple of 5, up to 120." extra={{ inputmode: 'numeric' }} {...f} />
           <Input name="notice" label="Minimum notice (hours)" hint="How soon patients can book online: 0 to 336 hours." extra={{ inputmode: 'numeric' }} {...f} />
           <Input name="step" label="Time step (minutes)" hint="Distance between offered start times: a multiple of 5, up to 240." extra={{ inputmode: 'numeric' }} {...f} />
-          <Check name="needs_room" label="Needs a consultation room" values={p.values} />
+          <fieldset class="field">
+            <legend>What one appointment holds for its whole time</legend>
+            <p class="hint">
+              The database never books a provider, nurse, room or chair twice at once. Infusions usually need a nurse and a
+              chair; consultations a provider and a room.
+            </p>
+            <Check name="needs_provider" label="A provider (prescriber)" values={p.values} />
+            <Check name="needs_nurse" label="A nurse" values={p.values} />
+            <Select name="place" label="Place" options={PLACE_OPTIONS} {...f} />
+          </fieldset>
           <Check name="online_bookable" label="Patients can book it online" values={p.values} />
           <button class="button" type="submit">
             Save appointment type
@@ -149,12 +181,14 @@ export async function typeSetupRoutes(app: FastifyInstance): Promise<void> {
           buffer_after_min: v.buffer_after,
           min_notice_min: v.notice * 60,
           step_min: v.step,
-          needs_room: v.needs_room ? 1 : 0,
+          needs_provider: v.needs_provider ? 1 : 0,
+          needs_nurse: v.needs_nurse ? 1 : 0,
+          place: v.place,
           online_bookable: v.online_bookable ? 1 : 0,
         })
         .where('id', '=', type.id)
         .execute();
-      return { result: undefined, detail: { type: type.code, duration: v.duration, bufferBefore: v.buffer_before, bufferAfter: v.buffer_after, noticeHours: v.notice, step: v.step } };
+      return { result: undefined, detail: { type: type.code, duration: v.duration, bufferBefore: v.buffer_before, bufferAfter: v.buffer_after, noticeHours: v.notice, step: v.step, needs: resourceSummary({ needs_provider: Number(v.needs_provider), needs_nurse: Number(v.needs_nurse), place: v.place }) } };
     });
     return page(req, reply, { saved: `${type.name} saved. New bookings use these times.` });
   });

@@ -147,8 +147,8 @@ export function ConflictList(props: { conflicts: ConflictRow[] | undefined }) {
           <li>
             <time datetime={new Date(c.startsAt).toISOString()}>{formatDateTime(c.startsAt, c.zone)}</time>
             {' — '}
-            {c.requestId ? <a href={`/staff/leads/${c.requestId}`}>{c.firstName ?? 'Consultation request'}</a> : <span>{c.firstName ?? 'Booking without a request'}</span>}
-            {`, with ${c.providerName} at ${c.locationName}: `}
+            {c.requestId ? <a href={`/staff/leads/${c.requestId}`}>{c.firstName ?? 'Consultation request'}</a> : <a href={`/staff/calendar/appointments/${c.id}`}>{c.firstName ?? 'Booking'}</a>}
+            {`, ${withWhom(c)}at ${c.locationName}: `}
             {c.reasons.map((r) => REASON_TEXT[r]).join('; ')}.
           </li>
         ))}
@@ -156,6 +156,11 @@ export function ConflictList(props: { conflicts: ConflictRow[] | undefined }) {
     </section>
   );
 }
+
+const withWhom = (c: ConflictRow) => {
+  const names = [c.providerName, c.nurseName].filter((n): n is string => n !== null);
+  return names.length ? `with ${names.join(' and ')} ` : '';
+};
 
 /** One week of hours as a table: per day an "off" checkbox and from–to times, each day with its own message. */
 export function WeekTable(props: { prefix: string; caption: string; values: Values; errors: Errors; words: WeekWords }) {

@@ -183,7 +183,7 @@ describe('online booking', () => {
     try {
       await rt.database.db
         .insertInto('resource_claims')
-        .values({ resource_id: appt!.provider_id, unit_start: TUE_0900_CHICAGO + 10 * 60_000, appointment_id: appt!.id })
+        .values({ resource_id: appt!.provider_id!, unit_start: TUE_0900_CHICAGO + 10 * 60_000, appointment_id: appt!.id })
         .execute();
     } catch (err) {
       error = err;

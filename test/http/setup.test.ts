@@ -306,9 +306,16 @@ describe('clinic set-up', () => {
     const hostile = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', { tagline: '<script>alert(1)</script>' });
     expect(hostile.statusCode).toBe(400);
 
-    const type = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { duration: '60', step: '15', needs_room: undefined });
+    const type = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { duration: '60', step: '15', place: 'none' });
     expect(type.statusCode).toBe(200);
-    expect(await db().selectFrom('appointment_types').select(['duration_min', 'step_min', 'needs_room']).where('code', '=', 'consultation').executeTakeFirstOrThrow()).toEqual({ duration_min: 60, step_min: 15, needs_room: 0 });
+    const needs = ['duration_min', 'step_min', 'needs_provider', 'needs_nurse', 'place'] as const;
+    expect(await db().selectFrom('appointment_types').select(needs).where('code', '=', 'consultation').executeTakeFirstOrThrow()).toEqual({ duration_min: 60, step_min: 15, needs_provider: 1, needs_nurse: 0, place: 'none' });
+    // Nothing to claim would mean nothing to stop a double booking; a made-up place is refused too.
+    const empty = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { needs_provider: undefined, place: 'none' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('at least one resource');
+    expect((await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { place: 'sofa' })).statusCode).toBe(400);
+    expect(await db().selectFrom('appointment_types').select(needs).where('code', '=', 'consultation').executeTakeFirstOrThrow()).toMatchObject({ needs_provider: 1, place: 'none' });
 
     const created = await submit(admin, '/staff/setup/locations/new', '/staff/setup/locations', {
       name: 'Austin – Mueller',

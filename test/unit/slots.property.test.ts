@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { findSlots, claimUnits, withBuffers, type Interval, type Slot, type SlotOption, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
+import { findSlots, claimUnits, withBuffers, type Interval, type Slot, type SlotOption, type SlotPerson, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -76,15 +76,26 @@ function reference(q: SlotQuery): Slot[] {
     if (q.closures.includes(date.toISOString().slice(0, 10))) continue;
     const weekday = date.getUTCDay() || 7;
     const opening = minuteMask(q.opening[weekday]);
-    for (const p of q.providers) {
-      const own = minuteMask(p.hours[weekday]);
-      for (const [from, to] of runs(opening.map((open, m) => open && own[m]!))) {
-        const end = boundary(q.zone, d, to);
-        for (let s = boundary(q.zone, d, from); s + dur <= end; s += step) {
+    /** The person's own hours within the opening, as [from, to) instants of this local day. */
+    const spans = (hours: WeeklyHours) => {
+      const own = minuteMask(hours[weekday]);
+      return runs(opening.map((open, m) => open && own[m]!)).map(([from, to]) => [boundary(q.zone, d, from), boundary(q.zone, d, to)] as const);
+    };
+    const nurses = q.nurses ?? null;
+    const leads = q.providers ?? nurses ?? [{ id: null, hours: q.opening, busy: [] }];
+    for (const p of leads) {
+      for (const [first, end] of spans(p.hours)) {
+        for (let s = first; s + dur <= end; s += step) {
           if (s < lo || s >= q.to || conflicts(p.busy, ...occupies(s))) continue;
+          const nurseId = q.providers === null
+            ? p.id
+            : nurses === null
+              ? null
+              : nurses.find((n) => spans(n.hours).some(([a, b]) => a <= s && s + dur <= b) && !conflicts(n.busy, ...occupies(s)))?.id;
+          if (nurseId === undefined) continue;
           const roomId = q.rooms === null ? null : q.rooms.find((r) => !conflicts(r.busy, ...occupies(s)))?.id;
           if (roomId === undefined) continue;
-          found.set(s, [...(found.get(s) ?? []), { providerId: p.id, roomId }]);
+          found.set(s, [...(found.get(s) ?? []), { providerId: q.providers === null ? null : p.id, nurseId, roomId }]);
         }
       }
     }
@@ -115,7 +126,10 @@ const weekly: fc.Arbitrary<WeeklyHours> = fc.oneof(
   }),
 );
 
-const queryArb: fc.Arbitrary<SlotQuery> = fc
+/** The common case, a type led by a provider: most properties below name the providers. */
+type ProviderQuery = SlotQuery & { providers: SlotPerson[] };
+
+const queryArb: fc.Arbitrary<ProviderQuery> = fc
   .constantFrom(...ZONES)
   .chain((zone) => {
     const transitions = TRANSITIONS.get(zone)!;
@@ -167,6 +181,20 @@ function busyArb(day: number): fc.Arbitrary<Interval[]> {
   return fc.array(interval, { maxLength: 12 });
 }
 
+/** Any mix of the resources a type can need: provider, nurse, both, or neither (a chair or room alone, or nothing). */
+const mixedArb: fc.Arbitrary<SlotQuery> = queryArb.chain((q) =>
+  fc
+    .record({
+      needs: fc.constantFrom('provider', 'nurse', 'both', 'place'),
+      nurses: fc.array(fc.record({ hours: fc.oneof(fc.constant(null), weekly), busy: busyArb(Math.floor(q.from / DAY)) }), { minLength: 1, maxLength: 3 }),
+    })
+    .map(({ needs, nurses }) => ({
+      ...q,
+      providers: needs === 'provider' || needs === 'both' ? q.providers : null,
+      nurses: needs === 'nurse' || needs === 'both' ? nurses.map((n, i) => ({ id: `n${i}`, hours: n.hours ?? q.opening, busy: n.busy })) : null,
+    })),
+);
+
 const RUNS = { numRuns: 300 };
 
 // ---------------------------------------------------------------------------------------------
@@ -175,6 +203,28 @@ describe('findSlots properties', () => {
   it('equals the naive reference: every valid grid start is offered, and nothing else', () => {
     fc.assert(fc.property(queryArb, (q) => {
       expect(findSlots(q)).toEqual(reference(q));
+    }), RUNS);
+  });
+
+  it('with any mix of provider, nurse and place, equals the naive reference', () => {
+    fc.assert(fc.property(mixedArb, (q) => {
+      expect(findSlots(q)).toEqual(reference(q));
+    }), RUNS);
+  });
+
+  it('every option names exactly the resources the type needs, and its nurse is free for the whole busy time', () => {
+    fc.assert(fc.property(mixedArb, (q) => {
+      for (const s of findSlots(q)) {
+        const a = s.start - q.bufferBeforeMin * MIN, b = s.end + q.bufferAfterMin * MIN;
+        for (const o of s.options) {
+          expect(o.providerId === null).toBe(q.providers === null);
+          expect(o.nurseId === null).toBe(!q.nurses);
+          expect(o.roomId === null).toBe(q.rooms === null);
+          if (o.nurseId === null) continue;
+          const k = q.nurses!.findIndex((n) => n.id === o.nurseId);
+          expect(conflicts(q.nurses![k]!.busy, a, b)).toBe(false);
+        }
+      }
     }), RUNS);
   });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { DateTime, Settings } from 'luxon';
-import { findSlots, claimUnits, withBuffers, type Interval, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
+import { findSlots, claimUnits, withBuffers, type Interval, type SlotPerson, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
 
 // Every expected instant below is a literal worked out by hand from the zone's offset rules, not
 // computed with Luxon, so the tests do not share the module's conversions.
@@ -11,7 +11,9 @@ const hm = (h: number, m = 0): number => h * 60 + m;
 const weekdays = (spans: Array<{ from: number; to: number }>): WeeklyHours => ({ 1: spans, 2: spans, 3: spans, 4: spans, 5: spans });
 
 /** Monday 2026-06-01 in America/Chicago (CDT, UTC-5): 09:00 local = 14:00Z. */
-function query(over: Partial<SlotQuery> = {}): SlotQuery {
+/** Most cases are led by providers; the type says so, so cases can push busy time onto them. */
+type ProviderQuery = SlotQuery & { providers: SlotPerson[] };
+function query(over: Partial<ProviderQuery> = {}): ProviderQuery {
   return {
     zone: 'America/Chicago',
     from: t('2026-06-01T05:00:00.000Z'), // Monday 00:00 CDT
@@ -31,7 +33,7 @@ function query(over: Partial<SlotQuery> = {}): SlotQuery {
 }
 const starts = (q: SlotQuery): string[] => findSlots(q).map((s) => iso(s.start));
 /** Same hours for the location and one provider, on one weekday. */
-function oneDay(weekday: number, from: number, to: number, over: Partial<SlotQuery> = {}): SlotQuery {
+function oneDay(weekday: number, from: number, to: number, over: Partial<ProviderQuery> = {}): ProviderQuery {
   return query({
     opening: { [weekday]: [{ from, to }] },
     providers: [{ id: 'p1', hours: { [weekday]: [{ from, to }] }, busy: [] }],
@@ -124,7 +126,7 @@ describe('findSlots: opening hours and the grid', () => {
 });
 
 describe('findSlots: busy time and buffers', () => {
-  const morning = (over: Partial<SlotQuery>) => oneDay(1, hm(9), hm(13), over);
+  const morning = (over: Partial<ProviderQuery>) => oneDay(1, hm(9), hm(13), over);
 
   it('blocks candidates that overlap a busy interval; touching it is fine', () => {
     const busy = [{ start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:00:00.000Z') }]; // 10–11 local
@@ -256,8 +258,8 @@ describe('findSlots: providers and rooms', () => {
       providers: [{ id: 'b', hours, busy: [] }, { id: 'a', hours, busy }, { id: 'c', hours, busy: [] }],
     });
     expect(findSlots(q)).toEqual([
-      { start: t('2026-06-01T14:00:00.000Z'), end: t('2026-06-01T15:00:00.000Z'), options: [{ providerId: 'b', roomId: null }, { providerId: 'c', roomId: null }] },
-      { start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:00:00.000Z'), options: [{ providerId: 'b', roomId: null }, { providerId: 'a', roomId: null }, { providerId: 'c', roomId: null }] },
+      { start: t('2026-06-01T14:00:00.000Z'), end: t('2026-06-01T15:00:00.000Z'), options: [{ providerId: 'b', nurseId: null, roomId: null }, { providerId: 'c', nurseId: null, roomId: null }] },
+      { start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:00:00.000Z'), options: [{ providerId: 'b', nurseId: null, roomId: null }, { providerId: 'a', nurseId: null, roomId: null }, { providerId: 'c', nurseId: null, roomId: null }] },
     ]);
   });
 
@@ -307,8 +309,8 @@ describe('findSlots: providers and rooms', () => {
       ],
     });
     expect(findSlots(q).map((s) => s.options)).toEqual([
-      [{ providerId: 'p1', roomId: 'r2' }, { providerId: 'p2', roomId: 'r2' }],
-      [{ providerId: 'p1', roomId: 'r1' }, { providerId: 'p2', roomId: 'r1' }],
+      [{ providerId: 'p1', nurseId: null, roomId: 'r2' }, { providerId: 'p2', nurseId: null, roomId: 'r2' }],
+      [{ providerId: 'p1', nurseId: null, roomId: 'r1' }, { providerId: 'p2', nurseId: null, roomId: 'r1' }],
     ]);
   });
 
@@ -351,6 +353,76 @@ describe('findSlots: providers and rooms', () => {
   });
 });
 
+describe('findSlots: nurses, chairs and types without a provider', () => {
+  // Monday 2026-06-01, Chicago: 09:00 local = 14:00Z. Four-hour infusions on an hourly grid.
+  const nurse = (id: string, from: number, to: number, busy: Interval[] = []): SlotPerson => ({ id, hours: weekdays([{ from, to }]), busy });
+  const infusion = (over: Partial<SlotQuery>): SlotQuery => ({ ...query({ durationMin: 240, stepMin: 60, rooms: [{ id: 'c1', busy: [] }] }), providers: null, ...over });
+  const at = (q: SlotQuery) => findSlots(q).map((s) => [iso(s.start).slice(11, 16), s.options.map((o) => `${o.providerId}/${o.nurseId}/${o.roomId}`).join(',')]);
+
+  it('led by nurses: each free nurse is an option, paired with the first free chair', () => {
+    const q = infusion({ nurses: [nurse('n1', hm(9), hm(17)), nurse('n2', hm(12), hm(17))], rooms: [{ id: 'c1', busy: [] }, { id: 'c2', busy: [] }] });
+    expect(at(q)).toEqual([
+      ['14:00', 'null/n1/c1'],
+      ['15:00', 'null/n1/c1'],
+      ['16:00', 'null/n1/c1'],
+      ['17:00', 'null/n1/c1,null/n2/c1'],
+      ['18:00', 'null/n1/c1,null/n2/c1'],
+    ]);
+  });
+
+  it('a busy chair removes the time for every nurse; a busy nurse only her own option', () => {
+    const busyNoon = [{ start: t('2026-06-01T17:00:00.000Z'), end: t('2026-06-01T18:00:00.000Z') }]; // 12:00–13:00 local
+    const q = infusion({ nurses: [nurse('n1', hm(9), hm(17), busyNoon), nurse('n2', hm(9), hm(17))], rooms: [{ id: 'c1', busy: [] }] });
+    expect(at(q).map(([time, options]) => `${time} ${options}`)).toEqual([
+      '14:00 null/n2/c1',
+      '15:00 null/n2/c1',
+      '16:00 null/n2/c1',
+      '17:00 null/n2/c1',
+      '18:00 null/n1/c1,null/n2/c1',
+    ]);
+    expect(findSlots({ ...q, rooms: [{ id: 'c1', busy: busyNoon }] }).map((s) => iso(s.start).slice(11, 16))).toEqual(['18:00']);
+  });
+
+  it('a provider-led type that also needs a nurse takes the first nurse working the whole appointment', () => {
+    const q = query({
+      durationMin: 60,
+      stepMin: 60,
+      opening: weekdays([{ from: hm(9), to: hm(13) }]),
+      providers: [{ id: 'p1', hours: weekdays([{ from: hm(9), to: hm(13) }]), busy: [] }],
+      nurses: [nurse('n1', hm(10), hm(11, 30)), nurse('n2', hm(11), hm(13))],
+      rooms: null,
+    });
+    // 09:00 no nurse yet; 10:00 n1; 11:00 n1 leaves at 11:30, so n2; 12:00 n2.
+    expect(at(q)).toEqual([
+      ['15:00', 'p1/n1/null'],
+      ['16:00', 'p1/n2/null'],
+      ['17:00', 'p1/n2/null'],
+    ]);
+  });
+
+  it('no free nurse means no slot, however free the provider', () => {
+    const all = [{ start: t('2026-06-01T00:00:00.000Z'), end: t('2026-06-02T00:00:00.000Z') }];
+    expect(findSlots(query({ nurses: [nurse('n1', hm(9), hm(17), all)] }))).toEqual([]);
+    expect(findSlots(query({ nurses: [] }))).toEqual([]);
+  });
+
+  it('a type needing only a place follows the opening hours, one option per start', () => {
+    const q: SlotQuery = { ...query({ durationMin: 120, stepMin: 120, rooms: [{ id: 'c1', busy: [] }], opening: weekdays([{ from: hm(9), to: hm(13) }]) }), providers: null, nurses: null };
+    expect(at(q)).toEqual([
+      ['14:00', 'null/null/c1'],
+      ['16:00', 'null/null/c1'],
+    ]);
+  });
+
+  it('a type needing nothing at all is offered at every grid start of the opening hours', () => {
+    const q: SlotQuery = { ...query({ durationMin: 60, stepMin: 60, rooms: null, opening: weekdays([{ from: hm(9), to: hm(11) }]) }), providers: null, nurses: null };
+    expect(at(q)).toEqual([
+      ['14:00', 'null/null/null'],
+      ['15:00', 'null/null/null'],
+    ]);
+  });
+});
+
 describe('findSlots: validation', () => {
   it('rejects a non-positive duration or step', () => {
     for (const durationMin of [0, -30, Number.NaN]) expect(() => findSlots(query({ durationMin }))).toThrow(RangeError);
@@ -369,9 +441,9 @@ const localStarts = (q: SlotQuery): string[] => findSlots(q).map((s) => DateTime
 describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
   const zone = 'America/Chicago';
   // Sunday 2026-03-08: 02:00 CST jumps to 03:00 CDT at 08:00Z.
-  const spring = (from: number, to: number, over: Partial<SlotQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow('2026-03-08'), ...over });
+  const spring = (from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow('2026-03-08'), ...over });
   // Sunday 2026-11-01: 02:00 CDT falls back to 01:00 CST at 07:00Z.
-  const fall = (from: number, to: number, over: Partial<SlotQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow('2026-11-01'), ...over });
+  const fall = (from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow('2026-11-01'), ...over });
 
   it('spring forward: 00:00–05:00 is four hours long and offers no 02:xx', () => {
     expect(starts(spring(0, hm(5), { stepMin: 60 }))).toEqual([
@@ -462,7 +534,7 @@ describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
 describe('findSlots: DST in Europe/London (GMT / BST, UTC+1)', () => {
   const zone = 'Europe/London';
   // Sunday 2026-03-29: 01:00 GMT jumps to 02:00 BST at 01:00Z. Sunday 2026-10-25: 02:00 BST falls back to 01:00 GMT at 01:00Z.
-  const on = (date: string, from: number, to: number, over: Partial<SlotQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
+  const on = (date: string, from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
 
   it('spring forward: no 01:xx, four hours in 00:00–05:00', () => {
     expect(starts(on('2026-03-29', 0, hm(5), { stepMin: 60 }))).toEqual([
@@ -499,7 +571,7 @@ describe('findSlots: DST in Australia/Sydney (AEST UTC+10 / AEDT UTC+11)', () =>
   const zone = 'Australia/Sydney';
   // Sunday 2026-04-05: 03:00 AEDT falls back to 02:00 AEST at 2026-04-04T16:00Z.
   // Sunday 2026-10-04: 02:00 AEST jumps to 03:00 AEDT at 2026-10-03T16:00Z.
-  const on = (date: string, from: number, to: number, over: Partial<SlotQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
+  const on = (date: string, from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
 
   it('fall back (first Sunday of April): six hours in 00:00–05:00', () => {
     expect(starts(on('2026-04-05', 0, hm(5), { stepMin: 60 }))).toEqual([
