@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AppointmentTable, DB } from '../db/schema.ts';
+import type { AppointmentLinkColumns, AppointmentTable, DB } from '../db/schema.ts';
 import { claimUnits } from './slots.ts';
 import { offerFreedTime } from '../waitlist/repository.ts';
 
@@ -50,7 +50,8 @@ export async function insertAppointment(trx: Kysely<DB>, appt: Appointment): Pro
   await claimResources(trx, appt);
 }
 
-export async function findAppointment(db: Kysely<DB>, id: string): Promise<Appointment | undefined> {
+/** The appointment with its patient and attendance (migration 003's columns). */
+export async function findAppointment(db: Kysely<DB>, id: string): Promise<(Appointment & AppointmentLinkColumns) | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -16,8 +16,8 @@ export interface Refusal {
   alternatives?: Slot[];
 }
 
-const HELP_NO_OVERRIDE =
-  'Double booking is not possible: if the provider, chair or room is busy at the new time, it is refused and nothing changes. There is no override in this release.';
+export const HELP_NO_OVERRIDE =
+  'Double booking is not possible: if the provider, nurse, chair or room is busy at the new time, it is refused and nothing changes. There is no override in this release.';
 
 function Row(props: { term: string; children?: Child }) {
   return (
@@ -28,7 +28,7 @@ function Row(props: { term: string; children?: Child }) {
   );
 }
 
-function Problem(props: { refusal: Refusal | undefined }) {
+export function Problem(props: { refusal: Refusal | undefined }) {
   if (!props.refusal) return null;
   const fields = Object.entries(props.refusal.errors ?? {});
   return (
@@ -49,7 +49,7 @@ function Problem(props: { refusal: Refusal | undefined }) {
   );
 }
 
-function DateTimeFields(props: { date: string; time: string; errors: FormErrors }) {
+export function DateTimeFields(props: { date: string; time: string; errors: FormErrors }) {
   return (
     <Fragment>
       <div class="field">
@@ -101,8 +101,9 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
           <Row term="Time">
             {local.toFormat('h:mm a')} – {zoned(appt.ends_at, zone).toFormat('h:mm a ZZZZ')}
           </Row>
-          <Row term="Provider">{appt.provider_name}</Row>
-          <Row term="Chair or room">{appt.room_name ?? 'None'}</Row>
+          {appt.provider_name ? <Row term="Provider">{appt.provider_name}</Row> : null}
+          {appt.nurse_name ? <Row term="Nurse">{appt.nurse_name}</Row> : null}
+          <Row term={appt.room_kind === 'chair' ? 'Chair' : 'Room'}>{appt.room_name ?? 'None'}</Row>
           <Row term="Location">{appt.location_name}</Row>
           <Row term="Status">
             {STATUS_LABELS[appt.status] ?? appt.status}
@@ -148,7 +149,13 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
             <h2>Move to another time</h2>
             <form class="form" method="post" action={`${base}/reschedule`}>
               <Csrf token={staff.csrfToken} />
-              <p class="hint">Same provider, {appt.room_name ? 'same chair or room, ' : ''}same length. {HELP_NO_OVERRIDE}</p>
+              <p class="hint">
+                {[appt.provider_name ? 'Same provider' : '', appt.nurse_name ? 'same nurse' : '', appt.room_name ? `same ${appt.room_kind === 'chair' ? 'chair' : 'room'}` : '', 'same length']
+                  .filter(Boolean)
+                  .join(', ')
+                  .replace(/^s/, 'S')}
+                . {HELP_NO_OVERRIDE}
+              </p>
               <DateTimeFields date={values.date ?? local.toISODate()!} time={values.time ?? local.toFormat('HH:mm')} errors={errors} />
               <button class="button button-small" type="submit">
                 Move appointment

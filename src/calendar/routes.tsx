@@ -1,7 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getClinic, type Clinic } from '../clinic/repository.ts';
 import { HttpError } from '../lib/errors.ts';
-import { auditAlone, html, staffOf, visibleLocations, type Actor, type StaffLocation } from '../patients/access.ts';
+import { auditAlone, html, patientFor, staffOf, visibleLocations, type Actor, type StaffLocation } from '../patients/access.ts';
+import type { Patient } from '../patients/repository.ts';
+import { bookForPatient } from './book-for-patient.ts';
+import { PatientBookPage } from './book-for-patient-view.tsx';
 import { AppointmentPage, BookPage, type Refusal } from './appointment-view.tsx';
 import { appointmentDetail, appointmentsBetween, bookableRequests, calendarColumns, locationHours, locationProviders } from './repository.ts';
 import { CALENDAR_ROLES, calendarQuery, formErrors, SCHEDULING_ROLES, typedValues } from './schema.ts';
@@ -85,12 +88,13 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       const dates = [0, 1, 2, 3, 4, 5, 6].map((n) => addDays(monday, n));
       const bounds = dates.map((d) => dayBounds(zone, d));
       const appointments = await appointmentsBetween(db, location.id, bounds[0]!.start, bounds[6]!.end, showCancelled);
-      const { providers } = await calendarColumns(db, location.id, undefined, appointments);
+      const { providers, nurses } = await calendarColumns(db, location.id, undefined, appointments);
+      const clinicians = [...providers, ...nurses];
       props.week = {
         days: dates.map((d, i) => ({
           date: d,
           closure: closures.get(d),
-          providers,
+          clinicians,
           appointments: appointments.filter((a) => a.starts_at >= bounds[i]!.start && a.starts_at < bounds[i]!.end),
         })),
       };
@@ -158,4 +162,43 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const refusal: Refusal = { status: result.status, message: result.message, values, ...(result.errors ? { errors: result.errors } : {}), ...(result.alternatives ? { alternatives: result.alternatives } : {}) };
     return html(reply, await bookPage(actor, location, refusal), result.status);
   });
+
+  // ---- Any kind of appointment for a known patient (infusions, boosters, follow-ups, consultations) ----
+  async function patientBookPage(actor: Actor, patient: Patient, where: { locationId: string; patientRef: string }, refusal?: Refusal) {
+    const locations = await visibleLocations(db, actor);
+    const wanted = refusal?.values?.location;
+    const location = locations.find((l) => l.slug === wanted) ?? locations.find((l) => l.id === patient.location_id) ?? locations[0];
+    if (!location) throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
+    const [types, providers] = await Promise.all([db.selectFrom('appointment_types').selectAll().orderBy('name').execute(), locationProviders(db, location.id)]);
+    // A refused booking has its own event already; one event per request.
+    if (!refusal) await auditAlone(database, actor, 'appointment.book_form', 'success', where);
+    const date = addDays(today(actor.now, location.time_zone), 1);
+    return PatientBookPage({ staff: actor.staff, patient, locations, location, types, providers, date, ...(refusal ? { refusal } : {}) });
+  }
+
+  app.get<Params>('/staff/patients/:id/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const { patient, where } = await patientFor(database, actor, req.params.id, 'appointment.book_form');
+    return html(reply, await patientBookPage(actor, patient, where));
+  });
+
+  app.post<Params>('/staff/patients/:id/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const { patient, where } = await patientFor(database, actor, req.params.id, 'appointment.book');
+    const result = await bookForPatient(database, actor, await clinicOrFail(), patient, req.body);
+    if (result.ok) {
+      app.deps.onOutbox?.();
+      return reply.code(303).redirect(`/staff/calendar/appointments/${result.appointmentId}?done=booked`);
+    }
+    const refusal: Refusal = { status: result.status, message: result.message, values: patientBookValues(req.body), ...(result.errors ? { errors: result.errors } : {}), ...(result.alternatives ? { alternatives: result.alternatives } : {}) };
+    return html(reply, await patientBookPage(actor, patient, where, refusal), result.status);
+  });
+}
+
+/** What was typed into the patient booking form, cut short, to show again after a refusal. */
+function patientBookValues(body: unknown): Record<string, string> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const key of ['location', 'type', 'provider', 'date', 'time']) if (typeof b[key] === 'string') out[key] = (b[key] as string).slice(0, 100);
+  return out;
 }

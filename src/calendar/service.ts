@@ -86,7 +86,7 @@ async function withinOpeningHours(database: Database, locationId: string, zone: 
 }
 
 /**
- * Moves an appointment to a new start with the same provider, room and length. The resource claims decide: if any
+ * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The resource claims decide: if any
  * 5-minute unit of the new time is held by another appointment, the database refuses and nothing changes. There
  * is no override of double booking in this release.
  */
@@ -113,14 +113,20 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
     busy_to: end + (current.busy_to - current.ends_at),
     updated_at: actor.now,
   };
-  const away = await database.db
-    .selectFrom('provider_time_off')
-    .select('id')
-    .where('provider_id', '=', current.provider_id)
-    .where('starts_at', '<', moved.busy_to)
-    .where('ends_at', '>', moved.busy_from)
-    .executeTakeFirst();
-  if (away) return refused(database, actor, appt, action, refuse(409, `${appt.provider_name} is away at that time.`), 'time_off');
+  const clinicians = [current.provider_id, current.nurse_id].filter((id): id is string => id !== null);
+  const away = clinicians.length
+    ? await database.db
+        .selectFrom('provider_time_off')
+        .select('provider_id')
+        .where('provider_id', 'in', clinicians)
+        .where('starts_at', '<', moved.busy_to)
+        .where('ends_at', '>', moved.busy_from)
+        .executeTakeFirst()
+    : undefined;
+  if (away) {
+    const name = away.provider_id === current.provider_id ? appt.provider_name : appt.nurse_name;
+    return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} is away at that time.`), 'time_off');
+  }
   try {
     const done = await database.transact(async (trx) => {
       const res = await trx
@@ -149,7 +155,8 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
     if (!done) return refused(database, actor, appt, action, refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'), 'changed');
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return refused(database, actor, appt, action, refuse(409, `That time is taken: ${appt.provider_name} or the room is busy then. Nothing was changed.`), 'taken');
+    const held = [appt.provider_name, appt.nurse_name, appt.room_name].filter((n): n is string => n !== null).join(' or ');
+    return refused(database, actor, appt, action, refuse(409, `That time is taken: ${held} is busy then. Nothing was changed.`), 'taken');
   }
   return { ok: true, appointmentId: appt.id, done: 'moved' };
 }

@@ -19,8 +19,9 @@ export interface CalendarPageProps {
   prev: string;
   next: string;
   today: string;
-  day?: { rows: Row[]; providers: CalendarColumn[]; rooms: CalendarColumn[]; appointments: CalendarAppointment[]; closure: string | undefined };
-  week?: { days: Array<{ date: string; closure: string | undefined; providers: CalendarColumn[]; appointments: CalendarAppointment[] }> };
+  day?: { rows: Row[]; providers: CalendarColumn[]; nurses: CalendarColumn[]; rooms: CalendarColumn[]; appointments: CalendarAppointment[]; closure: string | undefined };
+  /** `clinicians`: providers then nurses; each appointment is listed under its provider, or its nurse when it has none. */
+  week?: { days: Array<{ date: string; closure: string | undefined; clinicians: CalendarColumn[]; appointments: CalendarAppointment[] }> };
 }
 
 /** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */
@@ -47,7 +48,7 @@ export function ApptLink(props: { a: CalendarAppointment; zone: string; withProv
         {clockLabels(a.starts_at, zone).short}–{clockLabels(a.ends_at, zone).full}
       </span>{' '}
       <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
-      {props.withProvider ? <span class="appt-provider"> with {a.provider_name}</span> : null}
+      {props.withProvider && (a.provider_name ?? a.nurse_name) ? <span class="appt-provider"> with {a.provider_name ?? a.nurse_name}</span> : null}
       {state ? <strong class="appt-state"> ({state})</strong> : null}
     </a>
   );
@@ -127,9 +128,10 @@ function placeByColumn(rows: Row[], appointments: CalendarAppointment[], key: (a
 }
 
 function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarPageProps['day']> }) {
-  const { rows, providers, rooms, appointments } = props.day;
+  const { rows, providers, nurses, rooms, appointments } = props.day;
   if (rows.length === 0) return <p role="status">{props.day.closure ? `Closed: ${props.day.closure}.` : 'The location is closed on this day and nothing is booked.'}</p>;
   const byProvider = placeByColumn(rows, appointments, (a) => a.provider_id);
+  const byNurse = placeByColumn(rows, appointments, (a) => a.nurse_id);
   const byRoom = placeByColumn(rows, appointments, (a) => a.room_id);
   const cell = (column: CalendarColumn, i: number, placed: ReturnType<typeof placeByColumn>) => {
     const here = placed.starts.get(`${column.id}|${i}`);
@@ -145,20 +147,23 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
     <div class="table-scroll" role="region" aria-labelledby="cal-caption" tabindex="0">
       <table class="cal-grid">
         <caption id="cal-caption">
-          {heading}: appointments by provider and by chair or room, every 15 minutes ({props.zone})
+          {heading}: appointments by provider, nurse and chair or room, every 15 minutes ({props.zone})
         </caption>
         <colgroup span="1" />
         {providers.length ? <colgroup span={String(providers.length)} class="cal-providers" /> : null}
+        {nurses.length ? <colgroup span={String(nurses.length)} class="cal-nurses" /> : null}
         {rooms.length ? <colgroup span={String(rooms.length)} class="cal-rooms" /> : null}
         <thead>
           <tr>
             <td></td>
             {providers.length ? <th scope="colgroup" colspan={String(providers.length)}>Providers</th> : null}
+            {nurses.length ? <th scope="colgroup" colspan={String(nurses.length)}>Nurses</th> : null}
             {rooms.length ? <th scope="colgroup" colspan={String(rooms.length)}>Chairs and rooms</th> : null}
           </tr>
           <tr>
             <th scope="col">Time</th>
             {providers.map((p) => <th scope="col">{p.name}</th>)}
+            {nurses.map((n) => <th scope="col">{n.name}</th>)}
             {rooms.map((r) => <th scope="col">{r.name}</th>)}
           </tr>
         </thead>
@@ -170,6 +175,7 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
                 {row.closed ? <span class="visually-hidden"> (outside opening hours)</span> : null}
               </th>
               {providers.map((p) => cell(p, i, byProvider))}
+              {nurses.map((n) => cell(n, i, byNurse))}
               {rooms.map((r) => cell(r, i, byRoom))}
             </tr>
           ))}
@@ -177,6 +183,14 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
       </table>
     </div>
   );
+}
+
+/** A day's appointments under the clinician who leads each (provider, else nurse); empty groups left out. */
+function groupByClinician(d: NonNullable<CalendarPageProps['week']>['days'][number]) {
+  const lead = (a: CalendarAppointment) => a.provider_id ?? a.nurse_id;
+  const groups = d.clinicians.map((column) => ({ column: column as CalendarColumn | null, appointments: d.appointments.filter((a) => lead(a) === column.id) }));
+  groups.push({ column: null, appointments: d.appointments.filter((a) => lead(a) === null) });
+  return groups.filter((g) => g.appointments.length > 0);
 }
 
 function WeekList(props: { zone: string; week: NonNullable<CalendarPageProps['week']>; href: CalendarPageProps['href'] }) {
@@ -191,22 +205,18 @@ function WeekList(props: { zone: string; week: NonNullable<CalendarPageProps['we
             </h2>
             {d.closure ? <p>Closed: {d.closure}.</p> : null}
             {d.appointments.length === 0 ? <p class="hint">No appointments.</p> : null}
-            {d.providers
-              .filter((p) => d.appointments.some((a) => a.provider_id === p.id))
-              .map((p) => (
-                <Fragment>
-                  <h3>{p.name}</h3>
-                  <ul class="cal-list">
-                    {d.appointments
-                      .filter((a) => a.provider_id === p.id)
-                      .map((a) => (
-                        <li>
-                          <ApptLink a={a} zone={props.zone} />
-                        </li>
-                      ))}
-                  </ul>
-                </Fragment>
-              ))}
+            {groupByClinician(d).map(({ column, appointments }) => (
+              <Fragment>
+                <h3>{column ? column.name : 'Chair or room only'}</h3>
+                <ul class="cal-list">
+                  {appointments.map((a) => (
+                    <li>
+                      <ApptLink a={a} zone={props.zone} />
+                    </li>
+                  ))}
+                </ul>
+              </Fragment>
+            ))}
           </li>
         );
       })}
@@ -226,8 +236,8 @@ export function CalendarPage(props: CalendarPageProps) {
         <Toolbar {...props} />
         <p class="hint">
           Times are {props.location.name} local time. Open an appointment to mark arrival or a no-show, move or cancel it.
-          Double booking is not possible: a time is refused when the provider, chair or room is already busy, and there
-          is no override in this release.
+          Double booking is not possible: a time is refused when the provider, nurse, chair or room is already busy, and
+          there is no override in this release.
         </p>
         {props.day ? <DayGrid zone={zone} date={props.date} day={props.day} /> : null}
         {props.week ? <WeekList zone={zone} week={props.week} href={props.href} /> : null}

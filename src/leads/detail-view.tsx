@@ -67,7 +67,8 @@ function Appointments(props: { appointments: LeadAppointment[]; zone: string }) 
     <ul>
       {props.appointments.map((a) => (
         <li>
-          {a.type_name} with {a.provider_name}: <time datetime={new Date(a.starts_at).toISOString()}>{consultationTime(a.starts_at, props.zone)}</time>{' '}
+          {a.type_name}
+          {a.provider_name ? ` with ${a.provider_name}` : ''}: <time datetime={new Date(a.starts_at).toISOString()}>{consultationTime(a.starts_at, props.zone)}</time>{' '}
           ({label(APPOINTMENT_STATUS, a.status)})
         </li>
       ))}

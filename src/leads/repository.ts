@@ -121,9 +121,10 @@ export type Lead = NonNullable<Awaited<ReturnType<typeof findLead>>>;
 export async function leadAppointments(db: Kysely<DB>, requestId: string) {
   const rows = await db
     .selectFrom('appointments as a')
-    .innerJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .select(['a.id', 'a.starts_at', 'a.status', 'p.name as provider_name', 't.name as type_name'])
+    .select((eb) => ['a.id', 'a.starts_at', 'a.status', eb.fn.coalesce('p.name', 'n.name').as('provider_name'), 't.name as type_name'])
     .where('a.request_id', '=', requestId)
     .orderBy('a.starts_at', 'desc')
     .execute();

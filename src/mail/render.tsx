@@ -1,9 +1,11 @@
 import { h, Fragment } from '../lib/jsx.ts';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { AppointmentLinkColumns, DB } from '../db/schema.ts';
 import { findLocation, getClinic, type Clinic, type Location } from '../clinic/repository.ts';
 import { findRequest, type ConsultationRequest } from '../consultations/repository.ts';
-import { findAppointment } from '../booking/repository.ts';
+import { findAppointment, type Appointment } from '../booking/repository.ts';
+import { findPatient } from '../patients/repository.ts';
+import { visitParts } from './visit-parts.tsx';
 import { appointmentIcs } from '../booking/ics.ts';
 import { calendarEvent } from '../booking/calendar.ts';
 import { formatDateTime, zoneName } from '../lib/time.ts';
@@ -85,18 +87,31 @@ export function createRenderer(deps: RenderDeps) {
 
   async function appointmentMail(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
     const appt = await findAppointment(deps.db, job.ref_id);
-    if (!appt || !appt.request_id) return null;
-    const [request, location] = await Promise.all([findRequest(deps.db, appt.request_id), findLocation(deps.db, appt.location_id)]);
-    if (!request || !location) return null;
+    if (!appt) return null;
     const cancelled = job.kind === 'booking_cancelled';
     if (cancelled !== (appt.status === 'cancelled')) return null;
     if (job.kind === 'appointment_reminder' && appt.starts_at <= deps.now()) return null;
+    if (!appt.request_id) return patientVisitMail(job, clinic, appt);
+    const [request, location] = await Promise.all([findRequest(deps.db, appt.request_id), findLocation(deps.db, appt.location_id)]);
+    if (!request || !location) return null;
     const manageUrl = link(request, location.id, Math.max(appt.ends_at + 7 * DAY, deps.now() + clinic.bookingLinkDays * DAY));
     const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
     const ics = { method: cancelled ? ('CANCEL' as const) : ('PUBLISH' as const), content: appointmentIcs(calendarEvent(clinic, location, appt, deps.now(), manageUrl)) };
     const parts = appointmentParts(job.kind, request.first_name, when, location, manageUrl, clinic);
     if (!parts) return null;
     return finish(job, clinic, request.email, parts, ics);
+  }
+
+  /** A visit the clinic booked for a known patient: to the patient's own address, without a self-service link. */
+  async function patientVisitMail(job: OutboxJob, clinic: Clinic, appt: Appointment & AppointmentLinkColumns): Promise<OutgoingMail | null> {
+    if (!appt.patient_id) return null;
+    const [patient, location] = await Promise.all([findPatient(deps.db, appt.patient_id), findLocation(deps.db, appt.location_id)]);
+    if (!patient || !location) return null;
+    const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
+    const parts = visitParts(job.kind, patient.first_name, when, location);
+    if (!parts) return null;
+    const event = calendarEvent(clinic, location, appt, deps.now(), undefined, 'Appointment');
+    return finish(job, clinic, patient.email, parts, { method: appt.status === 'cancelled' ? 'CANCEL' : 'PUBLISH', content: appointmentIcs(event) });
   }
 
   /** Enrolment and password-reset links for staff; the token is rebuilt from the row id (see staff/users.ts). */

@@ -6,7 +6,8 @@ import { HttpError } from '../lib/errors.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { auditStaff, type Actor } from '../audit/staff-audit.ts';
 import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
-import type { LocationScope } from './repository.ts';
+import { z } from 'zod';
+import { findPatient, patientLocationIds, type LocationScope } from './repository.ts';
 
 export type { Actor };
 
@@ -49,4 +50,23 @@ export { auditStaff };
 /** An audit event in a transaction of its own (views, denials, refusals). */
 export function auditAlone(database: Database, ...args: Parameters<typeof auditStaff> extends [unknown, unknown, ...infer R] ? R : never): Promise<void> {
   return database.transact((trx) => auditStaff(trx, database, ...args));
+}
+
+/**
+ * The patient behind `rawId` if this person may see them (linked to one of their locations), with where the access
+ * is recorded: a location of the person's own where there is one, so that only real emergency access is flagged.
+ * Anything else is the plain 404; a patient elsewhere also writes a 'denied' event for `action`.
+ */
+export async function patientFor(database: Database, actor: Actor, rawId: unknown, action: string) {
+  const id = z.uuid().safeParse(rawId);
+  if (!id.success) throw notFound();
+  const patient = await findPatient(database.db, id.data);
+  if (!patient) throw notFound();
+  const linked = await patientLocationIds(database.db, patient);
+  if (!linked.some((l) => canSeeLocation(actor.staff, l, actor.now))) {
+    await auditAlone(database, actor, action, 'denied', { locationId: patient.location_id, patientRef: patient.id });
+    throw notFound();
+  }
+  const locationId = [patient.location_id, ...linked].find((l) => actor.staff.locationIds.includes(l)) ?? patient.location_id;
+  return { patient, linked, where: { locationId, patientRef: patient.id } };
 }

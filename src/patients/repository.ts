@@ -122,9 +122,21 @@ export async function patientAppointments(db: Kysely<DB>, patientId: string, sco
   const rows = await db
     .selectFrom('appointments as a')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .innerJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as p', 'p.id', 'a.provider_id')
+    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
     .innerJoin('locations as l', 'l.id', 'a.location_id')
-    .select(['a.id', 'a.location_id', 'a.starts_at', 'a.status', 'a.attendance', 't.name as type_name', 'p.name as provider_name', 'l.name as location_name', 'l.time_zone'])
+    .select((eb) => [
+      'a.id',
+      'a.location_id',
+      'a.starts_at',
+      'a.status',
+      'a.attendance',
+      't.name as type_name',
+      // Who the person sees: the provider, or for an infusion the nurse.
+      eb.fn.coalesce('p.name', 'n.name').as('provider_name'),
+      'l.name as location_name',
+      'l.time_zone',
+    ])
     .where('a.patient_id', '=', patientId)
     .orderBy('a.starts_at', 'desc')
     .execute();

@@ -1,13 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from '../lib/errors.ts';
-import { canSeeLocation } from '../staff/policy.ts';
-import { auditAlone, html, locationScope, notFound, PATIENT_ROLES, staffOf, type Actor } from './access.ts';
+import { auditAlone, html, locationScope, PATIENT_ROLES, patientFor, staffOf, type Actor } from './access.ts';
 import {
-  findPatient,
   PATIENT_SEARCH_LIMIT,
   patientAppointments,
-  patientLocationIds,
   patientRequests,
   requestNotes,
   searchPatients,
@@ -47,18 +44,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>('/staff/patients/:id', { config: { policy } }, async (req, reply) => {
     const actor = actorOf(req);
-    const id = z.uuid().safeParse(req.params.id);
-    if (!id.success) throw notFound();
-    const patient = await findPatient(db, id.data);
-    if (!patient) throw notFound();
-    const where = { locationId: patient.location_id, patientRef: patient.id };
-    const linked = await patientLocationIds(db, patient);
-    if (!linked.some((l) => canSeeLocation(actor.staff, l, actor.now))) {
-      await auditAlone(database, actor, 'patient.view', 'denied', where);
-      throw notFound();
-    }
-    // Recorded against a location of the person's own where there is one, so that only real emergency access is flagged.
-    where.locationId = [patient.location_id, ...linked].find((l) => actor.staff.locationIds.includes(l)) ?? patient.location_id;
+    const { patient, linked, where } = await patientFor(database, actor, req.params.id, 'patient.view');
     const scope = await locationScope(db, actor);
     const [appointments, requests] = await Promise.all([patientAppointments(db, patient.id, scope), patientRequests(db, patient.id, scope)]);
     const notes = await requestNotes(db, requests.map((r) => r.id));

@@ -1,5 +1,5 @@
 import { h, Fragment, type Child } from '../lib/jsx.ts';
-import { ATTENDANCE_LABELS, STATUS_LABELS } from '../calendar/schema.ts';
+import { ATTENDANCE_LABELS, SCHEDULING_ROLES, STATUS_LABELS } from '../calendar/schema.ts';
 import { CONTACT_METHODS, REASONS } from '../consultations/schema.ts';
 import { consultationTime, lines, shortDateTime } from '../leads/format.ts';
 import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../leads/schema.ts';
@@ -91,7 +91,7 @@ function Appointments(props: { rows: PatientAppointment[] }) {
           <tr>
             <th scope="col">When</th>
             <th scope="col">Type</th>
-            <th scope="col">Provider</th>
+            <th scope="col">With</th>
             <th scope="col">Location</th>
             <th scope="col">Status</th>
             <th scope="col">Attendance</th>
@@ -104,7 +104,7 @@ function Appointments(props: { rows: PatientAppointment[] }) {
                 <a href={`/staff/calendar/appointments/${a.id}`}>{when(a.starts_at, a.time_zone)}</a>
               </th>
               <td>{a.type_name}</td>
-              <td>{a.provider_name}</td>
+              <td>{a.provider_name ?? '—'}</td>
               <td>{a.location_name}</td>
               <td>{label(STATUS_LABELS, a.status)}</td>
               <td>{a.attendance ? label(ATTENDANCE_LABELS, a.attendance) : a.status === 'booked' ? 'Not marked' : '—'}</td>
@@ -191,6 +191,13 @@ export function PatientPage(props: PatientPageProps) {
         </dl>
 
         <h2>Appointments</h2>
+        {SCHEDULING_ROLES.includes(staff.role) ? (
+          <p>
+            <a class="button button-small" href={`/staff/patients/${p.id}/book`}>
+              Book an appointment
+            </a>
+          </p>
+        ) : null}
         <Appointments rows={props.appointments} />
 
         <h2>Consultation requests</h2>

@@ -49,6 +49,8 @@ export interface ConflictRules {
   locations: Readonly<Record<string, LocationRules>>;
   /** Time off per clinician (any location: someone away is away everywhere). */
   timeOff: Readonly<Record<string, readonly Interval[]>>;
+  /** Clinicians no longer offered for booking. */
+  inactiveClinicianIds?: readonly string[];
 }
 
 export type ConflictReason =
@@ -58,6 +60,7 @@ export type ConflictReason =
   | 'time_off'
   | 'outside_nurse_hours'
   | 'nurse_time_off'
+  | 'clinician_inactive'
   | 'room_inactive';
 
 export const REASON_TEXT: Record<ConflictReason, string> = {
@@ -67,6 +70,7 @@ export const REASON_TEXT: Record<ConflictReason, string> = {
   time_off: "during the provider's time off",
   outside_nurse_hours: "outside the nurse's working hours",
   nurse_time_off: "during the nurse's time off",
+  clinician_inactive: 'the provider or nurse is no longer active',
   room_inactive: 'the room is no longer in use',
 };
 
@@ -130,6 +134,7 @@ export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { loc
     if (!fits(location.providerHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
     if (away(visit.nurseId)) reasons.push('nurse_time_off');
   }
+  if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id))) reasons.push('clinician_inactive');
   if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');
   return { localDate: date, reasons };
 }

@@ -60,13 +60,15 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   if (rows.length === 0) return [];
 
   const locationIds = [...new Set(rows.map((r) => r.location_id))];
-  const providerIds = [...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null)))];
+  // Never empty: `in ()` is not SQL, and a visit holding only a room or chair has no clinician to look up.
+  const providerIds = ['', ...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null)))];
   // Closures before yesterday (UTC) cannot touch a future visit in any zone.
   const since = DateTime.fromMillis(now, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
   const opening = await db.selectFrom('opening_hours').selectAll().where('location_id', 'in', locationIds).execute();
   const closures = await db.selectFrom('closures').select(['location_id', 'date']).where('location_id', 'in', locationIds).where('date', '>=', since).execute();
   const hours = await db.selectFrom('provider_hours').selectAll().where('location_id', 'in', locationIds).where('provider_id', 'in', providerIds).execute();
   const inactive = await db.selectFrom('rooms').select(['id', 'location_id']).where('location_id', 'in', locationIds).where('active', '=', 0).execute();
+  const inactiveClinicians = await db.selectFrom('providers').select('id').where('id', 'in', providerIds).where('active', '=', 0).execute();
   const off = await db.selectFrom('provider_time_off').select(['provider_id', 'starts_at', 'ends_at']).where('provider_id', 'in', providerIds).where('ends_at', '>', now).execute();
 
   const locations: Record<string, LocationRules> = {};
@@ -83,7 +85,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   }
   const timeOff: Record<string, Interval[]> = {};
   for (const t of off) (timeOff[t.provider_id] ??= []).push({ start: Number(t.starts_at), end: Number(t.ends_at) });
-  const rules: ConflictRules = { locations, timeOff };
+  const rules: ConflictRules = { locations, timeOff, inactiveClinicianIds: inactiveClinicians.map((c) => c.id) };
 
   const visits: ConflictRow[] = rows.map((r) => ({
     id: r.id,

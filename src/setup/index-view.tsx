@@ -45,11 +45,11 @@ export function SetupIndexPage(p: SetupIndexProps) {
             <h2>
               <a href="/staff/setup/types">Appointment types</a>
             </h2>
-            <p>Durations, buffers, minimum notice, time steps, rooms and online booking.</p>
+            <p>Durations, buffers, minimum notice, time steps, what each needs (provider, nurse, room or chair) and online booking.</p>
           </li>
           <li>
             <h2>
-              <a href="/staff/setup/providers">Provider schedules and time off</a>
+              <a href="/staff/setup/providers">Clinicians: schedules and time off</a>
             </h2>
             <ul>
               {p.providers.map((pr) => (

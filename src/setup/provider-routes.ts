@@ -4,8 +4,8 @@ import { DateTime } from 'luxon';
 import { notFound } from '../lib/errors.ts';
 import { isDay, isId, parseClock, parseWeek, plain, valuesOf, weekValues, WEEKDAY_NUMBERS, errorsOf, type Errors, type Values } from './forms.ts';
 import { bookingConflicts } from './impact.ts';
-import { ProvidersPage, SCHEDULE_WORDS, schedulePrefix, SchedulePage, TimeOffPage, type SchedulePageProps, type TimeOffPageProps } from './provider-views.tsx';
-import { ADMIN_ONLY, listLocationNames, listProviders, providerOr404, saveSetup, staffOf } from './service.ts';
+import { SCHEDULE_WORDS, schedulePrefix, SchedulePage, TimeOffPage, type SchedulePageProps, type TimeOffPageProps } from './provider-views.tsx';
+import { ADMIN_ONLY, listLocationNames, providerOr404, saveSetup, staffOf } from './service.ts';
 import { sendPage } from './ui.tsx';
 
 type Params = { Params: { id: string } };
@@ -51,14 +51,10 @@ function parseTimeOff(values: Values, locations: Array<{ id: string; time_zone: 
   return { ok: true, input: { start, end, reason: reason.data, locationId: location.id } };
 }
 
-/** Providers' weekly schedules per location, and their time off. */
+/** Clinicians' (providers' and nurses') weekly schedules per location, and their time off. */
 export async function providerSetupRoutes(app: FastifyInstance): Promise<void> {
   const { database, now } = app.deps;
   const db = database.db;
-
-  app.get('/staff/setup/providers', { config: ADMIN_ONLY }, async (req, reply) =>
-    sendPage(reply, ProvidersPage({ staff: staffOf(req), providers: await listProviders(db) })),
-  );
 
   // ---- Weekly schedule ----
   async function schedulePage(req: FastifyRequest<Params>, reply: FastifyReply, extra: Partial<SchedulePageProps> = {}, status = 200) {

@@ -20,24 +20,6 @@ interface LocationRef {
   time_zone: string;
 }
 
-export function ProvidersPage(p: { staff: StaffContext; providers: ProviderRef[] }) {
-  return SetupFrame({
-    staff: p.staff,
-    title: 'Provider schedules and time off',
-    children: (
-      <ul class="plain-list setup-rows">
-        {p.providers.map((pr) => (
-          <li>
-            <strong>{pr.name}</strong>, {pr.credentials}
-            {pr.active ? '' : ' (inactive: not offered for booking)'} — <a href={`/staff/setup/providers/${pr.id}/hours`}>weekly schedule</a> ·{' '}
-            <a href={`/staff/setup/providers/${pr.id}/time-off`}>time off</a>
-          </li>
-        ))}
-      </ul>
-    ),
-  });
-}
-
 /** Week-form field prefix for one location on a provider's schedule. */
 export const schedulePrefix = (locationId: string) => `${locationId}-`;
 
@@ -55,7 +37,7 @@ export function SchedulePage(p: SchedulePageProps) {
   return SetupFrame({
     staff: p.staff,
     title: `Weekly schedule: ${p.provider.name}`,
-    back: { href: '/staff/setup/providers', label: 'Provider schedules' },
+    back: { href: '/staff/setup/providers', label: 'Clinicians' },
     children: (
       <Fragment>
         <Saved message={p.saved} />
@@ -97,7 +79,7 @@ export function TimeOffPage(p: TimeOffPageProps) {
   return SetupFrame({
     staff: p.staff,
     title: `Time off: ${p.provider.name}`,
-    back: { href: '/staff/setup/providers', label: 'Provider schedules' },
+    back: { href: '/staff/setup/providers', label: 'Clinicians' },
     children: (
       <Fragment>
         <Saved message={p.saved} />

@@ -3,6 +3,7 @@ import { clinicSetupRoutes } from './clinic-routes.tsx';
 import { hoursSetupRoutes } from './hours-routes.ts';
 import { SetupIndexPage } from './index-view.tsx';
 import { locationSetupRoutes } from './location-routes.ts';
+import { clinicianSetupRoutes } from './clinician-routes.tsx';
 import { providerSetupRoutes } from './provider-routes.ts';
 import { roomSetupRoutes } from './room-routes.ts';
 import { ADMIN_ONLY, listLocationNames, listProviders, staffOf } from './service.ts';
@@ -25,5 +26,6 @@ export async function setupRoutes(app: FastifyInstance): Promise<void> {
   await app.register(hoursSetupRoutes);
   await app.register(roomSetupRoutes);
   await app.register(typeSetupRoutes);
+  await app.register(clinicianSetupRoutes);
   await app.register(providerSetupRoutes);
 }

@@ -49,13 +49,13 @@ export async function locationOr404(db: Kysely<DB>, id: unknown) {
 }
 
 export async function providerOr404(db: Kysely<DB>, id: unknown) {
-  if (!isId(id)) throw notFound('That provider');
+  if (!isId(id)) throw notFound('That clinician');
   const provider = await db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!provider) throw notFound('That provider');
+  if (!provider) throw notFound('That clinician');
   return provider;
 }
 
 export const listLocationNames = (db: Kysely<DB>) =>
   db.selectFrom('locations').select(['id', 'name', 'slug', 'city', 'time_zone']).orderBy('sort_order').orderBy('name').execute();
 
-export const listProviders = (db: Kysely<DB>) => db.selectFrom('providers').select(['id', 'name', 'credentials', 'active']).orderBy('name').execute();
+export const listProviders = (db: Kysely<DB>) => db.selectFrom('providers').select(['id', 'name', 'credentials', 'active', 'kind']).orderBy('kind').orderBy('name').execute();

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AppointmentTypeTable, PlaceNeed } from '../db/schema.ts';
+import { resourceSummary, TYPE_CODES } from '../booking/type-needs.ts';
 import { notFound } from '../lib/errors.ts';
 import { h, Fragment } from '../lib/jsx.ts';
 import { Csrf } from '../staff/layout.tsx';
@@ -13,8 +14,6 @@ import { Check, ErrorSummary, Input, Saved, Select, SetupFrame, sendPage } from 
 type AppointmentType = Selectable<AppointmentTypeTable>;
 type Params = { Params: { code: string } };
 
-/** The codes are fixed: the booking flow and reports refer to them. */
-export const TYPE_CODES = ['consultation', 'infusion', 'booster', 'follow-up'] as const;
 
 const PLACES = ['none', 'room', 'chair'] as const satisfies readonly PlaceNeed[];
 const PLACE_OPTIONS: Array<[PlaceNeed, string]> = [
@@ -23,12 +22,6 @@ const PLACE_OPTIONS: Array<[PlaceNeed, string]> = [
   ['chair', 'An infusion chair'],
 ];
 
-/** "Provider, nurse, chair": what one appointment of the type holds for its whole time. */
-export function resourceSummary(t: Pick<AppointmentType, 'needs_provider' | 'needs_nurse' | 'place'>): string {
-  const parts = [t.needs_provider ? 'provider' : '', t.needs_nurse ? 'nurse' : '', t.place === 'none' ? '' : t.place].filter(Boolean);
-  const text = parts.join(', ');
-  return text ? text[0]!.toUpperCase() + text.slice(1) : 'Nothing';
-}
 
 const typeForm = z
   .object({

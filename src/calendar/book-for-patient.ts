@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { Clinic } from '../clinic/repository.ts';
+import { findLocation } from '../clinic/repository.ts';
+import type { Database } from '../db/database.ts';
+import { findAppointmentType } from '../booking/availability.ts';
+import { resourceSummary, TYPE_CODES } from '../booking/type-needs.ts';
+import { bookAppointment } from '../booking/service.ts';
+import type { Slot } from '../booking/slots.ts';
+import { auditAlone, auditStaff, type Actor } from '../patients/access.ts';
+import type { Patient } from '../patients/repository.ts';
+import { canSeeLocation } from '../staff/policy.ts';
+import { locationProviders } from './repository.ts';
+import { formErrors, type FormErrors } from './schema.ts';
+import { exactWallInstant, isDay } from './time.ts';
+
+/** "Any" lets the booking take the first free provider, as online booking does. */
+export const ANY_PROVIDER = 'any';
+
+export const patientBookForm = z.object({
+  location: z.string({ error: 'Choose a location.' }).max(64, 'Choose a location.'),
+  type: z.enum(TYPE_CODES, { error: 'Choose the kind of appointment.' }),
+  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.').default(ANY_PROVIDER),
+  date: z.string({ error: 'Enter the date like 2026-03-10.' }).trim().refine(isDay, 'Enter the date like 2026-03-10.'),
+  time: z
+    .string({ error: 'Enter a time like 09:30.' })
+    .trim()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.'),
+});
+
+export type PatientBookResult =
+  | { ok: true; appointmentId: string }
+  | { ok: false; status: 400 | 409; message: string; errors?: FormErrors; alternatives?: Slot[] };
+
+/**
+ * Books any appointment type (infusion, booster, follow-up, consultation) for a known patient, through the same
+ * path as online booking: the slot engine finds a free provider, nurse and place as the type needs, the claims
+ * guard them. Staff may book today (no minimum notice). The audit event commits with the booking.
+ */
+export async function bookForPatient(database: Database, actor: Actor, clinic: Clinic, patient: Patient, body: unknown): Promise<PatientBookResult> {
+  const action = 'appointment.book';
+  const patientRef = patient.id;
+  const fail = async (status: 400 | 409, message: string, errors: FormErrors | undefined, locationId: string | null, reason: string, alternatives?: Slot[]) => {
+    await auditAlone(database, actor, action, reason === 'denied' ? 'denied' : 'failure', { locationId, patientRef }, { reason });
+    return { ok: false as const, status, message, ...(errors ? { errors } : {}), ...(alternatives ? { alternatives } : {}) };
+  };
+  const parsed = patientBookForm.safeParse(body ?? {});
+  if (!parsed.success) return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
+  const f = parsed.data;
+  const location = await findLocation(database.db, f.location);
+  if (!location || !canSeeLocation(actor.staff, location.id, actor.now)) {
+    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, 'denied');
+  }
+  const type = await findAppointmentType(database.db, f.type);
+  if (!type) return fail(400, 'Choose the kind of appointment.', { type: 'Choose the kind of appointment.' }, location.id, 'invalid');
+  let providerId: string | undefined;
+  if (f.provider !== ANY_PROVIDER) {
+    if (!type.needs_provider) return fail(400, `A ${type.name.toLowerCase()} is not booked with a provider.`, { provider: 'Choose “Any” for this kind of appointment.' }, location.id, 'invalid');
+    if (!(await locationProviders(database.db, location.id)).some((p) => p.id === f.provider)) {
+      return fail(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, location.id, 'invalid');
+    }
+    providerId = f.provider;
+  }
+  const start = exactWallInstant(location.time_zone, f.date, f.time);
+  if (start === undefined || start <= actor.now) {
+    return fail(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, location.id, 'no_such_time');
+  }
+  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0 }, now: actor.now };
+  const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
+    ...(providerId ? { providerId } : {}),
+    alsoInTransaction: (trx, appt) =>
+      auditStaff(trx, database, actor, action, 'success', { locationId: location.id, patientRef }, { appointmentId: appt.id, type: type.code, providerId: appt.provider_id, nurseId: appt.nurse_id, roomId: appt.room_id }),
+  });
+  if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id };
+  const alternatives = outcome.reason === 'taken' ? outcome.alternatives.filter((s) => !providerId || s.options.some((o) => o.providerId === providerId)) : [];
+  const needs = resourceSummary(type).toLowerCase().replace(/, ([^,]*)$/, ' and $1');
+  return fail(409, `That time is not free. A ${type.name.toLowerCase()} needs a ${needs.replace(/, /g, ', a ').replace(' and ', ' and a ')} free for its whole time, within working hours.`, { time: 'Choose another time.' }, location.id, 'taken', alternatives);
+}
