@@ -349,7 +349,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
         });
         app.deps.onOutbox?.();
       } else {
-        // An unknown address is recorded too (without it): it also makes both answers cost one write.
+        // An unknown address is recorded too (without it); both answers then cost one write transaction.
         await auditPatientAlone(database, visitor, action, 'failure', NOBODY, { reason: 'unknown' });
       }
       // The same answer whether or not the address is known, so the form cannot reveal who asked us for help.
