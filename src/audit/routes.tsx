@@ -10,6 +10,7 @@ import type { StaffContext } from '../staff/policy.ts';
 import { MAX_DETAIL_STRING, type AuditDetail } from './audit.ts';
 import { toCsv } from './csv.ts';
 import { AuditPage, type AuditFilterValues, type AuditListRow } from './views.tsx';
+import { PATIENT_ROLE } from './patient-audit.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 export const AUDIT_EXPORT_LIMIT = 50_000;
@@ -99,7 +100,10 @@ function filteredEvents(db: Kysely<DB>, filters: AuditFilterValues) {
       'u.email as actor_email',
     ]);
   const { person, patient_ref, action, from, to } = filters;
-  if (person !== undefined) {
+  if (person !== undefined && person.toLowerCase() === PATIENT_ROLE) {
+    // Patients' self-service events carry the role and no user id.
+    q = q.where('e.actor_role', '=', PATIENT_ROLE).where('e.actor_id', 'is', null);
+  } else if (person !== undefined) {
     // An email address (matched without regard to case) or a user id.
     const needle = person.toLowerCase();
     q = q.where((eb) =>
@@ -109,7 +113,15 @@ function filteredEvents(db: Kysely<DB>, filters: AuditFilterValues) {
       ]),
     );
   }
-  if (patient_ref !== undefined) q = q.where('e.patient_ref', '=', patient_ref);
+  if (patient_ref !== undefined) {
+    // Events are filed under the request until a booking makes a patient; a patient id finds both.
+    q = q.where((eb) =>
+      eb.or([
+        eb('e.patient_ref', '=', patient_ref),
+        eb('e.patient_ref', 'in', eb.selectFrom('consultation_requests').select('consultation_requests.id').where('consultation_requests.patient_id', '=', patient_ref)),
+      ]),
+    );
+  }
   if (action !== undefined) {
     // "lead" matches lead itself and every "lead.*" action.
     const prefix = `${action}.`;

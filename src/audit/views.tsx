@@ -3,6 +3,7 @@ import { Pager } from '../staff/pager.tsx';
 import { StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { AuditEventRow } from './audit.ts';
+import { PATIENT_ROLE } from './patient-audit.ts';
 
 /** An event as listed: the stored row plus the actor's current name and email, when the actor is a user. */
 export interface AuditListRow extends AuditEventRow {
@@ -63,6 +64,8 @@ function DetailCell(props: { detail: string }) {
 
 function Person(props: { row: AuditListRow }) {
   const { row } = props;
+  // Patients act through their emailed links and the public form: no account, so no id, but not anonymous either.
+  if (!row.actor_id && row.actor_role === PATIENT_ROLE) return <Fragment>Patient (self-service)</Fragment>;
   if (!row.actor_id) return <span class="hint">System or anonymous</span>;
   if (!row.actor_email) return <code>{row.actor_id}</code>;
   return (
@@ -115,8 +118,13 @@ export function AuditPage(props: AuditPageProps) {
         </p>
 
         <form class="form filters" method="get" action="/staff/audit" role="search" aria-label="Filter audit events">
-          <Field id="person" label="Person" hint="A staff member's email address or user id." value={filters.person} />
-          <Field id="patient_ref" label="Patient or request reference" hint="The consultation request or patient id." value={filters.patient_ref} />
+          <Field id="person" label="Person" hint="A staff member's email address or user id, or “patient” for what patients did themselves." value={filters.person} />
+          <Field
+            id="patient_ref"
+            label="Patient or request reference"
+            hint="The consultation request or patient id; a patient id also finds the events of that patient's requests."
+            value={filters.patient_ref}
+          />
           <Field id="action" label="Action" hint="For example lead.view, sign_in or access_denied; lead matches every lead action." value={filters.action} />
           <Field id="from" label="From (UTC day)" type="date" hint="Format 2026-03-10." value={filters.from} />
           <Field id="to" label="To (UTC day, included)" type="date" hint="Format 2026-03-10." value={filters.to} />

@@ -10,10 +10,13 @@ import { enqueue } from '../mail/outbox.ts';
 import { findAppointmentType } from './availability.ts';
 import { appointmentIcs } from './ics.ts';
 import { latestAppointmentForRequest, type Appointment } from './repository.ts';
+import type { Slot } from './slots.ts';
 import { availability, beforeCutoff, bookConsultation, cancelAppointment, rescheduleAppointment, type BookingContext } from './service.ts';
 import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
 import { calendarEvent } from './calendar.ts';
 import { waitingEntriesFor } from '../waitlist/repository.ts';
+import { aboutRequest, aboutRequestId, auditPatient, auditPatientAlone, NOBODY, refusedLinkRef, visitorOf, type About, type Visitor } from '../audit/patient-audit.ts';
+import type { AuditDetail } from '../audit/audit.ts';
 
 const DAY = 24 * 3_600_000;
 const PAGE_DAYS = 14;
@@ -33,6 +36,8 @@ const slotBody = z.object({
   location: z.string({ error: 'Choose a location.' }).max(64),
 });
 
+const UNKNOWN_LOCATION = 'That location could not be found. Please choose one from the list.';
+
 const html = (reply: FastifyReply, page: Html, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
@@ -42,7 +47,14 @@ interface LinkContext {
   appointment: Appointment | undefined;
   defaultLocationId: string;
   base: string;
+  visitor: Visitor;
 }
+
+/** An appointment's events are filed under its location and the person (patient once known, else request). */
+const aboutAppointment = (link: LinkContext, appt: { location_id: string; patient_id?: string | null }): About => ({
+  locationId: appt.location_id,
+  patientRef: appt.patient_id ?? link.request.patient_id ?? link.request.id,
+});
 
 export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   const { database, tokens, now } = app.deps;
@@ -55,33 +67,56 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     return clinic;
   }
 
-  /** Resolves a booking link, or answers with a friendly page offering a new link. */
-  async function openLink(req: FastifyRequest, reply: FastifyReply, token: string): Promise<LinkContext | undefined> {
+  /**
+   * Resolves a booking link, or answers with a friendly page offering a new link. A refused link is recorded as a
+   * failure of `action` (what the person tried), naming the person only when the link is authentic.
+   */
+  async function openLink(req: FastifyRequest, reply: FastifyReply, token: string, action: string): Promise<LinkContext | undefined> {
     const clinic = await clinicOrFail();
-    const check = tokens.verify(token, 'book', now());
+    const visitor = visitorOf(req, now());
+    const refused = (about: About, reason: 'invalid' | 'expired' | 'unknown' | 'closed') =>
+      auditPatientAlone(database, visitor, action, 'failure', about, { reason });
+    const check = tokens.verify(token, 'book', visitor.now);
     if (!check.ok) {
+      await refused(await aboutRequestId(db, refusedLinkRef(tokens, token, 'book', check)), check.reason);
       await html(reply, LinkProblemPage({ clinic, reason: check.reason }), check.reason === 'expired' ? 410 : 404);
       return undefined;
     }
     const request = await findRequest(db, check.claims.ref);
     if (!request) {
+      await refused(NOBODY, 'unknown');
       await html(reply, LinkProblemPage({ clinic, reason: 'unknown' }), 404);
       return undefined;
     }
     const appointment = await latestAppointmentForRequest(db, request.id);
     if ((request.status === 'not_candidate' || request.status === 'closed') && appointment?.status !== 'booked') {
       // The clinic closed this request after talking with the person: online booking stops, a call still works.
+      await refused(aboutRequest(request), 'closed');
       await html(reply, LinkProblemPage({ clinic, reason: 'closed' }), 410);
       return undefined;
     }
-    return { clinic, request, appointment, defaultLocationId: check.claims.location, base: `/book/${token}` };
+    return { clinic, request, appointment, defaultLocationId: check.claims.location, base: `/book/${token}`, visitor };
   }
 
-  async function bookingContext(clinic: Clinic, locationKey: string): Promise<BookingContext> {
+  /** Records a refused self-service action (which rule refused it, never what was typed). */
+  const refuse = (link: LinkContext, action: string, reason: string, detail: AuditDetail = {}, about = aboutRequest(link.request)) =>
+    auditPatientAlone(database, link.visitor, action, 'failure', about, { reason, ...detail });
+
+  /**
+   * Every page of a link shows the person's record (at least the first name; the manage, cancel and .ics pages
+   * the appointment's time and place), to whoever holds the link, without signing in. As staff looks are, each view
+   * is recorded before the page is sent (if the event cannot be written, the page is not shown): one small write,
+   * and the trail then answers "who opened this person's link, from where, when" if a link leaks.
+   */
+  function viewed(link: LinkContext, page: 'book' | 'manage' | 'reschedule' | 'cancel' | 'ics', appt?: Appointment) {
+    const about = appt ? aboutAppointment(link, appt) : aboutRequest(link.request);
+    return auditPatientAlone(database, link.visitor, 'booking.view', 'success', about, { page, ...(appt ? { appointmentId: appt.id } : {}) });
+  }
+
+  async function bookingContext(clinic: Clinic, locationKey: string): Promise<BookingContext | undefined> {
     const [location, type] = await Promise.all([findLocation(db, locationKey), findAppointmentType(db, 'consultation')]);
-    if (!location) throw badRequest('That location could not be found. Please choose one from the list.');
     if (!type) throw new Error('the consultation appointment type is missing');
-    return { database, clinic, location, type, now: now() };
+    return location ? { database, clinic, location, type, now: now() } : undefined;
   }
 
   async function picker(
@@ -92,6 +127,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     notice?: { kind: 'warning' | 'error' | 'success'; text: string },
   ) {
     const ctx = await bookingContext(link.clinic, query.location ?? link.appointment?.location_id ?? link.defaultLocationId);
+    if (!ctx) throw badRequest(UNKNOWN_LOCATION);
     const zone = ctx.location.time_zone;
     const today = DateTime.fromMillis(ctx.now, { zone }).startOf('day');
     const horizonEnd = ctx.now + link.clinic.bookingHorizonDays * DAY;
@@ -102,6 +138,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
     const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! })}`;
     const [locations, waiting] = await Promise.all([listLocations(db), mode === 'book' ? waitingEntriesFor(db, link.request.id) : []]);
+    await viewed(link, mode, mode === 'reschedule' ? link.appointment : undefined);
     return html(
       reply,
       SlotPickerPage({
@@ -125,6 +162,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   async function manage(reply: FastifyReply, link: LinkContext, appt: Appointment, notice?: { kind: 'success' | 'warning'; text: string }) {
     const location = await findLocation(db, appt.location_id);
     if (!location) throw new Error('appointment location missing');
+    await viewed(link, 'manage', appt);
     return html(
       reply,
       ManagePage({
@@ -149,7 +187,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   } as const;
 
   typed.get('/book/:token', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token);
+    const link = await openLink(req, reply, req.params.token, 'booking.view');
     if (!link) return reply;
     if (link.appointment?.status === 'booked') {
       const status = req.query.status;
@@ -165,31 +203,54 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   });
 
   async function slotChosen(req: FastifyRequest, reply: FastifyReply, token: string, mode: 'book' | 'reschedule') {
-    const link = await openLink(req, reply, token);
+    const action = mode === 'book' ? 'appointment.book' : 'appointment.reschedule';
+    const link = await openLink(req, reply, token, action);
     if (!link) return reply;
     const parsed = slotBody.safeParse(req.body);
-    if (!parsed.success) throw badRequest(parsed.error.issues[0]?.message ?? 'Choose a time from the list.');
-    const ctx = await bookingContext(link.clinic, parsed.data.location);
+    const ctx = parsed.success ? await bookingContext(link.clinic, parsed.data.location) : undefined;
+    if (!parsed.success || !ctx) {
+      await refuse(link, action, 'invalid');
+      throw badRequest(parsed.success ? UNKNOWN_LOCATION : (parsed.error.issues[0]?.message ?? 'Choose a time from the list.'));
+    }
+    const taken = (alternatives: Slot[]) =>
+      html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives, base: link.base, mode, now: ctx.now }), 409);
     if (mode === 'book') {
-      const outcome = await bookConsultation(ctx, link.request.id, parsed.data.slot);
+      // The success event is written in the booking's own transaction: no event, no booking.
+      const outcome = await bookConsultation(ctx, link.request.id, parsed.data.slot, {
+        alsoInTransaction: (trx, appt) =>
+          auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, appt), { appointmentId: appt.id, requestId: link.request.id }),
+      });
       if (outcome.ok) {
         app.deps.onOutbox?.();
         return reply.code(303).redirect(`${link.base}?status=booked`);
       }
-      if (outcome.reason === 'already_booked') return reply.code(303).redirect(link.base);
-      return html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives: outcome.alternatives, base: link.base, mode, now: ctx.now }), 409);
+      if (outcome.reason === 'already_booked') {
+        await refuse(link, action, 'already_booked', { appointmentId: outcome.appointmentId });
+        return reply.code(303).redirect(link.base);
+      }
+      await refuse(link, action, 'taken', {}, { ...aboutRequest(link.request), locationId: ctx.location.id });
+      return taken(outcome.alternatives);
     }
-    if (link.appointment?.status !== 'booked') {
+    const current = link.appointment;
+    if (current?.status !== 'booked') {
+      await refuse(link, action, 'not_active', current ? { appointmentId: current.id } : {});
       throw new HttpError(409, 'not_active', 'This consultation was cancelled, so it cannot be moved. You can book a new time with your link.');
     }
-    const outcome = await rescheduleAppointment(ctx, link.appointment.id, parsed.data.slot);
+    const outcome = await rescheduleAppointment(ctx, current.id, parsed.data.slot, {
+      alsoInTransaction: (trx, moved, before) =>
+        auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, moved), {
+          appointmentId: moved.id,
+          from: before.starts_at,
+          to: moved.starts_at,
+          ...(moved.location_id !== before.location_id ? { fromLocation: before.location_id } : {}),
+        }),
+    });
     if (outcome.ok) {
       app.deps.onOutbox?.();
       return reply.code(303).redirect(`${link.base}?status=moved`);
     }
-    if (outcome.reason === 'taken') {
-      return html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives: outcome.alternatives, base: link.base, mode, now: ctx.now }), 409);
-    }
+    await refuse(link, action, outcome.reason, { appointmentId: current.id }, aboutAppointment(link, current));
+    if (outcome.reason === 'taken') return taken(outcome.alternatives);
     throw changeRefused(outcome.reason, link.clinic);
   }
 
@@ -198,10 +259,13 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   typed.get('/book/:token/reschedule', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token);
+    const link = await openLink(req, reply, req.params.token, 'booking.view');
     if (!link) return reply;
     if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
-    if (!beforeCutoff(link.clinic, link.appointment, now())) throw changeRefused('too_late', link.clinic);
+    if (!beforeCutoff(link.clinic, link.appointment, now())) {
+      await refuse(link, 'booking.view', 'too_late', { page: 'reschedule', appointmentId: link.appointment.id }, aboutAppointment(link, link.appointment));
+      throw changeRefused('too_late', link.clinic);
+    }
     return picker(reply, link, 'reschedule', req.query);
   });
 
@@ -210,29 +274,46 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   );
 
   typed.get('/book/:token/cancel', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token);
+    const link = await openLink(req, reply, req.params.token, 'booking.view');
     if (!link) return reply;
     if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
     const location = await findLocation(db, link.appointment.location_id);
     if (!location) throw new Error('appointment location missing');
+    await viewed(link, 'cancel', link.appointment);
     return html(reply, CancelConfirmPage({ clinic: link.clinic, location, appointment: link.appointment, base: link.base }));
   });
 
   typed.post('/book/:token/cancel', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token);
+    const action = 'appointment.cancel';
+    const link = await openLink(req, reply, req.params.token, action);
     if (!link) return reply;
-    if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
-    const outcome = await cancelAppointment(database, link.clinic, link.appointment.id, now());
-    if (!outcome.ok) throw changeRefused(outcome.reason, link.clinic);
+    const appt = link.appointment;
+    if (appt?.status !== 'booked') {
+      await refuse(link, action, 'not_active', appt ? { appointmentId: appt.id } : {});
+      return reply.code(303).redirect(link.base);
+    }
+    // The success event is written in the cancellation's own transaction: no event, no cancellation.
+    const outcome = await cancelAppointment(database, link.clinic, appt.id, now(), {
+      alsoInTransaction: (trx, current) =>
+        auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), { appointmentId: current.id, startsAt: current.starts_at }),
+    });
+    if (!outcome.ok) {
+      await refuse(link, action, outcome.reason, { appointmentId: appt.id }, aboutAppointment(link, appt));
+      throw changeRefused(outcome.reason, link.clinic);
+    }
     app.deps.onOutbox?.();
     return reply.code(303).redirect(`${link.base}?status=cancelled`);
   });
 
   typed.get('/book/:token/appointment.ics', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token);
+    const link = await openLink(req, reply, req.params.token, 'booking.view');
     if (!link) return reply;
-    if (!link.appointment) throw new HttpError(404, 'not_found', 'There is no booking for this link yet.');
+    if (!link.appointment) {
+      await refuse(link, 'booking.view', 'not_found', { page: 'ics' });
+      throw new HttpError(404, 'not_found', 'There is no booking for this link yet.');
+    }
     const location = (await findLocation(db, link.appointment.location_id)) as Location;
+    await viewed(link, 'ics', link.appointment);
     const ics = appointmentIcs(calendarEvent(link.clinic, location, link.appointment, now(), app.deps.config.publicUrl + link.base));
     return reply
       .header('cache-control', 'no-store')
@@ -250,19 +331,26 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     { config: { policy: 'public', rateLimit: { max: 5, timeWindow: 15 * 60_000 } } },
     async (req, reply) => {
       const clinic = await clinicOrFail();
+      const visitor = visitorOf(req, now());
+      const action = 'booking.link_request';
       const parsed = z.object({ email: z.string().trim().max(254).pipe(z.email()) }).safeParse(req.body);
       if (!parsed.success) {
+        await auditPatientAlone(database, visitor, action, 'failure', NOBODY, { reason: 'invalid' });
         const typedEmail = typeof (req.body as { email?: unknown } | null)?.email === 'string' ? (req.body as { email: string }).email : '';
         return html(reply, LinkProblemPage({ clinic, reason: 'invalid', error: 'Enter an email address like name@example.com.', email: typedEmail.slice(0, 254) }), 400);
       }
       const request = await latestRequestByEmail(db, parsed.data.email.toLowerCase());
       if (request) {
-        const t = now();
+        const t = visitor.now;
         // At most one new link per request per ten minutes, however often the form is sent.
-        await database.transact((trx) =>
-          enqueue(trx, { kind: 'booking_link', refId: request.id, runAt: t, dedupeKey: `booking_link:${request.id}:${Math.floor(t / 600_000)}` }, t),
-        );
+        await database.transact(async (trx) => {
+          await enqueue(trx, { kind: 'booking_link', refId: request.id, runAt: t, dedupeKey: `booking_link:${request.id}:${Math.floor(t / 600_000)}` }, t);
+          await auditPatient(trx, database, visitor, action, 'success', aboutRequest(request));
+        });
         app.deps.onOutbox?.();
+      } else {
+        // An unknown address is recorded too (without it); both answers then cost one write transaction.
+        await auditPatientAlone(database, visitor, action, 'failure', NOBODY, { reason: 'unknown' });
       }
       // The same answer whether or not the address is known, so the form cannot reveal who asked us for help.
       return html(reply, LinkProblemPage({ clinic, reason: 'sent' }));

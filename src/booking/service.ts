@@ -167,8 +167,13 @@ export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): bo
   return appt.starts_at - clinic.cancelCutoffMin * MINUTE >= now;
 }
 
+/** Work (an audit event) to do in the move's own transaction, after the move; if it throws, nothing moves. */
+export interface RescheduleOptions {
+  alsoInTransaction?: (trx: Kysely<DB>, moved: Appointment, current: Appointment) => Promise<void>;
+}
+
 /** Moves a booked appointment to a new time: release and re-claim in one transaction, or change nothing. */
-export async function rescheduleAppointment(ctx: BookingContext, appointmentId: string, start: number): Promise<ChangeOutcome> {
+export async function rescheduleAppointment(ctx: BookingContext, appointmentId: string, start: number, options: RescheduleOptions = {}): Promise<ChangeOutcome> {
   const current = await findAppointment(ctx.database.db, appointmentId);
   if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
   if (!beforeCutoff(ctx.clinic, current, ctx.now)) return { ok: false, reason: 'too_late' };
@@ -206,6 +211,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
           ],
           ctx.now,
         );
+        await options.alsoInTransaction?.(trx, moved, current);
         return true;
       });
       if (!done) return { ok: false, reason: 'not_active' };

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findLocation, getClinic, listLocations } from '../clinic/repository.ts';
+import { aboutRequestId, auditPatient, auditPatientAlone, NOBODY, visitorOf } from '../audit/patient-audit.ts';
 import { envelope, HttpError } from '../lib/errors.ts';
 import { renderDocument } from '../lib/jsx.ts';
 import { consultationRequestSchema, fieldErrors, REASONS, type FieldErrors } from './schema.ts';
@@ -71,15 +72,39 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  /** Validates, then records; shared by the HTML form and the JSON API. */
-  async function submit(body: unknown) {
-    const parsed = consultationRequestSchema.safeParse(body);
-    if (!parsed.success) return { kind: 'invalid' as const, errors: fieldErrors(parsed.error) };
-    if (parsed.data.website) return { kind: 'honeypot' as const };
+  /**
+   * Validates, then records; shared by the HTML form and the JSON API. Every submission is one 'request.create'
+   * event: a new request's in its own transaction; refusals by reason (and which fields, never their values).
+   */
+  async function submit(req: FastifyRequest) {
+    const visitor = visitorOf(req, now());
+    const refused = (reason: string, errors?: FieldErrors) =>
+      auditPatientAlone(database, visitor, 'request.create', 'failure', NOBODY, { reason, ...(errors ? { fields: Object.keys(errors).sort().join(',') } : {}) });
+    const parsed = consultationRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      await refused('invalid', errors);
+      return { kind: 'invalid' as const, errors };
+    }
+    if (parsed.data.website) {
+      await refused('spam_suspected');
+      return { kind: 'honeypot' as const };
+    }
     const location = await findLocation(db, parsed.data.location);
-    if (!location) return { kind: 'invalid' as const, errors: { location: 'Choose a location from the list.' } as FieldErrors };
-    const result = await createConsultationRequest(database, parsed.data, location.id, now());
-    if (!result.ok) return { kind: 'key_reused' as const };
+    if (!location) {
+      const errors: FieldErrors = { location: 'Choose a location from the list.' };
+      await refused('invalid', errors);
+      return { kind: 'invalid' as const, errors };
+    }
+    const result = await createConsultationRequest(database, parsed.data, location.id, visitor.now, (trx, id) =>
+      auditPatient(trx, database, visitor, 'request.create', 'success', { locationId: location.id, patientRef: id }),
+    );
+    if (!result.ok) {
+      await refused('key_reused');
+      return { kind: 'key_reused' as const };
+    }
+    // A repeated submission changed nothing; it is recorded as such, under the request it repeated.
+    if (result.replay) await auditPatientAlone(database, visitor, 'request.create', 'success', await aboutRequestId(db, result.requestId), { replay: true });
     app.deps.onOutbox?.();
     return { kind: 'created' as const, ...result };
   }
@@ -90,7 +115,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/consultation', { config: { policy: 'public', rateLimit } }, async (req, reply) => {
     const values = asValues(req.body);
-    const outcome = await submit(req.body);
+    const outcome = await submit(req);
     switch (outcome.kind) {
       case 'invalid':
         return renderForm(reply, 400, values, outcome.errors);
@@ -122,7 +147,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post('/api/consultation-requests', { config: { policy: 'public', rateLimit } }, async (req, reply) => {
-    const outcome = await submit(req.body);
+    const outcome = await submit(req);
     switch (outcome.kind) {
       case 'invalid':
         return reply.code(400).send(envelope('invalid_request', 'Some of the information sent is not valid.', outcome.errors as Record<string, string>));

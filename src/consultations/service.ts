@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { enqueue } from '../mail/outbox.ts';
 import { findRequestByKey, insertRequest } from './repository.ts';
@@ -25,6 +27,8 @@ export async function createConsultationRequest(
   input: ConsultationRequestInput,
   locationId: string,
   now: number,
+  /** Work (the audit event) in the request's own transaction; if it throws, nothing is recorded or sent. */
+  alsoInTransaction?: (trx: Kysely<DB>, requestId: string) => Promise<void>,
 ): Promise<CreateResult> {
   const hash = bodyHash(input, locationId);
   const replay = async (): Promise<CreateResult | undefined> => {
@@ -58,6 +62,7 @@ export async function createConsultationRequest(
         created_at: now,
       });
       await enqueue(trx, { kind: 'booking_link', refId: id, runAt: now, dedupeKey: `booking_link:${id}` }, now);
+      await alsoInTransaction?.(trx, id);
     });
   } catch (err) {
     // Two identical submissions racing: the loser answers with the winner's result.

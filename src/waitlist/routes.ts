@@ -7,6 +7,7 @@ import { bookConsultation } from '../booking/service.ts';
 import { badRequest } from '../lib/errors.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
+import { aboutRequest, aboutRequestId, auditPatient, auditPatientAlone, NOBODY, refusedLinkRef, visitorOf, type About, type Visitor } from '../audit/patient-audit.ts';
 import { OfferGonePage, OfferPage } from './views.tsx';
 
 const DAY = 24 * 3_600_000;
@@ -15,6 +16,11 @@ const html = (reply: FastifyReply, page: Html, status = 200) =>
 const tokenParams = z.object({ token: z.string().max(600) });
 /** The token from the path, or '' (which no check accepts) when it is not a short string. */
 const tokenOf = (params: unknown) => tokenParams.safeParse(params).data?.token ?? '';
+
+type Offer = NonNullable<Awaited<ReturnType<typeof findOffer>>>;
+type Opened =
+  | { offer: Offer; about: About; bookingLink: string; problem?: undefined }
+  | { offer?: undefined; about: About; bookingLink?: string; problem: 'expired' | 'invalid' };
 
 /** Joining and leaving the waitlist from a booking link, and accepting an offered time. */
 export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
@@ -28,70 +34,107 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     return c;
   }
 
-  /** The request behind a booking link, or a 404 page. */
-  async function requestFor(token: string) {
-    const check = tokens.verify(token, 'book', now());
-    if (!check.ok) return undefined;
-    return findRequest(db, check.claims.ref);
+  /** The request behind a booking link; a refused link is recorded as a failure of `action`. */
+  async function requestFor(token: string, visitor: Visitor, action: string) {
+    const check = tokens.verify(token, 'book', visitor.now);
+    const request = check.ok ? await findRequest(db, check.claims.ref) : undefined;
+    if (!request) {
+      const about = await aboutRequestId(db, refusedLinkRef(tokens, token, 'book', check));
+      await auditPatientAlone(database, visitor, action, 'failure', about, { reason: check.ok ? 'unknown' : check.reason });
+    }
+    return request;
   }
 
   app.post('/book/:token/waitlist', publicRoute, async (req, reply) => {
     const token = tokenOf(req.params);
-    const request = await requestFor(token);
+    const visitor = visitorOf(req, now());
+    const action = 'waitlist.join';
+    const request = await requestFor(token, visitor, action);
     if (!request) return html(reply, OfferGonePage({ clinic: await clinic(), reason: 'invalid' }), 404);
     const raw = (req.body as { location?: unknown } | undefined)?.location;
     const slug = typeof raw === 'string' ? raw : '';
     const [location, type] = await Promise.all([findLocation(db, slug.slice(0, 64)), findAppointmentType(db, 'consultation')]);
-    if (!location || !type) throw badRequest('That location could not be found. Please choose one from the list.');
-    await joinWaitlist(db, { requestId: request.id, locationId: location.id, typeId: type.id }, now());
+    if (!location || !type) {
+      await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'invalid' });
+      throw badRequest('That location could not be found. Please choose one from the list.');
+    }
+    await database.transact(async (trx) => {
+      await joinWaitlist(trx, { requestId: request.id, locationId: location.id, typeId: type.id }, visitor.now);
+      await auditPatient(trx, database, visitor, action, 'success', { ...aboutRequest(request), locationId: location.id });
+    });
     return reply.code(303).redirect(`/book/${token}?location=${location.slug}&status=waitlisted`);
   });
 
   app.post('/book/:token/waitlist/leave', publicRoute, async (req, reply) => {
     const token = tokenOf(req.params);
-    const request = await requestFor(token);
+    const visitor = visitorOf(req, now());
+    const request = await requestFor(token, visitor, 'waitlist.leave');
     if (!request) return html(reply, OfferGonePage({ clinic: await clinic(), reason: 'invalid' }), 404);
-    await leaveWaitlist(db, request.id, now());
+    await database.transact(async (trx) => {
+      await leaveWaitlist(trx, request.id, visitor.now);
+      await auditPatient(trx, database, visitor, 'waitlist.leave', 'success', aboutRequest(request));
+    });
     return reply.code(303).redirect(`/book/${token}?status=left-waitlist`);
   });
 
-  async function openOffer(token: string) {
-    const check = tokens.verify(token, 'offer', now());
-    if (!check.ok) return { problem: check.reason === 'expired' ? ('expired' as const) : ('invalid' as const) };
-    const offer = await findOffer(db, check.claims.ref);
-    if (!offer) return { problem: 'invalid' as const };
-    const bookingLink = `/book/${tokens.sign({ purpose: 'book', ref: offer.request_id, location: offer.location_id, expiresAt: now() + 14 * DAY })}`;
-    if (offer.expires_at <= now() || offer.slot_start <= now() || offer.accepted_at !== null || offer.status !== 'waiting') {
-      return { problem: 'expired' as const, bookingLink };
+  /**
+   * The offer behind an offer link, or why not: recorded as a failure of `action` ('gone': the offer was taken,
+   * withdrawn or ran out). The person is named when the link is authentic (an offer belongs to one request).
+   */
+  async function openOffer(token: string, visitor: Visitor, action: string): Promise<Opened> {
+    const check = tokens.verify(token, 'offer', visitor.now);
+    const offerId = check.ok ? check.claims.ref : refusedLinkRef(tokens, token, 'offer', check);
+    const offer = offerId === undefined ? undefined : await findOffer(db, offerId);
+    const about: About = offer ? { ...(await aboutRequestId(db, offer.request_id)), locationId: offer.location_id } : NOBODY;
+    const refused = async (reason: string, problem: 'expired' | 'invalid') => {
+      await auditPatientAlone(database, visitor, action, 'failure', about, { reason, ...(offer ? { offerId: offer.id } : {}) });
+      return { problem, about };
+    };
+    if (!check.ok) return refused(check.reason, check.reason);
+    if (!offer) return refused('unknown', 'invalid');
+    const bookingLink = `/book/${tokens.sign({ purpose: 'book', ref: offer.request_id, location: offer.location_id, expiresAt: visitor.now + 14 * DAY })}`;
+    if (offer.expires_at <= visitor.now || offer.slot_start <= visitor.now || offer.accepted_at !== null || offer.status !== 'waiting') {
+      return { ...(await refused('gone', 'expired')), bookingLink };
     }
-    return { offer, bookingLink };
+    return { offer, about, bookingLink };
   }
 
   app.get('/waitlist/offer/:token', publicRoute, async (req, reply) => {
     const token = tokenOf(req.params);
-    const opened = await openOffer(token);
+    const visitor = visitorOf(req, now());
+    const opened = await openOffer(token, visitor, 'waitlist.view');
     if (!opened.offer) return html(reply, OfferGonePage({ clinic: await clinic(), reason: opened.problem, bookingLink: opened.bookingLink }), opened.problem === 'invalid' ? 404 : 410);
     const [c, location, request] = await Promise.all([clinic(), findLocation(db, opened.offer.location_id), findRequest(db, opened.offer.request_id)]);
     if (!location || !request) throw new Error('offer without location or request');
+    // The page greets the person by name: a view like any link page's (see booking.view).
+    await auditPatientAlone(database, visitor, 'waitlist.view', 'success', opened.about, { offerId: opened.offer.id });
     return html(reply, OfferPage({ clinic: c, location, start: opened.offer.slot_start, action: `/waitlist/offer/${token}`, firstName: request.first_name }));
   });
 
   app.post('/waitlist/offer/:token', publicRoute, async (req, reply) => {
     const token = tokenOf(req.params);
-    const opened = await openOffer(token);
+    const visitor = visitorOf(req, now());
+    const action = 'waitlist.accept';
+    const opened = await openOffer(token, visitor, action);
     const c = await clinic();
     if (!opened.offer) return html(reply, OfferGonePage({ clinic: c, reason: opened.problem, bookingLink: opened.bookingLink }), opened.problem === 'invalid' ? 404 : 410);
-    const { offer } = opened;
+    const { offer, about } = opened;
     const [location, type] = await Promise.all([findLocation(db, offer.location_id), findAppointmentType(db, 'consultation')]);
     if (!location || !type) throw new Error('offer without location or type');
-    // The same path as any booking: the claim table decides who was first.
-    const outcome = await bookConsultation({ database, clinic: c, location, type, now: now() }, offer.request_id, offer.slot_start);
-    if (!outcome.ok && outcome.reason === 'taken') return html(reply, OfferGonePage({ clinic: c, reason: 'taken', bookingLink: opened.bookingLink }), 409);
-    if (!outcome.ok) return reply.code(303).redirect(opened.bookingLink);
-    await database.transact(async (trx) => {
-      await trx.updateTable('waitlist_offers').set({ accepted_at: now() }).where('id', '=', offer.id).execute();
-      await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: now() }).where('request_id', '=', offer.request_id).where('status', '=', 'waiting').execute();
+    // The same path as any booking: the claim table decides who was first. Marking the offer taken and the event
+    // are part of the booking's transaction, so an accepted offer, its booking and its record stand or fall together.
+    const outcome = await bookConsultation({ database, clinic: c, location, type, now: visitor.now }, offer.request_id, offer.slot_start, {
+      alsoInTransaction: async (trx, appt) => {
+        await trx.updateTable('waitlist_offers').set({ accepted_at: visitor.now }).where('id', '=', offer.id).execute();
+        await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: visitor.now }).where('request_id', '=', offer.request_id).where('status', '=', 'waiting').execute();
+        await auditPatient(trx, database, visitor, action, 'success', { ...about, patientRef: appt.patient_id ?? about.patientRef }, { appointmentId: appt.id, offerId: offer.id });
+      },
     });
+    if (!outcome.ok) {
+      await auditPatientAlone(database, visitor, action, 'failure', about, { reason: outcome.reason, offerId: offer.id });
+      if (outcome.reason === 'taken') return html(reply, OfferGonePage({ clinic: c, reason: 'taken', bookingLink: opened.bookingLink }), 409);
+      return reply.code(303).redirect(opened.bookingLink);
+    }
     app.deps.onOutbox?.();
     return reply.code(303).redirect(`${opened.bookingLink}?status=booked`);
   });
