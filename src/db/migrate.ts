@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_staff.ts';
 import * as m003 from './migrations/003_patients_calendar.ts';
 import * as m004 from './migrations/004_waitlist.ts';
+import * as m006 from './migrations/006_branding.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['002_staff', m002],
   ['003_patients_calendar', m003],
   ['004_waitlist', m004],
+  ['006_branding', m006],
 ];
 
 /** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */
