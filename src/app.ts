@@ -20,6 +20,7 @@ import { devMailboxRoutes } from './mail/dev-mailbox.tsx';
 import type { Tokens } from './lib/tokens.ts';
 import type { Policy } from './staff/policy.ts';
 import { installGuard } from './staff/guard.ts';
+import { installBrand } from './brand/routes.ts';
 import { authRoutes } from './staff/auth-routes.tsx';
 import { auditRoutes } from './audit/routes.tsx';
 import { leadsRoutes } from './leads/routes.tsx';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   const sessionSettings = { idleMs: deps.config.sessionIdleMs, absoluteMs: deps.config.sessionMaxMs };
   installGuard(app, sessionSettings);
+  installBrand(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => handleError(app, err, req, reply));
   app.setNotFoundHandler((req, reply) =>
@@ -134,7 +136,7 @@ async function handleError(app: FastifyInstance, err: FastifyError | HttpError, 
     message = 'Something went wrong on our side. Nothing you sent was lost; please try again in a moment.';
   } else if (status === 429) {
     code = 'too_many_requests';
-  } else if (status === 413) {
+  } else if (status === 413 && !(err instanceof HttpError)) {
     message = 'What you sent is too large.';
   } else if (status === 415) {
     message = 'That kind of content is not accepted here.';

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Brand } from '../brand/brand.ts';
 import type { DB, LocationTable, OpeningHoursTable } from '../db/schema.ts';
 
 export interface Clinic {
@@ -10,6 +11,7 @@ export interface Clinic {
   cancelCutoffMin: number;
   bookingHorizonDays: number;
   bookingLinkDays: number;
+  brand: Brand;
 }
 
 export type Location = Selectable<LocationTable>;
@@ -19,7 +21,14 @@ export interface LocationWithHours extends Location {
 }
 
 export async function getClinic(db: Kysely<DB>): Promise<Clinic | undefined> {
-  const row = await db.selectFrom('clinic').selectAll().where('id', '=', 'clinic').executeTakeFirst();
+  // The logo's type and hash only: its bytes are read when the image itself is asked for.
+  const row = await db
+    .selectFrom('clinic')
+    .leftJoin('clinic_logo', 'clinic_logo.clinic_id', 'clinic.id')
+    .selectAll('clinic')
+    .select(['clinic_logo.content_type as logo_type', 'clinic_logo.sha256 as logo_sha256'])
+    .where('clinic.id', '=', 'clinic')
+    .executeTakeFirst();
   if (!row) return undefined;
   return {
     name: row.name,
@@ -30,6 +39,7 @@ export async function getClinic(db: Kysely<DB>): Promise<Clinic | undefined> {
     cancelCutoffMin: row.cancel_cutoff_min,
     bookingHorizonDays: row.booking_horizon_days,
     bookingLinkDays: row.booking_link_days,
+    brand: { accent: row.accent_color, logo: row.logo_type && row.logo_sha256 ? { type: row.logo_type, sha256: row.logo_sha256 } : null },
   };
 }
 

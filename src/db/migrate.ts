@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_staff.ts';
 import * as m003 from './migrations/003_patients_calendar.ts';
 import * as m004 from './migrations/004_waitlist.ts';
 import * as m005 from './migrations/005_resources.ts';
+import * as m006 from './migrations/006_branding.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['003_patients_calendar', m003],
   ['004_waitlist', m004],
   ['005_resources', m005],
+  ['006_branding', m006],
 ];
 
 /** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */

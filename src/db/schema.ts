@@ -12,6 +12,17 @@ export interface ClinicTable {
   cancel_cutoff_min: number;
   booking_horizon_days: number;
   booking_link_days: number;
+  /** '#rrggbb'; used for the header, links and buttons of the site, the staff workspace and emails. */
+  accent_color: string;
+}
+
+/** The clinic's optional logo (at most one row, for clinic_id 'clinic'). */
+export interface ClinicLogoTable {
+  clinic_id: string;
+  content_type: 'image/png' | 'image/jpeg';
+  sha256: string;
+  bytes: Buffer;
+  updated_at: number;
 }
 
 export interface LocationTable {
@@ -296,6 +307,7 @@ export interface WaitlistOfferTable {
 
 export interface DB {
   clinic: ClinicTable;
+  clinic_logo: ClinicLogoTable;
   locations: LocationTable;
   opening_hours: OpeningHoursTable;
   closures: ClosureTable;

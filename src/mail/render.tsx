@@ -17,6 +17,7 @@ import { sha256 } from '../staff/sessions.ts';
 import { findOffer } from '../waitlist/repository.ts';
 import type { OutgoingMail } from './transport.ts';
 import { EmailButton, EmailLayout, VisitDetails } from './templates.tsx';
+import { logoPath } from '../brand/brand.ts';
 
 const DAY = 24 * 3_600_000;
 
@@ -48,8 +49,10 @@ export function createRenderer(deps: RenderDeps) {
     `${deps.publicUrl}/book/${deps.tokens.sign({ purpose: 'book', ref: request.id, location: locationId, expiresAt })}`;
 
   function finish(job: OutboxJob, clinic: Clinic, to: string, parts: Parts, ics?: OutgoingMail['ics']): OutgoingMail {
+    // Emails are read away from the site, so the logo's URL is absolute (PUBLIC_URL).
+    const logo = logoPath(clinic.brand);
     const html = renderDocument(
-      <EmailLayout clinic={clinic} preheader={parts.preheader}>
+      <EmailLayout clinic={clinic} preheader={parts.preheader} logoUrl={logo ? `${deps.publicUrl}${logo}` : undefined}>
         {parts.body}
       </EmailLayout>,
     );
@@ -70,7 +73,7 @@ export function createRenderer(deps: RenderDeps) {
         <Fragment>
           <p>Hello {request.first_name},</p>
           <p>Thank you for contacting us. You can choose a consultation time online now; your visit is booked as soon as you pick a time.</p>
-          <EmailButton href={url}>Choose a consultation time</EmailButton>
+          <EmailButton accent={clinic.brand.accent} href={url}>Choose a consultation time</EmailButton>
           <p>
             The link opens the times at {location.name}, and you can switch to another location there. It is private to
             you and stays valid for {clinic.bookingLinkDays} days.
@@ -137,7 +140,7 @@ export function createRenderer(deps: RenderDeps) {
         <Fragment>
           <p>Hello {firstName},</p>
           <p>{lines[0]}</p>
-          <EmailButton href={url}>{lines[1]}</EmailButton>
+          <EmailButton accent={clinic.brand.accent} href={url}>{lines[1]}</EmailButton>
         </Fragment>
       ),
       text: `Hello ${firstName},\n\n${lines[0]}\n\n${url}`,
@@ -158,7 +161,7 @@ export function createRenderer(deps: RenderDeps) {
         <Fragment>
           <p>Hello {request.first_name},</p>
           <p>A consultation time has opened up at {location.name}: {when}. We offered it to a few people on the waitlist; the first to accept gets it.</p>
-          <EmailButton href={url}>See and book this time</EmailButton>
+          <EmailButton accent={clinic.brand.accent} href={url}>See and book this time</EmailButton>
         </Fragment>
       ),
       text: `Hello ${request.first_name},\n\nA consultation time has opened up at ${location.name}: ${when}. The first person on the waitlist to accept gets it:\n\n${url}`,
@@ -193,7 +196,7 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
     'A physician will talk with you about your pain and whether infusion therapy may suit you. No infusion is given at this visit.';
   const manage = (
     <Fragment>
-      <EmailButton href={manageUrl}>Manage my booking</EmailButton>
+      <EmailButton accent={clinic.brand.accent} href={manageUrl}>Manage my booking</EmailButton>
       <p>You can reschedule or cancel online until {cutoffHours} hours before your visit. A calendar invitation is attached.</p>
     </Fragment>
   );
@@ -235,7 +238,7 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
           <Fragment>
             <p>Hello {firstName},</p>
             <p>Your consultation on {when} has been cancelled. Whenever you are ready, you can book a new time with your link:</p>
-            <EmailButton href={manageUrl}>Book a new time</EmailButton>
+            <EmailButton accent={clinic.brand.accent} href={manageUrl}>Book a new time</EmailButton>
           </Fragment>
         ),
         text: `Hello ${firstName},\n\nYour consultation on ${when} has been cancelled. Whenever you are ready, book a new time here:\n\n${manageUrl}`,

@@ -1,8 +1,14 @@
 import { h, type Child } from '../lib/jsx.ts';
+import { safeAccent } from '../brand/palette.ts';
 import type { Clinic, Location } from '../clinic/repository.ts';
 
-/** Email markup: inline styles only (mail clients drop style sheets), one column, readable without images. */
-export function EmailLayout(props: { clinic: Clinic; preheader: string; children?: Child }) {
+/**
+ * Email markup: inline styles only (mail clients drop style sheets; emails are not under the site's CSP), one
+ * column, readable without images. The clinic's accent colours the header and buttons; its logo, when set, is
+ * fetched from PUBLIC_URL, and its alt text is the clinic name for clients that block images.
+ */
+export function EmailLayout(props: { clinic: Clinic; preheader: string; logoUrl?: string | undefined; children?: Child }) {
+  const accent = safeAccent(props.clinic.brand.accent);
   return (
     <html lang="en">
       <head>
@@ -13,7 +19,12 @@ export function EmailLayout(props: { clinic: Clinic; preheader: string; children
       <body style="margin:0;padding:0;background:#f3f5f7;font-family:Arial,Helvetica,sans-serif;color:#1f2933;">
         <div style="display:none;max-height:0;overflow:hidden;">{props.preheader}</div>
         <div style="max-width:560px;margin:0 auto;padding:24px 16px;">
-          <div style="background:#0b5d6b;color:#ffffff;padding:16px 20px;border-radius:8px 8px 0 0;font-size:20px;font-weight:bold;">
+          {props.logoUrl ? (
+            <div style="padding:0 0 12px 0;">
+              <img src={props.logoUrl} alt={props.clinic.name} height="48" style="display:block;height:48px;width:auto;max-width:240px;border:0;" />
+            </div>
+          ) : null}
+          <div style={`background:${accent};color:#ffffff;padding:16px 20px;border-radius:8px 8px 0 0;font-size:20px;font-weight:bold;`}>
             {props.clinic.name}
           </div>
           <div style="background:#ffffff;padding:24px 20px;border-radius:0 0 8px 8px;font-size:16px;line-height:1.5;">
@@ -31,12 +42,13 @@ export function EmailLayout(props: { clinic: Clinic; preheader: string; children
   );
 }
 
-export function EmailButton(props: { href: string; children?: Child }) {
+/** A link styled as a button in the clinic's accent (white text on it passes AA: checked when the colour is saved). */
+export function EmailButton(props: { href: string; accent: string; children?: Child }) {
   return (
     <p style="margin:24px 0;">
       <a
         href={props.href}
-        style="background:#0b5d6b;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;display:inline-block;font-weight:bold;"
+        style={`background:${safeAccent(props.accent)};color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;display:inline-block;font-weight:bold;`}
       >
         {props.children}
       </a>

@@ -1,3 +1,4 @@
+import { DEFAULT_ACCENT } from '../brand/palette.ts';
 import type { Database } from '../db/database.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
@@ -21,6 +22,8 @@ export async function seedDemo(database: Database): Promise<boolean> {
         cancel_cutoff_min: 24 * 60,
         booking_horizon_days: 56,
         booking_link_days: 14,
+        // site.css's own --primary, so the demo looks as it always has.
+        accent_color: DEFAULT_ACCENT,
       })
       .execute();
 

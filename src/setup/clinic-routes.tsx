@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { h, Fragment } from '../lib/jsx.ts';
+import { DEFAULT_BRAND, logoPath, type Brand } from '../brand/brand.ts';
+import { ACCENT_FORMAT_MESSAGE, accentProblem } from '../brand/palette.ts';
+import { forgetBrand } from '../brand/routes.ts';
+import { getClinic } from '../clinic/repository.ts';
 import type { StaffContext } from '../staff/policy.ts';
 import { Csrf } from '../staff/layout.tsx';
 import { errorsOf, phone, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
+import { LogoSection, logoSetupRoutes } from './logo-routes.tsx';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
 import { ErrorSummary, Input, Saved, SetupFrame, sendPage } from './ui.tsx';
 
@@ -25,9 +30,22 @@ const reminders = z
     return hours.sort((a, b) => b - a).map((n) => n * 60);
   });
 
+/** '#rrggbb' (any case), then readable wherever it is used: see src/brand/palette.ts for the places and ratios. */
+const accent = z
+  .string({ error: 'Enter the accent color.' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter the accent color.')
+  .regex(/^#[0-9a-f]{6}$/, ACCENT_FORMAT_MESSAGE)
+  .superRefine((value, ctx) => {
+    const problem = accentProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 const clinicForm = z.object({
   name: plain('clinic name', 2, 100),
   tagline: plain('tagline', 2, 120),
+  accent,
   phone,
   email: z
     .string({ error: 'Enter the clinic email address.' })
@@ -41,7 +59,7 @@ const clinicForm = z.object({
   link_days: whole('booking-link lifetime', 1, 60, 'days'),
 });
 
-function ClinicPage(p: { staff: StaffContext; values: Values; errors: Errors; saved?: string }) {
+function ClinicPage(p: { staff: StaffContext; values: Values; logo: string | undefined; errors: Errors; saved?: string }) {
   const f = { values: p.values, errors: p.errors };
   return SetupFrame({
     staff: p.staff,
@@ -54,6 +72,7 @@ function ClinicPage(p: { staff: StaffContext; values: Values; errors: Errors; sa
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Clinic name" {...f} />
           <Input name="tagline" label="Tagline" hint="One plain line shown under the clinic name on the public site, e.g. Specialist care for CRPS." {...f} />
+          <Input name="accent" label="Accent color" hint="Six hex digits, like #0d5c61. Used for the header, links and buttons of the public site and this workspace, and in emails. It must keep text readable: white text on it, and links in it, need a contrast of at least 4.5:1 (WCAG 2.1 AA)." extra={{ autocomplete: 'off', spellcheck: 'false' }} {...f} />
           <Input name="phone" label="Main phone number" type="tel" {...f} />
           <Input name="email" label="Email address patients write to" type="email" {...f} />
           <Input name="reminders" label="Reminder emails (hours before the visit)" hint="Whole hours separated by commas, each from 1 to 336, e.g. 48, 2. Leave empty to send no reminders." {...f} />
@@ -64,6 +83,7 @@ function ClinicPage(p: { staff: StaffContext; values: Values; errors: Errors; sa
             Save clinic settings
           </button>
         </form>
+        <LogoSection csrf={p.staff.csrfToken} logo={p.logo} errors={p.errors} />
       </Fragment>
     ),
   });
@@ -75,30 +95,30 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
   const { database } = app.deps;
   const db = database.db;
 
-  async function currentValues(): Promise<Values> {
-    const c = await db.selectFrom('clinic').selectAll().where('id', '=', 'clinic').executeTakeFirst();
-    if (!c) return {};
-    let offsets: number[] = [];
-    try {
-      const parsed: unknown = JSON.parse(c.reminder_offsets_min);
-      if (Array.isArray(parsed)) offsets = parsed.filter((v): v is number => typeof v === 'number');
-    } catch {
-      offsets = [];
-    }
-    return {
+  /** The saved settings as form values, and the saved brand. */
+  async function current(): Promise<{ values: Values; brand: Brand }> {
+    const c = await getClinic(db);
+    if (!c) return { values: {}, brand: DEFAULT_BRAND };
+    const values = {
       name: c.name,
       tagline: c.tagline,
+      accent: c.brand.accent,
       phone: c.phone,
       email: c.email,
-      reminders: offsets.map(hoursText).join(', '),
-      cancel_cutoff: hoursText(c.cancel_cutoff_min),
-      horizon: String(c.booking_horizon_days),
-      link_days: String(c.booking_link_days),
+      reminders: c.reminderOffsetsMin.map(hoursText).join(', '),
+      cancel_cutoff: hoursText(c.cancelCutoffMin),
+      horizon: String(c.bookingHorizonDays),
+      link_days: String(c.bookingLinkDays),
     };
+    return { values, brand: c.brand };
   }
 
-  const show = async (reply: FastifyReply, staff: StaffContext, extra: { values?: Values; errors?: Errors; saved?: string } = {}, status = 200) =>
-    sendPage(reply, ClinicPage({ staff, values: extra.values ?? (await currentValues()), errors: extra.errors ?? {}, saved: extra.saved }), status);
+  const show = async (reply: FastifyReply, staff: StaffContext, extra: { values?: Values; errors?: Errors; saved?: string } = {}, status = 200) => {
+    const now = await current();
+    // The frame shows the brand as saved now, even when this request has just changed it.
+    const page = ClinicPage({ staff: { ...staff, brand: now.brand }, values: extra.values ?? now.values, logo: logoPath(now.brand), errors: extra.errors ?? {}, saved: extra.saved });
+    return sendPage(reply, page, status);
+  };
 
   app.get('/staff/setup/clinic', { config: ADMIN_ONLY }, async (req, reply) => show(reply, staffOf(req)));
 
@@ -114,6 +134,7 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
         .set({
           name: v.name,
           tagline: v.tagline,
+          accent_color: v.accent,
           phone: v.phone,
           email: v.email,
           reminder_offsets_min: JSON.stringify(v.reminders),
@@ -124,8 +145,11 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
         .where('id', '=', 'clinic')
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new Error('the clinic row is missing: run `relief seed` first');
-      return { result: undefined, detail: { reminders: v.reminders.length, cancelCutoffHours: v.cancel_cutoff, horizonDays: v.horizon, linkDays: v.link_days } };
+      return { result: undefined, detail: { accent: v.accent, reminders: v.reminders.length, cancelCutoffHours: v.cancel_cutoff, horizonDays: v.horizon, linkDays: v.link_days } };
     });
+    forgetBrand(db);
     return show(reply, staff, { saved: 'Clinic settings saved.' });
   });
+
+  await app.register(logoSetupRoutes, { show });
 }

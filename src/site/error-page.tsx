@@ -1,4 +1,5 @@
 import { h } from '../lib/jsx.ts';
+import { DEFAULT_BRAND } from '../brand/brand.ts';
 import type { Clinic } from '../clinic/repository.ts';
 import { Layout } from './layout.tsx';
 
@@ -11,6 +12,7 @@ const FALLBACK: Clinic = {
   cancelCutoffMin: 0,
   bookingHorizonDays: 0,
   bookingLinkDays: 0,
+  brand: DEFAULT_BRAND,
 };
 
 const TITLES: Record<number, string> = {

@@ -1,5 +1,6 @@
 import { h, Fragment, type Child } from '../lib/jsx.ts';
 import type { Clinic } from '../clinic/repository.ts';
+import { logoPath, stylesheetPath } from '../brand/brand.ts';
 import { assetUrl } from './assets.ts';
 
 export interface LayoutProps {
@@ -23,6 +24,7 @@ const NAV = [
 export function Layout(props: LayoutProps) {
   const { clinic, path } = props;
   const title = props.title === clinic.name ? clinic.name : `${props.title} · ${clinic.name}`;
+  const logo = logoPath(clinic.brand);
   return (
     <html lang="en">
       <head>
@@ -31,14 +33,17 @@ export function Layout(props: LayoutProps) {
         <title>{title}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
         <link rel="stylesheet" href={assetUrl('site.css')} />
+        <link rel="stylesheet" href={stylesheetPath(clinic.brand)} />
       </head>
       <body>
         <a class="skip-link" href="#main">Skip to main content</a>
         <header class="site-header">
           <div class="wrap header-inner">
-            <a class="brand" href="/">
+            <a class={logo ? 'brand brand-with-logo' : 'brand'} href="/">
+              {/* The logo stands for the name (its alt text), so the name is not written out twice. */}
+              {logo ? <img class="brand-logo" src={logo} alt={clinic.name} /> : null}
               <span>
-                {clinic.name}
+                {logo ? null : clinic.name}
                 {clinic.tagline ? <span class="tagline">{clinic.tagline}</span> : null}
               </span>
             </a>

@@ -1,4 +1,5 @@
 import { h, type Child } from '../lib/jsx.ts';
+import { logoPath, stylesheetPath } from '../brand/brand.ts';
 import { assetUrl } from '../site/assets.ts';
 import { ROLE_LABELS, type StaffContext } from './policy.ts';
 
@@ -22,6 +23,7 @@ const NAV: NavItem[] = [
 /** The staff workspace frame: navigation by role, who is signed in, sign-out, and the idle time-out notice. */
 export function StaffLayout(props: { title: string; staff: StaffContext; path?: string; children?: Child }) {
   const { staff } = props;
+  const logo = staff.brand ? logoPath(staff.brand) : undefined;
   return (
     <html lang="en">
       <head>
@@ -30,6 +32,7 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · Relief staff`}</title>
         <link rel="stylesheet" href={assetUrl('site.css')} />
+        {staff.brand ? <link rel="stylesheet" href={stylesheetPath(staff.brand)} /> : null}
         <script src={assetUrl('staff.js')} defer></script>
       </head>
       <body class="staff" data-idle-ms={String(staff.idleTimeoutMs)}>
@@ -38,7 +41,9 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
         </a>
         <header class="site-header">
           <div class="wrap header-inner">
-            <a class="brand" href="/staff">
+            <a class={logo ? 'brand brand-with-logo' : 'brand'} href="/staff">
+              {/* Decorative here: the link's text already names it. */}
+              {logo ? <img class="brand-logo" src={logo} alt="" /> : null}
               Relief staff
             </a>
             <nav aria-label="Staff">

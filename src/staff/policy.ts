@@ -1,3 +1,4 @@
+import type { Brand } from '../brand/brand.ts';
 import type { Role } from '../db/schema.ts';
 
 export type { Role };
@@ -32,6 +33,8 @@ export interface StaffContext {
   breakGlassUntil: number | null;
   /** The idle time-out in force (each request restarts it), for the warning shown on pages. */
   idleTimeoutMs: number;
+  /** The clinic's colour and logo for the workspace frame (set by src/brand/routes.ts before the handler). */
+  brand?: Brand;
 }
 
 export const STAFF_ROLES_ALL: readonly Role[] = ROLES;
