@@ -54,7 +54,7 @@ export async function bookForPatient(database: Database, actor: Actor, clinic: C
   if (!type) return fail(400, 'Choose the kind of appointment.', { type: 'Choose the kind of appointment.' }, location.id, 'invalid');
   let providerId: string | undefined;
   if (f.provider !== ANY_PROVIDER) {
-    if (!type.needs_provider) return fail(400, `A ${type.name.toLowerCase()} is not booked with a provider.`, { provider: 'Choose “Any” for this kind of appointment.' }, location.id, 'invalid');
+    if (!type.needs_provider) return fail(400, `This kind of appointment (${type.name}) is not booked with a provider.`, { provider: 'Choose “Any” for this kind of appointment.' }, location.id, 'invalid');
     if (!(await locationProviders(database.db, location.id)).some((p) => p.id === f.provider)) {
       return fail(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, location.id, 'invalid');
     }
@@ -73,5 +73,6 @@ export async function bookForPatient(database: Database, actor: Actor, clinic: C
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id };
   const alternatives = outcome.reason === 'taken' ? outcome.alternatives.filter((s) => !providerId || s.options.some((o) => o.providerId === providerId)) : [];
   const needs = resourceSummary(type).toLowerCase().replace(/, ([^,]*)$/, ' and $1');
-  return fail(409, `That time is not free. A ${type.name.toLowerCase()} needs a ${needs.replace(/, /g, ', a ').replace(' and ', ' and a ')} free for its whole time, within working hours.`, { time: 'Choose another time.' }, location.id, 'taken', alternatives);
+  const kind = type.name.toLowerCase();
+  return fail(409, `That time is not free. ${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} needs a ${needs.replace(/, /g, ', a ').replace(' and ', ' and a ')} free for its whole time, within working hours.`, { time: 'Choose another time.' }, location.id, 'taken', alternatives);
 }

@@ -204,6 +204,20 @@ describe(`calendar and patients access matrix (${engine})`, () => {
           expect(await db().selectFrom('appointments').select(['status', 'starts_at']).where('id', '=', target.appointmentId).executeTakeFirstOrThrow()).toMatchObject({ status: 'cancelled' });
         }
 
+        // Any kind of appointment for the record's patient: an infusion (nurse and chair, no provider), then let go again.
+        await step('GET patient book form', true, () => b.get(`/staff/patients/${rec.patientId}/book`), { ok: 200, action: 'appointment.book_form', patientRef: rec.patientId, body: ['Infusion'] });
+        const infusion = await step('POST patient book', true, () => b.post(`/staff/patients/${rec.patientId}/book`, { _csrf: csrf, type: 'infusion', location: where, provider: 'any', date: FRESH_DAY, time: '10:00' }), {
+          ok: 303, action: 'appointment.book', patientRef: rec.patientId,
+        });
+        if (infusion.statusCode === 303) {
+          const id = infusion.headers.location!.split('/').pop()!.split('?')[0]!;
+          const row = await db().selectFrom('appointments').select(['patient_id', 'provider_id', 'nurse_id', 'room_id', 'request_id']).where('id', '=', id).executeTakeFirstOrThrow();
+          expect(row).toMatchObject({ patient_id: rec.patientId, provider_id: null, request_id: null });
+          expect(row.nurse_id).toMatch(/^nurse-/);
+          expect(row.room_id).toMatch(/^chair-/);
+          expect((await b.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
+        }
+
         // A scheduler of this location naming the other location's request is refused as well.
         if (sees && schedules) {
           const elsewhere = records[other(where)];
@@ -225,9 +239,9 @@ describe(`calendar and patients access matrix (${engine})`, () => {
       }
     }
 
-    // 8 routes besides search: admin 2×8, front desks and provider 8 each, nurse 4 (Chicago reads and attendance).
-    expect(successes).toBe(16 + 8 + 8 + 8 + 4);
-    expect(refusals).toBe(5 * 2 * 8 - successes);
+    // 10 routes besides search: admin 2×10, front desks and provider 10 each, nurse 4 (Chicago reads and attendance).
+    expect(successes).toBe(20 + 10 + 10 + 10 + 4);
+    expect(refusals).toBe(5 * 2 * 10 - successes);
     // The records themselves are still booked at their times.
     for (const where of ['chicago', 'denver'] as const) {
       const row = await db().selectFrom('appointments').select(['status', 'attendance']).where('id', '=', records[where].appointmentId).executeTakeFirstOrThrow();

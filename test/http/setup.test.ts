@@ -53,6 +53,18 @@ describe('conflict computation (pure)', () => {
     expect(findConflicts([tue], rules({ closures: ['2026-03-03'], opening: {} }))[0]!.reasons).toEqual(['closure', 'outside_opening_hours']);
   });
 
+  it('judges a nurse by their own hours, time off and whether they are active; a visit without a provider by its nurse alone', () => {
+    const infusion = visit(TUE_0900, 240, { providerId: null, nurseId: 'nia', roomId: 'chair-1' });
+    const nia = { okafor: weekdays(H(9), H(16)), nia: weekdays(H(8), H(16)) };
+    expect(findConflicts([infusion], rules({ providerHours: nia }))).toEqual([]);
+    expect(findConflicts([infusion], rules({ providerHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons).toEqual(['outside_nurse_hours']);
+    expect(findConflicts([infusion], rules({ providerHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['nurse_time_off']);
+    expect(findConflicts([infusion], { ...rules({ providerHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons).toEqual(['clinician_inactive']);
+    // With both, each is judged: the provider's time off and the nurse's hours are two reasons.
+    const both = visit(TUE_0900, 45, { nurseId: 'nia' });
+    expect(findConflicts([both], rules({ providerHours: { okafor: weekdays(H(9), H(16)) } }, { okafor: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['time_off', 'outside_nurse_hours']);
+  });
+
   it('treats intervals as half-open: time off ending as the visit starts, or a visit ending at closing, is fine', () => {
     const tue = visit(TUE_0900);
     expect(findConflicts([tue], rules({}, { okafor: [{ start: TUE_0900 - 3_600_000, end: TUE_0900 }] }))).toEqual([]);

@@ -1,0 +1,223 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
+
+/**
+ * Appointment types that need a nurse and a chair (infusions), booked by staff for a known patient. The demo clinic
+ * has two nurses in Chicago (Marcus Bell 09:30–18:00, Nia Brooks 08:00–16:30) and six chairs; an infusion is
+ * 240 minutes with 15 before and 30 after.
+ */
+const DESK = 'frontdesk@relief.example';
+const ADMIN = 'admin@relief.example';
+const THURSDAY = '2026-03-05';
+const THU_1000 = Date.parse('2026-03-05T16:00:00.000Z'); // 10:00 CST
+
+let rt: TestRuntime;
+beforeEach(async () => {
+  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+});
+afterEach(async () => {
+  await stopTestRuntime(rt);
+});
+const db = () => rt.database.db;
+
+let people = 0;
+/** A person who booked a consultation online at Chicago: a patient record exists. */
+async function patient(first = 'Robin'): Promise<string> {
+  people += 1;
+  const email = `inf${people}@example.com`;
+  const link = await requestAndGetLink(rt, { first_name: first, last_name: `Vale${people}`, email, phone: `(312) 555-${2000 + people}` });
+  const slot = offeredSlots((await rt.app.inject({ url: link })).body)[people]!;
+  expect((await book(rt, link, slot)).statusCode).toBe(303);
+  return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+}
+
+async function bookFor(b: Browser, patientId: string, fields: Record<string, string>) {
+  const csrf = csrfFrom((await b.get(`/staff/patients/${patientId}/book`)).body);
+  return b.post(`/staff/patients/${patientId}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00', ...fields });
+}
+const idFrom = (location: string | undefined) => location!.split('/').pop()!.split('?')[0]!;
+const row = (id: string) => db().selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+describe(`infusions: nurse and chair (${engine})`, () => {
+  it('books a nurse and a chair for the whole infusion, no provider; a third at once finds no nurse and writes nothing', async () => {
+    const desk = await signIn(rt, DESK);
+    const [a, b, c] = [await patient('Ada'), await patient('Bo'), await patient('Cy')];
+
+    const first = await bookFor(desk, a, {});
+    expect(first.statusCode, first.body.slice(0, 400)).toBe(303);
+    expect(first.headers.location).toMatch(/\?done=booked$/);
+    const one = await row(idFrom(first.headers.location));
+    expect(one).toMatchObject({ starts_at: THU_1000, ends_at: THU_1000 + 240 * 60_000, provider_id: null, nurse_id: 'nurse-marcus', room_id: 'chair-chi-1', patient_id: a, request_id: null, status: 'booked' });
+    expect([one.busy_from, one.busy_to]).toEqual([THU_1000 - 15 * 60_000, THU_1000 + 270 * 60_000]);
+    // Claims: the nurse and the chair, every 5 minutes of the busy time.
+    const claims = await db().selectFrom('resource_claims').select('resource_id').where('appointment_id', '=', one.id).execute();
+    expect(new Set(claims.map((x) => x.resource_id))).toEqual(new Set(['nurse-marcus', 'chair-chi-1']));
+    expect(claims).toHaveLength(2 * (285 / 5));
+
+    const second = await row(idFrom((await bookFor(desk, b, {})).headers.location));
+    expect(second).toMatchObject({ nurse_id: 'nurse-nia', room_id: 'chair-chi-2', provider_id: null });
+
+    const before = await db().selectFrom('appointments').select('id').execute();
+    const third = await bookFor(desk, c, {});
+    expect(third.statusCode).toBe(409);
+    expect(third.body).toContain('An infusion needs a nurse and a chair free for its whole time');
+    expect(third.body).toContain('Free times nearby');
+    expect(third.body).toContain('value="infusion" selected');
+    expect(await db().selectFrom('appointments').select('id').execute()).toHaveLength(before.length);
+
+    // The patient page offers booking; the day grid has the nurses' columns with the infusions in them.
+    expect((await desk.get(`/staff/patients/${a}`)).body).toContain(`href="/staff/patients/${a}/book"`);
+    const day = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}`);
+    for (const column of ['Marcus Bell', 'Nia Brooks']) expect(day.body).toContain(`<th scope="col">${column}</th>`);
+    expect(day.body).toContain('<th scope="colgroup" colspan="2">Nurses</th>');
+    // Each infusion shows in its nurse's column and its chair's column.
+    expect(day.body.match(/<span class="appt-type">Infusion<\/span> <span class="appt-who">Ada V\.<\/span>/g)).toHaveLength(2);
+    const week = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}&view=week`);
+    expect(week.body).toContain('<h3>Marcus Bell</h3>');
+    // The appointment page names the nurse and the chair, and no provider.
+    const page = await desk.get(`/staff/calendar/appointments/${one.id}`);
+    expect(page.body).toMatch(/<dt>Nurse<\/dt>\s*<dd>Marcus Bell<\/dd>/);
+    expect(page.body).not.toContain('<dt>Provider</dt>');
+    expect(page.body).toContain('<dt>Chair</dt>');
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+  });
+
+  it('emails the patient the time and place without naming the kind of visit, with a calendar file and no self-service link', async () => {
+    const desk = await signIn(rt, DESK);
+    const id = await patient('Robin');
+    await rt.worker.runOnce();
+    const sentBefore = rt.mail.sent.length;
+    const res = await bookFor(desk, id, {});
+    expect(res.statusCode).toBe(303);
+    await rt.worker.runOnce();
+    const mail = rt.mail.sent.slice(sentBefore).find((m) => m.subject.includes('is booked'))!;
+    expect(mail.to).toBe(`inf${people}@example.com`);
+    expect(mail.subject).toMatch(/^Your appointment at .+ is booked$/);
+    // (The demo clinic's own name has the word in it; the visit itself is never named.)
+    for (const text of [mail.text, mail.html, mail.ics!.content].map((t) => t.replaceAll('Relief Infusion Clinic', ''))) {
+      expect(text).not.toMatch(/infusion|ketamine/i);
+      expect(text).not.toContain(`Vale${people}`);
+      expect(text).not.toContain('/book/');
+    }
+    expect(mail.text).toContain('Hello Robin,');
+    expect(mail.text).toContain('please call');
+    expect(mail.ics!.content).toContain('SUMMARY:Appointment at');
+
+    // Cancelling from the calendar emails the cancellation the same way.
+    const b = desk;
+    const csrf = csrfFrom((await b.get(`/staff/calendar/appointments/${idFrom(res.headers.location)}`)).body);
+    expect((await b.post(`/staff/calendar/appointments/${idFrom(res.headers.location)}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
+    await rt.worker.runOnce();
+    const cancelled = rt.mail.sent.find((m) => m.subject.startsWith('Your appointment at') && m.subject.endsWith('is cancelled'))!;
+    expect(cancelled.ics!.method).toBe('CANCEL');
+    expect(cancelled.text.replaceAll('Relief Infusion Clinic', '')).not.toMatch(/infusion/i);
+  });
+
+  it('fifteen simultaneous infusions at one time: exactly two succeed, one per nurse, and the rest are told it is not free', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 15; i++) ids.push(await patient(`P${i}`));
+    const desk = await signIn(rt, DESK);
+    const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
+    const results = await Promise.all(
+      ids.map((id) => desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([...Array(2).fill(303), ...Array(13).fill(409)]);
+    const booked = await db().selectFrom('appointments').select(['nurse_id', 'room_id']).where('starts_at', '=', THU_1000).where('status', '=', 'booked').execute();
+    expect(booked.map((x) => x.nurse_id).sort()).toEqual(['nurse-marcus', 'nurse-nia']);
+    expect(new Set(booked.map((x) => x.room_id)).size).toBe(2);
+  });
+
+  it('refuses bad and hostile input with 400 and a message, and another location with a denial', async () => {
+    const desk = await signIn(rt, DESK);
+    const id = await patient();
+    const count = async () => (await db().selectFrom('appointments').select('id').execute()).length;
+    const before = await count();
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ type: '<script>alert(1)</script>' }, 'Choose the kind of appointment.'],
+      [{ time: '25:00' }, 'Enter a time like 09:30.'],
+      [{ date: '2026-02-30' }, 'Enter the date like 2026-03-10.'],
+      [{ provider: 'prov-okafor' }, 'not booked with a provider'],
+      [{ type: 'follow-up', provider: 'prov-reyes' }, 'Choose a provider who works at this location.'],
+      [{ date: '2026-03-01' }, 'Choose a time in the future'],
+      [{ location: 'denver' }, 'Choose a location from the list.'],
+    ];
+    for (const [fields, message] of cases) {
+      const res = await bookFor(desk, id, fields);
+      expect(res.statusCode, JSON.stringify(fields)).toBe(400);
+      expect(res.body, JSON.stringify(fields)).toContain(message);
+      expect(res.body).not.toContain('<script>alert(1)</script>');
+    }
+    expect(await count()).toBe(before);
+    const denied = await db().selectFrom('audit_events').select(['action', 'outcome', 'location_id']).where('outcome', '=', 'denied').where('action', '=', 'appointment.book').execute();
+    expect(denied).toEqual([{ action: 'appointment.book', outcome: 'denied', location_id: 'loc-denver' }]);
+    // Unknown or malformed patient ids are the plain 404.
+    for (const bad of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) expect((await desk.get(`/staff/patients/${bad}/book`)).statusCode).toBe(404);
+  });
+
+  it('a follow-up the admin sets to need a nurse too pairs the provider with a free nurse', async () => {
+    const admin = await signIn(rt, ADMIN);
+    const form = await admin.get('/staff/setup/types/follow-up');
+    const csrf = csrfFrom(form.body);
+    const saved = await admin.post('/staff/setup/types/follow-up', { _csrf: csrf, duration: '30', buffer_before: '0', buffer_after: '0', notice: '12', step: '30', needs_provider: 'yes', needs_nurse: 'yes', place: 'room' });
+    expect(saved.statusCode).toBe(200);
+    expect(await db().selectFrom('appointment_types').select(['needs_provider', 'needs_nurse', 'place']).where('code', '=', 'follow-up').executeTakeFirstOrThrow()).toEqual({ needs_provider: 1, needs_nurse: 1, place: 'room' });
+    expect((await admin.get('/staff/setup/types')).body).toContain('<td>Provider, nurse, room</td>');
+    const id = await patient();
+    const res = await bookFor(admin, id, { type: 'follow-up', provider: 'prov-okafor', time: '11:00' });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
+    expect(await row(idFrom(res.headers.location))).toMatchObject({ provider_id: 'prov-okafor', nurse_id: 'nurse-marcus', room_id: expect.stringMatching(/^room-chi-/) });
+  });
+
+  it('an admin adds a nurse and a schedule, and a third infusion fits; deactivating a nurse keeps and lists their bookings', async () => {
+    const admin = await signIn(rt, ADMIN);
+    const [a, b, c] = [await patient('Ada'), await patient('Bo'), await patient('Cy')];
+    for (const id of [a, b]) expect((await bookFor(admin, id, {})).statusCode).toBe(303);
+    expect((await bookFor(admin, c, {})).statusCode).toBe(409);
+
+    let csrf = csrfFrom((await admin.get('/staff/setup/providers')).body);
+    const hostile = await admin.post('/staff/setup/providers', { _csrf: csrf, name: '<img src=x onerror=alert(1)>', credentials: '', kind: 'nurse' });
+    expect(hostile.statusCode).toBe(400);
+    expect(hostile.body).toContain('Use plain text only');
+    expect(hostile.body).not.toContain('<img src=x');
+    expect((await admin.post('/staff/setup/providers', { _csrf: csrf, name: 'Jo Park', credentials: 'RN', kind: 'surgeon' })).statusCode).toBe(400);
+    const added = await admin.post('/staff/setup/providers', { _csrf: csrf, name: 'Jo Park', credentials: 'RN', kind: 'nurse' });
+    expect(added.statusCode).toBe(200);
+    expect(added.body).toContain('Jo Park added.');
+    const jo = await db().selectFrom('providers').selectAll().where('name', '=', 'Jo Park').executeTakeFirstOrThrow();
+    expect(jo).toMatchObject({ kind: 'nurse', credentials: 'RN', active: 1 });
+
+    const hours: Record<string, string> = { _csrf: csrf };
+    for (const loc of ['loc-chicago', 'loc-denver']) {
+      for (let wd = 1; wd <= 7; wd++) {
+        if (loc === 'loc-chicago' && wd <= 5) Object.assign(hours, { [`${loc}-d${wd}-from`]: '08:00', [`${loc}-d${wd}-to`]: '18:00' });
+        else hours[`${loc}-d${wd}-off`] = 'yes';
+      }
+    }
+    expect((await admin.post(`/staff/setup/providers/${jo.id}/hours`, hours)).statusCode).toBe(200);
+    const third = await bookFor(admin, c, {});
+    expect(third.statusCode, third.body.slice(0, 300)).toBe(303);
+    expect(await row(idFrom(third.headers.location))).toMatchObject({ nurse_id: jo.id, room_id: 'chair-chi-3' });
+
+    // Out of use: their infusion stays booked, is listed to be moved, and they are offered no more.
+    csrf = csrfFrom((await admin.get(`/staff/setup/providers/${jo.id}`)).body);
+    const off = await admin.post(`/staff/setup/providers/${jo.id}`, { _csrf: csrf, name: 'Jo Park', credentials: 'RN' });
+    expect(off.statusCode).toBe(200);
+    expect(off.body).toContain('These bookings now conflict');
+    expect(off.body).toContain('the provider or nurse is no longer active');
+    expect(off.body).toContain(`/staff/calendar/appointments/${idFrom(third.headers.location)}`);
+    expect((await row(idFrom(third.headers.location))).status).toBe('booked');
+    const d = await patient('Di');
+    expect((await bookFor(admin, d, { time: '10:30' })).statusCode).toBe(409);
+    const events = await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.clinician%').execute();
+    expect(events.map((e) => e.action)).toEqual(['setup.clinician_add', 'setup.clinician_edit']);
+
+    // Only administrators manage clinicians.
+    const desk = await signIn(rt, DESK);
+    expect((await desk.get('/staff/setup/providers')).statusCode).toBe(403);
+    expect((await desk.post('/staff/setup/providers', { _csrf: csrfFrom((await desk.get('/staff/calendar')).body), name: 'Mal Icious', credentials: '', kind: 'nurse' })).statusCode).toBe(403);
+    expect(await db().selectFrom('providers').select('id').where('name', '=', 'Mal Icious').execute()).toEqual([]);
+  });
+});
