@@ -94,6 +94,21 @@ describe('staff workspace in a real browser (Chromium)', () => {
     expect(await page.locator('main').textContent()).toContain('Ana M.');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-calendar.png`, fullPage: false });
 
+    // Ana is a patient now: from her page, book an infusion; the engine picks a nurse and a chair.
+    await page.getByRole('link', { name: /Ana M\./ }).first().click();
+    await page.getByRole('link', { name: /Ana Moreno/ }).click();
+    await page.getByRole('link', { name: 'Book an appointment' }).click();
+    await page.getByLabel('Kind of appointment').selectOption('infusion');
+    await page.getByLabel('Date').fill('2026-03-05');
+    await page.getByLabel('Start time (clinic local time)').fill('10:00');
+    await page.getByRole('button', { name: 'Book appointment' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Booked. The patient is emailed a confirmation.');
+    expect(await page.locator('main').textContent()).toMatch(/Nurse\s*Marcus Bell/);
+    await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-05`);
+    expect(await page.getByRole('columnheader', { name: 'Marcus Bell' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: /Infusion Ana M\./ }).count()).toBe(2); // the nurse's column and the chair's
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-calendar-infusion.png`, fullPage: false });
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('You have signed out.');
     await page.goto(`${origin}/staff/leads`);
