@@ -29,11 +29,11 @@ export interface CalendarResult { week: Latency; day: Latency; weekRead: Latency
 const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
 /**
- * The bench's own set-up: 2 more chairs and 2 more providers at Chicago (8 and 4), then, for the 7 days of the week
- * after next, one-hour infusions every 75 minutes from 8:00 in every chair (8 a day) and a consultation every hour
- * from 8:00 for every provider (10 a day), in the consult rooms in turn. Rows go in directly, without resource
- * claims: a grid denser than the claims would allow (providers supervise several chairs at once) is the harder case
- * for rendering, and nothing books into this week afterwards.
+ * The bench's own set-up: 2 more chairs, 2 more providers and 2 more nurses at Chicago (8, 4 and 4), then, for the 7
+ * days of the week after next, one-hour infusions every 75 minutes from 8:00 in every chair (8 a day), each with a
+ * nurse in turn, and a consultation every hour from 8:00 for every provider (10 a day), in the consult rooms in turn.
+ * Rows go in directly, without resource claims: a grid denser than the claims would allow (a nurse watching several
+ * chairs at once) is the harder case for rendering, and nothing books into this week afterwards.
  */
 export async function seedBusyWeek(database: Database, now: number): Promise<BusyWeek> {
   const db = database.db;
@@ -41,16 +41,22 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
   await database.transact(async (trx) => {
     await trx.insertInto('rooms').values([7, 8].map((n) => ({ id: `bench-chair-chi-${n}`, location_id: LOCATION, name: `Chair ${n}`, kind: 'chair' as const, active: 1 }))).execute();
     await trx.insertInto('providers').values([
-      { id: 'bench-prov-adeyemi', name: 'Dr. Tola Adeyemi', credentials: 'MD', active: 1 },
-      { id: 'bench-prov-novak', name: 'Dr. Ivana Novak', credentials: 'DO', active: 1 },
+      { id: 'bench-prov-adeyemi', name: 'Dr. Tola Adeyemi', credentials: 'MD', active: 1, kind: 'provider' },
+      { id: 'bench-prov-novak', name: 'Dr. Ivana Novak', credentials: 'DO', active: 1, kind: 'provider' },
+      { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse' },
+      { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse' },
     ]).execute();
-    await trx.insertInto('provider_hours').values(['bench-prov-adeyemi', 'bench-prov-novak'].flatMap((provider_id) =>
+    await trx.insertInto('provider_hours').values(['bench-prov-adeyemi', 'bench-prov-novak', 'bench-nurse-osei', 'bench-nurse-lund'].flatMap((provider_id) =>
       [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ provider_id, location_id: LOCATION, weekday, from_min: 8 * 60, to_min: 18 * 60 })))).execute();
   });
-  const [chairs, rooms, providers, types] = await Promise.all([
+  const clinicians = (kind: 'provider' | 'nurse') =>
+    db.selectFrom('provider_hours').innerJoin('providers', 'providers.id', 'provider_hours.provider_id').select('provider_id').distinct()
+      .where('location_id', '=', LOCATION).where('providers.kind', '=', kind).orderBy('provider_id').execute();
+  const [chairs, rooms, providers, nurses, types] = await Promise.all([
     db.selectFrom('rooms').select('id').where('location_id', '=', LOCATION).where('kind', '=', 'chair').orderBy('id').execute(),
     db.selectFrom('rooms').select('id').where('location_id', '=', LOCATION).where('kind', '=', 'room').orderBy('id').execute(),
-    db.selectFrom('provider_hours').select('provider_id').distinct().where('location_id', '=', LOCATION).orderBy('provider_id').execute(),
+    clinicians('provider'),
+    clinicians('nurse'),
     db.selectFrom('appointment_types').select(['id', 'code']).execute(),
   ]);
   const typeId = (code: string) => types.find((t) => t.code === code)!.id;
@@ -60,10 +66,10 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     contact_method: 'email', location_id: LOCATION, created_at: now, updated_at: now,
   }));
   const rows: Insertable<DB['appointments']>[] = [];
-  const add = (type: string, provider: string, room: string | null, start: number, minutes: number, before: number, after: number) => {
+  const add = (type: string, provider: string | null, nurse: string | null, room: string | null, start: number, minutes: number, before: number, after: number) => {
     const patient = patients[rows.length % patients.length]!;
     rows.push({
-      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, room_id: room,
+      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, nurse_id: nurse, room_id: room,
       starts_at: start, ends_at: start + minutes * MINUTE, busy_from: start - before * MINUTE, busy_to: start + (minutes + after) * MINUTE,
       status: rows.length % 25 === 0 ? 'cancelled' : 'booked', attendance: rows.length % 7 === 0 ? 'arrived' : null,
       patient_id: patient.id, created_at: now, updated_at: now,
@@ -73,10 +79,10 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     const date = monday.plus({ days: d });
     const at = (h: number, m: number) => date.set({ hour: h, minute: m }).toMillis();
     chairs.forEach((chair, c) => {
-      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++) add('infusion', providers[(c + k) % providers.length]!.provider_id, chair.id, at(8, 0) + k * 75 * MINUTE, 60, 15, 0);
+      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++) add('infusion', null, nurses[(c + k) % nurses.length]!.provider_id, chair.id, at(8, 0) + k * 75 * MINUTE, 60, 15, 0);
     });
     providers.forEach((p, i) => {
-      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++) add('consultation', p.provider_id, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
+      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++) add('consultation', p.provider_id, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
     });
   }
   await database.transact(async (trx) => {
@@ -111,10 +117,11 @@ export async function measureCalendar(app: FastifyInstance, database: Database, 
   const [weekBody, dayBody] = [await render(weekUrl), await render(dayUrl)];
   const shown = (body: string) => body.split('class="appt appt-type-').length - 1;
   const weekShown = shown(weekBody), dayShown = shown(dayBody);
-  // Every live appointment once per day in the week list; in the day grid once per provider and once per chair or room.
+  // Every live appointment once per day in the week list; in the day grid once per provider, nurse, and chair or room it holds.
   const weekLive = (await read(weekSpan)()).length, dayLive = await read(daySpan)();
   if (weekShown !== weekLive) throw new Error(`week view shows ${weekShown} of ${weekLive} appointments`);
-  if (dayShown !== dayLive.length + dayLive.filter((a) => a.room_id).length) throw new Error(`day view shows ${dayShown} links for ${dayLive.length} appointments`);
+  const dayCells = dayLive.reduce((n, a) => n + [a.provider_id, a.nurse_id, a.room_id].filter((x) => x !== null).length, 0);
+  if (dayShown !== dayCells) throw new Error(`day view shows ${dayShown} links for ${dayLive.length} appointments (${dayCells} cells)`);
 
   collectGarbage();
   const samples = { week: [] as number[], day: [] as number[], weekRead: [] as number[], dayRead: [] as number[] };

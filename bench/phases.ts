@@ -30,7 +30,7 @@ export interface AvailabilityResult { app: Latency; bare: Latency; appQueries: L
 export async function measureAvailability(ctx: BookingContext, runs: number): Promise<AvailabilityResult> {
   const db = ctx.database.db;
   const from = ctx.now, to = ctx.now + 56 * DAY;
-  const providerIds = [...new Set((await db.selectFrom('provider_hours').select('provider_id').where('location_id', '=', ctx.location.id).execute()).map((r) => r.provider_id))];
+  const providerIds = [...new Set((await db.selectFrom('provider_hours').innerJoin('providers', 'providers.id', 'provider_hours.provider_id').select('provider_id').where('location_id', '=', ctx.location.id).where('providers.kind', '=', 'provider').execute()).map((r) => r.provider_id))];
   const roomIds = (await db.selectFrom('rooms').select('id').where('location_id', '=', ctx.location.id).where('kind', '=', 'room').where('active', '=', 1).execute()).map((r) => r.id);
   const longest = await db.selectFrom('appointments').select((eb) => eb.fn.max(eb('busy_to', '-', eb.ref('busy_from'))).as('span')).executeTakeFirstOrThrow();
   const upper = to + DAY + Number(longest.span ?? 0);

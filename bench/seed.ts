@@ -28,7 +28,14 @@ async function loadSites(database: Database): Promise<Site[]> {
     db.selectFrom('locations').select(['id', 'time_zone']).orderBy('sort_order').execute(),
     db.selectFrom('opening_hours').selectAll().orderBy('opens_min').execute(),
     db.selectFrom('rooms').select(['id', 'location_id']).where('kind', '=', 'room').where('active', '=', 1).orderBy('id').execute(),
-    db.selectFrom('provider_hours').select(['provider_id', 'location_id', 'weekday']).orderBy('provider_id').execute(),
+    // Consultations and follow-ups are the providers' (nurses run infusions).
+    db
+      .selectFrom('provider_hours')
+      .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
+      .select(['provider_id', 'location_id', 'weekday'])
+      .where('providers.kind', '=', 'provider')
+      .orderBy('provider_id')
+      .execute(),
   ]);
   return locations.map((l) => {
     const site: Site = { id: l.id, zone: l.time_zone, opening: new Map(), rooms: rooms.filter((r) => r.location_id === l.id).map((r) => r.id), providers: new Map() };
@@ -120,9 +127,11 @@ export async function insertHistory(database: Database, appointments: Appointmen
   await database.transact(async (trx) => {
     await sql`
       with recursive u(id, res, t, e) as (
-        select id, provider_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments
+        select id, provider_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where provider_id is not null
         union all
         select id, room_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where room_id is not null
+        union all
+        select id, nurse_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where nurse_id is not null
         union all
         select id, res, t + ${sql.lit(unit)}, e from u where t + ${sql.lit(unit)} < e
       )

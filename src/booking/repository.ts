@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { AppointmentLinkColumns, AppointmentTable, DB } from '../db/schema.ts';
 import { claimUnits } from './slots.ts';
 import { offerFreedTime } from '../waitlist/repository.ts';
@@ -13,20 +13,27 @@ export function resourcesOf(appt: Pick<Appointment, 'provider_id' | 'nurse_id' |
   return [appt.provider_id, appt.nurse_id, appt.room_id].filter((id): id is string => id !== null);
 }
 
+/** An appointment as the claims see it: its resources, and its patient once known. */
+type Claimable = Appointment & { patient_id?: string | null };
+
 /**
- * Claims every 5-minute unit of the appointment's busy time for each resource it uses. The primary key
- * (resource_id, unit_start) makes the database itself refuse an overlapping appointment on either engine.
+ * Claims every 5-minute unit of the appointment's busy time for each resource it uses, and of the visit itself for
+ * the patient (a person cannot be in two places at once; the buffers are the chair's and the staff's, not theirs).
+ * The primary key (resource_id, unit_start) makes the database itself refuse an overlapping appointment on either
+ * engine. Patient, clinician and room ids are distinct (UUIDs or prefixed ids), so they share the key space.
  */
-export async function claimResources(trx: Kysely<DB>, appt: Appointment): Promise<void> {
+export async function claimResources(trx: Kysely<DB>, appt: Claimable): Promise<void> {
   const units = claimUnits({ start: appt.busy_from, end: appt.busy_to }, CLAIM_UNIT_MIN);
-  const resources = resourcesOf(appt);
-  const rows = resources.flatMap((resource_id) => units.map((unit_start) => ({ resource_id, unit_start, appointment_id: appt.id })));
+  const rows = resourcesOf(appt).flatMap((resource_id) => units.map((unit_start) => ({ resource_id, unit_start, appointment_id: appt.id })));
+  if (appt.patient_id) {
+    for (const unit_start of claimUnits({ start: appt.starts_at, end: appt.ends_at }, CLAIM_UNIT_MIN)) rows.push({ resource_id: appt.patient_id, unit_start, appointment_id: appt.id });
+  }
   await trx.insertInto('resource_claims').values(rows).execute();
 }
 
 /** Frees the appointment's claimed units, found through the claims' own key (resource, time range). */
-export async function releaseResources(trx: Kysely<DB>, appt: Appointment): Promise<void> {
-  const resources = resourcesOf(appt);
+export async function releaseResources(trx: Kysely<DB>, appt: Claimable): Promise<void> {
+  const resources = [...resourcesOf(appt), ...(appt.patient_id ? [appt.patient_id] : [])];
   await trx
     .deleteFrom('resource_claims')
     .where('resource_id', 'in', resources)
@@ -40,12 +47,27 @@ export async function releaseResources(trx: Kysely<DB>, appt: Appointment): Prom
  * Frees an appointment's time (cancelled or moved) and, in the same transaction, offers it to the waitlist:
  * every path that releases time goes through here, so none can forget the people waiting.
  */
-export async function freeTime(trx: Kysely<DB>, appt: Appointment, now: number): Promise<void> {
+export async function freeTime(trx: Kysely<DB>, appt: Claimable, now: number): Promise<void> {
   await releaseResources(trx, appt);
   await offerFreedTime(trx, appt, now);
 }
 
-export async function insertAppointment(trx: Kysely<DB>, appt: Appointment): Promise<void> {
+/**
+ * Narrows an update to the row as it was read: still booked, same time, same resources. Changes are read outside
+ * their transaction, so a cancel and a move racing each other would otherwise both act on the old row and release
+ * the wrong claims; with this, the later one updates nothing and reads again.
+ */
+export function stillAsRead(qb: UpdateQueryBuilder<DB, 'appointments', 'appointments', UpdateResult>, current: Appointment) {
+  return qb
+    .where('status', '=', 'booked')
+    .where('starts_at', '=', current.starts_at)
+    .where('ends_at', '=', current.ends_at)
+    .where('provider_id', 'is not distinct from', current.provider_id)
+    .where('nurse_id', 'is not distinct from', current.nurse_id)
+    .where('room_id', 'is not distinct from', current.room_id);
+}
+
+export async function insertAppointment(trx: Kysely<DB>, appt: Claimable): Promise<void> {
   await trx.insertInto('appointments').values(appt).execute();
   await claimResources(trx, appt);
 }

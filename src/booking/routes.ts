@@ -134,7 +134,10 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     let from = query.from ? DateTime.fromISO(query.from, { zone }).startOf('day') : today;
     if (from < today) from = today;
     const to = from.plus({ days: PAGE_DAYS });
-    const slots = await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id);
+    // An administrator can take consultations off online booking (clinic set-up): then no times, and a way to call.
+    const online = ctx.type.online_bookable === 1;
+    const slots = online ? await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id) : [];
+    if (!online) notice ??= { kind: 'warning', text: `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} and we will find a time with you.` };
     const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
     const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! })}`;
     const [locations, waiting] = await Promise.all([listLocations(db), mode === 'book' ? waitingEntriesFor(db, link.request.id) : []]);
@@ -211,6 +214,10 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     if (!parsed.success || !ctx) {
       await refuse(link, action, 'invalid');
       throw badRequest(parsed.success ? UNKNOWN_LOCATION : (parsed.error.issues[0]?.message ?? 'Choose a time from the list.'));
+    }
+    if (ctx.type.online_bookable !== 1) {
+      await refuse(link, action, 'not_online');
+      throw new HttpError(409, 'not_online', `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} to book or change your consultation.`);
     }
     const taken = (alternatives: Slot[]) =>
       html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives, base: link.base, mode, now: ctx.now }), 409);

@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.ts';
 import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
-import { findAppointment, insertAppointment, claimResources, freeTime, type Appointment } from './repository.ts';
+import { findAppointment, insertAppointment, claimResources, freeTime, stillAsRead, type Appointment } from './repository.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
 export type BookingOutcome =
@@ -196,8 +196,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
             updated_at: moved.updated_at,
           })
           .where('id', '=', appointmentId)
-          .where('status', '=', 'booked')
-          .where('starts_at', '=', current.starts_at)
+          .$call((qb) => stillAsRead(qb, current))
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) return false;
         await freeTime(trx, current, ctx.now);
@@ -237,27 +236,26 @@ export async function cancelAppointment(
   now: number,
   options: CancelOptions = {},
 ): Promise<{ ok: true } | { ok: false; reason: 'not_active' | 'too_late' }> {
-  const current = await findAppointment(database.db, appointmentId);
-  if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
-  if (!options.ignoreCutoff && !beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
-  const done = await database.transact(async (trx) => {
-    const updated = await trx
-      .updateTable('appointments')
-      .set({ status: 'cancelled', updated_at: now })
-      .where('id', '=', appointmentId)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
-    await freeTime(trx, current, now);
-    await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
-    if (current.request_id) {
-      await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).execute();
-    }
-    await enqueue(trx, { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` }, now);
-    await options.alsoInTransaction?.(trx, current);
-    return true;
-  });
-  return done ? { ok: true } : { ok: false, reason: 'not_active' };
+  // Read, then cancel only if the row is still as read; a move that raced in between means reading again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await findAppointment(database.db, appointmentId);
+    if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
+    if (!options.ignoreCutoff && !beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
+    const done = await database.transact(async (trx) => {
+      const updated = await stillAsRead(trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', appointmentId), current).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      await freeTime(trx, current, now);
+      await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
+      if (current.request_id) {
+        await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).execute();
+      }
+      await enqueue(trx, { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` }, now);
+      await options.alsoInTransaction?.(trx, current);
+      return true;
+    });
+    if (done) return { ok: true };
+  }
+  return { ok: false, reason: 'not_active' };
 }
 
 /** Start of the local day of an instant, for grouping. */

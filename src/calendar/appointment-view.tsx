@@ -50,18 +50,36 @@ export function Problem(props: { refusal: Refusal | undefined }) {
 }
 
 export function DateTimeFields(props: { date: string; time: string; errors: FormErrors }) {
+  const { errors } = props;
+  const error = (id: 'date' | 'time') =>
+    errors[id] ? (
+      <span class="field-error" id={`${id}-error`}>
+        {errors[id]}
+      </span>
+    ) : null;
   return (
     <Fragment>
       <div class="field">
         <label for="date">Date</label>
-        <input id="date" name="date" type="date" required value={props.date} aria-invalid={props.errors.date ? 'true' : undefined} />
+        {error('date')}
+        <input id="date" name="date" type="date" required value={props.date} aria-invalid={errors.date ? 'true' : undefined} aria-describedby={errors.date ? 'date-error' : undefined} />
       </div>
       <div class="field">
         <label for="time">Start time (clinic local time)</label>
         <span class="hint" id="time-hint">
           24-hour clock, for example 09:30 or 14:00.
         </span>
-        <input id="time" name="time" type="time" step="300" required value={props.time} aria-describedby="time-hint" aria-invalid={props.errors.time ? 'true' : undefined} />
+        {error('time')}
+        <input
+          id="time"
+          name="time"
+          type="time"
+          step="300"
+          required
+          value={props.time}
+          aria-describedby={errors.time ? 'time-hint time-error' : 'time-hint'}
+          aria-invalid={errors.time ? 'true' : undefined}
+        />
       </div>
     </Fragment>
   );
@@ -103,7 +121,7 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
           </Row>
           {appt.provider_name ? <Row term="Provider">{appt.provider_name}</Row> : null}
           {appt.nurse_name ? <Row term="Nurse">{appt.nurse_name}</Row> : null}
-          <Row term={appt.room_kind === 'chair' ? 'Chair' : 'Room'}>{appt.room_name ?? 'None'}</Row>
+          {appt.room_name ? <Row term={appt.room_kind === 'chair' ? 'Chair' : 'Room'}>{appt.room_name}</Row> : null}
           <Row term="Location">{appt.location_name}</Row>
           <Row term="Status">
             {STATUS_LABELS[appt.status] ?? appt.status}
@@ -237,6 +255,9 @@ export function BookPage(props: BookPageProps) {
             <div class="field">
               <label for="provider">Provider</label>
               <select id="provider" name="provider" required aria-invalid={errors.provider ? 'true' : undefined}>
+                <option value="any" selected={(v.provider ?? 'any') === 'any'}>
+                  Any available provider
+                </option>
                 {props.providers.map((p) => (
                   <option value={p.id} selected={v.provider === p.id}>
                     {p.name}

@@ -22,7 +22,9 @@ export interface PatientBookPageProps {
   refusal?: Refusal;
 }
 
-function Choice(props: { id: string; label: string; hint?: string; invalid: boolean; children?: unknown }) {
+/** A labelled select with its hint and, after a refusal, its own message, both tied to it for screen readers. */
+function Choice(props: { id: string; label: string; hint?: string; error: string | undefined; children?: unknown }) {
+  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -31,7 +33,12 @@ function Choice(props: { id: string; label: string; hint?: string; invalid: bool
           {props.hint}
         </span>
       ) : null}
-      <select id={props.id} name={props.id} required aria-invalid={props.invalid ? 'true' : undefined} aria-describedby={props.hint ? `${props.id}-hint` : undefined}>
+      {props.error ? (
+        <span class="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </span>
+      ) : null}
+      <select id={props.id} name={props.id} required aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined}>
         {props.children as JSX.Element}
       </select>
     </div>
@@ -74,21 +81,21 @@ export function PatientBookPage(props: PatientBookPageProps) {
         ) : null}
         <form class="form" method="post" action={`/staff/patients/${patient.id}/book`}>
           <Csrf token={staff.csrfToken} />
-          <Choice id="type" label="Kind of appointment" invalid={Boolean(errors.type)}>
+          <Choice id="type" label="Kind of appointment" error={errors.type}>
             {props.types.map((t) => (
               <option value={t.code} selected={(v.type ?? 'infusion') === t.code}>
                 {t.name} ({t.duration_min} min; needs: {resourceSummary(t).toLowerCase()})
               </option>
             ))}
           </Choice>
-          <Choice id="location" label="Location" hint="Times are in this location's local time." invalid={Boolean(errors.location)}>
+          <Choice id="location" label="Location" hint="Times are in this location's local time." error={errors.location}>
             {props.locations.map((l) => (
               <option value={l.slug} selected={(v.location ?? location.slug) === l.slug}>
                 {l.name} ({l.time_zone})
               </option>
             ))}
           </Choice>
-          <Choice id="provider" label="Provider" hint={`For kinds that need a provider. Providers listed work at ${location.name}.`} invalid={Boolean(errors.provider)}>
+          <Choice id="provider" label="Provider" hint={`For kinds that need a provider. Providers listed work at ${location.name}.`} error={errors.provider}>
             <option value={ANY_PROVIDER} selected={(v.provider ?? ANY_PROVIDER) === ANY_PROVIDER}>
               Any available provider
             </option>

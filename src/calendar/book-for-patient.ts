@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clinic } from '../clinic/repository.ts';
 import { findLocation } from '../clinic/repository.ts';
 import type { Database } from '../db/database.ts';
-import { findAppointmentType } from '../booking/availability.ts';
+import { findAppointmentType, MAX_BUSY_MS } from '../booking/availability.ts';
 import { resourceSummary, TYPE_CODES } from '../booking/type-needs.ts';
 import { bookAppointment } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
@@ -10,6 +10,7 @@ import { auditAlone, auditStaff, type Actor } from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
 import { canSeeLocation } from '../staff/policy.ts';
 import { locationProviders } from './repository.ts';
+import { STAFF_HORIZON_MS } from './service.ts';
 import { formErrors, type FormErrors } from './schema.ts';
 import { exactWallInstant, isDay } from './time.ts';
 
@@ -48,7 +49,7 @@ export async function bookForPatient(database: Database, actor: Actor, clinic: C
   const f = parsed.data;
   const location = await findLocation(database.db, f.location);
   if (!location || !canSeeLocation(actor.staff, location.id, actor.now)) {
-    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, 'denied');
+    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, location ? 'denied' : 'invalid');
   }
   const type = await findAppointmentType(database.db, f.type);
   if (!type) return fail(400, 'Choose the kind of appointment.', { type: 'Choose the kind of appointment.' }, location.id, 'invalid');
@@ -64,7 +65,21 @@ export async function bookForPatient(database: Database, actor: Actor, clinic: C
   if (start === undefined || start <= actor.now) {
     return fail(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, location.id, 'no_such_time');
   }
-  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0 }, now: actor.now };
+  if (start > actor.now + STAFF_HORIZON_MS) return fail(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, location.id, 'too_far');
+  // The claims refuse a second visit for the same person at once; this says so in words first.
+  const end = start + type.duration_min * 60_000;
+  const clash = await database.db
+    .selectFrom('appointments')
+    .select('id')
+    .where('patient_id', '=', patient.id)
+    .where('status', '=', 'booked')
+    .where('starts_at', '<', end)
+    .where('starts_at', '>', start - MAX_BUSY_MS)
+    .where('ends_at', '>', start)
+    .executeTakeFirst();
+  if (clash) return fail(409, `${patient.first_name} already has an appointment at that time.`, { time: 'Choose another time.' }, location.id, 'patient_busy');
+  // Staff may book today and at any 5-minute time: no minimum notice, no grid.
+  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),
     alsoInTransaction: (trx, appt) =>

@@ -39,7 +39,8 @@ export const rescheduleForm = z.object({
 export const bookForm = z.object({
   location: z.string({ error: 'Choose a location.' }).max(64, 'Choose a location.'),
   request: z.uuid({ error: 'Choose a consultation request from the list.' }),
-  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.'),
+  /** A provider's id, or 'any' for the first free one (the only choice when consultations need no provider). */
+  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.').default('any'),
   date: day('Enter the date like 2026-03-10.'),
   time: clock,
 });

@@ -3,7 +3,7 @@ import { findLocation } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
 import { isUniqueViolation, type Database } from '../db/database.ts';
 import { findAppointmentType } from '../booking/availability.ts';
-import { claimResources, findAppointment, freeTime, type Appointment } from '../booking/repository.ts';
+import { claimResources, findAppointment, freeTime, stillAsRead, type Appointment } from '../booking/repository.ts';
 import { bookConsultation, cancelAppointment, reminderJobs } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
@@ -12,6 +12,9 @@ import { canSeeLocation } from '../staff/policy.ts';
 import { appointmentDetail, locationHours, locationProviders, type AppointmentDetail } from './repository.ts';
 import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
 import { exactWallInstant, today, wallInstant, weekdayOf } from './time.ts';
+
+/** How far ahead staff may book or move a visit (a series is planned months, not years, ahead). */
+export const STAFF_HORIZON_MS = 730 * 24 * 3_600_000;
 
 /** What was done, for the notice on the appointment's page after the redirect. */
 export type Done = 'arrived' | 'no_show' | 'cleared' | 'cancelled' | 'moved' | 'booked';
@@ -85,6 +88,19 @@ async function withinOpeningHours(database: Database, locationId: string, zone: 
   return (byWeekday.get(weekdayOf(day)) ?? []).some((s) => start >= wallInstant(zone, day, s.from) && end <= wallInstant(zone, day, s.to));
 }
 
+/** The provider or nurse of the appointment who is inactive or does not work [start, end) there that day, if any. */
+async function notWorking(database: Database, appt: Appointment, zone: string, day: string, start: number, end: number): Promise<string | undefined> {
+  const ids = [appt.provider_id, appt.nurse_id].filter((id): id is string => id !== null);
+  if (ids.length === 0) return undefined;
+  const [hours, active] = await Promise.all([
+    database.db.selectFrom('provider_hours').select(['provider_id', 'from_min', 'to_min']).where('provider_id', 'in', ids).where('location_id', '=', appt.location_id).where('weekday', '=', weekdayOf(day)).execute(),
+    database.db.selectFrom('providers').select('id').where('id', 'in', ids).where('active', '=', 1).execute(),
+  ]);
+  return ids.find(
+    (id) => !active.some((a) => a.id === id) || !hours.some((h) => h.provider_id === id && start >= wallInstant(zone, day, h.from_min) && end <= wallInstant(zone, day, h.to_min)),
+  );
+}
+
 /**
  * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The resource claims decide: if any
  * 5-minute unit of the new time is held by another appointment, the database refuses and nothing changes. There
@@ -99,6 +115,7 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
   const start = exactWallInstant(appt.time_zone, date, time);
   if (start === undefined) return refused(database, actor, appt, action, refuse(400, 'That time does not exist on that day (the clocks go forward).', { time: 'Choose another time.' }), 'no_such_time');
   if (start <= actor.now) return refused(database, actor, appt, action, refuse(400, 'Choose a time in the future.', { date: 'Choose a time in the future.' }), 'past');
+  if (start > actor.now + STAFF_HORIZON_MS) return refused(database, actor, appt, action, refuse(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }), 'too_far');
   const current = await findAppointment(database.db, appt.id);
   if (!current) throw notFound();
   const end = start + (current.ends_at - current.starts_at);
@@ -127,6 +144,11 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
     const name = away.provider_id === current.provider_id ? appt.provider_name : appt.nurse_name;
     return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} is away at that time.`), 'time_off');
   }
+  const off = await notWorking(database, current, appt.time_zone, date, start, end);
+  if (off) {
+    const name = off === current.provider_id ? appt.provider_name : appt.nurse_name;
+    return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} does not work at this location for all of that time, or is no longer active.`), 'outside_hours');
+  }
   try {
     const done = await database.transact(async (trx) => {
       const res = await trx
@@ -134,8 +156,7 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
         // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
         .set({ starts_at: moved.starts_at, ends_at: moved.ends_at, busy_from: moved.busy_from, busy_to: moved.busy_to, updated_at: moved.updated_at, attendance: null })
         .where('id', '=', current.id)
-        .where('status', '=', 'booked')
-        .where('starts_at', '=', current.starts_at)
+        .$call((qb) => stillAsRead(qb, current))
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
       await freeTime(trx, current, actor.now);
@@ -182,26 +203,31 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
   if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
     return fail(400, 'Choose a consultation request from the list.', { request: 'Choose a request from the list.' }, request?.location_id ?? location.id, request ? 'denied' : 'invalid');
   }
-  if (!(await locationProviders(database.db, location.id)).some((p) => p.id === f.provider)) {
-    return fail(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, location.id, 'invalid');
+  const type = await findAppointmentType(database.db, 'consultation');
+  if (!type) throw new Error('the consultation appointment type is missing');
+  const providerId = f.provider === 'any' ? undefined : f.provider;
+  if (providerId !== undefined) {
+    if (!type.needs_provider) return fail(400, 'Consultations are set up without a provider: choose “Any”.', { provider: 'Choose “Any”.' }, location.id, 'invalid');
+    if (!(await locationProviders(database.db, location.id)).some((p) => p.id === providerId)) {
+      return fail(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, location.id, 'invalid');
+    }
   }
   const start = exactWallInstant(location.time_zone, f.date, f.time);
   if (start === undefined || start <= actor.now) {
     return fail(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, location.id, 'no_such_time');
   }
-  const type = await findAppointmentType(database.db, 'consultation');
-  if (!type) throw new Error('the consultation appointment type is missing');
-  // Staff may book today: no minimum notice. Everything else (hours, rooms, claims) is the online path's.
-  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0 }, now: actor.now };
+  if (start > actor.now + STAFF_HORIZON_MS) return fail(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, location.id, 'too_far');
+  // Staff may book today and at any 5-minute time: no minimum notice, no grid. Hours, rooms and claims are the online path's.
+  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
   const outcome = await bookConsultation(ctx, request.id, start, {
-    providerId: f.provider,
+    ...(providerId ? { providerId } : {}),
     alsoInTransaction: (trx, appt) =>
-      auditStaff(trx, database, actor, action, 'success', { locationId: location.id, patientRef: appt.patient_id ?? request.id }, { appointmentId: appt.id, requestId: request.id, providerId: f.provider }),
+      auditStaff(trx, database, actor, action, 'success', { locationId: location.id, patientRef: appt.patient_id ?? request.id }, { appointmentId: appt.id, requestId: request.id, providerId: appt.provider_id }),
   });
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id, done: 'booked' };
   if (outcome.reason === 'already_booked') {
     return fail(409, 'This request already has a booked consultation. Cancel or move that one instead.', undefined, location.id, 'already_booked');
   }
-  const forProvider = outcome.alternatives.filter((s) => s.options.some((o) => o.providerId === f.provider));
+  const forProvider = outcome.alternatives.filter((s) => providerId === undefined || s.options.some((o) => o.providerId === providerId));
   return fail(409, 'That time is taken, or outside the provider’s hours for consultations.', { time: 'Choose another time.' }, location.id, 'taken', forProvider);
 }

@@ -113,7 +113,8 @@ export function createRenderer(deps: RenderDeps) {
     const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
     const parts = visitParts(job.kind, patient.first_name, when, location);
     if (!parts) return null;
-    const event = calendarEvent(clinic, location, appt, deps.now(), undefined, 'Appointment');
+    // Named by place, not by clinic: a clinic's name can itself say what is treated there.
+    const event = { ...calendarEvent(clinic, location, appt, deps.now(), undefined, 'Appointment'), summary: `Appointment at ${location.name}` };
     return finish(job, clinic, patient.email, parts, { method: appt.status === 'cancelled' ? 'CANCEL' : 'PUBLISH', content: appointmentIcs(event) });
   }
 

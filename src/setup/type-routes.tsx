@@ -117,9 +117,9 @@ function TypePage(p: { staff: StaffContext; type: AppointmentType; values: Value
           <Input name="buffer_after" label="Buffer after (minutes)" hint="Clean-up time: a multiple of 5, up to 120." extra={{ inputmode: 'numeric' }} {...f} />
           <Input name="notice" label="Minimum notice (hours)" hint="How soon patients can book online: 0 to 336 hours." extra={{ inputmode: 'numeric' }} {...f} />
           <Input name="step" label="Time step (minutes)" hint="Distance between offered start times: a multiple of 5, up to 240." extra={{ inputmode: 'numeric' }} {...f} />
-          <fieldset class="field">
+          <fieldset class="field" aria-describedby="needs-hint">
             <legend>What one appointment holds for its whole time</legend>
-            <p class="hint">
+            <p class="hint" id="needs-hint">
               The database never books a provider, nurse, room or chair twice at once. Infusions usually need a nurse and a
               chair; consultations a provider and a room.
             </p>

@@ -1,0 +1,43 @@
+/** Changes read an appointment before their transaction; one that raced in between must not strand claims. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { getClinic, findLocation } from '../../src/clinic/repository.ts';
+import { findAppointmentType } from '../../src/booking/availability.ts';
+import { cancelAppointment, rescheduleAppointment } from '../../src/booking/service.ts';
+import type { Database } from '../../src/db/database.ts';
+
+let rt: TestRuntime;
+beforeEach(async () => { rt = await startTestRuntime({ seed: 'clinic' }); });
+afterEach(async () => { await stopTestRuntime(rt); });
+const db = () => rt.database.db;
+
+describe(`cancel racing a move (${engine})`, () => {
+  it('a cancel whose row was moved meanwhile reads it again, cancels the new time and leaves no claims behind', async () => {
+    const link = await requestAndGetLink(rt, { email: 'race@example.com' });
+    const slots = offeredSlots((await rt.app.inject({ url: link })).body);
+    expect((await book(rt, link, slots[0]!)).statusCode).toBe(303);
+    const appt = await db().selectFrom('appointments').selectAll().executeTakeFirstOrThrow();
+    const clinic = (await getClinic(db()))!;
+    const ctx = { database: rt.database, clinic, location: (await findLocation(db(), 'chicago'))!, type: (await findAppointmentType(db(), 'consultation'))!, now: rt.clock.now() };
+    const target = slots.find((s) => s > appt.starts_at + 3 * 3_600_000)!;
+
+    // The cancel has read the appointment; a reschedule commits before the cancel's transaction starts.
+    let fired = false;
+    const racing: Database = {
+      ...rt.database,
+      transact: async (work) => {
+        if (!fired) {
+          fired = true;
+          expect((await rescheduleAppointment(ctx, appt.id, target)).ok).toBe(true);
+        }
+        return rt.database.transact(work);
+      },
+    };
+    expect(await cancelAppointment(racing, clinic, appt.id, rt.clock.now())).toEqual({ ok: true });
+    const after = await db().selectFrom('appointments').select(['status', 'starts_at']).where('id', '=', appt.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'cancelled', starts_at: target });
+    const leftover = await db().selectFrom('resource_claims').select('resource_id').where('appointment_id', '=', appt.id).execute();
+    expect(leftover).toEqual([]);
+  });
+});
