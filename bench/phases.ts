@@ -6,6 +6,8 @@ import type { DB } from '../src/db/schema.ts';
 import { getClinic, findLocation } from '../src/clinic/repository.ts';
 import { findAppointmentType } from '../src/booking/availability.ts';
 import { availability, bookConsultation, type BookingContext } from '../src/booking/service.ts';
+import { insertAppointment } from '../src/booking/repository.ts';
+import { enqueue } from '../src/mail/outbox.ts';
 import { percentile, prng, sample, shuffle, collectGarbage } from './stats.ts';
 
 const DAY = 24 * 3_600_000;
@@ -96,7 +98,7 @@ export async function freeStarts(contexts: BookingContext[], from: number, to: n
   return shuffle(out, prng(7));
 }
 
-export interface BookingResult { booking: Throughput; raw: Throughput; failed: number }
+export interface BookingResult { booking: Throughput; raw: Throughput; sameRows: Throughput; failed: number }
 
 /**
  * Sequential bookConsultation() vs sequential one-row insert transactions (random UUID key, like an appointment)
@@ -127,13 +129,31 @@ export async function measureBooking(
       await (trx as unknown as Kysely<Scratch>).insertInto('bench_scratch').values({ id: randomUUID(), n: i, created_at: Date.now() }).execute();
     });
   });
+  // For context (no target): the rows one booking writes, inserted plainly in one transaction with no slot check or
+  // patient matching: an appointment far in the future, its provider and room claims, three outbox jobs and the
+  // request's status. Shows how much of a booking's cost is the durable write of its rows itself.
+  const { ctx: first } = targets[0]!;
+  const far = Date.parse('2200-01-05T15:00:00.000Z');
+  const sameRows = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {
+    const start = far + i * 2 * 3_600_000;
+    await database.transact(async (trx) => {
+      await insertAppointment(trx, {
+        id: randomUUID(), location_id: first.location.id, type_id: first.type.id, request_id: null, provider_id: 'prov-okafor', nurse_id: null, room_id: 'room-chi-1',
+        starts_at: start, ends_at: start + 45 * 60_000, busy_from: start, busy_to: start + 60 * 60_000, status: 'booked', created_at: Date.now(), updated_at: Date.now(),
+      });
+      await enqueue(trx, [0, 1, 2].map((k) => ({ kind: 'appointment_reminder' as const, refId: randomUUID(), runAt: start - k * 3_600_000, dedupeKey: `bench:${i}:${k}` })), Date.now());
+      await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', requestIds[requestIds.length - 1]!).execute();
+    });
+  });
   await booking.warm(20);
   await raw.warm(50);
+  await sameRows.warm(20);
   collectGarbage();
   for (let block = 0; block < 4; block++) {
     await booking.run(seconds / 4);
     await raw.run(seconds / 4);
+    await sameRows.run(seconds / 8);
   }
   await sql`drop table bench_scratch`.execute(database.db);
-  return { booking: booking.total, raw: raw.total, failed };
+  return { booking: booking.total, raw: raw.total, sameRows: sameRows.total, failed };
 }
