@@ -49,6 +49,45 @@ export function Problem(props: { refusal: Refusal | undefined }) {
   );
 }
 
+/** A labelled select with its hint and, after a refusal, its own message, both tied to it for screen readers. */
+export function Choice(props: { id: string; label: string; hint?: string; error: string | undefined; children?: unknown }) {
+  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <span class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </span>
+      ) : null}
+      {props.error ? (
+        <span class="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </span>
+      ) : null}
+      <select id={props.id} name={props.id} required aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined}>
+        {props.children as JSX.Element}
+      </select>
+    </div>
+  );
+}
+
+/** Providers to choose from, after "Any available provider" (the first free one, as online booking does). */
+export function ProviderChoice(props: { providers: CalendarColumn[]; chosen: string | undefined; error: string | undefined; hint?: string }) {
+  return (
+    <Choice id="provider" label="Provider" error={props.error} {...(props.hint ? { hint: props.hint } : {})}>
+      <option value="any" selected={(props.chosen ?? 'any') === 'any'}>
+        Any available provider
+      </option>
+      {props.providers.map((p) => (
+        <option value={p.id} selected={props.chosen === p.id}>
+          {p.name}
+        </option>
+      ))}
+    </Choice>
+  );
+}
+
 export function DateTimeFields(props: { date: string; time: string; errors: FormErrors }) {
   const { errors } = props;
   const error = (id: 'date' | 'time') =>
@@ -242,29 +281,14 @@ export function BookPage(props: BookPageProps) {
           <form class="form" method="post" action="/staff/calendar/book">
             <Csrf token={staff.csrfToken} />
             <input type="hidden" name="location" value={location.slug} />
-            <div class="field">
-              <label for="request">Consultation request</label>
-              <select id="request" name="request" required aria-invalid={errors.request ? 'true' : undefined}>
-                {props.requests.map((r) => (
-                  <option value={r.id} selected={v.request === r.id}>
-                    {r.first_name} {r.last_name} (received {zoned(r.created_at, location.time_zone).toFormat('LLL d')})
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="provider">Provider</label>
-              <select id="provider" name="provider" required aria-invalid={errors.provider ? 'true' : undefined}>
-                <option value="any" selected={(v.provider ?? 'any') === 'any'}>
-                  Any available provider
+            <Choice id="request" label="Consultation request" error={errors.request}>
+              {props.requests.map((r) => (
+                <option value={r.id} selected={v.request === r.id}>
+                  {r.first_name} {r.last_name} (received {zoned(r.created_at, location.time_zone).toFormat('LLL d')})
                 </option>
-                {props.providers.map((p) => (
-                  <option value={p.id} selected={v.provider === p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+              ))}
+            </Choice>
+            <ProviderChoice providers={props.providers} chosen={v.provider} error={errors.provider} />
             <DateTimeFields date={v.date ?? props.date} time={v.time ?? '09:00'} errors={errors} />
             <button class="button" type="submit">
               Book consultation

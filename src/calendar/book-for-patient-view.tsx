@@ -6,8 +6,7 @@ import type { Patient } from '../patients/repository.ts';
 import { resourceSummary } from '../booking/type-needs.ts';
 import { Csrf, StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
-import { DateTimeFields, HELP_NO_OVERRIDE, Problem, type Refusal } from './appointment-view.tsx';
-import { ANY_PROVIDER } from './book-for-patient.ts';
+import { Choice, DateTimeFields, HELP_NO_OVERRIDE, Problem, ProviderChoice, type Refusal } from './appointment-view.tsx';
 import type { CalendarColumn } from './repository.ts';
 
 export interface PatientBookPageProps {
@@ -20,29 +19,6 @@ export interface PatientBookPageProps {
   providers: CalendarColumn[];
   date: string;
   refusal?: Refusal;
-}
-
-/** A labelled select with its hint and, after a refusal, its own message, both tied to it for screen readers. */
-function Choice(props: { id: string; label: string; hint?: string; error: string | undefined; children?: unknown }) {
-  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.hint ? (
-        <span class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </span>
-      ) : null}
-      {props.error ? (
-        <span class="field-error" id={`${props.id}-error`}>
-          {props.error}
-        </span>
-      ) : null}
-      <select id={props.id} name={props.id} required aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined}>
-        {props.children as JSX.Element}
-      </select>
-    </div>
-  );
 }
 
 /** Staff book any kind of visit for a known patient: what it needs is found free by the same engine as online. */
@@ -95,16 +71,7 @@ export function PatientBookPage(props: PatientBookPageProps) {
               </option>
             ))}
           </Choice>
-          <Choice id="provider" label="Provider" hint={`For kinds that need a provider. Providers listed work at ${location.name}.`} error={errors.provider}>
-            <option value={ANY_PROVIDER} selected={(v.provider ?? ANY_PROVIDER) === ANY_PROVIDER}>
-              Any available provider
-            </option>
-            {props.providers.map((p) => (
-              <option value={p.id} selected={v.provider === p.id}>
-                {p.name}
-              </option>
-            ))}
-          </Choice>
+          <ProviderChoice providers={props.providers} chosen={v.provider} error={errors.provider} hint={`For kinds that need a provider. Providers listed work at ${location.name}.`} />
           <DateTimeFields date={v.date ?? props.date} time={v.time ?? '09:00'} errors={errors} />
           <button class="button" type="submit">
             Book appointment

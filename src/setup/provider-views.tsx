@@ -44,7 +44,7 @@ export function SchedulePage(p: SchedulePageProps) {
         <ConflictList conflicts={p.conflicts} />
         <ErrorSummary errors={p.errors} />
         <p>
-          Per location, the hours this provider sees patients, in that location's local time (24-hour). Times outside the
+          Per location, the hours this clinician works, in that location's local time (24-hour). Times outside the
           location's opening hours are not offered. <a href={`/staff/setup/providers/${p.provider.id}/time-off`}>Time off</a> is set separately.
         </p>
         <form class="form form-wide" method="post" action={`/staff/setup/providers/${p.provider.id}/hours`} novalidate>
