@@ -69,7 +69,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
   const add = (type: string, provider: string | null, nurse: string | null, room: string | null, start: number, minutes: number, before: number, after: number) => {
     const patient = patients[rows.length % patients.length]!;
     rows.push({
-      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, nurse_id: nurse, room_id: room,
+      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, nurse_id: nurse, nurse_seat: nurse ? 1 : null, room_id: room,
       starts_at: start, ends_at: start + minutes * MINUTE, busy_from: start - before * MINUTE, busy_to: start + (minutes + after) * MINUTE,
       status: rows.length % 25 === 0 ? 'cancelled' : 'booked', attendance: rows.length % 7 === 0 ? 'arrived' : null,
       patient_id: patient.id, created_at: now, updated_at: now,

@@ -138,7 +138,7 @@ export async function measureBooking(
     const start = far + i * 2 * 3_600_000;
     await database.transact(async (trx) => {
       await insertAppointment(trx, {
-        id: randomUUID(), location_id: first.location.id, type_id: first.type.id, request_id: null, provider_id: 'prov-okafor', nurse_id: null, room_id: 'room-chi-1',
+        id: randomUUID(), location_id: first.location.id, type_id: first.type.id, request_id: null, provider_id: 'prov-okafor', nurse_id: null, nurse_seat: null, room_id: 'room-chi-1',
         starts_at: start, ends_at: start + 45 * 60_000, busy_from: start, busy_to: start + 60 * 60_000, status: 'booked', created_at: Date.now(), updated_at: Date.now(),
       });
       await enqueue(trx, [0, 1, 2].map((k) => ({ kind: 'appointment_reminder' as const, refId: randomUUID(), runAt: start - k * 3_600_000, dedupeKey: `bench:${i}:${k}` })), Date.now());

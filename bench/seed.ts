@@ -86,6 +86,7 @@ export async function generateAppointments(database: Database, now: number, coun
                 type_id: type.id,
                 request_id: null,
                 nurse_id: null,
+                nurse_seat: null,
                 provider_id: provider,
                 room_id: room,
                 starts_at: startsAt,
@@ -131,7 +132,7 @@ export async function insertHistory(database: Database, appointments: Appointmen
         union all
         select id, room_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where room_id is not null
         union all
-        select id, nurse_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where nurse_id is not null
+        select id, nurse_id || '#' || coalesce(nurse_seat, 1), busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where nurse_id is not null
         union all
         select id, res, t + ${sql.lit(unit)}, e from u where t + ${sql.lit(unit)} < e
       )

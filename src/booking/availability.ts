@@ -1,4 +1,5 @@
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { laneId } from './repository.ts';
 import { DateTime } from 'luxon';
 import type { AppointmentTypeTable, ClinicianKind, DB } from '../db/schema.ts';
 import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
@@ -30,7 +31,7 @@ function pushInterval(map: Map<string, Interval[]>, id: string, interval: Interv
   else map.set(id, [interval]);
 }
 
-type Hours = Array<{ provider_id: string; weekday: number; from_min: number; to_min: number }>;
+type Hours = Array<{ provider_id: string; weekday: number; from_min: number; to_min: number; max_patients: number }>;
 
 interface LocationSetup {
   opening: Array<{ weekday: number; opens_min: number; closes_min: number }>;
@@ -65,7 +66,7 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
     db
       .selectFrom('provider_hours')
       .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
-      .select(['providers.kind', 'provider_hours.provider_id', 'provider_hours.weekday', 'provider_hours.from_min', 'provider_hours.to_min'])
+      .select(['providers.kind', 'providers.max_patients', 'provider_hours.provider_id', 'provider_hours.weekday', 'provider_hours.from_min', 'provider_hours.to_min'])
       .where('provider_hours.location_id', '=', locationId)
       .where('providers.active', '=', 1)
       .orderBy('providers.name')
@@ -111,9 +112,11 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   // One round trip: appointments by each kind of resource (each on its own index, bounded on both ends so the
   // read never runs on to the end of the calendar) and the clinicians' time off.
   const appointmentsBy = (column: 'provider_id' | 'nurse_id' | 'room_id', ids: string[]) => {
+    // A nurse's appointments are busy time of the lane they hold (see laneId), not of the whole nurse.
+    const resource = column === 'nurse_id' ? sql<string>`nurse_id || '#' || coalesce(nurse_seat, 1)`.as('resource') : sql.ref<string>(column).as('resource');
     let query = db
       .selectFrom('appointments')
-      .select([`${column} as resource`, 'busy_from as start', 'busy_to as end'])
+      .select([resource, 'busy_from as start', 'busy_to as end'])
       .where(column, 'in', ids)
       .where('status', '=', 'booked')
       .where('busy_to', '>', q.from)
@@ -148,10 +151,25 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
 
   const openingHours: WeeklyHours = {};
   for (const o of setup.opening) (openingHours[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
-  const person = (hours: Hours) => (id: string): SlotPerson => {
+  const weeklyOf = (hours: Hours, id: string) => {
     const weekly: WeeklyHours = {};
     for (const h of hours) if (h.provider_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
-    return { id, hours: weekly, busy: busy.get(id) ?? [] };
+    return weekly;
+  };
+  const person = (hours: Hours) => (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: busy.get(id) ?? [] });
+  // Each nurse's lanes, lane by lane across nurses (every nurse's first lane before anyone's second), so infusions
+  // spread over the nurses before one nurse takes a second; a nurse's time off blocks all of their lanes.
+  const lanes = (ids: string[]): SlotPerson[] => {
+    const most = Math.max(...ids.map((id) => setup.hours.nurse.find((h) => h.provider_id === id)!.max_patients));
+    const out: SlotPerson[] = [];
+    for (let seat = 1; seat <= most; seat++) {
+      for (const id of ids) {
+        if (seat > setup.hours.nurse.find((h) => h.provider_id === id)!.max_patients) continue;
+        const lane = laneId(id, seat);
+        out.push({ id: lane, hours: weeklyOf(setup.hours.nurse, id), busy: [...(busy.get(lane) ?? []), ...(busy.get(id) ?? [])] });
+      }
+    }
+    return out;
   };
 
   return findSlots({
@@ -162,7 +180,7 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     opening: openingHours,
     closures,
     providers: providerIds?.map(person(setup.hours.provider)) ?? null,
-    nurses: nurseIds?.map(person(setup.hours.nurse)) ?? null,
+    nurses: nurseIds ? lanes(nurseIds) : null,
     rooms: placeIds?.map((id) => ({ id, busy: busy.get(id) ?? [] })) ?? null,
     durationMin: q.type.duration_min,
     bufferBeforeMin: q.type.buffer_before_min,

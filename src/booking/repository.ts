@@ -8,9 +8,22 @@ export type Appointment = Selectable<AppointmentTable>;
 /** Claims are 5-minute units; appointment types keep durations and buffers on this grid (a CHECK enforces it). */
 export const CLAIM_UNIT_MIN = 5;
 
-/** The provider, nurse and room or chair an appointment holds (ids are unique across the three kinds). */
-export function resourcesOf(appt: Pick<Appointment, 'provider_id' | 'nurse_id' | 'room_id'>): string[] {
-  return [appt.provider_id, appt.nurse_id, appt.room_id].filter((id): id is string => id !== null);
+/**
+ * A nurse watches up to `max_patients` infusions at once: one lane each. A lane is a resource of its own, named
+ * `<nurse id>#<seat>`, so claims and the slot engine treat it like any provider or chair.
+ */
+export const laneId = (nurseId: string, seat: number) => `${nurseId}#${seat}`;
+
+/** The nurse and seat of a lane id (a bare id is lane 1). */
+export function parseLane(id: string): { nurseId: string; seat: number } {
+  const at = id.lastIndexOf('#');
+  return at < 0 ? { nurseId: id, seat: 1 } : { nurseId: id.slice(0, at), seat: Number(id.slice(at + 1)) };
+}
+
+/** The provider, nurse lane and room or chair an appointment holds (ids are unique across the kinds). */
+export function resourcesOf(appt: Pick<Appointment, 'provider_id' | 'nurse_id' | 'nurse_seat' | 'room_id'>): string[] {
+  const lane = appt.nurse_id === null ? null : laneId(appt.nurse_id, appt.nurse_seat ?? 1);
+  return [appt.provider_id, lane, appt.room_id].filter((id): id is string => id !== null);
 }
 
 /** An appointment as the claims see it: its resources, and its patient once known. */
@@ -64,6 +77,7 @@ export function stillAsRead(qb: UpdateQueryBuilder<DB, 'appointments', 'appointm
     .where('ends_at', '=', current.ends_at)
     .where('provider_id', 'is not distinct from', current.provider_id)
     .where('nurse_id', 'is not distinct from', current.nurse_id)
+    .where('nurse_seat', 'is not distinct from', current.nurse_seat)
     .where('room_id', 'is not distinct from', current.room_id);
 }
 

@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.ts';
 import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
-import { findAppointment, insertAppointment, claimResources, freeTime, stillAsRead, type Appointment } from './repository.ts';
+import { findAppointment, insertAppointment, claimResources, freeTime, parseLane, stillAsRead, type Appointment } from './repository.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
 export type BookingOutcome =
@@ -103,10 +103,12 @@ export async function bookAppointment(ctx: BookingContext, who: BookingFor, star
 function placement(ctx: BookingContext, start: number, option: SlotOption) {
   const end = start + ctx.type.duration_min * MINUTE;
   const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
+  const lane = option.nurseId === null ? null : parseLane(option.nurseId);
   return {
     location_id: ctx.location.id,
     provider_id: option.providerId,
-    nurse_id: option.nurseId,
+    nurse_id: lane?.nurseId ?? null,
+    nurse_seat: lane?.seat ?? null,
     room_id: option.roomId,
     starts_at: start,
     ends_at: end,
@@ -188,6 +190,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
             location_id: moved.location_id,
             provider_id: moved.provider_id,
             nurse_id: moved.nurse_id,
+            nurse_seat: moved.nurse_seat,
             room_id: moved.room_id,
             starts_at: moved.starts_at,
             ends_at: moved.ends_at,

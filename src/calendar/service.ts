@@ -149,37 +149,45 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
     const name = off === current.provider_id ? appt.provider_name : appt.nurse_name;
     return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} does not work at this location for all of that time, or is no longer active.`), 'outside_hours');
   }
-  try {
-    const done = await database.transact(async (trx) => {
-      const res = await trx
-        .updateTable('appointments')
-        // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
-        .set({ starts_at: moved.starts_at, ends_at: moved.ends_at, busy_from: moved.busy_from, busy_to: moved.busy_to, updated_at: moved.updated_at, attendance: null })
-        .where('id', '=', current.id)
-        .$call((qb) => stillAsRead(qb, current))
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return false;
-      await freeTime(trx, current, actor.now);
-      await claimResources(trx, moved);
-      await cancelPending(trx, current.id, ['appointment_reminder']);
-      await enqueue(
-        trx,
-        [
-          { kind: 'booking_rescheduled', refId: current.id, runAt: actor.now, dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}` },
-          ...reminderJobs({ clinic, now: actor.now }, moved),
-        ],
-        actor.now,
-      );
-      await auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, from: current.starts_at, to: start });
-      return true;
-    });
-    if (!done) return refused(database, actor, appt, action, refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'), 'changed');
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const held = [appt.provider_name, appt.nurse_name, appt.room_name].filter((n): n is string => n !== null).join(' or ');
-    return refused(database, actor, appt, action, refuse(409, `That time is taken: ${held} is busy then. Nothing was changed.`), 'taken');
+  // The nurse keeps the patient; any of their lanes will do (their current one first).
+  const capacity = current.nurse_id
+    ? ((await database.db.selectFrom('providers').select('max_patients').where('id', '=', current.nurse_id).executeTakeFirst())?.max_patients ?? 1)
+    : 1;
+  const seats = current.nurse_id ? [current.nurse_seat ?? 1, ...Array.from({ length: capacity }, (_, i) => i + 1).filter((n) => n !== (current.nurse_seat ?? 1))] : [null];
+  for (const seat of seats) {
+    const placed: Appointment = { ...moved, nurse_seat: seat };
+    try {
+      const done = await database.transact(async (trx) => {
+        const res = await trx
+          .updateTable('appointments')
+          // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
+          .set({ starts_at: placed.starts_at, ends_at: placed.ends_at, busy_from: placed.busy_from, busy_to: placed.busy_to, nurse_seat: placed.nurse_seat, updated_at: placed.updated_at, attendance: null })
+          .where('id', '=', current.id)
+          .$call((qb) => stillAsRead(qb, current))
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) return false;
+        await freeTime(trx, current, actor.now);
+        await claimResources(trx, placed);
+        await cancelPending(trx, current.id, ['appointment_reminder']);
+        await enqueue(
+          trx,
+          [
+            { kind: 'booking_rescheduled', refId: current.id, runAt: actor.now, dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}` },
+            ...reminderJobs({ clinic, now: actor.now }, placed),
+          ],
+          actor.now,
+        );
+        await auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, from: current.starts_at, to: start });
+        return true;
+      });
+      if (!done) return refused(database, actor, appt, action, refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'), 'changed');
+      return { ok: true, appointmentId: appt.id, done: 'moved' };
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
   }
-  return { ok: true, appointmentId: appt.id, done: 'moved' };
+  const held = [appt.provider_name, appt.nurse_name, appt.room_name].filter((n): n is string => n !== null).join(' or ');
+  return refused(database, actor, appt, action, refuse(409, `That time is taken: ${held} is busy then. Nothing was changed.`), 'taken');
 }
 
 /**

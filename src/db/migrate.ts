@@ -6,6 +6,7 @@ import * as m003 from './migrations/003_patients_calendar.ts';
 import * as m004 from './migrations/004_waitlist.ts';
 import * as m005 from './migrations/005_resources.ts';
 import * as m006 from './migrations/006_branding.ts';
+import * as m007 from './migrations/007_nurse_capacity.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -21,6 +22,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['004_waitlist', m004],
   ['005_resources', m005],
   ['006_branding', m006],
+  ['007_nurse_capacity', m007],
 ];
 
 /** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */

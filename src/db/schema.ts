@@ -60,6 +60,8 @@ export interface ProviderTable {
   active: number;
   /** Migration 005; defaults to 'provider'. */
   kind: Generated<ClinicianKind>;
+  /** How many infusions a nurse watches at once, 1–6 (migration 007); providers keep 1. */
+  max_patients: Generated<number>;
 }
 
 export type ClinicianKind = 'provider' | 'nurse';
@@ -138,6 +140,8 @@ export interface AppointmentTable {
   /** Null when the type needs no provider (migration 005); at least one of provider, nurse and room is set. */
   provider_id: string | null;
   nurse_id: string | null;
+  /** Which of the nurse's lanes the appointment holds (1 … the nurse's max_patients); null without a nurse (migration 007). */
+  nurse_seat: number | null;
   room_id: string | null;
   starts_at: number;
   ends_at: number;

@@ -80,12 +80,13 @@ export async function seedDemo(database: Database): Promise<boolean> {
     await trx
       .insertInto('providers')
       .values([
-        { id: 'prov-okafor', name: 'Dr. Amara Okafor', credentials: 'MD, Anesthesiology and Pain Medicine', active: 1, kind: 'provider' },
-        { id: 'prov-lindqvist', name: 'Dr. Erik Lindqvist', credentials: 'DO, Pain Medicine', active: 1, kind: 'provider' },
-        { id: 'prov-reyes', name: 'Dr. Sofia Reyes', credentials: 'MD, Physical Medicine and Rehabilitation', active: 1, kind: 'provider' },
-        { id: 'nurse-nia', name: 'Nia Brooks', credentials: 'RN', active: 1, kind: 'nurse' },
-        { id: 'nurse-marcus', name: 'Marcus Bell', credentials: 'RN', active: 1, kind: 'nurse' },
-        { id: 'nurse-priya', name: 'Priya Shah', credentials: 'RN, BSN', active: 1, kind: 'nurse' },
+        { id: 'prov-okafor', name: 'Dr. Amara Okafor', credentials: 'MD, Anesthesiology and Pain Medicine', active: 1, kind: 'provider', max_patients: 1 },
+        { id: 'prov-lindqvist', name: 'Dr. Erik Lindqvist', credentials: 'DO, Pain Medicine', active: 1, kind: 'provider', max_patients: 1 },
+        { id: 'prov-reyes', name: 'Dr. Sofia Reyes', credentials: 'MD, Physical Medicine and Rehabilitation', active: 1, kind: 'provider', max_patients: 1 },
+        // Each nurse watches two infusions at once (three in Denver's smaller suite): set per nurse in clinic set-up.
+        { id: 'nurse-nia', name: 'Nia Brooks', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
+        { id: 'nurse-marcus', name: 'Marcus Bell', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
+        { id: 'nurse-priya', name: 'Priya Shah', credentials: 'RN, BSN', active: 1, kind: 'nurse', max_patients: 3 },
       ])
       .execute();
     await trx
@@ -96,7 +97,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
         ...[2, 4].map((weekday) => ({ provider_id: 'prov-lindqvist', location_id: 'loc-chicago', weekday, from_min: H(10), to_min: H(17) })),
         ...[1, 3, 5].map((weekday) => ({ provider_id: 'prov-lindqvist', location_id: 'loc-denver', weekday, from_min: H(9), to_min: H(15) })),
         ...WEEKDAYS.map((weekday) => ({ provider_id: 'prov-reyes', location_id: 'loc-denver', weekday, from_min: H(12), to_min: H(17) })),
-        // Nurses run the infusions: one nurse per infusion, so these hours cap how many chairs are in use at once.
+        // Nurses run the infusions: their hours and how many each watches cap how many chairs are in use at once.
         ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday, from_min: H(8), to_min: H(16, 30) })),
         { provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(13) },
         ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-marcus', location_id: 'loc-chicago', weekday, from_min: H(9, 30), to_min: H(18) })),

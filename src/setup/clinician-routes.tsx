@@ -5,7 +5,7 @@ import type { ClinicianKind } from '../db/schema.ts';
 import { h, Fragment } from '../lib/jsx.ts';
 import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
-import { checkbox, errorsOf, plain, valuesOf, type Errors, type Values } from './forms.ts';
+import { checkbox, errorsOf, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { bookingConflicts, type ConflictRow } from './impact.ts';
 import { ADMIN_ONLY, listProviders, providerOr404, saveSetup, staffOf } from './service.ts';
 import { Check, ConflictList, ErrorSummary, Input, Saved, Select, SetupFrame, sendPage } from './ui.tsx';
@@ -18,7 +18,9 @@ const KIND_OPTIONS = Object.entries(KIND_LABELS) as Array<[ClinicianKind, string
 
 const details = { name: plain('name', 2, 80), credentials: plain('credentials', 0, 80) };
 const addForm = z.object({ ...details, kind: z.enum(['provider', 'nurse'], { error: 'Choose provider or nurse.' }) });
-const editForm = z.object({ ...details, active: checkbox });
+/** Clinics staff one nurse for one to a few chairs; six is a hard ceiling the database holds too. */
+const capacity = whole('number of infusions at once', 1, 6, 'infusions');
+const editForm = z.object({ ...details, active: checkbox, max_patients: capacity.optional() });
 
 function ListPage(p: { staff: StaffContext; clinicians: Clinician[]; values: Values; errors: Errors; saved?: string }) {
   return SetupFrame({
@@ -34,6 +36,7 @@ function ListPage(p: { staff: StaffContext; clinicians: Clinician[]; values: Val
             <li>
               <strong>{c.name}</strong>
               {c.credentials ? `, ${c.credentials}` : ''} — {KIND_LABELS[c.kind]}
+              {c.kind === 'nurse' ? `, up to ${c.max_patients} infusion${c.max_patients === 1 ? '' : 's'} at once` : ''}
               {c.active ? '' : ' (inactive: not offered for booking)'} — <a href={`/staff/setup/providers/${c.id}`}>details</a> ·{' '}
               <a href={`/staff/setup/providers/${c.id}/hours`}>weekly schedule</a> · <a href={`/staff/setup/providers/${c.id}/time-off`}>time off</a>
             </li>
@@ -71,6 +74,16 @@ function EditPage(p: { staff: StaffContext; clinician: Clinician; values: Values
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Name" values={p.values} errors={p.errors} />
           <Input name="credentials" label="Credentials (optional)" values={p.values} errors={p.errors} />
+          {p.clinician.kind === 'nurse' ? (
+            <Input
+              name="max_patients"
+              label="Infusions this nurse watches at once"
+              hint="1 to 6. Each infusion also needs a free chair. Lowering it keeps bookings and lists those beyond it."
+              extra={{ inputmode: 'numeric' }}
+              values={p.values}
+              errors={p.errors}
+            />
+          ) : null}
           <Check name="active" label="Active: offered for booking" hint="Inactive clinicians keep their bookings, which are then listed to be moved." values={p.values} />
           <button class="button" type="submit">
             Save
@@ -81,7 +94,7 @@ function EditPage(p: { staff: StaffContext; clinician: Clinician; values: Values
   });
 }
 
-const valuesFor = (c: Clinician): Values => ({ name: c.name, credentials: c.credentials, active: c.active ? 'yes' : '' });
+const valuesFor = (c: Clinician): Values => ({ name: c.name, credentials: c.credentials, active: c.active ? 'yes' : '', max_patients: String(c.max_patients) });
 
 /** The clinic's providers and nurses: add one, change name, credentials and whether they are offered for booking. */
 export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> {
@@ -117,11 +130,13 @@ export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> 
     const parsed = editForm.safeParse(req.body ?? {});
     if (!parsed.success) return edit(req, reply, { values: valuesOf(req.body), errors: errorsOf(parsed.error) }, 400);
     const { name, credentials, active } = parsed.data;
+    // Only nurses watch several infusions; a provider stays at one whatever is posted.
+    const maxPatients = clinician.kind === 'nurse' ? (parsed.data.max_patients ?? clinician.max_patients) : 1;
     const conflicts = await saveSetup(app, req, { thing: 'clinician_edit', locationId: null }, async (trx) => {
-      await trx.updateTable('providers').set({ name, credentials, active: active ? 1 : 0 }).where('id', '=', clinician.id).execute();
+      await trx.updateTable('providers').set({ name, credentials, active: active ? 1 : 0, max_patients: maxPatients }).where('id', '=', clinician.id).execute();
       // Their bookings stay; an inactive clinician's future ones are listed so the front desk can move them.
       const found = await bookingConflicts(trx, { providerId: clinician.id }, now());
-      return { result: found, detail: { clinician: clinician.id, active, conflicts: found.length } };
+      return { result: found, detail: { clinician: clinician.id, active, maxPatients, conflicts: found.length } };
     });
     return edit(req, reply, { saved: active ? `${name} saved.` : `${name} saved; no longer offered for booking.`, conflicts });
   });

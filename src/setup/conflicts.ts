@@ -29,6 +29,8 @@ export interface BookedVisit {
   /** The provider and nurse booked for it, when its type needs them. */
   providerId: string | null;
   nurseId?: string | null;
+  /** The nurse's lane (1 … their max_patients). */
+  nurseSeat?: number | null;
   roomId: string | null;
   startsAt: number;
   endsAt: number;
@@ -51,6 +53,8 @@ export interface ConflictRules {
   timeOff: Readonly<Record<string, readonly Interval[]>>;
   /** Clinicians no longer offered for booking. */
   inactiveClinicianIds?: readonly string[];
+  /** How many infusions each nurse now watches at once (absent: as many as booked). */
+  nurseCapacity?: Readonly<Record<string, number>>;
 }
 
 export type ConflictReason =
@@ -61,6 +65,7 @@ export type ConflictReason =
   | 'outside_nurse_hours'
   | 'nurse_time_off'
   | 'clinician_inactive'
+  | 'nurse_over_capacity'
   | 'room_inactive';
 
 export const REASON_TEXT: Record<ConflictReason, string> = {
@@ -71,6 +76,7 @@ export const REASON_TEXT: Record<ConflictReason, string> = {
   outside_nurse_hours: "outside the nurse's working hours",
   nurse_time_off: "during the nurse's time off",
   clinician_inactive: 'the provider or nurse is no longer active',
+  nurse_over_capacity: 'the nurse now watches fewer infusions at once',
   room_inactive: 'the room is no longer in use',
 };
 
@@ -133,6 +139,8 @@ export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { loc
   if (visit.nurseId != null) {
     if (!fits(location.providerHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
     if (away(visit.nurseId)) reasons.push('nurse_time_off');
+    const capacity = rules.nurseCapacity?.[visit.nurseId];
+    if (capacity !== undefined && (visit.nurseSeat ?? 1) > capacity) reasons.push('nurse_over_capacity');
   }
   if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id))) reasons.push('clinician_inactive');
   if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');

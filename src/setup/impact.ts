@@ -40,6 +40,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
       'appointments.location_id',
       'appointments.provider_id',
       'appointments.nurse_id',
+      'appointments.nurse_seat',
       'appointments.room_id',
       'appointments.request_id',
       'appointments.starts_at',
@@ -68,7 +69,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   const closures = await db.selectFrom('closures').select(['location_id', 'date']).where('location_id', 'in', locationIds).where('date', '>=', since).execute();
   const hours = await db.selectFrom('provider_hours').selectAll().where('location_id', 'in', locationIds).where('provider_id', 'in', providerIds).execute();
   const inactive = await db.selectFrom('rooms').select(['id', 'location_id']).where('location_id', 'in', locationIds).where('active', '=', 0).execute();
-  const inactiveClinicians = await db.selectFrom('providers').select('id').where('id', 'in', providerIds).where('active', '=', 0).execute();
+  const clinicians = await db.selectFrom('providers').select(['id', 'active', 'kind', 'max_patients']).where('id', 'in', providerIds).execute();
   const off = await db.selectFrom('provider_time_off').select(['provider_id', 'starts_at', 'ends_at']).where('provider_id', 'in', providerIds).where('ends_at', '>', now).execute();
 
   const locations: Record<string, LocationRules> = {};
@@ -85,13 +86,19 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   }
   const timeOff: Record<string, Interval[]> = {};
   for (const t of off) (timeOff[t.provider_id] ??= []).push({ start: Number(t.starts_at), end: Number(t.ends_at) });
-  const rules: ConflictRules = { locations, timeOff, inactiveClinicianIds: inactiveClinicians.map((c) => c.id) };
+  const rules: ConflictRules = {
+    locations,
+    timeOff,
+    inactiveClinicianIds: clinicians.filter((c) => !c.active).map((c) => c.id),
+    nurseCapacity: Object.fromEntries(clinicians.filter((c) => c.kind === 'nurse').map((c) => [c.id, c.max_patients])),
+  };
 
   const visits: ConflictRow[] = rows.map((r) => ({
     id: r.id,
     locationId: r.location_id,
     providerId: r.provider_id,
     nurseId: r.nurse_id,
+    nurseSeat: r.nurse_seat,
     roomId: r.room_id,
     startsAt: Number(r.starts_at),
     endsAt: Number(r.ends_at),

@@ -58,4 +58,4 @@ export async function providerOr404(db: Kysely<DB>, id: unknown) {
 export const listLocationNames = (db: Kysely<DB>) =>
   db.selectFrom('locations').select(['id', 'name', 'slug', 'city', 'time_zone']).orderBy('sort_order').orderBy('name').execute();
 
-export const listProviders = (db: Kysely<DB>) => db.selectFrom('providers').select(['id', 'name', 'credentials', 'active', 'kind']).orderBy('kind').orderBy('name').execute();
+export const listProviders = (db: Kysely<DB>) => db.selectFrom('providers').select(['id', 'name', 'credentials', 'active', 'kind', 'max_patients']).orderBy('kind').orderBy('name').execute();

@@ -6,8 +6,8 @@ import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 /**
  * Appointment types that need a nurse and a chair (infusions), booked by staff for a known patient. The demo clinic
- * has two nurses in Chicago (Marcus Bell 09:30–18:00, Nia Brooks 08:00–16:30) and six chairs; an infusion is
- * 240 minutes with 15 before and 30 after.
+ * has two nurses in Chicago (Marcus Bell 09:30–18:00, Nia Brooks 08:00–16:30), each watching two infusions at once,
+ * and six chairs; an infusion is 240 minutes with 15 before and 30 after.
  */
 const DESK = 'frontdesk@relief.example';
 const ADMIN = 'admin@relief.example';
@@ -43,30 +43,36 @@ const idFrom = (location: string | undefined) => location!.split('/').pop()!.spl
 const row = (id: string) => db().selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 describe(`infusions: nurse and chair (${engine})`, () => {
-  it('books a nurse and a chair for the whole infusion, no provider; a third at once finds no nurse and writes nothing', async () => {
+  it('books a nurse lane and a chair for the whole infusion, no provider, spreading over the nurses; a fifth at once finds no nurse and writes nothing', async () => {
     const desk = await signIn(rt, DESK);
-    const [a, b, c] = [await patient('Ada'), await patient('Bo'), await patient('Cy')];
+    const [a, b, c, d, e] = [await patient('Ada'), await patient('Bo'), await patient('Cy'), await patient('Di'), await patient('Ed')];
 
     const first = await bookFor(desk, a, {});
     expect(first.statusCode, first.body.slice(0, 400)).toBe(303);
     expect(first.headers.location).toMatch(/\?done=booked$/);
     const one = await row(idFrom(first.headers.location));
-    expect(one).toMatchObject({ starts_at: THU_1000, ends_at: THU_1000 + 240 * 60_000, provider_id: null, nurse_id: 'nurse-marcus', room_id: 'chair-chi-1', patient_id: a, request_id: null, status: 'booked' });
+    expect(one).toMatchObject({ starts_at: THU_1000, ends_at: THU_1000 + 240 * 60_000, provider_id: null, nurse_id: 'nurse-marcus', nurse_seat: 1, room_id: 'chair-chi-1', patient_id: a, request_id: null, status: 'booked' });
     expect([one.busy_from, one.busy_to]).toEqual([THU_1000 - 15 * 60_000, THU_1000 + 270 * 60_000]);
     // Claims: the nurse and the chair, every 5 minutes of the busy time; the patient, every 5 minutes of the visit.
     const claims = await db().selectFrom('resource_claims').select('resource_id').where('appointment_id', '=', one.id).execute();
-    expect(new Set(claims.map((x) => x.resource_id))).toEqual(new Set(['nurse-marcus', 'chair-chi-1', a]));
+    expect(new Set(claims.map((x) => x.resource_id))).toEqual(new Set(['nurse-marcus#1', 'chair-chi-1', a]));
     expect(claims).toHaveLength(2 * (285 / 5) + 240 / 5);
 
-    const second = await row(idFrom((await bookFor(desk, b, {})).headers.location));
-    expect(second).toMatchObject({ nurse_id: 'nurse-nia', room_id: 'chair-chi-2', provider_id: null });
+    // Each nurse's first lane before either's second.
+    const placed = [];
+    for (const id of [b, c, d]) placed.push(await row(idFrom((await bookFor(desk, id, {})).headers.location)));
+    expect(placed.map((x) => [x.nurse_id, x.nurse_seat, x.room_id, x.provider_id])).toEqual([
+      ['nurse-nia', 1, 'chair-chi-2', null],
+      ['nurse-marcus', 2, 'chair-chi-3', null],
+      ['nurse-nia', 2, 'chair-chi-4', null],
+    ]);
 
     const before = await db().selectFrom('appointments').select('id').execute();
-    const third = await bookFor(desk, c, {});
-    expect(third.statusCode).toBe(409);
-    expect(third.body).toContain('An infusion needs a nurse and a chair free for its whole time');
-    expect(third.body).toContain('Free times nearby');
-    expect(third.body).toContain('value="infusion" selected');
+    const fifth = await bookFor(desk, e, {});
+    expect(fifth.statusCode).toBe(409);
+    expect(fifth.body).toContain('An infusion needs a nurse and a chair free for its whole time');
+    expect(fifth.body).toContain('Free times nearby');
+    expect(fifth.body).toContain('value="infusion" selected');
     expect(await db().selectFrom('appointments').select('id').execute()).toHaveLength(before.length);
 
     // The patient page offers booking; the day grid has the nurses' columns with the infusions in them.
@@ -74,8 +80,9 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const day = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}`);
     for (const column of ['Marcus Bell', 'Nia Brooks']) expect(day.body).toContain(`<th scope="col">${column}</th>`);
     expect(day.body).toContain('<th scope="colgroup" colspan="2">Nurses</th>');
-    // Each infusion shows in its nurse's column and its chair's column.
+    // Each infusion shows in its nurse's column and its chair's column; a nurse's column holds both of theirs.
     expect(day.body.match(/<span class="appt-type">Infusion<\/span> <span class="appt-who">Ada V\.<\/span>/g)).toHaveLength(2);
+    expect(day.body.match(/<span class="appt-type">Infusion<\/span>/g)).toHaveLength(8);
     const week = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}&view=week`);
     expect(week.body).toContain('<h3>Marcus Bell</h3>');
     // The appointment page names the nurse and the chair, and no provider.
@@ -117,7 +124,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(cancelled.text.replaceAll('Relief Infusion Clinic', '')).not.toMatch(/infusion/i);
   });
 
-  it('fifteen simultaneous infusions at one time: exactly two succeed, one per nurse, and the rest are told it is not free', async () => {
+  it('fifteen simultaneous infusions at one time: exactly four succeed, two per nurse in four chairs, and the rest are told it is not free', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 15; i++) ids.push(await patient(`P${i}`));
     const desk = await signIn(rt, DESK);
@@ -125,10 +132,10 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const results = await Promise.all(
       ids.map((id) => desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' })),
     );
-    expect(results.map((r) => r.statusCode).sort()).toEqual([...Array(2).fill(303), ...Array(13).fill(409)]);
-    const booked = await db().selectFrom('appointments').select(['nurse_id', 'room_id']).where('starts_at', '=', THU_1000).where('status', '=', 'booked').execute();
-    expect(booked.map((x) => x.nurse_id).sort()).toEqual(['nurse-marcus', 'nurse-nia']);
-    expect(new Set(booked.map((x) => x.room_id)).size).toBe(2);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([...Array(4).fill(303), ...Array(11).fill(409)]);
+    const booked = await db().selectFrom('appointments').select(['nurse_id', 'nurse_seat', 'room_id']).where('starts_at', '=', THU_1000).where('status', '=', 'booked').execute();
+    expect(booked.map((x) => `${x.nurse_id}#${x.nurse_seat}`).sort()).toEqual(['nurse-marcus#1', 'nurse-marcus#2', 'nurse-nia#1', 'nurse-nia#2']);
+    expect(new Set(booked.map((x) => x.room_id)).size).toBe(4);
   });
 
   it('one person cannot be booked twice at once, even by two staff members at the same moment', async () => {
@@ -189,11 +196,11 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(await row(idFrom(res.headers.location))).toMatchObject({ provider_id: 'prov-okafor', nurse_id: 'nurse-marcus', room_id: expect.stringMatching(/^room-chi-/) });
   });
 
-  it('an admin adds a nurse and a schedule, and a third infusion fits; deactivating a nurse keeps and lists their bookings', async () => {
+  it('an admin adds a nurse and a schedule, and a fifth infusion fits; lowering or ending a nurse keeps and lists their bookings', async () => {
     const admin = await signIn(rt, ADMIN);
-    const [a, b, c] = [await patient('Ada'), await patient('Bo'), await patient('Cy')];
-    for (const id of [a, b]) expect((await bookFor(admin, id, {})).statusCode).toBe(303);
-    expect((await bookFor(admin, c, {})).statusCode).toBe(409);
+    const [a, b, c, d, e] = [await patient('Ada'), await patient('Bo'), await patient('Cy'), await patient('Di'), await patient('Ed')];
+    for (const id of [a, b, c, d]) expect((await bookFor(admin, id, {})).statusCode).toBe(303);
+    expect((await bookFor(admin, e, {})).statusCode).toBe(409);
 
     let csrf = csrfFrom((await admin.get('/staff/setup/providers')).body);
     const hostile = await admin.post('/staff/setup/providers', { _csrf: csrf, name: '<img src=x onerror=alert(1)>', credentials: '', kind: 'nurse' });
@@ -205,7 +212,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(added.statusCode).toBe(200);
     expect(added.body).toContain('Jo Park added.');
     const jo = await db().selectFrom('providers').selectAll().where('name', '=', 'Jo Park').executeTakeFirstOrThrow();
-    expect(jo).toMatchObject({ kind: 'nurse', credentials: 'RN', active: 1 });
+    expect(jo).toMatchObject({ kind: 'nurse', credentials: 'RN', active: 1, max_patients: 1 });
 
     const hours: Record<string, string> = { _csrf: csrf };
     for (const loc of ['loc-chicago', 'loc-denver']) {
@@ -215,9 +222,17 @@ describe(`infusions: nurse and chair (${engine})`, () => {
       }
     }
     expect((await admin.post(`/staff/setup/providers/${jo.id}/hours`, hours)).statusCode).toBe(200);
-    const third = await bookFor(admin, c, {});
+    const third = await bookFor(admin, e, {});
     expect(third.statusCode, third.body.replace(/[\s\S]*role="alert">/, "").slice(0, 400)).toBe(303);
-    expect(await row(idFrom(third.headers.location))).toMatchObject({ nurse_id: jo.id, room_id: 'chair-chi-3' });
+    expect(await row(idFrom(third.headers.location))).toMatchObject({ nurse_id: jo.id, nurse_seat: 1, room_id: 'chair-chi-5' });
+
+    // Marcus down to one infusion at a time: his second lane's infusion stays booked and is listed.
+    const csrfM = csrfFrom((await admin.get('/staff/setup/providers/nurse-marcus')).body);
+    expect((await admin.post('/staff/setup/providers/nurse-marcus', { _csrf: csrfM, name: 'Marcus Bell', credentials: 'RN', active: 'yes', max_patients: '9' })).statusCode).toBe(400);
+    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', { _csrf: csrfM, name: 'Marcus Bell', credentials: 'RN', active: 'yes', max_patients: '1' });
+    expect(lowered.statusCode).toBe(200);
+    expect(lowered.body).toContain('the nurse now watches fewer infusions at once');
+    expect(lowered.body.match(/the nurse now watches fewer infusions at once/g)).toHaveLength(1);
 
     // Out of use: their infusion stays booked, is listed to be moved, and they are offered no more.
     csrf = csrfFrom((await admin.get(`/staff/setup/providers/${jo.id}`)).body);
@@ -227,10 +242,10 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(off.body).toContain('the provider or nurse is no longer active');
     expect(off.body).toContain(`/staff/calendar/appointments/${idFrom(third.headers.location)}`);
     expect((await row(idFrom(third.headers.location))).status).toBe('booked');
-    const d = await patient('Di');
-    expect((await bookFor(admin, d, { time: '10:30' })).statusCode).toBe(409);
+    const f = await patient('Fay');
+    expect((await bookFor(admin, f, { time: '10:30' })).statusCode).toBe(409);
     const events = await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.clinician%').execute();
-    expect(events.map((e) => e.action)).toEqual(['setup.clinician_add', 'setup.clinician_edit']);
+    expect(events.map((x) => x.action)).toEqual(['setup.clinician_add', 'setup.clinician_edit', 'setup.clinician_edit']);
 
     // Only administrators manage clinicians.
     const desk = await signIn(rt, DESK);
