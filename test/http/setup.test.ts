@@ -60,6 +60,11 @@ describe('conflict computation (pure)', () => {
     expect(findConflicts([infusion], rules({ providerHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons).toEqual(['outside_nurse_hours']);
     expect(findConflicts([infusion], rules({ providerHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['nurse_time_off']);
     expect(findConflicts([infusion], { ...rules({ providerHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons).toEqual(['clinician_inactive']);
+    // A second lane beyond a lowered number; the first lane, or no number known, is fine.
+    const second = { ...infusion, nurseSeat: 2 };
+    expect(findConflicts([second], { ...rules({ providerHours: nia }), nurseCapacity: { nia: 1 } })[0]!.reasons).toEqual(['nurse_over_capacity']);
+    expect(findConflicts([infusion], { ...rules({ providerHours: nia }), nurseCapacity: { nia: 1 } })).toEqual([]);
+    expect(findConflicts([second], rules({ providerHours: nia }))).toEqual([]);
     // With both, each is judged: the provider's time off and the nurse's hours are two reasons.
     const both = visit(TUE_0900, 45, { nurseId: 'nia' });
     expect(findConflicts([both], rules({ providerHours: { okafor: weekdays(H(9), H(16)) } }, { okafor: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['time_off', 'outside_nurse_hours']);
