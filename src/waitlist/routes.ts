@@ -9,6 +9,7 @@ import { renderDocument, type Html } from '../lib/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import { aboutRequest, aboutRequestId, auditPatient, auditPatientAlone, NOBODY, refusedLinkRef, visitorOf, type About, type Visitor } from '../audit/patient-audit.ts';
 import { OfferGonePage, OfferPage } from './views.tsx';
+import { LinkProblemPage } from '../booking/views.tsx';
 
 const DAY = 24 * 3_600_000;
 const html = (reply: FastifyReply, page: Html, status = 200) =>
@@ -51,6 +52,11 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     const action = 'waitlist.join';
     const request = await requestFor(token, visitor, action);
     if (!request) return html(reply, OfferGonePage({ clinic: await clinic(), reason: 'invalid' }), 404);
+    // As with booking: once the clinic has closed the request, its link no longer joins anything; a call still works.
+    if (request.status === 'not_candidate' || request.status === 'closed') {
+      await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'closed' });
+      return html(reply, LinkProblemPage({ clinic: await clinic(), reason: 'closed' }), 410);
+    }
     const raw = (req.body as { location?: unknown } | undefined)?.location;
     const slug = typeof raw === 'string' ? raw : '';
     const [location, type] = await Promise.all([findLocation(db, slug.slice(0, 64)), findAppointmentType(db, 'consultation')]);

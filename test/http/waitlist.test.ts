@@ -68,6 +68,11 @@ describe('waitlist', () => {
     expect((await rt.app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
     expect((await post('/waitlist/offer/garbage')).statusCode).toBe(404);
     expect(offeredSlots((await rt.app.inject({ url: ben })).body).length).toBeGreaterThan(0);
+    // A request the clinic has closed joins nothing through its link.
+    await rt.database.db.updateTable('consultation_requests').set({ status: 'closed' }).where('email', '=', 'ben@example.com').execute();
+    const closed = await post(`${ben}/waitlist`, { location: 'chicago' });
+    expect(closed.statusCode).toBe(410);
+    expect(await rt.database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([{ status: 'left' }]);
   });
 
   it('the front desk can put a lead on the waitlist, and a freed time is then offered to them', async () => {
