@@ -244,7 +244,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect((await row(idFrom(third.headers.location))).status).toBe('booked');
     const f = await patient('Fay');
     expect((await bookFor(admin, f, { time: '10:30' })).statusCode).toBe(409);
-    const events = await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.clinician%').execute();
+    const events = await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.clinician%').orderBy('seq').execute();
     expect(events.map((x) => x.action)).toEqual(['setup.clinician_add', 'setup.clinician_edit', 'setup.clinician_edit']);
 
     // Only administrators manage clinicians.
