@@ -86,15 +86,18 @@ export function bookConsultation(ctx: BookingContext, requestId: string, start: 
 
 /** Books an appointment of the context's type at `start`, trying each free option of that time in turn. */
 export async function bookAppointment(ctx: BookingContext, who: BookingFor, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
-  // Each option pairs a lead with the first free nurse and place; if a race took one, a fresh look finds the next.
-  for (let round = 0; round < 3; round++) {
+  // Options share their nurse and place (each lead is paired with the first free ones), so once the database refuses
+  // one, the others of that look are likely stale too: take the first option, and after a refusal look again. A
+  // refusal means someone else's booking took part of it, so each look has fewer options; the bound only stops a
+  // person who clashes with their own visit from trying forever.
+  let rounds = 3;
+  for (let round = 0; round < rounds; round++) {
     const slot = await slotAt(ctx, start);
-    if (!slot) break;
-    for (const option of slot.options) {
-      if (options.providerId !== undefined && option.providerId !== options.providerId) continue;
-      const outcome = await tryBook(ctx, who, start, option, options);
-      if (outcome) return outcome;
-    }
+    const free = slot?.options.filter((o) => options.providerId === undefined || o.providerId === options.providerId) ?? [];
+    if (free.length === 0) break;
+    if (round === 0) rounds = Math.min(free.length + 2, 24);
+    const outcome = await tryBook(ctx, who, start, free[0]!, options);
+    if (outcome) return outcome;
   }
   return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start) };
 }

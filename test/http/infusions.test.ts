@@ -138,6 +138,18 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(new Set(booked.map((x) => x.room_id)).size).toBe(4);
   });
 
+  it('under contention every free lane and chair still gets taken: six lanes, six chairs, twenty people at once → six', async () => {
+    await db().updateTable('providers').set({ max_patients: 3 }).where('kind', '=', 'nurse').execute();
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await patient(`Q${i}`));
+    const desk = await signIn(rt, DESK);
+    const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
+    const results = await Promise.all(ids.map((id) => desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' })));
+    expect(results.filter((r) => r.statusCode === 303)).toHaveLength(6);
+    const booked = await db().selectFrom('appointments').select(['room_id']).where('starts_at', '=', THU_1000).where('status', '=', 'booked').execute();
+    expect(new Set(booked.map((x) => x.room_id)).size).toBe(6);
+  });
+
   it('one person cannot be booked twice at once, even by two staff members at the same moment', async () => {
     const desk = await signIn(rt, DESK);
     const admin = await signIn(rt, ADMIN);
