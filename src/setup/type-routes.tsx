@@ -127,7 +127,7 @@ function TypePage(p: { staff: StaffContext; type: AppointmentType; values: Value
             <Check name="needs_nurse" label="A nurse" values={p.values} />
             <Select name="place" label="Place" options={PLACE_OPTIONS} {...f} />
           </fieldset>
-          <Check name="online_bookable" label="Patients can book it online" values={p.values} />
+          <Check name="online_bookable" label="Patients can book it online" hint="Online booking offers consultations; unticking it there pauses online booking. Other kinds are booked by staff." values={p.values} />
           <button class="button" type="submit">
             Save appointment type
           </button>
