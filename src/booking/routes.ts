@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { findLocation, getClinic, listLocations, type Clinic, type Location } from '../clinic/repository.ts';
 import { findRequest, latestRequestByEmail, type ConsultationRequest } from '../consultations/repository.ts';
 import { badRequest, HttpError } from '../lib/errors.ts';
+import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { enqueue } from '../mail/outbox.ts';
 import { findAppointmentType } from './availability.ts';
@@ -74,8 +75,11 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   async function openLink(req: FastifyRequest, reply: FastifyReply, token: string, action: string): Promise<LinkContext | undefined> {
     const clinic = await clinicOrFail();
     const visitor = visitorOf(req, now());
-    const refused = (about: About, reason: 'invalid' | 'expired' | 'unknown' | 'closed') =>
-      auditPatientAlone(database, visitor, action, 'failure', about, { reason });
+    tooManyRefusals(app.deps, visitor);
+    const refused = (about: About, reason: 'invalid' | 'expired' | 'unknown' | 'closed') => {
+      if (reason !== 'closed') linkRefusals(app.deps).note(visitor.ip, visitor.now);
+      return auditPatientAlone(database, visitor, action, 'failure', about, { reason });
+    };
     const check = tokens.verify(token, 'book', visitor.now);
     if (!check.ok) {
       await refused(await aboutRequestId(db, refusedLinkRef(tokens, token, 'book', check)), check.reason);

@@ -5,6 +5,7 @@ import { findRequest } from '../consultations/repository.ts';
 import { findAppointmentType } from '../booking/availability.ts';
 import { bookConsultation } from '../booking/service.ts';
 import { badRequest } from '../lib/errors.ts';
+import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import { aboutRequest, aboutRequestId, auditPatient, auditPatientAlone, NOBODY, refusedLinkRef, visitorOf, type About, type Visitor } from '../audit/patient-audit.ts';
@@ -37,9 +38,11 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
 
   /** The request behind a booking link; a refused link is recorded as a failure of `action`. */
   async function requestFor(token: string, visitor: Visitor, action: string) {
+    tooManyRefusals(app.deps, visitor);
     const check = tokens.verify(token, 'book', visitor.now);
     const request = check.ok ? await findRequest(db, check.claims.ref) : undefined;
     if (!request) {
+      linkRefusals(app.deps).note(visitor.ip, visitor.now);
       const about = await aboutRequestId(db, refusedLinkRef(tokens, token, 'book', check));
       await auditPatientAlone(database, visitor, action, 'failure', about, { reason: check.ok ? 'unknown' : check.reason });
     }
@@ -88,6 +91,7 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
    * withdrawn or ran out). The person is named when the link is authentic (an offer belongs to one request).
    */
   async function openOffer(token: string, visitor: Visitor, action: string): Promise<Opened> {
+    tooManyRefusals(app.deps, visitor);
     const check = tokens.verify(token, 'offer', visitor.now);
     const offerId = check.ok ? check.claims.ref : refusedLinkRef(tokens, token, 'offer', check);
     const offer = offerId === undefined ? undefined : await findOffer(db, offerId);
@@ -96,6 +100,7 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
       await auditPatientAlone(database, visitor, action, 'failure', about, { reason, ...(offer ? { offerId: offer.id } : {}) });
       return { problem, about };
     };
+    if (!check.ok || !offer) linkRefusals(app.deps).note(visitor.ip, visitor.now);
     if (!check.ok) return refused(check.reason, check.reason);
     if (!offer) return refused('unknown', 'invalid');
     const bookingLink = `/book/${tokens.sign({ purpose: 'book', ref: offer.request_id, location: offer.location_id, expiresAt: visitor.now + 14 * DAY })}`;

@@ -200,4 +200,25 @@ describe(`patient self-service audit (${engine})`, () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(',patient,request.create,success,');
   });
+
+  it('stops writing refusals for an address that tries many bad links: thirty per ten minutes, then 429 and nothing written', async () => {
+    const link = await requestLink();
+    const count = async () => Number((await rt.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const scanner = '198.51.100.66';
+    for (let i = 0; i < 30; i++) expect((await send(rt, 'GET', `/book/not-a-real-token-${i}`, scanner)).statusCode).toBe(404);
+    expect(await count()).toBe(before + 30);
+    for (const path of ['/book/another-fake', `${link}`, '/waitlist/offer/fake']) {
+      const res = await send(rt, 'GET', path, scanner);
+      expect(res.statusCode, path).toBe(429);
+      expect(res.body).toContain('Please wait ten minutes');
+    }
+    expect(await count()).toBe(before + 30);
+    // Another address, and the real link from it, are unaffected.
+    expect((await send(rt, 'GET', link, IP)).statusCode).toBe(200);
+    // Ten minutes on, the scanner's address is heard again.
+    rt.clock.advance(10 * 60_000);
+    expect((await send(rt, 'GET', '/book/yet-another-fake', scanner)).statusCode).toBe(404);
+    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+  });
 });
