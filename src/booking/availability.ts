@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
-import { laneId } from './repository.ts';
+import { laneId, parseLane } from './repository.ts';
 import { DateTime } from 'luxon';
 import type { AppointmentTypeTable, ClinicianKind, DB } from '../db/schema.ts';
 import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
@@ -159,14 +159,18 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const person = (hours: Hours) => (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: busy.get(id) ?? [] });
   // Each nurse's lanes, lane by lane across nurses (every nurse's first lane before anyone's second), so infusions
   // spread over the nurses before one nurse takes a second; a nurse's time off blocks all of their lanes.
+  // Visits left in a lane above a lowered number still take the nurse's attention: they block every lane, which is
+  // cautious (a nurse down from three to two with one such visit is offered nothing at that time) but never over.
   const lanes = (ids: string[]): SlotPerson[] => {
-    const most = Math.max(...ids.map((id) => setup.hours.nurse.find((h) => h.provider_id === id)!.max_patients));
+    const capacityOf = (id: string) => setup.hours.nurse.find((h) => h.provider_id === id)!.max_patients;
+    const beyond = (id: string) => [...busy.entries()].filter(([k]) => k.startsWith(`${id}#`) && parseLane(k).seat > capacityOf(id)).flatMap(([, v]) => v);
+    const most = Math.max(...ids.map(capacityOf));
     const out: SlotPerson[] = [];
     for (let seat = 1; seat <= most; seat++) {
       for (const id of ids) {
-        if (seat > setup.hours.nurse.find((h) => h.provider_id === id)!.max_patients) continue;
+        if (seat > capacityOf(id)) continue;
         const lane = laneId(id, seat);
-        out.push({ id: lane, hours: weeklyOf(setup.hours.nurse, id), busy: [...(busy.get(lane) ?? []), ...(busy.get(id) ?? [])] });
+        out.push({ id: lane, hours: weeklyOf(setup.hours.nurse, id), busy: [...(busy.get(lane) ?? []), ...(busy.get(id) ?? []), ...beyond(id)] });
       }
     }
     return out;

@@ -86,6 +86,25 @@ export async function insertAppointment(trx: Kysely<DB>, appt: Claimable): Promi
   await claimResources(trx, appt);
 }
 
+/**
+ * The patient's booked visits that overlap [from, to) (visit time, not buffers), except `exceptId`: a person cannot
+ * be at two at once. The claims refuse such a booking anyway; this lets pages say so, or not offer the time.
+ */
+export async function patientVisitsBetween(db: Kysely<DB>, patientId: string, from: number, to: number, exceptId?: string) {
+  let query = db
+    .selectFrom('appointments')
+    .select(['id', 'starts_at', 'ends_at'])
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'booked')
+    // Bounded on the (patient_id, starts_at) index: a visit is never longer than a day.
+    .where('starts_at', '>', from - MAX_VISIT_MS)
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.execute();
+}
+const MAX_VISIT_MS = 86_400_000;
+
 /** The appointment with its patient and attendance (migration 003's columns). */
 export async function findAppointment(db: Kysely<DB>, id: string): Promise<(Appointment & AppointmentLinkColumns) | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();

@@ -10,7 +10,8 @@ import { renderDocument, type Html } from '../lib/jsx.ts';
 import { enqueue } from '../mail/outbox.ts';
 import { findAppointmentType } from './availability.ts';
 import { appointmentIcs } from './ics.ts';
-import { latestAppointmentForRequest, type Appointment } from './repository.ts';
+import { latestAppointmentForRequest, patientVisitsBetween, type Appointment } from './repository.ts';
+import { patientOfRequest } from '../patients/repository.ts';
 import type { Slot } from './slots.ts';
 import { availability, beforeCutoff, bookConsultation, cancelAppointment, rescheduleAppointment, type BookingContext } from './service.ts';
 import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
@@ -140,8 +141,12 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const to = from.plus({ days: PAGE_DAYS });
     // An administrator can take consultations off online booking (clinic set-up): then no times, and a way to call.
     const online = ctx.type.online_bookable === 1;
-    const slots = online ? await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id) : [];
-    if (!online) notice ??= { kind: 'warning', text: `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} and we will find a time with you.` };
+    const offered = online ? await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id) : [];
+    // Not the times when this person is already at another visit (say an infusion the clinic booked for them).
+    const person = offered.length ? await patientOfRequest(db, link.request) : undefined;
+    const own = person ? await patientVisitsBetween(db, person, offered[0]!.start, offered.at(-1)!.end, link.appointment?.id) : [];
+    const slots = own.length ? offered.filter((x) => !own.some((v) => v.starts_at < x.end && x.start < v.ends_at)) : offered;
+    if (!online) notice = { kind: 'warning', text: `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} and we will find a time with you.` };
     const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
     const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! })}`;
     const [locations, waiting] = await Promise.all([listLocations(db), mode === 'book' ? waitingEntriesFor(db, link.request.id) : []]);

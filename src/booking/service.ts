@@ -95,7 +95,7 @@ export async function bookAppointment(ctx: BookingContext, who: BookingFor, star
     const slot = await slotAt(ctx, start);
     const free = slot?.options.filter((o) => options.providerId === undefined || o.providerId === options.providerId) ?? [];
     if (free.length === 0) break;
-    if (round === 0) rounds = Math.min(free.length + 2, 24);
+    if (round === 0) rounds = Math.min(free.length + 2, 64);
     const outcome = await tryBook(ctx, who, start, free[0]!, options);
     if (outcome) return outcome;
   }
@@ -253,7 +253,8 @@ export async function cancelAppointment(
       await freeTime(trx, current, now);
       await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
       if (current.request_id) {
-        await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).execute();
+        // Back to the inbox only from 'booked': a request the clinic closed stays closed.
+        await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).where('status', '=', 'booked').execute();
       }
       await enqueue(trx, { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` }, now);
       await options.alsoInTransaction?.(trx, current);

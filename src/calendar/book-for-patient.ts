@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Clinic } from '../clinic/repository.ts';
 import { findLocation } from '../clinic/repository.ts';
 import type { Database } from '../db/database.ts';
-import { findAppointmentType, MAX_BUSY_MS } from '../booking/availability.ts';
+import { findAppointmentType } from '../booking/availability.ts';
+import { patientVisitsBetween } from '../booking/repository.ts';
 import { resourceSummary, TYPE_CODES } from '../booking/type-needs.ts';
 import { bookAppointment } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
@@ -25,7 +26,8 @@ export const patientBookForm = z.object({
   time: z
     .string({ error: 'Enter a time like 09:30.' })
     .trim()
-    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.'),
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.')
+  .refine((t) => Number(t.slice(3)) % 5 === 0, 'Use minutes in steps of 5, like 09:30 or 09:35.'),
 });
 
 export type PatientBookResult =
@@ -68,16 +70,7 @@ export async function bookForPatient(database: Database, actor: Actor, clinic: C
   if (start > actor.now + STAFF_HORIZON_MS) return fail(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, location.id, 'too_far');
   // The claims refuse a second visit for the same person at once; this says so in words first.
   const end = start + type.duration_min * 60_000;
-  const clash = await database.db
-    .selectFrom('appointments')
-    .select('id')
-    .where('patient_id', '=', patient.id)
-    .where('status', '=', 'booked')
-    .where('starts_at', '<', end)
-    .where('starts_at', '>', start - MAX_BUSY_MS)
-    .where('ends_at', '>', start)
-    .executeTakeFirst();
-  if (clash) return fail(409, `${patient.first_name} already has an appointment at that time.`, { time: 'Choose another time.' }, location.id, 'patient_busy');
+  if ((await patientVisitsBetween(database.db, patient.id, start, end)).length) return fail(409, `${patient.first_name} already has an appointment at that time.`, { time: 'Choose another time.' }, location.id, 'patient_busy');
   // Staff may book today and at any 5-minute time: no minimum notice, no grid.
   const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {

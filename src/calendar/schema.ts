@@ -15,7 +15,8 @@ const day = (message: string) => z.string({ error: message }).trim().refine(isDa
 const clock = z
   .string({ error: 'Enter a time like 09:30.' })
   .trim()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.');
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.')
+  .refine((t) => Number(t.slice(3)) % 5 === 0, 'Use minutes in steps of 5, like 09:30 or 09:35.');
 
 export const calendarQuery = z.object({
   location: z.preprocess(blank, z.string().max(64, 'Choose a location from the list.').optional()),

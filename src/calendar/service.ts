@@ -3,11 +3,12 @@ import { findLocation } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
 import { isUniqueViolation, type Database } from '../db/database.ts';
 import { findAppointmentType } from '../booking/availability.ts';
-import { claimResources, findAppointment, freeTime, stillAsRead, type Appointment } from '../booking/repository.ts';
+import { claimResources, findAppointment, freeTime, patientVisitsBetween, stillAsRead, type Appointment } from '../booking/repository.ts';
 import { bookConsultation, cancelAppointment, reminderJobs } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/access.ts';
+import { patientOfRequest } from '../patients/repository.ts';
 import { canSeeLocation } from '../staff/policy.ts';
 import { appointmentDetail, locationHours, locationProviders, type AppointmentDetail } from './repository.ts';
 import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
@@ -144,6 +145,9 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
     const name = away.provider_id === current.provider_id ? appt.provider_name : appt.nurse_name;
     return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} is away at that time.`), 'time_off');
   }
+  if (current.patient_id && (await patientVisitsBetween(database.db, current.patient_id, start, end, current.id)).length) {
+    return refused(database, actor, appt, action, refuse(409, `${appt.first_name ?? 'The patient'} has another appointment at that time.`, { time: 'Choose another time.' }), 'patient_busy');
+  }
   const off = await notWorking(database, current, appt.time_zone, date, start, end);
   if (off) {
     const name = off === current.provider_id ? appt.provider_name : appt.nurse_name;
@@ -153,7 +157,10 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
   const capacity = current.nurse_id
     ? ((await database.db.selectFrom('providers').select('max_patients').where('id', '=', current.nurse_id).executeTakeFirst())?.max_patients ?? 1)
     : 1;
-  const seats = current.nurse_id ? [current.nurse_seat ?? 1, ...Array.from({ length: capacity }, (_, i) => i + 1).filter((n) => n !== (current.nurse_seat ?? 1))] : [null];
+  // Only lanes within the nurse's number (it may have been lowered since), the current one first if it still is.
+  const within = Array.from({ length: capacity }, (_, i) => i + 1);
+  const own = current.nurse_seat ?? 1;
+  const seats = current.nurse_id ? (own <= capacity ? [own, ...within.filter((n) => n !== own)] : within) : [null];
   for (const seat of seats) {
     const placed: Appointment = { ...moved, nurse_seat: seat };
     try {
@@ -205,7 +212,7 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
   const f = parsed.data;
   const location = await findLocation(database.db, f.location);
   if (!location || !canSeeLocation(actor.staff, location.id, actor.now)) {
-    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, 'denied');
+    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, location ? 'denied' : 'invalid');
   }
   const request = await findRequest(database.db, f.request);
   if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
@@ -225,6 +232,10 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
     return fail(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, location.id, 'no_such_time');
   }
   if (start > actor.now + STAFF_HORIZON_MS) return fail(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, location.id, 'too_far');
+  const person = await patientOfRequest(database.db, request);
+  if (person && (await patientVisitsBetween(database.db, person, start, start + type.duration_min * 60_000)).length) {
+    return fail(409, `${request.first_name} already has an appointment at that time.`, { time: 'Choose another time.' }, location.id, 'patient_busy');
+  }
   // Staff may book today and at any 5-minute time: no minimum notice, no grid. Hours, rooms and claims are the online path's.
   const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
   const outcome = await bookConsultation(ctx, request.id, start, {

@@ -8,6 +8,7 @@ import { canSeeLocation } from '../staff/policy.ts';
 import { findAppointmentType } from '../booking/availability.ts';
 import { joinWaitlist } from '../waitlist/repository.ts';
 import { findLead, insertNote, ownerChoices, updateOwner, updateStatus, type Lead } from './repository.ts';
+import { leaveWaitlist } from '../waitlist/repository.ts';
 import { FINAL_STATUSES, formErrors, leadId, noteForm, ownerForm, statusForm, type FormErrors } from './schema.ts';
 
 export type { Actor };
@@ -70,6 +71,8 @@ export async function changeStatus(database: Database, actor: Actor, lead: Lead,
   if (lead.status === 'booked' && !overBooked) return refused(database, actor, lead, 'lead.update_status', { status: BOOKED });
   const changed = await database.transact(async (trx) => {
     if (!(await updateStatus(trx, lead.id, status, overBooked, actor.now))) return false;
+    // A closed request waits for nothing: no more offers of freed times.
+    if (overBooked) await leaveWaitlist(trx, lead.id, actor.now);
     await audit(trx, database, actor, 'lead.update_status', 'success', where(lead), { from: lead.status, to: status });
     return true;
   });

@@ -44,6 +44,18 @@ export async function matchOrCreatePatient(trx: Kysely<DB>, requestId: string, n
   return existing?.id;
 }
 
+/** The patient a request's person is (or will be, on booking): its own link, else the same (lower(email), phone). */
+export async function patientOfRequest(db: Kysely<DB>, request: { patient_id: string | null; email: string; phone: string }): Promise<string | undefined> {
+  if (request.patient_id) return request.patient_id;
+  const row = await db
+    .selectFrom('patients')
+    .select('id')
+    .where(sql<string>`lower(email)`, '=', request.email.toLowerCase())
+    .where('phone', '=', request.phone)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 export const PATIENT_SEARCH_LIMIT = 50;
 
 /** 'all' for people who may see every location (admins, emergency access). */

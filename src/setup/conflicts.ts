@@ -124,7 +124,15 @@ export function localPlacement(visit: Pick<BookedVisit, 'startsAt' | 'endsAt'>, 
 }
 
 /** Why this visit no longer fits; empty when it still does. */
-export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { localDate: string; reasons: ConflictReason[] } {
+/** How many of the nurse's visits (this one included) run at the busiest moment of this visit. */
+function watchedAt(visit: BookedVisit, all: readonly BookedVisit[]): number {
+  const same = all.filter((v) => v.nurseId === visit.nurseId && v.startsAt < visit.endsAt && visit.startsAt < v.endsAt);
+  // The busiest moment starts with one of the visits: count at each start inside this visit.
+  const moments = [visit.startsAt, ...same.map((v) => v.startsAt).filter((t) => t > visit.startsAt)];
+  return Math.max(...moments.map((t) => same.filter((v) => v.startsAt <= t && t < v.endsAt).length));
+}
+
+export function conflictReasons(visit: BookedVisit, rules: ConflictRules, others: readonly BookedVisit[] = [visit]): { localDate: string; reasons: ConflictReason[] } {
   const location = rules.locations[visit.locationId];
   if (!location) return { localDate: '', reasons: [] };
   const { date, weekday, from, to } = localPlacement(visit, location.zone);
@@ -140,7 +148,7 @@ export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { loc
     if (!fits(location.providerHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
     if (away(visit.nurseId)) reasons.push('nurse_time_off');
     const capacity = rules.nurseCapacity?.[visit.nurseId];
-    if (capacity !== undefined && (visit.nurseSeat ?? 1) > capacity) reasons.push('nurse_over_capacity');
+    if (capacity !== undefined && (visit.nurseSeat ?? 1) > capacity && watchedAt(visit, others) > capacity) reasons.push('nurse_over_capacity');
   }
   if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id))) reasons.push('clinician_inactive');
   if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');
@@ -151,7 +159,7 @@ export function conflictReasons(visit: BookedVisit, rules: ConflictRules): { loc
 export function findConflicts<V extends BookedVisit>(visits: readonly V[], rules: ConflictRules): Conflict<V>[] {
   const out: Conflict<V>[] = [];
   for (const visit of visits) {
-    const { localDate, reasons } = conflictReasons(visit, rules);
+    const { localDate, reasons } = conflictReasons(visit, rules, visits);
     if (reasons.length) out.push({ visit, localDate, reasons });
   }
   return out.sort((a, b) => a.visit.startsAt - b.visit.startsAt || a.visit.id.localeCompare(b.visit.id));

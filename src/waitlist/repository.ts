@@ -38,13 +38,16 @@ export async function offerFreedTime(
   if (expiresAt <= now) return 0;
   let query = trx
     .selectFrom('waitlist_entries')
-    .select('id')
-    .where('location_id', '=', freed.location_id)
-    .where('type_id', '=', freed.type_id)
-    .where('status', '=', 'waiting')
-    .orderBy('created_at')
+    .innerJoin('consultation_requests as r', 'r.id', 'waitlist_entries.request_id')
+    .select('waitlist_entries.id')
+    .where('waitlist_entries.location_id', '=', freed.location_id)
+    .where('waitlist_entries.type_id', '=', freed.type_id)
+    .where('waitlist_entries.status', '=', 'waiting')
+    // A request the clinic has closed is offered nothing.
+    .where('r.status', 'not in', ['not_candidate', 'closed'])
+    .orderBy('waitlist_entries.created_at')
     .limit(OFFERS_PER_FREED_TIME);
-  if (freed.request_id) query = query.where('request_id', '!=', freed.request_id);
+  if (freed.request_id) query = query.where('waitlist_entries.request_id', '!=', freed.request_id);
   const entries = await query.execute();
   for (const e of entries) {
     const id = randomUUID();

@@ -4,7 +4,8 @@ import { findLocation, getClinic, type Clinic } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
 import { findAppointmentType } from '../booking/availability.ts';
 import { bookConsultation } from '../booking/service.ts';
-import { badRequest } from '../lib/errors.ts';
+import { badRequest, HttpError } from '../lib/errors.ts';
+import { CLAIM_UNIT_MIN } from '../booking/repository.ts';
 import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
@@ -103,6 +104,9 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     if (!check.ok || !offer) linkRefusals(app.deps).note(visitor.ip, visitor.now);
     if (!check.ok) return refused(check.reason, check.reason);
     if (!offer) return refused('unknown', 'invalid');
+    // The clinic closed the request after the offer went out: the offer is gone (its booking link says to call).
+    const request = await findRequest(db, offer.request_id);
+    if (!request || request.status === 'not_candidate' || request.status === 'closed') return refused('closed', 'expired');
     const bookingLink = `/book/${tokens.sign({ purpose: 'book', ref: offer.request_id, location: offer.location_id, expiresAt: visitor.now + 14 * DAY })}`;
     if (offer.expires_at <= visitor.now || offer.slot_start <= visitor.now || offer.accepted_at !== null || offer.status !== 'waiting') {
       return { ...(await refused('gone', 'expired')), bookingLink };
@@ -132,9 +136,15 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     const { offer, about } = opened;
     const [location, type] = await Promise.all([findLocation(db, offer.location_id), findAppointmentType(db, 'consultation')]);
     if (!location || !type) throw new Error('offer without location or type');
+    if (type.online_bookable !== 1) {
+      await auditPatientAlone(database, visitor, action, 'failure', about, { reason: 'not_online', offerId: offer.id });
+      throw new HttpError(409, 'not_online', `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} and we will find a time with you.`);
+    }
     // The same path as any booking: the claim table decides who was first. Marking the offer taken and the event
     // are part of the booking's transaction, so an accepted offer, its booking and its record stand or fall together.
-    const outcome = await bookConsultation({ database, clinic: c, location, type, now: visitor.now }, offer.request_id, offer.slot_start, {
+    // The offer fixes the time, which staff may have booked off the online grid: any 5-minute start is accepted
+    // (hours, rooms and claims are checked as ever).
+    const outcome = await bookConsultation({ database, clinic: c, location, type: { ...type, step_min: CLAIM_UNIT_MIN }, now: visitor.now }, offer.request_id, offer.slot_start, {
       alsoInTransaction: async (trx, appt) => {
         await trx.updateTable('waitlist_offers').set({ accepted_at: visitor.now }).where('id', '=', offer.id).execute();
         await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: visitor.now }).where('request_id', '=', offer.request_id).where('status', '=', 'waiting').execute();

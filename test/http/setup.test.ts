@@ -60,11 +60,13 @@ describe('conflict computation (pure)', () => {
     expect(findConflicts([infusion], rules({ providerHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons).toEqual(['outside_nurse_hours']);
     expect(findConflicts([infusion], rules({ providerHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['nurse_time_off']);
     expect(findConflicts([infusion], { ...rules({ providerHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons).toEqual(['clinician_inactive']);
-    // A second lane beyond a lowered number; the first lane, or no number known, is fine.
-    const second = { ...infusion, nurseSeat: 2 };
-    expect(findConflicts([second], { ...rules({ providerHours: nia }), nurseCapacity: { nia: 1 } })[0]!.reasons).toEqual(['nurse_over_capacity']);
-    expect(findConflicts([infusion], { ...rules({ providerHours: nia }), nurseCapacity: { nia: 1 } })).toEqual([]);
-    expect(findConflicts([second], rules({ providerHours: nia }))).toEqual([]);
+    // Two at once in lanes 1 and 2, the number lowered to one: the visit in the lane beyond it is listed, once.
+    const second = { ...infusion, id: 'v-second', nurseSeat: 2, startsAt: infusion.startsAt + 3_600_000, endsAt: infusion.endsAt + 3_600_000 };
+    const lowered = { ...rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }), nurseCapacity: { nia: 1 } };
+    expect(findConflicts([infusion, second], lowered).map((c) => [c.visit.id, c.reasons])).toEqual([['v-second', ['nurse_over_capacity']]]);
+    // Alone at its time (the other was cancelled), it is fine in any lane; so is any lane with no number known.
+    expect(findConflicts([second], lowered)).toEqual([]);
+    expect(findConflicts([infusion, second], rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }))).toEqual([]);
     // With both, each is judged: the provider's time off and the nurse's hours are two reasons.
     const both = visit(TUE_0900, 45, { nurseId: 'nia' });
     expect(findConflicts([both], rules({ providerHours: { okafor: weekdays(H(9), H(16)) } }, { okafor: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['time_off', 'outside_nurse_hours']);
