@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_waitlist.ts';
 import * as m005 from './migrations/005_resources.ts';
 import * as m006 from './migrations/006_branding.ts';
 import * as m007 from './migrations/007_nurse_capacity.ts';
+import * as m008 from './migrations/008_patient_claims.ts';
 
 interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -23,6 +24,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['005_resources', m005],
   ['006_branding', m006],
   ['007_nurse_capacity', m007],
+  ['008_patient_claims', m008],
 ];
 
 /** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */
