@@ -179,53 +179,57 @@ export interface RescheduleOptions {
 
 /** Moves a booked appointment to a new time: release and re-claim in one transaction, or change nothing. */
 export async function rescheduleAppointment(ctx: BookingContext, appointmentId: string, start: number, options: RescheduleOptions = {}): Promise<ChangeOutcome> {
-  const current = await findAppointment(ctx.database.db, appointmentId);
-  if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
-  if (!beforeCutoff(ctx.clinic, current, ctx.now)) return { ok: false, reason: 'too_late' };
-  const slot = await slotAt(ctx, start, appointmentId);
-  for (const option of slot?.options ?? []) {
-    const moved: Appointment = { ...current, ...placement(ctx, start, option), updated_at: ctx.now };
-    try {
-      const done = await ctx.database.transact(async (trx) => {
-        const updated = await trx
-          .updateTable('appointments')
-          .set({
-            location_id: moved.location_id,
-            provider_id: moved.provider_id,
-            nurse_id: moved.nurse_id,
-            nurse_seat: moved.nurse_seat,
-            room_id: moved.room_id,
-            starts_at: moved.starts_at,
-            ends_at: moved.ends_at,
-            busy_from: moved.busy_from,
-            busy_to: moved.busy_to,
-            updated_at: moved.updated_at,
-          })
-          .where('id', '=', appointmentId)
-          .$call((qb) => stillAsRead(qb, current))
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) return false;
-        await freeTime(trx, current, ctx.now);
-        await claimResources(trx, moved);
-        await cancelPending(trx, appointmentId, ['appointment_reminder']);
-        await enqueue(
-          trx,
-          [
-            { kind: 'booking_rescheduled', refId: appointmentId, runAt: ctx.now, dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}` },
-            ...reminderJobs(ctx, moved),
-          ],
-          ctx.now,
-        );
-        await options.alsoInTransaction?.(trx, moved, current);
-        return true;
-      });
-      if (!done) return { ok: false, reason: 'not_active' };
-      return { ok: true, appointment: moved };
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
+  // As with cancelling: a change that raced in between the read and the write means reading again.
+  reading: for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await findAppointment(ctx.database.db, appointmentId);
+    if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
+    if (!beforeCutoff(ctx.clinic, current, ctx.now)) return { ok: false, reason: 'too_late' };
+    const slot = await slotAt(ctx, start, appointmentId);
+    for (const option of slot?.options ?? []) {
+      const moved: Appointment = { ...current, ...placement(ctx, start, option), updated_at: ctx.now };
+      try {
+        const done = await ctx.database.transact(async (trx) => {
+          const updated = await trx
+            .updateTable('appointments')
+            .set({
+              location_id: moved.location_id,
+              provider_id: moved.provider_id,
+              nurse_id: moved.nurse_id,
+              nurse_seat: moved.nurse_seat,
+              room_id: moved.room_id,
+              starts_at: moved.starts_at,
+              ends_at: moved.ends_at,
+              busy_from: moved.busy_from,
+              busy_to: moved.busy_to,
+              updated_at: moved.updated_at,
+            })
+            .where('id', '=', appointmentId)
+            .$call((qb) => stillAsRead(qb, current))
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) return false;
+          await freeTime(trx, current, ctx.now);
+          await claimResources(trx, moved);
+          await cancelPending(trx, appointmentId, ['appointment_reminder']);
+          await enqueue(
+            trx,
+            [
+              { kind: 'booking_rescheduled', refId: appointmentId, runAt: ctx.now, dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}` },
+              ...reminderJobs(ctx, moved),
+            ],
+            ctx.now,
+          );
+          await options.alsoInTransaction?.(trx, moved, current);
+          return true;
+        });
+        if (!done) continue reading;
+        return { ok: true, appointment: moved };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
     }
+    return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start, 6, appointmentId) };
   }
-  return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start, 6, appointmentId) };
+  return { ok: false, reason: 'not_active' };
 }
 
 /** Staff cancelling: not bound by the online cutoff, and their audit event is written in the same transaction. */

@@ -12,7 +12,7 @@ beforeEach(async () => { rt = await startTestRuntime({ seed: 'clinic' }); });
 afterEach(async () => { await stopTestRuntime(rt); });
 const db = () => rt.database.db;
 
-describe(`cancel racing a move (${engine})`, () => {
+describe(`changes racing each other (${engine})`, () => {
   it('a cancel whose row was moved meanwhile reads it again, cancels the new time and leaves no claims behind', async () => {
     const link = await requestAndGetLink(rt, { email: 'race@example.com' });
     const slots = offeredSlots((await rt.app.inject({ url: link })).body);
@@ -39,5 +39,35 @@ describe(`cancel racing a move (${engine})`, () => {
     expect(after).toEqual({ status: 'cancelled', starts_at: target });
     const leftover = await db().selectFrom('resource_claims').select('resource_id').where('appointment_id', '=', appt.id).execute();
     expect(leftover).toEqual([]);
+  });
+
+  it('a move whose row was moved meanwhile reads it again and moves it from where it is now, leaving exact claims', async () => {
+    const link = await requestAndGetLink(rt, { email: 'race2@example.com' });
+    const slots = offeredSlots((await rt.app.inject({ url: link })).body);
+    expect((await book(rt, link, slots[0]!)).statusCode).toBe(303);
+    const appt = await db().selectFrom('appointments').selectAll().executeTakeFirstOrThrow();
+    const clinic = (await getClinic(db()))!;
+    const ctx = { database: rt.database, clinic, location: (await findLocation(db(), 'chicago'))!, type: (await findAppointmentType(db(), 'consultation'))!, now: rt.clock.now() };
+    const elsewhere = slots.find((s) => s > appt.starts_at + 3 * 3_600_000)!;
+    const wanted = slots.find((s) => s > elsewhere + 3 * 3_600_000)!;
+    let fired = false;
+    const racing: Database = {
+      ...rt.database,
+      transact: async (work) => {
+        if (!fired) {
+          fired = true;
+          expect((await rescheduleAppointment(ctx, appt.id, elsewhere)).ok).toBe(true);
+        }
+        return rt.database.transact(work);
+      },
+    };
+    const outcome = await rescheduleAppointment({ ...ctx, database: racing }, appt.id, wanted);
+    expect(outcome.ok).toBe(true);
+    const after = await db().selectFrom('appointments').select(['status', 'starts_at', 'busy_from', 'busy_to']).where('id', '=', appt.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'booked', starts_at: wanted });
+    // Only the final time is claimed: nothing left at the first or the second.
+    const claims = await db().selectFrom('resource_claims').select('unit_start').where('appointment_id', '=', appt.id).execute();
+    expect(claims.length).toBeGreaterThan(0);
+    for (const c of claims) expect(Number(c.unit_start) >= Number(after.busy_from) - 5 * 60_000 && Number(c.unit_start) < Number(after.busy_to)).toBe(true);
   });
 });
