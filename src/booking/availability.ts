@@ -162,15 +162,20 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   // Visits left in a lane above a lowered number still take the nurse's attention: they block every lane, which is
   // cautious (a nurse down from three to two with one such visit is offered nothing at that time) but never over.
   const lanes = (ids: string[]): SlotPerson[] => {
-    const capacityOf = (id: string) => setup.hours.nurse.find((h) => h.provider_id === id)!.max_patients;
-    const beyond = (id: string) => [...busy.entries()].filter(([k]) => k.startsWith(`${id}#`) && parseLane(k).seat > capacityOf(id)).flatMap(([, v]) => v);
-    const most = Math.max(...ids.map(capacityOf));
+    const capacity = new Map(setup.hours.nurse.map((h) => [h.provider_id, h.max_patients]));
+    // Each nurse's own blocking time, once: their time off, and visits in lanes above their number.
+    const blocking = new Map<string, Interval[]>(ids.map((id) => [id, [...(busy.get(id) ?? [])]]));
+    for (const [key, intervals] of busy) {
+      if (!key.includes('#')) continue;
+      const { nurseId, seat } = parseLane(key);
+      if (seat > (capacity.get(nurseId) ?? 1)) blocking.get(nurseId)?.push(...intervals);
+    }
     const out: SlotPerson[] = [];
-    for (let seat = 1; seat <= most; seat++) {
+    for (let seat = 1; seat <= Math.max(...ids.map((id) => capacity.get(id)!)); seat++) {
       for (const id of ids) {
-        if (seat > capacityOf(id)) continue;
+        if (seat > capacity.get(id)!) continue;
         const lane = laneId(id, seat);
-        out.push({ id: lane, hours: weeklyOf(setup.hours.nurse, id), busy: [...(busy.get(lane) ?? []), ...(busy.get(id) ?? []), ...beyond(id)] });
+        out.push({ id: lane, hours: weeklyOf(setup.hours.nurse, id), busy: [...(busy.get(lane) ?? []), ...blocking.get(id)!] });
       }
     }
     return out;

@@ -5,7 +5,7 @@ import { formatDateTime, zoned } from '../lib/time.ts';
 import { Csrf, StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
-import { SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from './schema.ts';
+import { ANY_PROVIDER, SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from './schema.ts';
 import { stateText, typeClass } from './views.tsx';
 
 export interface Refusal {
@@ -76,7 +76,7 @@ export function Choice(props: { id: string; label: string; hint?: string; error:
 export function ProviderChoice(props: { providers: CalendarColumn[]; chosen: string | undefined; error: string | undefined; hint?: string }) {
   return (
     <Choice id="provider" label="Provider" error={props.error} {...(props.hint ? { hint: props.hint } : {})}>
-      <option value="any" selected={(props.chosen ?? 'any') === 'any'}>
+      <option value={ANY_PROVIDER} selected={(props.chosen ?? ANY_PROVIDER) === ANY_PROVIDER}>
         Any available provider
       </option>
       {props.providers.map((p) => (

@@ -37,12 +37,11 @@ export async function locationHours(db: Kysely<DB>, locationId: string) {
 }
 
 /**
- * Appointments at a location starting in [from, to) (and any running into it), with type and the patient's name
- * (from the patient record, or from the request for bookings made before patients existed). Cancelled ones only
- * when asked for.
+ * Appointments with what every calendar view shows of them: time, state, type, provider, nurse, place, and the
+ * person's name (from the patient record, or from the request for bookings made before patients existed).
  */
-export async function appointmentsBetween(db: Kysely<DB>, locationId: string, from: number, to: number, withCancelled: boolean): Promise<CalendarAppointment[]> {
-  let query = db
+function appointmentsShown(db: Kysely<DB>) {
+  return db
     .selectFrom('appointments as a')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
     .leftJoin('providers as p', 'p.id', 'a.provider_id')
@@ -64,7 +63,12 @@ export async function appointmentsBetween(db: Kysely<DB>, locationId: string, fr
       't.name as type_name',
       eb.fn.coalesce('pt.first_name', 'r.first_name').as('first_name'),
       eb.fn.coalesce('pt.last_name', 'r.last_name').as('last_name'),
-    ])
+    ]);
+}
+
+/** Appointments at a location starting in [from, to) (and any running into it); cancelled ones only when asked for. */
+export async function appointmentsBetween(db: Kysely<DB>, locationId: string, from: number, to: number, withCancelled: boolean): Promise<CalendarAppointment[]> {
+  let query = appointmentsShown(db)
     .where('a.location_id', '=', locationId)
     // Bounded on both sides of the (location_id, starts_at) index; an appointment is never longer than a day.
     .where('a.starts_at', '>=', from - MAX_BUSY_MS)
@@ -113,38 +117,19 @@ export async function calendarColumns(db: Kysely<DB>, locationId: string, weekda
 
 /** One appointment with everything its page shows. */
 export async function appointmentDetail(db: Kysely<DB>, id: string) {
-  const row = await db
-    .selectFrom('appointments as a')
-    .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .leftJoin('providers as p', 'p.id', 'a.provider_id')
-    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
+  const row = await appointmentsShown(db)
     .innerJoin('locations as l', 'l.id', 'a.location_id')
     .leftJoin('rooms as rm', 'rm.id', 'a.room_id')
-    .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
-    .leftJoin('consultation_requests as r', 'r.id', 'a.request_id')
-    .select((eb) => [
-      'a.id',
+    .select([
       'a.location_id',
-      'a.starts_at',
-      'a.ends_at',
-      'a.status',
-      'a.attendance',
       'a.request_id',
       'a.patient_id',
-      'a.provider_id',
-      'p.name as provider_name',
-      'a.nurse_id',
-      'n.name as nurse_name',
       'rm.name as room_name',
       'rm.kind as room_kind',
       't.id as type_id',
-      't.code as type_code',
-      't.name as type_name',
       'l.name as location_name',
       'l.slug as location_slug',
       'l.time_zone',
-      eb.fn.coalesce('pt.first_name', 'r.first_name').as('first_name'),
-      eb.fn.coalesce('pt.last_name', 'r.last_name').as('last_name'),
     ])
     .where('a.id', '=', id)
     .executeTakeFirst();

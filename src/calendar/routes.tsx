@@ -190,15 +190,8 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       app.deps.onOutbox?.();
       return reply.code(303).redirect(`/staff/calendar/appointments/${result.appointmentId}?done=booked`);
     }
-    const refusal: Refusal = { status: result.status, message: result.message, values: patientBookValues(req.body), ...(result.errors ? { errors: result.errors } : {}), ...(result.alternatives ? { alternatives: result.alternatives } : {}) };
+    const refusal: Refusal = { status: result.status, message: result.message, values: typedValues(req.body), ...(result.errors ? { errors: result.errors } : {}), ...(result.alternatives ? { alternatives: result.alternatives } : {}) };
     return html(reply, await patientBookPage(actor, patient, where, refusal), result.status);
   });
 }
 
-/** What was typed into the patient booking form, cut short, to show again after a refusal. */
-function patientBookValues(body: unknown): Record<string, string> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const out: Record<string, string> = {};
-  for (const key of ['location', 'type', 'provider', 'date', 'time']) if (typeof b[key] === 'string') out[key] = (b[key] as string).slice(0, 100);
-  return out;
-}

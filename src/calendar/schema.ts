@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TYPE_CODES } from '../booking/type-needs.ts';
 import type { Role } from '../db/schema.ts';
 import { isDay } from './time.ts';
 
@@ -37,14 +38,22 @@ export const rescheduleForm = z.object({
   time: clock,
 });
 
-export const bookForm = z.object({
+/** "Any" lets a staff booking take the first free provider, as online booking does. */
+export const ANY_PROVIDER = 'any';
+
+/** What both staff booking forms ask: where, with whom (a provider's id or "any"), and when. */
+const staffBookingFields = {
   location: z.string({ error: 'Choose a location.' }).max(64, 'Choose a location.'),
-  request: z.uuid({ error: 'Choose a consultation request from the list.' }),
-  /** A provider's id, or 'any' for the first free one (the only choice when consultations need no provider). */
-  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.').default('any'),
+  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.').default(ANY_PROVIDER),
   date: day('Enter the date like 2026-03-10.'),
   time: clock,
-});
+};
+
+/** A consultation for a request (from the leads inbox or the calendar). */
+export const bookForm = z.object({ ...staffBookingFields, request: z.uuid({ error: 'Choose a consultation request from the list.' }) });
+
+/** Any kind of appointment for a known patient (from the patient's page). */
+export const patientBookForm = z.object({ ...staffBookingFields, type: z.enum(TYPE_CODES, { error: 'Choose the kind of appointment.' }) });
 
 export type FormErrors = Record<string, string>;
 
@@ -58,7 +67,7 @@ export function formErrors(error: z.ZodError): FormErrors {
 export function typedValues(body: unknown): Record<string, string> {
   const b = (body ?? {}) as Record<string, unknown>;
   const out: Record<string, string> = {};
-  for (const key of ['location', 'request', 'provider', 'date', 'time']) {
+  for (const key of ['location', 'request', 'type', 'provider', 'date', 'time']) {
     const v = b[key];
     if (typeof v === 'string') out[key] = v.slice(0, 100);
   }

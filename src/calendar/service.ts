@@ -9,13 +9,11 @@ import type { Slot } from '../booking/slots.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/access.ts';
 import { patientOfRequest } from '../patients/repository.ts';
+import { STAFF_HORIZON_MS, staffPlacement } from './staff-booking.ts';
 import { canSeeLocation } from '../staff/policy.ts';
-import { appointmentDetail, locationHours, locationProviders, type AppointmentDetail } from './repository.ts';
+import { appointmentDetail, locationHours, type AppointmentDetail } from './repository.ts';
 import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
 import { exactWallInstant, today, wallInstant, weekdayOf } from './time.ts';
-
-/** How far ahead staff may book or move a visit (a series is planned months, not years, ahead). */
-export const STAFF_HORIZON_MS = 730 * 24 * 3_600_000;
 
 /** What was done, for the notice on the appointment's page after the redirect. */
 export type Done = 'arrived' | 'no_show' | 'cleared' | 'cancelled' | 'moved' | 'booked';
@@ -220,24 +218,10 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
   }
   const type = await findAppointmentType(database.db, 'consultation');
   if (!type) throw new Error('the consultation appointment type is missing');
-  const providerId = f.provider === 'any' ? undefined : f.provider;
-  if (providerId !== undefined) {
-    if (!type.needs_provider) return fail(400, 'Consultations are set up without a provider: choose “Any”.', { provider: 'Choose “Any”.' }, location.id, 'invalid');
-    if (!(await locationProviders(database.db, location.id)).some((p) => p.id === providerId)) {
-      return fail(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, location.id, 'invalid');
-    }
-  }
-  const start = exactWallInstant(location.time_zone, f.date, f.time);
-  if (start === undefined || start <= actor.now) {
-    return fail(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, location.id, 'no_such_time');
-  }
-  if (start > actor.now + STAFF_HORIZON_MS) return fail(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, location.id, 'too_far');
-  const person = await patientOfRequest(database.db, request);
-  if (person && (await patientVisitsBetween(database.db, person, start, start + type.duration_min * 60_000)).length) {
-    return fail(409, `${request.first_name} already has an appointment at that time.`, { time: 'Choose another time.' }, location.id, 'patient_busy');
-  }
-  // Staff may book today and at any 5-minute time: no minimum notice, no grid. Hours, rooms and claims are the online path's.
-  const ctx = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
+  const person = { patientId: await patientOfRequest(database.db, request), firstName: request.first_name };
+  const placed = await staffPlacement(database, actor, clinic, location, type, f, person);
+  if (!placed.ok) return fail(placed.status, placed.message, placed.errors, location.id, placed.reason);
+  const { start, providerId, ctx } = placed;
   const outcome = await bookConsultation(ctx, request.id, start, {
     ...(providerId ? { providerId } : {}),
     alsoInTransaction: (trx, appt) =>

@@ -1,0 +1,56 @@
+import type { Clinic, Location } from '../clinic/repository.ts';
+import type { Database } from '../db/database.ts';
+import type { AppointmentType } from '../booking/availability.ts';
+import { patientVisitsBetween } from '../booking/repository.ts';
+import type { BookingContext } from '../booking/service.ts';
+import type { Actor } from '../patients/access.ts';
+import { locationProviders } from './repository.ts';
+import { ANY_PROVIDER, type FormErrors } from './schema.ts';
+import { exactWallInstant } from './time.ts';
+
+/** How far ahead staff may book or move a visit (a series is planned months, not years, ahead). */
+export const STAFF_HORIZON_MS = 730 * 24 * 3_600_000;
+
+export interface StaffRefusal {
+  ok: false;
+  status: 400 | 409;
+  message: string;
+  errors: FormErrors;
+  /** For the audit trail: which rule refused it. */
+  reason: string;
+}
+
+const refusal = (status: 400 | 409, message: string, errors: FormErrors, reason: string): StaffRefusal => ({ ok: false, status, message, errors, reason });
+
+/**
+ * What both staff booking forms check once the location and type are known: the provider chosen (or "any"), a
+ * start that exists, is ahead and within the horizon, and that the person is not at another visit then. On success,
+ * the booking context staff book with: no minimum notice and any 5-minute start (no online grid); hours, places and
+ * claims are the online path's.
+ */
+export async function staffPlacement(
+  database: Database,
+  actor: Actor,
+  clinic: Clinic,
+  location: Location,
+  type: AppointmentType,
+  form: { provider: string; date: string; time: string },
+  person: { patientId: string | undefined; firstName: string },
+): Promise<StaffRefusal | { ok: true; start: number; providerId: string | undefined; ctx: BookingContext }> {
+  const providerId = form.provider === ANY_PROVIDER ? undefined : form.provider;
+  if (providerId !== undefined) {
+    if (!type.needs_provider) return refusal(400, `This kind of appointment (${type.name}) is not booked with a provider: choose “Any”.`, { provider: 'Choose “Any”.' }, 'invalid');
+    if (!(await locationProviders(database.db, location.id)).some((p) => p.id === providerId)) {
+      return refusal(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, 'invalid');
+    }
+  }
+  const start = exactWallInstant(location.time_zone, form.date, form.time);
+  if (start === undefined || start <= actor.now) return refusal(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, 'no_such_time');
+  if (start > actor.now + STAFF_HORIZON_MS) return refusal(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, 'too_far');
+  // The claims refuse a second visit for the same person at once; this says so in words first.
+  if (person.patientId && (await patientVisitsBetween(database.db, person.patientId, start, start + type.duration_min * 60_000)).length) {
+    return refusal(409, `${person.firstName} already has an appointment at that time.`, { time: 'Choose another time.' }, 'patient_busy');
+  }
+  const ctx: BookingContext = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
+  return { ok: true, start, providerId, ctx };
+}
