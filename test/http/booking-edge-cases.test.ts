@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, formBody, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
-import { csrfFrom, signIn } from '../helpers/staff.ts';
+import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { claimUnits } from '../../src/booking/slots.ts';
 import { resourcesOf } from '../../src/booking/repository.ts';
 
@@ -33,6 +33,18 @@ async function patient(): Promise<string> {
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
 
+/** Three people each booked into an infusion on Thursday at 10:00 by staff; returns the appointment ids. */
+async function threeInfusions(b: Browser): Promise<string[]> {
+  const booked: string[] = [];
+  for (const id of [await patient(), await patient(), await patient()]) {
+    const csrf = csrfFrom((await b.get(`/staff/patients/${id}/book`)).body);
+    const r = await b.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' });
+    expect(r.statusCode).toBe(303);
+    booked.push(r.headers.location!.split('/').pop()!.split('?')[0]!);
+  }
+  return booked;
+}
+
 /** Ben waits on the waitlist; Ana cancels; returns Ben's offer path. */
 async function offerForBen(): Promise<string> {
   const ana = await requestAndGetLink(rt, { email: 'ana@example.com', first_name: 'Ana', phone: '(312) 555-0001' });
@@ -49,14 +61,7 @@ async function offerForBen(): Promise<string> {
 describe(`lanes, offers and closed requests (${engine})`, () => {
   it('a staff move puts an infusion back into a lane within a lowered number', async () => {
     const desk = await signIn(rt, 'admin@relief.example');
-    const ids = [await patient(), await patient(), await patient()];
-    const booked: string[] = [];
-    for (const id of ids) {
-      const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
-      const r = await desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' });
-      expect(r.statusCode).toBe(303);
-      booked.push(r.headers.location!.split('/').pop()!.split('?')[0]!);
-    }
+    const booked = await threeInfusions(desk);
     // third: nurse-marcus seat 2
     const third = await db().selectFrom('appointments').selectAll().where('id', '=', booked[2]!).executeTakeFirstOrThrow();
     expect([third.nurse_id, third.nurse_seat]).toEqual(['nurse-marcus', 2]);
@@ -90,13 +95,7 @@ describe(`lanes, offers and closed requests (${engine})`, () => {
 describe(`a lowered lane count and the patient's own visits (${engine})`, () => {
   it('a staff move cannot put a nurse over a lowered number', async () => {
     const desk = await signIn(rt, 'admin@relief.example');
-    const ids = [await patient(), await patient(), await patient()];
-    const booked: string[] = [];
-    for (const id of ids) {
-      const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
-      const r = await desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' });
-      booked.push(r.headers.location!.split('/').pop()!.split('?')[0]!);
-    }
+    const booked = await threeInfusions(desk);
     await db().updateTable('providers').set({ max_patients: 1 }).where('id', '=', 'nurse-marcus').execute();
     // Online/staff booking would now refuse a second Marcus infusion at 10:30; the move gives him one.
     const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${booked[2]}`)).body);
@@ -146,13 +145,7 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
 describe(`conflicts after a lowered lane count (${engine})`, () => {
   it('lowering a nurse\'s number lists nothing when the nurse has one patient at that time', async () => {
     const admin = await signIn(rt, 'admin@relief.example');
-    const ids = [await patient(), await patient(), await patient()];
-    const booked: string[] = [];
-    for (const id of ids) {
-      const csrf = csrfFrom((await admin.get(`/staff/patients/${id}/book`)).body);
-      const r = await admin.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' });
-      booked.push(r.headers.location!.split('/').pop()!.split('?')[0]!);
-    }
+    const booked = await threeInfusions(admin);
     // Cancel Marcus's lane-1 infusion: he now watches one patient (lane 2) at 10:00.
     let csrf = csrfFrom((await admin.get(`/staff/calendar/appointments/${booked[0]}`)).body);
     expect((await admin.post(`/staff/calendar/appointments/${booked[0]}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
