@@ -29,22 +29,25 @@ export interface CalendarResult { week: Latency; day: Latency; weekRead: Latency
 const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
 /**
- * The bench's own set-up: 2 more chairs, 2 more providers and 2 more nurses at Chicago (8, 4 and 4), then, for the 7
- * days of the week after next, one-hour infusions every 75 minutes from 8:00 in every chair (8 a day), each with a
- * nurse in turn, and a consultation every hour from 8:00 for every provider (10 a day), in the consult rooms in turn.
- * Rows go in directly, without resource claims: a grid denser than the claims would allow (a nurse watching several
- * chairs at once) is the harder case for rendering, and nothing books into this week afterwards.
+ * The bench's own set-up: 2 more chairs, 2 more consult rooms, 2 more providers and 2 more nurses at Chicago (8, 4, 4
+ * and 4; nurses watch two chairs at once), then, for the 7 days of the week after next (cleared of the seeded history
+ * first), one-hour infusions every 75 minutes from 8:00 in every chair (8 a day), each with a nurse in turn, and a
+ * consultation every hour from 8:00 for every provider (10 a day), in the consult rooms in turn. Rows go in directly;
+ * the database checks them for overlap like any booking.
  */
 export async function seedBusyWeek(database: Database, now: number): Promise<BusyWeek> {
   const db = database.db;
   const monday = DateTime.fromMillis(now, { zone: ZONE }).startOf('week').plus({ weeks: 2 });
   await database.transact(async (trx) => {
-    await trx.insertInto('rooms').values([7, 8].map((n) => ({ id: `bench-chair-chi-${n}`, location_id: LOCATION, name: `Chair ${n}`, kind: 'chair' as const, active: 1 }))).execute();
+    await trx.insertInto('rooms').values([
+      ...[7, 8].map((n) => ({ id: `bench-chair-chi-${n}`, location_id: LOCATION, name: `Chair ${n}`, kind: 'chair' as const, active: 1 })),
+      ...[3, 4].map((n) => ({ id: `bench-room-chi-${n}`, location_id: LOCATION, name: `Consult room ${n}`, kind: 'room' as const, active: 1 })),
+    ]).execute();
     await trx.insertInto('providers').values([
-      { id: 'bench-prov-adeyemi', name: 'Dr. Tola Adeyemi', credentials: 'MD', active: 1, kind: 'provider' },
-      { id: 'bench-prov-novak', name: 'Dr. Ivana Novak', credentials: 'DO', active: 1, kind: 'provider' },
-      { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse' },
-      { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse' },
+      { id: 'bench-prov-adeyemi', name: 'Dr. Tola Adeyemi', credentials: 'MD', active: 1, kind: 'provider', max_patients: 1 },
+      { id: 'bench-prov-novak', name: 'Dr. Ivana Novak', credentials: 'DO', active: 1, kind: 'provider', max_patients: 1 },
+      { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
+      { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
     ]).execute();
     await trx.insertInto('provider_hours').values(['bench-prov-adeyemi', 'bench-prov-novak', 'bench-nurse-osei', 'bench-nurse-lund'].flatMap((provider_id) =>
       [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ provider_id, location_id: LOCATION, weekday, from_min: 8 * 60, to_min: 18 * 60 })))).execute();
@@ -66,10 +69,10 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     contact_method: 'email', location_id: LOCATION, created_at: now, updated_at: now,
   }));
   const rows: Insertable<DB['appointments']>[] = [];
-  const add = (type: string, provider: string | null, nurse: string | null, room: string | null, start: number, minutes: number, before: number, after: number) => {
+  const add = (type: string, provider: string | null, nurse: string | null, seat: number | null, room: string | null, start: number, minutes: number, before: number, after: number) => {
     const patient = patients[rows.length % patients.length]!;
     rows.push({
-      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, nurse_id: nurse, nurse_seat: nurse ? 1 : null, room_id: room,
+      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, nurse_id: nurse, nurse_seat: seat, room_id: room,
       starts_at: start, ends_at: start + minutes * MINUTE, busy_from: start - before * MINUTE, busy_to: start + (minutes + after) * MINUTE,
       status: rows.length % 25 === 0 ? 'cancelled' : 'booked', attendance: rows.length % 7 === 0 ? 'arrived' : null,
       patient_id: patient.id, created_at: now, updated_at: now,
@@ -79,13 +82,15 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     const date = monday.plus({ days: d });
     const at = (h: number, m: number) => date.set({ hour: h, minute: m }).toMillis();
     chairs.forEach((chair, c) => {
-      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++) add('infusion', null, nurses[(c + k) % nurses.length]!.provider_id, chair.id, at(8, 0) + k * 75 * MINUTE, 60, 15, 0);
+      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++) add('infusion', null, nurses[(c + k) % nurses.length]!.provider_id, Math.floor(c / nurses.length) + 1, chair.id, at(8, 0) + k * 75 * MINUTE, 60, 15, 0);
     });
     providers.forEach((p, i) => {
-      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++) add('consultation', p.provider_id, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
+      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++) add('consultation', p.provider_id, null, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
     });
   }
+  const weekStart = monday.toMillis(), weekEnd = monday.plus({ days: DAYS }).toMillis();
   await database.transact(async (trx) => {
+    await trx.deleteFrom('appointments').where('busy_to', '>', weekStart - 86_400_000).where('busy_from', '<', weekEnd + 86_400_000).execute();
     await trx.insertInto('patients').values(patients).execute();
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('appointments').values(rows.slice(i, i + 200)).execute();
   });

@@ -130,8 +130,8 @@ export async function measureBooking(
     });
   });
   // For context (no target): the rows one booking writes, inserted plainly in one transaction with no slot check or
-  // patient matching: an appointment far in the future, its provider and room claims, three outbox jobs and the
-  // request's status. Shows how much of a booking's cost is the durable write of its rows itself.
+  // patient matching: an appointment far in the future (which the database checks for overlap), three outbox jobs
+  // and the request's status. Shows how much of a booking's cost is the durable write of its rows itself.
   const { ctx: first } = targets[0]!;
   const far = Date.parse('2200-01-05T15:00:00.000Z');
   const sameRows = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {

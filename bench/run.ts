@@ -46,13 +46,13 @@ async function main(): Promise<void> {
       seeded = await runChild<SeedResult>('./seed-child.ts', { dataDir: config.dataDir, schema: config.databaseSchema, now, count: APPOINTMENTS });
     });
     const seedSeconds = (performance.now() - t) / 1000;
-    const { count, claims } = seeded!;
+    const { count } = seeded!;
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     const span = `${day(seeded!.first)} .. ${day(seeded!.last)}`;
     const { runtime } = bench;
     const database = runtime.database;
     const setStatic = addStaticRoutes(runtime.app);
-    log(`inserted ${count} appointments (${span}) and ${claims} claims in ${seedSeconds.toFixed(1)} s`);
+    log(`inserted ${count} appointments (${span}) in ${seedSeconds.toFixed(1)} s`);
 
     const chicago = await bookingContext(database, 'chicago', now);
     const denver = await bookingContext(database, 'denver', now);
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
 
     const out: string[] = [];
     out.push(`Relief benchmark: engine ${engine}${engine === 'sqlite' ? ' (WAL, synchronous=FULL)' : ''}, node ${process.version}, ${cpus().length} CPUs`);
-    out.push(`data: ${count} booked appointments ${span}, ${claims} resource claims (seeded by a child process in ${seedSeconds.toFixed(1)} s)`);
+    out.push(`data: ${count} booked appointments ${span} (seeded by a child process in ${seedSeconds.toFixed(1)} s)`);
     out.push(`availability: ${avail.app.runs} runs each; ${avail.rows} busy rows read per call, ${avail.slots} slots returned`);
     out.push(`bookings: ${book.booking.count} in ${fmt(book.booking.seconds, 1)} s (${book.failed} not booked), raw: ${book.raw.count} in ${fmt(book.raw.seconds, 1)} s, sequential, alternated in 4 blocks`);
     out.push(`pages: ${HTTP_CONCURRENCY} concurrent keep-alive clients in a child process, ${HTTP_SECONDS} s each, ${pages.reduce((n, p) => n + p.errors, 0)} errors`);

@@ -7,7 +7,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { generateAppointments, insertHistory } from './seed.ts';
 
-export interface SeedResult { count: number; first: number; last: number; claims: number }
+export interface SeedResult { count: number; first: number; last: number }
 
 const arg = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; schema?: string; now: number; count: number };
 const database = openDatabase({ dataDir: arg.dataDir, databaseUrl: process.env.DATABASE_URL || undefined, databaseSchema: arg.schema });
@@ -15,8 +15,8 @@ try {
   await migrateToLatest(database);
   await seedDemo(database);
   const history = await generateAppointments(database, arg.now, arg.count);
-  const claims = await insertHistory(database, history);
-  const result: SeedResult = { count: history.length, first: history[0]!.starts_at, last: history.at(-1)!.starts_at, claims };
+  await insertHistory(database, history);
+  const result: SeedResult = { count: history.length, first: history[0]!.starts_at, last: history.at(-1)!.starts_at };
   process.stdout.write(JSON.stringify(result) + '\n');
 } finally {
   await database.close();

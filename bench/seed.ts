@@ -1,7 +1,7 @@
 /**
  * Bulk history for the benchmark: N booked appointments over ~3 years around `now`, inside each location's
  * opening hours, for the providers who work there that weekday, each in a consult room; never overlapping
- * per provider or per room. Also their resource_claims rows and consultation requests for later bookings.
+ * per provider or per room. Also consultation requests for later bookings.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
@@ -121,28 +121,12 @@ async function insertBatched<T extends 'appointments' | 'consultation_requests'>
   });
 }
 
-/** Appointments plus their 5-minute resource claims (generated in SQL, same rule as claimUnits). */
-export async function insertHistory(database: Database, appointments: Appointment[]): Promise<number> {
+/** Appointments as history (the database checks each against the others, as for any booking). */
+export async function insertHistory(database: Database, appointments: Appointment[]): Promise<void> {
   await insertBatched(database, 'appointments', appointments, 1000);
-  const unit = 5 * MINUTE;
-  await database.transact(async (trx) => {
-    await sql`
-      with recursive u(id, res, t, e) as (
-        select id, provider_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where provider_id is not null
-        union all
-        select id, room_id, busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where room_id is not null
-        union all
-        select id, nurse_id || '#' || coalesce(nurse_seat, 1), busy_from - busy_from % ${sql.lit(unit)}, busy_to from appointments where nurse_id is not null
-        union all
-        select id, res, t + ${sql.lit(unit)}, e from u where t + ${sql.lit(unit)} < e
-      )
-      insert into resource_claims (resource_id, unit_start, appointment_id) select res, t, id from u`.execute(trx);
-  });
-  const row = await database.db.selectFrom('resource_claims').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   // A live PostgreSQL database has long been vacuumed and analyzed by autovacuum; do it now rather than let
   // autovacuum wake up in the middle of a measurement. SQLite is left as the app leaves it (no ANALYZE).
   if (database.engine === 'postgres') await sql`vacuum analyze`.execute(database.db);
-  return Number(row.n);
 }
 
 /** Consultation requests waiting to be booked, one per planned booking (locationIds[i] is where request i asks to go). */

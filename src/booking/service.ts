@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../clinic/repository.ts';
 import type { Kysely } from 'kysely';
-import { isUniqueViolation, type Database } from '../db/database.ts';
+import { isBookingConflict, type Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
-import { findAppointment, insertAppointment, claimResources, freeTime, parseLane, stillAsRead, type Appointment } from './repository.ts';
+import { findAppointment, insertAppointment, freeTime, parseLane, stillAsRead, type Appointment } from './repository.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
 export type BookingOutcome =
@@ -78,7 +78,7 @@ export type BookingFor = { requestId: string } | { patientId: string };
 
 /**
  * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
- * database's claim table decides races, so concurrent bookings of one time yield exactly one appointment.
+ * database's overlap rules decide races, so concurrent bookings of one time yield exactly one appointment.
  */
 export function bookConsultation(ctx: BookingContext, requestId: string, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
   return bookAppointment(ctx, { requestId }, start, options);
@@ -120,7 +120,7 @@ function placement(ctx: BookingContext, start: number, option: SlotOption) {
   };
 }
 
-/** One attempt with one option: the booking, or undefined when the database refused a claim. */
+/** One attempt with one option: the booking, or undefined when the database refused it as overlapping. */
 async function tryBook(ctx: BookingContext, who: BookingFor, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
   const requestId = 'requestId' in who ? who.requestId : null;
   const appt: Appointment = {
@@ -150,7 +150,7 @@ async function tryBook(ctx: BookingContext, who: BookingFor, start: number, opti
     });
     return { ok: true, appointment: appt };
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+    if (!isBookingConflict(err)) throw err;
     if (requestId === null) return undefined;
     const existing = await ctx.database.db
       .selectFrom('appointments')
@@ -177,7 +177,7 @@ export interface RescheduleOptions {
   alsoInTransaction?: (trx: Kysely<DB>, moved: Appointment, current: Appointment) => Promise<void>;
 }
 
-/** Moves a booked appointment to a new time: release and re-claim in one transaction, or change nothing. */
+/** Moves a booked appointment to a new time: one update the database checks for overlap, or change nothing. */
 export async function rescheduleAppointment(ctx: BookingContext, appointmentId: string, start: number, options: RescheduleOptions = {}): Promise<ChangeOutcome> {
   // As with cancelling: a change that raced in between the read and the write means reading again.
   reading: for (let attempt = 0; attempt < 3; attempt++) {
@@ -208,7 +208,6 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
             .executeTakeFirst();
           if (Number(updated.numUpdatedRows) !== 1) return false;
           await freeTime(trx, current, ctx.now);
-          await claimResources(trx, moved);
           await cancelPending(trx, appointmentId, ['appointment_reminder']);
           await enqueue(
             trx,
@@ -224,7 +223,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
         if (!done) continue reading;
         return { ok: true, appointment: moved };
       } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
+        if (!isBookingConflict(err)) throw err;
       }
     }
     return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start, 6, appointmentId) };

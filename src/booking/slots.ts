@@ -45,7 +45,7 @@ export interface SlotOption { providerId: string | null; nurseId: string | null;
  * options: one per free "lead" person in input order (the providers when the type needs one, else the nurses), each
  * paired with the FIRST free nurse (when a provider leads) and the FIRST free room or chair, in input order. Listing
  * every combination would grow multiplicatively while telling the patient nothing more: they choose a time (maybe a
- * provider), never a chair, and the booking transaction re-checks every resource through the claim table. A type
+ * provider), never a chair, and the database re-checks every resource when the booking is written. A type
  * that needs no person at all gets one option per free start, led by the location's opening hours.
  */
 export interface Slot { start: number; end: number; options: SlotOption[] }
@@ -63,18 +63,6 @@ function requirePositive(name: string, value: number): void {
 /** The busy interval an appointment occupies for its resources: [start - bufferBefore, end + bufferAfter). */
 export function withBuffers(appt: Interval, bufferBeforeMin: number, bufferAfterMin: number): Interval {
   return { start: appt.start - bufferBeforeMin * MINUTE, end: appt.end + bufferAfterMin * MINUTE };
-}
-
-/** Start instants of the fixed claim units covering [start, end): unitMin-minute units aligned to the epoch. Used by the database's resource-claim table (one row per resource per unit) to make double booking impossible. */
-export function claimUnits(interval: Interval, unitMin: number): number[] {
-  requirePositive('unitMin', unitMin);
-  if (!Number.isFinite(interval.start) || !Number.isFinite(interval.end)) throw new RangeError('interval must be finite');
-  const unit = unitMin * MINUTE;
-  const units: number[] = [];
-  if (interval.end <= interval.start) return units; // else an unaligned empty interval would claim its unit
-  // Math.floor, not truncation, so instants before 1970 still round down to their unit.
-  for (let u = Math.floor(interval.start / unit) * unit; u < interval.end; u += unit) units.push(u);
-  return units;
 }
 
 /** Sorted, merged, clipped to the day. Touching spans merge: open 9–12 and 12–17 is open 9–17, so an 11:30–12:30 slot fits. */

@@ -17,7 +17,7 @@ export type PatientBookResult =
 
 /**
  * Books any appointment type (infusion, booster, follow-up, consultation) for a known patient, through the same
- * path as online booking: the slot engine finds a free provider, nurse and place as the type needs, the claims
+ * path as online booking: the slot engine finds a free provider, nurse and place as the type needs, the database's overlap rules
  * guard them. Staff may book today (no minimum notice). The audit event commits with the booking.
  */
 export async function bookForPatient(database: Database, actor: Actor, clinic: Clinic, patient: Patient, body: unknown): Promise<PatientBookResult> {

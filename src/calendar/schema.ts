@@ -13,11 +13,14 @@ export const STATUS_LABELS: Record<string, string> = { booked: 'Booked', cancell
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const day = (message: string) => z.string({ error: message }).trim().refine(isDay, message);
+/** Staff place visits at any start in steps of this many minutes (the online grid is the type's own step). */
+export const STAFF_TIME_STEP_MIN = 5;
+
 const clock = z
   .string({ error: 'Enter a time like 09:30.' })
   .trim()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.')
-  .refine((t) => Number(t.slice(3)) % 5 === 0, 'Use minutes in steps of 5, like 09:30 or 09:35.');
+  .refine((t) => Number(t.slice(3)) % STAFF_TIME_STEP_MIN === 0, `Use minutes in steps of ${STAFF_TIME_STEP_MIN}, like 09:30 or 09:35.`);
 
 export const calendarQuery = z.object({
   location: z.preprocess(blank, z.string().max(64, 'Choose a location from the list.').optional()),

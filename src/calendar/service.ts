@@ -1,9 +1,9 @@
 import type { Clinic } from '../clinic/repository.ts';
 import { findLocation } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
-import { isUniqueViolation, type Database } from '../db/database.ts';
+import { isBookingConflict, type Database } from '../db/database.ts';
 import { findAppointmentType } from '../booking/availability.ts';
-import { claimResources, findAppointment, freeTime, patientVisitsBetween, stillAsRead, type Appointment } from '../booking/repository.ts';
+import { findAppointment, freeTime, patientVisitsBetween, stillAsRead, type Appointment } from '../booking/repository.ts';
 import { bookConsultation, cancelAppointment, reminderJobs } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
@@ -101,7 +101,7 @@ async function notWorking(database: Database, appt: Appointment, zone: string, d
 }
 
 /**
- * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The resource claims decide: if any
+ * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The database's overlap rules decide: if any
  * 5-minute unit of the new time is held by another appointment, the database refuses and nothing changes. There
  * is no override of double booking in this release.
  */
@@ -172,7 +172,6 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return false;
         await freeTime(trx, current, actor.now);
-        await claimResources(trx, placed);
         await cancelPending(trx, current.id, ['appointment_reminder']);
         await enqueue(
           trx,
@@ -188,7 +187,7 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
       if (!done) return refused(database, actor, appt, action, refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'), 'changed');
       return { ok: true, appointmentId: appt.id, done: 'moved' };
     } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
+      if (!isBookingConflict(err)) throw err;
     }
   }
   const held = [appt.provider_name, appt.nurse_name, appt.room_name].filter((n): n is string => n !== null).join(' or ');
@@ -197,7 +196,7 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
 
 /**
  * Books a consultation for an existing request on the person's behalf, through the same path as online booking
- * (the slot engine offers the time, the claims guard it), with the chosen provider and no minimum notice.
+ * (the slot engine offers the time, the database's overlap rules guard it), with the chosen provider and no minimum notice.
  */
 export async function bookOnBehalf(database: Database, actor: Actor, clinic: Clinic, body: unknown): Promise<ActionResult> {
   const action = 'appointment.book';

@@ -26,7 +26,7 @@ const refusal = (status: 400 | 409, message: string, errors: FormErrors, reason:
  * What both staff booking forms check once the location and type are known: the provider chosen (or "any"), a
  * start that exists, is ahead and within the horizon, and that the person is not at another visit then. On success,
  * the booking context staff book with: no minimum notice and any 5-minute start (no online grid); hours, places and
- * claims are the online path's.
+ * database's overlap rules are the online path's.
  */
 export async function staffPlacement(
   database: Database,
@@ -47,7 +47,7 @@ export async function staffPlacement(
   const start = exactWallInstant(location.time_zone, form.date, form.time);
   if (start === undefined || start <= actor.now) return refusal(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, 'no_such_time');
   if (start > actor.now + STAFF_HORIZON_MS) return refusal(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, 'too_far');
-  // The claims refuse a second visit for the same person at once; this says so in words first.
+  // The database refuses a second visit for the same person at once; this says so in words first.
   if (person.patientId && (await patientVisitsBetween(database.db, person.patientId, start, start + type.duration_min * 60_000)).length) {
     return refusal(409, `${person.firstName} already has an appointment at that time.`, { time: 'Choose another time.' }, 'patient_busy');
   }

@@ -102,3 +102,16 @@ export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && UNIQUE_CODES.has(code);
 }
+
+/**
+ * True when the database refused an appointment because it overlaps another booked one of the same provider, nurse
+ * lane, room or patient (migration 009: exclusion_violation on PostgreSQL, the overlap trigger on SQLite).
+ */
+export function isOverlapViolation(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === '23P01') return true;
+  return code === 'SQLITE_CONSTRAINT_TRIGGER' && typeof message === 'string' && message.startsWith('overlapping appointment');
+}
+
+/** A booking's write refused by the database: the time was taken (overlap) or the request already booked (unique). */
+export const isBookingConflict = (err: unknown): boolean => isOverlapViolation(err) || isUniqueViolation(err);

@@ -35,7 +35,7 @@ const typeForm = z
     place: z.enum(PLACES, { error: 'Choose which place it needs: none, a consultation room or an infusion chair.' }),
     online_bookable: checkbox,
   })
-  // With nothing to claim, the database could not stop two bookings of the same time.
+  // With nothing held, the database could not stop two bookings of the same time.
   .refine((v) => v.needs_provider || v.needs_nurse || v.place !== 'none', {
     path: ['place'],
     message: 'An appointment must take at least one resource: a provider, a nurse, a room or a chair.',

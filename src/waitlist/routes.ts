@@ -5,7 +5,7 @@ import { findRequest } from '../consultations/repository.ts';
 import { findAppointmentType } from '../booking/availability.ts';
 import { bookConsultation } from '../booking/service.ts';
 import { badRequest, HttpError } from '../lib/errors.ts';
-import { CLAIM_UNIT_MIN } from '../booking/repository.ts';
+import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
@@ -140,11 +140,11 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
       await auditPatientAlone(database, visitor, action, 'failure', about, { reason: 'not_online', offerId: offer.id });
       throw new HttpError(409, 'not_online', `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} and we will find a time with you.`);
     }
-    // The same path as any booking: the claim table decides who was first. Marking the offer taken and the event
+    // The same path as any booking: the database's overlap rules decide who was first. Marking the offer taken and the event
     // are part of the booking's transaction, so an accepted offer, its booking and its record stand or fall together.
     // The offer fixes the time, which staff may have booked off the online grid: any 5-minute start is accepted
-    // (hours, rooms and claims are checked as ever).
-    const outcome = await bookConsultation({ database, clinic: c, location, type: { ...type, step_min: CLAIM_UNIT_MIN }, now: visitor.now }, offer.request_id, offer.slot_start, {
+    // (hours, rooms and overlaps are checked as ever).
+    const outcome = await bookConsultation({ database, clinic: c, location, type: { ...type, step_min: STAFF_TIME_STEP_MIN }, now: visitor.now }, offer.request_id, offer.slot_start, {
       alsoInTransaction: async (trx, appt) => {
         await trx.updateTable('waitlist_offers').set({ accepted_at: visitor.now }).where('id', '=', offer.id).execute();
         await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: visitor.now }).where('request_id', '=', offer.request_id).where('status', '=', 'waiting').execute();

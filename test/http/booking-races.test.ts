@@ -4,7 +4,7 @@ import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { getClinic, findLocation } from '../../src/clinic/repository.ts';
 import { findAppointmentType } from '../../src/booking/availability.ts';
-import { cancelAppointment, rescheduleAppointment } from '../../src/booking/service.ts';
+import { availability, cancelAppointment, rescheduleAppointment } from '../../src/booking/service.ts';
 import type { Database } from '../../src/db/database.ts';
 
 let rt: TestRuntime;
@@ -13,7 +13,7 @@ afterEach(async () => { await stopTestRuntime(rt); });
 const db = () => rt.database.db;
 
 describe(`changes racing each other (${engine})`, () => {
-  it('a cancel whose row was moved meanwhile reads it again, cancels the new time and leaves no claims behind', async () => {
+  it('a cancel whose row was moved meanwhile reads it again, cancels the new time and leaves nothing holding either time', async () => {
     const link = await requestAndGetLink(rt, { email: 'race@example.com' });
     const slots = offeredSlots((await rt.app.inject({ url: link })).body);
     expect((await book(rt, link, slots[0]!)).statusCode).toBe(303);
@@ -37,11 +37,11 @@ describe(`changes racing each other (${engine})`, () => {
     expect(await cancelAppointment(racing, clinic, appt.id, rt.clock.now())).toEqual({ ok: true });
     const after = await db().selectFrom('appointments').select(['status', 'starts_at']).where('id', '=', appt.id).executeTakeFirstOrThrow();
     expect(after).toEqual({ status: 'cancelled', starts_at: target });
-    const leftover = await db().selectFrom('resource_claims').select('resource_id').where('appointment_id', '=', appt.id).execute();
-    expect(leftover).toEqual([]);
+    // Nothing is left holding the time: both the old and the new time are offered again.
+    for (const at of [appt.starts_at, target]) expect((await availability(ctx, at, at + 1)).map((s) => s.start)).toEqual([at]);
   });
 
-  it('a move whose row was moved meanwhile reads it again and moves it from where it is now, leaving exact claims', async () => {
+  it('a move whose row was moved meanwhile reads it again and moves it from where it is now, holding only the final time', async () => {
     const link = await requestAndGetLink(rt, { email: 'race2@example.com' });
     const slots = offeredSlots((await rt.app.inject({ url: link })).body);
     expect((await book(rt, link, slots[0]!)).statusCode).toBe(303);
@@ -65,9 +65,8 @@ describe(`changes racing each other (${engine})`, () => {
     expect(outcome.ok).toBe(true);
     const after = await db().selectFrom('appointments').select(['status', 'starts_at', 'busy_from', 'busy_to']).where('id', '=', appt.id).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ status: 'booked', starts_at: wanted });
-    // Only the final time is claimed: nothing left at the first or the second.
-    const claims = await db().selectFrom('resource_claims').select('unit_start').where('appointment_id', '=', appt.id).execute();
-    expect(claims.length).toBeGreaterThan(0);
-    for (const c of claims) expect(Number(c.unit_start) >= Number(after.busy_from) - 5 * 60_000 && Number(c.unit_start) < Number(after.busy_to)).toBe(true);
+    // Only the final time is held: the first and the second are offered again, the final one is not.
+    for (const at of [appt.starts_at, elsewhere]) expect((await availability(ctx, at, at + 1)).map((s) => s.start)).toEqual([at]);
+    expect(await availability(ctx, wanted, wanted + 1)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { isUniqueViolation } from '../../src/db/database.ts';
+import { isOverlapViolation } from '../../src/db/database.ts';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, bookingPath, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 
@@ -107,8 +107,6 @@ describe('online booking', () => {
     const cancel = await rt.app.inject({ method: 'POST', url: `${link}/cancel` });
     expect(cancel.statusCode).toBe(303);
     expect(await bookingsAt(later)).toHaveLength(0);
-    const claims = await rt.database.db.selectFrom('resource_claims').select('unit_start').execute();
-    expect(claims).toHaveLength(0);
     // Cancelling frees the time at once.
     expect(offeredSlots((await rt.app.inject({ url: other })).body)).toContain(later);
 
@@ -175,20 +173,22 @@ describe('online booking', () => {
     expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(0);
   });
 
-  it('the database itself rejects an overlapping claim, outside any application check', async () => {
+  it('the database itself rejects an overlapping appointment, outside any application check', async () => {
     const link = await requestAndGetLink(rt);
     await book(rt, link, TUE_0900_CHICAGO);
     const [appt] = await bookingsAt(TUE_0900_CHICAGO);
     let error: unknown;
     try {
+      const start = TUE_0900_CHICAGO + 10 * 60_000;
       await rt.database.db
-        .insertInto('resource_claims')
-        .values({ resource_id: appt!.provider_id!, unit_start: TUE_0900_CHICAGO + 10 * 60_000, appointment_id: appt!.id })
+        .insertInto('appointments')
+        .values({ ...appt!, id: 'intruder', request_id: null, patient_id: null, room_id: null, starts_at: start, ends_at: start + 30 * 60_000, busy_from: start, busy_to: start + 30 * 60_000 })
         .execute();
     } catch (err) {
       error = err;
     }
-    expect(isUniqueViolation(error)).toBe(true);
+    expect(isOverlapViolation(error)).toBe(true);
+    expect(await bookingsAt(TUE_0900_CHICAGO + 10 * 60_000)).toHaveLength(0);
   });
 
   it('switches location and shows that location’s own time zone', async () => {

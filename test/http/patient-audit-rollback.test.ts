@@ -28,7 +28,6 @@ async function snapshot(): Promise<string> {
   const db = rt.database.db;
   const all = await Promise.all([
     db.selectFrom('appointments').selectAll().orderBy('id').execute(),
-    db.selectFrom('resource_claims').selectAll().orderBy('resource_id').orderBy('unit_start').execute(),
     db.selectFrom('consultation_requests').select(['id', 'status', 'patient_id']).orderBy('id').execute(),
     db.selectFrom('patients').select('id').orderBy('id').execute(),
     db.selectFrom('outbox').select('id').orderBy('id').execute(),

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { DateTime, Settings } from 'luxon';
-import { findSlots, claimUnits, withBuffers, type Interval, type SlotPerson, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
+import { findSlots, withBuffers, type Interval, type SlotPerson, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
 
 // Every expected instant below is a literal worked out by hand from the zone's offset rules, not
 // computed with Luxon, so the tests do not share the module's conversions.
@@ -644,49 +644,6 @@ describe('findSlots: transitions at midnight', () => {
   it('America/Havana repeats 00:00 on 2026-11-01: the day starts at the first one', () => {
     const q = oneDay(7, 0, hm(2), { zone: 'America/Havana', stepMin: 60, ...dayWindow('2026-11-01') });
     expect(starts(q)).toEqual(['2026-11-01T04:00:00.000Z', '2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z']);
-  });
-});
-
-describe('claimUnits', () => {
-  const u = (iso: string) => t(iso);
-
-  it('lists the epoch-aligned units covering the interval', () => {
-    expect(claimUnits({ start: u('2026-06-01T14:05:00.000Z'), end: u('2026-06-01T14:50:00.000Z') }, 15).map(iso)).toEqual([
-      '2026-06-01T14:00:00.000Z',
-      '2026-06-01T14:15:00.000Z',
-      '2026-06-01T14:30:00.000Z',
-      '2026-06-01T14:45:00.000Z',
-    ]);
-  });
-
-  it('does not claim the unit that starts exactly at the end', () => {
-    expect(claimUnits({ start: u('2026-06-01T14:00:00.000Z'), end: u('2026-06-01T14:30:00.000Z') }, 15).map(iso)).toEqual(['2026-06-01T14:00:00.000Z', '2026-06-01T14:15:00.000Z']);
-    expect(claimUnits({ start: u('2026-06-01T14:00:00.000Z'), end: u('2026-06-01T14:30:00.001Z') }, 15)).toHaveLength(3);
-  });
-
-  it('claims the unit containing a start just before a boundary', () => {
-    expect(claimUnits({ start: u('2026-06-01T14:14:59.999Z'), end: u('2026-06-01T14:15:00.001Z') }, 15).map(iso)).toEqual(['2026-06-01T14:00:00.000Z', '2026-06-01T14:15:00.000Z']);
-  });
-
-  it('returns nothing for empty or inverted intervals', () => {
-    expect(claimUnits({ start: 900 * MIN, end: 900 * MIN }, 15)).toEqual([]);
-    expect(claimUnits({ start: 900 * MIN, end: 800 * MIN }, 15)).toEqual([]);
-    expect(claimUnits({ start: 901 * MIN, end: 901 * MIN }, 15)).toEqual([]); // unaligned
-  });
-
-  it('rounds down before the epoch too', () => {
-    expect(claimUnits({ start: -1, end: 1 }, 15)).toEqual([-15 * MIN, 0]);
-  });
-
-  it('gives two appointments that share a minute a common unit', () => {
-    const a = claimUnits({ start: u('2026-06-01T14:00:00.000Z'), end: u('2026-06-01T15:00:00.000Z') }, 5);
-    const b = claimUnits({ start: u('2026-06-01T14:59:00.000Z'), end: u('2026-06-01T15:30:00.000Z') }, 5);
-    expect(a.filter((x) => b.includes(x)).map(iso)).toEqual(['2026-06-01T14:55:00.000Z']);
-  });
-
-  it('rejects a non-positive unit', () => {
-    expect(() => claimUnits({ start: 0, end: MIN }, 0)).toThrow(RangeError);
-    expect(() => claimUnits({ start: 0, end: MIN }, -15)).toThrow(RangeError);
   });
 });
 

@@ -1,0 +1,188 @@
+/**
+ * Migration 009: the appointments table itself refuses an overlapping booked appointment (provider, nurse lane,
+ * room or chair over busy time; patient over visit time), on both engines, whatever code writes the row; and the
+ * upgrade from claim rows changes no booking.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { sql, type Insertable } from 'kysely';
+import { adminQuery, engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { isOverlapViolation, openDatabase, type Database } from '../../src/db/database.ts';
+import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import type { DB } from '../../src/db/schema.ts';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-03-10T15:00:00.000Z');
+type Row = Insertable<DB['appointments']>;
+
+/** A booked consultation at Chicago; `over` sets its resources and times (minutes after T0). */
+function appt(over: Partial<Row> & { at?: number; minutes?: number; before?: number; after?: number } = {}): Row {
+  const { at = 0, minutes = 45, before = 0, after = 0, ...rest } = over;
+  const start = T0 + at * MIN;
+  return {
+    id: `a-${randomBytes(6).toString('hex')}`,
+    location_id: 'loc-chicago',
+    type_id: 'type-consultation',
+    request_id: null,
+    provider_id: null,
+    nurse_id: null,
+    nurse_seat: null,
+    room_id: null,
+    patient_id: null,
+    starts_at: start,
+    ends_at: start + minutes * MIN,
+    busy_from: start - before * MIN,
+    busy_to: start + (minutes + after) * MIN,
+    status: 'booked',
+    created_at: T0,
+    updated_at: T0,
+    ...rest,
+  };
+}
+
+async function refused(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return false;
+  } catch (err) {
+    if (isOverlapViolation(err)) return true;
+    throw err;
+  }
+}
+
+describe(`the database refuses overlapping appointments (${engine})`, () => {
+  let rt: TestRuntime;
+  beforeEach(async () => {
+    rt = await startTestRuntime({ seed: 'clinic' });
+    await rt.database.db.insertInto('patients').values(['pat-a', 'pat-b'].map((id) => ({
+      id, first_name: 'Test', last_name: id, email: `${id}@example.com`, phone: '+13125550100', contact_method: 'email', location_id: 'loc-chicago', created_at: T0, updated_at: T0,
+    }))).execute();
+  });
+  afterEach(async () => {
+    await stopTestRuntime(rt);
+  });
+  const insert = (row: Row) => rt.database.db.insertInto('appointments').values(row).execute();
+
+  it('per provider, room or chair, over busy time (buffers included), half-open', async () => {
+    await insert(appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', after: 15 }));
+    // The buffer after the visit is the provider's and the room's too.
+    expect(await refused(insert(appt({ provider_id: 'prov-okafor', at: 50 })))).toBe(true);
+    expect(await refused(insert(appt({ room_id: 'room-chi-1', at: 59 })))).toBe(true);
+    expect(await refused(insert(appt({ room_id: 'room-chi-1', at: -30 })))).toBe(true);
+    // Back to back is fine, and so are other resources at the same time.
+    await insert(appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', at: 60 }));
+    await insert(appt({ provider_id: 'prov-lindqvist', room_id: 'room-chi-2' }));
+    await insert(appt({ provider_id: 'prov-okafor', at: -45 }));
+    expect(await rt.database.db.selectFrom('appointments').select('id').execute()).toHaveLength(4);
+  });
+
+  it('per nurse lane: another lane of the same nurse is free, the same lane is not', async () => {
+    const infusion = (seat: number | null, chair: string) => appt({ type_id: 'type-infusion', nurse_id: 'nurse-nia', nurse_seat: seat, room_id: chair, minutes: 240, before: 15, after: 30 });
+    await insert(infusion(1, 'chair-chi-1'));
+    await insert(infusion(2, 'chair-chi-2'));
+    expect(await refused(insert(infusion(1, 'chair-chi-3')))).toBe(true);
+    // A nurse row without a seat (before migration 007) is lane 1.
+    expect(await refused(insert(infusion(null, 'chair-chi-3')))).toBe(true);
+    expect(await refused(insert(infusion(3, 'chair-chi-1')))).toBe(true); // the chair
+    await insert(infusion(3, 'chair-chi-3'));
+  });
+
+  it('per patient, over visit time only: the staff buffers are not the person’s', async () => {
+    await insert(appt({ provider_id: 'prov-okafor', patient_id: 'pat-a', after: 15 }));
+    expect(await refused(insert(appt({ provider_id: 'prov-lindqvist', patient_id: 'pat-a', at: 30 })))).toBe(true);
+    await insert(appt({ provider_id: 'prov-lindqvist', patient_id: 'pat-a', at: 45 }));
+    await insert(appt({ provider_id: 'prov-reyes', patient_id: 'pat-b', at: 10 }));
+  });
+
+  it('checks updates too: a move onto taken time, or re-booking a cancelled row, is refused; cancelled rows hold nothing', async () => {
+    const first = appt({ provider_id: 'prov-okafor' });
+    const second = appt({ provider_id: 'prov-okafor', at: 60 });
+    await insert(first);
+    await insert(second);
+    const db = rt.database.db;
+    expect(await refused(db.updateTable('appointments').set({ starts_at: T0 + 30 * MIN, ends_at: T0 + 75 * MIN, busy_from: T0 + 30 * MIN, busy_to: T0 + 75 * MIN }).where('id', '=', second.id).execute())).toBe(true);
+    await db.updateTable('appointments').set({ status: 'cancelled' }).where('id', '=', first.id).execute();
+    const third = appt({ provider_id: 'prov-okafor', at: 10 });
+    await insert(third);
+    expect(await refused(db.updateTable('appointments').set({ status: 'booked' }).where('id', '=', first.id).execute())).toBe(true);
+    // Edits that do not touch time or resources pass, and a row never clashes with itself.
+    await db.updateTable('appointments').set({ attendance: 'arrived' }).where('id', '=', third.id).execute();
+    await db.updateTable('appointments').set({ starts_at: T0 + 15 * MIN, ends_at: T0 + 55 * MIN, busy_from: T0 + 15 * MIN, busy_to: T0 + 55 * MIN }).where('id', '=', third.id).execute();
+  });
+
+  it('accepts exactly the inserts a naive overlap check accepts (property)', async () => {
+    const resources = ['prov-okafor', 'prov-lindqvist'] as const;
+    const wish = fc.record({ who: fc.constantFrom(...resources), at: fc.integer({ min: 0, max: 48 }), minutes: fc.integer({ min: 1, max: 12 }), cancel: fc.boolean() });
+    let round = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(wish, { minLength: 1, maxLength: 12 }), async (wishes) => {
+        const base = T0 + ++round * 7 * 24 * 60 * MIN; // each run on its own week
+        const held: Array<{ who: string; from: number; to: number }> = [];
+        for (const w of wishes) {
+          const from = base + w.at * 5 * MIN, to = from + w.minutes * 5 * MIN;
+          const free = !held.some((h) => h.who === w.who && h.from < to && from < h.to);
+          const row = appt({ provider_id: w.who, starts_at: from, ends_at: to, busy_from: from, busy_to: to });
+          expect(await refused(insert(row))).toBe(!free);
+          if (!free) continue;
+          if (w.cancel) await rt.database.db.updateTable('appointments').set({ status: 'cancelled' }).where('id', '=', row.id).execute();
+          else held.push({ who: w.who, from, to });
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe(`upgrading from claim rows (migration 009, ${engine})`, () => {
+  let database: Database;
+  let dataDir: string;
+  let schema: string | undefined;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'relief-test-'));
+    const url = process.env.DATABASE_URL;
+    if (url) {
+      schema = `t_${randomBytes(6).toString('hex')}`;
+      await adminQuery(url, `create schema ${schema}`);
+    }
+    database = openDatabase({ dataDir, databaseUrl: url, databaseSchema: schema });
+  });
+  afterEach(async () => {
+    await database.close();
+    if (schema) await adminQuery(process.env.DATABASE_URL!, `drop schema if exists ${schema} cascade`);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every booking, marks only the later of a person’s clashing visits, and enforces the rules from then on', async () => {
+    const before009 = MIGRATIONS.findIndex(([name]) => name === '009_overlap_constraints');
+    await applyMigrations(database, MIGRATIONS.slice(0, before009));
+    await seedDemo(database);
+    const db = database.db;
+    await db.insertInto('patients').values({ id: 'pat-a', first_name: 'Ana', last_name: 'Old', email: 'a@example.com', phone: '+13125550100', contact_method: 'email', location_id: 'loc-chicago', created_at: T0, updated_at: T0 }).execute();
+    // As booked back then: two visits of one person that overlap (before patient claims), and one apart.
+    const earlier = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', created_at: T0 - 2 * MIN });
+    const later = appt({ provider_id: 'prov-lindqvist', room_id: 'room-chi-2', patient_id: 'pat-a', at: 15, created_at: T0 - MIN });
+    const apart = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', at: 120 });
+    for (const row of [earlier, later, apart]) await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(db);
+    const snapshot = () => db.selectFrom('appointments').select(['id', 'status', 'starts_at', 'ends_at', 'provider_id', 'room_id', 'patient_id']).orderBy('id').execute();
+    const bookings = await snapshot();
+
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints']);
+    expect(await snapshot()).toEqual(bookings);
+    const flags = Object.fromEntries((await db.selectFrom('appointments').select(['id', 'legacy_patient_clash']).execute()).map((r) => [r.id, r.legacy_patient_clash]));
+    expect(flags).toEqual({ [earlier.id]: 0, [later.id]: 1, [apart.id]: 0 });
+    const claimsTable = database.engine === 'sqlite'
+      ? await sql`select name from sqlite_master where name = 'resource_claims'`.execute(db)
+      : await sql`select table_name from information_schema.tables where table_name = 'resource_claims' and table_schema = current_schema()`.execute(db);
+    expect(claimsTable.rows).toEqual([]);
+
+    // The marked visit can still be edited; new visits of the person are checked against the unmarked ones.
+    await db.updateTable('appointments').set({ attendance: 'arrived' }).where('id', '=', later.id).execute();
+    expect(await refused(db.insertInto('appointments').values(appt({ provider_id: 'prov-reyes', patient_id: 'pat-a', at: 130 })).execute())).toBe(true);
+    expect(await refused(db.insertInto('appointments').values(appt({ provider_id: 'prov-okafor', at: 30 })).execute())).toBe(true);
+  });
+});
