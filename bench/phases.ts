@@ -21,13 +21,12 @@ export async function bookingContext(database: Database, slug: string, now: numb
 export interface Latency { p50: number; p99: number; runs: number }
 const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
-export interface AvailabilityResult { app: Latency; bare: Latency; appQueries: Latency; slots: number; rows: number }
+export interface AvailabilityResult { app: Latency; bare: Latency; slots: number; rows: number }
 
 /**
  * availability() for 8 weeks vs the bare read of the same busy rows: a plain select per resource kind whose
  * range is bounded on both sides of the indexed busy_to (busy_to < window end + longest appointment), so
- * the database reads only the window. Also timed: the two busy queries exactly as loadAvailability writes
- * them (busy_to bounded below only), to show what the query shape costs.
+ * the database reads only the window.
  */
 export async function measureAvailability(ctx: BookingContext, runs: number): Promise<AvailabilityResult> {
   const db = ctx.database.db;
@@ -36,29 +35,24 @@ export async function measureAvailability(ctx: BookingContext, runs: number): Pr
   const roomIds = (await db.selectFrom('rooms').select('id').where('location_id', '=', ctx.location.id).where('kind', '=', 'room').where('active', '=', 1).execute()).map((r) => r.id);
   const longest = await db.selectFrom('appointments').select((eb) => eb.fn.max(eb('busy_to', '-', eb.ref('busy_from'))).as('span')).executeTakeFirstOrThrow();
   const upper = to + DAY + Number(longest.span ?? 0);
-  const busy = (column: 'provider_id' | 'room_id', ids: string[], bounded: boolean) => {
-    let query = db.selectFrom('appointments').select(['provider_id', 'room_id', 'busy_from', 'busy_to'])
-      .where(column, 'in', ids).where('status', '=', 'booked').where('busy_to', '>', from).where('busy_from', '<', to + DAY);
-    if (bounded) query = query.where('busy_to', '<=', upper);
-    return query.execute();
-  };
-  const bareRead = () => Promise.all([busy('provider_id', providerIds, true), busy('room_id', roomIds, true)]);
-  const appQueries = () => Promise.all([busy('provider_id', providerIds, false), busy('room_id', roomIds, false)]);
+  const busy = (column: 'provider_id' | 'room_id', ids: string[]) =>
+    db.selectFrom('appointments').select(['provider_id', 'room_id', 'busy_from', 'busy_to'])
+      .where(column, 'in', ids).where('status', '=', 'booked').where('busy_to', '>', from).where('busy_from', '<', to + DAY).where('busy_to', '<=', upper)
+      .execute();
+  const bareRead = () => Promise.all([busy('provider_id', providerIds), busy('room_id', roomIds)]);
   const run = () => availability(ctx, from, to);
 
   const rows = (await bareRead()).flat().length;
-  if ((await appQueries()).flat().length !== rows) throw new Error('bounded read does not return the rows availability reads');
   const slots = (await run()).length;
   collectGarbage();
   // Interleaved in blocks so that drift (page cache, JIT, autovacuum) hits all sides alike.
-  const app: number[] = [], bare: number[] = [], shape: number[] = [];
-  for (const fn of [run, bareRead, appQueries]) await sample(0, 20, fn);
+  const app: number[] = [], bare: number[] = [];
+  for (const fn of [run, bareRead]) await sample(0, 20, fn);
   for (let block = 0; block < 4; block++) {
     app.push(...(await sample(runs / 4, 0, run)));
     bare.push(...(await sample(runs / 4, 0, bareRead)));
-    shape.push(...(await sample(runs / 4, 0, appQueries)));
   }
-  return { app: latency(app), bare: latency(bare), appQueries: latency(shape), slots, rows };
+  return { app: latency(app), bare: latency(bare), slots, rows };
 }
 
 export interface Throughput { perSec: number; count: number; seconds: number }

@@ -86,7 +86,6 @@ async function main(): Promise<void> {
       ['Measure', 'Relief', 'Baseline', 'Ratio', 'Target'],
       ['availability 8 wk p50 (ms)', fmt(avail.app.p50), `${fmt(avail.bare.p50)} bare read`, `${fmt(avail.app.p50 / avail.bare.p50, 1)}x`, '< 20 ms'],
       ['availability 8 wk p99 (ms)', fmt(avail.app.p99), `${fmt(avail.bare.p99)} bare read`, `${fmt(avail.app.p99 / avail.bare.p99, 1)}x`, ''],
-      ["  its 2 busy queries p50 (ms)", fmt(avail.appQueries.p50), `${fmt(avail.bare.p50)} bare read`, `${fmt(avail.appQueries.p50 / avail.bare.p50, 1)}x`, '(info)'],
       ['bookings / s', fmt(book.booking.perSec, 1), `${fmt(book.raw.perSec, 1)} raw insert tx`, `${fmt(bookRatio * 100, 1)}%`, '>= 50%'],
       ['  vs its rows written plainly', fmt(book.booking.perSec, 1), `${fmt(book.sameRows.perSec, 1)} same-rows tx`, `${fmt((book.booking.perSec / book.sameRows.perSec) * 100, 1)}%`, '(info)'],
       ...pages.map((p) => [`${p.page} req/s (${p.bytes} B)`, fmt(p.perSec, 0), `${fmt(p.staticPerSec, 0)} static`, `${fmt((p.perSec / p.staticPerSec) * 100, 1)}%`, '>= 70%']),

@@ -6,6 +6,7 @@ import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours 
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
 
+const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 3_600_000;
 /** Longest busy span an appointment may have (a CHECK constraint holds appointments to it). */
 export const MAX_BUSY_MS = DAY_MS;
@@ -110,7 +111,10 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
 
   // Busy time is looked up by resource, not by location: a clinician who works at two locations is busy at both.
   // One round trip: appointments by each kind of resource (each on its own index, bounded on both ends so the
-  // read never runs on to the end of the calendar) and the clinicians' time off.
+  // read never runs on to the end of the calendar) and the clinicians' time off. Only what a start in [from, to)
+  // can touch is read: from its buffer before the first start to the end of its buffer after the last.
+  const reachFrom = q.from - q.type.buffer_before_min * MINUTE_MS;
+  const reachTo = q.to + (q.type.duration_min + q.type.buffer_after_min) * MINUTE_MS;
   const appointmentsBy = (column: 'provider_id' | 'nurse_id' | 'room_id', ids: string[]) => {
     // A nurse's appointments are busy time of the lane they hold (see laneId), not of the whole nurse.
     const resource = column === 'nurse_id' ? sql<string>`nurse_id || '#' || coalesce(nurse_seat, 1)`.as('resource') : sql.ref<string>(column).as('resource');
@@ -119,9 +123,9 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
       .select([resource, 'busy_from as start', 'busy_to as end'])
       .where(column, 'in', ids)
       .where('status', '=', 'booked')
-      .where('busy_to', '>', q.from)
-      .where('busy_to', '<', q.to + DAY_MS + MAX_BUSY_MS)
-      .where('busy_from', '<', q.to + DAY_MS);
+      .where('busy_to', '>', reachFrom)
+      .where('busy_to', '<', reachTo + MAX_BUSY_MS)
+      .where('busy_from', '<', reachTo);
     if (q.excludeAppointmentId) query = query.where('id', '!=', q.excludeAppointmentId);
     return query;
   };
@@ -137,8 +141,8 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
             .selectFrom('provider_time_off')
             .select(['provider_id as resource', 'starts_at as start', 'ends_at as end'])
             .where('provider_id', 'in', people)
-            .where('ends_at', '>', q.from)
-            .where('starts_at', '<', q.to + DAY_MS),
+            .where('ends_at', '>', reachFrom)
+            .where('starts_at', '<', reachTo),
         ]
       : []),
   ];

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../clinic/repository.ts';
 import type { Kysely } from 'kysely';
@@ -8,6 +7,7 @@ import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
 import { findAppointment, insertAppointment, freeTime, parseLane, stillAsRead, type Appointment } from './repository.ts';
+import { timeOrderedId } from '../lib/ids.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
 export type BookingOutcome =
@@ -124,7 +124,7 @@ function placement(ctx: BookingContext, start: number, option: SlotOption) {
 async function tryBook(ctx: BookingContext, who: BookingFor, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
   const requestId = 'requestId' in who ? who.requestId : null;
   const appt: Appointment = {
-    id: randomUUID(),
+    id: timeOrderedId(),
     type_id: ctx.type.id,
     request_id: requestId,
     ...placement(ctx, start, option),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../lib/ids.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, OutboxTable } from '../db/schema.ts';
 
@@ -33,7 +33,7 @@ export async function enqueue(trx: Kysely<DB>, jobs: NewJob | NewJob[], now: num
     .insertInto('outbox')
     .values(
       list.map((job) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         kind: job.kind,
         ref_id: job.refId,
         dedupe_key: job.dedupeKey ?? null,

@@ -15,6 +15,9 @@ import { isOverlapViolation, openDatabase, type Database } from '../../src/db/da
 import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import type { DB } from '../../src/db/schema.ts';
+import { availability } from '../../src/booking/service.ts';
+import { findAppointmentType } from '../../src/booking/availability.ts';
+import { findLocation, getClinic } from '../../src/clinic/repository.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-10T15:00:00.000Z');
@@ -113,6 +116,17 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
     // Edits that do not touch time or resources pass, and a row never clashes with itself.
     await db.updateTable('appointments').set({ attendance: 'arrived' }).where('id', '=', third.id).execute();
     await db.updateTable('appointments').set({ starts_at: T0 + 15 * MIN, ends_at: T0 + 55 * MIN, busy_from: T0 + 15 * MIN, busy_to: T0 + 55 * MIN }).where('id', '=', third.id).execute();
+  });
+
+  it('availability reads what a start can touch, its buffer before included, so it offers what the database accepts', async () => {
+    // Tuesday 3 March 2026, 10:00 in Chicago; an infusion has 15 minutes before it. Chair 1 is busy until 09:55.
+    const start = Date.parse('2026-03-03T16:00:00.000Z');
+    await insert(appt({ room_id: 'chair-chi-1', type_id: 'type-follow-up', starts_at: start - 60 * MIN, ends_at: start - 5 * MIN, busy_from: start - 60 * MIN, busy_to: start - 5 * MIN }));
+    const db = rt.database.db;
+    const ctx = { database: rt.database, clinic: (await getClinic(db))!, location: (await findLocation(db, 'chicago'))!, type: (await findAppointmentType(db, 'infusion'))!, now: rt.clock.now() };
+    const [slot] = await availability(ctx, start, start + 1);
+    expect(slot?.start).toBe(start);
+    expect(slot!.options[0]!.roomId).toBe('chair-chi-2');
   });
 
   it('accepts exactly the inserts a naive overlap check accepts (property)', async () => {
