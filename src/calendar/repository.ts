@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { InferResult, Kysely } from 'kysely';
 import { MAX_BUSY_MS } from '../booking/availability.ts';
-import type { Attendance, DB } from '../db/schema.ts';
+import type { DB } from '../db/schema.ts';
 
 export interface CalendarColumn {
   id: string;
@@ -8,22 +8,8 @@ export interface CalendarColumn {
   kind: 'provider' | 'nurse' | 'chair' | 'room';
 }
 
-export interface CalendarAppointment {
-  id: string;
-  starts_at: number;
-  ends_at: number;
-  status: 'booked' | 'cancelled';
-  attendance: Attendance | null;
-  provider_id: string | null;
-  provider_name: string | null;
-  nurse_id: string | null;
-  nurse_name: string | null;
-  room_id: string | null;
-  type_code: string;
-  type_name: string;
-  first_name: string | null;
-  last_name: string | null;
-}
+/** One appointment as every calendar view shows it: the row type of appointmentsShown(). */
+export type CalendarAppointment = InferResult<ReturnType<typeof appointmentsShown>>[number];
 
 /** Opening spans (minutes past local midnight) by ISO weekday, and closures by date, of one location. */
 export async function locationHours(db: Kysely<DB>, locationId: string) {
