@@ -113,5 +113,10 @@ export function isOverlapViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_TRIGGER' && typeof message === 'string' && message.startsWith('overlapping appointment');
 }
 
-/** A booking's write refused by the database: the time was taken (overlap) or the request already booked (unique). */
-export const isBookingConflict = (err: unknown): boolean => isOverlapViolation(err) || isUniqueViolation(err);
+/**
+ * A booking's write refused by the database, with nothing written: the time was taken (overlap), the request already
+ * booked (unique), or PostgreSQL broke a lock cycle with another writer (deadlock, 40P01; the overlap trigger's
+ * resource locks prevent it between bookings, this covers any other cycle). Callers look again and answer "taken".
+ */
+export const isBookingConflict = (err: unknown): boolean =>
+  isOverlapViolation(err) || isUniqueViolation(err) || (err as { code?: unknown } | null)?.code === '40P01';
