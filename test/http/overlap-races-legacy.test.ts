@@ -8,54 +8,19 @@
  * 2./3. Both engines: a visit marked legacy_patient_clash keeps only its own time; it cannot be moved onto another
  *    visit of the same person, and a new visit of the person may not overlap it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sql, type Insertable } from 'kysely';
-import { adminQuery, engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { appointmentRow as appt, atReleaseBefore, insertAsOlderRelease, MIN, openEmptyDatabase, T0, type AppointmentRow as Row } from '../helpers/appointments.ts';
 import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
-import { seedDemo } from '../../src/seed/demo.ts';
-import type { DB } from '../../src/db/schema.ts';
+import { openDatabase, type Database } from '../../src/db/database.ts';
 import { bookAppointment, rescheduleAppointment, type BookingContext } from '../../src/booking/service.ts';
 import { findAppointmentType } from '../../src/booking/availability.ts';
 import { findLocation, getClinic } from '../../src/clinic/repository.ts';
 
-const MIN = 60_000;
-/** Tuesday 10 March 2026, 10:00 in Chicago (CDT). */
-const T0 = Date.parse('2026-03-10T15:00:00.000Z');
 /** Monday 2 March 2026, 09:00 in Chicago: "now" for the service calls (well before every visit's cutoff). */
 const NOW = Date.parse('2026-03-02T15:00:00.000Z');
-type Row = Insertable<DB['appointments']>;
 /** Without the advisory locks, 40P01 came within a few dozen bursts in 9 runs of 10. */
 const BURSTS = 50;
-
-/** A booked consultation at Chicago, as overlap-rules.test.ts builds them; `at`/`minutes` are minutes after T0. */
-function appt(over: Partial<Row> & { at?: number; minutes?: number } = {}): Row {
-  const { at = 0, minutes = 45, ...rest } = over;
-  const start = T0 + at * MIN;
-  return {
-    id: `a-${randomBytes(6).toString('hex')}`,
-    location_id: 'loc-chicago',
-    type_id: 'type-consultation',
-    request_id: null,
-    provider_id: null,
-    nurse_id: null,
-    nurse_seat: null,
-    room_id: null,
-    patient_id: null,
-    starts_at: start,
-    ends_at: start + minutes * MIN,
-    busy_from: start,
-    busy_to: start + minutes * MIN,
-    status: 'booked',
-    created_at: T0 - 7 * 24 * 60 * MIN,
-    updated_at: T0 - 7 * 24 * 60 * MIN,
-    ...rest,
-  };
-}
 
 describe(`concurrent bookings on PostgreSQL end as "taken", never as an error (${engine})`, () => {
   let rt: TestRuntime;
@@ -114,33 +79,22 @@ describe(`concurrent bookings on PostgreSQL end as "taken", never as an error ($
 
 describe(`after the upgrade, a person's legacy-marked visit (migration 009, ${engine})`, () => {
   let database: Database;
-  let dataDir: string;
-  let schema: string | undefined;
+  let remove: () => Promise<void>;
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'relief-test-'));
-    const url = process.env.DATABASE_URL;
-    if (url) {
-      schema = `t_${randomBytes(6).toString('hex')}`;
-      await adminQuery(url, `create schema ${schema}`);
-    }
-    database = openDatabase({ dataDir, databaseUrl: url, databaseSchema: schema });
+    ({ database, remove } = await openEmptyDatabase());
   });
   afterEach(async () => {
-    await database.close();
-    if (schema) await adminQuery(process.env.DATABASE_URL!, `drop schema if exists ${schema} cascade`);
-    rmSync(dataDir, { recursive: true, force: true });
+    await remove();
   });
 
   /** A release-8 database with Ana's two overlapping visits (10:00–10:45 Okafor, 10:15–11:00 Lindqvist), upgraded. */
   async function upgradedWithClash(extra: Row[] = []) {
-    const before009 = MIGRATIONS.findIndex(([name]) => name === '009_overlap_constraints');
-    await applyMigrations(database, MIGRATIONS.slice(0, before009));
-    await seedDemo(database);
+    await atReleaseBefore(database, '009_overlap_constraints');
     const db = database.db;
     await db.insertInto('patients').values({ id: 'pat-a', first_name: 'Ana', last_name: 'Old', email: 'a@example.com', phone: '+13125550100', contact_method: 'email', location_id: 'loc-chicago', created_at: NOW, updated_at: NOW }).execute();
     const earlier = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', created_at: T0 - 9 * 24 * 60 * MIN });
     const later = appt({ provider_id: 'prov-lindqvist', room_id: 'room-chi-2', patient_id: 'pat-a', at: 15, created_at: T0 - 8 * 24 * 60 * MIN });
-    for (const row of [earlier, later, ...extra]) await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(db);
+    await insertAsOlderRelease(db, [earlier, later, ...extra]);
     expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints']);
     const flag = await db.selectFrom('appointments').select('legacy_patient_clash').where('id', '=', later.id).executeTakeFirstOrThrow();
     expect(flag.legacy_patient_clash).toBe(1);

@@ -3,60 +3,16 @@
  * room or chair over busy time; patient over visit time), on both engines, whatever code writes the row; and the
  * upgrade from claim rows changes no booking.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sql, type Insertable } from 'kysely';
-import { adminQuery, engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { isOverlapViolation, openDatabase, type Database } from '../../src/db/database.ts';
+import { sql } from 'kysely';
+import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { appointmentRow as appt, atReleaseBefore, insertAsOlderRelease, MIN, openEmptyDatabase, refusedAsOverlap as refused, T0, type AppointmentRow as Row } from '../helpers/appointments.ts';
 import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
-import { seedDemo } from '../../src/seed/demo.ts';
-import type { DB } from '../../src/db/schema.ts';
+import type { Database } from '../../src/db/database.ts';
 import { availability } from '../../src/booking/service.ts';
 import { findAppointmentType } from '../../src/booking/availability.ts';
 import { findLocation, getClinic } from '../../src/clinic/repository.ts';
-
-const MIN = 60_000;
-const T0 = Date.parse('2026-03-10T15:00:00.000Z');
-type Row = Insertable<DB['appointments']>;
-
-/** A booked consultation at Chicago; `over` sets its resources and times (minutes after T0). */
-function appt(over: Partial<Row> & { at?: number; minutes?: number; before?: number; after?: number } = {}): Row {
-  const { at = 0, minutes = 45, before = 0, after = 0, ...rest } = over;
-  const start = T0 + at * MIN;
-  return {
-    id: `a-${randomBytes(6).toString('hex')}`,
-    location_id: 'loc-chicago',
-    type_id: 'type-consultation',
-    request_id: null,
-    provider_id: null,
-    nurse_id: null,
-    nurse_seat: null,
-    room_id: null,
-    patient_id: null,
-    starts_at: start,
-    ends_at: start + minutes * MIN,
-    busy_from: start - before * MIN,
-    busy_to: start + (minutes + after) * MIN,
-    status: 'booked',
-    created_at: T0,
-    updated_at: T0,
-    ...rest,
-  };
-}
-
-async function refused(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return false;
-  } catch (err) {
-    if (isOverlapViolation(err)) return true;
-    throw err;
-  }
-}
 
 describe(`the database refuses overlapping appointments (${engine})`, () => {
   let rt: TestRuntime;
@@ -154,34 +110,23 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
 
 describe(`upgrading from claim rows (migration 009, ${engine})`, () => {
   let database: Database;
-  let dataDir: string;
-  let schema: string | undefined;
+  let remove: () => Promise<void>;
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'relief-test-'));
-    const url = process.env.DATABASE_URL;
-    if (url) {
-      schema = `t_${randomBytes(6).toString('hex')}`;
-      await adminQuery(url, `create schema ${schema}`);
-    }
-    database = openDatabase({ dataDir, databaseUrl: url, databaseSchema: schema });
+    ({ database, remove } = await openEmptyDatabase());
   });
   afterEach(async () => {
-    await database.close();
-    if (schema) await adminQuery(process.env.DATABASE_URL!, `drop schema if exists ${schema} cascade`);
-    rmSync(dataDir, { recursive: true, force: true });
+    await remove();
   });
 
   it('keeps every booking, marks only the later of a person’s clashing visits, and enforces the rules from then on', async () => {
-    const before009 = MIGRATIONS.findIndex(([name]) => name === '009_overlap_constraints');
-    await applyMigrations(database, MIGRATIONS.slice(0, before009));
-    await seedDemo(database);
+    await atReleaseBefore(database, '009_overlap_constraints');
     const db = database.db;
     await db.insertInto('patients').values({ id: 'pat-a', first_name: 'Ana', last_name: 'Old', email: 'a@example.com', phone: '+13125550100', contact_method: 'email', location_id: 'loc-chicago', created_at: T0, updated_at: T0 }).execute();
     // As booked back then: two visits of one person that overlap (before patient claims), and one apart.
     const earlier = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', created_at: T0 - 2 * MIN });
     const later = appt({ provider_id: 'prov-lindqvist', room_id: 'room-chi-2', patient_id: 'pat-a', at: 15, created_at: T0 - MIN });
     const apart = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', at: 120 });
-    for (const row of [earlier, later, apart]) await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(db);
+    await insertAsOlderRelease(db, [earlier, later, apart]);
     const snapshot = () => db.selectFrom('appointments').select(['id', 'status', 'starts_at', 'ends_at', 'provider_id', 'room_id', 'patient_id']).orderBy('id').execute();
     const bookings = await snapshot();
 

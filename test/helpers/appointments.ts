@@ -1,0 +1,84 @@
+/** Appointment rows written directly, and databases at an older release, for tests of the database's own rules. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import { isOverlapViolation, openDatabase, type Database } from '../../src/db/database.ts';
+import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
+import { seedDemo } from '../../src/seed/demo.ts';
+import type { DB } from '../../src/db/schema.ts';
+import { adminQuery } from './runtime.ts';
+
+export const MIN = 60_000;
+/** Tuesday 10 March 2026, 10:00 in Chicago (CDT). */
+export const T0 = Date.parse('2026-03-10T15:00:00.000Z');
+export type AppointmentRow = Insertable<DB['appointments']>;
+
+/** A booked consultation at Chicago holding nothing yet; `at`, `minutes` and the buffers are minutes (from T0). */
+export function appointmentRow(over: Partial<AppointmentRow> & { at?: number; minutes?: number; before?: number; after?: number } = {}): AppointmentRow {
+  const { at = 0, minutes = 45, before = 0, after = 0, ...rest } = over;
+  const start = T0 + at * MIN;
+  return {
+    id: `a-${randomBytes(6).toString('hex')}`,
+    location_id: 'loc-chicago',
+    type_id: 'type-consultation',
+    request_id: null,
+    provider_id: null,
+    nurse_id: null,
+    nurse_seat: null,
+    room_id: null,
+    patient_id: null,
+    starts_at: start,
+    ends_at: start + minutes * MIN,
+    busy_from: start - before * MIN,
+    busy_to: start + (minutes + after) * MIN,
+    status: 'booked',
+    created_at: T0 - 7 * 24 * 60 * MIN,
+    updated_at: T0 - 7 * 24 * 60 * MIN,
+    ...rest,
+  };
+}
+
+/** True when the database refused the write as an overlap; any other error is thrown. */
+export async function refusedAsOverlap(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return false;
+  } catch (err) {
+    if (isOverlapViolation(err)) return true;
+    throw err;
+  }
+}
+
+/** An empty database of its own (temp SQLite file, or a new PostgreSQL schema), opened but not migrated. */
+export async function openEmptyDatabase(): Promise<{ database: Database; remove(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relief-test-'));
+  const url = process.env.DATABASE_URL;
+  const schema = url ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  if (url) await adminQuery(url, `create schema ${schema}`);
+  const database = openDatabase({ dataDir, databaseUrl: url, databaseSchema: schema });
+  return {
+    database,
+    async remove() {
+      await database.close();
+      if (url) await adminQuery(url, `drop schema if exists ${schema} cascade`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Migrates to the release before migration `name` and seeds the demo clinic there. */
+export async function atReleaseBefore(database: Database, name: string): Promise<void> {
+  const index = MIGRATIONS.findIndex(([n]) => n === name);
+  if (index < 0) throw new Error(`no migration ${name}`);
+  await applyMigrations(database, MIGRATIONS.slice(0, index));
+  await seedDemo(database);
+}
+
+/** Inserts rows as plain SQL: an older release's table lacks columns the current types have. */
+export async function insertAsOlderRelease(db: Kysely<DB>, rows: AppointmentRow[]): Promise<void> {
+  for (const row of rows) {
+    await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(db);
+  }
+}
