@@ -1,4 +1,5 @@
 import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import { ConfigError } from '../../config.ts';
 
 /**
  * The appointments table itself refuses double booking, in place of 5-minute claim rows.
@@ -32,18 +33,36 @@ export async function up(db: Kysely<any>): Promise<void> {
         where o.patient_id = appointments.patient_id and o.status = 'booked' and o.id <> appointments.id
           and o.starts_at < appointments.ends_at and o.ends_at > appointments.starts_at
           and (o.created_at < appointments.created_at or (o.created_at = appointments.created_at and o.id < appointments.id)))`.execute(db);
+  if (!sqlite) await ensureBtreeGist(db);
   const statements = sqlite
     ? [sqliteTrigger('insert'), sqliteTrigger('update'), SQLITE_MOVE_CLEARS_MARK]
     : [
-        // Installed once per database, in public, so that dropping a schema never takes it (and its operator
-        // classes) away from another one; default operator classes are found whatever the search path.
-        'create extension if not exists btree_gist with schema public',
         ...postgresConstraints(),
         POSTGRES_BEFORE_WRITE,
         'create trigger appointments_before_write before insert or update on appointments for each row execute function appointments_before_write()',
       ];
   for (const statement of statements) await sql.raw(statement).execute(db);
   await db.schema.dropTable('resource_claims').execute();
+}
+
+/**
+ * Installed once per database, in public, so that dropping a schema never takes it (and its operator classes) away
+ * from another one; default operator classes are found whatever the search path. Creating it needs the database
+ * owner's rights: without them the upgrade stops with what to ask for, and nothing of it is applied.
+ */
+async function ensureBtreeGist(db: Kysely<any>): Promise<void> {
+  const installed = await sql`select 1 from pg_extension where extname = 'btree_gist'`.execute(db);
+  if (installed.rows.length) return;
+  try {
+    await sql`create extension btree_gist with schema public`.execute(db);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    // A set-up step for the operator, not a bug: said in one line, like a bad setting.
+    throw new ConfigError(
+      `Migration 009 needs the PostgreSQL extension btree_gist (${reason}). Ask the database owner to run ` +
+        `"create extension btree_gist with schema public;" in this database once (it ships with PostgreSQL's contrib), then start Relief again.`,
+    );
+  }
 }
 
 const DAY_MS = 86_400_000;
