@@ -101,9 +101,9 @@ async function notWorking(database: Database, appt: Appointment, zone: string, d
 }
 
 /**
- * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The database's overlap rules decide: if any
- * 5-minute unit of the new time is held by another appointment, the database refuses and nothing changes. There
- * is no override of double booking in this release.
+ * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The database's
+ * overlap rules decide: if the new time overlaps another booked appointment of any of them (or of the patient), the
+ * database refuses and nothing changes. There is no override of double booking in this release.
  */
 export async function staffReschedule(database: Database, actor: Actor, appt: AppointmentDetail, clinic: Clinic, body: unknown): Promise<ActionResult> {
   const action = 'appointment.reschedule';
