@@ -8,6 +8,7 @@ import { findAppointmentType } from '../src/booking/availability.ts';
 import { availability, bookConsultation, type BookingContext } from '../src/booking/service.ts';
 import { insertAppointment } from '../src/booking/repository.ts';
 import { enqueue } from '../src/mail/outbox.ts';
+import { timeOrderedId } from '../src/lib/ids.ts';
 import { percentile, prng, sample, shuffle, collectGarbage } from './stats.ts';
 
 const DAY = 24 * 3_600_000;
@@ -92,7 +93,7 @@ export async function freeStarts(contexts: BookingContext[], from: number, to: n
   return shuffle(out, prng(7));
 }
 
-export interface BookingResult { booking: Throughput; raw: Throughput; sameRows: Throughput; failed: number }
+export interface BookingResult { booking: Throughput; raw: Throughput; sameRows: Throughput; oneAppointment: Throughput; failed: number }
 
 /**
  * Sequential bookConsultation() vs sequential one-row insert transactions (random UUID key, like an appointment)
@@ -124,30 +125,41 @@ export async function measureBooking(
     });
   });
   // For context (no target): the rows one booking writes, inserted plainly in one transaction with no slot check or
-  // patient matching: an appointment far in the future (which the database checks for overlap), three outbox jobs
-  // and the request's status. Shows how much of a booking's cost is the durable write of its rows itself.
+  // patient matching: a new patient, an appointment far in the future (which the database checks for overlap),
+  // three outbox jobs and the request's status. Shows how much of a booking's cost is the durable write of its rows.
+  // And the single row at the heart of it: one appointment (its table's indexes and overlap checks) alone.
   const { ctx: first } = targets[0]!;
   const far = Date.parse('2200-01-05T15:00:00.000Z');
+  const farAppointment = (start: number) => ({
+    id: timeOrderedId(), location_id: first.location.id, type_id: first.type.id, request_id: null, provider_id: 'prov-okafor', nurse_id: null, nurse_seat: null, room_id: 'room-chi-1',
+    starts_at: start, ends_at: start + 45 * 60_000, busy_from: start, busy_to: start + 60 * 60_000, status: 'booked' as const, created_at: Date.now(), updated_at: Date.now(),
+  });
   const sameRows = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {
     const start = far + i * 2 * 3_600_000;
     await database.transact(async (trx) => {
-      await insertAppointment(trx, {
-        id: randomUUID(), location_id: first.location.id, type_id: first.type.id, request_id: null, provider_id: 'prov-okafor', nurse_id: null, nurse_seat: null, room_id: 'room-chi-1',
-        starts_at: start, ends_at: start + 45 * 60_000, busy_from: start, busy_to: start + 60 * 60_000, status: 'booked', created_at: Date.now(), updated_at: Date.now(),
-      });
+      await trx.insertInto('patients').values({
+        id: randomUUID(), first_name: 'Ana', last_name: 'Moreno', email: `same-rows-${i}@example.com`, phone: '+13125550147', contact_method: 'email', location_id: first.location.id, created_at: Date.now(), updated_at: Date.now(),
+      }).execute();
+      await insertAppointment(trx, farAppointment(start));
       await enqueue(trx, [0, 1, 2].map((k) => ({ kind: 'appointment_reminder' as const, refId: randomUUID(), runAt: start - k * 3_600_000, dedupeKey: `bench:${i}:${k}` })), Date.now());
       await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', requestIds[requestIds.length - 1]!).execute();
     });
   });
+  const farther = Date.parse('2300-01-05T15:00:00.000Z');
+  const oneAppointment = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {
+    await database.transact((trx) => insertAppointment(trx, farAppointment(farther + i * 2 * 3_600_000)));
+  });
   await booking.warm(20);
   await raw.warm(50);
   await sameRows.warm(20);
+  await oneAppointment.warm(20);
   collectGarbage();
   for (let block = 0; block < 4; block++) {
     await booking.run(seconds / 4);
     await raw.run(seconds / 4);
     await sameRows.run(seconds / 8);
+    await oneAppointment.run(seconds / 8);
   }
   await sql`drop table bench_scratch`.execute(database.db);
-  return { booking: booking.total, raw: raw.total, sameRows: sameRows.total, failed };
+  return { booking: booking.total, raw: raw.total, sameRows: sameRows.total, oneAppointment: oneAppointment.total, failed };
 }

@@ -88,6 +88,8 @@ async function main(): Promise<void> {
       ['availability 8 wk p99 (ms)', fmt(avail.app.p99), `${fmt(avail.bare.p99)} bare read`, `${fmt(avail.app.p99 / avail.bare.p99, 1)}x`, ''],
       ['bookings / s', fmt(book.booking.perSec, 1), `${fmt(book.raw.perSec, 1)} raw insert tx`, `${fmt(bookRatio * 100, 1)}%`, '>= 50%'],
       ['  vs its rows written plainly', fmt(book.booking.perSec, 1), `${fmt(book.sameRows.perSec, 1)} same-rows tx`, `${fmt((book.booking.perSec / book.sameRows.perSec) * 100, 1)}%`, '(info)'],
+      ['  those rows vs raw insert', fmt(book.sameRows.perSec, 1), `${fmt(book.raw.perSec, 1)} raw insert tx`, `${fmt((book.sameRows.perSec / book.raw.perSec) * 100, 1)}%`, '(info)'],
+      ['  one appointment row vs raw', fmt(book.oneAppointment.perSec, 1), `${fmt(book.raw.perSec, 1)} raw insert tx`, `${fmt((book.oneAppointment.perSec / book.raw.perSec) * 100, 1)}%`, '(info)'],
       ...pages.map((p) => [`${p.page} req/s (${p.bytes} B)`, fmt(p.perSec, 0), `${fmt(p.staticPerSec, 0)} static`, `${fmt((p.perSec / p.staticPerSec) * 100, 1)}%`, '>= 70%']),
       ['calendar week view p50 (ms)', fmt(cal.week.p50), `${fmt(cal.weekRead.p50)} bare read`, `${fmt(cal.week.p50 / cal.weekRead.p50, 1)}x`, ''],
       ['calendar week view p99 (ms)', fmt(cal.week.p99), `${fmt(cal.weekRead.p99)} bare read`, `${fmt(cal.week.p99 / cal.weekRead.p99, 1)}x`, `< ${CALENDAR_TARGET_MS} ms`],
