@@ -1,6 +1,5 @@
 import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { AppointmentLinkColumns, AppointmentTable, DB } from '../db/schema.ts';
-import { offerFreedTime } from '../waitlist/repository.ts';
 
 export type Appointment = Selectable<AppointmentTable>;
 
@@ -15,15 +14,6 @@ export const laneId = (nurseId: string, seat: number) => `${nurseId}#${seat}`;
 export function parseLane(id: string): { nurseId: string; seat: number } {
   const at = id.lastIndexOf('#');
   return at < 0 ? { nurseId: id, seat: 1 } : { nurseId: id.slice(0, at), seat: Number(id.slice(at + 1)) };
-}
-
-/**
- * After an appointment's time was freed (cancelled or moved; the row's own update frees it, the overlap rules only
- * count booked rows), offers it to the waitlist in the same transaction: every path that frees time goes through
- * here, so none can forget the people waiting.
- */
-export async function freeTime(trx: Kysely<DB>, appt: Appointment, now: number): Promise<void> {
-  await offerFreedTime(trx, appt, now);
 }
 
 /**

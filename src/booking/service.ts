@@ -6,7 +6,8 @@ import type { DB } from '../db/schema.ts';
 import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../mail/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
-import { findAppointment, insertAppointment, freeTime, parseLane, stillAsRead, type Appointment } from './repository.ts';
+import { findAppointment, insertAppointment, parseLane, stillAsRead, type Appointment } from './repository.ts';
+import { offerFreedTime } from '../waitlist/repository.ts';
 import { timeOrderedId } from '../lib/ids.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
@@ -207,7 +208,7 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
             .$call((qb) => stillAsRead(qb, current))
             .executeTakeFirst();
           if (Number(updated.numUpdatedRows) !== 1) return false;
-          await freeTime(trx, current, ctx.now);
+          await offerFreedTime(trx, current, ctx.now);
           await cancelPending(trx, appointmentId, ['appointment_reminder']);
           await enqueue(
             trx,
@@ -253,7 +254,7 @@ export async function cancelAppointment(
     const done = await database.transact(async (trx) => {
       const updated = await stillAsRead(trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', appointmentId), current).executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return false;
-      await freeTime(trx, current, now);
+      await offerFreedTime(trx, current, now);
       await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
       if (current.request_id) {
         // Back to the inbox only from 'booked': a request the clinic closed stays closed.

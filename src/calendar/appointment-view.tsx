@@ -28,6 +28,23 @@ function Row(props: { term: string; children?: Child }) {
   );
 }
 
+/** The free times closest to one that was just taken, after a refusal. */
+export function NearbyTimes(props: { heading: string; slots: Slot[] | undefined; zone: string }) {
+  if (!props.slots?.length) return null;
+  return (
+    <Fragment>
+      <h2>{props.heading}</h2>
+      <ul>
+        {props.slots.map((s) => (
+          <li>
+            <time datetime={new Date(s.start).toISOString()}>{formatDateTime(s.start, props.zone)}</time>
+          </li>
+        ))}
+      </ul>
+    </Fragment>
+  );
+}
+
 export function Problem(props: { refusal: Refusal | undefined }) {
   if (!props.refusal) return null;
   const fields = Object.entries(props.refusal.errors ?? {});
@@ -247,7 +264,6 @@ export function BookPage(props: BookPageProps) {
   const { staff, location } = props;
   const errors = props.refusal?.errors ?? {};
   const v = props.refusal?.values ?? {};
-  const alternatives = props.refusal?.alternatives ?? [];
   return StaffLayout({
     title: `${props.refusal ? 'Error: ' : ''}Book a consultation · Calendar`,
     staff,
@@ -263,18 +279,7 @@ export function BookPage(props: BookPageProps) {
           checks as online booking, and the patient is emailed a confirmation. {HELP_NO_OVERRIDE}
         </p>
         <Problem refusal={props.refusal} />
-        {alternatives.length ? (
-          <Fragment>
-            <h2>Free times nearby with this provider</h2>
-            <ul>
-              {alternatives.map((s) => (
-                <li>
-                  <time datetime={new Date(s.start).toISOString()}>{formatDateTime(s.start, location.time_zone)}</time>
-                </li>
-              ))}
-            </ul>
-          </Fragment>
-        ) : null}
+        <NearbyTimes heading="Free times nearby with this provider" slots={props.refusal?.alternatives} zone={location.time_zone} />
         {props.requests.length === 0 ? (
           <p role="status">There are no open consultation requests at this location to book.</p>
         ) : (

@@ -1,12 +1,11 @@
 import { h, Fragment } from '../lib/jsx.ts';
 import type { AppointmentType } from '../booking/availability.ts';
-import { formatDateTime } from '../lib/time.ts';
 import type { StaffLocation } from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
 import { resourceSummary } from '../booking/type-needs.ts';
 import { Csrf, StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
-import { Choice, DateTimeFields, HELP_NO_OVERRIDE, Problem, ProviderChoice, type Refusal } from './appointment-view.tsx';
+import { Choice, DateTimeFields, HELP_NO_OVERRIDE, NearbyTimes, Problem, ProviderChoice, type Refusal } from './appointment-view.tsx';
 import type { CalendarColumn } from './repository.ts';
 
 export interface PatientBookPageProps {
@@ -26,7 +25,6 @@ export function PatientBookPage(props: PatientBookPageProps) {
   const { staff, patient, location } = props;
   const errors = props.refusal?.errors ?? {};
   const v = props.refusal?.values ?? {};
-  const alternatives = props.refusal?.alternatives ?? [];
   const name = `${patient.first_name} ${patient.last_name}`;
   return StaffLayout({
     title: `${props.refusal ? 'Error: ' : ''}Book an appointment for ${name}`,
@@ -43,18 +41,7 @@ export function PatientBookPage(props: PatientBookPageProps) {
           preparation and clean-up. The patient is emailed the time and place (not the kind of visit). {HELP_NO_OVERRIDE}
         </p>
         <Problem refusal={props.refusal} />
-        {alternatives.length ? (
-          <Fragment>
-            <h2>Free times nearby</h2>
-            <ul>
-              {alternatives.map((s) => (
-                <li>
-                  <time datetime={new Date(s.start).toISOString()}>{formatDateTime(s.start, location.time_zone)}</time>
-                </li>
-              ))}
-            </ul>
-          </Fragment>
-        ) : null}
+        <NearbyTimes heading="Free times nearby" slots={props.refusal?.alternatives} zone={location.time_zone} />
         <form class="form" method="post" action={`/staff/patients/${patient.id}/book`}>
           <Csrf token={staff.csrfToken} />
           <Choice id="type" label="Kind of appointment" error={errors.type}>

@@ -3,7 +3,8 @@ import { findLocation } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
 import { isBookingConflict, type Database } from '../db/database.ts';
 import { findAppointmentType } from '../booking/availability.ts';
-import { findAppointment, freeTime, patientVisitsBetween, stillAsRead, type Appointment } from '../booking/repository.ts';
+import { findAppointment, patientVisitsBetween, stillAsRead, type Appointment } from '../booking/repository.ts';
+import { offerFreedTime } from '../waitlist/repository.ts';
 import { bookConsultation, cancelAppointment, reminderJobs } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
@@ -171,7 +172,7 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
           .$call((qb) => stillAsRead(qb, current))
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return false;
-        await freeTime(trx, current, actor.now);
+        await offerFreedTime(trx, current, actor.now);
         await cancelPending(trx, current.id, ['appointment_reminder']);
         await enqueue(
           trx,

@@ -203,12 +203,14 @@ describe(`staff calendar (${engine})`, () => {
     expect(await rt.database.db.selectFrom('consultation_requests').select(['status', 'patient_id']).where('id', '=', request.id).executeTakeFirst()).toEqual({ status: 'booked', patient_id: patient.id });
     expect((await eventsAfter(seq)).map((e) => [e.action, e.outcome, e.patient_ref])).toEqual([['appointment.book', 'success', patient.id]]);
 
-    // Another request for the same provider and time: the claims refuse it.
+    // Another request for the same provider and time: the database refuses it, and nearby free times are listed.
     expect((await submitRequest(rt, { first_name: 'Cal', email: 'cal@example.com', phone: '(312) 555-0198' })).statusCode).toBe(303);
     const second = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'cal@example.com').executeTakeFirstOrThrow();
     const clash = await desk.post('/staff/calendar/book', { ...fields, request: second.id });
     expect(clash.statusCode).toBe(409);
     expect(clash.body).toContain('That time is taken');
+    expect(clash.body).toContain('Free times nearby with this provider');
+    expect(clash.body).toMatch(/<li><time datetime="[^"]+">[^<]+<\/time><\/li>/);
     expect(await rt.database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute()).toHaveLength(0);
   });
 });

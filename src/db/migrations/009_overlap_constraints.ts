@@ -66,6 +66,7 @@ async function ensureBtreeGist(db: Kysely<any>): Promise<void> {
 }
 
 const DAY_MS = 86_400_000;
+const BUSY_OVERLAP = `a.busy_to > new.busy_from and a.busy_to < new.busy_to + ${DAY_MS} and a.busy_from < new.busy_to`;
 const VISIT_OVERLAP = `a.starts_at < new.ends_at and a.starts_at > new.starts_at - ${DAY_MS} and a.ends_at > new.starts_at`;
 const VISIT_CHANGED =
   'new.starts_at <> old.starts_at or new.ends_at <> old.ends_at or new.patient_id is distinct from old.patient_id or new.status <> old.status or new.legacy_patient_clash <> old.legacy_patient_clash';
@@ -75,13 +76,13 @@ const VISIT_CHANGED =
  * (CHECK appointment_range), so an overlapping row ends before the new one ends plus a day.
  */
 const RULES: Array<{ name: string; match: string; overlap: string; when: string; changed?: string }> = [
-  { name: 'provider', when: 'new.provider_id is not null', match: 'a.provider_id = new.provider_id', overlap: busyOverlap() },
-  { name: 'room', when: 'new.room_id is not null', match: 'a.room_id = new.room_id', overlap: busyOverlap() },
+  { name: 'provider', when: 'new.provider_id is not null', match: 'a.provider_id = new.provider_id', overlap: BUSY_OVERLAP },
+  { name: 'room', when: 'new.room_id is not null', match: 'a.room_id = new.room_id', overlap: BUSY_OVERLAP },
   {
     name: 'nurse',
     when: 'new.nurse_id is not null',
     match: 'a.nurse_id = new.nurse_id and coalesce(a.nurse_seat, 1) = coalesce(new.nurse_seat, 1)',
-    overlap: busyOverlap(),
+    overlap: BUSY_OVERLAP,
   },
   // A marked visit keeps its own time, but every other visit of the person is checked against it: when booked, and
   // when its time, person, status or mark changes (not when staff note attendance at a visit overlapping a marked one).
@@ -93,10 +94,6 @@ const RULES: Array<{ name: string; match: string; overlap: string; when: string;
     overlap: VISIT_OVERLAP,
   },
 ];
-
-function busyOverlap(): string {
-  return `a.busy_to > new.busy_from and a.busy_to < new.busy_to + ${DAY_MS} and a.busy_from < new.busy_to`;
-}
 
 /** The message starts "overlapping appointment", which isOverlapViolation() recognises. */
 function sqliteTrigger(event: 'insert' | 'update'): string {
