@@ -10,7 +10,7 @@ import { Csrf } from '../staff/layout.tsx';
 import { errorsOf, phone, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { LogoSection, logoSetupRoutes } from './logo-routes.tsx';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
-import { ErrorSummary, Input, Saved, SetupFrame, sendPage } from './ui.tsx';
+import { Input, SetupFrame, sendPage } from './ui.tsx';
 
 const reminders = z
   .string({ error: 'Enter the reminder times.' })
@@ -64,10 +64,10 @@ function ClinicPage(p: { staff: StaffContext; values: Values; logo: string | und
   return SetupFrame({
     staff: p.staff,
     title: 'Clinic settings',
+    saved: p.saved,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ErrorSummary errors={p.errors} />
         <form class="form" method="post" action="/staff/setup/clinic" novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Clinic name" {...f} />

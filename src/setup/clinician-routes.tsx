@@ -8,7 +8,7 @@ import type { StaffContext } from '../staff/policy.ts';
 import { checkbox, errorsOf, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { bookingConflicts, type ConflictRow } from './impact.ts';
 import { ADMIN_ONLY, listProviders, providerOr404, saveSetup, staffOf } from './service.ts';
-import { Check, ConflictList, ErrorSummary, Input, Saved, Select, SetupFrame, sendPage } from './ui.tsx';
+import { Check, Input, Select, SetupFrame, sendPage } from './ui.tsx';
 
 type Params = { Params: { id: string } };
 type Clinician = Awaited<ReturnType<typeof listProviders>>[number];
@@ -26,10 +26,10 @@ function ListPage(p: { staff: StaffContext; clinicians: Clinician[]; values: Val
   return SetupFrame({
     staff: p.staff,
     title: 'Clinicians: schedules and time off',
+    saved: p.saved,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ErrorSummary errors={p.errors} />
         <p>Providers and nurses are booked by appointment type (see Appointment types). Each works the hours of their weekly schedule.</p>
         <ul class="plain-list setup-rows">
           {p.clinicians.map((c) => (
@@ -62,11 +62,11 @@ function EditPage(p: { staff: StaffContext; clinician: Clinician; values: Values
     staff: p.staff,
     title: `Clinician: ${p.clinician.name}`,
     back: { href: '/staff/setup/providers', label: 'Clinicians' },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={p.errors} />
         <p>
           {KIND_LABELS[p.clinician.kind]}. The role is fixed once added: add a new clinician for a different role.
         </p>

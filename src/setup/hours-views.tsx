@@ -4,7 +4,7 @@ import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
-import { ConflictList, ErrorSummary, Input, Saved, SetupFrame, WeekTable } from './ui.tsx';
+import { Input, SetupFrame, WeekTable } from './ui.tsx';
 
 interface LocationRef {
   id: string;
@@ -28,11 +28,11 @@ export function OpeningHoursPage(p: HoursPageProps) {
     staff: p.staff,
     title: `Opening hours: ${p.location.name}`,
     back: { href: `/staff/setup/locations/${p.location.id}`, label: p.location.name },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={p.errors} />
         <p>
           Times are local to the location ({p.location.time_zone}), in 24-hour time. Online booking offers times only when
           the location is open and a provider works.
@@ -65,11 +65,11 @@ export function ClosuresPage(p: ClosuresPageProps) {
     staff: p.staff,
     title: `Closures: ${p.location.name}`,
     back: { href: `/staff/setup/locations/${p.location.id}`, label: p.location.name },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={p.errors} />
         <h2>Days the location is closed</h2>
         {p.closures.length === 0 ? (
           <p>No closures from today on.</p>

@@ -3,7 +3,7 @@ import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
-import { ConflictList, ErrorSummary, FieldError, Input, invalid, Saved, SetupFrame } from './ui.tsx';
+import { FieldError, Input, invalid, SetupFrame } from './ui.tsx';
 
 /** The zones most US clinics need; anything else valid can be typed in. */
 export const COMMON_ZONES: Array<[string, string]> = [
@@ -91,11 +91,11 @@ export function LocationFormPage(p: LocationFormProps) {
     staff: p.staff,
     title: p.location ? p.location.name : 'Add a location',
     back: { href: '/staff/setup/locations', label: 'Locations' },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={errors} />
         {p.location ? (
           <p>
             Also: <a href={`/staff/setup/locations/${p.location.id}/hours`}>opening hours</a>, <a href={`/staff/setup/locations/${p.location.id}/closures`}>closures</a>,{' '}

@@ -4,7 +4,7 @@ import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
-import { ConflictList, ErrorSummary, Input, Saved, Select, SetupFrame, WeekTable } from './ui.tsx';
+import { Input, Select, SetupFrame, WeekTable } from './ui.tsx';
 
 export const SCHEDULE_WORDS = { off: 'Not working', from: 'start', to: 'end' };
 
@@ -38,11 +38,11 @@ export function SchedulePage(p: SchedulePageProps) {
     staff: p.staff,
     title: `Weekly schedule: ${p.provider.name}`,
     back: { href: '/staff/setup/providers', label: 'Clinicians' },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={p.errors} />
         <p>
           Per location, the hours this clinician works, in that location's local time (24-hour). Times outside the
           location's opening hours are not offered. <a href={`/staff/setup/providers/${p.provider.id}/time-off`}>Time off</a> is set separately.
@@ -80,11 +80,11 @@ export function TimeOffPage(p: TimeOffPageProps) {
     staff: p.staff,
     title: `Time off: ${p.provider.name}`,
     back: { href: '/staff/setup/providers', label: 'Clinicians' },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={p.errors} />
         <h2>Planned time off</h2>
         {p.timeOff.length === 0 ? (
           <p>None planned.</p>

@@ -3,7 +3,7 @@ import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
-import { ConflictList, ErrorSummary, FieldError, Input, invalid, Saved, Select, SetupFrame } from './ui.tsx';
+import { FieldError, Input, invalid, Select, SetupFrame } from './ui.tsx';
 
 export const ROOM_KINDS: Array<['room' | 'chair', string]> = [
   ['room', 'Consultation room'],
@@ -37,11 +37,11 @@ export function RoomsPage(p: RoomsPageProps) {
     staff: p.staff,
     title: `Rooms and chairs: ${p.location.name}`,
     back: { href: `/staff/setup/locations/${p.location.id}`, label: p.location.name },
+    saved: p.saved,
+    conflicts: p.conflicts,
+    errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ConflictList conflicts={p.conflicts} />
-        <ErrorSummary errors={errors} />
         <p>Online consultations need a free consultation room. A room taken out of use is no longer offered; bookings already in it stay booked.</p>
         <div class="table-scroll">
           <table class="mailbox">

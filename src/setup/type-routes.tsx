@@ -9,7 +9,7 @@ import { Csrf } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import { checkbox, errorsOf, fiveMinutes, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
-import { Check, ErrorSummary, Input, Saved, Select, SetupFrame, sendPage } from './ui.tsx';
+import { Check, Input, Select, SetupFrame, sendPage } from './ui.tsx';
 
 type AppointmentType = Selectable<AppointmentTypeTable>;
 type Params = { Params: { code: string } };
@@ -103,10 +103,10 @@ function TypePage(p: { staff: StaffContext; type: AppointmentType; values: Value
     staff: p.staff,
     title: `Appointment type: ${p.type.name}`,
     back: { href: '/staff/setup/types', label: 'Appointment types' },
+    saved: p.saved,
+    errors: p.errors,
     children: (
       <Fragment>
-        <Saved message={p.saved} />
-        <ErrorSummary errors={p.errors} />
         <p>
           Code <code>{p.type.code}</code> (fixed). Changes apply to new bookings; booked visits keep their times.
         </p>

@@ -10,8 +10,19 @@ import type { ConflictRow } from './impact.ts';
 export const sendPage = (reply: FastifyReply, page: Html, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
-/** The frame of every set-up page: staff layout, a way back, the heading. */
-export function SetupFrame(props: { staff: StaffContext; title: string; back?: { href: string; label: string }; children?: Child }) {
+/**
+ * The frame of every set-up page: staff layout, a way back, the heading, then what the last action left to say: saved,
+ * the bookings a change now conflicts with, the form's errors.
+ */
+export function SetupFrame(props: {
+  staff: StaffContext;
+  title: string;
+  back?: { href: string; label: string };
+  saved?: string | undefined;
+  conflicts?: ConflictRow[] | undefined;
+  errors?: Errors;
+  children?: Child;
+}) {
   return StaffLayout({
     title: props.title,
     staff: props.staff,
@@ -22,6 +33,9 @@ export function SetupFrame(props: { staff: StaffContext; title: string; back?: {
           <a href={props.back?.href ?? '/staff/setup'}>← {props.back?.label ?? 'Clinic set-up'}</a>
         </p>
         <h1>{props.title}</h1>
+        <Saved message={props.saved} />
+        <ConflictList conflicts={props.conflicts} />
+        <ErrorSummary errors={props.errors ?? {}} />
         {props.children}
       </Fragment>
     ),
