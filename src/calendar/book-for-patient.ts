@@ -1,5 +1,4 @@
 import type { Clinic } from '../clinic/repository.ts';
-import { findLocation } from '../clinic/repository.ts';
 import type { Database } from '../db/database.ts';
 import { findAppointmentType } from '../booking/availability.ts';
 import { resourcePhrase } from '../booking/type-needs.ts';
@@ -7,9 +6,8 @@ import { bookAppointment } from '../booking/service.ts';
 import type { Slot } from '../booking/slots.ts';
 import { auditAlone, auditStaff, type Actor } from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
-import { canSeeLocation } from '../staff/policy.ts';
 import { formErrors, patientBookForm, type FormErrors } from './schema.ts';
-import { staffPlacement } from './staff-booking.ts';
+import { staffLocation, staffPlacement } from './staff-booking.ts';
 
 export type PatientBookResult =
   | { ok: true; appointmentId: string }
@@ -30,10 +28,9 @@ export async function bookForPatient(database: Database, actor: Actor, clinic: C
   const parsed = patientBookForm.safeParse(body ?? {});
   if (!parsed.success) return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
   const f = parsed.data;
-  const location = await findLocation(database.db, f.location);
-  if (!location || !canSeeLocation(actor.staff, location.id, actor.now)) {
-    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, location ? 'denied' : 'invalid');
-  }
+  const at = await staffLocation(database, actor, f.location);
+  if (!at.ok) return fail(at.status, at.message, at.errors, at.locationId, at.reason);
+  const { location } = at;
   const type = await findAppointmentType(database.db, f.type);
   if (!type) return fail(400, 'Choose the kind of appointment.', { type: 'Choose the kind of appointment.' }, location.id, 'invalid');
   const placed = await staffPlacement(database, actor, clinic, location, type, f, { patientId: patient.id, firstName: patient.first_name });

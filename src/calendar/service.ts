@@ -1,5 +1,4 @@
 import type { Clinic } from '../clinic/repository.ts';
-import { findLocation } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
 import { isBookingConflict, type Database } from '../db/database.ts';
 import { findAppointmentType } from '../booking/availability.ts';
@@ -10,7 +9,7 @@ import type { Slot } from '../booking/slots.ts';
 import { cancelPending, enqueue } from '../mail/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/access.ts';
 import { patientOfRequest } from '../patients/repository.ts';
-import { STAFF_HORIZON_MS, staffPlacement } from './staff-booking.ts';
+import { STAFF_HORIZON_MS, staffLocation, staffPlacement } from './staff-booking.ts';
 import { canSeeLocation } from '../staff/policy.ts';
 import { appointmentDetail, locationHours, type AppointmentDetail } from './repository.ts';
 import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
@@ -208,10 +207,9 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
   };
   if (!parsed.success) return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
   const f = parsed.data;
-  const location = await findLocation(database.db, f.location);
-  if (!location || !canSeeLocation(actor.staff, location.id, actor.now)) {
-    return fail(400, 'Choose a location from the list.', { location: 'Choose a location from the list.' }, location?.id ?? null, location ? 'denied' : 'invalid');
-  }
+  const at = await staffLocation(database, actor, f.location);
+  if (!at.ok) return fail(at.status, at.message, at.errors, at.locationId, at.reason);
+  const { location } = at;
   const request = await findRequest(database.db, f.request);
   if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
     return fail(400, 'Choose a consultation request from the list.', { request: 'Choose a request from the list.' }, request?.location_id ?? location.id, request ? 'denied' : 'invalid');

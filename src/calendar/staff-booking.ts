@@ -1,9 +1,10 @@
-import type { Clinic, Location } from '../clinic/repository.ts';
+import { findLocation, type Clinic, type Location } from '../clinic/repository.ts';
 import type { Database } from '../db/database.ts';
 import type { AppointmentType } from '../booking/availability.ts';
 import { patientVisitsBetween } from '../booking/repository.ts';
 import type { BookingContext } from '../booking/service.ts';
 import type { Actor } from '../patients/access.ts';
+import { canSeeLocation } from '../staff/policy.ts';
 import { locationProviders } from './repository.ts';
 import { ANY_PROVIDER, type FormErrors } from './schema.ts';
 import { exactWallInstant } from './time.ts';
@@ -21,6 +22,17 @@ export interface StaffRefusal {
 }
 
 const refusal = (status: 400 | 409, message: string, errors: FormErrors, reason: string): StaffRefusal => ({ ok: false, status, message, errors, reason });
+
+/**
+ * The location a staff booking form names, when this person may book there. Otherwise a 400 either way (a location
+ * elsewhere is not told apart from one that does not exist), with the reason and location for the audit trail.
+ */
+export async function staffLocation(database: Database, actor: Actor, slug: string): Promise<{ ok: true; location: Location } | (StaffRefusal & { locationId: string | null })> {
+  const location = await findLocation(database.db, slug);
+  if (location && canSeeLocation(actor.staff, location.id, actor.now)) return { ok: true, location };
+  const message = 'Choose a location from the list.';
+  return { ...refusal(400, message, { location: message }, location ? 'denied' : 'invalid'), locationId: location?.id ?? null };
+}
 
 /**
  * What both staff booking forms check once the location and type are known: the provider chosen (or "any"), a
