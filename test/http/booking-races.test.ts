@@ -12,6 +12,21 @@ beforeEach(async () => { rt = await startTestRuntime({ seed: 'clinic' }); });
 afterEach(async () => { await stopTestRuntime(rt); });
 const db = () => rt.database.db;
 
+/** The database, except that `meanwhile` runs (and commits) once, just before the first transaction starts. */
+function beforeFirstTransaction(meanwhile: () => Promise<void>): Database {
+  let fired = false;
+  return {
+    ...rt.database,
+    transact: async (work) => {
+      if (!fired) {
+        fired = true;
+        await meanwhile();
+      }
+      return rt.database.transact(work);
+    },
+  };
+}
+
 describe(`changes racing each other (${engine})`, () => {
   it('a cancel whose row was moved meanwhile reads it again, cancels the new time and leaves nothing holding either time', async () => {
     const link = await requestAndGetLink(rt, { email: 'race@example.com' });
@@ -23,17 +38,7 @@ describe(`changes racing each other (${engine})`, () => {
     const target = slots.find((s) => s > appt.starts_at + 3 * 3_600_000)!;
 
     // The cancel has read the appointment; a reschedule commits before the cancel's transaction starts.
-    let fired = false;
-    const racing: Database = {
-      ...rt.database,
-      transact: async (work) => {
-        if (!fired) {
-          fired = true;
-          expect((await rescheduleAppointment(ctx, appt.id, target)).ok).toBe(true);
-        }
-        return rt.database.transact(work);
-      },
-    };
+    const racing = beforeFirstTransaction(async () => expect((await rescheduleAppointment(ctx, appt.id, target)).ok).toBe(true));
     expect(await cancelAppointment(racing, clinic, appt.id, rt.clock.now())).toEqual({ ok: true });
     const after = await db().selectFrom('appointments').select(['status', 'starts_at']).where('id', '=', appt.id).executeTakeFirstOrThrow();
     expect(after).toEqual({ status: 'cancelled', starts_at: target });
@@ -50,17 +55,7 @@ describe(`changes racing each other (${engine})`, () => {
     const ctx = { database: rt.database, clinic, location: (await findLocation(db(), 'chicago'))!, type: (await findAppointmentType(db(), 'consultation'))!, now: rt.clock.now() };
     const elsewhere = slots.find((s) => s > appt.starts_at + 3 * 3_600_000)!;
     const wanted = slots.find((s) => s > elsewhere + 3 * 3_600_000)!;
-    let fired = false;
-    const racing: Database = {
-      ...rt.database,
-      transact: async (work) => {
-        if (!fired) {
-          fired = true;
-          expect((await rescheduleAppointment(ctx, appt.id, elsewhere)).ok).toBe(true);
-        }
-        return rt.database.transact(work);
-      },
-    };
+    const racing = beforeFirstTransaction(async () => expect((await rescheduleAppointment(ctx, appt.id, elsewhere)).ok).toBe(true));
     const outcome = await rescheduleAppointment({ ...ctx, database: racing }, appt.id, wanted);
     expect(outcome.ok).toBe(true);
     const after = await db().selectFrom('appointments').select(['status', 'starts_at', 'busy_from', 'busy_to']).where('id', '=', appt.id).executeTakeFirstOrThrow();
