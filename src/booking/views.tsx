@@ -245,7 +245,8 @@ export function TakenPage(p: {
     <Layout title="That time was just taken" clinic={p.clinic} hideCta>
       <div class="wrap">
         <h1>That time was just taken</h1>
-        <p class="lead">Someone booked it a moment before you. These are the nearest open times at {p.location.name}:</p>
+        <p class="lead">Someone booked it a moment before you.</p>
+        <h2>Nearest open times at {p.location.name}</h2>
         <ZoneNote location={p.location} now={p.now} />
         {p.alternatives.length > 0 ? (
           <SlotList slots={p.alternatives} location={p.location} action={action} verb={p.mode === 'book' ? 'Book' : 'Move to'} />

@@ -29,12 +29,18 @@ export function AuthLayout(props: { title: string; children?: Child }) {
 
 export function FormError(props: { message?: string }) {
   return props.message ? (
-    <div class="error-summary" role="alert" tabindex="-1" autofocus>
+    <div class="error-summary" role="alert" tabindex="-1" autofocus id="form-error">
       <p>{props.message}</p>
     </div>
   ) : (
     <Fragment />
   );
+}
+
+/** A one-field form's input, tied to the form's error when there is one (so it is read out with the field). */
+function invalidWhen(error: string | undefined, hintId?: string) {
+  const describedBy = [error ? 'form-error' : undefined, hintId].filter(Boolean).join(' ');
+  return { 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy || undefined };
 }
 
 export function SignInPage(props: { csrf: string; email?: string; error?: string; notice?: string; next: string }) {
@@ -78,7 +84,7 @@ export function MfaPage(props: { csrf: string; error?: string; next: string }) {
         <input type="hidden" name="next" value={props.next} />
         <div class="field">
           <label for="code">Code</label>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" autofocus />
+          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" autofocus {...invalidWhen(props.error)} />
         </div>
         <button class="button" type="submit">
           Sign in
@@ -106,7 +112,7 @@ export function EnrolPage(props: { csrf: string; qrSvgDataUrl: string; secret: s
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class="field">
           <label for="code">Code from your app</label>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" />
+          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" {...invalidWhen(props.error)} />
         </div>
         <button class="button" type="submit">
           Turn on two-step sign-in
@@ -151,7 +157,7 @@ export function PasswordPage(props: { title: string; action: string; csrf: strin
           <p class="hint" id="password-hint">
             At least 12 characters. A few unrelated words make a strong, memorable password. Very common passwords are refused.
           </p>
-          <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-hint" maxlength="1024" />
+          <input id="password" name="password" type="password" autocomplete="new-password" required maxlength="1024" {...invalidWhen(props.error, 'password-hint')} />
         </div>
         <div class="field">
           <label for="confirm">Repeat the new password</label>

@@ -66,20 +66,21 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
               </ul>
             </nav>
           </div>
+          {/* Inside the banner landmark, so that no content sits outside a landmark. */}
+          <div class="wrap staff-bar" role="note">
+            Signed in as <strong>{staff.name}</strong> ({ROLE_LABELS[staff.role]}). For your patients' privacy you are
+            signed out after a period without activity.
+            {staff.breakGlassUntil ? <strong class="break-glass"> Emergency access is active and audited.</strong> : null}
+          </div>
+          <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
+            <p>
+              You will be signed out in about two minutes because of inactivity.{' '}
+              <button type="button" class="button button-small" id="idle-stay">
+                Stay signed in
+              </button>
+            </p>
+          </div>
         </header>
-        <div class="wrap staff-bar" role="note">
-          Signed in as <strong>{staff.name}</strong> ({ROLE_LABELS[staff.role]}). For your patients' privacy you are
-          signed out after a period without activity.
-          {staff.breakGlassUntil ? <strong class="break-glass"> Emergency access is active and audited.</strong> : null}
-        </div>
-        <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
-          <p>
-            You will be signed out in about two minutes because of inactivity.{' '}
-            <button type="button" class="button button-small" id="idle-stay">
-              Stay signed in
-            </button>
-          </p>
-        </div>
         <main id="main" tabindex="-1" class="wrap">
           {props.children}
         </main>
