@@ -14,6 +14,7 @@ import { ErrorPage } from './site/error-page.tsx';
 import { renderDocument } from './lib/jsx.ts';
 import { getClinic } from './clinic/repository.ts';
 import { consultationRoutes } from './consultations/routes.ts';
+import { installNullCharacterGuard } from './lib/null-characters.ts';
 import { bookingRoutes } from './booking/routes.ts';
 import { waitlistRoutes } from './waitlist/routes.ts';
 import { devMailboxRoutes } from './mail/dev-mailbox.tsx';
@@ -86,6 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   const sessionSettings = { idleMs: deps.config.sessionIdleMs, absoluteMs: deps.config.sessionMaxMs };
+  // First of the preValidation hooks: the guard's own session lookup comes after it.
+  installNullCharacterGuard(app);
   installGuard(app, sessionSettings);
   installBrand(app);
 
