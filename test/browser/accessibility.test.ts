@@ -1,9 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
@@ -14,7 +15,6 @@ import { totpCode } from '../../src/staff/totp.ts';
  * phone widths; and a keyboard check that every focusable control shows where focus is. Automated rules catch
  * roughly a third of WCAG failures; the journey tests cover keyboard order on the booking page.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -45,15 +45,10 @@ async function newContext(cookies: Map<string, string> | undefined, width: numbe
 
 describe('accessibility (axe-core in Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} does not exist (apt-get install chromium).`);
     rt = await startTestRuntime({ seed: 'clinic-and-staff' });
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,15 +1,15 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 
 /**
  * The whole patient journey in a real browser: site → request form → booking-link email → booking page →
  * .ics → confirmation email → cancel. The browser sits in Tokyo; every time shown must still be Chicago time.
  * Screenshots for the README are written only when SCREENSHOTS=1.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.SCREENSHOTS === '1' ? 'docs/screenshots' : undefined;
 const XSS = '<img src=x onerror=alert(1)>';
 const MESSAGE = 'My left hand has hurt since a fracture.';
@@ -52,17 +52,10 @@ async function deliver(subjectStart: string) {
 
 describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} does not exist (apt-get install chromium).`);
-    }
     rt = await startTestRuntime();
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();

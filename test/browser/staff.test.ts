@@ -1,14 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { submitRequest } from '../helpers/journey.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 
 /** Staff in a real browser: sign-in with password and TOTP, the leads inbox, a note and a status change, sign-out. */
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.SCREENSHOTS === '1' ? 'docs/screenshots' : undefined;
 
 let rt: TestRuntime;
@@ -19,17 +19,12 @@ const dialogs: string[] = [];
 
 describe('staff workspace in a real browser (Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} does not exist (apt-get install chromium).`);
     rt = await startTestRuntime({ seed: 'clinic-and-staff' });
     await submitRequest(rt, { first_name: 'Ana', last_name: 'Moreno<b>bold</b>', email: 'ana@example.com' });
     await submitRequest(rt, { first_name: 'Dev', last_name: 'Denverite', email: 'dev@example.com', location: 'denver' });
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
