@@ -159,14 +159,16 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
   const within = Array.from({ length: capacity }, (_, i) => i + 1);
   const own = current.nurse_seat ?? 1;
   const seats = current.nurse_id ? (own <= capacity ? [own, ...within.filter((n) => n !== own)] : within) : [null];
-  for (const seat of seats) {
-    const placed: Appointment = { ...moved, nurse_seat: seat };
+  const places = await placesInUse(database, current);
+  if (places.length === 0) return refused(database, actor, appt, action, refuse(409, `${appt.room_name ?? 'The room'} is out of use and there is no other of its kind here. Cancel this visit and book it again.`), 'no_place');
+  for (const [room, seat] of places.flatMap((room) => seats.map((seat) => [room, seat] as const))) {
+    const placed: Appointment = { ...moved, room_id: room, nurse_seat: seat };
     try {
       const done = await database.transact(async (trx) => {
         const res = await trx
           .updateTable('appointments')
           // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
-          .set({ starts_at: placed.starts_at, ends_at: placed.ends_at, busy_from: placed.busy_from, busy_to: placed.busy_to, nurse_seat: placed.nurse_seat, updated_at: placed.updated_at, attendance: null })
+          .set({ starts_at: placed.starts_at, ends_at: placed.ends_at, busy_from: placed.busy_from, busy_to: placed.busy_to, room_id: placed.room_id, nurse_seat: placed.nurse_seat, updated_at: placed.updated_at, attendance: null })
           .where('id', '=', current.id)
           .$call((qb) => stillAsRead(qb, current))
           .executeTakeFirst();
@@ -195,6 +197,26 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
 }
 
 /**
+ * Where a moved visit may sit: its own room or chair while that is in use, else the location's others of the same
+ * kind in use (a place taken out of use lists its visits so they can be moved; a move must be able to leave it).
+ */
+async function placesInUse(database: Database, current: Appointment): Promise<Array<string | null>> {
+  if (current.room_id === null) return [null];
+  const own = await database.db.selectFrom('rooms').select(['kind', 'active']).where('id', '=', current.room_id).executeTakeFirst();
+  if (!own) return [];
+  const others = await database.db
+    .selectFrom('rooms')
+    .select('id')
+    .where('location_id', '=', current.location_id)
+    .where('kind', '=', own.kind)
+    .where('active', '=', 1)
+    .where('id', '!=', current.room_id)
+    .orderBy('name')
+    .execute();
+  return [...(own.active === 1 ? [current.room_id] : []), ...others.map((r) => r.id)];
+}
+
+/**
  * Books a consultation for an existing request on the person's behalf, through the same path as online booking
  * (the slot engine offers the time, the database's overlap rules guard it), with the chosen provider and no minimum notice.
  */
@@ -213,6 +235,10 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
   const request = await findRequest(database.db, f.request);
   if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
     return fail(400, 'Choose a consultation request from the list.', { request: 'Choose a request from the list.' }, request?.location_id ?? location.id, request ? 'denied' : 'invalid');
+  }
+  // The clinic closed it: booking must not undo that decision unseen. Reopening is a status change on the lead's page.
+  if (request.status === 'not_candidate' || request.status === 'closed') {
+    return fail(400, 'That request is closed. Reopen it on its lead page first if it should be booked.', { request: 'Choose an open request from the list.' }, request.location_id, 'closed');
   }
   const type = await findAppointmentType(database.db, 'consultation');
   if (!type) throw new Error('the consultation appointment type is missing');

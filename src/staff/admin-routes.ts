@@ -124,10 +124,18 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const staff = req.staff!;
     const idHash = String((req.params as { idHash: string }).idHash);
     if (!/^[0-9a-f]{64}$/.test(idHash)) throw notFound('That session');
-    await database.transact(async (trx) => {
-      await revokeSession(trx, idHash, now());
-      await appendAudit(trx, database.engine, { actorId: staff.userId, actorRole: staff.role, locationId: null, patientRef: null, action: 'session.end', outcome: 'success', ip: req.ip }, now());
+    const ended = await database.transact(async (trx) => {
+      const session = await trx.selectFrom('sessions').select('user_id').where('id_hash', '=', idHash).where('revoked_at', 'is', null).executeTakeFirst();
+      if (session) await revokeSession(trx, idHash, now());
+      await appendAudit(
+        trx,
+        database.engine,
+        { actorId: staff.userId, actorRole: staff.role, locationId: null, patientRef: null, action: 'session.end', outcome: session ? 'success' : 'failure', ip: req.ip, detail: session ? { user: session.user_id } : { reason: 'no_open_session' } },
+        now(),
+      );
+      return Boolean(session);
     });
+    if (!ended) throw notFound('That session');
     return reply.code(303).redirect('/staff/sessions');
   });
 
@@ -141,9 +149,11 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     if (reason.length < 10 || reason.length > 200) {
       return html(reply, BreakGlassPage({ staff, reason: reason.slice(0, 200), error: 'Describe the emergency in 10 to 200 characters.' }), 400);
     }
+    // The reason goes into the append-only trail: the session keeps only the latest one, and a second request
+    // (to extend the hour) must not erase the justification for the first.
     await database.transact(async (trx) => {
       await trx.updateTable('sessions').set({ break_glass_until: now() + BREAK_GLASS_MS, break_glass_reason: reason }).where('id_hash', '=', staff.sessionIdHash).execute();
-      await appendAudit(trx, database.engine, { actorId: staff.userId, actorRole: staff.role, locationId: null, patientRef: null, action: 'break_glass', outcome: 'success', ip: req.ip, detail: { minutes: BREAK_GLASS_MS / 60_000, reasonLength: reason.length } }, now());
+      await appendAudit(trx, database.engine, { actorId: staff.userId, actorRole: staff.role, locationId: null, patientRef: null, action: 'break_glass', outcome: 'success', ip: req.ip, detail: { minutes: BREAK_GLASS_MS / 60_000, reason } }, now());
     });
     return reply.code(303).redirect('/staff/leads');
   });

@@ -254,7 +254,8 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
       const hash = await hashPassword(password);
       const done = await database.transact(async (trx) => {
         if (!(await useAuthLink(trx, link.token_hash, now()))) return false;
-        await trx.updateTable('users').set({ password_hash: hash, failed_logins: 0, locked_until: null }).where('id', '=', link.id).execute();
+        // The failure count and pause stay: they guard the second step, which only a completed second step clears.
+        await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', link.id).execute();
         await revokeUserSessions(trx, link.id, now());
         const user = (await trx.selectFrom('users').select('role').where('id', '=', link.id).executeTakeFirst())!;
         await appendAudit(trx, database.engine, { actorId: link.id, actorRole: user.role, locationId: null, patientRef: null, action: purpose === 'enrol' ? 'password.set' : 'password.reset', outcome: 'success', ip: req.ip }, now());
