@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findLocation, getClinic, listLocations, type Clinic, type Location } from '../clinic/repository.ts';
-import { findRequest, latestRequestByEmail, type ConsultationRequest } from '../consultations/repository.ts';
+import { findRequest, requestForNewLink, type ConsultationRequest } from '../consultations/repository.ts';
 import { badRequest, HttpError } from '../lib/errors.ts';
 import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
@@ -224,6 +224,11 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       await refuse(link, action, 'invalid');
       throw badRequest(parsed.success ? UNKNOWN_LOCATION : (parsed.error.issues[0]?.message ?? 'Choose a time from the list.'));
     }
+    // The picker shows times up to the clinic's horizon; a posted time beyond it was never offered.
+    if (parsed.data.slot >= ctx.now + link.clinic.bookingHorizonDays * DAY) {
+      await refuse(link, action, 'beyond_horizon');
+      throw badRequest(`Online booking is open for the next ${link.clinic.bookingHorizonDays} days. Choose a time from the list.`);
+    }
     if (ctx.type.online_bookable !== 1) {
       await refuse(link, action, 'not_online');
       throw new HttpError(409, 'not_online', `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} to book or change your consultation.`);
@@ -355,7 +360,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
         const typedEmail = typeof (req.body as { email?: unknown } | null)?.email === 'string' ? (req.body as { email: string }).email : '';
         return html(reply, LinkProblemPage({ clinic, reason: 'invalid', error: 'Enter an email address like name@example.com.', email: typedEmail.slice(0, 254) }), 400);
       }
-      const request = await latestRequestByEmail(db, parsed.data.email.toLowerCase());
+      const request = await requestForNewLink(db, parsed.data.email.toLowerCase());
       if (request) {
         const t = visitor.now;
         // At most one new link per request per ten minutes, however often the form is sent.

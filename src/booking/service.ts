@@ -63,7 +63,9 @@ export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: 
     const runAt = appt.starts_at - offset * MINUTE;
     // A reminder that would arrive within minutes of booking adds nothing to the confirmation.
     if (runAt <= ctx.now + 10 * MINUTE) continue;
-    jobs.push({ kind: 'appointment_reminder', refId: appt.id, runAt, dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${offset}` });
+    // Keyed by this version of the visit (its last change), not its time alone: a visit moved away and back to the
+    // same time needs new reminders, while the cancelled ones of the first version keep their key.
+    jobs.push({ kind: 'appointment_reminder', refId: appt.id, runAt, dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${appt.updated_at}:${offset}` });
   }
   return jobs;
 }
@@ -141,6 +143,8 @@ async function tryBook(ctx: BookingContext, who: BookingFor, start: number, opti
       await insertAppointment(trx, row);
       if (requestId !== null) {
         await trx.updateTable('consultation_requests').set({ status: 'booked', patient_id: patientId }).where('id', '=', requestId).execute();
+        // Booking ends the wait: no more offers for this request, even if the visit is cancelled later.
+        await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: ctx.now }).where('request_id', '=', requestId).where('status', '=', 'waiting').execute();
       }
       await options.alsoInTransaction?.(trx, row);
       await enqueue(

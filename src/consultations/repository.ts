@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { ConsultationRequestTable, DB } from '../db/schema.ts';
 
 export type ConsultationRequest = Selectable<ConsultationRequestTable>;
@@ -15,11 +15,16 @@ export async function findRequest(db: Kysely<DB>, id: string): Promise<Consultat
   return db.selectFrom('consultation_requests').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function latestRequestByEmail(db: Kysely<DB>, email: string): Promise<ConsultationRequest | undefined> {
+/**
+ * The request a "send me a new link" for this address should lead to: the one with a live booking (to manage it),
+ * else the newest still open, and only then the newest the clinic closed (whose page says to call).
+ */
+export async function requestForNewLink(db: Kysely<DB>, email: string): Promise<ConsultationRequest | undefined> {
   return db
     .selectFrom('consultation_requests')
     .selectAll()
     .where('email', '=', email)
+    .orderBy(sql`case status when 'booked' then 0 when 'new' then 1 when 'contacted' then 1 else 2 end`)
     .orderBy('created_at', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -17,10 +17,13 @@ export const REDACT_PATHS = [
   'body',
 ];
 
-/** Booking and manage links carry tokens in the path; query strings may carry anything. */
+/**
+ * Links sent by email carry their token in the path (booking, thanks, waitlist offer, staff welcome and reset);
+ * query strings may carry anything.
+ */
 export function scrubUrl(url: string): string {
   const path = url.split('?')[0] ?? '';
-  return path.replace(/\/(book|manage|thanks)\/[^/]+/g, '/$1/[token]');
+  return path.replace(/\/(book|manage|thanks|offer|welcome|reset)\/[^/]+/g, '/$1/[token]');
 }
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {

@@ -44,7 +44,7 @@ export class OutboxWorker {
         await transport.send(mail);
         await markSent(database.db, job.id, now());
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = withoutAddresses(err instanceof Error ? err.message : String(err));
         log?.warn({ job: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'mail delivery failed; will retry');
         await markFailed(database.db, job, message, now(), this.deps.retryBaseMs);
       }
@@ -76,4 +76,12 @@ export class OutboxWorker {
     this.#timer = undefined;
     await this.#chain;
   }
+}
+
+/**
+ * SMTP servers name the refused recipient in their reply ("550 5.1.1 <ana@…>: Recipient address rejected"); the
+ * outbox and the log keep no personal data, so addresses in an error become "[address]".
+ */
+export function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
 }

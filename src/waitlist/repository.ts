@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { enqueue } from '../mail/outbox.ts';
+import { loadAvailability } from '../booking/availability.ts';
+import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 
 /** How many waiting people are offered one freed time at once; the first to accept gets it. */
 export const OFFERS_PER_FREED_TIME = 5;
@@ -32,10 +34,22 @@ export async function offerFreedTime(
   freed: { location_id: string; type_id: string; starts_at: number; request_id: string | null },
   now: number,
 ): Promise<number> {
-  const type = await trx.selectFrom('appointment_types').select(['min_notice_min', 'online_bookable']).where('id', '=', freed.type_id).executeTakeFirst();
+  const type = await trx.selectFrom('appointment_types').selectAll().where('id', '=', freed.type_id).executeTakeFirst();
   if (!type || !type.online_bookable) return 0;
   const expiresAt = freed.starts_at - type.min_notice_min * 60_000;
   if (expiresAt <= now) return 0;
+  // Freed is not always free: a visit moved by half an hour still holds its provider at the old time. Offer only a
+  // time that accepting could book (as accepting does: any 5-minute start, so staff times off the grid count).
+  const location = await trx.selectFrom('locations').select('time_zone').where('id', '=', freed.location_id).executeTakeFirstOrThrow();
+  const slots = await loadAvailability(trx, {
+    locationId: freed.location_id,
+    zone: location.time_zone,
+    type: { ...type, step_min: STAFF_TIME_STEP_MIN },
+    from: freed.starts_at,
+    to: freed.starts_at + 1,
+    now,
+  });
+  if (!slots.some((s) => s.start === freed.starts_at)) return 0;
   let query = trx
     .selectFrom('waitlist_entries')
     .innerJoin('consultation_requests as r', 'r.id', 'waitlist_entries.request_id')
@@ -43,8 +57,8 @@ export async function offerFreedTime(
     .where('waitlist_entries.location_id', '=', freed.location_id)
     .where('waitlist_entries.type_id', '=', freed.type_id)
     .where('waitlist_entries.status', '=', 'waiting')
-    // A request the clinic has closed is offered nothing.
-    .where('r.status', 'not in', ['not_candidate', 'closed'])
+    // A request the clinic has closed is offered nothing; nor is one already booked (it could not accept).
+    .where('r.status', 'not in', ['not_candidate', 'closed', 'booked'])
     .orderBy('waitlist_entries.created_at')
     .limit(OFFERS_PER_FREED_TIME);
   if (freed.request_id) query = query.where('waitlist_entries.request_id', '!=', freed.request_id);

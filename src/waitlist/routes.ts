@@ -61,6 +61,11 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
       await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'closed' });
       return html(reply, LinkProblemPage({ clinic: await clinic(), reason: 'closed' }), 410);
     }
+    // Already booked: there is nothing to wait for; the link's page shows the booking, to move it if they wish.
+    if (request.status === 'booked') {
+      await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'already_booked' });
+      return reply.code(303).redirect(`/book/${token}`);
+    }
     const raw = (req.body as { location?: unknown } | undefined)?.location;
     const slug = typeof raw === 'string' ? raw : '';
     const [location, type] = await Promise.all([findLocation(db, slug.slice(0, 64)), findAppointmentType(db, 'consultation')]);
@@ -146,8 +151,8 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     // (hours, rooms and overlaps are checked as ever).
     const outcome = await bookConsultation({ database, clinic: c, location, type: { ...type, step_min: STAFF_TIME_STEP_MIN }, now: visitor.now }, offer.request_id, offer.slot_start, {
       alsoInTransaction: async (trx, appt) => {
+        // (The booking itself ends the request's wait on every list.)
         await trx.updateTable('waitlist_offers').set({ accepted_at: visitor.now }).where('id', '=', offer.id).execute();
-        await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: visitor.now }).where('request_id', '=', offer.request_id).where('status', '=', 'waiting').execute();
         await auditPatient(trx, database, visitor, action, 'success', { ...about, patientRef: appt.patient_id ?? about.patientRef }, { appointmentId: appt.id, offerId: offer.id });
       },
     });

@@ -60,5 +60,8 @@ describe('small pure helpers', () => {
   it('keeps tokens and query strings out of logged URLs', () => {
     expect(scrubUrl('/book/abc.def/cancel?x=ana@example.com')).toBe('/book/[token]/cancel');
     expect(scrubUrl('/consultation/thanks/xyz')).toBe('/consultation/thanks/[token]');
+    expect(scrubUrl('/waitlist/offer/eyJw.abc')).toBe('/waitlist/offer/[token]');
+    expect(scrubUrl('/staff/welcome/t0k3n')).toBe('/staff/welcome/[token]');
+    expect(scrubUrl('/staff/reset/t0k3n?next=x')).toBe('/staff/reset/[token]');
   });
 });
