@@ -1,3 +1,4 @@
+import { cutoffSpan } from '../lib/time.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
@@ -384,7 +385,7 @@ function changeRefused(reason: 'not_active' | 'too_late', clinic: Clinic): HttpE
     ? new HttpError(
         409,
         'too_late',
-        `Your visit is less than ${Math.round(clinic.cancelCutoffMin / 60)} hours away, so it can no longer be changed online. Please call us at ${clinic.phone}.`,
+        `Your visit is less than ${cutoffSpan(clinic.cancelCutoffMin)} away, so it can no longer be changed online. Please call us at ${clinic.phone}.`,
       )
     : new HttpError(409, 'not_active', 'This consultation is no longer active. You can book a new time with your link.');
 }

@@ -1,7 +1,7 @@
 import { h, Fragment } from '../lib/jsx.ts';
 import type { Clinic, Location } from '../clinic/repository.ts';
 import { Layout } from '../site/layout.tsx';
-import { formatDateTime, formatDay, formatTime, zoneName } from '../lib/time.ts';
+import { cutoffSpan, formatDateTime, formatDay, formatTime, untilCutoff, zoneName } from '../lib/time.ts';
 import type { Slot } from './slots.ts';
 import type { Appointment } from './repository.ts';
 import { WaitlistBlock } from '../waitlist/views.tsx';
@@ -109,8 +109,7 @@ export function SlotPickerPage(p: PickerProps) {
         </address>
         <ZoneNote location={p.location} now={p.now} />
         <p class="hint">
-          You can reschedule or cancel online until {Math.round(p.clinic.cancelCutoffMin / 60)} hours before your visit;
-          after that, please call us.
+          You can reschedule or cancel online {untilCutoff(p.clinic.cancelCutoffMin)}; after that, please call us.
         </p>
         <LocationSwitch action={action} locations={p.locations} current={p.location} />
         {p.slots.length > 0 ? (
@@ -149,7 +148,6 @@ export interface ManageProps {
 
 export function ManagePage(p: ManageProps) {
   const zone = p.location.time_zone;
-  const cutoffHours = Math.round(p.clinic.cancelCutoffMin / 60);
   return (
     <Layout title="Your consultation" clinic={p.clinic} hideCta>
       <div class="wrap narrow">
@@ -192,7 +190,7 @@ export function ManagePage(p: ManageProps) {
         {p.canChange ? (
           <Fragment>
             <p>
-              You can change or cancel online until {cutoffHours} hours before your visit.
+              You can change or cancel online {untilCutoff(p.clinic.cancelCutoffMin)}.
             </p>
             <p class="actions">
               <a class="button button-secondary" href={`${p.base}/reschedule`}>
@@ -205,7 +203,7 @@ export function ManagePage(p: ManageProps) {
           </Fragment>
         ) : (
           <p>
-            Your visit is less than {cutoffHours} hours away, so it can no longer be changed online. Please call{' '}
+            Your visit is less than {cutoffSpan(p.clinic.cancelCutoffMin)} away, so it can no longer be changed online. Please call{' '}
             <a href={tel(p.location.phone)}>{p.location.phone}</a>.
           </p>
         )}

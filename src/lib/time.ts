@@ -40,3 +40,14 @@ export function formatClock(minutes: number): string {
 }
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+/** A self-service cutoff in words: "24 hours", "1 hour", "90 minutes". */
+export function cutoffSpan(cutoffMin: number): string {
+  if (cutoffMin % 60 === 0) return cutoffMin === 60 ? '1 hour' : `${cutoffMin / 60} hours`;
+  return cutoffMin === 1 ? '1 minute' : `${cutoffMin} minutes`;
+}
+
+/** "until 24 hours before your visit", or, with no cutoff, "until your visit starts". */
+export function untilCutoff(cutoffMin: number): string {
+  return cutoffMin <= 0 ? 'until your visit starts' : `until ${cutoffSpan(cutoffMin)} before your visit`;
+}

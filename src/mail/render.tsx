@@ -8,7 +8,7 @@ import { findPatient } from '../patients/repository.ts';
 import { visitParts } from './visit-parts.tsx';
 import { appointmentIcs } from '../booking/ics.ts';
 import { calendarEvent } from '../booking/calendar.ts';
-import { formatDateTime, zoneName } from '../lib/time.ts';
+import { formatDateTime, untilCutoff, zoneName } from '../lib/time.ts';
 import { renderDocument } from '../lib/jsx.ts';
 import type { Tokens } from '../lib/tokens.ts';
 import type { OutboxJob } from './outbox.ts';
@@ -44,6 +44,13 @@ interface Parts {
  * and a job for a visit that has since changed is dropped instead of sending stale news.
  * Emails carry the first name only: no last name, reason for visit or other health details.
  */
+/** The footer's reason for writing, by kind of message. */
+function whySent(kind: string): string {
+  if (kind === 'staff_password_reset' || kind === 'staff_enrolment') return 'This message was sent about your staff account.';
+  if (kind === 'booking_link' || kind === 'waitlist_offer') return 'This message was sent because you asked us about a consultation.';
+  return 'This message was sent because you have an appointment with us.';
+}
+
 export function createRenderer(deps: RenderDeps) {
   const link = (request: ConsultationRequest, locationId: string, expiresAt: number) =>
     `${deps.publicUrl}/book/${deps.tokens.sign({ purpose: 'book', ref: request.id, location: locationId, expiresAt })}`;
@@ -52,11 +59,11 @@ export function createRenderer(deps: RenderDeps) {
     // Emails are read away from the site, so the logo's URL is absolute (PUBLIC_URL).
     const logo = logoPath(clinic.brand);
     const html = renderDocument(
-      <EmailLayout clinic={clinic} preheader={parts.preheader} logoUrl={logo ? `${deps.publicUrl}${logo}` : undefined}>
+      <EmailLayout clinic={clinic} preheader={parts.preheader} reason={whySent(job.kind)} logoUrl={logo ? `${deps.publicUrl}${logo}` : undefined}>
         {parts.body}
       </EmailLayout>,
     );
-    const text = `${parts.text}\n\n--\n${clinic.name} · ${clinic.phone}\nIn an emergency call 911; for a mental health crisis call or text 988.\n`;
+    const text = `${parts.text}\n\n--\n${clinic.name} · ${clinic.phone}\n${whySent(job.kind)} In an emergency call 911; for a mental health crisis call or text 988.\n`;
     return { to, subject: parts.subject, html, text, messageId: `<${job.id}@${deps.messageDomain}>`, ...(ics ? { ics } : {}) };
   }
 
@@ -100,7 +107,9 @@ export function createRenderer(deps: RenderDeps) {
     const manageUrl = link(request, location.id, Math.max(appt.ends_at + 7 * DAY, deps.now() + clinic.bookingLinkDays * DAY));
     const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
     const ics = { method: cancelled ? ('CANCEL' as const) : ('PUBLISH' as const), content: appointmentIcs(calendarEvent(clinic, location, appt, deps.now(), manageUrl)) };
-    const parts = appointmentParts(job.kind, request.first_name, when, location, manageUrl, clinic);
+    // Rendered when sent: a reminder two hours ahead is already inside the online cutoff, and says to call instead.
+    const changeable = appt.starts_at - clinic.cancelCutoffMin * 60_000 >= deps.now();
+    const parts = appointmentParts(job.kind, request.first_name, when, location, manageUrl, clinic, changeable);
     if (!parts) return null;
     return finish(job, clinic, request.email, parts, ics);
   }
@@ -179,27 +188,29 @@ export function createRenderer(deps: RenderDeps) {
   };
 }
 
-function appointmentParts(kind: string, firstName: string, when: string, location: Location, manageUrl: string, clinic: Clinic): Parts | null {
-  const cutoffHours = Math.round(clinic.cancelCutoffMin / 60);
-  const changeText = `Need to change plans? Reschedule or cancel online until ${cutoffHours} hours before your visit: ${manageUrl}`;
+function appointmentParts(kind: string, firstName: string, when: string, location: Location, manageUrl: string, clinic: Clinic, changeable: boolean): Parts | null {
+  const until = untilCutoff(clinic.cancelCutoffMin);
+  const call = `Your visit is too close to change online now. To change or cancel, please call ${location.name} at ${location.phone}.`;
+  const changeText = changeable ? `Need to change plans? Reschedule or cancel online ${until}: ${manageUrl}` : call;
   const details = <VisitDetails when={when} location={location} />;
+  const whereText = `When: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}, ${location.region} ${location.postal_code}\nPhone: ${location.phone}`;
+  // Emails can be read by others: the visit is described without the person's condition or treatment.
+  const expectLine =
+    'please arrive 10 minutes early with a photo ID, your insurance card if you have one, and a list of your medicines. ' +
+    'The visit is a conversation with a physician; no treatment is given at it.';
   const expect = (
-    <Fragment>
-      <p>
-        <strong>What to expect:</strong> please arrive 10 minutes early with a photo ID, your insurance card if you have
-        one, and a list of your medicines. A physician will talk with you about your pain and whether infusion therapy
-        may suit you. No infusion is given at this visit.
-      </p>
-    </Fragment>
+    <p>
+      <strong>What to expect:</strong> {expectLine}
+    </p>
   );
-  const expectText =
-    'What to expect: please arrive 10 minutes early with a photo ID, your insurance card if you have one, and a list of your medicines. ' +
-    'A physician will talk with you about your pain and whether infusion therapy may suit you. No infusion is given at this visit.';
-  const manage = (
+  const expectText = `What to expect: ${expectLine}`;
+  const manage = changeable ? (
     <Fragment>
       <EmailButton accent={clinic.brand.accent} href={manageUrl}>Manage my booking</EmailButton>
-      <p>You can reschedule or cancel online until {cutoffHours} hours before your visit. A calendar invitation is attached.</p>
+      <p>You can reschedule or cancel online {until}. A calendar invitation is attached.</p>
     </Fragment>
+  ) : (
+    <p>{call} A calendar invitation is attached.</p>
   );
   switch (kind) {
     case 'booking_confirmed':
@@ -215,7 +226,7 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
             {manage}
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nYour consultation is booked.\n\nWhen: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}, ${location.region} ${location.postal_code}\nPhone: ${location.phone}\n\n${expectText}\n\n${changeText}`,
+        text: `Hello ${firstName},\n\nYour consultation is booked.\n\n${whereText}\n\n${expectText}\n\n${changeText}`,
       };
     case 'booking_rescheduled':
       return {
@@ -229,7 +240,7 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
             {manage}
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nYour consultation has been moved. The new time:\n\nWhen: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}\n\n${changeText}`,
+        text: `Hello ${firstName},\n\nYour consultation has been moved. The new time:\n\n${whereText}\n\n${changeText}`,
       };
     case 'booking_cancelled':
       return {
@@ -238,11 +249,11 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
         body: (
           <Fragment>
             <p>Hello {firstName},</p>
-            <p>Your consultation on {when} has been cancelled. Whenever you are ready, you can book a new time with your link:</p>
+            <p>Your consultation on {when} has been cancelled. If you would like another time, you can book one with your link:</p>
             <EmailButton accent={clinic.brand.accent} href={manageUrl}>Book a new time</EmailButton>
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nYour consultation on ${when} has been cancelled. Whenever you are ready, book a new time here:\n\n${manageUrl}`,
+        text: `Hello ${firstName},\n\nYour consultation on ${when} has been cancelled. If you would like another time, you can book one here:\n\n${manageUrl}`,
       };
     case 'appointment_reminder':
       return {
@@ -257,7 +268,7 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
             {manage}
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nA reminder of your upcoming consultation.\n\nWhen: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}\n\n${expectText}\n\n${changeText}`,
+        text: `Hello ${firstName},\n\nA reminder of your upcoming consultation.\n\n${whereText}\n\n${expectText}\n\n${changeText}`,
       };
     default:
       return null;

@@ -7,7 +7,7 @@ import type { Clinic, Location } from '../clinic/repository.ts';
  * column, readable without images. The clinic's accent colours the header and buttons; its logo, when set, is
  * fetched from PUBLIC_URL, and its alt text is the clinic name for clients that block images.
  */
-export function EmailLayout(props: { clinic: Clinic; preheader: string; logoUrl?: string | undefined; children?: Child }) {
+export function EmailLayout(props: { clinic: Clinic; preheader: string; reason: string; logoUrl?: string | undefined; children?: Child }) {
   const accent = safeAccent(props.clinic.brand.accent);
   return (
     <html lang="en">
@@ -33,8 +33,7 @@ export function EmailLayout(props: { clinic: Clinic; preheader: string; logoUrl?
           <p style="font-size:13px;color:#52606d;line-height:1.5;margin-top:16px;">
             {props.clinic.name} · {props.clinic.phone}
             <br />
-            This message was sent because you asked us about a consultation. In an emergency call 911; for a mental
-            health crisis call or text 988.
+            {props.reason} In an emergency call 911; for a mental health crisis call or text 988.
           </p>
         </div>
       </body>

@@ -16,7 +16,7 @@ export interface VisitParts {
  */
 export function visitParts(kind: string, firstName: string, when: string, location: Location): VisitParts | null {
   const details = <VisitDetails when={when} location={location} />;
-  const call = `To change or cancel, please call ${location.name} on ${location.phone}.`;
+  const call = `To change or cancel, please call ${location.name} at ${location.phone}.`;
   const where = `When: ${when}\nWhere: ${location.name}, ${location.address_line}, ${location.city}, ${location.region} ${location.postal_code}\nPhone: ${location.phone}`;
   const mail = (subject: string, preheader: string, lead: string, withDetails: boolean): VisitParts => ({
     subject,
@@ -26,7 +26,9 @@ export function visitParts(kind: string, firstName: string, when: string, locati
         <p>Hello {firstName},</p>
         <p>{lead}</p>
         {withDetails ? details : null}
-        <p>{call} A calendar invitation is attached.</p>
+        <p>
+          {call} {kind === 'booking_cancelled' ? 'A calendar update removing the appointment is attached.' : 'A calendar invitation is attached.'}
+        </p>
       </Fragment>
     ),
     text: `Hello ${firstName},\n\n${lead}\n\n${withDetails ? `${where}\n\n` : ''}${call}`,

@@ -66,7 +66,10 @@ export function WaitlistBlock(p: { base: string; location: Location; joined: boo
       ) : (
         <form method="post" action={`${p.base}/waitlist`}>
           <input type="hidden" name="location" value={p.location.slug} />
-          <p>Join the waitlist for {p.location.name}. When someone cancels, we email you and you can take the time with one click.</p>
+          <p>
+            Join the waitlist for {p.location.name}. When a time opens up, we email you and a few others who are waiting;
+            the first to accept it gets it.
+          </p>
           <button class="button button-secondary button-small" type="submit">
             Join the waitlist
           </button>

@@ -190,4 +190,25 @@ describe('patient-facing edge cases', () => {
       'the new link',
     ).toEqual({ status: 200, showsHerBooking: true });
   });
+
+  it('a reminder inside the online cutoff says to call instead of offering online changes; no email names a condition or treatment', async () => {
+    const link = await requestAndGetLink(rt);
+    const slot = offeredSlots((await rt.app.inject({ url: `${link}?from=2026-03-10` })).body)[0]!;
+    expect((await book(rt, link, slot)).statusCode).toBe(303);
+    await rt.worker.runOnce();
+    rt.clock.set(new Date(slot - 48 * HOUR + 60_000).toISOString());
+    await rt.worker.runOnce();
+    rt.clock.set(new Date(slot - 2 * HOUR + 60_000).toISOString());
+    await rt.worker.runOnce();
+    const reminders = rt.mail.sent.filter((m) => m.subject.startsWith('Reminder'));
+    expect(reminders).toHaveLength(2);
+    expect(reminders[0]!.text).toContain('Reschedule or cancel online until 24 hours before your visit');
+    expect(reminders[1]!.text).not.toContain('Reschedule or cancel online');
+    expect(reminders[1]!.text).toContain('too close to change online now. To change or cancel, please call Chicago');
+    expect(reminders[1]!.html).not.toContain('Manage my booking');
+    // (The clinic's own name is its branding, which the clinic chooses; it is left out of this check.)
+    for (const mail of rt.mail.sent) {
+      expect(`${mail.subject} ${mail.text}`.replaceAll('Relief Infusion Clinic', ''), mail.subject).not.toMatch(/\b(pain|infusion|ketamine|CRPS)\b/i);
+    }
+  });
 });

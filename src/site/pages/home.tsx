@@ -79,7 +79,7 @@ export function HomePage(props: { clinic: Clinic; locations: LocationWithHours[]
           <h2 id="expect-heading">A realistic picture</h2>
           <p>
             Ketamine infusions are not a cure for CRPS, and they do not help everyone. In studies of people with CRPS,
-            the relief that did come tended to last weeks rather than months, up to about 12 weeks. Ketamine is not
+            the relief that did come tended to fade over the following weeks, lasting up to about 12 weeks. Ketamine is not
             approved by the FDA for treating pain, so using it this way is off-label.
           </p>
           <p>

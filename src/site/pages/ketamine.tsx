@@ -68,8 +68,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
               then delivers the medicine slowly and steadily.
             </li>
             <li>
-              <strong>Time in the chair.</strong> You rest in a reclining chair for several hours. In outpatient
-              studies the infusion itself often lasted about four hours, with extra time before and after for checks.
+              <strong>Time in the chair.</strong> You rest in a reclining chair for several hours. In the one outpatient
+              CRPS trial each infusion lasted four hours, with extra time before and after for checks; other studies
+              gave ketamine continuously for several days in hospital.
             </li>
             <li>
               <strong>How it can feel.</strong> Ketamine often causes dissociation: a dreamy or floating feeling,
@@ -89,19 +90,20 @@ export function KetaminePage(props: { clinic: Clinic }) {
           <h2 id="course">The initial series and maintenance infusions</h2>
           <p>
             Treatment usually begins with an <strong>initial series</strong>: several infusions close together. In one
-            CRPS trial, for example, people had four-hour infusions on ten days over about two weeks. Your physician
+            CRPS trial, for example, people had four-hour infusions on ten days. Your physician
             will propose a schedule suited to you and explain why.
           </p>
           <p>
-            We follow your progress with pain scores and questions about sleep, mood and daily activities. A drop in
-            pain of around 30% or more is generally regarded as a meaningful improvement, though what matters most is
-            whether your life feels easier.
+            We follow your progress with pain scores and questions about sleep, mood and daily activities. Pain
+            researchers generally regard a drop of about 30% or more as a moderately important improvement, though
+            what matters most is whether your life feels easier.
           </p>
           <p>
             If the series helps and the relief later fades, some people have occasional further infusions, often
-            called <strong>maintenance</strong> or booster infusions. For others, medicines taken by mouth or as a
-            nasal spray may be an alternative. Repeat treatment is never automatic: each time, your physician weighs
-            the benefit you had against the risks of repeated use described below.
+            called <strong>maintenance</strong> or booster infusions. Little has been published on how well booster
+            infusions work; the 2018 guidelines suggest that ketamine or a related medicine taken by mouth or as a
+            nasal spray may be tried instead of repeated infusions. Repeat treatment is never automatic: each time,
+            your physician weighs the benefit you had against the risks of repeated use described below.
           </p>
         </section>
 
@@ -139,18 +141,18 @@ export function KetaminePage(props: { clinic: Clinic }) {
           <h2 id="candidates">Who may not be a candidate</h2>
           <p>
             Ketamine infusions are not safe for everyone. They may not be suitable, or may need extra tests and
-            precautions, if you have:
+            precautions, if you:
           </p>
           <ul>
-            <li>heart disease or high blood pressure that is not well controlled;</li>
-            <li>a pregnancy;</li>
-            <li>active psychosis;</li>
-            <li>severe liver disease;</li>
-            <li>raised pressure inside the skull or inside the eye;</li>
-            <li>active drug or alcohol misuse;</li>
-            <li>
-              ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the brain.
-            </li>
+            <li>have heart disease or high blood pressure that is not well controlled;</li>
+            <li>are pregnant;</li>
+            <li>have active psychosis;</li>
+            <li>have liver disease (severe liver disease rules infusions out; milder liver disease needs extra blood tests);</li>
+            <li>have raised pressure inside the skull or inside the eye;</li>
+            <li>are actively misusing drugs or alcohol;</li>
+            <li>have a bladder condition such as interstitial cystitis;</li>
+            <li>have ever had an allergic reaction to ketamine;</li>
+            <li>have ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the brain.</li>
           </ul>
           <p>
             Your physician goes through your history, medicines and any earlier substance use with you. Please be
@@ -180,17 +182,19 @@ export function KetaminePage(props: { clinic: Clinic }) {
             <div>
               <dt>Bladder problems</dt>
               <dd>
-                Regular ketamine use can inflame the bladder. Warning signs are needing to pass urine often or
-                urgently, pain when passing urine, bladder pain, or blood in the urine. Tell us straight away if you
-                notice any of these; stopping ketamine is the first step in treatment.
+                Regular ketamine use can inflame the bladder, and if use goes on, the damage can reach the kidneys.
+                Warning signs are needing to pass urine often or urgently, pain when passing urine, bladder pain, or
+                blood in the urine. Tell us straight away if you notice any of these; stopping ketamine is the first
+                step in treatment.
               </dd>
             </div>
             <div>
               <dt>Liver problems</dt>
               <dd>
-                Long or frequent infusions at higher doses have been linked to liver injury in some people. If you
-                are at higher risk, or will have frequent infusions, we may check liver blood tests before and after
-                treatment.
+                Long or frequent infusions at higher doses have been linked to liver injury. In one small study of
+                people with CRPS given two infusions lasting several days each, half developed signs of liver injury.
+                If you are at higher risk, or will have frequent infusions, we may check liver blood tests before and
+                after treatment.
               </dd>
             </div>
           </dl>
@@ -206,14 +210,15 @@ export function KetaminePage(props: { clinic: Clinic }) {
           <ul>
             <li>
               <strong>CRPS:</strong> moderate evidence that ketamine infusions improve pain, with relief lasting up to
-              about 12 weeks.
+              about 12 weeks. In the largest controlled trial, relief was greatest in the first week, was no longer
+              clearly better than placebo by week 12, and daily function did not improve.
             </li>
             <li>
               <strong>Pain after spinal cord injury:</strong> weak evidence of short-term benefit.
             </li>
             <li>
-              <strong>Most other pain</strong>, including other nerve pain, fibromyalgia, headache, back and neck pain
-              and cancer pain: weak evidence, or none.
+              <strong>Other conditions the guidelines looked at</strong> (other nerve pain, fibromyalgia, headache,
+              back and neck pain, pain from poor blood flow, and cancer pain): weak evidence, or none.
             </li>
           </ul>
           <p>
