@@ -1,5 +1,5 @@
 import { timeOrderedId } from '../lib/ids.ts';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { DB, OutboxTable } from '../db/schema.ts';
 
 export type OutboxJob = Selectable<OutboxTable>;
@@ -105,12 +105,27 @@ export async function claimDue(db: Kysely<DB>, now: number, limit: number): Prom
   return claimed;
 }
 
-export async function markSent(db: Kysely<DB>, id: string, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, locked_until: null, last_error: null }).where('id', '=', id).execute();
+/**
+ * A claimed job is this worker's only while its lease is the one this worker set: another worker takes a job whose
+ * lease ran out (a slow send, a stalled process). Renewing just before sending checks that and starts a full lease
+ * for the send; the job as renewed, or undefined when another worker holds it now (it must not be sent here).
+ */
+export async function renewClaim(db: Kysely<DB>, job: OutboxJob, now: number): Promise<OutboxJob | undefined> {
+  const lease = now + LEASE_MS;
+  const result = await db.updateTable('outbox').set({ locked_until: lease }).where('id', '=', job.id).$call(heldBy(job)).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? { ...job, locked_until: lease } : undefined;
 }
 
-export async function markObsolete(db: Kysely<DB>, id: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'cancelled', locked_until: null }).where('id', '=', id).execute();
+/** Only the current holder's result counts: a stale worker's late "sent" or "failed" must not overwrite another's. */
+const heldBy = (job: OutboxJob) => <QB extends UpdateQueryBuilder<DB, 'outbox', 'outbox', UpdateResult>>(qb: QB): QB =>
+  qb.where('status', '=', 'sending').where('locked_until', '=', job.locked_until!) as QB;
+
+export async function markSent(db: Kysely<DB>, job: OutboxJob, now: number): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, locked_until: null, last_error: null }).where('id', '=', job.id).$call(heldBy(job)).execute();
+}
+
+export async function markObsolete(db: Kysely<DB>, job: OutboxJob): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'cancelled', locked_until: null }).where('id', '=', job.id).$call(heldBy(job)).execute();
 }
 
 export async function markFailed(db: Kysely<DB>, job: OutboxJob, error: string, now: number, baseMs?: number): Promise<void> {
@@ -124,5 +139,6 @@ export async function markFailed(db: Kysely<DB>, job: OutboxJob, error: string, 
       last_error: error.slice(0, 500),
     })
     .where('id', '=', job.id)
+    .$call(heldBy(job))
     .execute();
 }

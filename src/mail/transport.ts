@@ -22,8 +22,16 @@ export function createTransport(smtpUrl: string | undefined, from: string, datab
   return smtpUrl ? smtpTransport(smtpUrl, from) : devMailboxTransport(database);
 }
 
+/**
+ * Nodemailer waits up to two minutes to connect by default, as long as an outbox lease: bound each phase well
+ * under it (unless SMTP_URL sets its own), so a send never outlives the claim that allows it.
+ */
+const SEND_TIMEOUTS = { connectionTimeout: '20000', greetingTimeout: '20000', socketTimeout: '40000' };
+
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl, { from });
+  const url = new URL(smtpUrl);
+  for (const [key, value] of Object.entries(SEND_TIMEOUTS)) if (!url.searchParams.has(key)) url.searchParams.set(key, value);
+  const transporter = nodemailer.createTransport(url.toString(), { from });
   return {
     async send(mail) {
       await transporter.sendMail({

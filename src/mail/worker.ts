@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
-import { claimDue, markFailed, markObsolete, markSent, type OutboxJob } from './outbox.ts';
+import { claimDue, markFailed, markObsolete, markSent, renewClaim, type OutboxJob } from './outbox.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
 
 /** Turns a job into a message, or null when the job no longer applies (e.g. a reminder for a cancelled visit). */
@@ -34,15 +34,18 @@ export class OutboxWorker {
   async #process(limit: number): Promise<number> {
     const { database, transport, render, now, log } = this.deps;
     const jobs = await claimDue(database.db, now(), limit);
-    for (const job of jobs) {
+    for (const claimed of jobs) {
+      // Jobs are claimed in a batch but sent one by one: check each is still ours before sending it.
+      const job = await renewClaim(database.db, claimed, now());
+      if (!job) continue;
       try {
         const mail = await render(job);
         if (!mail) {
-          await markObsolete(database.db, job.id);
+          await markObsolete(database.db, job);
           continue;
         }
         await transport.send(mail);
-        await markSent(database.db, job.id, now());
+        await markSent(database.db, job, now());
       } catch (err) {
         const message = withoutAddresses(err instanceof Error ? err.message : String(err));
         log?.warn({ job: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'mail delivery failed; will retry');
