@@ -49,6 +49,43 @@ Creates the demo clinic: two locations (Chicago, Central Time; Denver, Mountain 
 opening hours and appointment types. Does nothing if a clinic already exists. Refused when NODE_ENV=production.`,
 };
 
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  demo: { type: 'boolean' },
+  email: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  location: { type: 'string', multiple: true },
+} as const;
+
+/** What each command takes: its options and how many words (a sub-command) follow it. */
+const ACCEPTS: Record<string, { options: string[]; words: number }> = {
+  start: { options: [], words: 0 },
+  migrate: { options: [], words: 0 },
+  seed: { options: ['demo'], words: 0 },
+  users: { options: ['email', 'name', 'role', 'location'], words: 1 },
+  audit: { options: [], words: 1 },
+  'demo-code': { options: ['email'], words: 0 },
+};
+
+function parsedArguments(args: string[]) {
+  try {
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    // Node's message names the option ("Unknown option '--dry-run'. ..."); its first sentence is the useful part.
+    return fail(`${(err as Error).message.split('. ')[0]}. Run "relief --help".`);
+  }
+}
+
+/** A mistyped option or an unquoted name must stop the command, not be ignored while it runs anyway. */
+function checkArguments(command: string, values: Record<string, unknown>, words: string[]): void {
+  const accepts = ACCEPTS[command]!;
+  const extra = Object.keys(values).find((key) => key !== 'help' && !accepts.options.includes(key));
+  if (extra) fail(`${command} does not take --${extra}. Run "relief ${command} --help".`);
+  const stray = words[accepts.words];
+  if (stray !== undefined) fail(`unexpected "${stray}" after ${command}; put a value with spaces in quotes. Run "relief ${command} --help".`);
+}
+
 function fail(message: string): never {
   process.stderr.write(`relief: ${message}\n`);
   process.exit(1);
@@ -56,18 +93,7 @@ function fail(message: string): never {
 
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : undefined;
-  const { values } = parseArgs({
-    args: command ? argv.slice(1) : argv,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      demo: { type: 'boolean' },
-      email: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string' },
-      location: { type: 'string', multiple: true },
-    },
-    strict: false,
-  });
+  const { values, positionals } = parsedArguments(command ? argv.slice(1) : argv);
   if (!command) {
     process.stdout.write(HELP.main + '\n');
     if (!values.help) process.exitCode = 1;
@@ -78,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP[command] + '\n');
     return;
   }
+  checkArguments(command, values, positionals);
   let config: Config;
   try {
     config = loadConfig();
@@ -105,9 +132,9 @@ async function main(argv: string[]): Promise<void> {
   } else if (command === 'start') {
     await start(config);
   } else if (command === 'users') {
-    await usersCommand(config, argv[1], values);
+    await usersCommand(config, positionals[0], values);
   } else if (command === 'audit') {
-    if (argv[1] !== 'verify') fail('audit needs "verify". Run "relief audit --help".');
+    if (positionals[0] !== 'verify') fail('audit needs "verify". Run "relief audit --help".');
     const database = openDatabase(config);
     try {
       await migrateToLatest(database);
@@ -154,7 +181,16 @@ async function usersCommand(config: Config, sub: string | undefined, values: Rec
 async function start(config: Config): Promise<void> {
   const runtime = await createRuntime(config, { seed: config.production ? 'none' : 'clinic-and-staff' });
   runtime.worker.start();
-  await runtime.app.listen({ port: config.port, host: config.host });
+  try {
+    await runtime.app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await runtime.close().catch(() => {});
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
+    if (code === 'EACCES') fail(`not allowed to listen on port ${config.port}; set PORT to 1024 or above.`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL') fail(`cannot listen on HOST ${config.host}: no such address on this machine (${code}).`);
+    throw err;
+  }
   const base = config.publicUrl;
   const lines = [
     '',
@@ -178,11 +214,22 @@ async function start(config: Config): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+/** Errors an operator can fix, each as one line naming the setting; PostgreSQL's codes are SQLSTATEs. */
+const DATABASE_PROBLEMS: Record<string, string> = {
+  ECONNREFUSED: 'cannot reach the database at DATABASE_URL (connection refused)',
+  ENOTFOUND: 'cannot reach the database at DATABASE_URL (unknown host)',
+  EAI_AGAIN: 'cannot reach the database at DATABASE_URL (the host name could not be looked up)',
+  '28P01': 'the database refused the user name or password in DATABASE_URL',
+  '28000': 'the database refused the user in DATABASE_URL',
+  '3D000': 'the database named in DATABASE_URL does not exist',
+};
+
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) fail(err.message);
   const code = (err as { code?: string }).code;
-  if (code === 'EADDRINUSE') fail(`port is already in use; set PORT to another port (${(err as Error).message}).`);
-  if (code === 'ECONNREFUSED') fail(`cannot reach the database at DATABASE_URL (${(err as Error).message}).`);
-  process.stderr.write(`relief: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
+  if (code && DATABASE_PROBLEMS[code]) fail(`${DATABASE_PROBLEMS[code]}.`);
+  // Anything else is a fault, not a setting: one line, with the stack only when asked for (LOG_LEVEL=debug).
+  const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+  if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  fail(`unexpected error: ${String((err as Error).message ?? err).replace(/\s*\n\s*/g, " ")}${debug ? '' : ' (set LOG_LEVEL=debug to see where)'}`);
 });

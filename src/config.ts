@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -28,7 +29,7 @@ const envSchema = z.object({
   MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   TRUST_PROXY: z
     .string()
-    .regex(/^(true|\d{1,2}|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'must be true, a hop count, or the proxy addresses (comma-separated)')
+    .refine(validTrustProxy, 'must be true, a hop count, or the proxy addresses (comma-separated, each an IP address or address/prefix)')
     .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
@@ -60,6 +61,19 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** true, a hop count, or a list of addresses, address/prefix ranges and proxy-addr's named ranges. */
+function validTrustProxy(value: string): boolean {
+  if (value === 'true' || /^\d{1,2}$/.test(value)) return true;
+  return value.split(',').every((entry) => {
+    const item = entry.trim();
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(item)) return true;
+    const [address = '', prefix, ...rest] = item.split('/');
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return false;
+    return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+  });
+}
+
 /** Reads configuration from the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const cleaned: Env = {};
@@ -75,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
+  if (!e.DATABASE_URL || !e.SECRET) usableDataDir(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -94,20 +109,41 @@ export function loadConfig(env: Env = process.env): Config {
   };
 }
 
-/** A generated secret kept in DATA_DIR so that links in emails keep working across restarts. */
-function persistentSecret(dataDir: string): string {
-  const file = join(dataDir, 'secret');
-  if (existsSync(file)) {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-  }
+/** DATA_DIR must be a folder this process can write (the SQLite file, the generated secret); made if missing. */
+function usableDataDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString('hex');
-    writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'w' });
-    chmodSync(file, 0o600);
-    return secret;
+    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    accessSync(dataDir, constants.W_OK);
   } catch (err) {
-    throw new ConfigError(`Invalid configuration: DATA_DIR ${dataDir} is not writable (${(err as Error).message})`);
+    const code = (err as { code?: string }).code ?? (err as Error).message;
+    throw new ConfigError(`Invalid configuration: DATA_DIR ${dataDir} is not a writable folder (${code})`);
+  }
+}
+
+/**
+ * A generated secret kept in DATA_DIR so that links in emails keep working across restarts. Created with "wx" (only
+ * if absent), so two first starts at once agree on one secret: the second reads the first's.
+ */
+function persistentSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  try {
+    const fresh = randomBytes(32).toString('hex');
+    try {
+      writeFileSync(file, fresh + '\n', { mode: 0o600, flag: 'wx' });
+      chmodSync(file, 0o600);
+      return fresh;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    }
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+    // An empty or cut-short file (a crash while it was first written): nothing can have been signed with it.
+    writeFileSync(file, fresh + '\n', { mode: 0o600, flag: 'w' });
+    chmodSync(file, 0o600);
+    return fresh;
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? (err as Error).message;
+    throw new ConfigError(`Invalid configuration: DATA_DIR ${dataDir} cannot keep the generated secret (${code}); set SECRET or fix DATA_DIR`);
   }
 }

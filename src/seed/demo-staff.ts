@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
+import { lockForSeeding } from './lock.ts';
 import { hashPassword } from '../staff/passwords.ts';
 import { sealSecret } from '../staff/secrets.ts';
 import { insertUser } from '../staff/users.ts';
@@ -18,14 +19,16 @@ export const DEMO_STAFF: Array<{ email: string; name: string; role: Role; locati
 
 /** Creates the demo staff when there are no users yet; refuses in production. Returns whether it created them. */
 export async function seedDemoStaff(database: Database, secret: string, now: number): Promise<boolean> {
-  const existing = await database.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
-  if (existing) return false;
+  if (await database.db.selectFrom('users').select('id').limit(1).executeTakeFirst()) return false;
   const hash = await hashPassword(DEMO_PASSWORD);
-  await database.transact(async (trx) => {
+  // Checked again inside the write: another process starting at the same moment may have seeded meanwhile.
+  return database.transact(async (trx) => {
+    await lockForSeeding(trx, database);
+    if (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) return false;
     for (const s of DEMO_STAFF) {
       const id = await insertUser(trx, { email: s.email, name: s.name, role: s.role, locationIds: s.locations, providerId: s.providerId ?? null }, now, hash);
       await trx.updateTable('users').set({ totp_secret: sealSecret(s.totp, secret), totp_enabled_at: now }).where('id', '=', id).execute();
     }
+    return true;
   });
-  return true;
 }
