@@ -33,6 +33,8 @@ function openSqlite(dataDir: string): Database {
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
+  // Search folds case for every script, as PostgreSQL's lower() does (migration 010 defines search_fold there).
+  file.function('search_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(file) }) });
   return {
     db,

@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_branding.ts';
 import * as m007 from './migrations/007_nurse_capacity.ts';
 import * as m008 from './migrations/008_patient_claims.ts';
 import * as m009 from './migrations/009_overlap_constraints.ts';
+import * as m010 from './migrations/010_search_fold.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -27,6 +28,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['007_nurse_capacity', m007],
   ['008_patient_claims', m008],
   ['009_overlap_constraints', m009],
+  ['010_search_fold', m010],
 ];
 
 /** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */

@@ -94,9 +94,9 @@ export async function searchPatients(db: Kysely<DB>, scope: LocationScope, text:
     .select(['patients.id', 'patients.first_name', 'patients.last_name', 'patients.email', 'patients.phone', 'l.name as location_name'])
     .where((eb) =>
       eb.or([
-        sql<SqlBool>`lower(patients.first_name || ' ' || patients.last_name) like ${like} escape '\\'`,
-        sql<SqlBool>`lower(patients.last_name || ' ' || patients.first_name) like ${like} escape '\\'`,
-        sql<SqlBool>`lower(patients.email) like ${like} escape '\\'`,
+        sql<SqlBool>`search_fold(patients.first_name || ' ' || patients.last_name) like ${like} escape '\\'`,
+        sql<SqlBool>`search_fold(patients.last_name || ' ' || patients.first_name) like ${like} escape '\\'`,
+        sql<SqlBool>`search_fold(patients.email) like ${like} escape '\\'`,
         ...(phoneLike ? [sql<SqlBool>`patients.phone like ${phoneLike} escape '\\'`] : []),
       ]),
     );

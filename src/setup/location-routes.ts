@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { isUniqueViolation } from '../db/database.ts';
 import type { DB, LocationTable } from '../db/schema.ts';
@@ -98,6 +98,9 @@ export async function locationSetupRoutes(app: FastifyInstance): Promise<void> {
     const id = randomUUID();
     try {
       await saveSetup(app, req, { thing: 'location_create', locationId: id }, async (trx) => {
+        // Read-then-insert of the next place in the list: PostgreSQL (read committed) would let two at once read the
+        // same maximum, so creators take turns there; SQLite has one writer at a time already.
+        if (app.deps.database.engine === 'postgres') await sql`lock table locations in share row exclusive mode`.execute(trx);
         const last = await trx.selectFrom('locations').select((eb) => eb.fn.max('sort_order').as('max')).executeTakeFirst();
         await trx.insertInto('locations').values({ id, ...input, sort_order: Number(last?.max ?? 0) + 1 }).execute();
         return { result: undefined, detail: { location: id, slug: input.slug, zone: input.time_zone } };

@@ -32,7 +32,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const [users, links, locations] = await Promise.all([
       db.selectFrom('users').select(['id', 'name', 'email', 'role', 'totp_enabled_at', 'disabled_at']).orderBy('name').execute(),
       db.selectFrom('user_locations').innerJoin('locations', 'locations.id', 'user_locations.location_id').select(['user_id', 'locations.name']).execute(),
-      db.selectFrom('locations').select(['id', 'name']).orderBy('sort_order').execute(),
+      db.selectFrom('locations').select(['id', 'name']).orderBy('sort_order').orderBy('name').execute(),
     ]);
     const rows = users.map((u) => ({
       id: u.id,
@@ -125,8 +125,9 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const idHash = String((req.params as { idHash: string }).idHash);
     if (!/^[0-9a-f]{64}$/.test(idHash)) throw notFound('That session');
     const ended = await database.transact(async (trx) => {
-      const session = await trx.selectFrom('sessions').select('user_id').where('id_hash', '=', idHash).where('revoked_at', 'is', null).executeTakeFirst();
-      if (session) await revokeSession(trx, idHash, now());
+      const open = await trx.selectFrom('sessions').select('user_id').where('id_hash', '=', idHash).where('revoked_at', 'is', null).executeTakeFirst();
+      // Decided by the update itself: two admins ending one session at once (PostgreSQL lets both read it open).
+      const session = open && (await revokeSession(trx, idHash, now())) ? open : undefined;
       await appendAudit(
         trx,
         database.engine,

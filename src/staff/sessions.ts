@@ -72,8 +72,10 @@ export async function touchSession(db: Kysely<DB>, idHash: string, now: number):
   await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
 }
 
-export async function revokeSession(db: Kysely<DB>, idHash: string, now: number): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).execute();
+/** Ends a session; true when this call ended it (false: unknown, or already ended). */
+export async function revokeSession(db: Kysely<DB>, idHash: string, now: number): Promise<boolean> {
+  const result = await db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function revokeUserSessions(db: Kysely<DB>, userId: string, now: number): Promise<void> {

@@ -95,7 +95,7 @@ describe(`after the upgrade, a person's legacy-marked visit (migration 009, ${en
     const earlier = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', created_at: T0 - 9 * 24 * 60 * MIN });
     const later = appt({ provider_id: 'prov-lindqvist', room_id: 'room-chi-2', patient_id: 'pat-a', at: 15, created_at: T0 - 8 * 24 * 60 * MIN });
     await insertAsOlderRelease(db, [earlier, later, ...extra]);
-    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints']);
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints', '010_search_fold']);
     const flag = await db.selectFrom('appointments').select('legacy_patient_clash').where('id', '=', later.id).executeTakeFirstOrThrow();
     expect(flag.legacy_patient_clash).toBe(1);
     const ctx: BookingContext = { database, clinic: (await getClinic(db))!, location: (await findLocation(db, 'chicago'))!, type: (await findAppointmentType(db, 'consultation'))!, now: NOW };

@@ -130,7 +130,7 @@ describe(`upgrading from claim rows (migration 009, ${engine})`, () => {
     const snapshot = () => db.selectFrom('appointments').select(['id', 'status', 'starts_at', 'ends_at', 'provider_id', 'room_id', 'patient_id']).orderBy('id').execute();
     const bookings = await snapshot();
 
-    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints']);
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints', '010_search_fold']);
     expect(await snapshot()).toEqual(bookings);
     const flags = Object.fromEntries((await db.selectFrom('appointments').select(['id', 'legacy_patient_clash']).execute()).map((r) => [r.id, r.legacy_patient_clash]));
     expect(flags).toEqual({ [earlier.id]: 0, [later.id]: 1, [apart.id]: 0 });
