@@ -41,7 +41,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database);
   const render = createRenderer({ db: database.db, tokens, publicUrl: config.publicUrl, messageDomain: new URL(config.publicUrl).hostname, secret: config.secret, now });
   let worker: OutboxWorker | undefined;
-  const app = await buildApp({ config, database, tokens, now, onOutbox: () => worker?.nudge() });
+  // The nudge waits until the answer is on its way: delivering first (claim, render, send) would make an answer
+  // for a known address measurably slower than for an unknown one, telling who has an account or a request.
+  const app = await buildApp({ config, database, tokens, now, onOutbox: () => setImmediate(() => worker?.nudge()) });
   worker = new OutboxWorker({ database, transport, render, now, retryBaseMs: config.mailRetryMs, log: app.log });
   const w = worker;
   return {

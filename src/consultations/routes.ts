@@ -9,6 +9,7 @@ import { renderDocument } from '../lib/jsx.ts';
 import { consultationRequestSchema, fieldErrors, REASONS, type FieldErrors } from './schema.ts';
 import { createConsultationRequest } from './service.ts';
 import { ConsultationFormPage, ThanksPage, type FormValues } from './views.tsx';
+import { addressLimiter } from '../lib/refusals.ts';
 
 const HONEYPOT_MESSAGE =
   'Your request was not sent because a hidden field meant for spam detection was filled in, which usually means a ' +
@@ -35,15 +36,21 @@ function asValues(body: unknown): FormValues {
 export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   const { database, tokens, now } = app.deps;
   const db = database.db;
-  const rateLimit = {
-    ...RATE_LIMIT,
-    errorResponseBuilder: (_req: unknown, ctx: { after: string }) =>
-      new HttpError(
+  // One budget per address for both doors (the form and the JSON API): every accepted request emails the address
+  // typed in, so this limit is what stops the form being used to flood a stranger's inbox. (@fastify/rate-limit
+  // would count each route apart.)
+  const perAddress = addressLimiter(RATE_LIMIT.max, RATE_LIMIT.timeWindow);
+  const oneBudget = async (req: FastifyRequest) => {
+    const t = now();
+    if (perAddress.blocked(req.ip, t)) {
+      throw new HttpError(
         429,
         'too_many_requests',
-        `We have received several requests from your connection in a short time, so we paused new ones for ${ctx.after}. ` +
+        'We have received several requests from your connection in a short time, so we paused new ones for up to 15 minutes. ' +
           'Please try again then, or call us and we will take your request by phone.',
-      ),
+      );
+    }
+    perAddress.note(req.ip, t);
   };
 
   async function renderForm(reply: FastifyReply, status: number, values: FormValues, errors: FieldErrors, notice?: string) {
@@ -113,7 +120,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     return tokens.sign({ purpose: 'thanks', ref: requestId, location: locationId, expiresAt: now() + 24 * 3_600_000 });
   }
 
-  app.post('/consultation', { config: { policy: 'public', rateLimit } }, async (req, reply) => {
+  app.post('/consultation', { config: { policy: 'public' }, onRequest: oneBudget }, async (req, reply) => {
     const values = asValues(req.body);
     const outcome = await submit(req);
     switch (outcome.kind) {
@@ -146,7 +153,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post('/api/consultation-requests', { config: { policy: 'public', rateLimit } }, async (req, reply) => {
+  app.post('/api/consultation-requests', { config: { policy: 'public' }, onRequest: oneBudget }, async (req, reply) => {
     const outcome = await submit(req);
     switch (outcome.kind) {
       case 'invalid':

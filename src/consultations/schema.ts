@@ -18,6 +18,17 @@ export const HEARD_FROM = {
 const keys = <T extends object>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 const required = (message: string) => z.string({ error: message }).trim().min(1, message);
 
+/**
+ * The first name greets the person in the email sent to the address typed in, and anyone can type any address: a
+ * name must not carry line breaks (invisible formatting included) or a web address into that email. Markup needs no
+ * rule here: pages and emails render every name as text.
+ */
+const personName = (missing: string) =>
+  required(missing)
+    .max(80, 'Use at most 80 characters.')
+    .refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'Enter your name on one line.')
+    .refine((name) => !/:\/\/|www\.|@|\.\p{L}{2,}/iu.test(name), 'Enter just your name, without a web or email address.');
+
 /** Only digits and a leading +; US numbers become +1XXXXXXXXXX. */
 export function normalizePhone(input: string): string | null {
   const digits = input.replace(/[^\d]/g, '');
@@ -30,8 +41,8 @@ export function normalizePhone(input: string): string | null {
 
 /** One schema serves the HTML form, the JSON API and the TypeScript types. */
 export const consultationRequestSchema = z.object({
-  first_name: required('Enter your first name.').max(80, 'Use at most 80 characters.'),
-  last_name: required('Enter your last name.').max(80, 'Use at most 80 characters.'),
+  first_name: personName('Enter your first name.'),
+  last_name: personName('Enter your last name.'),
   email: required('Enter your email address.')
     .max(254, 'Use at most 254 characters.')
     .pipe(z.email('Enter an email address like name@example.com.'))

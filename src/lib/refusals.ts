@@ -1,19 +1,19 @@
 import { HttpError } from './errors.ts';
 
 /**
- * Counts refused link attempts (tampered, expired or unknown tokens) per client address in a fixed window. A person
- * with a real link is never refused, so only someone trying many links reaches the limit; past it they get a plain
- * 429, written nowhere, until the window ends: the audit trail holds at most that many refusals per address and window.
- * In memory, per process: enough to stop a script from flooding the trail; a restart simply forgets.
+ * Counts events per client address in a fixed window: refused link attempts (tampered, expired or unknown tokens),
+ * and consultation requests. A person with a real link is never refused, so only someone trying many links reaches
+ * that limit; past it they get a plain 429, written nowhere, until the window ends: the audit trail holds at most
+ * that many refusals per address and window. In memory, per process: enough to stop a script; a restart forgets.
  */
-export interface RefusalLimiter {
+export interface AddressLimiter {
   /** True when this address is over the limit now. */
   blocked(ip: string, now: number): boolean;
   /** Counts a refusal. */
   note(ip: string, now: number): void;
 }
 
-export function refusalLimiter(max: number, windowMs: number): RefusalLimiter {
+export function addressLimiter(max: number, windowMs: number): AddressLimiter {
   const seen = new Map<string, { count: number; until: number }>();
   const entry = (ip: string, now: number) => {
     let e = seen.get(ip);
@@ -36,15 +36,15 @@ export function refusalLimiter(max: number, windowMs: number): RefusalLimiter {
   };
 }
 
-const byApp = new WeakMap<object, RefusalLimiter>();
+const byApp = new WeakMap<object, AddressLimiter>();
 
 /**
  * The limiter shared by every link route of one app (keyed by the app's deps object: Fastify gives each plugin its
  * own instance, but they share the deps): 30 refused links per address per 10 minutes.
  */
-export function linkRefusals(deps: object): RefusalLimiter {
+export function linkRefusals(deps: object): AddressLimiter {
   let limiter = byApp.get(deps);
-  if (!limiter) byApp.set(deps, (limiter = refusalLimiter(30, 10 * 60_000)));
+  if (!limiter) byApp.set(deps, (limiter = addressLimiter(30, 10 * 60_000)));
   return limiter;
 }
 

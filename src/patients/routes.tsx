@@ -27,9 +27,15 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const db = database.db;
   const actorOf = (req: FastifyRequest): Actor => ({ staff: staffOf(req), ip: req.ip, now: now() });
 
-  app.get('/staff/patients', { config: { policy } }, async (req, reply) => {
+  app.get('/staff/patients', { config: { policy } }, async (req, reply) =>
+    html(reply, PatientsPage({ staff: staffOf(req), q: '', results: undefined, more: false, tooShort: false })),
+  );
+
+  // A search is posted, not put in the address: names, emails and phone numbers would otherwise stay in the
+  // browser's history on a shared front-desk computer and in any proxy's access log.
+  app.post('/staff/patients', { config: { policy } }, async (req, reply) => {
     const actor = actorOf(req);
-    const parsed = searchQuery.safeParse(req.query ?? {});
+    const parsed = searchQuery.safeParse(req.body ?? {});
     if (!parsed.success) throw new HttpError(400, 'invalid_request', 'The search is not valid.', { q: parsed.error.issues[0]?.message ?? 'Not valid.' });
     const text = parsed.data.q ?? '';
     if (text.length < SEARCH_MIN) {

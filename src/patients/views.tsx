@@ -4,7 +4,7 @@ import { CONTACT_METHODS, REASONS } from '../consultations/schema.ts';
 import { consultationTime, lines, shortDateTime } from '../leads/format.ts';
 import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../leads/schema.ts';
 import { label } from '../leads/views.tsx';
-import { StaffLayout } from '../staff/layout.tsx';
+import { Csrf, StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { Patient, PatientAppointment, PatientListRow, PatientNote, PatientRequest } from './repository.ts';
 
@@ -18,7 +18,8 @@ export function PatientsPage(props: { staff: StaffContext; q: string; results: P
       <Fragment>
         <h1>Patients</h1>
         <p>Find a patient of your locations by name, email address or phone number.</p>
-        <form class="form filters" method="get" action="/staff/patients" role="search" aria-label="Find a patient">
+        <form class="form filters" method="post" action="/staff/patients" role="search" aria-label="Find a patient">
+          <Csrf token={props.staff.csrfToken} />
           <div class="field">
             <label for="q">Name, email or phone</label>
             {props.tooShort ? (

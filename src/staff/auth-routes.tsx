@@ -254,6 +254,8 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
       const hash = await hashPassword(password);
       const done = await database.transact(async (trx) => {
         if (!(await useAuthLink(trx, link.token_hash, now()))) return false;
+        // The account's other outstanding links (an older reset email) end with it: a new password is the last word.
+        await trx.updateTable('auth_tokens').set({ used_at: now() }).where('user_id', '=', link.id).where('used_at', 'is', null).execute();
         // The failure count and pause stay: they guard the second step, which only a completed second step clears.
         await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', link.id).execute();
         await revokeUserSessions(trx, link.id, now());

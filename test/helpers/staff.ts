@@ -61,3 +61,9 @@ export async function signIn(rt: TestRuntime, email: string): Promise<Browser> {
   rt.clock.advance(30_000);
   return b;
 }
+
+/** Searches patients as the page does (a posted form, so the search stays out of the address). */
+export async function searchPatientsAs(b: Browser, q: string) {
+  const page = await b.get('/staff/patients');
+  return b.post('/staff/patients', { _csrf: csrfFrom(page.body), q });
+}

@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
-import { csrfFrom, signIn } from '../helpers/staff.ts';
+import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
 
 /**
  * The access matrix of the calendar and patients modules: every demo account × a Chicago and a Denver record ×
@@ -164,7 +164,7 @@ describe(`calendar and patients access matrix (${engine})`, () => {
         // Search is scoped rather than refused: the other location's patients are simply not found.
         // (Searched in lower case, because the page repeats the search text.)
         let seq = await lastSeq();
-        const search = await b.get(`/staff/patients?q=${encodeURIComponent(site.marker.toLowerCase())}`);
+        const search = await searchPatientsAs(b, site.marker.toLowerCase());
         let events = await eventsAfter(seq);
         expect(search.statusCode, `${email} search ${where}`).toBe(200);
         expect(events.map((e) => [e.action, e.outcome, e.actor_id, e.location_id, e.patient_ref])).toEqual([['patient.search', 'success', uid, null, null]]);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { refusalLimiter } from '../../src/lib/refusals.ts';
+import { addressLimiter } from '../../src/lib/refusals.ts';
 
 describe('refusal limiter', () => {
   it('blocks an address from its max-th refusal until the window ends, and no other address', () => {
-    const limit = refusalLimiter(3, 1000);
+    const limit = addressLimiter(3, 1000);
     for (let i = 0; i < 2; i++) limit.note('a', 100 + i);
     expect(limit.blocked('a', 200)).toBe(false);
     limit.note('a', 300);
@@ -14,7 +14,7 @@ describe('refusal limiter', () => {
   });
 
   it('starts a fresh window after the old one ends', () => {
-    const limit = refusalLimiter(2, 1000);
+    const limit = addressLimiter(2, 1000);
     limit.note('a', 0);
     limit.note('a', 1000); // first of a new window
     expect(limit.blocked('a', 1001)).toBe(false);
