@@ -55,6 +55,8 @@ const auditQuery = z.object({
   from: utcDay,
   to: utcDay,
   page: z.preprocess(blank, z.coerce.number().int().min(1).max(MAX_PAGE).optional()),
+  /** The newest event the first page showed: later pages read the trail as it stood then (see the viewer). */
+  upto: z.preprocess(blank, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
 });
 type AuditQuery = z.infer<typeof auditQuery>;
 
@@ -63,10 +65,11 @@ function filterValues(q: AuditQuery): AuditFilterValues {
 }
 
 /** The filters as a query string, for pager and CSV links (absent filters left out). */
-function queryString(filters: AuditFilterValues, page?: number): string {
+function queryString(filters: AuditFilterValues, page?: number, upto?: number): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value !== undefined) params.set(key, value);
   if (page !== undefined && page > 1) params.set('page', String(page));
+  if (upto !== undefined && page !== undefined) params.set('upto', String(upto));
   const s = params.toString();
   return s ? `?${s}` : '';
 }
@@ -177,8 +180,12 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     const staff = staffOf(req);
     const filters = filterValues(req.query);
     const page = req.query.page ?? 1;
+    // Viewing is itself an event, and events keep coming: pages count from a fixed newest event (the trail is
+    // append-only, so what lies below it never changes), or each page would repeat the one before's last rows.
+    const upto = req.query.upto ?? Number((await database.db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('top')).executeTakeFirst())?.top ?? 0);
     const found = normalise(
       await filteredEvents(database.db, filters)
+        .where('e.seq', '<=', upto)
         .limit(AUDIT_PAGE_SIZE + 1)
         .offset((page - 1) * AUDIT_PAGE_SIZE)
         .execute(),
@@ -196,8 +203,8 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       rows,
       page,
       pageSize: AUDIT_PAGE_SIZE,
-      prevHref: page > 1 ? `/staff/audit${queryString(filters, page - 1)}` : undefined,
-      nextHref: hasNext ? `/staff/audit${queryString(filters, page + 1)}` : undefined,
+      prevHref: page > 1 ? `/staff/audit${queryString(filters, page - 1, upto)}` : undefined,
+      nextHref: hasNext ? `/staff/audit${queryString(filters, page + 1, upto)}` : undefined,
       csvHref: `/staff/audit.csv${queryString(filters)}`,
       exportLimit: AUDIT_EXPORT_LIMIT,
     });

@@ -3,10 +3,11 @@ import type { Slot } from '../booking/slots.ts';
 import { LEAD_ROLES } from '../leads/schema.ts';
 import { formatDateTime, zoned } from '../lib/time.ts';
 import { Csrf, StaffLayout } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
 import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
 import { ANY_PROVIDER, SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from './schema.ts';
 import { stateText, typeClass } from './views.tsx';
+import { visitTimes } from './time.ts';
 
 export interface Refusal {
   status: number;
@@ -173,7 +174,7 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
         <dl class="summary-list">
           <Row term="Patient">{appt.patient_id ? <a href={`/staff/patients/${appt.patient_id}`}>{name}</a> : name}</Row>
           <Row term="Time">
-            {local.toFormat('h:mm a')} – {zoned(appt.ends_at, zone).toFormat('h:mm a ZZZZ')}
+            {visitTimes(appt.starts_at, appt.ends_at, zone, true)}
           </Row>
           {appt.provider_name ? <Row term="Provider">{appt.provider_name}</Row> : null}
           {appt.nurse_name ? <Row term="Nurse">{appt.nurse_name}</Row> : null}
@@ -183,7 +184,8 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
             {STATUS_LABELS[appt.status] ?? appt.status}
             {state && booked ? `, ${state}` : ''}
           </Row>
-          {appt.request_id && LEAD_ROLES.includes(staff.role) ? (
+          {/* The request belongs to the location it was sent to, which may not be this visit's (nor one this person sees). */}
+          {appt.request_id && LEAD_ROLES.includes(staff.role) && appt.request_location_id && canSeeLocation(staff, appt.request_location_id, props.now) ? (
             <Row term="Consultation request">
               <a href={`/staff/leads/${appt.request_id}`}>Open the request and its contact log</a>
             </Row>

@@ -106,9 +106,11 @@ export async function appointmentDetail(db: Kysely<DB>, id: string) {
   const row = await appointmentsShown(db)
     .innerJoin('locations as l', 'l.id', 'a.location_id')
     .leftJoin('rooms as rm', 'rm.id', 'a.room_id')
+    .leftJoin('consultation_requests as req', 'req.id', 'a.request_id')
     .select([
       'a.location_id',
       'a.request_id',
+      'req.location_id as request_location_id',
       'a.patient_id',
       'rm.name as room_name',
       'rm.kind as room_kind',

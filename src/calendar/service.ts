@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Clinic } from '../clinic/repository.ts';
 import { findRequest } from '../consultations/repository.ts';
 import { isBookingConflict, type Database } from '../db/database.ts';
@@ -111,7 +112,10 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
   if (!parsed.success) return refused(database, actor, appt, action, refuse(400, 'Enter the new date and time.', formErrors(parsed.error)), 'invalid');
   const { date, time } = parsed.data;
   if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled, so it cannot be moved.'), 'not_active');
-  const start = exactWallInstant(appt.time_zone, date, time);
+  // A wall time in fall-back's repeated hour names two instants and reads as the first; the form shows the visit's
+  // own time, so a form sent back unchanged keeps the visit's own instant (the second 1:30 stays the second).
+  const shown = DateTime.fromMillis(appt.starts_at, { zone: appt.time_zone });
+  const start = shown.toISODate() === date && shown.toFormat('HH:mm') === time ? appt.starts_at : exactWallInstant(appt.time_zone, date, time);
   if (start === undefined) return refused(database, actor, appt, action, refuse(400, 'That time does not exist on that day (the clocks go forward).', { time: 'Choose another time.' }), 'no_such_time');
   if (start <= actor.now) return refused(database, actor, appt, action, refuse(400, 'Choose a time in the future.', { date: 'Choose a time in the future.' }), 'past');
   if (start > actor.now + STAFF_HORIZON_MS) return refused(database, actor, appt, action, refuse(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }), 'too_far');

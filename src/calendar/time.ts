@@ -128,3 +128,15 @@ export function clockLabels(instant: number, zone: string): { short: string; ful
   }
   return hit;
 }
+
+/**
+ * A visit's times, "9:00–9:45 AM"; across a clock change (a visit in the repeated hour of fall-back, or over the
+ * spring-forward gap) both ends carry their own zone, "1:30 AM CDT – 1:15 AM CST", so the start is never read in the
+ * end's offset.
+ */
+export function visitTimes(start: number, end: number, zone: string, spaced = false): string {
+  const a = DateTime.fromMillis(start, { zone });
+  const b = DateTime.fromMillis(end, { zone });
+  if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
+  return spaced ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}` : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
+}

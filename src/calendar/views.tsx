@@ -5,7 +5,7 @@ import { StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { CalendarAppointment, CalendarColumn } from './repository.ts';
 import { ATTENDANCE_LABELS, SCHEDULING_ROLES } from './schema.ts';
-import { clockLabels, type Row } from './time.ts';
+import { visitTimes, type Row } from './time.ts';
 
 export interface CalendarPageProps {
   staff: StaffContext;
@@ -45,7 +45,7 @@ export function ApptLink(props: { a: CalendarAppointment; zone: string; withProv
   return (
     <a class={`appt ${typeClass(a.type_code)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
       <span class="appt-time">
-        {clockLabels(a.starts_at, zone).short}–{clockLabels(a.ends_at, zone).full}
+        {visitTimes(a.starts_at, a.ends_at, zone)}
       </span>{' '}
       <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
       {props.withProvider && (a.provider_name ?? a.nurse_name) ? <span class="appt-provider"> with {a.provider_name ?? a.nurse_name}</span> : null}

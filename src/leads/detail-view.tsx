@@ -61,14 +61,15 @@ function Choice(props: { id: string; label: string; value: string; options: Arra
   );
 }
 
-function Appointments(props: { appointments: LeadAppointment[]; zone: string }) {
+function Appointments(props: { appointments: LeadAppointment[] }) {
   if (props.appointments.length === 0) return <p>No consultation has been booked yet.</p>;
   return (
     <ul>
       {props.appointments.map((a) => (
         <li>
           {a.type_name}
-          {a.provider_name ? ` with ${a.provider_name}` : ''}: <time datetime={new Date(a.starts_at).toISOString()}>{consultationTime(a.starts_at, props.zone)}</time>{' '}
+          {a.provider_name ? ` with ${a.provider_name}` : ''} at {a.location_name}:{' '}
+          <time datetime={new Date(a.starts_at).toISOString()}>{consultationTime(a.starts_at, a.time_zone)}</time>{' '}
           ({label(APPOINTMENT_STATUS, a.status)})
         </li>
       ))}
@@ -137,7 +138,7 @@ export function LeadPage(props: LeadPageProps) {
         </dl>
 
         <h2>Consultation</h2>
-        <Appointments appointments={props.appointments} zone={zone} />
+        <Appointments appointments={props.appointments} />
 
         <h2>Work this lead</h2>
         <form class="form" method="post" action={action('status')}>

@@ -15,6 +15,8 @@ export interface LeadListFilters {
   status: string | undefined;
   owner: 'anyone' | 'me' | 'unassigned';
   userId: string;
+  /** Only requests received up to this instant (paging through a list while new requests arrive). */
+  receivedUpTo: number | undefined;
 }
 
 export interface LeadListRow {
@@ -28,8 +30,10 @@ export interface LeadListRow {
   status: string;
   owner_name: string | null;
   created_at: number;
-  /** The live (status 'booked') consultation's start, if any. */
+  /** The live (status 'booked') consultation's start, if any, and where it is (perhaps not the request's location). */
   booked_at: number | null;
+  booked_location_name: string | null;
+  booked_time_zone: string | null;
 }
 
 export async function listLocations(db: Kysely<DB>): Promise<LeadLocation[]> {
@@ -45,7 +49,11 @@ export async function listLeads(db: Kysely<DB>, f: LeadListFilters, limit: numbe
     .leftJoin('users as o', 'o.id', 'r.owner_id')
     // At most one live booking per request (unique index one_booking_per_request).
     .leftJoin('appointments as a', (join) => join.onRef('a.request_id', '=', 'r.id').on('a.status', '=', 'booked'))
+    // The visit may be at another location than the request's: shown at its own place and on its own clock.
+    .leftJoin('locations as al', 'al.id', 'a.location_id')
     .select([
+      'al.name as booked_location_name',
+      'al.time_zone as booked_time_zone',
       'r.id',
       'r.first_name',
       'r.last_name',
@@ -59,6 +67,7 @@ export async function listLeads(db: Kysely<DB>, f: LeadListFilters, limit: numbe
       'a.starts_at as booked_at',
     ])
     .where('r.location_id', 'in', f.locationIds);
+  if (f.receivedUpTo !== undefined) q = q.where('r.created_at', '<=', f.receivedUpTo);
   if (f.status !== undefined) q = q.where('r.status', '=', f.status);
   if (f.owner === 'me') q = q.where('r.owner_id', '=', f.userId);
   if (f.owner === 'unassigned') q = q.where('r.owner_id', 'is', null);
@@ -74,7 +83,7 @@ export async function conversion(db: Kysely<DB>, locationId: string, start: numb
   const row = await db
     .selectFrom('consultation_requests as r')
     .leftJoin('appointments as a', 'a.request_id', 'r.id')
-    .leftJoin('appointments as seen', (join) => join.onRef('seen.request_id', '=', 'r.id').on('seen.attendance', '=', 'arrived'))
+    .leftJoin('appointments as seen', (join) => join.onRef('seen.request_id', '=', 'r.id').on('seen.attendance', '=', 'arrived').on('seen.status', '=', 'booked'))
     .select((eb) => [
       eb.fn.count<number>('r.id').distinct().as('received'),
       eb.fn.count<number>('a.request_id').distinct().as('booked'),
@@ -124,7 +133,8 @@ export async function leadAppointments(db: Kysely<DB>, requestId: string) {
     .leftJoin('providers as p', 'p.id', 'a.provider_id')
     .leftJoin('providers as n', 'n.id', 'a.nurse_id')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .select((eb) => ['a.id', 'a.starts_at', 'a.status', eb.fn.coalesce('p.name', 'n.name').as('provider_name'), 't.name as type_name'])
+    .innerJoin('locations as l', 'l.id', 'a.location_id')
+    .select((eb) => ['a.id', 'a.starts_at', 'a.status', eb.fn.coalesce('p.name', 'n.name').as('provider_name'), 't.name as type_name', 'l.name as location_name', 'l.time_zone'])
     .where('a.request_id', '=', requestId)
     .orderBy('a.starts_at', 'desc')
     .execute();
@@ -175,7 +185,13 @@ export async function ownerChoices(db: Kysely<DB>, locationId: string): Promise<
  */
 export async function updateStatus(trx: Kysely<DB>, id: string, status: string, overBooked: boolean, now: number): Promise<boolean> {
   let q = trx.updateTable('consultation_requests').set({ status, updated_at: now }).where('id', '=', id);
-  if (!overBooked) q = q.where('status', '<>', 'booked');
+  // Back to New or Contacted only without a live consultation: not straight from Booked, nor after closing a booked
+  // request (its visit still stands, and cancelling it is what returns the request to New).
+  if (!overBooked) {
+    q = q
+      .where('status', '<>', 'booked')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('appointments').select('appointments.id').whereRef('appointments.request_id', '=', 'consultation_requests.id').where('appointments.status', '=', 'booked'))));
+  }
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }

@@ -20,7 +20,7 @@ const html = (reply: FastifyReply, page: Html, status = 200) =>
   reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
 /** The filters as a query string for pager links (defaults left out). */
-function queryString(f: LeadsFilterValues, page: number): string {
+function queryString(f: LeadsFilterValues, page: number, upto?: number): string {
   const params = new URLSearchParams();
   if (f.location) params.set('location', f.location);
   if (f.status) params.set('status', f.status);
@@ -28,6 +28,7 @@ function queryString(f: LeadsFilterValues, page: number): string {
   params.set('from', f.from);
   params.set('to', f.to);
   if (page > 1) params.set('page', String(page));
+  if (upto !== undefined) params.set('upto', String(upto));
   return `?${params}`;
 }
 
@@ -51,19 +52,26 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       await database.transact((trx) => audit(trx, database, actor, 'lead.list', 'denied', { locationId: q.location ?? null, patientRef: null }));
       throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', { location: 'Choose a location from the list.' });
     }
-    const { from, to } = period(q, actor.now, visible[0]?.time_zone ?? 'UTC');
+    // "Today" is the chosen location's own (else the first one's): between two locations' midnights they differ.
+    const zoneOf = (id: string | undefined) => visible.find((l) => l.id === id)?.time_zone;
+    const { from, to } = period(q, actor.now, zoneOf(q.location) ?? visible[0]?.time_zone ?? 'UTC');
     const filters: LeadsFilterValues = { location: q.location, status: q.status, owner: q.owner, from, to };
 
     const found = await listLeads(
       db,
-      { locationIds: q.location ? [q.location] : visible.map((l) => l.id), status: q.status, owner: q.owner, userId: staff.userId },
+      // Later pages list only requests received up to the first page's newest, so a request arriving meanwhile does
+      // not push one already shown onto the next page.
+      { locationIds: q.location ? [q.location] : visible.map((l) => l.id), status: q.status, owner: q.owner, userId: staff.userId, receivedUpTo: q.upto },
       LEADS_PAGE_SIZE + 1,
       (q.page - 1) * LEADS_PAGE_SIZE,
     );
     const rows = found.slice(0, LEADS_PAGE_SIZE);
+    const upto = q.upto ?? rows[0]?.created_at;
     const figures = await Promise.all(
       visible.map(async (location) => {
-        const { start, end } = periodBounds({ from, to }, location.time_zone);
+        // Without chosen dates and without a chosen location, each location counts its own last 30 days.
+        const own = q.location === undefined && q.from === undefined && q.to === undefined ? period(q, actor.now, location.time_zone) : { from, to };
+        const { start, end } = periodBounds(own, location.time_zone);
         return { location, ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0, attended: 0 }) };
       }),
     );
@@ -89,8 +97,8 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       rows,
       page: q.page,
       pageSize: LEADS_PAGE_SIZE,
-      prevHref: q.page > 1 ? `/staff/leads${queryString(filters, q.page - 1)}` : undefined,
-      nextHref: found.length > LEADS_PAGE_SIZE ? `/staff/leads${queryString(filters, q.page + 1)}` : undefined,
+      prevHref: q.page > 1 ? `/staff/leads${queryString(filters, q.page - 1, upto)}` : undefined,
+      nextHref: found.length > LEADS_PAGE_SIZE ? `/staff/leads${queryString(filters, q.page + 1, upto)}` : undefined,
     });
     return html(reply, page);
   });

@@ -50,6 +50,8 @@ export const listQuery = z.object({
   from: day,
   to: day,
   page: z.preprocess(blank, z.coerce.number({ error: 'Pages are numbered 1, 2, 3…' }).int().min(1).max(10_000).default(1)),
+  /** When the first page was read: later pages list requests received up to then (see the inbox). */
+  upto: z.preprocess(blank, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
 });
 export type ListQuery = z.infer<typeof listQuery>;
 

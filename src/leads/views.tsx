@@ -120,7 +120,11 @@ function LeadRow(props: { row: LeadListRow; now: number }) {
       <td>{label(REASONS, row.reason)}</td>
       <td>{label(LEAD_STATUSES, row.status)}</td>
       <td>{row.owner_name ?? <span class="hint">Unassigned</span>}</td>
-      <td>{row.booked_at === null ? '—' : consultationTime(row.booked_at, row.time_zone)}</td>
+      <td>
+        {row.booked_at === null
+          ? '—'
+          : `${consultationTime(row.booked_at, row.booked_time_zone ?? row.time_zone)}${row.booked_location_name && row.booked_location_name !== row.location_name ? `, ${row.booked_location_name}` : ''}`}
+      </td>
     </tr>
   );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTime } from 'luxon';
+import { addDays, exactWallInstant, wallInstant } from '../calendar/time.ts';
 import { notFound } from '../lib/errors.ts';
 import { isDay, isId, parseClock, parseWeek, plain, valuesOf, weekValues, WEEKDAY_NUMBERS, errorsOf, type Errors, type Values } from './forms.ts';
 import { bookingConflicts } from './impact.ts';
@@ -14,12 +14,10 @@ const reasonField = plain('note', 0, 100);
 
 /** A wall-clock time on a local date as an instant (Luxon does the zone work); undefined when that time does not exist. */
 export function localInstant(date: string, minutes: number, zone: string): number | undefined {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  if (minutes === 1440) return DateTime.fromObject({ year, month, day }, { zone }).plus({ days: 1 }).startOf('day').toMillis();
-  const dt = DateTime.fromObject({ year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone });
-  // Luxon moves a time that the clocks skip (spring forward) to after the gap: refuse it rather than guess.
-  if (!dt.isValid || dt.toISODate() !== date || dt.hour * 60 + dt.minute !== minutes) return undefined;
-  return dt.toMillis();
+  // The calendar's one rule for wall times (src/calendar/time.ts): a repeated time is its first occurrence, a skipped
+  // one is refused. (Luxon alone picks a repeated time's occurrence by the server machine's own date.)
+  if (minutes === 1440) return wallInstant(zone, addDays(date, 1), 0);
+  return exactWallInstant(zone, date, `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`);
 }
 
 type TimeOffInput = { start: number; end: number; reason: string; locationId: string };

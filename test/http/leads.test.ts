@@ -366,7 +366,7 @@ describe(`leads inbox (${engine})`, () => {
     const b = await signIn(rt, DESK);
     const page = await b.get(`/staff/leads/${id}`);
     expect(page.body).toContain('<option value="booked" selected disabled>Booked</option>');
-    expect(page.body).toMatch(/Consultation with Dr. Amara Okafor: <time [^>]*>Wed, Mar 4, 2026, 9:00 AM CST<\/time> \(Booked\)/);
+    expect(page.body).toMatch(/Consultation with Dr. Amara Okafor at Chicago – River North: <time [^>]*>Wed, Mar 4, 2026, 9:00 AM CST<\/time> \(Booked\)/);
     const csrf = csrfFrom(page.body);
     for (const status of ['new', 'contacted']) {
       const res = await b.post(`/staff/leads/${id}/status`, { _csrf: csrf, status });
