@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { book, formBody, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 let rt: TestRuntime;
@@ -18,8 +18,7 @@ afterEach(async () => {
 const db = () => rt.database.db;
 const THURSDAY = '2026-03-05';
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
-const post = (url: string, fields: Record<string, string> = {}) =>
-  rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody(fields) });
+const post = (url: string, fields: Record<string, string> = {}) => postForm(rt, url, fields);
 
 let people = 0;
 async function patient(): Promise<string> {

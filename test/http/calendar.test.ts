@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const ADMIN = 'admin@relief.example';
@@ -19,17 +19,6 @@ afterEach(async () => {
   await stopTestRuntime(rt);
 });
 
-let people = 0;
-/** A new person requests and books online; returns the appointment id. */
-async function bookOnline(slot: number | 'first', location = 'chicago', extra: Record<string, string> = {}): Promise<string> {
-  people += 1;
-  const link = await requestAndGetLink(rt, { email: `person${people}@example.com`, phone: `(312) 555-${String(1000 + people)}`, location, ...extra });
-  const at = slot === 'first' ? offeredSlots((await rt.app.inject({ url: link })).body)[0]! : slot;
-  const res = await book(rt, link, at, location);
-  expect(res.headers.location).toBe(`${link}?status=booked`);
-  const row = await rt.database.db.selectFrom('appointments').select('id').where('starts_at', '=', at).where('location_id', '=', `loc-${location}`).where('status', '=', 'booked').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-  return row.id;
-}
 
 const appointment = (id: string) => rt.database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const lastSeq = async () => Number((await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0);
@@ -42,8 +31,8 @@ async function csrf(b: Browser): Promise<string> {
 
 describe(`staff calendar (${engine})`, () => {
   it("shows the front desk their location's calendar and refuses another location's, audited", async () => {
-    const chicago = await bookOnline(TUE_0900, 'chicago', { first_name: 'Ana', last_name: 'Moreno' });
-    const denver = await bookOnline('first', 'denver', { first_name: 'Dana', last_name: 'Quist' });
+    const chicago = await bookOnline(rt, TUE_0900, 'chicago', { first_name: 'Ana', last_name: 'Moreno' });
+    const denver = await bookOnline(rt, 'first', 'denver', { first_name: 'Dana', last_name: 'Quist' });
     const desk = await signIn(rt, DESK);
 
     let seq = await lastSeq();
@@ -108,7 +97,7 @@ describe(`staff calendar (${engine})`, () => {
   });
 
   it('marks arrival on the day, audited, and shows it on the grid', async () => {
-    const id = await bookOnline(TUE_0900);
+    const id = await bookOnline(rt, TUE_0900);
     const early = await signIn(rt, NURSE);
     const refused = await early.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: await csrf(early), attendance: 'arrived' });
     expect(refused.statusCode).toBe(409);
@@ -136,7 +125,7 @@ describe(`staff calendar (${engine})`, () => {
   });
 
   it('lets staff cancel inside the online cutoff, freeing the time for online booking at once', async () => {
-    const id = await bookOnline(TUE_0900);
+    const id = await bookOnline(rt, TUE_0900);
     rt.clock.advance(HOUR); // Monday 10:00: 23 h before the visit, past the 24 h online limit.
     const otherLink = await requestAndGetLink(rt, { email: 'waiting@example.com' });
     expect(offeredSlots((await rt.app.inject({ url: otherLink })).body)).not.toContain(TUE_0900);
@@ -156,8 +145,8 @@ describe(`staff calendar (${engine})`, () => {
   });
 
   it('refuses to move an appointment onto a taken time (409, nothing changed) and moves it to a free one', async () => {
-    const a = await bookOnline(TUE_0900);
-    const b = await bookOnline(TUE_1000);
+    const a = await bookOnline(rt, TUE_0900);
+    const b = await bookOnline(rt, TUE_1000);
     expect((await appointment(b)).provider_id).toBe((await appointment(a)).provider_id);
     const before = await appointment(a);
     const desk = await signIn(rt, DESK);

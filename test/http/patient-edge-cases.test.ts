@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { book, formBody, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
 import { loggerOptions } from '../../src/lib/logger.ts';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +17,7 @@ afterEach(async () => {
   await stopTestRuntime(rt);
 });
 
-const post = (url: string, fields: Record<string, string> = {}) =>
-  rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody(fields) });
+const post = (url: string, fields: Record<string, string> = {}) => postForm(rt, url, fields);
 
 /** Patient-facing edge cases found by an adversarial review (stop 7); each failed before its fix. */
 describe('patient-facing edge cases', () => {

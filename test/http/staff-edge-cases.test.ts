@@ -3,7 +3,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { submitRequest, bookOnline } from '../helpers/journey.ts';
 import { Browser, csrfFrom, signIn } from '../helpers/staff.ts';
 import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
 
@@ -21,17 +21,6 @@ afterEach(async () => {
   await stopTestRuntime(rt);
 });
 
-let people = 0;
-/** A new person requests and books online; returns the appointment id. */
-async function bookOnline(slot: number | 'first', location = 'chicago', extra: Record<string, string> = {}): Promise<string> {
-  people += 1;
-  const link = await requestAndGetLink(rt, { email: `review${people}@example.com`, phone: `(312) 555-${String(2000 + people)}`, location, ...extra });
-  const at = slot === 'first' ? offeredSlots((await rt.app.inject({ url: link })).body)[0]! : slot;
-  const res = await book(rt, link, at, location);
-  expect(res.headers.location).toBe(`${link}?status=booked`);
-  const row = await rt.database.db.selectFrom('appointments').select('id').where('starts_at', '=', at).where('location_id', '=', `loc-${location}`).where('status', '=', 'booked').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-  return row.id;
-}
 const appointment = (id: string) => rt.database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const userByEmail = (email: string) => rt.database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
@@ -68,7 +57,7 @@ describe(`staff workspace edge cases (${engine})`, () => {
   });
 
   it('moving a visit out of a room taken out of use puts it in another room of the same kind', async () => {
-    const id = await bookOnline(TUE_0900, 'chicago', { first_name: 'Rhea' });
+    const id = await bookOnline(rt, TUE_0900, 'chicago', { first_name: 'Rhea' });
     const room = (await appointment(id)).room_id!;
     expect(room).toMatch(/^room-chi-/);
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
-import { book, formBody, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
@@ -13,8 +13,7 @@ afterEach(async () => {
   await stopTestRuntime(rt);
 });
 
-const post = (url: string, fields: Record<string, string> = {}) =>
-  rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody(fields) });
+const post = (url: string, fields: Record<string, string> = {}) => postForm(rt, url, fields);
 
 describe('waitlist', () => {
   it('offers a freed time to waiting people; the first to accept gets it', async () => {
