@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Engine } from '../db/database.ts';
+import type { Kysely, Selectable } from 'kysely';
+import { lockWriters, type Engine } from '../db/database.ts';
 import type { AuditEventTable, DB } from '../db/schema.ts';
 
 /**
@@ -39,8 +39,6 @@ const DETAIL_KEY = /^[a-zA-Z][a-zA-Z0-9_.]{0,63}$/;
 const ACTION = /^[a-z][a-z0-9_.-]{0,63}$/;
 const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['success', 'denied', 'failure']);
 const MAX_FIELD = 200;
-/** Fixed key for pg_advisory_xact_lock: every appender takes it, so the chain is extended by one writer at a time. */
-const PG_AUDIT_LOCK_KEY = '7305826615047311361';
 const VERIFY_PAGE = 1000;
 
 /** Thrown when an entry would put something into the trail that does not belong there. */
@@ -128,7 +126,7 @@ export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditE
 
   // SQLite: database.transact holds BEGIN IMMEDIATE, so this read-then-insert is already the only writer.
   // PostgreSQL: take a transaction-scoped advisory lock first; read committed then sees the latest committed tail.
-  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.raw(PG_AUDIT_LOCK_KEY)}::bigint)`.execute(trx);
+  await lockWriters(trx, engine, 'audit');
 
   const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const row: Omit<AuditEventRow, 'hash'> = {

@@ -46,7 +46,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
       throw new HttpError(
         429,
         'too_many_requests',
-        'We have received several requests from your connection in a short time, so we paused new ones for up to 15 minutes. ' +
+        `We have received several requests from your connection in a short time, so we paused new ones for up to ${RATE_LIMIT.timeWindow / 60_000} minutes. ` +
           'Please try again then, or call us and we will take your request by phone.',
       );
     }

@@ -109,6 +109,17 @@ export function isUniqueViolation(err: unknown): boolean {
  * True when the database refused an appointment because it overlaps another booked one of the same provider, nurse
  * lane, room or patient (migration 009: exclusion_violation on PostgreSQL, the overlap trigger on SQLite).
  */
+/**
+ * Fixed keys of PostgreSQL's transaction-scoped advisory locks: each serialises one read-then-write that PostgreSQL's
+ * read committed would otherwise let two transactions interleave. SQLite needs none: BEGIN IMMEDIATE admits one writer.
+ */
+export const WRITER_LOCKS = { audit: '7305826615047311361', migrations: '7305826615047311362', seed: '7305826615047311363' } as const;
+
+/** Takes one of WRITER_LOCKS until the transaction ends (PostgreSQL; nothing to do on SQLite). */
+export async function lockWriters(trx: Kysely<any>, engine: Engine, lock: keyof typeof WRITER_LOCKS): Promise<void> {
+  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.raw(WRITER_LOCKS[lock])}::bigint)`.execute(trx);
+}
+
 export function isOverlapViolation(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   if (code === '23P01') return true;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import { lockWriters, type Database } from './database.ts';
 import * as m001 from './migrations/001_initial.ts';
 import * as m002 from './migrations/002_staff.ts';
 import * as m003 from './migrations/003_patients_calendar.ts';
@@ -31,9 +31,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['010_search_fold', m010],
 ];
 
-/** Any fixed number: every process that migrates PostgreSQL takes this lock, so they apply migrations one at a time. */
-const MIGRATION_LOCK = 7305826615047311362n;
-
 /**
  * Brings the schema up to date; returns the names of the migrations it applied. Each migration and its bookkeeping
  * row commit together, so a crash leaves it either applied or not. (Kysely's own Migrator inspects every schema of
@@ -55,7 +52,7 @@ export async function applyMigrations(database: Database, migrations: ReadonlyAr
     try {
       ran = await database.transact(async (trx) => {
         const db = trx as Kysely<any>;
-        if (database.engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK.toString())}::bigint)`.execute(db);
+        await lockWriters(db, database.engine, 'migrations');
         await sql`create table if not exists relief_migrations (name text primary key, applied_at bigint not null)`.execute(db);
         const done = await db.selectFrom('relief_migrations').select('name').where('name', '=', name).executeTakeFirst();
         if (done) return false;

@@ -1,6 +1,5 @@
-import type { Database } from '../db/database.ts';
+import { lockWriters, type Database } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
-import { lockForSeeding } from './lock.ts';
 import { hashPassword } from '../staff/passwords.ts';
 import { sealSecret } from '../staff/secrets.ts';
 import { insertUser } from '../staff/users.ts';
@@ -23,7 +22,7 @@ export async function seedDemoStaff(database: Database, secret: string, now: num
   const hash = await hashPassword(DEMO_PASSWORD);
   // Checked again inside the write: another process starting at the same moment may have seeded meanwhile.
   return database.transact(async (trx) => {
-    await lockForSeeding(trx, database);
+    await lockWriters(trx, database.engine, 'seed');
     if (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) return false;
     for (const s of DEMO_STAFF) {
       const id = await insertUser(trx, { email: s.email, name: s.name, role: s.role, locationIds: s.locations, providerId: s.providerId ?? null }, now, hash);

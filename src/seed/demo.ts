@@ -1,6 +1,5 @@
 import { DEFAULT_ACCENT } from '../brand/palette.ts';
-import type { Database } from '../db/database.ts';
-import { lockForSeeding } from './lock.ts';
+import { lockWriters, type Database } from '../db/database.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -8,7 +7,7 @@ const WEEKDAYS = [1, 2, 3, 4, 5];
 /** A demo clinic with two locations in different time zones. Returns false when a clinic already exists. */
 export async function seedDemo(database: Database): Promise<boolean> {
   return database.transact(async (trx) => {
-    await lockForSeeding(trx, database);
+    await lockWriters(trx, database.engine, 'seed');
     const existing = await trx.selectFrom('clinic').select('id').executeTakeFirst();
     if (existing) return false;
 

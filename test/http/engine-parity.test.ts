@@ -3,12 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
+import { WRITER_LOCKS } from '../../src/db/database.ts';
 
 // Behaviour that should be the same on SQLite and PostgreSQL ("one set of migrations and queries for both").
 const DESK = 'frontdesk@relief.example';
 const ADMIN = 'admin@relief.example';
-/** The key every audit append takes (src/audit/audit.ts). */
-const PG_AUDIT_LOCK_KEY = '7305826615047311361';
+/** The key every audit append takes (src/db/database.ts). */
+const PG_AUDIT_LOCK_KEY = WRITER_LOCKS.audit;
 
 /**
  * Runs `work` (which starts concurrent requests) while the audit trail has a queue, as it has on a busy server: on

@@ -93,7 +93,7 @@ describe('every route against hostile input', () => {
       const paramValue = (name: string) => fc.oneof(fc.constantFrom(...(real[name] ?? real.id!)), fc.constantFrom(...HOSTILE).filter((v) => v !== ''));
       const input = fc.record({
         params: fc.tuple(...params.map(paramValue)),
-        query: fc.dictionary(fc.constantFrom('location', 'date', 'view', 'status', 'owner', 'from', 'to', 'page', 'q', 'next', 'done', 'reason', 'week', 'action'), fc.constantFrom(...HOSTILE), { maxKeys: 3 }),
+        query: fc.dictionary(fc.constantFrom('location', 'date', 'view', 'status', 'owner', 'from', 'to', 'page', 'upto', 'q', 'next', 'done', 'reason', 'week', 'action'), fc.constantFrom(...HOSTILE), { maxKeys: 3 }),
         body: fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 8 }),
         encoding: fc.constantFrom('form', 'form', 'json', 'garbage-json', 'garbage-form', 'text'),
         asAdmin: fc.boolean(),

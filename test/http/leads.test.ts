@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { verifyAuditChain } from '../../src/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { insertBulkRequests } from '../helpers/requests.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
@@ -323,24 +324,7 @@ describe(`leads inbox (${engine})`, () => {
     expect((await b.get('/staff/leads?from=2026-02-30')).statusCode).toBe(400);
 
     // 50 per page, newest first.
-    const rows = Array.from({ length: 52 }, (_, i) => ({
-      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      idempotency_key: `bulk-${i}`,
-      body_hash: 'x',
-      location_id: 'loc-chicago',
-      first_name: 'Bulk',
-      last_name: `Person${String(i).padStart(2, '0')}`,
-      email: `bulk${i}@example.com`,
-      phone: '+13125550147',
-      contact_method: 'email',
-      reason: 'crps',
-      heard_from: '',
-      message: '',
-      consent_at: rt.clock.now(),
-      status: 'new',
-      created_at: rt.clock.now() + i * 1000,
-    }));
-    await rt.database.db.insertInto('consultation_requests').values(rows).execute();
+    await insertBulkRequests(rt, 52, rt.clock.now());
     seq = await lastSeq();
     const first = await b.get('/staff/leads?location=loc-chicago');
     expect(first.body).toContain('Person51');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
+import { insertBulkRequests } from '../helpers/requests.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
@@ -22,27 +23,7 @@ const requestRow = (id: string) => rt.database.db.selectFrom('consultation_reque
 const liveBookingOf = (requestId: string) =>
   rt.database.db.selectFrom('appointments').select(['id', 'status', 'location_id']).where('request_id', '=', requestId).where('status', '=', 'booked').executeTakeFirst();
 
-/** Bulk requests at Chicago, written directly: `count` of them, 1 s apart, starting at `from`. */
-async function bulkRequests(count: number, from: number, prefix = 'Person') {
-  const rows = Array.from({ length: count }, (_, i) => ({
-    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    idempotency_key: `bulk-${i}`,
-    body_hash: 'x',
-    location_id: 'loc-chicago',
-    first_name: 'Bulk',
-    last_name: `${prefix}${String(i).padStart(2, '0')}`,
-    email: `bulk${i}@example.com`,
-    phone: '+13125550147',
-    contact_method: 'email',
-    reason: 'crps',
-    heard_from: '',
-    message: '',
-    consent_at: from,
-    status: 'new',
-    created_at: from + i * 1000,
-  }));
-  await rt.database.db.insertInto('consultation_requests').values(rows).execute();
-}
+const bulkRequests = (count: number, from: number, prefix = 'Person') => insertBulkRequests(rt, count, from, prefix);
 
 const leadNames = (html: string) => [...html.matchAll(/<a href="\/staff\/leads\/[0-9a-f-]+">[^<]*?(Person\d\d)<\/a>/g)].map((m) => m[1]!);
 const auditSeqs = (html: string) => [...html.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
