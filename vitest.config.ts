@@ -5,6 +5,7 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false } },
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    globalSetup: ['test/helpers/global-build.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

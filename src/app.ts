@@ -130,7 +130,9 @@ async function handleError(app: FastifyInstance, err: FastifyError | HttpError, 
     message = 'Some of the information sent is not valid.';
     fields = {};
     for (const issue of err.validation) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- fastify-type-provider-zod's issue type does not resolve through Fastify's generic error
       const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || issue.params.issue.path.join('.') || 'request';
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- as above
       fields[path] ??= issue.message;
     }
   } else if (status >= 500) {

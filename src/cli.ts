@@ -152,9 +152,10 @@ async function main(argv: string[]): Promise<void> {
 
 async function usersCommand(config: Config, sub: string | undefined, values: Record<string, unknown>): Promise<void> {
   if (sub !== 'create') fail('users needs "create". Run "relief users --help".');
-  const email = String(values.email ?? '').trim().toLowerCase();
-  const name = String(values.name ?? '').trim();
-  const role = String(values.role ?? '');
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const email = text(values.email).trim().toLowerCase();
+  const name = text(values.name).trim();
+  const role = text(values.role);
   const slugs = (values.location as string[] | undefined) ?? [];
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) fail('--email must be an email address.');
   if (name.length < 2 || name.length > 100) fail('--name must be the person\'s full name (2 to 100 characters).');
@@ -210,8 +211,8 @@ async function start(config: Config): Promise<void> {
     await runtime.close();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 /** Errors an operator can fix, each as one line naming the setting; PostgreSQL's codes are SQLSTATEs. */

@@ -67,7 +67,7 @@ function filterValues(q: AuditQuery): AuditFilterValues {
 /** The filters as a query string, for pager and CSV links (absent filters left out). */
 function queryString(filters: AuditFilterValues, page?: number, upto?: number): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined) params.set(key, value);
+  for (const [key, value] of Object.entries(filters) as Array<[string, string | undefined]>) if (value !== undefined) params.set(key, value);
   if (page !== undefined && page > 1) params.set('page', String(page));
   if (upto !== undefined && page !== undefined) params.set('upto', String(upto));
   const s = params.toString();
@@ -77,7 +77,7 @@ function queryString(filters: AuditFilterValues, page?: number, upto?: number): 
 /** What the event about this viewing records: the filters used (ids and dates only, never patient text). */
 function filterDetail(filters: AuditFilterValues): AuditDetail {
   const detail: AuditDetail = {};
-  for (const [key, value] of Object.entries(filters)) if (value !== undefined) detail[key] = value;
+  for (const [key, value] of Object.entries(filters) as Array<[string, string | undefined]>) if (value !== undefined) detail[key] = value;
   return detail;
 }
 

@@ -55,6 +55,7 @@ function DetailCell(props: { detail: string }) {
       {entries.map(([key, value]) => (
         <Fragment>
           <dt>{key}</dt>
+          {/* eslint-disable-next-line @typescript-eslint/no-base-to-string -- audit details are flat scalars (AuditDetail) */}
           <dd>{value === null ? 'null' : String(value)}</dd>
         </Fragment>
       ))}

@@ -57,7 +57,7 @@ export function forgetLocationSetup(db: Kysely<DB>): void {
 
 async function locationSetup(db: Kysely<DB>, locationId: string): Promise<LocationSetup> {
   let perDb = setupCache.get(db);
-  if (!perDb) setupCache.set(db, (perDb = new Map()));
+  if (!perDb) setupCache.set(db, (perDb = new Map<string, LocationSetup>()));
   const cached = perDb.get(locationId);
   const now = Date.now();
   if (cached && cached.expires > now) return cached;
@@ -131,6 +131,7 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   };
   const people = [...(providerIds ?? []), ...(nurseIds ?? [])];
   type BusyRow = { resource: string | null; start: number; end: number };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each part selects from a different join; only the row shape is shared
   const parts: Array<SelectQueryBuilder<DB, any, BusyRow>> = [
     ...(providerIds ? [appointmentsBy('provider_id', providerIds)] : []),
     ...(nurseIds ? [appointmentsBy('nurse_id', nurseIds)] : []),

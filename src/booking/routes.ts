@@ -149,7 +149,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const slots = own.length ? offered.filter((x) => !own.some((v) => v.starts_at < x.end && x.start < v.ends_at)) : offered;
     if (!online) notice = { kind: 'warning', text: `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} and we will find a time with you.` };
     const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
-    const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! })}`;
+    const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! }).toString()}`;
     const [locations, waiting] = await Promise.all([listLocations(db), mode === 'book' ? waitingEntriesFor(db, link.request.id) : []]);
     await viewed(link, mode, mode === 'reschedule' ? link.appointment : undefined);
     return html(

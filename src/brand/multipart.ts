@@ -47,7 +47,7 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
   let at = data.indexOf(delimiter);
   if (at < 0) throw new MultipartError('no parts');
   // No prototype: a part named "__proto__" or "constructor" is just a name.
-  const out: MultipartBody = Object.create(null);
+  const out = Object.create(null) as MultipartBody;
   for (let parts = 0; ; parts++) {
     at += delimiter.length;
     if (data[at] === 0x2d && data[at + 1] === 0x2d) return out; // "--": the closing delimiter; the rest is epilogue

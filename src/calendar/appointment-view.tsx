@@ -84,7 +84,7 @@ export function Choice(props: { id: string; label: string; hint?: string; error:
         </span>
       ) : null}
       <select id={props.id} name={props.id} required aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined}>
-        {props.children as JSX.Element}
+        {props.children}
       </select>
     </div>
   );
@@ -160,7 +160,7 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
     children: (
       <Fragment>
         <p>
-          <a href={`/staff/calendar?${new URLSearchParams({ location: appt.location_slug, date: local.toISODate()! })}`}>Back to the calendar for this day</a>
+          <a href={`/staff/calendar?${new URLSearchParams({ location: appt.location_slug, date: local.toISODate()! }).toString()}`}>Back to the calendar for this day</a>
         </p>
         <h1>
           <span class={`appt-badge ${typeClass(appt.type_code)}`}>{appt.type_name}</span> {formatDateTime(appt.starts_at, zone)}
@@ -273,7 +273,7 @@ export function BookPage(props: BookPageProps) {
     children: (
       <Fragment>
         <p>
-          <a href={`/staff/calendar?${new URLSearchParams({ location: location.slug })}`}>Back to the calendar</a>
+          <a href={`/staff/calendar?${new URLSearchParams({ location: location.slug }).toString()}`}>Back to the calendar</a>
         </p>
         <h1>Book a consultation at {location.name}</h1>
         <p>

@@ -59,7 +59,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const href: CalendarPageProps['href'] = (change) => {
       const params = new URLSearchParams({ location: location.slug, view: change.view ?? q.view, date: change.date ?? date });
       if ((change.cancelled ?? q.cancelled) === 'show') params.set('cancelled', 'show');
-      return `/staff/calendar?${params}`;
+      return `/staff/calendar?${params.toString()}`;
     };
     const step = q.view === 'day' ? 1 : 7;
     const props: CalendarPageProps = {

@@ -26,7 +26,7 @@ export function zoneOf(zone: string): IANAZone {
 export function wallInstant(zone: string, day: string, minute: number): number {
   const z = zoneOf(zone);
   const [y, m, d] = day.split('-').map(Number);
-  const naive = Date.UTC(y!, m! - 1, d!) + minute * MINUTE; // the wall time read as if it were UTC
+  const naive = Date.UTC(y!, m! - 1, d) + minute * MINUTE; // the wall time read as if it were UTC
   const offsets = [...new Set([z.offset(naive - DAY_MS), z.offset(naive), z.offset(naive + DAY_MS)])];
   const valid = offsets.map((o) => naive - o * MINUTE).filter((t) => z.offset(t) * MINUTE === naive - t);
   if (valid.length > 0) return Math.min(...valid);

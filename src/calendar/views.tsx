@@ -188,7 +188,7 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
 /** A day's appointments under the clinician who leads each (provider, else nurse); empty groups left out. */
 function groupByClinician(d: NonNullable<CalendarPageProps['week']>['days'][number]) {
   const lead = (a: CalendarAppointment) => a.provider_id ?? a.nurse_id;
-  const groups = d.clinicians.map((column) => ({ column: column as CalendarColumn | null, appointments: d.appointments.filter((a) => lead(a) === column.id) }));
+  const groups: Array<{ column: CalendarColumn | null; appointments: CalendarAppointment[] }> = d.clinicians.map((column) => ({ column, appointments: d.appointments.filter((a) => lead(a) === column.id) }));
   groups.push({ column: null, appointments: d.appointments.filter((a) => lead(a) === null) });
   return groups.filter((g) => g.appointments.length > 0);
 }

@@ -157,7 +157,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await submit(req);
     switch (outcome.kind) {
       case 'invalid':
-        return reply.code(400).send(envelope('invalid_request', 'Some of the information sent is not valid.', outcome.errors as Record<string, string>));
+        return reply.code(400).send(envelope('invalid_request', 'Some of the information sent is not valid.', outcome.errors));
       case 'honeypot':
         return reply.code(400).send(envelope('spam_suspected', HONEYPOT_MESSAGE));
       case 'key_reused':

@@ -32,7 +32,7 @@ const personName = (missing: string) =>
 /** Only digits and a leading +; US numbers become +1XXXXXXXXXX. */
 export function normalizePhone(input: string): string | null {
   const digits = input.replace(/[^\d]/g, '');
-  if (/[^\d\s().+\-]/.test(input)) return null;
+  if (/[^\d\s().+-]/.test(input)) return null;
   if (input.trim().startsWith('+')) return digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
   if (digits.length === 10) return `+1${digits}`;
   if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
@@ -79,5 +79,5 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
     const key = String(issue.path[0] ?? 'form');
     out[key] ??= issue.message;
   }
-  return out as FieldErrors;
+  return out;
 }

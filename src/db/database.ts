@@ -85,7 +85,8 @@ function openPostgres(url: string, schema: string | undefined): Database {
     types: {
       // bigint (epoch ms) and count(*) come back as JS numbers; all our values are far below 2^53.
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- pg's own parser table is typed any
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
@@ -116,6 +117,7 @@ export function isUniqueViolation(err: unknown): boolean {
 export const WRITER_LOCKS = { audit: '7305826615047311361', migrations: '7305826615047311362', seed: '7305826615047311363' } as const;
 
 /** Takes one of WRITER_LOCKS until the transaction ends (PostgreSQL; nothing to do on SQLite). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations call it with Kysely<any>, the app with Kysely<DB>
 export async function lockWriters(trx: Kysely<any>, engine: Engine, lock: keyof typeof WRITER_LOCKS): Promise<void> {
   if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.raw(WRITER_LOCKS[lock])}::bigint)`.execute(trx);
 }

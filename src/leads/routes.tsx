@@ -29,7 +29,7 @@ function queryString(f: LeadsFilterValues, page: number, upto?: number): string 
   params.set('to', f.to);
   if (page > 1) params.set('page', String(page));
   if (upto !== undefined) params.set('upto', String(upto));
-  return `?${params}`;
+  return `?${params.toString()}`;
 }
 
 type Params = { Params: { id: string } };

@@ -84,7 +84,7 @@ export type FormValues = Partial<Record<'status' | 'owner' | 'kind' | 'body', st
 export function formErrors(error: z.ZodError): FormErrors {
   const out: Record<string, string> = {};
   for (const issue of error.issues) out[String(issue.path[0] ?? 'form')] ??= issue.message;
-  return out as FormErrors;
+  return out;
 }
 
 /** Only the string fields of a posted form, cut to a sane length, to show again after an error. */

@@ -48,11 +48,13 @@ function renderAttrs(props: Props | null): string {
     if (value === null || value === undefined || value === false) continue;
     // Attribute names come from our templates, but refuse anything odd rather than emit broken markup.
     if (!ATTR_NAME.test(name)) throw new Error(`invalid attribute name ${name}`);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- attribute values are strings, numbers or booleans by the Props type
     out += value === true ? ` ${name}` : ` ${name}="${escapeHtml(String(value))}"`;
   }
   return out;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a component's own props type is checked at its JSX call site
 export function h(tag: string | Component<any>, props: Props | null, ...children: Child[]): Html {
   if (typeof tag === 'function') {
     const merged = { ...(props ?? {}) } as Props;

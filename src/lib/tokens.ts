@@ -48,7 +48,7 @@ export class Tokens {
     if (!timingSafeEqual(expected, Buffer.from(mac))) return { ok: false, reason: 'invalid' };
     let data: { p?: unknown; r?: unknown; l?: unknown; e?: unknown };
     try {
-      data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof data;
     } catch {
       return { ok: false, reason: 'invalid' };
     }

@@ -112,7 +112,7 @@ export function localPlacement(visit: Pick<BookedVisit, 'startsAt' | 'endsAt'>, 
   const start = DateTime.fromMillis(visit.startsAt, { zone });
   if (!start.isValid) throw new RangeError(`Unknown time zone: ${zone}`);
   const end = DateTime.fromMillis(visit.endsAt, { zone });
-  const date = start.toISODate()!;
+  const date = start.toISODate();
   const from = minuteOfDay(start);
   let to: number;
   if (end.toISODate() === date) to = minuteOfDay(end);

@@ -11,7 +11,7 @@ export function valuesOf(body: unknown): Values {
   if (body && typeof body === 'object') {
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
       if (key === '_csrf') continue;
-      const first = Array.isArray(value) ? value[0] : value;
+      const first: unknown = Array.isArray(value) ? value[0] : value;
       out[key] = typeof first === 'string' ? first.slice(0, 500) : '';
     }
   }
@@ -57,7 +57,7 @@ export const whole = (label: string, min: number, max: number, unit: string) =>
 export const fiveMinutes = (label: string, min: number, max: number) =>
   whole(label, min, max, 'minutes').refine((n) => n % 5 === 0, `The ${label} must be a multiple of 5 minutes (for example 30 or 45).`);
 
-export const checkbox = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().optional()).transform((v) => v === 'yes');
+export const checkbox = z.preprocess((v: unknown): unknown => (Array.isArray(v) ? v[0] : v), z.string().optional()).transform((v) => v === 'yes');
 
 /** A calendar day that exists, written YYYY-MM-DD. */
 export function isDay(value: string): boolean {

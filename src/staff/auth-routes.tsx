@@ -128,7 +128,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     const t = now();
     let accepted = false;
     if (!(user.locked_until && user.locked_until > t) && user.totp_secret) {
-      const check = await checkTotp(openSecret(user.totp_secret, config.secret), code, t, user.last_totp_step);
+      const check = checkTotp(openSecret(user.totp_secret, config.secret), code, t, user.last_totp_step);
       if (check.ok) {
         // Conditional write: of two requests racing with one code, only one can move the step forward.
         const res = await db
@@ -180,7 +180,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     if (user.totp_enabled_at !== null) return enrolledElsewhere(req, reply, staff.sessionIdHash);
     if (!user.totp_secret) return reply.code(303).redirect('/staff/enrol');
     const secret = openSecret(user.totp_secret, config.secret);
-    const check = await checkTotp(secret, str(req.body, 'code', 40), now(), null);
+    const check = checkTotp(secret, str(req.body, 'code', 40), now(), null);
     if (!check.ok) {
       const svg = await totpQrSvg(totpUri(secret, user.email, 'Relief'));
       return html(

@@ -41,7 +41,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
 
   // preValidation: after the body is parsed (for the CSRF field) but before any route schema can answer first.
   app.addHook('preValidation', async (req, reply) => {
-    const policy = req.routeOptions.config.policy as Policy | undefined;
+    const policy = req.routeOptions.config.policy;
     if (!policy) throw new HttpError(404, 'not_found', 'We could not find that page.');
     if (policy === 'public') return;
     const { database, now } = app.deps;
@@ -97,5 +97,5 @@ function signInFirst(req: FastifyRequest, reply: FastifyReply, reason?: 'idle') 
   if (wantsJson(req)) return reply.code(401).send(envelope('unauthenticated', 'Please sign in.'));
   const next = req.method === 'GET' && req.url.startsWith('/staff') ? req.url.split('?')[0] : '/staff';
   const query = new URLSearchParams({ next: next ?? '/staff', ...(reason ? { reason } : {}) });
-  return reply.code(303).redirect(`/staff/sign-in?${query}`);
+  return reply.code(303).redirect(`/staff/sign-in?${query.toString()}`);
 }

@@ -60,11 +60,11 @@ function personalWords(context: { email?: string; name?: string }): string[] {
   if (email) {
     const at = email.lastIndexOf('@');
     const local = at === -1 ? email : email.slice(0, at);
-    words.push(local, ...local.split(/[._+\-]+/u));
+    words.push(local, ...local.split(/[._+-]+/u));
   }
   const name = context.name?.trim() ?? '';
   if (name) {
-    words.push(name.replace(/\s+/gu, ' '), name.replace(/\s+/gu, ''), ...name.split(/[\s\-]+/u));
+    words.push(name.replace(/\s+/gu, ' '), name.replace(/\s+/gu, ''), ...name.split(/[\s-]+/u));
   }
   return words.map((w) => w.normalize('NFKC').toLowerCase()).filter((w) => codePoints(w) >= 4);
 }

@@ -78,7 +78,7 @@ describe('clinic branding', () => {
     expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({ accent_color: '#7a1f5c' });
     const events = await db().selectFrom('audit_events').select(['action', 'detail', 'actor_role']).where('action', '=', 'setup.clinic').execute();
     expect(events).toHaveLength(1);
-    expect(JSON.parse(events[0]!.detail!)).toMatchObject({ accent: '#7a1f5c' });
+    expect(JSON.parse(events[0]!.detail)).toMatchObject({ accent: '#7a1f5c' });
 
     // The page that answers the save already shows the new colour, and so does every staff page after it.
     const after = stylesheetOf(res.body)!;
@@ -198,8 +198,8 @@ describe('clinic branding', () => {
 
     const events = await db().selectFrom('audit_events').select(['action', 'detail']).where('action', 'like', 'setup.clinic_logo%').orderBy('seq').execute();
     expect(events.map((e) => e.action)).toEqual(['setup.clinic_logo', 'setup.clinic_logo', 'setup.clinic_logo_remove', 'setup.clinic_logo_remove']);
-    expect(JSON.parse(events[0]!.detail!)).toEqual({ type: 'image/png', bytes: PNG.length, sha256: sha });
-    expect(events.slice(2).map((e) => JSON.parse(e.detail!))).toEqual([{ removed: true }, { removed: false }]);
+    expect(JSON.parse(events[0]!.detail)).toEqual({ type: 'image/png', bytes: PNG.length, sha256: sha });
+    expect(events.slice(2).map((e) => JSON.parse(e.detail))).toEqual([{ removed: true }, { removed: false }]);
   });
 
   it('refuses other formats, fake image bytes, large files and broken uploads, and saves nothing', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
-import { Browser, csrfFrom, signIn } from '../helpers/staff.ts';
+import { type Browser, csrfFrom, signIn } from '../helpers/staff.ts';
 
 /**
  * Every route in the route table, fed hostile parameters and bodies (generated, with a fixed seed), signed out and

@@ -26,7 +26,7 @@ async function visitAt(iso: string, minutes = 45): Promise<string> {
   const start = Date.parse(iso);
   const row = appointmentRow({ id: randomUUID(), room_id: 'room-chi-1', starts_at: start, ends_at: start + minutes * MIN, busy_from: start, busy_to: start + minutes * MIN });
   await db().insertInto('appointments').values(row).execute();
-  return row.id as string;
+  return row.id;
 }
 
 /** Chicago opens on Sundays 1:00–4:00 AM, across the clock change (as the existing DST grid test does). */

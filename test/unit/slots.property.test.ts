@@ -21,7 +21,7 @@ function wall(zone: string, x: number): number {
   }
   const p = Object.fromEntries(f.formatToParts(new Date(x)).map((q) => [q.type, Number(q.value)]));
   const ms = ((x % 1000) + 1000) % 1000;
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + ms;
+  return Date.UTC(p.year!, p.month! - 1, p.day, p.hour, p.minute, p.second) + ms;
 }
 const offset = (zone: string, x: number): number => wall(zone, x) - x;
 
