@@ -46,7 +46,9 @@ export default tseslint.config(
   },
   {
     files: ['src/**/assets/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', setTimeout: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: { document: 'readonly', window: 'readonly', setTimeout: 'readonly', fetch: 'readonly' },
+    },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],

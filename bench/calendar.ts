@@ -22,9 +22,28 @@ const DAYS = 7;
 const INFUSIONS_PER_CHAIR = 8;
 const CONSULTS_PER_PROVIDER = 10;
 
-export interface BusyWeek { monday: string; day: string; inserted: number; chairs: number; providers: number }
-export interface Latency { p50: number; p99: number; runs: number }
-export interface CalendarResult { week: Latency; day: Latency; weekRead: Latency; dayRead: Latency; weekShown: number; dayShown: number; weekBytes: number; dayBytes: number }
+export interface BusyWeek {
+  monday: string;
+  day: string;
+  inserted: number;
+  chairs: number;
+  providers: number;
+}
+export interface Latency {
+  p50: number;
+  p99: number;
+  runs: number;
+}
+export interface CalendarResult {
+  week: Latency;
+  day: Latency;
+  weekRead: Latency;
+  dayRead: Latency;
+  weekShown: number;
+  dayShown: number;
+  weekBytes: number;
+  dayBytes: number;
+}
 
 const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
@@ -39,25 +58,88 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
   const db = database.db;
   const monday = DateTime.fromMillis(now, { zone: ZONE }).startOf('week').plus({ weeks: 2 });
   await database.transact(async (trx) => {
-    await trx.insertInto('rooms').values([
-      ...[7, 8].map((n) => ({ id: `bench-chair-chi-${n}`, location_id: LOCATION, name: `Chair ${n}`, kind: 'chair' as const, active: 1 })),
-      ...[3, 4].map((n) => ({ id: `bench-room-chi-${n}`, location_id: LOCATION, name: `Consult room ${n}`, kind: 'room' as const, active: 1 })),
-    ]).execute();
-    await trx.insertInto('providers').values([
-      { id: 'bench-prov-adeyemi', name: 'Dr. Tola Adeyemi', credentials: 'MD', active: 1, kind: 'provider', max_patients: 1 },
-      { id: 'bench-prov-novak', name: 'Dr. Ivana Novak', credentials: 'DO', active: 1, kind: 'provider', max_patients: 1 },
-      { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
-      { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
-    ]).execute();
-    await trx.insertInto('provider_hours').values(['bench-prov-adeyemi', 'bench-prov-novak', 'bench-nurse-osei', 'bench-nurse-lund'].flatMap((provider_id) =>
-      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ provider_id, location_id: LOCATION, weekday, from_min: 8 * 60, to_min: 18 * 60 })))).execute();
+    await trx
+      .insertInto('rooms')
+      .values([
+        ...[7, 8].map((n) => ({
+          id: `bench-chair-chi-${n}`,
+          location_id: LOCATION,
+          name: `Chair ${n}`,
+          kind: 'chair' as const,
+          active: 1,
+        })),
+        ...[3, 4].map((n) => ({
+          id: `bench-room-chi-${n}`,
+          location_id: LOCATION,
+          name: `Consult room ${n}`,
+          kind: 'room' as const,
+          active: 1,
+        })),
+      ])
+      .execute();
+    await trx
+      .insertInto('providers')
+      .values([
+        {
+          id: 'bench-prov-adeyemi',
+          name: 'Dr. Tola Adeyemi',
+          credentials: 'MD',
+          active: 1,
+          kind: 'provider',
+          max_patients: 1,
+        },
+        {
+          id: 'bench-prov-novak',
+          name: 'Dr. Ivana Novak',
+          credentials: 'DO',
+          active: 1,
+          kind: 'provider',
+          max_patients: 1,
+        },
+        { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
+        { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
+      ])
+      .execute();
+    await trx
+      .insertInto('provider_hours')
+      .values(
+        ['bench-prov-adeyemi', 'bench-prov-novak', 'bench-nurse-osei', 'bench-nurse-lund'].flatMap((provider_id) =>
+          [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+            provider_id,
+            location_id: LOCATION,
+            weekday,
+            from_min: 8 * 60,
+            to_min: 18 * 60,
+          })),
+        ),
+      )
+      .execute();
   });
   const clinicians = (kind: 'provider' | 'nurse') =>
-    db.selectFrom('provider_hours').innerJoin('providers', 'providers.id', 'provider_hours.provider_id').select('provider_id').distinct()
-      .where('location_id', '=', LOCATION).where('providers.kind', '=', kind).orderBy('provider_id').execute();
+    db
+      .selectFrom('provider_hours')
+      .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
+      .select('provider_id')
+      .distinct()
+      .where('location_id', '=', LOCATION)
+      .where('providers.kind', '=', kind)
+      .orderBy('provider_id')
+      .execute();
   const [chairs, rooms, providers, nurses, types] = await Promise.all([
-    db.selectFrom('rooms').select('id').where('location_id', '=', LOCATION).where('kind', '=', 'chair').orderBy('id').execute(),
-    db.selectFrom('rooms').select('id').where('location_id', '=', LOCATION).where('kind', '=', 'room').orderBy('id').execute(),
+    db
+      .selectFrom('rooms')
+      .select('id')
+      .where('location_id', '=', LOCATION)
+      .where('kind', '=', 'chair')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('rooms')
+      .select('id')
+      .where('location_id', '=', LOCATION)
+      .where('kind', '=', 'room')
+      .orderBy('id')
+      .execute(),
     clinicians('provider'),
     clinicians('nurse'),
     db.selectFrom('appointment_types').select(['id', 'code']).execute(),
@@ -65,48 +147,119 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
   const typeId = (code: string) => types.find((t) => t.code === code)!.id;
 
   const patients: Insertable<DB['patients']>[] = Array.from({ length: 120 }, (_, i) => ({
-    id: randomUUID(), first_name: `Pat${i}`, last_name: `Bench${i}`, email: `bench.patient${i}@example.com`, phone: `+1312555${String(1000 + i)}`,
-    contact_method: 'email', location_id: LOCATION, created_at: now, updated_at: now,
+    id: randomUUID(),
+    first_name: `Pat${i}`,
+    last_name: `Bench${i}`,
+    email: `bench.patient${i}@example.com`,
+    phone: `+1312555${String(1000 + i)}`,
+    contact_method: 'email',
+    location_id: LOCATION,
+    created_at: now,
+    updated_at: now,
   }));
   const rows: Insertable<DB['appointments']>[] = [];
-  const add = (type: string, provider: string | null, nurse: string | null, seat: number | null, room: string | null, start: number, minutes: number, before: number, after: number) => {
+  const add = (
+    type: string,
+    provider: string | null,
+    nurse: string | null,
+    seat: number | null,
+    room: string | null,
+    start: number,
+    minutes: number,
+    before: number,
+    after: number,
+  ) => {
     const patient = patients[rows.length % patients.length]!;
     rows.push({
-      id: randomUUID(), location_id: LOCATION, type_id: typeId(type), request_id: null, provider_id: provider, nurse_id: nurse, nurse_seat: seat, room_id: room,
-      starts_at: start, ends_at: start + minutes * MINUTE, busy_from: start - before * MINUTE, busy_to: start + (minutes + after) * MINUTE,
-      status: rows.length % 25 === 0 ? 'cancelled' : 'booked', attendance: rows.length % 7 === 0 ? 'arrived' : null,
-      patient_id: patient.id, created_at: now, updated_at: now,
+      id: randomUUID(),
+      location_id: LOCATION,
+      type_id: typeId(type),
+      request_id: null,
+      provider_id: provider,
+      nurse_id: nurse,
+      nurse_seat: seat,
+      room_id: room,
+      starts_at: start,
+      ends_at: start + minutes * MINUTE,
+      busy_from: start - before * MINUTE,
+      busy_to: start + (minutes + after) * MINUTE,
+      status: rows.length % 25 === 0 ? 'cancelled' : 'booked',
+      attendance: rows.length % 7 === 0 ? 'arrived' : null,
+      patient_id: patient.id,
+      created_at: now,
+      updated_at: now,
     });
   };
   for (let d = 0; d < DAYS; d++) {
     const date = monday.plus({ days: d });
     const at = (h: number, m: number) => date.set({ hour: h, minute: m }).toMillis();
     chairs.forEach((chair, c) => {
-      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++) add('infusion', null, nurses[(c + k) % nurses.length]!.provider_id, Math.floor(c / nurses.length) + 1, chair.id, at(8, 0) + k * 75 * MINUTE, 60, 15, 0);
+      for (let k = 0; k < INFUSIONS_PER_CHAIR; k++)
+        add(
+          'infusion',
+          null,
+          nurses[(c + k) % nurses.length]!.provider_id,
+          Math.floor(c / nurses.length) + 1,
+          chair.id,
+          at(8, 0) + k * 75 * MINUTE,
+          60,
+          15,
+          0,
+        );
     });
     providers.forEach((p, i) => {
-      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++) add('consultation', p.provider_id, null, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
+      for (let k = 0; k < CONSULTS_PER_PROVIDER; k++)
+        add('consultation', p.provider_id, null, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
     });
   }
-  const weekStart = monday.toMillis(), weekEnd = monday.plus({ days: DAYS }).toMillis();
+  const weekStart = monday.toMillis(),
+    weekEnd = monday.plus({ days: DAYS }).toMillis();
   await database.transact(async (trx) => {
-    await trx.deleteFrom('appointments').where('busy_to', '>', weekStart - 86_400_000).where('busy_from', '<', weekEnd + 86_400_000).execute();
+    await trx
+      .deleteFrom('appointments')
+      .where('busy_to', '>', weekStart - 86_400_000)
+      .where('busy_from', '<', weekEnd + 86_400_000)
+      .execute();
     await trx.insertInto('patients').values(patients).execute();
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('appointments').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto('appointments')
+        .values(rows.slice(i, i + 200))
+        .execute();
   });
-  return { monday: monday.toISODate()!, day: monday.plus({ days: 1 }).toISODate()!, inserted: rows.length, chairs: chairs.length, providers: providers.length };
+  return {
+    monday: monday.toISODate()!,
+    day: monday.plus({ days: 1 }).toISODate()!,
+    inserted: rows.length,
+    chairs: chairs.length,
+    providers: providers.length,
+  };
 }
 
 /** An active admin session for the requests, made directly (the bench seeds no staff and needs no password step). */
 async function adminCookie(app: FastifyInstance, database: Database): Promise<string> {
   const t = Date.now();
-  const userId = await insertUser(database.db, { email: 'bench.admin@relief.example', name: 'Bench Admin', role: 'admin', locationIds: [LOCATION, 'loc-denver'] }, t);
+  const userId = await insertUser(
+    database.db,
+    { email: 'bench.admin@relief.example', name: 'Bench Admin', role: 'admin', locationIds: [LOCATION, 'loc-denver'] },
+    t,
+  );
   const settings = { idleMs: app.deps.config.sessionIdleMs, absoluteMs: app.deps.config.sessionMaxMs };
-  const { token } = await createSession(database.db, { userId, stage: 'active', ip: '127.0.0.1', userAgent: 'relief-bench' }, t, settings);
+  const { token } = await createSession(
+    database.db,
+    { userId, stage: 'active', ip: '127.0.0.1', userAgent: 'relief-bench' },
+    t,
+    settings,
+  );
   return `${SESSION_COOKIE}=${token}`;
 }
 
-export async function measureCalendar(app: FastifyInstance, database: Database, week: BusyWeek, runs: number): Promise<CalendarResult> {
+export async function measureCalendar(
+  app: FastifyInstance,
+  database: Database,
+  week: BusyWeek,
+  runs: number,
+): Promise<CalendarResult> {
   const cookie = await adminCookie(app, database);
   const render = async (url: string) => {
     const res = await app.inject({ method: 'GET', url, headers: { cookie } });
@@ -115,18 +268,33 @@ export async function measureCalendar(app: FastifyInstance, database: Database, 
   };
   const weekUrl = `/staff/calendar?location=chicago&view=week&date=${week.monday}`;
   const dayUrl = `/staff/calendar?location=chicago&view=day&date=${week.day}`;
-  const weekSpan = { start: dayBounds(ZONE, week.monday).start, end: dayBounds(ZONE, DateTime.fromISO(week.monday).plus({ days: DAYS - 1 }).toISODate()!).end };
+  const weekSpan = {
+    start: dayBounds(ZONE, week.monday).start,
+    end: dayBounds(
+      ZONE,
+      DateTime.fromISO(week.monday)
+        .plus({ days: DAYS - 1 })
+        .toISODate()!,
+    ).end,
+  };
   const daySpan = dayBounds(ZONE, week.day);
-  const read = (span: { start: number; end: number }) => () => appointmentsBetween(database.db, LOCATION, span.start, span.end, false);
+  const read = (span: { start: number; end: number }) => () =>
+    appointmentsBetween(database.db, LOCATION, span.start, span.end, false);
 
   const [weekBody, dayBody] = [await render(weekUrl), await render(dayUrl)];
   const shown = (body: string) => body.split('class="appt appt-type-').length - 1;
-  const weekShown = shown(weekBody), dayShown = shown(dayBody);
+  const weekShown = shown(weekBody),
+    dayShown = shown(dayBody);
   // Every live appointment once per day in the week list; in the day grid once per provider, nurse, and chair or room it holds.
-  const weekLive = (await read(weekSpan)()).length, dayLive = await read(daySpan)();
+  const weekLive = (await read(weekSpan)()).length,
+    dayLive = await read(daySpan)();
   if (weekShown !== weekLive) throw new Error(`week view shows ${weekShown} of ${weekLive} appointments`);
-  const dayCells = dayLive.reduce((n, a) => n + [a.provider_id, a.nurse_id, a.room_id].filter((x) => x !== null).length, 0);
-  if (dayShown !== dayCells) throw new Error(`day view shows ${dayShown} links for ${dayLive.length} appointments (${dayCells} cells)`);
+  const dayCells = dayLive.reduce(
+    (n, a) => n + [a.provider_id, a.nurse_id, a.room_id].filter((x) => x !== null).length,
+    0,
+  );
+  if (dayShown !== dayCells)
+    throw new Error(`day view shows ${dayShown} links for ${dayLive.length} appointments (${dayCells} cells)`);
 
   collectGarbage();
   const samples = { week: [] as number[], day: [] as number[], weekRead: [] as number[], dayRead: [] as number[] };
@@ -139,7 +307,13 @@ export async function measureCalendar(app: FastifyInstance, database: Database, 
     samples.dayRead.push(...(await sample(runs / 5, 0, read(daySpan))));
   }
   return {
-    week: latency(samples.week), day: latency(samples.day), weekRead: latency(samples.weekRead), dayRead: latency(samples.dayRead),
-    weekShown, dayShown, weekBytes: Buffer.byteLength(weekBody), dayBytes: Buffer.byteLength(dayBody),
+    week: latency(samples.week),
+    day: latency(samples.day),
+    weekRead: latency(samples.weekRead),
+    dayRead: latency(samples.dayRead),
+    weekShown,
+    dayShown,
+    weekBytes: Buffer.byteLength(weekBody),
+    dayBytes: Buffer.byteLength(dayBody),
   };
 }

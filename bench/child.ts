@@ -6,7 +6,10 @@ export function runChild<T>(module: string, arg: unknown): Promise<T> {
   const script = fileURLToPath(new URL(module, import.meta.url));
   const root = fileURLToPath(new URL('..', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(arg)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(arg)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);

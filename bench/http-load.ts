@@ -6,8 +6,19 @@
  */
 import http from 'node:http';
 
-interface Target { name: string; path: string; bytes: number }
-interface Plan { base: string; concurrency: number; warmupMs: number; durationMs: number; rounds: number; pairs: Array<[Target, Target]> }
+interface Target {
+  name: string;
+  path: string;
+  bytes: number;
+}
+interface Plan {
+  base: string;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  rounds: number;
+  pairs: Array<[Target, Target]>;
+}
 const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
 
 function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: number }> {
@@ -24,7 +35,8 @@ function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: n
 
 async function drive(agent: http.Agent, url: string, bytes: number, ms: number) {
   const deadline = performance.now() + ms;
-  let ok = 0, bad = 0;
+  let ok = 0,
+    bad = 0;
   const loop = async () => {
     while (performance.now() < deadline) {
       try {

@@ -14,15 +14,28 @@ import { percentile, prng, sample, shuffle, collectGarbage } from './stats.ts';
 const DAY = 24 * 3_600_000;
 
 export async function bookingContext(database: Database, slug: string, now: number): Promise<BookingContext> {
-  const [clinic, location, type] = await Promise.all([getClinic(database.db), findLocation(database.db, slug), findAppointmentType(database.db, 'consultation')]);
+  const [clinic, location, type] = await Promise.all([
+    getClinic(database.db),
+    findLocation(database.db, slug),
+    findAppointmentType(database.db, 'consultation'),
+  ]);
   if (!clinic || !location || !type) throw new Error(`demo clinic incomplete (location ${slug})`);
   return { database, clinic, location, type, now };
 }
 
-export interface Latency { p50: number; p99: number; runs: number }
+export interface Latency {
+  p50: number;
+  p99: number;
+  runs: number;
+}
 const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
-export interface AvailabilityResult { app: Latency; bare: Latency; slots: number; rows: number }
+export interface AvailabilityResult {
+  app: Latency;
+  bare: Latency;
+  slots: number;
+  rows: number;
+}
 
 /**
  * availability() for 8 weeks vs the bare read of the same busy rows: a plain select per resource kind whose
@@ -31,14 +44,44 @@ export interface AvailabilityResult { app: Latency; bare: Latency; slots: number
  */
 export async function measureAvailability(ctx: BookingContext, runs: number): Promise<AvailabilityResult> {
   const db = ctx.database.db;
-  const from = ctx.now, to = ctx.now + 56 * DAY;
-  const providerIds = [...new Set((await db.selectFrom('provider_hours').innerJoin('providers', 'providers.id', 'provider_hours.provider_id').select('provider_id').where('location_id', '=', ctx.location.id).where('providers.kind', '=', 'provider').execute()).map((r) => r.provider_id))];
-  const roomIds = (await db.selectFrom('rooms').select('id').where('location_id', '=', ctx.location.id).where('kind', '=', 'room').where('active', '=', 1).execute()).map((r) => r.id);
-  const longest = await db.selectFrom('appointments').select((eb) => eb.fn.max(eb('busy_to', '-', eb.ref('busy_from'))).as('span')).executeTakeFirstOrThrow();
+  const from = ctx.now,
+    to = ctx.now + 56 * DAY;
+  const providerIds = [
+    ...new Set(
+      (
+        await db
+          .selectFrom('provider_hours')
+          .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
+          .select('provider_id')
+          .where('location_id', '=', ctx.location.id)
+          .where('providers.kind', '=', 'provider')
+          .execute()
+      ).map((r) => r.provider_id),
+    ),
+  ];
+  const roomIds = (
+    await db
+      .selectFrom('rooms')
+      .select('id')
+      .where('location_id', '=', ctx.location.id)
+      .where('kind', '=', 'room')
+      .where('active', '=', 1)
+      .execute()
+  ).map((r) => r.id);
+  const longest = await db
+    .selectFrom('appointments')
+    .select((eb) => eb.fn.max(eb('busy_to', '-', eb.ref('busy_from'))).as('span'))
+    .executeTakeFirstOrThrow();
   const upper = to + DAY + Number(longest.span ?? 0);
   const busy = (column: 'provider_id' | 'room_id', ids: string[]) =>
-    db.selectFrom('appointments').select(['provider_id', 'room_id', 'busy_from', 'busy_to'])
-      .where(column, 'in', ids).where('status', '=', 'booked').where('busy_to', '>', from).where('busy_from', '<', to + DAY).where('busy_to', '<=', upper)
+    db
+      .selectFrom('appointments')
+      .select(['provider_id', 'room_id', 'busy_from', 'busy_to'])
+      .where(column, 'in', ids)
+      .where('status', '=', 'booked')
+      .where('busy_to', '>', from)
+      .where('busy_from', '<', to + DAY)
+      .where('busy_to', '<=', upper)
       .execute();
   const bareRead = () => Promise.all([busy('provider_id', providerIds), busy('room_id', roomIds)]);
   const run = () => availability(ctx, from, to);
@@ -47,7 +90,8 @@ export async function measureAvailability(ctx: BookingContext, runs: number): Pr
   const slots = (await run()).length;
   collectGarbage();
   // Interleaved in blocks so that drift (page cache, JIT, autovacuum) hits all sides alike.
-  const app: number[] = [], bare: number[] = [];
+  const app: number[] = [],
+    bare: number[] = [];
   for (const fn of [run, bareRead]) await sample(0, 20, fn);
   for (let block = 0; block < 4; block++) {
     app.push(...(await sample(runs / 4, 0, run)));
@@ -56,7 +100,11 @@ export async function measureAvailability(ctx: BookingContext, runs: number): Pr
   return { app: latency(app), bare: latency(bare), slots, rows };
 }
 
-export interface Throughput { perSec: number; count: number; seconds: number }
+export interface Throughput {
+  perSec: number;
+  count: number;
+  seconds: number;
+}
 
 /** A sequential operation timed in blocks: `run(seconds)` does ops back to back until the time is up or `limit` ops are done. */
 function timedLoop(limit: number, op: (i: number) => Promise<void>) {
@@ -68,7 +116,8 @@ function timedLoop(limit: number, op: (i: number) => Promise<void>) {
       for (let k = 0; k < n && i < limit; k++) await op(i++);
     },
     async run(seconds: number) {
-      const t0 = performance.now(), deadline = t0 + seconds * 1000;
+      const t0 = performance.now(),
+        deadline = t0 + seconds * 1000;
       let n = 0;
       for (; i < limit && performance.now() < deadline; n++) await op(i++);
       total.count += n;
@@ -79,7 +128,11 @@ function timedLoop(limit: number, op: (i: number) => Promise<void>) {
 }
 
 /** Distinct free consultation starts, at least an hour apart per location, so no booking can collide with another. */
-export async function freeStarts(contexts: BookingContext[], from: number, to: number): Promise<Array<{ ctx: BookingContext; start: number }>> {
+export async function freeStarts(
+  contexts: BookingContext[],
+  from: number,
+  to: number,
+): Promise<Array<{ ctx: BookingContext; start: number }>> {
   const out: Array<{ ctx: BookingContext; start: number }> = [];
   for (const ctx of contexts) {
     const spacing = (ctx.type.buffer_before_min + ctx.type.duration_min + ctx.type.buffer_after_min) * 60_000;
@@ -93,7 +146,13 @@ export async function freeStarts(contexts: BookingContext[], from: number, to: n
   return shuffle(out, prng(7));
 }
 
-export interface BookingResult { booking: Throughput; raw: Throughput; sameRows: Throughput; oneAppointment: Throughput; failed: number }
+export interface BookingResult {
+  booking: Throughput;
+  raw: Throughput;
+  sameRows: Throughput;
+  oneAppointment: Throughput;
+  failed: number;
+}
 
 /**
  * Sequential bookConsultation() vs sequential one-row insert transactions (random UUID key, like an appointment)
@@ -121,7 +180,10 @@ export async function measureBooking(
   });
   const raw = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {
     await database.transact(async (trx) => {
-      await (trx as unknown as Kysely<Scratch>).insertInto('bench_scratch').values({ id: randomUUID(), n: i, created_at: Date.now() }).execute();
+      await (trx as unknown as Kysely<Scratch>)
+        .insertInto('bench_scratch')
+        .values({ id: randomUUID(), n: i, created_at: Date.now() })
+        .execute();
     });
   });
   // For context (no target): the rows one booking writes, inserted plainly in one transaction with no slot check or
@@ -131,18 +193,55 @@ export async function measureBooking(
   const { ctx: first } = targets[0]!;
   const far = Date.parse('2200-01-05T15:00:00.000Z');
   const farAppointment = (start: number) => ({
-    id: timeOrderedId(), location_id: first.location.id, type_id: first.type.id, request_id: null, provider_id: 'prov-okafor', nurse_id: null, nurse_seat: null, room_id: 'room-chi-1',
-    starts_at: start, ends_at: start + 45 * 60_000, busy_from: start, busy_to: start + 60 * 60_000, status: 'booked' as const, created_at: Date.now(), updated_at: Date.now(),
+    id: timeOrderedId(),
+    location_id: first.location.id,
+    type_id: first.type.id,
+    request_id: null,
+    provider_id: 'prov-okafor',
+    nurse_id: null,
+    nurse_seat: null,
+    room_id: 'room-chi-1',
+    starts_at: start,
+    ends_at: start + 45 * 60_000,
+    busy_from: start,
+    busy_to: start + 60 * 60_000,
+    status: 'booked' as const,
+    created_at: Date.now(),
+    updated_at: Date.now(),
   });
   const sameRows = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {
     const start = far + i * 2 * 3_600_000;
     await database.transact(async (trx) => {
-      await trx.insertInto('patients').values({
-        id: randomUUID(), first_name: 'Ana', last_name: 'Moreno', email: `same-rows-${i}@example.com`, phone: '+13125550147', contact_method: 'email', location_id: first.location.id, created_at: Date.now(), updated_at: Date.now(),
-      }).execute();
+      await trx
+        .insertInto('patients')
+        .values({
+          id: randomUUID(),
+          first_name: 'Ana',
+          last_name: 'Moreno',
+          email: `same-rows-${i}@example.com`,
+          phone: '+13125550147',
+          contact_method: 'email',
+          location_id: first.location.id,
+          created_at: Date.now(),
+          updated_at: Date.now(),
+        })
+        .execute();
       await insertAppointment(trx, farAppointment(start));
-      await enqueue(trx, [0, 1, 2].map((k) => ({ kind: 'appointment_reminder' as const, refId: randomUUID(), runAt: start - k * 3_600_000, dedupeKey: `bench:${i}:${k}` })), Date.now());
-      await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', requestIds[requestIds.length - 1]!).execute();
+      await enqueue(
+        trx,
+        [0, 1, 2].map((k) => ({
+          kind: 'appointment_reminder' as const,
+          refId: randomUUID(),
+          runAt: start - k * 3_600_000,
+          dedupeKey: `bench:${i}:${k}`,
+        })),
+        Date.now(),
+      );
+      await trx
+        .updateTable('consultation_requests')
+        .set({ status: 'new' })
+        .where('id', '=', requestIds[requestIds.length - 1]!)
+        .execute();
     });
   });
   const farther = Date.parse('2300-01-05T15:00:00.000Z');
@@ -161,5 +260,11 @@ export async function measureBooking(
     await oneAppointment.run(seconds / 8);
   }
   await sql`drop table bench_scratch`.execute(database.db);
-  return { booking: booking.total, raw: raw.total, sameRows: sameRows.total, oneAppointment: oneAppointment.total, failed };
+  return {
+    booking: booking.total,
+    raw: raw.total,
+    sameRows: sameRows.total,
+    oneAppointment: oneAppointment.total,
+    failed,
+  };
 }

@@ -7,10 +7,18 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { generateAppointments, insertHistory } from './seed.ts';
 
-export interface SeedResult { count: number; first: number; last: number }
+export interface SeedResult {
+  count: number;
+  first: number;
+  last: number;
+}
 
 const arg = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; schema?: string; now: number; count: number };
-const database = openDatabase({ dataDir: arg.dataDir, databaseUrl: process.env.DATABASE_URL || undefined, databaseSchema: arg.schema });
+const database = openDatabase({
+  dataDir: arg.dataDir,
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  databaseSchema: arg.schema,
+});
 try {
   await migrateToLatest(database);
   await seedDemo(database);

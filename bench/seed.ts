@@ -27,7 +27,13 @@ async function loadSites(database: Database): Promise<Site[]> {
   const [locations, opening, rooms, hours] = await Promise.all([
     db.selectFrom('locations').select(['id', 'time_zone']).orderBy('sort_order').execute(),
     db.selectFrom('opening_hours').selectAll().orderBy('opens_min').execute(),
-    db.selectFrom('rooms').select(['id', 'location_id']).where('kind', '=', 'room').where('active', '=', 1).orderBy('id').execute(),
+    db
+      .selectFrom('rooms')
+      .select(['id', 'location_id'])
+      .where('kind', '=', 'room')
+      .where('active', '=', 1)
+      .orderBy('id')
+      .execute(),
     // Consultations and follow-ups are the providers' (nurses run infusions).
     db
       .selectFrom('provider_hours')
@@ -38,7 +44,13 @@ async function loadSites(database: Database): Promise<Site[]> {
       .execute(),
   ]);
   return locations.map((l) => {
-    const site: Site = { id: l.id, zone: l.time_zone, opening: new Map(), rooms: rooms.filter((r) => r.location_id === l.id).map((r) => r.id), providers: new Map() };
+    const site: Site = {
+      id: l.id,
+      zone: l.time_zone,
+      opening: new Map(),
+      rooms: rooms.filter((r) => r.location_id === l.id).map((r) => r.id),
+      providers: new Map(),
+    };
     for (const o of opening.filter((o) => o.location_id === l.id)) {
       site.opening.set(o.weekday, [...(site.opening.get(o.weekday) ?? []), { from: o.opens_min, to: o.closes_min }]);
     }
@@ -54,7 +66,11 @@ async function loadSites(database: Database): Promise<Site[]> {
 /** Greedy random fill (then thinned to exactly `count`), widening the date range until there is enough. */
 export async function generateAppointments(database: Database, now: number, count: number): Promise<Appointment[]> {
   const sites = await loadSites(database);
-  const types = await database.db.selectFrom('appointment_types').selectAll().where('code', 'in', ['consultation', 'follow-up']).execute();
+  const types = await database.db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .where('code', 'in', ['consultation', 'follow-up'])
+    .execute();
   if (types.length !== 2) throw new Error('demo appointment types missing');
   for (let halfDays = 548; halfDays < 3650; halfDays += 30) {
     const rand = prng(20260302);
@@ -102,7 +118,10 @@ export async function generateAppointments(database: Database, now: number, coun
         }
       }
     }
-    if (out.length >= count) return shuffle(out, rand).slice(0, count).sort((a, b) => a.busy_from - b.busy_from);
+    if (out.length >= count)
+      return shuffle(out, rand)
+        .slice(0, count)
+        .sort((a, b) => a.busy_from - b.busy_from);
   }
   throw new Error(`the demo clinic's hours cannot hold ${count} appointments`);
 }
@@ -116,7 +135,10 @@ async function insertBatched<T extends 'appointments' | 'consultation_requests'>
 ): Promise<void> {
   await database.transact(async (trx) => {
     for (let i = 0; i < rows.length; i += batch) {
-      await trx.insertInto(table).values(rows.slice(i, i + batch) as never).execute();
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + batch) as never)
+        .execute();
     }
   });
 }

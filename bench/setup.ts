@@ -48,7 +48,9 @@ export async function startBenchRuntime(prepare?: (config: Config) => Promise<vo
     const errors: unknown[] = [];
     await runtime?.close().catch((err: unknown) => errors.push(err));
     if (schemaCreated && config.databaseUrl) {
-      await adminQuery(config.databaseUrl, `drop schema if exists ${config.databaseSchema} cascade`).catch((err: unknown) => errors.push(err));
+      await adminQuery(config.databaseUrl, `drop schema if exists ${config.databaseSchema} cascade`).catch(
+        (err: unknown) => errors.push(err),
+      );
     }
     rmSync(dataDir, { recursive: true, force: true });
     if (errors.length) throw errors[0];

@@ -42,7 +42,9 @@ export function shuffle<T>(items: T[], rand: () => number): T[] {
 }
 
 export const fmt = (n: number, digits = 2): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
 
 export function collectGarbage(): void {
   globalThis.gc?.();

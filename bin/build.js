@@ -30,7 +30,8 @@ export function isStale() {
   for (const input of inputs) {
     if (statSync(input).mtimeMs > built) return true; // a folder's time changes when a file is added or removed
   }
-  for (const file of walk(src)) if (statSync(file).mtimeMs > built || statSync(dirname(file)).mtimeMs > built) return true;
+  for (const file of walk(src))
+    if (statSync(file).mtimeMs > built || statSync(dirname(file)).mtimeMs > built) return true;
   return false;
 }
 

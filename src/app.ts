@@ -115,11 +115,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /** A hop count becomes proxy-addr's trust function (Fastify's types accept only flags, addresses or a function). */
-function trustProxy(setting: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+function trustProxy(
+  setting: boolean | number | string,
+): boolean | string | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting;
 }
 
-async function handleError(app: FastifyInstance, err: FastifyError | HttpError, req: FastifyRequest, reply: FastifyReply) {
+async function handleError(
+  app: FastifyInstance,
+  err: FastifyError | HttpError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+) {
   let status = err.statusCode ?? 500;
   let code = err instanceof HttpError ? err.code : (err.code ?? 'error');
   let message = err.message;
@@ -129,12 +136,14 @@ async function handleError(app: FastifyInstance, err: FastifyError | HttpError, 
     code = 'invalid_request';
     message = 'Some of the information sent is not valid.';
     fields = {};
+    /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access --
+       fastify-type-provider-zod's issue type does not resolve through Fastify's generic error type */
     for (const issue of err.validation) {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- fastify-type-provider-zod's issue type does not resolve through Fastify's generic error
-      const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || issue.params.issue.path.join('.') || 'request';
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- as above
+      const path =
+        issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || issue.params.issue.path.join('.') || 'request';
       fields[path] ??= issue.message;
     }
+    /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
   } else if (status >= 500) {
     req.log.error({ err }, 'request failed');
     code = 'internal_error';
@@ -154,7 +163,5 @@ async function handleError(app: FastifyInstance, err: FastifyError | HttpError, 
     return reply.type('application/json; charset=utf-8').send(envelope(code, message, fields));
   }
   const clinic = await getClinic(app.deps.database.db).catch(() => undefined);
-  return reply
-    .type('text/html; charset=utf-8')
-    .send(renderDocument(ErrorPage({ clinic, status, message })));
+  return reply.type('text/html; charset=utf-8').send(renderDocument(ErrorPage({ clinic, status, message })));
 }

@@ -83,7 +83,8 @@ function checkArguments(command: string, values: Record<string, unknown>, words:
   const extra = Object.keys(values).find((key) => key !== 'help' && !accepts.options.includes(key));
   if (extra) fail(`${command} does not take --${extra}. Run "relief ${command} --help".`);
   const stray = words[accepts.words];
-  if (stray !== undefined) fail(`unexpected "${stray}" after ${command}; put a value with spaces in quotes. Run "relief ${command} --help".`);
+  if (stray !== undefined)
+    fail(`unexpected "${stray}" after ${command}; put a value with spaces in quotes. Run "relief ${command} --help".`);
 }
 
 function fail(message: string): never {
@@ -158,22 +159,44 @@ async function usersCommand(config: Config, sub: string | undefined, values: Rec
   const role = text(values.role);
   const slugs = (values.location as string[] | undefined) ?? [];
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) fail('--email must be an email address.');
-  if (name.length < 2 || name.length > 100) fail('--name must be the person\'s full name (2 to 100 characters).');
+  if (name.length < 2 || name.length > 100) fail("--name must be the person's full name (2 to 100 characters).");
   if (!(ROLES as readonly string[]).includes(role)) fail(`--role must be one of ${ROLES.join(', ')}.`);
   const database = openDatabase(config);
   try {
     await migrateToLatest(database);
     const locations = await database.db.selectFrom('locations').select(['id', 'slug']).execute();
-    const ids = slugs.map((slug) => locations.find((l) => l.slug === slug || l.id === slug)?.id ?? fail(`unknown location "${slug}".`));
+    const ids = slugs.map(
+      (slug) => locations.find((l) => l.slug === slug || l.id === slug)?.id ?? fail(`unknown location "${slug}".`),
+    );
     if (role !== 'admin' && ids.length === 0) fail('--location is required (repeat it for several locations).');
     if (await findUserByEmail(database.db, email)) fail(`a user with email ${email} already exists.`);
     const token = await database.transact(async (trx) => {
-      const id = await insertUser(trx, { email, name, role: role as Role, locationIds: role === 'admin' ? locations.map((l) => l.id) : ids }, Date.now());
+      const id = await insertUser(
+        trx,
+        { email, name, role: role as Role, locationIds: role === 'admin' ? locations.map((l) => l.id) : ids },
+        Date.now(),
+      );
       const link = await createAuthLink(trx, config.secret, id, 'enrol', Date.now());
-      await appendAudit(trx, database.engine, { actorId: null, actorRole: 'cli', locationId: null, patientRef: null, action: 'user.create', outcome: 'success', ip: null, detail: { user: id, role } }, Date.now());
+      await appendAudit(
+        trx,
+        database.engine,
+        {
+          actorId: null,
+          actorRole: 'cli',
+          locationId: null,
+          patientRef: null,
+          action: 'user.create',
+          outcome: 'success',
+          ip: null,
+          detail: { user: id, role },
+        },
+        Date.now(),
+      );
       return link.token;
     });
-    process.stdout.write(`Created ${role} ${email}.\nOne-time enrolment link (valid 72 hours):\n${config.publicUrl}/staff/welcome/${token}\n`);
+    process.stdout.write(
+      `Created ${role} ${email}.\nOne-time enrolment link (valid 72 hours):\n${config.publicUrl}/staff/welcome/${token}\n`,
+    );
   } finally {
     await database.close();
   }
@@ -189,7 +212,8 @@ async function start(config: Config): Promise<void> {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') fail(`port ${config.port} is already in use; set PORT to another port.`);
     if (code === 'EACCES') fail(`not allowed to listen on port ${config.port}; set PORT to 1024 or above.`);
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL') fail(`cannot listen on HOST ${config.host}: no such address on this machine (${code}).`);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL')
+      fail(`cannot listen on HOST ${config.host}: no such address on this machine (${code}).`);
     throw err;
   }
   const base = config.publicUrl;
@@ -232,5 +256,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   // Anything else is a fault, not a setting: one line, with the stack only when asked for (LOG_LEVEL=debug).
   const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
   if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  fail(`unexpected error: ${String((err as Error).message ?? err).replace(/\s*\n\s*/g, " ")}${debug ? '' : ' (set LOG_LEVEL=debug to see where)'}`);
+  fail(
+    `unexpected error: ${String((err as Error).message ?? err).replace(/\s*\n\s*/g, ' ')}${debug ? '' : ' (set LOG_LEVEL=debug to see where)'}`,
+  );
 });

@@ -9,13 +9,16 @@ export class ConfigError extends Error {}
 
 const port = z.coerce.number().int().min(1).max(65535);
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.join(' or ')}//`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.join(' or ')}//`,
+  );
 
 const envSchema = z.object({
   PORT: port.default(3000),
@@ -29,7 +32,10 @@ const envSchema = z.object({
   MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   TRUST_PROXY: z
     .string()
-    .refine(validTrustProxy, 'must be true, a hop count, or the proxy addresses (comma-separated, each an IP address or address/prefix)')
+    .refine(
+      validTrustProxy,
+      'must be true, a hop count, or the proxy addresses (comma-separated, each an IP address or address/prefix)',
+    )
     .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(240).default(15),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
@@ -103,7 +109,14 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
-    trustProxy: e.TRUST_PROXY === undefined ? false : e.TRUST_PROXY === 'true' ? true : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    trustProxy:
+      e.TRUST_PROXY === undefined
+        ? false
+        : e.TRUST_PROXY === 'true'
+          ? true
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
   };
@@ -144,6 +157,8 @@ function persistentSecret(dataDir: string): string {
     return fresh;
   } catch (err) {
     const code = (err as { code?: string }).code ?? (err as Error).message;
-    throw new ConfigError(`Invalid configuration: DATA_DIR ${dataDir} cannot keep the generated secret (${code}); set SECRET or fix DATA_DIR`);
+    throw new ConfigError(
+      `Invalid configuration: DATA_DIR ${dataDir} cannot keep the generated secret (${code}); set SECRET or fix DATA_DIR`,
+    );
   }
 }

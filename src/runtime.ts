@@ -39,13 +39,33 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
   const tokens = new Tokens(config.secret);
   const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database);
-  const render = createRenderer({ db: database.db, tokens, publicUrl: config.publicUrl, messageDomain: new URL(config.publicUrl).hostname, secret: config.secret, now });
+  const render = createRenderer({
+    db: database.db,
+    tokens,
+    publicUrl: config.publicUrl,
+    messageDomain: new URL(config.publicUrl).hostname,
+    secret: config.secret,
+    now,
+  });
   // The worker needs the app's logger, and the app needs to nudge the worker: the nudge reads it once it exists.
   const late: { worker?: OutboxWorker } = {};
   // The nudge waits until the answer is on its way: delivering first (claim, render, send) would make an answer
   // for a known address measurably slower than for an unknown one, telling who has an account or a request.
-  const app = await buildApp({ config, database, tokens, now, onOutbox: () => setImmediate(() => late.worker?.nudge()) });
-  const w = (late.worker = new OutboxWorker({ database, transport, render, now, retryBaseMs: config.mailRetryMs, log: app.log }));
+  const app = await buildApp({
+    config,
+    database,
+    tokens,
+    now,
+    onOutbox: () => setImmediate(() => late.worker?.nudge()),
+  });
+  const w = (late.worker = new OutboxWorker({
+    database,
+    transport,
+    render,
+    now,
+    retryBaseMs: config.mailRetryMs,
+    log: app.log,
+  }));
   return {
     app,
     database,

@@ -76,12 +76,14 @@ export function hashAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
 /** Checks detail values and returns them as JSON text with sorted keys. */
 export function serialiseDetail(detail: AuditDetail | undefined): string {
   if (detail === undefined) return '{}';
-  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new AuditEntryError('detail must be an object');
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+    throw new AuditEntryError('detail must be an object');
   const keys = Object.keys(detail).sort();
   if (keys.length > MAX_DETAIL_KEYS) throw new AuditEntryError(`detail has more than ${MAX_DETAIL_KEYS} keys`);
   const out: AuditDetail = {};
   for (const key of keys) {
-    if (!DETAIL_KEY.test(key)) throw new AuditEntryError(`detail key ${JSON.stringify(key.slice(0, 64))} is not a plain identifier`);
+    if (!DETAIL_KEY.test(key))
+      throw new AuditEntryError(`detail key ${JSON.stringify(key.slice(0, 64))} is not a plain identifier`);
     const value: unknown = detail[key];
     if (value === null || typeof value === 'boolean') {
       out[key] = value;
@@ -89,7 +91,8 @@ export function serialiseDetail(detail: AuditDetail | undefined): string {
       if (!Number.isFinite(value)) throw new AuditEntryError(`detail.${key} is not a finite number`);
       out[key] = value;
     } else if (typeof value === 'string') {
-      if (value.length > MAX_DETAIL_STRING) throw new AuditEntryError(`detail.${key} is longer than ${MAX_DETAIL_STRING} characters`);
+      if (value.length > MAX_DETAIL_STRING)
+        throw new AuditEntryError(`detail.${key} is longer than ${MAX_DETAIL_STRING} characters`);
       out[key] = value;
     } else {
       throw new AuditEntryError(`detail.${key} must be a string, number, boolean or null`);
@@ -111,9 +114,12 @@ function checkField(name: string, value: string | null): string | null {
  */
 export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditEntry, now: number): Promise<void> {
   if (typeof entry.action !== 'string' || !ACTION.test(entry.action)) {
-    throw new AuditEntryError(`action ${JSON.stringify(String(entry.action).slice(0, 64))} is not a lower-case dotted name`);
+    throw new AuditEntryError(
+      `action ${JSON.stringify(String(entry.action).slice(0, 64))} is not a lower-case dotted name`,
+    );
   }
-  if (!OUTCOMES.has(entry.outcome)) throw new AuditEntryError(`outcome ${JSON.stringify(entry.outcome)} is not success, denied or failure`);
+  if (!OUTCOMES.has(entry.outcome))
+    throw new AuditEntryError(`outcome ${JSON.stringify(entry.outcome)} is not success, denied or failure`);
   if (!Number.isSafeInteger(now) || now < 0) throw new AuditEntryError('time must be epoch milliseconds');
   const detail = serialiseDetail(entry.detail);
   const fields = {
@@ -128,7 +134,12 @@ export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditE
   // PostgreSQL: take a transaction-scoped advisory lock first; read committed then sees the latest committed tail.
   await lockWriters(trx, engine, 'audit');
 
-  const last = await trx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const row: Omit<AuditEventRow, 'hash'> = {
     seq: last ? Number(last.seq) + 1 : 1,
     at: now,
@@ -172,7 +183,10 @@ export async function verifyAuditChain(db: Kysely<DB>): Promise<ChainCheck> {
         return {
           ok: false,
           seq: row.seq,
-          reason: expectedSeq === 1 ? 'the first event does not start the chain' : `its prev_hash does not match the hash of event #${row.seq - 1}`,
+          reason:
+            expectedSeq === 1
+              ? 'the first event does not start the chain'
+              : `its prev_hash does not match the hash of event #${row.seq - 1}`,
           count,
         };
       }

@@ -48,7 +48,15 @@ export function auditPatient(
   return appendAudit(
     trx,
     database.engine,
-    { actorId: null, actorRole: PATIENT_ROLE, ...about, action, outcome, ip: visitor.ip, ...(detail ? { detail } : {}) },
+    {
+      actorId: null,
+      actorRole: PATIENT_ROLE,
+      ...about,
+      action,
+      outcome,
+      ip: visitor.ip,
+      ...(detail ? { detail } : {}),
+    },
     visitor.now,
   );
 }
@@ -69,7 +77,12 @@ export function auditPatientAlone(
  * The record a refused link names, when it can be trusted: only an expired link whose signature is still ours
  * (checked at time 0, when nothing has expired). A tampered or garbled link names nobody.
  */
-export function refusedLinkRef(tokens: Tokens, token: string, purpose: TokenPurpose, check: TokenCheck): string | undefined {
+export function refusedLinkRef(
+  tokens: Tokens,
+  token: string,
+  purpose: TokenPurpose,
+  check: TokenCheck,
+): string | undefined {
   if (check.ok || check.reason !== 'expired') return undefined;
   const authentic = tokens.verify(token, purpose, 0);
   return authentic.ok ? authentic.claims.ref : undefined;
@@ -78,6 +91,10 @@ export function refusedLinkRef(tokens: Tokens, token: string, purpose: TokenPurp
 /** Who a request id refers to, for events about it; nobody when there is no such request. */
 export async function aboutRequestId(db: Kysely<DB>, requestId: string | undefined): Promise<About> {
   if (requestId === undefined) return NOBODY;
-  const request = await db.selectFrom('consultation_requests').select(['id', 'location_id', 'patient_id']).where('id', '=', requestId).executeTakeFirst();
+  const request = await db
+    .selectFrom('consultation_requests')
+    .select(['id', 'location_id', 'patient_id'])
+    .where('id', '=', requestId)
+    .executeTakeFirst();
   return request ? aboutRequest(request) : NOBODY;
 }

@@ -67,7 +67,8 @@ function filterValues(q: AuditQuery): AuditFilterValues {
 /** The filters as a query string, for pager and CSV links (absent filters left out). */
 function queryString(filters: AuditFilterValues, page?: number, upto?: number): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters) as Array<[string, string | undefined]>) if (value !== undefined) params.set(key, value);
+  for (const [key, value] of Object.entries(filters) as Array<[string, string | undefined]>)
+    if (value !== undefined) params.set(key, value);
   if (page !== undefined && page > 1) params.set('page', String(page));
   if (upto !== undefined && page !== undefined) params.set('upto', String(upto));
   const s = params.toString();
@@ -77,7 +78,8 @@ function queryString(filters: AuditFilterValues, page?: number, upto?: number): 
 /** What the event about this viewing records: the filters used (ids and dates only, never patient text). */
 function filterDetail(filters: AuditFilterValues): AuditDetail {
   const detail: AuditDetail = {};
-  for (const [key, value] of Object.entries(filters) as Array<[string, string | undefined]>) if (value !== undefined) detail[key] = value;
+  for (const [key, value] of Object.entries(filters) as Array<[string, string | undefined]>)
+    if (value !== undefined) detail[key] = value;
   return detail;
 }
 
@@ -112,7 +114,14 @@ function filteredEvents(db: Kysely<DB>, filters: AuditFilterValues) {
     q = q.where((eb) =>
       eb.or([
         eb('e.actor_id', '=', person),
-        eb('e.actor_id', 'in', eb.selectFrom('users').select('users.id').where(sql<string>`lower(${sql.ref('users.email')})`, '=', needle)),
+        eb(
+          'e.actor_id',
+          'in',
+          eb
+            .selectFrom('users')
+            .select('users.id')
+            .where(sql<string>`lower(${sql.ref('users.email')})`, '=', needle),
+        ),
       ]),
     );
   }
@@ -121,7 +130,14 @@ function filteredEvents(db: Kysely<DB>, filters: AuditFilterValues) {
     q = q.where((eb) =>
       eb.or([
         eb('e.patient_ref', '=', patient_ref),
-        eb('e.patient_ref', 'in', eb.selectFrom('consultation_requests').select('consultation_requests.id').where('consultation_requests.patient_id', '=', patient_ref)),
+        eb(
+          'e.patient_ref',
+          'in',
+          eb
+            .selectFrom('consultation_requests')
+            .select('consultation_requests.id')
+            .where('consultation_requests.patient_id', '=', patient_ref),
+        ),
       ]),
     );
   }
@@ -129,7 +145,10 @@ function filteredEvents(db: Kysely<DB>, filters: AuditFilterValues) {
     // "lead" matches lead itself and every "lead.*" action.
     const prefix = `${action}.`;
     q = q.where((eb) =>
-      eb.or([eb('e.action', '=', action), eb(sql<string>`substr(${sql.ref('e.action')}, 1, ${sql.lit(prefix.length)})`, '=', prefix)]),
+      eb.or([
+        eb('e.action', '=', action),
+        eb(sql<string>`substr(${sql.ref('e.action')}, 1, ${sql.lit(prefix.length)})`, '=', prefix),
+      ]),
     );
   }
   const fromMs = from !== undefined ? dayStart(from) : undefined;
@@ -176,81 +195,118 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
   const { database, now } = app.deps;
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
-  typed.get('/staff/audit', { config: { policy: { roles: ['admin'] } }, schema: { querystring: auditQuery } }, async (req, reply) => {
-    const staff = staffOf(req);
-    const filters = filterValues(req.query);
-    const page = req.query.page ?? 1;
-    // Viewing is itself an event, and events keep coming: pages count from a fixed newest event (the trail is
-    // append-only, so what lies below it never changes), or each page would repeat the one before's last rows.
-    const upto = req.query.upto ?? Number((await database.db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('top')).executeTakeFirst())?.top ?? 0);
-    const found = normalise(
-      await filteredEvents(database.db, filters)
-        .where('e.seq', '<=', upto)
-        .limit(AUDIT_PAGE_SIZE + 1)
-        .offset((page - 1) * AUDIT_PAGE_SIZE)
-        .execute(),
-    );
-    const hasNext = found.length > AUDIT_PAGE_SIZE;
-    const rows = found.slice(0, AUDIT_PAGE_SIZE);
+  typed.get(
+    '/staff/audit',
+    { config: { policy: { roles: ['admin'] } }, schema: { querystring: auditQuery } },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      const filters = filterValues(req.query);
+      const page = req.query.page ?? 1;
+      // Viewing is itself an event, and events keep coming: pages count from a fixed newest event (the trail is
+      // append-only, so what lies below it never changes), or each page would repeat the one before's last rows.
+      const upto =
+        req.query.upto ??
+        Number(
+          (
+            await database.db
+              .selectFrom('audit_events')
+              .select((eb) => eb.fn.max('seq').as('top'))
+              .executeTakeFirst()
+          )?.top ?? 0,
+        );
+      const found = normalise(
+        await filteredEvents(database.db, filters)
+          .where('e.seq', '<=', upto)
+          .limit(AUDIT_PAGE_SIZE + 1)
+          .offset((page - 1) * AUDIT_PAGE_SIZE)
+          .execute(),
+      );
+      const hasNext = found.length > AUDIT_PAGE_SIZE;
+      const rows = found.slice(0, AUDIT_PAGE_SIZE);
 
-    await database.transact((trx) =>
-      auditStaff(trx, database, { staff, ip: req.ip, now: now() }, 'audit.view', 'success', { locationId: null, patientRef: filters.patient_ref ?? null }, { ...filterDetail(filters), page, rows: rows.length }),
-    );
+      await database.transact((trx) =>
+        auditStaff(
+          trx,
+          database,
+          { staff, ip: req.ip, now: now() },
+          'audit.view',
+          'success',
+          { locationId: null, patientRef: filters.patient_ref ?? null },
+          { ...filterDetail(filters), page, rows: rows.length },
+        ),
+      );
 
-    const page_ = AuditPage({
-      staff,
-      filters,
-      rows,
-      page,
-      pageSize: AUDIT_PAGE_SIZE,
-      prevHref: page > 1 ? `/staff/audit${queryString(filters, page - 1, upto)}` : undefined,
-      nextHref: hasNext ? `/staff/audit${queryString(filters, page + 1, upto)}` : undefined,
-      csvHref: `/staff/audit.csv${queryString(filters)}`,
-      exportLimit: AUDIT_EXPORT_LIMIT,
-    });
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page_));
-  });
+      const page_ = AuditPage({
+        staff,
+        filters,
+        rows,
+        page,
+        pageSize: AUDIT_PAGE_SIZE,
+        prevHref: page > 1 ? `/staff/audit${queryString(filters, page - 1, upto)}` : undefined,
+        nextHref: hasNext ? `/staff/audit${queryString(filters, page + 1, upto)}` : undefined,
+        csvHref: `/staff/audit.csv${queryString(filters)}`,
+        exportLimit: AUDIT_EXPORT_LIMIT,
+      });
+      return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page_));
+    },
+  );
 
-  typed.get('/staff/audit.csv', { config: { policy: { roles: ['admin'] } }, schema: { querystring: auditQuery } }, async (req, reply) => {
-    const staff = staffOf(req);
-    const filters = filterValues(req.query);
-    const found = normalise(await filteredEvents(database.db, filters).limit(AUDIT_EXPORT_LIMIT + 1).execute());
-    const truncated = found.length > AUDIT_EXPORT_LIMIT;
-    const rows = found.slice(0, AUDIT_EXPORT_LIMIT);
-    const t = now();
+  typed.get(
+    '/staff/audit.csv',
+    { config: { policy: { roles: ['admin'] } }, schema: { querystring: auditQuery } },
+    async (req, reply) => {
+      const staff = staffOf(req);
+      const filters = filterValues(req.query);
+      const found = normalise(
+        await filteredEvents(database.db, filters)
+          .limit(AUDIT_EXPORT_LIMIT + 1)
+          .execute(),
+      );
+      const truncated = found.length > AUDIT_EXPORT_LIMIT;
+      const rows = found.slice(0, AUDIT_EXPORT_LIMIT);
+      const t = now();
 
-    // Recorded before anything is sent: if the event cannot be written, the data does not leave.
-    await database.transact((trx) =>
-      auditStaff(trx, database, { staff, ip: req.ip, now: t }, 'audit.export', 'success', { locationId: null, patientRef: filters.patient_ref ?? null }, { ...filterDetail(filters), rows: rows.length, truncated }),
-    );
+      // Recorded before anything is sent: if the event cannot be written, the data does not leave.
+      await database.transact((trx) =>
+        auditStaff(
+          trx,
+          database,
+          { staff, ip: req.ip, now: t },
+          'audit.export',
+          'success',
+          { locationId: null, patientRef: filters.patient_ref ?? null },
+          { ...filterDetail(filters), rows: rows.length, truncated },
+        ),
+      );
 
-    const csv = toCsv(
-      AUDIT_CSV_HEADER,
-      rows.map((r) => [
-        r.seq,
-        new Date(r.at).toISOString(),
-        r.at,
-        r.actor_id,
-        r.actor_email,
-        r.actor_role,
-        r.action,
-        r.outcome,
-        r.patient_ref,
-        r.location_id,
-        r.ip,
-        r.detail,
-        r.prev_hash,
-        r.hash,
-      ]),
-    );
-    return (
-      reply
-        .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="${exportFileName(t)}"`)
-        .header('x-content-type-options', 'nosniff')
-        .type('text/csv; charset=utf-8')
-        // A byte-order mark, so spreadsheet programs read the file as UTF-8.
-        .send(`\uFEFF${csv}`)
-    );
-  });
+      const csv = toCsv(
+        AUDIT_CSV_HEADER,
+        rows.map((r) => [
+          r.seq,
+          new Date(r.at).toISOString(),
+          r.at,
+          r.actor_id,
+          r.actor_email,
+          r.actor_role,
+          r.action,
+          r.outcome,
+          r.patient_ref,
+          r.location_id,
+          r.ip,
+          r.detail,
+          r.prev_hash,
+          r.hash,
+        ]),
+      );
+      return (
+        reply
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `attachment; filename="${exportFileName(t)}"`)
+          .header('x-content-type-options', 'nosniff')
+          .type('text/csv; charset=utf-8')
+          // A byte-order mark, so spreadsheet programs read the file as UTF-8.
+          .send(`\uFEFF${csv}`)
+      );
+    },
+  );
 }

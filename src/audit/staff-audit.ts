@@ -26,12 +26,24 @@ export function auditStaff(
   detail?: AuditDetail,
 ): Promise<void> {
   const { staff } = actor;
-  const breakGlass = outcome !== 'denied' && about.locationId !== null && staff.role !== 'admin' && !staff.locationIds.includes(about.locationId);
+  const breakGlass =
+    outcome !== 'denied' &&
+    about.locationId !== null &&
+    staff.role !== 'admin' &&
+    !staff.locationIds.includes(about.locationId);
   const full = breakGlass ? { ...detail, breakGlass: true } : detail;
   return appendAudit(
     trx,
     database.engine,
-    { actorId: staff.userId, actorRole: staff.role, ...about, action, outcome, ip: actor.ip, ...(full ? { detail: full } : {}) },
+    {
+      actorId: staff.userId,
+      actorRole: staff.role,
+      ...about,
+      action,
+      outcome,
+      ip: actor.ip,
+      ...(full ? { detail: full } : {}),
+    },
     actor.now,
   );
 }

@@ -78,7 +78,14 @@ function Person(props: { row: AuditListRow }) {
   );
 }
 
-function Field(props: { id: string; label: string; hint?: string; type?: string; value: string | undefined; inputmode?: string }) {
+function Field(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  type?: string;
+  value: string | undefined;
+  inputmode?: string;
+}) {
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   return (
     <div class="field">
@@ -119,14 +126,24 @@ export function AuditPage(props: AuditPageProps) {
         </p>
 
         <form class="form filters" method="get" action="/staff/audit" role="search" aria-label="Filter audit events">
-          <Field id="person" label="Person" hint="A staff member's email address or user id, or “patient” for what patients did themselves." value={filters.person} />
+          <Field
+            id="person"
+            label="Person"
+            hint="A staff member's email address or user id, or “patient” for what patients did themselves."
+            value={filters.person}
+          />
           <Field
             id="patient_ref"
             label="Patient or request reference"
             hint="The consultation request or patient id; a patient id also finds the events of that patient's requests."
             value={filters.patient_ref}
           />
-          <Field id="action" label="Action" hint="For example lead.view, sign_in or access_denied; lead matches every lead action." value={filters.action} />
+          <Field
+            id="action"
+            label="Action"
+            hint="For example lead.view, sign_in or access_denied; lead matches every lead action."
+            value={filters.action}
+          />
           <Field id="from" label="From (UTC day)" type="date" hint="Format 2026-03-10." value={filters.from} />
           <Field id="to" label="To (UTC day, included)" type="date" hint="Format 2026-03-10." value={filters.to} />
           <p>
@@ -151,11 +168,15 @@ export function AuditPage(props: AuditPageProps) {
           <a href={props.csvHref} download>
             Download these events as CSV
           </a>{' '}
-          <span class="hint">(all pages, up to {props.exportLimit.toLocaleString('en-US')} events; the download is itself recorded)</span>
+          <span class="hint">
+            (all pages, up to {props.exportLimit.toLocaleString('en-US')} events; the download is itself recorded)
+          </span>
         </p>
 
         {rows.length === 0 ? (
-          <p role="status">{props.page > 1 ? 'There are no more events on this page.' : 'No events match these filters.'}</p>
+          <p role="status">
+            {props.page > 1 ? 'There are no more events on this page.' : 'No events match these filters.'}
+          </p>
         ) : (
           <div class="table-scroll" role="region" aria-labelledby="audit-caption" tabindex="0">
             <table class="mailbox audit-table">
@@ -211,7 +232,14 @@ export function AuditPage(props: AuditPageProps) {
           </div>
         )}
 
-        <Pager label="Audit pages" page={props.page} prevHref={props.prevHref} nextHref={props.nextHref} prevText="Newer events" nextText="Older events" />
+        <Pager
+          label="Audit pages"
+          page={props.page}
+          prevHref={props.prevHref}
+          nextHref={props.nextHref}
+          prevText="Newer events"
+          nextText="Older events"
+        />
       </Fragment>
     ),
   });

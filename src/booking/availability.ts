@@ -62,12 +62,23 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
   const now = Date.now();
   if (cached && cached.expires > now) return cached;
   const [opening, closures, clinicianHours, rooms] = await Promise.all([
-    db.selectFrom('opening_hours').select(['weekday', 'opens_min', 'closes_min']).where('location_id', '=', locationId).execute(),
+    db
+      .selectFrom('opening_hours')
+      .select(['weekday', 'opens_min', 'closes_min'])
+      .where('location_id', '=', locationId)
+      .execute(),
     db.selectFrom('closures').select('date').where('location_id', '=', locationId).execute(),
     db
       .selectFrom('provider_hours')
       .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
-      .select(['providers.kind', 'providers.max_patients', 'provider_hours.provider_id', 'provider_hours.weekday', 'provider_hours.from_min', 'provider_hours.to_min'])
+      .select([
+        'providers.kind',
+        'providers.max_patients',
+        'provider_hours.provider_id',
+        'provider_hours.weekday',
+        'provider_hours.from_min',
+        'provider_hours.to_min',
+      ])
       .where('provider_hours.location_id', '=', locationId)
       .where('providers.active', '=', 1)
       .orderBy('providers.name')
@@ -84,8 +95,14 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
   const setup: LocationSetup = {
     opening,
     closures: closures.map((c) => c.date),
-    hours: { provider: clinicianHours.filter((h) => h.kind === 'provider'), nurse: clinicianHours.filter((h) => h.kind === 'nurse') },
-    places: { room: rooms.filter((r) => r.kind === 'room').map((r) => r.id), chair: rooms.filter((r) => r.kind === 'chair').map((r) => r.id) },
+    hours: {
+      provider: clinicianHours.filter((h) => h.kind === 'provider'),
+      nurse: clinicianHours.filter((h) => h.kind === 'nurse'),
+    },
+    places: {
+      room: rooms.filter((r) => r.kind === 'room').map((r) => r.id),
+      chair: rooms.filter((r) => r.kind === 'chair').map((r) => r.id),
+    },
     expires: now + SETUP_TTL_MS,
   };
   perDb.set(locationId, setup);
@@ -117,7 +134,10 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const reachTo = q.to + (q.type.duration_min + q.type.buffer_after_min) * MINUTE_MS;
   const appointmentsBy = (column: 'provider_id' | 'nurse_id' | 'room_id', ids: string[]) => {
     // A nurse's appointments are busy time of the lane they hold (see laneId), not of the whole nurse.
-    const resource = column === 'nurse_id' ? sql<string>`nurse_id || '#' || coalesce(nurse_seat, 1)`.as('resource') : sql.ref<string>(column).as('resource');
+    const resource =
+      column === 'nurse_id'
+        ? sql<string>`nurse_id || '#' || coalesce(nurse_seat, 1)`.as('resource')
+        : sql.ref<string>(column).as('resource');
     let query = db
       .selectFrom('appointments')
       .select([resource, 'busy_from as start', 'busy_to as end'])
@@ -158,10 +178,13 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   for (const o of setup.opening) (openingHours[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
   const weeklyOf = (hours: Hours, id: string) => {
     const weekly: WeeklyHours = {};
-    for (const h of hours) if (h.provider_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
+    for (const h of hours)
+      if (h.provider_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
     return weekly;
   };
-  const person = (hours: Hours) => (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: busy.get(id) ?? [] });
+  const person =
+    (hours: Hours) =>
+    (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: busy.get(id) ?? [] });
   // Each nurse's lanes, lane by lane across nurses (every nurse's first lane before anyone's second), so infusions
   // spread over the nurses before one nurse takes a second; a nurse's time off blocks all of their lanes.
   // Visits left in a lane above a lowered number still take the nurse's attention: they block every lane, which is
@@ -180,7 +203,11 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
       for (const id of ids) {
         if (seat > capacity.get(id)!) continue;
         const lane = laneId(id, seat);
-        out.push({ id: lane, hours: weeklyOf(setup.hours.nurse, id), busy: [...(busy.get(lane) ?? []), ...blocking.get(id)!] });
+        out.push({
+          id: lane,
+          hours: weeklyOf(setup.hours.nurse, id),
+          busy: [...(busy.get(lane) ?? []), ...blocking.get(id)!],
+        });
       }
     }
     return out;

@@ -6,7 +6,14 @@ import type { CalendarEvent } from './ics.ts';
  * One calendar event for an appointment, used by the download and by the emails alike. `what` names the visit in
  * words fit for a shared calendar: "Consultation" for the online booking, a plain "Appointment" for treatment visits.
  */
-export function calendarEvent(clinic: Clinic, location: Location, appt: Appointment, now: number, url?: string, what = 'Consultation'): CalendarEvent {
+export function calendarEvent(
+  clinic: Clinic,
+  location: Location,
+  appt: Appointment,
+  now: number,
+  url?: string,
+  what = 'Consultation',
+): CalendarEvent {
   return {
     uid: `${appt.id}@relief`,
     // Every change bumps the sequence so calendar apps replace the earlier copy.

@@ -21,7 +21,10 @@ export function parseLane(id: string): { nurseId: string; seat: number } {
  * their transaction, so a cancel and a move racing each other would otherwise both act on the old row (offering the
  * wrong time to the waitlist, or cancelling a visit just moved); with this, the later one updates nothing and reads again.
  */
-export function stillAsRead(qb: UpdateQueryBuilder<DB, 'appointments', 'appointments', UpdateResult>, current: Appointment) {
+export function stillAsRead(
+  qb: UpdateQueryBuilder<DB, 'appointments', 'appointments', UpdateResult>,
+  current: Appointment,
+) {
   return qb
     .where('status', '=', 'booked')
     .where('starts_at', '=', current.starts_at)
@@ -36,7 +39,10 @@ export function stillAsRead(qb: UpdateQueryBuilder<DB, 'appointments', 'appointm
  * Inserts a booked appointment. The table refuses it when it overlaps another booked appointment of its provider,
  * nurse lane, room or chair (busy time) or patient (visit time): see isOverlapViolation().
  */
-export async function insertAppointment(trx: Kysely<DB>, appt: Appointment & { patient_id?: string | null }): Promise<void> {
+export async function insertAppointment(
+  trx: Kysely<DB>,
+  appt: Appointment & { patient_id?: string | null },
+): Promise<void> {
   await trx.insertInto('appointments').values(appt).execute();
 }
 
@@ -44,7 +50,13 @@ export async function insertAppointment(trx: Kysely<DB>, appt: Appointment & { p
  * The patient's booked visits that overlap [from, to) (visit time, not buffers), except `exceptId`: a person cannot
  * be at two at once. The database refuses such a booking anyway; this lets pages say so, or not offer the time.
  */
-export async function patientVisitsBetween(db: Kysely<DB>, patientId: string, from: number, to: number, exceptId?: string) {
+export async function patientVisitsBetween(
+  db: Kysely<DB>,
+  patientId: string,
+  from: number,
+  to: number,
+  exceptId?: string,
+) {
   let query = db
     .selectFrom('appointments')
     .select(['id', 'starts_at', 'ends_at'])
@@ -60,7 +72,10 @@ export async function patientVisitsBetween(db: Kysely<DB>, patientId: string, fr
 const MAX_VISIT_MS = 86_400_000;
 
 /** The appointment with its patient and attendance (migration 003's columns). */
-export async function findAppointment(db: Kysely<DB>, id: string): Promise<(Appointment & AppointmentLinkColumns) | undefined> {
+export async function findAppointment(
+  db: Kysely<DB>,
+  id: string,
+): Promise<(Appointment & AppointmentLinkColumns) | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

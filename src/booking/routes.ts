@@ -14,11 +14,28 @@ import { appointmentIcs } from './ics.ts';
 import { latestAppointmentForRequest, patientVisitsBetween, type Appointment } from './repository.ts';
 import { patientOfRequest } from '../patients/repository.ts';
 import type { Slot } from './slots.ts';
-import { availability, beforeCutoff, bookConsultation, cancelAppointment, rescheduleAppointment, type BookingContext } from './service.ts';
+import {
+  availability,
+  beforeCutoff,
+  bookConsultation,
+  cancelAppointment,
+  rescheduleAppointment,
+  type BookingContext,
+} from './service.ts';
 import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
 import { calendarEvent } from './calendar.ts';
 import { waitingEntriesFor } from '../waitlist/repository.ts';
-import { aboutRequest, aboutRequestId, auditPatient, auditPatientAlone, NOBODY, refusedLinkRef, visitorOf, type About, type Visitor } from '../audit/patient-audit.ts';
+import {
+  aboutRequest,
+  aboutRequestId,
+  auditPatient,
+  auditPatientAlone,
+  NOBODY,
+  refusedLinkRef,
+  visitorOf,
+  type About,
+  type Visitor,
+} from '../audit/patient-audit.ts';
 import type { AuditDetail } from '../audit/audit.ts';
 
 const DAY = 24 * 3_600_000;
@@ -35,7 +52,10 @@ const pickerQuery = z.object({
   status: z.enum(['booked', 'moved', 'cancelled', 'waitlisted', 'left-waitlist']).optional(),
 });
 const slotBody = z.object({
-  slot: z.string({ error: 'Choose a time.' }).regex(/^\d{12,14}$/, 'Choose a time from the list.').transform(Number),
+  slot: z
+    .string({ error: 'Choose a time.' })
+    .regex(/^\d{12,14}$/, 'Choose a time from the list.')
+    .transform(Number),
   location: z.string({ error: 'Choose a location.' }).max(64),
 });
 
@@ -74,7 +94,12 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
    * Resolves a booking link, or answers with a friendly page offering a new link. A refused link is recorded as a
    * failure of `action` (what the person tried), naming the person only when the link is authentic.
    */
-  async function openLink(req: FastifyRequest, reply: FastifyReply, token: string, action: string): Promise<LinkContext | undefined> {
+  async function openLink(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    action: string,
+  ): Promise<LinkContext | undefined> {
     const clinic = await clinicOrFail();
     const visitor = visitorOf(req, now());
     tooManyRefusals(app.deps, visitor);
@@ -105,8 +130,13 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /** Records a refused self-service action (which rule refused it, never what was typed). */
-  const refuse = (link: LinkContext, action: string, reason: string, detail: AuditDetail = {}, about = aboutRequest(link.request)) =>
-    auditPatientAlone(database, link.visitor, action, 'failure', about, { reason, ...detail });
+  const refuse = (
+    link: LinkContext,
+    action: string,
+    reason: string,
+    detail: AuditDetail = {},
+    about = aboutRequest(link.request),
+  ) => auditPatientAlone(database, link.visitor, action, 'failure', about, { reason, ...detail });
 
   /**
    * Every page of a link shows the person's record (at least the first name; the manage, cancel and .ics pages
@@ -116,11 +146,17 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
    */
   function viewed(link: LinkContext, page: 'book' | 'manage' | 'reschedule' | 'cancel' | 'ics', appt?: Appointment) {
     const about = appt ? aboutAppointment(link, appt) : aboutRequest(link.request);
-    return auditPatientAlone(database, link.visitor, 'booking.view', 'success', about, { page, ...(appt ? { appointmentId: appt.id } : {}) });
+    return auditPatientAlone(database, link.visitor, 'booking.view', 'success', about, {
+      page,
+      ...(appt ? { appointmentId: appt.id } : {}),
+    });
   }
 
   async function bookingContext(clinic: Clinic, locationKey: string): Promise<BookingContext | undefined> {
-    const [location, type] = await Promise.all([findLocation(db, locationKey), findAppointmentType(db, 'consultation')]);
+    const [location, type] = await Promise.all([
+      findLocation(db, locationKey),
+      findAppointmentType(db, 'consultation'),
+    ]);
     if (!type) throw new Error('the consultation appointment type is missing');
     return location ? { database, clinic, location, type, now: now() } : undefined;
   }
@@ -132,7 +168,10 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     query: z.infer<typeof pickerQuery>,
     notice?: { kind: 'warning' | 'error' | 'success'; text: string },
   ) {
-    const ctx = await bookingContext(link.clinic, query.location ?? link.appointment?.location_id ?? link.defaultLocationId);
+    const ctx = await bookingContext(
+      link.clinic,
+      query.location ?? link.appointment?.location_id ?? link.defaultLocationId,
+    );
     if (!ctx) throw badRequest(UNKNOWN_LOCATION);
     const zone = ctx.location.time_zone;
     const today = DateTime.fromMillis(ctx.now, { zone }).startOf('day');
@@ -142,15 +181,34 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const to = from.plus({ days: PAGE_DAYS });
     // An administrator can take consultations off online booking (clinic set-up): then no times, and a way to call.
     const online = ctx.type.online_bookable === 1;
-    const offered = online ? await availability(ctx, Math.max(from.toMillis(), ctx.now), Math.min(to.toMillis(), horizonEnd), link.appointment?.id) : [];
+    const offered = online
+      ? await availability(
+          ctx,
+          Math.max(from.toMillis(), ctx.now),
+          Math.min(to.toMillis(), horizonEnd),
+          link.appointment?.id,
+        )
+      : [];
     // Not the times when this person is already at another visit (say an infusion the clinic booked for them).
     const person = offered.length ? await patientOfRequest(db, link.request) : undefined;
-    const own = person ? await patientVisitsBetween(db, person, offered[0]!.start, offered.at(-1)!.end, link.appointment?.id) : [];
-    const slots = own.length ? offered.filter((x) => !own.some((v) => v.starts_at < x.end && x.start < v.ends_at)) : offered;
-    if (!online) notice = { kind: 'warning', text: `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} and we will find a time with you.` };
+    const own = person
+      ? await patientVisitsBetween(db, person, offered[0]!.start, offered.at(-1)!.end, link.appointment?.id)
+      : [];
+    const slots = own.length
+      ? offered.filter((x) => !own.some((v) => v.starts_at < x.end && x.start < v.ends_at))
+      : offered;
+    if (!online)
+      notice = {
+        kind: 'warning',
+        text: `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} and we will find a time with you.`,
+      };
     const path = mode === 'book' ? link.base : `${link.base}/reschedule`;
-    const pageUrl = (d: DateTime) => `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! }).toString()}`;
-    const [locations, waiting] = await Promise.all([listLocations(db), mode === 'book' ? waitingEntriesFor(db, link.request.id) : []]);
+    const pageUrl = (d: DateTime) =>
+      `${path}?${new URLSearchParams({ location: ctx.location.slug, from: d.toISODate()! }).toString()}`;
+    const [locations, waiting] = await Promise.all([
+      listLocations(db),
+      mode === 'book' ? waitingEntriesFor(db, link.request.id) : [],
+    ]);
     await viewed(link, mode, mode === 'reschedule' ? link.appointment : undefined);
     return html(
       reply,
@@ -172,7 +230,12 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     );
   }
 
-  async function manage(reply: FastifyReply, link: LinkContext, appt: Appointment, notice?: { kind: 'success' | 'warning'; text: string }) {
+  async function manage(
+    reply: FastifyReply,
+    link: LinkContext,
+    appt: Appointment,
+    notice?: { kind: 'success' | 'warning'; text: string },
+  ) {
     const location = await findLocation(db, appt.location_id);
     if (!location) throw new Error('appointment location missing');
     await viewed(link, 'manage', appt);
@@ -192,28 +255,43 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   }
 
   const NOTICES = {
-    booked: { kind: 'success', text: 'Your consultation is booked. A confirmation email with a calendar invitation is on its way.' },
+    booked: {
+      kind: 'success',
+      text: 'Your consultation is booked. A confirmation email with a calendar invitation is on its way.',
+    },
     moved: { kind: 'success', text: 'Your consultation has been moved. We have emailed you the new time.' },
-    cancelled: { kind: 'success', text: 'Your consultation has been cancelled and the time released. You can book a new time below whenever you are ready.' },
+    cancelled: {
+      kind: 'success',
+      text: 'Your consultation has been cancelled and the time released. You can book a new time below whenever you are ready.',
+    },
     waitlisted: { kind: 'success', text: 'You are on the waitlist. When a time opens up here, we will email you.' },
     'left-waitlist': { kind: 'success', text: 'You have left the waitlist.' },
   } as const;
 
-  typed.get('/book/:token', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token, 'booking.view');
-    if (!link) return reply;
-    if (link.appointment?.status === 'booked') {
-      const status = req.query.status;
-      return manage(reply, link, link.appointment, status === 'booked' || status === 'moved' ? NOTICES[status] : undefined);
-    }
-    const notice =
-      req.query.status === 'cancelled' || req.query.status === 'waitlisted' || req.query.status === 'left-waitlist'
-        ? NOTICES[req.query.status]
-        : link.appointment?.status === 'cancelled'
-          ? { kind: 'warning' as const, text: 'Your earlier booking was cancelled. You can choose a new time below.' }
-          : undefined;
-    return picker(reply, link, 'book', req.query, notice);
-  });
+  typed.get(
+    '/book/:token',
+    { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } },
+    async (req, reply) => {
+      const link = await openLink(req, reply, req.params.token, 'booking.view');
+      if (!link) return reply;
+      if (link.appointment?.status === 'booked') {
+        const status = req.query.status;
+        return manage(
+          reply,
+          link,
+          link.appointment,
+          status === 'booked' || status === 'moved' ? NOTICES[status] : undefined,
+        );
+      }
+      const notice =
+        req.query.status === 'cancelled' || req.query.status === 'waitlisted' || req.query.status === 'left-waitlist'
+          ? NOTICES[req.query.status]
+          : link.appointment?.status === 'cancelled'
+            ? { kind: 'warning' as const, text: 'Your earlier booking was cancelled. You can choose a new time below.' }
+            : undefined;
+      return picker(reply, link, 'book', req.query, notice);
+    },
+  );
 
   async function slotChosen(req: FastifyRequest, reply: FastifyReply, token: string, mode: 'book' | 'reschedule') {
     const action = mode === 'book' ? 'appointment.book' : 'appointment.reschedule';
@@ -223,24 +301,39 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const ctx = parsed.success ? await bookingContext(link.clinic, parsed.data.location) : undefined;
     if (!parsed.success || !ctx) {
       await refuse(link, action, 'invalid');
-      throw badRequest(parsed.success ? UNKNOWN_LOCATION : (parsed.error.issues[0]?.message ?? 'Choose a time from the list.'));
+      throw badRequest(
+        parsed.success ? UNKNOWN_LOCATION : (parsed.error.issues[0]?.message ?? 'Choose a time from the list.'),
+      );
     }
     // The picker shows times up to the clinic's horizon; a posted time beyond it was never offered.
     if (parsed.data.slot >= ctx.now + link.clinic.bookingHorizonDays * DAY) {
       await refuse(link, action, 'beyond_horizon');
-      throw badRequest(`Online booking is open for the next ${link.clinic.bookingHorizonDays} days. Choose a time from the list.`);
+      throw badRequest(
+        `Online booking is open for the next ${link.clinic.bookingHorizonDays} days. Choose a time from the list.`,
+      );
     }
     if (ctx.type.online_bookable !== 1) {
       await refuse(link, action, 'not_online');
-      throw new HttpError(409, 'not_online', `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} to book or change your consultation.`);
+      throw new HttpError(
+        409,
+        'not_online',
+        `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} to book or change your consultation.`,
+      );
     }
     const taken = (alternatives: Slot[]) =>
-      html(reply, TakenPage({ clinic: link.clinic, location: ctx.location, alternatives, base: link.base, mode, now: ctx.now }), 409);
+      html(
+        reply,
+        TakenPage({ clinic: link.clinic, location: ctx.location, alternatives, base: link.base, mode, now: ctx.now }),
+        409,
+      );
     if (mode === 'book') {
       // The success event is written in the booking's own transaction: no event, no booking.
       const outcome = await bookConsultation(ctx, link.request.id, parsed.data.slot, {
         alsoInTransaction: (trx, appt) =>
-          auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, appt), { appointmentId: appt.id, requestId: link.request.id }),
+          auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, appt), {
+            appointmentId: appt.id,
+            requestId: link.request.id,
+          }),
       });
       if (outcome.ok) {
         app.deps.onOutbox?.();
@@ -256,7 +349,11 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const current = link.appointment;
     if (current?.status !== 'booked') {
       await refuse(link, action, 'not_active', current ? { appointmentId: current.id } : {});
-      throw new HttpError(409, 'not_active', 'This consultation was cancelled, so it cannot be moved. You can book a new time with your link.');
+      throw new HttpError(
+        409,
+        'not_active',
+        'This consultation was cancelled, so it cannot be moved. You can book a new time with your link.',
+      );
     }
     const outcome = await rescheduleAppointment(ctx, current.id, parsed.data.slot, {
       alsoInTransaction: (trx, moved, before) =>
@@ -280,69 +377,101 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     slotChosen(req, reply, req.params.token, 'book'),
   );
 
-  typed.get('/book/:token/reschedule', { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token, 'booking.view');
-    if (!link) return reply;
-    if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
-    if (!beforeCutoff(link.clinic, link.appointment, now())) {
-      await refuse(link, 'booking.view', 'too_late', { page: 'reschedule', appointmentId: link.appointment.id }, aboutAppointment(link, link.appointment));
-      throw changeRefused('too_late', link.clinic);
-    }
-    return picker(reply, link, 'reschedule', req.query);
-  });
-
-  typed.post('/book/:token/reschedule', { config: { policy: 'public' }, schema: { params: tokenParams } }, (req, reply) =>
-    slotChosen(req, reply, req.params.token, 'reschedule'),
+  typed.get(
+    '/book/:token/reschedule',
+    { config: { policy: 'public' }, schema: { params: tokenParams, querystring: pickerQuery } },
+    async (req, reply) => {
+      const link = await openLink(req, reply, req.params.token, 'booking.view');
+      if (!link) return reply;
+      if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
+      if (!beforeCutoff(link.clinic, link.appointment, now())) {
+        await refuse(
+          link,
+          'booking.view',
+          'too_late',
+          { page: 'reschedule', appointmentId: link.appointment.id },
+          aboutAppointment(link, link.appointment),
+        );
+        throw changeRefused('too_late', link.clinic);
+      }
+      return picker(reply, link, 'reschedule', req.query);
+    },
   );
 
-  typed.get('/book/:token/cancel', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token, 'booking.view');
-    if (!link) return reply;
-    if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
-    const location = await findLocation(db, link.appointment.location_id);
-    if (!location) throw new Error('appointment location missing');
-    await viewed(link, 'cancel', link.appointment);
-    return html(reply, CancelConfirmPage({ clinic: link.clinic, location, appointment: link.appointment, base: link.base }));
-  });
+  typed.post(
+    '/book/:token/reschedule',
+    { config: { policy: 'public' }, schema: { params: tokenParams } },
+    (req, reply) => slotChosen(req, reply, req.params.token, 'reschedule'),
+  );
 
-  typed.post('/book/:token/cancel', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
-    const action = 'appointment.cancel';
-    const link = await openLink(req, reply, req.params.token, action);
-    if (!link) return reply;
-    const appt = link.appointment;
-    if (appt?.status !== 'booked') {
-      await refuse(link, action, 'not_active', appt ? { appointmentId: appt.id } : {});
-      return reply.code(303).redirect(link.base);
-    }
-    // The success event is written in the cancellation's own transaction: no event, no cancellation.
-    const outcome = await cancelAppointment(database, link.clinic, appt.id, now(), {
-      alsoInTransaction: (trx, current) =>
-        auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), { appointmentId: current.id, startsAt: current.starts_at }),
-    });
-    if (!outcome.ok) {
-      await refuse(link, action, outcome.reason, { appointmentId: appt.id }, aboutAppointment(link, appt));
-      throw changeRefused(outcome.reason, link.clinic);
-    }
-    app.deps.onOutbox?.();
-    return reply.code(303).redirect(`${link.base}?status=cancelled`);
-  });
+  typed.get(
+    '/book/:token/cancel',
+    { config: { policy: 'public' }, schema: { params: tokenParams } },
+    async (req, reply) => {
+      const link = await openLink(req, reply, req.params.token, 'booking.view');
+      if (!link) return reply;
+      if (link.appointment?.status !== 'booked') return reply.code(303).redirect(link.base);
+      const location = await findLocation(db, link.appointment.location_id);
+      if (!location) throw new Error('appointment location missing');
+      await viewed(link, 'cancel', link.appointment);
+      return html(
+        reply,
+        CancelConfirmPage({ clinic: link.clinic, location, appointment: link.appointment, base: link.base }),
+      );
+    },
+  );
 
-  typed.get('/book/:token/appointment.ics', { config: { policy: 'public' }, schema: { params: tokenParams } }, async (req, reply) => {
-    const link = await openLink(req, reply, req.params.token, 'booking.view');
-    if (!link) return reply;
-    if (!link.appointment) {
-      await refuse(link, 'booking.view', 'not_found', { page: 'ics' });
-      throw new HttpError(404, 'not_found', 'There is no booking for this link yet.');
-    }
-    const location = (await findLocation(db, link.appointment.location_id)) as Location;
-    await viewed(link, 'ics', link.appointment);
-    const ics = appointmentIcs(calendarEvent(link.clinic, location, link.appointment, now(), app.deps.config.publicUrl + link.base));
-    return reply
-      .header('cache-control', 'no-store')
-      .header('content-disposition', 'attachment; filename="consultation.ics"')
-      .type('text/calendar; charset=utf-8')
-      .send(ics);
-  });
+  typed.post(
+    '/book/:token/cancel',
+    { config: { policy: 'public' }, schema: { params: tokenParams } },
+    async (req, reply) => {
+      const action = 'appointment.cancel';
+      const link = await openLink(req, reply, req.params.token, action);
+      if (!link) return reply;
+      const appt = link.appointment;
+      if (appt?.status !== 'booked') {
+        await refuse(link, action, 'not_active', appt ? { appointmentId: appt.id } : {});
+        return reply.code(303).redirect(link.base);
+      }
+      // The success event is written in the cancellation's own transaction: no event, no cancellation.
+      const outcome = await cancelAppointment(database, link.clinic, appt.id, now(), {
+        alsoInTransaction: (trx, current) =>
+          auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), {
+            appointmentId: current.id,
+            startsAt: current.starts_at,
+          }),
+      });
+      if (!outcome.ok) {
+        await refuse(link, action, outcome.reason, { appointmentId: appt.id }, aboutAppointment(link, appt));
+        throw changeRefused(outcome.reason, link.clinic);
+      }
+      app.deps.onOutbox?.();
+      return reply.code(303).redirect(`${link.base}?status=cancelled`);
+    },
+  );
+
+  typed.get(
+    '/book/:token/appointment.ics',
+    { config: { policy: 'public' }, schema: { params: tokenParams } },
+    async (req, reply) => {
+      const link = await openLink(req, reply, req.params.token, 'booking.view');
+      if (!link) return reply;
+      if (!link.appointment) {
+        await refuse(link, 'booking.view', 'not_found', { page: 'ics' });
+        throw new HttpError(404, 'not_found', 'There is no booking for this link yet.');
+      }
+      const location = (await findLocation(db, link.appointment.location_id)) as Location;
+      await viewed(link, 'ics', link.appointment);
+      const ics = appointmentIcs(
+        calendarEvent(link.clinic, location, link.appointment, now(), app.deps.config.publicUrl + link.base),
+      );
+      return reply
+        .header('cache-control', 'no-store')
+        .header('content-disposition', 'attachment; filename="consultation.ics"')
+        .type('text/calendar; charset=utf-8')
+        .send(ics);
+    },
+  );
 
   app.get('/book/new-link', { config: { policy: 'public' } }, async (_req, reply) =>
     html(reply, LinkProblemPage({ clinic: await clinicOrFail(), reason: 'invalid' })),
@@ -358,15 +487,36 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       const parsed = z.object({ email: z.string().trim().max(254).pipe(z.email()) }).safeParse(req.body);
       if (!parsed.success) {
         await auditPatientAlone(database, visitor, action, 'failure', NOBODY, { reason: 'invalid' });
-        const typedEmail = typeof (req.body as { email?: unknown } | null)?.email === 'string' ? (req.body as { email: string }).email : '';
-        return html(reply, LinkProblemPage({ clinic, reason: 'invalid', error: 'Enter an email address like name@example.com.', email: typedEmail.slice(0, 254) }), 400);
+        const typedEmail =
+          typeof (req.body as { email?: unknown } | null)?.email === 'string'
+            ? (req.body as { email: string }).email
+            : '';
+        return html(
+          reply,
+          LinkProblemPage({
+            clinic,
+            reason: 'invalid',
+            error: 'Enter an email address like name@example.com.',
+            email: typedEmail.slice(0, 254),
+          }),
+          400,
+        );
       }
       const request = await requestForNewLink(db, parsed.data.email.toLowerCase());
       if (request) {
         const t = visitor.now;
         // At most one new link per request per ten minutes, however often the form is sent.
         await database.transact(async (trx) => {
-          await enqueue(trx, { kind: 'booking_link', refId: request.id, runAt: t, dedupeKey: `booking_link:${request.id}:${Math.floor(t / 600_000)}` }, t);
+          await enqueue(
+            trx,
+            {
+              kind: 'booking_link',
+              refId: request.id,
+              runAt: t,
+              dedupeKey: `booking_link:${request.id}:${Math.floor(t / 600_000)}`,
+            },
+            t,
+          );
           await auditPatient(trx, database, visitor, action, 'success', aboutRequest(request));
         });
         app.deps.onOutbox?.();
@@ -387,5 +537,9 @@ function changeRefused(reason: 'not_active' | 'too_late', clinic: Clinic): HttpE
         'too_late',
         `Your visit is less than ${cutoffSpan(clinic.cancelCutoffMin)} away, so it can no longer be changed online. Please call us at ${clinic.phone}.`,
       )
-    : new HttpError(409, 'not_active', 'This consultation is no longer active. You can book a new time with your link.');
+    : new HttpError(
+        409,
+        'not_active',
+        'This consultation is no longer active. You can book a new time with your link.',
+      );
 }

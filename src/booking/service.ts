@@ -27,7 +27,12 @@ export interface BookingContext {
 const MINUTE = 60_000;
 
 /** Free times for the coming horizon at this location. */
-export function availability(ctx: BookingContext, from: number, to: number, excludeAppointmentId?: string): Promise<Slot[]> {
+export function availability(
+  ctx: BookingContext,
+  from: number,
+  to: number,
+  excludeAppointmentId?: string,
+): Promise<Slot[]> {
   return loadAvailability(ctx.database.db, {
     locationId: ctx.location.id,
     zone: ctx.location.time_zone,
@@ -46,7 +51,12 @@ async function slotAt(ctx: BookingContext, start: number, excludeAppointmentId?:
 }
 
 /** The free times closest to a wanted one, for the "just taken" answer. */
-export async function nearestAlternatives(ctx: BookingContext, wanted: number, count = 6, excludeAppointmentId?: string): Promise<Slot[]> {
+export async function nearestAlternatives(
+  ctx: BookingContext,
+  wanted: number,
+  count = 6,
+  excludeAppointmentId?: string,
+): Promise<Slot[]> {
   const from = Math.max(ctx.now, wanted - 3 * 24 * 60 * MINUTE);
   const slots = await availability(ctx, from, wanted + 14 * 24 * 60 * MINUTE, excludeAppointmentId);
   return slots
@@ -65,7 +75,12 @@ export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: 
     if (runAt <= ctx.now + 10 * MINUTE) continue;
     // Keyed by this version of the visit (its last change), not its time alone: a visit moved away and back to the
     // same time needs new reminders, while the cancelled ones of the first version keep their key.
-    jobs.push({ kind: 'appointment_reminder', refId: appt.id, runAt, dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${appt.updated_at}:${offset}` });
+    jobs.push({
+      kind: 'appointment_reminder',
+      refId: appt.id,
+      runAt,
+      dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${appt.updated_at}:${offset}`,
+    });
   }
   return jobs;
 }
@@ -83,12 +98,22 @@ export type BookingFor = { requestId: string } | { patientId: string };
  * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
  * database's overlap rules decide races, so concurrent bookings of one time yield exactly one appointment.
  */
-export function bookConsultation(ctx: BookingContext, requestId: string, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
+export function bookConsultation(
+  ctx: BookingContext,
+  requestId: string,
+  start: number,
+  options: BookingOptions = {},
+): Promise<BookingOutcome> {
   return bookAppointment(ctx, { requestId }, start, options);
 }
 
 /** Books an appointment of the context's type at `start`, trying each free option of that time in turn. */
-export async function bookAppointment(ctx: BookingContext, who: BookingFor, start: number, options: BookingOptions = {}): Promise<BookingOutcome> {
+export async function bookAppointment(
+  ctx: BookingContext,
+  who: BookingFor,
+  start: number,
+  options: BookingOptions = {},
+): Promise<BookingOutcome> {
   // Options share their nurse and place (each lead is paired with the first free ones), so once the database refuses
   // one, the others of that look are likely stale too: take the first option, and after a refusal look again. A
   // refusal means someone else's booking took part of it, so each look has fewer options; the bound only stops a
@@ -96,7 +121,8 @@ export async function bookAppointment(ctx: BookingContext, who: BookingFor, star
   let rounds = 3;
   for (let round = 0; round < rounds; round++) {
     const slot = await slotAt(ctx, start);
-    const free = slot?.options.filter((o) => options.providerId === undefined || o.providerId === options.providerId) ?? [];
+    const free =
+      slot?.options.filter((o) => options.providerId === undefined || o.providerId === options.providerId) ?? [];
     if (free.length === 0) break;
     if (round === 0) rounds = Math.min(free.length + 2, 64);
     const outcome = await tryBook(ctx, who, start, free[0]!, options);
@@ -124,7 +150,13 @@ function placement(ctx: BookingContext, start: number, option: SlotOption) {
 }
 
 /** One attempt with one option: the booking, or undefined when the database refused it as overlapping. */
-async function tryBook(ctx: BookingContext, who: BookingFor, start: number, option: SlotOption, options: BookingOptions): Promise<BookingOutcome | undefined> {
+async function tryBook(
+  ctx: BookingContext,
+  who: BookingFor,
+  start: number,
+  option: SlotOption,
+  options: BookingOptions,
+): Promise<BookingOutcome | undefined> {
   const requestId = 'requestId' in who ? who.requestId : null;
   const appt: Appointment = {
     id: timeOrderedId(),
@@ -138,18 +170,33 @@ async function tryBook(ctx: BookingContext, who: BookingFor, start: number, opti
   try {
     await ctx.database.transact(async (trx) => {
       // The same person (email and phone) booking again, from this request or another, is the same patient.
-      const patientId = requestId === null ? (who as { patientId: string }).patientId : ((await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null);
+      const patientId =
+        requestId === null
+          ? (who as { patientId: string }).patientId
+          : ((await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null);
       const row = { ...appt, patient_id: patientId };
       await insertAppointment(trx, row);
       if (requestId !== null) {
-        await trx.updateTable('consultation_requests').set({ status: 'booked', patient_id: patientId }).where('id', '=', requestId).execute();
+        await trx
+          .updateTable('consultation_requests')
+          .set({ status: 'booked', patient_id: patientId })
+          .where('id', '=', requestId)
+          .execute();
         // Booking ends the wait: no more offers for this request, even if the visit is cancelled later.
-        await trx.updateTable('waitlist_entries').set({ status: 'booked', updated_at: ctx.now }).where('request_id', '=', requestId).where('status', '=', 'waiting').execute();
+        await trx
+          .updateTable('waitlist_entries')
+          .set({ status: 'booked', updated_at: ctx.now })
+          .where('request_id', '=', requestId)
+          .where('status', '=', 'waiting')
+          .execute();
       }
       await options.alsoInTransaction?.(trx, row);
       await enqueue(
         trx,
-        [{ kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` }, ...reminderJobs(ctx, appt)],
+        [
+          { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` },
+          ...reminderJobs(ctx, appt),
+        ],
         ctx.now,
       );
     });
@@ -183,7 +230,12 @@ export interface RescheduleOptions {
 }
 
 /** Moves a booked appointment to a new time: one update the database checks for overlap, or change nothing. */
-export async function rescheduleAppointment(ctx: BookingContext, appointmentId: string, start: number, options: RescheduleOptions = {}): Promise<ChangeOutcome> {
+export async function rescheduleAppointment(
+  ctx: BookingContext,
+  appointmentId: string,
+  start: number,
+  options: RescheduleOptions = {},
+): Promise<ChangeOutcome> {
   // As with cancelling: a change that raced in between the read and the write means reading again.
   reading: for (let attempt = 0; attempt < 3; attempt++) {
     const current = await findAppointment(ctx.database.db, appointmentId);
@@ -217,7 +269,12 @@ export async function rescheduleAppointment(ctx: BookingContext, appointmentId: 
           await enqueue(
             trx,
             [
-              { kind: 'booking_rescheduled', refId: appointmentId, runAt: ctx.now, dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}` },
+              {
+                kind: 'booking_rescheduled',
+                refId: appointmentId,
+                runAt: ctx.now,
+                dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}`,
+              },
               ...reminderJobs(ctx, moved),
             ],
             ctx.now,
@@ -256,15 +313,27 @@ export async function cancelAppointment(
     if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
     if (!options.ignoreCutoff && !beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
     const done = await database.transact(async (trx) => {
-      const updated = await stillAsRead(trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', appointmentId), current).executeTakeFirst();
+      const updated = await stillAsRead(
+        trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', appointmentId),
+        current,
+      ).executeTakeFirst();
       if (Number(updated.numUpdatedRows) !== 1) return false;
       await offerFreedTime(trx, current, now);
       await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
       if (current.request_id) {
         // Back to the inbox only from 'booked': a request the clinic closed stays closed.
-        await trx.updateTable('consultation_requests').set({ status: 'new' }).where('id', '=', current.request_id).where('status', '=', 'booked').execute();
+        await trx
+          .updateTable('consultation_requests')
+          .set({ status: 'new' })
+          .where('id', '=', current.request_id)
+          .where('status', '=', 'booked')
+          .execute();
       }
-      await enqueue(trx, { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` }, now);
+      await enqueue(
+        trx,
+        { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` },
+        now,
+      );
       await options.alsoInTransaction?.(trx, current);
       return true;
     });

@@ -14,33 +14,47 @@
 import { DateTime } from 'luxon';
 
 /** Half-open instant interval [start, end) in epoch milliseconds (UTC). */
-export interface Interval { start: number; end: number }
+export interface Interval {
+  start: number;
+  end: number;
+}
 /** Wall-clock rules: key = ISO weekday 1 (Mon) .. 7 (Sun); value = intervals in minutes since local midnight, [from, to). */
 export type WeeklyHours = Partial<Record<number, Array<{ from: number; to: number }>>>;
 /** A person who is booked for the whole appointment: a provider or a nurse, with working hours at the location. */
-export interface SlotPerson { id: string; hours: WeeklyHours; busy: Interval[] } // busy = appointments (already including their buffers) and time off
+export interface SlotPerson {
+  id: string;
+  hours: WeeklyHours;
+  busy: Interval[];
+} // busy = appointments (already including their buffers) and time off
 /** @deprecated name kept for callers written before nurses; same shape. */
 export type SlotProvider = SlotPerson;
 /** A place: a consultation room or an infusion chair. Places have no hours of their own beyond the location's. */
-export interface SlotRoom { id: string; busy: Interval[] }
+export interface SlotRoom {
+  id: string;
+  busy: Interval[];
+}
 export interface SlotQuery {
-  zone: string;            // IANA zone of the location, e.g. 'America/Chicago'
-  from: number;            // window start (instant); slots starting before it are not offered
-  to: number;              // window end (instant); slots must start before it
-  now: number;             // current instant
-  opening: WeeklyHours;    // location opening hours
-  closures: string[];      // local dates 'YYYY-MM-DD' when the location is closed all day
+  zone: string; // IANA zone of the location, e.g. 'America/Chicago'
+  from: number; // window start (instant); slots starting before it are not offered
+  to: number; // window end (instant); slots must start before it
+  now: number; // current instant
+  opening: WeeklyHours; // location opening hours
+  closures: string[]; // local dates 'YYYY-MM-DD' when the location is closed all day
   providers: SlotPerson[] | null; // null = this appointment type needs no provider
-  nurses?: SlotPerson[] | null;   // null or absent = this appointment type needs no nurse
+  nurses?: SlotPerson[] | null; // null or absent = this appointment type needs no nurse
   rooms: SlotRoom[] | null; // the room or chair kind the type needs; null = it needs no place
   durationMin: number;
   bufferBeforeMin: number;
   bufferAfterMin: number;
   minNoticeMin: number;
-  stepMin: number;         // distance between offered start times, e.g. 30
+  stepMin: number; // distance between offered start times, e.g. 30
 }
 /** null = the appointment type does not need that kind of resource. */
-export interface SlotOption { providerId: string | null; nurseId: string | null; roomId: string | null }
+export interface SlotOption {
+  providerId: string | null;
+  nurseId: string | null;
+  roomId: string | null;
+}
 /**
  * options: one per free "lead" person in input order (the providers when the type needs one, else the nurses), each
  * paired with the FIRST free nurse (when a provider leads) and the FIRST free room or chair, in input order. Listing
@@ -48,7 +62,11 @@ export interface SlotOption { providerId: string | null; nurseId: string | null;
  * provider), never a chair, and the database re-checks every resource when the booking is written. A type
  * that needs no person at all gets one option per free start, led by the location's opening hours.
  */
-export interface Slot { start: number; end: number; options: SlotOption[] }
+export interface Slot {
+  start: number;
+  end: number;
+  options: SlotOption[];
+}
 
 const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
@@ -57,7 +75,8 @@ const DAY_MIN = 1440;
 type Span = { from: number; to: number };
 
 function requirePositive(name: string, value: number): void {
-  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive finite number, got ${value}`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new RangeError(`${name} must be a positive finite number, got ${value}`);
 }
 
 /** The busy interval an appointment occupies for its resources: [start - bufferBefore, end + bufferAfter). */
@@ -82,9 +101,11 @@ function normalize(spans: ReadonlyArray<Span> | undefined): Span[] {
 
 function intersect(a: Span[], b: Span[]): Span[] {
   const out: Span[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const x = a[i]!, y = b[j]!;
-    const from = Math.max(x.from, y.from), to = Math.min(x.to, y.to);
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    const x = a[i]!,
+      y = b[j]!;
+    const from = Math.max(x.from, y.from),
+      to = Math.min(x.to, y.to);
     if (from < to) out.push({ from, to });
     if (x.to < y.to) i++;
     else j++;
@@ -94,7 +115,8 @@ function intersect(a: Span[], b: Span[]): Span[] {
 
 /** How many values are < x (or <= x when `inclusive`). */
 function rank(sorted: Float64Array, x: number, inclusive: boolean): number {
-  let lo = 0, hi = sorted.length;
+  let lo = 0,
+    hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (sorted[mid]! < x || (inclusive && sorted[mid] === x)) lo = mid + 1;
@@ -113,13 +135,21 @@ function rank(sorted: Float64Array, x: number, inclusive: boolean): number {
  * dropped first, so callers may pass a resource's whole history.
  */
 function busyChecker(busy: ReadonlyArray<Interval>, lo: number, hi: number): (a: number, b: number) => boolean {
-  let starts = new Float64Array(busy.length), ends = new Float64Array(busy.length), n = 0;
+  let starts = new Float64Array(busy.length),
+    ends = new Float64Array(busy.length),
+    n = 0;
   for (const x of busy) {
-    if (x.start < x.end && x.end > lo && x.start < hi) { starts[n] = x.start; ends[n++] = x.end; }
+    if (x.start < x.end && x.end > lo && x.start < hi) {
+      starts[n] = x.start;
+      ends[n++] = x.end;
+    }
   }
   starts = starts.subarray(0, n).sort();
   ends = ends.subarray(0, n).sort();
-  let i = 0, j = 0, prevA = -Infinity, prevB = -Infinity; // i = count(start < prevB), j = count(end <= prevA)
+  let i = 0,
+    j = 0,
+    prevA = -Infinity,
+    prevB = -Infinity; // i = count(start < prevB), j = count(end <= prevA)
   return (a, b) => {
     if (b < prevB) i = rank(starts, b, false);
     else while (i < n && starts[i]! < b) i++;
@@ -131,12 +161,22 @@ function busyChecker(busy: ReadonlyArray<Interval>, lo: number, hi: number): (a:
   };
 }
 
-interface LocalDay { date: string; weekday: number; at: (minute: number) => number }
+interface LocalDay {
+  date: string;
+  weekday: number;
+  at: (minute: number) => number;
+}
 
 /** Calendar arithmetic on epoch day numbers is zone-free; only the mapping to instants needs the zone. */
 function civil(epochDay: number) {
   const d = new Date(epochDay * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() || 7, date: d.toISOString().slice(0, 10) };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: d.getUTCDay() || 7,
+    date: d.toISOString().slice(0, 10),
+  };
 }
 
 /** Local calendar days from the one containing `lo` to the one containing `hi`, each able to place its wall-clock minutes [0, 1440] as instants. */
@@ -151,7 +191,15 @@ function localDays(zone: string, lo: number, hi: number): LocalDay[] {
     const { year, month, day } = civil(epochDay + Math.floor(minute / DAY_MIN));
     const ms = Math.round((minute % DAY_MIN) * MINUTE);
     const dt = DateTime.fromObject(
-      { year, month, day, hour: Math.floor(ms / 3_600_000), minute: Math.floor(ms / MINUTE) % 60, second: Math.floor(ms / 1000) % 60, millisecond: ms % 1000 },
+      {
+        year,
+        month,
+        day,
+        hour: Math.floor(ms / 3_600_000),
+        minute: Math.floor(ms / MINUTE) % 60,
+        second: Math.floor(ms / 1000) % 60,
+        millisecond: ms % 1000,
+      },
       { zone },
     );
     const gap = dt.toMillis() + dt.offset * MINUTE - (Date.UTC(year, month - 1, day) + ms);
@@ -160,7 +208,8 @@ function localDays(zone: string, lo: number, hi: number): LocalDay[] {
     if (gap === 0) return Math.min(...dt.getPossibleOffsets().map((c) => c.toMillis()));
     // In a gap Luxon moves forward by the gap's whole length; the gap itself ends somewhere in
     // (dt - gap, dt]. Find that transition by bisection (only on spring-forward boundaries).
-    let before = dt.toMillis() - gap, after = dt.toMillis();
+    let before = dt.toMillis() - gap,
+      after = dt.toMillis();
     while (after - before > 1) {
       const mid = Math.floor((before + after) / 2);
       if (z.offset(mid) === dt.offset) after = mid;
@@ -185,9 +234,7 @@ function localDays(zone: string, lo: number, hi: number): LocalDay[] {
     const regular = clean && nextOffset === offset;
     const next = regular ? start + DAY_MS : exact(epochDay + 1, 0);
     const { weekday, date } = civil(epochDay);
-    const at = regular
-      ? (m: number) => start + m * MINUTE
-      : (m: number) => (m >= DAY_MIN ? next : exact(epochDay, m));
+    const at = regular ? (m: number) => start + m * MINUTE : (m: number) => (m >= DAY_MIN ? next : exact(epochDay, m));
     days.push({ date, weekday, at });
     midnight = next;
     offset = regular ? nextOffset : z.offset(next);
@@ -200,14 +247,18 @@ export function findSlots(q: SlotQuery): Slot[] {
   requirePositive('durationMin', q.durationMin);
   requirePositive('stepMin', q.stepMin);
   // An unbounded window would never end the day loop.
-  if (![q.from, q.to, q.now, q.minNoticeMin].every(Number.isFinite)) throw new RangeError('from, to, now and minNoticeMin must be finite');
+  if (![q.from, q.to, q.now, q.minNoticeMin].every(Number.isFinite))
+    throw new RangeError('from, to, now and minNoticeMin must be finite');
   const lo = Math.max(q.from, q.now + q.minNoticeMin * MINUTE);
   const hi = q.to;
   if (lo >= hi) return [];
 
-  const dur = q.durationMin * MINUTE, step = q.stepMin * MINUTE;
-  const before = q.bufferBeforeMin * MINUTE, after = q.bufferAfterMin * MINUTE;
-  const reachLo = lo - before, reachHi = hi + dur + after; // everything a candidate can occupy
+  const dur = q.durationMin * MINUTE,
+    step = q.stepMin * MINUTE;
+  const before = q.bufferBeforeMin * MINUTE,
+    after = q.bufferAfterMin * MINUTE;
+  const reachLo = lo - before,
+    reachHi = hi + dur + after; // everything a candidate can occupy
   const closed = new Set(q.closures);
   const opening = [0, 1, 2, 3, 4, 5, 6, 7].map((wd) => normalize(q.opening[wd]));
   const person = (p: SlotPerson) => ({
@@ -217,7 +268,8 @@ export function findSlots(q: SlotQuery): Slot[] {
   });
   const providers = q.providers?.map(person) ?? null;
   const nurses = q.nurses?.map(person) ?? null;
-  const rooms = q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, overlapsBusy: busyChecker(r.busy, reachLo, reachHi) }));
+  const rooms =
+    q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, overlapsBusy: busyChecker(r.busy, reachLo, reachHi) }));
   // Who leads the search: a provider when one is needed, else a nurse; a type needing neither follows opening hours.
   const leadIsProvider = providers !== null;
   const leads = providers ?? nurses ?? [{ id: null, overlapsBusy: () => false, hours: opening }];
@@ -237,14 +289,16 @@ export function findSlots(q: SlotQuery): Slot[] {
     const firstFreeNurse = (s: number): string | null | undefined => {
       if (!leadIsProvider || nurses === null) return null;
       if (!nurseAt.has(s)) {
-        const working = (n: (typeof nurses)[number]) => n.hours[day.weekday]!.some((span) => day.at(span.from) <= s && s + dur <= day.at(span.to));
+        const working = (n: (typeof nurses)[number]) =>
+          n.hours[day.weekday]!.some((span) => day.at(span.from) <= s && s + dur <= day.at(span.to));
         nurseAt.set(s, nurses.find((n) => working(n) && !n.overlapsBusy(s - before, s + dur + after))?.id);
       }
       return nurseAt.get(s);
     };
     for (const p of leads) {
       for (const span of p.hours[day.weekday]!) {
-        const a = day.at(span.from), b = day.at(span.to);
+        const a = day.at(span.from),
+          b = day.at(span.to);
         // Jump straight to the first grid point at or after `lo` rather than walking to it.
         let s = a < lo ? a + Math.ceil((lo - a) / step) * step : a;
         for (; s < hi && s + dur <= b; s += step) {

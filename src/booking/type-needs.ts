@@ -7,7 +7,9 @@ type Needs = Pick<AppointmentTypeTable, 'needs_provider' | 'needs_nurse' | 'plac
 
 /** What one appointment of the type holds for its whole time: ['provider', 'room'] or ['nurse', 'chair']. */
 export function resourceNeeds(t: Needs): string[] {
-  return [t.needs_provider ? 'provider' : '', t.needs_nurse ? 'nurse' : '', t.place === 'none' ? '' : t.place].filter(Boolean);
+  return [t.needs_provider ? 'provider' : '', t.needs_nurse ? 'nurse' : '', t.place === 'none' ? '' : t.place].filter(
+    Boolean,
+  );
 }
 
 /** "Provider, room" or "Nurse, chair" (for tables). */

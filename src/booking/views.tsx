@@ -11,8 +11,8 @@ const tel = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
 function ZoneNote(props: { location: Location; now: number }) {
   return (
     <p class="zone-note">
-      All times are local time at {props.location.name}: <strong>{zoneName(props.location.time_zone, props.now)}</strong> (
-      {props.location.time_zone}).
+      All times are local time at {props.location.name}:{' '}
+      <strong>{zoneName(props.location.time_zone, props.now)}</strong> ({props.location.time_zone}).
     </p>
   );
 }
@@ -56,7 +56,13 @@ export function SlotList(props: { slots: Slot[]; location: Location; action: str
             <ul class="slot-list">
               {slots.map((s) => (
                 <li>
-                  <button class="slot-button" type="submit" name="slot" value={String(s.start)} aria-label={`${props.verb} ${day} at ${formatTime(s.start, zone)}`}>
+                  <button
+                    class="slot-button"
+                    type="submit"
+                    name="slot"
+                    value={String(s.start)}
+                    aria-label={`${props.verb} ${day} at ${formatTime(s.start, zone)}`}
+                  >
                     {formatTime(s.start, zone)}
                   </button>
                 </li>
@@ -113,7 +119,12 @@ export function SlotPickerPage(p: PickerProps) {
         </p>
         <LocationSwitch action={action} locations={p.locations} current={p.location} />
         {p.slots.length > 0 ? (
-          <SlotList slots={p.slots} location={p.location} action={action} verb={p.mode === 'book' ? 'Book' : 'Move to'} />
+          <SlotList
+            slots={p.slots}
+            location={p.location}
+            action={action}
+            verb={p.mode === 'book' ? 'Book' : 'Move to'}
+          />
         ) : (
           <div class="notice notice-warning">
             <p>
@@ -182,16 +193,20 @@ export function ManagePage(p: ManageProps) {
         </p>
         <h2>What to expect</h2>
         <ul>
-          <li>Please arrive 10 minutes early. Bring a photo ID, your insurance card if you have one, and a list of your medicines.</li>
+          <li>
+            Please arrive 10 minutes early. Bring a photo ID, your insurance card if you have one, and a list of your
+            medicines.
+          </li>
           <li>Bring any records about your pain diagnosis and past treatments that you have at hand.</li>
-          <li>A physician will talk with you about your pain and history and whether infusion therapy may suit you. No infusion is given at this visit.</li>
+          <li>
+            A physician will talk with you about your pain and history and whether infusion therapy may suit you. No
+            infusion is given at this visit.
+          </li>
         </ul>
         <h2>Need to change plans?</h2>
         {p.canChange ? (
           <Fragment>
-            <p>
-              You can change or cancel online {untilCutoff(p.clinic.cancelCutoffMin)}.
-            </p>
+            <p>You can change or cancel online {untilCutoff(p.clinic.cancelCutoffMin)}.</p>
             <p class="actions">
               <a class="button button-secondary" href={`${p.base}/reschedule`}>
                 Choose another time
@@ -203,8 +218,8 @@ export function ManagePage(p: ManageProps) {
           </Fragment>
         ) : (
           <p>
-            Your visit is less than {cutoffSpan(p.clinic.cancelCutoffMin)} away, so it can no longer be changed online. Please call{' '}
-            <a href={tel(p.location.phone)}>{p.location.phone}</a>.
+            Your visit is less than {cutoffSpan(p.clinic.cancelCutoffMin)} away, so it can no longer be changed online.
+            Please call <a href={tel(p.location.phone)}>{p.location.phone}</a>.
           </p>
         )}
       </div>
@@ -217,7 +232,9 @@ export function CancelConfirmPage(p: { clinic: Clinic; location: Location; appoi
     <Layout title="Cancel your consultation" clinic={p.clinic} hideCta>
       <div class="wrap narrow">
         <h1>Cancel your consultation?</h1>
-        <p class="lead">{formatDateTime(p.appointment.starts_at, p.location.time_zone)} at {p.location.name}.</p>
+        <p class="lead">
+          {formatDateTime(p.appointment.starts_at, p.location.time_zone)} at {p.location.name}.
+        </p>
         <p>The time is released for someone else straight away. You can book a new time later with the same link.</p>
         <form method="post" action={`${p.base}/cancel`}>
           <button class="button" type="submit">
@@ -247,7 +264,12 @@ export function TakenPage(p: {
         <h2>Nearest open times at {p.location.name}</h2>
         <ZoneNote location={p.location} now={p.now} />
         {p.alternatives.length > 0 ? (
-          <SlotList slots={p.alternatives} location={p.location} action={action} verb={p.mode === 'book' ? 'Book' : 'Move to'} />
+          <SlotList
+            slots={p.alternatives}
+            location={p.location}
+            action={action}
+            verb={p.mode === 'book' ? 'Book' : 'Move to'}
+          />
         ) : (
           <p>There are no other open times nearby.</p>
         )}
@@ -259,7 +281,12 @@ export function TakenPage(p: {
   );
 }
 
-export function LinkProblemPage(p: { clinic: Clinic; reason: 'invalid' | 'expired' | 'unknown' | 'sent' | 'closed'; error?: string; email?: string }) {
+export function LinkProblemPage(p: {
+  clinic: Clinic;
+  reason: 'invalid' | 'expired' | 'unknown' | 'sent' | 'closed';
+  error?: string;
+  email?: string;
+}) {
   if (p.reason === 'closed') {
     return (
       <Layout title="Online booking is closed for this request" clinic={p.clinic}>
@@ -267,7 +294,8 @@ export function LinkProblemPage(p: { clinic: Clinic; reason: 'invalid' | 'expire
           <h1>Online booking is closed for this request</h1>
           <p class="lead">
             Our team has closed this consultation request after being in touch with you, so it can no longer be booked
-            online. If you would like to talk about it, please call us at <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
+            online. If you would like to talk about it, please call us at{' '}
+            <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
           </p>
         </div>
       </Layout>

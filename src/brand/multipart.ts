@@ -72,7 +72,11 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
     const content = data.subarray(headerEnd + 4, next);
     if (!Object.hasOwn(out, name)) {
       if (params.filename !== undefined) {
-        out[name] = { filename: params.filename, declaredType: headers.get('content-type') ?? '', data: Buffer.from(content) };
+        out[name] = {
+          filename: params.filename,
+          declaredType: headers.get('content-type') ?? '',
+          data: Buffer.from(content),
+        };
       } else {
         if (content.length > MAX_FIELD_BYTES) throw new MultipartError('field too long');
         out[name] = content.toString('utf8');

@@ -25,7 +25,8 @@ export interface Palette {
  */
 export function palette(accent: Rgb): Palette {
   let tint = mix(accent, WHITE, 0.91);
-  for (let percent = 92; percent <= 100 && contrastRatio(accent, tint) < AA_TEXT; percent++) tint = mix(accent, WHITE, percent / 100);
+  for (let percent = 92; percent <= 100 && contrastRatio(accent, tint) < AA_TEXT; percent++)
+    tint = mix(accent, WHITE, percent / 100);
   return { accent: toHex(accent), dark: toHex(mix(accent, BLACK, 0.27)), tint: toHex(tint) };
 }
 
@@ -45,11 +46,13 @@ export function accentChecks(accent: Rgb): AccentCheck[] {
   return [
     {
       ratio: contrastRatio(WHITE, accent),
-      refusal: (hex, r) => `White text on ${hex} (buttons, the email header) has a contrast of only ${r}; ${need}. Choose a darker color.`,
+      refusal: (hex, r) =>
+        `White text on ${hex} (buttons, the email header) has a contrast of only ${r}; ${need}. Choose a darker color.`,
     },
     {
       ratio: contrastRatio(accent, PAGE_BG),
-      refusal: (hex, r) => `Links in ${hex} on the page background have a contrast of only ${r}; ${need}. Choose a darker color.`,
+      refusal: (hex, r) =>
+        `Links in ${hex} on the page background have a contrast of only ${r}; ${need}. Choose a darker color.`,
     },
   ];
 }

@@ -30,9 +30,20 @@ const YEAR = 'public, max-age=31536000, immutable';
  * A hashed URL that is current gets a year of caching. An outdated one (a page or an email from before a change)
  * gets today's file, revalidated each time, so old emails show the new logo instead of a broken image.
  */
-function send(req: FastifyRequest, reply: FastifyReply, asked: string, actual: string, type: string, body: string | Buffer) {
+function send(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  asked: string,
+  actual: string,
+  type: string,
+  body: string | Buffer,
+) {
   const etag = `"${actual}"`;
-  reply.header('etag', etag).header('cache-control', asked === actual ? YEAR : 'no-cache').header('x-content-type-options', 'nosniff').type(type);
+  reply
+    .header('etag', etag)
+    .header('cache-control', asked === actual ? YEAR : 'no-cache')
+    .header('x-content-type-options', 'nosniff')
+    .type(type);
   if (req.headers['if-none-match'] === etag) return reply.code(304).send();
   return reply.send(body);
 }
@@ -52,7 +63,13 @@ export function installBrand(app: FastifyInstance): void {
       return send(req, reply, css[1]!, stylesheetHash(accent), 'text/css; charset=utf-8', brandCss(accent));
     }
     const logo = /^logo-([0-9a-f]{16})\.(png|jpg)$/.exec(req.params.file);
-    const row = logo && (await db.selectFrom('clinic_logo').select(['content_type', 'sha256', 'bytes']).where('clinic_id', '=', 'clinic').executeTakeFirst());
+    const row =
+      logo &&
+      (await db
+        .selectFrom('clinic_logo')
+        .select(['content_type', 'sha256', 'bytes'])
+        .where('clinic_id', '=', 'clinic')
+        .executeTakeFirst());
     if (logo && row) return send(req, reply, logo[1]!, urlHash(row.sha256), row.content_type, row.bytes);
     return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
   });

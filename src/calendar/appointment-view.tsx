@@ -68,8 +68,16 @@ export function Problem(props: { refusal: Refusal | undefined }) {
 }
 
 /** A labelled select with its hint and, after a refusal, its own message, both tied to it for screen readers. */
-export function Choice(props: { id: string; label: string; hint?: string; error: string | undefined; children?: unknown }) {
-  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : ''].filter(Boolean).join(' ');
+export function Choice(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  error: string | undefined;
+  children?: unknown;
+}) {
+  const described = [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -83,7 +91,13 @@ export function Choice(props: { id: string; label: string; hint?: string; error:
           {props.error}
         </span>
       ) : null}
-      <select id={props.id} name={props.id} required aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined}>
+      <select
+        id={props.id}
+        name={props.id}
+        required
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={described || undefined}
+      >
         {props.children}
       </select>
     </div>
@@ -91,7 +105,12 @@ export function Choice(props: { id: string; label: string; hint?: string; error:
 }
 
 /** Providers to choose from, after "Any available provider" (the first free one, as online booking does). */
-export function ProviderChoice(props: { providers: CalendarColumn[]; chosen: string | undefined; error: string | undefined; hint?: string }) {
+export function ProviderChoice(props: {
+  providers: CalendarColumn[];
+  chosen: string | undefined;
+  error: string | undefined;
+  hint?: string;
+}) {
   return (
     <Choice id="provider" label="Provider" error={props.error} {...(props.hint ? { hint: props.hint } : {})}>
       <option value={ANY_PROVIDER} selected={(props.chosen ?? ANY_PROVIDER) === ANY_PROVIDER}>
@@ -119,7 +138,15 @@ export function DateTimeFields(props: { date: string; time: string; errors: Form
       <div class="field">
         <label for="date">Date</label>
         {error('date')}
-        <input id="date" name="date" type="date" required value={props.date} aria-invalid={errors.date ? 'true' : undefined} aria-describedby={errors.date ? 'date-error' : undefined} />
+        <input
+          id="date"
+          name="date"
+          type="date"
+          required
+          value={props.date}
+          aria-invalid={errors.date ? 'true' : undefined}
+          aria-describedby={errors.date ? 'date-error' : undefined}
+        />
       </div>
       <div class="field">
         <label for="time">Start time (clinic local time)</label>
@@ -142,7 +169,13 @@ export function DateTimeFields(props: { date: string; time: string; errors: Form
   );
 }
 
-export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentDetail; now: number; notice?: string; refusal?: Refusal }) {
+export function AppointmentPage(props: {
+  staff: StaffContext;
+  appt: AppointmentDetail;
+  now: number;
+  notice?: string;
+  refusal?: Refusal;
+}) {
   const { appt, staff } = props;
   const zone = appt.time_zone;
   const local = zoned(appt.starts_at, zone);
@@ -160,10 +193,15 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
     children: (
       <Fragment>
         <p>
-          <a href={`/staff/calendar?${new URLSearchParams({ location: appt.location_slug, date: local.toISODate()! }).toString()}`}>Back to the calendar for this day</a>
+          <a
+            href={`/staff/calendar?${new URLSearchParams({ location: appt.location_slug, date: local.toISODate()! }).toString()}`}
+          >
+            Back to the calendar for this day
+          </a>
         </p>
         <h1>
-          <span class={`appt-badge ${typeClass(appt.type_code)}`}>{appt.type_name}</span> {formatDateTime(appt.starts_at, zone)}
+          <span class={`appt-badge ${typeClass(appt.type_code)}`}>{appt.type_name}</span>{' '}
+          {formatDateTime(appt.starts_at, zone)}
         </h1>
         {props.notice ? (
           <div class="notice notice-success" role="status">
@@ -173,9 +211,7 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
         <Problem refusal={props.refusal} />
         <dl class="summary-list">
           <Row term="Patient">{appt.patient_id ? <a href={`/staff/patients/${appt.patient_id}`}>{name}</a> : name}</Row>
-          <Row term="Time">
-            {visitTimes(appt.starts_at, appt.ends_at, zone, true)}
-          </Row>
+          <Row term="Time">{visitTimes(appt.starts_at, appt.ends_at, zone, true)}</Row>
           {appt.provider_name ? <Row term="Provider">{appt.provider_name}</Row> : null}
           {appt.nurse_name ? <Row term="Nurse">{appt.nurse_name}</Row> : null}
           {appt.room_name ? <Row term={appt.room_kind === 'chair' ? 'Chair' : 'Room'}>{appt.room_name}</Row> : null}
@@ -185,7 +221,10 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
             {state && booked ? `, ${state}` : ''}
           </Row>
           {/* The request belongs to the location it was sent to, which may not be this visit's (nor one this person sees). */}
-          {appt.request_id && LEAD_ROLES.includes(staff.role) && appt.request_location_id && canSeeLocation(staff, appt.request_location_id, props.now) ? (
+          {appt.request_id &&
+          LEAD_ROLES.includes(staff.role) &&
+          appt.request_location_id &&
+          canSeeLocation(staff, appt.request_location_id, props.now) ? (
             <Row term="Consultation request">
               <a href={`/staff/leads/${appt.request_id}`}>Open the request and its contact log</a>
             </Row>
@@ -208,7 +247,13 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
                     ] as const
                   ).map(([value, text]) => (
                     <label>
-                      <input type="radio" name="attendance" value={value} checked={(appt.attendance ?? 'none') === value} /> {text}
+                      <input
+                        type="radio"
+                        name="attendance"
+                        value={value}
+                        checked={(appt.attendance ?? 'none') === value}
+                      />{' '}
+                      {text}
                     </label>
                   ))}
                 </div>
@@ -226,13 +271,22 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
             <form class="form" method="post" action={`${base}/reschedule`}>
               <Csrf token={staff.csrfToken} />
               <p class="hint">
-                {[appt.provider_name ? 'Same provider' : '', appt.nurse_name ? 'same nurse' : '', appt.room_name ? `same ${appt.room_kind === 'chair' ? 'chair' : 'room'}` : '', 'same length']
+                {[
+                  appt.provider_name ? 'Same provider' : '',
+                  appt.nurse_name ? 'same nurse' : '',
+                  appt.room_name ? `same ${appt.room_kind === 'chair' ? 'chair' : 'room'}` : '',
+                  'same length',
+                ]
                   .filter(Boolean)
                   .join(', ')
                   .replace(/^s/, 'S')}
                 . {HELP_NO_OVERRIDE}
               </p>
-              <DateTimeFields date={values.date ?? local.toISODate()!} time={values.time ?? local.toFormat('HH:mm')} errors={errors} />
+              <DateTimeFields
+                date={values.date ?? local.toISODate()!}
+                time={values.time ?? local.toFormat('HH:mm')}
+                errors={errors}
+              />
               <button class="button button-small" type="submit">
                 Move appointment
               </button>
@@ -241,7 +295,10 @@ export function AppointmentPage(props: { staff: StaffContext; appt: AppointmentD
             <h2>Cancel</h2>
             <form class="form" method="post" action={`${base}/cancel`}>
               <Csrf token={staff.csrfToken} />
-              <p class="hint">The time is released at once and the patient is emailed. The online 24-hour limit does not apply to staff.</p>
+              <p class="hint">
+                The time is released at once and the patient is emailed. The online 24-hour limit does not apply to
+                staff.
+              </p>
               <button class="button button-small button-secondary" type="submit">
                 Cancel this appointment
               </button>
@@ -273,7 +330,9 @@ export function BookPage(props: BookPageProps) {
     children: (
       <Fragment>
         <p>
-          <a href={`/staff/calendar?${new URLSearchParams({ location: location.slug }).toString()}`}>Back to the calendar</a>
+          <a href={`/staff/calendar?${new URLSearchParams({ location: location.slug }).toString()}`}>
+            Back to the calendar
+          </a>
         </p>
         <h1>Book a consultation at {location.name}</h1>
         <p>
@@ -281,7 +340,11 @@ export function BookPage(props: BookPageProps) {
           checks as online booking, and the patient is emailed a confirmation. {HELP_NO_OVERRIDE}
         </p>
         <Problem refusal={props.refusal} />
-        <NearbyTimes heading="Free times nearby with this provider" slots={props.refusal?.alternatives} zone={location.time_zone} />
+        <NearbyTimes
+          heading="Free times nearby with this provider"
+          slots={props.refusal?.alternatives}
+          zone={location.time_zone}
+        />
         {props.requests.length === 0 ? (
           <p role="status">There are no open consultation requests at this location to book.</p>
         ) : (

@@ -5,7 +5,15 @@ import type { Patient } from '../patients/repository.ts';
 import { resourceSummary } from '../booking/type-needs.ts';
 import { Csrf, StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
-import { Choice, DateTimeFields, HELP_NO_OVERRIDE, NearbyTimes, Problem, ProviderChoice, type Refusal } from './appointment-view.tsx';
+import {
+  Choice,
+  DateTimeFields,
+  HELP_NO_OVERRIDE,
+  NearbyTimes,
+  Problem,
+  ProviderChoice,
+  type Refusal,
+} from './appointment-view.tsx';
 import type { CalendarColumn } from './repository.ts';
 
 export interface PatientBookPageProps {
@@ -38,7 +46,8 @@ export function PatientBookPage(props: PatientBookPageProps) {
         <h1>Book an appointment for {name}</h1>
         <p>
           The provider, nurse, chair or room each kind of appointment needs is found free for its whole time, with its
-          preparation and clean-up. The patient is emailed the time and place (not the kind of visit). {HELP_NO_OVERRIDE}
+          preparation and clean-up. The patient is emailed the time and place (not the kind of visit).{' '}
+          {HELP_NO_OVERRIDE}
         </p>
         <Problem refusal={props.refusal} />
         <NearbyTimes heading="Free times nearby" slots={props.refusal?.alternatives} zone={location.time_zone} />
@@ -51,14 +60,24 @@ export function PatientBookPage(props: PatientBookPageProps) {
               </option>
             ))}
           </Choice>
-          <Choice id="location" label="Location" hint="Times are in this location's local time." error={errors.location}>
+          <Choice
+            id="location"
+            label="Location"
+            hint="Times are in this location's local time."
+            error={errors.location}
+          >
             {props.locations.map((l) => (
               <option value={l.slug} selected={(v.location ?? location.slug) === l.slug}>
                 {l.name} ({l.time_zone})
               </option>
             ))}
           </Choice>
-          <ProviderChoice providers={props.providers} chosen={v.provider} error={errors.provider} hint={`For kinds that need a provider. Providers listed work at ${location.name}.`} />
+          <ProviderChoice
+            providers={props.providers}
+            chosen={v.provider}
+            error={errors.provider}
+            hint={`For kinds that need a provider. Providers listed work at ${location.name}.`}
+          />
           <DateTimeFields date={v.date ?? props.date} time={v.time ?? '09:00'} errors={errors} />
           <button class="button" type="submit">
             Book appointment

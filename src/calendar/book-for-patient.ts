@@ -18,31 +18,92 @@ export type PatientBookResult =
  * path as online booking: the slot engine finds a free provider, nurse and place as the type needs, the database's overlap rules
  * guard them. Staff may book today (no minimum notice). The audit event commits with the booking.
  */
-export async function bookForPatient(database: Database, actor: Actor, clinic: Clinic, patient: Patient, body: unknown): Promise<PatientBookResult> {
+export async function bookForPatient(
+  database: Database,
+  actor: Actor,
+  clinic: Clinic,
+  patient: Patient,
+  body: unknown,
+): Promise<PatientBookResult> {
   const action = 'appointment.book';
   const patientRef = patient.id;
-  const fail = async (status: 400 | 409, message: string, errors: FormErrors | undefined, locationId: string | null, reason: string, alternatives?: Slot[]) => {
-    await auditAlone(database, actor, action, reason === 'denied' ? 'denied' : 'failure', { locationId, patientRef }, { reason });
-    return { ok: false as const, status, message, ...(errors ? { errors } : {}), ...(alternatives ? { alternatives } : {}) };
+  const fail = async (
+    status: 400 | 409,
+    message: string,
+    errors: FormErrors | undefined,
+    locationId: string | null,
+    reason: string,
+    alternatives?: Slot[],
+  ) => {
+    await auditAlone(
+      database,
+      actor,
+      action,
+      reason === 'denied' ? 'denied' : 'failure',
+      { locationId, patientRef },
+      { reason },
+    );
+    return {
+      ok: false as const,
+      status,
+      message,
+      ...(errors ? { errors } : {}),
+      ...(alternatives ? { alternatives } : {}),
+    };
   };
   const parsed = patientBookForm.safeParse(body ?? {});
-  if (!parsed.success) return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
+  if (!parsed.success)
+    return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
   const f = parsed.data;
   const at = await staffLocation(database, actor, f.location);
   if (!at.ok) return fail(at.status, at.message, at.errors, at.locationId, at.reason);
   const { location } = at;
   const type = await findAppointmentType(database.db, f.type);
-  if (!type) return fail(400, 'Choose the kind of appointment.', { type: 'Choose the kind of appointment.' }, location.id, 'invalid');
-  const placed = await staffPlacement(database, actor, clinic, location, type, f, { patientId: patient.id, firstName: patient.first_name });
+  if (!type)
+    return fail(
+      400,
+      'Choose the kind of appointment.',
+      { type: 'Choose the kind of appointment.' },
+      location.id,
+      'invalid',
+    );
+  const placed = await staffPlacement(database, actor, clinic, location, type, f, {
+    patientId: patient.id,
+    firstName: patient.first_name,
+  });
   if (!placed.ok) return fail(placed.status, placed.message, placed.errors, location.id, placed.reason);
   const { start, providerId, ctx } = placed;
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),
     alsoInTransaction: (trx, appt) =>
-      auditStaff(trx, database, actor, action, 'success', { locationId: location.id, patientRef }, { appointmentId: appt.id, type: type.code, providerId: appt.provider_id, nurseId: appt.nurse_id, roomId: appt.room_id }),
+      auditStaff(
+        trx,
+        database,
+        actor,
+        action,
+        'success',
+        { locationId: location.id, patientRef },
+        {
+          appointmentId: appt.id,
+          type: type.code,
+          providerId: appt.provider_id,
+          nurseId: appt.nurse_id,
+          roomId: appt.room_id,
+        },
+      ),
   });
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id };
-  const alternatives = outcome.reason === 'taken' ? outcome.alternatives.filter((s) => !providerId || s.options.some((o) => o.providerId === providerId)) : [];
+  const alternatives =
+    outcome.reason === 'taken'
+      ? outcome.alternatives.filter((s) => !providerId || s.options.some((o) => o.providerId === providerId))
+      : [];
   const kind = type.name.toLowerCase();
-  return fail(409, `That time is not free. ${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} needs ${resourcePhrase(type)} free for its whole time, within working hours.`, { time: 'Choose another time.' }, location.id, 'taken', alternatives);
+  return fail(
+    409,
+    `That time is not free. ${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} needs ${resourcePhrase(type)} free for its whole time, within working hours.`,
+    { time: 'Choose another time.' },
+    location.id,
+    'taken',
+    alternatives,
+  );
 }

@@ -14,11 +14,17 @@ export type CalendarAppointment = InferResult<ReturnType<typeof appointmentsShow
 /** Opening spans (minutes past local midnight) by ISO weekday, and closures by date, of one location. */
 export async function locationHours(db: Kysely<DB>, locationId: string) {
   const [opening, closures] = await Promise.all([
-    db.selectFrom('opening_hours').select(['weekday', 'opens_min', 'closes_min']).where('location_id', '=', locationId).orderBy('opens_min').execute(),
+    db
+      .selectFrom('opening_hours')
+      .select(['weekday', 'opens_min', 'closes_min'])
+      .where('location_id', '=', locationId)
+      .orderBy('opens_min')
+      .execute(),
     db.selectFrom('closures').select(['date', 'reason']).where('location_id', '=', locationId).execute(),
   ]);
   const byWeekday = new Map<number, Array<{ from: number; to: number }>>();
-  for (const o of opening) byWeekday.set(o.weekday, [...(byWeekday.get(o.weekday) ?? []), { from: o.opens_min, to: o.closes_min }]);
+  for (const o of opening)
+    byWeekday.set(o.weekday, [...(byWeekday.get(o.weekday) ?? []), { from: o.opens_min, to: o.closes_min }]);
   return { byWeekday, closures: new Map(closures.map((c) => [c.date, c.reason])) };
 }
 
@@ -53,7 +59,13 @@ function appointmentsShown(db: Kysely<DB>) {
 }
 
 /** Appointments at a location starting in [from, to) (and any running into it); cancelled ones only when asked for. */
-export async function appointmentsBetween(db: Kysely<DB>, locationId: string, from: number, to: number, withCancelled: boolean): Promise<CalendarAppointment[]> {
+export async function appointmentsBetween(
+  db: Kysely<DB>,
+  locationId: string,
+  from: number,
+  to: number,
+  withCancelled: boolean,
+): Promise<CalendarAppointment[]> {
   let query = appointmentsShown(db)
     .where('a.location_id', '=', locationId)
     // Bounded on both sides of the (location_id, starts_at) index; an appointment is never longer than a day.
@@ -71,15 +83,26 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
  * The grid's columns: active providers, then nurses, who work at the location (on `weekday` when given), then active
  * chairs, then rooms; plus any clinician or room that has one of `shown` (so no appointment is left without its column).
  */
-export async function calendarColumns(db: Kysely<DB>, locationId: string, weekday: number | undefined, shown: CalendarAppointment[]) {
-  const extraProviders = [...new Set(shown.flatMap((a) => [a.provider_id, a.nurse_id].filter((id): id is string => id !== null)))];
+export async function calendarColumns(
+  db: Kysely<DB>,
+  locationId: string,
+  weekday: number | undefined,
+  shown: CalendarAppointment[],
+) {
+  const extraProviders = [
+    ...new Set(shown.flatMap((a) => [a.provider_id, a.nurse_id].filter((id): id is string => id !== null))),
+  ];
   const extraRooms = [...new Set(shown.flatMap((a) => (a.room_id ? [a.room_id] : [])))];
   const [providers, rooms] = await Promise.all([
     db
       .selectFrom('providers as p')
       .select(['p.id', 'p.name', 'p.kind'])
       .where((eb) => {
-        let working = eb.selectFrom('provider_hours as h').select('h.provider_id').whereRef('h.provider_id', '=', 'p.id').where('h.location_id', '=', locationId);
+        let working = eb
+          .selectFrom('provider_hours as h')
+          .select('h.provider_id')
+          .whereRef('h.provider_id', '=', 'p.id')
+          .where('h.location_id', '=', locationId);
         if (weekday !== undefined) working = working.where('h.weekday', '=', weekday);
         const active = eb.and([eb('p.active', '=', 1), eb.exists(working)]);
         return extraProviders.length ? eb.or([active, eb('p.id', 'in', extraProviders)]) : active;
@@ -89,15 +112,24 @@ export async function calendarColumns(db: Kysely<DB>, locationId: string, weekda
       .selectFrom('rooms')
       .select(['id', 'name', 'kind'])
       .where('location_id', '=', locationId)
-      .where((eb) => (extraRooms.length ? eb.or([eb('active', '=', 1), eb('id', 'in', extraRooms)]) : eb('active', '=', 1)))
+      .where((eb) =>
+        extraRooms.length ? eb.or([eb('active', '=', 1), eb('id', 'in', extraRooms)]) : eb('active', '=', 1),
+      )
       .execute(),
   ]);
   return {
-    providers: providers.filter((p) => p.kind === 'provider').sort(byName).map((p): CalendarColumn => ({ id: p.id, name: p.name, kind: 'provider' })),
-    nurses: providers.filter((p) => p.kind === 'nurse').sort(byName).map((p): CalendarColumn => ({ id: p.id, name: p.name, kind: 'nurse' })),
-    rooms: [...rooms.filter((r) => r.kind === 'chair').sort(byName), ...rooms.filter((r) => r.kind === 'room').sort(byName)].map(
-      (r): CalendarColumn => ({ id: r.id, name: r.name, kind: r.kind }),
-    ),
+    providers: providers
+      .filter((p) => p.kind === 'provider')
+      .sort(byName)
+      .map((p): CalendarColumn => ({ id: p.id, name: p.name, kind: 'provider' })),
+    nurses: providers
+      .filter((p) => p.kind === 'nurse')
+      .sort(byName)
+      .map((p): CalendarColumn => ({ id: p.id, name: p.name, kind: 'nurse' })),
+    rooms: [
+      ...rooms.filter((r) => r.kind === 'chair').sort(byName),
+      ...rooms.filter((r) => r.kind === 'room').sort(byName),
+    ].map((r): CalendarColumn => ({ id: r.id, name: r.name, kind: r.kind })),
   };
 }
 
@@ -132,7 +164,17 @@ export async function bookableRequests(db: Kysely<DB>, locationId: string) {
     .select(['r.id', 'r.first_name', 'r.last_name', 'r.created_at'])
     .where('r.location_id', '=', locationId)
     .where('r.status', 'in', ['new', 'contacted'])
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('appointments as a').select('a.id').whereRef('a.request_id', '=', 'r.id').where('a.status', '=', 'booked'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('appointments as a')
+            .select('a.id')
+            .whereRef('a.request_id', '=', 'r.id')
+            .where('a.status', '=', 'booked'),
+        ),
+      ),
+    )
     .orderBy('r.created_at', 'desc')
     .limit(200)
     .execute();

@@ -1,14 +1,37 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getClinic, type Clinic } from '../clinic/repository.ts';
 import { HttpError } from '../lib/errors.ts';
-import { auditAlone, html, patientFor, staffOf, visibleLocations, type Actor, type StaffLocation } from '../patients/access.ts';
+import {
+  auditAlone,
+  html,
+  patientFor,
+  staffOf,
+  visibleLocations,
+  type Actor,
+  type StaffLocation,
+} from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
 import { bookForPatient } from './book-for-patient.ts';
 import { PatientBookPage } from './book-for-patient-view.tsx';
 import { AppointmentPage, BookPage, type Refusal } from './appointment-view.tsx';
-import { appointmentDetail, appointmentsBetween, bookableRequests, calendarColumns, locationHours, locationProviders } from './repository.ts';
+import {
+  appointmentDetail,
+  appointmentsBetween,
+  bookableRequests,
+  calendarColumns,
+  locationHours,
+  locationProviders,
+} from './repository.ts';
 import { CALENDAR_ROLES, calendarQuery, formErrors, SCHEDULING_ROLES, typedValues } from './schema.ts';
-import { appointmentFor, bookOnBehalf, setAttendance, staffCancel, staffReschedule, type ActionResult, type Done } from './service.ts';
+import {
+  appointmentFor,
+  bookOnBehalf,
+  setAttendance,
+  staffCancel,
+  staffReschedule,
+  type ActionResult,
+  type Done,
+} from './service.ts';
 import { addDays, dayBounds, dayRows, today, weekdayOf, weekStart } from './time.ts';
 import { CalendarPage, type CalendarPageProps } from './views.tsx';
 
@@ -35,21 +58,33 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
   };
 
   /** The location asked for, if this person may see it; anything else is a 400 with a 'denied' event. */
-  async function chosenLocation(actor: Actor, key: string | undefined, action: string): Promise<{ location: StaffLocation; visible: StaffLocation[] }> {
+  async function chosenLocation(
+    actor: Actor,
+    key: string | undefined,
+    action: string,
+  ): Promise<{ location: StaffLocation; visible: StaffLocation[] }> {
     const visible = await visibleLocations(db, actor);
     const found = key === undefined ? visible[0] : visible.find((l) => l.slug === key || l.id === key);
     if (found) return { location: found, visible };
-    if (key === undefined) throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
-    const elsewhere = await db.selectFrom('locations').select('id').where((eb) => eb.or([eb('slug', '=', key), eb('id', '=', key)])).executeTakeFirst();
+    if (key === undefined)
+      throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
+    const elsewhere = await db
+      .selectFrom('locations')
+      .select('id')
+      .where((eb) => eb.or([eb('slug', '=', key), eb('id', '=', key)]))
+      .executeTakeFirst();
     await auditAlone(database, actor, action, 'denied', { locationId: elsewhere?.id ?? null, patientRef: null });
-    throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', { location: 'Choose a location from the list.' });
+    throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', {
+      location: 'Choose a location from the list.',
+    });
   }
 
   app.get('/staff/calendar', { config: { policy: { roles: CALENDAR_ROLES } } }, async (req, reply) => {
     const actor = actorOf(req);
     // Parsed here rather than by a route schema, so that sign-in and role come first.
     const parsed = calendarQuery.safeParse(req.query ?? {});
-    if (!parsed.success) throw new HttpError(400, 'invalid_request', 'Some of the choices are not valid.', formErrors(parsed.error));
+    if (!parsed.success)
+      throw new HttpError(400, 'invalid_request', 'Some of the choices are not valid.', formErrors(parsed.error));
     const q = parsed.data;
     const { location, visible } = await chosenLocation(actor, q.location, 'calendar.view');
     const zone = location.time_zone;
@@ -57,7 +92,11 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const showCancelled = q.cancelled === 'show';
     const { byWeekday, closures } = await locationHours(db, location.id);
     const href: CalendarPageProps['href'] = (change) => {
-      const params = new URLSearchParams({ location: location.slug, view: change.view ?? q.view, date: change.date ?? date });
+      const params = new URLSearchParams({
+        location: location.slug,
+        view: change.view ?? q.view,
+        date: change.date ?? date,
+      });
       if ((change.cancelled ?? q.cancelled) === 'show') params.set('cancelled', 'show');
       return `/staff/calendar?${params.toString()}`;
     };
@@ -79,7 +118,12 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       const { start, end } = dayBounds(zone, date);
       const appointments = await appointmentsBetween(db, location.id, start, end, showCancelled);
       const spans = closures.has(date) ? [] : (byWeekday.get(weekdayOf(date)) ?? []);
-      const rows = dayRows(zone, date, spans, appointments.map((a) => ({ start: a.starts_at, end: a.ends_at })));
+      const rows = dayRows(
+        zone,
+        date,
+        spans,
+        appointments.map((a) => ({ start: a.starts_at, end: a.ends_at })),
+      );
       const columns = await calendarColumns(db, location.id, weekdayOf(date), appointments);
       props.day = { rows, ...columns, appointments, closure: closures.get(date) };
       count = appointments.length;
@@ -100,7 +144,14 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       };
       count = appointments.length;
     }
-    await auditAlone(database, actor, 'calendar.view', 'success', { locationId: location.id, patientRef: null }, { view: q.view, date, appointments: count, cancelled: showCancelled });
+    await auditAlone(
+      database,
+      actor,
+      'calendar.view',
+      'success',
+      { locationId: location.id, patientRef: null },
+      { view: q.view, date, appointments: count, cancelled: showCancelled },
+    );
     return html(reply, CalendarPage(props));
   });
 
@@ -110,44 +161,99 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     return AppointmentPage({ staff: actor.staff, appt, now: actor.now, ...extra });
   }
 
-  app.get<Params & { Querystring: { done?: string } }>('/staff/calendar/appointments/:id', { config: { policy: { roles: CALENDAR_ROLES } } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const appt = await appointmentFor(database, actor, req.params.id, 'appointment.view');
-    await auditAlone(database, actor, 'appointment.view', 'success', { locationId: appt.location_id, patientRef: appt.patient_id ?? appt.request_id }, { appointmentId: appt.id });
-    const done = req.query.done;
-    const notice = typeof done === 'string' && done in NOTICES ? NOTICES[done as Done] : undefined;
-    return html(reply, AppointmentPage({ staff: actor.staff, appt, now: actor.now, ...(notice ? { notice } : {}) }));
-  });
-
-  const action = (path: string, roles: typeof CALENDAR_ROLES, auditAction: string, run: (actor: Actor, appt: Awaited<ReturnType<typeof appointmentFor>>, body: unknown) => Promise<ActionResult>) =>
-    app.post<Params>(`/staff/calendar/appointments/:id/${path}`, { config: { policy: { roles } } }, async (req, reply) => {
+  app.get<Params & { Querystring: { done?: string } }>(
+    '/staff/calendar/appointments/:id',
+    { config: { policy: { roles: CALENDAR_ROLES } } },
+    async (req, reply) => {
       const actor = actorOf(req);
-      const appt = await appointmentFor(database, actor, req.params.id, auditAction);
-      const result = await run(actor, appt, req.body);
-      if (result.ok) {
-        app.deps.onOutbox?.();
-        return reply.code(303).redirect(`/staff/calendar/appointments/${appt.id}?done=${result.done}`);
-      }
-      const refusal: Refusal = { status: result.status, message: result.message, values: typedValues(req.body), ...(result.errors ? { errors: result.errors } : {}) };
-      return html(reply, await appointmentPage(actor, appt.id, { refusal }), result.status);
-    });
+      const appt = await appointmentFor(database, actor, req.params.id, 'appointment.view');
+      await auditAlone(
+        database,
+        actor,
+        'appointment.view',
+        'success',
+        { locationId: appt.location_id, patientRef: appt.patient_id ?? appt.request_id },
+        { appointmentId: appt.id },
+      );
+      const done = req.query.done;
+      const notice = typeof done === 'string' && done in NOTICES ? NOTICES[done as Done] : undefined;
+      return html(reply, AppointmentPage({ staff: actor.staff, appt, now: actor.now, ...(notice ? { notice } : {}) }));
+    },
+  );
 
-  action('attendance', CALENDAR_ROLES, 'appointment.attendance', (actor, appt, body) => setAttendance(database, actor, appt, body));
-  action('cancel', SCHEDULING_ROLES, 'appointment.cancel', async (actor, appt) => staffCancel(database, actor, appt, await clinicOrFail()));
-  action('reschedule', SCHEDULING_ROLES, 'appointment.reschedule', async (actor, appt, body) => staffReschedule(database, actor, appt, await clinicOrFail(), body));
+  const action = (
+    path: string,
+    roles: typeof CALENDAR_ROLES,
+    auditAction: string,
+    run: (actor: Actor, appt: Awaited<ReturnType<typeof appointmentFor>>, body: unknown) => Promise<ActionResult>,
+  ) =>
+    app.post<Params>(
+      `/staff/calendar/appointments/:id/${path}`,
+      { config: { policy: { roles } } },
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const appt = await appointmentFor(database, actor, req.params.id, auditAction);
+        const result = await run(actor, appt, req.body);
+        if (result.ok) {
+          app.deps.onOutbox?.();
+          return reply.code(303).redirect(`/staff/calendar/appointments/${appt.id}?done=${result.done}`);
+        }
+        const refusal: Refusal = {
+          status: result.status,
+          message: result.message,
+          values: typedValues(req.body),
+          ...(result.errors ? { errors: result.errors } : {}),
+        };
+        return html(reply, await appointmentPage(actor, appt.id, { refusal }), result.status);
+      },
+    );
+
+  action('attendance', CALENDAR_ROLES, 'appointment.attendance', (actor, appt, body) =>
+    setAttendance(database, actor, appt, body),
+  );
+  action('cancel', SCHEDULING_ROLES, 'appointment.cancel', async (actor, appt) =>
+    staffCancel(database, actor, appt, await clinicOrFail()),
+  );
+  action('reschedule', SCHEDULING_ROLES, 'appointment.reschedule', async (actor, appt, body) =>
+    staffReschedule(database, actor, appt, await clinicOrFail(), body),
+  );
 
   async function bookPage(actor: Actor, location: StaffLocation, refusal?: Refusal) {
-    const [requests, providers] = await Promise.all([bookableRequests(db, location.id), locationProviders(db, location.id)]);
-    await auditAlone(database, actor, 'calendar.book_form', 'success', { locationId: location.id, patientRef: null }, { requests: requests.length });
-    return BookPage({ staff: actor.staff, location, requests, providers, date: addDays(today(actor.now, location.time_zone), 1), ...(refusal ? { refusal } : {}) });
+    const [requests, providers] = await Promise.all([
+      bookableRequests(db, location.id),
+      locationProviders(db, location.id),
+    ]);
+    await auditAlone(
+      database,
+      actor,
+      'calendar.book_form',
+      'success',
+      { locationId: location.id, patientRef: null },
+      { requests: requests.length },
+    );
+    return BookPage({
+      staff: actor.staff,
+      location,
+      requests,
+      providers,
+      date: addDays(today(actor.now, location.time_zone), 1),
+      ...(refusal ? { refusal } : {}),
+    });
   }
 
-  app.get<{ Querystring: { location?: string } }>('/staff/calendar/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const key = typeof req.query.location === 'string' && req.query.location !== '' ? req.query.location.slice(0, 64) : undefined;
-    const { location } = await chosenLocation(actor, key, 'calendar.book_form');
-    return html(reply, await bookPage(actor, location));
-  });
+  app.get<{ Querystring: { location?: string } }>(
+    '/staff/calendar/book',
+    { config: { policy: { roles: SCHEDULING_ROLES } } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const key =
+        typeof req.query.location === 'string' && req.query.location !== ''
+          ? req.query.location.slice(0, 64)
+          : undefined;
+      const { location } = await chosenLocation(actor, key, 'calendar.book_form');
+      return html(reply, await bookPage(actor, location));
+    },
+  );
 
   app.post('/staff/calendar/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
     const actor = actorOf(req);
@@ -157,41 +263,81 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       return reply.code(303).redirect(`/staff/calendar/appointments/${result.appointmentId}?done=${result.done}`);
     }
     const values = typedValues(req.body);
-    const location = (await visibleLocations(db, actor)).find((l) => l.slug === values.location || l.id === values.location);
+    const location = (await visibleLocations(db, actor)).find(
+      (l) => l.slug === values.location || l.id === values.location,
+    );
     if (!location) throw new HttpError(400, 'invalid_request', result.message, result.errors);
-    const refusal: Refusal = { status: result.status, message: result.message, values, ...(result.errors ? { errors: result.errors } : {}), ...(result.alternatives ? { alternatives: result.alternatives } : {}) };
+    const refusal: Refusal = {
+      status: result.status,
+      message: result.message,
+      values,
+      ...(result.errors ? { errors: result.errors } : {}),
+      ...(result.alternatives ? { alternatives: result.alternatives } : {}),
+    };
     return html(reply, await bookPage(actor, location, refusal), result.status);
   });
 
   // ---- Any kind of appointment for a known patient (infusions, boosters, follow-ups, consultations) ----
-  async function patientBookPage(actor: Actor, patient: Patient, where: { locationId: string; patientRef: string }, refusal?: Refusal) {
+  async function patientBookPage(
+    actor: Actor,
+    patient: Patient,
+    where: { locationId: string; patientRef: string },
+    refusal?: Refusal,
+  ) {
     const locations = await visibleLocations(db, actor);
     const wanted = refusal?.values?.location;
-    const location = locations.find((l) => l.slug === wanted) ?? locations.find((l) => l.id === patient.location_id) ?? locations[0];
-    if (!location) throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
-    const [types, providers] = await Promise.all([db.selectFrom('appointment_types').selectAll().orderBy('name').execute(), locationProviders(db, location.id)]);
+    const location =
+      locations.find((l) => l.slug === wanted) ?? locations.find((l) => l.id === patient.location_id) ?? locations[0];
+    if (!location)
+      throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
+    const [types, providers] = await Promise.all([
+      db.selectFrom('appointment_types').selectAll().orderBy('name').execute(),
+      locationProviders(db, location.id),
+    ]);
     // A refused booking has its own event already; one event per request.
     if (!refusal) await auditAlone(database, actor, 'appointment.book_form', 'success', where);
     const date = addDays(today(actor.now, location.time_zone), 1);
-    return PatientBookPage({ staff: actor.staff, patient, locations, location, types, providers, date, ...(refusal ? { refusal } : {}) });
+    return PatientBookPage({
+      staff: actor.staff,
+      patient,
+      locations,
+      location,
+      types,
+      providers,
+      date,
+      ...(refusal ? { refusal } : {}),
+    });
   }
 
-  app.get<Params>('/staff/patients/:id/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const { patient, where } = await patientFor(database, actor, req.params.id, 'appointment.book_form');
-    return html(reply, await patientBookPage(actor, patient, where));
-  });
+  app.get<Params>(
+    '/staff/patients/:id/book',
+    { config: { policy: { roles: SCHEDULING_ROLES } } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const { patient, where } = await patientFor(database, actor, req.params.id, 'appointment.book_form');
+      return html(reply, await patientBookPage(actor, patient, where));
+    },
+  );
 
-  app.post<Params>('/staff/patients/:id/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
-    const actor = actorOf(req);
-    const { patient, where } = await patientFor(database, actor, req.params.id, 'appointment.book');
-    const result = await bookForPatient(database, actor, await clinicOrFail(), patient, req.body);
-    if (result.ok) {
-      app.deps.onOutbox?.();
-      return reply.code(303).redirect(`/staff/calendar/appointments/${result.appointmentId}?done=booked`);
-    }
-    const refusal: Refusal = { status: result.status, message: result.message, values: typedValues(req.body), ...(result.errors ? { errors: result.errors } : {}), ...(result.alternatives ? { alternatives: result.alternatives } : {}) };
-    return html(reply, await patientBookPage(actor, patient, where, refusal), result.status);
-  });
+  app.post<Params>(
+    '/staff/patients/:id/book',
+    { config: { policy: { roles: SCHEDULING_ROLES } } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const { patient, where } = await patientFor(database, actor, req.params.id, 'appointment.book');
+      const result = await bookForPatient(database, actor, await clinicOrFail(), patient, req.body);
+      if (result.ok) {
+        app.deps.onOutbox?.();
+        return reply.code(303).redirect(`/staff/calendar/appointments/${result.appointmentId}?done=booked`);
+      }
+      const refusal: Refusal = {
+        status: result.status,
+        message: result.message,
+        values: typedValues(req.body),
+        ...(result.errors ? { errors: result.errors } : {}),
+        ...(result.alternatives ? { alternatives: result.alternatives } : {}),
+      };
+      return html(reply, await patientBookPage(actor, patient, where, refusal), result.status);
+    },
+  );
 }
-

@@ -20,13 +20,19 @@ const clock = z
   .string({ error: 'Enter a time like 09:30.' })
   .trim()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time like 09:30.')
-  .refine((t) => Number(t.slice(3)) % STAFF_TIME_STEP_MIN === 0, `Use minutes in steps of ${STAFF_TIME_STEP_MIN}, like 09:30 or 09:35.`);
+  .refine(
+    (t) => Number(t.slice(3)) % STAFF_TIME_STEP_MIN === 0,
+    `Use minutes in steps of ${STAFF_TIME_STEP_MIN}, like 09:30 or 09:35.`,
+  );
 
 export const calendarQuery = z.object({
   location: z.preprocess(blank, z.string().max(64, 'Choose a location from the list.').optional()),
   view: z.preprocess(blank, z.enum(['day', 'week'], { error: 'Choose the day or week view.' }).default('day')),
   date: z.preprocess(blank, day('Dates look like 2026-03-10.').optional()),
-  cancelled: z.preprocess(blank, z.enum(['show', 'hide'], { error: 'Show or hide cancelled appointments.' }).default('hide')),
+  cancelled: z.preprocess(
+    blank,
+    z.enum(['show', 'hide'], { error: 'Show or hide cancelled appointments.' }).default('hide'),
+  ),
 });
 export type CalendarQuery = z.infer<typeof calendarQuery>;
 
@@ -47,16 +53,26 @@ export const ANY_PROVIDER = 'any';
 /** What both staff booking forms ask: where, with whom (a provider's id or "any"), and when. */
 const staffBookingFields = {
   location: z.string({ error: 'Choose a location.' }).max(64, 'Choose a location.'),
-  provider: z.string({ error: 'Choose a provider.' }).min(1, 'Choose a provider.').max(64, 'Choose a provider.').default(ANY_PROVIDER),
+  provider: z
+    .string({ error: 'Choose a provider.' })
+    .min(1, 'Choose a provider.')
+    .max(64, 'Choose a provider.')
+    .default(ANY_PROVIDER),
   date: day('Enter the date like 2026-03-10.'),
   time: clock,
 };
 
 /** A consultation for a request (from the leads inbox or the calendar). */
-export const bookForm = z.object({ ...staffBookingFields, request: z.uuid({ error: 'Choose a consultation request from the list.' }) });
+export const bookForm = z.object({
+  ...staffBookingFields,
+  request: z.uuid({ error: 'Choose a consultation request from the list.' }),
+});
 
 /** Any kind of appointment for a known patient (from the patient's page). */
-export const patientBookForm = z.object({ ...staffBookingFields, type: z.enum(TYPE_CODES, { error: 'Choose the kind of appointment.' }) });
+export const patientBookForm = z.object({
+  ...staffBookingFields,
+  type: z.enum(TYPE_CODES, { error: 'Choose the kind of appointment.' }),
+});
 
 export type FormErrors = Record<string, string>;
 

@@ -25,13 +25,23 @@ export type ActionResult =
 
 const where = (a: AppointmentDetail) => ({ locationId: a.location_id, patientRef: a.patient_id ?? a.request_id });
 type Refused = Extract<ActionResult, { ok: false }>;
-const refuse = (status: 400 | 409, message: string, errors?: FormErrors): Refused => ({ ok: false, status, message, ...(errors ? { errors } : {}) });
+const refuse = (status: 400 | 409, message: string, errors?: FormErrors): Refused => ({
+  ok: false,
+  status,
+  message,
+  ...(errors ? { errors } : {}),
+});
 
 /**
  * The appointment behind `rawId` if this person may see it. Anything else is a plain 404: a malformed or unknown id
  * silently, an appointment of another location with a 'denied' event for `action`.
  */
-export async function appointmentFor(database: Database, actor: Actor, rawId: unknown, action: string): Promise<AppointmentDetail> {
+export async function appointmentFor(
+  database: Database,
+  actor: Actor,
+  rawId: unknown,
+  action: string,
+): Promise<AppointmentDetail> {
   const id = appointmentId.safeParse(rawId);
   if (!id.success) throw notFound();
   const appt = await appointmentDetail(database.db, id.data);
@@ -44,60 +54,167 @@ export async function appointmentFor(database: Database, actor: Actor, rawId: un
 }
 
 /** Records a refused action (which rule, never the values typed) and returns the refusal. */
-async function refused(database: Database, actor: Actor, appt: AppointmentDetail, action: string, result: Refused, reason: string) {
+async function refused(
+  database: Database,
+  actor: Actor,
+  appt: AppointmentDetail,
+  action: string,
+  result: Refused,
+  reason: string,
+) {
   await auditAlone(database, actor, action, 'failure', where(appt), { appointmentId: appt.id, reason });
   return result;
 }
 
-export async function setAttendance(database: Database, actor: Actor, appt: AppointmentDetail, body: unknown): Promise<ActionResult> {
+export async function setAttendance(
+  database: Database,
+  actor: Actor,
+  appt: AppointmentDetail,
+  body: unknown,
+): Promise<ActionResult> {
   const action = 'appointment.attendance';
   const parsed = attendanceForm.safeParse(body);
-  if (!parsed.success) return refused(database, actor, appt, action, refuse(400, 'Choose arrived, no-show or not marked.', formErrors(parsed.error)), 'invalid');
+  if (!parsed.success)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(400, 'Choose arrived, no-show or not marked.', formErrors(parsed.error)),
+      'invalid',
+    );
   const value = parsed.data.attendance === 'none' ? null : parsed.data.attendance;
-  if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled, so attendance cannot be marked.'), 'not_active');
+  if (appt.status !== 'booked')
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, 'This appointment was cancelled, so attendance cannot be marked.'),
+      'not_active',
+    );
   if (value !== null && today(appt.starts_at, appt.time_zone) > today(actor.now, appt.time_zone)) {
-    return refused(database, actor, appt, action, refuse(409, 'Arrival and no-show can be marked from the day of the appointment.'), 'too_early');
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, 'Arrival and no-show can be marked from the day of the appointment.'),
+      'too_early',
+    );
   }
   const changed = await database.transact(async (trx) => {
-    const res = await trx.updateTable('appointments').set({ attendance: value, updated_at: actor.now }).where('id', '=', appt.id).where('status', '=', 'booked').executeTakeFirst();
+    const res = await trx
+      .updateTable('appointments')
+      .set({ attendance: value, updated_at: actor.now })
+      .where('id', '=', appt.id)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) return false;
-    await auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, from: appt.attendance, to: value });
+    await auditStaff(trx, database, actor, action, 'success', where(appt), {
+      appointmentId: appt.id,
+      from: appt.attendance,
+      to: value,
+    });
     return true;
   });
-  if (!changed) return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled meanwhile.'), 'not_active');
+  if (!changed)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, 'This appointment was cancelled meanwhile.'),
+      'not_active',
+    );
   return { ok: true, appointmentId: appt.id, done: value ?? 'cleared' };
 }
 
 /** Staff cancel through the same path as patients, without the online cutoff; the time is free when this returns. */
-export async function staffCancel(database: Database, actor: Actor, appt: AppointmentDetail, clinic: Clinic): Promise<ActionResult> {
+export async function staffCancel(
+  database: Database,
+  actor: Actor,
+  appt: AppointmentDetail,
+  clinic: Clinic,
+): Promise<ActionResult> {
   const action = 'appointment.cancel';
-  if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment is already cancelled.'), 'not_active');
-  if (appt.ends_at <= actor.now) return refused(database, actor, appt, action, refuse(409, 'This appointment is over. Mark it as a no-show instead of cancelling it.'), 'past');
+  if (appt.status !== 'booked')
+    return refused(database, actor, appt, action, refuse(409, 'This appointment is already cancelled.'), 'not_active');
+  if (appt.ends_at <= actor.now)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, 'This appointment is over. Mark it as a no-show instead of cancelling it.'),
+      'past',
+    );
   const outcome = await cancelAppointment(database, clinic, appt.id, actor.now, {
     ignoreCutoff: true,
-    alsoInTransaction: (trx) => auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, startsAt: appt.starts_at }),
+    alsoInTransaction: (trx) =>
+      auditStaff(trx, database, actor, action, 'success', where(appt), {
+        appointmentId: appt.id,
+        startsAt: appt.starts_at,
+      }),
   });
-  if (!outcome.ok) return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled meanwhile.'), outcome.reason);
+  if (!outcome.ok)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, 'This appointment was cancelled meanwhile.'),
+      outcome.reason,
+    );
   return { ok: true, appointmentId: appt.id, done: 'cancelled' };
 }
 
 /** Whether [start, end) lies within one opening span of the location on `day`, which is not a closure. */
-async function withinOpeningHours(database: Database, locationId: string, zone: string, day: string, start: number, end: number): Promise<boolean> {
+async function withinOpeningHours(
+  database: Database,
+  locationId: string,
+  zone: string,
+  day: string,
+  start: number,
+  end: number,
+): Promise<boolean> {
   const { byWeekday, closures } = await locationHours(database.db, locationId);
   if (closures.has(day)) return false;
-  return (byWeekday.get(weekdayOf(day)) ?? []).some((s) => start >= wallInstant(zone, day, s.from) && end <= wallInstant(zone, day, s.to));
+  return (byWeekday.get(weekdayOf(day)) ?? []).some(
+    (s) => start >= wallInstant(zone, day, s.from) && end <= wallInstant(zone, day, s.to),
+  );
 }
 
 /** The provider or nurse of the appointment who is inactive or does not work [start, end) there that day, if any. */
-async function notWorking(database: Database, appt: Appointment, zone: string, day: string, start: number, end: number): Promise<string | undefined> {
+async function notWorking(
+  database: Database,
+  appt: Appointment,
+  zone: string,
+  day: string,
+  start: number,
+  end: number,
+): Promise<string | undefined> {
   const ids = [appt.provider_id, appt.nurse_id].filter((id): id is string => id !== null);
   if (ids.length === 0) return undefined;
   const [hours, active] = await Promise.all([
-    database.db.selectFrom('provider_hours').select(['provider_id', 'from_min', 'to_min']).where('provider_id', 'in', ids).where('location_id', '=', appt.location_id).where('weekday', '=', weekdayOf(day)).execute(),
+    database.db
+      .selectFrom('provider_hours')
+      .select(['provider_id', 'from_min', 'to_min'])
+      .where('provider_id', 'in', ids)
+      .where('location_id', '=', appt.location_id)
+      .where('weekday', '=', weekdayOf(day))
+      .execute(),
     database.db.selectFrom('providers').select('id').where('id', 'in', ids).where('active', '=', 1).execute(),
   ]);
   return ids.find(
-    (id) => !active.some((a) => a.id === id) || !hours.some((h) => h.provider_id === id && start >= wallInstant(zone, day, h.from_min) && end <= wallInstant(zone, day, h.to_min)),
+    (id) =>
+      !active.some((a) => a.id === id) ||
+      !hours.some(
+        (h) =>
+          h.provider_id === id &&
+          start >= wallInstant(zone, day, h.from_min) &&
+          end <= wallInstant(zone, day, h.to_min),
+      ),
   );
 }
 
@@ -106,24 +223,82 @@ async function notWorking(database: Database, appt: Appointment, zone: string, d
  * overlap rules decide: if the new time overlaps another booked appointment of any of them (or of the patient), the
  * database refuses and nothing changes. There is no override of double booking in this release.
  */
-export async function staffReschedule(database: Database, actor: Actor, appt: AppointmentDetail, clinic: Clinic, body: unknown): Promise<ActionResult> {
+export async function staffReschedule(
+  database: Database,
+  actor: Actor,
+  appt: AppointmentDetail,
+  clinic: Clinic,
+  body: unknown,
+): Promise<ActionResult> {
   const action = 'appointment.reschedule';
   const parsed = rescheduleForm.safeParse(body);
-  if (!parsed.success) return refused(database, actor, appt, action, refuse(400, 'Enter the new date and time.', formErrors(parsed.error)), 'invalid');
+  if (!parsed.success)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(400, 'Enter the new date and time.', formErrors(parsed.error)),
+      'invalid',
+    );
   const { date, time } = parsed.data;
-  if (appt.status !== 'booked') return refused(database, actor, appt, action, refuse(409, 'This appointment was cancelled, so it cannot be moved.'), 'not_active');
+  if (appt.status !== 'booked')
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, 'This appointment was cancelled, so it cannot be moved.'),
+      'not_active',
+    );
   // A wall time in fall-back's repeated hour names two instants and reads as the first; the form shows the visit's
   // own time, so a form sent back unchanged keeps the visit's own instant (the second 1:30 stays the second).
   const shown = DateTime.fromMillis(appt.starts_at, { zone: appt.time_zone });
-  const start = shown.toISODate() === date && shown.toFormat('HH:mm') === time ? appt.starts_at : exactWallInstant(appt.time_zone, date, time);
-  if (start === undefined) return refused(database, actor, appt, action, refuse(400, 'That time does not exist on that day (the clocks go forward).', { time: 'Choose another time.' }), 'no_such_time');
-  if (start <= actor.now) return refused(database, actor, appt, action, refuse(400, 'Choose a time in the future.', { date: 'Choose a time in the future.' }), 'past');
-  if (start > actor.now + STAFF_HORIZON_MS) return refused(database, actor, appt, action, refuse(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }), 'too_far');
+  const start =
+    shown.toISODate() === date && shown.toFormat('HH:mm') === time
+      ? appt.starts_at
+      : exactWallInstant(appt.time_zone, date, time);
+  if (start === undefined)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(400, 'That time does not exist on that day (the clocks go forward).', { time: 'Choose another time.' }),
+      'no_such_time',
+    );
+  if (start <= actor.now)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(400, 'Choose a time in the future.', { date: 'Choose a time in the future.' }),
+      'past',
+    );
+  if (start > actor.now + STAFF_HORIZON_MS)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }),
+      'too_far',
+    );
   const current = await findAppointment(database.db, appt.id);
   if (!current) throw notFound();
   const end = start + (current.ends_at - current.starts_at);
   if (!(await withinOpeningHours(database, current.location_id, appt.time_zone, date, start, end))) {
-    return refused(database, actor, appt, action, refuse(400, 'The clinic is closed for part of that time. Choose a time within the opening hours.', { time: 'Choose a time within the opening hours.' }), 'closed');
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(400, 'The clinic is closed for part of that time. Choose a time within the opening hours.', {
+        time: 'Choose a time within the opening hours.',
+      }),
+      'closed',
+    );
   }
   const moved: Appointment = {
     ...current,
@@ -145,26 +320,72 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
     : undefined;
   if (away) {
     const name = away.provider_id === current.provider_id ? appt.provider_name : appt.nurse_name;
-    return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} is away at that time.`), 'time_off');
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, `${name ?? 'The clinician'} is away at that time.`),
+      'time_off',
+    );
   }
-  if (current.patient_id && (await patientVisitsBetween(database.db, current.patient_id, start, end, current.id)).length) {
-    return refused(database, actor, appt, action, refuse(409, `${appt.first_name ?? 'The patient'} has another appointment at that time.`, { time: 'Choose another time.' }), 'patient_busy');
+  if (
+    current.patient_id &&
+    (await patientVisitsBetween(database.db, current.patient_id, start, end, current.id)).length
+  ) {
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(409, `${appt.first_name ?? 'The patient'} has another appointment at that time.`, {
+        time: 'Choose another time.',
+      }),
+      'patient_busy',
+    );
   }
   const off = await notWorking(database, current, appt.time_zone, date, start, end);
   if (off) {
     const name = off === current.provider_id ? appt.provider_name : appt.nurse_name;
-    return refused(database, actor, appt, action, refuse(409, `${name ?? 'The clinician'} does not work at this location for all of that time, or is no longer active.`), 'outside_hours');
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(
+        409,
+        `${name ?? 'The clinician'} does not work at this location for all of that time, or is no longer active.`,
+      ),
+      'outside_hours',
+    );
   }
   // The nurse keeps the patient; any of their lanes will do (their current one first).
   const capacity = current.nurse_id
-    ? ((await database.db.selectFrom('providers').select('max_patients').where('id', '=', current.nurse_id).executeTakeFirst())?.max_patients ?? 1)
+    ? ((
+        await database.db
+          .selectFrom('providers')
+          .select('max_patients')
+          .where('id', '=', current.nurse_id)
+          .executeTakeFirst()
+      )?.max_patients ?? 1)
     : 1;
   // Only lanes within the nurse's number (it may have been lowered since), the current one first if it still is.
   const within = Array.from({ length: capacity }, (_, i) => i + 1);
   const own = current.nurse_seat ?? 1;
   const seats = current.nurse_id ? (own <= capacity ? [own, ...within.filter((n) => n !== own)] : within) : [null];
   const places = await placesInUse(database, current);
-  if (places.length === 0) return refused(database, actor, appt, action, refuse(409, `${appt.room_name ?? 'The room'} is out of use and there is no other of its kind here. Cancel this visit and book it again.`), 'no_place');
+  if (places.length === 0)
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      refuse(
+        409,
+        `${appt.room_name ?? 'The room'} is out of use and there is no other of its kind here. Cancel this visit and book it again.`,
+      ),
+      'no_place',
+    );
   for (const [room, seat] of places.flatMap((room) => seats.map((seat) => [room, seat] as const))) {
     const placed: Appointment = { ...moved, room_id: room, nurse_seat: seat };
     try {
@@ -172,7 +393,16 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
         const res = await trx
           .updateTable('appointments')
           // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
-          .set({ starts_at: placed.starts_at, ends_at: placed.ends_at, busy_from: placed.busy_from, busy_to: placed.busy_to, room_id: placed.room_id, nurse_seat: placed.nurse_seat, updated_at: placed.updated_at, attendance: null })
+          .set({
+            starts_at: placed.starts_at,
+            ends_at: placed.ends_at,
+            busy_from: placed.busy_from,
+            busy_to: placed.busy_to,
+            room_id: placed.room_id,
+            nurse_seat: placed.nurse_seat,
+            updated_at: placed.updated_at,
+            attendance: null,
+          })
           .where('id', '=', current.id)
           .$call((qb) => stillAsRead(qb, current))
           .executeTakeFirst();
@@ -182,22 +412,48 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
         await enqueue(
           trx,
           [
-            { kind: 'booking_rescheduled', refId: current.id, runAt: actor.now, dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}` },
+            {
+              kind: 'booking_rescheduled',
+              refId: current.id,
+              runAt: actor.now,
+              dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}`,
+            },
             ...reminderJobs({ clinic, now: actor.now }, placed),
           ],
           actor.now,
         );
-        await auditStaff(trx, database, actor, action, 'success', where(appt), { appointmentId: appt.id, from: current.starts_at, to: start });
+        await auditStaff(trx, database, actor, action, 'success', where(appt), {
+          appointmentId: appt.id,
+          from: current.starts_at,
+          to: start,
+        });
         return true;
       });
-      if (!done) return refused(database, actor, appt, action, refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'), 'changed');
+      if (!done)
+        return refused(
+          database,
+          actor,
+          appt,
+          action,
+          refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'),
+          'changed',
+        );
       return { ok: true, appointmentId: appt.id, done: 'moved' };
     } catch (err) {
       if (!isBookingConflict(err)) throw err;
     }
   }
-  const held = [appt.provider_name, appt.nurse_name, appt.room_name].filter((n): n is string => n !== null).join(' or ');
-  return refused(database, actor, appt, action, refuse(409, `That time is taken: ${held} is busy then. Nothing was changed.`), 'taken');
+  const held = [appt.provider_name, appt.nurse_name, appt.room_name]
+    .filter((n): n is string => n !== null)
+    .join(' or ');
+  return refused(
+    database,
+    actor,
+    appt,
+    action,
+    refuse(409, `That time is taken: ${held} is busy then. Nothing was changed.`),
+    'taken',
+  );
 }
 
 /**
@@ -206,7 +462,11 @@ export async function staffReschedule(database: Database, actor: Actor, appt: Ap
  */
 async function placesInUse(database: Database, current: Appointment): Promise<Array<string | null>> {
   if (current.room_id === null) return [null];
-  const own = await database.db.selectFrom('rooms').select(['kind', 'active']).where('id', '=', current.room_id).executeTakeFirst();
+  const own = await database.db
+    .selectFrom('rooms')
+    .select(['kind', 'active'])
+    .where('id', '=', current.room_id)
+    .executeTakeFirst();
   if (!own) return [];
   const others = await database.db
     .selectFrom('rooms')
@@ -224,25 +484,57 @@ async function placesInUse(database: Database, current: Appointment): Promise<Ar
  * Books a consultation for an existing request on the person's behalf, through the same path as online booking
  * (the slot engine offers the time, the database's overlap rules guard it), with the chosen provider and no minimum notice.
  */
-export async function bookOnBehalf(database: Database, actor: Actor, clinic: Clinic, body: unknown): Promise<ActionResult> {
+export async function bookOnBehalf(
+  database: Database,
+  actor: Actor,
+  clinic: Clinic,
+  body: unknown,
+): Promise<ActionResult> {
   const action = 'appointment.book';
   const parsed = bookForm.safeParse(body);
-  const fail = async (status: 400 | 409, message: string, errors: FormErrors | undefined, locationId: string | null, reason: string, alternatives?: Slot[]) => {
-    await auditAlone(database, actor, action, reason === 'denied' ? 'denied' : 'failure', { locationId, patientRef: null }, { reason });
+  const fail = async (
+    status: 400 | 409,
+    message: string,
+    errors: FormErrors | undefined,
+    locationId: string | null,
+    reason: string,
+    alternatives?: Slot[],
+  ) => {
+    await auditAlone(
+      database,
+      actor,
+      action,
+      reason === 'denied' ? 'denied' : 'failure',
+      { locationId, patientRef: null },
+      { reason },
+    );
     return { ...refuse(status, message, errors), ...(alternatives ? { alternatives } : {}) };
   };
-  if (!parsed.success) return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
+  if (!parsed.success)
+    return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
   const f = parsed.data;
   const at = await staffLocation(database, actor, f.location);
   if (!at.ok) return fail(at.status, at.message, at.errors, at.locationId, at.reason);
   const { location } = at;
   const request = await findRequest(database.db, f.request);
   if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
-    return fail(400, 'Choose a consultation request from the list.', { request: 'Choose a request from the list.' }, request?.location_id ?? location.id, request ? 'denied' : 'invalid');
+    return fail(
+      400,
+      'Choose a consultation request from the list.',
+      { request: 'Choose a request from the list.' },
+      request?.location_id ?? location.id,
+      request ? 'denied' : 'invalid',
+    );
   }
   // The clinic closed it: booking must not undo that decision unseen. Reopening is a status change on the lead's page.
   if (request.status === 'not_candidate' || request.status === 'closed') {
-    return fail(400, 'That request is closed. Reopen it on its lead page first if it should be booked.', { request: 'Choose an open request from the list.' }, request.location_id, 'closed');
+    return fail(
+      400,
+      'That request is closed. Reopen it on its lead page first if it should be booked.',
+      { request: 'Choose an open request from the list.' },
+      request.location_id,
+      'closed',
+    );
   }
   const type = await findAppointmentType(database.db, 'consultation');
   if (!type) throw new Error('the consultation appointment type is missing');
@@ -253,12 +545,35 @@ export async function bookOnBehalf(database: Database, actor: Actor, clinic: Cli
   const outcome = await bookConsultation(ctx, request.id, start, {
     ...(providerId ? { providerId } : {}),
     alsoInTransaction: (trx, appt) =>
-      auditStaff(trx, database, actor, action, 'success', { locationId: location.id, patientRef: appt.patient_id ?? request.id }, { appointmentId: appt.id, requestId: request.id, providerId: appt.provider_id }),
+      auditStaff(
+        trx,
+        database,
+        actor,
+        action,
+        'success',
+        { locationId: location.id, patientRef: appt.patient_id ?? request.id },
+        { appointmentId: appt.id, requestId: request.id, providerId: appt.provider_id },
+      ),
   });
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id, done: 'booked' };
   if (outcome.reason === 'already_booked') {
-    return fail(409, 'This request already has a booked consultation. Cancel or move that one instead.', undefined, location.id, 'already_booked');
+    return fail(
+      409,
+      'This request already has a booked consultation. Cancel or move that one instead.',
+      undefined,
+      location.id,
+      'already_booked',
+    );
   }
-  const forProvider = outcome.alternatives.filter((s) => providerId === undefined || s.options.some((o) => o.providerId === providerId));
-  return fail(409, 'That time is taken, or outside the provider’s hours for consultations.', { time: 'Choose another time.' }, location.id, 'taken', forProvider);
+  const forProvider = outcome.alternatives.filter(
+    (s) => providerId === undefined || s.options.some((o) => o.providerId === providerId),
+  );
+  return fail(
+    409,
+    'That time is taken, or outside the provider’s hours for consultations.',
+    { time: 'Choose another time.' },
+    location.id,
+    'taken',
+    forProvider,
+  );
 }

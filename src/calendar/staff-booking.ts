@@ -21,17 +21,30 @@ export interface StaffRefusal {
   reason: string;
 }
 
-const refusal = (status: 400 | 409, message: string, errors: FormErrors, reason: string): StaffRefusal => ({ ok: false, status, message, errors, reason });
+const refusal = (status: 400 | 409, message: string, errors: FormErrors, reason: string): StaffRefusal => ({
+  ok: false,
+  status,
+  message,
+  errors,
+  reason,
+});
 
 /**
  * The location a staff booking form names, when this person may book there. Otherwise a 400 either way (a location
  * elsewhere is not told apart from one that does not exist), with the reason and location for the audit trail.
  */
-export async function staffLocation(database: Database, actor: Actor, slug: string): Promise<{ ok: true; location: Location } | (StaffRefusal & { locationId: string | null })> {
+export async function staffLocation(
+  database: Database,
+  actor: Actor,
+  slug: string,
+): Promise<{ ok: true; location: Location } | (StaffRefusal & { locationId: string | null })> {
   const location = await findLocation(database.db, slug);
   if (location && canSeeLocation(actor.staff, location.id, actor.now)) return { ok: true, location };
   const message = 'Choose a location from the list.';
-  return { ...refusal(400, message, { location: message }, location ? 'denied' : 'invalid'), locationId: location?.id ?? null };
+  return {
+    ...refusal(400, message, { location: message }, location ? 'denied' : 'invalid'),
+    locationId: location?.id ?? null,
+  };
 }
 
 /**
@@ -51,18 +64,55 @@ export async function staffPlacement(
 ): Promise<StaffRefusal | { ok: true; start: number; providerId: string | undefined; ctx: BookingContext }> {
   const providerId = form.provider === ANY_PROVIDER ? undefined : form.provider;
   if (providerId !== undefined) {
-    if (!type.needs_provider) return refusal(400, `This kind of appointment (${type.name}) is not booked with a provider: choose “Any”.`, { provider: 'Choose “Any”.' }, 'invalid');
+    if (!type.needs_provider)
+      return refusal(
+        400,
+        `This kind of appointment (${type.name}) is not booked with a provider: choose “Any”.`,
+        { provider: 'Choose “Any”.' },
+        'invalid',
+      );
     if (!(await locationProviders(database.db, location.id)).some((p) => p.id === providerId)) {
-      return refusal(400, 'Choose a provider who works at this location.', { provider: 'Choose a provider from the list.' }, 'invalid');
+      return refusal(
+        400,
+        'Choose a provider who works at this location.',
+        { provider: 'Choose a provider from the list.' },
+        'invalid',
+      );
     }
   }
   const start = exactWallInstant(location.time_zone, form.date, form.time);
-  if (start === undefined || start <= actor.now) return refusal(400, 'Choose a time in the future that exists on that day.', { time: 'Choose another time.' }, 'no_such_time');
-  if (start > actor.now + STAFF_HORIZON_MS) return refusal(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }, 'too_far');
+  if (start === undefined || start <= actor.now)
+    return refusal(
+      400,
+      'Choose a time in the future that exists on that day.',
+      { time: 'Choose another time.' },
+      'no_such_time',
+    );
+  if (start > actor.now + STAFF_HORIZON_MS)
+    return refusal(
+      400,
+      'Choose a date within the next two years.',
+      { date: 'Choose a date within the next two years.' },
+      'too_far',
+    );
   // The database refuses a second visit for the same person at once; this says so in words first.
-  if (person.patientId && (await patientVisitsBetween(database.db, person.patientId, start, start + type.duration_min * 60_000)).length) {
-    return refusal(409, `${person.firstName} already has an appointment at that time.`, { time: 'Choose another time.' }, 'patient_busy');
+  if (
+    person.patientId &&
+    (await patientVisitsBetween(database.db, person.patientId, start, start + type.duration_min * 60_000)).length
+  ) {
+    return refusal(
+      409,
+      `${person.firstName} already has an appointment at that time.`,
+      { time: 'Choose another time.' },
+      'patient_busy',
+    );
   }
-  const ctx: BookingContext = { database, clinic, location, type: { ...type, min_notice_min: 0, step_min: 5 }, now: actor.now };
+  const ctx: BookingContext = {
+    database,
+    clinic,
+    location,
+    type: { ...type, min_notice_min: 0, step_min: 5 },
+    now: actor.now,
+  };
   return { ok: true, start, providerId, ctx };
 }

@@ -31,7 +31,8 @@ export function wallInstant(zone: string, day: string, minute: number): number {
   const valid = offsets.map((o) => naive - o * MINUTE).filter((t) => z.offset(t) * MINUTE === naive - t);
   if (valid.length > 0) return Math.min(...valid);
   // In a gap: the first instant whose local clock reads `naive` or later (the clock is monotone across a gap).
-  let lo = naive - Math.max(...offsets) * MINUTE, hi = naive - Math.min(...offsets) * MINUTE;
+  let lo = naive - Math.max(...offsets) * MINUTE,
+    hi = naive - Math.min(...offsets) * MINUTE;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (mid + z.offset(mid) * MINUTE >= naive) hi = mid;
@@ -84,8 +85,15 @@ export interface Row {
  * Rows every 15 minutes of elapsed time over the day's opening hours (minutes past midnight, [from, to)), widened
  * to cover `extra` intervals (appointments outside the hours) so that nothing booked is ever hidden.
  */
-export function dayRows(zone: string, day: string, spans: Array<{ from: number; to: number }>, extra: Array<{ start: number; end: number }>): Row[] {
-  const open = spans.map((s) => ({ start: wallInstant(zone, day, s.from), end: wallInstant(zone, day, s.to) })).filter((s) => s.start < s.end);
+export function dayRows(
+  zone: string,
+  day: string,
+  spans: Array<{ from: number; to: number }>,
+  extra: Array<{ start: number; end: number }>,
+): Row[] {
+  const open = spans
+    .map((s) => ({ start: wallInstant(zone, day, s.from), end: wallInstant(zone, day, s.to) }))
+    .filter((s) => s.start < s.end);
   const bounds = dayBounds(zone, day);
   const step = ROW_MIN * MINUTE;
   const anchor = open.length > 0 ? Math.min(...open.map((s) => s.start)) : bounds.start;
@@ -138,5 +146,7 @@ export function visitTimes(start: number, end: number, zone: string, spaced = fa
   const a = DateTime.fromMillis(start, { zone });
   const b = DateTime.fromMillis(end, { zone });
   if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
-  return spaced ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}` : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
+  return spaced
+    ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}`
+    : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
 }

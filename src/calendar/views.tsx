@@ -19,9 +19,23 @@ export interface CalendarPageProps {
   prev: string;
   next: string;
   today: string;
-  day?: { rows: Row[]; providers: CalendarColumn[]; nurses: CalendarColumn[]; rooms: CalendarColumn[]; appointments: CalendarAppointment[]; closure: string | undefined };
+  day?: {
+    rows: Row[];
+    providers: CalendarColumn[];
+    nurses: CalendarColumn[];
+    rooms: CalendarColumn[];
+    appointments: CalendarAppointment[];
+    closure: string | undefined;
+  };
   /** `clinicians`: providers then nurses; each appointment is listed under its provider, or its nurse when it has none. */
-  week?: { days: Array<{ date: string; closure: string | undefined; clinicians: CalendarColumn[]; appointments: CalendarAppointment[] }> };
+  week?: {
+    days: Array<{
+      date: string;
+      closure: string | undefined;
+      clinicians: CalendarColumn[];
+      appointments: CalendarAppointment[];
+    }>;
+  };
 }
 
 /** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */
@@ -33,10 +47,19 @@ export function stateText(a: { status: string; attendance: string | null }): str
   return a.attendance ? ATTENDANCE_LABELS[a.attendance as keyof typeof ATTENDANCE_LABELS] : '';
 }
 
-const stateClass = (a: CalendarAppointment) => (a.status === 'cancelled' ? 'appt-cancelled' : a.attendance === 'arrived' ? 'appt-arrived' : a.attendance === 'no_show' ? 'appt-no-show' : 'appt-booked');
+const stateClass = (a: CalendarAppointment) =>
+  a.status === 'cancelled'
+    ? 'appt-cancelled'
+    : a.attendance === 'arrived'
+      ? 'appt-arrived'
+      : a.attendance === 'no_show'
+        ? 'appt-no-show'
+        : 'appt-booked';
 
 const who = (a: { first_name: string | null; last_name: string | null }) =>
-  a.first_name ? `${a.first_name} ${a.last_name ? `${[...a.last_name][0]!.toUpperCase()}.` : ''}`.trim() : 'No patient name';
+  a.first_name
+    ? `${a.first_name} ${a.last_name ? `${[...a.last_name][0]!.toUpperCase()}.` : ''}`.trim()
+    : 'No patient name';
 
 /** The full text of an appointment: time, type, patient (first name and last initial), and its state. */
 export function ApptLink(props: { a: CalendarAppointment; zone: string; withProvider?: boolean }) {
@@ -44,11 +67,11 @@ export function ApptLink(props: { a: CalendarAppointment; zone: string; withProv
   const state = stateText(a);
   return (
     <a class={`appt ${typeClass(a.type_code)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
-      <span class="appt-time">
-        {visitTimes(a.starts_at, a.ends_at, zone)}
-      </span>{' '}
+      <span class="appt-time">{visitTimes(a.starts_at, a.ends_at, zone)}</span>{' '}
       <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
-      {props.withProvider && (a.provider_name ?? a.nurse_name) ? <span class="appt-provider"> with {a.provider_name ?? a.nurse_name}</span> : null}
+      {props.withProvider && (a.provider_name ?? a.nurse_name) ? (
+        <span class="appt-provider"> with {a.provider_name ?? a.nurse_name}</span>
+      ) : null}
       {state ? <strong class="appt-state"> ({state})</strong> : null}
     </a>
   );
@@ -72,8 +95,12 @@ function Toolbar(props: CalendarPageProps) {
         <div class="field">
           <label for="view">View</label>
           <select id="view" name="view">
-            <option value="day" selected={props.view === 'day'}>Day</option>
-            <option value="week" selected={props.view === 'week'}>Week</option>
+            <option value="day" selected={props.view === 'day'}>
+              Day
+            </option>
+            <option value="week" selected={props.view === 'week'}>
+              Week
+            </option>
           </select>
         </div>
         <div class="field">
@@ -88,20 +115,28 @@ function Toolbar(props: CalendarPageProps) {
       <nav aria-label="Calendar dates">
         <ul class="cal-nav">
           <li>
-            <a href={props.prev} rel="prev">Previous {unit}</a>
+            <a href={props.prev} rel="prev">
+              Previous {unit}
+            </a>
           </li>
           <li>
             <a href={props.today}>Today</a>
           </li>
           <li>
-            <a href={props.next} rel="next">Next {unit}</a>
+            <a href={props.next} rel="next">
+              Next {unit}
+            </a>
           </li>
           <li>
-            <a href={props.href({ cancelled: props.showCancelled ? 'hide' : 'show' })}>{props.showCancelled ? 'Hide cancelled appointments' : 'Show cancelled appointments'}</a>
+            <a href={props.href({ cancelled: props.showCancelled ? 'hide' : 'show' })}>
+              {props.showCancelled ? 'Hide cancelled appointments' : 'Show cancelled appointments'}
+            </a>
           </li>
           {SCHEDULING_ROLES.includes(props.staff.role) ? (
             <li>
-              <a href={`/staff/calendar/book?location=${encodeURIComponent(props.location.slug)}`}>Book a consultation for a request</a>
+              <a href={`/staff/calendar/book?location=${encodeURIComponent(props.location.slug)}`}>
+                Book a consultation for a request
+              </a>
             </li>
           ) : null}
         </ul>
@@ -111,7 +146,11 @@ function Toolbar(props: CalendarPageProps) {
 }
 
 /** Appointments per column, each at the row it starts in; later rows it covers are shaded only. */
-function placeByColumn(rows: Row[], appointments: CalendarAppointment[], key: (a: CalendarAppointment) => string | null) {
+function placeByColumn(
+  rows: Row[],
+  appointments: CalendarAppointment[],
+  key: (a: CalendarAppointment) => string | null,
+) {
   const starts = new Map<string, CalendarAppointment[]>(); // `${column}|${row}`
   const covered = new Map<string, string>(); // `${column}|${row}` -> type class
   for (const a of appointments) {
@@ -122,14 +161,22 @@ function placeByColumn(rows: Row[], appointments: CalendarAppointment[], key: (a
     const k = `${column}|${first}`;
     starts.set(k, [...(starts.get(k) ?? []), a]);
     if (a.status !== 'booked') continue;
-    for (let i = first + 1; i < rows.length && rows[i]!.start < a.ends_at; i++) covered.set(`${column}|${i}`, typeClass(a.type_code));
+    for (let i = first + 1; i < rows.length && rows[i]!.start < a.ends_at; i++)
+      covered.set(`${column}|${i}`, typeClass(a.type_code));
   }
   return { starts, covered };
 }
 
 function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarPageProps['day']> }) {
   const { rows, providers, nurses, rooms, appointments } = props.day;
-  if (rows.length === 0) return <p role="status">{props.day.closure ? `Closed: ${props.day.closure}.` : 'The location is closed on this day and nothing is booked.'}</p>;
+  if (rows.length === 0)
+    return (
+      <p role="status">
+        {props.day.closure
+          ? `Closed: ${props.day.closure}.`
+          : 'The location is closed on this day and nothing is booked.'}
+      </p>
+    );
   const byProvider = placeByColumn(rows, appointments, (a) => a.provider_id);
   const byNurse = placeByColumn(rows, appointments, (a) => a.nurse_id);
   const byRoom = placeByColumn(rows, appointments, (a) => a.room_id);
@@ -138,7 +185,9 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
     const shade = placed.covered.get(`${column.id}|${i}`);
     return (
       <td class={here ? undefined : shade ? `cal-cont ${shade}` : undefined}>
-        {here?.map((a) => <ApptLink a={a} zone={props.zone} />)}
+        {here?.map((a) => (
+          <ApptLink a={a} zone={props.zone} />
+        ))}
       </td>
     );
   };
@@ -156,15 +205,33 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
         <thead>
           <tr>
             <td></td>
-            {providers.length ? <th scope="colgroup" colspan={String(providers.length)}>Providers</th> : null}
-            {nurses.length ? <th scope="colgroup" colspan={String(nurses.length)}>Nurses</th> : null}
-            {rooms.length ? <th scope="colgroup" colspan={String(rooms.length)}>Chairs and rooms</th> : null}
+            {providers.length ? (
+              <th scope="colgroup" colspan={String(providers.length)}>
+                Providers
+              </th>
+            ) : null}
+            {nurses.length ? (
+              <th scope="colgroup" colspan={String(nurses.length)}>
+                Nurses
+              </th>
+            ) : null}
+            {rooms.length ? (
+              <th scope="colgroup" colspan={String(rooms.length)}>
+                Chairs and rooms
+              </th>
+            ) : null}
           </tr>
           <tr>
             <th scope="col">Time</th>
-            {providers.map((p) => <th scope="col">{p.name}</th>)}
-            {nurses.map((n) => <th scope="col">{n.name}</th>)}
-            {rooms.map((r) => <th scope="col">{r.name}</th>)}
+            {providers.map((p) => (
+              <th scope="col">{p.name}</th>
+            ))}
+            {nurses.map((n) => (
+              <th scope="col">{n.name}</th>
+            ))}
+            {rooms.map((r) => (
+              <th scope="col">{r.name}</th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -188,12 +255,18 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
 /** A day's appointments under the clinician who leads each (provider, else nurse); empty groups left out. */
 function groupByClinician(d: NonNullable<CalendarPageProps['week']>['days'][number]) {
   const lead = (a: CalendarAppointment) => a.provider_id ?? a.nurse_id;
-  const groups: Array<{ column: CalendarColumn | null; appointments: CalendarAppointment[] }> = d.clinicians.map((column) => ({ column, appointments: d.appointments.filter((a) => lead(a) === column.id) }));
+  const groups: Array<{ column: CalendarColumn | null; appointments: CalendarAppointment[] }> = d.clinicians.map(
+    (column) => ({ column, appointments: d.appointments.filter((a) => lead(a) === column.id) }),
+  );
   groups.push({ column: null, appointments: d.appointments.filter((a) => lead(a) === null) });
   return groups.filter((g) => g.appointments.length > 0);
 }
 
-function WeekList(props: { zone: string; week: NonNullable<CalendarPageProps['week']>; href: CalendarPageProps['href'] }) {
+function WeekList(props: {
+  zone: string;
+  week: NonNullable<CalendarPageProps['week']>;
+  href: CalendarPageProps['href'];
+}) {
   return (
     <ol class="cal-week">
       {props.week.days.map((d) => {
@@ -235,9 +308,9 @@ export function CalendarPage(props: CalendarPageProps) {
         <h1>Calendar: {props.location.name}</h1>
         <Toolbar {...props} />
         <p class="hint">
-          Times are {props.location.name} local time. Open an appointment to mark arrival or a no-show, move or cancel it.
-          Double booking is not possible: a time is refused when the provider, nurse, chair or room is already busy, and
-          there is no override in this release.
+          Times are {props.location.name} local time. Open an appointment to mark arrival or a no-show, move or cancel
+          it. Double booking is not possible: a time is refused when the provider, nurse, chair or room is already busy,
+          and there is no override in this release.
         </p>
         {props.day ? <DayGrid zone={zone} date={props.date} day={props.day} /> : null}
         {props.week ? <WeekList zone={zone} week={props.week} href={props.href} /> : null}

@@ -39,7 +39,10 @@ export async function getClinic(db: Kysely<DB>): Promise<Clinic | undefined> {
     cancelCutoffMin: row.cancel_cutoff_min,
     bookingHorizonDays: row.booking_horizon_days,
     bookingLinkDays: row.booking_link_days,
-    brand: { accent: row.accent_color, logo: row.logo_type && row.logo_sha256 ? { type: row.logo_type, sha256: row.logo_sha256 } : null },
+    brand: {
+      accent: row.accent_color,
+      logo: row.logo_type && row.logo_sha256 ? { type: row.logo_type, sha256: row.logo_sha256 } : null,
+    },
   };
 }
 

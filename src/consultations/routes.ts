@@ -53,7 +53,13 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     perAddress.note(req.ip, t);
   };
 
-  async function renderForm(reply: FastifyReply, status: number, values: FormValues, errors: FieldErrors, notice?: string) {
+  async function renderForm(
+    reply: FastifyReply,
+    status: number,
+    values: FormValues,
+    errors: FieldErrors,
+    notice?: string,
+  ) {
     const [clinic, locations] = await Promise.all([getClinic(db), listLocations(db)]);
     if (!clinic) throw new Error('clinic is not set up');
     return reply
@@ -69,7 +75,9 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     '/consultation',
     {
       config: { policy: 'public' },
-      schema: { querystring: z.object({ location: z.string().max(64).optional(), reason: z.string().max(40).optional() }) },
+      schema: {
+        querystring: z.object({ location: z.string().max(64).optional(), reason: z.string().max(40).optional() }),
+      },
     },
     async (req, reply) => {
       const values: FormValues = {};
@@ -86,7 +94,10 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   async function submit(req: FastifyRequest) {
     const visitor = visitorOf(req, now());
     const refused = (reason: string, errors?: FieldErrors) =>
-      auditPatientAlone(database, visitor, 'request.create', 'failure', NOBODY, { reason, ...(errors ? { fields: Object.keys(errors).sort().join(',') } : {}) });
+      auditPatientAlone(database, visitor, 'request.create', 'failure', NOBODY, {
+        reason,
+        ...(errors ? { fields: Object.keys(errors).sort().join(',') } : {}),
+      });
     const parsed = consultationRequestSchema.safeParse(req.body);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
@@ -111,7 +122,15 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
       return { kind: 'key_reused' as const };
     }
     // A repeated submission changed nothing; it is recorded as such, under the request it repeated.
-    if (result.replay) await auditPatientAlone(database, visitor, 'request.create', 'success', await aboutRequestId(db, result.requestId), { replay: true });
+    if (result.replay)
+      await auditPatientAlone(
+        database,
+        visitor,
+        'request.create',
+        'success',
+        await aboutRequestId(db, result.requestId),
+        { replay: true },
+      );
     app.deps.onOutbox?.();
     return { kind: 'created' as const, ...result };
   }
@@ -157,11 +176,15 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await submit(req);
     switch (outcome.kind) {
       case 'invalid':
-        return reply.code(400).send(envelope('invalid_request', 'Some of the information sent is not valid.', outcome.errors));
+        return reply
+          .code(400)
+          .send(envelope('invalid_request', 'Some of the information sent is not valid.', outcome.errors));
       case 'honeypot':
         return reply.code(400).send(envelope('spam_suspected', HONEYPOT_MESSAGE));
       case 'key_reused':
-        return reply.code(409).send(envelope('idempotency_key_reused', 'This form_key was already used with different answers.'));
+        return reply
+          .code(409)
+          .send(envelope('idempotency_key_reused', 'This form_key was already used with different answers.'));
       case 'created':
         return reply.code(outcome.replay ? 200 : 201).send({ status: 'received', replay: outcome.replay });
     }

@@ -27,7 +27,10 @@ const personName = (missing: string) =>
   required(missing)
     .max(80, 'Use at most 80 characters.')
     .refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'Enter your name on one line.')
-    .refine((name) => !/:\/\/|www\.|@|\.\p{L}{2,}/iu.test(name), 'Enter just your name, without a web or email address.');
+    .refine(
+      (name) => !/:\/\/|www\.|@|\.\p{L}{2,}/iu.test(name),
+      'Enter just your name, without a web or email address.',
+    );
 
 /** Only digits and a leading +; US numbers become +1XXXXXXXXXX. */
 export function normalizePhone(input: string): string | null {
@@ -60,8 +63,14 @@ export const consultationRequestSchema = z.object({
   location: required('Choose the location you would like to visit.').max(64, 'Choose a location from the list.'),
   contact_method: z.enum(keys(CONTACT_METHODS), { error: 'Choose how you would like us to contact you.' }),
   reason: z.enum(keys(REASONS), { error: 'Choose what you would like help with.' }),
-  heard_from: z.union([z.enum(keys(HEARD_FROM)), z.literal('')], { error: 'Choose an answer from the list.' }).default(''),
-  message: z.string({ error: 'Enter your message as text.' }).trim().max(2000, 'Keep your message under 2,000 characters.').default(''),
+  heard_from: z
+    .union([z.enum(keys(HEARD_FROM)), z.literal('')], { error: 'Choose an answer from the list.' })
+    .default(''),
+  message: z
+    .string({ error: 'Enter your message as text.' })
+    .trim()
+    .max(2000, 'Keep your message under 2,000 characters.')
+    .default(''),
   consent: z.literal(['yes', 'on', true], { error: 'Please agree to be contacted so that we can reply.' }),
   form_key: z
     .string({ error: 'This form is missing its key. Please reload the page and try again.' })

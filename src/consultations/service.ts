@@ -8,12 +8,13 @@ import { findRequestByKey, insertRequest } from './repository.ts';
 import type { ConsultationRequestInput } from './schema.ts';
 
 export type CreateResult =
-  | { ok: true; requestId: string; locationId: string; replay: boolean }
-  | { ok: false; reason: 'key_reused' };
+  { ok: true; requestId: string; locationId: string; replay: boolean } | { ok: false; reason: 'key_reused' };
 
 function bodyHash(input: ConsultationRequestInput, locationId: string): string {
   const { form_key: _key, website: _hp, consent: _c, ...rest } = input;
-  const canonical = JSON.stringify(Object.entries({ ...rest, location: locationId }).sort(([a], [b]) => a.localeCompare(b)));
+  const canonical = JSON.stringify(
+    Object.entries({ ...rest, location: locationId }).sort(([a], [b]) => a.localeCompare(b)),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }
 

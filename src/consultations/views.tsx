@@ -80,7 +80,13 @@ function TextField(props: {
   );
 }
 
-function RadioGroup(props: { name: string; options: Record<string, string>; values: FormValues; errors: FieldErrors; hint?: string }) {
+function RadioGroup(props: {
+  name: string;
+  options: Record<string, string>;
+  values: FormValues;
+  errors: FieldErrors;
+  hint?: string;
+}) {
   const { name, errors } = props;
   return (
     <fieldset class="field radio-group" aria-describedby={describedBy(name, errors, Boolean(props.hint))}>
@@ -130,13 +136,13 @@ export function ConsultationFormPage(props: FormProps) {
         ) : null}
         {errorEntries.length > 0 ? (
           <div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
-            <h2 id="error-summary-title">Please check {errorEntries.length === 1 ? 'one answer' : `${errorEntries.length} answers`}</h2>
+            <h2 id="error-summary-title">
+              Please check {errorEntries.length === 1 ? 'one answer' : `${errorEntries.length} answers`}
+            </h2>
             <ul>
               {errorEntries.map(([name, message]) => (
                 <li>
-                  <a href={`#${fieldAnchor(name)}`}>
-                    {message}
-                  </a>
+                  <a href={`#${fieldAnchor(name)}`}>{message}</a>
                 </li>
               ))}
             </ul>
@@ -218,7 +224,14 @@ export function ConsultationFormPage(props: FormProps) {
           </div>
           <div class="honeypot" aria-hidden="true">
             <label for="website">Leave this field empty</label>
-            <input id="website" name="website" type="text" tabindex="-1" autocomplete="off" value={values.website ?? ''} />
+            <input
+              id="website"
+              name="website"
+              type="text"
+              tabindex="-1"
+              autocomplete="off"
+              value={values.website ?? ''}
+            />
           </div>
           <div class="field checkbox">
             <ErrorText name="consent" errors={errors} />
@@ -232,8 +245,8 @@ export function ConsultationFormPage(props: FormProps) {
               aria-describedby={describedBy('consent', errors, false)}
             />
             <label for="consent">
-              I agree that {clinic.name} may contact me by email, phone or text about my request. I understand this
-              form is not for emergencies.
+              I agree that {clinic.name} may contact me by email, phone or text about my request. I understand this form
+              is not for emergencies.
             </label>
           </div>
           <button class="button" type="submit">
@@ -281,7 +294,8 @@ export function ThanksPage(props: { clinic: Clinic; location: LocationWithHours 
           {location ? (
             <Fragment>
               {' '}
-              or {location.name} directly at <a href={`tel:${location.phone.replace(/[^+\d]/g, '')}`}>{location.phone}</a>
+              or {location.name} directly at{' '}
+              <a href={`tel:${location.phone.replace(/[^+\d]/g, '')}`}>{location.phone}</a>
             </Fragment>
           ) : null}
           .

@@ -34,7 +34,9 @@ function openSqlite(dataDir: string): Database {
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   // Search folds case for every script, as PostgreSQL's lower() does (migration 010 defines search_fold there).
-  file.function('search_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  file.function('search_fold', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(file) }) });
   return {
     db,
@@ -114,18 +116,25 @@ export function isUniqueViolation(err: unknown): boolean {
  * Fixed keys of PostgreSQL's transaction-scoped advisory locks: each serialises one read-then-write that PostgreSQL's
  * read committed would otherwise let two transactions interleave. SQLite needs none: BEGIN IMMEDIATE admits one writer.
  */
-export const WRITER_LOCKS = { audit: '7305826615047311361', migrations: '7305826615047311362', seed: '7305826615047311363' } as const;
+export const WRITER_LOCKS = {
+  audit: '7305826615047311361',
+  migrations: '7305826615047311362',
+  seed: '7305826615047311363',
+} as const;
 
 /** Takes one of WRITER_LOCKS until the transaction ends (PostgreSQL; nothing to do on SQLite). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations call it with Kysely<any>, the app with Kysely<DB>
 export async function lockWriters(trx: Kysely<any>, engine: Engine, lock: keyof typeof WRITER_LOCKS): Promise<void> {
-  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${sql.raw(WRITER_LOCKS[lock])}::bigint)`.execute(trx);
+  if (engine === 'postgres')
+    await sql`select pg_advisory_xact_lock(${sql.raw(WRITER_LOCKS[lock])}::bigint)`.execute(trx);
 }
 
 export function isOverlapViolation(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   if (code === '23P01') return true;
-  return code === 'SQLITE_CONSTRAINT_TRIGGER' && typeof message === 'string' && message.startsWith('overlapping appointment');
+  return (
+    code === 'SQLITE_CONSTRAINT_TRIGGER' && typeof message === 'string' && message.startsWith('overlapping appointment')
+  );
 }
 
 /**

@@ -41,7 +41,10 @@ export function migrateToLatest(database: Database): Promise<string[]> {
 }
 
 /** Applies those of `migrations` not yet applied, in order (an upgrade test stops at an older release with a prefix). */
-export async function applyMigrations(database: Database, migrations: ReadonlyArray<readonly [string, Migration]>): Promise<string[]> {
+export async function applyMigrations(
+  database: Database,
+  migrations: ReadonlyArray<readonly [string, Migration]>,
+): Promise<string[]> {
   const applied: string[] = [];
   for (const [name, migration] of migrations) {
     // SQLite ignores this pragma inside a transaction, so it is set around it (the procedure SQLite documents for
@@ -53,8 +56,14 @@ export async function applyMigrations(database: Database, migrations: ReadonlyAr
       ran = await database.transact(async (trx) => {
         const db = trx as Kysely<any>;
         await lockWriters(db, database.engine, 'migrations');
-        await sql`create table if not exists relief_migrations (name text primary key, applied_at bigint not null)`.execute(db);
-        const done = await db.selectFrom('relief_migrations').select('name').where('name', '=', name).executeTakeFirst();
+        await sql`create table if not exists relief_migrations (name text primary key, applied_at bigint not null)`.execute(
+          db,
+        );
+        const done = await db
+          .selectFrom('relief_migrations')
+          .select('name')
+          .where('name', '=', name)
+          .executeTakeFirst();
         if (done) return false;
         await migration.up(db);
         if (keysOff) {

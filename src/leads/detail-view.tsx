@@ -45,12 +45,23 @@ function FieldError(props: { id: string; message: string | undefined }) {
   ) : null;
 }
 
-function Choice(props: { id: string; label: string; value: string; options: Array<[string, string, boolean?]>; error: string | undefined }) {
+function Choice(props: {
+  id: string;
+  label: string;
+  value: string;
+  options: Array<[string, string, boolean?]>;
+  error: string | undefined;
+}) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
       <FieldError id={props.id} message={props.error} />
-      <select id={props.id} name={props.id} aria-invalid={props.error ? 'true' : undefined} aria-describedby={props.error ? `${props.id}-error` : undefined}>
+      <select
+        id={props.id}
+        name={props.id}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? `${props.id}-error` : undefined}
+      >
         {props.options.map(([value, text, disabled]) => (
           <option value={value} selected={props.value === value} disabled={disabled}>
             {text}
@@ -69,8 +80,8 @@ function Appointments(props: { appointments: LeadAppointment[] }) {
         <li>
           {a.type_name}
           {a.provider_name ? ` with ${a.provider_name}` : ''} at {a.location_name}:{' '}
-          <time datetime={new Date(a.starts_at).toISOString()}>{consultationTime(a.starts_at, a.time_zone)}</time>{' '}
-          ({label(APPOINTMENT_STATUS, a.status)})
+          <time datetime={new Date(a.starts_at).toISOString()}>{consultationTime(a.starts_at, a.time_zone)}</time> (
+          {label(APPOINTMENT_STATUS, a.status)})
         </li>
       ))}
     </ul>
@@ -120,7 +131,8 @@ export function LeadPage(props: LeadPageProps) {
         </p>
         <h1>{name}</h1>
         <p>
-          Received {ago(lead.created_at, now)} (<time datetime={new Date(lead.created_at).toISOString()}>{shortDateTime(lead.created_at, zone)}</time>) for{' '}
+          Received {ago(lead.created_at, now)} (
+          <time datetime={new Date(lead.created_at).toISOString()}>{shortDateTime(lead.created_at, zone)}</time>) for{' '}
           {lead.location_name}.
         </p>
 
@@ -148,7 +160,9 @@ export function LeadPage(props: LeadPageProps) {
             label="Status"
             value={v.status ?? lead.status}
             options={[
-              ...(lead.status === 'booked' ? [['booked', LEAD_STATUSES.booked, true] as [string, string, boolean]] : []),
+              ...(lead.status === 'booked'
+                ? [['booked', LEAD_STATUSES.booked, true] as [string, string, boolean]]
+                : []),
               ...MANUAL_STATUSES.map((s): [string, string] => [s, LEAD_STATUSES[s]]),
             ]}
             error={e.status}
@@ -167,8 +181,13 @@ export function LeadPage(props: LeadPageProps) {
             value={v.owner ?? lead.owner_id ?? ''}
             options={[
               ['', 'Unassigned'],
-              ...(ownerKnown ? [] : [[lead.owner_id ?? '', `${lead.owner_name ?? 'Someone'} (no longer available)`] as [string, string]]),
-              ...props.owners.map((o): [string, string] => [o.id, `${o.name} (${ROLE_LABELS[o.role]})${o.id === staff.userId ? ' – me' : ''}`]),
+              ...(ownerKnown
+                ? []
+                : [[lead.owner_id ?? '', `${lead.owner_name ?? 'Someone'} (no longer available)`] as [string, string]]),
+              ...props.owners.map((o): [string, string] => [
+                o.id,
+                `${o.name} (${ROLE_LABELS[o.role]})${o.id === staff.userId ? ' – me' : ''}`,
+              ]),
             ]}
             error={e.owner}
           />
@@ -180,13 +199,7 @@ export function LeadPage(props: LeadPageProps) {
         <h2>Notes and contact log</h2>
         <form class="form" method="post" action={action('notes')}>
           <Csrf token={staff.csrfToken} />
-          <Choice
-            id="kind"
-            label="Kind"
-            value={v.kind ?? 'note'}
-            options={Object.entries(NOTE_KINDS)}
-            error={e.kind}
-          />
+          <Choice id="kind" label="Kind" value={v.kind ?? 'note'} options={Object.entries(NOTE_KINDS)} error={e.kind} />
           <div class="field">
             <label for="body">What happened</label>
             <span class="hint" id="body-hint">

@@ -32,7 +32,12 @@ export function rate(booked: number, received: number): string {
 /** "March 1, 2026" from 2026-03-01. */
 export function longDay(day: string): string {
   const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y!, m! - 1, d)).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
+  return new Date(Date.UTC(y!, m! - 1, d)).toLocaleDateString('en-US', {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  });
 }
 
 /** Free text with its line breaks, as escaped text separated by <br>. */

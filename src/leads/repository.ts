@@ -41,7 +41,12 @@ export async function listLocations(db: Kysely<DB>): Promise<LeadLocation[]> {
 }
 
 /** Requests matching the filters, newest first; one row more than `limit` tells there is a next page. */
-export async function listLeads(db: Kysely<DB>, f: LeadListFilters, limit: number, offset: number): Promise<LeadListRow[]> {
+export async function listLeads(
+  db: Kysely<DB>,
+  f: LeadListFilters,
+  limit: number,
+  offset: number,
+): Promise<LeadListRow[]> {
   if (f.locationIds.length === 0) return [];
   let q = db
     .selectFrom('consultation_requests as r')
@@ -72,18 +77,29 @@ export async function listLeads(db: Kysely<DB>, f: LeadListFilters, limit: numbe
   if (f.owner === 'me') q = q.where('r.owner_id', '=', f.userId);
   if (f.owner === 'unassigned') q = q.where('r.owner_id', 'is', null);
   const rows = await q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(limit).offset(offset).execute();
-  return rows.map((r) => ({ ...r, created_at: Number(r.created_at), booked_at: r.booked_at === null ? null : Number(r.booked_at) }));
+  return rows.map((r) => ({
+    ...r,
+    created_at: Number(r.created_at),
+    booked_at: r.booked_at === null ? null : Number(r.booked_at),
+  }));
 }
 
 /**
  * Requests received at a location in [start, end), and how many of them got an appointment (booked at any time,
  * even if later cancelled or moved; each request counted once).
  */
-export async function conversion(db: Kysely<DB>, locationId: string, start: number, end: number): Promise<{ received: number; booked: number; attended: number }> {
+export async function conversion(
+  db: Kysely<DB>,
+  locationId: string,
+  start: number,
+  end: number,
+): Promise<{ received: number; booked: number; attended: number }> {
   const row = await db
     .selectFrom('consultation_requests as r')
     .leftJoin('appointments as a', 'a.request_id', 'r.id')
-    .leftJoin('appointments as seen', (join) => join.onRef('seen.request_id', '=', 'r.id').on('seen.attendance', '=', 'arrived').on('seen.status', '=', 'booked'))
+    .leftJoin('appointments as seen', (join) =>
+      join.onRef('seen.request_id', '=', 'r.id').on('seen.attendance', '=', 'arrived').on('seen.status', '=', 'booked'),
+    )
     .select((eb) => [
       eb.fn.count<number>('r.id').distinct().as('received'),
       eb.fn.count<number>('a.request_id').distinct().as('booked'),
@@ -123,7 +139,13 @@ export async function findLead(db: Kysely<DB>, id: string) {
     ])
     .where('r.id', '=', id)
     .executeTakeFirst();
-  return row && { ...row, created_at: Number(row.created_at), updated_at: row.updated_at === null ? null : Number(row.updated_at) };
+  return (
+    row && {
+      ...row,
+      created_at: Number(row.created_at),
+      updated_at: row.updated_at === null ? null : Number(row.updated_at),
+    }
+  );
 }
 export type Lead = NonNullable<Awaited<ReturnType<typeof findLead>>>;
 
@@ -134,7 +156,15 @@ export async function leadAppointments(db: Kysely<DB>, requestId: string) {
     .leftJoin('providers as n', 'n.id', 'a.nurse_id')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
     .innerJoin('locations as l', 'l.id', 'a.location_id')
-    .select((eb) => ['a.id', 'a.starts_at', 'a.status', eb.fn.coalesce('p.name', 'n.name').as('provider_name'), 't.name as type_name', 'l.name as location_name', 'l.time_zone'])
+    .select((eb) => [
+      'a.id',
+      'a.starts_at',
+      'a.status',
+      eb.fn.coalesce('p.name', 'n.name').as('provider_name'),
+      't.name as type_name',
+      'l.name as location_name',
+      'l.time_zone',
+    ])
     .where('a.request_id', '=', requestId)
     .orderBy('a.starts_at', 'desc')
     .execute();
@@ -171,7 +201,13 @@ export async function ownerChoices(db: Kysely<DB>, locationId: string): Promise<
     .where((eb) =>
       eb.or([
         eb('u.role', '=', 'admin'),
-        eb.exists(eb.selectFrom('user_locations as ul').select('ul.user_id').whereRef('ul.user_id', '=', 'u.id').where('ul.location_id', '=', locationId)),
+        eb.exists(
+          eb
+            .selectFrom('user_locations as ul')
+            .select('ul.user_id')
+            .whereRef('ul.user_id', '=', 'u.id')
+            .where('ul.location_id', '=', locationId),
+        ),
       ]),
     )
     .orderBy('u.name')
@@ -183,26 +219,56 @@ export async function ownerChoices(db: Kysely<DB>, locationId: string): Promise<
  * Sets the status; unless it is a final one, not over a live booking (the WHERE re-checks under the row lock, so a
  * booking committed meanwhile wins). Returns whether the row changed.
  */
-export async function updateStatus(trx: Kysely<DB>, id: string, status: string, overBooked: boolean, now: number): Promise<boolean> {
+export async function updateStatus(
+  trx: Kysely<DB>,
+  id: string,
+  status: string,
+  overBooked: boolean,
+  now: number,
+): Promise<boolean> {
   let q = trx.updateTable('consultation_requests').set({ status, updated_at: now }).where('id', '=', id);
   // Back to New or Contacted only without a live consultation: not straight from Booked, nor after closing a booked
   // request (its visit still stands, and cancelling it is what returns the request to New).
   if (!overBooked) {
     q = q
       .where('status', '<>', 'booked')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('appointments').select('appointments.id').whereRef('appointments.request_id', '=', 'consultation_requests.id').where('appointments.status', '=', 'booked'))));
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('appointments')
+              .select('appointments.id')
+              .whereRef('appointments.request_id', '=', 'consultation_requests.id')
+              .where('appointments.status', '=', 'booked'),
+          ),
+        ),
+      );
   }
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
 export async function updateOwner(trx: Kysely<DB>, id: string, ownerId: string | null, now: number): Promise<void> {
-  await trx.updateTable('consultation_requests').set({ owner_id: ownerId, updated_at: now }).where('id', '=', id).execute();
+  await trx
+    .updateTable('consultation_requests')
+    .set({ owner_id: ownerId, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
-export async function insertNote(trx: Kysely<DB>, requestId: string, authorId: string, kind: NoteKind, body: string, now: number): Promise<string> {
+export async function insertNote(
+  trx: Kysely<DB>,
+  requestId: string,
+  authorId: string,
+  kind: NoteKind,
+  body: string,
+  now: number,
+): Promise<string> {
   const id = randomUUID();
-  await trx.insertInto('request_notes').values({ id, request_id: requestId, author_id: authorId, kind, body, created_at: now }).execute();
+  await trx
+    .insertInto('request_notes')
+    .values({ id, request_id: requestId, author_id: authorId, kind, body, created_at: now })
+    .execute();
   await trx.updateTable('consultation_requests').set({ updated_at: now }).where('id', '=', requestId).execute();
   return id;
 }

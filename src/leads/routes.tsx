@@ -3,10 +3,38 @@ import { HttpError } from '../lib/errors.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
 import { LeadPage } from './detail-view.tsx';
-import { conversion, leadAppointments, leadNotes, listLeads, listLocations, ownerChoices, type Lead } from './repository.ts';
-import { formErrors, LEAD_ROLES, LEADS_PAGE_SIZE, listQuery, period, periodBounds, typedValues, type FormErrors } from './schema.ts';
+import {
+  conversion,
+  leadAppointments,
+  leadNotes,
+  listLeads,
+  listLocations,
+  ownerChoices,
+  type Lead,
+} from './repository.ts';
+import {
+  formErrors,
+  LEAD_ROLES,
+  LEADS_PAGE_SIZE,
+  listQuery,
+  period,
+  periodBounds,
+  typedValues,
+  type FormErrors,
+} from './schema.ts';
 import { waitingEntriesFor } from '../waitlist/repository.ts';
-import { addNote, addToWaitlist, assignOwner, audit, auditView, changeStatus, leadFor, type Actor, type LeadAction, type WriteResult } from './service.ts';
+import {
+  addNote,
+  addToWaitlist,
+  assignOwner,
+  audit,
+  auditView,
+  changeStatus,
+  leadFor,
+  type Actor,
+  type LeadAction,
+  type WriteResult,
+} from './service.ts';
 import { LeadsPage, type LeadsFilterValues } from './views.tsx';
 
 const policy = { roles: LEAD_ROLES };
@@ -45,12 +73,17 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
     const { staff } = actor;
     // Parsed here rather than by a route schema, so that sign-in and role come first (the guard runs after schemas).
     const parsed = listQuery.safeParse(req.query ?? {});
-    if (!parsed.success) throw new HttpError(400, 'invalid_request', 'Some of the filters are not valid.', formErrors(parsed.error));
+    if (!parsed.success)
+      throw new HttpError(400, 'invalid_request', 'Some of the filters are not valid.', formErrors(parsed.error));
     const q = parsed.data;
     const visible = (await listLocations(db)).filter((l) => canSeeLocation(staff, l.id, actor.now));
     if (q.location !== undefined && !visible.some((l) => l.id === q.location)) {
-      await database.transact((trx) => audit(trx, database, actor, 'lead.list', 'denied', { locationId: q.location ?? null, patientRef: null }));
-      throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', { location: 'Choose a location from the list.' });
+      await database.transact((trx) =>
+        audit(trx, database, actor, 'lead.list', 'denied', { locationId: q.location ?? null, patientRef: null }),
+      );
+      throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', {
+        location: 'Choose a location from the list.',
+      });
     }
     // "Today" is the chosen location's own (else the first one's): between two locations' midnights they differ.
     const zoneOf = (id: string | undefined) => visible.find((l) => l.id === id)?.time_zone;
@@ -61,7 +94,13 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       db,
       // Later pages list only requests received up to the first page's newest, so a request arriving meanwhile does
       // not push one already shown onto the next page.
-      { locationIds: q.location ? [q.location] : visible.map((l) => l.id), status: q.status, owner: q.owner, userId: staff.userId, receivedUpTo: q.upto },
+      {
+        locationIds: q.location ? [q.location] : visible.map((l) => l.id),
+        status: q.status,
+        owner: q.owner,
+        userId: staff.userId,
+        receivedUpTo: q.upto,
+      },
       LEADS_PAGE_SIZE + 1,
       (q.page - 1) * LEADS_PAGE_SIZE,
     );
@@ -70,22 +109,36 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
     const figures = await Promise.all(
       visible.map(async (location) => {
         // Without chosen dates and without a chosen location, each location counts its own last 30 days.
-        const own = q.location === undefined && q.from === undefined && q.to === undefined ? period(q, actor.now, location.time_zone) : { from, to };
+        const own =
+          q.location === undefined && q.from === undefined && q.to === undefined
+            ? period(q, actor.now, location.time_zone)
+            : { from, to };
         const { start, end } = periodBounds(own, location.time_zone);
-        return { location, ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0, attended: 0 }) };
+        return {
+          location,
+          ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0, attended: 0 }),
+        };
       }),
     );
 
     await database.transact((trx) =>
-      audit(trx, database, actor, 'lead.list', 'success', { locationId: q.location ?? null, patientRef: null }, {
-        location: q.location ?? 'all',
-        status: q.status ?? 'any',
-        owner: q.owner,
-        from,
-        to,
-        page: q.page,
-        rows: rows.length,
-      }),
+      audit(
+        trx,
+        database,
+        actor,
+        'lead.list',
+        'success',
+        { locationId: q.location ?? null, patientRef: null },
+        {
+          location: q.location ?? 'all',
+          status: q.status ?? 'any',
+          owner: q.owner,
+          from,
+          to,
+          page: q.page,
+          rows: rows.length,
+        },
+      ),
     );
 
     const page = LeadsPage({
@@ -132,7 +185,11 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
     return html(reply, shown.page);
   });
 
-  const write = (path: string, action: LeadAction, run: (actor: Actor, lead: Lead, body: unknown) => Promise<WriteResult>) =>
+  const write = (
+    path: string,
+    action: LeadAction,
+    run: (actor: Actor, lead: Lead, body: unknown) => Promise<WriteResult>,
+  ) =>
     app.post<Params>(`/staff/leads/:id/${path}`, { config: { policy } }, async (req, reply) => {
       const actor = actorOf(req);
       const lead = await leadFor(database, actor, req.params.id, action);

@@ -38,18 +38,24 @@ export function isDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
 }
 
-const day = z.preprocess(
-  blank,
-  z.string().trim().refine(isDay, 'Dates look like 2026-03-10.').optional(),
-);
+const day = z.preprocess(blank, z.string().trim().refine(isDay, 'Dates look like 2026-03-10.').optional());
 
 export const listQuery = z.object({
-  location: z.preprocess(blank, z.string({ error: 'Choose a location from the list.' }).max(64, 'Choose a location from the list.').optional()),
+  location: z.preprocess(
+    blank,
+    z.string({ error: 'Choose a location from the list.' }).max(64, 'Choose a location from the list.').optional(),
+  ),
   status: z.preprocess(blank, z.enum(keys(LEAD_STATUSES), { error: 'Choose a status from the list.' }).optional()),
-  owner: z.preprocess(blank, z.enum(keys(OWNER_FILTERS), { error: 'Choose an owner from the list.' }).default('anyone')),
+  owner: z.preprocess(
+    blank,
+    z.enum(keys(OWNER_FILTERS), { error: 'Choose an owner from the list.' }).default('anyone'),
+  ),
   from: day,
   to: day,
-  page: z.preprocess(blank, z.coerce.number({ error: 'Pages are numbered 1, 2, 3…' }).int().min(1).max(10_000).default(1)),
+  page: z.preprocess(
+    blank,
+    z.coerce.number({ error: 'Pages are numbered 1, 2, 3…' }).int().min(1).max(10_000).default(1),
+  ),
   /** When the first page was read: later pages list requests received up to then (see the inbox). */
   upto: z.preprocess(blank, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()),
 });
@@ -102,7 +108,11 @@ export function typedValues(body: unknown): FormValues {
 export function period(q: Pick<ListQuery, 'from' | 'to'>, now: number, zone: string): { from: string; to: string } {
   const today = DateTime.fromMillis(now, { zone });
   const to = q.to ?? today.toISODate()!;
-  const from = q.from ?? DateTime.fromISO(to, { zone }).minus({ days: DEFAULT_PERIOD_DAYS - 1 }).toISODate()!;
+  const from =
+    q.from ??
+    DateTime.fromISO(to, { zone })
+      .minus({ days: DEFAULT_PERIOD_DAYS - 1 })
+      .toISODate()!;
   return { from, to };
 }
 

@@ -13,7 +13,8 @@ import { FINAL_STATUSES, formErrors, leadId, noteForm, ownerForm, statusForm, ty
 
 export type { Actor };
 
-export type LeadAction = 'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist';
+export type LeadAction =
+  'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist';
 export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
 
 /** Exactly the answer an unknown address gets, so a request elsewhere cannot be told apart from none at all. */
@@ -56,7 +57,13 @@ export function auditView(database: Database, actor: Actor, lead: Lead, detail: 
 }
 
 /** A refused form is recorded too (no values, only which field), since the page shown again carries patient data. */
-async function refused(database: Database, actor: Actor, lead: Lead, action: LeadAction, errors: FormErrors): Promise<WriteResult> {
+async function refused(
+  database: Database,
+  actor: Actor,
+  lead: Lead,
+  action: LeadAction,
+  errors: FormErrors,
+): Promise<WriteResult> {
   const fields = Object.keys(errors).sort().join(',');
   await database.transact((trx) => audit(trx, database, actor, action, 'failure', where(lead), { fields }));
   return { ok: false, errors };
@@ -67,8 +74,10 @@ export async function changeStatus(database: Database, actor: Actor, lead: Lead,
   if (!parsed.success) return refused(database, actor, lead, 'lead.update_status', formErrors(parsed.error));
   const status = parsed.data.status;
   const overBooked = FINAL_STATUSES.has(status);
-  const BOOKED = 'This request has a booked consultation: it returns to New by itself if the appointment is cancelled. You can still close it or mark it not a candidate.';
-  if (lead.status === 'booked' && !overBooked) return refused(database, actor, lead, 'lead.update_status', { status: BOOKED });
+  const BOOKED =
+    'This request has a booked consultation: it returns to New by itself if the appointment is cancelled. You can still close it or mark it not a candidate.';
+  if (lead.status === 'booked' && !overBooked)
+    return refused(database, actor, lead, 'lead.update_status', { status: BOOKED });
   const changed = await database.transact(async (trx) => {
     if (!(await updateStatus(trx, lead.id, status, overBooked, actor.now))) return false;
     // A closed request waits for nothing: no more offers of freed times.
@@ -84,7 +93,9 @@ export async function assignOwner(database: Database, actor: Actor, lead: Lead, 
   if (!parsed.success) return refused(database, actor, lead, 'lead.assign', formErrors(parsed.error));
   const ownerId = parsed.data.owner === '' ? null : parsed.data.owner;
   if (ownerId !== null && !(await ownerChoices(database.db, lead.location_id)).some((c) => c.id === ownerId)) {
-    return refused(database, actor, lead, 'lead.assign', { owner: 'Choose someone from the list: an active staff member who works at this location.' });
+    return refused(database, actor, lead, 'lead.assign', {
+      owner: 'Choose someone from the list: an active staff member who works at this location.',
+    });
   }
   await database.transact(async (trx) => {
     await updateOwner(trx, lead.id, ownerId, actor.now);

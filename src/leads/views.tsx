@@ -140,16 +140,26 @@ export function LeadsPage(props: LeadsPageProps) {
     children: (
       <Fragment>
         <h1>Leads</h1>
-        <p>Consultation requests from the website, newest first. Open one to see the details, log contact and assign it.</p>
+        <p>
+          Consultation requests from the website, newest first. Open one to see the details, log contact and assign it.
+        </p>
 
         <form class="form filters" method="get" action="/staff/leads" role="search" aria-label="Filter leads">
           <Select
             id="location"
             label="Location"
             value={filters.location}
-            options={[['', props.locations.length > 1 ? 'All my locations' : 'My location'], ...props.locations.map((l): [string, string] => [l.id, l.name])]}
+            options={[
+              ['', props.locations.length > 1 ? 'All my locations' : 'My location'],
+              ...props.locations.map((l): [string, string] => [l.id, l.name]),
+            ]}
           />
-          <Select id="status" label="Status" value={filters.status} options={[['', 'Any status'], ...Object.entries(LEAD_STATUSES)]} />
+          <Select
+            id="status"
+            label="Status"
+            value={filters.status}
+            options={[['', 'Any status'], ...Object.entries(LEAD_STATUSES)]}
+          />
           <Select id="owner" label="Owner" value={filters.owner} options={Object.entries(OWNER_FILTERS)} />
           <DayField id="from" label="Conversion period from" value={filters.from} />
           <DayField id="to" label="Conversion period to (included)" value={filters.to} />
@@ -173,7 +183,9 @@ export function LeadsPage(props: LeadsPageProps) {
 
         <h2>Requests</h2>
         {rows.length === 0 ? (
-          <p role="status">{props.page > 1 ? 'There are no more requests on this page.' : 'No requests match these filters.'}</p>
+          <p role="status">
+            {props.page > 1 ? 'There are no more requests on this page.' : 'No requests match these filters.'}
+          </p>
         ) : (
           <div class="table-scroll" role="region" aria-labelledby="leads-caption" tabindex="0">
             <table class="mailbox">
@@ -200,7 +212,14 @@ export function LeadsPage(props: LeadsPageProps) {
           </div>
         )}
 
-        <Pager label="Lead pages" page={props.page} prevHref={props.prevHref} nextHref={props.nextHref} prevText="Newer requests" nextText="Older requests" />
+        <Pager
+          label="Lead pages"
+          page={props.page}
+          prevHref={props.prevHref}
+          nextHref={props.nextHref}
+          prevText="Newer requests"
+          nextText="Older requests"
+        />
       </Fragment>
     ),
   });

@@ -9,7 +9,11 @@ import { HttpError } from './errors.ts';
 export function installNullCharacterGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
     if (holdsNul(req.params) || holdsNul(req.query) || holdsNul(req.body)) {
-      throw new HttpError(400, 'invalid_characters', 'The request contains a null character, which we cannot accept. Please remove it and try again.');
+      throw new HttpError(
+        400,
+        'invalid_characters',
+        'The request contains a null character, which we cannot accept. Please remove it and try again.',
+      );
     }
   });
 }
@@ -19,5 +23,8 @@ export function holdsNul(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (depth > 8 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false;
   const values = Array.isArray(value) ? value : Object.values(value);
-  return values.some((v) => holdsNul(v, depth + 1)) || (!Array.isArray(value) && Object.keys(value).some((k) => k.includes('\u0000')));
+  return (
+    values.some((v) => holdsNul(v, depth + 1)) ||
+    (!Array.isArray(value) && Object.keys(value).some((k) => k.includes('\u0000')))
+  );
 }

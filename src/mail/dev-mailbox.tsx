@@ -32,7 +32,12 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
   typed.get('/dev/mailbox', { config: { policy: 'public' } }, async (_req, reply) => {
     const [clinic, mails] = await Promise.all([
       getClinic(db),
-      db.selectFrom('dev_mailbox').select(['id', 'to_address', 'subject', 'created_at']).orderBy('created_at', 'desc').limit(100).execute(),
+      db
+        .selectFrom('dev_mailbox')
+        .select(['id', 'to_address', 'subject', 'created_at'])
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute(),
     ]);
     if (!clinic) throw new Error('clinic is not set up');
     const page = (
@@ -74,7 +79,10 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
   });
 
   typed.get('/dev/mailbox/:id', { config: { policy: 'public' }, schema: { params: idParams } }, async (req, reply) => {
-    const [clinic, mail] = await Promise.all([getClinic(db), db.selectFrom('dev_mailbox').selectAll().where('id', '=', req.params.id).executeTakeFirst()]);
+    const [clinic, mail] = await Promise.all([
+      getClinic(db),
+      db.selectFrom('dev_mailbox').selectAll().where('id', '=', req.params.id).executeTakeFirst(),
+    ]);
     if (!mail) throw notFound('That message');
     if (!clinic) throw new Error('clinic is not set up');
     const page = (
@@ -106,20 +114,38 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
     return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
   });
 
-  typed.get('/dev/mailbox/:id/html', { config: { policy: 'public' }, schema: { params: idParams } }, async (req, reply) => {
-    const mail = await db.selectFrom('dev_mailbox').select('html_body').where('id', '=', req.params.id).executeTakeFirst();
-    if (!mail) throw notFound('That message');
-    // Email markup relies on inline styles; allow those for this page only, and nothing else.
-    return reply
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(mail.html_body);
-  });
+  typed.get(
+    '/dev/mailbox/:id/html',
+    { config: { policy: 'public' }, schema: { params: idParams } },
+    async (req, reply) => {
+      const mail = await db
+        .selectFrom('dev_mailbox')
+        .select('html_body')
+        .where('id', '=', req.params.id)
+        .executeTakeFirst();
+      if (!mail) throw notFound('That message');
+      // Email markup relies on inline styles; allow those for this page only, and nothing else.
+      return reply
+        .header(
+          'content-security-policy',
+          "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        )
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(mail.html_body);
+    },
+  );
 
-  typed.get('/dev/mailbox/:id/invite.ics', { config: { policy: 'public' }, schema: { params: idParams } }, async (req, reply) => {
-    const mail = await db.selectFrom('dev_mailbox').select('ics').where('id', '=', req.params.id).executeTakeFirst();
-    if (!mail?.ics) throw notFound('That invitation');
-    return reply.header('content-disposition', 'attachment; filename="invite.ics"').type('text/calendar; charset=utf-8').send(mail.ics);
-  });
+  typed.get(
+    '/dev/mailbox/:id/invite.ics',
+    { config: { policy: 'public' }, schema: { params: idParams } },
+    async (req, reply) => {
+      const mail = await db.selectFrom('dev_mailbox').select('ics').where('id', '=', req.params.id).executeTakeFirst();
+      if (!mail?.ics) throw notFound('That invitation');
+      return reply
+        .header('content-disposition', 'attachment; filename="invite.ics"')
+        .type('text/calendar; charset=utf-8')
+        .send(mail.ics);
+    },
+  );
 }

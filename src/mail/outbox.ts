@@ -112,23 +112,46 @@ export async function claimDue(db: Kysely<DB>, now: number, limit: number): Prom
  */
 export async function renewClaim(db: Kysely<DB>, job: OutboxJob, now: number): Promise<OutboxJob | undefined> {
   const lease = now + LEASE_MS;
-  const result = await db.updateTable('outbox').set({ locked_until: lease }).where('id', '=', job.id).$call(heldBy(job)).executeTakeFirst();
+  const result = await db
+    .updateTable('outbox')
+    .set({ locked_until: lease })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1 ? { ...job, locked_until: lease } : undefined;
 }
 
 /** Only the current holder's result counts: a stale worker's late "sent" or "failed" must not overwrite another's. */
-const heldBy = (job: OutboxJob) => <QB extends UpdateQueryBuilder<DB, 'outbox', 'outbox', UpdateResult>>(qb: QB): QB =>
-  qb.where('status', '=', 'sending').where('locked_until', '=', job.locked_until!) as QB;
+const heldBy =
+  (job: OutboxJob) =>
+  <QB extends UpdateQueryBuilder<DB, 'outbox', 'outbox', UpdateResult>>(qb: QB): QB =>
+    qb.where('status', '=', 'sending').where('locked_until', '=', job.locked_until!) as QB;
 
 export async function markSent(db: Kysely<DB>, job: OutboxJob, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, locked_until: null, last_error: null }).where('id', '=', job.id).$call(heldBy(job)).execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: now, locked_until: null, last_error: null })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .execute();
 }
 
 export async function markObsolete(db: Kysely<DB>, job: OutboxJob): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'cancelled', locked_until: null }).where('id', '=', job.id).$call(heldBy(job)).execute();
+  await db
+    .updateTable('outbox')
+    .set({ status: 'cancelled', locked_until: null })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .execute();
 }
 
-export async function markFailed(db: Kysely<DB>, job: OutboxJob, error: string, now: number, baseMs?: number): Promise<void> {
+export async function markFailed(
+  db: Kysely<DB>,
+  job: OutboxJob,
+  error: string,
+  now: number,
+  baseMs?: number,
+): Promise<void> {
   const dead = job.attempts >= MAX_ATTEMPTS;
   await db
     .updateTable('outbox')

@@ -46,8 +46,10 @@ interface Parts {
  */
 /** The footer's reason for writing, by kind of message. */
 function whySent(kind: string): string {
-  if (kind === 'staff_password_reset' || kind === 'staff_enrolment') return 'This message was sent about your staff account.';
-  if (kind === 'booking_link' || kind === 'waitlist_offer') return 'This message was sent because you asked us about a consultation.';
+  if (kind === 'staff_password_reset' || kind === 'staff_enrolment')
+    return 'This message was sent about your staff account.';
+  if (kind === 'booking_link' || kind === 'waitlist_offer')
+    return 'This message was sent because you asked us about a consultation.';
   return 'This message was sent because you have an appointment with us.';
 }
 
@@ -59,12 +61,24 @@ export function createRenderer(deps: RenderDeps) {
     // Emails are read away from the site, so the logo's URL is absolute (PUBLIC_URL).
     const logo = logoPath(clinic.brand);
     const html = renderDocument(
-      <EmailLayout clinic={clinic} preheader={parts.preheader} reason={whySent(job.kind)} logoUrl={logo ? `${deps.publicUrl}${logo}` : undefined}>
+      <EmailLayout
+        clinic={clinic}
+        preheader={parts.preheader}
+        reason={whySent(job.kind)}
+        logoUrl={logo ? `${deps.publicUrl}${logo}` : undefined}
+      >
         {parts.body}
       </EmailLayout>,
     );
     const text = `${parts.text}\n\n--\n${clinic.name} · ${clinic.phone}\n${whySent(job.kind)} In an emergency call 911; for a mental health crisis call or text 988.\n`;
-    return { to, subject: parts.subject, html, text, messageId: `<${job.id}@${deps.messageDomain}>`, ...(ics ? { ics } : {}) };
+    return {
+      to,
+      subject: parts.subject,
+      html,
+      text,
+      messageId: `<${job.id}@${deps.messageDomain}>`,
+      ...(ics ? { ics } : {}),
+    };
   }
 
   async function bookingLink(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
@@ -79,8 +93,13 @@ export function createRenderer(deps: RenderDeps) {
       body: (
         <Fragment>
           <p>Hello {request.first_name},</p>
-          <p>Thank you for contacting us. You can choose a consultation time online now; your visit is booked as soon as you pick a time.</p>
-          <EmailButton accent={clinic.brand.accent} href={url}>Choose a consultation time</EmailButton>
+          <p>
+            Thank you for contacting us. You can choose a consultation time online now; your visit is booked as soon as
+            you pick a time.
+          </p>
+          <EmailButton accent={clinic.brand.accent} href={url}>
+            Choose a consultation time
+          </EmailButton>
           <p>
             The link opens the times at {location.name}, and you can switch to another location there. It is private to
             you and stays valid for {clinic.bookingLinkDays} days.
@@ -102,11 +121,21 @@ export function createRenderer(deps: RenderDeps) {
     if (cancelled !== (appt.status === 'cancelled')) return null;
     if (job.kind === 'appointment_reminder' && appt.starts_at <= deps.now()) return null;
     if (!appt.request_id) return patientVisitMail(job, clinic, appt);
-    const [request, location] = await Promise.all([findRequest(deps.db, appt.request_id), findLocation(deps.db, appt.location_id)]);
+    const [request, location] = await Promise.all([
+      findRequest(deps.db, appt.request_id),
+      findLocation(deps.db, appt.location_id),
+    ]);
     if (!request || !location) return null;
-    const manageUrl = link(request, location.id, Math.max(appt.ends_at + 7 * DAY, deps.now() + clinic.bookingLinkDays * DAY));
+    const manageUrl = link(
+      request,
+      location.id,
+      Math.max(appt.ends_at + 7 * DAY, deps.now() + clinic.bookingLinkDays * DAY),
+    );
     const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
-    const ics = { method: cancelled ? ('CANCEL' as const) : ('PUBLISH' as const), content: appointmentIcs(calendarEvent(clinic, location, appt, deps.now(), manageUrl)) };
+    const ics = {
+      method: cancelled ? ('CANCEL' as const) : ('PUBLISH' as const),
+      content: appointmentIcs(calendarEvent(clinic, location, appt, deps.now(), manageUrl)),
+    };
     // Rendered when sent: a reminder two hours ahead is already inside the online cutoff, and says to call instead.
     const changeable = appt.starts_at - clinic.cancelCutoffMin * 60_000 >= deps.now();
     const parts = appointmentParts(job.kind, request.first_name, when, location, manageUrl, clinic, changeable);
@@ -115,16 +144,29 @@ export function createRenderer(deps: RenderDeps) {
   }
 
   /** A visit the clinic booked for a known patient: to the patient's own address, without a self-service link. */
-  async function patientVisitMail(job: OutboxJob, clinic: Clinic, appt: Appointment & AppointmentLinkColumns): Promise<OutgoingMail | null> {
+  async function patientVisitMail(
+    job: OutboxJob,
+    clinic: Clinic,
+    appt: Appointment & AppointmentLinkColumns,
+  ): Promise<OutgoingMail | null> {
     if (!appt.patient_id) return null;
-    const [patient, location] = await Promise.all([findPatient(deps.db, appt.patient_id), findLocation(deps.db, appt.location_id)]);
+    const [patient, location] = await Promise.all([
+      findPatient(deps.db, appt.patient_id),
+      findLocation(deps.db, appt.location_id),
+    ]);
     if (!patient || !location) return null;
     const when = `${formatDateTime(appt.starts_at, location.time_zone)} (${zoneName(location.time_zone, appt.starts_at)})`;
     const parts = visitParts(job.kind, patient.first_name, when, location);
     if (!parts) return null;
     // Named by place, not by clinic: a clinic's name can itself say what is treated there.
-    const event = { ...calendarEvent(clinic, location, appt, deps.now(), undefined, 'Appointment'), summary: `Appointment at ${location.name}` };
-    return finish(job, clinic, patient.email, parts, { method: appt.status === 'cancelled' ? 'CANCEL' : 'PUBLISH', content: appointmentIcs(event) });
+    const event = {
+      ...calendarEvent(clinic, location, appt, deps.now(), undefined, 'Appointment'),
+      summary: `Appointment at ${location.name}`,
+    };
+    return finish(job, clinic, patient.email, parts, {
+      method: appt.status === 'cancelled' ? 'CANCEL' : 'PUBLISH',
+      content: appointmentIcs(event),
+    });
   }
 
   /** Enrolment and password-reset links for staff; the token is rebuilt from the row id (see staff/users.ts). */
@@ -141,8 +183,14 @@ export function createRenderer(deps: RenderDeps) {
     const enrol = job.kind === 'staff_enrolment';
     const url = `${deps.publicUrl}/staff/${enrol ? 'welcome' : 'reset'}/${token}`;
     const lines = enrol
-      ? [`An account has been created for you in ${clinic.name}'s Relief workspace. Choose your password with the link below (valid 72 hours, works once); next you will set up two-step sign-in with an authenticator app.`, 'Set up my account']
-      : ['Someone, hopefully you, asked to reset your staff password. The link below is valid for one hour and works once. You will still need your verification code to sign in. If you did not ask for this, tell your administrator.', 'Choose a new password'];
+      ? [
+          `An account has been created for you in ${clinic.name}'s Relief workspace. Choose your password with the link below (valid 72 hours, works once); next you will set up two-step sign-in with an authenticator app.`,
+          'Set up my account',
+        ]
+      : [
+          'Someone, hopefully you, asked to reset your staff password. The link below is valid for one hour and works once. You will still need your verification code to sign in. If you did not ask for this, tell your administrator.',
+          'Choose a new password',
+        ];
     return finish(job, clinic, row.email, {
       subject: enrol ? `Your ${clinic.name} staff account` : `Reset your ${clinic.name} staff password`,
       preheader: enrol ? 'Set up your staff account.' : 'A link to choose a new password, valid for one hour.',
@@ -150,7 +198,9 @@ export function createRenderer(deps: RenderDeps) {
         <Fragment>
           <p>Hello {firstName},</p>
           <p>{lines[0]}</p>
-          <EmailButton accent={clinic.brand.accent} href={url}>{lines[1]}</EmailButton>
+          <EmailButton accent={clinic.brand.accent} href={url}>
+            {lines[1]}
+          </EmailButton>
         </Fragment>
       ),
       text: `Hello ${firstName},\n\n${lines[0]}\n\n${url}`,
@@ -159,8 +209,12 @@ export function createRenderer(deps: RenderDeps) {
 
   async function waitlistOffer(job: OutboxJob, clinic: Clinic): Promise<OutgoingMail | null> {
     const offer = await findOffer(deps.db, job.ref_id);
-    if (!offer || offer.status !== 'waiting' || offer.accepted_at !== null || offer.expires_at <= deps.now()) return null;
-    const [request, location] = await Promise.all([findRequest(deps.db, offer.request_id), findLocation(deps.db, offer.location_id)]);
+    if (!offer || offer.status !== 'waiting' || offer.accepted_at !== null || offer.expires_at <= deps.now())
+      return null;
+    const [request, location] = await Promise.all([
+      findRequest(deps.db, offer.request_id),
+      findLocation(deps.db, offer.location_id),
+    ]);
     if (!request || !location) return null;
     const url = `${deps.publicUrl}/waitlist/offer/${deps.tokens.sign({ purpose: 'offer', ref: offer.id, location: location.id, expiresAt: offer.expires_at })}`;
     const when = `${formatDateTime(offer.slot_start, location.time_zone)} (${zoneName(location.time_zone, offer.slot_start)})`;
@@ -170,8 +224,13 @@ export function createRenderer(deps: RenderDeps) {
       body: (
         <Fragment>
           <p>Hello {request.first_name},</p>
-          <p>A consultation time has opened up at {location.name}: {when}. We offered it to a few people on the waitlist; the first to accept gets it.</p>
-          <EmailButton accent={clinic.brand.accent} href={url}>See and book this time</EmailButton>
+          <p>
+            A consultation time has opened up at {location.name}: {when}. We offered it to a few people on the waitlist;
+            the first to accept gets it.
+          </p>
+          <EmailButton accent={clinic.brand.accent} href={url}>
+            See and book this time
+          </EmailButton>
         </Fragment>
       ),
       text: `Hello ${request.first_name},\n\nA consultation time has opened up at ${location.name}: ${when}. The first person on the waitlist to accept gets it:\n\n${url}`,
@@ -188,7 +247,15 @@ export function createRenderer(deps: RenderDeps) {
   };
 }
 
-function appointmentParts(kind: string, firstName: string, when: string, location: Location, manageUrl: string, clinic: Clinic, changeable: boolean): Parts | null {
+function appointmentParts(
+  kind: string,
+  firstName: string,
+  when: string,
+  location: Location,
+  manageUrl: string,
+  clinic: Clinic,
+  changeable: boolean,
+): Parts | null {
   const until = untilCutoff(clinic.cancelCutoffMin);
   const call = `Your visit is too close to change online now. To change or cancel, please call ${location.name} at ${location.phone}.`;
   const changeText = changeable ? `Need to change plans? Reschedule or cancel online ${until}: ${manageUrl}` : call;
@@ -206,7 +273,9 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
   const expectText = `What to expect: ${expectLine}`;
   const manage = changeable ? (
     <Fragment>
-      <EmailButton accent={clinic.brand.accent} href={manageUrl}>Manage my booking</EmailButton>
+      <EmailButton accent={clinic.brand.accent} href={manageUrl}>
+        Manage my booking
+      </EmailButton>
       <p>You can reschedule or cancel online {until}. A calendar invitation is attached.</p>
     </Fragment>
   ) : (
@@ -249,8 +318,13 @@ function appointmentParts(kind: string, firstName: string, when: string, locatio
         body: (
           <Fragment>
             <p>Hello {firstName},</p>
-            <p>Your consultation on {when} has been cancelled. If you would like another time, you can book one with your link:</p>
-            <EmailButton accent={clinic.brand.accent} href={manageUrl}>Book a new time</EmailButton>
+            <p>
+              Your consultation on {when} has been cancelled. If you would like another time, you can book one with your
+              link:
+            </p>
+            <EmailButton accent={clinic.brand.accent} href={manageUrl}>
+              Book a new time
+            </EmailButton>
           </Fragment>
         ),
         text: `Hello ${firstName},\n\nYour consultation on ${when} has been cancelled. If you would like another time, you can book one here:\n\n${manageUrl}`,

@@ -7,7 +7,13 @@ import type { Clinic, Location } from '../clinic/repository.ts';
  * column, readable without images. The clinic's accent colours the header and buttons; its logo, when set, is
  * fetched from PUBLIC_URL, and its alt text is the clinic name for clients that block images.
  */
-export function EmailLayout(props: { clinic: Clinic; preheader: string; reason: string; logoUrl?: string | undefined; children?: Child }) {
+export function EmailLayout(props: {
+  clinic: Clinic;
+  preheader: string;
+  reason: string;
+  logoUrl?: string | undefined;
+  children?: Child;
+}) {
   const accent = safeAccent(props.clinic.brand.accent);
   return (
     <html lang="en">
@@ -21,10 +27,17 @@ export function EmailLayout(props: { clinic: Clinic; preheader: string; reason: 
         <div style="max-width:560px;margin:0 auto;padding:24px 16px;">
           {props.logoUrl ? (
             <div style="padding:0 0 12px 0;">
-              <img src={props.logoUrl} alt={props.clinic.name} height="48" style="display:block;height:48px;width:auto;max-width:240px;border:0;" />
+              <img
+                src={props.logoUrl}
+                alt={props.clinic.name}
+                height="48"
+                style="display:block;height:48px;width:auto;max-width:240px;border:0;"
+              />
             </div>
           ) : null}
-          <div style={`background:${accent};color:#ffffff;padding:16px 20px;border-radius:8px 8px 0 0;font-size:20px;font-weight:bold;`}>
+          <div
+            style={`background:${accent};color:#ffffff;padding:16px 20px;border-radius:8px 8px 0 0;font-size:20px;font-weight:bold;`}
+          >
             {props.clinic.name}
           </div>
           <div style="background:#ffffff;padding:24px 20px;border-radius:0 0 8px 8px;font-size:16px;line-height:1.5;">

@@ -30,7 +30,8 @@ const SEND_TIMEOUTS = { connectionTimeout: '20000', greetingTimeout: '20000', so
 
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   const url = new URL(smtpUrl);
-  for (const [key, value] of Object.entries(SEND_TIMEOUTS)) if (!url.searchParams.has(key)) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(SEND_TIMEOUTS))
+    if (!url.searchParams.has(key)) url.searchParams.set(key, value);
   const transporter = nodemailer.createTransport(url.toString(), { from });
   return {
     async send(mail) {

@@ -27,7 +27,10 @@ export function visitParts(kind: string, firstName: string, when: string, locati
         <p>{lead}</p>
         {withDetails ? details : null}
         <p>
-          {call} {kind === 'booking_cancelled' ? 'A calendar update removing the appointment is attached.' : 'A calendar invitation is attached.'}
+          {call}{' '}
+          {kind === 'booking_cancelled'
+            ? 'A calendar update removing the appointment is attached.'
+            : 'A calendar invitation is attached.'}
         </p>
       </Fragment>
     ),
@@ -35,13 +38,33 @@ export function visitParts(kind: string, firstName: string, when: string, locati
   });
   switch (kind) {
     case 'booking_confirmed':
-      return mail(`Your appointment at ${location.name} is booked`, `See you ${when}.`, 'Your appointment is booked.', true);
+      return mail(
+        `Your appointment at ${location.name} is booked`,
+        `See you ${when}.`,
+        'Your appointment is booked.',
+        true,
+      );
     case 'booking_rescheduled':
-      return mail(`New time for your appointment at ${location.name}`, `Your appointment is now ${when}.`, 'Your appointment has been moved. This is the new time:', true);
+      return mail(
+        `New time for your appointment at ${location.name}`,
+        `Your appointment is now ${when}.`,
+        'Your appointment has been moved. This is the new time:',
+        true,
+      );
     case 'booking_cancelled':
-      return mail(`Your appointment at ${location.name} is cancelled`, 'Your appointment has been cancelled.', `Your appointment on ${when} has been cancelled.`, false);
+      return mail(
+        `Your appointment at ${location.name} is cancelled`,
+        'Your appointment has been cancelled.',
+        `Your appointment on ${when} has been cancelled.`,
+        false,
+      );
     case 'appointment_reminder':
-      return mail(`Reminder: your appointment at ${location.name}`, `Your appointment is ${when}.`, 'This is a reminder of your upcoming appointment.', true);
+      return mail(
+        `Reminder: your appointment at ${location.name}`,
+        `Your appointment is ${when}.`,
+        'This is a reminder of your upcoming appointment.',
+        true,
+      );
     default:
       return null;
   }

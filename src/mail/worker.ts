@@ -48,7 +48,10 @@ export class OutboxWorker {
         await markSent(database.db, job, now());
       } catch (err) {
         const message = withoutAddresses(err instanceof Error ? err.message : String(err));
-        log?.warn({ job: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'mail delivery failed; will retry');
+        log?.warn(
+          { job: job.id, kind: job.kind, attempts: job.attempts, err: message },
+          'mail delivery failed; will retry',
+        );
         await markFailed(database.db, job, message, now(), this.deps.retryBaseMs);
       }
     }

@@ -34,7 +34,12 @@ export interface StaffLocation {
 
 /** The locations this person may see, in display order. */
 export async function visibleLocations(db: Kysely<DB>, actor: Actor): Promise<StaffLocation[]> {
-  const all = await db.selectFrom('locations').select(['id', 'slug', 'name', 'time_zone']).orderBy('sort_order').orderBy('name').execute();
+  const all = await db
+    .selectFrom('locations')
+    .select(['id', 'slug', 'name', 'time_zone'])
+    .orderBy('sort_order')
+    .orderBy('name')
+    .execute();
   return all.filter((l) => canSeeLocation(actor.staff, l.id, actor.now));
 }
 
@@ -48,7 +53,10 @@ export async function locationScope(db: Kysely<DB>, actor: Actor): Promise<Locat
 export { auditStaff };
 
 /** An audit event in a transaction of its own (views, denials, refusals). */
-export function auditAlone(database: Database, ...args: Parameters<typeof auditStaff> extends [unknown, unknown, ...infer R] ? R : never): Promise<void> {
+export function auditAlone(
+  database: Database,
+  ...args: Parameters<typeof auditStaff> extends [unknown, unknown, ...infer R] ? R : never
+): Promise<void> {
   return database.transact((trx) => auditStaff(trx, database, ...args));
 }
 
@@ -67,6 +75,7 @@ export async function patientFor(database: Database, actor: Actor, rawId: unknow
     await auditAlone(database, actor, action, 'denied', { locationId: patient.location_id, patientRef: patient.id });
     throw notFound();
   }
-  const locationId = [patient.location_id, ...linked].find((l) => actor.staff.locationIds.includes(l)) ?? patient.location_id;
+  const locationId =
+    [patient.location_id, ...linked].find((l) => actor.staff.locationIds.includes(l)) ?? patient.location_id;
   return { patient, linked, where: { locationId, patientRef: patient.id } };
 }

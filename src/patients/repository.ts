@@ -9,11 +9,25 @@ import type { DB } from '../db/schema.ts';
  * nothing, then select: on PostgreSQL the second insert waits for the first to commit, then reads its row).
  * Returns undefined when the request does not exist.
  */
-export async function matchOrCreatePatient(trx: Kysely<DB>, requestId: string, now: number): Promise<string | undefined> {
+export async function matchOrCreatePatient(
+  trx: Kysely<DB>,
+  requestId: string,
+  now: number,
+): Promise<string | undefined> {
   // One statement in the common case (a new person): the row is copied from the request inside the database.
   const inserted = await trx
     .insertInto('patients')
-    .columns(['id', 'first_name', 'last_name', 'email', 'phone', 'contact_method', 'location_id', 'created_at', 'updated_at'])
+    .columns([
+      'id',
+      'first_name',
+      'last_name',
+      'email',
+      'phone',
+      'contact_method',
+      'location_id',
+      'created_at',
+      'updated_at',
+    ])
     .expression((eb) =>
       eb
         .selectFrom('consultation_requests')
@@ -37,7 +51,9 @@ export async function matchOrCreatePatient(trx: Kysely<DB>, requestId: string, n
   if (inserted) return inserted.id;
   const existing = await trx
     .selectFrom('consultation_requests as r')
-    .innerJoin('patients as p', (join) => join.on(sql<string>`lower(p.email)`, '=', sql<string>`lower(r.email)`).onRef('p.phone', '=', 'r.phone'))
+    .innerJoin('patients as p', (join) =>
+      join.on(sql<string>`lower(p.email)`, '=', sql<string>`lower(r.email)`).onRef('p.phone', '=', 'r.phone'),
+    )
     .select('p.id')
     .where('r.id', '=', requestId)
     .executeTakeFirst();
@@ -45,7 +61,10 @@ export async function matchOrCreatePatient(trx: Kysely<DB>, requestId: string, n
 }
 
 /** The patient a request's person is (or will be, on booking): its own link, else the same (lower(email), phone). */
-export async function patientOfRequest(db: Kysely<DB>, request: { patient_id: string | null; email: string; phone: string }): Promise<string | undefined> {
+export async function patientOfRequest(
+  db: Kysely<DB>,
+  request: { patient_id: string | null; email: string; phone: string },
+): Promise<string | undefined> {
   if (request.patient_id) return request.patient_id;
   const row = await db
     .selectFrom('patients')
@@ -68,8 +87,20 @@ const likeText = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}
 function linkedTo(eb: ExpressionBuilder<DB, 'patients'>, ids: string[]): Expression<SqlBool> {
   return eb.or([
     eb('patients.location_id', 'in', ids),
-    eb.exists(eb.selectFrom('consultation_requests as r').select('r.id').whereRef('r.patient_id', '=', 'patients.id').where('r.location_id', 'in', ids)),
-    eb.exists(eb.selectFrom('appointments as a').select('a.id').whereRef('a.patient_id', '=', 'patients.id').where('a.location_id', 'in', ids)),
+    eb.exists(
+      eb
+        .selectFrom('consultation_requests as r')
+        .select('r.id')
+        .whereRef('r.patient_id', '=', 'patients.id')
+        .where('r.location_id', 'in', ids),
+    ),
+    eb.exists(
+      eb
+        .selectFrom('appointments as a')
+        .select('a.id')
+        .whereRef('a.patient_id', '=', 'patients.id')
+        .where('a.location_id', 'in', ids),
+    ),
   ]);
 }
 
@@ -91,7 +122,14 @@ export async function searchPatients(db: Kysely<DB>, scope: LocationScope, text:
   let query = db
     .selectFrom('patients')
     .innerJoin('locations as l', 'l.id', 'patients.location_id')
-    .select(['patients.id', 'patients.first_name', 'patients.last_name', 'patients.email', 'patients.phone', 'l.name as location_name'])
+    .select([
+      'patients.id',
+      'patients.first_name',
+      'patients.last_name',
+      'patients.email',
+      'patients.phone',
+      'l.name as location_name',
+    ])
     .where((eb) =>
       eb.or([
         sql<SqlBool>`search_fold(patients.first_name || ' ' || patients.last_name) like ${like} escape '\\'`,
@@ -101,7 +139,12 @@ export async function searchPatients(db: Kysely<DB>, scope: LocationScope, text:
       ]),
     );
   if (scope !== 'all') query = query.where((eb) => linkedTo(eb, scope));
-  return query.orderBy('patients.last_name').orderBy('patients.first_name').orderBy('patients.id').limit(PATIENT_SEARCH_LIMIT + 1).execute();
+  return query
+    .orderBy('patients.last_name')
+    .orderBy('patients.first_name')
+    .orderBy('patients.id')
+    .limit(PATIENT_SEARCH_LIMIT + 1)
+    .execute();
 }
 
 export async function findPatient(db: Kysely<DB>, id: string) {

@@ -8,7 +8,13 @@ import { Csrf, StaffLayout } from '../staff/layout.tsx';
 import type { StaffContext } from '../staff/policy.ts';
 import type { Patient, PatientAppointment, PatientListRow, PatientNote, PatientRequest } from './repository.ts';
 
-export function PatientsPage(props: { staff: StaffContext; q: string; results: PatientListRow[] | undefined; more: boolean; tooShort: boolean }) {
+export function PatientsPage(props: {
+  staff: StaffContext;
+  q: string;
+  results: PatientListRow[] | undefined;
+  more: boolean;
+  tooShort: boolean;
+}) {
   const { results } = props;
   return StaffLayout({
     title: props.tooShort ? 'Error: Patients' : 'Patients',
@@ -27,7 +33,15 @@ export function PatientsPage(props: { staff: StaffContext; q: string; results: P
                 <span class="visually-hidden">Error: </span>Enter at least 2 characters.
               </p>
             ) : null}
-            <input id="q" name="q" type="search" value={props.q} maxlength="100" aria-invalid={props.tooShort ? 'true' : undefined} aria-describedby={props.tooShort ? 'q-error' : undefined} />
+            <input
+              id="q"
+              name="q"
+              type="search"
+              value={props.q}
+              maxlength="100"
+              aria-invalid={props.tooShort ? 'true' : undefined}
+              aria-describedby={props.tooShort ? 'q-error' : undefined}
+            />
           </div>
           <button class="button" type="submit">
             Search
@@ -39,7 +53,9 @@ export function PatientsPage(props: { staff: StaffContext; q: string; results: P
           <div class="table-scroll" role="region" aria-labelledby="patients-caption" tabindex="0">
             <table class="mailbox">
               <caption id="patients-caption">
-                {props.more ? `The first ${results.length} matches; add more of the name to narrow the search` : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}
+                {props.more
+                  ? `The first ${results.length} matches; add more of the name to narrow the search`
+                  : `${results.length} ${results.length === 1 ? 'match' : 'matches'}`}
               </caption>
               <thead>
                 <tr>
@@ -80,7 +96,9 @@ function Row(props: { term: string; children?: Child }) {
   );
 }
 
-const when = (instant: number, zone: string) => <time datetime={new Date(instant).toISOString()}>{consultationTime(instant, zone)}</time>;
+const when = (instant: number, zone: string) => (
+  <time datetime={new Date(instant).toISOString()}>{consultationTime(instant, zone)}</time>
+);
 
 function Appointments(props: { rows: PatientAppointment[] }) {
   if (props.rows.length === 0) return <p>No appointments yet.</p>;
@@ -108,7 +126,9 @@ function Appointments(props: { rows: PatientAppointment[] }) {
               <td>{a.provider_name ?? '—'}</td>
               <td>{a.location_name}</td>
               <td>{label(STATUS_LABELS, a.status)}</td>
-              <td>{a.attendance ? label(ATTENDANCE_LABELS, a.attendance) : a.status === 'booked' ? 'Not marked' : '—'}</td>
+              <td>
+                {a.attendance ? label(ATTENDANCE_LABELS, a.attendance) : a.status === 'booked' ? 'Not marked' : '—'}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -123,9 +143,10 @@ function Requests(props: { rows: PatientRequest[]; linkLeads: boolean }) {
     <ul>
       {props.rows.map((r) => (
         <li>
-          {props.linkLeads ? <a href={`/staff/leads/${r.id}`}>{label(REASONS, r.reason)}</a> : label(REASONS, r.reason)}, received{' '}
-          <time datetime={new Date(r.created_at).toISOString()}>{shortDateTime(r.created_at, r.time_zone)}</time> for {r.location_name} (
-          {label(LEAD_STATUSES, r.status)})
+          {props.linkLeads ? <a href={`/staff/leads/${r.id}`}>{label(REASONS, r.reason)}</a> : label(REASONS, r.reason)}
+          , received{' '}
+          <time datetime={new Date(r.created_at).toISOString()}>{shortDateTime(r.created_at, r.time_zone)}</time> for{' '}
+          {r.location_name} ({label(LEAD_STATUSES, r.status)})
         </li>
       ))}
     </ul>
@@ -142,7 +163,8 @@ function Notes(props: { notes: PatientNote[]; zone: string }) {
             {label(NOTE_KINDS, n.kind)}
             <br />
             <small>
-              {n.author_name}, <time datetime={new Date(n.created_at).toISOString()}>{shortDateTime(n.created_at, props.zone)}</time>
+              {n.author_name},{' '}
+              <time datetime={new Date(n.created_at).toISOString()}>{shortDateTime(n.created_at, props.zone)}</time>
             </small>
           </dt>
           <dd>{lines(n.body).map((line, i) => (i === 0 ? line : [h('br', null), line]))}</dd>

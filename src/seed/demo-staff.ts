@@ -8,12 +8,51 @@ import { insertUser } from '../staff/users.ts';
 export const DEMO_PASSWORD = 'relief demo 2026';
 
 /** Demo accounts, one per role, with fixed authenticator secrets so a newcomer can add them to an app. */
-export const DEMO_STAFF: Array<{ email: string; name: string; role: Role; locations: string[]; providerId?: string; totp: string }> = [
-  { email: 'admin@relief.example', name: 'Alex Admin', role: 'admin', locations: ['loc-chicago', 'loc-denver'], totp: 'KRUGKIDROVUWG2ZAMJZG653OEBTG66BA' },
-  { email: 'frontdesk@relief.example', name: 'Fran Desk', role: 'front_desk', locations: ['loc-chicago'], totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ' },
-  { email: 'denver.desk@relief.example', name: 'Dana Desk', role: 'front_desk', locations: ['loc-denver'], totp: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' },
-  { email: 'nurse@relief.example', name: 'Nia Brooks', role: 'nurse', locations: ['loc-chicago'], providerId: 'nurse-nia', totp: 'ON2HE2LOM4QGC3TEEBWW64TFEBZXI4TJ' },
-  { email: 'provider@relief.example', name: 'Amara Okafor', role: 'provider', locations: ['loc-chicago'], providerId: 'prov-okafor', totp: 'OBZG65TJMRSXEIDLMV4SA33GEBZGK3DJ' },
+export const DEMO_STAFF: Array<{
+  email: string;
+  name: string;
+  role: Role;
+  locations: string[];
+  providerId?: string;
+  totp: string;
+}> = [
+  {
+    email: 'admin@relief.example',
+    name: 'Alex Admin',
+    role: 'admin',
+    locations: ['loc-chicago', 'loc-denver'],
+    totp: 'KRUGKIDROVUWG2ZAMJZG653OEBTG66BA',
+  },
+  {
+    email: 'frontdesk@relief.example',
+    name: 'Fran Desk',
+    role: 'front_desk',
+    locations: ['loc-chicago'],
+    totp: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  },
+  {
+    email: 'denver.desk@relief.example',
+    name: 'Dana Desk',
+    role: 'front_desk',
+    locations: ['loc-denver'],
+    totp: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
+  },
+  {
+    email: 'nurse@relief.example',
+    name: 'Nia Brooks',
+    role: 'nurse',
+    locations: ['loc-chicago'],
+    providerId: 'nurse-nia',
+    totp: 'ON2HE2LOM4QGC3TEEBWW64TFEBZXI4TJ',
+  },
+  {
+    email: 'provider@relief.example',
+    name: 'Amara Okafor',
+    role: 'provider',
+    locations: ['loc-chicago'],
+    providerId: 'prov-okafor',
+    totp: 'OBZG65TJMRSXEIDLMV4SA33GEBZGK3DJ',
+  },
 ];
 
 /** Creates the demo staff when there are no users yet; refuses in production. Returns whether it created them. */
@@ -25,8 +64,17 @@ export async function seedDemoStaff(database: Database, secret: string, now: num
     await lockWriters(trx, database.engine, 'seed');
     if (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) return false;
     for (const s of DEMO_STAFF) {
-      const id = await insertUser(trx, { email: s.email, name: s.name, role: s.role, locationIds: s.locations, providerId: s.providerId ?? null }, now, hash);
-      await trx.updateTable('users').set({ totp_secret: sealSecret(s.totp, secret), totp_enabled_at: now }).where('id', '=', id).execute();
+      const id = await insertUser(
+        trx,
+        { email: s.email, name: s.name, role: s.role, locationIds: s.locations, providerId: s.providerId ?? null },
+        now,
+        hash,
+      );
+      await trx
+        .updateTable('users')
+        .set({ totp_secret: sealSecret(s.totp, secret), totp_enabled_at: now })
+        .where('id', '=', id)
+        .execute();
     }
     return true;
   });

@@ -75,15 +75,40 @@ export async function seedDemo(database: Database): Promise<boolean> {
     ];
     await trx
       .insertInto('closures')
-      .values(['loc-chicago', 'loc-denver'].flatMap((location_id) => holidays.map(([date, reason]) => ({ location_id, date: date!, reason: reason! }))))
+      .values(
+        ['loc-chicago', 'loc-denver'].flatMap((location_id) =>
+          holidays.map(([date, reason]) => ({ location_id, date: date!, reason: reason! })),
+        ),
+      )
       .execute();
 
     await trx
       .insertInto('providers')
       .values([
-        { id: 'prov-okafor', name: 'Dr. Amara Okafor', credentials: 'MD, Anesthesiology and Pain Medicine', active: 1, kind: 'provider', max_patients: 1 },
-        { id: 'prov-lindqvist', name: 'Dr. Erik Lindqvist', credentials: 'DO, Pain Medicine', active: 1, kind: 'provider', max_patients: 1 },
-        { id: 'prov-reyes', name: 'Dr. Sofia Reyes', credentials: 'MD, Physical Medicine and Rehabilitation', active: 1, kind: 'provider', max_patients: 1 },
+        {
+          id: 'prov-okafor',
+          name: 'Dr. Amara Okafor',
+          credentials: 'MD, Anesthesiology and Pain Medicine',
+          active: 1,
+          kind: 'provider',
+          max_patients: 1,
+        },
+        {
+          id: 'prov-lindqvist',
+          name: 'Dr. Erik Lindqvist',
+          credentials: 'DO, Pain Medicine',
+          active: 1,
+          kind: 'provider',
+          max_patients: 1,
+        },
+        {
+          id: 'prov-reyes',
+          name: 'Dr. Sofia Reyes',
+          credentials: 'MD, Physical Medicine and Rehabilitation',
+          active: 1,
+          kind: 'provider',
+          max_patients: 1,
+        },
         // Each nurse watches two infusions at once (three in Denver's smaller suite): set per nurse in clinic set-up.
         { id: 'nurse-nia', name: 'Nia Brooks', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
         { id: 'nurse-marcus', name: 'Marcus Bell', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
@@ -93,16 +118,58 @@ export async function seedDemo(database: Database): Promise<boolean> {
     await trx
       .insertInto('provider_hours')
       .values([
-        ...WEEKDAYS.map((weekday) => ({ provider_id: 'prov-okafor', location_id: 'loc-chicago', weekday, from_min: H(9), to_min: H(16) })),
+        ...WEEKDAYS.map((weekday) => ({
+          provider_id: 'prov-okafor',
+          location_id: 'loc-chicago',
+          weekday,
+          from_min: H(9),
+          to_min: H(16),
+        })),
         { provider_id: 'prov-okafor', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(12) },
-        ...[2, 4].map((weekday) => ({ provider_id: 'prov-lindqvist', location_id: 'loc-chicago', weekday, from_min: H(10), to_min: H(17) })),
-        ...[1, 3, 5].map((weekday) => ({ provider_id: 'prov-lindqvist', location_id: 'loc-denver', weekday, from_min: H(9), to_min: H(15) })),
-        ...WEEKDAYS.map((weekday) => ({ provider_id: 'prov-reyes', location_id: 'loc-denver', weekday, from_min: H(12), to_min: H(17) })),
+        ...[2, 4].map((weekday) => ({
+          provider_id: 'prov-lindqvist',
+          location_id: 'loc-chicago',
+          weekday,
+          from_min: H(10),
+          to_min: H(17),
+        })),
+        ...[1, 3, 5].map((weekday) => ({
+          provider_id: 'prov-lindqvist',
+          location_id: 'loc-denver',
+          weekday,
+          from_min: H(9),
+          to_min: H(15),
+        })),
+        ...WEEKDAYS.map((weekday) => ({
+          provider_id: 'prov-reyes',
+          location_id: 'loc-denver',
+          weekday,
+          from_min: H(12),
+          to_min: H(17),
+        })),
         // Nurses run the infusions: their hours and how many each watches cap how many chairs are in use at once.
-        ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday, from_min: H(8), to_min: H(16, 30) })),
+        ...WEEKDAYS.map((weekday) => ({
+          provider_id: 'nurse-nia',
+          location_id: 'loc-chicago',
+          weekday,
+          from_min: H(8),
+          to_min: H(16, 30),
+        })),
         { provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(13) },
-        ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-marcus', location_id: 'loc-chicago', weekday, from_min: H(9, 30), to_min: H(18) })),
-        ...WEEKDAYS.map((weekday) => ({ provider_id: 'nurse-priya', location_id: 'loc-denver', weekday, from_min: H(8, 30), to_min: H(17) })),
+        ...WEEKDAYS.map((weekday) => ({
+          provider_id: 'nurse-marcus',
+          location_id: 'loc-chicago',
+          weekday,
+          from_min: H(9, 30),
+          to_min: H(18),
+        })),
+        ...WEEKDAYS.map((weekday) => ({
+          provider_id: 'nurse-priya',
+          location_id: 'loc-denver',
+          weekday,
+          from_min: H(8, 30),
+          to_min: H(17),
+        })),
       ])
       .execute();
 
@@ -112,18 +179,82 @@ export async function seedDemo(database: Database): Promise<boolean> {
         { id: 'room-chi-1', location_id: 'loc-chicago', name: 'Consult room 1', kind: 'room', active: 1 },
         { id: 'room-chi-2', location_id: 'loc-chicago', name: 'Consult room 2', kind: 'room', active: 1 },
         { id: 'room-den-1', location_id: 'loc-denver', name: 'Consult room', kind: 'room', active: 1 },
-        ...[1, 2, 3, 4, 5, 6].map((n) => ({ id: `chair-chi-${n}`, location_id: 'loc-chicago', name: `Chair ${n}`, kind: 'chair' as const, active: 1 })),
-        ...[1, 2, 3, 4].map((n) => ({ id: `chair-den-${n}`, location_id: 'loc-denver', name: `Chair ${n}`, kind: 'chair' as const, active: 1 })),
+        ...[1, 2, 3, 4, 5, 6].map((n) => ({
+          id: `chair-chi-${n}`,
+          location_id: 'loc-chicago',
+          name: `Chair ${n}`,
+          kind: 'chair' as const,
+          active: 1,
+        })),
+        ...[1, 2, 3, 4].map((n) => ({
+          id: `chair-den-${n}`,
+          location_id: 'loc-denver',
+          name: `Chair ${n}`,
+          kind: 'chair' as const,
+          active: 1,
+        })),
       ])
       .execute();
 
     await trx
       .insertInto('appointment_types')
       .values([
-        { id: 'type-consultation', code: 'consultation', name: 'Consultation', duration_min: 45, buffer_before_min: 0, buffer_after_min: 15, min_notice_min: 12 * 60, step_min: 30, needs_provider: 1, needs_nurse: 0, place: 'room', online_bookable: 1 },
-        { id: 'type-infusion', code: 'infusion', name: 'Infusion', duration_min: 240, buffer_before_min: 15, buffer_after_min: 30, min_notice_min: 24 * 60, step_min: 30, needs_provider: 0, needs_nurse: 1, place: 'chair', online_bookable: 0 },
-        { id: 'type-booster', code: 'booster', name: 'Booster infusion', duration_min: 120, buffer_before_min: 15, buffer_after_min: 30, min_notice_min: 24 * 60, step_min: 30, needs_provider: 0, needs_nurse: 1, place: 'chair', online_bookable: 0 },
-        { id: 'type-follow-up', code: 'follow-up', name: 'Follow-up', duration_min: 30, buffer_before_min: 0, buffer_after_min: 0, min_notice_min: 12 * 60, step_min: 30, needs_provider: 1, needs_nurse: 0, place: 'room', online_bookable: 0 },
+        {
+          id: 'type-consultation',
+          code: 'consultation',
+          name: 'Consultation',
+          duration_min: 45,
+          buffer_before_min: 0,
+          buffer_after_min: 15,
+          min_notice_min: 12 * 60,
+          step_min: 30,
+          needs_provider: 1,
+          needs_nurse: 0,
+          place: 'room',
+          online_bookable: 1,
+        },
+        {
+          id: 'type-infusion',
+          code: 'infusion',
+          name: 'Infusion',
+          duration_min: 240,
+          buffer_before_min: 15,
+          buffer_after_min: 30,
+          min_notice_min: 24 * 60,
+          step_min: 30,
+          needs_provider: 0,
+          needs_nurse: 1,
+          place: 'chair',
+          online_bookable: 0,
+        },
+        {
+          id: 'type-booster',
+          code: 'booster',
+          name: 'Booster infusion',
+          duration_min: 120,
+          buffer_before_min: 15,
+          buffer_after_min: 30,
+          min_notice_min: 24 * 60,
+          step_min: 30,
+          needs_provider: 0,
+          needs_nurse: 1,
+          place: 'chair',
+          online_bookable: 0,
+        },
+        {
+          id: 'type-follow-up',
+          code: 'follow-up',
+          name: 'Follow-up',
+          duration_min: 30,
+          buffer_before_min: 0,
+          buffer_after_min: 0,
+          min_notice_min: 12 * 60,
+          step_min: 30,
+          needs_provider: 1,
+          needs_nurse: 0,
+          place: 'room',
+          online_bookable: 0,
+        },
       ])
       .execute();
     return true;

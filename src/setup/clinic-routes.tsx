@@ -59,7 +59,13 @@ const clinicForm = z.object({
   link_days: whole('booking-link lifetime', 1, 60, 'days'),
 });
 
-function ClinicPage(p: { staff: StaffContext; values: Values; logo: string | undefined; errors: Errors; saved?: string }) {
+function ClinicPage(p: {
+  staff: StaffContext;
+  values: Values;
+  logo: string | undefined;
+  errors: Errors;
+  saved?: string;
+}) {
   const f = { values: p.values, errors: p.errors };
   return SetupFrame({
     staff: p.staff,
@@ -71,14 +77,48 @@ function ClinicPage(p: { staff: StaffContext; values: Values; logo: string | und
         <form class="form" method="post" action="/staff/setup/clinic" novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Clinic name" {...f} />
-          <Input name="tagline" label="Tagline" hint="One plain line shown under the clinic name on the public site, e.g. Specialist care for CRPS." {...f} />
-          <Input name="accent" label="Accent color" hint="Six hex digits, like #0d5c61. Used for the header, links and buttons of the public site and this workspace, and in emails. It must keep text readable: white text on it, and links in it, need a contrast of at least 4.5:1 (WCAG 2.1 AA)." extra={{ autocomplete: 'off', spellcheck: 'false' }} {...f} />
+          <Input
+            name="tagline"
+            label="Tagline"
+            hint="One plain line shown under the clinic name on the public site, e.g. Specialist care for CRPS."
+            {...f}
+          />
+          <Input
+            name="accent"
+            label="Accent color"
+            hint="Six hex digits, like #0d5c61. Used for the header, links and buttons of the public site and this workspace, and in emails. It must keep text readable: white text on it, and links in it, need a contrast of at least 4.5:1 (WCAG 2.1 AA)."
+            extra={{ autocomplete: 'off', spellcheck: 'false' }}
+            {...f}
+          />
           <Input name="phone" label="Main phone number" type="tel" {...f} />
           <Input name="email" label="Email address patients write to" type="email" {...f} />
-          <Input name="reminders" label="Reminder emails (hours before the visit)" hint="Whole hours separated by commas, each from 1 to 336, e.g. 48, 2. Leave empty to send no reminders." {...f} />
-          <Input name="cancel_cutoff" label="Online cancellation cutoff (hours before the visit)" hint="0 to 168. Patients can reschedule or cancel online until then." extra={{ inputmode: 'numeric' }} {...f} />
-          <Input name="horizon" label="Booking horizon (days ahead)" hint="How far ahead patients can book online: 7 to 180 days." extra={{ inputmode: 'numeric' }} {...f} />
-          <Input name="link_days" label="Booking-link lifetime (days)" hint="How long an emailed booking link works: 1 to 60 days." extra={{ inputmode: 'numeric' }} {...f} />
+          <Input
+            name="reminders"
+            label="Reminder emails (hours before the visit)"
+            hint="Whole hours separated by commas, each from 1 to 336, e.g. 48, 2. Leave empty to send no reminders."
+            {...f}
+          />
+          <Input
+            name="cancel_cutoff"
+            label="Online cancellation cutoff (hours before the visit)"
+            hint="0 to 168. Patients can reschedule or cancel online until then."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
+          <Input
+            name="horizon"
+            label="Booking horizon (days ahead)"
+            hint="How far ahead patients can book online: 7 to 180 days."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
+          <Input
+            name="link_days"
+            label="Booking-link lifetime (days)"
+            hint="How long an emailed booking link works: 1 to 60 days."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
           <button class="button" type="submit">
             Save clinic settings
           </button>
@@ -113,10 +153,21 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
     return { values, brand: c.brand };
   }
 
-  const show = async (reply: FastifyReply, staff: StaffContext, extra: { values?: Values; errors?: Errors; saved?: string } = {}, status = 200) => {
+  const show = async (
+    reply: FastifyReply,
+    staff: StaffContext,
+    extra: { values?: Values; errors?: Errors; saved?: string } = {},
+    status = 200,
+  ) => {
     const now = await current();
     // The frame shows the brand as saved now, even when this request has just changed it.
-    const page = ClinicPage({ staff: { ...staff, brand: now.brand }, values: extra.values ?? now.values, logo: logoPath(now.brand), errors: extra.errors ?? {}, saved: extra.saved });
+    const page = ClinicPage({
+      staff: { ...staff, brand: now.brand },
+      values: extra.values ?? now.values,
+      logo: logoPath(now.brand),
+      errors: extra.errors ?? {},
+      saved: extra.saved,
+    });
     return sendPage(reply, page, status);
   };
 
@@ -145,7 +196,16 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
         .where('id', '=', 'clinic')
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new Error('the clinic row is missing: run `relief seed` first');
-      return { result: undefined, detail: { accent: v.accent, reminders: v.reminders.length, cancelCutoffHours: v.cancel_cutoff, horizonDays: v.horizon, linkDays: v.link_days } };
+      return {
+        result: undefined,
+        detail: {
+          accent: v.accent,
+          reminders: v.reminders.length,
+          cancelCutoffHours: v.cancel_cutoff,
+          horizonDays: v.horizon,
+          linkDays: v.link_days,
+        },
+      };
     });
     forgetBrand(db);
     return show(reply, staff, { saved: 'Clinic settings saved.' });

@@ -91,7 +91,10 @@ const DAY_MIN = 1440;
 
 /** Sorted and merged: 09:00–12:00 and 12:00–17:00 make one span, so a visit from 11:30 to 12:30 fits. */
 function merge(spans: readonly Span[] | undefined): Span[] {
-  const sorted = (spans ?? []).filter((s) => s.from < s.to).map((s) => ({ ...s })).sort((a, b) => a.from - b.from);
+  const sorted = (spans ?? [])
+    .filter((s) => s.from < s.to)
+    .map((s) => ({ ...s }))
+    .sort((a, b) => a.from - b.from);
   const out: Span[] = [];
   for (const s of sorted) {
     const last = out[out.length - 1];
@@ -132,14 +135,19 @@ function watchedAt(visit: BookedVisit, all: readonly BookedVisit[]): number {
   return Math.max(...moments.map((t) => same.filter((v) => v.startsAt <= t && t < v.endsAt).length));
 }
 
-export function conflictReasons(visit: BookedVisit, rules: ConflictRules, others: readonly BookedVisit[] = [visit]): { localDate: string; reasons: ConflictReason[] } {
+export function conflictReasons(
+  visit: BookedVisit,
+  rules: ConflictRules,
+  others: readonly BookedVisit[] = [visit],
+): { localDate: string; reasons: ConflictReason[] } {
   const location = rules.locations[visit.locationId];
   if (!location) return { localDate: '', reasons: [] };
   const { date, weekday, from, to } = localPlacement(visit, location.zone);
   const reasons: ConflictReason[] = [];
   if (location.closures.includes(date)) reasons.push('closure');
   if (!fits(location.opening[weekday], from, to)) reasons.push('outside_opening_hours');
-  const away = (id: string) => (rules.timeOff[id] ?? []).some((off) => off.start < visit.endsAt && visit.startsAt < off.end);
+  const away = (id: string) =>
+    (rules.timeOff[id] ?? []).some((off) => off.start < visit.endsAt && visit.startsAt < off.end);
   if (visit.providerId != null) {
     if (!fits(location.providerHours[visit.providerId]?.[weekday], from, to)) reasons.push('outside_provider_hours');
     if (away(visit.providerId)) reasons.push('time_off');
@@ -148,9 +156,11 @@ export function conflictReasons(visit: BookedVisit, rules: ConflictRules, others
     if (!fits(location.providerHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
     if (away(visit.nurseId)) reasons.push('nurse_time_off');
     const capacity = rules.nurseCapacity?.[visit.nurseId];
-    if (capacity !== undefined && (visit.nurseSeat ?? 1) > capacity && watchedAt(visit, others) > capacity) reasons.push('nurse_over_capacity');
+    if (capacity !== undefined && (visit.nurseSeat ?? 1) > capacity && watchedAt(visit, others) > capacity)
+      reasons.push('nurse_over_capacity');
   }
-  if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id))) reasons.push('clinician_inactive');
+  if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id)))
+    reasons.push('clinician_inactive');
   if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');
   return { localDate: date, reasons };
 }

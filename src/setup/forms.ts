@@ -55,9 +55,14 @@ export const whole = (label: string, min: number, max: number, unit: string) =>
 
 /** Minutes that must sit on the 5-minute grid the database enforces. */
 export const fiveMinutes = (label: string, min: number, max: number) =>
-  whole(label, min, max, 'minutes').refine((n) => n % 5 === 0, `The ${label} must be a multiple of 5 minutes (for example 30 or 45).`);
+  whole(label, min, max, 'minutes').refine(
+    (n) => n % 5 === 0,
+    `The ${label} must be a multiple of 5 minutes (for example 30 or 45).`,
+  );
 
-export const checkbox = z.preprocess((v: unknown): unknown => (Array.isArray(v) ? v[0] : v), z.string().optional()).transform((v) => v === 'yes');
+export const checkbox = z
+  .preprocess((v: unknown): unknown => (Array.isArray(v) ? v[0] : v), z.string().optional())
+  .transform((v) => v === 'yes');
 
 /** A calendar day that exists, written YYYY-MM-DD. */
 export function isDay(value: string): boolean {
@@ -75,7 +80,8 @@ export function parseClock(value: string | undefined, allowMidnightEnd = false):
   return hours <= 23 ? hours * 60 + minutes : undefined;
 }
 
-export const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+export const clock = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /** The IANA name in its canonical spelling ('america/chicago' → 'America/Chicago'), or undefined if unknown. */
 export function canonicalZone(value: string): string | undefined {
@@ -107,7 +113,12 @@ export interface WeekWords {
 export const dayKey = (prefix: string, weekday: number) => `${prefix}d${weekday}`;
 
 /** Reads one week of hours (one span per day) from form values; every wrong day gets a message naming it (and `where`). */
-export function parseWeek(values: Values, prefix: string, words: WeekWords, where?: string): { week: Week; errors: Errors } {
+export function parseWeek(
+  values: Values,
+  prefix: string,
+  words: WeekWords,
+  where?: string,
+): { week: Week; errors: Errors } {
   const week: Week = {};
   const errors: Errors = {};
   for (const wd of WEEKDAY_NUMBERS) {
@@ -147,4 +158,5 @@ export function weekValues(prefix: string, spans: Array<{ weekday: number; from:
 }
 
 /** Ids in paths and forms: anything else is not ours and cannot be found. */
-export const isId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value);
+export const isId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value);

@@ -3,8 +3,24 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isUniqueViolation } from '../db/database.ts';
 import { badRequest, notFound } from '../lib/errors.ts';
-import { errorsOf, isDay, parseWeek, plain, valuesOf, weekValues, WEEKDAY_NUMBERS, type Errors, type Values } from './forms.ts';
-import { ClosuresPage, OPENING_WORDS, OpeningHoursPage, type ClosuresPageProps, type HoursPageProps } from './hours-views.tsx';
+import {
+  errorsOf,
+  isDay,
+  parseWeek,
+  plain,
+  valuesOf,
+  weekValues,
+  WEEKDAY_NUMBERS,
+  type Errors,
+  type Values,
+} from './forms.ts';
+import {
+  ClosuresPage,
+  OPENING_WORDS,
+  OpeningHoursPage,
+  type ClosuresPageProps,
+  type HoursPageProps,
+} from './hours-views.tsx';
 import { bookingConflicts, type ConflictRow } from './impact.ts';
 import { ADMIN_ONLY, locationOr404, saveSetup, staffOf } from './service.ts';
 import { sendPage } from './ui.tsx';
@@ -12,7 +28,11 @@ import { sendPage } from './ui.tsx';
 type Params = { Params: { id: string } };
 
 const closureForm = z.object({
-  date: z.string({ error: 'Enter the date.' }).trim().min(1, 'Enter the date.').refine(isDay, 'Write the date as YYYY-MM-DD, e.g. 2026-07-03, and use a day that exists.'),
+  date: z
+    .string({ error: 'Enter the date.' })
+    .trim()
+    .min(1, 'Enter the date.')
+    .refine(isDay, 'Write the date as YYYY-MM-DD, e.g. 2026-07-03, and use a day that exists.'),
   reason: plain('reason', 2, 100),
 });
 
@@ -22,12 +42,20 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
   const db = database.db;
 
   // ---- Opening hours ----
-  async function hoursPage(req: FastifyRequest<Params>, reply: FastifyReply, extra: Partial<HoursPageProps> = {}, status = 200) {
+  async function hoursPage(
+    req: FastifyRequest<Params>,
+    reply: FastifyReply,
+    extra: Partial<HoursPageProps> = {},
+    status = 200,
+  ) {
     const location = await locationOr404(db, req.params.id);
     let values = extra.values;
     if (!values) {
       const rows = await db.selectFrom('opening_hours').selectAll().where('location_id', '=', location.id).execute();
-      values = weekValues('', rows.map((r) => ({ weekday: r.weekday, from: r.opens_min, to: r.closes_min })));
+      values = weekValues(
+        '',
+        rows.map((r) => ({ weekday: r.weekday, from: r.opens_min, to: r.closes_min })),
+      );
     }
     return sendPage(reply, OpeningHoursPage({ staff: staffOf(req), location, errors: {}, ...extra, values }), status);
   }
@@ -56,15 +84,36 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
   });
 
   // ---- Closures ----
-  async function closuresPage(req: FastifyRequest<Params>, reply: FastifyReply, extra: { values?: Values; errors?: Errors; saved?: string; conflicts?: ConflictRow[] } = {}, status = 200) {
+  async function closuresPage(
+    req: FastifyRequest<Params>,
+    reply: FastifyReply,
+    extra: { values?: Values; errors?: Errors; saved?: string; conflicts?: ConflictRow[] } = {},
+    status = 200,
+  ) {
     const location = await locationOr404(db, req.params.id);
     const today = DateTime.fromMillis(now(), { zone: location.time_zone }).toISODate()!;
-    const closures = await db.selectFrom('closures').select(['date', 'reason']).where('location_id', '=', location.id).where('date', '>=', today).orderBy('date').execute();
-    const props: ClosuresPageProps = { staff: staffOf(req), location, closures, values: extra.values ?? {}, errors: extra.errors ?? {}, saved: extra.saved, conflicts: extra.conflicts };
+    const closures = await db
+      .selectFrom('closures')
+      .select(['date', 'reason'])
+      .where('location_id', '=', location.id)
+      .where('date', '>=', today)
+      .orderBy('date')
+      .execute();
+    const props: ClosuresPageProps = {
+      staff: staffOf(req),
+      location,
+      closures,
+      values: extra.values ?? {},
+      errors: extra.errors ?? {},
+      saved: extra.saved,
+      conflicts: extra.conflicts,
+    };
     return sendPage(reply, ClosuresPage(props), status);
   }
 
-  app.get<Params>('/staff/setup/locations/:id/closures', { config: ADMIN_ONLY }, async (req, reply) => closuresPage(req, reply));
+  app.get<Params>('/staff/setup/locations/:id/closures', { config: ADMIN_ONLY }, async (req, reply) =>
+    closuresPage(req, reply),
+  );
 
   app.post<Params>('/staff/setup/locations/:id/closures', { config: ADMIN_ONLY }, async (req, reply) => {
     const location = await locationOr404(db, req.params.id);
@@ -85,7 +134,10 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
         const found = await bookingConflicts(trx, { locationId: location.id }, now());
         return { result: found, detail: { location: location.id, date, conflicts: found.length } };
       });
-      return closuresPage(req, reply, { saved: `Closure on ${date} added. Online booking offers no times that day.`, conflicts });
+      return closuresPage(req, reply, {
+        saved: `Closure on ${date} added. Online booking offers no times that day.`,
+        conflicts,
+      });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       return closuresPage(req, reply, { values, errors: { date: 'The location is already closed on that day.' } }, 400);
@@ -97,7 +149,11 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
     const date = valuesOf(req.body).date ?? '';
     if (!isDay(date)) throw badRequest('Choose a closure from the list to remove.');
     const conflicts = await saveSetup(app, req, { thing: 'closure_remove', locationId: location.id }, async (trx) => {
-      const res = await trx.deleteFrom('closures').where('location_id', '=', location.id).where('date', '=', date).executeTakeFirst();
+      const res = await trx
+        .deleteFrom('closures')
+        .where('location_id', '=', location.id)
+        .where('date', '=', date)
+        .executeTakeFirst();
       if (Number(res.numDeletedRows) !== 1) throw notFound('That closure');
       const found = await bookingConflicts(trx, { locationId: location.id }, now());
       return { result: found, detail: { location: location.id, date, conflicts: found.length } };

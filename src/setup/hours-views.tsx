@@ -34,12 +34,18 @@ export function OpeningHoursPage(p: HoursPageProps) {
     children: (
       <Fragment>
         <p>
-          Times are local to the location ({p.location.time_zone}), in 24-hour time. Online booking offers times only when
-          the location is open and a provider works.
+          Times are local to the location ({p.location.time_zone}), in 24-hour time. Online booking offers times only
+          when the location is open and a provider works.
         </p>
         <form class="form form-wide" method="post" action={`/staff/setup/locations/${p.location.id}/hours`} novalidate>
           <Csrf token={p.staff.csrfToken} />
-          <WeekTable prefix="" caption="Weekly opening hours" values={p.values} errors={p.errors} words={OPENING_WORDS} />
+          <WeekTable
+            prefix=""
+            caption="Weekly opening hours"
+            values={p.values}
+            errors={p.errors}
+            words={OPENING_WORDS}
+          />
           <button class="button" type="submit">
             Save opening hours
           </button>
@@ -78,7 +84,11 @@ export function ClosuresPage(p: ClosuresPageProps) {
             {p.closures.map((c) => (
               <li>
                 <strong>{DateTime.fromISO(c.date).toFormat('cccc, LLLL d, yyyy')}</strong>: {c.reason}{' '}
-                <form method="post" action={`/staff/setup/locations/${p.location.id}/closures/remove`} class="inline-form">
+                <form
+                  method="post"
+                  action={`/staff/setup/locations/${p.location.id}/closures/remove`}
+                  class="inline-form"
+                >
                   <Csrf token={p.staff.csrfToken} />
                   <input type="hidden" name="date" value={c.date} />
                   <button class="button button-small button-secondary" type="submit">

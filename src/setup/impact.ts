@@ -1,7 +1,14 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { DB } from '../db/schema.ts';
-import { findConflicts, type BookedVisit, type ConflictReason, type ConflictRules, type Interval, type LocationRules } from './conflicts.ts';
+import {
+  findConflicts,
+  type BookedVisit,
+  type ConflictReason,
+  type ConflictRules,
+  type Interval,
+  type LocationRules,
+} from './conflicts.ts';
 
 /** A booked visit that no longer fits the set-up, with what the front desk needs to get in touch. */
 export interface ConflictRow extends BookedVisit {
@@ -55,31 +62,64 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     .where('appointments.starts_at', '>', now);
   if (scope.locationId) query = query.where('appointments.location_id', '=', scope.locationId);
   const clinician = scope.providerId;
-  if (clinician) query = query.where((eb) => eb.or([eb('appointments.provider_id', '=', clinician), eb('appointments.nurse_id', '=', clinician)]));
+  if (clinician)
+    query = query.where((eb) =>
+      eb.or([eb('appointments.provider_id', '=', clinician), eb('appointments.nurse_id', '=', clinician)]),
+    );
   if (scope.roomId) query = query.where('appointments.room_id', '=', scope.roomId);
   const rows = await query.orderBy('appointments.starts_at').execute();
   if (rows.length === 0) return [];
 
   const locationIds = [...new Set(rows.map((r) => r.location_id))];
   // Never empty: `in ()` is not SQL, and a visit holding only a room or chair has no clinician to look up.
-  const providerIds = ['', ...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null)))];
+  const providerIds = [
+    '',
+    ...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null))),
+  ];
   // Closures before yesterday (UTC) cannot touch a future visit in any zone.
   const since = DateTime.fromMillis(now, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
   const opening = await db.selectFrom('opening_hours').selectAll().where('location_id', 'in', locationIds).execute();
-  const closures = await db.selectFrom('closures').select(['location_id', 'date']).where('location_id', 'in', locationIds).where('date', '>=', since).execute();
-  const hours = await db.selectFrom('provider_hours').selectAll().where('location_id', 'in', locationIds).where('provider_id', 'in', providerIds).execute();
-  const inactive = await db.selectFrom('rooms').select(['id', 'location_id']).where('location_id', 'in', locationIds).where('active', '=', 0).execute();
-  const clinicians = await db.selectFrom('providers').select(['id', 'active', 'kind', 'max_patients']).where('id', 'in', providerIds).execute();
-  const off = await db.selectFrom('provider_time_off').select(['provider_id', 'starts_at', 'ends_at']).where('provider_id', 'in', providerIds).where('ends_at', '>', now).execute();
+  const closures = await db
+    .selectFrom('closures')
+    .select(['location_id', 'date'])
+    .where('location_id', 'in', locationIds)
+    .where('date', '>=', since)
+    .execute();
+  const hours = await db
+    .selectFrom('provider_hours')
+    .selectAll()
+    .where('location_id', 'in', locationIds)
+    .where('provider_id', 'in', providerIds)
+    .execute();
+  const inactive = await db
+    .selectFrom('rooms')
+    .select(['id', 'location_id'])
+    .where('location_id', 'in', locationIds)
+    .where('active', '=', 0)
+    .execute();
+  const clinicians = await db
+    .selectFrom('providers')
+    .select(['id', 'active', 'kind', 'max_patients'])
+    .where('id', 'in', providerIds)
+    .execute();
+  const off = await db
+    .selectFrom('provider_time_off')
+    .select(['provider_id', 'starts_at', 'ends_at'])
+    .where('provider_id', 'in', providerIds)
+    .where('ends_at', '>', now)
+    .execute();
 
   const locations: Record<string, LocationRules> = {};
   for (const id of locationIds) {
     const zone = rows.find((r) => r.location_id === id)!.time_zone;
     const rules: LocationRules = { zone, opening: {}, closures: [], providerHours: {}, inactiveRoomIds: [] };
-    for (const o of opening) if (o.location_id === id) (rules.opening[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
+    for (const o of opening)
+      if (o.location_id === id) (rules.opening[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
     rules.closures = closures.filter((c) => c.location_id === id).map((c) => c.date);
     const perProvider: Record<string, NonNullable<LocationRules['providerHours'][string]>> = {};
-    for (const h of hours) if (h.location_id === id) ((perProvider[h.provider_id] ??= {})[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
+    for (const h of hours)
+      if (h.location_id === id)
+        ((perProvider[h.provider_id] ??= {})[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
     rules.providerHours = perProvider;
     rules.inactiveRoomIds = inactive.filter((r) => r.location_id === id).map((r) => r.id);
     locations[id] = rules;

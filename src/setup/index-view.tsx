@@ -17,8 +17,8 @@ export function SetupIndexPage(p: SetupIndexProps) {
     children: (
       <Fragment>
         <p>
-          Changes apply to online booking at once. Booked visits are never cancelled by a change here: when a change leaves
-          a booking outside the new hours, you get a list of the people to contact.
+          Changes apply to online booking at once. Booked visits are never cancelled by a change here: when a change
+          leaves a booking outside the new hours, you get a list of the people to contact.
         </p>
         <ul class="setup-index">
           <li>
@@ -35,8 +35,10 @@ export function SetupIndexPage(p: SetupIndexProps) {
             <ul>
               {p.locations.map((l) => (
                 <li>
-                  {l.name}: <a href={`/staff/setup/locations/${l.id}`}>details</a>, <a href={`/staff/setup/locations/${l.id}/hours`}>opening hours</a>,{' '}
-                  <a href={`/staff/setup/locations/${l.id}/closures`}>closures</a>, <a href={`/staff/setup/locations/${l.id}/rooms`}>rooms and chairs</a>
+                  {l.name}: <a href={`/staff/setup/locations/${l.id}`}>details</a>,{' '}
+                  <a href={`/staff/setup/locations/${l.id}/hours`}>opening hours</a>,{' '}
+                  <a href={`/staff/setup/locations/${l.id}/closures`}>closures</a>,{' '}
+                  <a href={`/staff/setup/locations/${l.id}/rooms`}>rooms and chairs</a>
                 </li>
               ))}
             </ul>
@@ -45,7 +47,10 @@ export function SetupIndexPage(p: SetupIndexProps) {
             <h2>
               <a href="/staff/setup/types">Appointment types</a>
             </h2>
-            <p>Durations, buffers, minimum notice, time steps, what each needs (provider, nurse, room or chair) and online booking.</p>
+            <p>
+              Durations, buffers, minimum notice, time steps, what each needs (provider, nurse, room or chair) and
+              online booking.
+            </p>
           </li>
           <li>
             <h2>
@@ -55,7 +60,8 @@ export function SetupIndexPage(p: SetupIndexProps) {
               {p.providers.map((pr) => (
                 <li>
                   {pr.name}
-                  {pr.active ? '' : ' (inactive)'}: <a href={`/staff/setup/providers/${pr.id}/hours`}>weekly schedule</a>,{' '}
+                  {pr.active ? '' : ' (inactive)'}:{' '}
+                  <a href={`/staff/setup/providers/${pr.id}/hours`}>weekly schedule</a>,{' '}
                   <a href={`/staff/setup/providers/${pr.id}/time-off`}>time off</a>
                 </li>
               ))}

@@ -54,7 +54,8 @@ export function LocationsPage(p: { staff: StaffContext; locations: LocationSumma
                   <td>{l.city}</td>
                   <td>{l.time_zone}</td>
                   <td>
-                    <a href={`/staff/setup/locations/${l.id}/hours`}>Opening hours</a> · <a href={`/staff/setup/locations/${l.id}/closures`}>Closures</a> ·{' '}
+                    <a href={`/staff/setup/locations/${l.id}/hours`}>Opening hours</a> ·{' '}
+                    <a href={`/staff/setup/locations/${l.id}/closures`}>Closures</a> ·{' '}
                     <a href={`/staff/setup/locations/${l.id}/rooms`}>Rooms and chairs</a>
                   </td>
                 </tr>
@@ -98,14 +99,20 @@ export function LocationFormPage(p: LocationFormProps) {
       <Fragment>
         {p.location ? (
           <p>
-            Also: <a href={`/staff/setup/locations/${p.location.id}/hours`}>opening hours</a>, <a href={`/staff/setup/locations/${p.location.id}/closures`}>closures</a>,{' '}
+            Also: <a href={`/staff/setup/locations/${p.location.id}/hours`}>opening hours</a>,{' '}
+            <a href={`/staff/setup/locations/${p.location.id}/closures`}>closures</a>,{' '}
             <a href={`/staff/setup/locations/${p.location.id}/rooms`}>rooms and chairs</a>.
           </p>
         ) : null}
         <form class="form" method="post" action={action} novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Name" hint="As patients see it, e.g. Chicago – River North." {...f} />
-          <Input name="slug" label="Short name for web addresses" hint="Lower-case letters, digits and hyphens, no spaces, e.g. river-north." {...f} />
+          <Input
+            name="slug"
+            label="Short name for web addresses"
+            hint="Lower-case letters, digits and hyphens, no spaces, e.g. river-north."
+            {...f}
+          />
           <Input name="address_line" label="Street address" {...f} />
           <Input name="city" label="City" {...f} />
           <Input name="region" label="State" {...f} />
@@ -130,9 +137,20 @@ export function LocationFormPage(p: LocationFormProps) {
             </select>
             <FieldError id="time_zone_other" message={errors.time_zone_other} />
             <label for="time_zone_other">Another zone (IANA name, e.g. America/Kentucky/Louisville)</label>
-            <input id="time_zone_other" name="time_zone_other" value={values.time_zone_other ?? ''} {...invalid('time_zone_other', errors)} />
+            <input
+              id="time_zone_other"
+              name="time_zone_other"
+              value={values.time_zone_other ?? ''}
+              {...invalid('time_zone_other', errors)}
+            />
           </fieldset>
-          <Input name="directions_url" label="Directions link" hint="A map link starting with https://." type="url" {...f} />
+          <Input
+            name="directions_url"
+            label="Directions link"
+            hint="A map link starting with https://."
+            type="url"
+            {...f}
+          />
           <button class="button" type="submit">
             {p.location ? 'Save location' : 'Add location'}
           </button>

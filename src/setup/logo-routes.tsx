@@ -16,7 +16,12 @@ import { FieldError, invalid } from './ui.tsx';
  */
 const UPLOAD_LIMIT = 1024 * 1024;
 
-export type ShowClinicPage = (reply: FastifyReply, staff: StaffContext, extra: { errors?: Errors; saved?: string }, status?: number) => Promise<unknown>;
+export type ShowClinicPage = (
+  reply: FastifyReply,
+  staff: StaffContext,
+  extra: { errors?: Errors; saved?: string },
+  status?: number,
+) => Promise<unknown>;
 
 /** The logo part of the clinic settings page: the current logo, an upload form and a way to remove it. */
 export function LogoSection(props: { csrf: string; logo: string | undefined; errors: Errors }) {
@@ -42,7 +47,13 @@ export function LogoSection(props: { csrf: string; logo: string | undefined; err
             {`A PNG or JPEG file of at most ${LOGO_MAX_BYTES / 1024} KB, ideally about 100 pixels high, on a white or transparent background. SVG is not accepted.`}
           </span>
           <FieldError id="logo" message={errors.logo} />
-          <input id="logo" name="logo" type="file" accept="image/png,image/jpeg" {...invalid('logo', errors, 'logo-hint')} />
+          <input
+            id="logo"
+            name="logo"
+            type="file"
+            accept="image/png,image/jpeg"
+            {...invalid('logo', errors, 'logo-hint')}
+          />
         </div>
         <button class="button" type="submit">
           Upload logo
@@ -69,13 +80,24 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
       done(null, parseMultipart(req.headers['content-type'], body as Buffer));
     } catch (err) {
       if (!(err instanceof MultipartError)) return done(err as Error, undefined);
-      done(new HttpError(400, 'invalid_upload', 'The upload could not be read. Please choose the file again and send the form once more.'), undefined);
+      done(
+        new HttpError(
+          400,
+          'invalid_upload',
+          'The upload could not be read. Please choose the file again and send the form once more.',
+        ),
+        undefined,
+      );
     }
   });
   // The one 4xx that comes before the form can be shown again: say what the limit is. Others go to the app's handler.
   app.setErrorHandler((err: FastifyError) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      throw new HttpError(413, 'too_large', `That file is far too large: the logo can be at most ${LOGO_MAX_BYTES / 1024} KB.`);
+      throw new HttpError(
+        413,
+        'too_large',
+        `That file is far too large: the logo can be at most ${LOGO_MAX_BYTES / 1024} KB.`,
+      );
     }
     throw err;
   });
@@ -95,7 +117,9 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
       return { result: undefined, detail: { type: check.type, bytes: check.data.length, sha256: check.sha256 } };
     });
     forgetBrand(db);
-    return opts.show(reply, staff, { saved: 'Logo saved. It now shows in the site header, the staff header and emails.' });
+    return opts.show(reply, staff, {
+      saved: 'Logo saved. It now shows in the site header, the staff header and emails.',
+    });
   });
 
   app.post('/staff/setup/clinic/logo/remove', { config: ADMIN_ONLY }, async (req, reply) => {
@@ -106,6 +130,8 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
       return { result: done, detail: { removed: done } };
     });
     forgetBrand(db);
-    return opts.show(reply, staff, { saved: removed ? 'Logo removed: the site header shows the clinic name again.' : 'There was no logo to remove.' });
+    return opts.show(reply, staff, {
+      saved: removed ? 'Logo removed: the site header shows the clinic name again.' : 'There was no logo to remove.',
+    });
   });
 }

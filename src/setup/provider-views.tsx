@@ -45,12 +45,19 @@ export function SchedulePage(p: SchedulePageProps) {
       <Fragment>
         <p>
           Per location, the hours this clinician works, in that location's local time (24-hour). Times outside the
-          location's opening hours are not offered. <a href={`/staff/setup/providers/${p.provider.id}/time-off`}>Time off</a> is set separately.
+          location's opening hours are not offered.{' '}
+          <a href={`/staff/setup/providers/${p.provider.id}/time-off`}>Time off</a> is set separately.
         </p>
         <form class="form form-wide" method="post" action={`/staff/setup/providers/${p.provider.id}/hours`} novalidate>
           <Csrf token={p.staff.csrfToken} />
           {p.locations.map((l) => (
-            <WeekTable prefix={schedulePrefix(l.id)} caption={`${l.name} (${l.time_zone})`} values={p.values} errors={p.errors} words={SCHEDULE_WORDS} />
+            <WeekTable
+              prefix={schedulePrefix(l.id)}
+              caption={`${l.name} (${l.time_zone})`}
+              values={p.values}
+              errors={p.errors}
+              words={SCHEDULE_WORDS}
+            />
           ))}
           <button class="button" type="submit">
             Save schedule
@@ -94,7 +101,11 @@ export function TimeOffPage(p: TimeOffPageProps) {
               <li>
                 From {formatDateTime(t.starts_at, p.zone)} to {formatDateTime(t.ends_at, p.zone)}
                 {t.reason ? `: ${t.reason}` : ''}{' '}
-                <form method="post" action={`/staff/setup/providers/${p.provider.id}/time-off/${t.id}/remove`} class="inline-form">
+                <form
+                  method="post"
+                  action={`/staff/setup/providers/${p.provider.id}/time-off/${t.id}/remove`}
+                  class="inline-form"
+                >
                   <Csrf token={p.staff.csrfToken} />
                   <button class="button button-small button-secondary" type="submit">
                     Remove
@@ -105,15 +116,28 @@ export function TimeOffPage(p: TimeOffPageProps) {
           </ul>
         )}
         <h2>Add time off</h2>
-        <p>The provider is not offered for booking anywhere during this time. For whole days, start at 00:00 and end at 00:00 on the day after.</p>
+        <p>
+          The provider is not offered for booking anywhere during this time. For whole days, start at 00:00 and end at
+          00:00 on the day after.
+        </p>
         <form class="form" method="post" action={`/staff/setup/providers/${p.provider.id}/time-off`} novalidate>
           <Csrf token={p.staff.csrfToken} />
-          <Select name="location" label="Times are in the local time of" options={p.locations.map((l) => [l.id, `${l.name} (${l.time_zone})`])} {...f} />
+          <Select
+            name="location"
+            label="Times are in the local time of"
+            options={p.locations.map((l) => [l.id, `${l.name} (${l.time_zone})`])}
+            {...f}
+          />
           <Input name="start_date" label="Start date" hint="YYYY-MM-DD" type="date" {...f} />
           <Input name="start_time" label="Start time" hint="HH:MM, 24-hour" type="time" {...f} />
           <Input name="end_date" label="End date" hint="YYYY-MM-DD" type="date" {...f} />
           <Input name="end_time" label="End time" hint="HH:MM, 24-hour" type="time" {...f} />
-          <Input name="reason" label="Note for staff (optional)" hint="e.g. Conference. Do not write patient details here." {...f} />
+          <Input
+            name="reason"
+            label="Note for staff (optional)"
+            hint="e.g. Conference. Do not write patient details here."
+            {...f}
+          />
           <button class="button" type="submit">
             Add time off
           </button>

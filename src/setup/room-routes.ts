@@ -31,10 +31,25 @@ export async function roomSetupRoutes(app: FastifyInstance): Promise<void> {
   const { database, now } = app.deps;
   const db = database.db;
 
-  async function page(req: FastifyRequest<Params>, reply: FastifyReply, extra: Partial<RoomsPageProps> = {}, status = 200) {
+  async function page(
+    req: FastifyRequest<Params>,
+    reply: FastifyReply,
+    extra: Partial<RoomsPageProps> = {},
+    status = 200,
+  ) {
     const location = await locationOr404(db, req.params.id);
-    const rooms = await db.selectFrom('rooms').select(['id', 'name', 'kind', 'active']).where('location_id', '=', location.id).orderBy('kind', 'desc').orderBy('name').execute();
-    return sendPage(reply, RoomsPage({ staff: staffOf(req), location, rooms, values: {}, errors: {}, ...extra }), status);
+    const rooms = await db
+      .selectFrom('rooms')
+      .select(['id', 'name', 'kind', 'active'])
+      .where('location_id', '=', location.id)
+      .orderBy('kind', 'desc')
+      .orderBy('name')
+      .execute();
+    return sendPage(
+      reply,
+      RoomsPage({ staff: staffOf(req), location, rooms, values: {}, errors: {}, ...extra }),
+      status,
+    );
   }
 
   app.get<Params>('/staff/setup/locations/:id/rooms', { config: ADMIN_ONLY }, async (req, reply) => page(req, reply));
@@ -55,36 +70,52 @@ export async function roomSetupRoutes(app: FastifyInstance): Promise<void> {
     return page(req, reply, { saved: `${kind === 'room' ? 'Room' : 'Chair'} “${name}” added.` });
   });
 
-  app.post<RoomParams>('/staff/setup/locations/:id/rooms/:roomId/:action', { config: ADMIN_ONLY }, async (req, reply) => {
-    const location = await locationOr404(db, req.params.id);
-    const action = ACTIONS.find((a) => a === req.params.action);
-    if (!action || !isId(req.params.roomId)) throw notFound('That room');
-    const room = await db.selectFrom('rooms').selectAll().where('id', '=', req.params.roomId).where('location_id', '=', location.id).executeTakeFirst();
-    if (!room) throw notFound('That room');
+  app.post<RoomParams>(
+    '/staff/setup/locations/:id/rooms/:roomId/:action',
+    { config: ADMIN_ONLY },
+    async (req, reply) => {
+      const location = await locationOr404(db, req.params.id);
+      const action = ACTIONS.find((a) => a === req.params.action);
+      if (!action || !isId(req.params.roomId)) throw notFound('That room');
+      const room = await db
+        .selectFrom('rooms')
+        .selectAll()
+        .where('id', '=', req.params.roomId)
+        .where('location_id', '=', location.id)
+        .executeTakeFirst();
+      if (!room) throw notFound('That room');
 
-    if (action === 'rename') {
-      const key = renameKey(room.id);
-      const raw = valuesOf(req.body).name ?? '';
-      const parsed = roomName.safeParse((req.body as Record<string, unknown> | undefined)?.name);
-      const error = !parsed.success ? errorsOf(parsed.error).form : (await nameTaken(db, location.id, parsed.data, room.id)) ? NAME_TAKEN : undefined;
-      if (!parsed.success || error) return page(req, reply, { values: { [key]: raw }, errors: { [key]: error ?? 'Enter the name.' } }, 400);
-      await saveSetup(app, req, { thing: 'room_rename', locationId: location.id }, async (trx) => {
-        await trx.updateTable('rooms').set({ name: parsed.data }).where('id', '=', room.id).execute();
-        return { result: undefined, detail: { location: location.id, room: room.id } };
+      if (action === 'rename') {
+        const key = renameKey(room.id);
+        const raw = valuesOf(req.body).name ?? '';
+        const parsed = roomName.safeParse((req.body as Record<string, unknown> | undefined)?.name);
+        const error = !parsed.success
+          ? errorsOf(parsed.error).form
+          : (await nameTaken(db, location.id, parsed.data, room.id))
+            ? NAME_TAKEN
+            : undefined;
+        if (!parsed.success || error)
+          return page(req, reply, { values: { [key]: raw }, errors: { [key]: error ?? 'Enter the name.' } }, 400);
+        await saveSetup(app, req, { thing: 'room_rename', locationId: location.id }, async (trx) => {
+          await trx.updateTable('rooms').set({ name: parsed.data }).where('id', '=', room.id).execute();
+          return { result: undefined, detail: { location: location.id, room: room.id } };
+        });
+        return page(req, reply, { saved: `Renamed to “${parsed.data}”.` });
+      }
+
+      const active = action === 'reactivate' ? 1 : 0;
+      const conflicts = await saveSetup(app, req, { thing: `room_${action}`, locationId: location.id }, async (trx) => {
+        await trx.updateTable('rooms').set({ active }).where('id', '=', room.id).execute();
+        // Taking a room out of use leaves its bookings in place; list them so they can be moved.
+        const found = active ? [] : await bookingConflicts(trx, { locationId: location.id, roomId: room.id }, now());
+        return { result: found, detail: { location: location.id, room: room.id, conflicts: found.length } };
       });
-      return page(req, reply, { saved: `Renamed to “${parsed.data}”.` });
-    }
-
-    const active = action === 'reactivate' ? 1 : 0;
-    const conflicts = await saveSetup(app, req, { thing: `room_${action}`, locationId: location.id }, async (trx) => {
-      await trx.updateTable('rooms').set({ active }).where('id', '=', room.id).execute();
-      // Taking a room out of use leaves its bookings in place; list them so they can be moved.
-      const found = active ? [] : await bookingConflicts(trx, { locationId: location.id, roomId: room.id }, now());
-      return { result: found, detail: { location: location.id, room: room.id, conflicts: found.length } };
-    });
-    return page(req, reply, {
-      saved: active ? `“${room.name}” is in use again.` : `“${room.name}” is out of use and no longer offered for booking.`,
-      conflicts: active ? undefined : conflicts,
-    });
-  });
+      return page(req, reply, {
+        saved: active
+          ? `“${room.name}” is in use again.`
+          : `“${room.name}” is out of use and no longer offered for booking.`,
+        conflicts: active ? undefined : conflicts,
+      });
+    },
+  );
 }

@@ -42,7 +42,10 @@ export function RoomsPage(p: RoomsPageProps) {
     errors,
     children: (
       <Fragment>
-        <p>Online consultations need a free consultation room. A room taken out of use is no longer offered; bookings already in it stay booked.</p>
+        <p>
+          Online consultations need a free consultation room. A room taken out of use is no longer offered; bookings
+          already in it stay booked.
+        </p>
         <div class="table-scroll">
           <table class="mailbox">
             <caption>Rooms and chairs</caption>
@@ -73,7 +76,11 @@ export function RoomsPage(p: RoomsPageProps) {
                     </td>
                     <td>{ROOM_KINDS.find(([k]) => k === r.kind)?.[1] ?? r.kind}</td>
                     <td>
-                      <form method="post" action={`${base}/${r.id}/${r.active ? 'deactivate' : 'reactivate'}`} class="inline-form">
+                      <form
+                        method="post"
+                        action={`${base}/${r.id}/${r.active ? 'deactivate' : 'reactivate'}`}
+                        class="inline-form"
+                      >
                         <Csrf token={p.staff.csrfToken} />
                         {r.active ? 'In use ' : 'Not in use '}
                         <button class="button button-small button-secondary" type="submit">

@@ -32,7 +32,16 @@ export async function saveSetup<T>(
     await appendAudit(
       trx,
       database.engine,
-      { actorId: staff.userId, actorRole: staff.role, locationId: audit.locationId, patientRef: null, action: `setup.${audit.thing}`, outcome: 'success', ip: req.ip, detail: done.detail },
+      {
+        actorId: staff.userId,
+        actorRole: staff.role,
+        locationId: audit.locationId,
+        patientRef: null,
+        action: `setup.${audit.thing}`,
+        outcome: 'success',
+        ip: req.ip,
+        detail: done.detail,
+      },
       now(),
     );
     return done.result;
@@ -56,6 +65,17 @@ export async function providerOr404(db: Kysely<DB>, id: unknown) {
 }
 
 export const listLocationNames = (db: Kysely<DB>) =>
-  db.selectFrom('locations').select(['id', 'name', 'slug', 'city', 'time_zone']).orderBy('sort_order').orderBy('name').execute();
+  db
+    .selectFrom('locations')
+    .select(['id', 'name', 'slug', 'city', 'time_zone'])
+    .orderBy('sort_order')
+    .orderBy('name')
+    .execute();
 
-export const listProviders = (db: Kysely<DB>) => db.selectFrom('providers').select(['id', 'name', 'credentials', 'active', 'kind', 'max_patients']).orderBy('kind').orderBy('name').execute();
+export const listProviders = (db: Kysely<DB>) =>
+  db
+    .selectFrom('providers')
+    .select(['id', 'name', 'credentials', 'active', 'kind', 'max_patients'])
+    .orderBy('kind')
+    .orderBy('name')
+    .execute();

@@ -14,14 +14,12 @@ import { Check, Input, Select, SetupFrame, sendPage } from './ui.tsx';
 type AppointmentType = Selectable<AppointmentTypeTable>;
 type Params = { Params: { code: string } };
 
-
 const PLACES = ['none', 'room', 'chair'] as const satisfies readonly PlaceNeed[];
 const PLACE_OPTIONS: Array<[PlaceNeed, string]> = [
   ['none', 'No room or chair'],
   ['room', 'A consultation room'],
   ['chair', 'An infusion chair'],
 ];
-
 
 const typeForm = z
   .object({
@@ -41,7 +39,10 @@ const typeForm = z
     message: 'An appointment must take at least one resource: a provider, a nurse, a room or a chair.',
   })
   // An appointment's busy time (with buffers) must fit in a day; the database refuses longer.
-  .refine((v) => v.duration + v.buffer_before + v.buffer_after <= 1440, { path: ['duration'], message: 'The duration and both buffers together must fit in 24 hours.' });
+  .refine((v) => v.duration + v.buffer_before + v.buffer_after <= 1440, {
+    path: ['duration'],
+    message: 'The duration and both buffers together must fit in 24 hours.',
+  });
 
 const typeValues = (t: AppointmentType): Values => ({
   duration: String(t.duration_min),
@@ -112,22 +113,57 @@ function TypePage(p: { staff: StaffContext; type: AppointmentType; values: Value
         </p>
         <form class="form" method="post" action={`/staff/setup/types/${p.type.code}`} novalidate>
           <Csrf token={p.staff.csrfToken} />
-          <Input name="duration" label="Duration (minutes)" hint="A multiple of 5, up to 720." extra={{ inputmode: 'numeric' }} {...f} />
-          <Input name="buffer_before" label="Buffer before (minutes)" hint="Preparation time: a multiple of 5, up to 120." extra={{ inputmode: 'numeric' }} {...f} />
-          <Input name="buffer_after" label="Buffer after (minutes)" hint="Clean-up time: a multiple of 5, up to 120." extra={{ inputmode: 'numeric' }} {...f} />
-          <Input name="notice" label="Minimum notice (hours)" hint="How soon patients can book online: 0 to 336 hours." extra={{ inputmode: 'numeric' }} {...f} />
-          <Input name="step" label="Time step (minutes)" hint="Distance between offered start times: a multiple of 5, up to 240." extra={{ inputmode: 'numeric' }} {...f} />
+          <Input
+            name="duration"
+            label="Duration (minutes)"
+            hint="A multiple of 5, up to 720."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
+          <Input
+            name="buffer_before"
+            label="Buffer before (minutes)"
+            hint="Preparation time: a multiple of 5, up to 120."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
+          <Input
+            name="buffer_after"
+            label="Buffer after (minutes)"
+            hint="Clean-up time: a multiple of 5, up to 120."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
+          <Input
+            name="notice"
+            label="Minimum notice (hours)"
+            hint="How soon patients can book online: 0 to 336 hours."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
+          <Input
+            name="step"
+            label="Time step (minutes)"
+            hint="Distance between offered start times: a multiple of 5, up to 240."
+            extra={{ inputmode: 'numeric' }}
+            {...f}
+          />
           <fieldset class="field" aria-describedby="needs-hint">
             <legend>What one appointment holds for its whole time</legend>
             <p class="hint" id="needs-hint">
-              The database never books a provider, nurse, room or chair twice at once. Infusions usually need a nurse and a
-              chair; consultations a provider and a room.
+              The database never books a provider, nurse, room or chair twice at once. Infusions usually need a nurse
+              and a chair; consultations a provider and a room.
             </p>
             <Check name="needs_provider" label="A provider (prescriber)" values={p.values} />
             <Check name="needs_nurse" label="A nurse" values={p.values} />
             <Select name="place" label="Place" options={PLACE_OPTIONS} {...f} />
           </fieldset>
-          <Check name="online_bookable" label="Patients can book it online" hint="Online booking offers consultations; unticking it there pauses online booking. Other kinds are booked by staff." values={p.values} />
+          <Check
+            name="online_bookable"
+            label="Patients can book it online"
+            hint="Online booking offers consultations; unticking it there pauses online booking. Other kinds are booked by staff."
+            values={p.values}
+          />
           <button class="button" type="submit">
             Save appointment type
           </button>
@@ -142,14 +178,31 @@ export async function typeSetupRoutes(app: FastifyInstance): Promise<void> {
 
   async function typeOr404(code: unknown): Promise<AppointmentType> {
     const known = TYPE_CODES.find((c) => c === code);
-    const type = known ? await db.selectFrom('appointment_types').selectAll().where('code', '=', known).executeTakeFirst() : undefined;
+    const type = known
+      ? await db.selectFrom('appointment_types').selectAll().where('code', '=', known).executeTakeFirst()
+      : undefined;
     if (!type) throw notFound('That appointment type');
     return type;
   }
 
-  const page = async (req: FastifyRequest<Params>, reply: FastifyReply, extra: { values?: Values; errors?: Errors; saved?: string } = {}, status = 200) => {
+  const page = async (
+    req: FastifyRequest<Params>,
+    reply: FastifyReply,
+    extra: { values?: Values; errors?: Errors; saved?: string } = {},
+    status = 200,
+  ) => {
     const type = await typeOr404(req.params.code);
-    return sendPage(reply, TypePage({ staff: staffOf(req), type, values: extra.values ?? typeValues(type), errors: extra.errors ?? {}, saved: extra.saved }), status);
+    return sendPage(
+      reply,
+      TypePage({
+        staff: staffOf(req),
+        type,
+        values: extra.values ?? typeValues(type),
+        errors: extra.errors ?? {},
+        saved: extra.saved,
+      }),
+      status,
+    );
   };
 
   app.get('/staff/setup/types', { config: ADMIN_ONLY }, async (req, reply) => {
@@ -181,7 +234,22 @@ export async function typeSetupRoutes(app: FastifyInstance): Promise<void> {
         })
         .where('id', '=', type.id)
         .execute();
-      return { result: undefined, detail: { type: type.code, duration: v.duration, bufferBefore: v.buffer_before, bufferAfter: v.buffer_after, noticeHours: v.notice, step: v.step, needs: resourceSummary({ needs_provider: Number(v.needs_provider), needs_nurse: Number(v.needs_nurse), place: v.place }) } };
+      return {
+        result: undefined,
+        detail: {
+          type: type.code,
+          duration: v.duration,
+          bufferBefore: v.buffer_before,
+          bufferAfter: v.buffer_after,
+          noticeHours: v.notice,
+          step: v.step,
+          needs: resourceSummary({
+            needs_provider: Number(v.needs_provider),
+            needs_nurse: Number(v.needs_nurse),
+            place: v.place,
+          }),
+        },
+      };
     });
     return page(req, reply, { saved: `${type.name} saved. New bookings use these times.` });
   });

@@ -57,7 +57,15 @@ export const invalid = (key: string, errors: Errors, hintId?: string) => ({
   'aria-describedby': [errors[key] ? `${key}-error` : '', hintId ?? ''].filter(Boolean).join(' ') || undefined,
 });
 
-export function Input(props: { name: string; label: string; values: Values; errors: Errors; hint?: string; type?: string; extra?: Record<string, string> }) {
+export function Input(props: {
+  name: string;
+  label: string;
+  values: Values;
+  errors: Errors;
+  hint?: string;
+  type?: string;
+  extra?: Record<string, string>;
+}) {
   const { name, errors } = props;
   return (
     <div class="field">
@@ -68,12 +76,26 @@ export function Input(props: { name: string; label: string; values: Values; erro
         </span>
       ) : null}
       <FieldError id={name} message={errors[name]} />
-      <input id={name} name={name} type={props.type ?? 'text'} value={props.values[name] ?? ''} {...invalid(name, errors, props.hint ? `${name}-hint` : undefined)} {...(props.extra ?? {})} />
+      <input
+        id={name}
+        name={name}
+        type={props.type ?? 'text'}
+        value={props.values[name] ?? ''}
+        {...invalid(name, errors, props.hint ? `${name}-hint` : undefined)}
+        {...(props.extra ?? {})}
+      />
     </div>
   );
 }
 
-export function Select(props: { name: string; label: string; values: Values; errors: Errors; options: Array<[string, string]>; hint?: string }) {
+export function Select(props: {
+  name: string;
+  label: string;
+  values: Values;
+  errors: Errors;
+  options: Array<[string, string]>;
+  hint?: string;
+}) {
   const { name, errors } = props;
   return (
     <div class="field">
@@ -98,7 +120,14 @@ export function Select(props: { name: string; label: string; values: Values; err
 export function Check(props: { name: string; label: string; values: Values; hint?: string }) {
   return (
     <div class="field checkbox">
-      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.values[props.name] === 'yes'} aria-describedby={props.hint ? `${props.name}-hint` : undefined} />
+      <input
+        type="checkbox"
+        id={props.name}
+        name={props.name}
+        value="yes"
+        checked={props.values[props.name] === 'yes'}
+        aria-describedby={props.hint ? `${props.name}-hint` : undefined}
+      />
       <label for={props.name}>
         {props.label}
         {props.hint ? (
@@ -161,7 +190,11 @@ export function ConflictList(props: { conflicts: ConflictRow[] | undefined }) {
           <li>
             <time datetime={new Date(c.startsAt).toISOString()}>{formatDateTime(c.startsAt, c.zone)}</time>
             {' — '}
-            {c.requestId ? <a href={`/staff/leads/${c.requestId}`}>{c.firstName ?? 'Consultation request'}</a> : <a href={`/staff/calendar/appointments/${c.id}`}>{c.firstName ?? 'Booking'}</a>}
+            {c.requestId ? (
+              <a href={`/staff/leads/${c.requestId}`}>{c.firstName ?? 'Consultation request'}</a>
+            ) : (
+              <a href={`/staff/calendar/appointments/${c.id}`}>{c.firstName ?? 'Booking'}</a>
+            )}
             {`, ${withWhom(c)}at ${c.locationName}: `}
             {c.reasons.map((r) => REASON_TEXT[r]).join('; ')}.
           </li>
@@ -177,7 +210,13 @@ const withWhom = (c: ConflictRow) => {
 };
 
 /** One week of hours as a table: per day an "off" checkbox and from–to times, each day with its own message. */
-export function WeekTable(props: { prefix: string; caption: string; values: Values; errors: Errors; words: WeekWords }) {
+export function WeekTable(props: {
+  prefix: string;
+  caption: string;
+  values: Values;
+  errors: Errors;
+  words: WeekWords;
+}) {
   const { prefix, values, errors, words } = props;
   return (
     <div class="table-scroll">
@@ -200,13 +239,34 @@ export function WeekTable(props: { prefix: string; caption: string; values: Valu
               <tr>
                 <th scope="row">{day}</th>
                 <td>
-                  <input type="checkbox" id={`${key}-off`} name={`${key}-off`} value="yes" checked={values[`${key}-off`] === 'yes'} aria-label={`${day}: ${words.off}`} />
+                  <input
+                    type="checkbox"
+                    id={`${key}-off`}
+                    name={`${key}-off`}
+                    value="yes"
+                    checked={values[`${key}-off`] === 'yes'}
+                    aria-label={`${day}: ${words.off}`}
+                  />
                 </td>
                 <td>
-                  <input type="time" id={`${key}-from`} name={`${key}-from`} value={values[`${key}-from`] ?? ''} aria-label={`${day}: ${words.from}`} {...aria} />
+                  <input
+                    type="time"
+                    id={`${key}-from`}
+                    name={`${key}-from`}
+                    value={values[`${key}-from`] ?? ''}
+                    aria-label={`${day}: ${words.from}`}
+                    {...aria}
+                  />
                 </td>
                 <td>
-                  <input type="time" id={`${key}-to`} name={`${key}-to`} value={values[`${key}-to`] ?? ''} aria-label={`${day}: ${words.to}`} {...aria} />
+                  <input
+                    type="time"
+                    id={`${key}-to`}
+                    name={`${key}-to`}
+                    value={values[`${key}-to`] ?? ''}
+                    aria-label={`${day}: ${words.to}`}
+                    {...aria}
+                  />
                 </td>
               </tr>
             );

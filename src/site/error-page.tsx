@@ -27,7 +27,8 @@ const TITLES: Record<number, string> = {
 
 export function ErrorPage(props: { clinic: Clinic | undefined; status: number; message: string }) {
   const clinic = props.clinic ?? FALLBACK;
-  const title = TITLES[props.status] ?? (props.status >= 500 ? 'Something went wrong' : 'We could not use that request');
+  const title =
+    TITLES[props.status] ?? (props.status >= 500 ? 'Something went wrong' : 'We could not use that request');
   return (
     <Layout title={title} clinic={clinic}>
       <div class="wrap narrow">

@@ -36,7 +36,9 @@ export function Layout(props: LayoutProps) {
         <link rel="stylesheet" href={stylesheetPath(clinic.brand)} />
       </head>
       <body>
-        <a class="skip-link" href="#main">Skip to main content</a>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
         <header class="site-header">
           <div class="wrap header-inner">
             <a class={logo ? 'brand brand-with-logo' : 'brand'} href="/">
@@ -81,8 +83,8 @@ export function Layout(props: LayoutProps) {
               <a href="/locations">Our locations</a> · <a href="/consultation">Request a consultation</a>
             </p>
             <p class="fine-print">
-              The information on this site is general education, not medical advice. Ketamine is not approved by the
-              FDA for treating pain; its use for CRPS is off-label and is decided with a physician.
+              The information on this site is general education, not medical advice. Ketamine is not approved by the FDA
+              for treating pain; its use for CRPS is off-label and is decided with a physician.
             </p>
           </div>
         </footer>

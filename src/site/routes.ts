@@ -30,11 +30,18 @@ export async function siteRoutes(app: FastifyInstance): Promise<void> {
     const now = app.deps.now();
     let entry = cache.get(path);
     if (!entry || entry.until <= now) {
-      const [clinic, locations] = await Promise.all([getClinic(app.deps.database.db), listLocations(app.deps.database.db)]);
+      const [clinic, locations] = await Promise.all([
+        getClinic(app.deps.database.db),
+        listLocations(app.deps.database.db),
+      ]);
       if (!clinic) throw new Error('the clinic has not been set up: run `relief seed --demo` or `relief start`');
       const html = renderDocument(PAGES[path]!({ clinic, locations, now }));
       // Kept as bytes so each response is a plain write, with no re-encoding.
-      entry = { body: Buffer.from(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"`, until: now + CACHE_MS };
+      entry = {
+        body: Buffer.from(html),
+        etag: `"${createHash('sha1').update(html).digest('base64url')}"`,
+        until: now + CACHE_MS,
+      };
       cache.set(path, entry);
     }
     reply.header('etag', entry.etag).header('cache-control', 'no-cache');

@@ -48,8 +48,8 @@ export function UsersPage(p: UsersPageProps) {
         {p.created ? (
           <div class="notice notice-success" role="status">
             <p>
-              Account created for {p.created.email}. We emailed this one-time enrolment link (valid 72 hours); you can also
-              hand it over yourself: <code>{p.created.link}</code>
+              Account created for {p.created.email}. We emailed this one-time enrolment link (valid 72 hours); you can
+              also hand it over yourself: <code>{p.created.link}</code>
             </p>
           </div>
         ) : null}
@@ -75,7 +75,11 @@ export function UsersPage(p: UsersPageProps) {
                   <td>{u.locations.join(', ')}</td>
                   <td>{u.mfa ? 'On' : 'Not set up yet'}</td>
                   <td>
-                    <form method="post" action={`/staff/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`} class="inline-form">
+                    <form
+                      method="post"
+                      action={`/staff/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`}
+                      class="inline-form"
+                    >
                       <Csrf token={p.staff.csrfToken} />
                       {u.disabled ? 'Disabled ' : 'Active '}
                       {u.id === p.staff.userId ? null : (
@@ -96,12 +100,27 @@ export function UsersPage(p: UsersPageProps) {
           <div class="field">
             <label for="name">Full name</label>
             <FieldError id="name" message={e.name} />
-            <input id="name" name="name" value={String(v.name ?? '')} required aria-invalid={e.name ? 'true' : undefined} aria-describedby={e.name ? 'name-error' : undefined} />
+            <input
+              id="name"
+              name="name"
+              value={String(v.name ?? '')}
+              required
+              aria-invalid={e.name ? 'true' : undefined}
+              aria-describedby={e.name ? 'name-error' : undefined}
+            />
           </div>
           <div class="field">
             <label for="email">Work email</label>
             <FieldError id="email" message={e.email} />
-            <input id="email" name="email" type="email" value={String(v.email ?? '')} required aria-invalid={e.email ? 'true' : undefined} aria-describedby={e.email ? 'email-error' : undefined} />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              value={String(v.email ?? '')}
+              required
+              aria-invalid={e.email ? 'true' : undefined}
+              aria-describedby={e.email ? 'email-error' : undefined}
+            />
           </div>
           <fieldset class="field radio-group" aria-describedby={e.role ? 'role-error' : undefined}>
             <legend>Role</legend>
@@ -119,7 +138,13 @@ export function UsersPage(p: UsersPageProps) {
             <FieldError id="locations" message={e.locations} />
             {p.locations.map((l) => (
               <div class="checkbox">
-                <input type="checkbox" id={`loc-${l.id}`} name="locations" value={l.id} checked={chosen.includes(l.id)} />
+                <input
+                  type="checkbox"
+                  id={`loc-${l.id}`}
+                  name="locations"
+                  value={l.id}
+                  checked={chosen.includes(l.id)}
+                />
                 <label for={`loc-${l.id}`}>{l.name}</label>
               </div>
             ))}
@@ -153,7 +178,10 @@ export function SessionsPage(p: { staff: StaffContext; sessions: SessionRow[] })
     children: (
       <Fragment>
         <h1>Active sessions</h1>
-        <p>Sessions end by themselves after inactivity or at the absolute limit. End one now if a device is lost or shared.</p>
+        <p>
+          Sessions end by themselves after inactivity or at the absolute limit. End one now if a device is lost or
+          shared.
+        </p>
         <div class="table-scroll">
           <table class="mailbox">
             <caption>Signed-in staff (times in UTC)</caption>
@@ -212,7 +240,15 @@ export function BreakGlassPage(p: { staff: StaffContext; error?: string; reason?
           <div class="field">
             <label for="reason">Why do you need emergency access?</label>
             <FieldError id="reason" message={p.error} />
-            <textarea id="reason" name="reason" rows="3" maxlength="200" required aria-invalid={p.error ? 'true' : undefined} aria-describedby={p.error ? 'reason-error' : undefined}>
+            <textarea
+              id="reason"
+              name="reason"
+              rows="3"
+              maxlength="200"
+              required
+              aria-invalid={p.error ? 'true' : undefined}
+              aria-describedby={p.error ? 'reason-error' : undefined}
+            >
               {p.reason ?? ''}
             </textarea>
           </div>

@@ -57,11 +57,26 @@ export function SignInPage(props: { csrf: string; email?: string; error?: string
         <input type="hidden" name="next" value={props.next} />
         <div class="field">
           <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} autofocus={!props.error} />
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={props.email ?? ''}
+            autofocus={!props.error}
+          />
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024" />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength="1024"
+          />
         </div>
         <button class="button" type="submit">
           Continue
@@ -77,14 +92,27 @@ export function SignInPage(props: { csrf: string; email?: string; error?: string
 export function MfaPage(props: { csrf: string; error?: string; next: string }) {
   return (
     <AuthLayout title="Enter your verification code">
-      <p>Open your authenticator app and enter the 6-digit code for Relief. Lost your phone? Enter one of your recovery codes instead.</p>
+      <p>
+        Open your authenticator app and enter the 6-digit code for Relief. Lost your phone? Enter one of your recovery
+        codes instead.
+      </p>
       <FormError message={props.error} />
       <form class="form" method="post" action="/staff/mfa">
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="next" value={props.next} />
         <div class="field">
           <label for="code">Code</label>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" autofocus {...invalidWhen(props.error)} />
+          <input
+            id="code"
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            required
+            maxlength="20"
+            autofocus
+            {...invalidWhen(props.error)}
+          />
         </div>
         <button class="button" type="submit">
           Sign in
@@ -98,8 +126,8 @@ export function EnrolPage(props: { csrf: string; qrSvgDataUrl: string; secret: s
   return (
     <AuthLayout title="Set up two-step sign-in">
       <p>
-        Every staff account uses a second step to protect patient records. Scan this code with an authenticator app
-        (for example Google Authenticator, Microsoft Authenticator or 1Password), then enter the 6-digit code it shows.
+        Every staff account uses a second step to protect patient records. Scan this code with an authenticator app (for
+        example Google Authenticator, Microsoft Authenticator or 1Password), then enter the 6-digit code it shows.
       </p>
       <p>
         <img src={props.qrSvgDataUrl} alt="QR code to add Relief to your authenticator app" width="220" height="220" />
@@ -112,7 +140,16 @@ export function EnrolPage(props: { csrf: string; qrSvgDataUrl: string; secret: s
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class="field">
           <label for="code">Code from your app</label>
-          <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" {...invalidWhen(props.error)} />
+          <input
+            id="code"
+            name="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            required
+            maxlength="20"
+            {...invalidWhen(props.error)}
+          />
         </div>
         <button class="button" type="submit">
           Turn on two-step sign-in
@@ -155,9 +192,18 @@ export function PasswordPage(props: { title: string; action: string; csrf: strin
         <div class="field">
           <label for="password">New password</label>
           <p class="hint" id="password-hint">
-            At least 12 characters. A few unrelated words make a strong, memorable password. Very common passwords are refused.
+            At least 12 characters. A few unrelated words make a strong, memorable password. Very common passwords are
+            refused.
           </p>
-          <input id="password" name="password" type="password" autocomplete="new-password" required maxlength="1024" {...invalidWhen(props.error, 'password-hint')} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            required
+            maxlength="1024"
+            {...invalidWhen(props.error, 'password-hint')}
+          />
         </div>
         <div class="field">
           <label for="confirm">Repeat the new password</label>
@@ -189,7 +235,10 @@ export function MessagePage(props: { title: string; message: string; link?: { hr
 export function ForgotPage(props: { csrf: string; error?: string }) {
   return (
     <AuthLayout title="Reset your password">
-      <p>Enter your work email. If it belongs to an active account, we send a link that is valid for one hour. You will still need your verification code to sign in.</p>
+      <p>
+        Enter your work email. If it belongs to an active account, we send a link that is valid for one hour. You will
+        still need your verification code to sign in.
+      </p>
       <FormError message={props.error} />
       <form class="form" method="post" action="/staff/forgot">
         <input type="hidden" name="_csrf" value={props.csrf} />

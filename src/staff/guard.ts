@@ -53,7 +53,20 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
       if (loaded && problem === 'idle') {
         await database.transact(async (trx) => {
           await revokeSession(trx, loaded.session.id_hash, t);
-          await appendAudit(trx, database.engine, { actorId: loaded.user.id, actorRole: loaded.user.role, locationId: null, patientRef: null, action: 'session.timeout', outcome: 'success', ip: req.ip }, t);
+          await appendAudit(
+            trx,
+            database.engine,
+            {
+              actorId: loaded.user.id,
+              actorRole: loaded.user.role,
+              locationId: null,
+              patientRef: null,
+              action: 'session.timeout',
+              outcome: 'success',
+              ip: req.ip,
+            },
+            t,
+          );
         });
       }
       return signInFirst(req, reply, problem === 'idle' ? 'idle' : undefined);
@@ -75,17 +88,34 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const body = req.body as Record<string, unknown> | undefined;
-      const sent = (typeof body?._csrf === 'string' ? body._csrf : undefined) ?? (req.headers['x-csrf-token'] as string | undefined);
+      const sent =
+        (typeof body?._csrf === 'string' ? body._csrf : undefined) ??
+        (req.headers['x-csrf-token'] as string | undefined);
       if (!sent || !safeEqual(sent, session.csrf_token)) {
         throw new HttpError(403, 'csrf', 'This form has expired. Please go back, reload the page and try again.');
       }
     }
 
     if (policy === 'signed-in-partial') return;
-    if (session.stage !== 'active') return reply.code(303).redirect(session.stage === 'mfa' ? '/staff/mfa' : '/staff/enrol');
+    if (session.stage !== 'active')
+      return reply.code(303).redirect(session.stage === 'mfa' ? '/staff/mfa' : '/staff/enrol');
     if (!policy.roles.includes(user.role)) {
       await database.transact((trx) =>
-        appendAudit(trx, database.engine, { actorId: user.id, actorRole: user.role, locationId: null, patientRef: null, action: 'access_denied', outcome: 'denied', ip: req.ip, detail: { route: req.routeOptions.url ?? '' } }, t),
+        appendAudit(
+          trx,
+          database.engine,
+          {
+            actorId: user.id,
+            actorRole: user.role,
+            locationId: null,
+            patientRef: null,
+            action: 'access_denied',
+            outcome: 'denied',
+            ip: req.ip,
+            detail: { route: req.routeOptions.url ?? '' },
+          },
+          t,
+        ),
       );
       throw new HttpError(403, 'forbidden', 'Your role does not give access to this page.');
     }

@@ -70,7 +70,9 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
           <div class="wrap staff-bar" role="note">
             Signed in as <strong>{staff.name}</strong> ({ROLE_LABELS[staff.role]}). For your patients' privacy you are
             signed out after a period without activity.
-            {staff.breakGlassUntil ? <strong class="break-glass"> Emergency access is active and audited.</strong> : null}
+            {staff.breakGlassUntil ? (
+              <strong class="break-glass"> Emergency access is active and audited.</strong>
+            ) : null}
           </div>
           <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
             <p>

@@ -1,7 +1,14 @@
 import { h, Fragment } from '../lib/jsx.ts';
 
 /** "Newer / Page n / Older" links under a staff list. */
-export function Pager(p: { label: string; page: number; prevHref?: string; nextHref?: string; prevText: string; nextText: string }) {
+export function Pager(p: {
+  label: string;
+  page: number;
+  prevHref?: string;
+  nextHref?: string;
+  prevText: string;
+  nextText: string;
+}) {
   if (!p.prevHref && !p.nextHref) return Fragment({});
   return (
     <nav aria-label={p.label}>

@@ -29,7 +29,8 @@ const ARGON2_OPTIONS = {
  * account does not exist makes "unknown email" take as long as "wrong password", so timing does not reveal which
  * addresses have accounts. (A unit test checks its parameters still match ARGON2_OPTIONS.)
  */
-export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$OT6v0qPA8T2KaoAdqXg3rw$04Oaj9iH/lZT+bvOYXmcrHGXOKb5PlYiMLUN4N1JeG4';
+export const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$OT6v0qPA8T2KaoAdqXg3rw$04Oaj9iH/lZT+bvOYXmcrHGXOKb5PlYiMLUN4N1JeG4';
 
 /**
  * Inputs longer than this many UTF-16 units are refused before normalising: no acceptable password is that long
@@ -71,7 +72,8 @@ function personalWords(context: { email?: string; name?: string }): string[] {
 
 /** null when acceptable, else one plain sentence for the person (e.g. 'Use at least 12 characters.'). */
 export function passwordProblem(password: string, context: { email?: string; name?: string } = {}): string | null {
-  if (hasLoneSurrogate(password)) return 'Your password contains a character that cannot be used; please choose another.';
+  if (hasLoneSurrogate(password))
+    return 'Your password contains a character that cannot be used; please choose another.';
   if (password.length > MAX_INPUT_UNITS) return `Use at most ${PASSWORD_RULES.maxLength} characters.`;
   const normalised = password.normalize('NFKC');
   const length = codePoints(normalised);

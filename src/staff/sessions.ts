@@ -54,13 +54,25 @@ export async function loadSession(db: Kysely<DB>, token: string): Promise<Loaded
     .where('sessions.id_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row) return undefined;
-  const locations = await db.selectFrom('user_locations').select('location_id').where('user_id', '=', row.user_id).execute();
+  const locations = await db
+    .selectFrom('user_locations')
+    .select('location_id')
+    .where('user_id', '=', row.user_id)
+    .execute();
   const { name, email, role, disabled_at, ...session } = row;
-  return { session, user: { id: row.user_id, name, email, role, disabled_at }, locationIds: locations.map((l) => l.location_id) };
+  return {
+    session,
+    user: { id: row.user_id, name, email, role, disabled_at },
+    locationIds: locations.map((l) => l.location_id),
+  };
 }
 
 /** Why a stored session can no longer be used, or null while it is valid. */
-export function sessionProblem(loaded: LoadedSession, now: number, settings: SessionSettings): 'revoked' | 'expired' | 'idle' | 'disabled' | null {
+export function sessionProblem(
+  loaded: LoadedSession,
+  now: number,
+  settings: SessionSettings,
+): 'revoked' | 'expired' | 'idle' | 'disabled' | null {
   if (loaded.session.revoked_at !== null) return 'revoked';
   if (loaded.user.disabled_at !== null) return 'disabled';
   if (loaded.session.expires_at <= now) return 'expired';
@@ -74,10 +86,20 @@ export async function touchSession(db: Kysely<DB>, idHash: string, now: number):
 
 /** Ends a session; true when this call ended it (false: unknown, or already ended). */
 export async function revokeSession(db: Kysely<DB>, idHash: string, now: number): Promise<boolean> {
-  const result = await db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', '=', idHash).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 export async function revokeUserSessions(db: Kysely<DB>, userId: string, now: number): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
 }

@@ -25,7 +25,13 @@ export async function createAuthLink(
   const token = authLinkToken(secret, rowId);
   await db
     .insertInto('auth_tokens')
-    .values({ token_hash: sha256(token), user_id: userId, purpose, expires_at: now + (purpose === 'enrol' ? ENROL_LINK_MS : RESET_LINK_MS), used_at: null })
+    .values({
+      token_hash: sha256(token),
+      user_id: userId,
+      purpose,
+      expires_at: now + (purpose === 'enrol' ? ENROL_LINK_MS : RESET_LINK_MS),
+      used_at: null,
+    })
     .execute();
   return { rowId, token };
 }
@@ -47,7 +53,12 @@ export async function checkAuthLink(db: Kysely<DB>, token: string, purpose: 'enr
 
 /** Marks a link used; false when someone used it first. */
 export async function useAuthLink(db: Kysely<DB>, tokenHash: string, now: number): Promise<boolean> {
-  const res = await db.updateTable('auth_tokens').set({ used_at: now }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('auth_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -59,7 +70,12 @@ export interface NewUser {
   providerId?: string | null;
 }
 
-export async function insertUser(db: Kysely<DB>, user: NewUser, now: number, passwordHash: string | null = null): Promise<string> {
+export async function insertUser(
+  db: Kysely<DB>,
+  user: NewUser,
+  now: number,
+  passwordHash: string | null = null,
+): Promise<string> {
   const id = randomUUID();
   await db
     .insertInto('users')
@@ -79,7 +95,10 @@ export async function insertUser(db: Kysely<DB>, user: NewUser, now: number, pas
     })
     .execute();
   if (user.locationIds.length) {
-    await db.insertInto('user_locations').values(user.locationIds.map((location_id) => ({ user_id: id, location_id }))).execute();
+    await db
+      .insertInto('user_locations')
+      .values(user.locationIds.map((location_id) => ({ user_id: id, location_id })))
+      .execute();
   }
   return id;
 }

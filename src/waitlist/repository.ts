@@ -8,20 +8,44 @@ import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 /** How many waiting people are offered one freed time at once; the first to accept gets it. */
 export const OFFERS_PER_FREED_TIME = 5;
 
-export async function joinWaitlist(db: Kysely<DB>, entry: { requestId: string; locationId: string; typeId: string }, now: number): Promise<void> {
+export async function joinWaitlist(
+  db: Kysely<DB>,
+  entry: { requestId: string; locationId: string; typeId: string },
+  now: number,
+): Promise<void> {
   await db
     .insertInto('waitlist_entries')
-    .values({ id: randomUUID(), request_id: entry.requestId, location_id: entry.locationId, type_id: entry.typeId, status: 'waiting', created_at: now, updated_at: now })
-    .onConflict((oc) => oc.columns(['request_id', 'location_id', 'type_id']).doUpdateSet({ status: 'waiting', updated_at: now }))
+    .values({
+      id: randomUUID(),
+      request_id: entry.requestId,
+      location_id: entry.locationId,
+      type_id: entry.typeId,
+      status: 'waiting',
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['request_id', 'location_id', 'type_id']).doUpdateSet({ status: 'waiting', updated_at: now }),
+    )
     .execute();
 }
 
 export async function leaveWaitlist(db: Kysely<DB>, requestId: string, now: number): Promise<void> {
-  await db.updateTable('waitlist_entries').set({ status: 'left', updated_at: now }).where('request_id', '=', requestId).where('status', '=', 'waiting').execute();
+  await db
+    .updateTable('waitlist_entries')
+    .set({ status: 'left', updated_at: now })
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'waiting')
+    .execute();
 }
 
 export async function waitingEntriesFor(db: Kysely<DB>, requestId: string) {
-  return db.selectFrom('waitlist_entries').select(['id', 'location_id']).where('request_id', '=', requestId).where('status', '=', 'waiting').execute();
+  return db
+    .selectFrom('waitlist_entries')
+    .select(['id', 'location_id'])
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'waiting')
+    .execute();
 }
 
 /**
@@ -40,7 +64,11 @@ export async function offerFreedTime(
   if (expiresAt <= now) return 0;
   // Freed is not always free: a visit moved by half an hour still holds its provider at the old time. Offer only a
   // time that accepting could book (as accepting does: any 5-minute start, so staff times off the grid count).
-  const location = await trx.selectFrom('locations').select('time_zone').where('id', '=', freed.location_id).executeTakeFirstOrThrow();
+  const location = await trx
+    .selectFrom('locations')
+    .select('time_zone')
+    .where('id', '=', freed.location_id)
+    .executeTakeFirstOrThrow();
   const slots = await loadAvailability(trx, {
     locationId: freed.location_id,
     zone: location.time_zone,
@@ -67,10 +95,21 @@ export async function offerFreedTime(
     const id = randomUUID();
     await trx
       .insertInto('waitlist_offers')
-      .values({ id, entry_id: e.id, slot_start: freed.starts_at, created_at: now, expires_at: expiresAt, accepted_at: null })
+      .values({
+        id,
+        entry_id: e.id,
+        slot_start: freed.starts_at,
+        created_at: now,
+        expires_at: expiresAt,
+        accepted_at: null,
+      })
       .onConflict((oc) => oc.columns(['entry_id', 'slot_start']).doNothing())
       .execute();
-    await enqueue(trx, { kind: 'waitlist_offer', refId: id, runAt: now, dedupeKey: `waitlist_offer:${e.id}:${freed.starts_at}` }, now);
+    await enqueue(
+      trx,
+      { kind: 'waitlist_offer', refId: id, runAt: now, dedupeKey: `waitlist_offer:${e.id}:${freed.starts_at}` },
+      now,
+    );
   }
   return entries.length;
 }

@@ -9,7 +9,17 @@ import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
 import { renderDocument, type Html } from '../lib/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
-import { aboutRequest, aboutRequestId, auditPatient, auditPatientAlone, NOBODY, refusedLinkRef, visitorOf, type About, type Visitor } from '../audit/patient-audit.ts';
+import {
+  aboutRequest,
+  aboutRequestId,
+  auditPatient,
+  auditPatientAlone,
+  NOBODY,
+  refusedLinkRef,
+  visitorOf,
+  type About,
+  type Visitor,
+} from '../audit/patient-audit.ts';
 import { OfferGonePage, OfferPage } from './views.tsx';
 import { LinkProblemPage } from '../booking/views.tsx';
 
@@ -45,7 +55,9 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     if (!request) {
       linkRefusals(app.deps).note(visitor.ip, visitor.now);
       const about = await aboutRequestId(db, refusedLinkRef(tokens, token, 'book', check));
-      await auditPatientAlone(database, visitor, action, 'failure', about, { reason: check.ok ? 'unknown' : check.reason });
+      await auditPatientAlone(database, visitor, action, 'failure', about, {
+        reason: check.ok ? 'unknown' : check.reason,
+      });
     }
     return request;
   }
@@ -63,19 +75,27 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     }
     // Already booked: there is nothing to wait for; the link's page shows the booking, to move it if they wish.
     if (request.status === 'booked') {
-      await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'already_booked' });
+      await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), {
+        reason: 'already_booked',
+      });
       return reply.code(303).redirect(`/book/${token}`);
     }
     const raw = (req.body as { location?: unknown } | undefined)?.location;
     const slug = typeof raw === 'string' ? raw : '';
-    const [location, type] = await Promise.all([findLocation(db, slug.slice(0, 64)), findAppointmentType(db, 'consultation')]);
+    const [location, type] = await Promise.all([
+      findLocation(db, slug.slice(0, 64)),
+      findAppointmentType(db, 'consultation'),
+    ]);
     if (!location || !type) {
       await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'invalid' });
       throw badRequest('That location could not be found. Please choose one from the list.');
     }
     await database.transact(async (trx) => {
       await joinWaitlist(trx, { requestId: request.id, locationId: location.id, typeId: type.id }, visitor.now);
-      await auditPatient(trx, database, visitor, action, 'success', { ...aboutRequest(request), locationId: location.id });
+      await auditPatient(trx, database, visitor, action, 'success', {
+        ...aboutRequest(request),
+        locationId: location.id,
+      });
     });
     return reply.code(303).redirect(`/book/${token}?location=${location.slug}&status=waitlisted`);
   });
@@ -101,9 +121,14 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     const check = tokens.verify(token, 'offer', visitor.now);
     const offerId = check.ok ? check.claims.ref : refusedLinkRef(tokens, token, 'offer', check);
     const offer = offerId === undefined ? undefined : await findOffer(db, offerId);
-    const about: About = offer ? { ...(await aboutRequestId(db, offer.request_id)), locationId: offer.location_id } : NOBODY;
+    const about: About = offer
+      ? { ...(await aboutRequestId(db, offer.request_id)), locationId: offer.location_id }
+      : NOBODY;
     const refused = async (reason: string, problem: 'expired' | 'invalid') => {
-      await auditPatientAlone(database, visitor, action, 'failure', about, { reason, ...(offer ? { offerId: offer.id } : {}) });
+      await auditPatientAlone(database, visitor, action, 'failure', about, {
+        reason,
+        ...(offer ? { offerId: offer.id } : {}),
+      });
       return { problem, about };
     };
     if (!check.ok || !offer) linkRefusals(app.deps).note(visitor.ip, visitor.now);
@@ -111,9 +136,15 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     if (!offer) return refused('unknown', 'invalid');
     // The clinic closed the request after the offer went out: the offer is gone (its booking link says to call).
     const request = await findRequest(db, offer.request_id);
-    if (!request || request.status === 'not_candidate' || request.status === 'closed') return refused('closed', 'expired');
+    if (!request || request.status === 'not_candidate' || request.status === 'closed')
+      return refused('closed', 'expired');
     const bookingLink = `/book/${tokens.sign({ purpose: 'book', ref: offer.request_id, location: offer.location_id, expiresAt: visitor.now + 14 * DAY })}`;
-    if (offer.expires_at <= visitor.now || offer.slot_start <= visitor.now || offer.accepted_at !== null || offer.status !== 'waiting') {
+    if (
+      offer.expires_at <= visitor.now ||
+      offer.slot_start <= visitor.now ||
+      offer.accepted_at !== null ||
+      offer.status !== 'waiting'
+    ) {
       return { ...(await refused('gone', 'expired')), bookingLink };
     }
     return { offer, about, bookingLink };
@@ -123,12 +154,30 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     const token = tokenOf(req.params);
     const visitor = visitorOf(req, now());
     const opened = await openOffer(token, visitor, 'waitlist.view');
-    if (!opened.offer) return html(reply, OfferGonePage({ clinic: await clinic(), reason: opened.problem, bookingLink: opened.bookingLink }), opened.problem === 'invalid' ? 404 : 410);
-    const [c, location, request] = await Promise.all([clinic(), findLocation(db, opened.offer.location_id), findRequest(db, opened.offer.request_id)]);
+    if (!opened.offer)
+      return html(
+        reply,
+        OfferGonePage({ clinic: await clinic(), reason: opened.problem, bookingLink: opened.bookingLink }),
+        opened.problem === 'invalid' ? 404 : 410,
+      );
+    const [c, location, request] = await Promise.all([
+      clinic(),
+      findLocation(db, opened.offer.location_id),
+      findRequest(db, opened.offer.request_id),
+    ]);
     if (!location || !request) throw new Error('offer without location or request');
     // The page greets the person by name: a view like any link page's (see booking.view).
     await auditPatientAlone(database, visitor, 'waitlist.view', 'success', opened.about, { offerId: opened.offer.id });
-    return html(reply, OfferPage({ clinic: c, location, start: opened.offer.slot_start, action: `/waitlist/offer/${token}`, firstName: request.first_name }));
+    return html(
+      reply,
+      OfferPage({
+        clinic: c,
+        location,
+        start: opened.offer.slot_start,
+        action: `/waitlist/offer/${token}`,
+        firstName: request.first_name,
+      }),
+    );
   });
 
   app.post('/waitlist/offer/:token', publicRoute, async (req, reply) => {
@@ -137,28 +186,61 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     const action = 'waitlist.accept';
     const opened = await openOffer(token, visitor, action);
     const c = await clinic();
-    if (!opened.offer) return html(reply, OfferGonePage({ clinic: c, reason: opened.problem, bookingLink: opened.bookingLink }), opened.problem === 'invalid' ? 404 : 410);
+    if (!opened.offer)
+      return html(
+        reply,
+        OfferGonePage({ clinic: c, reason: opened.problem, bookingLink: opened.bookingLink }),
+        opened.problem === 'invalid' ? 404 : 410,
+      );
     const { offer, about } = opened;
-    const [location, type] = await Promise.all([findLocation(db, offer.location_id), findAppointmentType(db, 'consultation')]);
+    const [location, type] = await Promise.all([
+      findLocation(db, offer.location_id),
+      findAppointmentType(db, 'consultation'),
+    ]);
     if (!location || !type) throw new Error('offer without location or type');
     if (type.online_bookable !== 1) {
       await auditPatientAlone(database, visitor, action, 'failure', about, { reason: 'not_online', offerId: offer.id });
-      throw new HttpError(409, 'not_online', `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} and we will find a time with you.`);
+      throw new HttpError(
+        409,
+        'not_online',
+        `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} and we will find a time with you.`,
+      );
     }
     // The same path as any booking: the database's overlap rules decide who was first. Marking the offer taken and the event
     // are part of the booking's transaction, so an accepted offer, its booking and its record stand or fall together.
     // The offer fixes the time, which staff may have booked off the online grid: any 5-minute start is accepted
     // (hours, rooms and overlaps are checked as ever).
-    const outcome = await bookConsultation({ database, clinic: c, location, type: { ...type, step_min: STAFF_TIME_STEP_MIN }, now: visitor.now }, offer.request_id, offer.slot_start, {
-      alsoInTransaction: async (trx, appt) => {
-        // (The booking itself ends the request's wait on every list.)
-        await trx.updateTable('waitlist_offers').set({ accepted_at: visitor.now }).where('id', '=', offer.id).execute();
-        await auditPatient(trx, database, visitor, action, 'success', { ...about, patientRef: appt.patient_id ?? about.patientRef }, { appointmentId: appt.id, offerId: offer.id });
+    const outcome = await bookConsultation(
+      { database, clinic: c, location, type: { ...type, step_min: STAFF_TIME_STEP_MIN }, now: visitor.now },
+      offer.request_id,
+      offer.slot_start,
+      {
+        alsoInTransaction: async (trx, appt) => {
+          // (The booking itself ends the request's wait on every list.)
+          await trx
+            .updateTable('waitlist_offers')
+            .set({ accepted_at: visitor.now })
+            .where('id', '=', offer.id)
+            .execute();
+          await auditPatient(
+            trx,
+            database,
+            visitor,
+            action,
+            'success',
+            { ...about, patientRef: appt.patient_id ?? about.patientRef },
+            { appointmentId: appt.id, offerId: offer.id },
+          );
+        },
       },
-    });
+    );
     if (!outcome.ok) {
-      await auditPatientAlone(database, visitor, action, 'failure', about, { reason: outcome.reason, offerId: offer.id });
-      if (outcome.reason === 'taken') return html(reply, OfferGonePage({ clinic: c, reason: 'taken', bookingLink: opened.bookingLink }), 409);
+      await auditPatientAlone(database, visitor, action, 'failure', about, {
+        reason: outcome.reason,
+        offerId: offer.id,
+      });
+      if (outcome.reason === 'taken')
+        return html(reply, OfferGonePage({ clinic: c, reason: 'taken', bookingLink: opened.bookingLink }), 409);
       return reply.code(303).redirect(opened.bookingLink);
     }
     app.deps.onOutbox?.();

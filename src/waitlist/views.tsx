@@ -32,7 +32,8 @@ export function OfferPage(p: { clinic: Clinic; location: Location; start: number
 
 export function OfferGonePage(p: { clinic: Clinic; reason: 'taken' | 'expired' | 'invalid'; bookingLink?: string }) {
   const text = {
-    taken: 'Someone else accepted this time a moment before you. You are still on the waitlist, and we will write again when another time opens up.',
+    taken:
+      'Someone else accepted this time a moment before you. You are still on the waitlist, and we will write again when another time opens up.',
     expired: 'This offer has expired. You are still on the waitlist unless you have booked another time.',
     invalid: 'This link does not work. It may be incomplete; copy the whole link from the email.',
   }[p.reason];
@@ -58,7 +59,10 @@ export function WaitlistBlock(p: { base: string; location: Location; joined: boo
       <h2 id="waitlist-heading">None of these times work?</h2>
       {p.joined ? (
         <form method="post" action={`${p.base}/waitlist/leave`}>
-          <p>You are on the waitlist for {p.location.name}. When a time opens up, we email you; the first to accept gets it.</p>
+          <p>
+            You are on the waitlist for {p.location.name}. When a time opens up, we email you; the first to accept gets
+            it.
+          </p>
           <button class="button button-secondary button-small" type="submit">
             Leave the waitlist
           </button>
@@ -67,8 +71,8 @@ export function WaitlistBlock(p: { base: string; location: Location; joined: boo
         <form method="post" action={`${p.base}/waitlist`}>
           <input type="hidden" name="location" value={p.location.slug} />
           <p>
-            Join the waitlist for {p.location.name}. When a time opens up, we email you and a few others who are waiting;
-            the first to accept it gets it.
+            Join the waitlist for {p.location.name}. When a time opens up, we email you and a few others who are
+            waiting; the first to accept it gets it.
           </p>
           <button class="button button-secondary button-small" type="submit">
             Join the waitlist

@@ -22,18 +22,38 @@ let rt: TestRuntime;
 let origin: string;
 let browser: Browser;
 
-interface Violation { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+}
 
 /** The page's axe violations, one line each, so a failure names the rule, the element and why. */
 async function audit(page: Page, tags = [...WCAG_TAGS, 'best-practice']): Promise<string[]> {
   // Evaluated through the debugging protocol, so the page's CSP (no inline scripts) stays in force as for real visitors.
   if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
   const violations = await page.evaluate(async (tags) => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    const axe = (
+      globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }
+    ).axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   }, tags);
-  return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`));
+  return violations.flatMap((v) =>
+    v.nodes.map(
+      (n) =>
+        `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`,
+    ),
+  );
 }
 
 async function newContext(cookies: Map<string, string> | undefined, width: number): Promise<BrowserContext> {
@@ -58,17 +78,41 @@ describe('accessibility (axe-core in Chromium)', () => {
 
   it('public and patient pages pass at desktop and phone widths', async () => {
     const bookingPath = await requestAndGetLink(rt, { first_name: 'Ana' });
-    const managedPath = await requestAndGetLink(rt, { first_name: 'Ben', email: 'ben@example.com', phone: '(312) 555-0148' });
+    const managedPath = await requestAndGetLink(rt, {
+      first_name: 'Ben',
+      email: 'ben@example.com',
+      phone: '(312) 555-0148',
+    });
     const page1 = await rt.app.inject({ method: 'GET', url: managedPath });
     const bensTime = offeredSlots(page1.body)[2]!;
     expect((await book(rt, managedPath, bensTime)).statusCode).toBe(303);
     // Others take every remaining provider and room at Ben's time, so it is gone for Ana.
     for (let n = 0, status = 303; status === 303; n++) {
       expect(n, 'the time fills up').toBeLessThan(10);
-      const other = await requestAndGetLink(rt, { first_name: 'Other', email: `other${n}@example.com`, phone: `(312) 555-01${50 + n}` });
+      const other = await requestAndGetLink(rt, {
+        first_name: 'Other',
+        email: `other${n}@example.com`,
+        phone: `(312) 555-01${50 + n}`,
+      });
       status = (await book(rt, other, bensTime)).statusCode;
     }
-    const urls = ['/', '/crps', '/ketamine-infusion-therapy', '/locations', '/consultation', '/consultation?location=denver', bookingPath, `${bookingPath}?location=denver`, managedPath, `${managedPath}/reschedule`, `${managedPath}/cancel`, '/book/not-a-real-token', '/book/new-link', '/no-such-page', '/dev/mailbox'];
+    const urls = [
+      '/',
+      '/crps',
+      '/ketamine-infusion-therapy',
+      '/locations',
+      '/consultation',
+      '/consultation?location=denver',
+      bookingPath,
+      `${bookingPath}?location=denver`,
+      managedPath,
+      `${managedPath}/reschedule`,
+      `${managedPath}/cancel`,
+      '/book/not-a-real-token',
+      '/book/new-link',
+      '/no-such-page',
+      '/dev/mailbox',
+    ];
     const found: string[] = [];
     for (const width of [1280, 375]) {
       const context = await newContext(undefined, width);
@@ -83,7 +127,11 @@ describe('accessibility (axe-core in Chromium)', () => {
       await Promise.all([
         page.waitForEvent('load'),
         page.evaluate(() => {
-          const form = (globalThis as unknown as { document: { querySelector(s: string): { noValidate: boolean; requestSubmit(): void } } }).document.querySelector('main form');
+          const form = (
+            globalThis as unknown as {
+              document: { querySelector(s: string): { noValidate: boolean; requestSubmit(): void } };
+            }
+          ).document.querySelector('main form');
           form.noValidate = true;
           form.requestSubmit();
         }),
@@ -95,10 +143,13 @@ describe('accessibility (axe-core in Chromium)', () => {
       await page.goto(origin + bookingPath);
       await Promise.all([
         page.waitForEvent('load'),
-        page.locator('button[name="slot"]').first().evaluate((button, taken) => {
-          (button as unknown as { value: string; click(): void }).value = taken;
-          (button as unknown as { click(): void }).click();
-        }, String(bensTime)),
+        page
+          .locator('button[name="slot"]')
+          .first()
+          .evaluate((button, taken) => {
+            (button as unknown as { value: string; click(): void }).value = taken;
+            (button as unknown as { click(): void }).click();
+          }, String(bensTime)),
       ]);
       await page.getByRole('heading', { name: 'That time was just taken' }).waitFor();
       for (const v of await audit(page)) found.push(`${width}px taken: ${v}`);
@@ -129,11 +180,33 @@ describe('accessibility (axe-core in Chromium)', () => {
     const lead = await db.selectFrom('consultation_requests').select('id').executeTakeFirstOrThrow();
     const appt = await db.selectFrom('appointments').select(['id', 'patient_id']).executeTakeFirstOrThrow();
     const urls = [
-      '/staff', '/staff/leads', `/staff/leads/${lead.id}`, '/staff/calendar', '/staff/calendar?view=day', `/staff/calendar/appointments/${appt.id}`, '/staff/calendar/book',
-      '/staff/patients', `/staff/patients/${appt.patient_id}`, `/staff/patients/${appt.patient_id}/book`, '/staff/audit', '/staff/sessions', '/staff/users',
-      '/staff/setup', '/staff/setup/clinic', '/staff/setup/locations', '/staff/setup/locations/new', '/staff/setup/locations/loc-chicago', '/staff/setup/locations/loc-chicago/hours',
-      '/staff/setup/locations/loc-chicago/closures', '/staff/setup/locations/loc-chicago/rooms', '/staff/setup/providers', '/staff/setup/providers/prov-okafor',
-      '/staff/setup/providers/prov-okafor/hours', '/staff/setup/providers/prov-okafor/time-off', '/staff/setup/types', '/staff/setup/types/consultation',
+      '/staff',
+      '/staff/leads',
+      `/staff/leads/${lead.id}`,
+      '/staff/calendar',
+      '/staff/calendar?view=day',
+      `/staff/calendar/appointments/${appt.id}`,
+      '/staff/calendar/book',
+      '/staff/patients',
+      `/staff/patients/${appt.patient_id}`,
+      `/staff/patients/${appt.patient_id}/book`,
+      '/staff/audit',
+      '/staff/sessions',
+      '/staff/users',
+      '/staff/setup',
+      '/staff/setup/clinic',
+      '/staff/setup/locations',
+      '/staff/setup/locations/new',
+      '/staff/setup/locations/loc-chicago',
+      '/staff/setup/locations/loc-chicago/hours',
+      '/staff/setup/locations/loc-chicago/closures',
+      '/staff/setup/locations/loc-chicago/rooms',
+      '/staff/setup/providers',
+      '/staff/setup/providers/prov-okafor',
+      '/staff/setup/providers/prov-okafor/hours',
+      '/staff/setup/providers/prov-okafor/time-off',
+      '/staff/setup/types',
+      '/staff/setup/types/consultation',
     ];
     const found: string[] = [];
     for (const width of [1280, 375]) {
@@ -145,17 +218,31 @@ describe('accessibility (axe-core in Chromium)', () => {
         for (const v of await audit(page)) found.push(`${width}px ${url}: ${v}`);
       }
       // Forms with every error showing: the main form's text fields emptied and posted without the browser's checks.
-      for (const url of ['/staff/calendar/book', '/staff/setup/clinic', '/staff/setup/locations/new', '/staff/setup/types/consultation', '/staff/setup/providers/prov-okafor/time-off']) {
+      for (const url of [
+        '/staff/calendar/book',
+        '/staff/setup/clinic',
+        '/staff/setup/locations/new',
+        '/staff/setup/types/consultation',
+        '/staff/setup/providers/prov-okafor/time-off',
+      ]) {
         await page.goto(origin + url);
         await Promise.all([
           page.waitForEvent('load'),
-          page.locator('main form:has(input:not([type="hidden"]))').last().evaluate((form) => {
-            type Field = { type: string; value: string };
-            const f = form as unknown as { noValidate: boolean; querySelectorAll(s: string): Field[]; requestSubmit(): void };
-            for (const input of f.querySelectorAll('input')) if (['text', 'number', 'email', 'tel', 'date', 'time'].includes(input.type)) input.value = '';
-            f.noValidate = true;
-            f.requestSubmit();
-          }),
+          page
+            .locator('main form:has(input:not([type="hidden"]))')
+            .last()
+            .evaluate((form) => {
+              type Field = { type: string; value: string };
+              const f = form as unknown as {
+                noValidate: boolean;
+                querySelectorAll(s: string): Field[];
+                requestSubmit(): void;
+              };
+              for (const input of f.querySelectorAll('input'))
+                if (['text', 'number', 'email', 'tel', 'date', 'time'].includes(input.type)) input.value = '';
+              f.noValidate = true;
+              f.requestSubmit();
+            }),
         ]);
         await page.locator('main [aria-invalid="true"], main [role="alert"]').first().waitFor();
         for (const v of await audit(page)) found.push(`${width}px ${url} (errors): ${v}`);
@@ -166,7 +253,9 @@ describe('accessibility (axe-core in Chromium)', () => {
     const warned = await (await newContext(b.cookies, 1280)).newPage();
     await warned.goto(`${origin}/staff/leads`);
     await warned.evaluate(() => {
-      (globalThis as unknown as { document: { getElementById(id: string): { hidden: boolean } } }).document.getElementById('idle-warning').hidden = false;
+      (
+        globalThis as unknown as { document: { getElementById(id: string): { hidden: boolean } } }
+      ).document.getElementById('idle-warning').hidden = false;
     });
     for (const v of await audit(warned)) found.push(`idle warning: ${v}`);
 
@@ -192,20 +281,43 @@ describe('accessibility (axe-core in Chromium)', () => {
 
   it('keyboard: the skip link comes first and every control shows a visible focus ring', async () => {
     const b = await signIn(rt, 'frontdesk@relief.example');
-    const bookingPath = await requestAndGetLink(rt, { first_name: 'Cy', email: 'cy@example.com', phone: '(312) 555-0149' });
-    const lead = await rt.database.db.selectFrom('consultation_requests').select('id').where('location_id', '=', 'loc-chicago').executeTakeFirstOrThrow();
+    const bookingPath = await requestAndGetLink(rt, {
+      first_name: 'Cy',
+      email: 'cy@example.com',
+      phone: '(312) 555-0149',
+    });
+    const lead = await rt.database.db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('location_id', '=', 'loc-chicago')
+      .executeTakeFirstOrThrow();
     const context = await newContext(b.cookies, 1280);
     const page = await context.newPage();
     const problems: string[] = [];
-    for (const url of ['/', '/consultation', bookingPath, '/staff/leads', `/staff/leads/${lead.id}`, '/staff/calendar']) {
+    for (const url of [
+      '/',
+      '/consultation',
+      bookingPath,
+      '/staff/leads',
+      `/staff/leads/${lead.id}`,
+      '/staff/calendar',
+    ]) {
       await page.goto(origin + url);
       const stops: string[] = [];
       for (let i = 0; i < 150; i++) {
         await page.keyboard.press('Tab');
         const stop = await page.evaluate(() => {
           type Style = { outlineStyle: string; outlineWidth: string; visibility: string };
-          type Node = { tagName: string; textContent: string | null; getAttribute(n: string): string | null; getBoundingClientRect(): { width: number; height: number } };
-          const g = globalThis as unknown as { document: { activeElement: Node | null; body: Node }; getComputedStyle(el: Node): Style };
+          type Node = {
+            tagName: string;
+            textContent: string | null;
+            getAttribute(n: string): string | null;
+            getBoundingClientRect(): { width: number; height: number };
+          };
+          const g = globalThis as unknown as {
+            document: { activeElement: Node | null; body: Node };
+            getComputedStyle(el: Node): Style;
+          };
           const el = g.document.activeElement;
           if (!el || el === g.document.body) return null;
           const style = g.getComputedStyle(el);
@@ -234,10 +346,13 @@ describe('accessibility (axe-core in Chromium)', () => {
       for (const v of await audit(p)) found.push(`${what}: ${v}`);
     };
     await page.goto(`${origin}/staff/users`);
-    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Create account and send enrolment link' }).evaluate((button) => {
-      (button as unknown as { form: { noValidate: boolean } }).form.noValidate = true;
-      (button as unknown as { click(): void }).click();
-    })]);
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Create account and send enrolment link' }).evaluate((button) => {
+        (button as unknown as { form: { noValidate: boolean } }).form.noValidate = true;
+        (button as unknown as { click(): void }).click();
+      }),
+    ]);
     await page.locator('[aria-invalid="true"]').first().waitFor();
     await check(page, 'new account (errors)');
     await page.getByLabel('Full name').fill('Robin Reyes');
@@ -255,7 +370,9 @@ describe('accessibility (axe-core in Chromium)', () => {
     await robin.getByLabel('Repeat the new password').fill('short');
     await robin.getByRole('button').last().click();
     await robin.getByRole('alert').waitFor();
-    await expect.poll(() => robin.getByLabel('New password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => robin.getByLabel('New password', { exact: true }).getAttribute('aria-invalid'))
+      .toBe('true');
     await check(robin, 'first password (errors)');
     await robin.getByLabel('New password', { exact: true }).fill('quiet harbour lanterns 2026');
     await robin.getByLabel('Repeat the new password').fill('quiet harbour lanterns 2026');

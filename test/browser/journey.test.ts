@@ -33,14 +33,28 @@ async function shot(name: string) {
 }
 
 /** The few DOM members the in-page callbacks use (the project compiles without the DOM library). */
-interface El { tagName: string; id: string; className: string; textContent: string | null; value?: string; contains(other: El | null): boolean }
-interface InPage { document: { activeElement: El | null; querySelector(selector: string): El | null } }
+interface El {
+  tagName: string;
+  id: string;
+  className: string;
+  textContent: string | null;
+  value?: string;
+  contains(other: El | null): boolean;
+}
+interface InPage {
+  document: { activeElement: El | null; querySelector(selector: string): El | null };
+}
 
 /** document.activeElement, described for assertions. */
 const focused = () =>
   page.evaluate(() => {
     const el = (globalThis as unknown as InPage).document.activeElement;
-    return { tag: el?.tagName.toLowerCase(), id: el?.id, cls: el?.className, text: el?.textContent?.trim().slice(0, 60) };
+    return {
+      tag: el?.tagName.toLowerCase(),
+      id: el?.id,
+      cls: el?.className,
+      text: el?.textContent?.trim().slice(0, 60),
+    };
   });
 
 async function deliver(subjectStart: string) {
@@ -56,7 +70,12 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
-    context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    context = await browser.newContext({
+      timezoneId: 'Asia/Tokyo',
+      locale: 'en-US',
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('dialog', (d) => {
@@ -82,7 +101,10 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About CRPS' }).click();
     await page.waitForURL(`${origin}/crps`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Complex regional pain syndrome');
-    await page.getByRole('region', { name: 'Talk with our team' }).getByRole('link', { name: 'Request a consultation' }).click();
+    await page
+      .getByRole('region', { name: 'Talk with our team' })
+      .getByRole('link', { name: 'Request a consultation' })
+      .click();
     await page.waitForURL(`${origin}/consultation?reason=crps`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Request a consultation');
     expect(await page.getByLabel('Complex Regional Pain Syndrome (CRPS)').isChecked()).toBe(true);
@@ -90,7 +112,9 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     // 2. An empty submission: error summary (focused) and one error per missing answer.
     await page.getByRole('button', { name: 'Send my request' }).click();
     await page.waitForURL(`${origin}/consultation`);
-    const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Please check 7 answers' }) });
+    const summary = page
+      .getByRole('alert')
+      .filter({ has: page.getByRole('heading', { name: 'Please check 7 answers' }) });
     await summary.waitFor();
     await expect.poll(async () => (await focused()).cls).toBe('error-summary');
     const summaryLinks = await summary.getByRole('link').allTextContents();
@@ -109,7 +133,10 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
       expect(await page.locator(`#${await field.getAttribute('id')}-error`).textContent(), label).toContain(error);
     }
     expect(await page.locator('#consent-error').textContent()).toContain('Please agree to be contacted');
-    expect(await page.getByLabel('Complex Regional Pain Syndrome (CRPS)').isChecked(), 'the choice survives the error page').toBe(true);
+    expect(
+      await page.getByLabel('Complex Regional Pain Syndrome (CRPS)').isChecked(),
+      'the choice survives the error page',
+    ).toBe(true);
     await shot('form-errors');
 
     // Fill everything in by label; the last name is markup that must stay text.
@@ -132,14 +159,17 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     await page.waitForURL(/\/consultation\/thanks\//);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Thank you');
     expect(await page.getByRole('heading', { name: 'What happens next' }).isVisible()).toBe(true);
-    expect(await page.getByRole('listitem').filter({ hasText: 'Choose a consultation time' }).textContent()).toContain('Chicago – River North');
+    expect(await page.getByRole('listitem').filter({ hasText: 'Choose a consultation time' }).textContent()).toContain(
+      'Chicago – River North',
+    );
 
     // 3. The booking-link email: first name only, nothing else the patient told us.
     const linkMail = await deliver('Book your consultation');
     expect(linkMail.to).toBe('ana@example.com');
     for (const body of [linkMail.text, linkMail.html]) {
       expect(body).toContain('Ana');
-      for (const secret of ['onerror', '&lt;img', '<img', '555-0147', '5550147', 'fracture']) expect(body).not.toContain(secret);
+      for (const secret of ['onerror', '&lt;img', '<img', '555-0147', '5550147', 'fracture'])
+        expect(body).not.toContain(secret);
     }
     const link = /http:\/\/relief\.test\/book\/[A-Za-z0-9_.-]+/.exec(linkMail.text)?.[0];
     expect(link, 'booking link in the email text').toBeDefined();
@@ -161,10 +191,17 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     expect(await firstTime.getAttribute('aria-label')).toBe('Book Tuesday, March 3, 2026 at 9:00 AM');
     expect(Number(await firstTime.getAttribute('value'))).toBe(FIRST_SLOT);
     // The same instant on the device's clock would read "12:00 AM" on Wednesday; it must not be shown that way.
-    expect(await page.evaluate((t) => new Date(t).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' }), FIRST_SLOT)).toBe('12:00 AM');
+    expect(
+      await page.evaluate(
+        (t) => new Date(t).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' }),
+        FIRST_SLOT,
+      ),
+    ).toBe('12:00 AM');
     expect(await tuesday.getByRole('button', { name: /12:00 AM/ }).count()).toBe(0);
     expect(await page.content()).not.toContain('onerror');
-    const offeredBefore = await page.locator('.slot-button').evaluateAll((els) => els.map((e) => (e as unknown as El).value));
+    const offeredBefore = await page
+      .locator('.slot-button')
+      .evaluateAll((els) => els.map((e) => (e as unknown as El).value));
     expect(offeredBefore.slice(0, 2)).toEqual([String(FIRST_SLOT), String(CHOSEN)]);
     await shot('booking');
 
@@ -178,7 +215,10 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     await shot('manage');
 
     // 5. The calendar file, downloaded as a browser would.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Add to my calendar/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Add to my calendar/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('consultation.ics');
     const ics = readFileSync(await download.path(), 'utf8');
     expect(ics).toContain('BEGIN:VEVENT');
@@ -193,7 +233,8 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     expect(confirmation.ics?.content).toContain('BEGIN:VEVENT');
     expect(confirmation.ics?.content).toMatch(/DTSTART;TZID=America\/Chicago:20260303T093000/);
     expect(confirmation.text).toContain('Tuesday, March 3, 2026 at 9:30 AM CST');
-    for (const secret of ['onerror', '555-0147', 'fracture']) expect(confirmation.text + confirmation.html).not.toContain(secret);
+    for (const secret of ['onerror', '555-0147', 'fracture'])
+      expect(confirmation.text + confirmation.html).not.toContain(secret);
 
     // 7. Cancel through the UI; the freed time is offered again first.
     await page.getByRole('link', { name: 'Cancel this consultation' }).click();
@@ -204,10 +245,17 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     await page.waitForURL(/\?status=cancelled$/);
     expect(await page.getByRole('status').textContent()).toContain('has been cancelled');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Choose your consultation time');
-    const offeredAfter = await page.locator('.slot-button').evaluateAll((els) => els.map((e) => (e as unknown as El).value));
-    expect(offeredAfter.slice(0, 2), 'the freed 9:30 AM is back at the top, right after 9:00 AM').toEqual([String(FIRST_SLOT), String(CHOSEN)]);
+    const offeredAfter = await page
+      .locator('.slot-button')
+      .evaluateAll((els) => els.map((e) => (e as unknown as El).value));
+    expect(offeredAfter.slice(0, 2), 'the freed 9:30 AM is back at the top, right after 9:00 AM').toEqual([
+      String(FIRST_SLOT),
+      String(CHOSEN),
+    ]);
     expect(offeredAfter).toEqual(offeredBefore);
-    expect(await page.getByRole('region', { name: 'Tuesday, March 3, 2026' }).getByRole('button').nth(1).textContent()).toBe('9:30 AM');
+    expect(
+      await page.getByRole('region', { name: 'Tuesday, March 3, 2026' }).getByRole('button').nth(1).textContent(),
+    ).toBe('9:30 AM');
     const cancelMail = await deliver('Your consultation at Chicago – River North is cancelled');
     expect(cancelMail.ics?.method).toBe('CANCEL');
 
@@ -219,7 +267,9 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     await page.goto(`${origin}/consultation`);
     await page.keyboard.press('Tab');
     expect(await focused()).toMatchObject({ tag: 'a', cls: 'skip-link', text: 'Skip to main content' });
-    expect(await page.getByRole('link', { name: 'Skip to main content' }).isVisible(), 'visible when focused').toBe(true);
+    expect(await page.getByRole('link', { name: 'Skip to main content' }).isVisible(), 'visible when focused').toBe(
+      true,
+    );
     await page.keyboard.press('Enter');
     await page.waitForURL(`${origin}/consultation#main`);
     await expect.poll(async () => (await focused()).id).toBe('main');

@@ -21,7 +21,12 @@ describe('staff workspace in a real browser (Chromium)', () => {
   beforeAll(async () => {
     rt = await startTestRuntime({ seed: 'clinic-and-staff' });
     await submitRequest(rt, { first_name: 'Ana', last_name: 'Moreno<b>bold</b>', email: 'ana@example.com' });
-    await submitRequest(rt, { first_name: 'Dev', last_name: 'Denverite', email: 'dev@example.com', location: 'denver' });
+    await submitRequest(rt, {
+      first_name: 'Dev',
+      last_name: 'Denverite',
+      email: 'dev@example.com',
+      location: 'denver',
+    });
     await rt.app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
@@ -64,40 +69,69 @@ describe('staff workspace in a real browser (Chromium)', () => {
     expect(body).not.toContain('Denverite');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-leads.png` });
 
-    await page.getByRole('link', { name: /Moreno/ }).first().click();
+    await page
+      .getByRole('link', { name: /Moreno/ })
+      .first()
+      .click();
     await page.getByLabel('What happened').fill('Called, left a voicemail <script>alert(1)</script>');
     await page.getByRole('button', { name: 'Add to the log' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('left a voicemail <script>alert(1)</script>');
     await page.getByLabel('Status').selectOption('contacted');
     await page.getByRole('button', { name: 'Save status' }).click();
-    await expect.poll(async () => (await rt.database.db.selectFrom('consultation_requests').select('status').where('email', '=', 'ana@example.com').executeTakeFirstOrThrow()).status).toBe('contacted');
+    await expect
+      .poll(
+        async () =>
+          (
+            await rt.database.db
+              .selectFrom('consultation_requests')
+              .select('status')
+              .where('email', '=', 'ana@example.com')
+              .executeTakeFirstOrThrow()
+          ).status,
+      )
+      .toBe('contacted');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-lead.png`, fullPage: true });
 
     // Book a consultation for that request from the calendar: Wednesday 10:00 with Dr. Okafor.
     await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-04`);
     await page.getByRole('link', { name: 'Book a consultation for a request' }).click();
-    const ana = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'ana@example.com').executeTakeFirstOrThrow();
+    const ana = await rt.database.db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'ana@example.com')
+      .executeTakeFirstOrThrow();
     await page.getByLabel('Consultation request').selectOption(ana.id);
     await page.getByLabel('Provider').selectOption({ label: 'Dr. Amara Okafor' });
     await page.getByLabel('Date').fill('2026-03-04');
     await page.getByLabel('Start time (clinic local time)').fill('10:00');
     await page.getByRole('button', { name: 'Book consultation' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/staff\/calendar\/appointments\//);
-    const booked = await rt.database.db.selectFrom('appointments').select(['starts_at', 'provider_id', 'status']).where('status', '=', 'booked').execute();
-    expect(booked).toEqual([{ starts_at: Date.parse('2026-03-04T16:00:00.000Z'), provider_id: 'prov-okafor', status: 'booked' }]);
+    const booked = await rt.database.db
+      .selectFrom('appointments')
+      .select(['starts_at', 'provider_id', 'status'])
+      .where('status', '=', 'booked')
+      .execute();
+    expect(booked).toEqual([
+      { starts_at: Date.parse('2026-03-04T16:00:00.000Z'), provider_id: 'prov-okafor', status: 'booked' },
+    ]);
     await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-04`);
     expect(await page.locator('main').textContent()).toContain('Ana M.');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-calendar.png`, fullPage: false });
 
     // Ana is a patient now: from her page, book an infusion; the engine picks a nurse and a chair.
-    await page.getByRole('link', { name: /Ana M\./ }).first().click();
+    await page
+      .getByRole('link', { name: /Ana M\./ })
+      .first()
+      .click();
     await page.getByRole('link', { name: /Ana Moreno/ }).click();
     await page.getByRole('link', { name: 'Book an appointment' }).click();
     await page.getByLabel('Kind of appointment').selectOption('infusion');
     await page.getByLabel('Date').fill('2026-03-05');
     await page.getByLabel('Start time (clinic local time)').fill('10:00');
     await page.getByRole('button', { name: 'Book appointment' }).click();
-    await expect.poll(() => page.locator('main').textContent()).toContain('Booked. The patient is emailed a confirmation.');
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain('Booked. The patient is emailed a confirmation.');
     expect(await page.locator('main').textContent()).toMatch(/Nurse\s*Marcus Bell/);
     await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-05`);
     expect(await page.getByRole('columnheader', { name: 'Marcus Bell' }).count()).toBe(1);

@@ -16,7 +16,9 @@ export const T0 = Date.parse('2026-03-10T15:00:00.000Z');
 export type AppointmentRow = Insertable<DB['appointments']>;
 
 /** A booked consultation at Chicago holding nothing yet; `at`, `minutes` and the buffers are minutes (from T0). */
-export function appointmentRow(over: Partial<AppointmentRow> & { at?: number; minutes?: number; before?: number; after?: number } = {}): AppointmentRow {
+export function appointmentRow(
+  over: Partial<AppointmentRow> & { at?: number; minutes?: number; before?: number; after?: number } = {},
+): AppointmentRow {
   const { at = 0, minutes = 45, before = 0, after = 0, ...rest } = over;
   const start = T0 + at * MIN;
   return {
@@ -79,6 +81,8 @@ export async function atReleaseBefore(database: Database, name: string): Promise
 /** Inserts rows as plain SQL: an older release's table lacks columns the current types have. */
 export async function insertAsOlderRelease(db: Kysely<DB>, rows: AppointmentRow[]): Promise<void> {
   for (const row of rows) {
-    await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(db);
+    await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(
+      db,
+    );
   }
 }

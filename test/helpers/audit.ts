@@ -14,11 +14,19 @@ export const MARKED = {
 const PHI = [MARKED.first_name, MARKED.last_name, MARKED.email, '555-0199', '5550199', 'Xylophone'];
 
 export const lastSeq = async (rt: TestRuntime) =>
-  Number((await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0);
+  Number(
+    (await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
+      ?.seq ?? 0,
+  );
 
 /** The events written since `seq`, in order, with the fields a test compares. */
 export async function eventsAfter(rt: TestRuntime, seq: number) {
-  const rows = await rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+  const rows = await rt.database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .execute();
   for (const row of rows) {
     const text = JSON.stringify(row);
     for (const value of PHI) expect(text, `event #${row.seq} (${row.action}) holds PHI`).not.toContain(value);
@@ -46,9 +54,20 @@ export async function oneEvent(rt: TestRuntime, act: () => Promise<unknown>) {
 }
 
 /** What every patient event shares: no user, the patient role, the caller's address and the clock's time. */
-export const byPatient = (rt: TestRuntime, ip: string) => ({ actor_id: null, actor_role: 'patient', ip, at: rt.clock.now() });
+export const byPatient = (rt: TestRuntime, ip: string) => ({
+  actor_id: null,
+  actor_role: 'patient',
+  ip,
+  at: rt.clock.now(),
+});
 
-export function send(rt: TestRuntime, method: 'GET' | 'POST', url: string, ip: string, fields?: Record<string, string>) {
+export function send(
+  rt: TestRuntime,
+  method: 'GET' | 'POST',
+  url: string,
+  ip: string,
+  fields?: Record<string, string>,
+) {
   return rt.app.inject({
     method,
     url,
@@ -61,13 +80,17 @@ export function send(rt: TestRuntime, method: 'GET' | 'POST', url: string, ip: s
 export async function breakAuditInserts(rt: TestRuntime): Promise<() => Promise<void>> {
   const run = (text: string) => sql.raw(text).execute(rt.database.db);
   if (rt.database.engine === 'postgres') {
-    await run(`create function audit_down() returns trigger language plpgsql as $$ begin raise exception 'audit store unavailable'; end $$`);
+    await run(
+      `create function audit_down() returns trigger language plpgsql as $$ begin raise exception 'audit store unavailable'; end $$`,
+    );
     await run('create trigger audit_down before insert on audit_events for each row execute function audit_down()');
     return async () => {
       await run('drop trigger audit_down on audit_events');
     };
   }
-  await run(`create trigger audit_down before insert on audit_events begin select raise(abort, 'audit store unavailable'); end`);
+  await run(
+    `create trigger audit_down before insert on audit_events begin select raise(abort, 'audit store unavailable'); end`,
+  );
   return async () => {
     await run('drop trigger audit_down');
   };

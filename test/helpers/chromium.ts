@@ -6,10 +6,21 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /** Headless Chromium for a browser test, or a clear error saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} does not exist (apt-get install chromium).`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium is required for the browser tests but ${CHROMIUM} does not exist (apt-get install chromium).`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

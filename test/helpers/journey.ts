@@ -73,17 +73,40 @@ export async function book(rt: TestRuntime, path: string, slot: number, location
 
 /** Posts a form as a browser without scripts would (urlencoded). */
 export function postForm(rt: TestRuntime, url: string, fields: Record<string, string> = {}) {
-  return rt.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody(fields) });
+  return rt.app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody(fields),
+  });
 }
 
 let people = 0;
 /** A new person (own email and phone) requests and books online at `slot` (or the first offered); returns the appointment id. */
-export async function bookOnline(rt: TestRuntime, slot: number | 'first', location = 'chicago', extra: Record<string, string> = {}): Promise<string> {
+export async function bookOnline(
+  rt: TestRuntime,
+  slot: number | 'first',
+  location = 'chicago',
+  extra: Record<string, string> = {},
+): Promise<string> {
   people += 1;
-  const link = await requestAndGetLink(rt, { email: `person${people}@example.com`, phone: `(312) 555-${String(1000 + people)}`, location, ...extra });
+  const link = await requestAndGetLink(rt, {
+    email: `person${people}@example.com`,
+    phone: `(312) 555-${String(1000 + people)}`,
+    location,
+    ...extra,
+  });
   const at = slot === 'first' ? offeredSlots((await rt.app.inject({ url: link })).body)[0]! : slot;
   const res = await book(rt, link, at, location);
-  if (res.headers.location !== `${link}?status=booked`) throw new Error(`booking failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
-  const row = await rt.database.db.selectFrom('appointments').select('id').where('starts_at', '=', at).where('location_id', '=', `loc-${location}`).where('status', '=', 'booked').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  if (res.headers.location !== `${link}?status=booked`)
+    throw new Error(`booking failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  const row = await rt.database.db
+    .selectFrom('appointments')
+    .select('id')
+    .where('starts_at', '=', at)
+    .where('location_id', '=', `loc-${location}`)
+    .where('status', '=', 'booked')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirstOrThrow();
   return row.id;
 }

@@ -1,7 +1,12 @@
 import type { TestRuntime } from './runtime.ts';
 
 /** `count` consultation requests at Chicago written directly (status new), 1 s apart from `from`, named `<prefix>00`, `<prefix>01`, .... */
-export async function insertBulkRequests(rt: TestRuntime, count: number, from: number, prefix = 'Person'): Promise<void> {
+export async function insertBulkRequests(
+  rt: TestRuntime,
+  count: number,
+  from: number,
+  prefix = 'Person',
+): Promise<void> {
   const rows = Array.from({ length: count }, (_, i) => ({
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     idempotency_key: `bulk-${i}`,

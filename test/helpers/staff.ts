@@ -22,7 +22,12 @@ export class Browser {
   }
 
   async get(url: string) {
-    const res = await this.rt.app.inject({ method: 'GET', url, remoteAddress: this.ip, headers: { cookie: this.cookieHeader } });
+    const res = await this.rt.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.ip,
+      headers: { cookie: this.cookieHeader },
+    });
     this.remember(res);
     return res;
   }
@@ -52,10 +57,19 @@ export function demoAccount(email: string) {
 export async function signIn(rt: TestRuntime, email: string): Promise<Browser> {
   const b = new Browser(rt);
   const form = await b.get('/staff/sign-in');
-  const res = await b.post('/staff/sign-in', { _csrf: csrfFrom(form.body), email, password: DEMO_PASSWORD, next: '/staff' });
+  const res = await b.post('/staff/sign-in', {
+    _csrf: csrfFrom(form.body),
+    email,
+    password: DEMO_PASSWORD,
+    next: '/staff',
+  });
   if (res.statusCode !== 303) throw new Error(`password step failed: ${res.statusCode}`);
   const mfa = await b.get(res.headers.location as string);
-  const done = await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: totpCode(demoAccount(email).totp, rt.clock.now()), next: '/staff' });
+  const done = await b.post('/staff/mfa', {
+    _csrf: csrfFrom(mfa.body),
+    code: totpCode(demoAccount(email).totp, rt.clock.now()),
+    next: '/staff',
+  });
   if (done.statusCode !== 303) throw new Error(`mfa step failed: ${done.statusCode} ${done.body.slice(0, 300)}`);
   // Each sign-in uses its own 30 s step, so that another sign-in of the same account right after is not a replay.
   rt.clock.advance(30_000);

@@ -21,8 +21,20 @@ const PROVIDER = 'provider@relief.example';
 
 type Where = 'chicago' | 'denver';
 const SITES = {
-  chicago: { marker: 'Qx-CHI', email: 'qx.chi@example.com', phone: '(312) 555-0161', zone: 'America/Chicago', provider: 'prov-okafor' },
-  denver: { marker: 'Qx-DEN', email: 'qx.den@example.com', phone: '(720) 555-0162', zone: 'America/Denver', provider: 'prov-reyes' },
+  chicago: {
+    marker: 'Qx-CHI',
+    email: 'qx.chi@example.com',
+    phone: '(312) 555-0161',
+    zone: 'America/Chicago',
+    provider: 'prov-okafor',
+  },
+  denver: {
+    marker: 'Qx-DEN',
+    email: 'qx.den@example.com',
+    phone: '(720) 555-0162',
+    zone: 'America/Denver',
+    provider: 'prov-reyes',
+  },
 } as const;
 const other = (w: Where): Where => (w === 'chicago' ? 'denver' : 'chicago');
 
@@ -47,14 +59,23 @@ afterEach(async () => {
 });
 
 const db = () => rt.database.db;
-const lastSeq = async () => Number((await db().selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0);
-const eventsAfter = (seq: number) => db().selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
-const userId = async (email: string) => (await db().selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+const lastSeq = async () =>
+  Number(
+    (await db().selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0,
+  );
+const eventsAfter = (seq: number) =>
+  db().selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+const userId = async (email: string) =>
+  (await db().selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 
 /** Everything a refused write could have changed. */
 async function snapshot(): Promise<string> {
   const appointments = await db().selectFrom('appointments').selectAll().orderBy('id').execute();
-  const requests = await db().selectFrom('consultation_requests').select(['id', 'status', 'patient_id', 'updated_at']).orderBy('id').execute();
+  const requests = await db()
+    .selectFrom('consultation_requests')
+    .select(['id', 'status', 'patient_id', 'updated_at'])
+    .orderBy('id')
+    .execute();
   const patients = await db().selectFrom('patients').select('id').orderBy('id').execute();
   return JSON.stringify({ appointments, requests, patients });
 }
@@ -69,12 +90,31 @@ interface Booked {
 /** A request and an online booking at the location, through the public journey. */
 async function bookPublicly(where: Where): Promise<Booked> {
   const s = SITES[where];
-  const link = await requestAndGetLink(rt, { first_name: 'Quill', last_name: s.marker, email: s.email, phone: s.phone, location: where });
+  const link = await requestAndGetLink(rt, {
+    first_name: 'Quill',
+    last_name: s.marker,
+    email: s.email,
+    phone: s.phone,
+    location: where,
+  });
   const slot = offeredSlots((await rt.app.inject({ url: link })).body)[0]!;
   expect((await book(rt, link, slot, where)).statusCode).toBe(303);
-  const req = await db().selectFrom('consultation_requests').select(['id', 'patient_id']).where('email', '=', s.email).executeTakeFirstOrThrow();
-  const appt = await db().selectFrom('appointments').select(['id', 'starts_at']).where('request_id', '=', req.id).executeTakeFirstOrThrow();
-  return { requestId: req.id, patientId: req.patient_id!, appointmentId: appt.id, date: DateTime.fromMillis(Number(appt.starts_at), { zone: s.zone }).toISODate()! };
+  const req = await db()
+    .selectFrom('consultation_requests')
+    .select(['id', 'patient_id'])
+    .where('email', '=', s.email)
+    .executeTakeFirstOrThrow();
+  const appt = await db()
+    .selectFrom('appointments')
+    .select(['id', 'starts_at'])
+    .where('request_id', '=', req.id)
+    .executeTakeFirstOrThrow();
+  return {
+    requestId: req.id,
+    patientId: req.patient_id!,
+    appointmentId: appt.id,
+    date: DateTime.fromMillis(Number(appt.starts_at), { zone: s.zone }).toISODate()!,
+  };
 }
 
 let fresh = 0;
@@ -82,9 +122,16 @@ let fresh = 0;
 async function freshRequest(where: Where): Promise<string> {
   fresh += 1;
   const email = `qx.${where}.fresh${fresh}@example.com`;
-  const res = await submitRequest(rt, { first_name: 'Fresh', last_name: `${SITES[where].marker}-${fresh}`, email, location: where });
+  const res = await submitRequest(rt, {
+    first_name: 'Fresh',
+    last_name: `${SITES[where].marker}-${fresh}`,
+    email,
+    location: where,
+  });
   expect(res.statusCode).toBe(303);
-  return (await db().selectFrom('consultation_requests').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  return (
+    await db().selectFrom('consultation_requests').select('id').where('email', '=', email).executeTakeFirstOrThrow()
+  ).id;
 }
 
 function expectNoData(body: string, label: string, sites: Where[]) {
@@ -115,27 +162,59 @@ describe(`calendar and patients access matrix (${engine})`, () => {
         /** The appointment the schedule-changing actions work on: a fresh one when they are allowed, else the record. */
         let target = { appointmentId: rec.appointmentId, patientId: rec.patientId };
 
-        type Expect = { ok: number; action: string; patientRef: string | null; anyRefOnSuccess?: true; locationId?: string | null; body?: string[]; location?: string };
-        const step = async (what: string, scheduling: boolean, call: () => Promise<LightMyRequestResponse>, exp: Expect, refusedStatus = 404) => {
+        type Expect = {
+          ok: number;
+          action: string;
+          patientRef: string | null;
+          anyRefOnSuccess?: true;
+          locationId?: string | null;
+          body?: string[];
+          location?: string;
+        };
+        const step = async (
+          what: string,
+          scheduling: boolean,
+          call: () => Promise<LightMyRequestResponse>,
+          exp: Expect,
+          refusedStatus = 404,
+        ) => {
           const label = `${email} ${what} ${where}`;
           const before = await snapshot();
           const seq = await lastSeq();
           const res = await call();
           const events = await eventsAfter(seq);
-          expect(events.map((e) => [e.action, e.outcome]), label).toHaveLength(1);
+          expect(
+            events.map((e) => [e.action, e.outcome]),
+            label,
+          ).toHaveLength(1);
           const event = events[0]!;
           expect(event.actor_id, label).toBe(uid);
           // Patient details never enter the trail.
           expectNoData(event.detail, label, ['chicago', 'denver']);
           if (scheduling && !schedules) {
             expect(res.statusCode, label).toBe(403);
-            expect(event, label).toMatchObject({ action: 'access_denied', outcome: 'denied', location_id: null, patient_ref: null });
+            expect(event, label).toMatchObject({
+              action: 'access_denied',
+              outcome: 'denied',
+              location_id: null,
+              patient_ref: null,
+            });
           } else if (!sees) {
             expect(res.statusCode, label).toBe(refusedStatus);
-            expect(event, label).toMatchObject({ action: exp.action, outcome: 'denied', location_id: loc, patient_ref: exp.patientRef });
+            expect(event, label).toMatchObject({
+              action: exp.action,
+              outcome: 'denied',
+              location_id: loc,
+              patient_ref: exp.patientRef,
+            });
           } else {
             expect(res.statusCode, `${label}: ${res.body.slice(0, 300)}`).toBe(exp.ok);
-            expect(event, label).toMatchObject({ action: exp.action, outcome: 'success', location_id: exp.locationId === undefined ? loc : exp.locationId, ...(exp.anyRefOnSuccess ? {} : { patient_ref: exp.patientRef }) });
+            expect(event, label).toMatchObject({
+              action: exp.action,
+              outcome: 'success',
+              location_id: exp.locationId === undefined ? loc : exp.locationId,
+              ...(exp.anyRefOnSuccess ? {} : { patient_ref: exp.patientRef }),
+            });
             expect(JSON.parse(event.detail).breakGlass, label).toBeUndefined();
             for (const text of exp.body ?? []) expect(res.body, label).toContain(text);
             if (exp.location) expect(res.headers.location, label).toBe(exp.location);
@@ -151,14 +230,29 @@ describe(`calendar and patients access matrix (${engine})`, () => {
         };
 
         // Reads.
-        await step('GET calendar', false, () => b.get(`/staff/calendar?location=${where}&date=${rec.date}`), {
-          ok: 200, action: 'calendar.view', patientRef: null, body: [`href="/staff/calendar/appointments/${rec.appointmentId}"`],
-        }, 400);
+        await step(
+          'GET calendar',
+          false,
+          () => b.get(`/staff/calendar?location=${where}&date=${rec.date}`),
+          {
+            ok: 200,
+            action: 'calendar.view',
+            patientRef: null,
+            body: [`href="/staff/calendar/appointments/${rec.appointmentId}"`],
+          },
+          400,
+        );
         await step('GET appointment', false, () => b.get(`/staff/calendar/appointments/${rec.appointmentId}`), {
-          ok: 200, action: 'appointment.view', patientRef: rec.patientId, body: [site.marker],
+          ok: 200,
+          action: 'appointment.view',
+          patientRef: rec.patientId,
+          body: [site.marker],
         });
         await step('GET patient', false, () => b.get(`/staff/patients/${rec.patientId}`), {
-          ok: 200, action: 'patient.view', patientRef: rec.patientId, body: [site.marker, site.email],
+          ok: 200,
+          action: 'patient.view',
+          patientRef: rec.patientId,
+          body: [site.marker, site.email],
         });
 
         // Search is scoped rather than refused: the other location's patients are simply not found.
@@ -167,51 +261,148 @@ describe(`calendar and patients access matrix (${engine})`, () => {
         const search = await searchPatientsAs(b, site.marker.toLowerCase());
         let events = await eventsAfter(seq);
         expect(search.statusCode, `${email} search ${where}`).toBe(200);
-        expect(events.map((e) => [e.action, e.outcome, e.actor_id, e.location_id, e.patient_ref])).toEqual([['patient.search', 'success', uid, null, null]]);
-        const matching = await db().selectFrom('patients').select('id').where('location_id', '=', loc).where('last_name', 'like', `${site.marker}%`).execute();
-        expect(JSON.parse(events[0]!.detail), `${email} search ${where}`).toEqual({ results: sees ? matching.length : 0, more: false });
+        expect(events.map((e) => [e.action, e.outcome, e.actor_id, e.location_id, e.patient_ref])).toEqual([
+          ['patient.search', 'success', uid, null, null],
+        ]);
+        const matching = await db()
+          .selectFrom('patients')
+          .select('id')
+          .where('location_id', '=', loc)
+          .where('last_name', 'like', `${site.marker}%`)
+          .execute();
+        expect(JSON.parse(events[0]!.detail), `${email} search ${where}`).toEqual({
+          results: sees ? matching.length : 0,
+          more: false,
+        });
         if (sees) expect(search.body).toContain(site.email);
         else expectNoData(search.body, `${email} search ${where}`, ['chicago', 'denver']);
         expectNoData(search.body, `${email} search ${where}`, [other(where)]);
 
-        await step('GET book form', true, () => b.get(`/staff/calendar/book?location=${where}`), { ok: 200, action: 'calendar.book_form', patientRef: null }, 400);
+        await step(
+          'GET book form',
+          true,
+          () => b.get(`/staff/calendar/book?location=${where}`),
+          { ok: 200, action: 'calendar.book_form', patientRef: null },
+          400,
+        );
 
         // Writes. Attendance 'none' on the record itself (nothing was marked, so nothing is disturbed).
-        await step('POST attendance', false, () => b.post(`/staff/calendar/appointments/${rec.appointmentId}/attendance`, { _csrf: csrf, attendance: 'none' }), {
-          ok: 303, action: 'appointment.attendance', patientRef: rec.patientId, location: `/staff/calendar/appointments/${rec.appointmentId}?done=cleared`,
-        });
+        await step(
+          'POST attendance',
+          false,
+          () =>
+            b.post(`/staff/calendar/appointments/${rec.appointmentId}/attendance`, { _csrf: csrf, attendance: 'none' }),
+          {
+            ok: 303,
+            action: 'appointment.attendance',
+            patientRef: rec.patientId,
+            location: `/staff/calendar/appointments/${rec.appointmentId}?done=cleared`,
+          },
+        );
 
         // Book on behalf: a fresh request when allowed; the record's own (booked) request when refused.
         const requestId = sees && schedules ? await freshRequest(where) : rec.requestId;
-        const booked = await step('POST book', true, () => b.post('/staff/calendar/book', { _csrf: csrf, location: where, request: requestId, provider: site.provider, date: FRESH_DAY, time: '14:00' }), {
-          ok: 303, action: 'appointment.book', patientRef: null, anyRefOnSuccess: true,
-        }, 400);
+        const booked = await step(
+          'POST book',
+          true,
+          () =>
+            b.post('/staff/calendar/book', {
+              _csrf: csrf,
+              location: where,
+              request: requestId,
+              provider: site.provider,
+              date: FRESH_DAY,
+              time: '14:00',
+            }),
+          {
+            ok: 303,
+            action: 'appointment.book',
+            patientRef: null,
+            anyRefOnSuccess: true,
+          },
+          400,
+        );
         if (booked.statusCode === 303) {
-          const appt = await db().selectFrom('appointments').select(['id', 'patient_id', 'status']).where('request_id', '=', requestId).executeTakeFirstOrThrow();
+          const appt = await db()
+            .selectFrom('appointments')
+            .select(['id', 'patient_id', 'status'])
+            .where('request_id', '=', requestId)
+            .executeTakeFirstOrThrow();
           expect(appt.status).toBe('booked');
           expect(booked.headers.location).toBe(`/staff/calendar/appointments/${appt.id}?done=booked`);
           target = { appointmentId: appt.id, patientId: appt.patient_id! };
           const [event] = await eventsAfter((await lastSeq()) - 1);
           expect(event).toMatchObject({ action: 'appointment.book', patient_ref: appt.patient_id });
         }
-        await step('POST reschedule', true, () => b.post(`/staff/calendar/appointments/${target.appointmentId}/reschedule`, { _csrf: csrf, date: FRESH_DAY, time: '15:00' }), {
-          ok: 303, action: 'appointment.reschedule', patientRef: target.patientId, location: `/staff/calendar/appointments/${target.appointmentId}?done=moved`,
-        });
-        await step('POST cancel', true, () => b.post(`/staff/calendar/appointments/${target.appointmentId}/cancel`, { _csrf: csrf }), {
-          ok: 303, action: 'appointment.cancel', patientRef: target.patientId, location: `/staff/calendar/appointments/${target.appointmentId}?done=cancelled`,
-        });
+        await step(
+          'POST reschedule',
+          true,
+          () =>
+            b.post(`/staff/calendar/appointments/${target.appointmentId}/reschedule`, {
+              _csrf: csrf,
+              date: FRESH_DAY,
+              time: '15:00',
+            }),
+          {
+            ok: 303,
+            action: 'appointment.reschedule',
+            patientRef: target.patientId,
+            location: `/staff/calendar/appointments/${target.appointmentId}?done=moved`,
+          },
+        );
+        await step(
+          'POST cancel',
+          true,
+          () => b.post(`/staff/calendar/appointments/${target.appointmentId}/cancel`, { _csrf: csrf }),
+          {
+            ok: 303,
+            action: 'appointment.cancel',
+            patientRef: target.patientId,
+            location: `/staff/calendar/appointments/${target.appointmentId}?done=cancelled`,
+          },
+        );
         if (target.appointmentId !== rec.appointmentId) {
-          expect(await db().selectFrom('appointments').select(['status', 'starts_at']).where('id', '=', target.appointmentId).executeTakeFirstOrThrow()).toMatchObject({ status: 'cancelled' });
+          expect(
+            await db()
+              .selectFrom('appointments')
+              .select(['status', 'starts_at'])
+              .where('id', '=', target.appointmentId)
+              .executeTakeFirstOrThrow(),
+          ).toMatchObject({ status: 'cancelled' });
         }
 
         // Any kind of appointment for the record's patient: an infusion (nurse and chair, no provider), then let go again.
-        await step('GET patient book form', true, () => b.get(`/staff/patients/${rec.patientId}/book`), { ok: 200, action: 'appointment.book_form', patientRef: rec.patientId, body: ['Infusion'] });
-        const infusion = await step('POST patient book', true, () => b.post(`/staff/patients/${rec.patientId}/book`, { _csrf: csrf, type: 'infusion', location: where, provider: 'any', date: FRESH_DAY, time: '10:00' }), {
-          ok: 303, action: 'appointment.book', patientRef: rec.patientId,
+        await step('GET patient book form', true, () => b.get(`/staff/patients/${rec.patientId}/book`), {
+          ok: 200,
+          action: 'appointment.book_form',
+          patientRef: rec.patientId,
+          body: ['Infusion'],
         });
+        const infusion = await step(
+          'POST patient book',
+          true,
+          () =>
+            b.post(`/staff/patients/${rec.patientId}/book`, {
+              _csrf: csrf,
+              type: 'infusion',
+              location: where,
+              provider: 'any',
+              date: FRESH_DAY,
+              time: '10:00',
+            }),
+          {
+            ok: 303,
+            action: 'appointment.book',
+            patientRef: rec.patientId,
+          },
+        );
         if (infusion.statusCode === 303) {
           const id = infusion.headers.location!.split('/').pop()!.split('?')[0]!;
-          const row = await db().selectFrom('appointments').select(['patient_id', 'provider_id', 'nurse_id', 'room_id', 'request_id']).where('id', '=', id).executeTakeFirstOrThrow();
+          const row = await db()
+            .selectFrom('appointments')
+            .select(['patient_id', 'provider_id', 'nurse_id', 'room_id', 'request_id'])
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow();
           expect(row).toMatchObject({ patient_id: rec.patientId, provider_id: null, request_id: null });
           expect(row.nurse_id).toMatch(/^nurse-/);
           expect(row.room_id).toMatch(/^chair-/);
@@ -223,7 +414,14 @@ describe(`calendar and patients access matrix (${engine})`, () => {
           const elsewhere = records[other(where)];
           const before = await snapshot();
           seq = await lastSeq();
-          const res = await b.post('/staff/calendar/book', { _csrf: csrf, location: where, request: elsewhere.requestId, provider: site.provider, date: FRESH_DAY, time: '14:00' });
+          const res = await b.post('/staff/calendar/book', {
+            _csrf: csrf,
+            location: where,
+            request: elsewhere.requestId,
+            provider: site.provider,
+            date: FRESH_DAY,
+            time: '14:00',
+          });
           events = await eventsAfter(seq);
           const foreign = visible.includes(other(where));
           // An admin sees both: the request is already booked (409 failure); anyone else is denied.
@@ -244,7 +442,11 @@ describe(`calendar and patients access matrix (${engine})`, () => {
     expect(refusals).toBe(5 * 2 * 10 - successes);
     // The records themselves are still booked at their times.
     for (const where of ['chicago', 'denver'] as const) {
-      const row = await db().selectFrom('appointments').select(['status', 'attendance']).where('id', '=', records[where].appointmentId).executeTakeFirstOrThrow();
+      const row = await db()
+        .selectFrom('appointments')
+        .select(['status', 'attendance'])
+        .where('id', '=', records[where].appointmentId)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'booked', attendance: null });
     }
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true });

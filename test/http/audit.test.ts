@@ -25,7 +25,10 @@ afterEach(async () => {
 });
 
 async function countEvents(): Promise<number> {
-  const row = await rt.database.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await rt.database.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -124,13 +127,18 @@ describe(`audit trail (${engine})`, () => {
     for (const e of bad) {
       await expect(
         rt.database.transact(async (trx) => {
-          await trx.insertInto('closures').values({ location_id: location.id, date: '2031-07-15', reason: 'Holiday' }).execute();
+          await trx
+            .insertInto('closures')
+            .values({ location_id: location.id, date: '2031-07-15', reason: 'Holiday' })
+            .execute();
           await appendAudit(trx, rt.database.engine, e, rt.clock.now());
         }),
       ).rejects.toBeInstanceOf(AuditEntryError);
     }
     expect(await countEvents()).toBe(base);
-    expect(await rt.database.db.selectFrom('closures').selectAll().where('date', '=', '2031-07-15').execute()).toEqual([]);
+    expect(await rt.database.db.selectFrom('closures').selectAll().where('date', '=', '2031-07-15').execute()).toEqual(
+      [],
+    );
     // A 200-character string is fine.
     await append(entry({ detail: { note: 'x'.repeat(200) } }));
     expect(await countEvents()).toBe(base + 1);
@@ -140,8 +148,19 @@ describe(`audit trail (${engine})`, () => {
     await append();
     await append();
     const db = rt.database.db;
-    await expect(db.updateTable('audit_events').set({ action: 'lead.update' }).where('seq', '=', base + 1).execute()).rejects.toThrow(/append-only/);
-    await expect(db.deleteFrom('audit_events').where('seq', '=', base + 2).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      db
+        .updateTable('audit_events')
+        .set({ action: 'lead.update' })
+        .where('seq', '=', base + 1)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      db
+        .deleteFrom('audit_events')
+        .where('seq', '=', base + 2)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('audit_events').execute()).rejects.toThrow(/append-only/);
     await expect(
       rt.database.transact((trx) => trx.updateTable('audit_events').set({ hash: GENESIS_HASH }).execute()),
@@ -174,13 +193,24 @@ describe(`audit trail (${engine})`, () => {
     const changed = { ...row, seq: Number(row.seq), at: Number(row.at), outcome: 'denied' };
     const { hash: _old, ...rest } = changed;
     const newHash = createHash('sha256').update(canonicalAuditRow(rest)).digest('hex');
-    await rt.database.db.updateTable('audit_events').set({ outcome: 'denied', hash: newHash }).where('seq', '=', forged).execute();
+    await rt.database.db
+      .updateTable('audit_events')
+      .set({ outcome: 'denied', hash: newHash })
+      .where('seq', '=', forged)
+      .execute();
     expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: false, seq: forged + 1 });
 
     // Removing an event leaves a gap in seq.
-    await rt.database.db.updateTable('audit_events').set({ outcome: row.outcome, hash: row.hash }).where('seq', '=', forged).execute();
+    await rt.database.db
+      .updateTable('audit_events')
+      .set({ outcome: row.outcome, hash: row.hash })
+      .where('seq', '=', forged)
+      .execute();
     expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base + 4 });
-    await rt.database.db.deleteFrom('audit_events').where('seq', '=', base + 3).execute();
+    await rt.database.db
+      .deleteFrom('audit_events')
+      .where('seq', '=', base + 3)
+      .execute();
     const gap = await verifyAuditChain(rt.database.db);
     expect(gap).toMatchObject({ ok: false, seq: base + 4, count: base + 2 });
     expect(gap.ok ? '' : gap.reason).toMatch(/missing/);
@@ -188,9 +218,7 @@ describe(`audit trail (${engine})`, () => {
 
   it('serialises concurrent appenders into one unbroken chain', async () => {
     const n = 20;
-    await Promise.all(
-      Array.from({ length: n }, (_, i) => append(entry({ patientRef: `req_${i}`, detail: { i } }))),
-    );
+    await Promise.all(Array.from({ length: n }, (_, i) => append(entry({ patientRef: `req_${i}`, detail: { i } }))));
     const all = await rows();
     expect(all.map((r) => Number(r.seq))).toEqual(Array.from({ length: base + n }, (_, i) => i + 1));
     expect(new Set(all.slice(base).map((r) => r.patient_ref)).size).toBe(n);
@@ -200,16 +228,21 @@ describe(`audit trail (${engine})`, () => {
   it('verifies across page boundaries', async () => {
     // More than one verification page (1000 rows), appended in a few big transactions.
     const total = 1203;
-    for (let done = 0; done < total; ) {
+    for (let done = 0; done < total;) {
       const batch = Math.min(400, total - done);
       await rt.database.transact(async (trx) => {
-        for (let i = 0; i < batch; i++) await appendAudit(trx, rt.database.engine, entry({ detail: { i: done + i } }), rt.clock.now());
+        for (let i = 0; i < batch; i++)
+          await appendAudit(trx, rt.database.engine, entry({ detail: { i: done + i } }), rt.clock.now());
       });
       done += batch;
     }
     expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base + total });
     await disableAppendOnly();
-    await rt.database.db.updateTable('audit_events').set({ ip: '198.51.100.1' }).where('seq', '=', base + 1100).execute();
+    await rt.database.db
+      .updateTable('audit_events')
+      .set({ ip: '198.51.100.1' })
+      .where('seq', '=', base + 1100)
+      .execute();
     expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: false, seq: base + 1100, count: base + 1099 });
   }, 60_000);
 });

@@ -24,8 +24,15 @@ let people = 0;
 async function patient(): Promise<string> {
   people += 1;
   const email = `rv${people}@example.com`;
-  const link = await requestAndGetLink(rt, { first_name: 'R', last_name: `V${people}`, email, phone: `(312) 555-${4000 + people}` });
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter((t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY)[people]!;
+  const link = await requestAndGetLink(rt, {
+    first_name: 'R',
+    last_name: `V${people}`,
+    email,
+    phone: `(312) 555-${4000 + people}`,
+  });
+  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
+    (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
+  )[people]!;
   expect((await book(rt, link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
@@ -35,7 +42,14 @@ async function threeInfusions(b: Browser): Promise<string[]> {
   const booked: string[] = [];
   for (const id of [await patient(), await patient(), await patient()]) {
     const csrf = csrfFrom((await b.get(`/staff/patients/${id}/book`)).body);
-    const r = await b.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' });
+    const r = await b.post(`/staff/patients/${id}/book`, {
+      _csrf: csrf,
+      type: 'infusion',
+      location: 'chicago',
+      provider: 'any',
+      date: THURSDAY,
+      time: '10:00',
+    });
     expect(r.statusCode).toBe(303);
     booked.push(r.headers.location!.split('/').pop()!.split('?')[0]!);
   }
@@ -51,7 +65,9 @@ async function offerForBen(): Promise<string> {
   rt.mail.sent.length = 0;
   expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
   await rt.worker.runOnce();
-  const mail = rt.mail.sent.find((m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'))!;
+  const mail = rt.mail.sent.find(
+    (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
+  )!;
   return /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail.text)![1]!;
 }
 
@@ -60,31 +76,69 @@ describe(`lanes, offers and closed requests (${engine})`, () => {
     const desk = await signIn(rt, 'admin@relief.example');
     const booked = await threeInfusions(desk);
     // third: nurse-marcus seat 2
-    const third = await db().selectFrom('appointments').selectAll().where('id', '=', booked[2]!).executeTakeFirstOrThrow();
+    const third = await db()
+      .selectFrom('appointments')
+      .selectAll()
+      .where('id', '=', booked[2]!)
+      .executeTakeFirstOrThrow();
     expect([third.nurse_id, third.nurse_seat]).toEqual(['nurse-marcus', 2]);
     await db().updateTable('providers').set({ max_patients: 1 }).where('id', '=', 'nurse-marcus').execute();
     const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${third.id}`)).body);
     // Move it to Friday, when Marcus has nobody else: lane 1 is free, yet it stays in lane 2.
-    const moved = await desk.post(`/staff/calendar/appointments/${third.id}/reschedule`, { _csrf: csrf, date: '2026-03-06', time: '10:00' });
+    const moved = await desk.post(`/staff/calendar/appointments/${third.id}/reschedule`, {
+      _csrf: csrf,
+      date: '2026-03-06',
+      time: '10:00',
+    });
     expect(moved.statusCode).toBe(303);
-    const after = await db().selectFrom('appointments').selectAll().where('id', '=', third.id).executeTakeFirstOrThrow();
-    const max = (await db().selectFrom('providers').select('max_patients').where('id', '=', 'nurse-marcus').executeTakeFirstOrThrow()).max_patients;
+    const after = await db()
+      .selectFrom('appointments')
+      .selectAll()
+      .where('id', '=', third.id)
+      .executeTakeFirstOrThrow();
+    const max = (
+      await db()
+        .selectFrom('providers')
+        .select('max_patients')
+        .where('id', '=', 'nurse-marcus')
+        .executeTakeFirstOrThrow()
+    ).max_patients;
     expect(after.nurse_seat, 'seat must be within max_patients').toBeLessThanOrEqual(max);
   });
 
   it('a waitlist offer cannot be accepted once the clinic closed the request', async () => {
     const offer = await offerForBen();
-    await db().updateTable('consultation_requests').set({ status: 'not_candidate' }).where('email', '=', 'ben@example.com').execute();
+    await db()
+      .updateTable('consultation_requests')
+      .set({ status: 'not_candidate' })
+      .where('email', '=', 'ben@example.com')
+      .execute();
     const res = await post(offer);
-    const appts = await db().selectFrom('appointments').innerJoin('consultation_requests as r', 'r.id', 'appointments.request_id').select(['r.status']).where('r.email', '=', 'ben@example.com').where('appointments.status', '=', 'booked').execute();
+    const appts = await db()
+      .selectFrom('appointments')
+      .innerJoin('consultation_requests as r', 'r.id', 'appointments.request_id')
+      .select(['r.status'])
+      .where('r.email', '=', 'ben@example.com')
+      .where('appointments.status', '=', 'booked')
+      .execute();
     expect({ code: res.statusCode, appts }).toEqual({ code: 410, appts: [] });
   });
 
   it('a waitlist offer cannot be accepted while online booking is paused', async () => {
     const offer = await offerForBen();
-    await db().updateTable('appointment_types').set({ online_bookable: 0 }).where('code', '=', 'consultation').execute();
+    await db()
+      .updateTable('appointment_types')
+      .set({ online_bookable: 0 })
+      .where('code', '=', 'consultation')
+      .execute();
     const res = await post(offer);
-    const appts = await db().selectFrom('appointments').innerJoin('consultation_requests as r', 'r.id', 'appointments.request_id').select('appointments.id').where('r.email', '=', 'ben@example.com').where('appointments.status', '=', 'booked').execute();
+    const appts = await db()
+      .selectFrom('appointments')
+      .innerJoin('consultation_requests as r', 'r.id', 'appointments.request_id')
+      .select('appointments.id')
+      .where('r.email', '=', 'ben@example.com')
+      .where('appointments.status', '=', 'booked')
+      .execute();
     expect({ code: res.statusCode, n: appts.length }).toEqual({ code: 409, n: 0 });
   });
 });
@@ -96,8 +150,17 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
     await db().updateTable('providers').set({ max_patients: 1 }).where('id', '=', 'nurse-marcus').execute();
     // Online/staff booking would now refuse a second Marcus infusion at 10:30; the move gives him one.
     const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${booked[2]}`)).body);
-    const moved = await desk.post(`/staff/calendar/appointments/${booked[2]}/reschedule`, { _csrf: csrf, date: THURSDAY, time: '10:30' });
-    const overlapping = await db().selectFrom('appointments').select(['id', 'nurse_seat']).where('nurse_id', '=', 'nurse-marcus').where('status', '=', 'booked').execute();
+    const moved = await desk.post(`/staff/calendar/appointments/${booked[2]}/reschedule`, {
+      _csrf: csrf,
+      date: THURSDAY,
+      time: '10:30',
+    });
+    const overlapping = await db()
+      .selectFrom('appointments')
+      .select(['id', 'nurse_seat'])
+      .where('nurse_id', '=', 'nurse-marcus')
+      .where('status', '=', 'booked')
+      .execute();
     expect({ code: moved.statusCode, overlapping: overlapping.length }).toEqual({ code: 409, overlapping: 2 });
   });
 
@@ -106,14 +169,25 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
     const id = await patient();
     const mk = async (time: string, type = 'infusion') => {
       const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
-      const r = await desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type, location: 'chicago', provider: 'any', date: THURSDAY, time });
+      const r = await desk.post(`/staff/patients/${id}/book`, {
+        _csrf: csrf,
+        type,
+        location: 'chicago',
+        provider: 'any',
+        date: THURSDAY,
+        time,
+      });
       expect(r.statusCode, r.body.replace(/[\s\S]*role="alert">/, '').slice(0, 200)).toBe(303);
       return r.headers.location!.split('/').pop()!.split('?')[0]!;
     };
     await mk('10:00');
     const fu = await mk('15:00', 'follow-up');
     const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${fu}`)).body);
-    const moved = await desk.post(`/staff/calendar/appointments/${fu}/reschedule`, { _csrf: csrf, date: THURSDAY, time: '11:00' });
+    const moved = await desk.post(`/staff/calendar/appointments/${fu}/reschedule`, {
+      _csrf: csrf,
+      date: THURSDAY,
+      time: '11:00',
+    });
     expect(moved.statusCode).toBe(409);
     const text0 = moved.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     // Okafor and room 1 are free at 11:00; it is the patient who is in the infusion chair then.
@@ -125,9 +199,25 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
     const id = await patient();
     const p = await db().selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
-    expect((await desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' })).statusCode).toBe(303);
+    expect(
+      (
+        await desk.post(`/staff/patients/${id}/book`, {
+          _csrf: csrf,
+          type: 'infusion',
+          location: 'chicago',
+          provider: 'any',
+          date: THURSDAY,
+          time: '10:00',
+        })
+      ).statusCode,
+    ).toBe(303);
     // Same person, new request (e.g. a second consultation): matched to the same patient.
-    const link = await requestAndGetLink(rt, { first_name: p.first_name, last_name: p.last_name, email: p.email, phone: p.phone });
+    const link = await requestAndGetLink(rt, {
+      first_name: p.first_name,
+      last_name: p.last_name,
+      email: p.email,
+      phone: p.phone,
+    });
     const slots = offeredSlots((await rt.app.inject({ url: link })).body);
     const infusion = { start: Date.parse('2026-03-05T16:00:00.000Z'), end: Date.parse('2026-03-05T20:00:00.000Z') };
     expect(slots.some((t) => t >= infusion.start && t < infusion.end)).toBe(false);
@@ -140,14 +230,22 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
 });
 
 describe(`conflicts after a lowered lane count (${engine})`, () => {
-  it('lowering a nurse\'s number lists nothing when the nurse has one patient at that time', async () => {
+  it("lowering a nurse's number lists nothing when the nurse has one patient at that time", async () => {
     const admin = await signIn(rt, 'admin@relief.example');
     const booked = await threeInfusions(admin);
     // Cancel Marcus's lane-1 infusion: he now watches one patient (lane 2) at 10:00.
     let csrf = csrfFrom((await admin.get(`/staff/calendar/appointments/${booked[0]}`)).body);
-    expect((await admin.post(`/staff/calendar/appointments/${booked[0]}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
+    expect((await admin.post(`/staff/calendar/appointments/${booked[0]}/cancel`, { _csrf: csrf })).statusCode).toBe(
+      303,
+    );
     csrf = csrfFrom((await admin.get('/staff/setup/providers/nurse-marcus')).body);
-    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', { _csrf: csrf, name: 'Marcus Bell', credentials: 'RN', active: 'yes', max_patients: '1' });
+    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', {
+      _csrf: csrf,
+      name: 'Marcus Bell',
+      credentials: 'RN',
+      active: 'yes',
+      max_patients: '1',
+    });
     expect(lowered.statusCode).toBe(200);
     expect(lowered.body).not.toContain('the nurse now watches fewer infusions at once');
   });
@@ -155,7 +253,12 @@ describe(`conflicts after a lowered lane count (${engine})`, () => {
 
 /** Start times of the booked visits, in order: a change must move or cancel its row, never leave a second one. */
 async function bookedStarts(): Promise<number[]> {
-  const rows = await db().selectFrom('appointments').select('starts_at').where('status', '=', 'booked').orderBy('starts_at').execute();
+  const rows = await db()
+    .selectFrom('appointments')
+    .select('starts_at')
+    .where('status', '=', 'booked')
+    .orderBy('starts_at')
+    .execute();
   return rows.map((r) => Number(r.starts_at));
 }
 
@@ -173,12 +276,20 @@ describe(`every path moves or cancels its own row and frees what it leaves (${en
     const r2 = await post(`${link}/reschedule`, { slot: String(slots[3]!), location: 'chicago' });
     expect(r2.statusCode).toBe(303);
     expect(await bookedStarts()).toEqual([slots[3]]);
-    const appt = await db().selectFrom('appointments').selectAll().where('status', '=', 'booked').executeTakeFirstOrThrow();
+    const appt = await db()
+      .selectFrom('appointments')
+      .selectAll()
+      .where('status', '=', 'booked')
+      .executeTakeFirstOrThrow();
     let csrf = csrfFrom((await admin.get(`/staff/calendar/appointments/${appt.id}`)).body);
     const t = new Date(Number(appt.starts_at) + 60 * 60_000);
     const hhmm = t.toLocaleTimeString('en-GB', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit' });
     const day = t.toLocaleDateString('en-CA', { timeZone: 'America/Chicago' });
-    const s = await admin.post(`/staff/calendar/appointments/${appt.id}/reschedule`, { _csrf: csrf, date: day, time: hhmm });
+    const s = await admin.post(`/staff/calendar/appointments/${appt.id}/reschedule`, {
+      _csrf: csrf,
+      date: day,
+      time: hhmm,
+    });
     expect(s.statusCode, s.body.slice(0, 100)).toBe(303);
     const moved = Number(appt.starts_at) + 60 * 60_000;
     expect(await bookedStarts()).toEqual([moved]);
@@ -190,14 +301,22 @@ describe(`every path moves or cancels its own row and frees what it leaves (${en
     expect((await admin.post(`/staff/calendar/appointments/${appt.id}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
     expect(await bookedStarts()).toEqual([]);
     await rt.worker.runOnce();
-    const mail = rt.mail.sent.find((m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'))!;
+    const mail = rt.mail.sent.find(
+      (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
+    )!;
     const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail.text)![1]!;
     expect((await post(offer)).statusCode).toBe(303);
     expect(await bookedStarts()).toEqual([moved]);
     expect((await post(`${ben}/cancel`)).statusCode).toBe(303);
     expect(await bookedStarts()).toEqual([]);
     // Nothing left holding time: every time this test booked is offered again.
-    const again = offeredSlots((await rt.app.inject({ url: await requestAndGetLink(rt, { email: 'later@example.com', phone: '(312) 555-0103' }) })).body);
+    const again = offeredSlots(
+      (
+        await rt.app.inject({
+          url: await requestAndGetLink(rt, { email: 'later@example.com', phone: '(312) 555-0103' }),
+        })
+      ).body,
+    );
     for (const at of [slots[3]!, slots[4]!, moved]) expect(again).toContain(at);
   });
 });
@@ -207,16 +326,29 @@ describe(`off-grid freed times (${engine})`, () => {
     const admin = await signIn(rt, 'admin@relief.example');
     // Leads booking at a 5-minute time (new rule): 11:05 Thursday.
     const lead = await requestAndGetLink(rt, { email: 'lead@example.com', phone: '(312) 555-0201' });
-    const request = await db().selectFrom('consultation_requests').select('id').where('email', '=', 'lead@example.com').executeTakeFirstOrThrow();
+    const request = await db()
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'lead@example.com')
+      .executeTakeFirstOrThrow();
     const form = await admin.get('/staff/calendar/book?location=chicago');
-    const made = await admin.post('/staff/calendar/book', { _csrf: csrfFrom(form.body), location: 'chicago', request: request.id, provider: 'any', date: THURSDAY, time: '11:05' });
+    const made = await admin.post('/staff/calendar/book', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: request.id,
+      provider: 'any',
+      date: THURSDAY,
+      time: '11:05',
+    });
     expect(made.statusCode).toBe(303);
     const ben = await requestAndGetLink(rt, { email: 'ben@example.com', phone: '(312) 555-0202' });
     expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
     rt.mail.sent.length = 0;
     expect((await post(`${lead}/cancel`)).statusCode).toBe(303);
     await rt.worker.runOnce();
-    const mail = rt.mail.sent.find((m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'));
+    const mail = rt.mail.sent.find(
+      (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
+    );
     expect(mail, 'an offer was emailed').toBeDefined();
     const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail!.text)![1]!;
     const res = await post(offer);
@@ -230,9 +362,19 @@ describe(`closed requests stay closed (${engine})`, () => {
     const link = await requestAndGetLink(rt, { email: 'nc@example.com', phone: '(312) 555-0301' });
     const slots = offeredSlots((await rt.app.inject({ url: link })).body);
     expect((await book(rt, link, slots[2]!)).statusCode).toBe(303);
-    await db().updateTable('consultation_requests').set({ status: 'not_candidate' }).where('email', '=', 'nc@example.com').execute();
+    await db()
+      .updateTable('consultation_requests')
+      .set({ status: 'not_candidate' })
+      .where('email', '=', 'nc@example.com')
+      .execute();
     expect((await post(`${link}/cancel`)).statusCode).toBe(303);
-    const status = (await db().selectFrom('consultation_requests').select('status').where('email', '=', 'nc@example.com').executeTakeFirstOrThrow()).status;
+    const status = (
+      await db()
+        .selectFrom('consultation_requests')
+        .select('status')
+        .where('email', '=', 'nc@example.com')
+        .executeTakeFirstOrThrow()
+    ).status;
     const page = await rt.app.inject({ url: link });
     expect({ status, page: page.statusCode }).toEqual({ status: 'not_candidate', page: 410 });
   });

@@ -15,7 +15,12 @@ afterEach(async () => {
 });
 
 async function bookingsAt(start: number) {
-  return rt.database.db.selectFrom('appointments').selectAll().where('starts_at', '=', start).where('status', '=', 'booked').execute();
+  return rt.database.db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('starts_at', '=', start)
+    .where('status', '=', 'booked')
+    .execute();
 }
 
 describe('online booking', () => {
@@ -78,7 +83,12 @@ describe('online booking', () => {
     const slot = offeredSlots(page.body)[0]!;
     expect(new Date(slot).toISOString()).toBe('2026-03-10T14:00:00.000Z'); // 09:00 CDT, after the spring-forward change
     await book(rt, link, slot);
-    const reminders = await rt.database.db.selectFrom('outbox').select('run_at').where('kind', '=', 'appointment_reminder').orderBy('run_at').execute();
+    const reminders = await rt.database.db
+      .selectFrom('outbox')
+      .select('run_at')
+      .where('kind', '=', 'appointment_reminder')
+      .orderBy('run_at')
+      .execute();
     expect(reminders.map((r) => r.run_at)).toEqual([slot - 48 * 3_600_000, slot - 2 * 3_600_000]);
   });
 
@@ -182,7 +192,17 @@ describe('online booking', () => {
       const start = TUE_0900_CHICAGO + 10 * 60_000;
       await rt.database.db
         .insertInto('appointments')
-        .values({ ...appt!, id: 'intruder', request_id: null, patient_id: null, room_id: null, starts_at: start, ends_at: start + 30 * 60_000, busy_from: start, busy_to: start + 30 * 60_000 })
+        .values({
+          ...appt!,
+          id: 'intruder',
+          request_id: null,
+          patient_id: null,
+          room_id: null,
+          starts_at: start,
+          ends_at: start + 30 * 60_000,
+          busy_from: start,
+          busy_to: start + 30 * 60_000,
+        })
         .execute();
     } catch (err) {
       error = err;

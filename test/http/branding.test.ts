@@ -23,7 +23,14 @@ const DEMO = {
 
 const stylesheetOf = (html: string) => /<link rel="stylesheet" href="(\/brand\/[0-9a-f]{16}\.css)">/.exec(html)?.[1];
 const brandEvents = async () =>
-  (await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.clinic%').orderBy('seq').execute()).map((e) => e.action);
+  (
+    await db()
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', 'like', 'setup.clinic%')
+      .orderBy('seq')
+      .execute()
+  ).map((e) => e.action);
 /** Public pages are kept for a few seconds; step past that to see a change. */
 const publicPage = async (url = '/') => {
   rt.clock.advance(10_000);
@@ -50,7 +57,12 @@ async function upload(b: Browser, parts: Part[] | 'csrf-only', options: { withCs
     payload,
   });
 }
-const logoPart = (data: Buffer, filename = 'logo.png', type = 'image/png'): Part => ({ name: 'logo', filename, type, data });
+const logoPart = (data: Buffer, filename = 'logo.png', type = 'image/png'): Part => ({
+  name: 'logo',
+  filename,
+  type,
+  data,
+});
 
 describe('clinic branding', () => {
   beforeEach(async () => {
@@ -61,7 +73,9 @@ describe('clinic branding', () => {
   });
 
   it('starts with the colour site.css always had, on the site, in the workspace and in emails', async () => {
-    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({ accent_color: '#0d5c61' });
+    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({
+      accent_color: '#0d5c61',
+    });
     const css = await rt.app.inject({ url: stylesheetOf(await publicPage())! });
     expect(css.body).toContain('--primary: #0d5c61;');
     await requestAndGetLink(rt);
@@ -75,8 +89,14 @@ describe('clinic branding', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Clinic settings saved.');
     expect(res.body).toContain('value="#7a1f5c"');
-    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({ accent_color: '#7a1f5c' });
-    const events = await db().selectFrom('audit_events').select(['action', 'detail', 'actor_role']).where('action', '=', 'setup.clinic').execute();
+    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({
+      accent_color: '#7a1f5c',
+    });
+    const events = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'detail', 'actor_role'])
+      .where('action', '=', 'setup.clinic')
+      .execute();
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.detail)).toMatchObject({ accent: '#7a1f5c' });
 
@@ -91,7 +111,9 @@ describe('clinic branding', () => {
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(css.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(css.body).toContain('--primary: #7a1f5c; --link: #7a1f5c;');
-    expect((await rt.app.inject({ url: after, headers: { 'if-none-match': css.headers.etag as string } })).statusCode).toBe(304);
+    expect(
+      (await rt.app.inject({ url: after, headers: { 'if-none-match': css.headers.etag as string } })).statusCode,
+    ).toBe(304);
     // A page from before the change asks for the old URL: it gets today's colours, revalidated rather than kept a year.
     const old = await rt.app.inject({ url: before });
     expect(old.body).toBe(css.body);
@@ -107,14 +129,23 @@ describe('clinic branding', () => {
   it('refuses colours that are not #rrggbb or not readable, says why, keeps what was typed and saves nothing', async () => {
     const admin = await signIn(rt, 'admin@relief.example');
     const cases: Array<[string, string]> = [
-      ['red;}body{background:url(https://evil.example/x)}', 'Write the accent color as # followed by six hex digits, like #0d5c61.'],
+      [
+        'red;}body{background:url(https://evil.example/x)}',
+        'Write the accent color as # followed by six hex digits, like #0d5c61.',
+      ],
       ['#fff', 'Write the accent color as # followed by six hex digits'],
       ['url(javascript:alert(1))', 'Write the accent color as # followed by six hex digits'],
       ['"><script>alert(1)</script>', 'Write the accent color as # followed by six hex digits'],
       [`#${'0'.repeat(5000)}`, 'Write the accent color as # followed by six hex digits'],
       ['', 'Enter the accent color.'],
-      ['#ffcc00', 'White text on #ffcc00 (buttons, the email header) has a contrast of only 1.51:1; it needs at least 4.5:1 (WCAG 2.1 AA).'],
-      ['#727272', 'Links in #727272 on the page background have a contrast of only 4.44:1; it needs at least 4.5:1 (WCAG 2.1 AA).'],
+      [
+        '#ffcc00',
+        'White text on #ffcc00 (buttons, the email header) has a contrast of only 1.51:1; it needs at least 4.5:1 (WCAG 2.1 AA).',
+      ],
+      [
+        '#727272',
+        'Links in #727272 on the page background have a contrast of only 4.44:1; it needs at least 4.5:1 (WCAG 2.1 AA).',
+      ],
     ];
     for (const [typed, message] of cases) {
       const res = await saveClinic(admin, { accent: typed });
@@ -128,7 +159,9 @@ describe('clinic branding', () => {
     }
     const kept = await saveClinic(admin, { accent: 'red;}body{' });
     expect(kept.body).toContain('value="red;}body{"');
-    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({ accent_color: '#0d5c61' });
+    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({
+      accent_color: '#0d5c61',
+    });
     expect(await brandEvents()).toEqual([]);
   });
 
@@ -147,7 +180,9 @@ describe('clinic branding', () => {
         expect(res.body).toContain('Your role does not give access to this page.');
       }
     }
-    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({ accent_color: '#0d5c61' });
+    expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({
+      accent_color: '#0d5c61',
+    });
     expect(await db().selectFrom('clinic_logo').selectAll().execute()).toEqual([]);
     expect(await brandEvents()).toEqual([]);
     expect((await rt.app.inject({ url: PAGE })).statusCode).toBe(303); // signed out: to sign-in
@@ -171,7 +206,9 @@ describe('clinic branding', () => {
     expect(served.rawPayload.equals(PNG)).toBe(true);
 
     const home = await publicPage();
-    expect(home).toContain(`<a class="brand brand-with-logo" href="/"><img class="brand-logo" src="${url}" alt="Relief Infusion Clinic">`);
+    expect(home).toContain(
+      `<a class="brand brand-with-logo" href="/"><img class="brand-logo" src="${url}" alt="Relief Infusion Clinic">`,
+    );
     expect(home).toContain('<span class="tagline">');
     await requestAndGetLink(rt);
     expect(rt.mail.sent.at(-1)!.html).toContain(`<img src="http://relief.test${url}" alt="Relief Infusion Clinic"`);
@@ -196,8 +233,18 @@ describe('clinic branding', () => {
     const again = await admin.post(`${PAGE}/logo/remove`, { _csrf: csrfFrom(removed.body) });
     expect(again.body).toContain('There was no logo to remove.');
 
-    const events = await db().selectFrom('audit_events').select(['action', 'detail']).where('action', 'like', 'setup.clinic_logo%').orderBy('seq').execute();
-    expect(events.map((e) => e.action)).toEqual(['setup.clinic_logo', 'setup.clinic_logo', 'setup.clinic_logo_remove', 'setup.clinic_logo_remove']);
+    const events = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'detail'])
+      .where('action', 'like', 'setup.clinic_logo%')
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => e.action)).toEqual([
+      'setup.clinic_logo',
+      'setup.clinic_logo',
+      'setup.clinic_logo_remove',
+      'setup.clinic_logo_remove',
+    ]);
     expect(JSON.parse(events[0]!.detail)).toEqual({ type: 'image/png', bytes: PNG.length, sha256: sha });
     expect(events.slice(2).map((e) => JSON.parse(e.detail))).toEqual([{ removed: true }, { removed: false }]);
   });
@@ -215,10 +262,24 @@ describe('clinic branding', () => {
     formAgain(await upload(admin, [logoPart(SVG, 'logo.png', 'image/png')]), notImage); // an SVG under a PNG name
     formAgain(await upload(admin, [logoPart(Buffer.from('\x89PNG but really a text file'), 'logo.png')]), notImage);
     // The exact PNG signature, then markup instead of the IHDR chunk every PNG starts with.
-    formAgain(await upload(admin, [logoPart(Buffer.concat([PNG.subarray(0, 8), Buffer.from('<html><script>alert(1)</script></html>')]))]), notImage);
-    formAgain(await upload(admin, [logoPart(Buffer.from('<html><script>alert(1)</script>'), 'logo.jpg', 'image/jpeg')]), notImage);
-    formAgain(await upload(admin, [logoPart(pngOfSize(250 * 1024))]), 'This file is 250 KB; the logo can be at most 200 KB.');
-    formAgain(await upload(admin, [logoPart(Buffer.alloc(0), '', 'application/octet-stream')]), 'Choose a PNG or JPEG file to upload.');
+    formAgain(
+      await upload(admin, [
+        logoPart(Buffer.concat([PNG.subarray(0, 8), Buffer.from('<html><script>alert(1)</script></html>')])),
+      ]),
+      notImage,
+    );
+    formAgain(
+      await upload(admin, [logoPart(Buffer.from('<html><script>alert(1)</script>'), 'logo.jpg', 'image/jpeg')]),
+      notImage,
+    );
+    formAgain(
+      await upload(admin, [logoPart(pngOfSize(250 * 1024))]),
+      'This file is 250 KB; the logo can be at most 200 KB.',
+    );
+    formAgain(
+      await upload(admin, [logoPart(Buffer.alloc(0), '', 'application/octet-stream')]),
+      'Choose a PNG or JPEG file to upload.',
+    );
     formAgain(await upload(admin, 'csrf-only'), 'Choose a PNG or JPEG file to upload.');
 
     const huge = await upload(admin, [logoPart(pngOfSize(2 * 1024 * 1024))]);
@@ -229,7 +290,12 @@ describe('clinic branding', () => {
     expect(broken.body).toContain('The upload could not be read.');
     expect((await upload(admin, [logoPart(PNG)], { withCsrf: false })).statusCode).toBe(403);
     // Only this route reads multipart bodies.
-    const elsewhere = await rt.app.inject({ method: 'POST', url: PAGE, headers: { cookie: admin.cookieHeader, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, payload: multipartBody([]) });
+    const elsewhere = await rt.app.inject({
+      method: 'POST',
+      url: PAGE,
+      headers: { cookie: admin.cookieHeader, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      payload: multipartBody([]),
+    });
     expect(elsewhere.statusCode).toBe(415);
 
     expect(await db().selectFrom('clinic_logo').selectAll().execute()).toEqual([]);

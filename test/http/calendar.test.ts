@@ -19,11 +19,17 @@ afterEach(async () => {
   await stopTestRuntime(rt);
 });
 
-
-const appointment = (id: string) => rt.database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const lastSeq = async () => Number((await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0);
-const eventsAfter = (seq: number) => rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
-const rowLabels = (html: string) => [...html.matchAll(/<th scope="row"><time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]);
+const appointment = (id: string) =>
+  rt.database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const lastSeq = async () =>
+  Number(
+    (await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
+      ?.seq ?? 0,
+  );
+const eventsAfter = (seq: number) =>
+  rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+const rowLabels = (html: string) =>
+  [...html.matchAll(/<th scope="row"><time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]);
 
 async function csrf(b: Browser): Promise<string> {
   return csrfFrom((await b.get('/staff/calendar')).body);
@@ -42,13 +48,23 @@ describe(`staff calendar (${engine})`, () => {
     expect(day.body).toContain('Ana M.');
     expect(day.body).toContain(`href="/staff/calendar/appointments/${chicago}"`);
     expect(day.body).not.toContain('Dana');
-    for (const column of ['Dr. Amara Okafor', 'Chair 1', 'Chair 6', 'Consult room 2']) expect(day.body).toContain(`<th scope="col">${column}</th>`);
+    for (const column of ['Dr. Amara Okafor', 'Chair 1', 'Chair 6', 'Consult room 2'])
+      expect(day.body).toContain(`<th scope="col">${column}</th>`);
     // Once in the provider's column, once in the room's: a link with the whole story.
-    expect(day.body.match(/9:00–9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g)).toHaveLength(2);
+    expect(
+      day.body.match(
+        /9:00–9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g,
+      ),
+    ).toHaveLength(2);
     let events = await eventsAfter(seq);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: 'calendar.view', outcome: 'success', location_id: 'loc-chicago' });
-    expect(JSON.parse(events[0]!.detail)).toEqual({ view: 'day', date: '2026-03-03', appointments: 1, cancelled: false });
+    expect(JSON.parse(events[0]!.detail)).toEqual({
+      view: 'day',
+      date: '2026-03-03',
+      appointments: 1,
+      cancelled: false,
+    });
 
     // Default: first location, day view, today in the location's zone.
     expect((await desk.get('/staff/calendar')).body).toContain('Monday, March 2, 2026');
@@ -63,11 +79,16 @@ describe(`staff calendar (${engine})`, () => {
     expect(other.statusCode).toBe(400);
     expect(other.body).not.toContain('Dana');
     events = await eventsAfter(seq);
-    expect(events.map((e) => [e.action, e.outcome, e.location_id])).toEqual([['calendar.view', 'denied', 'loc-denver']]);
+    expect(events.map((e) => [e.action, e.outcome, e.location_id])).toEqual([
+      ['calendar.view', 'denied', 'loc-denver'],
+    ]);
 
     const token = await csrf(desk);
     seq = await lastSeq();
-    const refused = await desk.post(`/staff/calendar/appointments/${denver}/attendance`, { _csrf: token, attendance: 'no_show' });
+    const refused = await desk.post(`/staff/calendar/appointments/${denver}/attendance`, {
+      _csrf: token,
+      attendance: 'no_show',
+    });
     expect(refused.statusCode).toBe(404);
     expect((await desk.get(`/staff/calendar/appointments/${denver}`)).statusCode).toBe(404);
     expect((await desk.post(`/staff/calendar/appointments/${denver}/cancel`, { _csrf: token })).statusCode).toBe(404);
@@ -83,13 +104,32 @@ describe(`staff calendar (${engine})`, () => {
 
   it('builds the day grid from local times on DST days in America/Chicago', async () => {
     // Sunday opening 1:00–4:00 AM, across both changes of 2026.
-    await rt.database.db.insertInto('opening_hours').values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 }).execute();
+    await rt.database.db
+      .insertInto('opening_hours')
+      .values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 })
+      .execute();
     const admin = await signIn(rt, ADMIN);
     const spring = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-03-08')).body);
-    expect(spring).toEqual(['1:00 AM CST', '1:15 AM CST', '1:30 AM CST', '1:45 AM CST', '3:00 AM CDT', '3:15 AM CDT', '3:30 AM CDT', '3:45 AM CDT']);
+    expect(spring).toEqual([
+      '1:00 AM CST',
+      '1:15 AM CST',
+      '1:30 AM CST',
+      '1:45 AM CST',
+      '3:00 AM CDT',
+      '3:15 AM CDT',
+      '3:30 AM CDT',
+      '3:45 AM CDT',
+    ]);
     const fall = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-11-01')).body);
     expect(fall).toHaveLength(16);
-    expect(fall.slice(0, 6)).toEqual(['1:00 AM CDT', '1:15 AM CDT', '1:30 AM CDT', '1:45 AM CDT', '1:00 AM CST', '1:15 AM CST']);
+    expect(fall.slice(0, 6)).toEqual([
+      '1:00 AM CDT',
+      '1:15 AM CDT',
+      '1:30 AM CDT',
+      '1:45 AM CDT',
+      '1:00 AM CST',
+      '1:15 AM CST',
+    ]);
     expect(fall.at(-1)).toBe('3:45 AM CST');
     const ordinary = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-03-02')).body);
     expect(ordinary).toHaveLength(40); // 8:00 AM – 6:00 PM
@@ -99,14 +139,20 @@ describe(`staff calendar (${engine})`, () => {
   it('marks arrival on the day, audited, and shows it on the grid', async () => {
     const id = await bookOnline(rt, TUE_0900);
     const early = await signIn(rt, NURSE);
-    const refused = await early.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: await csrf(early), attendance: 'arrived' });
+    const refused = await early.post(`/staff/calendar/appointments/${id}/attendance`, {
+      _csrf: await csrf(early),
+      attendance: 'arrived',
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('from the day of the appointment');
 
     rt.clock.set('2026-03-03T14:55:00.000Z');
     const nurse = await signIn(rt, NURSE);
     const seq = await lastSeq();
-    const res = await nurse.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: await csrf(nurse), attendance: 'arrived' });
+    const res = await nurse.post(`/staff/calendar/appointments/${id}/attendance`, {
+      _csrf: await csrf(nurse),
+      attendance: 'arrived',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/staff/calendar/appointments/${id}?done=arrived`);
     expect(await appointment(id)).toMatchObject({ attendance: 'arrived', status: 'booked' });
@@ -117,7 +163,9 @@ describe(`staff calendar (${engine})`, () => {
     expect((await nurse.get(res.headers.location as string)).body).toContain('Marked as arrived.');
     expect((await nurse.get('/staff/calendar')).body).toContain('appt-arrived');
     // Nurses mark attendance but do not change the schedule.
-    expect((await nurse.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(nurse) })).statusCode).toBe(403);
+    expect(
+      (await nurse.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(nurse) })).statusCode,
+    ).toBe(403);
     // The leads inbox counts the visit as attended: requests → booked → attended.
     const desk = await signIn(rt, 'frontdesk@relief.example');
     const leads = (await desk.get('/staff/leads?from=2026-03-01&to=2026-03-03')).body;
@@ -153,7 +201,11 @@ describe(`staff calendar (${engine})`, () => {
     const token = await csrf(desk);
 
     let seq = await lastSeq();
-    const taken = await desk.post(`/staff/calendar/appointments/${a}/reschedule`, { _csrf: token, date: '2026-03-03', time: '10:00' });
+    const taken = await desk.post(`/staff/calendar/appointments/${a}/reschedule`, {
+      _csrf: token,
+      date: '2026-03-03',
+      time: '10:00',
+    });
     expect(taken.statusCode).toBe(409);
     expect(taken.body).toContain('That time is taken');
     expect(await appointment(a)).toEqual(before);
@@ -161,18 +213,47 @@ describe(`staff calendar (${engine})`, () => {
     expect(event).toMatchObject({ action: 'appointment.reschedule', outcome: 'failure' });
     expect(JSON.parse(event!.detail)).toMatchObject({ reason: 'taken' });
 
-    expect((await desk.post(`/staff/calendar/appointments/${a}/reschedule`, { _csrf: token, date: '2026-03-03', time: '19:00' })).statusCode).toBe(400);
+    expect(
+      (
+        await desk.post(`/staff/calendar/appointments/${a}/reschedule`, {
+          _csrf: token,
+          date: '2026-03-03',
+          time: '19:00',
+        })
+      ).statusCode,
+    ).toBe(400);
 
     seq = await lastSeq();
-    const moved = await desk.post(`/staff/calendar/appointments/${a}/reschedule`, { _csrf: token, date: '2026-03-03', time: '11:30' });
+    const moved = await desk.post(`/staff/calendar/appointments/${a}/reschedule`, {
+      _csrf: token,
+      date: '2026-03-03',
+      time: '11:30',
+    });
     expect(moved.statusCode).toBe(303);
-    expect(await appointment(a)).toMatchObject({ starts_at: TUE_0900 + 2.5 * HOUR, room_id: before.room_id, provider_id: before.provider_id });
+    expect(await appointment(a)).toMatchObject({
+      starts_at: TUE_0900 + 2.5 * HOUR,
+      room_id: before.room_id,
+      provider_id: before.provider_id,
+    });
     expect((await eventsAfter(seq)).map((e) => [e.action, e.outcome])).toEqual([['appointment.reschedule', 'success']]);
   });
 
   it('books a consultation on behalf of a request, creating the patient, through the claim-guarded path', async () => {
-    expect((await submitRequest(rt, { first_name: 'Bea', last_name: 'Quinn', email: 'bea@example.com', phone: '(312) 555-0199' })).statusCode).toBe(303);
-    const request = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'bea@example.com').executeTakeFirstOrThrow();
+    expect(
+      (
+        await submitRequest(rt, {
+          first_name: 'Bea',
+          last_name: 'Quinn',
+          email: 'bea@example.com',
+          phone: '(312) 555-0199',
+        })
+      ).statusCode,
+    ).toBe(303);
+    const request = await rt.database.db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'bea@example.com')
+      .executeTakeFirstOrThrow();
     const desk = await signIn(rt, DESK);
     const form = await desk.get('/staff/calendar/book?location=chicago');
     expect(form.statusCode).toBe(200);
@@ -181,25 +262,66 @@ describe(`staff calendar (${engine})`, () => {
 
     const seq = await lastSeq();
     // Today at 11:00: staff are not held to the online minimum notice.
-    const fields = { _csrf: csrfFrom(form.body), location: 'chicago', request: request.id, provider: 'prov-okafor', date: '2026-03-02', time: '11:00' };
+    const fields = {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: request.id,
+      provider: 'prov-okafor',
+      date: '2026-03-02',
+      time: '11:00',
+    };
     const res = await desk.post('/staff/calendar/book', fields);
     expect(res.statusCode).toBe(303);
-    const appt = await rt.database.db.selectFrom('appointments').selectAll().where('request_id', '=', request.id).executeTakeFirstOrThrow();
-    expect(appt).toMatchObject({ starts_at: Date.parse('2026-03-02T17:00:00.000Z'), provider_id: 'prov-okafor', status: 'booked' });
+    const appt = await rt.database.db
+      .selectFrom('appointments')
+      .selectAll()
+      .where('request_id', '=', request.id)
+      .executeTakeFirstOrThrow();
+    expect(appt).toMatchObject({
+      starts_at: Date.parse('2026-03-02T17:00:00.000Z'),
+      provider_id: 'prov-okafor',
+      status: 'booked',
+    });
     expect(res.headers.location).toBe(`/staff/calendar/appointments/${appt.id}?done=booked`);
-    const patient = await rt.database.db.selectFrom('patients').selectAll().where('id', '=', appt.patient_id!).executeTakeFirstOrThrow();
-    expect(patient).toMatchObject({ first_name: 'Bea', last_name: 'Quinn', email: 'bea@example.com', phone: '+13125550199', location_id: 'loc-chicago' });
-    expect(await rt.database.db.selectFrom('consultation_requests').select(['status', 'patient_id']).where('id', '=', request.id).executeTakeFirst()).toEqual({ status: 'booked', patient_id: patient.id });
-    expect((await eventsAfter(seq)).map((e) => [e.action, e.outcome, e.patient_ref])).toEqual([['appointment.book', 'success', patient.id]]);
+    const patient = await rt.database.db
+      .selectFrom('patients')
+      .selectAll()
+      .where('id', '=', appt.patient_id!)
+      .executeTakeFirstOrThrow();
+    expect(patient).toMatchObject({
+      first_name: 'Bea',
+      last_name: 'Quinn',
+      email: 'bea@example.com',
+      phone: '+13125550199',
+      location_id: 'loc-chicago',
+    });
+    expect(
+      await rt.database.db
+        .selectFrom('consultation_requests')
+        .select(['status', 'patient_id'])
+        .where('id', '=', request.id)
+        .executeTakeFirst(),
+    ).toEqual({ status: 'booked', patient_id: patient.id });
+    expect((await eventsAfter(seq)).map((e) => [e.action, e.outcome, e.patient_ref])).toEqual([
+      ['appointment.book', 'success', patient.id],
+    ]);
 
     // Another request for the same provider and time: the database refuses it, and nearby free times are listed.
-    expect((await submitRequest(rt, { first_name: 'Cal', email: 'cal@example.com', phone: '(312) 555-0198' })).statusCode).toBe(303);
-    const second = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'cal@example.com').executeTakeFirstOrThrow();
+    expect(
+      (await submitRequest(rt, { first_name: 'Cal', email: 'cal@example.com', phone: '(312) 555-0198' })).statusCode,
+    ).toBe(303);
+    const second = await rt.database.db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'cal@example.com')
+      .executeTakeFirstOrThrow();
     const clash = await desk.post('/staff/calendar/book', { ...fields, request: second.id });
     expect(clash.statusCode).toBe(409);
     expect(clash.body).toContain('That time is taken');
     expect(clash.body).toContain('Free times nearby with this provider');
     expect(clash.body).toMatch(/<li><time datetime="[^"]+">[^<]+<\/time><\/li>/);
-    expect(await rt.database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute()).toHaveLength(0);
+    expect(
+      await rt.database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute(),
+    ).toHaveLength(0);
   });
 });

@@ -35,9 +35,21 @@ describe('consultation request form', () => {
     expect(thanks.body).toContain('What happens next');
     expect(thanks.body).toContain('Chicago');
     const [row] = await requests();
-    expect(row).toMatchObject({ first_name: 'Ana', email: 'ana@example.com', phone: '+13125550147', reason: 'crps', status: 'new' });
+    expect(row).toMatchObject({
+      first_name: 'Ana',
+      email: 'ana@example.com',
+      phone: '+13125550147',
+      reason: 'crps',
+      status: 'new',
+    });
     // The job was committed with the request (the app may already have delivered it).
-    expect(await jobs()).toEqual([expect.objectContaining({ kind: 'booking_link', ref_id: row!.id, status: expect.stringMatching(/pending|sending|sent/) })]);
+    expect(await jobs()).toEqual([
+      expect.objectContaining({
+        kind: 'booking_link',
+        ref_id: row!.id,
+        status: expect.stringMatching(/pending|sending|sent/),
+      }),
+    ]);
     // Nothing personal in the URL of the thank-you page.
     expect(res.headers.location).not.toMatch(/ana|Moreno|example/i);
   });
@@ -71,7 +83,13 @@ describe('consultation request form', () => {
     const key = newKey();
     const body = formBody({ ...VALID_REQUEST, form_key: key });
     const send = () =>
-      rt.app.inject({ method: 'POST', url: '/consultation', remoteAddress: nextIp(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+      rt.app.inject({
+        method: 'POST',
+        url: '/consultation',
+        remoteAddress: nextIp(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body,
+      });
     const [a, b] = await Promise.all([send(), send()]);
     const c = await send();
     for (const r of [a, b, c]) expect(r.statusCode).toBe(303);
@@ -127,9 +145,19 @@ describe('consultation request form', () => {
       payload: 'message=' + 'x'.repeat(200_000),
     });
     expect(huge.statusCode).toBe(413);
-    const json = await rt.app.inject({ method: 'POST', url: '/consultation', headers: { 'content-type': 'application/json' }, payload: '{bad json' });
+    const json = await rt.app.inject({
+      method: 'POST',
+      url: '/consultation',
+      headers: { 'content-type': 'application/json' },
+      payload: '{bad json',
+    });
     expect(json.statusCode).toBe(400);
-    const xml = await rt.app.inject({ method: 'POST', url: '/consultation', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await rt.app.inject({
+      method: 'POST',
+      url: '/consultation',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(xml.statusCode).toBe(415);
     for (const r of [huge, json, xml]) expect(r.body).not.toMatch(/at .*\.ts:\d+/);
     expect(await requests()).toHaveLength(0);
@@ -138,15 +166,31 @@ describe('consultation request form', () => {
 
 describe('consultation request API', () => {
   it('uses one error envelope and the same schema as the form', async () => {
-    const bad = await rt.app.inject({ method: 'POST', url: '/api/consultation-requests', payload: { ...VALID_REQUEST, email: 'nope', form_key: newKey() } });
+    const bad = await rt.app.inject({
+      method: 'POST',
+      url: '/api/consultation-requests',
+      payload: { ...VALID_REQUEST, email: 'nope', form_key: newKey() },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({
-      error: { code: 'invalid_request', message: expect.any(String), fields: { email: 'Enter an email address like name@example.com.' } },
+      error: {
+        code: 'invalid_request',
+        message: expect.any(String),
+        fields: { email: 'Enter an email address like name@example.com.' },
+      },
     });
     const key = newKey();
-    const ok = await rt.app.inject({ method: 'POST', url: '/api/consultation-requests', payload: { ...VALID_REQUEST, consent: true, form_key: key } });
+    const ok = await rt.app.inject({
+      method: 'POST',
+      url: '/api/consultation-requests',
+      payload: { ...VALID_REQUEST, consent: true, form_key: key },
+    });
     expect(ok.statusCode).toBe(201);
-    const again = await rt.app.inject({ method: 'POST', url: '/api/consultation-requests', payload: { ...VALID_REQUEST, consent: true, form_key: key } });
+    const again = await rt.app.inject({
+      method: 'POST',
+      url: '/api/consultation-requests',
+      payload: { ...VALID_REQUEST, consent: true, form_key: key },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ status: 'received', replay: true });
     const missing = await rt.app.inject({ method: 'GET', url: '/api/nothing-here' });
@@ -195,7 +239,10 @@ describe('email delivery through the outbox', () => {
     const first = rt.mail.sent.splice(0);
     expect(first).toHaveLength(1);
     // As if the process died after claiming the job and before recording the send.
-    await rt.database.db.updateTable('outbox').set({ status: 'sending', locked_until: rt.clock.now() + 120_000 }).execute();
+    await rt.database.db
+      .updateTable('outbox')
+      .set({ status: 'sending', locked_until: rt.clock.now() + 120_000 })
+      .execute();
     await rt.worker.runOnce();
     expect(rt.mail.sent).toHaveLength(0);
     rt.clock.advance(121_000);

@@ -16,9 +16,16 @@ const PG_AUDIT_LOCK_KEY = WRITER_LOCKS.audit;
  * PostgreSQL a second connection holds the audit lock until `work`'s transactions are all waiting, then lets go.
  * SQLite serialises writers anyway, so there `work` just runs.
  */
-async function withBusyAuditTrail<T>(rt: TestRuntime, ready: (waiting: string[]) => boolean, work: () => Promise<T>[]): Promise<T[]> {
+async function withBusyAuditTrail<T>(
+  rt: TestRuntime,
+  ready: (waiting: string[]) => boolean,
+  work: () => Promise<T>[],
+): Promise<T[]> {
   if (!rt.config.databaseUrl) return Promise.all(work());
-  const client = new pg.Client({ connectionString: rt.config.databaseUrl, options: `-c search_path=${rt.config.databaseSchema}` });
+  const client = new pg.Client({
+    connectionString: rt.config.databaseUrl,
+    options: `-c search_path=${rt.config.databaseSchema}`,
+  });
   await client.connect();
   try {
     await client.query(`select pg_advisory_lock(${PG_AUDIT_LOCK_KEY}::bigint)`);
@@ -54,7 +61,10 @@ async function requestAndBook(fields: Record<string, string>, slot: number): Pro
 
 describe(`engine parity (${engine})`, () => {
   it('patient search finds a name with an accented capital, typed exactly as it is written', async () => {
-    await requestAndBook({ first_name: 'Élodie', last_name: 'Ørsted', email: 'elodie@example.com', phone: '(312) 555-0161' }, TUE_0900);
+    await requestAndBook(
+      { first_name: 'Élodie', last_name: 'Ørsted', email: 'elodie@example.com', phone: '(312) 555-0161' },
+      TUE_0900,
+    );
     const desk = await signIn(rt, DESK);
     // Typed exactly as the record has it, and in lower case: the search says it ignores case.
     for (const q of ['Élodie', 'élodie', 'Ørsted', 'Élodie Ørsted']) {
@@ -71,12 +81,20 @@ describe(`engine parity (${engine})`, () => {
     const deskRow = page.body.split('<tr').find((row) => row.includes('Fran Desk'))!;
     const idHash = /\/staff\/sessions\/([0-9a-f]{64})\/end/.exec(deskRow)![1]!;
     const csrf = csrfFrom(page.body);
-    const seqBefore = await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const seqBefore = await rt.database.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     // An administrator double-clicks "End session" (or two administrators end it at once).
-    const answers = await withBusyAuditTrail(rt, (q) => q.some((x) => x.includes('update "sessions"')) && q.length >= 2, () => [
-      admin.post(`/staff/sessions/${idHash}/end`, { _csrf: csrf }),
-      admin.post(`/staff/sessions/${idHash}/end`, { _csrf: csrf }),
-    ]);
+    const answers = await withBusyAuditTrail(
+      rt,
+      (q) => q.some((x) => x.includes('update "sessions"')) && q.length >= 2,
+      () => [
+        admin.post(`/staff/sessions/${idHash}/end`, { _csrf: csrf }),
+        admin.post(`/staff/sessions/${idHash}/end`, { _csrf: csrf }),
+      ],
+    );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([303, 404]);
     const events = await rt.database.db
       .selectFrom('audit_events')
@@ -105,12 +123,20 @@ describe(`engine parity (${engine})`, () => {
       directions_url: 'https://www.openstreetmap.org/search?query=Austin',
     });
     // Two administrators (or one, in two tabs) add a location each.
-    const answers = await withBusyAuditTrail(rt, (q) => q.filter((x) => x.includes('pg_advisory_xact_lock')).length >= 2, () => [
-      admin.post('/staff/setup/locations', fields('Zilker', 'zilker')),
-      admin.post('/staff/setup/locations', fields('Austin – Mueller', 'mueller')),
-    ]);
+    const answers = await withBusyAuditTrail(
+      rt,
+      (q) => q.filter((x) => x.includes('pg_advisory_xact_lock')).length >= 2,
+      () => [
+        admin.post('/staff/setup/locations', fields('Zilker', 'zilker')),
+        admin.post('/staff/setup/locations', fields('Austin – Mueller', 'mueller')),
+      ],
+    );
     expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
-    const orders = await rt.database.db.selectFrom('locations').select(['slug', 'sort_order']).orderBy('sort_order').execute();
+    const orders = await rt.database.db
+      .selectFrom('locations')
+      .select(['slug', 'sort_order'])
+      .orderBy('sort_order')
+      .execute();
     // Chicago 1, Denver 2, then 3 and 4: the order they were added in, not two locations sharing place 3.
     expect(new Set(orders.map((o) => o.sort_order)).size).toBe(orders.length);
   });

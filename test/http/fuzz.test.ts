@@ -10,9 +10,37 @@ import { type Browser, csrfFrom, signIn } from '../helpers/staff.ts';
  * never shows a stack trace or a file path, and never echoes markup unescaped.
  */
 const HOSTILE = [
-  '', ' ', '0', '-1', '1e309', 'NaN', 'Infinity', '9'.repeat(400), 'x'.repeat(5000), '<script>alert(1)</script>',
-  "' or 1=1 --", '../../etc/passwd', '%00', '\u0000', '\ud800', '2026-02-30', '1969-12-31', '25:61', '23:59', 'null',
-  'undefined', '[object Object]', '__proto__', 'constructor', '１２３', '😀', 'true', '#000000', '#zzzzzz', '+', '=cmd|x',
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '9'.repeat(400),
+  'x'.repeat(5000),
+  '<script>alert(1)</script>',
+  "' or 1=1 --",
+  '../../etc/passwd',
+  '%00',
+  '\u0000',
+  '\ud800',
+  '2026-02-30',
+  '1969-12-31',
+  '25:61',
+  '23:59',
+  'null',
+  'undefined',
+  '[object Object]',
+  '__proto__',
+  'constructor',
+  '１２３',
+  '😀',
+  'true',
+  '#000000',
+  '#zzzzzz',
+  '+',
+  '=cmd|x',
 ];
 const MARKUP = '<script>alert(1)</script>';
 
@@ -31,9 +59,10 @@ async function adminSession(): Promise<void> {
 
 function problems(method: string, url: string, res: { statusCode: number; body: string }): string[] {
   const out: string[] = [];
-  const where = `${method} ${url.slice(0, 120)}${url.length > 120 ? `…${url.slice(-200)}` : ""} -> ${res.statusCode}`;
+  const where = `${method} ${url.slice(0, 120)}${url.length > 120 ? `…${url.slice(-200)}` : ''} -> ${res.statusCode}`;
   if (res.statusCode >= 500) out.push(`${where}: ${res.body.slice(0, 300)}`);
-  if (/\bat [^\n]*\.(ts|js|mjs):\d+|node_modules|\/work\//.test(res.body)) out.push(`${where}: stack trace or path in the body`);
+  if (/\bat [^\n]*\.(ts|js|mjs):\d+|node_modules|\/work\//.test(res.body))
+    out.push(`${where}: stack trace or path in the body`);
   if (res.body.includes(MARKUP)) out.push(`${where}: markup echoed unescaped`);
   return out;
 }
@@ -47,7 +76,11 @@ const pathPart = (v: string) => {
   }
 };
 
-const value = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 40 }), fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 3 }));
+const value = fc.oneof(
+  fc.constantFrom(...HOSTILE),
+  fc.string({ maxLength: 40 }),
+  fc.array(fc.constantFrom(...HOSTILE), { minLength: 2, maxLength: 3 }),
+);
 
 describe('every route against hostile input', () => {
   beforeAll(async () => {
@@ -55,11 +88,22 @@ describe('every route against hostile input', () => {
     const link = await requestAndGetLink(rt);
     const page = await rt.app.inject({ method: 'GET', url: link });
     expect((await book(rt, link, offeredSlots(page.body)[0]!)).statusCode).toBe(303);
-    const openLink = await requestAndGetLink(rt, { first_name: 'Ben', email: 'ben@example.com', phone: '(312) 555-0148' });
+    const openLink = await requestAndGetLink(rt, {
+      first_name: 'Ben',
+      email: 'ben@example.com',
+      phone: '(312) 555-0148',
+    });
     await adminSession();
     const db = rt.database.db;
-    const appt = await db.selectFrom('appointments').select(['id', 'patient_id', 'request_id']).executeTakeFirstOrThrow();
-    const user = await db.selectFrom('users').select('id').where('email', '=', 'frontdesk@relief.example').executeTakeFirstOrThrow();
+    const appt = await db
+      .selectFrom('appointments')
+      .select(['id', 'patient_id', 'request_id'])
+      .executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'frontdesk@relief.example')
+      .executeTakeFirstOrThrow();
     const room = await db.selectFrom('rooms').select('id').executeTakeFirstOrThrow();
     real = {
       token: [link.slice('/book/'.length), openLink.slice('/book/'.length)],
@@ -70,12 +114,41 @@ describe('every route against hostile input', () => {
     };
     // Field names from the forms of every page an admin or a patient can open.
     const names = new Set<string>(['_csrf', 'slot', 'location', 'form_key']);
-    const pages = ['/consultation', link, openLink, `${link}/reschedule`, `${link}/cancel`, '/staff/sign-in', '/staff/forgot', '/staff/leads', `/staff/leads/${appt.request_id}`, '/staff/calendar/book', `/staff/calendar/appointments/${appt.id}`, `/staff/patients/${appt.patient_id}`, `/staff/patients/${appt.patient_id}/book`, '/staff/users', '/staff/setup/clinic', '/staff/setup/locations/new', '/staff/setup/locations/loc-chicago', '/staff/setup/locations/loc-chicago/hours', '/staff/setup/locations/loc-chicago/closures', '/staff/setup/locations/loc-chicago/rooms', '/staff/setup/providers', '/staff/setup/providers/prov-okafor', '/staff/setup/providers/prov-okafor/hours', '/staff/setup/providers/prov-okafor/time-off', '/staff/setup/types/consultation', '/staff/audit'];
+    const pages = [
+      '/consultation',
+      link,
+      openLink,
+      `${link}/reschedule`,
+      `${link}/cancel`,
+      '/staff/sign-in',
+      '/staff/forgot',
+      '/staff/leads',
+      `/staff/leads/${appt.request_id}`,
+      '/staff/calendar/book',
+      `/staff/calendar/appointments/${appt.id}`,
+      `/staff/patients/${appt.patient_id}`,
+      `/staff/patients/${appt.patient_id}/book`,
+      '/staff/users',
+      '/staff/setup/clinic',
+      '/staff/setup/locations/new',
+      '/staff/setup/locations/loc-chicago',
+      '/staff/setup/locations/loc-chicago/hours',
+      '/staff/setup/locations/loc-chicago/closures',
+      '/staff/setup/locations/loc-chicago/rooms',
+      '/staff/setup/providers',
+      '/staff/setup/providers/prov-okafor',
+      '/staff/setup/providers/prov-okafor/hours',
+      '/staff/setup/providers/prov-okafor/time-off',
+      '/staff/setup/types/consultation',
+      '/staff/audit',
+    ];
     for (const url of pages) {
       const res = url.startsWith('/staff/') ? await admin.get(url) : await rt.app.inject({ method: 'GET', url });
       for (const m of res.body.matchAll(/name="([^"]+)"/g)) names.add(m[1]!);
     }
-    fields = [...names].filter((n) => !['viewport', 'description', 'referrer', 'color-scheme', 'theme-color'].includes(n));
+    fields = [...names].filter(
+      (n) => !['viewport', 'description', 'referrer', 'color-scheme', 'theme-color'].includes(n),
+    );
     expect(fields.length).toBeGreaterThan(40);
   });
 
@@ -84,16 +157,42 @@ describe('every route against hostile input', () => {
   });
 
   it('never answers 5xx, a stack trace or unescaped markup', async () => {
-    const routes = rt.app.routePolicies.filter((r) => r.method !== 'HEAD' && r.url !== '/staff/sign-out' && !r.url.startsWith('/healthz'));
+    const routes = rt.app.routePolicies.filter(
+      (r) => r.method !== 'HEAD' && r.url !== '/staff/sign-out' && !r.url.startsWith('/healthz'),
+    );
     expect(routes.length).toBeGreaterThan(60);
     const found: string[] = [];
     let requests = 0;
     for (const [index, route] of routes.entries()) {
       const params = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-      const paramValue = (name: string) => fc.oneof(fc.constantFrom(...(real[name] ?? real.id!)), fc.constantFrom(...HOSTILE).filter((v) => v !== ''));
+      const paramValue = (name: string) =>
+        fc.oneof(
+          fc.constantFrom(...(real[name] ?? real.id!)),
+          fc.constantFrom(...HOSTILE).filter((v) => v !== ''),
+        );
       const input = fc.record({
         params: fc.tuple(...params.map(paramValue)),
-        query: fc.dictionary(fc.constantFrom('location', 'date', 'view', 'status', 'owner', 'from', 'to', 'page', 'upto', 'q', 'next', 'done', 'reason', 'week', 'action'), fc.constantFrom(...HOSTILE), { maxKeys: 3 }),
+        query: fc.dictionary(
+          fc.constantFrom(
+            'location',
+            'date',
+            'view',
+            'status',
+            'owner',
+            'from',
+            'to',
+            'page',
+            'upto',
+            'q',
+            'next',
+            'done',
+            'reason',
+            'week',
+            'action',
+          ),
+          fc.constantFrom(...HOSTILE),
+          { maxKeys: 3 },
+        ),
         body: fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 8 }),
         encoding: fc.constantFrom('form', 'form', 'json', 'garbage-json', 'garbage-form', 'text'),
         asAdmin: fc.boolean(),
@@ -106,10 +205,14 @@ describe('every route against hostile input', () => {
           if (search) url += `?${search}`;
           const fieldsWithToken = asAdmin && route.method === 'POST' ? { _csrf: csrf, ...body } : body;
           const form = new URLSearchParams();
-          for (const [k, v] of Object.entries(fieldsWithToken)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
+          for (const [k, v] of Object.entries(fieldsWithToken))
+            for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
           const [contentType, payload] = {
             form: ['application/x-www-form-urlencoded', form.toString()],
-            json: ['application/json', JSON.stringify({ ...fieldsWithToken, nested: { toString: 1 }, list: [1, { a: [] }] })],
+            json: [
+              'application/json',
+              JSON.stringify({ ...fieldsWithToken, nested: { toString: 1 }, list: [1, { a: [] }] }),
+            ],
             'garbage-json': ['application/json', '{"slot": [1, '],
             'garbage-form': ['application/x-www-form-urlencoded', '%E0%A4%A=&&==%%'],
             text: ['text/plain', 'hello'],
@@ -118,7 +221,10 @@ describe('every route against hostile input', () => {
             method: route.method as 'GET' | 'POST',
             url,
             remoteAddress: `10.9.${index % 250}.${(requests % 250) + 1}`,
-            headers: { ...(asAdmin ? { cookie: admin.cookieHeader } : {}), ...(route.method === 'POST' ? { 'content-type': contentType } : {}) },
+            headers: {
+              ...(asAdmin ? { cookie: admin.cookieHeader } : {}),
+              ...(route.method === 'POST' ? { 'content-type': contentType } : {}),
+            },
             ...(route.method === 'POST' ? { payload } : {}),
           });
           requests++;
@@ -137,10 +243,18 @@ describe('every route against hostile input', () => {
     const asAdmin = await admin.get('/staff/calendar/book?location=chicago%00');
     expect(asAdmin.statusCode).toBe(400);
     expect(asAdmin.body).toContain('null character');
-    const api = await rt.app.inject({ method: 'POST', url: '/api/consultation-requests', payload: { first_name: 'Ana\u0000' } });
+    const api = await rt.app.inject({
+      method: 'POST',
+      url: '/api/consultation-requests',
+      payload: { first_name: 'Ana\u0000' },
+    });
     expect(api.statusCode).toBe(400);
     expect(api.json()).toMatchObject({ error: { code: 'invalid_characters' } });
-    const path = await rt.app.inject({ method: 'GET', url: '/staff/leads/%00' , headers: { cookie: admin.cookieHeader } });
+    const path = await rt.app.inject({
+      method: 'GET',
+      url: '/staff/leads/%00',
+      headers: { cookie: admin.cookieHeader },
+    });
     expect(path.statusCode).toBe(400);
   });
 });

@@ -28,16 +28,31 @@ let people = 0;
 async function patient(first = 'Robin'): Promise<string> {
   people += 1;
   const email = `inf${people}@example.com`;
-  const link = await requestAndGetLink(rt, { first_name: first, last_name: `Vale${people}`, email, phone: `(312) 555-${2000 + people}` });
+  const link = await requestAndGetLink(rt, {
+    first_name: first,
+    last_name: `Vale${people}`,
+    email,
+    phone: `(312) 555-${2000 + people}`,
+  });
   // Any day but the Thursday the infusions are booked on: a person cannot be at two visits at once.
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter((t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY)[people]!;
+  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
+    (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
+  )[people]!;
   expect((await book(rt, link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
 
 async function bookFor(b: Browser, patientId: string, fields: Record<string, string>) {
   const csrf = csrfFrom((await b.get(`/staff/patients/${patientId}/book`)).body);
-  return b.post(`/staff/patients/${patientId}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00', ...fields });
+  return b.post(`/staff/patients/${patientId}/book`, {
+    _csrf: csrf,
+    type: 'infusion',
+    location: 'chicago',
+    provider: 'any',
+    date: THURSDAY,
+    time: '10:00',
+    ...fields,
+  });
 }
 const idFrom = (location: string | undefined) => location!.split('/').pop()!.split('?')[0]!;
 const row = (id: string) => db().selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -45,13 +60,29 @@ const row = (id: string) => db().selectFrom('appointments').selectAll().where('i
 describe(`infusions: nurse and chair (${engine})`, () => {
   it('books a nurse lane and a chair for the whole infusion, no provider, spreading over the nurses; a fifth at once finds no nurse and writes nothing', async () => {
     const desk = await signIn(rt, DESK);
-    const [a, b, c, d, e] = [await patient('Ada'), await patient('Bo'), await patient('Cy'), await patient('Di'), await patient('Ed')];
+    const [a, b, c, d, e] = [
+      await patient('Ada'),
+      await patient('Bo'),
+      await patient('Cy'),
+      await patient('Di'),
+      await patient('Ed'),
+    ];
 
     const first = await bookFor(desk, a, {});
     expect(first.statusCode, first.body.slice(0, 400)).toBe(303);
     expect(first.headers.location).toMatch(/\?done=booked$/);
     const one = await row(idFrom(first.headers.location));
-    expect(one).toMatchObject({ starts_at: THU_1000, ends_at: THU_1000 + 240 * 60_000, provider_id: null, nurse_id: 'nurse-marcus', nurse_seat: 1, room_id: 'chair-chi-1', patient_id: a, request_id: null, status: 'booked' });
+    expect(one).toMatchObject({
+      starts_at: THU_1000,
+      ends_at: THU_1000 + 240 * 60_000,
+      provider_id: null,
+      nurse_id: 'nurse-marcus',
+      nurse_seat: 1,
+      room_id: 'chair-chi-1',
+      patient_id: a,
+      request_id: null,
+      status: 'booked',
+    });
     expect([one.busy_from, one.busy_to]).toEqual([THU_1000 - 15 * 60_000, THU_1000 + 270 * 60_000]);
 
     // Each nurse's first lane before either's second.
@@ -77,7 +108,9 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     for (const column of ['Marcus Bell', 'Nia Brooks']) expect(day.body).toContain(`<th scope="col">${column}</th>`);
     expect(day.body).toContain('<th scope="colgroup" colspan="2">Nurses</th>');
     // Each infusion shows in its nurse's column and its chair's column; a nurse's column holds both of theirs.
-    expect(day.body.match(/<span class="appt-type">Infusion<\/span> <span class="appt-who">Ada V\.<\/span>/g)).toHaveLength(2);
+    expect(
+      day.body.match(/<span class="appt-type">Infusion<\/span> <span class="appt-who">Ada V\.<\/span>/g),
+    ).toHaveLength(2);
     expect(day.body.match(/<span class="appt-type">Infusion<\/span>/g)).toHaveLength(8);
     const week = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}&view=week`);
     expect(week.body).toContain('<h3>Marcus Bell</h3>');
@@ -101,7 +134,9 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(mail.to).toBe(`inf${people}@example.com`);
     expect(mail.subject).toMatch(/^Your appointment at .+ is booked$/);
     // (The demo clinic's own name has the word in it; the visit itself is never named.)
-    for (const text of [mail.text, mail.html, mail.ics!.content].map((t) => t.replaceAll('Relief Infusion Clinic', ''))) {
+    for (const text of [mail.text, mail.html, mail.ics!.content].map((t) =>
+      t.replaceAll('Relief Infusion Clinic', ''),
+    )) {
       expect(text).not.toMatch(/infusion|ketamine/i);
       expect(text).not.toContain(`Vale${people}`);
       expect(text).not.toContain('/book/');
@@ -113,9 +148,13 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     // Cancelling from the calendar emails the cancellation the same way.
     const b = desk;
     const csrf = csrfFrom((await b.get(`/staff/calendar/appointments/${idFrom(res.headers.location)}`)).body);
-    expect((await b.post(`/staff/calendar/appointments/${idFrom(res.headers.location)}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
+    expect(
+      (await b.post(`/staff/calendar/appointments/${idFrom(res.headers.location)}/cancel`, { _csrf: csrf })).statusCode,
+    ).toBe(303);
     await rt.worker.runOnce();
-    const cancelled = rt.mail.sent.find((m) => m.subject.startsWith('Your appointment at') && m.subject.endsWith('is cancelled'))!;
+    const cancelled = rt.mail.sent.find(
+      (m) => m.subject.startsWith('Your appointment at') && m.subject.endsWith('is cancelled'),
+    )!;
     expect(cancelled.ics!.method).toBe('CANCEL');
     expect(cancelled.text.replaceAll('Relief Infusion Clinic', '')).not.toMatch(/infusion/i);
   });
@@ -126,11 +165,30 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const desk = await signIn(rt, DESK);
     const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
     const results = await Promise.all(
-      ids.map((id) => desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' })),
+      ids.map((id) =>
+        desk.post(`/staff/patients/${id}/book`, {
+          _csrf: csrf,
+          type: 'infusion',
+          location: 'chicago',
+          provider: 'any',
+          date: THURSDAY,
+          time: '10:00',
+        }),
+      ),
     );
     expect(results.map((r) => r.statusCode).sort()).toEqual([...Array(4).fill(303), ...Array(11).fill(409)]);
-    const booked = await db().selectFrom('appointments').select(['nurse_id', 'nurse_seat', 'room_id']).where('starts_at', '=', THU_1000).where('status', '=', 'booked').execute();
-    expect(booked.map((x) => `${x.nurse_id}#${x.nurse_seat}`).sort()).toEqual(['nurse-marcus#1', 'nurse-marcus#2', 'nurse-nia#1', 'nurse-nia#2']);
+    const booked = await db()
+      .selectFrom('appointments')
+      .select(['nurse_id', 'nurse_seat', 'room_id'])
+      .where('starts_at', '=', THU_1000)
+      .where('status', '=', 'booked')
+      .execute();
+    expect(booked.map((x) => `${x.nurse_id}#${x.nurse_seat}`).sort()).toEqual([
+      'nurse-marcus#1',
+      'nurse-marcus#2',
+      'nurse-nia#1',
+      'nurse-nia#2',
+    ]);
     expect(new Set(booked.map((x) => x.room_id)).size).toBe(4);
   });
 
@@ -140,9 +198,25 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     for (let i = 0; i < 20; i++) ids.push(await patient(`Q${i}`));
     const desk = await signIn(rt, DESK);
     const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
-    const results = await Promise.all(ids.map((id) => desk.post(`/staff/patients/${id}/book`, { _csrf: csrf, type: 'infusion', location: 'chicago', provider: 'any', date: THURSDAY, time: '10:00' })));
+    const results = await Promise.all(
+      ids.map((id) =>
+        desk.post(`/staff/patients/${id}/book`, {
+          _csrf: csrf,
+          type: 'infusion',
+          location: 'chicago',
+          provider: 'any',
+          date: THURSDAY,
+          time: '10:00',
+        }),
+      ),
+    );
     expect(results.filter((r) => r.statusCode === 303)).toHaveLength(6);
-    const booked = await db().selectFrom('appointments').select(['room_id']).where('starts_at', '=', THU_1000).where('status', '=', 'booked').execute();
+    const booked = await db()
+      .selectFrom('appointments')
+      .select(['room_id'])
+      .where('starts_at', '=', THU_1000)
+      .where('status', '=', 'booked')
+      .execute();
     expect(new Set(booked.map((x) => x.room_id)).size).toBe(6);
   });
 
@@ -152,7 +226,14 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const id = await patient('Ann');
     const [x, y] = await Promise.all([bookFor(desk, id, {}), bookFor(admin, id, { time: '11:00' })]);
     expect([x.statusCode, y.statusCode].sort()).toEqual([303, 409]);
-    expect(await db().selectFrom('appointments').select('id').where('patient_id', '=', id).where('type_id', '=', 'type-infusion').execute()).toHaveLength(1);
+    expect(
+      await db()
+        .selectFrom('appointments')
+        .select('id')
+        .where('patient_id', '=', id)
+        .where('type_id', '=', 'type-infusion')
+        .execute(),
+    ).toHaveLength(1);
     // Asked afterwards, the answer says why.
     const again = await bookFor(desk, id, { time: '12:00' });
     expect(again.statusCode).toBe(409);
@@ -184,39 +265,84 @@ describe(`infusions: nurse and chair (${engine})`, () => {
       expect(res.body).not.toContain('<script>alert(1)</script>');
     }
     expect(await count()).toBe(before);
-    const denied = await db().selectFrom('audit_events').select(['action', 'outcome', 'location_id']).where('outcome', '=', 'denied').where('action', '=', 'appointment.book').execute();
+    const denied = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'outcome', 'location_id'])
+      .where('outcome', '=', 'denied')
+      .where('action', '=', 'appointment.book')
+      .execute();
     expect(denied).toEqual([{ action: 'appointment.book', outcome: 'denied', location_id: 'loc-denver' }]);
     // Unknown or malformed patient ids are the plain 404.
-    for (const bad of ['not-a-uuid', '00000000-0000-4000-8000-000000000000']) expect((await desk.get(`/staff/patients/${bad}/book`)).statusCode).toBe(404);
+    for (const bad of ['not-a-uuid', '00000000-0000-4000-8000-000000000000'])
+      expect((await desk.get(`/staff/patients/${bad}/book`)).statusCode).toBe(404);
   });
 
   it('a follow-up the admin sets to need a nurse too pairs the provider with a free nurse', async () => {
     const admin = await signIn(rt, ADMIN);
     const form = await admin.get('/staff/setup/types/follow-up');
     const csrf = csrfFrom(form.body);
-    const saved = await admin.post('/staff/setup/types/follow-up', { _csrf: csrf, duration: '30', buffer_before: '0', buffer_after: '0', notice: '12', step: '30', needs_provider: 'yes', needs_nurse: 'yes', place: 'room' });
+    const saved = await admin.post('/staff/setup/types/follow-up', {
+      _csrf: csrf,
+      duration: '30',
+      buffer_before: '0',
+      buffer_after: '0',
+      notice: '12',
+      step: '30',
+      needs_provider: 'yes',
+      needs_nurse: 'yes',
+      place: 'room',
+    });
     expect(saved.statusCode).toBe(200);
-    expect(await db().selectFrom('appointment_types').select(['needs_provider', 'needs_nurse', 'place']).where('code', '=', 'follow-up').executeTakeFirstOrThrow()).toEqual({ needs_provider: 1, needs_nurse: 1, place: 'room' });
+    expect(
+      await db()
+        .selectFrom('appointment_types')
+        .select(['needs_provider', 'needs_nurse', 'place'])
+        .where('code', '=', 'follow-up')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ needs_provider: 1, needs_nurse: 1, place: 'room' });
     expect((await admin.get('/staff/setup/types')).body).toContain('<td>Provider, nurse, room</td>');
     const id = await patient();
     const res = await bookFor(admin, id, { type: 'follow-up', provider: 'prov-okafor', time: '11:00' });
     expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
-    expect(await row(idFrom(res.headers.location))).toMatchObject({ provider_id: 'prov-okafor', nurse_id: 'nurse-marcus', room_id: expect.stringMatching(/^room-chi-/) });
+    expect(await row(idFrom(res.headers.location))).toMatchObject({
+      provider_id: 'prov-okafor',
+      nurse_id: 'nurse-marcus',
+      room_id: expect.stringMatching(/^room-chi-/),
+    });
   });
 
   it('an admin adds a nurse and a schedule, and a fifth infusion fits; lowering or ending a nurse keeps and lists their bookings', async () => {
     const admin = await signIn(rt, ADMIN);
-    const [a, b, c, d, e] = [await patient('Ada'), await patient('Bo'), await patient('Cy'), await patient('Di'), await patient('Ed')];
+    const [a, b, c, d, e] = [
+      await patient('Ada'),
+      await patient('Bo'),
+      await patient('Cy'),
+      await patient('Di'),
+      await patient('Ed'),
+    ];
     for (const id of [a, b, c, d]) expect((await bookFor(admin, id, {})).statusCode).toBe(303);
     expect((await bookFor(admin, e, {})).statusCode).toBe(409);
 
     let csrf = csrfFrom((await admin.get('/staff/setup/providers')).body);
-    const hostile = await admin.post('/staff/setup/providers', { _csrf: csrf, name: '<img src=x onerror=alert(1)>', credentials: '', kind: 'nurse' });
+    const hostile = await admin.post('/staff/setup/providers', {
+      _csrf: csrf,
+      name: '<img src=x onerror=alert(1)>',
+      credentials: '',
+      kind: 'nurse',
+    });
     expect(hostile.statusCode).toBe(400);
     expect(hostile.body).toContain('Use plain text only');
     expect(hostile.body).not.toContain('<img src=x');
-    expect((await admin.post('/staff/setup/providers', { _csrf: csrf, name: 'Jo Park', credentials: 'RN', kind: 'surgeon' })).statusCode).toBe(400);
-    const added = await admin.post('/staff/setup/providers', { _csrf: csrf, name: 'Jo Park', credentials: 'RN', kind: 'nurse' });
+    expect(
+      (await admin.post('/staff/setup/providers', { _csrf: csrf, name: 'Jo Park', credentials: 'RN', kind: 'surgeon' }))
+        .statusCode,
+    ).toBe(400);
+    const added = await admin.post('/staff/setup/providers', {
+      _csrf: csrf,
+      name: 'Jo Park',
+      credentials: 'RN',
+      kind: 'nurse',
+    });
     expect(added.statusCode).toBe(200);
     expect(added.body).toContain('Jo Park added.');
     const jo = await db().selectFrom('providers').selectAll().where('name', '=', 'Jo Park').executeTakeFirstOrThrow();
@@ -225,26 +351,51 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const hours: Record<string, string> = { _csrf: csrf };
     for (const loc of ['loc-chicago', 'loc-denver']) {
       for (let wd = 1; wd <= 7; wd++) {
-        if (loc === 'loc-chicago' && wd <= 5) Object.assign(hours, { [`${loc}-d${wd}-from`]: '08:00', [`${loc}-d${wd}-to`]: '18:00' });
+        if (loc === 'loc-chicago' && wd <= 5)
+          Object.assign(hours, { [`${loc}-d${wd}-from`]: '08:00', [`${loc}-d${wd}-to`]: '18:00' });
         else hours[`${loc}-d${wd}-off`] = 'yes';
       }
     }
     expect((await admin.post(`/staff/setup/providers/${jo.id}/hours`, hours)).statusCode).toBe(200);
     const third = await bookFor(admin, e, {});
-    expect(third.statusCode, third.body.replace(/[\s\S]*role="alert">/, "").slice(0, 400)).toBe(303);
-    expect(await row(idFrom(third.headers.location))).toMatchObject({ nurse_id: jo.id, nurse_seat: 1, room_id: 'chair-chi-5' });
+    expect(third.statusCode, third.body.replace(/[\s\S]*role="alert">/, '').slice(0, 400)).toBe(303);
+    expect(await row(idFrom(third.headers.location))).toMatchObject({
+      nurse_id: jo.id,
+      nurse_seat: 1,
+      room_id: 'chair-chi-5',
+    });
 
     // Marcus down to one infusion at a time: his second lane's infusion stays booked and is listed.
     const csrfM = csrfFrom((await admin.get('/staff/setup/providers/nurse-marcus')).body);
-    expect((await admin.post('/staff/setup/providers/nurse-marcus', { _csrf: csrfM, name: 'Marcus Bell', credentials: 'RN', active: 'yes', max_patients: '9' })).statusCode).toBe(400);
-    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', { _csrf: csrfM, name: 'Marcus Bell', credentials: 'RN', active: 'yes', max_patients: '1' });
+    expect(
+      (
+        await admin.post('/staff/setup/providers/nurse-marcus', {
+          _csrf: csrfM,
+          name: 'Marcus Bell',
+          credentials: 'RN',
+          active: 'yes',
+          max_patients: '9',
+        })
+      ).statusCode,
+    ).toBe(400);
+    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', {
+      _csrf: csrfM,
+      name: 'Marcus Bell',
+      credentials: 'RN',
+      active: 'yes',
+      max_patients: '1',
+    });
     expect(lowered.statusCode).toBe(200);
     expect(lowered.body).toContain('the nurse now watches fewer infusions at once');
     expect(lowered.body.match(/the nurse now watches fewer infusions at once/g)).toHaveLength(1);
 
     // Out of use: their infusion stays booked, is listed to be moved, and they are offered no more.
     csrf = csrfFrom((await admin.get(`/staff/setup/providers/${jo.id}`)).body);
-    const off = await admin.post(`/staff/setup/providers/${jo.id}`, { _csrf: csrf, name: 'Jo Park', credentials: 'RN' });
+    const off = await admin.post(`/staff/setup/providers/${jo.id}`, {
+      _csrf: csrf,
+      name: 'Jo Park',
+      credentials: 'RN',
+    });
     expect(off.statusCode).toBe(200);
     expect(off.body).toContain('These bookings now conflict');
     expect(off.body).toContain('the provider or nurse is no longer active');
@@ -252,13 +403,31 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect((await row(idFrom(third.headers.location))).status).toBe('booked');
     const f = await patient('Fay');
     expect((await bookFor(admin, f, { time: '10:30' })).statusCode).toBe(409);
-    const events = await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.clinician%').orderBy('seq').execute();
-    expect(events.map((x) => x.action)).toEqual(['setup.clinician_add', 'setup.clinician_edit', 'setup.clinician_edit']);
+    const events = await db()
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', 'like', 'setup.clinician%')
+      .orderBy('seq')
+      .execute();
+    expect(events.map((x) => x.action)).toEqual([
+      'setup.clinician_add',
+      'setup.clinician_edit',
+      'setup.clinician_edit',
+    ]);
 
     // Only administrators manage clinicians.
     const desk = await signIn(rt, DESK);
     expect((await desk.get('/staff/setup/providers')).statusCode).toBe(403);
-    expect((await desk.post('/staff/setup/providers', { _csrf: csrfFrom((await desk.get('/staff/calendar')).body), name: 'Mal Icious', credentials: '', kind: 'nurse' })).statusCode).toBe(403);
+    expect(
+      (
+        await desk.post('/staff/setup/providers', {
+          _csrf: csrfFrom((await desk.get('/staff/calendar')).body),
+          name: 'Mal Icious',
+          credentials: '',
+          kind: 'nurse',
+        })
+      ).statusCode,
+    ).toBe(403);
     expect(await db().selectFrom('providers').select('id').where('name', '=', 'Mal Icious').execute()).toEqual([]);
   });
 });

@@ -23,15 +23,27 @@ afterEach(async () => {
   await stopTestRuntime(rt);
 });
 
-async function createRequest(p: { marker: string; email: string; location: string }, extra: Record<string, string> = {}): Promise<string> {
+async function createRequest(
+  p: { marker: string; email: string; location: string },
+  extra: Record<string, string> = {},
+): Promise<string> {
   const res = await submitRequest(rt, { last_name: p.marker, email: p.email, location: p.location, ...extra });
   expect(res.statusCode).toBe(303);
-  const row = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', p.email).executeTakeFirstOrThrow();
+  const row = await rt.database.db
+    .selectFrom('consultation_requests')
+    .select('id')
+    .where('email', '=', p.email)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
 async function lastSeq(): Promise<number> {
-  const row = await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const row = await rt.database.db
+    .selectFrom('audit_events')
+    .select('seq')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? Number(row.seq) : 0;
 }
 
@@ -54,11 +66,16 @@ async function sessionCsrf(email: string): Promise<string> {
 }
 
 async function userId(email: string): Promise<string> {
-  return (await rt.database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  return (await rt.database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow())
+    .id;
 }
 
 async function lead(id: string) {
-  return rt.database.db.selectFrom('consultation_requests').select(['status', 'owner_id', 'updated_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  return rt.database.db
+    .selectFrom('consultation_requests')
+    .select(['status', 'owner_id', 'updated_at'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 }
 
 async function noteCount(id: string): Promise<number> {
@@ -105,18 +122,33 @@ describe(`leads inbox (${engine})`, () => {
         expect(list.body.includes(CHI.marker), email).toBe(visible.includes('chicago'));
         expect(list.body.includes(DEN.marker), email).toBe(visible.includes('denver'));
         expect(events[0]).toMatchObject({ actor_id: uid, action: 'lead.list', outcome: 'success', patient_ref: null });
-        expect(JSON.parse(events[0]!.detail)).toMatchObject({ rows: visible.length, owner: 'anyone', status: 'any', location: 'all' });
+        expect(JSON.parse(events[0]!.detail)).toMatchObject({
+          rows: visible.length,
+          owner: 'anyone',
+          status: 'any',
+          location: 'all',
+        });
       }
 
       for (const where of ['chicago', 'denver'] as const) {
         const id = ids[where];
         const allowed = visible.includes(where);
         const locationId = `loc-${where}`;
-        const calls: Array<[string, () => Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>, string]> = [
+        const calls: Array<
+          [string, () => Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>, string]
+        > = [
           ['GET detail', () => b.get(`/staff/leads/${id}`), 'lead.view'],
-          ['POST status', () => b.post(`/staff/leads/${id}/status`, { _csrf: csrf, status: 'contacted' }), 'lead.update_status'],
+          [
+            'POST status',
+            () => b.post(`/staff/leads/${id}/status`, { _csrf: csrf, status: 'contacted' }),
+            'lead.update_status',
+          ],
           ['POST owner', () => b.post(`/staff/leads/${id}/owner`, { _csrf: csrf, owner: '' }), 'lead.assign'],
-          ['POST notes', () => b.post(`/staff/leads/${id}/notes`, { _csrf: csrf, kind: 'call', body: 'Left a voicemail.' }), 'lead.note'],
+          [
+            'POST notes',
+            () => b.post(`/staff/leads/${id}/notes`, { _csrf: csrf, kind: 'call', body: 'Left a voicemail.' }),
+            'lead.note',
+          ],
         ];
         for (const [what, call, action] of calls) {
           const label = `${email} ${what} ${where}`;
@@ -137,7 +169,12 @@ describe(`leads inbox (${engine})`, () => {
             } else {
               expect(res.headers.location, label).toBe(`/staff/leads/${id}`);
             }
-            expect(event, label).toMatchObject({ action, outcome: 'success', patient_ref: id, location_id: locationId });
+            expect(event, label).toMatchObject({
+              action,
+              outcome: 'success',
+              patient_ref: id,
+              location_id: locationId,
+            });
           } else {
             expect(res.statusCode, label).toBe(404);
             expect(res.body).toContain('We could not find that page.');
@@ -180,10 +217,17 @@ describe(`leads inbox (${engine})`, () => {
     seq = await lastSeq();
     expect((await b.post(`/staff/leads/${id}/owner`, { _csrf: csrf, owner: me })).statusCode).toBe(303);
     rt.clock.advance(60_000);
-    expect((await b.post(`/staff/leads/${id}/notes`, { _csrf: csrf, kind: 'email', body: '  Sent the intake forms.  ' })).statusCode).toBe(303);
+    expect(
+      (await b.post(`/staff/leads/${id}/notes`, { _csrf: csrf, kind: 'email', body: '  Sent the intake forms.  ' }))
+        .statusCode,
+    ).toBe(303);
     const events = await eventsAfter(seq);
     expect(events.map((e) => e.action)).toEqual(['lead.assign', 'lead.note']);
-    const note = await rt.database.db.selectFrom('request_notes').selectAll().where('request_id', '=', id).executeTakeFirstOrThrow();
+    const note = await rt.database.db
+      .selectFrom('request_notes')
+      .selectAll()
+      .where('request_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(note).toMatchObject({ kind: 'email', body: 'Sent the intake forms.', author_id: me });
     expect(JSON.parse(events[1]!.detail)).toEqual({ noteId: note.id, kind: 'email', length: 22 });
     expect((await lead(id)).updated_at).toBe(rt.clock.now());
@@ -224,17 +268,32 @@ describe(`leads inbox (${engine})`, () => {
       if (fields.body) expect(res.body).toContain(fields.body.trim() === '' ? '<textarea' : fields.body);
       const events = await eventsAfter(seq);
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ action: { status: 'lead.update_status', owner: 'lead.assign', notes: 'lead.note' }[path], outcome: 'failure', patient_ref: id });
+      expect(events[0]).toMatchObject({
+        action: { status: 'lead.update_status', owner: 'lead.assign', notes: 'lead.note' }[path],
+        outcome: 'failure',
+        patient_ref: id,
+      });
     }
     expect(await lead(id)).toEqual(before);
     expect(await noteCount(id)).toBe(0);
   });
 
   it('shows notes and patient text escaped', async () => {
-    const id = await createRequest(CHI, { first_name: '<b>Bold</b>', message: 'Line one\n<img src=x onerror=alert(1)>' });
+    const id = await createRequest(CHI, {
+      first_name: '<b>Bold</b>',
+      message: 'Line one\n<img src=x onerror=alert(1)>',
+    });
     const b = await signIn(rt, DESK);
     const csrf = await token(b);
-    expect((await b.post(`/staff/leads/${id}/notes`, { _csrf: csrf, kind: 'note', body: '<script>alert("x")</script>\nsecond line' })).statusCode).toBe(303);
+    expect(
+      (
+        await b.post(`/staff/leads/${id}/notes`, {
+          _csrf: csrf,
+          kind: 'note',
+          body: '<script>alert("x")</script>\nsecond line',
+        })
+      ).statusCode,
+    ).toBe(303);
     const page = await b.get(`/staff/leads/${id}`);
     expect(page.body).not.toContain('<script>alert');
     expect(page.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>second line');
@@ -250,7 +309,9 @@ describe(`leads inbox (${engine})`, () => {
     const b = await signIn(rt, DESK);
     const before = await lead(id);
     expect((await b.post(`/staff/leads/${id}/status`, { status: 'closed' })).statusCode).toBe(403);
-    expect((await b.post(`/staff/leads/${id}/notes`, { _csrf: 'forged-token', kind: 'note', body: 'x' })).statusCode).toBe(403);
+    expect(
+      (await b.post(`/staff/leads/${id}/notes`, { _csrf: 'forged-token', kind: 'note', body: 'x' })).statusCode,
+    ).toBe(403);
     expect(await lead(id)).toEqual(before);
     expect(await noteCount(id)).toBe(0);
   });
@@ -291,7 +352,8 @@ describe(`leads inbox (${engine})`, () => {
     expect(list.body).toContain('3 h ago');
     expect(list.body).toContain('Mar 2, 2026, 9:00 AM CST');
     // The live, rebooked consultation in Chicago time; the cancelled ones are not shown as live.
-    const zoned = (t: number) => DateTime.fromMillis(t, { zone: 'America/Chicago' }).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
+    const zoned = (t: number) =>
+      DateTime.fromMillis(t, { zone: 'America/Chicago' }).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
     expect(list.body).toContain(zoned(s1!));
     expect(list.body).not.toContain(zoned(s0!));
     expect(list.body).not.toContain(zoned(s2!));
@@ -319,7 +381,9 @@ describe(`leads inbox (${engine})`, () => {
     // Another location, a made-up one and a malformed filter are refused.
     let seq = await lastSeq();
     expect((await b.get('/staff/leads?location=loc-denver')).statusCode).toBe(400);
-    expect(await eventsAfter(seq)).toMatchObject([{ action: 'lead.list', outcome: 'denied', location_id: 'loc-denver' }]);
+    expect(await eventsAfter(seq)).toMatchObject([
+      { action: 'lead.list', outcome: 'denied', location_id: 'loc-denver' },
+    ]);
     expect((await b.get('/staff/leads?status=archived')).statusCode).toBe(400);
     expect((await b.get('/staff/leads?from=2026-02-30')).statusCode).toBe(400);
 
@@ -344,13 +408,23 @@ describe(`leads inbox (${engine})`, () => {
 
   it('keeps booked for booking: no going back to new or contacted by hand, but a booked lead can be closed', async () => {
     const link = await requestAndGetLink(rt, { last_name: CHI.marker, email: CHI.email });
-    const id = (await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', CHI.email).executeTakeFirstOrThrow()).id;
-    const slot = offeredSlots((await rt.app.inject({ url: link })).body).find((t) => t >= rt.clock.now() + 2 * 86_400_000)!;
+    const id = (
+      await rt.database.db
+        .selectFrom('consultation_requests')
+        .select('id')
+        .where('email', '=', CHI.email)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const slot = offeredSlots((await rt.app.inject({ url: link })).body).find(
+      (t) => t >= rt.clock.now() + 2 * 86_400_000,
+    )!;
     expect((await book(rt, link, slot)).statusCode).toBe(303);
     const b = await signIn(rt, DESK);
     const page = await b.get(`/staff/leads/${id}`);
     expect(page.body).toContain('<option value="booked" selected disabled>Booked</option>');
-    expect(page.body).toMatch(/Consultation with Dr. Amara Okafor at Chicago – River North: <time [^>]*>Wed, Mar 4, 2026, 9:00 AM CST<\/time> \(Booked\)/);
+    expect(page.body).toMatch(
+      /Consultation with Dr. Amara Okafor at Chicago – River North: <time [^>]*>Wed, Mar 4, 2026, 9:00 AM CST<\/time> \(Booked\)/,
+    );
     const csrf = csrfFrom(page.body);
     for (const status of ['new', 'contacted']) {
       const res = await b.post(`/staff/leads/${id}/status`, { _csrf: csrf, status });
@@ -367,13 +441,22 @@ describe(`leads inbox (${engine})`, () => {
     const b = await signIn(rt, PROVIDER);
     expect((await b.get(`/staff/leads/${id}`)).statusCode).toBe(404);
     const provider = await userId(PROVIDER);
-    await rt.database.db.updateTable('sessions').set({ break_glass_until: rt.clock.now() + 3_600_000 }).where('user_id', '=', provider).execute();
+    await rt.database.db
+      .updateTable('sessions')
+      .set({ break_glass_until: rt.clock.now() + 3_600_000 })
+      .where('user_id', '=', provider)
+      .execute();
     const seq = await lastSeq();
     const res = await b.get(`/staff/leads/${id}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain(DEN.marker);
     const [event] = await eventsAfter(seq);
-    expect(event).toMatchObject({ action: 'lead.view', outcome: 'success', patient_ref: id, location_id: 'loc-denver' });
+    expect(event).toMatchObject({
+      action: 'lead.view',
+      outcome: 'success',
+      patient_ref: id,
+      location_id: 'loc-denver',
+    });
     expect(JSON.parse(event!.detail)).toMatchObject({ breakGlass: true });
     // Once it has run out, the request is out of reach again.
     rt.clock.advance(3_600_001);

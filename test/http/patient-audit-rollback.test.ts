@@ -50,13 +50,20 @@ describe(`patient actions roll back when their audit event fails (${engine})`, (
     expect((await book(rt, dee, THU_0900)).statusCode).toBe(303);
     expect((await send(rt, 'POST', `${dee}/cancel`, nextIp())).statusCode).toBe(303);
     await rt.worker.runOnce();
-    const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(rt.mail.sent.find((m) => m.to === 'ben@example.com')!.text)![1]!;
+    const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(
+      rt.mail.sent.find((m) => m.to === 'ben@example.com')!.text,
+    )![1]!;
 
     const before = await snapshot();
     const seq = await lastSeq(rt);
     const restore = await breakAuditInserts(rt);
     const attempts: Array<[string, 'GET' | 'POST', string, Record<string, string> | undefined]> = [
-      ['request', 'POST', '/consultation', { ...VALID_REQUEST, email: 'eve@example.com', form_key: 'rollback-form-key-000001' }],
+      [
+        'request',
+        'POST',
+        '/consultation',
+        { ...VALID_REQUEST, email: 'eve@example.com', form_key: 'rollback-form-key-000001' },
+      ],
       ['book', 'POST', cy, { slot: String(TUE_0900), location: 'chicago' }],
       ['reschedule', 'POST', `${ana}/reschedule`, { slot: String(FRI_0900), location: 'chicago' }],
       ['cancel', 'POST', `${ana}/cancel`, {}],

@@ -30,7 +30,11 @@ describe('patient-facing edge cases', () => {
     expect((await post(`${link}/reschedule`, { slot: String(other!), location: 'chicago' })).statusCode).toBe(303);
     rt.clock.advance(60_000);
     expect((await post(`${link}/reschedule`, { slot: String(first!), location: 'chicago' })).statusCode).toBe(303);
-    const appt = await rt.database.db.selectFrom('appointments').select(['id', 'starts_at']).where('status', '=', 'booked').executeTakeFirstOrThrow();
+    const appt = await rt.database.db
+      .selectFrom('appointments')
+      .select(['id', 'starts_at'])
+      .where('status', '=', 'booked')
+      .executeTakeFirstOrThrow();
     expect(appt.starts_at).toBe(first);
 
     const pending = await rt.database.db
@@ -41,7 +45,10 @@ describe('patient-facing edge cases', () => {
       .where('status', '=', 'pending')
       .orderBy('run_at')
       .execute();
-    expect(pending.map((r) => r.run_at), 'pending reminders for the visit as it now stands').toEqual([first! - 48 * HOUR, first! - 2 * HOUR]);
+    expect(
+      pending.map((r) => r.run_at),
+      'pending reminders for the visit as it now stands',
+    ).toEqual([first! - 48 * HOUR, first! - 2 * HOUR]);
 
     // And the patient really gets no reminder at all.
     await rt.worker.runOnce();
@@ -61,7 +68,9 @@ describe('patient-facing edge cases', () => {
     expect((await book(rt, ben, WED_0900_CHICAGO + 48 * HOUR)).statusCode).toBe(303);
     const again = await post(`${ben}/waitlist`, { location: 'chicago' });
     expect(again.headers.location).toBe(ben);
-    expect(await rt.database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([{ status: 'booked' }]);
+    expect(await rt.database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([
+      { status: 'booked' },
+    ]);
 
     rt.mail.sent.length = 0;
     expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
@@ -69,7 +78,10 @@ describe('patient-facing edge cases', () => {
     const offers = rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
     // If he follows the offer, the booking path refuses it (one live booking per request): the offer is useless to
     // him and took one of the five places from people still waiting.
-    expect(offers.map((m) => m.to), 'offer emails sent').toEqual([]);
+    expect(
+      offers.map((m) => m.to),
+      'offer emails sent',
+    ).toEqual([]);
   });
 
   it('waitlist offer links are not written to the request log', async () => {
@@ -91,7 +103,9 @@ describe('patient-facing edge cases', () => {
     expect(manage.body).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
 
     // The request serializer Fastify logs every request with (src/lib/logger.ts).
-    const serialize = (loggerOptions('info') as { serializers: { req: (r: { method: string; url: string }) => { url: string } } }).serializers.req;
+    const serialize = (
+      loggerOptions('info') as { serializers: { req: (r: { method: string; url: string }) => { url: string } } }
+    ).serializers.req;
     const token = offerPath.split('/').pop()!;
     expect(serialize({ method: 'GET', url: bookingLink }).url).not.toContain(bookingLink.split('/').pop()!);
     expect(serialize({ method: 'GET', url: offerPath }).url, 'logged URL of an offer link').not.toContain(token);
@@ -120,17 +134,24 @@ describe('patient-facing edge cases', () => {
         'Ben accepting the offered 09:00',
       ).toEqual({ status: 303, saysSomeoneElseTookIt: false });
     }
-    expect(offers.map((m) => m.text.includes('9:00 AM')), 'offer emails for a time that is not free').toEqual([]);
+    expect(
+      offers.map((m) => m.text.includes('9:00 AM')),
+      'offer emails for a time that is not free',
+    ).toEqual([]);
   });
 
-  it('a booking link cannot book beyond the clinic\'s booking horizon (8 weeks)', async () => {
+  it("a booking link cannot book beyond the clinic's booking horizon (8 weeks)", async () => {
     const link = await requestAndGetLink(rt);
     // Tuesday 13 October 2026, 09:00 CDT: about 32 weeks ahead, on the grid, within Dr. Okafor's hours.
     const farAway = Date.parse('2026-10-13T14:00:00.000Z');
     const page = await rt.app.inject({ url: `${link}?from=2026-10-13` });
     expect(offeredSlots(page.body), 'the picker offers nothing that far').toEqual([]);
     const res = await book(rt, link, farAway);
-    const booked = await rt.database.db.selectFrom('appointments').select('starts_at').where('status', '=', 'booked').execute();
+    const booked = await rt.database.db
+      .selectFrom('appointments')
+      .select('starts_at')
+      .where('status', '=', 'booked')
+      .execute();
     expect(booked, 'appointments written').toEqual([]);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Online booking is open for the next');
@@ -142,7 +163,9 @@ describe('patient-facing edge cases', () => {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo(address, _session, callback) {
-        const err = new Error(`5.1.1 <${address.address}>: Recipient address rejected: User unknown in local recipient table`) as Error & { responseCode: number };
+        const err = new Error(
+          `5.1.1 <${address.address}>: Recipient address rejected: User unknown in local recipient table`,
+        ) as Error & { responseCode: number };
         err.responseCode = 550;
         callback(err);
       },
@@ -151,15 +174,32 @@ describe('patient-facing edge cases', () => {
     try {
       const smtpUrl = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
       await stopTestRuntime(rt);
-      rt = await startTestRuntime({ env: { SMTP_URL: smtpUrl }, transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>') });
+      rt = await startTestRuntime({
+        env: { SMTP_URL: smtpUrl },
+        transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>'),
+      });
       const res = await rt.app.inject({
         method: 'POST',
         url: '/api/consultation-requests',
-        payload: { first_name: 'Ana', last_name: 'Zebulon', email: 'ana.zebulon@example.com', phone: '(312) 555-0147', location: 'chicago', contact_method: 'email', reason: 'crps', consent: true, form_key: 'review-smtp-refusal-0001' },
+        payload: {
+          first_name: 'Ana',
+          last_name: 'Zebulon',
+          email: 'ana.zebulon@example.com',
+          phone: '(312) 555-0147',
+          location: 'chicago',
+          contact_method: 'email',
+          reason: 'crps',
+          consent: true,
+          form_key: 'review-smtp-refusal-0001',
+        },
       });
       expect(res.statusCode).toBe(201);
       await rt.worker.runOnce();
-      const job = await rt.database.db.selectFrom('outbox').select(['status', 'last_error']).where('kind', '=', 'booking_link').executeTakeFirstOrThrow();
+      const job = await rt.database.db
+        .selectFrom('outbox')
+        .select(['status', 'last_error'])
+        .where('kind', '=', 'booking_link')
+        .executeTakeFirstOrThrow();
       expect(job.status).toBe('pending'); // it failed and will be retried
       expect(job.last_error, 'outbox.last_error').not.toContain('ana.zebulon@example.com');
     } finally {
@@ -171,9 +211,17 @@ describe('patient-facing edge cases', () => {
     expect((await book(rt, first, WED_0900_CHICAGO)).statusCode).toBe(303);
     // Ana sends the form a second time; the front desk closes that duplicate lead.
     await requestAndGetLink(rt, { email: 'ana@example.com', first_name: 'Ana' });
-    const requests = await rt.database.db.selectFrom('consultation_requests').select(['id', 'status']).orderBy('created_at').execute();
+    const requests = await rt.database.db
+      .selectFrom('consultation_requests')
+      .select(['id', 'status'])
+      .orderBy('created_at')
+      .execute();
     expect(requests.map((r) => r.status)).toEqual(['booked', 'new']);
-    await rt.database.db.updateTable('consultation_requests').set({ status: 'closed' }).where('id', '=', requests[1]!.id).execute();
+    await rt.database.db
+      .updateTable('consultation_requests')
+      .set({ status: 'closed' })
+      .where('id', '=', requests[1]!.id)
+      .execute();
 
     // She has lost her email and asks for a new link, to move her booked visit.
     rt.clock.advance(60_000);
@@ -207,7 +255,9 @@ describe('patient-facing edge cases', () => {
     expect(reminders[1]!.html).not.toContain('Manage my booking');
     // (The clinic's own name is its branding, which the clinic chooses; it is left out of this check.)
     for (const mail of rt.mail.sent) {
-      expect(`${mail.subject} ${mail.text}`.replaceAll('Relief Infusion Clinic', ''), mail.subject).not.toMatch(/\b(pain|infusion|ketamine|CRPS)\b/i);
+      expect(`${mail.subject} ${mail.text}`.replaceAll('Relief Infusion Clinic', ''), mail.subject).not.toMatch(
+        /\b(pain|infusion|ketamine|CRPS)\b/i,
+      );
     }
   });
 });

@@ -36,8 +36,13 @@ async function requestAndBook(fields: Record<string, string>, slot?: number): Pr
 }
 
 const patients = () => rt.database.db.selectFrom('patients').selectAll().orderBy('created_at').execute();
-const lastSeq = async () => Number((await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0);
-const eventsAfter = (seq: number) => rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+const lastSeq = async () =>
+  Number(
+    (await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
+      ?.seq ?? 0,
+  );
+const eventsAfter = (seq: number) =>
+  rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
 
 describe(`patients (${engine})`, () => {
   it('is one patient when the same person requests twice and books twice', async () => {
@@ -47,7 +52,14 @@ describe(`patients (${engine})`, () => {
     expect(first).not.toBe(second);
     const all = await patients();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ first_name: 'Ana', last_name: 'Moreno', email: 'ana@example.com', phone: '+13125550147', location_id: 'loc-chicago', contact_method: 'email' });
+    expect(all[0]).toMatchObject({
+      first_name: 'Ana',
+      last_name: 'Moreno',
+      email: 'ana@example.com',
+      phone: '+13125550147',
+      location_id: 'loc-chicago',
+      contact_method: 'email',
+    });
     const appointments = await rt.database.db.selectFrom('appointments').select('patient_id').execute();
     expect(appointments.map((a) => a.patient_id)).toEqual([all[0]!.id, all[0]!.id]);
     const requests = await rt.database.db.selectFrom('consultation_requests').select('patient_id').execute();
@@ -58,7 +70,10 @@ describe(`patients (${engine})`, () => {
       await requestAndGetLink(rt, { first_name: 'Rae', email: 'rae@example.com', phone: '(312) 555-0150' }),
       await requestAndGetLink(rt, { first_name: 'Rae', email: 'rae@example.com', phone: '(312) 555-0150' }),
     ];
-    const results = await Promise.all([book(rt, links[0]!, TUE_0900 + 3_600_000), book(rt, links[1]!, WED_0900 + 3_600_000)]);
+    const results = await Promise.all([
+      book(rt, links[0]!, TUE_0900 + 3_600_000),
+      book(rt, links[1]!, WED_0900 + 3_600_000),
+    ]);
     expect(results.map((r) => r.statusCode)).toEqual([303, 303]);
     expect((await patients()).filter((p) => p.email === 'rae@example.com')).toHaveLength(1);
 
@@ -68,8 +83,16 @@ describe(`patients (${engine})`, () => {
   });
 
   it("scopes search and the patient's page to the person's locations, and audits both without the search text", async () => {
-    const chicagoRequest = await requestAndBook({ last_name: 'Zylberstein', email: 'zyl.chi@example.com', phone: '(312) 555-0101' }, TUE_0900);
-    await requestAndBook({ last_name: 'Zylberstein', email: 'zyl.den@example.com', phone: '(720) 555-0102', location: 'denver' });
+    const chicagoRequest = await requestAndBook(
+      { last_name: 'Zylberstein', email: 'zyl.chi@example.com', phone: '(312) 555-0101' },
+      TUE_0900,
+    );
+    await requestAndBook({
+      last_name: 'Zylberstein',
+      email: 'zyl.den@example.com',
+      phone: '(720) 555-0102',
+      location: 'denver',
+    });
     const all = await patients();
     expect(all).toHaveLength(2);
     const chi = all.find((p) => p.location_id === 'loc-chicago');
@@ -78,7 +101,15 @@ describe(`patients (${engine})`, () => {
     const desk = await signIn(rt, DESK);
     // A note in the request's contact log shows on the patient's page.
     const lead = await desk.get(`/staff/leads/${chicagoRequest}`);
-    expect((await desk.post(`/staff/leads/${chicagoRequest}/notes`, { _csrf: csrfFrom(lead.body), kind: 'call', body: 'Called about parking.' })).statusCode).toBe(303);
+    expect(
+      (
+        await desk.post(`/staff/leads/${chicagoRequest}/notes`, {
+          _csrf: csrfFrom(lead.body),
+          kind: 'call',
+          body: 'Called about parking.',
+        })
+      ).statusCode,
+    ).toBe(303);
 
     let seq = await lastSeq();
     const found = await searchPatientsAs(desk, 'zylber');
@@ -97,16 +128,30 @@ describe(`patients (${engine})`, () => {
     const both = await searchPatientsAs(admin, 'ZYLBERSTEIN');
     expect(both.body).toContain('zyl.chi@example.com');
     expect(both.body).toContain('zyl.den@example.com');
-    expect((await signIn(rt, DENVER_DESK).then((b) => searchPatientsAs(b, 'zylber'))).body).not.toContain('zyl.chi@example.com');
+    expect((await signIn(rt, DENVER_DESK).then((b) => searchPatientsAs(b, 'zylber'))).body).not.toContain(
+      'zyl.chi@example.com',
+    );
 
     seq = await lastSeq();
     const page = await desk.get(`/staff/patients/${chi!.id}`);
     expect(page.statusCode).toBe(200);
-    for (const text of ['Zylberstein', 'zyl.chi@example.com', '+13125550101', 'Email', 'Consultation', 'Dr. Amara Okafor', 'Booked', 'Not marked', 'Called about parking.']) {
+    for (const text of [
+      'Zylberstein',
+      'zyl.chi@example.com',
+      '+13125550101',
+      'Email',
+      'Consultation',
+      'Dr. Amara Okafor',
+      'Booked',
+      'Not marked',
+      'Called about parking.',
+    ]) {
       expect(page.body, text).toContain(text);
     }
     events = await eventsAfter(seq);
-    expect(events.map((e) => [e.action, e.outcome, e.patient_ref, e.location_id])).toEqual([['patient.view', 'success', chi!.id, 'loc-chicago']]);
+    expect(events.map((e) => [e.action, e.outcome, e.patient_ref, e.location_id])).toEqual([
+      ['patient.view', 'success', chi!.id, 'loc-chicago'],
+    ]);
     expect(JSON.parse(events[0]!.detail)).toEqual({ appointments: 1, requests: 1, notes: 1 });
 
     seq = await lastSeq();
@@ -114,7 +159,9 @@ describe(`patients (${engine})`, () => {
     expect(elsewhere.statusCode).toBe(404);
     expect(elsewhere.body).not.toContain('zyl.den@example.com');
     events = await eventsAfter(seq);
-    expect(events.map((e) => [e.action, e.outcome, e.patient_ref, e.location_id])).toEqual([['patient.view', 'denied', den!.id, 'loc-denver']]);
+    expect(events.map((e) => [e.action, e.outcome, e.patient_ref, e.location_id])).toEqual([
+      ['patient.view', 'denied', den!.id, 'loc-denver'],
+    ]);
 
     // Nurses see the patient's page too; unknown ids are a plain 404.
     expect((await (await signIn(rt, NURSE)).get(`/staff/patients/${chi!.id}`)).statusCode).toBe(200);
@@ -125,7 +172,10 @@ describe(`patients (${engine})`, () => {
   it('escapes script in names on the search, patient and calendar pages', async () => {
     const first = '<script>alert(1)</script>';
     const last = '"><img src=x onerror=alert(2)>';
-    await requestAndBook({ first_name: first, last_name: last, email: 'xss@example.com', phone: '(312) 555-0111' }, TUE_0900);
+    await requestAndBook(
+      { first_name: first, last_name: last, email: 'xss@example.com', phone: '(312) 555-0111' },
+      TUE_0900,
+    );
     const [patient] = await patients();
     expect(patient!.first_name).toBe(first);
     const desk = await signIn(rt, DESK);

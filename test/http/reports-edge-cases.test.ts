@@ -18,14 +18,27 @@ afterEach(async () => {
 });
 
 const requestIdOf = async (email: string) =>
-  (await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
-const requestRow = (id: string) => rt.database.db.selectFrom('consultation_requests').select(['status']).where('id', '=', id).executeTakeFirstOrThrow();
+  (
+    await rt.database.db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow()
+  ).id;
+const requestRow = (id: string) =>
+  rt.database.db.selectFrom('consultation_requests').select(['status']).where('id', '=', id).executeTakeFirstOrThrow();
 const liveBookingOf = (requestId: string) =>
-  rt.database.db.selectFrom('appointments').select(['id', 'status', 'location_id']).where('request_id', '=', requestId).where('status', '=', 'booked').executeTakeFirst();
+  rt.database.db
+    .selectFrom('appointments')
+    .select(['id', 'status', 'location_id'])
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
 
 const bulkRequests = (count: number, from: number, prefix = 'Person') => insertBulkRequests(rt, count, from, prefix);
 
-const leadNames = (html: string) => [...html.matchAll(/<a href="\/staff\/leads\/[0-9a-f-]+">[^<]*?(Person\d\d)<\/a>/g)].map((m) => m[1]!);
+const leadNames = (html: string) =>
+  [...html.matchAll(/<a href="\/staff\/leads\/[0-9a-f-]+">[^<]*?(Person\d\d)<\/a>/g)].map((m) => m[1]!);
 const auditSeqs = (html: string) => [...html.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
 const nextHref = (html: string) => /<a[^>]*href="([^"]*page=2[^"]*)"/.exec(html)![1]!.replace(/&amp;/g, '&');
 
@@ -35,7 +48,9 @@ describe(`leads, reports and audit viewer edge cases (${engine})`, () => {
     const email = 'reopen@example.com';
     const link = await requestAndGetLink(rt, { last_name: 'Reopen', email });
     const id = await requestIdOf(email);
-    const slot = offeredSlots((await rt.app.inject({ url: link })).body).find((t) => t >= rt.clock.now() + 2 * 86_400_000)!;
+    const slot = offeredSlots((await rt.app.inject({ url: link })).body).find(
+      (t) => t >= rt.clock.now() + 2 * 86_400_000,
+    )!;
     expect((await book(rt, link, slot)).statusCode).toBe(303);
     const desk = await signIn(rt, DESK);
     const csrf = csrfFrom((await desk.get(`/staff/leads/${id}`)).body);
@@ -46,7 +61,10 @@ describe(`leads, reports and audit viewer edge cases (${engine})`, () => {
     expect(await liveBookingOf(id)).toBeDefined();
     // SHOULD: refused like the direct booked → new change is ("it returns to New by itself if the appointment is
     // cancelled"), or the request is booked again; never "new" with a live consultation.
-    expect({ answer: reopened.statusCode, status: (await requestRow(id)).status }).toEqual({ answer: 400, status: 'closed' });
+    expect({ answer: reopened.statusCode, status: (await requestRow(id)).status }).toEqual({
+      answer: 400,
+      status: 'closed',
+    });
   });
 
   it('leads paging: a request that arrives between two pages does not make the next page repeat one already shown', async () => {
@@ -88,7 +106,10 @@ describe(`leads, reports and audit viewer edge cases (${engine})`, () => {
     rt.clock.set('2026-03-03T14:30:00.000Z');
     const desk = await signIn(rt, DESK);
     const csrf = csrfFrom((await desk.get('/staff/calendar')).body);
-    expect((await desk.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: csrf, attendance: 'arrived' })).statusCode).toBe(303);
+    expect(
+      (await desk.post(`/staff/calendar/appointments/${id}/attendance`, { _csrf: csrf, attendance: 'arrived' }))
+        .statusCode,
+    ).toBe(303);
     expect((await desk.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
     // The appointment's page now shows only "Cancelled" (no arrival) …
     const page = await desk.get(`/staff/calendar/appointments/${id}`);
@@ -99,12 +120,14 @@ describe(`leads, reports and audit viewer edge cases (${engine})`, () => {
     expect(row).toBe('<td>1</td><td>1</td><td>100%</td><td>0</td>');
   });
 
-  it('calendar: a visit at my location offers its request\'s page only to those who may read that request', async () => {
+  it("calendar: a visit at my location offers its request's page only to those who may read that request", async () => {
     // A Denver request whose person picked a Chicago time on the booking page.
     const email = 'denver-to-chicago@example.com';
     const link = await requestAndGetLink(rt, { last_name: 'DenverToChicago', email, location: 'denver' });
     const requestId = await requestIdOf(email);
-    const slot = offeredSlots((await rt.app.inject({ url: `${link}?location=chicago` })).body).find((t) => t >= rt.clock.now() + 2 * 86_400_000)!;
+    const slot = offeredSlots((await rt.app.inject({ url: `${link}?location=chicago` })).body).find(
+      (t) => t >= rt.clock.now() + 2 * 86_400_000,
+    )!;
     expect((await book(rt, link, slot, 'chicago')).statusCode).toBe(303);
     const appt = (await liveBookingOf(requestId))!;
     expect(appt.location_id).toBe('loc-chicago');
@@ -118,7 +141,9 @@ describe(`leads, reports and audit viewer edge cases (${engine})`, () => {
     const denverDesk = await signIn(rt, 'denver.desk@relief.example');
     expect((await denverDesk.get(`/staff/calendar/appointments/${appt.id}`)).statusCode).toBe(404);
     const admin = await signIn(rt, 'admin@relief.example');
-    expect((await admin.get(`/staff/calendar/appointments/${appt.id}`)).body).toContain(`href="/staff/leads/${requestId}"`);
+    expect((await admin.get(`/staff/calendar/appointments/${appt.id}`)).body).toContain(
+      `href="/staff/leads/${requestId}"`,
+    );
   });
 
   it('leads: a consultation booked at another location is shown at its own location and clock, as the calendar shows it', async () => {
@@ -126,16 +151,23 @@ describe(`leads, reports and audit viewer edge cases (${engine})`, () => {
     const email = 'denver-to-chicago2@example.com';
     const link = await requestAndGetLink(rt, { last_name: 'DenverToChicago', email, location: 'denver' });
     const requestId = await requestIdOf(email);
-    const slot = offeredSlots((await rt.app.inject({ url: `${link}?location=chicago` })).body).find((t) => t >= rt.clock.now() + 2 * 86_400_000)!;
+    const slot = offeredSlots((await rt.app.inject({ url: `${link}?location=chicago` })).body).find(
+      (t) => t >= rt.clock.now() + 2 * 86_400_000,
+    )!;
     expect((await book(rt, link, slot, 'chicago')).statusCode).toBe(303);
-    const chicagoClock = DateTime.fromMillis(slot, { zone: 'America/Chicago' }).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
+    const chicagoClock = DateTime.fromMillis(slot, { zone: 'America/Chicago' }).toFormat(
+      'ccc, LLL d, yyyy, h:mm a ZZZZ',
+    );
     const denverClock = DateTime.fromMillis(slot, { zone: 'America/Denver' }).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
 
     const admin = await signIn(rt, ADMIN);
     const lead = (await admin.get(`/staff/leads/${requestId}`)).body;
     const list = (await admin.get('/staff/leads')).body;
     // SHOULD: the visit's own time (Chicago, where the person must go), not Denver's clock, on both pages.
-    expect({ leadPage: lead.includes(chicagoClock), list: list.includes(chicagoClock) }).toEqual({ leadPage: true, list: true });
+    expect({ leadPage: lead.includes(chicagoClock), list: list.includes(chicagoClock) }).toEqual({
+      leadPage: true,
+      list: true,
+    });
     expect(lead).not.toContain(denverClock);
   });
 });

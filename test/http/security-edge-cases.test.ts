@@ -15,7 +15,13 @@ afterAll(async () => {
 });
 
 const postForm = (url: string, ip: string, fields: Record<string, string>) =>
-  rt.app.inject({ method: 'POST', url, remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: formBody(fields) });
+  rt.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody(fields),
+  });
 let ipCount = 0;
 const freshIp = () => {
   ipCount += 1;
@@ -23,19 +29,36 @@ const freshIp = () => {
 };
 
 const postJson = (url: string, ip: string, body: unknown) =>
-  rt.app.inject({ method: 'POST', url, remoteAddress: ip, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  rt.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
 
 describe(`security edge cases (${engine})`, () => {
   it('the per-address limit on consultation requests (10 per 15 minutes) also covers the JSON API, not 10 more there', async () => {
     const ip = '10.77.0.1';
     // Every accepted request emails whatever address was typed: the limit is what stops mail-bombing a stranger.
     for (let i = 0; i < 10; i++) {
-      const res = await postForm('/consultation', ip, { ...VALID_REQUEST, email: 'victim@example.org', form_key: newKey() });
+      const res = await postForm('/consultation', ip, {
+        ...VALID_REQUEST,
+        email: 'victim@example.org',
+        form_key: newKey(),
+      });
       expect(res.statusCode).toBe(303);
     }
-    expect((await postForm('/consultation', ip, { ...VALID_REQUEST, email: 'victim@example.org', form_key: newKey() })).statusCode).toBe(429);
+    expect(
+      (await postForm('/consultation', ip, { ...VALID_REQUEST, email: 'victim@example.org', form_key: newKey() }))
+        .statusCode,
+    ).toBe(429);
     // The same request through the other door, from the same address, in the same window:
-    const api = await postJson('/api/consultation-requests', ip, { ...VALID_REQUEST, email: 'victim@example.org', form_key: newKey() });
+    const api = await postJson('/api/consultation-requests', ip, {
+      ...VALID_REQUEST,
+      email: 'victim@example.org',
+      form_key: newKey(),
+    });
     expect(api.statusCode, 'the JSON API has its own, separate budget of 10').toBe(429);
   });
 
@@ -43,11 +66,20 @@ describe(`security edge cases (${engine})`, () => {
     // Anyone can submit the form with any address: the clinic then mails that person, greeting them with the "first name".
     const injected = 'Ana\r\n\r\nYour account is locked. Verify at https://evil.example/v';
     const before = rt.mail.sent.length;
-    const res = await postForm('/consultation', '10.77.0.2', { ...VALID_REQUEST, first_name: injected, email: 'stranger@example.org', form_key: newKey() });
+    const res = await postForm('/consultation', '10.77.0.2', {
+      ...VALID_REQUEST,
+      first_name: injected,
+      email: 'stranger@example.org',
+      form_key: newKey(),
+    });
     await rt.worker.runOnce();
     const mail = rt.mail.sent.slice(before).find((m) => m.to === 'stranger@example.org');
     expect(
-      { status: res.statusCode, textCarriesLink: mail?.text.includes('https://evil.example/v') ?? false, textHasInjectedLine: /^Your account is locked/m.test(mail?.text ?? '') },
+      {
+        status: res.statusCode,
+        textCarriesLink: mail?.text.includes('https://evil.example/v') ?? false,
+        textHasInjectedLine: /^Your account is locked/m.test(mail?.text ?? ''),
+      },
       'a name with CR/LF and a URL was accepted and mailed verbatim',
     ).toEqual({ status: 400, textCarriesLink: false, textHasInjectedLine: false });
   });
@@ -97,8 +129,16 @@ describe(`security edge cases (${engine})`, () => {
     await rt.worker.runOnce();
     const res = await postForm('/book/new-link', freshIp(), { email: 'known.patient@example.org' });
     expect(res.statusCode).toBe(200);
-    const waiting = await rt.database.db.selectFrom('outbox').select('status').where('kind', '=', 'booking_link').where('status', '!=', 'sent').execute();
-    expect(waiting.map((j) => j.status), 'the new-link job when the answer arrives').toEqual(['pending']);
+    const waiting = await rt.database.db
+      .selectFrom('outbox')
+      .select('status')
+      .where('kind', '=', 'booking_link')
+      .where('status', '!=', 'sent')
+      .execute();
+    expect(
+      waiting.map((j) => j.status),
+      'the new-link job when the answer arrives',
+    ).toEqual(['pending']);
   });
 
   it('staff "forgot password" answers before any mail work starts', async () => {
@@ -107,7 +147,15 @@ describe(`security edge cases (${engine})`, () => {
     await rt.worker.runOnce();
     b.ip = freshIp();
     expect((await b.post('/staff/forgot', { _csrf: csrf, email: 'nurse@relief.example' })).statusCode).toBe(200);
-    const waiting = await rt.database.db.selectFrom('outbox').select('status').where('kind', '=', 'staff_password_reset').where('status', '!=', 'sent').execute();
-    expect(waiting.map((j) => j.status), 'the reset job when the answer arrives').toEqual(['pending']);
+    const waiting = await rt.database.db
+      .selectFrom('outbox')
+      .select('status')
+      .where('kind', '=', 'staff_password_reset')
+      .where('status', '!=', 'sent')
+      .execute();
+    expect(
+      waiting.map((j) => j.status),
+      'the reset job when the answer arrives',
+    ).toEqual(['pending']);
   });
 });

@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { findConflicts, localPlacement, type BookedVisit, type ConflictRules, type LocationRules } from '../../src/setup/conflicts.ts';
+import {
+  findConflicts,
+  localPlacement,
+  type BookedVisit,
+  type ConflictRules,
+  type LocationRules,
+} from '../../src/setup/conflicts.ts';
 import { localInstant } from '../../src/setup/provider-routes.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
@@ -25,7 +31,10 @@ describe('conflict computation (pure)', () => {
     inactiveRoomIds: [],
     ...over,
   });
-  const rules = (loc: Partial<LocationRules> = {}, timeOff: ConflictRules['timeOff'] = {}): ConflictRules => ({ locations: { chi: chicago(loc) }, timeOff });
+  const rules = (loc: Partial<LocationRules> = {}, timeOff: ConflictRules['timeOff'] = {}): ConflictRules => ({
+    locations: { chi: chicago(loc) },
+    timeOff,
+  });
   const visit = (start: number, minutes = 45, over: Partial<BookedVisit> = {}): BookedVisit => ({
     id: `v-${start}`,
     locationId: 'chi',
@@ -42,51 +51,106 @@ describe('conflict computation (pure)', () => {
 
   it('flags visits outside new opening hours, on closures, outside provider hours, in time off and in rooms out of use', () => {
     const tue = visit(TUE_0900);
-    expect(findConflicts([tue], rules({ opening: { ...weekdays(H(8), H(18)), 2: [{ from: H(13), to: H(17) }] } }))[0]!.reasons).toEqual(['outside_opening_hours']);
+    expect(
+      findConflicts([tue], rules({ opening: { ...weekdays(H(8), H(18)), 2: [{ from: H(13), to: H(17) }] } }))[0]!
+        .reasons,
+    ).toEqual(['outside_opening_hours']);
     expect(findConflicts([tue], rules({ closures: ['2026-03-03'] }))[0]!.reasons).toEqual(['closure']);
-    expect(findConflicts([tue], rules({ providerHours: { okafor: { 1: [{ from: H(9), to: H(16) }] } } }))[0]!.reasons).toEqual(['outside_provider_hours']);
-    expect(findConflicts([tue], rules({}, { okafor: [{ start: TUE_0900 + 30 * 60_000, end: TUE_0900 + 60 * 60_000 }] }))[0]!.reasons).toEqual(['time_off']);
+    expect(
+      findConflicts([tue], rules({ providerHours: { okafor: { 1: [{ from: H(9), to: H(16) }] } } }))[0]!.reasons,
+    ).toEqual(['outside_provider_hours']);
+    expect(
+      findConflicts([tue], rules({}, { okafor: [{ start: TUE_0900 + 30 * 60_000, end: TUE_0900 + 60 * 60_000 }] }))[0]!
+        .reasons,
+    ).toEqual(['time_off']);
     expect(findConflicts([tue], rules({ inactiveRoomIds: ['room-1'] }))[0]!.reasons).toEqual(['room_inactive']);
     // A provider who no longer works at the location at all.
     expect(findConflicts([tue], rules({ providerHours: {} }))[0]!.reasons).toEqual(['outside_provider_hours']);
     // Several reasons at once, each listed.
-    expect(findConflicts([tue], rules({ closures: ['2026-03-03'], opening: {} }))[0]!.reasons).toEqual(['closure', 'outside_opening_hours']);
+    expect(findConflicts([tue], rules({ closures: ['2026-03-03'], opening: {} }))[0]!.reasons).toEqual([
+      'closure',
+      'outside_opening_hours',
+    ]);
   });
 
   it('judges a nurse by their own hours, time off and whether they are active; a visit without a provider by its nurse alone', () => {
     const infusion = visit(TUE_0900, 240, { providerId: null, nurseId: 'nia', roomId: 'chair-1' });
     const nia = { okafor: weekdays(H(9), H(16)), nia: weekdays(H(8), H(16)) };
     expect(findConflicts([infusion], rules({ providerHours: nia }))).toEqual([]);
-    expect(findConflicts([infusion], rules({ providerHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons).toEqual(['outside_nurse_hours']);
-    expect(findConflicts([infusion], rules({ providerHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['nurse_time_off']);
-    expect(findConflicts([infusion], { ...rules({ providerHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons).toEqual(['clinician_inactive']);
+    expect(
+      findConflicts([infusion], rules({ providerHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons,
+    ).toEqual(['outside_nurse_hours']);
+    expect(
+      findConflicts(
+        [infusion],
+        rules({ providerHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }),
+      )[0]!.reasons,
+    ).toEqual(['nurse_time_off']);
+    expect(
+      findConflicts([infusion], { ...rules({ providerHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons,
+    ).toEqual(['clinician_inactive']);
     // Two at once in lanes 1 and 2, the number lowered to one: the visit in the lane beyond it is listed, once.
-    const second = { ...infusion, id: 'v-second', nurseSeat: 2, startsAt: infusion.startsAt + 3_600_000, endsAt: infusion.endsAt + 3_600_000 };
+    const second = {
+      ...infusion,
+      id: 'v-second',
+      nurseSeat: 2,
+      startsAt: infusion.startsAt + 3_600_000,
+      endsAt: infusion.endsAt + 3_600_000,
+    };
     const lowered = { ...rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }), nurseCapacity: { nia: 1 } };
-    expect(findConflicts([infusion, second], lowered).map((c) => [c.visit.id, c.reasons])).toEqual([['v-second', ['nurse_over_capacity']]]);
+    expect(findConflicts([infusion, second], lowered).map((c) => [c.visit.id, c.reasons])).toEqual([
+      ['v-second', ['nurse_over_capacity']],
+    ]);
     // Alone at its time (the other was cancelled), it is fine in any lane; so is any lane with no number known.
     expect(findConflicts([second], lowered)).toEqual([]);
-    expect(findConflicts([infusion, second], rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }))).toEqual([]);
+    expect(findConflicts([infusion, second], rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }))).toEqual(
+      [],
+    );
     // With both, each is judged: the provider's time off and the nurse's hours are two reasons.
     const both = visit(TUE_0900, 45, { nurseId: 'nia' });
-    expect(findConflicts([both], rules({ providerHours: { okafor: weekdays(H(9), H(16)) } }, { okafor: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }))[0]!.reasons).toEqual(['time_off', 'outside_nurse_hours']);
+    expect(
+      findConflicts(
+        [both],
+        rules(
+          { providerHours: { okafor: weekdays(H(9), H(16)) } },
+          { okafor: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] },
+        ),
+      )[0]!.reasons,
+    ).toEqual(['time_off', 'outside_nurse_hours']);
   });
 
   it('treats intervals as half-open: time off ending as the visit starts, or a visit ending at closing, is fine', () => {
     const tue = visit(TUE_0900);
     expect(findConflicts([tue], rules({}, { okafor: [{ start: TUE_0900 - 3_600_000, end: TUE_0900 }] }))).toEqual([]);
-    expect(findConflicts([tue], rules({}, { okafor: [{ start: tue.endsAt, end: tue.endsAt + 3_600_000 }] }))).toEqual([]);
+    expect(findConflicts([tue], rules({}, { okafor: [{ start: tue.endsAt, end: tue.endsAt + 3_600_000 }] }))).toEqual(
+      [],
+    );
     expect(findConflicts([visit(at('2026-03-03T15:15'))], rules())).toEqual([]); // ends 16:00, the provider's end
     expect(findConflicts([visit(at('2026-03-03T15:30'))], rules())[0]!.reasons).toEqual(['outside_provider_hours']);
     // Other providers' time off and other rooms do not matter.
-    expect(findConflicts([tue], rules({ inactiveRoomIds: ['room-2'] }, { reyes: [{ start: 0, end: Number.MAX_SAFE_INTEGER }] }))).toEqual([]);
+    expect(
+      findConflicts(
+        [tue],
+        rules({ inactiveRoomIds: ['room-2'] }, { reyes: [{ start: 0, end: Number.MAX_SAFE_INTEGER }] }),
+      ),
+    ).toEqual([]);
     expect(findConflicts([visit(TUE_0900, 45, { roomId: null })], rules({ inactiveRoomIds: ['room-1'] }))).toEqual([]);
   });
 
   it('merges touching spans and allows hours to run to midnight', () => {
-    const split = rules({ opening: { 2: [{ from: H(12), to: H(17) }, { from: H(8), to: H(12) }] } });
+    const split = rules({
+      opening: {
+        2: [
+          { from: H(12), to: H(17) },
+          { from: H(8), to: H(12) },
+        ],
+      },
+    });
     expect(findConflicts([visit(at('2026-03-03T11:30'), 60)], split).map((c) => c.reasons)).toEqual([]);
-    const late = rules({ opening: { 2: [{ from: H(20), to: 1440 }] }, providerHours: { okafor: { 2: [{ from: H(20), to: 1440 }] } } });
+    const late = rules({
+      opening: { 2: [{ from: H(20), to: 1440 }] },
+      providerHours: { okafor: { 2: [{ from: H(20), to: 1440 }] } },
+    });
     expect(findConflicts([visit(at('2026-03-03T23:15'))], late)).toEqual([]);
     // Running past midnight never fits one day's hours.
     expect(findConflicts([visit(at('2026-03-03T23:30'))], late)[0]!.reasons).toContain('outside_opening_hours');
@@ -97,23 +161,37 @@ describe('conflict computation (pure)', () => {
     const evening = visit(at('2026-03-03T20:00'));
     expect(new Date(evening.startsAt).toISOString().slice(0, 10)).toBe('2026-03-04');
     const open = { 2: [{ from: H(19), to: H(22) }] };
-    const found = findConflicts([evening], rules({ opening: open, providerHours: { okafor: open }, closures: ['2026-03-04'] }));
+    const found = findConflicts(
+      [evening],
+      rules({ opening: open, providerHours: { okafor: open }, closures: ['2026-03-04'] }),
+    );
     expect(found).toEqual([]);
-    const closed = findConflicts([evening], rules({ opening: open, providerHours: { okafor: open }, closures: ['2026-03-03'] }));
+    const closed = findConflicts(
+      [evening],
+      rules({ opening: open, providerHours: { okafor: open }, closures: ['2026-03-03'] }),
+    );
     expect(closed[0]).toMatchObject({ localDate: '2026-03-03', reasons: ['closure'] });
   });
 
   it('handles the clock changes: wall-clock minutes on spring-forward and fall-back days', () => {
     // Sunday 8 March 2026, 01:30 CST (07:30Z) + 45 min = 03:15 CDT.
     const spring = { startsAt: Date.parse('2026-03-08T07:30:00Z'), endsAt: Date.parse('2026-03-08T08:15:00Z') };
-    expect(localPlacement(spring, CHICAGO)).toMatchObject({ date: '2026-03-08', weekday: 7, from: H(1, 30), to: H(3, 15) });
+    expect(localPlacement(spring, CHICAGO)).toMatchObject({
+      date: '2026-03-08',
+      weekday: 7,
+      from: H(1, 30),
+      to: H(3, 15),
+    });
     // Sunday 1 November 2026, 01:30 CDT (06:30Z) + 45 min = 01:15 CST: elapsed time gives the end.
     const fall = { startsAt: Date.parse('2026-11-01T06:30:00Z'), endsAt: Date.parse('2026-11-01T07:15:00Z') };
     expect(localPlacement(fall, CHICAGO)).toMatchObject({ date: '2026-11-01', from: H(1, 30), to: H(2, 15) });
   });
 
   it('returns conflicts in time order, and ignores visits at locations it has no rules for', () => {
-    const found = findConflicts([visit(WED_0900), visit(TUE_0900), visit(TUE_0900, 45, { id: 'elsewhere', locationId: 'den' })], rules({ opening: {} }));
+    const found = findConflicts(
+      [visit(WED_0900), visit(TUE_0900), visit(TUE_0900, 45, { id: 'elsewhere', locationId: 'den' })],
+      rules({ opening: {} }),
+    );
     expect(found.map((c) => c.visit.startsAt)).toEqual([TUE_0900, WED_0900]);
   });
 
@@ -126,7 +204,13 @@ describe('conflict computation (pure)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** What a browser would submit from the form with this action: its inputs (checked boxes only) and selects. */
 function formFields(html: string, action: string): Record<string, string> {
@@ -150,7 +234,10 @@ function formFields(html: string, action: string): Record<string, string> {
 
 let rt: TestRuntime;
 const db = () => rt.database.db;
-const setupEvents = async () => (await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.%').orderBy('seq').execute()).map((e) => e.action);
+const setupEvents = async () =>
+  (
+    await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.%').orderBy('seq').execute()
+  ).map((e) => e.action);
 
 /** Opens a set-up page and submits its form with some fields changed. */
 async function submit(b: Browser, page: string, action: string, changes: Record<string, string | undefined>) {
@@ -176,7 +263,9 @@ describe('clinic set-up', () => {
   });
 
   it('is for administrators only: every set-up route answers 403 to the other roles', async () => {
-    const routes = rt.app.routePolicies.filter((r) => r.url.startsWith('/staff/setup') && (r.method === 'GET' || r.method === 'POST'));
+    const routes = rt.app.routePolicies.filter(
+      (r) => r.url.startsWith('/staff/setup') && (r.method === 'GET' || r.method === 'POST'),
+    );
     expect(routes.length).toBeGreaterThanOrEqual(20);
     for (const r of routes) expect(r.policy, r.url).toEqual({ roles: ['admin'] });
     const fill = (url: string) =>
@@ -199,13 +288,20 @@ describe('clinic set-up', () => {
       expect(csrf).not.toBe('');
       for (const r of routes) {
         const url = fill(r.url);
-        const res = r.method === 'GET' ? await b.get(url) : await b.post(url, { _csrf: csrf, name: 'x', date: '2026-12-01', reason: 'x' });
+        const res =
+          r.method === 'GET'
+            ? await b.get(url)
+            : await b.post(url, { _csrf: csrf, name: 'x', date: '2026-12-01', reason: 'x' });
         expect(res.statusCode, `${email} ${r.method} ${url}`).toBe(403);
         expect(res.body).toContain('Your role does not give access to this page.');
       }
     }
     expect(await setupEvents()).toEqual([]);
-    const room = await db().selectFrom('rooms').select('active').where('id', '=', 'room-chi-1').executeTakeFirstOrThrow();
+    const room = await db()
+      .selectFrom('rooms')
+      .select('active')
+      .where('id', '=', 'room-chi-1')
+      .executeTakeFirstOrThrow();
     expect(room.active).toBe(1);
 
     // An administrator sees every page, and the staff navigation links to set-up.
@@ -221,7 +317,9 @@ describe('clinic set-up', () => {
     const ana = await requestAndGetLink(rt);
     expect((await book(rt, ana, TUE_0900)).statusCode).toBe(303);
     const before = await slotsFor('ben@example.com');
-    expect(before.slots.filter((s) => dayOf(s) === '2026-03-03' && s < at('2026-03-03T13:00')).length).toBeGreaterThan(0);
+    expect(before.slots.filter((s) => dayOf(s) === '2026-03-03' && s < at('2026-03-03T13:00')).length).toBeGreaterThan(
+      0,
+    );
 
     const admin = await signIn(rt, 'admin@relief.example');
     const page = '/staff/setup/locations/loc-chicago/hours';
@@ -229,14 +327,23 @@ describe('clinic set-up', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Opening hours saved');
     expect(res.body).toContain('These bookings now conflict — please contact these people');
-    const appt = await db().selectFrom('appointments').selectAll().where('starts_at', '=', TUE_0900).executeTakeFirstOrThrow();
+    const appt = await db()
+      .selectFrom('appointments')
+      .selectAll()
+      .where('starts_at', '=', TUE_0900)
+      .executeTakeFirstOrThrow();
     expect(res.body).toContain('Tuesday, March 3, 2026 at 9:00 AM CST');
     expect(res.body).toContain(`<a href="/staff/leads/${appt.request_id}">Ana</a>`);
     expect(res.body).toContain('outside the opening hours');
     expect(res.body).not.toContain('Moreno');
     expect(appt.status).toBe('booked');
 
-    const rows = await db().selectFrom('opening_hours').selectAll().where('location_id', '=', 'loc-chicago').orderBy('weekday').execute();
+    const rows = await db()
+      .selectFrom('opening_hours')
+      .selectAll()
+      .where('location_id', '=', 'loc-chicago')
+      .orderBy('weekday')
+      .execute();
     expect(rows.find((r) => r.weekday === 2)).toMatchObject({ opens_min: H(13), closes_min: H(17) });
     expect(rows.map((r) => r.weekday)).toEqual([1, 2, 3, 4, 5, 6]); // other days untouched, Sunday still closed
 
@@ -246,7 +353,11 @@ describe('clinic set-up', () => {
     for (const s of tuesday) expect(s).toBeGreaterThanOrEqual(at('2026-03-03T13:00'));
     expect(after.slots.some((s) => dayOf(s) === '2026-03-04' && s < at('2026-03-04T13:00'))).toBe(true);
 
-    const events = await db().selectFrom('audit_events').selectAll().where('action', '=', 'setup.opening_hours').execute();
+    const events = await db()
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'setup.opening_hours')
+      .execute();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ location_id: 'loc-chicago', outcome: 'success', actor_role: 'admin' });
     expect(JSON.parse(events[0]!.detail)).toMatchObject({ conflicts: 1, openDays: 6 });
@@ -284,12 +395,23 @@ describe('clinic set-up', () => {
 
     const admin = await signIn(rt, 'admin@relief.example');
     const page = '/staff/setup/providers/prov-okafor/time-off';
-    const res = await submit(admin, page, page, { location: 'loc-chicago', start_date: '2026-03-05', start_time: '00:00', end_date: '2026-03-06', end_time: '00:00', reason: 'Conference' });
+    const res = await submit(admin, page, page, {
+      location: 'loc-chicago',
+      start_date: '2026-03-05',
+      start_time: '00:00',
+      end_date: '2026-03-06',
+      end_time: '00:00',
+      reason: 'Conference',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('These bookings now conflict');
     expect(res.body).toContain('Thursday, March 5, 2026 at 10:00 AM CST');
-    expect(res.body).toContain("during the provider&#39;s time off");
-    const off = await db().selectFrom('provider_time_off').selectAll().where('provider_id', '=', 'prov-okafor').executeTakeFirstOrThrow();
+    expect(res.body).toContain('during the provider&#39;s time off');
+    const off = await db()
+      .selectFrom('provider_time_off')
+      .selectAll()
+      .where('provider_id', '=', 'prov-okafor')
+      .executeTakeFirstOrThrow();
     expect(new Date(Number(off.starts_at)).toISOString()).toBe('2026-03-05T06:00:00.000Z');
     expect(new Date(Number(off.ends_at)).toISOString()).toBe('2026-03-06T06:00:00.000Z');
 
@@ -297,7 +419,13 @@ describe('clinic set-up', () => {
     const thursday = after.filter((s) => dayOf(s) === '2026-03-05');
     expect(thursday).not.toContain(THU_0900); // only Dr. Okafor worked then
     expect(thursday[0]).toBe(THU_1000); // Dr. Lindqvist is still there
-    expect(await db().selectFrom('appointments').select(['status', 'provider_id']).where('starts_at', '=', THU_1000).executeTakeFirstOrThrow()).toEqual({ status: 'booked', provider_id: 'prov-okafor' });
+    expect(
+      await db()
+        .selectFrom('appointments')
+        .select(['status', 'provider_id'])
+        .where('starts_at', '=', THU_1000)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'booked', provider_id: 'prov-okafor' });
     expect(await setupEvents()).toEqual(['setup.time_off_add']);
 
     const removed = await admin.post(`${page}/${off.id}/remove`, { _csrf: csrfFrom(res.body) });
@@ -308,12 +436,26 @@ describe('clinic set-up', () => {
   it('saves every other form, audits each change, and lists bookings in a room taken out of use', async () => {
     const ana = await requestAndGetLink(rt);
     await book(rt, ana, WED_0900);
-    const appt = await db().selectFrom('appointments').selectAll().where('starts_at', '=', WED_0900).executeTakeFirstOrThrow();
+    const appt = await db()
+      .selectFrom('appointments')
+      .selectAll()
+      .where('starts_at', '=', WED_0900)
+      .executeTakeFirstOrThrow();
     const admin = await signIn(rt, 'admin@relief.example');
 
-    const clinic = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', { reminders: '72, 24, 2', cancel_cutoff: '48', horizon: '28', tagline: 'Calm, careful pain care' });
+    const clinic = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', {
+      reminders: '72, 24, 2',
+      cancel_cutoff: '48',
+      horizon: '28',
+      tagline: 'Calm, careful pain care',
+    });
     expect(clinic.statusCode).toBe(200);
-    expect(await db().selectFrom('clinic').select(['reminder_offsets_min', 'cancel_cutoff_min', 'booking_horizon_days', 'tagline']).executeTakeFirstOrThrow()).toEqual({
+    expect(
+      await db()
+        .selectFrom('clinic')
+        .select(['reminder_offsets_min', 'cancel_cutoff_min', 'booking_horizon_days', 'tagline'])
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       reminder_offsets_min: '[4320,1440,120]',
       cancel_cutoff_min: 2880,
       booking_horizon_days: 28,
@@ -322,19 +464,43 @@ describe('clinic set-up', () => {
     // Branding shows on the public site (after its short page cache).
     rt.clock.advance(10_000);
     expect((await rt.app.inject({ url: '/' })).body).toContain('<span class="tagline">Calm, careful pain care</span>');
-    const hostile = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', { tagline: '<script>alert(1)</script>' });
+    const hostile = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', {
+      tagline: '<script>alert(1)</script>',
+    });
     expect(hostile.statusCode).toBe(400);
 
-    const type = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { duration: '60', step: '15', place: 'none' });
+    const type = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', {
+      duration: '60',
+      step: '15',
+      place: 'none',
+    });
     expect(type.statusCode).toBe(200);
     const needs = ['duration_min', 'step_min', 'needs_provider', 'needs_nurse', 'place'] as const;
-    expect(await db().selectFrom('appointment_types').select(needs).where('code', '=', 'consultation').executeTakeFirstOrThrow()).toEqual({ duration_min: 60, step_min: 15, needs_provider: 1, needs_nurse: 0, place: 'none' });
+    expect(
+      await db()
+        .selectFrom('appointment_types')
+        .select(needs)
+        .where('code', '=', 'consultation')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ duration_min: 60, step_min: 15, needs_provider: 1, needs_nurse: 0, place: 'none' });
     // Nothing to claim would mean nothing to stop a double booking; a made-up place is refused too.
-    const empty = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { needs_provider: undefined, place: 'none' });
+    const empty = await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', {
+      needs_provider: undefined,
+      place: 'none',
+    });
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('at least one resource');
-    expect((await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { place: 'sofa' })).statusCode).toBe(400);
-    expect(await db().selectFrom('appointment_types').select(needs).where('code', '=', 'consultation').executeTakeFirstOrThrow()).toMatchObject({ needs_provider: 1, place: 'none' });
+    expect(
+      (await submit(admin, '/staff/setup/types/consultation', '/staff/setup/types/consultation', { place: 'sofa' }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      await db()
+        .selectFrom('appointment_types')
+        .select(needs)
+        .where('code', '=', 'consultation')
+        .executeTakeFirstOrThrow(),
+    ).toMatchObject({ needs_provider: 1, place: 'none' });
 
     const created = await submit(admin, '/staff/setup/locations/new', '/staff/setup/locations', {
       name: 'Austin – Mueller',
@@ -349,18 +515,34 @@ describe('clinic set-up', () => {
       directions_url: 'https://www.openstreetmap.org/search?query=Austin',
     });
     expect(created.statusCode).toBe(303);
-    const austin = await db().selectFrom('locations').selectAll().where('slug', '=', 'austin').executeTakeFirstOrThrow();
+    const austin = await db()
+      .selectFrom('locations')
+      .selectAll()
+      .where('slug', '=', 'austin')
+      .executeTakeFirstOrThrow();
     expect(austin).toMatchObject({ time_zone: 'America/Chicago', sort_order: 3 });
     expect(created.headers.location).toBe(`/staff/setup/locations/${austin.id}/hours?created=1`);
 
     const rooms = `/staff/setup/locations/${austin.id}/rooms`;
     expect((await submit(admin, rooms, rooms, { name: 'Consult room A', kind: 'room' })).statusCode).toBe(200);
-    const roomA = await db().selectFrom('rooms').selectAll().where('location_id', '=', austin.id).executeTakeFirstOrThrow();
-    expect((await submit(admin, rooms, `${rooms}/${roomA.id}/rename`, { name: 'Consult room B' })).statusCode).toBe(200);
-    expect((await db().selectFrom('rooms').select('name').where('id', '=', roomA.id).executeTakeFirstOrThrow()).name).toBe('Consult room B');
+    const roomA = await db()
+      .selectFrom('rooms')
+      .selectAll()
+      .where('location_id', '=', austin.id)
+      .executeTakeFirstOrThrow();
+    expect((await submit(admin, rooms, `${rooms}/${roomA.id}/rename`, { name: 'Consult room B' })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await db().selectFrom('rooms').select('name').where('id', '=', roomA.id).executeTakeFirstOrThrow()).name,
+    ).toBe('Consult room B');
 
     const schedule = '/staff/setup/providers/prov-reyes/hours';
-    const saved = await submit(admin, schedule, schedule, { [`${austin.id}-d1-off`]: undefined, [`${austin.id}-d1-from`]: '09:00', [`${austin.id}-d1-to`]: '12:00' });
+    const saved = await submit(admin, schedule, schedule, {
+      [`${austin.id}-d1-off`]: undefined,
+      [`${austin.id}-d1-from`]: '09:00',
+      [`${austin.id}-d1-to`]: '12:00',
+    });
     expect(saved.statusCode).toBe(200);
     const reyes = await db().selectFrom('provider_hours').selectAll().where('provider_id', '=', 'prov-reyes').execute();
     expect(reyes).toHaveLength(6); // five Denver days kept, one Austin day added
@@ -373,7 +555,10 @@ describe('clinic set-up', () => {
     expect(out.body).toContain('These bookings now conflict');
     expect(out.body).toContain('the room is no longer in use');
     expect(out.body).toContain(`/staff/leads/${appt.request_id}`);
-    expect((await db().selectFrom('appointments').select('status').where('id', '=', appt.id).executeTakeFirstOrThrow()).status).toBe('booked');
+    expect(
+      (await db().selectFrom('appointments').select('status').where('id', '=', appt.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('booked');
     expect((await submit(admin, chiRooms, `${chiRooms}/${appt.room_id}/reactivate`, {})).statusCode).toBe(200);
 
     expect(await setupEvents()).toEqual([
@@ -408,14 +593,28 @@ describe('clinic set-up', () => {
 
     const hours = '/staff/setup/locations/loc-chicago/hours';
     const backwards = await submit(admin, hours, hours, { 'd2-from': '17:00', 'd2-to': '13:00' });
-    expect400(backwards, 'The closing time must be after the opening time.', 'aria-describedby="d2-error"', 'value="17:00"');
+    expect400(
+      backwards,
+      'The closing time must be after the opening time.',
+      'aria-describedby="d2-error"',
+      'value="17:00"',
+    );
     expect400(await submit(admin, hours, hours, { 'd3-from': '25:00' }), 'Enter the opening time as HH:MM');
     expect400(await submit(admin, hours, hours, { 'd4-from': '<b>' }), 'Enter the opening time as HH:MM');
 
     const type = '/staff/setup/types/consultation';
     const seven = await submit(admin, type, type, { duration: '7' });
-    expect400(seven, 'The duration must be a multiple of 5 minutes', 'value="7"', 'aria-describedby="duration-error duration-hint"');
-    expect400(await submit(admin, type, type, { buffer_after: '-5', step: 'ten' }), 'Enter the buffer after as a whole number of minutes.', 'Enter the time step as a whole number of minutes.');
+    expect400(
+      seven,
+      'The duration must be a multiple of 5 minutes',
+      'value="7"',
+      'aria-describedby="duration-error duration-hint"',
+    );
+    expect400(
+      await submit(admin, type, type, { buffer_after: '-5', step: 'ten' }),
+      'Enter the buffer after as a whole number of minutes.',
+      'Enter the time step as a whole number of minutes.',
+    );
 
     const loc = '/staff/setup/locations/loc-chicago';
     const zone = await submit(admin, loc, loc, { time_zone: 'other', time_zone_other: 'Mars/Olympus' });
@@ -431,35 +630,72 @@ describe('clinic set-up', () => {
 
     const clinic = '/staff/setup/clinic';
     expect400(await submit(admin, clinic, clinic, { reminders: '48, 0' }), 'Each reminder must be from 1 to 336 hours');
-    expect400(await submit(admin, clinic, clinic, { horizon: '365', email: 'nope' }), 'from 7 to 180 days', 'Enter an email address like');
+    expect400(
+      await submit(admin, clinic, clinic, { horizon: '365', email: 'nope' }),
+      'from 7 to 180 days',
+      'Enter an email address like',
+    );
 
     const closures = '/staff/setup/locations/loc-chicago/closures';
     expect400(await submit(admin, closures, closures, { date: '2026-02-30', reason: 'Nope' }), 'use a day that exists');
-    expect400(await submit(admin, closures, closures, { date: '2026-03-01', reason: 'Yesterday' }), 'Choose today or a later date.');
+    expect400(
+      await submit(admin, closures, closures, { date: '2026-03-01', reason: 'Yesterday' }),
+      'Choose today or a later date.',
+    );
 
     const off = '/staff/setup/providers/prov-okafor/time-off';
-    const base = { location: 'loc-chicago', start_date: '2026-03-10', start_time: '09:00', end_date: '2026-03-10', end_time: '12:00' };
+    const base = {
+      location: 'loc-chicago',
+      start_date: '2026-03-10',
+      start_time: '09:00',
+      end_date: '2026-03-10',
+      end_time: '12:00',
+    };
     expect400(await submit(admin, off, off, { ...base, end_time: '08:00' }), 'The end must be after the start.');
     expect400(await submit(admin, off, off, { ...base, start_date: 'tomorrow' }), 'Write the start date as YYYY-MM-DD');
-    expect400(await submit(admin, off, off, { ...base, start_date: '2026-03-08', start_time: '02:30' }), 'the clocks go forward');
-    expect400(await submit(admin, off, off, { ...base, location: 'loc-nowhere' }), 'Choose the location whose local time');
+    expect400(
+      await submit(admin, off, off, { ...base, start_date: '2026-03-08', start_time: '02:30' }),
+      'the clocks go forward',
+    );
+    expect400(
+      await submit(admin, off, off, { ...base, location: 'loc-nowhere' }),
+      'Choose the location whose local time',
+    );
 
     const schedule = '/staff/setup/providers/prov-okafor/hours';
-    expect400(await submit(admin, schedule, schedule, { 'loc-chicago-d1-to': '08:00' }), 'The end time must be after the start time.');
+    expect400(
+      await submit(admin, schedule, schedule, { 'loc-chicago-d1-to': '08:00' }),
+      'The end time must be after the start time.',
+    );
 
     // Ids that are not ours: a plain 404 page, the id never echoed as markup.
     const csrf = csrfFrom(backwards.body);
-    for (const url of ['/staff/setup/locations/%3Cscript%3E', '/staff/setup/providers/nobody/hours', '/staff/setup/types/massage']) {
+    for (const url of [
+      '/staff/setup/locations/%3Cscript%3E',
+      '/staff/setup/providers/nobody/hours',
+      '/staff/setup/types/massage',
+    ]) {
       const res = await admin.get(url);
       expect(res.statusCode, url).toBe(404);
       expect(res.body).toContain('could not be found');
       expect(res.body).not.toContain('<script>');
     }
-    expect((await admin.post('/staff/setup/locations/loc-chicago/rooms/room-den-1/deactivate', { _csrf: csrf })).statusCode).toBe(404);
-    expect((await admin.post('/staff/setup/locations/loc-chicago/rooms/room-chi-1/explode', { _csrf: csrf })).statusCode).toBe(404);
-    expect((await admin.post('/staff/setup/locations/loc-chicago/closures/remove', { _csrf: csrf, date: '<b>' })).statusCode).toBe(400);
-    expect((await admin.post('/staff/setup/locations/loc-chicago/closures/remove', { _csrf: csrf, date: '2030-01-01' })).statusCode).toBe(404);
-    expect((await admin.post('/staff/setup/providers/prov-okafor/time-off/nope/remove', { _csrf: csrf })).statusCode).toBe(404);
+    expect(
+      (await admin.post('/staff/setup/locations/loc-chicago/rooms/room-den-1/deactivate', { _csrf: csrf })).statusCode,
+    ).toBe(404);
+    expect(
+      (await admin.post('/staff/setup/locations/loc-chicago/rooms/room-chi-1/explode', { _csrf: csrf })).statusCode,
+    ).toBe(404);
+    expect(
+      (await admin.post('/staff/setup/locations/loc-chicago/closures/remove', { _csrf: csrf, date: '<b>' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await admin.post('/staff/setup/locations/loc-chicago/closures/remove', { _csrf: csrf, date: '2030-01-01' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await admin.post('/staff/setup/providers/prov-okafor/time-off/nope/remove', { _csrf: csrf })).statusCode,
+    ).toBe(404);
     // Without the form's CSRF token nothing happens either.
     expect((await admin.post(hours, { 'd2-from': '13:00' })).statusCode).toBe(403);
 

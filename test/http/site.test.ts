@@ -12,22 +12,25 @@ afterAll(async () => {
 const PAGES = ['/', '/crps', '/ketamine-infusion-therapy', '/locations', '/consultation'];
 
 describe('public site', () => {
-  it.each(PAGES)('%s renders with landmarks, one h1, the emergency notice and a link to the request form', async (path) => {
-    const res = await rt.app.inject({ url: path });
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    const html = res.body;
-    expect(html.startsWith('<!doctype html><html lang="en">')).toBe(true);
-    expect(html.match(/<h1[ >]/g)).toHaveLength(1);
-    expect(html).toContain('<main id="main"');
-    expect(html).toContain('<nav aria-label="Main">');
-    expect(html).toContain('href="#main"');
-    expect(html).toContain('call 911');
-    expect(html).toContain('href="/consultation');
-    expect(html).not.toMatch(/<script/);
-    // Sober copy: no promises of cure or guaranteed results.
-    expect(html).not.toMatch(/\bwill cure\b|\bcures\b|\bguarantee(d|s)?\b|\bmiracle\b|\bpermanent relief\b/i);
-  });
+  it.each(PAGES)(
+    '%s renders with landmarks, one h1, the emergency notice and a link to the request form',
+    async (path) => {
+      const res = await rt.app.inject({ url: path });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      const html = res.body;
+      expect(html.startsWith('<!doctype html><html lang="en">')).toBe(true);
+      expect(html.match(/<h1[ >]/g)).toHaveLength(1);
+      expect(html).toContain('<main id="main"');
+      expect(html).toContain('<nav aria-label="Main">');
+      expect(html).toContain('href="#main"');
+      expect(html).toContain('call 911');
+      expect(html).toContain('href="/consultation');
+      expect(html).not.toMatch(/<script/);
+      // Sober copy: no promises of cure or guaranteed results.
+      expect(html).not.toMatch(/\bwill cure\b|\bcures\b|\bguarantee(d|s)?\b|\bmiracle\b|\bpermanent relief\b/i);
+    },
+  );
 
   it('every image has alt text and every form control a label', async () => {
     for (const path of PAGES) {
@@ -48,7 +51,11 @@ describe('public site', () => {
     expect(locations).toContain('Mountain Time');
     expect(locations).toContain('href="/consultation?location=denver"');
     await rt.database.db.updateTable('clinic').set({ name: 'Lakeside Pain Center' }).execute();
-    await rt.database.db.updateTable('locations').set({ phone: '(312) 555-0999' }).where('slug', '=', 'chicago').execute();
+    await rt.database.db
+      .updateTable('locations')
+      .set({ phone: '(312) 555-0999' })
+      .where('slug', '=', 'chicago')
+      .execute();
     rt.clock.advance(10_000); // past the short page cache
     const home = (await rt.app.inject({ url: '/' })).body;
     expect(home).toContain('Lakeside Pain Center');

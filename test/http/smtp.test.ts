@@ -32,7 +32,9 @@ async function startSmtp(): Promise<{ server: SMTPServer; port: number; inbox: R
 
 /** Undoes quoted-printable soft breaks and escapes enough to search the text. */
 function decodeQp(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 describe('mail over SMTP', () => {
@@ -42,7 +44,10 @@ describe('mail over SMTP', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
-    rt = await startTestRuntime({ env: { SMTP_URL: smtpUrl }, transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>') });
+    rt = await startTestRuntime({
+      env: { SMTP_URL: smtpUrl },
+      transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>'),
+    });
   });
   afterAll(async () => {
     await stopTestRuntime(rt);
@@ -62,7 +67,8 @@ describe('mail over SMTP', () => {
     expect(text).toContain('Content-Type: text/plain');
     expect(text).toContain('Content-Type: text/html');
     expect(text).toContain('Hello Ana');
-    for (const secret of ['Zebulon', '555-0199', '5550199', 'fracture', 'crps', 'CRPS']) expect(text).not.toContain(secret);
+    for (const secret of ['Zebulon', '555-0199', '5550199', 'fracture', 'crps', 'CRPS'])
+      expect(text).not.toContain(secret);
 
     const link = bookingPath(text);
     const page = await rt.app.inject({ url: link });

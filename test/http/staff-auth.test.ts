@@ -31,7 +31,11 @@ describe('staff sign-in', () => {
     // Half signed in: no access to staff pages yet.
     expect((await b.get('/staff/audit')).headers.location).toBe('/staff/mfa');
     const mfa = await b.get('/staff/mfa');
-    const done = await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()), next: '/staff/audit' });
+    const done = await b.post('/staff/mfa', {
+      _csrf: csrfFrom(mfa.body),
+      code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()),
+      next: '/staff/audit',
+    });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/staff/audit');
     expect(b.cookies.get('relief_staff')).not.toBe(afterPassword);
@@ -60,11 +64,18 @@ describe('staff sign-in', () => {
     await passwordStep(second, ADMIN);
     const m2 = await second.get('/staff/mfa');
     expect((await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code, next: '/staff' })).statusCode).toBe(401);
-    expect((await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code: '000000', next: '/staff' })).statusCode).toBe(401);
+    expect(
+      (await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code: '000000', next: '/staff' })).statusCode,
+    ).toBe(401);
   });
 
   it('pauses an account after repeated failures with a growing delay', async () => {
-    const state = () => rt.database.db.selectFrom('users').select(['failed_logins', 'locked_until']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
+    const state = () =>
+      rt.database.db
+        .selectFrom('users')
+        .select(['failed_logins', 'locked_until'])
+        .where('email', '=', ADMIN)
+        .executeTakeFirstOrThrow();
     for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt), ADMIN, `wrong password ${i}`);
     expect(await state()).toEqual({ failed_logins: 3, locked_until: rt.clock.now() + 1_000 });
     // Even the right password is refused while paused, with the same answer, and the pause does not count.
@@ -79,17 +90,27 @@ describe('staff sign-in', () => {
     // A right password alone clears nothing: only the completed second step does.
     expect((await state()).failed_logins).toBe(4);
     const mfa = await b.get('/staff/mfa');
-    expect((await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()), next: '/staff' })).statusCode).toBe(303);
+    expect(
+      (
+        await b.post('/staff/mfa', {
+          _csrf: csrfFrom(mfa.body),
+          code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()),
+          next: '/staff',
+        })
+      ).statusCode,
+    ).toBe(303);
     expect((await state()).failed_logins).toBe(0);
   });
 
   it('does not let a known password reset the pause on wrong codes', async () => {
-    const state = () => rt.database.db.selectFrom('users').select(['failed_logins']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
+    const state = () =>
+      rt.database.db.selectFrom('users').select(['failed_logins']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
     for (let round = 0; round < 2; round++) {
       const b = new Browser(rt);
       await passwordStep(b, ADMIN);
       const mfa = await b.get('/staff/mfa');
-      for (let i = 0; i < 3; i++) await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: '000000', next: '/staff' });
+      for (let i = 0; i < 3; i++)
+        await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: '000000', next: '/staff' });
       rt.clock.advance(60_000);
     }
     expect((await state()).failed_logins).toBeGreaterThanOrEqual(5);
@@ -98,7 +119,11 @@ describe('staff sign-in', () => {
   it('answers hostile links and bodies with 4xx, never 500', async () => {
     expect((await new Browser(rt).get(`/staff/welcome/${'x'.repeat(250)}`)).statusCode).toBe(410);
     expect([400, 410]).toContain((await new Browser(rt).get('/staff/reset/%00%ff')).statusCode);
-    const res = await rt.app.inject({ method: 'POST', url: '/staff/sign-in', payload: { email: ['a', 'b'], password: { toString: 1 } } });
+    const res = await rt.app.inject({
+      method: 'POST',
+      url: '/staff/sign-in',
+      payload: { email: ['a', 'b'], password: { toString: 1 } },
+    });
     expect(res.statusCode).toBeLessThan(500);
   });
 
@@ -132,7 +157,11 @@ describe('staff sign-in', () => {
     await passwordStep(new Browser(rt), ADMIN, 'not the password');
     const desk = await signIn(rt, 'frontdesk@relief.example');
     expect((await desk.get('/staff/audit')).statusCode).toBe(403);
-    const events = await rt.database.db.selectFrom('audit_events').select(['action', 'outcome']).orderBy('seq').execute();
+    const events = await rt.database.db
+      .selectFrom('audit_events')
+      .select(['action', 'outcome'])
+      .orderBy('seq')
+      .execute();
     expect(events).toEqual(
       expect.arrayContaining([
         { action: 'sign_in.password', outcome: 'failure' },

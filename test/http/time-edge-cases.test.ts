@@ -24,13 +24,24 @@ const db = () => rt.database.db;
 /** A booked visit at Chicago in Consult room 1, written directly (no provider or nurse, so only the clock rules apply). */
 async function visitAt(iso: string, minutes = 45): Promise<string> {
   const start = Date.parse(iso);
-  const row = appointmentRow({ id: randomUUID(), room_id: 'room-chi-1', starts_at: start, ends_at: start + minutes * MIN, busy_from: start, busy_to: start + minutes * MIN });
+  const row = appointmentRow({
+    id: randomUUID(),
+    room_id: 'room-chi-1',
+    starts_at: start,
+    ends_at: start + minutes * MIN,
+    busy_from: start,
+    busy_to: start + minutes * MIN,
+  });
   await db().insertInto('appointments').values(row).execute();
   return row.id;
 }
 
 /** Chicago opens on Sundays 1:00–4:00 AM, across the clock change (as the existing DST grid test does). */
-const openSundayNights = () => db().insertInto('opening_hours').values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 }).execute();
+const openSundayNights = () =>
+  db()
+    .insertInto('opening_hours')
+    .values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 })
+    .execute();
 
 describe(`staff time handling edge cases (${engine})`, () => {
   it("leads: the default 30-day period for a chosen location ends on that location's today, not the first location's", async () => {
@@ -69,7 +80,7 @@ describe(`staff time handling edge cases (${engine})`, () => {
     });
   });
 
-  it('setup: time off entered at 01:30 on the fall-back day is stored at one instant, whatever the server machine\'s own date is', async () => {
+  it("setup: time off entered at 01:30 on the fall-back day is stored at one instant, whatever the server machine's own date is", async () => {
     const stored: string[] = [];
     const realNow = Settings.now;
     try {
@@ -90,7 +101,11 @@ describe(`staff time handling edge cases (${engine})`, () => {
           reason: 'Night off',
         });
         expect(res.statusCode).toBe(200);
-        const off = await db().selectFrom('provider_time_off').select('starts_at').where('provider_id', '=', 'prov-okafor').executeTakeFirstOrThrow();
+        const off = await db()
+          .selectFrom('provider_time_off')
+          .select('starts_at')
+          .where('provider_id', '=', 'prov-okafor')
+          .executeTakeFirstOrThrow();
         stored.push(new Date(Number(off.starts_at)).toISOString());
       }
     } finally {
@@ -107,10 +122,21 @@ describe(`staff time handling edge cases (${engine})`, () => {
     const admin = await signIn(rt, ADMIN);
     const page = await admin.get(`/staff/calendar/appointments/${id}`);
     expect(page.statusCode).toBe(200);
-    const shown = { date: /id="date" name="date"[^>]*value="([^"]+)"/.exec(page.body)?.[1], time: /id="time" name="time"[^>]*value="([^"]+)"/.exec(page.body)?.[1] };
+    const shown = {
+      date: /id="date" name="date"[^>]*value="([^"]+)"/.exec(page.body)?.[1],
+      time: /id="time" name="time"[^>]*value="([^"]+)"/.exec(page.body)?.[1],
+    };
     expect(shown).toEqual({ date: '2026-11-01', time: '01:30' });
-    await admin.post(`/staff/calendar/appointments/${id}/reschedule`, { _csrf: csrfFrom(page.body), date: shown.date!, time: shown.time! });
-    const after = await db().selectFrom('appointments').select('starts_at').where('id', '=', id).executeTakeFirstOrThrow();
+    await admin.post(`/staff/calendar/appointments/${id}/reschedule`, {
+      _csrf: csrfFrom(page.body),
+      date: shown.date!,
+      time: shown.time!,
+    });
+    const after = await db()
+      .selectFrom('appointments')
+      .select('starts_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     // It stays at 1:30 AM CST (or the form is refused as ambiguous); it is not silently moved to 1:30 AM CDT, an hour earlier.
     expect(new Date(Number(after.starts_at)).toISOString()).toBe('2026-11-01T07:30:00.000Z');
   });

@@ -27,7 +27,9 @@ describe('waitlist', () => {
     for (const link of [ben, cy]) {
       const joined = await post(`${link}/waitlist`, { location: 'chicago' });
       expect(joined.statusCode).toBe(303);
-      expect((await rt.app.inject({ url: joined.headers.location as string })).body).toContain('You are on the waitlist');
+      expect((await rt.app.inject({ url: joined.headers.location as string })).body).toContain(
+        'You are on the waitlist',
+      );
     }
 
     rt.mail.sent.length = 0;
@@ -36,7 +38,8 @@ describe('waitlist', () => {
     const offers = rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
     expect(offers.map((m) => m.to).sort()).toEqual(['ben@example.com', 'cy@example.com']);
     expect(offers[0]!.text).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
-    const offerPath = (to: string) => /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(offers.find((m) => m.to === to)!.text)![1]!;
+    const offerPath = (to: string) =>
+      /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(offers.find((m) => m.to === to)!.text)![1]!;
 
     const view = await rt.app.inject({ url: offerPath('cy@example.com') });
     expect(view.statusCode).toBe(200);
@@ -60,18 +63,30 @@ describe('waitlist', () => {
     const ben = await requestAndGetLink(rt, { email: 'ben@example.com' });
     await post(`${ben}/waitlist`, { location: 'chicago' });
     const left = await post(`${ben}/waitlist/leave`);
-    expect((await rt.app.inject({ url: left.headers.location as string })).body).toContain('You have left the waitlist');
+    expect((await rt.app.inject({ url: left.headers.location as string })).body).toContain(
+      'You have left the waitlist',
+    );
     expect((await post(`${ben}/waitlist`, { location: 'atlantis' })).statusCode).toBe(400);
-    const hostile = await rt.app.inject({ method: 'POST', url: `${ben}/waitlist`, payload: { location: { toString: 1 } } });
+    const hostile = await rt.app.inject({
+      method: 'POST',
+      url: `${ben}/waitlist`,
+      payload: { location: { toString: 1 } },
+    });
     expect(hostile.statusCode).toBe(400);
     expect((await rt.app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
     expect((await post('/waitlist/offer/garbage')).statusCode).toBe(404);
     expect(offeredSlots((await rt.app.inject({ url: ben })).body).length).toBeGreaterThan(0);
     // A request the clinic has closed joins nothing through its link.
-    await rt.database.db.updateTable('consultation_requests').set({ status: 'closed' }).where('email', '=', 'ben@example.com').execute();
+    await rt.database.db
+      .updateTable('consultation_requests')
+      .set({ status: 'closed' })
+      .where('email', '=', 'ben@example.com')
+      .execute();
     const closed = await post(`${ben}/waitlist`, { location: 'chicago' });
     expect(closed.statusCode).toBe(410);
-    expect(await rt.database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([{ status: 'left' }]);
+    expect(await rt.database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([
+      { status: 'left' },
+    ]);
   });
 
   it('the front desk can put a lead on the waitlist, and a freed time is then offered to them', async () => {
@@ -80,17 +95,27 @@ describe('waitlist', () => {
     const ana = await requestAndGetLink(rt, { email: 'ana@example.com' });
     await book(rt, ana, WED_0900_CHICAGO);
     await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben' });
-    const ben = await rt.database.db.selectFrom('consultation_requests').select('id').where('email', '=', 'ben@example.com').executeTakeFirstOrThrow();
+    const ben = await rt.database.db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'ben@example.com')
+      .executeTakeFirstOrThrow();
     const desk = await signIn(rt, 'frontdesk@relief.example');
     const page = await desk.get(`/staff/leads/${ben.id}`);
     expect(page.body).toContain('Add to the consultation waitlist');
     expect((await desk.post(`/staff/leads/${ben.id}/waitlist`, { _csrf: csrfFrom(page.body) })).statusCode).toBe(303);
     expect((await desk.get(`/staff/leads/${ben.id}`)).body).toContain('On the consultation waitlist');
-    const audited = await rt.database.db.selectFrom('audit_events').select('action').where('action', '=', 'lead.waitlist').execute();
+    const audited = await rt.database.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', '=', 'lead.waitlist')
+      .execute();
     expect(audited).toHaveLength(1);
     rt.mail.sent.length = 0;
     await post(`${ana}/cancel`);
     await rt.worker.runOnce();
-    expect(rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up')).map((m) => m.to)).toEqual(['ben@example.com']);
+    expect(rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up')).map((m) => m.to)).toEqual([
+      'ben@example.com',
+    ]);
   });
 });

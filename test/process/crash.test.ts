@@ -34,7 +34,9 @@ describe('durability of the real server process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'relief-crash-'));
   const schema = `crash_${randomBytes(5).toString('hex')}`;
   const pgUrl = process.env.DATABASE_URL;
-  const databaseUrl = pgUrl ? `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined;
+  const databaseUrl = pgUrl
+    ? `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`
+    : undefined;
   const children: ChildProcess[] = [];
 
   afterAll(async () => {
@@ -123,7 +125,9 @@ describe('durability of the real server process', () => {
       await waitFor('the email', async () => (inbox.length > 0 ? true : undefined));
       expect(inbox).toHaveLength(1);
       expect(inbox[0]).toContain('Book your consultation');
-      await waitFor('the job marked sent', async () => ((await outboxState()).jobs[0]?.status === 'sent' ? true : undefined));
+      await waitFor('the job marked sent', async () =>
+        (await outboxState()).jobs[0]?.status === 'sent' ? true : undefined,
+      );
       second.kill('SIGTERM');
       await new Promise((r) => second.once('exit', r));
     } finally {

@@ -29,19 +29,37 @@ describe('logs of the real server', () => {
     let output = '';
     child = spawn(process.execPath, [join(root, 'bin/relief.js'), 'start'], {
       cwd: root,
-      env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', SECRET: 'log-test-secret-log-test-secret-0123456' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        SECRET: 'log-test-secret-log-test-secret-0123456',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {
-      if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const form = await (await fetch(`${base}/consultation`)).text();
     const key = /name="form_key" value="([^"]+)"/.exec(form)![1]!;
-    const phi = { first_name: 'Quintessa', last_name: 'Vandermolen', email: 'quintessa.v@example.com', phone: '(312) 555-0177', message: 'Pain since my wrist fracture' };
+    const phi = {
+      first_name: 'Quintessa',
+      last_name: 'Vandermolen',
+      email: 'quintessa.v@example.com',
+      phone: '(312) 555-0177',
+      message: 'Pain since my wrist fracture',
+    };
     const res = await fetch(`${base}/consultation?email=${encodeURIComponent(phi.email)}`, {
       method: 'POST',
       redirect: 'manual',
@@ -57,7 +75,14 @@ describe('logs of the real server', () => {
     child.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
     expect(output).toContain('"url":"/consultation"');
-    for (const value of [...Object.values(phi), '555-0177', '5550177', 'quintessa', thanks.split('/').pop()!, 'A'.repeat(40)]) {
+    for (const value of [
+      ...Object.values(phi),
+      '555-0177',
+      '5550177',
+      'quintessa',
+      thanks.split('/').pop()!,
+      'A'.repeat(40),
+    ]) {
       expect(output.toLowerCase(), value).not.toContain(value.toLowerCase());
     }
   });

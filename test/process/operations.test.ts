@@ -37,7 +37,13 @@ function expectOneClearLine(res: ReturnType<typeof relief>, variable: string) {
 
 const LEASE_MS = 2 * 60_000;
 
-const render: JobRenderer = async (job) => ({ to: 'someone@example.com', subject: job.id, text: 'x', html: 'x', messageId: `<${job.id}@relief.test>` });
+const render: JobRenderer = async (job) => ({
+  to: 'someone@example.com',
+  subject: job.id,
+  text: 'x',
+  html: 'x',
+  messageId: `<${job.id}@relief.test>`,
+});
 
 /** A transport whose sends wait until the test lets them go (then succeed or fail). */
 class GatedTransport implements MailTransport {
@@ -109,7 +115,12 @@ describe('configuration errors at start: one line naming the variable', () => {
   });
 
   it('HOST: an interface that does not exist is named in one line', () => {
-    const res = relief(['start'], { DATA_DIR: tempDir(), PORT: '39202', HOST: 'no-such-host.invalid', SECRET: 's'.repeat(40) });
+    const res = relief(['start'], {
+      DATA_DIR: tempDir(),
+      PORT: '39202',
+      HOST: 'no-such-host.invalid',
+      SECRET: 's'.repeat(40),
+    });
     expectOneClearLine(res, 'HOST');
   });
 });
@@ -122,7 +133,22 @@ describe('command line arguments', () => {
     const typo = relief(['migrate', '--dry-run'], { DATA_DIR: dir });
     expect(typo.status, `migrate --dry-run: ${typo.stdout}`).not.toBe(0);
     // The README's example without quotes around the name: "Reyes" is dropped and an account "Rosa" is created.
-    const unquoted = relief(['users', 'create', '--email', 'rosa@clinic.org', '--name', 'Rosa', 'Reyes', '--role', 'nurse', '--location', 'denver'], { DATA_DIR: dir });
+    const unquoted = relief(
+      [
+        'users',
+        'create',
+        '--email',
+        'rosa@clinic.org',
+        '--name',
+        'Rosa',
+        'Reyes',
+        '--role',
+        'nurse',
+        '--location',
+        'denver',
+      ],
+      { DATA_DIR: dir },
+    );
     expect(unquoted.status, `users create with a stray word: ${unquoted.stdout}`).not.toBe(0);
     expect(unquoted.stderr.trim().split('\n')).toHaveLength(1);
   });
@@ -170,7 +196,11 @@ try {
     };
     const run = () =>
       new Promise<string>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', script], {
+          cwd: root,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -192,7 +222,11 @@ describe('outbox leases between two workers', () => {
   async function freshOutbox(count: number) {
     rt ??= await startTestRuntime({ seed: 'none' });
     await rt.database.db.deleteFrom('outbox').execute();
-    const jobs = Array.from({ length: count }, (_, i) => ({ kind: 'booking_link' as const, refId: `ref-${i}`, runAt: rt!.clock.now() - 1000 + i }));
+    const jobs = Array.from({ length: count }, (_, i) => ({
+      kind: 'booking_link' as const,
+      refId: `ref-${i}`,
+      runAt: rt!.clock.now() - 1000 + i,
+    }));
     await enqueue(rt.database.db, jobs, rt.clock.now());
     return (await rt.database.db.selectFrom('outbox').select('id').orderBy('run_at').execute()).map((j) => j.id);
   }
@@ -227,7 +261,11 @@ describe('outbox leases between two workers', () => {
     expect(other.sent).toEqual([job]);
     stale.releaseAll(); // A's send now fails; markFailed overwrites B's 'sent' unconditionally
     await runA;
-    const row = await rt!.database.db.selectFrom('outbox').select(['status']).where('id', '=', job!).executeTakeFirstOrThrow();
+    const row = await rt!.database.db
+      .selectFrom('outbox')
+      .select(['status'])
+      .where('id', '=', job!)
+      .executeTakeFirstOrThrow();
     rt!.clock.advance(3_600_000);
     await workerB.runOnce();
     expect({ status: row.status, deliveries: other.sent.length }).toEqual({ status: 'sent', deliveries: 1 });

@@ -29,7 +29,9 @@ describe('csvCell', () => {
     expect(csvCell('\t=cmd')).toBe("'\t=cmd");
     expect(csvCell('\r=cmd')).toBe('"\'\r=cmd"');
     // Neutralised and quoted together.
-    expect(csvCell('=HYPERLINK("http://evil.example","click")')).toBe('"\'=HYPERLINK(""http://evil.example"",""click"")"');
+    expect(csvCell('=HYPERLINK("http://evil.example","click")')).toBe(
+      '"\'=HYPERLINK(""http://evil.example"",""click"")"',
+    );
     expect(csvCell('=1,2')).toBe(`"'=1,2"`);
     // Only the start of the text matters.
     expect(csvCell('a=b')).toBe('a=b');
@@ -47,11 +49,14 @@ describe('csvCell', () => {
 
 describe('toCsv', () => {
   it('writes a header and rows with CRLF line ends, the last line included', () => {
-    const out = toCsv(['seq', 'action', 'detail'], [
-      [1, 'sign_in', '{}'],
-      [2, 'lead.view', 'a, "b"\nc'],
-      [3, '=cmd|calc', null],
-    ]);
+    const out = toCsv(
+      ['seq', 'action', 'detail'],
+      [
+        [1, 'sign_in', '{}'],
+        [2, 'lead.view', 'a, "b"\nc'],
+        [3, '=cmd|calc', null],
+      ],
+    );
     expect(out).toBe('seq,action,detail\r\n1,sign_in,{}\r\n2,lead.view,"a, ""b""\nc"\r\n3,\'=cmd|calc,\r\n');
   });
 

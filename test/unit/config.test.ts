@@ -9,7 +9,13 @@ describe('configuration from the environment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relief-config-'));
     try {
       const a = loadConfig({ DATA_DIR: dir });
-      expect(a).toMatchObject({ port: 3000, host: '127.0.0.1', publicUrl: 'http://localhost:3000', databaseUrl: undefined, smtpUrl: undefined });
+      expect(a).toMatchObject({
+        port: 3000,
+        host: '127.0.0.1',
+        publicUrl: 'http://localhost:3000',
+        databaseUrl: undefined,
+        smtpUrl: undefined,
+      });
       expect(a.secret).toMatch(/^[0-9a-f]{64}$/);
       expect(readFileSync(join(dir, 'secret'), 'utf8').trim()).toBe(a.secret);
       expect(statSync(join(dir, 'secret')).mode & 0o777).toBe(0o600);
@@ -48,9 +54,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toBe('10.0.0.1, 10.0.0.2');
     expect(() => loadConfig({ ...base, TRUST_PROXY: '<script>' })).toThrow(/TRUST_PROXY/);
-    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, loopback, ::1, fd00::/8' }).trustProxy).toBe('10.0.0.0/8, loopback, ::1, fd00::/8');
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, loopback, ::1, fd00::/8' }).trustProxy).toBe(
+      '10.0.0.0/8, loopback, ::1, fd00::/8',
+    );
     // Hex letters and bad prefixes look like addresses but are none: refused here, not by a crash at start.
-    for (const bad of ['beef', 'cafe:', '1.2.3.4/99', '10.0.0.1/8/8', '300.1.1.1']) expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    for (const bad of ['beef', 'cafe:', '1.2.3.4/99', '10.0.0.1/8/8', '300.1.1.1'])
+      expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 
   it('strips a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AA_TEXT, contrastRatio, formatRatio, mix, parseHex, relativeLuminance, toHex, type Rgb } from '../../src/brand/contrast.ts';
+import {
+  AA_TEXT,
+  contrastRatio,
+  formatRatio,
+  mix,
+  parseHex,
+  relativeLuminance,
+  toHex,
+  type Rgb,
+} from '../../src/brand/contrast.ts';
 import { accentChecks, accentProblem, brandCss, DEFAULT_ACCENT, palette, safeAccent } from '../../src/brand/palette.ts';
 
 const WHITE: Rgb = [255, 255, 255];
@@ -35,10 +44,24 @@ describe('contrast arithmetic (WCAG 2.1)', () => {
 
   it('reads only #rrggbb in lower case, and writes it back', () => {
     expect(parseHex('#0d5c61')).toEqual([13, 92, 97]);
-    for (const bad of ['#fff', '#0D5C61', '0d5c61', 'red', 'red;}body{', 'url(x)', '#0d5c61;', ' #0d5c61', '#0d5c6', '#0d5c611', '#gggggg', '']) {
+    for (const bad of [
+      '#fff',
+      '#0D5C61',
+      '0d5c61',
+      'red',
+      'red;}body{',
+      'url(x)',
+      '#0d5c61;',
+      ' #0d5c61',
+      '#0d5c6',
+      '#0d5c611',
+      '#gggggg',
+      '',
+    ]) {
       expect(parseHex(bad), bad).toBeUndefined();
     }
-    fc.assert(fc.property(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)), (rgb) => {
+    fc.assert(
+      fc.property(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)), (rgb) => {
         expect(parseHex(toHex(rgb))).toEqual(rgb);
       }),
     );

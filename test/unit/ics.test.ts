@@ -186,8 +186,12 @@ describe('vtimezone', () => {
     const fall = findObs(obs, '20261101T020000');
     expect(fall).toMatchObject({ kind: 'STANDARD', from: -300, to: -360, name: 'CST' });
     expect(fall.onset).toBe(Date.UTC(2026, 10, 1, 7));
-    expect(text).toContain('BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0600\r\nTZOFFSETTO:-0500\r\nTZNAME:CDT\r\nEND:DAYLIGHT');
-    expect(text).toContain('BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0600\r\nTZNAME:CST\r\nEND:STANDARD');
+    expect(text).toContain(
+      'BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0600\r\nTZOFFSETTO:-0500\r\nTZNAME:CDT\r\nEND:DAYLIGHT',
+    );
+    expect(text).toContain(
+      'BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0600\r\nTZNAME:CST\r\nEND:STANDARD',
+    );
 
     // Window: one year before to two years after `around`.
     expect(obs.map((o) => o.dtstart)).toEqual([
@@ -237,7 +241,13 @@ describe('vtimezone', () => {
   });
 
   it('agrees with Luxon at every hour of the window, transitions exact to the minute', () => {
-    for (const zone of ['America/Chicago', 'Europe/London', 'Australia/Sydney', 'Australia/Lord_Howe', 'America/Santiago']) {
+    for (const zone of [
+      'America/Chicago',
+      'Europe/London',
+      'Australia/Sydney',
+      'Australia/Lord_Howe',
+      'America/Santiago',
+    ]) {
       const { obs } = vtz(zone);
       const z = IANAZone.create(zone);
       for (const o of obs) {
@@ -247,7 +257,8 @@ describe('vtimezone', () => {
       }
       const from = DateTime.fromMillis(AROUND_2026, { zone: 'utc' }).minus({ years: 1 }).toMillis();
       const to = DateTime.fromMillis(AROUND_2026, { zone: 'utc' }).plus({ years: 2 }).toMillis();
-      for (let t = from; t < to; t += 2 * 3_600_000) expect(offsetAt(obs, t), `${zone} @ ${new Date(t).toISOString()}`).toBe(z.offset(t));
+      for (let t = from; t < to; t += 2 * 3_600_000)
+        expect(offsetAt(obs, t), `${zone} @ ${new Date(t).toISOString()}`).toBe(z.offset(t));
     }
   });
 });
@@ -397,7 +408,7 @@ describe('appointmentIcs', () => {
   it('local wall time matches Luxon across many instants and zones', () => {
     const zones = [CHI, 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/Phoenix', 'America/New_York'];
     let seed = 42;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 60; i++) {
       const zone = zones[i % zones.length]!;
       const start = Date.UTC(2026, 0, 1) + Math.floor(rand() * 365 * 96) * 15 * 60_000;
@@ -449,7 +460,8 @@ describe('appointmentIcs', () => {
   });
 
   it('folds long lines at 75 octets, including multi-byte text, and unfolds losslessly', () => {
-    const description = `${'Préparez-vous: jeûne de 4 heures avant la séance. '.repeat(6)}😀🩺 日本語のテキスト。`.repeat(3);
+    const description =
+      `${'Préparez-vous: jeûne de 4 heures avant la séance. '.repeat(6)}😀🩺 日本語のテキスト。`.repeat(3);
     const e = { ...base, description, summary: 'x'.repeat(200) };
     const text = appointmentIcs(e);
     assertWellFormed(text);

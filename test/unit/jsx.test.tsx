@@ -27,7 +27,9 @@ describe('JSX to string', () => {
     const out = (
       <>
         <input required disabled={false} value={null} />
-        {[1, 2].map((n) => <b>{n}</b>)}
+        {[1, 2].map((n) => (
+          <b>{n}</b>
+        ))}
         {false}
         {raw('<hr>')}
       </>

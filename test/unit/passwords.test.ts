@@ -1,7 +1,13 @@
 import { createRequire } from 'node:module';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { PASSWORD_RULES, passwordProblem, hashPassword, verifyPassword, DUMMY_HASH } from '../../src/staff/passwords.ts';
+import {
+  PASSWORD_RULES,
+  passwordProblem,
+  hashPassword,
+  verifyPassword,
+  DUMMY_HASH,
+} from '../../src/staff/passwords.ts';
 
 const require = createRequire(import.meta.url);
 const commonList = require('fxa-common-password-list') as { test(password: string): boolean };
@@ -144,7 +150,17 @@ describe('passwordProblem: one repeated character', () => {
 
 describe('passwordProblem: common passwords', () => {
   // Long entries of the list (all lower case) that pass the length rule.
-  const listed = ['password1234', 'qwertyuiopasdf', 'qwertyuiopasdfgh', 'password12345', 'passwordpassword', '123456789012', '1qaz2wsx3edc', 'qazwsxedcrfv', 'qwerty123456'];
+  const listed = [
+    'password1234',
+    'qwertyuiopasdf',
+    'qwertyuiopasdfgh',
+    'password12345',
+    'passwordpassword',
+    '123456789012',
+    '1qaz2wsx3edc',
+    'qazwsxedcrfv',
+    'qwerty123456',
+  ];
 
   it('the fixtures are in the list', () => {
     for (const p of listed) expect(commonList.test(p)).toBe(true);
@@ -154,10 +170,13 @@ describe('passwordProblem: common passwords', () => {
     expect(passwordProblem(password)).toBe(COMMON);
   });
 
-  it.each(['Password1234', 'PASSWORD1234', 'QwertyUiopAsdf', 'PassWordPassWord'])('refuses %j case-insensitively', (password) => {
-    expect(commonList.test(password)).toBe(false);
-    expect(passwordProblem(password)).toBe(COMMON);
-  });
+  it.each(['Password1234', 'PASSWORD1234', 'QwertyUiopAsdf', 'PassWordPassWord'])(
+    'refuses %j case-insensitively',
+    (password) => {
+      expect(commonList.test(password)).toBe(false);
+      expect(passwordProblem(password)).toBe(COMMON);
+    },
+  );
 
   it('refuses a common password typed in full-width forms (NFKC)', () => {
     const fullWidth = 'ｐａｓｓｗｏｒｄ１２３４';
@@ -166,7 +185,8 @@ describe('passwordProblem: common passwords', () => {
   });
 
   it('accepts variations that are not in the list', () => {
-    for (const p of ['password1234!', 'iloveyou1234', 'password12x34']) expect(commonList.test(p.toLowerCase())).toBe(false);
+    for (const p of ['password1234!', 'iloveyou1234', 'password12x34'])
+      expect(commonList.test(p.toLowerCase())).toBe(false);
     expect(passwordProblem('password1234!')).toBeNull();
     expect(passwordProblem('iloveyou1234')).toBeNull();
   });

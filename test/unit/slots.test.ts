@@ -1,6 +1,13 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { DateTime, Settings } from 'luxon';
-import { findSlots, withBuffers, type Interval, type SlotPerson, type SlotQuery, type WeeklyHours } from '../../src/booking/slots.ts';
+import {
+  findSlots,
+  withBuffers,
+  type Interval,
+  type SlotPerson,
+  type SlotQuery,
+  type WeeklyHours,
+} from '../../src/booking/slots.ts';
 
 // Every expected instant below is a literal worked out by hand from the zone's offset rules, not
 // computed with Luxon, so the tests do not share the module's conversions.
@@ -8,7 +15,13 @@ const MIN = 60_000;
 const t = (iso: string): number => Date.parse(iso);
 const iso = (ms: number): string => new Date(ms).toISOString();
 const hm = (h: number, m = 0): number => h * 60 + m;
-const weekdays = (spans: Array<{ from: number; to: number }>): WeeklyHours => ({ 1: spans, 2: spans, 3: spans, 4: spans, 5: spans });
+const weekdays = (spans: Array<{ from: number; to: number }>): WeeklyHours => ({
+  1: spans,
+  2: spans,
+  3: spans,
+  4: spans,
+  5: spans,
+});
 
 /** Monday 2026-06-01 in America/Chicago (CDT, UTC-5): 09:00 local = 14:00Z. */
 /** Most cases are led by providers; the type says so, so cases can push busy time onto them. */
@@ -70,24 +83,44 @@ describe('findSlots: opening hours and the grid', () => {
   });
 
   it('cuts provider hours that are wider than the opening', () => {
-    const q = query({ opening: { 1: [{ from: hm(9), to: hm(11) }] }, providers: [{ id: 'p1', hours: { 1: [{ from: hm(7), to: hm(20) }] }, busy: [] }] });
+    const q = query({
+      opening: { 1: [{ from: hm(9), to: hm(11) }] },
+      providers: [{ id: 'p1', hours: { 1: [{ from: hm(7), to: hm(20) }] }, busy: [] }],
+    });
     expect(starts(q)).toEqual(['2026-06-01T14:00:00.000Z', '2026-06-01T14:30:00.000Z', '2026-06-01T15:00:00.000Z']);
   });
 
   it('offers nothing when provider hours and opening do not meet, or the weekday has no hours', () => {
-    expect(findSlots(query({ opening: { 1: [{ from: hm(9), to: hm(12) }] }, providers: [{ id: 'p1', hours: { 1: [{ from: hm(12), to: hm(17) }] }, busy: [] }] }))).toEqual([]);
-    expect(findSlots(query({ providers: [{ id: 'p1', hours: { 2: [{ from: hm(9), to: hm(17) }] }, busy: [] }] }))).toEqual([]);
+    expect(
+      findSlots(
+        query({
+          opening: { 1: [{ from: hm(9), to: hm(12) }] },
+          providers: [{ id: 'p1', hours: { 1: [{ from: hm(12), to: hm(17) }] }, busy: [] }],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      findSlots(query({ providers: [{ id: 'p1', hours: { 2: [{ from: hm(9), to: hm(17) }] }, busy: [] }] })),
+    ).toEqual([]);
     expect(findSlots(query({ opening: {} }))).toEqual([]);
   });
 
   it('anchors the grid at the start of the bookable interval', () => {
-    const q = query({ durationMin: 30, providers: [{ id: 'p1', hours: { 1: [{ from: hm(9, 15), to: hm(10, 45) }] }, busy: [] }] });
+    const q = query({
+      durationMin: 30,
+      providers: [{ id: 'p1', hours: { 1: [{ from: hm(9, 15), to: hm(10, 45) }] }, busy: [] }],
+    });
     expect(starts(q)).toEqual(['2026-06-01T14:15:00.000Z', '2026-06-01T14:45:00.000Z', '2026-06-01T15:15:00.000Z']);
   });
 
   it('treats touching opening intervals as one continuous opening', () => {
     const q = query({
-      opening: { 1: [{ from: hm(9), to: hm(12) }, { from: hm(12), to: hm(17) }] },
+      opening: {
+        1: [
+          { from: hm(9), to: hm(12) },
+          { from: hm(12), to: hm(17) },
+        ],
+      },
       providers: [{ id: 'p1', hours: { 1: [{ from: hm(11), to: hm(13) }] }, busy: [] }],
     });
     // 11:30–12:30 straddles the touching point.
@@ -95,7 +128,16 @@ describe('findSlots: opening hours and the grid', () => {
   });
 
   it('accepts unsorted and overlapping hour intervals', () => {
-    const q = query({ stepMin: 60, opening: { 1: [{ from: hm(13), to: hm(15) }, { from: hm(9), to: hm(11) }, { from: hm(10), to: hm(12) }] } });
+    const q = query({
+      stepMin: 60,
+      opening: {
+        1: [
+          { from: hm(13), to: hm(15) },
+          { from: hm(9), to: hm(11) },
+          { from: hm(10), to: hm(12) },
+        ],
+      },
+    });
     expect(starts(q)).toEqual([
       '2026-06-01T14:00:00.000Z',
       '2026-06-01T15:00:00.000Z',
@@ -156,7 +198,9 @@ describe('findSlots: busy time and buffers', () => {
   });
 
   it('lets buffers reach outside opening hours: they protect resources, not the appointment', () => {
-    expect(starts(oneDay(1, hm(9), hm(10), { bufferBeforeMin: 30, bufferAfterMin: 30 }))).toEqual(['2026-06-01T14:00:00.000Z']);
+    expect(starts(oneDay(1, hm(9), hm(10), { bufferBeforeMin: 30, bufferAfterMin: 30 }))).toEqual([
+      '2026-06-01T14:00:00.000Z',
+    ]);
   });
 
   it('handles unsorted, overlapping busy intervals', () => {
@@ -166,7 +210,12 @@ describe('findSlots: busy time and buffers', () => {
       { start: t('2026-06-01T14:30:00.000Z'), end: t('2026-06-01T15:30:00.000Z') },
       { start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:10:00.000Z') },
     ];
-    expect(starts(q)).toEqual(['2026-06-01T14:00:00.000Z', '2026-06-01T16:30:00.000Z', '2026-06-01T17:00:00.000Z', '2026-06-01T17:30:00.000Z']);
+    expect(starts(q)).toEqual([
+      '2026-06-01T14:00:00.000Z',
+      '2026-06-01T16:30:00.000Z',
+      '2026-06-01T17:00:00.000Z',
+      '2026-06-01T17:30:00.000Z',
+    ]);
   });
 
   it('ignores empty and inverted busy intervals and busy time far away', () => {
@@ -208,7 +257,11 @@ describe('findSlots: window, now and minimum notice', () => {
 
   it('excludes a start exactly at `to` but offers one just before, even if it ends after `to`', () => {
     const slots = findSlots({ ...q0, to: t('2026-06-01T15:30:00.000Z') });
-    expect(slots.map((s) => iso(s.start))).toEqual(['2026-06-01T14:00:00.000Z', '2026-06-01T14:30:00.000Z', '2026-06-01T15:00:00.000Z']);
+    expect(slots.map((s) => iso(s.start))).toEqual([
+      '2026-06-01T14:00:00.000Z',
+      '2026-06-01T14:30:00.000Z',
+      '2026-06-01T15:00:00.000Z',
+    ]);
     expect(iso(slots.at(-1)!.end)).toBe('2026-06-01T16:00:00.000Z');
   });
 
@@ -230,7 +283,13 @@ describe('findSlots: window, now and minimum notice', () => {
 
 describe('findSlots: closures', () => {
   it('skips a closed local date and leaves the others', () => {
-    const q = query({ to: t('2026-06-04T05:00:00.000Z'), durationMin: 60, stepMin: 60, opening: weekdays([{ from: hm(9), to: hm(10) }]), closures: ['2026-06-02'] });
+    const q = query({
+      to: t('2026-06-04T05:00:00.000Z'),
+      durationMin: 60,
+      stepMin: 60,
+      opening: weekdays([{ from: hm(9), to: hm(10) }]),
+      closures: ['2026-06-02'],
+    });
     expect(starts(q)).toEqual(['2026-06-01T14:00:00.000Z', '2026-06-03T14:00:00.000Z']);
   });
 
@@ -255,11 +314,30 @@ describe('findSlots: providers and rooms', () => {
     const busy = [{ start: t('2026-06-01T14:00:00.000Z'), end: t('2026-06-01T15:00:00.000Z') }];
     const q = query({
       stepMin: 60,
-      providers: [{ id: 'b', hours, busy: [] }, { id: 'a', hours, busy }, { id: 'c', hours, busy: [] }],
+      providers: [
+        { id: 'b', hours, busy: [] },
+        { id: 'a', hours, busy },
+        { id: 'c', hours, busy: [] },
+      ],
     });
     expect(findSlots(q)).toEqual([
-      { start: t('2026-06-01T14:00:00.000Z'), end: t('2026-06-01T15:00:00.000Z'), options: [{ providerId: 'b', nurseId: null, roomId: null }, { providerId: 'c', nurseId: null, roomId: null }] },
-      { start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:00:00.000Z'), options: [{ providerId: 'b', nurseId: null, roomId: null }, { providerId: 'a', nurseId: null, roomId: null }, { providerId: 'c', nurseId: null, roomId: null }] },
+      {
+        start: t('2026-06-01T14:00:00.000Z'),
+        end: t('2026-06-01T15:00:00.000Z'),
+        options: [
+          { providerId: 'b', nurseId: null, roomId: null },
+          { providerId: 'c', nurseId: null, roomId: null },
+        ],
+      },
+      {
+        start: t('2026-06-01T15:00:00.000Z'),
+        end: t('2026-06-01T16:00:00.000Z'),
+        options: [
+          { providerId: 'b', nurseId: null, roomId: null },
+          { providerId: 'a', nurseId: null, roomId: null },
+          { providerId: 'c', nurseId: null, roomId: null },
+        ],
+      },
     ]);
   });
 
@@ -301,7 +379,10 @@ describe('findSlots: providers and rooms', () => {
   it('pairs every free provider with the first free room in input order', () => {
     const q = query({
       stepMin: 60,
-      providers: [{ id: 'p1', hours, busy: [] }, { id: 'p2', hours, busy: [] }],
+      providers: [
+        { id: 'p1', hours, busy: [] },
+        { id: 'p2', hours, busy: [] },
+      ],
       rooms: [
         { id: 'r1', busy: [{ start: t('2026-06-01T14:00:00.000Z'), end: t('2026-06-01T15:00:00.000Z') }] },
         { id: 'r2', busy: [] },
@@ -309,8 +390,14 @@ describe('findSlots: providers and rooms', () => {
       ],
     });
     expect(findSlots(q).map((s) => s.options)).toEqual([
-      [{ providerId: 'p1', nurseId: null, roomId: 'r2' }, { providerId: 'p2', nurseId: null, roomId: 'r2' }],
-      [{ providerId: 'p1', nurseId: null, roomId: 'r1' }, { providerId: 'p2', nurseId: null, roomId: 'r1' }],
+      [
+        { providerId: 'p1', nurseId: null, roomId: 'r2' },
+        { providerId: 'p2', nurseId: null, roomId: 'r2' },
+      ],
+      [
+        { providerId: 'p1', nurseId: null, roomId: 'r1' },
+        { providerId: 'p2', nurseId: null, roomId: 'r1' },
+      ],
     ]);
   });
 
@@ -318,10 +405,18 @@ describe('findSlots: providers and rooms', () => {
     // p1's starts are checked first; p2's earlier grid then sends the room check back in time.
     const q = query({
       durationMin: 30,
-      providers: [{ id: 'p1', hours: { 1: [{ from: hm(10), to: hm(11) }] }, busy: [] }, { id: 'p2', hours: { 1: [{ from: hm(9, 15), to: hm(11) }] }, busy: [] }],
+      providers: [
+        { id: 'p1', hours: { 1: [{ from: hm(10), to: hm(11) }] }, busy: [] },
+        { id: 'p2', hours: { 1: [{ from: hm(9, 15), to: hm(11) }] }, busy: [] },
+      ],
       rooms: [{ id: 'r1', busy: [{ start: t('2026-06-01T13:00:00.000Z'), end: t('2026-06-01T14:15:00.000Z') }] }],
     });
-    expect(findSlots(q).map((s) => [iso(s.start).slice(11, 16), s.options.map((o) => `${o.providerId}/${o.roomId}`).join(',')])).toEqual([
+    expect(
+      findSlots(q).map((s) => [
+        iso(s.start).slice(11, 16),
+        s.options.map((o) => `${o.providerId}/${o.roomId}`).join(','),
+      ]),
+    ).toEqual([
       ['14:15', 'p2/r1'],
       ['14:45', 'p2/r1'],
       ['15:00', 'p1/r1'],
@@ -335,7 +430,10 @@ describe('findSlots: providers and rooms', () => {
       stepMin: 60,
       bufferAfterMin: 15,
       providers: [{ id: 'p1', hours, busy: [] }],
-      rooms: [{ id: 'r1', busy: [{ start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:00:00.000Z') }] }, { id: 'r2', busy: [] }],
+      rooms: [
+        { id: 'r1', busy: [{ start: t('2026-06-01T15:00:00.000Z'), end: t('2026-06-01T16:00:00.000Z') }] },
+        { id: 'r2', busy: [] },
+      ],
     });
     expect(findSlots(q).map((s) => s.options[0]!.roomId)).toEqual(['r2', 'r2']);
   });
@@ -355,12 +453,30 @@ describe('findSlots: providers and rooms', () => {
 
 describe('findSlots: nurses, chairs and types without a provider', () => {
   // Monday 2026-06-01, Chicago: 09:00 local = 14:00Z. Four-hour infusions on an hourly grid.
-  const nurse = (id: string, from: number, to: number, busy: Interval[] = []): SlotPerson => ({ id, hours: weekdays([{ from, to }]), busy });
-  const infusion = (over: Partial<SlotQuery>): SlotQuery => ({ ...query({ durationMin: 240, stepMin: 60, rooms: [{ id: 'c1', busy: [] }] }), providers: null, ...over });
-  const at = (q: SlotQuery) => findSlots(q).map((s) => [iso(s.start).slice(11, 16), s.options.map((o) => `${o.providerId}/${o.nurseId}/${o.roomId}`).join(',')]);
+  const nurse = (id: string, from: number, to: number, busy: Interval[] = []): SlotPerson => ({
+    id,
+    hours: weekdays([{ from, to }]),
+    busy,
+  });
+  const infusion = (over: Partial<SlotQuery>): SlotQuery => ({
+    ...query({ durationMin: 240, stepMin: 60, rooms: [{ id: 'c1', busy: [] }] }),
+    providers: null,
+    ...over,
+  });
+  const at = (q: SlotQuery) =>
+    findSlots(q).map((s) => [
+      iso(s.start).slice(11, 16),
+      s.options.map((o) => `${o.providerId}/${o.nurseId}/${o.roomId}`).join(','),
+    ]);
 
   it('led by nurses: each free nurse is an option, paired with the first free chair', () => {
-    const q = infusion({ nurses: [nurse('n1', hm(9), hm(17)), nurse('n2', hm(12), hm(17))], rooms: [{ id: 'c1', busy: [] }, { id: 'c2', busy: [] }] });
+    const q = infusion({
+      nurses: [nurse('n1', hm(9), hm(17)), nurse('n2', hm(12), hm(17))],
+      rooms: [
+        { id: 'c1', busy: [] },
+        { id: 'c2', busy: [] },
+      ],
+    });
     expect(at(q)).toEqual([
       ['14:00', 'null/n1/c1'],
       ['15:00', 'null/n1/c1'],
@@ -372,7 +488,10 @@ describe('findSlots: nurses, chairs and types without a provider', () => {
 
   it('a busy chair removes the time for every nurse; a busy nurse only her own option', () => {
     const busyNoon = [{ start: t('2026-06-01T17:00:00.000Z'), end: t('2026-06-01T18:00:00.000Z') }]; // 12:00–13:00 local
-    const q = infusion({ nurses: [nurse('n1', hm(9), hm(17), busyNoon), nurse('n2', hm(9), hm(17))], rooms: [{ id: 'c1', busy: [] }] });
+    const q = infusion({
+      nurses: [nurse('n1', hm(9), hm(17), busyNoon), nurse('n2', hm(9), hm(17))],
+      rooms: [{ id: 'c1', busy: [] }],
+    });
     expect(at(q).map(([time, options]) => `${time} ${options}`)).toEqual([
       '14:00 null/n2/c1',
       '15:00 null/n2/c1',
@@ -380,7 +499,9 @@ describe('findSlots: nurses, chairs and types without a provider', () => {
       '17:00 null/n2/c1',
       '18:00 null/n1/c1,null/n2/c1',
     ]);
-    expect(findSlots({ ...q, rooms: [{ id: 'c1', busy: busyNoon }] }).map((s) => iso(s.start).slice(11, 16))).toEqual(['18:00']);
+    expect(findSlots({ ...q, rooms: [{ id: 'c1', busy: busyNoon }] }).map((s) => iso(s.start).slice(11, 16))).toEqual([
+      '18:00',
+    ]);
   });
 
   it('a provider-led type that also needs a nurse takes the first nurse working the whole appointment', () => {
@@ -407,7 +528,16 @@ describe('findSlots: nurses, chairs and types without a provider', () => {
   });
 
   it('a type needing only a place follows the opening hours, one option per start', () => {
-    const q: SlotQuery = { ...query({ durationMin: 120, stepMin: 120, rooms: [{ id: 'c1', busy: [] }], opening: weekdays([{ from: hm(9), to: hm(13) }]) }), providers: null, nurses: null };
+    const q: SlotQuery = {
+      ...query({
+        durationMin: 120,
+        stepMin: 120,
+        rooms: [{ id: 'c1', busy: [] }],
+        opening: weekdays([{ from: hm(9), to: hm(13) }]),
+      }),
+      providers: null,
+      nurses: null,
+    };
     expect(at(q)).toEqual([
       ['14:00', 'null/null/c1'],
       ['16:00', 'null/null/c1'],
@@ -415,7 +545,11 @@ describe('findSlots: nurses, chairs and types without a provider', () => {
   });
 
   it('a type needing nothing at all is offered at every grid start of the opening hours', () => {
-    const q: SlotQuery = { ...query({ durationMin: 60, stepMin: 60, rooms: null, opening: weekdays([{ from: hm(9), to: hm(11) }]) }), providers: null, nurses: null };
+    const q: SlotQuery = {
+      ...query({ durationMin: 60, stepMin: 60, rooms: null, opening: weekdays([{ from: hm(9), to: hm(11) }]) }),
+      providers: null,
+      nurses: null,
+    };
     expect(at(q)).toEqual([
       ['14:00', 'null/null/null'],
       ['15:00', 'null/null/null'],
@@ -436,14 +570,17 @@ describe('findSlots: validation', () => {
 });
 
 /** Local wall-clock readings of the starts, for "no slot at a non-existent time". */
-const localStarts = (q: SlotQuery): string[] => findSlots(q).map((s) => DateTime.fromMillis(s.start, { zone: q.zone }).toFormat('HH:mm ZZZZ'));
+const localStarts = (q: SlotQuery): string[] =>
+  findSlots(q).map((s) => DateTime.fromMillis(s.start, { zone: q.zone }).toFormat('HH:mm ZZZZ'));
 
 describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
   const zone = 'America/Chicago';
   // Sunday 2026-03-08: 02:00 CST jumps to 03:00 CDT at 08:00Z.
-  const spring = (from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow('2026-03-08'), ...over });
+  const spring = (from: number, to: number, over: Partial<ProviderQuery> = {}) =>
+    oneDay(7, from, to, { zone, ...dayWindow('2026-03-08'), ...over });
   // Sunday 2026-11-01: 02:00 CDT falls back to 01:00 CST at 07:00Z.
-  const fall = (from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow('2026-11-01'), ...over });
+  const fall = (from: number, to: number, over: Partial<ProviderQuery> = {}) =>
+    oneDay(7, from, to, { zone, ...dayWindow('2026-11-01'), ...over });
 
   it('spring forward: 00:00–05:00 is four hours long and offers no 02:xx', () => {
     expect(starts(spring(0, hm(5), { stepMin: 60 }))).toEqual([
@@ -453,7 +590,16 @@ describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
       '2026-03-08T09:00:00.000Z', // 04:00 CDT
     ]);
     const local = localStarts(spring(0, hm(5), { durationMin: 30 }));
-    expect(local).toEqual(['00:00 CST', '00:30 CST', '01:00 CST', '01:30 CST', '03:00 CDT', '03:30 CDT', '04:00 CDT', '04:30 CDT']);
+    expect(local).toEqual([
+      '00:00 CST',
+      '00:30 CST',
+      '01:00 CST',
+      '01:30 CST',
+      '03:00 CDT',
+      '03:30 CDT',
+      '04:00 CDT',
+      '04:30 CDT',
+    ]);
   });
 
   it('spring forward: an appointment may span the missing hour', () => {
@@ -465,17 +611,30 @@ describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
   });
 
   it('spring forward: a boundary inside the gap becomes the moment the gap ends (03:00 CDT)', () => {
-    expect(starts(spring(hm(2, 30), hm(5)))).toEqual(['2026-03-08T08:00:00.000Z', '2026-03-08T08:30:00.000Z', '2026-03-08T09:00:00.000Z']);
+    expect(starts(spring(hm(2, 30), hm(5)))).toEqual([
+      '2026-03-08T08:00:00.000Z',
+      '2026-03-08T08:30:00.000Z',
+      '2026-03-08T09:00:00.000Z',
+    ]);
     // Closing "at 02:30" closes when the clock reaches 03:00, i.e. 08:00Z.
     const closing = findSlots(spring(0, hm(2, 30)));
-    expect(closing.map((s) => iso(s.start))).toEqual(['2026-03-08T06:00:00.000Z', '2026-03-08T06:30:00.000Z', '2026-03-08T07:00:00.000Z']);
+    expect(closing.map((s) => iso(s.start))).toEqual([
+      '2026-03-08T06:00:00.000Z',
+      '2026-03-08T06:30:00.000Z',
+      '2026-03-08T07:00:00.000Z',
+    ]);
     expect(iso(closing.at(-1)!.end)).toBe('2026-03-08T08:00:00.000Z');
     expect(findSlots(spring(hm(2), hm(3), { durationMin: 1, stepMin: 1 }))).toEqual([]); // entirely in the gap
     expect(starts(spring(hm(2, 15), hm(3, 30), { durationMin: 30 }))).toEqual(['2026-03-08T08:00:00.000Z']);
   });
 
   it('spring forward: the days around use their own offsets', () => {
-    const q = query({ zone, from: t('2026-03-07T00:00:00.000Z'), to: t('2026-03-10T00:00:00.000Z'), opening: { 6: [{ from: hm(9), to: hm(10) }], 1: [{ from: hm(9), to: hm(10) }] } });
+    const q = query({
+      zone,
+      from: t('2026-03-07T00:00:00.000Z'),
+      to: t('2026-03-10T00:00:00.000Z'),
+      opening: { 6: [{ from: hm(9), to: hm(10) }], 1: [{ from: hm(9), to: hm(10) }] },
+    });
     q.providers[0]!.hours = q.opening;
     expect(starts(q)).toEqual(['2026-03-07T15:00:00.000Z', '2026-03-09T14:00:00.000Z']);
   });
@@ -502,7 +661,11 @@ describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
       '2026-11-01T08:00:00.000Z',
       '2026-11-01T08:30:00.000Z', // ends 03:00 CST = 09:00Z
     ]);
-    expect(starts(fall(0, hm(1, 30), { durationMin: 30 }))).toEqual(['2026-11-01T05:00:00.000Z', '2026-11-01T05:30:00.000Z', '2026-11-01T06:00:00.000Z']);
+    expect(starts(fall(0, hm(1, 30), { durationMin: 30 }))).toEqual([
+      '2026-11-01T05:00:00.000Z',
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-01T06:00:00.000Z',
+    ]);
   });
 
   it('fall back: busy time in the first 01:00 hour does not block the second', () => {
@@ -512,19 +675,31 @@ describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
   });
 
   it('fall back: the days around use their own offsets', () => {
-    const q = query({ zone, from: t('2026-10-31T00:00:00.000Z'), to: t('2026-11-03T00:00:00.000Z'), opening: { 6: [{ from: hm(9), to: hm(10) }], 1: [{ from: hm(9), to: hm(10) }] } });
+    const q = query({
+      zone,
+      from: t('2026-10-31T00:00:00.000Z'),
+      to: t('2026-11-03T00:00:00.000Z'),
+      opening: { 6: [{ from: hm(9), to: hm(10) }], 1: [{ from: hm(9), to: hm(10) }] },
+    });
     q.providers[0]!.hours = q.opening;
     expect(starts(q)).toEqual(['2026-10-31T14:00:00.000Z', '2026-11-02T15:00:00.000Z']);
   });
 
   describe('does not depend on the real date (Luxon resolves repeated times by today’s offset)', () => {
     const realNow = Settings.now;
-    afterEach(() => { Settings.now = realNow; });
+    afterEach(() => {
+      Settings.now = realNow;
+    });
     for (const today of ['2026-07-01T12:00:00.000Z', '2027-01-15T12:00:00.000Z']) {
       it(`with today = ${today}`, () => {
         Settings.now = () => t(today);
         // 01:30 CDT (06:30Z) to 02:30 CST (08:30Z)
-        expect(starts(fall(hm(1, 30), hm(2, 30), { durationMin: 30 }))).toEqual(['2026-11-01T06:30:00.000Z', '2026-11-01T07:00:00.000Z', '2026-11-01T07:30:00.000Z', '2026-11-01T08:00:00.000Z']);
+        expect(starts(fall(hm(1, 30), hm(2, 30), { durationMin: 30 }))).toEqual([
+          '2026-11-01T06:30:00.000Z',
+          '2026-11-01T07:00:00.000Z',
+          '2026-11-01T07:30:00.000Z',
+          '2026-11-01T08:00:00.000Z',
+        ]);
         expect(starts(fall(hm(1), hm(1, 30), { durationMin: 30 }))).toEqual(['2026-11-01T06:00:00.000Z']);
       });
     }
@@ -534,7 +709,8 @@ describe('findSlots: DST in America/Chicago (UTC-6 CST / UTC-5 CDT)', () => {
 describe('findSlots: DST in Europe/London (GMT / BST, UTC+1)', () => {
   const zone = 'Europe/London';
   // Sunday 2026-03-29: 01:00 GMT jumps to 02:00 BST at 01:00Z. Sunday 2026-10-25: 02:00 BST falls back to 01:00 GMT at 01:00Z.
-  const on = (date: string, from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
+  const on = (date: string, from: number, to: number, over: Partial<ProviderQuery> = {}) =>
+    oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
 
   it('spring forward: no 01:xx, four hours in 00:00–05:00', () => {
     expect(starts(on('2026-03-29', 0, hm(5), { stepMin: 60 }))).toEqual([
@@ -543,11 +719,19 @@ describe('findSlots: DST in Europe/London (GMT / BST, UTC+1)', () => {
       '2026-03-29T02:00:00.000Z',
       '2026-03-29T03:00:00.000Z',
     ]);
-    expect(localStarts(on('2026-03-29', 0, hm(5), { stepMin: 60 })).map((s) => s.slice(0, 5))).toEqual(['00:00', '02:00', '03:00', '04:00']);
+    expect(localStarts(on('2026-03-29', 0, hm(5), { stepMin: 60 })).map((s) => s.slice(0, 5))).toEqual([
+      '00:00',
+      '02:00',
+      '03:00',
+      '04:00',
+    ]);
   });
 
   it('spring forward: opening at 01:30 (missing) opens at 02:00 BST', () => {
-    expect(starts(on('2026-03-29', hm(1, 30), hm(3), { durationMin: 30 }))).toEqual(['2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z']);
+    expect(starts(on('2026-03-29', hm(1, 30), hm(3), { durationMin: 30 }))).toEqual([
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+    ]);
   });
 
   it('fall back: six hours in 00:00–05:00, starting the evening before in UTC', () => {
@@ -562,8 +746,12 @@ describe('findSlots: DST in Europe/London (GMT / BST, UTC+1)', () => {
   });
 
   it('the Mondays after use the new offset', () => {
-    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-03-30') }))).toEqual(['2026-03-30T08:00:00.000Z']);
-    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-10-26') }))).toEqual(['2026-10-26T09:00:00.000Z']);
+    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-03-30') }))).toEqual([
+      '2026-03-30T08:00:00.000Z',
+    ]);
+    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-10-26') }))).toEqual([
+      '2026-10-26T09:00:00.000Z',
+    ]);
   });
 });
 
@@ -571,7 +759,8 @@ describe('findSlots: DST in Australia/Sydney (AEST UTC+10 / AEDT UTC+11)', () =>
   const zone = 'Australia/Sydney';
   // Sunday 2026-04-05: 03:00 AEDT falls back to 02:00 AEST at 2026-04-04T16:00Z.
   // Sunday 2026-10-04: 02:00 AEST jumps to 03:00 AEDT at 2026-10-03T16:00Z.
-  const on = (date: string, from: number, to: number, over: Partial<ProviderQuery> = {}) => oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
+  const on = (date: string, from: number, to: number, over: Partial<ProviderQuery> = {}) =>
+    oneDay(7, from, to, { zone, ...dayWindow(date), ...over });
 
   it('fall back (first Sunday of April): six hours in 00:00–05:00', () => {
     expect(starts(on('2026-04-05', 0, hm(5), { stepMin: 60 }))).toEqual([
@@ -585,7 +774,10 @@ describe('findSlots: DST in Australia/Sydney (AEST UTC+10 / AEDT UTC+11)', () =>
   });
 
   it('fall back: opening at the repeated 02:30 means the first one (AEDT)', () => {
-    expect(starts(on('2026-04-05', hm(2, 30), hm(4), { stepMin: 60 }))).toEqual(['2026-04-04T15:30:00.000Z', '2026-04-04T16:30:00.000Z']);
+    expect(starts(on('2026-04-05', hm(2, 30), hm(4), { stepMin: 60 }))).toEqual([
+      '2026-04-04T15:30:00.000Z',
+      '2026-04-04T16:30:00.000Z',
+    ]);
   });
 
   it('spring forward (first Sunday of October): four hours in 00:00–05:00, no 02:xx', () => {
@@ -600,14 +792,20 @@ describe('findSlots: DST in Australia/Sydney (AEST UTC+10 / AEDT UTC+11)', () =>
   });
 
   it('the Mondays after use the new offset', () => {
-    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-04-06') }))).toEqual(['2026-04-05T23:00:00.000Z']);
-    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-10-05') }))).toEqual(['2026-10-04T22:00:00.000Z']);
+    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-04-06') }))).toEqual([
+      '2026-04-05T23:00:00.000Z',
+    ]);
+    expect(starts(oneDay(1, hm(9), hm(10), { zone, ...dayWindow('2026-10-05') }))).toEqual([
+      '2026-10-04T22:00:00.000Z',
+    ]);
   });
 });
 
 describe('findSlots: zones with :30 and :45 offsets', () => {
   it('Asia/Kathmandu (UTC+5:45)', () => {
-    expect(starts(oneDay(1, hm(9), hm(10), { zone: 'Asia/Kathmandu', durationMin: 30, ...dayWindow('2026-06-01') }))).toEqual(['2026-06-01T03:15:00.000Z', '2026-06-01T03:45:00.000Z']);
+    expect(
+      starts(oneDay(1, hm(9), hm(10), { zone: 'Asia/Kathmandu', durationMin: 30, ...dayWindow('2026-06-01') })),
+    ).toEqual(['2026-06-01T03:15:00.000Z', '2026-06-01T03:45:00.000Z']);
   });
 
   it('Australia/Lord_Howe moves by 30 minutes: 02:00 LHST jumps to 02:30 LHDT on 2026-10-04', () => {
@@ -624,13 +822,24 @@ describe('findSlots: zones with :30 and :45 offsets', () => {
       '2026-10-03T17:00:00.000Z',
       '2026-10-03T17:30:00.000Z', // ends 05:00 +11 = 18:00Z
     ]);
-    expect(localStarts(q).map((s) => s.slice(0, 5))).toEqual(['00:00', '00:30', '01:00', '01:30', '02:30', '03:00', '03:30', '04:00', '04:30']);
+    expect(localStarts(q).map((s) => s.slice(0, 5))).toEqual([
+      '00:00',
+      '00:30',
+      '01:00',
+      '01:30',
+      '02:30',
+      '03:00',
+      '03:30',
+      '04:00',
+      '04:30',
+    ]);
   });
 });
 
 describe('findSlots: transitions at midnight', () => {
   it('America/Santiago 2026-09-06 has no 00:00: the day starts at 01:00 -03 and 09:00 is still 09:00', () => {
-    const on = (from: number, to: number) => oneDay(7, from, to, { zone: 'America/Santiago', ...dayWindow('2026-09-06') });
+    const on = (from: number, to: number) =>
+      oneDay(7, from, to, { zone: 'America/Santiago', ...dayWindow('2026-09-06') });
     expect(starts(on(0, hm(2)))).toEqual(['2026-09-06T04:00:00.000Z']); // 01:00–02:00 -03 is all there is
     expect(starts(on(hm(9), hm(10)))).toEqual(['2026-09-06T12:00:00.000Z']);
   });
@@ -638,7 +847,9 @@ describe('findSlots: transitions at midnight', () => {
   it('America/Santiago repeats 23:00 on Saturday 2026-04-04: 22:00–24:00 lasts three hours', () => {
     const q = oneDay(6, hm(22), 1440, { zone: 'America/Santiago', stepMin: 60, ...dayWindow('2026-04-04') });
     expect(starts(q)).toEqual(['2026-04-05T01:00:00.000Z', '2026-04-05T02:00:00.000Z', '2026-04-05T03:00:00.000Z']);
-    expect(starts(oneDay(7, hm(9), hm(10), { zone: 'America/Santiago', ...dayWindow('2026-04-05') }))).toEqual(['2026-04-05T13:00:00.000Z']);
+    expect(starts(oneDay(7, hm(9), hm(10), { zone: 'America/Santiago', ...dayWindow('2026-04-05') }))).toEqual([
+      '2026-04-05T13:00:00.000Z',
+    ]);
   });
 
   it('America/Havana repeats 00:00 on 2026-11-01: the day starts at the first one', () => {
@@ -650,7 +861,10 @@ describe('findSlots: transitions at midnight', () => {
 describe('withBuffers', () => {
   it('widens the appointment by the buffers', () => {
     const appt = { start: t('2026-06-01T14:00:00.000Z'), end: t('2026-06-01T15:00:00.000Z') };
-    expect(withBuffers(appt, 10, 15)).toEqual({ start: t('2026-06-01T13:50:00.000Z'), end: t('2026-06-01T15:15:00.000Z') });
+    expect(withBuffers(appt, 10, 15)).toEqual({
+      start: t('2026-06-01T13:50:00.000Z'),
+      end: t('2026-06-01T15:15:00.000Z'),
+    });
     expect(withBuffers(appt, 0, 0)).toEqual(appt);
   });
 });
@@ -665,14 +879,25 @@ describe('findSlots: performance', () => {
         const start = from + Math.floor(random() * 56 * 96) * 15 * MIN;
         return { start, end: start + (1 + Math.floor(random() * 8)) * 15 * MIN };
       });
-    const week: WeeklyHours = { ...weekdays([{ from: hm(8), to: hm(18) }]), 3: [{ from: hm(8), to: hm(12) }, { from: hm(13), to: hm(18) }], 6: [{ from: hm(9), to: hm(13) }] };
+    const week: WeeklyHours = {
+      ...weekdays([{ from: hm(8), to: hm(18) }]),
+      3: [
+        { from: hm(8), to: hm(12) },
+        { from: hm(13), to: hm(18) },
+      ],
+      6: [{ from: hm(9), to: hm(13) }],
+    };
     const q = query({
       from,
       to: from + 56 * 24 * 60 * MIN,
       now: from,
       opening: week,
       closures: ['2026-04-03'],
-      providers: [0, 1, 2, 3].map((i) => ({ id: `p${i}`, hours: { ...week, 2: [{ from: hm(9) + 30 * i, to: hm(17) }] }, busy: busy(1000) })),
+      providers: [0, 1, 2, 3].map((i) => ({
+        id: `p${i}`,
+        hours: { ...week, 2: [{ from: hm(9) + 30 * i, to: hm(17) }] },
+        busy: busy(1000),
+      })),
       rooms: [0, 1, 2].map((i) => ({ id: `r${i}`, busy: busy(800) })),
       stepMin: 15,
       bufferBeforeMin: 10,

@@ -22,7 +22,10 @@ describe('signed link tokens', () => {
   it('refuses another purpose, another secret, and any change to a single character', () => {
     const t = tokens.sign(claims);
     expect(tokens.verify(t, 'thanks', 0)).toEqual({ ok: false, reason: 'invalid' });
-    expect(new Tokens('another-secret-another-secret-another').verify(t, 'book', 0)).toEqual({ ok: false, reason: 'invalid' });
+    expect(new Tokens('another-secret-another-secret-another').verify(t, 'book', 0)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
     fc.assert(
       fc.property(fc.nat({ max: t.length - 1 }), fc.constantFrom(...'ABCxyz019-_.'), (i, c) => {
         fc.pre(t[i] !== c);

@@ -68,7 +68,10 @@ describe('TOTP: RFC 6238 SHA-1 test vectors (6 digits)', () => {
   });
 
   it.each(RFC_VECTORS)('checkTotp accepts the vector at %i s and reports its step', (seconds, eight) => {
-    expect(checkTotp(RFC_SECRET, eight.slice(-6), seconds * 1000, null)).toEqual({ ok: true, step: Math.floor(seconds / 30) });
+    expect(checkTotp(RFC_SECRET, eight.slice(-6), seconds * 1000, null)).toEqual({
+      ok: true,
+      step: Math.floor(seconds / 30),
+    });
   });
 
   it('keeps leading zeros', () => {
@@ -208,7 +211,8 @@ describe('checkTotp: replay', () => {
 
   it('a recorded step at or beyond the end of the window refuses everything, without throwing', () => {
     for (const last of [STEP + 1, STEP + 2, STEP + 1000, Number.MAX_SAFE_INTEGER, Infinity]) {
-      for (const d of [-1, 0, 1]) expect(checkTotp(secret, codeAtStep(secret, STEP + d), NOW, last)).toEqual({ ok: false });
+      for (const d of [-1, 0, 1])
+        expect(checkTotp(secret, codeAtStep(secret, STEP + d), NOW, last)).toEqual({ ok: false });
     }
   });
 
@@ -411,7 +415,14 @@ describe('recovery codes', () => {
 
   it('ignores case, spaces and dashes', () => {
     const h = hashRecoveryCode('k7q2-9xw4-m3pd');
-    for (const typed of ['K7Q2-9XW4-M3PD', 'k7q2 9xw4 m3pd', 'k7q29xw4m3pd', ' k7q2 - 9xw4 - m3pd ', 'k7q2–9xw4–m3pd', 'ｋ７ｑ２-９ｘｗ４-ｍ３ｐｄ']) {
+    for (const typed of [
+      'K7Q2-9XW4-M3PD',
+      'k7q2 9xw4 m3pd',
+      'k7q29xw4m3pd',
+      ' k7q2 - 9xw4 - m3pd ',
+      'k7q2–9xw4–m3pd',
+      'ｋ７ｑ２-９ｘｗ４-ｍ３ｐｄ',
+    ]) {
       expect(hashRecoveryCode(typed), typed).toBe(h);
     }
   });

@@ -78,7 +78,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reason', 'text', (c) => c.notNull())
     .addCheckConstraint('time_off_range', sql`starts_at < ends_at`)
     .execute();
-  await db.schema.createIndex('provider_time_off_by_provider').on('provider_time_off').columns(['provider_id', 'ends_at']).execute();
+  await db.schema
+    .createIndex('provider_time_off_by_provider')
+    .on('provider_time_off')
+    .columns(['provider_id', 'ends_at'])
+    .execute();
 
   await db.schema
     .createTable('rooms')
@@ -95,8 +99,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('duration_min', 'integer', (c) => c.notNull().check(sql`duration_min > 0 and duration_min % 5 = 0`))
-    .addColumn('buffer_before_min', 'integer', (c) => c.notNull().check(sql`buffer_before_min >= 0 and buffer_before_min % 5 = 0`))
-    .addColumn('buffer_after_min', 'integer', (c) => c.notNull().check(sql`buffer_after_min >= 0 and buffer_after_min % 5 = 0`))
+    .addColumn('buffer_before_min', 'integer', (c) =>
+      c.notNull().check(sql`buffer_before_min >= 0 and buffer_before_min % 5 = 0`),
+    )
+    .addColumn('buffer_after_min', 'integer', (c) =>
+      c.notNull().check(sql`buffer_after_min >= 0 and buffer_after_min % 5 = 0`),
+    )
     .addColumn('min_notice_min', 'integer', (c) => c.notNull())
     .addColumn('step_min', 'integer', (c) => c.notNull().check(sql`step_min > 0 and step_min % 5 = 0`))
     .addColumn('needs_room', 'integer', (c) => c.notNull())
@@ -121,7 +129,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('requests_by_email').on('consultation_requests').columns(['email', 'created_at']).execute();
+  await db.schema
+    .createIndex('requests_by_email')
+    .on('consultation_requests')
+    .columns(['email', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('appointments')
@@ -145,9 +157,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     .execute();
   // Availability reads busy time per resource for a window: index on the resource and the interval end.
-  await db.schema.createIndex('appointments_by_provider').on('appointments').columns(['provider_id', 'busy_to']).execute();
+  await db.schema
+    .createIndex('appointments_by_provider')
+    .on('appointments')
+    .columns(['provider_id', 'busy_to'])
+    .execute();
   await db.schema.createIndex('appointments_by_room').on('appointments').columns(['room_id', 'busy_to']).execute();
-  await db.schema.createIndex('appointments_by_location').on('appointments').columns(['location_id', 'starts_at']).execute();
+  await db.schema
+    .createIndex('appointments_by_location')
+    .on('appointments')
+    .columns(['location_id', 'starts_at'])
+    .execute();
   await db.schema.createIndex('appointments_by_request').on('appointments').column('request_id').execute();
   // One live booking per consultation request, even under concurrent clicks.
   await db.schema
@@ -175,7 +195,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('ref_id', 'text', (c) => c.notNull())
     .addColumn('dedupe_key', 'text', (c) => c.unique())
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'sending', 'sent', 'dead', 'cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('pending', 'sending', 'sent', 'dead', 'cancelled')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('run_at', 'bigint', (c) => c.notNull())
     .addColumn('locked_until', 'bigint')

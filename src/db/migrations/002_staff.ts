@@ -98,9 +98,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   }
 
   // Leads: who owns a request, and the front desk's notes and contact log.
-  await db.schema.alterTable('consultation_requests').addColumn('owner_id', 'text', (c) => c.references('users.id')).execute();
+  await db.schema
+    .alterTable('consultation_requests')
+    .addColumn('owner_id', 'text', (c) => c.references('users.id'))
+    .execute();
   await db.schema.alterTable('consultation_requests').addColumn('updated_at', 'bigint').execute();
-  await db.schema.createIndex('requests_by_location').on('consultation_requests').columns(['location_id', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('requests_by_location')
+    .on('consultation_requests')
+    .columns(['location_id', 'status', 'created_at'])
+    .execute();
   await db.schema
     .createTable('request_notes')
     .addColumn('id', 'text', (c) => c.primaryKey())

@@ -23,15 +23,29 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index patients_by_contact on patients (lower(email), phone)`.execute(db);
   // No index by location or name: search matches parts of names, emails and phones, which no B-tree serves.
 
-  await db.schema.alterTable('appointments').addColumn('patient_id', 'text', (c) => c.references('patients.id')).execute();
+  await db.schema
+    .alterTable('appointments')
+    .addColumn('patient_id', 'text', (c) => c.references('patients.id'))
+    .execute();
   // Set by staff on the day. The status CHECK of migration 001 stays as it is (SQLite cannot alter it).
   await db.schema
     .alterTable('appointments')
     .addColumn('attendance', 'text', (c) => c.check(sql`attendance in ('arrived', 'no_show')`))
     .execute();
-  await db.schema.alterTable('consultation_requests').addColumn('patient_id', 'text', (c) => c.references('patients.id')).execute();
-  await db.schema.createIndex('appointments_by_patient').on('appointments').columns(['patient_id', 'starts_at']).execute();
-  await db.schema.createIndex('requests_by_patient').on('consultation_requests').columns(['patient_id', 'created_at']).execute();
+  await db.schema
+    .alterTable('consultation_requests')
+    .addColumn('patient_id', 'text', (c) => c.references('patients.id'))
+    .execute();
+  await db.schema
+    .createIndex('appointments_by_patient')
+    .on('appointments')
+    .columns(['patient_id', 'starts_at'])
+    .execute();
+  await db.schema
+    .createIndex('requests_by_patient')
+    .on('consultation_requests')
+    .columns(['patient_id', 'created_at'])
+    .execute();
 }
 
 export async function down(): Promise<void> {

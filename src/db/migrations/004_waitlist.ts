@@ -13,7 +13,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('waitlist_one_entry', ['request_id', 'location_id', 'type_id'])
     .execute();
-  await db.schema.createIndex('waitlist_waiting').on('waitlist_entries').columns(['location_id', 'type_id', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('waitlist_waiting')
+    .on('waitlist_entries')
+    .columns(['location_id', 'type_id', 'status', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('waitlist_offers')

@@ -10,25 +10,46 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .alterTable('providers')
-    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('provider').check(sql`kind in ('provider', 'nurse')`))
+    .addColumn('kind', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('provider')
+        .check(sql`kind in ('provider', 'nurse')`),
+    )
     .execute();
 
-  await db.schema.alterTable('appointment_types').addColumn('needs_provider', 'integer', (c) => c.notNull().defaultTo(1)).execute();
-  await db.schema.alterTable('appointment_types').addColumn('needs_nurse', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   await db.schema
     .alterTable('appointment_types')
-    .addColumn('place', 'text', (c) => c.notNull().defaultTo('none').check(sql`place in ('none', 'room', 'chair')`))
+    .addColumn('needs_provider', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
+  await db.schema
+    .alterTable('appointment_types')
+    .addColumn('needs_nurse', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('appointment_types')
+    .addColumn('place', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('none')
+        .check(sql`place in ('none', 'room', 'chair')`),
+    )
     .execute();
   await sql`update appointment_types set place = case when needs_room = 1 then 'room' else 'none' end`.execute(db);
   // Until now infusions could not say what they need and held a provider for hours; a nurse and a chair is what
   // they take (the codes are fixed, see setup/type-routes.tsx). An admin can change this in clinic set-up.
-  await sql`update appointment_types set needs_provider = 0, needs_nurse = 1, place = 'chair' where code in ('infusion', 'booster')`.execute(db);
+  await sql`update appointment_types set needs_provider = 0, needs_nurse = 1, place = 'chair' where code in ('infusion', 'booster')`.execute(
+    db,
+  );
   await db.schema.alterTable('appointment_types').dropColumn('needs_room').execute();
 
   if (sqlite) await rebuildAppointmentsForSqlite(db);
   else {
     await sql`alter table appointments alter column provider_id drop not null`.execute(db);
-    await db.schema.alterTable('appointments').addColumn('nurse_id', 'text', (c) => c.references('providers.id')).execute();
+    await db.schema
+      .alterTable('appointments')
+      .addColumn('nurse_id', 'text', (c) => c.references('providers.id'))
+      .execute();
     await sql`alter table appointments add constraint appointment_has_resource check (${HAS_RESOURCE})`.execute(db);
   }
   await db.schema.createIndex('appointments_by_nurse').on('appointments').columns(['nurse_id', 'busy_to']).execute();
@@ -70,12 +91,30 @@ async function rebuildAppointmentsForSqlite(db: Kysely<any>): Promise<void> {
   await sql`drop table appointments`.execute(db);
   await sql`alter table appointments_next rename to appointments`.execute(db);
   // The indexes of migrations 001 and 003, as they were.
-  await db.schema.createIndex('appointments_by_provider').on('appointments').columns(['provider_id', 'busy_to']).execute();
+  await db.schema
+    .createIndex('appointments_by_provider')
+    .on('appointments')
+    .columns(['provider_id', 'busy_to'])
+    .execute();
   await db.schema.createIndex('appointments_by_room').on('appointments').columns(['room_id', 'busy_to']).execute();
-  await db.schema.createIndex('appointments_by_location').on('appointments').columns(['location_id', 'starts_at']).execute();
+  await db.schema
+    .createIndex('appointments_by_location')
+    .on('appointments')
+    .columns(['location_id', 'starts_at'])
+    .execute();
   await db.schema.createIndex('appointments_by_request').on('appointments').column('request_id').execute();
-  await db.schema.createIndex('one_booking_per_request').on('appointments').column('request_id').unique().where(sql.ref('status'), '=', 'booked').execute();
-  await db.schema.createIndex('appointments_by_patient').on('appointments').columns(['patient_id', 'starts_at']).execute();
+  await db.schema
+    .createIndex('one_booking_per_request')
+    .on('appointments')
+    .column('request_id')
+    .unique()
+    .where(sql.ref('status'), '=', 'booked')
+    .execute();
+  await db.schema
+    .createIndex('appointments_by_patient')
+    .on('appointments')
+    .columns(['patient_id', 'starts_at'])
+    .execute();
 }
 
 export async function down(): Promise<void> {

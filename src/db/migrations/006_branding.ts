@@ -6,7 +6,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('clinic')
     // The app accepts only '#rrggbb' and re-checks before writing CSS; the CHECK keeps other writers close to it.
-    .addColumn('accent_color', 'text', (c) => c.notNull().defaultTo('#0d5c61').check(sql`length(accent_color) = 7 and substr(accent_color, 1, 1) = '#'`))
+    .addColumn('accent_color', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('#0d5c61')
+        .check(sql`length(accent_color) = 7 and substr(accent_color, 1, 1) = '#'`),
+    )
     .execute();
 
   const binary = db.getExecutor().adapter instanceof SqliteAdapter ? 'blob' : 'bytea';

@@ -24,7 +24,10 @@ import { ConfigError } from '../../config.ts';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  await db.schema.alterTable('appointments').addColumn('legacy_patient_clash', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('appointments')
+    .addColumn('legacy_patient_clash', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // Of each person's visits that overlap, the first booked keeps the patient rule; each later one is marked, so the
   // unmarked visits never overlap and the rule can hold for them from now on.
   await sql`update appointments set legacy_patient_clash = 1
@@ -32,7 +35,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       and exists (select 1 from appointments o
         where o.patient_id = appointments.patient_id and o.status = 'booked' and o.id <> appointments.id
           and o.starts_at < appointments.ends_at and o.ends_at > appointments.starts_at
-          and (o.created_at < appointments.created_at or (o.created_at = appointments.created_at and o.id < appointments.id)))`.execute(db);
+          and (o.created_at < appointments.created_at or (o.created_at = appointments.created_at and o.id < appointments.id)))`.execute(
+    db,
+  );
   if (!sqlite) await ensureBtreeGist(db);
   const statements = sqlite
     ? [sqliteTrigger('insert'), sqliteTrigger('update'), SQLITE_MOVE_CLEARS_MARK]
@@ -76,7 +81,12 @@ const VISIT_CHANGED =
  * (CHECK appointment_range), so an overlapping row ends before the new one ends plus a day.
  */
 const RULES: Array<{ name: string; match: string; overlap: string; when: string; changed?: string }> = [
-  { name: 'provider', when: 'new.provider_id is not null', match: 'a.provider_id = new.provider_id', overlap: BUSY_OVERLAP },
+  {
+    name: 'provider',
+    when: 'new.provider_id is not null',
+    match: 'a.provider_id = new.provider_id',
+    overlap: BUSY_OVERLAP,
+  },
   { name: 'room', when: 'new.room_id is not null', match: 'a.room_id = new.room_id', overlap: BUSY_OVERLAP },
   {
     name: 'nurse',
@@ -102,7 +112,9 @@ function sqliteTrigger(event: 'insert' | 'update'): string {
       ? 'before insert on appointments'
       : 'before update of status, provider_id, nurse_id, nurse_seat, room_id, patient_id, legacy_patient_clash, starts_at, ends_at, busy_from, busy_to on appointments';
   const checks = RULES.map(
-    (r) => `select raise(abort, 'overlapping appointment: ${r.name}') where ${r.when}${event === 'update' && r.changed ? ` and (${r.changed})` : ''} and exists (
+    (
+      r,
+    ) => `select raise(abort, 'overlapping appointment: ${r.name}') where ${r.when}${event === 'update' && r.changed ? ` and (${r.changed})` : ''} and exists (
       select 1 from appointments a where ${r.match} and a.status = 'booked' and a.id <> new.id and ${r.overlap});`,
   );
   return `create trigger appointments_no_overlap_${event} ${on} when new.status = 'booked' begin\n${checks.join('\n')}\nend`;

@@ -8,7 +8,9 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   if (db.getExecutor().adapter instanceof SqliteAdapter) return;
-  await sql`create or replace function search_fold(value text) returns text language sql immutable strict parallel safe as 'select lower(value)'`.execute(db);
+  await sql`create or replace function search_fold(value text) returns text language sql immutable strict parallel safe as 'select lower(value)'`.execute(
+    db,
+  );
 }
 
 export async function down(): Promise<void> {

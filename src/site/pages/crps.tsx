@@ -5,8 +5,7 @@ import { Layout, RequestCta } from '../layout.tsx';
 const CATEGORIES = [
   {
     name: 'Sensory',
-    text:
-      'Being more sensitive than normal. Things that should not hurt, such as light touch, warmth or cold, firm pressure or moving a joint, are painful, and painful things hurt more than expected.',
+    text: 'Being more sensitive than normal. Things that should not hurt, such as light touch, warmth or cold, firm pressure or moving a joint, are painful, and painful things hurt more than expected.',
   },
   {
     name: 'Vasomotor (blood flow)',
@@ -34,8 +33,8 @@ export function CrpsPage(props: { clinic: Clinic }) {
       <div class="wrap">
         <h1>Complex regional pain syndrome (CRPS)</h1>
         <p class="lead">
-          CRPS is a long-lasting pain condition in which the pain is far stronger, and lasts far longer, than the
-          injury or event that set it off would explain. It most often affects one arm or leg.
+          CRPS is a long-lasting pain condition in which the pain is far stronger, and lasts far longer, than the injury
+          or event that set it off would explain. It most often affects one arm or leg.
         </p>
 
         <nav class="toc" aria-labelledby="toc-heading">
@@ -66,8 +65,8 @@ export function CrpsPage(props: { clinic: Clinic }) {
           <h2 id="what">What CRPS is</h2>
           <p>
             CRPS often begins after an injury such as a fracture, a sprain or an operation, and sometimes after an
-            injury that seemed minor. Instead of settling as the tissues heal, the pain carries on. It is real pain,
-            not imagined, and it is not a sign that you are coping badly.
+            injury that seemed minor. Instead of settling as the tissues heal, the pain carries on. It is real pain, not
+            imagined, and it is not a sign that you are coping badly.
           </p>
           <p>
             As well as pain, CRPS can change how the affected limb looks and works: its temperature, color, sweating,
@@ -81,8 +80,13 @@ export function CrpsPage(props: { clinic: Clinic }) {
           <p>People with CRPS describe some, but rarely all, of the following:</p>
           <ul>
             <li>Constant, severe pain that is out of proportion to what happened.</li>
-            <li>Pain from things that should not hurt, such as clothing, a light touch, a breeze or a change in temperature.</li>
-            <li>The affected limb feeling warmer or colder than the other side, or looking red, pale, blue or blotchy.</li>
+            <li>
+              Pain from things that should not hurt, such as clothing, a light touch, a breeze or a change in
+              temperature.
+            </li>
+            <li>
+              The affected limb feeling warmer or colder than the other side, or looking red, pale, blue or blotchy.
+            </li>
             <li>Swelling, or more or less sweating than on the other side.</li>
             <li>Stiff joints, weakness, shaking, or muscles that cramp or twist into awkward positions.</li>
             <li>Changes in the hair, nails or skin of the affected area.</li>
@@ -99,8 +103,8 @@ export function CrpsPage(props: { clinic: Clinic }) {
           <p>
             There is no single test that proves CRPS. Doctors diagnose it from your history and a careful examination,
             using an agreed set of rules called the Budapest criteria, published in 2010. The criteria separate{' '}
-            <strong>symptoms</strong>, which are what you notice and report, from <strong>signs</strong>, which are
-            what the doctor can see or measure during the examination.
+            <strong>symptoms</strong>, which are what you notice and report, from <strong>signs</strong>, which are what
+            the doctor can see or measure during the examination.
           </p>
 
           <h3>The four conditions</h3>
@@ -126,8 +130,8 @@ export function CrpsPage(props: { clinic: Clinic }) {
           </dl>
           <p>
             A stricter version, which needs symptoms in all four categories, is used to select people for research
-            studies. The last condition matters because several other problems can look similar and need quite
-            different treatment, so part of a good assessment is ruling them out.
+            studies. The last condition matters because several other problems can look similar and need quite different
+            treatment, so part of a good assessment is ruling them out.
           </p>
         </section>
 
@@ -135,14 +139,14 @@ export function CrpsPage(props: { clinic: Clinic }) {
           <h2 id="hard-to-treat">Why CRPS can be hard to treat</h2>
           <p>
             In CRPS the pain system itself has become over-responsive. Nerve cells in the spinal cord and brain turn up
-            the volume on incoming signals, a process called central sensitization, so that pain continues even
-            after the original injury has healed.
+            the volume on incoming signals, a process called central sensitization, so that pain continues even after
+            the original injury has healed.
           </p>
           <p>
-            Because of this, medicines and treatments aimed at the site of an injury or at inflammation may help
-            less than expected. Most people need several approaches working together, usually arranged with their own
-            doctors and therapists, and progress can be slow. That is not a personal failure; it reflects how
-            stubborn this condition can be.
+            Because of this, medicines and treatments aimed at the site of an injury or at inflammation may help less
+            than expected. Most people need several approaches working together, usually arranged with their own doctors
+            and therapists, and progress can be slow. That is not a personal failure; it reflects how stubborn this
+            condition can be.
           </p>
         </section>
 
@@ -154,9 +158,9 @@ export function CrpsPage(props: { clinic: Clinic }) {
             and it can leave people feeling low, anxious, irritable or alone.
           </p>
           <p>
-            These are understandable responses to a hard situation. They do not mean the pain is in your head. At
-            your consultation we ask about sleep, mood and daily life using short questionnaires, because they
-            matter for your wellbeing and for deciding safely whether infusions are right for you.
+            These are understandable responses to a hard situation. They do not mean the pain is in your head. At your
+            consultation we ask about sleep, mood and daily life using short questionnaires, because they matter for
+            your wellbeing and for deciding safely whether infusions are right for you.
           </p>
           <p class="notice notice-warning">
             <strong>If you are thinking about harming yourself,</strong> call or text 988 (Suicide &amp; Crisis
@@ -167,21 +171,22 @@ export function CrpsPage(props: { clinic: Clinic }) {
         <section aria-labelledby="infusions">
           <h2 id="infusions">Where ketamine infusions fit</h2>
           <p>
-            Ketamine infusions are one of the options for CRPS pain that has not responded to other treatment.
-            Published consensus guidelines found moderate evidence that they can reduce CRPS pain for up to about 12
-            weeks. They do not help everyone, they are not a cure, and they carry risks that need to be weighed
-            carefully.
+            Ketamine infusions are one of the options for CRPS pain that has not responded to other treatment. Published
+            consensus guidelines found moderate evidence that they can reduce CRPS pain for up to about 12 weeks. They
+            do not help everyone, they are not a cure, and they carry risks that need to be weighed carefully.
           </p>
           <p>
-            <a href="/ketamine-infusion-therapy">Read how ketamine infusion therapy works, what a session is like and who may not be a candidate</a>
+            <a href="/ketamine-infusion-therapy">
+              Read how ketamine infusion therapy works, what a session is like and who may not be a candidate
+            </a>
           </p>
         </section>
 
         <RequestCta reason="crps">
           <p>
-            If you have CRPS, or think you might, a consultation is a chance to go through your history with a
-            physician and find out whether infusion therapy could be a reasonable next step. There is no obligation
-            to start treatment.
+            If you have CRPS, or think you might, a consultation is a chance to go through your history with a physician
+            and find out whether infusion therapy could be a reasonable next step. There is no obligation to start
+            treatment.
           </p>
         </RequestCta>
       </div>

@@ -25,9 +25,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
       <div class="wrap">
         <h1>Ketamine infusion therapy</h1>
         <p class="lead">
-          Ketamine is an anesthetic medicine. Given slowly into a vein at doses below those used for anesthesia, it
-          may ease pain for a period of weeks for some people with CRPS. This page explains how it works, what to
-          expect, and the risks.
+          Ketamine is an anesthetic medicine. Given slowly into a vein at doses below those used for anesthesia, it may
+          ease pain for a period of weeks for some people with CRPS. This page explains how it works, what to expect,
+          and the risks.
         </p>
 
         <nav class="toc" aria-labelledby="toc-heading">
@@ -45,14 +45,13 @@ export function KetaminePage(props: { clinic: Clinic }) {
           <h2 id="how-it-works">How ketamine acts on pain</h2>
           <p>
             Pain signals travel through nerve cells in the spinal cord and brain. In CRPS and some other long-lasting
-            pain, these cells can become over-responsive, a process called central sensitization. Ordinary signals
-            get amplified, and pain keeps going after the original cause has healed.
+            pain, these cells can become over-responsive, a process called central sensitization. Ordinary signals get
+            amplified, and pain keeps going after the original cause has healed.
           </p>
           <p>
             One of the switches involved in this amplification is a receptor on nerve cells called the NMDA receptor.
-            Ketamine blocks it. The aim of an infusion is to quiet this over-responsive system for long enough that,
-            for some people, pain eases for a while after the infusion itself has ended. The effect usually fades
-            over time.
+            Ketamine blocks it. The aim of an infusion is to quiet this over-responsive system for long enough that, for
+            some people, pain eases for a while after the infusion itself has ended. The effect usually fades over time.
           </p>
         </section>
 
@@ -80,8 +79,8 @@ export function KetaminePage(props: { clinic: Clinic }) {
               someone is always nearby.
             </li>
             <li>
-              <strong>Going home.</strong> You stay until your checks show you are alert and steady. An adult must
-              take you home, and you must not drive until the next day. Plan a quiet rest of the day.
+              <strong>Going home.</strong> You stay until your checks show you are alert and steady. An adult must take
+              you home, and you must not drive until the next day. Plan a quiet rest of the day.
             </li>
           </ul>
         </section>
@@ -90,20 +89,20 @@ export function KetaminePage(props: { clinic: Clinic }) {
           <h2 id="course">The initial series and maintenance infusions</h2>
           <p>
             Treatment usually begins with an <strong>initial series</strong>: several infusions close together. In one
-            CRPS trial, for example, people had four-hour infusions on ten days. Your physician
-            will propose a schedule suited to you and explain why.
+            CRPS trial, for example, people had four-hour infusions on ten days. Your physician will propose a schedule
+            suited to you and explain why.
           </p>
           <p>
             We follow your progress with pain scores and questions about sleep, mood and daily activities. Pain
-            researchers generally regard a drop of about 30% or more as a moderately important improvement, though
-            what matters most is whether your life feels easier.
+            researchers generally regard a drop of about 30% or more as a moderately important improvement, though what
+            matters most is whether your life feels easier.
           </p>
           <p>
-            If the series helps and the relief later fades, some people have occasional further infusions, often
-            called <strong>maintenance</strong> or booster infusions. Little has been published on how well booster
-            infusions work; the 2018 guidelines suggest that ketamine or a related medicine taken by mouth or as a
-            nasal spray may be tried instead of repeated infusions. Repeat treatment is never automatic: each time,
-            your physician weighs the benefit you had against the risks of repeated use described below.
+            If the series helps and the relief later fades, some people have occasional further infusions, often called{' '}
+            <strong>maintenance</strong> or booster infusions. Little has been published on how well booster infusions
+            work; the 2018 guidelines suggest that ketamine or a related medicine taken by mouth or as a nasal spray may
+            be tried instead of repeated infusions. Repeat treatment is never automatic: each time, your physician
+            weighs the benefit you had against the risks of repeated use described below.
           </p>
         </section>
 
@@ -117,8 +116,8 @@ export function KetaminePage(props: { clinic: Clinic }) {
             <li>how alert you are and how you feel, including pain, nausea and any distressing sensations.</li>
           </ul>
           <p>
-            Checks are most frequent early in the infusion. If a reading goes outside the safe range your physician
-            has set, the team can slow or stop the infusion and look after you until it settles.
+            Checks are most frequent early in the infusion. If a reading goes outside the safe range your physician has
+            set, the team can slow or stop the infusion and look after you until it settles.
           </p>
         </section>
 
@@ -131,9 +130,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
             <li>Nausea, and sometimes vomiting.</li>
           </ul>
           <p>
-            These usually settle in the hours after an infusion ends. If something does not settle, or worries you
-            once you are home, call us at{' '}
-            <a href={`tel:${clinic.phone.replace(/[^+\d]/g, '')}`}>{clinic.phone}</a>, or call 911 in an emergency.
+            These usually settle in the hours after an infusion ends. If something does not settle, or worries you once
+            you are home, call us at <a href={`tel:${clinic.phone.replace(/[^+\d]/g, '')}`}>{clinic.phone}</a>, or call
+            911 in an emergency.
           </p>
         </section>
 
@@ -147,7 +146,10 @@ export function KetaminePage(props: { clinic: Clinic }) {
             <li>have heart disease or high blood pressure that is not well controlled;</li>
             <li>are pregnant;</li>
             <li>have active psychosis;</li>
-            <li>have liver disease (severe liver disease rules infusions out; milder liver disease needs extra blood tests);</li>
+            <li>
+              have liver disease (severe liver disease rules infusions out; milder liver disease needs extra blood
+              tests);
+            </li>
             <li>have raised pressure inside the skull or inside the eye;</li>
             <li>are actively misusing drugs or alcohol;</li>
             <li>have a bladder condition such as interstitial cystitis;</li>
@@ -155,9 +157,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
             <li>have ever had an aneurysm, an arteriovenous malformation (AVM) or bleeding in the brain.</li>
           </ul>
           <p>
-            Your physician goes through your history, medicines and any earlier substance use with you. Please be
-            open with us: we ask to keep you safe, not to judge. Some people need a heart tracing (ECG) or liver
-            blood tests before a decision can be made.
+            Your physician goes through your history, medicines and any earlier substance use with you. Please be open
+            with us: we ask to keep you safe, not to judge. Some people need a heart tracing (ECG) or liver blood tests
+            before a decision can be made.
           </p>
         </section>
 
@@ -168,8 +170,8 @@ export function KetaminePage(props: { clinic: Clinic }) {
               <dt>Misuse and dependence</dt>
               <dd>
                 Ketamine is a controlled substance (Schedule III in the US) because it can be misused and can lead to
-                psychological and physical dependence. We keep careful records, watch for warning signs, and do not
-                give repeated infusions to people who are actively misusing substances.
+                psychological and physical dependence. We keep careful records, watch for warning signs, and do not give
+                repeated infusions to people who are actively misusing substances.
               </dd>
             </div>
             <div>
@@ -192,9 +194,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
               <dt>Liver problems</dt>
               <dd>
                 Long or frequent infusions at higher doses have been linked to liver injury. In one small study of
-                people with CRPS given two infusions lasting several days each, half developed signs of liver injury.
-                If you are at higher risk, or will have frequent infusions, we may check liver blood tests before and
-                after treatment.
+                people with CRPS given two infusions lasting several days each, half developed signs of liver injury. If
+                you are at higher risk, or will have frequent infusions, we may check liver blood tests before and after
+                treatment.
               </dd>
             </div>
           </dl>
@@ -203,9 +205,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
         <section aria-labelledby="evidence">
           <h2 id="evidence">What the evidence says</h2>
           <p>
-            In 2018, three US specialist societies (the American Society of Regional Anesthesia and Pain Medicine,
-            the American Academy of Pain Medicine and the American Society of Anesthesiologists) published joint
-            consensus guidelines on intravenous ketamine for long-lasting pain. They found:
+            In 2018, three US specialist societies (the American Society of Regional Anesthesia and Pain Medicine, the
+            American Academy of Pain Medicine and the American Society of Anesthesiologists) published joint consensus
+            guidelines on intravenous ketamine for long-lasting pain. They found:
           </p>
           <ul>
             <li>
@@ -217,13 +219,13 @@ export function KetaminePage(props: { clinic: Clinic }) {
               <strong>Pain after spinal cord injury:</strong> weak evidence of short-term benefit.
             </li>
             <li>
-              <strong>Other conditions the guidelines looked at</strong> (other nerve pain, fibromyalgia, headache,
-              back and neck pain, pain from poor blood flow, and cancer pain): weak evidence, or none.
+              <strong>Other conditions the guidelines looked at</strong> (other nerve pain, fibromyalgia, headache, back
+              and neck pain, pain from poor blood flow, and cancer pain): weak evidence, or none.
             </li>
           </ul>
           <p>
-            Not everyone responds, and for those who do, relief tends to wear off over weeks to months. Higher doses
-            and longer or more frequent infusions appeared to work better in studies, but they also carry more risk.
+            Not everyone responds, and for those who do, relief tends to wear off over weeks to months. Higher doses and
+            longer or more frequent infusions appeared to work better in studies, but they also carry more risk.
           </p>
           <p>
             Ketamine is not approved by the FDA for treating pain. Using it for CRPS or other pain is{' '}
@@ -234,9 +236,9 @@ export function KetaminePage(props: { clinic: Clinic }) {
 
         <RequestCta>
           <p>
-            If you would like to find out whether infusion therapy could be appropriate for you, a consultation with
-            one of our physicians is the first step. You can ask every question you have, and there is no obligation
-            to start treatment.
+            If you would like to find out whether infusion therapy could be appropriate for you, a consultation with one
+            of our physicians is the first step. You can ask every question you have, and there is no obligation to
+            start treatment.
           </p>
         </RequestCta>
       </div>
