@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import type { Database } from '../src/db/database.ts';
-import type { DB } from '../src/db/schema.ts';
+import type { Database } from '../src/kernel/db/database.ts';
+import type { DB } from '../src/kernel/db/schema.ts';
 import type { Insertable } from 'kysely';
 import { appointmentsBetween } from '../src/calendar/repository.ts';
-import { dayBounds } from '../src/calendar/time.ts';
-import { createSession } from '../src/staff/sessions.ts';
+import { dayBounds } from '../src/kernel/time/wall-clock.ts';
+import { createSession } from '../src/kernel/http/sessions.ts';
 import { insertUser } from '../src/staff/users.ts';
-import { SESSION_COOKIE } from '../src/staff/guard.ts';
+import { SESSION_COOKIE } from '../src/kernel/http/guard.ts';
 import { percentile, sample, collectGarbage } from './stats.ts';
 
 const MINUTE = 60_000;

@@ -1,14 +1,14 @@
 /** Database-side measurements: availability reads and booking throughput, each with its baseline. */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../src/db/database.ts';
-import type { DB } from '../src/db/schema.ts';
-import { getClinic, findLocation } from '../src/clinic/repository.ts';
-import { findAppointmentType } from '../src/booking/availability.ts';
-import { availability, bookConsultation, type BookingContext } from '../src/booking/service.ts';
-import { insertAppointment } from '../src/booking/repository.ts';
-import { enqueue } from '../src/mail/outbox.ts';
-import { timeOrderedId } from '../src/lib/ids.ts';
+import type { Database } from '../src/kernel/db/database.ts';
+import type { DB } from '../src/kernel/db/schema.ts';
+import { getClinic, findLocation } from '../src/kernel/clinic.ts';
+import { findAppointmentType } from '../src/scheduling/availability.ts';
+import { availability, bookConsultation, type BookingContext } from '../src/scheduling/booking-service.ts';
+import { insertAppointment } from '../src/scheduling/repository.ts';
+import { enqueue } from '../src/kernel/outbox/outbox.ts';
+import { timeOrderedId } from '../src/kernel/ids.ts';
 import { percentile, prng, sample, shuffle, collectGarbage } from './stats.ts';
 
 const DAY = 24 * 3_600_000;

@@ -2,8 +2,8 @@
  * Child process: migrates and seeds a benchmark database (demo clinic + appointment history), then exits, so
  * the bulk load leaves nothing behind in the measured server process. Argument: { dataDir, schema, now, count }.
  */
-import { openDatabase } from '../src/db/database.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
+import { openDatabase } from '../src/kernel/db/database.ts';
+import { migrateToLatest } from '../src/kernel/db/migrate.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { generateAppointments, insertHistory } from './seed.ts';
 

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable } from 'kysely';
 import { DateTime } from 'luxon';
-import type { Database } from '../src/db/database.ts';
-import type { Appointment } from '../src/booking/repository.ts';
-import type { ConsultationRequestTable } from '../src/db/schema.ts';
+import type { Database } from '../src/kernel/db/database.ts';
+import type { Appointment } from '../src/scheduling/repository.ts';
+import type { ConsultationRequestTable } from '../src/kernel/db/schema.ts';
 import { prng, shuffle } from './stats.ts';
 
 const MINUTE = 60_000;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, type Config } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/kernel/config.ts';
 import { createRuntime, type Runtime } from '../src/runtime.ts';
-import type { MailTransport } from '../src/mail/transport.ts';
+import type { MailTransport } from '../src/kernel/outbox/transport.ts';
 
 export interface BenchRuntime {
   runtime: Runtime;

@@ -4,27 +4,27 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config.ts';
-import type { Database } from './db/database.ts';
-import { envelope, HttpError } from './lib/errors.ts';
-import { loggerOptions } from './lib/logger.ts';
-import { assetRoutes } from './site/assets.ts';
+import type { Config } from './kernel/config.ts';
+import type { Database } from './kernel/db/database.ts';
+import { envelope, HttpError } from './kernel/http/errors.ts';
+import { loggerOptions } from './kernel/log.ts';
+import { assetRoutes } from './kernel/ui/assets.ts';
 import { siteRoutes } from './site/routes.ts';
-import { ErrorPage } from './site/error-page.tsx';
-import { renderDocument } from './lib/jsx.ts';
-import { getClinic } from './clinic/repository.ts';
-import { consultationRoutes } from './consultations/routes.ts';
-import { installNullCharacterGuard } from './lib/null-characters.ts';
-import { bookingRoutes } from './booking/routes.ts';
+import { ErrorPage } from './kernel/ui/error-page.tsx';
+import { renderDocument } from './kernel/ui/jsx.ts';
+import { getClinic } from './kernel/clinic.ts';
+import { consultationRoutes } from './requests/form-routes.ts';
+import { installNullCharacterGuard } from './kernel/http/null-characters.ts';
+import { bookingRoutes } from './online-booking/routes.ts';
 import { waitlistRoutes } from './waitlist/routes.ts';
-import { devMailboxRoutes } from './mail/dev-mailbox.tsx';
-import type { Tokens } from './lib/tokens.ts';
-import type { Policy } from './staff/policy.ts';
-import { installGuard } from './staff/guard.ts';
-import { installBrand } from './brand/routes.ts';
+import { devMailboxRoutes } from './kernel/outbox/dev-mailbox.tsx';
+import type { Tokens } from './kernel/tokens.ts';
+import type { Policy } from './kernel/http/policy.ts';
+import { installGuard } from './kernel/http/guard.ts';
+import { installBrand } from './kernel/ui/brand/routes.ts';
 import { authRoutes } from './staff/auth-routes.tsx';
-import { auditRoutes } from './audit/routes.tsx';
-import { leadsRoutes } from './leads/routes.tsx';
+import { auditRoutes } from './audit-viewer/routes.tsx';
+import { leadsRoutes } from './requests/inbox-routes.tsx';
 import { adminRoutes } from './staff/admin-routes.ts';
 import { calendarRoutes } from './calendar/routes.tsx';
 import { patientRoutes } from './patients/routes.tsx';
@@ -45,7 +45,7 @@ declare module 'fastify' {
     deps: AppDeps;
   }
   interface FastifyContextConfig {
-    /** Who may use a route; see src/staff/policy.ts. Every route declares one. */
+    /** Who may use a route; see src/kernel/http/policy.ts. Every route declares one. */
     policy?: Policy;
   }
 }

@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase } from './db/database.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import { ConfigError, loadConfig, type Config } from './kernel/config.ts';
+import { openDatabase } from './kernel/db/database.ts';
+import { migrateToLatest } from './kernel/db/migrate.ts';
 import { createRuntime } from './runtime.ts';
 import { seedDemo } from './seed/demo.ts';
 import { DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
-import { appendAudit } from './audit/audit.ts';
-import { auditVerifyCommand } from './audit/verify-command.ts';
-import { ROLES } from './staff/policy.ts';
+import { appendAudit } from './kernel/audit/audit.ts';
+import { auditVerifyCommand } from './kernel/audit/verify-command.ts';
+import { ROLES } from './kernel/http/policy.ts';
 import { totpCode } from './staff/totp.ts';
 import { createAuthLink, findUserByEmail, insertUser } from './staff/users.ts';
-import type { Role } from './db/schema.ts';
+import type { Role } from './kernel/db/schema.ts';
 
 const HELP: Record<string, string> = {
   main: `Usage: relief <command> [options]

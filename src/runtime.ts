@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import type { Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import { Tokens } from './lib/tokens.ts';
-import { createRenderer } from './mail/render.tsx';
-import { createTransport, type MailTransport } from './mail/transport.ts';
-import { OutboxWorker } from './mail/worker.ts';
+import type { Config } from './kernel/config.ts';
+import { openDatabase, type Database } from './kernel/db/database.ts';
+import { migrateToLatest } from './kernel/db/migrate.ts';
+import { Tokens } from './kernel/tokens.ts';
+import { createRenderer } from './mail.tsx';
+import { createTransport, type MailTransport } from './kernel/outbox/transport.ts';
+import { OutboxWorker } from './kernel/outbox/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { seedDemoStaff } from './seed/demo-staff.ts';
 

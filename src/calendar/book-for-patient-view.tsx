@@ -1,10 +1,10 @@
-import { h, Fragment } from '../lib/jsx.ts';
-import type { AppointmentType } from '../booking/availability.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import type { AppointmentType } from '../scheduling/availability.ts';
 import type { StaffLocation } from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
-import { resourceSummary } from '../booking/type-needs.ts';
-import { Csrf, StaffLayout } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { resourceSummary } from '../scheduling/type-needs.ts';
+import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import {
   Choice,
   DateTimeFields,

@@ -1,9 +1,9 @@
-import type { Clinic } from '../clinic/repository.ts';
-import type { Database } from '../db/database.ts';
-import { findAppointmentType } from '../booking/availability.ts';
-import { resourcePhrase } from '../booking/type-needs.ts';
-import { bookAppointment } from '../booking/service.ts';
-import type { Slot } from '../booking/slots.ts';
+import type { Clinic } from '../kernel/clinic.ts';
+import type { Database } from '../kernel/db/database.ts';
+import { findAppointmentType } from '../scheduling/availability.ts';
+import { resourcePhrase } from '../scheduling/type-needs.ts';
+import { bookAppointment } from '../scheduling/booking-service.ts';
+import type { Slot } from '../scheduling/slots.ts';
 import { auditAlone, auditStaff, type Actor } from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
 import { formErrors, patientBookForm, type FormErrors } from './schema.ts';

@@ -1,6 +1,6 @@
 import type { InferResult, Kysely } from 'kysely';
-import { MAX_BUSY_MS } from '../booking/availability.ts';
-import type { DB } from '../db/schema.ts';
+import { MAX_BUSY_MS } from '../scheduling/availability.ts';
+import type { DB } from '../kernel/db/schema.ts';
 
 export interface CalendarColumn {
   id: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { getClinic, type Clinic } from '../clinic/repository.ts';
-import { HttpError } from '../lib/errors.ts';
+import { getClinic, type Clinic } from '../kernel/clinic.ts';
+import { HttpError } from '../kernel/http/errors.ts';
 import {
   auditAlone,
   html,
@@ -32,7 +32,7 @@ import {
   type ActionResult,
   type Done,
 } from './service.ts';
-import { addDays, dayBounds, dayRows, today, weekdayOf, weekStart } from './time.ts';
+import { addDays, dayBounds, dayRows, today, weekdayOf, weekStart } from '../kernel/time/wall-clock.ts';
 import { CalendarPage, type CalendarPageProps } from './views.tsx';
 
 const NOTICES: Record<Done, string> = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { TYPE_CODES } from '../booking/type-needs.ts';
-import type { Role } from '../db/schema.ts';
-import { isDay } from './time.ts';
+import { TYPE_CODES } from '../scheduling/type-needs.ts';
+import type { Role } from '../kernel/db/schema.ts';
+import { isDay } from '../kernel/time/wall-clock.ts';
 
 /** Everyone sees the calendar and may mark arrivals and no-shows (nurses receive patients in the infusion suite). */
 export const CALENDAR_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];

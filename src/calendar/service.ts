@@ -1,20 +1,20 @@
 import { DateTime } from 'luxon';
-import type { Clinic } from '../clinic/repository.ts';
-import { findRequest } from '../consultations/repository.ts';
-import { isBookingConflict, type Database } from '../db/database.ts';
-import { findAppointmentType } from '../booking/availability.ts';
-import { findAppointment, patientVisitsBetween, stillAsRead, type Appointment } from '../booking/repository.ts';
+import type { Clinic } from '../kernel/clinic.ts';
+import { findRequest } from '../requests/repository.ts';
+import { isBookingConflict, type Database } from '../kernel/db/database.ts';
+import { findAppointmentType } from '../scheduling/availability.ts';
+import { findAppointment, patientVisitsBetween, stillAsRead, type Appointment } from '../scheduling/repository.ts';
 import { offerFreedTime } from '../waitlist/repository.ts';
-import { bookConsultation, cancelAppointment, reminderJobs } from '../booking/service.ts';
-import type { Slot } from '../booking/slots.ts';
-import { cancelPending, enqueue } from '../mail/outbox.ts';
+import { bookConsultation, cancelAppointment, reminderJobs } from '../scheduling/booking-service.ts';
+import type { Slot } from '../scheduling/slots.ts';
+import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/access.ts';
 import { patientOfRequest } from '../patients/repository.ts';
 import { STAFF_HORIZON_MS, staffLocation, staffPlacement } from './staff-booking.ts';
-import { canSeeLocation } from '../staff/policy.ts';
+import { canSeeLocation } from '../kernel/http/policy.ts';
 import { appointmentDetail, locationHours, type AppointmentDetail } from './repository.ts';
 import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
-import { exactWallInstant, today, wallInstant, weekdayOf } from './time.ts';
+import { exactWallInstant, today, wallInstant, weekdayOf } from '../kernel/time/wall-clock.ts';
 
 /** What was done, for the notice on the appointment's page after the redirect. */
 export type Done = 'arrived' | 'no_show' | 'cleared' | 'cancelled' | 'moved' | 'booked';

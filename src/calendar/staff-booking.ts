@@ -1,13 +1,13 @@
-import { findLocation, type Clinic, type Location } from '../clinic/repository.ts';
-import type { Database } from '../db/database.ts';
-import type { AppointmentType } from '../booking/availability.ts';
-import { patientVisitsBetween } from '../booking/repository.ts';
-import type { BookingContext } from '../booking/service.ts';
+import { findLocation, type Clinic, type Location } from '../kernel/clinic.ts';
+import type { Database } from '../kernel/db/database.ts';
+import type { AppointmentType } from '../scheduling/availability.ts';
+import { patientVisitsBetween } from '../scheduling/repository.ts';
+import type { BookingContext } from '../scheduling/booking-service.ts';
 import type { Actor } from '../patients/access.ts';
-import { canSeeLocation } from '../staff/policy.ts';
+import { canSeeLocation } from '../kernel/http/policy.ts';
 import { locationProviders } from './repository.ts';
 import { ANY_PROVIDER, type FormErrors } from './schema.ts';
-import { exactWallInstant } from './time.ts';
+import { exactWallInstant } from '../kernel/time/wall-clock.ts';
 
 /** How far ahead staff may book or move a visit (a series is planned months, not years, ahead). */
 export const STAFF_HORIZON_MS = 730 * 24 * 3_600_000;

@@ -1,11 +1,11 @@
-import { h, Fragment } from '../lib/jsx.ts';
-import { zoned } from '../lib/time.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { zoned } from '../kernel/time/format.ts';
 import type { StaffLocation } from '../patients/access.ts';
-import { StaffLayout } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import type { CalendarAppointment, CalendarColumn } from './repository.ts';
 import { ATTENDANCE_LABELS, SCHEDULING_ROLES } from './schema.ts';
-import { visitTimes, type Row } from './time.ts';
+import { visitTimes, type Row } from '../kernel/time/wall-clock.ts';
 
 export interface CalendarPageProps {
   staff: StaffContext;

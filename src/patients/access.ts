@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.ts';
-import type { DB, Role } from '../db/schema.ts';
-import { HttpError } from '../lib/errors.ts';
-import { renderDocument, type Html } from '../lib/jsx.ts';
-import { auditStaff, type Actor } from '../audit/staff-audit.ts';
-import { canSeeLocation, type StaffContext } from '../staff/policy.ts';
+import type { Database } from '../kernel/db/database.ts';
+import type { DB, Role } from '../kernel/db/schema.ts';
+import { HttpError } from '../kernel/http/errors.ts';
+import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
+import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
+import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
 import { z } from 'zod';
 import { findPatient, patientLocationIds, type LocationScope } from './repository.ts';
 

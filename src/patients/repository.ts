@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { DB } from '../db/schema.ts';
+import type { DB } from '../kernel/db/schema.ts';
 
 /**
  * The patient behind a consultation request, created on first booking and matched afterwards by the key

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HttpError } from '../lib/errors.ts';
+import { HttpError } from '../kernel/http/errors.ts';
 import { auditAlone, html, locationScope, PATIENT_ROLES, patientFor, staffOf, type Actor } from './access.ts';
 import {
   PATIENT_SEARCH_LIMIT,

@@ -1,11 +1,11 @@
-import { h, Fragment, type Child } from '../lib/jsx.ts';
+import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import { ATTENDANCE_LABELS, SCHEDULING_ROLES, STATUS_LABELS } from '../calendar/schema.ts';
-import { CONTACT_METHODS, REASONS } from '../consultations/schema.ts';
-import { consultationTime, lines, shortDateTime } from '../leads/format.ts';
-import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../leads/schema.ts';
-import { label } from '../leads/views.tsx';
-import { Csrf, StaffLayout } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { CONTACT_METHODS, REASONS } from '../requests/form-schema.ts';
+import { consultationTime, lines, shortDateTime } from '../requests/format.ts';
+import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../requests/inbox-schema.ts';
+import { label } from '../requests/inbox-views.tsx';
+import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Patient, PatientAppointment, PatientListRow, PatientNote, PatientRequest } from './repository.ts';
 
 export function PatientsPage(props: {
@@ -232,7 +232,7 @@ export function PatientPage(props: PatientPageProps) {
 
         {/*
           Clinical notes (screening, infusion records, vitals) will go here when they exist; there are none yet.
-          They must be shown to clinical roles only (nurse, provider; see CLINICAL_ROLES in src/staff/policy.ts):
+          They must be shown to clinical roles only (nurse, provider; see CLINICAL_ROLES in src/kernel/http/policy.ts):
           the front desk must never see them, so render this section only when CLINICAL_ROLES includes staff.role,
           and load the notes only then.
         */}

@@ -1,5 +1,5 @@
-import { lockWriters, type Database } from '../db/database.ts';
-import type { Role } from '../db/schema.ts';
+import { lockWriters, type Database } from '../kernel/db/database.ts';
+import type { Role } from '../kernel/db/schema.ts';
 import { hashPassword } from '../staff/passwords.ts';
 import { sealSecret } from '../staff/secrets.ts';
 import { insertUser } from '../staff/users.ts';

@@ -1,5 +1,5 @@
-import { DEFAULT_ACCENT } from '../brand/palette.ts';
-import { lockWriters, type Database } from '../db/database.ts';
+import { DEFAULT_ACCENT } from '../kernel/ui/brand/palette.ts';
+import { lockWriters, type Database } from '../kernel/db/database.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
 const WEEKDAYS = [1, 2, 3, 4, 5];

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { h, Fragment } from '../lib/jsx.ts';
-import { DEFAULT_BRAND, logoPath, type Brand } from '../brand/brand.ts';
-import { ACCENT_FORMAT_MESSAGE, accentProblem } from '../brand/palette.ts';
-import { forgetBrand } from '../brand/routes.ts';
-import { getClinic } from '../clinic/repository.ts';
-import type { StaffContext } from '../staff/policy.ts';
-import { Csrf } from '../staff/layout.tsx';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { DEFAULT_BRAND, logoPath, type Brand } from '../kernel/ui/brand/brand.ts';
+import { ACCENT_FORMAT_MESSAGE, accentProblem } from '../kernel/ui/brand/palette.ts';
+import { forgetBrand } from '../kernel/ui/brand/routes.ts';
+import { getClinic } from '../kernel/clinic.ts';
+import type { StaffContext } from '../kernel/http/policy.ts';
+import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import { errorsOf, phone, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { LogoSection, logoSetupRoutes } from './logo-routes.tsx';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
@@ -30,7 +30,7 @@ const reminders = z
     return hours.sort((a, b) => b - a).map((n) => n * 60);
   });
 
-/** '#rrggbb' (any case), then readable wherever it is used: see src/brand/palette.ts for the places and ratios. */
+/** '#rrggbb' (any case), then readable wherever it is used: see src/kernel/ui/brand/palette.ts for the places and ratios. */
 const accent = z
   .string({ error: 'Enter the accent color.' })
   .trim()

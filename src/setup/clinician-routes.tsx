@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ClinicianKind } from '../db/schema.ts';
-import { h, Fragment } from '../lib/jsx.ts';
-import { Csrf } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import type { ClinicianKind } from '../kernel/db/schema.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { Csrf } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import { checkbox, errorsOf, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { bookingConflicts, type ConflictRow } from './impact.ts';
 import { ADMIN_ONLY, listProviders, providerOr404, saveSetup, staffOf } from './service.ts';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { isValidZone, WEEKDAYS } from '../lib/time.ts';
+import { isValidZone, WEEKDAYS } from '../kernel/time/format.ts';
 
 /** Form values as typed (strings), to show again after a refusal; and messages per field. */
 export type Values = Record<string, string>;

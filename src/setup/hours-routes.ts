@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { isUniqueViolation } from '../db/database.ts';
-import { badRequest, notFound } from '../lib/errors.ts';
+import { isUniqueViolation } from '../kernel/db/database.ts';
+import { badRequest, notFound } from '../kernel/http/errors.ts';
 import {
   errorsOf,
   isDay,

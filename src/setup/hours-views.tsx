@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { h, Fragment } from '../lib/jsx.ts';
-import { Csrf } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { Csrf } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
 import { Input, SetupFrame, WeekTable } from './ui.tsx';

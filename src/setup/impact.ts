@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import type { DB } from '../db/schema.ts';
+import type { DB } from '../kernel/db/schema.ts';
 import {
   findConflicts,
   type BookedVisit,

@@ -1,5 +1,5 @@
-import { h, Fragment } from '../lib/jsx.ts';
-import type { StaffContext } from '../staff/policy.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import { SetupFrame } from './ui.tsx';
 
 export interface SetupIndexProps {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
-import { isUniqueViolation } from '../db/database.ts';
-import type { DB, LocationTable } from '../db/schema.ts';
-import type { StaffContext } from '../staff/policy.ts';
+import { isUniqueViolation } from '../kernel/db/database.ts';
+import type { DB, LocationTable } from '../kernel/db/schema.ts';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import { canonicalZone, errorsOf, phone, plain, valuesOf, type Errors, type Values } from './forms.ts';
 import { bookingConflicts } from './impact.ts';
 import {

@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { h, Fragment } from '../lib/jsx.ts';
-import { HttpError } from '../lib/errors.ts';
-import { checkLogo, LOGO_MAX_BYTES } from '../brand/logo.ts';
-import { isUploadedFile, MultipartError, parseMultipart } from '../brand/multipart.ts';
-import { forgetBrand } from '../brand/routes.ts';
-import { Csrf } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { HttpError } from '../kernel/http/errors.ts';
+import { checkLogo, LOGO_MAX_BYTES } from '../kernel/ui/brand/logo.ts';
+import { isUploadedFile, MultipartError, parseMultipart } from '../kernel/http/multipart.ts';
+import { forgetBrand } from '../kernel/ui/brand/routes.ts';
+import { Csrf } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Errors } from './forms.ts';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
 import { FieldError, invalid } from './ui.tsx';

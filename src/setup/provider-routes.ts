@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { addDays, exactWallInstant, wallInstant } from '../calendar/time.ts';
-import { notFound } from '../lib/errors.ts';
+import { addDays, exactWallInstant, wallInstant } from '../kernel/time/wall-clock.ts';
+import { notFound } from '../kernel/http/errors.ts';
 import {
   isDay,
   isId,
@@ -33,7 +33,7 @@ const reasonField = plain('note', 0, 100);
 
 /** A wall-clock time on a local date as an instant (Luxon does the zone work); undefined when that time does not exist. */
 export function localInstant(date: string, minutes: number, zone: string): number | undefined {
-  // The calendar's one rule for wall times (src/calendar/time.ts): a repeated time is its first occurrence, a skipped
+  // The calendar's one rule for wall times (src/kernel/time/wall-clock.ts): a repeated time is its first occurrence, a skipped
   // one is refused. (Luxon alone picks a repeated time's occurrence by the server machine's own date.)
   if (minutes === 1440) return wallInstant(zone, addDays(date, 1), 0);
   return exactWallInstant(

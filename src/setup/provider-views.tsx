@@ -1,7 +1,7 @@
-import { h, Fragment } from '../lib/jsx.ts';
-import { formatDateTime } from '../lib/time.ts';
-import { Csrf } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { formatDateTime } from '../kernel/time/format.ts';
+import { Csrf } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
 import { Input, Select, SetupFrame, WeekTable } from './ui.tsx';

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { appendAudit, type AuditDetail } from '../audit/audit.ts';
-import { forgetLocationSetup } from '../booking/availability.ts';
-import type { DB, Role } from '../db/schema.ts';
-import { HttpError, notFound } from '../lib/errors.ts';
-import type { StaffContext } from '../staff/policy.ts';
+import { appendAudit, type AuditDetail } from '../kernel/audit/audit.ts';
+import { forgetLocationSetup } from '../scheduling/availability.ts';
+import type { DB, Role } from '../kernel/db/schema.ts';
+import { HttpError, notFound } from '../kernel/http/errors.ts';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import { isId } from './forms.ts';
 
 /** Clinic set-up is for administrators only. */

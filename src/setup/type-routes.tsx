@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { AppointmentTypeTable, PlaceNeed } from '../db/schema.ts';
-import { resourceSummary, TYPE_CODES } from '../booking/type-needs.ts';
-import { notFound } from '../lib/errors.ts';
-import { h, Fragment } from '../lib/jsx.ts';
-import { Csrf } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import type { AppointmentTypeTable, PlaceNeed } from '../kernel/db/schema.ts';
+import { resourceSummary, TYPE_CODES } from '../scheduling/type-needs.ts';
+import { notFound } from '../kernel/http/errors.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { Csrf } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import { checkbox, errorsOf, fiveMinutes, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
 import { Check, Input, Select, SetupFrame, sendPage } from './ui.tsx';

@@ -1,8 +1,8 @@
 import type { FastifyReply } from 'fastify';
-import { h, Fragment, renderDocument, type Child, type Html } from '../lib/jsx.ts';
-import { formatDateTime, WEEKDAYS } from '../lib/time.ts';
-import { StaffLayout } from '../staff/layout.tsx';
-import type { StaffContext } from '../staff/policy.ts';
+import { h, Fragment, renderDocument, type Child, type Html } from '../kernel/ui/jsx.ts';
+import { formatDateTime, WEEKDAYS } from '../kernel/time/format.ts';
+import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
+import type { StaffContext } from '../kernel/http/policy.ts';
 import { REASON_TEXT } from './conflicts.ts';
 import { dayKey, WEEKDAY_NUMBERS, type Errors, type Values, type WeekWords } from './forms.ts';
 import type { ConflictRow } from './impact.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getClinic, listLocations, type Clinic, type LocationWithHours } from '../clinic/repository.ts';
-import { renderDocument, type Html } from '../lib/jsx.ts';
+import { getClinic, listLocations, type Clinic, type LocationWithHours } from '../kernel/clinic.ts';
+import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { HomePage } from './pages/home.tsx';
 import { CrpsPage } from './pages/crps.tsx';
 import { KetaminePage } from './pages/ketamine.tsx';

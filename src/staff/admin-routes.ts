@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { appendAudit } from '../audit/audit.ts';
-import { isUniqueViolation } from '../db/database.ts';
-import type { Role } from '../db/schema.ts';
-import { notFound } from '../lib/errors.ts';
-import { renderDocument, type Html } from '../lib/jsx.ts';
-import { enqueue } from '../mail/outbox.ts';
+import { appendAudit } from '../kernel/audit/audit.ts';
+import { isUniqueViolation } from '../kernel/db/database.ts';
+import type { Role } from '../kernel/db/schema.ts';
+import { notFound } from '../kernel/http/errors.ts';
+import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
+import { enqueue } from '../kernel/outbox/outbox.ts';
 import { BreakGlassPage, SessionsPage, UsersPage } from './admin-views.tsx';
-import { ROLES, type StaffContext } from './policy.ts';
-import { revokeSession, revokeUserSessions } from './sessions.ts';
+import { ROLES, type StaffContext } from '../kernel/http/policy.ts';
+import { revokeSession, revokeUserSessions } from '../kernel/http/sessions.ts';
 import { authLinkToken, createAuthLink, insertUser } from './users.ts';
 
 const BREAK_GLASS_MS = 60 * 60_000;

@@ -1,8 +1,8 @@
-import { h, Fragment } from '../lib/jsx.ts';
-import { formatDateTime } from '../lib/time.ts';
-import { Csrf, StaffLayout } from './layout.tsx';
-import { ROLE_LABELS, ROLES, type StaffContext } from './policy.ts';
-import type { Role } from '../db/schema.ts';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { formatDateTime } from '../kernel/time/format.ts';
+import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
+import { ROLE_LABELS, ROLES, type StaffContext } from '../kernel/http/policy.ts';
+import type { Role } from '../kernel/db/schema.ts';
 
 export interface UserRow {
   id: string;

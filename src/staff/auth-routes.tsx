@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { appendAudit, type AuditEntry } from '../audit/audit.ts';
-import { HttpError } from '../lib/errors.ts';
-import { renderDocument, type Html } from '../lib/jsx.ts';
-import { enqueue } from '../mail/outbox.ts';
-import { SESSION_COOKIE } from './guard.ts';
-import { ROLES } from './policy.ts';
+import { appendAudit, type AuditEntry } from '../kernel/audit/audit.ts';
+import { HttpError } from '../kernel/http/errors.ts';
+import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
+import { enqueue } from '../kernel/outbox/outbox.ts';
+import { SESSION_COOKIE } from '../kernel/http/guard.ts';
+import { ROLES } from '../kernel/http/policy.ts';
 import { passwordProblem, hashPassword, verifyPassword } from './passwords.ts';
 import { newRecoveryCodes, hashRecoveryCode } from './recovery-codes.ts';
 import { openSecret, sealSecret } from './secrets.ts';
@@ -17,7 +17,7 @@ import {
   revokeUserSessions,
   sessionProblem,
   type SessionSettings,
-} from './sessions.ts';
+} from '../kernel/http/sessions.ts';
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
 import { checkAuthLink, createAuthLink, findUser, findUserByEmail, lockoutMs, useAuthLink } from './users.ts';
 import {

@@ -1,5 +1,5 @@
-import { h, Fragment, type Child } from '../lib/jsx.ts';
-import { assetUrl } from '../site/assets.ts';
+import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
+import { assetUrl } from '../kernel/ui/assets.ts';
 
 /** A plain frame for the sign-in steps (no navigation: the person is not signed in yet). */
 export function AuthLayout(props: { title: string; children?: Child }) {

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB, Role } from '../db/schema.ts';
-import { sha256 } from './sessions.ts';
+import type { DB, Role } from '../kernel/db/schema.ts';
+import { sha256 } from '../kernel/http/sessions.ts';
 
 export const ENROL_LINK_MS = 72 * 3_600_000;
 export const RESET_LINK_MS = 60 * 60_000;

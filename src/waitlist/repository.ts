@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { enqueue } from '../mail/outbox.ts';
-import { loadAvailability } from '../booking/availability.ts';
+import type { DB } from '../kernel/db/schema.ts';
+import { enqueue } from '../kernel/outbox/outbox.ts';
+import { loadAvailability } from '../scheduling/availability.ts';
 import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 
 /** How many waiting people are offered one freed time at once; the first to accept gets it. */

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { findLocation, getClinic, type Clinic } from '../clinic/repository.ts';
-import { findRequest } from '../consultations/repository.ts';
-import { findAppointmentType } from '../booking/availability.ts';
-import { bookConsultation } from '../booking/service.ts';
-import { badRequest, HttpError } from '../lib/errors.ts';
+import { findLocation, getClinic, type Clinic } from '../kernel/clinic.ts';
+import { findRequest } from '../requests/repository.ts';
+import { findAppointmentType } from '../scheduling/availability.ts';
+import { bookConsultation } from '../scheduling/booking-service.ts';
+import { badRequest, HttpError } from '../kernel/http/errors.ts';
 import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
-import { linkRefusals, tooManyRefusals } from '../lib/refusals.ts';
-import { renderDocument, type Html } from '../lib/jsx.ts';
+import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
+import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import {
   aboutRequest,
@@ -19,9 +19,9 @@ import {
   visitorOf,
   type About,
   type Visitor,
-} from '../audit/patient-audit.ts';
+} from '../kernel/audit/patient-audit.ts';
 import { OfferGonePage, OfferPage } from './views.tsx';
-import { LinkProblemPage } from '../booking/views.tsx';
+import { LinkProblemPage } from '../online-booking/views.tsx';
 
 const DAY = 24 * 3_600_000;
 const html = (reply: FastifyReply, page: Html, status = 200) =>

@@ -1,7 +1,7 @@
-import { h } from '../lib/jsx.ts';
-import type { Clinic, Location } from '../clinic/repository.ts';
-import { Layout } from '../site/layout.tsx';
-import { formatDateTime, zoneName } from '../lib/time.ts';
+import { h } from '../kernel/ui/jsx.ts';
+import type { Clinic, Location } from '../kernel/clinic.ts';
+import { Layout } from '../kernel/ui/site-layout.tsx';
+import { formatDateTime, zoneName } from '../kernel/time/format.ts';
 
 export function OfferPage(p: { clinic: Clinic; location: Location; start: number; action: string; firstName: string }) {
   return (

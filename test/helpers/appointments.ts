@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql, type Insertable, type Kysely } from 'kysely';
-import { isOverlapViolation, openDatabase, type Database } from '../../src/db/database.ts';
-import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
+import { isOverlapViolation, openDatabase, type Database } from '../../src/kernel/db/database.ts';
+import { applyMigrations, MIGRATIONS } from '../../src/kernel/db/migrate.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
-import type { DB } from '../../src/db/schema.ts';
+import type { DB } from '../../src/kernel/db/schema.ts';
 import { adminQuery } from './runtime.ts';
 
 export const MIN = 60_000;

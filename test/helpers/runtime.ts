@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/kernel/config.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
-import type { MailTransport, OutgoingMail } from '../../src/mail/transport.ts';
+import type { MailTransport, OutgoingMail } from '../../src/kernel/outbox/transport.ts';
 
 /** The engine under test: PostgreSQL when DATABASE_URL is set (CI runs the suite on both), else SQLite. */
 export const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { LightMyRequestResponse } from 'fastify';
-import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';

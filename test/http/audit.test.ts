@@ -8,8 +8,8 @@ import {
   GENESIS_HASH,
   verifyAuditChain,
   type AuditEntry,
-} from '../../src/audit/audit.ts';
-import { auditVerifyCommand } from '../../src/audit/verify-command.ts';
+} from '../../src/kernel/audit/audit.ts';
+import { auditVerifyCommand } from '../../src/kernel/audit/verify-command.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 let rt: TestRuntime;

@@ -2,10 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
-import { getClinic, findLocation } from '../../src/clinic/repository.ts';
-import { findAppointmentType } from '../../src/booking/availability.ts';
-import { availability, cancelAppointment, rescheduleAppointment } from '../../src/booking/service.ts';
-import type { Database } from '../../src/db/database.ts';
+import { getClinic, findLocation } from '../../src/kernel/clinic.ts';
+import { findAppointmentType } from '../../src/scheduling/availability.ts';
+import { availability, cancelAppointment, rescheduleAppointment } from '../../src/scheduling/booking-service.ts';
+import type { Database } from '../../src/kernel/db/database.ts';
 
 let rt: TestRuntime;
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { isOverlapViolation } from '../../src/db/database.ts';
+import { isOverlapViolation } from '../../src/kernel/db/database.ts';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, bookingPath, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
-import { WRITER_LOCKS } from '../../src/db/database.ts';
+import { WRITER_LOCKS } from '../../src/kernel/db/database.ts';
 
 // Behaviour that should be the same on SQLite and PostgreSQL ("one set of migrations and queries for both").
 const DESK = 'frontdesk@relief.example';
 const ADMIN = 'admin@relief.example';
-/** The key every audit append takes (src/db/database.ts). */
+/** The key every audit append takes (src/kernel/db/database.ts). */
 const PG_AUDIT_LOCK_KEY = WRITER_LOCKS.audit;
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { insertBulkRequests } from '../helpers/requests.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';

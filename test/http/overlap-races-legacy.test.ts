@@ -19,11 +19,11 @@ import {
   T0,
   type AppointmentRow as Row,
 } from '../helpers/appointments.ts';
-import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
-import { openDatabase, type Database } from '../../src/db/database.ts';
-import { bookAppointment, rescheduleAppointment, type BookingContext } from '../../src/booking/service.ts';
-import { findAppointmentType } from '../../src/booking/availability.ts';
-import { findLocation, getClinic } from '../../src/clinic/repository.ts';
+import { applyMigrations, MIGRATIONS } from '../../src/kernel/db/migrate.ts';
+import { openDatabase, type Database } from '../../src/kernel/db/database.ts';
+import { bookAppointment, rescheduleAppointment, type BookingContext } from '../../src/scheduling/booking-service.ts';
+import { findAppointmentType } from '../../src/scheduling/availability.ts';
+import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
 
 /** Monday 2 March 2026, 09:00 in Chicago: "now" for the service calls (well before every visit's cutoff). */
 const NOW = Date.parse('2026-03-02T15:00:00.000Z');

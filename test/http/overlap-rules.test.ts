@@ -17,11 +17,11 @@ import {
   T0,
   type AppointmentRow as Row,
 } from '../helpers/appointments.ts';
-import { applyMigrations, MIGRATIONS } from '../../src/db/migrate.ts';
-import type { Database } from '../../src/db/database.ts';
-import { availability } from '../../src/booking/service.ts';
-import { findAppointmentType } from '../../src/booking/availability.ts';
-import { findLocation, getClinic } from '../../src/clinic/repository.ts';
+import { applyMigrations, MIGRATIONS } from '../../src/kernel/db/migrate.ts';
+import type { Database } from '../../src/kernel/db/database.ts';
+import { availability } from '../../src/scheduling/booking-service.ts';
+import { findAppointmentType } from '../../src/scheduling/availability.ts';
+import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
 
 describe(`the database refuses overlapping appointments (${engine})`, () => {
   let rt: TestRuntime;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, nextIp, requestAndGetLink, VALID_REQUEST } from '../helpers/journey.ts';
 import { breakAuditInserts, lastSeq, oneEvent, send } from '../helpers/audit.ts';

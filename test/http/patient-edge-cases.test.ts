@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
-import { loggerOptions } from '../../src/lib/logger.ts';
+import { loggerOptions } from '../../src/kernel/log.ts';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { smtpTransport } from '../../src/mail/transport.ts';
+import { smtpTransport } from '../../src/kernel/outbox/transport.ts';
 
 const HOUR = 3_600_000;
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
@@ -102,7 +102,7 @@ describe('patient-facing edge cases', () => {
     expect(manage.body).toContain('Cancel');
     expect(manage.body).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
 
-    // The request serializer Fastify logs every request with (src/lib/logger.ts).
+    // The request serializer Fastify logs every request with (src/kernel/log.ts).
     const serialize = (
       loggerOptions('info') as { serializers: { req: (r: { method: string; url: string }) => { url: string } } }
     ).serializers.req;

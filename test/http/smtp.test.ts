@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { smtpTransport } from '../../src/mail/transport.ts';
+import { smtpTransport } from '../../src/kernel/outbox/transport.ts';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { book, bookingPath, submitRequest } from '../helpers/journey.ts';
 

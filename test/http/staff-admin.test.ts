@@ -4,7 +4,7 @@ import { Browser, csrfFrom, signIn } from '../helpers/staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { openSecret } from '../../src/staff/secrets.ts';
 import Fastify from 'fastify';
-import { installGuard } from '../../src/staff/guard.ts';
+import { installGuard } from '../../src/kernel/http/guard.ts';
 
 let rt: TestRuntime;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/
 import { Browser, csrfFrom, demoAccount, signIn } from '../helpers/staff.ts';
 import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
-import { verifyAuditChain } from '../../src/audit/audit.ts';
+import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 
 let rt: TestRuntime;
 beforeEach(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
-import { openDatabase } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/kernel/db/database.ts';
 import { adminQuery } from '../helpers/runtime.ts';
 import { VALID_REQUEST } from '../helpers/journey.ts';
 

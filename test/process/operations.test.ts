@@ -3,9 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enqueue } from '../../src/mail/outbox.ts';
-import { OutboxWorker, type JobRenderer } from '../../src/mail/worker.ts';
-import type { MailTransport, OutgoingMail } from '../../src/mail/transport.ts';
+import { enqueue } from '../../src/kernel/outbox/outbox.ts';
+import { OutboxWorker, type JobRenderer } from '../../src/kernel/outbox/worker.ts';
+import type { MailTransport, OutgoingMail } from '../../src/kernel/outbox/transport.ts';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -167,8 +167,8 @@ describe('demo seed when two processes start at once', () => {
     const script = join(tempDir(), 'start-seed.mts');
     writeFileSync(
       script,
-      `import { openDatabase } from ${JSON.stringify(join(root, 'src/db/database.ts'))};
-import { migrateToLatest } from ${JSON.stringify(join(root, 'src/db/migrate.ts'))};
+      `import { openDatabase } from ${JSON.stringify(join(root, 'src/kernel/db/database.ts'))};
+import { migrateToLatest } from ${JSON.stringify(join(root, 'src/kernel/db/migrate.ts'))};
 import { seedDemo } from ${JSON.stringify(join(root, 'src/seed/demo.ts'))};
 import { seedDemoStaff } from ${JSON.stringify(join(root, 'src/seed/demo-staff.ts'))};
 const database = openDatabase({ dataDir: process.env.DATA_DIR, databaseUrl: process.env.DATABASE_URL || undefined, databaseSchema: process.env.SCHEMA || undefined });

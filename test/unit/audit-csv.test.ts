@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../src/audit/csv.ts';
+import { csvCell, toCsv } from '../../src/kernel/audit/csv.ts';
 
 describe('csvCell', () => {
   it('leaves plain text alone', () => {

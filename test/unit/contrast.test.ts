@@ -9,8 +9,15 @@ import {
   relativeLuminance,
   toHex,
   type Rgb,
-} from '../../src/brand/contrast.ts';
-import { accentChecks, accentProblem, brandCss, DEFAULT_ACCENT, palette, safeAccent } from '../../src/brand/palette.ts';
+} from '../../src/kernel/ui/brand/contrast.ts';
+import {
+  accentChecks,
+  accentProblem,
+  brandCss,
+  DEFAULT_ACCENT,
+  palette,
+  safeAccent,
+} from '../../src/kernel/ui/brand/palette.ts';
 
 const WHITE: Rgb = [255, 255, 255];
 const BLACK: Rgb = [0, 0, 0];

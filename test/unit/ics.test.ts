@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime, IANAZone } from 'luxon';
-import { vtimezone } from '../../src/lib/vtimezone.ts';
-import { appointmentIcs, type CalendarEvent } from '../../src/booking/ics.ts';
+import { vtimezone } from '../../src/kernel/time/vtimezone.ts';
+import { appointmentIcs, type CalendarEvent } from '../../src/scheduling/ics.ts';
 
 // ---------------------------------------------------------------------------------------------
 // A minimal RFC 5545 reader, independent of the code under test.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { timeOrderedId } from '../../src/lib/ids.ts';
+import { timeOrderedId } from '../../src/kernel/ids.ts';
 
 describe('timeOrderedId', () => {
   it('is a version 7 UUID that our id schemas accept, carrying the millisecond in its first 48 bits', () => {

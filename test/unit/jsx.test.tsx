@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { h, Fragment, escapeHtml, raw } from '../../src/lib/jsx.ts';
-import { normalizePhone } from '../../src/consultations/schema.ts';
-import { backoffMs } from '../../src/mail/outbox.ts';
-import { scrubUrl } from '../../src/lib/logger.ts';
+import { h, Fragment, escapeHtml, raw } from '../../src/kernel/ui/jsx.ts';
+import { normalizePhone } from '../../src/requests/form-schema.ts';
+import { backoffMs } from '../../src/kernel/outbox/outbox.ts';
+import { scrubUrl } from '../../src/kernel/log.ts';
 
 describe('JSX to string', () => {
   it('escapes text and attribute values by default', () => {

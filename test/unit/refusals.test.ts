@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressLimiter } from '../../src/lib/refusals.ts';
+import { addressLimiter } from '../../src/kernel/http/refusals.ts';
 
 describe('refusal limiter', () => {
   it('blocks an address from its max-th refusal until the window ends, and no other address', () => {

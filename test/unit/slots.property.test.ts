@@ -9,7 +9,7 @@ import {
   type SlotPerson,
   type SlotQuery,
   type WeeklyHours,
-} from '../../src/booking/slots.ts';
+} from '../../src/scheduling/slots.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

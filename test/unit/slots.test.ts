@@ -7,7 +7,7 @@ import {
   type SlotPerson,
   type SlotQuery,
   type WeeklyHours,
-} from '../../src/booking/slots.ts';
+} from '../../src/scheduling/slots.ts';
 
 // Every expected instant below is a literal worked out by hand from the zone's offset rules, not
 // computed with Luxon, so the tests do not share the module's conversions.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tokens } from '../../src/lib/tokens.ts';
+import { Tokens } from '../../src/kernel/tokens.ts';
 
 const tokens = new Tokens('unit-test-secret-unit-test-secret-0000');
 const claims = { purpose: 'book' as const, ref: 'req-1', location: 'loc-chicago', expiresAt: 2_000_000_000_000 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkLogo, LOGO_MAX_BYTES, sniffLogo } from '../../src/brand/logo.ts';
-import { boundaryOf, isUploadedFile, MultipartError, parseMultipart } from '../../src/brand/multipart.ts';
+import { checkLogo, LOGO_MAX_BYTES, sniffLogo } from '../../src/kernel/ui/brand/logo.ts';
+import { boundaryOf, isUploadedFile, MultipartError, parseMultipart } from '../../src/kernel/http/multipart.ts';
 import { BOUNDARY, JPEG, multipartBody, PNG, pngOfSize, SVG } from '../helpers/upload.ts';
 
 const TYPE = `multipart/form-data; boundary=${BOUNDARY}`;

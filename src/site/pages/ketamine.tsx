@@ -1,6 +1,6 @@
-import { h } from '../../lib/jsx.ts';
-import type { Clinic } from '../../clinic/repository.ts';
-import { Layout, RequestCta } from '../layout.tsx';
+import { h } from '../../kernel/ui/jsx.ts';
+import type { Clinic } from '../../kernel/clinic.ts';
+import { Layout, RequestCta } from '../../kernel/ui/site-layout.tsx';
 
 const SECTIONS = [
   { id: 'how-it-works', label: 'How ketamine acts on pain' },

@@ -1,7 +1,7 @@
-import { h } from '../../lib/jsx.ts';
-import type { Clinic, LocationWithHours, OpeningHours } from '../../clinic/repository.ts';
-import { formatClock, WEEKDAYS, zoneName } from '../../lib/time.ts';
-import { Layout, RequestCta } from '../layout.tsx';
+import { h } from '../../kernel/ui/jsx.ts';
+import type { Clinic, LocationWithHours, OpeningHours } from '../../kernel/clinic.ts';
+import { formatClock, WEEKDAYS, zoneName } from '../../kernel/time/format.ts';
+import { Layout, RequestCta } from '../../kernel/ui/site-layout.tsx';
 
 function telHref(phone: string): string {
   return `tel:${phone.replace(/[^+\d]/g, '')}`;

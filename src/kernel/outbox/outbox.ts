@@ -1,0 +1,167 @@
+import { timeOrderedId } from '../ids.ts';
+import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
+import type { DB, OutboxTable } from '../db/schema.ts';
+
+export type OutboxJob = Selectable<OutboxTable>;
+
+export type JobKind =
+  | 'booking_link'
+  | 'booking_confirmed'
+  | 'booking_rescheduled'
+  | 'booking_cancelled'
+  | 'appointment_reminder'
+  | 'staff_password_reset'
+  | 'staff_enrolment'
+  | 'waitlist_offer';
+
+export interface NewJob {
+  kind: JobKind;
+  refId: string;
+  runAt: number;
+  /** A job with the same key is never queued twice. */
+  dedupeKey?: string;
+}
+
+/**
+ * Queues jobs inside the caller's transaction (one statement for all of them): they exist exactly when the work
+ * they belong to was committed.
+ */
+export async function enqueue(trx: Kysely<DB>, jobs: NewJob | NewJob[], now: number): Promise<void> {
+  const list = Array.isArray(jobs) ? jobs : [jobs];
+  if (list.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(
+      list.map((job) => ({
+        id: timeOrderedId(),
+        kind: job.kind,
+        ref_id: job.refId,
+        dedupe_key: job.dedupeKey ?? null,
+        status: 'pending' as const,
+        run_at: job.runAt,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        sent_at: null,
+      })),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
+/** Withdraws queued jobs of some kinds for a record (e.g. reminders of a cancelled visit). */
+export async function cancelPending(trx: Kysely<DB>, refId: string, kinds: JobKind[]): Promise<void> {
+  await trx
+    .updateTable('outbox')
+    .set({ status: 'cancelled' })
+    .where('ref_id', '=', refId)
+    .where('kind', 'in', kinds)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export const MAX_ATTEMPTS = 8;
+const LEASE_MS = 2 * 60_000;
+
+/** Exponential back-off: base, 2×base, 4×base ... capped at 1 h (base 30 s by default). */
+export function backoffMs(attempts: number, baseMs = 30_000): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/**
+ * Claims due jobs one by one with a conditional UPDATE, so two workers (or a worker and a restarted one)
+ * never send the same job at once. A job left in 'sending' by a crash is taken again when its lease ends.
+ */
+export async function claimDue(db: Kysely<DB>, now: number, limit: number): Promise<OutboxJob[]> {
+  const candidates = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+        eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', now)]),
+      ]),
+    )
+    .orderBy('run_at')
+    .limit(limit)
+    .execute();
+  const claimed: OutboxJob[] = [];
+  for (const { id } of candidates) {
+    const result = await db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'sending', locked_until: now + LEASE_MS, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+          eb.and([eb('status', '=', 'sending'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) continue;
+    const job = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    if (job) claimed.push(job);
+  }
+  return claimed;
+}
+
+/**
+ * A claimed job is this worker's only while its lease is the one this worker set: another worker takes a job whose
+ * lease ran out (a slow send, a stalled process). Renewing just before sending checks that and starts a full lease
+ * for the send; the job as renewed, or undefined when another worker holds it now (it must not be sent here).
+ */
+export async function renewClaim(db: Kysely<DB>, job: OutboxJob, now: number): Promise<OutboxJob | undefined> {
+  const lease = now + LEASE_MS;
+  const result = await db
+    .updateTable('outbox')
+    .set({ locked_until: lease })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? { ...job, locked_until: lease } : undefined;
+}
+
+/** Only the current holder's result counts: a stale worker's late "sent" or "failed" must not overwrite another's. */
+const heldBy =
+  (job: OutboxJob) =>
+  <QB extends UpdateQueryBuilder<DB, 'outbox', 'outbox', UpdateResult>>(qb: QB): QB =>
+    qb.where('status', '=', 'sending').where('locked_until', '=', job.locked_until!) as QB;
+
+export async function markSent(db: Kysely<DB>, job: OutboxJob, now: number): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'sent', sent_at: now, locked_until: null, last_error: null })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .execute();
+}
+
+export async function markObsolete(db: Kysely<DB>, job: OutboxJob): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ status: 'cancelled', locked_until: null })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .execute();
+}
+
+export async function markFailed(
+  db: Kysely<DB>,
+  job: OutboxJob,
+  error: string,
+  now: number,
+  baseMs?: number,
+): Promise<void> {
+  const dead = job.attempts >= MAX_ATTEMPTS;
+  await db
+    .updateTable('outbox')
+    .set({
+      status: dead ? 'dead' : 'pending',
+      run_at: dead ? job.run_at : now + backoffMs(job.attempts, baseMs),
+      locked_until: null,
+      last_error: error.slice(0, 500),
+    })
+    .where('id', '=', job.id)
+    .$call(heldBy(job))
+    .execute();
+}

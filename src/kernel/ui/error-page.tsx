@@ -1,0 +1,48 @@
+import { h } from './jsx.ts';
+import { DEFAULT_BRAND } from './brand/brand.ts';
+import type { Clinic } from '../clinic.ts';
+import { Layout } from './site-layout.tsx';
+
+const FALLBACK: Clinic = {
+  name: 'Relief',
+  tagline: '',
+  phone: '',
+  email: '',
+  reminderOffsetsMin: [],
+  cancelCutoffMin: 0,
+  bookingHorizonDays: 0,
+  bookingLinkDays: 0,
+  brand: DEFAULT_BRAND,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'We could not use that request',
+  403: 'Not allowed',
+  404: 'Page not found',
+  409: 'Already done',
+  410: 'This link is no longer valid',
+  413: 'Too large',
+  429: 'Please slow down',
+};
+
+export function ErrorPage(props: { clinic: Clinic | undefined; status: number; message: string }) {
+  const clinic = props.clinic ?? FALLBACK;
+  const title =
+    TITLES[props.status] ?? (props.status >= 500 ? 'Something went wrong' : 'We could not use that request');
+  return (
+    <Layout title={title} clinic={clinic}>
+      <div class="wrap narrow">
+        <h1>{title}</h1>
+        <p class="lead">{props.message}</p>
+        {clinic.phone ? (
+          <p>
+            If you need help, call us at <a href={`tel:${clinic.phone.replace(/[^+\d]/g, '')}`}>{clinic.phone}</a>.
+          </p>
+        ) : null}
+        <p>
+          <a href="/">Go to the home page</a> or <a href="/consultation">request a consultation</a>.
+        </p>
+      </div>
+    </Layout>
+  );
+}

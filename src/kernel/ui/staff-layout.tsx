@@ -1,0 +1,97 @@
+import { h, type Child } from './jsx.ts';
+import { logoPath, stylesheetPath } from './brand/brand.ts';
+import { assetUrl } from './assets.ts';
+import { ROLE_LABELS, type StaffContext } from '../http/policy.ts';
+
+interface NavItem {
+  href: string;
+  label: string;
+  show: (s: StaffContext) => boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: '/staff/calendar', label: 'Calendar', show: () => true },
+  { href: '/staff/patients', label: 'Patients', show: () => true },
+  { href: '/staff/leads', label: 'Leads', show: (s) => s.role !== 'nurse' },
+  { href: '/staff/break-glass', label: 'Emergency access', show: (s) => s.role === 'provider' },
+  { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
+  { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
+  { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
+  { href: '/staff/setup', label: 'Clinic set-up', show: (s) => s.role === 'admin' },
+];
+
+/** The staff workspace frame: navigation by role, who is signed in, sign-out, and the idle time-out notice. */
+export function StaffLayout(props: { title: string; staff: StaffContext; path?: string; children?: Child }) {
+  const { staff } = props;
+  const logo = staff.brand ? logoPath(staff.brand) : undefined;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{`${props.title} · Relief staff`}</title>
+        <link rel="stylesheet" href={assetUrl('site.css')} />
+        {staff.brand ? <link rel="stylesheet" href={stylesheetPath(staff.brand)} /> : null}
+        <script src={assetUrl('staff.js')} defer></script>
+      </head>
+      <body class="staff" data-idle-ms={String(staff.idleTimeoutMs)}>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <div class="wrap header-inner">
+            <a class={logo ? 'brand brand-with-logo' : 'brand'} href="/staff">
+              {/* Decorative here: the link's text already names it. */}
+              {logo ? <img class="brand-logo" src={logo} alt="" /> : null}
+              Relief staff
+            </a>
+            <nav aria-label="Staff">
+              <ul class="nav-list">
+                {NAV.filter((n) => n.show(staff)).map((n) => (
+                  <li>
+                    <a href={n.href} aria-current={props.path === n.href ? 'page' : undefined}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+                <li>
+                  <form method="post" action="/staff/sign-out" class="inline-form">
+                    <input type="hidden" name="_csrf" value={staff.csrfToken} />
+                    <button class="button button-small button-secondary" type="submit">
+                      Sign out
+                    </button>
+                  </form>
+                </li>
+              </ul>
+            </nav>
+          </div>
+          {/* Inside the banner landmark, so that no content sits outside a landmark. */}
+          <div class="wrap staff-bar" role="note">
+            Signed in as <strong>{staff.name}</strong> ({ROLE_LABELS[staff.role]}). For your patients' privacy you are
+            signed out after a period without activity.
+            {staff.breakGlassUntil ? (
+              <strong class="break-glass"> Emergency access is active and audited.</strong>
+            ) : null}
+          </div>
+          <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
+            <p>
+              You will be signed out in about two minutes because of inactivity.{' '}
+              <button type="button" class="button button-small" id="idle-stay">
+                Stay signed in
+              </button>
+            </p>
+          </div>
+        </header>
+        <main id="main" tabindex="-1" class="wrap">
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** Hidden CSRF field for every state-changing staff form. */
+export function Csrf(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}

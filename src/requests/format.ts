@@ -1,0 +1,46 @@
+import { zoned } from '../kernel/time/format.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "12 min ago", "3 h ago", "5 d ago". */
+export function ago(then: number, now: number): string {
+  const diff = now - then;
+  if (diff < MINUTE) return 'just now';
+  if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min ago`;
+  if (diff < 2 * DAY) return `${Math.floor(diff / HOUR)} h ago`;
+  return `${Math.floor(diff / DAY)} d ago`;
+}
+
+/** "Mar 2, 2026, 9:00 AM CST" in the location's zone. */
+export function shortDateTime(instant: number, zone: string): string {
+  return zoned(instant, zone).toFormat('LLL d, yyyy, h:mm a ZZZZ');
+}
+
+/** "Tue, Mar 3, 2026, 9:00 AM CST" for a consultation. */
+export function consultationTime(instant: number, zone: string): string {
+  return zoned(instant, zone).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
+}
+
+/** 2 of 3 → "66.7%"; nothing received → "—". */
+export function rate(booked: number, received: number): string {
+  if (received === 0) return '—';
+  return `${Math.round((booked * 1000) / received) / 10}%`;
+}
+
+/** "March 1, 2026" from 2026-03-01. */
+export function longDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d)).toLocaleDateString('en-US', {
+    timeZone: 'UTC',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  });
+}
+
+/** Free text with its line breaks, as escaped text separated by <br>. */
+export function lines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}

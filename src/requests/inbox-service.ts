@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import type { AuditDetail, AuditOutcome } from '../kernel/audit/audit.ts';
+import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
+import type { Database } from '../kernel/db/database.ts';
+import type { DB } from '../kernel/db/schema.ts';
+import { HttpError } from '../kernel/http/errors.ts';
+import { canSeeLocation } from '../kernel/http/policy.ts';
+import { findAppointmentType } from '../scheduling/availability.ts';
+import { joinWaitlist } from '../waitlist/repository.ts';
+import { findLead, insertNote, ownerChoices, updateOwner, updateStatus, type Lead } from './inbox-repository.ts';
+import { leaveWaitlist } from '../waitlist/repository.ts';
+import {
+  FINAL_STATUSES,
+  formErrors,
+  leadId,
+  noteForm,
+  ownerForm,
+  statusForm,
+  type FormErrors,
+} from './inbox-schema.ts';
+
+export type { Actor };
+
+export type LeadAction =
+  'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist';
+export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
+
+/** Exactly the answer an unknown address gets, so a request elsewhere cannot be told apart from none at all. */
+export const notFound = () => new HttpError(404, 'not_found', 'We could not find that page.');
+
+const where = (lead: Lead) => ({ locationId: lead.location_id, patientRef: lead.id });
+
+/** A leads audit event (see auditStaff). */
+export function audit(
+  trx: Kysely<DB>,
+  database: Database,
+  actor: Actor,
+  action: LeadAction,
+  outcome: AuditOutcome,
+  about: { locationId: string | null; patientRef: string | null },
+  detail?: AuditDetail,
+): Promise<void> {
+  return auditStaff(trx, database, actor, action, outcome, about, detail);
+}
+
+/**
+ * The request behind `rawId` if this person may see it. Anything else is a plain 404: a malformed or unknown id
+ * silently, a request of another location with a 'denied' event for `action`.
+ */
+export async function leadFor(database: Database, actor: Actor, rawId: unknown, action: LeadAction): Promise<Lead> {
+  const id = leadId.safeParse(rawId);
+  if (!id.success) throw notFound();
+  const lead = await findLead(database.db, id.data);
+  if (!lead) throw notFound();
+  if (!canSeeLocation(actor.staff, lead.location_id, actor.now)) {
+    await database.transact((trx) => audit(trx, database, actor, action, 'denied', where(lead)));
+    throw notFound();
+  }
+  return lead;
+}
+
+/** Records a successful look at a request. */
+export function auditView(database: Database, actor: Actor, lead: Lead, detail: AuditDetail): Promise<void> {
+  return database.transact((trx) => audit(trx, database, actor, 'lead.view', 'success', where(lead), detail));
+}
+
+/** A refused form is recorded too (no values, only which field), since the page shown again carries patient data. */
+async function refused(
+  database: Database,
+  actor: Actor,
+  lead: Lead,
+  action: LeadAction,
+  errors: FormErrors,
+): Promise<WriteResult> {
+  const fields = Object.keys(errors).sort().join(',');
+  await database.transact((trx) => audit(trx, database, actor, action, 'failure', where(lead), { fields }));
+  return { ok: false, errors };
+}
+
+export async function changeStatus(database: Database, actor: Actor, lead: Lead, body: unknown): Promise<WriteResult> {
+  const parsed = statusForm.safeParse(body);
+  if (!parsed.success) return refused(database, actor, lead, 'lead.update_status', formErrors(parsed.error));
+  const status = parsed.data.status;
+  const overBooked = FINAL_STATUSES.has(status);
+  const BOOKED =
+    'This request has a booked consultation: it returns to New by itself if the appointment is cancelled. You can still close it or mark it not a candidate.';
+  if (lead.status === 'booked' && !overBooked)
+    return refused(database, actor, lead, 'lead.update_status', { status: BOOKED });
+  const changed = await database.transact(async (trx) => {
+    if (!(await updateStatus(trx, lead.id, status, overBooked, actor.now))) return false;
+    // A closed request waits for nothing: no more offers of freed times.
+    if (overBooked) await leaveWaitlist(trx, lead.id, actor.now);
+    await audit(trx, database, actor, 'lead.update_status', 'success', where(lead), { from: lead.status, to: status });
+    return true;
+  });
+  return changed ? { ok: true } : refused(database, actor, lead, 'lead.update_status', { status: BOOKED });
+}
+
+export async function assignOwner(database: Database, actor: Actor, lead: Lead, body: unknown): Promise<WriteResult> {
+  const parsed = ownerForm.safeParse(body);
+  if (!parsed.success) return refused(database, actor, lead, 'lead.assign', formErrors(parsed.error));
+  const ownerId = parsed.data.owner === '' ? null : parsed.data.owner;
+  if (ownerId !== null && !(await ownerChoices(database.db, lead.location_id)).some((c) => c.id === ownerId)) {
+    return refused(database, actor, lead, 'lead.assign', {
+      owner: 'Choose someone from the list: an active staff member who works at this location.',
+    });
+  }
+  await database.transact(async (trx) => {
+    await updateOwner(trx, lead.id, ownerId, actor.now);
+    await audit(trx, database, actor, 'lead.assign', 'success', where(lead), { from: lead.owner_id, to: ownerId });
+  });
+  return { ok: true };
+}
+
+export async function addNote(database: Database, actor: Actor, lead: Lead, body: unknown): Promise<WriteResult> {
+  const parsed = noteForm.safeParse(body);
+  if (!parsed.success) return refused(database, actor, lead, 'lead.note', formErrors(parsed.error));
+  const { kind, body: text } = parsed.data;
+  await database.transact(async (trx) => {
+    const noteId = await insertNote(trx, lead.id, actor.staff.userId, kind, text, actor.now);
+    // The note's text stays out of the trail: only its id, kind and length.
+    await audit(trx, database, actor, 'lead.note', 'success', where(lead), { noteId, kind, length: text.length });
+  });
+  return { ok: true };
+}
+
+/** Puts the person on the consultation waitlist of the request's location (for example after a phone call). */
+export async function addToWaitlist(database: Database, actor: Actor, lead: Lead): Promise<WriteResult> {
+  const type = await findAppointmentType(database.db, 'consultation');
+  if (!type) throw new Error('the consultation appointment type is missing');
+  await database.transact(async (trx) => {
+    await joinWaitlist(trx, { requestId: lead.id, locationId: lead.location_id, typeId: type.id }, actor.now);
+    await audit(trx, database, actor, 'lead.waitlist', 'success', where(lead));
+  });
+  return { ok: true };
+}

@@ -1,0 +1,232 @@
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { laneId, parseLane } from './repository.ts';
+import { DateTime } from 'luxon';
+import type { AppointmentTypeTable, ClinicianKind, DB } from '../kernel/db/schema.ts';
+import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
+
+export type AppointmentType = Selectable<AppointmentTypeTable>;
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 3_600_000;
+/** Longest busy span an appointment may have (a CHECK constraint holds appointments to it). */
+export const MAX_BUSY_MS = DAY_MS;
+
+export interface AvailabilityQuery {
+  locationId: string;
+  zone: string;
+  type: AppointmentType;
+  from: number;
+  to: number;
+  now: number;
+  /** When moving an appointment, its own time does not block the new one. */
+  excludeAppointmentId?: string;
+}
+
+export async function findAppointmentType(db: Kysely<DB>, code: string): Promise<AppointmentType | undefined> {
+  return db.selectFrom('appointment_types').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+function pushInterval(map: Map<string, Interval[]>, id: string, interval: Interval) {
+  const list = map.get(id);
+  if (list) list.push(interval);
+  else map.set(id, [interval]);
+}
+
+type Hours = Array<{ provider_id: string; weekday: number; from_min: number; to_min: number; max_patients: number }>;
+
+interface LocationSetup {
+  opening: Array<{ weekday: number; opens_min: number; closes_min: number }>;
+  closures: string[];
+  /** Weekly hours of the active clinicians at the location, providers and nurses apart, in name order. */
+  hours: Record<ClinicianKind, Hours>;
+  places: Record<'room' | 'chair', string[]>;
+  expires: number;
+}
+
+/**
+ * Opening hours, closures, provider hours and rooms change rarely but are needed by every availability check,
+ * including each booking: keep them per database and location for a few seconds. Set-up changes made through
+ * the app call forgetLocationSetup() so they apply at once; the expiry covers changes made elsewhere.
+ */
+const SETUP_TTL_MS = 5_000;
+const setupCache = new WeakMap<Kysely<DB>, Map<string, LocationSetup>>();
+
+export function forgetLocationSetup(db: Kysely<DB>): void {
+  setupCache.delete(db);
+}
+
+async function locationSetup(db: Kysely<DB>, locationId: string): Promise<LocationSetup> {
+  let perDb = setupCache.get(db);
+  if (!perDb) setupCache.set(db, (perDb = new Map<string, LocationSetup>()));
+  const cached = perDb.get(locationId);
+  const now = Date.now();
+  if (cached && cached.expires > now) return cached;
+  const [opening, closures, clinicianHours, rooms] = await Promise.all([
+    db
+      .selectFrom('opening_hours')
+      .select(['weekday', 'opens_min', 'closes_min'])
+      .where('location_id', '=', locationId)
+      .execute(),
+    db.selectFrom('closures').select('date').where('location_id', '=', locationId).execute(),
+    db
+      .selectFrom('provider_hours')
+      .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
+      .select([
+        'providers.kind',
+        'providers.max_patients',
+        'provider_hours.provider_id',
+        'provider_hours.weekday',
+        'provider_hours.from_min',
+        'provider_hours.to_min',
+      ])
+      .where('provider_hours.location_id', '=', locationId)
+      .where('providers.active', '=', 1)
+      .orderBy('providers.name')
+      .orderBy('provider_hours.provider_id')
+      .execute(),
+    db
+      .selectFrom('rooms')
+      .select(['id', 'kind'])
+      .where('location_id', '=', locationId)
+      .where('active', '=', 1)
+      .orderBy('name')
+      .execute(),
+  ]);
+  const setup: LocationSetup = {
+    opening,
+    closures: closures.map((c) => c.date),
+    hours: {
+      provider: clinicianHours.filter((h) => h.kind === 'provider'),
+      nurse: clinicianHours.filter((h) => h.kind === 'nurse'),
+    },
+    places: {
+      room: rooms.filter((r) => r.kind === 'room').map((r) => r.id),
+      chair: rooms.filter((r) => r.kind === 'chair').map((r) => r.id),
+    },
+    expires: now + SETUP_TTL_MS,
+  };
+  perDb.set(locationId, setup);
+  return setup;
+}
+
+/**
+ * Loads everything that decides availability at a location for a window: the location's set-up (cached), then one
+ * bounded, indexed query per kind of busy time (appointments by provider and by room, time off); the pure slot
+ * engine does the rest in memory.
+ */
+export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Promise<Slot[]> {
+  const fromDate = DateTime.fromMillis(q.from, { zone: q.zone }).minus({ days: 1 }).toISODate()!;
+  const toDate = DateTime.fromMillis(q.to, { zone: q.zone }).plus({ days: 1 }).toISODate()!;
+  const setup = await locationSetup(db, q.locationId);
+  const closures = setup.closures.filter((d) => d >= fromDate && d <= toDate);
+  const idsOf = (hours: Hours) => [...new Set(hours.map((h) => h.provider_id))];
+  // null = the type does not need that kind of resource; an empty list = it does, and the location has none.
+  const providerIds = q.type.needs_provider ? idsOf(setup.hours.provider) : null;
+  const nurseIds = q.type.needs_nurse ? idsOf(setup.hours.nurse) : null;
+  const placeIds = q.type.place === 'none' ? null : setup.places[q.type.place];
+  if ([providerIds, nurseIds, placeIds].some((ids) => ids !== null && ids.length === 0)) return [];
+
+  // Busy time is looked up by resource, not by location: a clinician who works at two locations is busy at both.
+  // One round trip: appointments by each kind of resource (each on its own index, bounded on both ends so the
+  // read never runs on to the end of the calendar) and the clinicians' time off. Only what a start in [from, to)
+  // can touch is read: from its buffer before the first start to the end of its buffer after the last.
+  const reachFrom = q.from - q.type.buffer_before_min * MINUTE_MS;
+  const reachTo = q.to + (q.type.duration_min + q.type.buffer_after_min) * MINUTE_MS;
+  const appointmentsBy = (column: 'provider_id' | 'nurse_id' | 'room_id', ids: string[]) => {
+    // A nurse's appointments are busy time of the lane they hold (see laneId), not of the whole nurse.
+    const resource =
+      column === 'nurse_id'
+        ? sql<string>`nurse_id || '#' || coalesce(nurse_seat, 1)`.as('resource')
+        : sql.ref<string>(column).as('resource');
+    let query = db
+      .selectFrom('appointments')
+      .select([resource, 'busy_from as start', 'busy_to as end'])
+      .where(column, 'in', ids)
+      .where('status', '=', 'booked')
+      .where('busy_to', '>', reachFrom)
+      .where('busy_to', '<', reachTo + MAX_BUSY_MS)
+      .where('busy_from', '<', reachTo);
+    if (q.excludeAppointmentId) query = query.where('id', '!=', q.excludeAppointmentId);
+    return query;
+  };
+  const people = [...(providerIds ?? []), ...(nurseIds ?? [])];
+  type BusyRow = { resource: string | null; start: number; end: number };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each part selects from a different join; only the row shape is shared
+  const parts: Array<SelectQueryBuilder<DB, any, BusyRow>> = [
+    ...(providerIds ? [appointmentsBy('provider_id', providerIds)] : []),
+    ...(nurseIds ? [appointmentsBy('nurse_id', nurseIds)] : []),
+    ...(placeIds ? [appointmentsBy('room_id', placeIds)] : []),
+    ...(people.length
+      ? [
+          db
+            .selectFrom('provider_time_off')
+            .select(['provider_id as resource', 'starts_at as start', 'ends_at as end'])
+            .where('provider_id', 'in', people)
+            .where('ends_at', '>', reachFrom)
+            .where('starts_at', '<', reachTo),
+        ]
+      : []),
+  ];
+  const busy = new Map<string, Interval[]>();
+  if (parts.length) {
+    const [first, ...rest] = parts;
+    const rows = await rest.reduce((acc, part) => acc.unionAll(part), first!).execute();
+    for (const row of rows) if (row.resource) pushInterval(busy, row.resource, { start: row.start, end: row.end });
+  }
+
+  const openingHours: WeeklyHours = {};
+  for (const o of setup.opening) (openingHours[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
+  const weeklyOf = (hours: Hours, id: string) => {
+    const weekly: WeeklyHours = {};
+    for (const h of hours)
+      if (h.provider_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
+    return weekly;
+  };
+  const person =
+    (hours: Hours) =>
+    (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: busy.get(id) ?? [] });
+  // Each nurse's lanes, lane by lane across nurses (every nurse's first lane before anyone's second), so infusions
+  // spread over the nurses before one nurse takes a second; a nurse's time off blocks all of their lanes.
+  // Visits left in a lane above a lowered number still take the nurse's attention: they block every lane, which is
+  // cautious (a nurse down from three to two with one such visit is offered nothing at that time) but never over.
+  const lanes = (ids: string[]): SlotPerson[] => {
+    const capacity = new Map(setup.hours.nurse.map((h) => [h.provider_id, h.max_patients]));
+    // Each nurse's own blocking time, once: their time off, and visits in lanes above their number.
+    const blocking = new Map<string, Interval[]>(ids.map((id) => [id, [...(busy.get(id) ?? [])]]));
+    for (const [key, intervals] of busy) {
+      if (!key.includes('#')) continue;
+      const { nurseId, seat } = parseLane(key);
+      if (seat > (capacity.get(nurseId) ?? 1)) blocking.get(nurseId)?.push(...intervals);
+    }
+    const out: SlotPerson[] = [];
+    for (let seat = 1; seat <= Math.max(...ids.map((id) => capacity.get(id)!)); seat++) {
+      for (const id of ids) {
+        if (seat > capacity.get(id)!) continue;
+        const lane = laneId(id, seat);
+        out.push({
+          id: lane,
+          hours: weeklyOf(setup.hours.nurse, id),
+          busy: [...(busy.get(lane) ?? []), ...blocking.get(id)!],
+        });
+      }
+    }
+    return out;
+  };
+
+  return findSlots({
+    zone: q.zone,
+    from: q.from,
+    to: q.to,
+    now: q.now,
+    opening: openingHours,
+    closures,
+    providers: providerIds?.map(person(setup.hours.provider)) ?? null,
+    nurses: nurseIds ? lanes(nurseIds) : null,
+    rooms: placeIds?.map((id) => ({ id, busy: busy.get(id) ?? [] })) ?? null,
+    durationMin: q.type.duration_min,
+    bufferBeforeMin: q.type.buffer_before_min,
+    bufferAfterMin: q.type.buffer_after_min,
+    minNoticeMin: q.type.min_notice_min,
+    stepMin: q.type.step_min,
+  });
+}

@@ -1,0 +1,348 @@
+import { DateTime } from 'luxon';
+import type { Clinic, Location } from '../kernel/clinic.ts';
+import type { Kysely } from 'kysely';
+import { isBookingConflict, type Database } from '../kernel/db/database.ts';
+import type { DB } from '../kernel/db/schema.ts';
+import { matchOrCreatePatient } from '../patients/repository.ts';
+import { cancelPending, enqueue, type NewJob } from '../kernel/outbox/outbox.ts';
+import { loadAvailability, type AppointmentType } from './availability.ts';
+import { findAppointment, insertAppointment, parseLane, stillAsRead, type Appointment } from './repository.ts';
+import { offerFreedTime } from '../waitlist/repository.ts';
+import { timeOrderedId } from '../kernel/ids.ts';
+import { withBuffers, type Slot, type SlotOption } from './slots.ts';
+
+export type BookingOutcome =
+  | { ok: true; appointment: Appointment }
+  | { ok: false; reason: 'taken'; alternatives: Slot[] }
+  | { ok: false; reason: 'already_booked'; appointmentId: string };
+
+export interface BookingContext {
+  database: Database;
+  clinic: Clinic;
+  location: Location;
+  type: AppointmentType;
+  now: number;
+}
+
+const MINUTE = 60_000;
+
+/** Free times for the coming horizon at this location. */
+export function availability(
+  ctx: BookingContext,
+  from: number,
+  to: number,
+  excludeAppointmentId?: string,
+): Promise<Slot[]> {
+  return loadAvailability(ctx.database.db, {
+    locationId: ctx.location.id,
+    zone: ctx.location.time_zone,
+    type: ctx.type,
+    from,
+    to,
+    now: ctx.now,
+    excludeAppointmentId,
+  });
+}
+
+/** The slot at exactly `start`, recomputed from the database (never trusted from the form). */
+async function slotAt(ctx: BookingContext, start: number, excludeAppointmentId?: string): Promise<Slot | undefined> {
+  const slots = await availability(ctx, start, start + 1, excludeAppointmentId);
+  return slots.find((s) => s.start === start);
+}
+
+/** The free times closest to a wanted one, for the "just taken" answer. */
+export async function nearestAlternatives(
+  ctx: BookingContext,
+  wanted: number,
+  count = 6,
+  excludeAppointmentId?: string,
+): Promise<Slot[]> {
+  const from = Math.max(ctx.now, wanted - 3 * 24 * 60 * MINUTE);
+  const slots = await availability(ctx, from, wanted + 14 * 24 * 60 * MINUTE, excludeAppointmentId);
+  return slots
+    .filter((s) => s.start !== wanted)
+    .sort((a, b) => Math.abs(a.start - wanted) - Math.abs(b.start - wanted) || a.start - b.start)
+    .slice(0, count)
+    .sort((a, b) => a.start - b.start);
+}
+
+/** Reminder jobs for a visit at the clinic's configured offsets (defaults 48 h and 2 h before). */
+export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: Appointment): NewJob[] {
+  const jobs: NewJob[] = [];
+  for (const offset of ctx.clinic.reminderOffsetsMin) {
+    const runAt = appt.starts_at - offset * MINUTE;
+    // A reminder that would arrive within minutes of booking adds nothing to the confirmation.
+    if (runAt <= ctx.now + 10 * MINUTE) continue;
+    // Keyed by this version of the visit (its last change), not its time alone: a visit moved away and back to the
+    // same time needs new reminders, while the cancelled ones of the first version keep their key.
+    jobs.push({
+      kind: 'appointment_reminder',
+      refId: appt.id,
+      runAt,
+      dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${appt.updated_at}:${offset}`,
+    });
+  }
+  return jobs;
+}
+
+/** Staff booking on someone's behalf: one provider only, and work (the audit event) in the booking's transaction. */
+export interface BookingOptions {
+  providerId?: string;
+  alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment & { patient_id: string | null }) => Promise<void>;
+}
+
+/** Who an appointment is for: a consultation request (online, or staff from the leads inbox) or a known patient. */
+export type BookingFor = { requestId: string } | { patientId: string };
+
+/**
+ * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
+ * database's overlap rules decide races, so concurrent bookings of one time yield exactly one appointment.
+ */
+export function bookConsultation(
+  ctx: BookingContext,
+  requestId: string,
+  start: number,
+  options: BookingOptions = {},
+): Promise<BookingOutcome> {
+  return bookAppointment(ctx, { requestId }, start, options);
+}
+
+/** Books an appointment of the context's type at `start`, trying each free option of that time in turn. */
+export async function bookAppointment(
+  ctx: BookingContext,
+  who: BookingFor,
+  start: number,
+  options: BookingOptions = {},
+): Promise<BookingOutcome> {
+  // Options share their nurse and place (each lead is paired with the first free ones), so once the database refuses
+  // one, the others of that look are likely stale too: take the first option, and after a refusal look again. A
+  // refusal means someone else's booking took part of it, so each look has fewer options; the bound only stops a
+  // person who clashes with their own visit from trying forever.
+  let rounds = 3;
+  for (let round = 0; round < rounds; round++) {
+    const slot = await slotAt(ctx, start);
+    const free =
+      slot?.options.filter((o) => options.providerId === undefined || o.providerId === options.providerId) ?? [];
+    if (free.length === 0) break;
+    if (round === 0) rounds = Math.min(free.length + 2, 64);
+    const outcome = await tryBook(ctx, who, start, free[0]!, options);
+    if (outcome) return outcome;
+  }
+  return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start) };
+}
+
+/** Where and when an appointment of the context's type sits for one option (provider, nurse, place). */
+function placement(ctx: BookingContext, start: number, option: SlotOption) {
+  const end = start + ctx.type.duration_min * MINUTE;
+  const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
+  const lane = option.nurseId === null ? null : parseLane(option.nurseId);
+  return {
+    location_id: ctx.location.id,
+    provider_id: option.providerId,
+    nurse_id: lane?.nurseId ?? null,
+    nurse_seat: lane?.seat ?? null,
+    room_id: option.roomId,
+    starts_at: start,
+    ends_at: end,
+    busy_from: busy.start,
+    busy_to: busy.end,
+  };
+}
+
+/** One attempt with one option: the booking, or undefined when the database refused it as overlapping. */
+async function tryBook(
+  ctx: BookingContext,
+  who: BookingFor,
+  start: number,
+  option: SlotOption,
+  options: BookingOptions,
+): Promise<BookingOutcome | undefined> {
+  const requestId = 'requestId' in who ? who.requestId : null;
+  const appt: Appointment = {
+    id: timeOrderedId(),
+    type_id: ctx.type.id,
+    request_id: requestId,
+    ...placement(ctx, start, option),
+    status: 'booked',
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+  try {
+    await ctx.database.transact(async (trx) => {
+      // The same person (email and phone) booking again, from this request or another, is the same patient.
+      const patientId =
+        requestId === null
+          ? (who as { patientId: string }).patientId
+          : ((await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null);
+      const row = { ...appt, patient_id: patientId };
+      await insertAppointment(trx, row);
+      if (requestId !== null) {
+        await trx
+          .updateTable('consultation_requests')
+          .set({ status: 'booked', patient_id: patientId })
+          .where('id', '=', requestId)
+          .execute();
+        // Booking ends the wait: no more offers for this request, even if the visit is cancelled later.
+        await trx
+          .updateTable('waitlist_entries')
+          .set({ status: 'booked', updated_at: ctx.now })
+          .where('request_id', '=', requestId)
+          .where('status', '=', 'waiting')
+          .execute();
+      }
+      await options.alsoInTransaction?.(trx, row);
+      await enqueue(
+        trx,
+        [
+          { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` },
+          ...reminderJobs(ctx, appt),
+        ],
+        ctx.now,
+      );
+    });
+    return { ok: true, appointment: appt };
+  } catch (err) {
+    if (!isBookingConflict(err)) throw err;
+    if (requestId === null) return undefined;
+    const existing = await ctx.database.db
+      .selectFrom('appointments')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .where('status', '=', 'booked')
+      .executeTakeFirst();
+    return existing ? { ok: false, reason: 'already_booked', appointmentId: existing.id } : undefined;
+  }
+}
+
+export type ChangeOutcome =
+  | { ok: true; appointment: Appointment }
+  | { ok: false; reason: 'taken'; alternatives: Slot[] }
+  | { ok: false; reason: 'not_active' | 'too_late' };
+
+/** True when self-service changes are still allowed for this visit. */
+export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): boolean {
+  return appt.starts_at - clinic.cancelCutoffMin * MINUTE >= now;
+}
+
+/** Work (an audit event) to do in the move's own transaction, after the move; if it throws, nothing moves. */
+export interface RescheduleOptions {
+  alsoInTransaction?: (trx: Kysely<DB>, moved: Appointment, current: Appointment) => Promise<void>;
+}
+
+/** Moves a booked appointment to a new time: one update the database checks for overlap, or change nothing. */
+export async function rescheduleAppointment(
+  ctx: BookingContext,
+  appointmentId: string,
+  start: number,
+  options: RescheduleOptions = {},
+): Promise<ChangeOutcome> {
+  // As with cancelling: a change that raced in between the read and the write means reading again.
+  reading: for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await findAppointment(ctx.database.db, appointmentId);
+    if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
+    if (!beforeCutoff(ctx.clinic, current, ctx.now)) return { ok: false, reason: 'too_late' };
+    const slot = await slotAt(ctx, start, appointmentId);
+    for (const option of slot?.options ?? []) {
+      const moved: Appointment = { ...current, ...placement(ctx, start, option), updated_at: ctx.now };
+      try {
+        const done = await ctx.database.transact(async (trx) => {
+          const updated = await trx
+            .updateTable('appointments')
+            .set({
+              location_id: moved.location_id,
+              provider_id: moved.provider_id,
+              nurse_id: moved.nurse_id,
+              nurse_seat: moved.nurse_seat,
+              room_id: moved.room_id,
+              starts_at: moved.starts_at,
+              ends_at: moved.ends_at,
+              busy_from: moved.busy_from,
+              busy_to: moved.busy_to,
+              updated_at: moved.updated_at,
+            })
+            .where('id', '=', appointmentId)
+            .$call((qb) => stillAsRead(qb, current))
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) !== 1) return false;
+          await offerFreedTime(trx, current, ctx.now);
+          await cancelPending(trx, appointmentId, ['appointment_reminder']);
+          await enqueue(
+            trx,
+            [
+              {
+                kind: 'booking_rescheduled',
+                refId: appointmentId,
+                runAt: ctx.now,
+                dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}`,
+              },
+              ...reminderJobs(ctx, moved),
+            ],
+            ctx.now,
+          );
+          await options.alsoInTransaction?.(trx, moved, current);
+          return true;
+        });
+        if (!done) continue reading;
+        return { ok: true, appointment: moved };
+      } catch (err) {
+        if (!isBookingConflict(err)) throw err;
+      }
+    }
+    return { ok: false, reason: 'taken', alternatives: await nearestAlternatives(ctx, start, 6, appointmentId) };
+  }
+  return { ok: false, reason: 'not_active' };
+}
+
+/** Staff cancelling: not bound by the online cutoff, and their audit event is written in the same transaction. */
+export interface CancelOptions {
+  ignoreCutoff?: boolean;
+  alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment) => Promise<void>;
+}
+
+/** Cancels a booked appointment; its time is free for others the moment this commits. */
+export async function cancelAppointment(
+  database: Database,
+  clinic: Clinic,
+  appointmentId: string,
+  now: number,
+  options: CancelOptions = {},
+): Promise<{ ok: true } | { ok: false; reason: 'not_active' | 'too_late' }> {
+  // Read, then cancel only if the row is still as read; a move that raced in between means reading again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await findAppointment(database.db, appointmentId);
+    if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
+    if (!options.ignoreCutoff && !beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
+    const done = await database.transact(async (trx) => {
+      const updated = await stillAsRead(
+        trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', appointmentId),
+        current,
+      ).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      await offerFreedTime(trx, current, now);
+      await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
+      if (current.request_id) {
+        // Back to the inbox only from 'booked': a request the clinic closed stays closed.
+        await trx
+          .updateTable('consultation_requests')
+          .set({ status: 'new' })
+          .where('id', '=', current.request_id)
+          .where('status', '=', 'booked')
+          .execute();
+      }
+      await enqueue(
+        trx,
+        { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` },
+        now,
+      );
+      await options.alsoInTransaction?.(trx, current);
+      return true;
+    });
+    if (done) return { ok: true };
+  }
+  return { ok: false, reason: 'not_active' };
+}
+
+/** Start of the local day of an instant, for grouping. */
+export function localDay(instant: number, zone: string): string {
+  return DateTime.fromMillis(instant, { zone }).toISODate()!;
+}

@@ -1,0 +1,91 @@
+import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
+import type { AppointmentLinkColumns, AppointmentTable, DB } from '../kernel/db/schema.ts';
+
+export type Appointment = Selectable<AppointmentTable>;
+
+/**
+ * A nurse watches up to `max_patients` infusions at once: one lane each. A lane is a resource of its own, named
+ * `<nurse id>#<seat>`, so the slot engine treats it like any provider or chair (and the database refuses overlap
+ * within a lane, migration 009).
+ */
+export const laneId = (nurseId: string, seat: number) => `${nurseId}#${seat}`;
+
+/** The nurse and seat of a lane id (a bare id is lane 1). */
+export function parseLane(id: string): { nurseId: string; seat: number } {
+  const at = id.lastIndexOf('#');
+  return at < 0 ? { nurseId: id, seat: 1 } : { nurseId: id.slice(0, at), seat: Number(id.slice(at + 1)) };
+}
+
+/**
+ * Narrows an update to the row as it was read: still booked, same time, same resources. Changes are read outside
+ * their transaction, so a cancel and a move racing each other would otherwise both act on the old row (offering the
+ * wrong time to the waitlist, or cancelling a visit just moved); with this, the later one updates nothing and reads again.
+ */
+export function stillAsRead(
+  qb: UpdateQueryBuilder<DB, 'appointments', 'appointments', UpdateResult>,
+  current: Appointment,
+) {
+  return qb
+    .where('status', '=', 'booked')
+    .where('starts_at', '=', current.starts_at)
+    .where('ends_at', '=', current.ends_at)
+    .where('provider_id', 'is not distinct from', current.provider_id)
+    .where('nurse_id', 'is not distinct from', current.nurse_id)
+    .where('nurse_seat', 'is not distinct from', current.nurse_seat)
+    .where('room_id', 'is not distinct from', current.room_id);
+}
+
+/**
+ * Inserts a booked appointment. The table refuses it when it overlaps another booked appointment of its provider,
+ * nurse lane, room or chair (busy time) or patient (visit time): see isOverlapViolation().
+ */
+export async function insertAppointment(
+  trx: Kysely<DB>,
+  appt: Appointment & { patient_id?: string | null },
+): Promise<void> {
+  await trx.insertInto('appointments').values(appt).execute();
+}
+
+/**
+ * The patient's booked visits that overlap [from, to) (visit time, not buffers), except `exceptId`: a person cannot
+ * be at two at once. The database refuses such a booking anyway; this lets pages say so, or not offer the time.
+ */
+export async function patientVisitsBetween(
+  db: Kysely<DB>,
+  patientId: string,
+  from: number,
+  to: number,
+  exceptId?: string,
+) {
+  let query = db
+    .selectFrom('appointments')
+    .select(['id', 'starts_at', 'ends_at'])
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'booked')
+    // Bounded on the (patient_id, starts_at) index: a visit is never longer than a day.
+    .where('starts_at', '>', from - MAX_VISIT_MS)
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from);
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.execute();
+}
+const MAX_VISIT_MS = 86_400_000;
+
+/** The appointment with its patient and attendance (migration 003's columns). */
+export async function findAppointment(
+  db: Kysely<DB>,
+  id: string,
+): Promise<(Appointment & AppointmentLinkColumns) | undefined> {
+  return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The request's live booking, or else its most recent one (cancelled), or undefined. */
+export async function latestAppointmentForRequest(db: Kysely<DB>, requestId: string): Promise<Appointment | undefined> {
+  const rows = await db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.find((r) => r.status === 'booked') ?? rows[0];
+}
