@@ -6,7 +6,8 @@ import rateLimit from '@fastify/rate-limit';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './kernel/config.ts';
 import type { Database } from './kernel/db/database.ts';
-import { envelope, HttpError } from './kernel/http/errors.ts';
+import { envelope } from './kernel/http/errors.ts';
+import { Refusal } from './kernel/refusal.ts';
 import { loggerOptions } from './kernel/log.ts';
 import { assetRoutes } from './kernel/ui/assets.ts';
 import { siteRoutes } from './site/routes.ts';
@@ -94,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((err: FastifyError, req, reply) => handleError(app, err, req, reply));
   app.setNotFoundHandler((req, reply) =>
-    handleError(app, new HttpError(404, 'not_found', 'We could not find that page.'), req, reply),
+    handleError(app, new Refusal('not_found', 'We could not find that page.'), req, reply),
   );
 
   app.get('/healthz', { config: { policy: 'public' } }, async () => ({ ok: true }));
@@ -123,14 +124,14 @@ function trustProxy(
 
 async function handleError(
   app: FastifyInstance,
-  err: FastifyError | HttpError,
+  err: FastifyError | Refusal,
   req: FastifyRequest,
   reply: FastifyReply,
 ) {
   let status = err.statusCode ?? 500;
-  let code = err instanceof HttpError ? err.code : (err.code ?? 'error');
+  let code = err instanceof Refusal ? err.code : (err.code ?? 'error');
   let message = err.message;
-  let fields = err instanceof HttpError ? err.fields : undefined;
+  let fields = err instanceof Refusal ? err.fields : undefined;
   if (hasZodFastifySchemaValidationErrors(err)) {
     status = 400;
     code = 'invalid_request';
@@ -150,11 +151,11 @@ async function handleError(
     message = 'Something went wrong on our side. Nothing you sent was lost; please try again in a moment.';
   } else if (status === 429) {
     code = 'too_many_requests';
-  } else if (status === 413 && !(err instanceof HttpError)) {
+  } else if (status === 413 && !(err instanceof Refusal)) {
     message = 'What you sent is too large.';
   } else if (status === 415) {
     message = 'That kind of content is not accepted here.';
-  } else if (status >= 400 && !(err instanceof HttpError)) {
+  } else if (status >= 400 && !(err instanceof Refusal)) {
     // Fastify's own 4xx messages can mention internals; keep ours short and plain.
     message = status === 404 ? 'We could not find that page.' : 'The request could not be understood.';
   }

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../kernel/db/schema.ts';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { auditStaff } from '../kernel/audit/staff-audit.ts';
 import { renderDocument } from '../kernel/ui/jsx.ts';
 import type { StaffContext } from '../kernel/http/policy.ts';
@@ -164,7 +164,7 @@ function normalise(rows: AuditListRow[]): AuditListRow[] {
 }
 
 function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new HttpError(401, 'sign_in_required', 'Please sign in to continue.');
+  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
   return req.staff;
 }
 

@@ -9,7 +9,7 @@ import { ANY_PROVIDER, SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from '
 import { stateText, typeClass } from './views.tsx';
 import { visitTimes } from '../kernel/time/wall-clock.ts';
 
-export interface Refusal {
+export interface FormProblem {
   status: number;
   message: string;
   errors?: FormErrors;
@@ -46,7 +46,7 @@ export function NearbyTimes(props: { heading: string; slots: Slot[] | undefined;
   );
 }
 
-export function Problem(props: { refusal: Refusal | undefined }) {
+export function Problem(props: { refusal: FormProblem | undefined }) {
   if (!props.refusal) return null;
   const fields = Object.entries(props.refusal.errors ?? {});
   return (
@@ -174,7 +174,7 @@ export function AppointmentPage(props: {
   appt: AppointmentDetail;
   now: number;
   notice?: string;
-  refusal?: Refusal;
+  refusal?: FormProblem;
 }) {
   const { appt, staff } = props;
   const zone = appt.time_zone;
@@ -316,7 +316,7 @@ export interface BookPageProps {
   requests: BookableRequest[];
   providers: CalendarColumn[];
   date: string;
-  refusal?: Refusal;
+  refusal?: FormProblem;
 }
 
 export function BookPage(props: BookPageProps) {

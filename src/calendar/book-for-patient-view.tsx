@@ -12,7 +12,7 @@ import {
   NearbyTimes,
   Problem,
   ProviderChoice,
-  type Refusal,
+  type FormProblem,
 } from './appointment-view.tsx';
 import type { CalendarColumn } from './repository.ts';
 
@@ -25,7 +25,7 @@ export interface PatientBookPageProps {
   types: AppointmentType[];
   providers: CalendarColumn[];
   date: string;
-  refusal?: Refusal;
+  refusal?: FormProblem;
 }
 
 /** Staff book any kind of visit for a known patient: what it needs is found free by the same engine as online. */

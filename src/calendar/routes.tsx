@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { getClinic, type Clinic } from '../kernel/clinic.ts';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import {
   auditAlone,
   html,
@@ -13,7 +13,7 @@ import {
 import type { Patient } from '../patients/repository.ts';
 import { bookForPatient } from './book-for-patient.ts';
 import { PatientBookPage } from './book-for-patient-view.tsx';
-import { AppointmentPage, BookPage, type Refusal } from './appointment-view.tsx';
+import { AppointmentPage, BookPage, type FormProblem } from './appointment-view.tsx';
 import {
   appointmentDetail,
   appointmentsBetween,
@@ -67,14 +67,14 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const found = key === undefined ? visible[0] : visible.find((l) => l.slug === key || l.id === key);
     if (found) return { location: found, visible };
     if (key === undefined)
-      throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
+      throw new Refusal('no_location', 'You are not assigned to a location yet. Please ask an administrator.');
     const elsewhere = await db
       .selectFrom('locations')
       .select('id')
       .where((eb) => eb.or([eb('slug', '=', key), eb('id', '=', key)]))
       .executeTakeFirst();
     await auditAlone(database, actor, action, 'denied', { locationId: elsewhere?.id ?? null, patientRef: null });
-    throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', {
+    throw new Refusal('invalid_request', 'Choose a location from the list.', {
       location: 'Choose a location from the list.',
     });
   }
@@ -84,7 +84,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     // Parsed here rather than by a route schema, so that sign-in and role come first.
     const parsed = calendarQuery.safeParse(req.query ?? {});
     if (!parsed.success)
-      throw new HttpError(400, 'invalid_request', 'Some of the choices are not valid.', formErrors(parsed.error));
+      throw new Refusal('invalid_request', 'Some of the choices are not valid.', formErrors(parsed.error));
     const q = parsed.data;
     const { location, visible } = await chosenLocation(actor, q.location, 'calendar.view');
     const zone = location.time_zone;
@@ -155,9 +155,9 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     return html(reply, CalendarPage(props));
   });
 
-  async function appointmentPage(actor: Actor, id: string, extra: { notice?: string; refusal?: Refusal } = {}) {
+  async function appointmentPage(actor: Actor, id: string, extra: { notice?: string; refusal?: FormProblem } = {}) {
     const appt = await appointmentDetail(db, id);
-    if (!appt) throw new HttpError(404, 'not_found', 'We could not find that page.');
+    if (!appt) throw new Refusal('not_found', 'We could not find that page.');
     return AppointmentPage({ staff: actor.staff, appt, now: actor.now, ...extra });
   }
 
@@ -198,7 +198,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
           app.deps.onOutbox?.();
           return reply.code(303).redirect(`/staff/calendar/appointments/${appt.id}?done=${result.done}`);
         }
-        const refusal: Refusal = {
+        const refusal: FormProblem = {
           status: result.status,
           message: result.message,
           values: typedValues(req.body),
@@ -218,7 +218,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     staffReschedule(database, actor, appt, await clinicOrFail(), body),
   );
 
-  async function bookPage(actor: Actor, location: StaffLocation, refusal?: Refusal) {
+  async function bookPage(actor: Actor, location: StaffLocation, refusal?: FormProblem) {
     const [requests, providers] = await Promise.all([
       bookableRequests(db, location.id),
       locationProviders(db, location.id),
@@ -266,8 +266,8 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     const location = (await visibleLocations(db, actor)).find(
       (l) => l.slug === values.location || l.id === values.location,
     );
-    if (!location) throw new HttpError(400, 'invalid_request', result.message, result.errors);
-    const refusal: Refusal = {
+    if (!location) throw new Refusal('invalid_request', result.message, result.errors);
+    const refusal: FormProblem = {
       status: result.status,
       message: result.message,
       values,
@@ -282,14 +282,14 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     actor: Actor,
     patient: Patient,
     where: { locationId: string; patientRef: string },
-    refusal?: Refusal,
+    refusal?: FormProblem,
   ) {
     const locations = await visibleLocations(db, actor);
     const wanted = refusal?.values?.location;
     const location =
       locations.find((l) => l.slug === wanted) ?? locations.find((l) => l.id === patient.location_id) ?? locations[0];
     if (!location)
-      throw new HttpError(403, 'no_location', 'You are not assigned to a location yet. Please ask an administrator.');
+      throw new Refusal('no_location', 'You are not assigned to a location yet. Please ask an administrator.');
     const [types, providers] = await Promise.all([
       db.selectFrom('appointment_types').selectAll().orderBy('name').execute(),
       locationProviders(db, location.id),
@@ -330,7 +330,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
         app.deps.onOutbox?.();
         return reply.code(303).redirect(`/staff/calendar/appointments/${result.appointmentId}?done=booked`);
       }
-      const refusal: Refusal = {
+      const refusal: FormProblem = {
         status: result.status,
         message: result.message,
         values: typedValues(req.body),

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findLocation, getClinic, listLocations, type Clinic, type Location } from '../kernel/clinic.ts';
 import { findRequest, requestForNewLink, type ConsultationRequest } from '../requests/repository.ts';
-import { badRequest, HttpError } from '../kernel/http/errors.ts';
+import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
 import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
@@ -314,8 +314,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     }
     if (ctx.type.online_bookable !== 1) {
       await refuse(link, action, 'not_online');
-      throw new HttpError(
-        409,
+      throw new Refusal(
         'not_online',
         `Online booking is paused at the moment. Please call ${ctx.location.name} at ${ctx.location.phone} to book or change your consultation.`,
       );
@@ -349,8 +348,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
     const current = link.appointment;
     if (current?.status !== 'booked') {
       await refuse(link, action, 'not_active', current ? { appointmentId: current.id } : {});
-      throw new HttpError(
-        409,
+      throw new Refusal(
         'not_active',
         'This consultation was cancelled, so it cannot be moved. You can book a new time with your link.',
       );
@@ -458,7 +456,7 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       if (!link) return reply;
       if (!link.appointment) {
         await refuse(link, 'booking.view', 'not_found', { page: 'ics' });
-        throw new HttpError(404, 'not_found', 'There is no booking for this link yet.');
+        throw new Refusal('not_found', 'There is no booking for this link yet.');
       }
       const location = (await findLocation(db, link.appointment.location_id)) as Location;
       await viewed(link, 'ics', link.appointment);
@@ -530,16 +528,11 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
   );
 }
 
-function changeRefused(reason: 'not_active' | 'too_late', clinic: Clinic): HttpError {
+function changeRefused(reason: 'not_active' | 'too_late', clinic: Clinic): Refusal {
   return reason === 'too_late'
-    ? new HttpError(
-        409,
+    ? new Refusal(
         'too_late',
         `Your visit is less than ${cutoffSpan(clinic.cancelCutoffMin)} away, so it can no longer be changed online. Please call us at ${clinic.phone}.`,
       )
-    : new HttpError(
-        409,
-        'not_active',
-        'This consultation is no longer active. You can book a new time with your link.',
-      );
+    : new Refusal('not_active', 'This consultation is no longer active. You can book a new time with your link.');
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../kernel/db/database.ts';
 import type { DB, Role } from '../kernel/db/schema.ts';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
 import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
@@ -15,10 +15,10 @@ export type { Actor };
 export const PATIENT_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];
 
 /** Exactly the answer an unknown address gets, so a record elsewhere cannot be told apart from none at all. */
-export const notFound = () => new HttpError(404, 'not_found', 'We could not find that page.');
+export const notFound = () => new Refusal('not_found', 'We could not find that page.');
 
 export function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new HttpError(401, 'sign_in_required', 'Please sign in to continue.');
+  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
   return req.staff;
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { auditAlone, html, locationScope, PATIENT_ROLES, patientFor, staffOf, type Actor } from './access.ts';
 import {
   PATIENT_SEARCH_LIMIT,
@@ -37,7 +37,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const actor = actorOf(req);
     const parsed = searchQuery.safeParse(req.body ?? {});
     if (!parsed.success)
-      throw new HttpError(400, 'invalid_request', 'The search is not valid.', {
+      throw new Refusal('invalid_request', 'The search is not valid.', {
         q: parsed.error.issues[0]?.message ?? 'Not valid.',
       });
     const text = parsed.data.q ?? '';

@@ -4,7 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findLocation, getClinic, listLocations } from '../kernel/clinic.ts';
 import { aboutRequestId, auditPatient, auditPatientAlone, NOBODY, visitorOf } from '../kernel/audit/patient-audit.ts';
-import { envelope, HttpError } from '../kernel/http/errors.ts';
+import { envelope } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { renderDocument } from '../kernel/ui/jsx.ts';
 import { consultationRequestSchema, fieldErrors, REASONS, type FieldErrors } from './form-schema.ts';
 import { createConsultationRequest } from './service.ts';
@@ -43,8 +44,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   const oneBudget = async (req: FastifyRequest) => {
     const t = now();
     if (perAddress.blocked(req.ip, t)) {
-      throw new HttpError(
-        429,
+      throw new Refusal(
         'too_many_requests',
         `We have received several requests from your connection in a short time, so we paused new ones for up to ${RATE_LIMIT.timeWindow / 60_000} minutes. ` +
           'Please try again then, or call us and we will take your request by phone.',

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
 import { LeadPage } from './request-view.tsx';
@@ -40,7 +40,7 @@ import { LeadsPage, type LeadsFilterValues } from './inbox-views.tsx';
 const policy = { roles: LEAD_ROLES };
 
 function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new HttpError(401, 'sign_in_required', 'Please sign in to continue.');
+  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
   return req.staff;
 }
 
@@ -74,14 +74,14 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
     // Parsed here rather than by a route schema, so that sign-in and role come first (the guard runs after schemas).
     const parsed = listQuery.safeParse(req.query ?? {});
     if (!parsed.success)
-      throw new HttpError(400, 'invalid_request', 'Some of the filters are not valid.', formErrors(parsed.error));
+      throw new Refusal('invalid_request', 'Some of the filters are not valid.', formErrors(parsed.error));
     const q = parsed.data;
     const visible = (await listLocations(db)).filter((l) => canSeeLocation(staff, l.id, actor.now));
     if (q.location !== undefined && !visible.some((l) => l.id === q.location)) {
       await database.transact((trx) =>
         audit(trx, database, actor, 'lead.list', 'denied', { locationId: q.location ?? null, patientRef: null }),
       );
-      throw new HttpError(400, 'invalid_request', 'Choose a location from the list.', {
+      throw new Refusal('invalid_request', 'Choose a location from the list.', {
         location: 'Choose a location from the list.',
       });
     }

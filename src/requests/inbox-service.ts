@@ -3,7 +3,7 @@ import type { AuditDetail, AuditOutcome } from '../kernel/audit/audit.ts';
 import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
 import type { Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { joinWaitlist } from '../waitlist/repository.ts';
@@ -26,7 +26,7 @@ export type LeadAction =
 export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
 
 /** Exactly the answer an unknown address gets, so a request elsewhere cannot be told apart from none at all. */
-export const notFound = () => new HttpError(404, 'not_found', 'We could not find that page.');
+export const notFound = () => new Refusal('not_found', 'We could not find that page.');
 
 const where = (lead: Lead) => ({ locationId: lead.location_id, patientRef: lead.id });
 

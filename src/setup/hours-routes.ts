@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isUniqueViolation } from '../kernel/db/database.ts';
-import { badRequest, notFound } from '../kernel/http/errors.ts';
+import { badRequest, notFound } from '../kernel/refusal.ts';
 import {
   errorsOf,
   isDay,

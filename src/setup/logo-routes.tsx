@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { h, Fragment } from '../kernel/ui/jsx.ts';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { checkLogo, LOGO_MAX_BYTES } from '../kernel/ui/brand/logo.ts';
 import { isUploadedFile, MultipartError, parseMultipart } from '../kernel/http/multipart.ts';
 import { forgetBrand } from '../kernel/ui/brand/routes.ts';
@@ -81,8 +81,7 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
     } catch (err) {
       if (!(err instanceof MultipartError)) return done(err as Error, undefined);
       done(
-        new HttpError(
-          400,
+        new Refusal(
           'invalid_upload',
           'The upload could not be read. Please choose the file again and send the form once more.',
         ),
@@ -93,8 +92,7 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
   // The one 4xx that comes before the form can be shown again: say what the limit is. Others go to the app's handler.
   app.setErrorHandler((err: FastifyError) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      throw new HttpError(
-        413,
+      throw new Refusal(
         'too_large',
         `That file is far too large: the logo can be at most ${LOGO_MAX_BYTES / 1024} KB.`,
       );

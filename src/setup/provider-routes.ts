@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, exactWallInstant, wallInstant } from '../kernel/time/wall-clock.ts';
-import { notFound } from '../kernel/http/errors.ts';
+import { notFound } from '../kernel/refusal.ts';
 import {
   isDay,
   isId,

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../kernel/db/schema.ts';
-import { notFound } from '../kernel/http/errors.ts';
+import { notFound } from '../kernel/refusal.ts';
 import { errorsOf, isId, plain, valuesOf, type Errors } from './forms.ts';
 import { bookingConflicts } from './impact.ts';
 import { renameKey, RoomsPage, type RoomsPageProps } from './room-views.tsx';

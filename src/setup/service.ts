@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { appendAudit, type AuditDetail } from '../kernel/audit/audit.ts';
 import { forgetLocationSetup } from '../scheduling/availability.ts';
 import type { DB, Role } from '../kernel/db/schema.ts';
-import { HttpError, notFound } from '../kernel/http/errors.ts';
+import { Refusal, notFound } from '../kernel/refusal.ts';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import { isId } from './forms.ts';
 
@@ -11,7 +11,7 @@ import { isId } from './forms.ts';
 export const ADMIN_ONLY = { policy: { roles: ['admin'] as readonly Role[] } };
 
 export function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new HttpError(401, 'sign_in_required', 'Please sign in to continue.');
+  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
   return req.staff;
 }
 

@@ -3,7 +3,7 @@ import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AppointmentTypeTable, PlaceNeed } from '../kernel/db/schema.ts';
 import { resourceSummary, TYPE_CODES } from '../scheduling/type-needs.ts';
-import { notFound } from '../kernel/http/errors.ts';
+import { notFound } from '../kernel/refusal.ts';
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { appendAudit } from '../kernel/audit/audit.ts';
 import { isUniqueViolation } from '../kernel/db/database.ts';
 import type { Role } from '../kernel/db/schema.ts';
-import { notFound } from '../kernel/http/errors.ts';
+import { notFound } from '../kernel/refusal.ts';
 import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { BreakGlassPage, SessionsPage, UsersPage } from './admin-views.tsx';

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAudit, type AuditEntry } from '../kernel/audit/audit.ts';
-import { HttpError } from '../kernel/http/errors.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { SESSION_COOKIE } from '../kernel/http/guard.ts';
@@ -73,7 +73,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
     const expected = Buffer.from(createHmac('sha256', config.secret).update(`pre-csrf:${seed}`).digest('base64url'));
     const sent = Buffer.from(str(req.body, '_csrf', 100));
     if (!seed || sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
-      throw new HttpError(403, 'csrf', 'This form has expired. Please reload the page and try again.');
+      throw new Refusal('csrf', 'This form has expired. Please reload the page and try again.');
     }
   }
 

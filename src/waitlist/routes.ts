@@ -4,7 +4,7 @@ import { findLocation, getClinic, type Clinic } from '../kernel/clinic.ts';
 import { findRequest } from '../requests/repository.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { bookConsultation } from '../scheduling/booking-service.ts';
-import { badRequest, HttpError } from '../kernel/http/errors.ts';
+import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
 import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
@@ -200,8 +200,7 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     if (!location || !type) throw new Error('offer without location or type');
     if (type.online_bookable !== 1) {
       await auditPatientAlone(database, visitor, action, 'failure', about, { reason: 'not_online', offerId: offer.id });
-      throw new HttpError(
-        409,
+      throw new Refusal(
         'not_online',
         `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} and we will find a time with you.`,
       );

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.ts';
-import { envelope, HttpError } from './errors.ts';
+import { envelope } from './errors.ts';
+import { Refusal } from '../refusal.ts';
 import type { Policy, StaffContext } from './policy.ts';
 import { loadSession, revokeSession, sessionProblem, touchSession, type SessionSettings } from './sessions.ts';
 
@@ -42,7 +43,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
   // preValidation: after the body is parsed (for the CSRF field) but before any route schema can answer first.
   app.addHook('preValidation', async (req, reply) => {
     const policy = req.routeOptions.config.policy;
-    if (!policy) throw new HttpError(404, 'not_found', 'We could not find that page.');
+    if (!policy) throw new Refusal('not_found', 'We could not find that page.');
     if (policy === 'public') return;
     const { database, now } = app.deps;
     const t = now();
@@ -92,7 +93,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
         (typeof body?._csrf === 'string' ? body._csrf : undefined) ??
         (req.headers['x-csrf-token'] as string | undefined);
       if (!sent || !safeEqual(sent, session.csrf_token)) {
-        throw new HttpError(403, 'csrf', 'This form has expired. Please go back, reload the page and try again.');
+        throw new Refusal('csrf', 'This form has expired. Please go back, reload the page and try again.');
       }
     }
 
@@ -117,7 +118,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
           t,
         ),
       );
-      throw new HttpError(403, 'forbidden', 'Your role does not give access to this page.');
+      throw new Refusal('forbidden', 'Your role does not give access to this page.');
     }
     if (t - session.last_seen_at > TOUCH_EVERY_MS) await touchSession(database.db, session.id_hash, t);
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './errors.ts';
+import { Refusal } from '../refusal.ts';
 
 /**
  * PostgreSQL text cannot hold the NUL character (SQLite can), so a NUL anywhere in a request's path parameters,
@@ -9,8 +9,7 @@ import { HttpError } from './errors.ts';
 export function installNullCharacterGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
     if (holdsNul(req.params) || holdsNul(req.query) || holdsNul(req.body)) {
-      throw new HttpError(
-        400,
+      throw new Refusal(
         'invalid_characters',
         'The request contains a null character, which we cannot accept. Please remove it and try again.',
       );

@@ -1,4 +1,4 @@
-import { HttpError } from './errors.ts';
+import { Refusal } from '../refusal.ts';
 
 /**
  * Counts events per client address in a fixed window: refused link attempts (tampered, expired or unknown tokens),
@@ -51,8 +51,7 @@ export function linkRefusals(deps: object): AddressLimiter {
 /** Stops a link route early, before any lookup or audit write, for an address over the limit. */
 export function tooManyRefusals(deps: object, visitor: { ip: string; now: number }): void {
   if (linkRefusals(deps).blocked(visitor.ip, visitor.now)) {
-    throw new HttpError(
-      429,
+    throw new Refusal(
       'too_many_links',
       'Many links that did not work came from your connection. Please wait ten minutes, or call us and we will help.',
     );

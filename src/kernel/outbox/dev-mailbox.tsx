@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getClinic } from '../clinic.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../refusal.ts';
 import { h, renderDocument, type Child } from '../ui/jsx.ts';
 import { formatDateTime } from '../time/format.ts';
 import { Layout } from '../ui/site-layout.tsx';
