@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../kernel/db/schema.ts';
-import { Refusal } from '../kernel/refusal.ts';
 import { auditStaff } from '../kernel/audit/staff-audit.ts';
 import { renderDocument } from '../kernel/ui/jsx.ts';
-import type { StaffContext } from '../kernel/http/policy.ts';
 import { MAX_DETAIL_STRING, type AuditDetail } from '../kernel/audit/audit.ts';
 import { toCsv } from '../kernel/audit/csv.ts';
 import { AuditPage, type AuditFilterValues, type AuditListRow } from './views.tsx';
@@ -161,11 +160,6 @@ function filteredEvents(db: Kysely<DB>, filters: AuditFilterValues) {
 function normalise(rows: AuditListRow[]): AuditListRow[] {
   // PostgreSQL bigint arrives as a number already (see database.ts); be explicit for both engines.
   return rows.map((r) => ({ ...r, seq: Number(r.seq), at: Number(r.at) }));
-}
-
-function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
-  return req.staff;
 }
 
 function exportFileName(now: number): string {

@@ -1,15 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { html, staffOf } from '../kernel/http/reply.ts';
 import { getClinic, type Clinic } from '../kernel/clinic.ts';
 import { Refusal } from '../kernel/refusal.ts';
-import {
-  auditAlone,
-  html,
-  patientFor,
-  staffOf,
-  visibleLocations,
-  type Actor,
-  type StaffLocation,
-} from '../patients/access.ts';
+import { auditAlone, patientFor, visibleLocations, type Actor, type StaffLocation } from '../patients/access.ts';
 import type { Patient } from '../patients/repository.ts';
 import { bookForPatient } from './book-for-patient.ts';
 import { PatientBookPage } from './book-for-patient-view.tsx';

@@ -1,4 +1,5 @@
 import { cutoffSpan } from '../kernel/time/format.ts';
+import { html } from '../kernel/http/reply.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
@@ -7,7 +8,6 @@ import { findLocation, getClinic, listLocations, type Clinic, type Location } fr
 import { findRequest, requestForNewLink, type ConsultationRequest } from '../requests/repository.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
-import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { appointmentIcs } from '../scheduling/ics.ts';
@@ -60,9 +60,6 @@ const slotBody = z.object({
 });
 
 const UNKNOWN_LOCATION = 'That location could not be found. Please choose one from the list.';
-
-const html = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
 interface LinkContext {
   clinic: Clinic;

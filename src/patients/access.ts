@@ -1,11 +1,9 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../kernel/db/database.ts';
 import type { DB, Role } from '../kernel/db/schema.ts';
 import { Refusal } from '../kernel/refusal.ts';
-import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
-import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
+import { canSeeLocation } from '../kernel/http/policy.ts';
 import { z } from 'zod';
 import { findPatient, patientLocationIds, type LocationScope } from './repository.ts';
 
@@ -16,14 +14,6 @@ export const PATIENT_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', '
 
 /** Exactly the answer an unknown address gets, so a record elsewhere cannot be told apart from none at all. */
 export const notFound = () => new Refusal('not_found', 'We could not find that page.');
-
-export function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
-  return req.staff;
-}
-
-export const html = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
 export interface StaffLocation {
   id: string;

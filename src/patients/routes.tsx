@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { html, staffOf } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { Refusal } from '../kernel/refusal.ts';
-import { auditAlone, html, locationScope, PATIENT_ROLES, patientFor, staffOf, type Actor } from './access.ts';
+import { auditAlone, locationScope, PATIENT_ROLES, patientFor, type Actor } from './access.ts';
 import {
   PATIENT_SEARCH_LIMIT,
   patientAppointments,

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { html, staffOf } from '../kernel/http/reply.ts';
 import { Refusal } from '../kernel/refusal.ts';
-import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
-import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
+import { canSeeLocation } from '../kernel/http/policy.ts';
 import { LeadPage } from './request-view.tsx';
 import {
   conversion,
@@ -38,14 +38,6 @@ import {
 import { LeadsPage, type LeadsFilterValues } from './inbox-views.tsx';
 
 const policy = { roles: LEAD_ROLES };
-
-function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
-  return req.staff;
-}
-
-const html = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
 /** The filters as a query string for pager links (defaults left out). */
 function queryString(f: LeadsFilterValues, page: number, upto?: number): string {

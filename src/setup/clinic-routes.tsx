@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { DEFAULT_BRAND, logoPath, type Brand } from '../kernel/ui/brand/brand.ts';
@@ -9,7 +10,7 @@ import type { StaffContext } from '../kernel/http/policy.ts';
 import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import { errorsOf, phone, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { LogoSection, logoSetupRoutes } from './logo-routes.tsx';
-import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, saveSetup } from './service.ts';
 import { Input, SetupFrame, sendPage } from './ui.tsx';
 
 const reminders = z

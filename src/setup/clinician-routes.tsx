@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ClinicianKind } from '../kernel/db/schema.ts';
@@ -7,7 +8,7 @@ import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import { checkbox, errorsOf, plain, valuesOf, whole, type Errors, type Values } from './forms.ts';
 import { bookingConflicts, type ConflictRow } from './impact.ts';
-import { ADMIN_ONLY, listProviders, providerOr404, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, listProviders, providerOr404, saveSetup } from './service.ts';
 import { Check, Input, Select, SetupFrame, sendPage } from './ui.tsx';
 
 type Params = { Params: { id: string } };

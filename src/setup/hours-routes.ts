@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isUniqueViolation } from '../kernel/db/database.ts';
@@ -22,7 +23,7 @@ import {
   type HoursPageProps,
 } from './hours-views.tsx';
 import { bookingConflicts, type ConflictRow } from './impact.ts';
-import { ADMIN_ONLY, locationOr404, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, locationOr404, saveSetup } from './service.ts';
 import { sendPage } from './ui.tsx';
 
 type Params = { Params: { id: string } };

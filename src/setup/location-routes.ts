@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
@@ -14,7 +15,7 @@ import {
   OTHER_ZONE,
   type LocationFormProps,
 } from './location-views.tsx';
-import { ADMIN_ONLY, listLocationNames, locationOr404, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, listLocationNames, locationOr404, saveSetup } from './service.ts';
 import { sendPage } from './ui.tsx';
 
 function isWebUrl(value: string): boolean {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { checkLogo, LOGO_MAX_BYTES } from '../kernel/ui/brand/logo.ts';
@@ -7,7 +8,7 @@ import { forgetBrand } from '../kernel/ui/brand/routes.ts';
 import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Errors } from './forms.ts';
-import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, saveSetup } from './service.ts';
 import { FieldError, invalid } from './ui.tsx';
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, exactWallInstant, wallInstant } from '../kernel/time/wall-clock.ts';
 import { notFound } from '../kernel/refusal.ts';
@@ -24,7 +25,7 @@ import {
   type SchedulePageProps,
   type TimeOffPageProps,
 } from './provider-views.tsx';
-import { ADMIN_ONLY, listLocationNames, providerOr404, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, listLocationNames, providerOr404, saveSetup } from './service.ts';
 import { sendPage } from './ui.tsx';
 
 type Params = { Params: { id: string } };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import { notFound } from '../kernel/refusal.ts';
 import { errorsOf, isId, plain, valuesOf, type Errors } from './forms.ts';
 import { bookingConflicts } from './impact.ts';
 import { renameKey, RoomsPage, type RoomsPageProps } from './room-views.tsx';
-import { ADMIN_ONLY, locationOr404, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, locationOr404, saveSetup } from './service.ts';
 import { sendPage } from './ui.tsx';
 
 type Params = { Params: { id: string } };

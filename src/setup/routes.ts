@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import { clinicSetupRoutes } from './clinic-routes.tsx';
 import { hoursSetupRoutes } from './hours-routes.ts';
 import { SetupIndexPage } from './index-view.tsx';
@@ -6,7 +7,7 @@ import { locationSetupRoutes } from './location-routes.ts';
 import { clinicianSetupRoutes } from './clinician-routes.tsx';
 import { providerSetupRoutes } from './provider-routes.ts';
 import { roomSetupRoutes } from './room-routes.ts';
-import { ADMIN_ONLY, listLocationNames, listProviders, staffOf } from './service.ts';
+import { ADMIN_ONLY, listLocationNames, listProviders } from './service.ts';
 import { typeSetupRoutes } from './type-routes.tsx';
 import { sendPage } from './ui.tsx';
 

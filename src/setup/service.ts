@@ -1,19 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { Kysely } from 'kysely';
 import { appendAudit, type AuditDetail } from '../kernel/audit/audit.ts';
 import { forgetLocationSetup } from '../scheduling/availability.ts';
 import type { DB, Role } from '../kernel/db/schema.ts';
-import { Refusal, notFound } from '../kernel/refusal.ts';
-import type { StaffContext } from '../kernel/http/policy.ts';
+import { notFound } from '../kernel/refusal.ts';
 import { isId } from './forms.ts';
 
 /** Clinic set-up is for administrators only. */
 export const ADMIN_ONLY = { policy: { roles: ['admin'] as readonly Role[] } };
-
-export function staffOf(req: FastifyRequest): StaffContext {
-  if (!req.staff) throw new Refusal('sign_in_required', 'Please sign in to continue.');
-  return req.staff;
-}
 
 /**
  * One set-up change: the write and its audit event ('setup.<thing>') in one transaction; after the commit the

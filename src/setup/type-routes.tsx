@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { staffOf } from '../kernel/http/reply.ts';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import type { AppointmentTypeTable, PlaceNeed } from '../kernel/db/schema.ts';
@@ -8,7 +9,7 @@ import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import { checkbox, errorsOf, fiveMinutes, valuesOf, whole, type Errors, type Values } from './forms.ts';
-import { ADMIN_ONLY, saveSetup, staffOf } from './service.ts';
+import { ADMIN_ONLY, saveSetup } from './service.ts';
 import { Check, Input, Select, SetupFrame, sendPage } from './ui.tsx';
 
 type AppointmentType = Selectable<AppointmentTypeTable>;

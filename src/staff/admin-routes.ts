@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { html } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { appendAudit } from '../kernel/audit/audit.ts';
 import { isUniqueViolation } from '../kernel/db/database.ts';
 import type { Role } from '../kernel/db/schema.ts';
 import { notFound } from '../kernel/refusal.ts';
-import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { BreakGlassPage, SessionsPage, UsersPage } from './admin-views.tsx';
 import { ROLES, type StaffContext } from '../kernel/http/policy.ts';
@@ -12,9 +12,6 @@ import { revokeSession, revokeUserSessions } from '../kernel/http/sessions.ts';
 import { authLinkToken, createAuthLink, insertUser } from './users.ts';
 
 const BREAK_GLASS_MS = 60 * 60_000;
-const html = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
-
 const newUserSchema = z.object({
   name: z
     .string({ error: 'Enter the full name.' })

@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
+import { html } from '../kernel/http/reply.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appendAudit, type AuditEntry } from '../kernel/audit/audit.ts';
 import { Refusal } from '../kernel/refusal.ts';
-import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { SESSION_COOKIE } from '../kernel/http/guard.ts';
 import { ROLES } from '../kernel/http/policy.ts';
@@ -34,9 +34,6 @@ const PRE_COOKIE = 'relief_pre';
 const WRONG =
   'That email and password do not match an active account. After several failed attempts, sign-in pauses for a while.';
 const SIGN_IN_LIMIT = { max: 20, timeWindow: 15 * 60_000 };
-
-const html = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
 /** Only our own staff pages are valid places to return to after sign-in. */
 export function safeNext(next: unknown): string {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { html } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { findLocation, getClinic, type Clinic } from '../kernel/clinic.ts';
 import { findRequest } from '../requests/repository.ts';
@@ -7,7 +8,6 @@ import { bookConsultation } from '../scheduling/booking-service.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
-import { renderDocument, type Html } from '../kernel/ui/jsx.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import {
   aboutRequest,
@@ -24,8 +24,6 @@ import { OfferGonePage, OfferPage } from './views.tsx';
 import { LinkProblemPage } from '../online-booking/views.tsx';
 
 const DAY = 24 * 3_600_000;
-const html = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 const tokenParams = z.object({ token: z.string().max(600) });
 /** The token from the path, or '' (which no check accepts) when it is not a short string. */
 const tokenOf = (params: unknown) => tokenParams.safeParse(params).data?.token ?? '';
