@@ -1,6 +1,6 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import { LEAD_ROLES } from '../requests/inbox-schema.ts';
+import { LEAD_ROLES } from '../requests/service.ts';
 import { formatDateTime, zoned } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';

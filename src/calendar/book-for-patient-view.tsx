@@ -1,7 +1,7 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import type { AppointmentType } from '../scheduling/availability.ts';
-import type { StaffLocation } from '../patients/access.ts';
-import type { Patient } from '../patients/repository.ts';
+import type { StaffLocation } from '../patients/service.ts';
+import type { Patient } from '../patients/service.ts';
 import { resourceSummary } from '../scheduling/type-needs.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';

@@ -4,8 +4,8 @@ import { findAppointmentType } from '../scheduling/availability.ts';
 import { resourcePhrase } from '../scheduling/type-needs.ts';
 import { bookAppointment } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import { auditAlone, auditStaff, type Actor } from '../patients/access.ts';
-import type { Patient } from '../patients/repository.ts';
+import { auditAlone, auditStaff, type Actor } from '../patients/service.ts';
+import type { Patient } from '../patients/service.ts';
 import { formErrors, patientBookForm, type FormErrors } from './schema.ts';
 import { staffLocation, staffPlacement } from './staff-booking.ts';
 

@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
 import type { Clinic } from '../kernel/clinic.ts';
-import { findRequest } from '../requests/repository.ts';
+import { findRequest } from '../requests/service.ts';
 import { isBookingConflict, type Database } from '../kernel/db/database.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { findAppointment, patientVisitsBetween, stillAsRead, type Appointment } from '../scheduling/repository.ts';
-import { offerFreedTime } from '../waitlist/repository.ts';
+import { offerFreedTime } from '../waitlist/service.ts';
 import { bookConsultation, cancelAppointment, reminderJobs } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
-import { auditAlone, auditStaff, notFound, type Actor } from '../patients/access.ts';
-import { patientOfRequest } from '../patients/repository.ts';
+import { auditAlone, auditStaff, notFound, type Actor } from '../patients/service.ts';
+import { patientOfRequest } from '../patients/service.ts';
 import { STAFF_HORIZON_MS, staffLocation, staffPlacement } from './staff-booking.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { appointmentDetail, locationHours, type AppointmentDetail } from './repository.ts';
@@ -577,3 +577,6 @@ export async function bookOnBehalf(
     forProvider,
   );
 }
+
+// The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
+export { ATTENDANCE_LABELS, SCHEDULING_ROLES, STAFF_TIME_STEP_MIN, STATUS_LABELS } from './schema.ts';

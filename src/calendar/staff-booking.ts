@@ -3,7 +3,7 @@ import type { Database } from '../kernel/db/database.ts';
 import type { AppointmentType } from '../scheduling/availability.ts';
 import { patientVisitsBetween } from '../scheduling/repository.ts';
 import type { BookingContext } from '../scheduling/booking-service.ts';
-import type { Actor } from '../patients/access.ts';
+import type { Actor } from '../patients/service.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { locationProviders } from './repository.ts';
 import { ANY_PROVIDER, type FormErrors } from './schema.ts';

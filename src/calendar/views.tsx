@@ -1,6 +1,6 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { zoned } from '../kernel/time/format.ts';
-import type { StaffLocation } from '../patients/access.ts';
+import type { StaffLocation } from '../patients/service.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import type { CalendarAppointment, CalendarColumn } from './repository.ts';

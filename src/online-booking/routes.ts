@@ -5,14 +5,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findLocation, getClinic, listLocations, type Clinic, type Location } from '../kernel/clinic.ts';
-import { findRequest, requestForNewLink, type ConsultationRequest } from '../requests/repository.ts';
+import { findRequest, requestForNewLink, type ConsultationRequest } from '../requests/service.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { appointmentIcs } from '../scheduling/ics.ts';
 import { latestAppointmentForRequest, patientVisitsBetween, type Appointment } from '../scheduling/repository.ts';
-import { patientOfRequest } from '../patients/repository.ts';
+import { patientOfRequest } from '../patients/service.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import {
   availability,
@@ -24,7 +24,7 @@ import {
 } from '../scheduling/booking-service.ts';
 import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
 import { calendarEvent } from '../scheduling/calendar-event.ts';
-import { waitingEntriesFor } from '../waitlist/repository.ts';
+import { waitingEntriesFor } from '../waitlist/service.ts';
 import {
   aboutRequest,
   aboutRequestId,

@@ -1,8 +1,8 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
-import { ATTENDANCE_LABELS, SCHEDULING_ROLES, STATUS_LABELS } from '../calendar/schema.ts';
-import { CONTACT_METHODS, REASONS } from '../requests/form-schema.ts';
-import { consultationTime, lines, shortDateTime } from '../requests/format.ts';
-import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../requests/inbox-schema.ts';
+import { ATTENDANCE_LABELS, SCHEDULING_ROLES, STATUS_LABELS } from '../calendar/service.ts';
+import { CONTACT_METHODS, REASONS } from '../requests/service.ts';
+import { consultationTime, lines, shortDateTime } from '../requests/service.ts';
+import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../requests/service.ts';
 import { label } from '../requests/inbox-views.tsx';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';

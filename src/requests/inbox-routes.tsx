@@ -22,7 +22,7 @@ import {
   typedValues,
   type FormErrors,
 } from './inbox-schema.ts';
-import { waitingEntriesFor } from '../waitlist/repository.ts';
+import { waitingEntriesFor } from '../waitlist/service.ts';
 import {
   addNote,
   addToWaitlist,

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { findLocation, getClinic, type Clinic } from '../kernel/clinic.ts';
-import { findRequest } from '../requests/repository.ts';
+import { findRequest } from '../requests/service.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { bookConsultation } from '../scheduling/booking-service.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
-import { STAFF_TIME_STEP_MIN } from '../calendar/schema.ts';
+import { STAFF_TIME_STEP_MIN } from '../calendar/service.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import {

@@ -1,0 +1,2 @@
+// The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
+export { joinWaitlist, offerFreedTime, waitingEntriesFor } from './repository.ts';
