@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './kernel/config.ts';
-import { openDatabase } from './kernel/db/database.ts';
+import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
 import { createRuntime } from './runtime.ts';
 import { seedDemo } from './seed/demo.ts';
-import { DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
+import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
 import { auditVerifyCommand } from './kernel/audit/verify-command.ts';
 import { ROLES } from './kernel/http/policy.ts';
@@ -202,6 +202,13 @@ async function usersCommand(config: Config, sub: string | undefined, values: Rec
   }
 }
 
+/** The demo accounts exist (a demo database): the start-up lines then say where they are described. */
+async function hasDemoStaff(database: Database): Promise<boolean> {
+  const emails = DEMO_STAFF.map((s) => s.email);
+  const row = await database.db.selectFrom('users').select('id').where('email', 'in', emails).executeTakeFirst();
+  return row !== undefined;
+}
+
 async function start(config: Config): Promise<void> {
   const runtime = await createRuntime(config, { seed: config.production ? 'none' : 'clinic-and-staff' });
   runtime.worker.start();
@@ -224,6 +231,12 @@ async function start(config: Config): Promise<void> {
     `  Request a consultation:   ${base}/consultation`,
     `  Staff sign-in:            ${base}/staff/sign-in`,
     ...(config.smtpUrl ? [`  Mail is sent through SMTP.`] : [`  Development mailbox:      ${base}/dev/mailbox`]),
+    ...((await hasDemoStaff(runtime.database))
+      ? [
+          `Demo staff accounts (one per role, password "${DEMO_PASSWORD}") are listed in README.md under`,
+          `"Demo staff accounts"; print a sign-in code with: npx relief demo-code --email ${DEMO_STAFF[0]!.email}`,
+        ]
+      : []),
     'Press Ctrl+C to stop.',
     '',
   ];

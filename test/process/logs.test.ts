@@ -51,6 +51,9 @@ describe('logs of the real server', () => {
         break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    // A fresh demo start says where the demo staff accounts are described (a newcomer's next step).
+    expect(output).toContain('Demo staff accounts');
+    expect(output).toContain('README.md');
     const form = await (await fetch(`${base}/consultation`)).text();
     const key = /name="form_key" value="([^"]+)"/.exec(form)![1]!;
     const phi = {
