@@ -81,4 +81,5 @@ export { CONTACT_METHODS, REASONS } from './form-schema.ts';
 export { consultationTime, lines, shortDateTime } from './format.ts';
 export { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from './inbox-schema.ts';
 export { findRequest, requestForNewLink } from './repository.ts';
+export { bookingUrl } from './links.ts';
 export type { ConsultationRequest } from './repository.ts';

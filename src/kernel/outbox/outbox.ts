@@ -4,15 +4,15 @@ import type { DB, OutboxTable } from '../db/schema.ts';
 
 export type OutboxJob = Selectable<OutboxTable>;
 
-export type JobKind =
-  | 'booking_link'
-  | 'booking_confirmed'
-  | 'booking_rescheduled'
-  | 'booking_cancelled'
-  | 'appointment_reminder'
-  | 'staff_password_reset'
-  | 'staff_enrolment'
-  | 'waitlist_offer';
+/**
+ * The kinds of job. The kernel names none: each feature declares the kinds it sends beside their templates, by
+ * declaration merging (`declare module '../kernel/outbox/outbox.ts' { interface JobKinds { booking_link: true } }`),
+ * so a misspelt kind still fails to compile, and runtime.ts fails to compile while a declared kind has no template.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the features' declarations
+export interface JobKinds {}
+
+export type JobKind = keyof JobKinds;
 
 export interface NewJob {
   kind: JobKind;

@@ -1,0 +1,54 @@
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { findLocation } from '../kernel/clinic.ts';
+import { EmailButton } from '../kernel/outbox/email-frame.tsx';
+import type { MailTemplate, MailTemplates } from '../kernel/outbox/templates.tsx';
+import { bookingUrl } from './links.ts';
+import { findRequest } from './repository.ts';
+
+declare module '../kernel/outbox/outbox.ts' {
+  interface JobKinds {
+    /** ref: a consultation request. */
+    booking_link: true;
+  }
+}
+
+const DAY = 24 * 3_600_000;
+
+/** The booking link sent when someone asks for a consultation (first name only, nothing of why they asked). */
+const bookingLink: MailTemplate = async (job, ctx) => {
+  const { db, clinic, now } = ctx;
+  const request = await findRequest(db, job.ref_id);
+  if (!request) return null;
+  const location = await findLocation(db, request.location_id);
+  if (!location) return null;
+  const url = bookingUrl(ctx, request.id, location.id, now() + clinic.bookingLinkDays * DAY);
+  return {
+    to: request.email,
+    subject: `Book your consultation with ${clinic.name}`,
+    preheader: 'Choose a consultation time online. It takes a minute.',
+    body: (
+      <Fragment>
+        <p>Hello {request.first_name},</p>
+        <p>
+          Thank you for contacting us. You can choose a consultation time online now; your visit is booked as soon as
+          you pick a time.
+        </p>
+        <EmailButton accent={clinic.brand.accent} href={url}>
+          Choose a consultation time
+        </EmailButton>
+        <p>
+          The link opens the times at {location.name}, and you can switch to another location there. It is private to
+          you and stays valid for {clinic.bookingLinkDays} days.
+        </p>
+        <p>If you did not ask us for a consultation, you can ignore this email.</p>
+      </Fragment>
+    ),
+    text:
+      `Hello ${request.first_name},\n\nThank you for contacting us. Choose a consultation time online; your visit is booked as soon as you pick a time:\n\n${url}\n\n` +
+      `The link opens the times at ${location.name}; you can switch location there. It is private to you and stays valid for ${clinic.bookingLinkDays} days.\n\n` +
+      'If you did not ask us for a consultation, you can ignore this email.',
+    reason: 'This message was sent because you asked us about a consultation.',
+  };
+};
+
+export const requestEmails = { booking_link: bookingLink } satisfies MailTemplates;

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import { h, Fragment } from '../kernel/ui/jsx.ts';
+import type { DB } from '../kernel/db/schema.ts';
+import { sha256 } from '../kernel/http/sessions.ts';
+import { EmailButton } from '../kernel/outbox/email-frame.tsx';
+import type { MailTemplate, MailTemplates } from '../kernel/outbox/templates.tsx';
+import { authLinkToken } from './users.ts';
+
+declare module '../kernel/outbox/outbox.ts' {
+  interface JobKinds {
+    /** ref: an auth_tokens row id, for both (the token is rebuilt from it: see users.ts). */
+    staff_enrolment: true;
+    staff_password_reset: true;
+  }
+}
+
+/** The staff member a link was made for, with whether it is still usable. */
+async function linkHolder(db: Kysely<DB>, token: string) {
+  return db
+    .selectFrom('auth_tokens')
+    .innerJoin('users', 'users.id', 'auth_tokens.user_id')
+    .select(['users.email', 'users.name', 'auth_tokens.used_at', 'auth_tokens.expires_at'])
+    .where('auth_tokens.token_hash', '=', sha256(token))
+    .executeTakeFirst();
+}
+
+/** Enrolment and password-reset links for staff; the token is rebuilt from the row id (see users.ts). */
+const staffLink: MailTemplate = async (job, { db, clinic, now, publicUrl, secret }) => {
+  const token = authLinkToken(secret, job.ref_id);
+  const row = await linkHolder(db, token);
+  if (!row || row.used_at !== null || row.expires_at <= now()) return null;
+  const firstName = row.name.split(' ')[0] ?? '';
+  const enrol = job.kind === 'staff_enrolment';
+  const url = `${publicUrl}/staff/${enrol ? 'welcome' : 'reset'}/${token}`;
+  const lines = enrol
+    ? [
+        `An account has been created for you in ${clinic.name}'s Relief workspace. Choose your password with the link below (valid 72 hours, works once); next you will set up two-step sign-in with an authenticator app.`,
+        'Set up my account',
+      ]
+    : [
+        'Someone, hopefully you, asked to reset your staff password. The link below is valid for one hour and works once. You will still need your verification code to sign in. If you did not ask for this, tell your administrator.',
+        'Choose a new password',
+      ];
+  return {
+    to: row.email,
+    subject: enrol ? `Your ${clinic.name} staff account` : `Reset your ${clinic.name} staff password`,
+    preheader: enrol ? 'Set up your staff account.' : 'A link to choose a new password, valid for one hour.',
+    body: (
+      <Fragment>
+        <p>Hello {firstName},</p>
+        <p>{lines[0]}</p>
+        <EmailButton accent={clinic.brand.accent} href={url}>
+          {lines[1]}
+        </EmailButton>
+      </Fragment>
+    ),
+    text: `Hello ${firstName},\n\n${lines[0]}\n\n${url}`,
+    reason: 'This message was sent about your staff account.',
+  };
+};
+
+export const staffEmails = { staff_enrolment: staffLink, staff_password_reset: staffLink } satisfies MailTemplates;
