@@ -4,11 +4,17 @@ import type { Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
 import { Tokens } from './kernel/tokens.ts';
-import { createRenderer } from './mail.tsx';
+import { createMailRenderer, mailRegistry } from './kernel/outbox/templates.tsx';
 import { createTransport, type MailTransport } from './kernel/outbox/transport.ts';
 import { OutboxWorker } from './kernel/outbox/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { seedDemoStaff } from './seed/demo-staff.ts';
+import { consultationVisitMail } from './online-booking/mail.tsx';
+import { findPatient } from './patients/service.ts';
+import { requestEmails } from './requests/mail.tsx';
+import { visitEmails } from './scheduling/mail.tsx';
+import { staffEmails } from './staff/mail.tsx';
+import { waitlistEmails } from './waitlist/mail.tsx';
 
 export interface Runtime {
   app: FastifyInstance;
@@ -39,7 +45,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
   const tokens = new Tokens(config.secret);
   const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database);
-  const render = createRenderer({
+  // Each feature's emails, by kind: a kind declared without a template fails to compile here, and a kind registered
+  // twice fails at start-up.
+  const templates = mailRegistry(
+    requestEmails,
+    visitEmails({ request: consultationVisitMail, patient: findPatient }),
+    waitlistEmails,
+    staffEmails,
+  );
+  const render = createMailRenderer(templates, {
     db: database.db,
     tokens,
     publicUrl: config.publicUrl,
