@@ -579,4 +579,4 @@ export async function bookOnBehalf(
 }
 
 // The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
-export { ATTENDANCE_LABELS, SCHEDULING_ROLES, STAFF_TIME_STEP_MIN, STATUS_LABELS } from './schema.ts';
+export { STAFF_TIME_STEP_MIN } from './schema.ts';

@@ -4,7 +4,8 @@ import type { StaffLocation } from '../patients/service.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import type { CalendarAppointment, CalendarColumn } from './repository.ts';
-import { ATTENDANCE_LABELS, SCHEDULING_ROLES } from './schema.ts';
+import { SCHEDULING_ROLES } from '../kernel/http/policy.ts';
+import { ATTENDANCE_LABELS } from '../kernel/ui/labels.ts';
 import { visitTimes, type Row } from '../kernel/time/wall-clock.ts';
 
 export interface CalendarPageProps {
