@@ -1,19 +1,19 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import { LEAD_ROLES } from '../requests/service.ts';
+import type { Refusal } from '../kernel/refusal.ts';
 import { formatDateTime, zoned } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
-import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
+import { canSeeLocation, LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
+import { STATUS_LABELS } from '../kernel/ui/labels.ts';
 import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
-import { ANY_PROVIDER, SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from './schema.ts';
+import { ANY_PROVIDER, type FormErrors } from './schema.ts';
 import { stateText, typeClass } from './views.tsx';
 import { visitTimes } from '../kernel/time/wall-clock.ts';
 
+/** A refused form, shown again: why (a message, and per field in `fields`), what was typed, and free times nearby. */
 export interface FormProblem {
-  status: number;
-  message: string;
-  errors?: FormErrors;
-  values?: Record<string, string>;
+  refusal: Refusal;
+  values: Record<string, string>;
   alternatives?: Slot[];
 }
 
@@ -46,13 +46,14 @@ export function NearbyTimes(props: { heading: string; slots: Slot[] | undefined;
   );
 }
 
-export function Problem(props: { refusal: FormProblem | undefined }) {
-  if (!props.refusal) return null;
-  const fields = Object.entries(props.refusal.errors ?? {});
+export function Problem(props: { problem: FormProblem | undefined }) {
+  if (!props.problem) return null;
+  const { refusal } = props.problem;
+  const fields = Object.entries(refusal.fields ?? {});
   return (
     <div class="notice notice-error" role="alert">
       <p>
-        <strong>{props.refusal.message}</strong>
+        <strong>{refusal.message}</strong>
       </p>
       {fields.length ? (
         <ul>
@@ -174,7 +175,7 @@ export function AppointmentPage(props: {
   appt: AppointmentDetail;
   now: number;
   notice?: string;
-  refusal?: FormProblem;
+  problem?: FormProblem;
 }) {
   const { appt, staff } = props;
   const zone = appt.time_zone;
@@ -183,11 +184,11 @@ export function AppointmentPage(props: {
   const base = `/staff/calendar/appointments/${appt.id}`;
   const booked = appt.status === 'booked';
   const name = appt.first_name ? `${appt.first_name} ${appt.last_name ?? ''}`.trim() : 'No patient name';
-  const errors = props.refusal?.errors ?? {};
-  const values = props.refusal?.values ?? {};
+  const errors = props.problem?.refusal.fields ?? {};
+  const values = props.problem?.values ?? {};
   const schedules = SCHEDULING_ROLES.includes(staff.role);
   return StaffLayout({
-    title: `${props.refusal ? 'Error: ' : ''}${appt.type_name}, ${local.toFormat('LLL d')} · Calendar`,
+    title: `${props.problem ? 'Error: ' : ''}${appt.type_name}, ${local.toFormat('LLL d')} · Calendar`,
     staff,
     path: '/staff/calendar',
     children: (
@@ -208,7 +209,7 @@ export function AppointmentPage(props: {
             <p>{props.notice}</p>
           </div>
         ) : null}
-        <Problem refusal={props.refusal} />
+        <Problem problem={props.problem} />
         <dl class="summary-list">
           <Row term="Patient">{appt.patient_id ? <a href={`/staff/patients/${appt.patient_id}`}>{name}</a> : name}</Row>
           <Row term="Time">{visitTimes(appt.starts_at, appt.ends_at, zone, true)}</Row>
@@ -316,15 +317,15 @@ export interface BookPageProps {
   requests: BookableRequest[];
   providers: CalendarColumn[];
   date: string;
-  refusal?: FormProblem;
+  problem?: FormProblem;
 }
 
 export function BookPage(props: BookPageProps) {
   const { staff, location } = props;
-  const errors = props.refusal?.errors ?? {};
-  const v = props.refusal?.values ?? {};
+  const errors = props.problem?.refusal.fields ?? {};
+  const v = props.problem?.values ?? {};
   return StaffLayout({
-    title: `${props.refusal ? 'Error: ' : ''}Book a consultation · Calendar`,
+    title: `${props.problem ? 'Error: ' : ''}Book a consultation · Calendar`,
     staff,
     path: '/staff/calendar',
     children: (
@@ -339,10 +340,10 @@ export function BookPage(props: BookPageProps) {
           For someone who sent a consultation request and would rather book by phone. The booking goes through the same
           checks as online booking, and the patient is emailed a confirmation. {HELP_NO_OVERRIDE}
         </p>
-        <Problem refusal={props.refusal} />
+        <Problem problem={props.problem} />
         <NearbyTimes
           heading="Free times nearby with this provider"
-          slots={props.refusal?.alternatives}
+          slots={props.problem?.alternatives}
           zone={location.time_zone}
         />
         {props.requests.length === 0 ? (

@@ -25,17 +25,17 @@ export interface PatientBookPageProps {
   types: AppointmentType[];
   providers: CalendarColumn[];
   date: string;
-  refusal?: FormProblem;
+  problem?: FormProblem;
 }
 
 /** Staff book any kind of visit for a known patient: what it needs is found free by the same engine as online. */
 export function PatientBookPage(props: PatientBookPageProps) {
   const { staff, patient, location } = props;
-  const errors = props.refusal?.errors ?? {};
-  const v = props.refusal?.values ?? {};
+  const errors = props.problem?.refusal.fields ?? {};
+  const v = props.problem?.values ?? {};
   const name = `${patient.first_name} ${patient.last_name}`;
   return StaffLayout({
-    title: `${props.refusal ? 'Error: ' : ''}Book an appointment for ${name}`,
+    title: `${props.problem ? 'Error: ' : ''}Book an appointment for ${name}`,
     staff,
     path: '/staff/patients',
     children: (
@@ -49,8 +49,8 @@ export function PatientBookPage(props: PatientBookPageProps) {
           preparation and clean-up. The patient is emailed the time and place (not the kind of visit).{' '}
           {HELP_NO_OVERRIDE}
         </p>
-        <Problem refusal={props.refusal} />
-        <NearbyTimes heading="Free times nearby" slots={props.refusal?.alternatives} zone={location.time_zone} />
+        <Problem problem={props.problem} />
+        <NearbyTimes heading="Free times nearby" slots={props.problem?.alternatives} zone={location.time_zone} />
         <form class="form" method="post" action={`/staff/patients/${patient.id}/book`}>
           <Csrf token={staff.csrfToken} />
           <Choice id="type" label="Kind of appointment" error={errors.type}>

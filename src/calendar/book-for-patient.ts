@@ -4,14 +4,13 @@ import { findAppointmentType } from '../scheduling/availability.ts';
 import { resourcePhrase } from '../scheduling/type-needs.ts';
 import { bookAppointment } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { auditAlone, auditStaff, type Actor } from '../patients/service.ts';
 import type { Patient } from '../patients/service.ts';
-import { formErrors, patientBookForm, type FormErrors } from './schema.ts';
-import { staffLocation, staffPlacement } from './staff-booking.ts';
+import { formErrors, patientBookForm } from './schema.ts';
+import { staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
 
-export type PatientBookResult =
-  | { ok: true; appointmentId: string }
-  | { ok: false; status: 400 | 409; message: string; errors?: FormErrors; alternatives?: Slot[] };
+export type PatientBookResult = { ok: true; appointmentId: string } | BookingRefusal;
 
 /**
  * Books any appointment type (infusion, booster, follow-up, consultation) for a known patient, through the same
@@ -28,13 +27,11 @@ export async function bookForPatient(
   const action = 'appointment.book';
   const patientRef = patient.id;
   const fail = async (
-    status: 400 | 409,
-    message: string,
-    errors: FormErrors | undefined,
+    refusal: Refusal,
     locationId: string | null,
     reason: string,
     alternatives?: Slot[],
-  ) => {
+  ): Promise<BookingRefusal> => {
     await auditAlone(
       database,
       actor,
@@ -43,27 +40,23 @@ export async function bookForPatient(
       { locationId, patientRef },
       { reason },
     );
-    return {
-      ok: false as const,
-      status,
-      message,
-      ...(errors ? { errors } : {}),
-      ...(alternatives ? { alternatives } : {}),
-    };
+    return { ok: false, refusal, ...(alternatives ? { alternatives } : {}) };
   };
   const parsed = patientBookForm.safeParse(body ?? {});
   if (!parsed.success)
-    return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
+    return fail(
+      new Refusal('invalid_request', 'Some of the details are missing or not valid.', formErrors(parsed.error)),
+      null,
+      'invalid',
+    );
   const f = parsed.data;
   const at = await staffLocation(database, actor, f.location);
-  if (!at.ok) return fail(at.status, at.message, at.errors, at.locationId, at.reason);
+  if (!at.ok) return fail(at.refusal, at.locationId, at.reason);
   const { location } = at;
   const type = await findAppointmentType(database.db, f.type);
   if (!type)
     return fail(
-      400,
-      'Choose the kind of appointment.',
-      { type: 'Choose the kind of appointment.' },
+      new Refusal('invalid_request', 'Choose the kind of appointment.', { type: 'Choose the kind of appointment.' }),
       location.id,
       'invalid',
     );
@@ -71,7 +64,7 @@ export async function bookForPatient(
     patientId: patient.id,
     firstName: patient.first_name,
   });
-  if (!placed.ok) return fail(placed.status, placed.message, placed.errors, location.id, placed.reason);
+  if (!placed.ok) return fail(placed.refusal, location.id, placed.reason);
   const { start, providerId, ctx } = placed;
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),
@@ -99,9 +92,11 @@ export async function bookForPatient(
       : [];
   const kind = type.name.toLowerCase();
   return fail(
-    409,
-    `That time is not free. ${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} needs ${resourcePhrase(type)} free for its whole time, within working hours.`,
-    { time: 'Choose another time.' },
+    new Refusal(
+      'conflict',
+      `That time is not free. ${/^[aeiou]/.test(kind) ? 'An' : 'A'} ${kind} needs ${resourcePhrase(type)} free for its whole time, within working hours.`,
+      { time: 'Choose another time.' },
+    ),
     location.id,
     'taken',
     alternatives,

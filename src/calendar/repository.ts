@@ -187,3 +187,8 @@ export async function locationProviders(db: Kysely<DB>, locationId: string) {
   const { providers } = await calendarColumns(db, locationId, undefined, []);
   return providers;
 }
+
+/** Every kind of appointment, by name, for the patient booking form. */
+export async function appointmentTypes(db: Kysely<DB>) {
+  return db.selectFrom('appointment_types').selectAll().orderBy('name').execute();
+}

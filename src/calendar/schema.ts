@@ -5,11 +5,9 @@ import { isDay } from '../kernel/time/wall-clock.ts';
 
 /** Everyone sees the calendar and may mark arrivals and no-shows (nurses receive patients in the infusion suite). */
 export const CALENDAR_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];
-/** Changing the schedule (cancel, move, book on someone's behalf) is front-desk work, as leads are; not nurses'. */
-export const SCHEDULING_ROLES: readonly Role[] = ['admin', 'front_desk', 'provider'];
-
-export const ATTENDANCE_LABELS = { arrived: 'Arrived', no_show: 'No-show' } as const;
-export const STATUS_LABELS: Record<string, string> = { booked: 'Booked', cancelled: 'Cancelled' };
+// The role group and the words for stored values live in the kernel, shared with the patient's page.
+export { SCHEDULING_ROLES } from '../kernel/http/policy.ts';
+export { ATTENDANCE_LABELS, STATUS_LABELS } from '../kernel/ui/labels.ts';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const day = (message: string) => z.string({ error: message }).trim().refine(isDay, message);

@@ -10,27 +10,20 @@ import type { Slot } from '../scheduling/slots.ts';
 import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/service.ts';
 import { patientOfRequest } from '../patients/service.ts';
-import { STAFF_HORIZON_MS, staffLocation, staffPlacement } from './staff-booking.ts';
+import { STAFF_HORIZON_MS, staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import { appointmentDetail, locationHours, type AppointmentDetail } from './repository.ts';
-import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm, type FormErrors } from './schema.ts';
+import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm } from './schema.ts';
 import { exactWallInstant, today, wallInstant, weekdayOf } from '../kernel/time/wall-clock.ts';
 
 /** What was done, for the notice on the appointment's page after the redirect. */
 export type Done = 'arrived' | 'no_show' | 'cleared' | 'cancelled' | 'moved' | 'booked';
 
-export type ActionResult =
-  | { ok: true; done: Done; appointmentId: string }
-  | { ok: false; status: 400 | 409; message: string; errors?: FormErrors; alternatives?: Slot[] };
+/** Done, or refused: the refusal's message and per-field messages (`fields`) are shown with the form again. */
+export type ActionResult = { ok: true; done: Done; appointmentId: string } | Refusal;
 
 const where = (a: AppointmentDetail) => ({ locationId: a.location_id, patientRef: a.patient_id ?? a.request_id });
-type Refused = Extract<ActionResult, { ok: false }>;
-const refuse = (status: 400 | 409, message: string, errors?: FormErrors): Refused => ({
-  ok: false,
-  status,
-  message,
-  ...(errors ? { errors } : {}),
-});
 
 /**
  * The appointment behind `rawId` if this person may see it. Anything else is a plain 404: a malformed or unknown id
@@ -59,9 +52,9 @@ async function refused(
   actor: Actor,
   appt: AppointmentDetail,
   action: string,
-  result: Refused,
+  result: Refusal,
   reason: string,
-) {
+): Promise<Refusal> {
   await auditAlone(database, actor, action, 'failure', where(appt), { appointmentId: appt.id, reason });
   return result;
 }
@@ -80,7 +73,7 @@ export async function setAttendance(
       actor,
       appt,
       action,
-      refuse(400, 'Choose arrived, no-show or not marked.', formErrors(parsed.error)),
+      new Refusal('invalid_request', 'Choose arrived, no-show or not marked.', formErrors(parsed.error)),
       'invalid',
     );
   const value = parsed.data.attendance === 'none' ? null : parsed.data.attendance;
@@ -90,7 +83,7 @@ export async function setAttendance(
       actor,
       appt,
       action,
-      refuse(409, 'This appointment was cancelled, so attendance cannot be marked.'),
+      new Refusal('not_active', 'This appointment was cancelled, so attendance cannot be marked.'),
       'not_active',
     );
   if (value !== null && today(appt.starts_at, appt.time_zone) > today(actor.now, appt.time_zone)) {
@@ -99,7 +92,7 @@ export async function setAttendance(
       actor,
       appt,
       action,
-      refuse(409, 'Arrival and no-show can be marked from the day of the appointment.'),
+      new Refusal('conflict', 'Arrival and no-show can be marked from the day of the appointment.'),
       'too_early',
     );
   }
@@ -124,7 +117,7 @@ export async function setAttendance(
       actor,
       appt,
       action,
-      refuse(409, 'This appointment was cancelled meanwhile.'),
+      new Refusal('not_active', 'This appointment was cancelled meanwhile.'),
       'not_active',
     );
   return { ok: true, appointmentId: appt.id, done: value ?? 'cleared' };
@@ -139,14 +132,21 @@ export async function staffCancel(
 ): Promise<ActionResult> {
   const action = 'appointment.cancel';
   if (appt.status !== 'booked')
-    return refused(database, actor, appt, action, refuse(409, 'This appointment is already cancelled.'), 'not_active');
+    return refused(
+      database,
+      actor,
+      appt,
+      action,
+      new Refusal('not_active', 'This appointment is already cancelled.'),
+      'not_active',
+    );
   if (appt.ends_at <= actor.now)
     return refused(
       database,
       actor,
       appt,
       action,
-      refuse(409, 'This appointment is over. Mark it as a no-show instead of cancelling it.'),
+      new Refusal('conflict', 'This appointment is over. Mark it as a no-show instead of cancelling it.'),
       'past',
     );
   const outcome = await cancelAppointment(database, clinic, appt.id, actor.now, {
@@ -163,7 +163,7 @@ export async function staffCancel(
       actor,
       appt,
       action,
-      refuse(409, 'This appointment was cancelled meanwhile.'),
+      new Refusal('conflict', 'This appointment was cancelled meanwhile.'),
       outcome.reason,
     );
   return { ok: true, appointmentId: appt.id, done: 'cancelled' };
@@ -238,7 +238,7 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(400, 'Enter the new date and time.', formErrors(parsed.error)),
+      new Refusal('invalid_request', 'Enter the new date and time.', formErrors(parsed.error)),
       'invalid',
     );
   const { date, time } = parsed.data;
@@ -248,7 +248,7 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(409, 'This appointment was cancelled, so it cannot be moved.'),
+      new Refusal('not_active', 'This appointment was cancelled, so it cannot be moved.'),
       'not_active',
     );
   // A wall time in fall-back's repeated hour names two instants and reads as the first; the form shows the visit's
@@ -264,7 +264,9 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(400, 'That time does not exist on that day (the clocks go forward).', { time: 'Choose another time.' }),
+      new Refusal('invalid_request', 'That time does not exist on that day (the clocks go forward).', {
+        time: 'Choose another time.',
+      }),
       'no_such_time',
     );
   if (start <= actor.now)
@@ -273,7 +275,7 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(400, 'Choose a time in the future.', { date: 'Choose a time in the future.' }),
+      new Refusal('invalid_request', 'Choose a time in the future.', { date: 'Choose a time in the future.' }),
       'past',
     );
   if (start > actor.now + STAFF_HORIZON_MS)
@@ -282,7 +284,9 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(400, 'Choose a date within the next two years.', { date: 'Choose a date within the next two years.' }),
+      new Refusal('invalid_request', 'Choose a date within the next two years.', {
+        date: 'Choose a date within the next two years.',
+      }),
       'too_far',
     );
   const current = await findAppointment(database.db, appt.id);
@@ -294,9 +298,13 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(400, 'The clinic is closed for part of that time. Choose a time within the opening hours.', {
-        time: 'Choose a time within the opening hours.',
-      }),
+      new Refusal(
+        'invalid_request',
+        'The clinic is closed for part of that time. Choose a time within the opening hours.',
+        {
+          time: 'Choose a time within the opening hours.',
+        },
+      ),
       'closed',
     );
   }
@@ -325,7 +333,7 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(409, `${name ?? 'The clinician'} is away at that time.`),
+      new Refusal('conflict', `${name ?? 'The clinician'} is away at that time.`),
       'time_off',
     );
   }
@@ -338,7 +346,7 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(409, `${appt.first_name ?? 'The patient'} has another appointment at that time.`, {
+      new Refusal('conflict', `${appt.first_name ?? 'The patient'} has another appointment at that time.`, {
         time: 'Choose another time.',
       }),
       'patient_busy',
@@ -352,8 +360,8 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(
-        409,
+      new Refusal(
+        'conflict',
         `${name ?? 'The clinician'} does not work at this location for all of that time, or is no longer active.`,
       ),
       'outside_hours',
@@ -380,8 +388,8 @@ export async function staffReschedule(
       actor,
       appt,
       action,
-      refuse(
-        409,
+      new Refusal(
+        'conflict',
         `${appt.room_name ?? 'The room'} is out of use and there is no other of its kind here. Cancel this visit and book it again.`,
       ),
       'no_place',
@@ -435,7 +443,7 @@ export async function staffReschedule(
           actor,
           appt,
           action,
-          refuse(409, 'This appointment was changed meanwhile. Reload it and try again.'),
+          new Refusal('conflict', 'This appointment was changed meanwhile. Reload it and try again.'),
           'changed',
         );
       return { ok: true, appointmentId: appt.id, done: 'moved' };
@@ -451,7 +459,7 @@ export async function staffReschedule(
     actor,
     appt,
     action,
-    refuse(409, `That time is taken: ${held} is busy then. Nothing was changed.`),
+    new Refusal('conflict', `That time is taken: ${held} is busy then. Nothing was changed.`),
     'taken',
   );
 }
@@ -489,17 +497,15 @@ export async function bookOnBehalf(
   actor: Actor,
   clinic: Clinic,
   body: unknown,
-): Promise<ActionResult> {
+): Promise<{ ok: true; done: 'booked'; appointmentId: string } | BookingRefusal> {
   const action = 'appointment.book';
   const parsed = bookForm.safeParse(body);
   const fail = async (
-    status: 400 | 409,
-    message: string,
-    errors: FormErrors | undefined,
+    refusal: Refusal,
     locationId: string | null,
     reason: string,
     alternatives?: Slot[],
-  ) => {
+  ): Promise<BookingRefusal> => {
     await auditAlone(
       database,
       actor,
@@ -508,20 +514,24 @@ export async function bookOnBehalf(
       { locationId, patientRef: null },
       { reason },
     );
-    return { ...refuse(status, message, errors), ...(alternatives ? { alternatives } : {}) };
+    return { ok: false, refusal, ...(alternatives ? { alternatives } : {}) };
   };
   if (!parsed.success)
-    return fail(400, 'Some of the details are missing or not valid.', formErrors(parsed.error), null, 'invalid');
+    return fail(
+      new Refusal('invalid_request', 'Some of the details are missing or not valid.', formErrors(parsed.error)),
+      null,
+      'invalid',
+    );
   const f = parsed.data;
   const at = await staffLocation(database, actor, f.location);
-  if (!at.ok) return fail(at.status, at.message, at.errors, at.locationId, at.reason);
+  if (!at.ok) return fail(at.refusal, at.locationId, at.reason);
   const { location } = at;
   const request = await findRequest(database.db, f.request);
   if (!request || !canSeeLocation(actor.staff, request.location_id, actor.now)) {
     return fail(
-      400,
-      'Choose a consultation request from the list.',
-      { request: 'Choose a request from the list.' },
+      new Refusal('invalid_request', 'Choose a consultation request from the list.', {
+        request: 'Choose a request from the list.',
+      }),
       request?.location_id ?? location.id,
       request ? 'denied' : 'invalid',
     );
@@ -529,9 +539,13 @@ export async function bookOnBehalf(
   // The clinic closed it: booking must not undo that decision unseen. Reopening is a status change on the lead's page.
   if (request.status === 'not_candidate' || request.status === 'closed') {
     return fail(
-      400,
-      'That request is closed. Reopen it on its lead page first if it should be booked.',
-      { request: 'Choose an open request from the list.' },
+      new Refusal(
+        'invalid_request',
+        'That request is closed. Reopen it on its lead page first if it should be booked.',
+        {
+          request: 'Choose an open request from the list.',
+        },
+      ),
       request.location_id,
       'closed',
     );
@@ -540,7 +554,7 @@ export async function bookOnBehalf(
   if (!type) throw new Error('the consultation appointment type is missing');
   const person = { patientId: await patientOfRequest(database.db, request), firstName: request.first_name };
   const placed = await staffPlacement(database, actor, clinic, location, type, f, person);
-  if (!placed.ok) return fail(placed.status, placed.message, placed.errors, location.id, placed.reason);
+  if (!placed.ok) return fail(placed.refusal, location.id, placed.reason);
   const { start, providerId, ctx } = placed;
   const outcome = await bookConsultation(ctx, request.id, start, {
     ...(providerId ? { providerId } : {}),
@@ -558,9 +572,7 @@ export async function bookOnBehalf(
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id, done: 'booked' };
   if (outcome.reason === 'already_booked') {
     return fail(
-      409,
-      'This request already has a booked consultation. Cancel or move that one instead.',
-      undefined,
+      new Refusal('conflict', 'This request already has a booked consultation. Cancel or move that one instead.'),
       location.id,
       'already_booked',
     );
@@ -569,9 +581,9 @@ export async function bookOnBehalf(
     (s) => providerId === undefined || s.options.some((o) => o.providerId === providerId),
   );
   return fail(
-    409,
-    'That time is taken, or outside the provider’s hours for consultations.',
-    { time: 'Choose another time.' },
+    new Refusal('conflict', 'That time is taken, or outside the provider’s hours for consultations.', {
+      time: 'Choose another time.',
+    }),
     location.id,
     'taken',
     forProvider,
@@ -579,4 +591,4 @@ export async function bookOnBehalf(
 }
 
 // The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
-export { ATTENDANCE_LABELS, SCHEDULING_ROLES, STAFF_TIME_STEP_MIN, STATUS_LABELS } from './schema.ts';
+export { STAFF_TIME_STEP_MIN } from './schema.ts';

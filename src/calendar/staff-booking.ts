@@ -3,6 +3,8 @@ import type { Database } from '../kernel/db/database.ts';
 import type { AppointmentType } from '../scheduling/availability.ts';
 import { patientVisitsBetween } from '../scheduling/repository.ts';
 import type { BookingContext } from '../scheduling/booking-service.ts';
+import type { Slot } from '../scheduling/slots.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import type { Actor } from '../patients/service.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { locationProviders } from './repository.ts';
@@ -12,22 +14,26 @@ import { exactWallInstant } from '../kernel/time/wall-clock.ts';
 /** How far ahead staff may book or move a visit (a series is planned months, not years, ahead). */
 export const STAFF_HORIZON_MS = 730 * 24 * 3_600_000;
 
+/** A refused staff booking, as its form shows it: why, and the free times nearest the one that was taken. */
+export interface BookingRefusal {
+  ok: false;
+  refusal: Refusal;
+  alternatives?: Slot[];
+}
+
+/** A check before booking that refused: why, with per-field messages, and which rule, for the audit trail. */
 export interface StaffRefusal {
   ok: false;
-  status: 400 | 409;
-  message: string;
-  errors: FormErrors;
-  /** For the audit trail: which rule refused it. */
+  refusal: Refusal;
   reason: string;
 }
 
-const refusal = (status: 400 | 409, message: string, errors: FormErrors, reason: string): StaffRefusal => ({
-  ok: false,
-  status,
-  message,
-  errors,
-  reason,
-});
+const refusal = (
+  code: 'invalid_request' | 'conflict',
+  message: string,
+  fields: FormErrors,
+  reason: string,
+): StaffRefusal => ({ ok: false, refusal: new Refusal(code, message, fields), reason });
 
 /**
  * The location a staff booking form names, when this person may book there. Otherwise a 400 either way (a location
@@ -42,7 +48,7 @@ export async function staffLocation(
   if (location && canSeeLocation(actor.staff, location.id, actor.now)) return { ok: true, location };
   const message = 'Choose a location from the list.';
   return {
-    ...refusal(400, message, { location: message }, location ? 'denied' : 'invalid'),
+    ...refusal('invalid_request', message, { location: message }, location ? 'denied' : 'invalid'),
     locationId: location?.id ?? null,
   };
 }
@@ -66,14 +72,14 @@ export async function staffPlacement(
   if (providerId !== undefined) {
     if (!type.needs_provider)
       return refusal(
-        400,
+        'invalid_request',
         `This kind of appointment (${type.name}) is not booked with a provider: choose “Any”.`,
         { provider: 'Choose “Any”.' },
         'invalid',
       );
     if (!(await locationProviders(database.db, location.id)).some((p) => p.id === providerId)) {
       return refusal(
-        400,
+        'invalid_request',
         'Choose a provider who works at this location.',
         { provider: 'Choose a provider from the list.' },
         'invalid',
@@ -83,14 +89,14 @@ export async function staffPlacement(
   const start = exactWallInstant(location.time_zone, form.date, form.time);
   if (start === undefined || start <= actor.now)
     return refusal(
-      400,
+      'invalid_request',
       'Choose a time in the future that exists on that day.',
       { time: 'Choose another time.' },
       'no_such_time',
     );
   if (start > actor.now + STAFF_HORIZON_MS)
     return refusal(
-      400,
+      'invalid_request',
       'Choose a date within the next two years.',
       { date: 'Choose a date within the next two years.' },
       'too_far',
@@ -101,7 +107,7 @@ export async function staffPlacement(
     (await patientVisitsBetween(database.db, person.patientId, start, start + type.duration_min * 60_000)).length
   ) {
     return refusal(
-      409,
+      'conflict',
       `${person.firstName} already has an appointment at that time.`,
       { time: 'Choose another time.' },
       'patient_busy',

@@ -4,7 +4,9 @@ import type { StaffLocation } from '../patients/service.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import type { CalendarAppointment, CalendarColumn } from './repository.ts';
-import { ATTENDANCE_LABELS, SCHEDULING_ROLES } from './schema.ts';
+import type { CalendarDay, CalendarWeek } from './read-service.ts';
+import { SCHEDULING_ROLES } from '../kernel/http/policy.ts';
+import { ATTENDANCE_LABELS } from '../kernel/ui/labels.ts';
 import { visitTimes, type Row } from '../kernel/time/wall-clock.ts';
 
 export interface CalendarPageProps {
@@ -19,23 +21,8 @@ export interface CalendarPageProps {
   prev: string;
   next: string;
   today: string;
-  day?: {
-    rows: Row[];
-    providers: CalendarColumn[];
-    nurses: CalendarColumn[];
-    rooms: CalendarColumn[];
-    appointments: CalendarAppointment[];
-    closure: string | undefined;
-  };
-  /** `clinicians`: providers then nurses; each appointment is listed under its provider, or its nurse when it has none. */
-  week?: {
-    days: Array<{
-      date: string;
-      closure: string | undefined;
-      clinicians: CalendarColumn[];
-      appointments: CalendarAppointment[];
-    }>;
-  };
+  day?: CalendarDay;
+  week?: CalendarWeek;
 }
 
 /** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */

@@ -2,14 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html, staffOf } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { Refusal } from '../kernel/refusal.ts';
-import { auditAlone, locationScope, PATIENT_ROLES, patientFor, type Actor } from './access.ts';
-import {
-  PATIENT_SEARCH_LIMIT,
-  patientAppointments,
-  patientRequests,
-  requestNotes,
-  searchPatients,
-} from './repository.ts';
+import { findPatients, PATIENT_ROLES, patientRecord, type Actor } from './service.ts';
 import { PatientPage, PatientsPage } from './views.tsx';
 
 const policy = { roles: PATIENT_ROLES };
@@ -25,7 +18,6 @@ const searchQuery = z.object({
 /** Patient search and the patient's page, both limited to the person's locations and audited. */
 export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const { database, now } = app.deps;
-  const db = database.db;
   const actorOf = (req: FastifyRequest): Actor => ({ staff: staffOf(req), ip: req.ip, now: now() });
 
   app.get('/staff/patients', { config: { policy } }, async (req, reply) =>
@@ -49,44 +41,13 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
         text.length > 0 ? 400 : 200,
       );
     }
-    const found = await searchPatients(db, await locationScope(db, actor), text);
-    const results = found.slice(0, PATIENT_SEARCH_LIMIT);
-    // The count only: what was searched for can itself identify someone, so it stays out of the trail.
-    await auditAlone(
-      database,
-      actor,
-      'patient.search',
-      'success',
-      { locationId: null, patientRef: null },
-      { results: results.length, more: found.length > results.length },
-    );
-    return html(
-      reply,
-      PatientsPage({ staff: actor.staff, q: text, results, more: found.length > results.length, tooShort: false }),
-    );
+    const { results, more } = await findPatients(database, actor, text);
+    return html(reply, PatientsPage({ staff: actor.staff, q: text, results, more, tooShort: false }));
   });
 
   app.get<{ Params: { id: string } }>('/staff/patients/:id', { config: { policy } }, async (req, reply) => {
     const actor = actorOf(req);
-    const { patient, linked, where } = await patientFor(database, actor, req.params.id, 'patient.view');
-    const scope = await locationScope(db, actor);
-    const [appointments, requests] = await Promise.all([
-      patientAppointments(db, patient.id, scope),
-      patientRequests(db, patient.id, scope),
-    ]);
-    const notes = await requestNotes(
-      db,
-      requests.map((r) => r.id),
-    );
-    await auditAlone(database, actor, 'patient.view', 'success', where, {
-      appointments: appointments.length,
-      requests: requests.length,
-      notes: notes.length,
-    });
-    const partial = scope !== 'all' && linked.some((l) => !scope.includes(l));
-    return html(
-      reply,
-      PatientPage({ staff: actor.staff, now: actor.now, patient, appointments, requests, notes, partial }),
-    );
+    const record = await patientRecord(database, actor, req.params.id);
+    return html(reply, PatientPage({ staff: actor.staff, now: actor.now, ...record }));
   });
 }

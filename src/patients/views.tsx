@@ -1,11 +1,17 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
-import { ATTENDANCE_LABELS, SCHEDULING_ROLES, STATUS_LABELS } from '../calendar/service.ts';
-import { CONTACT_METHODS, REASONS } from '../requests/service.ts';
-import { consultationTime, lines, shortDateTime } from '../requests/service.ts';
-import { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from '../requests/service.ts';
-import { label } from '../requests/inbox-views.tsx';
+import {
+  ATTENDANCE_LABELS,
+  CONTACT_METHODS,
+  label,
+  LEAD_STATUSES,
+  NOTE_KINDS,
+  REASONS,
+  STATUS_LABELS,
+} from '../kernel/ui/labels.ts';
+import { lines } from '../kernel/ui/text.ts';
+import { consultationTime, shortDateTime } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
-import type { StaffContext } from '../kernel/http/policy.ts';
+import { LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
 import type { Patient, PatientAppointment, PatientListRow, PatientNote, PatientRequest } from './repository.ts';
 
 export function PatientsPage(props: {

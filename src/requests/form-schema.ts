@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { CONTACT_METHODS, REASONS } from '../kernel/ui/labels.ts';
 
-export const CONTACT_METHODS = { email: 'Email', phone: 'Phone call', text: 'Text message' } as const;
-export const REASONS = {
-  crps: 'Complex Regional Pain Syndrome (CRPS)',
-  other_chronic_pain: 'Other chronic pain',
-  other: 'Something else',
-} as const;
+// The words for stored values live in the kernel, shared with the patient's page; re-exported for this feature.
+export { CONTACT_METHODS, REASONS };
 export const HEARD_FROM = {
   physician: 'My doctor or another clinician',
   search: 'Searching online',

@@ -1,4 +1,6 @@
-import { zoned } from '../kernel/time/format.ts';
+// Shared with other features' pages, so they live in the kernel; re-exported for this feature.
+export { consultationTime, shortDateTime } from '../kernel/time/format.ts';
+export { lines } from '../kernel/ui/text.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -11,16 +13,6 @@ export function ago(then: number, now: number): string {
   if (diff < HOUR) return `${Math.floor(diff / MINUTE)} min ago`;
   if (diff < 2 * DAY) return `${Math.floor(diff / HOUR)} h ago`;
   return `${Math.floor(diff / DAY)} d ago`;
-}
-
-/** "Mar 2, 2026, 9:00 AM CST" in the location's zone. */
-export function shortDateTime(instant: number, zone: string): string {
-  return zoned(instant, zone).toFormat('LLL d, yyyy, h:mm a ZZZZ');
-}
-
-/** "Tue, Mar 3, 2026, 9:00 AM CST" for a consultation. */
-export function consultationTime(instant: number, zone: string): string {
-  return zoned(instant, zone).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
 }
 
 /** 2 of 3 → "66.7%"; nothing received → "—". */
@@ -38,9 +30,4 @@ export function longDay(day: string): string {
     month: 'long',
     day: 'numeric',
   });
-}
-
-/** Free text with its line breaks, as escaped text separated by <br>. */
-export function lines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
 }

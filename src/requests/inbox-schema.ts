@@ -1,17 +1,10 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Role } from '../kernel/db/schema.ts';
+import { LEAD_STATUSES, NOTE_KINDS } from '../kernel/ui/labels.ts';
 
-/** The roles that work leads. Nurses do not. */
-export const LEAD_ROLES: readonly Role[] = ['admin', 'front_desk', 'provider'];
-
-export const LEAD_STATUSES = {
-  new: 'New',
-  contacted: 'Contacted',
-  booked: 'Booked',
-  not_candidate: 'Not a candidate',
-  closed: 'Closed',
-} as const;
+// The role group and the words for stored values live in the kernel, shared with other features' pages.
+export { LEAD_ROLES } from '../kernel/http/policy.ts';
+export { LEAD_STATUSES, NOTE_KINDS };
 export type LeadStatus = keyof typeof LEAD_STATUSES;
 
 /** Statuses staff may set by hand: 'booked' is set by booking (and undone by cancelling) only. */
@@ -19,7 +12,6 @@ export const MANUAL_STATUSES = ['new', 'contacted', 'not_candidate', 'closed'] a
 /** Statuses that may replace 'booked' by hand (the lead is finished; the appointment is left alone). */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['not_candidate', 'closed']);
 
-export const NOTE_KINDS = { note: 'Note', call: 'Phone call', email: 'Email', text: 'Text message' } as const;
 export type NoteKind = keyof typeof NOTE_KINDS;
 
 export const OWNER_FILTERS = { anyone: 'Anyone', me: 'Me', unassigned: 'Unassigned' } as const;

@@ -1,5 +1,6 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { Pager } from '../kernel/ui/pager.tsx';
+import { label } from '../kernel/ui/labels.ts';
 import { REASONS } from './form-schema.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
@@ -35,7 +36,8 @@ export interface LeadsPageProps {
   nextHref: string | undefined;
 }
 
-export const label = (labels: Record<string, string>, key: string): string => labels[key] ?? key;
+// The lookup lives in the kernel's UI kit with the shared words; re-exported for this feature's other pages.
+export { label };
 
 function Select(props: { id: string; label: string; value: string | undefined; options: Array<[string, string]> }) {
   return (

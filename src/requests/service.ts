@@ -77,9 +77,6 @@ export async function createConsultationRequest(
 }
 
 // The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
-export { CONTACT_METHODS, REASONS } from './form-schema.ts';
-export { consultationTime, lines, shortDateTime } from './format.ts';
-export { LEAD_ROLES, LEAD_STATUSES, NOTE_KINDS } from './inbox-schema.ts';
 export { findRequest, requestForNewLink } from './repository.ts';
 export { bookingUrl } from './links.ts';
 export type { ConsultationRequest } from './repository.ts';

@@ -39,6 +39,10 @@ export interface StaffContext {
 
 export const STAFF_ROLES_ALL: readonly Role[] = ROLES;
 export const CLINICAL_ROLES: readonly Role[] = ['nurse', 'provider'];
+/** Changing the schedule (cancel, move, book on someone's behalf) is front-desk work, as leads are; not nurses'. */
+export const SCHEDULING_ROLES: readonly Role[] = ['admin', 'front_desk', 'provider'];
+/** The roles that work leads. Nurses do not. */
+export const LEAD_ROLES: readonly Role[] = ['admin', 'front_desk', 'provider'];
 
 /** True when the person may see data of this location (their own locations, any for admins). */
 export function canSeeLocation(staff: StaffContext, locationId: string, now: number): boolean {

@@ -51,3 +51,13 @@ export function cutoffSpan(cutoffMin: number): string {
 export function untilCutoff(cutoffMin: number): string {
   return cutoffMin <= 0 ? 'until your visit starts' : `until ${cutoffSpan(cutoffMin)} before your visit`;
 }
+
+/** "Mar 2, 2026, 9:00 AM CST" in the location's zone. */
+export function shortDateTime(instant: number, zone: string): string {
+  return zoned(instant, zone).toFormat('LLL d, yyyy, h:mm a ZZZZ');
+}
+
+/** "Tue, Mar 3, 2026, 9:00 AM CST" for a consultation. */
+export function consultationTime(instant: number, zone: string): string {
+  return zoned(instant, zone).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
+}
