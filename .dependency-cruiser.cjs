@@ -72,7 +72,7 @@ module.exports = {
       comment: 'Services return a result or a refusal; Fastify, replies and status codes belong to routes.',
       severity: 'error',
       from: { path: 'service\\.ts$' },
-      to: { path: 'node_modules/(fastify|@fastify)/' },
+      to: { path: ['^fastify$', '^@fastify/', 'node_modules/(fastify|@fastify)/'] },
     },
     {
       name: 'views-only-render',
@@ -89,7 +89,10 @@ module.exports = {
       comment: 'Pure cores (slots, time, lanes, conflicts, rules, calculators) take `now` and data, and do no I/O.',
       severity: 'error',
       from: { path: PURE },
-      to: { path: '.', pathNot: [...PURE, '^src/kernel/db/schema\\.ts$', 'node_modules/(luxon|zod)/'] },
+      to: {
+        path: '.',
+        pathNot: [...PURE, '^src/kernel/db/schema\\.ts$', '^(luxon|zod)$', 'node_modules/(luxon|zod)/'],
+      },
     },
   ],
   options: {
