@@ -19,7 +19,8 @@ import {
   type SessionSettings,
 } from '../kernel/http/sessions.ts';
 import { checkTotp, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
-import { checkAuthLink, createAuthLink, findUser, findUserByEmail, lockoutMs, useAuthLink } from './users.ts';
+import { checkAuthLink, createAuthLink, findUser, findUserByEmail, useAuthLink } from './users.ts';
+import { lockoutMs, safeNext } from './sign-in-rules.ts';
 import {
   EnrolPage,
   ForgotPage,
@@ -34,13 +35,6 @@ const PRE_COOKIE = 'relief_pre';
 const WRONG =
   'That email and password do not match an active account. After several failed attempts, sign-in pauses for a while.';
 const SIGN_IN_LIMIT = { max: 20, timeWindow: 15 * 60_000 };
-
-/** Only our own staff pages are valid places to return to after sign-in. */
-export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/staff(\/[A-Za-z0-9/_.-]*)?$/.test(next) && !next.startsWith('/staff/sign')
-    ? next
-    : '/staff';
-}
 
 const str = (body: unknown, key: string, max = 1024): string => {
   const v = (body as Record<string, unknown> | undefined)?.[key];
@@ -492,4 +486,4 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
   );
 }
 
-export { sessionProblem };
+export { safeNext, sessionProblem };
