@@ -4,7 +4,7 @@ import { CLEARED, type Lockout, type StoredRecoveryCode } from './sign-in-rules.
 
 /**
  * Queries on staff accounts beyond the basics in users.ts: the failure count and pause, TOTP steps, recovery
- * codes and passwords. Tables: users, user_locations, recovery_codes, auth_tokens.
+ * codes, passwords, and the accounts list. Tables: users, user_locations, recovery_codes, auth_tokens.
  */
 
 export async function saveLockout(db: Kysely<DB>, userId: string, lockout: Lockout): Promise<void> {
@@ -81,4 +81,27 @@ export async function setPasswordHash(db: Kysely<DB>, userId: string, passwordHa
 
 export async function roleOf(db: Kysely<DB>, userId: string) {
   return (await db.selectFrom('users').select('role').where('id', '=', userId).executeTakeFirstOrThrow()).role;
+}
+
+/** Sets or clears disabled_at; false when there is no such account. */
+export async function setDisabledAt(db: Kysely<DB>, userId: string, disabledAt: number | null): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set({ disabled_at: disabledAt })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export function listUsers(db: Kysely<DB>) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'name', 'email', 'role', 'totp_enabled_at', 'disabled_at'])
+    .orderBy('name')
+    .execute();
+}
+
+/** Which locations each account works at. */
+export function userLocationLinks(db: Kysely<DB>) {
+  return db.selectFrom('user_locations').select(['user_id', 'location_id']).execute();
 }
