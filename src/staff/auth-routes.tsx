@@ -4,7 +4,7 @@ import { ROLES } from '../kernel/http/policy.ts';
 import { html } from '../kernel/http/reply.ts';
 import type { SessionSettings } from '../kernel/http/sessions.ts';
 import { codeForm, enrolForm, parseForm, SIGN_IN_LIMIT, signInForm, signInQuery } from './auth-forms.ts';
-import { EnrolPage, MfaPage, RecoveryCodesPage, SignInPage } from './auth-views.tsx';
+import { EnrolPage, MfaPage, RecoveryCodesPage, SignInPage, signInNotice } from './auth-views.tsx';
 import type { Client, SignInDeps } from './deps.ts';
 import { confirmEnrolment, enrolment, type EnrolmentSession } from './enrolment-service.ts';
 import { passwordRoutes } from './password-routes.tsx';
@@ -37,12 +37,7 @@ export async function authRoutes(app: FastifyInstance, opts: { settings: Session
 
   app.get('/staff/sign-in', { config: { policy: 'public' } }, async (req, reply) => {
     const q = signInQuery.parse(req.query ?? {});
-    const notices: Record<string, string> = {
-      idle: 'You were signed out after a period without activity. Please sign in again.',
-      'signed-out': 'You have signed out.',
-      password: 'Your password is saved. Sign in with it now.',
-    };
-    return html(reply, SignInPage({ csrf: csrf.issue(req, reply), next: q.next, notice: notices[q.reason] }));
+    return html(reply, SignInPage({ csrf: csrf.issue(req, reply), next: q.next, notice: signInNotice(q.reason) }));
   });
 
   app.post('/staff/sign-in', { config: { policy: 'public', rateLimit: SIGN_IN_LIMIT } }, async (req, reply) => {
