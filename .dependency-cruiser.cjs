@@ -14,6 +14,7 @@ const PURE = [
   '^src/scheduling/type-needs\\.ts$',
   '^src/kernel/time/wall-clock\\.ts$',
   '^src/setup/conflicts\\.ts$',
+  '^src/staff/sign-in-rules\\.ts$',
 ];
 
 module.exports = {

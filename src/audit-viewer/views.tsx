@@ -2,23 +2,10 @@ import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { Pager } from '../kernel/ui/pager.tsx';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
-import type { AuditEventRow } from '../kernel/audit/audit.ts';
+import type { AuditListRow } from '../kernel/audit/read.ts';
+import { toCsv } from '../kernel/audit/csv.ts';
+import type { AuditFilterValues } from './schema.ts';
 import { PATIENT_ROLE } from '../kernel/audit/patient-audit.ts';
-
-/** An event as listed: the stored row plus the actor's current name and email, when the actor is a user. */
-export interface AuditListRow extends AuditEventRow {
-  actor_name: string | null;
-  actor_email: string | null;
-}
-
-/** The filters as the form shows them (absent ones undefined). */
-export interface AuditFilterValues {
-  person?: string | undefined;
-  patient_ref?: string | undefined;
-  action?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-}
 
 export interface AuditPageProps {
   staff: StaffContext;
@@ -243,4 +230,44 @@ export function AuditPage(props: AuditPageProps) {
       </Fragment>
     ),
   });
+}
+
+export const AUDIT_CSV_HEADER = [
+  'seq',
+  'at_utc',
+  'at_ms',
+  'actor_id',
+  'actor_email',
+  'actor_role',
+  'action',
+  'outcome',
+  'patient_ref',
+  'location_id',
+  'ip',
+  'detail',
+  'prev_hash',
+  'hash',
+];
+
+/** The export: one line per event, every stored field plus the actor's email, times in UTC and in milliseconds. */
+export function auditCsv(rows: AuditListRow[]): string {
+  return toCsv(
+    AUDIT_CSV_HEADER,
+    rows.map((r) => [
+      r.seq,
+      new Date(r.at).toISOString(),
+      r.at,
+      r.actor_id,
+      r.actor_email,
+      r.actor_role,
+      r.action,
+      r.outcome,
+      r.patient_ref,
+      r.location_id,
+      r.ip,
+      r.detail,
+      r.prev_hash,
+      r.hash,
+    ]),
+  );
 }

@@ -43,6 +43,15 @@ function invalidWhen(error: string | undefined, hintId?: string) {
   return { 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy || undefined };
 }
 
+const SIGN_IN_NOTICES = new Map([
+  ['idle', 'You were signed out after a period without activity. Please sign in again.'],
+  ['signed-out', 'You have signed out.'],
+  ['password', 'Your password is saved. Sign in with it now.'],
+]);
+
+/** The notice for the sign-in page's `reason`; none for any other word (not even one an object inherits). */
+export const signInNotice = (reason: string): string | undefined => SIGN_IN_NOTICES.get(reason);
+
 export function SignInPage(props: { csrf: string; email?: string; error?: string; notice?: string; next: string }) {
   return (
     <AuthLayout title="Sign in">

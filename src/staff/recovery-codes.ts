@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { normaliseRecoveryCode } from './sign-in-rules.ts';
 
 /**
  * Single-use recovery codes for when the authenticator is lost. Only their SHA-256 is stored: each code carries
@@ -30,15 +31,9 @@ export function newRecoveryCodes(count = 10): string[] {
 }
 
 /**
- * SHA-256 hex of the normalised code: lower-cased, spaces and dashes removed. As in Crockford's base32, a typed
- * o is read as 0 and i or l as 1 (those letters never occur in a code, so this only forgives look-alikes).
+ * SHA-256 hex of the normalised code (see normaliseRecoveryCode: lower-cased, spaces and dashes removed, look-alike
+ * letters read as the digits they resemble).
  */
 export function hashRecoveryCode(code: string): string {
-  const normalised = code
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\s\-‐‑‒–—]+/gu, '')
-    .replace(/o/gu, '0')
-    .replace(/[il]/gu, '1');
-  return createHash('sha256').update(normalised, 'utf8').digest('hex');
+  return createHash('sha256').update(normaliseRecoveryCode(code), 'utf8').digest('hex');
 }

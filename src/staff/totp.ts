@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+import { TOTP_PERIOD_S, TOTP_WINDOW_STEPS, totpStepFresh, totpWindow } from './sign-in-rules.ts';
 
 /**
  * Time-based one-time codes (RFC 6238) for staff sign-in, with the settings every authenticator app understands:
@@ -9,10 +10,10 @@ import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
  * Times (`now`) are Unix epoch milliseconds, as `Date.now()` returns and the rest of Relief uses.
  */
 
-const PERIOD = 30;
+const PERIOD = TOTP_PERIOD_S;
 const DIGITS = 6;
 /** One step either side of the current one, for clock drift and a code typed as it changes. */
-const WINDOW_STEPS = 1;
+const WINDOW_STEPS = TOTP_WINDOW_STEPS;
 
 const toEpochSeconds = (now: number): number => Math.floor(now / 1000);
 
@@ -56,16 +57,11 @@ export function checkTotp(
   const token = code.replace(/\s+/gu, '');
   if (!/^[0-9]{6}$/u.test(token)) return { ok: false };
   const epoch = toEpochSeconds(now);
-  const currentStep = Math.floor(epoch / PERIOD);
-  const newestStep = currentStep + WINDOW_STEPS;
-  let afterTimeStep: number | undefined;
-  if (lastStep !== null) {
-    if (!Number.isFinite(lastStep)) return { ok: false };
-    const last = Math.floor(lastStep);
-    // otplib throws when afterTimeStep lies beyond the window; every step in the window has been used already.
-    if (last >= newestStep) return { ok: false };
-    if (last >= 0) afterTimeStep = last;
-  }
+  const { current: currentStep, latest: newestStep } = totpWindow(now);
+  // No step of the window is fresh: refused before otplib (which throws when afterTimeStep lies beyond the window).
+  if (!totpStepFresh(newestStep, lastStep)) return { ok: false };
+  const last = lastStep === null ? -1 : Math.floor(lastStep);
+  const afterTimeStep = last >= 0 ? last : undefined;
   const result = verifySync({
     secret,
     token,
@@ -78,5 +74,7 @@ export function checkTotp(
   });
   if (!result.valid) return { ok: false };
   // otplib's result type is shared with HOTP, which has no timeStep; for TOTP it is always there.
-  return { ok: true, step: 'timeStep' in result ? result.timeStep : currentStep + result.delta };
+  const step = 'timeStep' in result ? result.timeStep : currentStep + result.delta;
+  // otplib already refuses steps at or before afterTimeStep; the replay rule is checked here once more, as stated.
+  return totpStepFresh(step, lastStep) ? { ok: true, step } : { ok: false };
 }

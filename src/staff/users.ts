@@ -2,9 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../kernel/db/schema.ts';
 import { sha256 } from '../kernel/http/sessions.ts';
+import { linkExpiresAt, linkUsable, wellFormedLinkToken, type LinkPurpose } from './sign-in-rules.ts';
 
-export const ENROL_LINK_MS = 72 * 3_600_000;
-export const RESET_LINK_MS = 60 * 60_000;
+export { ENROL_LINK_MS, RESET_LINK_MS } from './sign-in-rules.ts';
 
 /**
  * Enrolment and reset links: the token is HMAC(SECRET, row id), so the outbox can rebuild it at send time from the
@@ -18,7 +18,7 @@ export async function createAuthLink(
   db: Kysely<DB>,
   secret: string,
   userId: string,
-  purpose: 'enrol' | 'reset',
+  purpose: LinkPurpose,
   now: number,
 ): Promise<{ rowId: string; token: string }> {
   const rowId = randomUUID();
@@ -29,26 +29,39 @@ export async function createAuthLink(
       token_hash: sha256(token),
       user_id: userId,
       purpose,
-      expires_at: now + (purpose === 'enrol' ? ENROL_LINK_MS : RESET_LINK_MS),
+      expires_at: linkExpiresAt(purpose, now),
       used_at: null,
     })
     .execute();
   return { rowId, token };
 }
 
-/** The user a link belongs to, if it is unused and unexpired; does not use it up. */
-export async function checkAuthLink(db: Kysely<DB>, token: string, purpose: 'enrol' | 'reset', now: number) {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  return db
+/** The user a link belongs to, if the link is usable now (see linkUsable); does not use it up. */
+export async function checkAuthLink(db: Kysely<DB>, token: string, purpose: LinkPurpose, now: number) {
+  if (!wellFormedLinkToken(token)) return undefined;
+  const link = await db
     .selectFrom('auth_tokens')
     .innerJoin('users', 'users.id', 'auth_tokens.user_id')
-    .select(['auth_tokens.token_hash', 'users.id', 'users.email', 'users.name', 'users.disabled_at'])
+    .select([
+      'auth_tokens.token_hash',
+      'auth_tokens.purpose',
+      'auth_tokens.used_at',
+      'auth_tokens.expires_at',
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.disabled_at',
+    ])
     .where('auth_tokens.token_hash', '=', sha256(token))
-    .where('auth_tokens.purpose', '=', purpose)
-    .where('auth_tokens.used_at', 'is', null)
-    .where('auth_tokens.expires_at', '>', now)
-    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
+  if (!link || !linkUsable(link, purpose, now)) return undefined;
+  return {
+    token_hash: link.token_hash,
+    id: link.id,
+    email: link.email,
+    name: link.name,
+    disabled_at: link.disabled_at,
+  };
 }
 
 /** Marks a link used; false when someone used it first. */
@@ -109,10 +122,4 @@ export async function findUserByEmail(db: Kysely<DB>, email: string) {
 
 export async function findUser(db: Kysely<DB>, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** Growing pause after failed sign-ins: none for the first three, then 1 s, 2 s, 4 s ... up to 15 minutes. */
-export function lockoutMs(failures: number): number {
-  if (failures < 3) return 0;
-  return Math.min(1000 * 2 ** (failures - 3), 15 * 60_000);
 }

@@ -103,3 +103,46 @@ export async function revokeUserSessions(db: Kysely<DB>, userId: string, now: nu
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** Emergency access for one session until `until`; the session keeps only the latest reason. */
+export async function grantBreakGlass(db: Kysely<DB>, idHash: string, until: number, reason: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ break_glass_until: until, break_glass_reason: reason })
+    .where('id_hash', '=', idHash)
+    .execute();
+}
+
+/** Whose session this is, while it has not been ended. */
+export async function openSessionOwner(db: Kysely<DB>, idHash: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .select('user_id')
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
+/** Sessions still in use (not ended, not expired, not idle), most recently active first, with their people. */
+export function listOpenSessions(db: Kysely<DB>, now: number, idleMs: number) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id_hash',
+      'users.name',
+      'users.email',
+      'users.role',
+      'sessions.ip',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'sessions.break_glass_until',
+      'sessions.break_glass_reason',
+    ])
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('sessions.last_seen_at', '>', now - idleMs)
+    .orderBy('sessions.last_seen_at', 'desc')
+    .execute();
+}
