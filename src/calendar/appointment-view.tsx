@@ -1,13 +1,12 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import { LEAD_ROLES } from '../requests/service.ts';
-import { formatDateTime, zoned } from '../kernel/time/format.ts';
+import { formatDateTime, visitTimes, zoned } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import { canSeeLocation, type StaffContext } from '../kernel/http/policy.ts';
 import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
 import { ANY_PROVIDER, SCHEDULING_ROLES, STATUS_LABELS, type FormErrors } from './schema.ts';
 import { stateText, typeClass } from './views.tsx';
-import { visitTimes } from '../kernel/time/wall-clock.ts';
 
 export interface FormProblem {
   status: number;

@@ -25,7 +25,8 @@ import {
   type ActionResult,
   type Done,
 } from './service.ts';
-import { addDays, dayBounds, dayRows, today, weekdayOf, weekStart } from '../kernel/time/wall-clock.ts';
+import { dayRows } from '../kernel/time/day-rows.ts';
+import { addDays, dayBounds, today, weekdayOf, weekStart } from '../kernel/time/wall-clock.ts';
 import { CalendarPage, type CalendarPageProps } from './views.tsx';
 
 const NOTICES: Record<Done, string> = {
