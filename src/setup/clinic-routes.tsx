@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { DEFAULT_BRAND, logoPath, type Brand } from '../kernel/ui/brand/brand.ts';
 import { ACCENT_FORMAT_MESSAGE, accentProblem } from '../kernel/ui/brand/palette.ts';
-import { forgetBrand } from '../kernel/ui/brand/routes.ts';
+import { forgetBrand } from '../kernel/ui/brand/current.ts';
 import { getClinic } from '../kernel/clinic.ts';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import { Csrf } from '../kernel/ui/staff-layout.tsx';
@@ -208,7 +208,7 @@ export async function clinicSetupRoutes(app: FastifyInstance): Promise<void> {
         },
       };
     });
-    forgetBrand(db);
+    forgetBrand(app.deps.database);
     return show(reply, staff, { saved: 'Clinic settings saved.' });
   });
 

@@ -4,7 +4,7 @@ import { h, Fragment } from '../kernel/ui/jsx.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { checkLogo, LOGO_MAX_BYTES } from '../kernel/ui/brand/logo.ts';
 import { isUploadedFile, MultipartError, parseMultipart } from '../kernel/http/multipart.ts';
-import { forgetBrand } from '../kernel/ui/brand/routes.ts';
+import { forgetBrand } from '../kernel/ui/brand/current.ts';
 import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Errors } from './forms.ts';
@@ -74,8 +74,6 @@ export function LogoSection(props: { csrf: string; logo: string | undefined; err
 
 /** Upload and removal; registered in its own scope so that only the upload route reads multipart bodies. */
 export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowClinicPage }): Promise<void> {
-  const db = app.deps.database.db;
-
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
     try {
       done(null, parseMultipart(req.headers['content-type'], body as Buffer));
@@ -115,7 +113,7 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
         .execute();
       return { result: undefined, detail: { type: check.type, bytes: check.data.length, sha256: check.sha256 } };
     });
-    forgetBrand(db);
+    forgetBrand(app.deps.database);
     return opts.show(reply, staff, {
       saved: 'Logo saved. It now shows in the site header, the staff header and emails.',
     });
@@ -128,7 +126,7 @@ export async function logoSetupRoutes(app: FastifyInstance, opts: { show: ShowCl
       const done = Number(res.numDeletedRows) > 0;
       return { result: done, detail: { removed: done } };
     });
-    forgetBrand(db);
+    forgetBrand(app.deps.database);
     return opts.show(reply, staff, {
       saved: removed ? 'Logo removed: the site header shows the clinic name again.' : 'There was no logo to remove.',
     });
