@@ -12,7 +12,7 @@ const FEATURES = '(site|requests|online-booking|patients|calendar|waitlist|staff
 const PURE = [
   '^src/scheduling/slots\\.ts$',
   '^src/scheduling/type-needs\\.ts$',
-  '^src/kernel/time/wall-clock\\.ts$',
+  '^src/kernel/time/[^/]+\\.ts$',
   '^src/setup/conflicts\\.ts$',
   '^src/staff/sign-in-rules\\.ts$',
 ];

@@ -1,14 +1,13 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import type { Refusal } from '../kernel/refusal.ts';
-import { formatDateTime, zoned } from '../kernel/time/format.ts';
+import { formatDateTime, visitTimes, zoned } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import { canSeeLocation, LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
 import { STATUS_LABELS } from '../kernel/ui/labels.ts';
 import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
 import { ANY_PROVIDER, type FormErrors } from './schema.ts';
 import { stateText, typeClass } from './views.tsx';
-import { visitTimes } from '../kernel/time/wall-clock.ts';
 
 /** A refused form, shown again: why (a message, and per field in `fields`), what was typed, and free times nearby. */
 export interface FormProblem {

@@ -21,7 +21,8 @@ import {
 } from './repository.ts';
 import type { CalendarQuery } from './schema.ts';
 import { appointmentFor } from './service.ts';
-import { addDays, dayBounds, dayRows, today, weekdayOf, weekStart, type Row } from '../kernel/time/wall-clock.ts';
+import { addDays, dayBounds, today, weekdayOf, weekStart } from '../kernel/time/wall-clock.ts';
+import { dayRows, type Row } from '../kernel/time/day-rows.ts';
 
 const noLocation = () =>
   new Refusal('no_location', 'You are not assigned to a location yet. Please ask an administrator.');

@@ -1,5 +1,5 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
-import { zoned } from '../kernel/time/format.ts';
+import { visitTimes, zoned } from '../kernel/time/format.ts';
 import type { StaffLocation } from '../patients/service.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
@@ -7,7 +7,7 @@ import type { CalendarAppointment, CalendarColumn } from './repository.ts';
 import type { CalendarDay, CalendarWeek } from './read-service.ts';
 import { SCHEDULING_ROLES } from '../kernel/http/policy.ts';
 import { ATTENDANCE_LABELS } from '../kernel/ui/labels.ts';
-import { visitTimes, type Row } from '../kernel/time/wall-clock.ts';
+import type { Row } from '../kernel/time/day-rows.ts';
 
 export interface CalendarPageProps {
   staff: StaffContext;

@@ -46,6 +46,15 @@ export async function getClinic(db: Kysely<DB>): Promise<Clinic | undefined> {
   };
 }
 
+/** The logo itself, bytes and all: only the image's own URL asks for it. */
+export function clinicLogo(db: Kysely<DB>) {
+  return db
+    .selectFrom('clinic_logo')
+    .select(['content_type', 'sha256', 'bytes'])
+    .where('clinic_id', '=', 'clinic')
+    .executeTakeFirst();
+}
+
 function parseOffsets(json: string): number[] {
   try {
     const value: unknown = JSON.parse(json);

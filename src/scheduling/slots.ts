@@ -2,16 +2,17 @@
  * Slot engine for online booking: turns opening hours, provider hours, busy time and rooms into
  * bookable start times. Pure: no I/O, no clock reads; `now` comes in with the query.
  *
- * Wall-clock boundaries (an opening or closing time on a given local date) become instants by one
- * rule: the first instant of that local day at which the clock shows that time or later. When a time
- * repeats (fall-back) that is the first occurrence; when it does not exist (spring-forward) it is the
- * moment the gap ends. The rule is monotone, so disjoint hours stay disjoint, and a clinic that
- * "closes at 02:30" on a night when 02:00–03:00 is skipped closes when the clock reaches 03:00.
- * Candidate starts are then stepped in instant space, so a skipped hour yields nothing and a
- * repeated hour is simply more elapsed time, never two slots at one instant. Hours stay within
- * their day ([0, 1440]); a slot cannot run from one day's hours into the next day's.
+ * Wall-clock boundaries (an opening or closing time on a given local date) become instants by the
+ * time module's one rule (src/kernel/time/wall-clock.ts): the first instant of that local day at which
+ * the clock shows that time or later. When a time repeats (fall-back) that is the first occurrence;
+ * when it does not exist (spring-forward) it is the moment the gap ends. The rule is monotone, so
+ * disjoint hours stay disjoint, and a clinic that "closes at 02:30" on a night when 02:00–03:00 is
+ * skipped closes when the clock reaches 03:00. Candidate starts are then stepped in instant space,
+ * so a skipped hour yields nothing and a repeated hour is simply more elapsed time, never two slots
+ * at one instant. Hours stay within their day ([0, 1440]); a slot cannot run from one day's hours
+ * into the next day's.
  */
-import { DateTime } from 'luxon';
+import { localDays } from '../kernel/time/wall-clock.ts';
 
 /** Half-open instant interval [start, end) in epoch milliseconds (UTC). */
 export interface Interval {
@@ -69,7 +70,6 @@ export interface Slot {
 }
 
 const MINUTE = 60_000;
-const DAY_MS = 86_400_000;
 const DAY_MIN = 1440;
 
 type Span = { from: number; to: number };
@@ -159,88 +159,6 @@ function busyChecker(busy: ReadonlyArray<Interval>, lo: number, hi: number): (a:
     prevB = b;
     return i > j;
   };
-}
-
-interface LocalDay {
-  date: string;
-  weekday: number;
-  at: (minute: number) => number;
-}
-
-/** Calendar arithmetic on epoch day numbers is zone-free; only the mapping to instants needs the zone. */
-function civil(epochDay: number) {
-  const d = new Date(epochDay * DAY_MS);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    weekday: d.getUTCDay() || 7,
-    date: d.toISOString().slice(0, 10),
-  };
-}
-
-/** Local calendar days from the one containing `lo` to the one containing `hi`, each able to place its wall-clock minutes [0, 1440] as instants. */
-function localDays(zone: string, lo: number, hi: number): LocalDay[] {
-  const first = DateTime.fromMillis(lo, { zone });
-  if (!first.isValid) throw new RangeError(`Unknown time zone: ${zone}`);
-  const last = DateTime.fromMillis(hi, { zone });
-  const z = first.zone;
-
-  /** The module's boundary rule (see top), through Luxon. */
-  const exact = (epochDay: number, minute: number): number => {
-    const { year, month, day } = civil(epochDay + Math.floor(minute / DAY_MIN));
-    const ms = Math.round((minute % DAY_MIN) * MINUTE);
-    const dt = DateTime.fromObject(
-      {
-        year,
-        month,
-        day,
-        hour: Math.floor(ms / 3_600_000),
-        minute: Math.floor(ms / MINUTE) % 60,
-        second: Math.floor(ms / 1000) % 60,
-        millisecond: ms % 1000,
-      },
-      { zone },
-    );
-    const gap = dt.toMillis() + dt.offset * MINUTE - (Date.UTC(year, month - 1, day) + ms);
-    // Luxon picks between repeated times by the offset in force on the real today, which would make
-    // results depend on when the code runs; take the first occurrence instead.
-    if (gap === 0) return Math.min(...dt.getPossibleOffsets().map((c) => c.toMillis()));
-    // In a gap Luxon moves forward by the gap's whole length; the gap itself ends somewhere in
-    // (dt - gap, dt]. Find that transition by bisection (only on spring-forward boundaries).
-    let before = dt.toMillis() - gap,
-      after = dt.toMillis();
-    while (after - before > 1) {
-      const mid = Math.floor((before + after) / 2);
-      if (z.offset(mid) === dt.offset) after = mid;
-      else before = mid;
-    }
-    return after;
-  };
-
-  const firstDay = Date.UTC(first.year, first.month - 1, first.day) / DAY_MS;
-  const lastDay = Date.UTC(last.year, last.month - 1, last.day) / DAY_MS;
-  const days: LocalDay[] = [];
-  let midnight = exact(firstDay, 0);
-  let offset = z.offset(midnight);
-  let clean = z.offset(midnight - 1) === offset; // false when this midnight is a transition
-  for (let epochDay = firstDay; epochDay <= lastDay; epochDay++) {
-    // Luxon costs ~20 µs per conversion, too slow for every boundary of an 8-week window. A day with
-    // the same offset at both midnights and no transition at its own midnight has no transition at
-    // all (zones never change twice within a day), so its wall-clock minutes are elapsed minutes from
-    // Luxon's midnight. Only transition days (two or three a year) convert each boundary via Luxon.
-    const start = midnight;
-    const nextOffset = z.offset(start + DAY_MS);
-    const regular = clean && nextOffset === offset;
-    const next = regular ? start + DAY_MS : exact(epochDay + 1, 0);
-    const { weekday, date } = civil(epochDay);
-    const at = regular ? (m: number) => start + m * MINUTE : (m: number) => (m >= DAY_MIN ? next : exact(epochDay, m));
-    days.push({ date, weekday, at });
-    midnight = next;
-    offset = regular ? nextOffset : z.offset(next);
-    clean = regular || z.offset(next - 1) === offset;
-  }
-  return days;
 }
 
 export function findSlots(q: SlotQuery): Slot[] {

@@ -8,7 +8,7 @@
  * Wall-clock rules are read in the location's zone: the visit's local date and weekday are those of its start,
  * and it fits a day's hours when [local start, local end] lies within one (merged) span of that day.
  */
-import { DateTime } from 'luxon';
+import { addDays, wallClockAt } from '../kernel/time/wall-clock.ts';
 
 /** Minutes since local midnight, half-open [from, to); `to` may be 1440 (midnight at the end of the day). */
 export interface Span {
@@ -108,25 +108,20 @@ function fits(spans: readonly Span[] | undefined, from: number, to: number): boo
   return merge(spans).some((s) => s.from <= from && to <= s.to);
 }
 
-const minuteOfDay = (dt: DateTime) => dt.hour * 60 + dt.minute + dt.second / 60 + dt.millisecond / 60_000;
-
 /** The visit's local date, weekday and wall-clock minutes [from, to]; `to` is Infinity when it runs past midnight. */
 export function localPlacement(visit: Pick<BookedVisit, 'startsAt' | 'endsAt'>, zone: string) {
-  const start = DateTime.fromMillis(visit.startsAt, { zone });
-  if (!start.isValid) throw new RangeError(`Unknown time zone: ${zone}`);
-  const end = DateTime.fromMillis(visit.endsAt, { zone });
-  const date = start.toISODate();
-  const from = minuteOfDay(start);
+  const start = wallClockAt(visit.startsAt, zone);
+  const end = wallClockAt(visit.endsAt, zone);
+  const from = start.minute;
   let to: number;
-  if (end.toISODate() === date) to = minuteOfDay(end);
-  else if (end.toISODate() === start.plus({ days: 1 }).toISODate() && minuteOfDay(end) === 0) to = DAY_MIN;
+  if (end.date === start.date) to = end.minute;
+  else if (end.date === addDays(start.date, 1) && end.minute === 0) to = DAY_MIN;
   else to = Number.POSITIVE_INFINITY;
   // When clocks fall back the wall-clock end can come before the start; elapsed time then gives the end.
   to = Math.max(to, from + (visit.endsAt - visit.startsAt) / 60_000);
-  return { date, weekday: start.weekday, from, to };
+  return { date: start.date, weekday: start.weekday, from, to };
 }
 
-/** Why this visit no longer fits; empty when it still does. */
 /** How many of the nurse's visits (this one included) run at the busiest moment of this visit. */
 function watchedAt(visit: BookedVisit, all: readonly BookedVisit[]): number {
   const same = all.filter((v) => v.nurseId === visit.nurseId && v.startsAt < visit.endsAt && visit.startsAt < v.endsAt);
@@ -135,6 +130,7 @@ function watchedAt(visit: BookedVisit, all: readonly BookedVisit[]): number {
   return Math.max(...moments.map((t) => same.filter((v) => v.startsAt <= t && t < v.endsAt).length));
 }
 
+/** Why this visit no longer fits; empty when it still does. */
 export function conflictReasons(
   visit: BookedVisit,
   rules: ConflictRules,

@@ -1,6 +1,9 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { Refusal } from '../kernel/refusal.ts';
 import { isValidZone, WEEKDAYS } from '../kernel/time/format.ts';
+import { isDay } from '../kernel/time/wall-clock.ts';
+
+export { isDay };
 
 /** Form values as typed (strings), to show again after a refusal; and messages per field. */
 export type Values = Record<string, string>;
@@ -17,6 +20,10 @@ export function valuesOf(body: unknown): Values {
   }
   return out;
 }
+
+/** A form that does not pass: the page shows it again with each field's message. */
+export const invalidForm = (errors: Errors) =>
+  new Refusal('invalid_request', 'Some of the information entered is not valid.', errors);
 
 /** The first message per field (path joined with dots). */
 export function errorsOf(error: z.ZodError): Errors {
@@ -63,11 +70,6 @@ export const fiveMinutes = (label: string, min: number, max: number) =>
 export const checkbox = z
   .preprocess((v: unknown): unknown => (Array.isArray(v) ? v[0] : v), z.string().optional())
   .transform((v) => v === 'yes');
-
-/** A calendar day that exists, written YYYY-MM-DD. */
-export function isDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
-}
 
 /** 'HH:MM' (24-hour; ':00' seconds tolerated) to minutes since midnight; '24:00' only when allowed. */
 export function parseClock(value: string | undefined, allowMidnightEnd = false): number | undefined {

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { staffOf } from '../kernel/http/reply.ts';
+import { html, staffOf } from '../kernel/http/reply.ts';
 import { clinicSetupRoutes } from './clinic-routes.tsx';
+import { clinicianSetupRoutes } from './clinician-routes.tsx';
 import { hoursSetupRoutes } from './hours-routes.ts';
+import { ADMIN_ONLY } from './http.ts';
 import { SetupIndexPage } from './index-view.tsx';
 import { locationSetupRoutes } from './location-routes.ts';
-import { clinicianSetupRoutes } from './clinician-routes.tsx';
-import { providerSetupRoutes } from './provider-routes.ts';
 import { roomSetupRoutes } from './room-routes.ts';
-import { ADMIN_ONLY, listLocationNames, listProviders } from './service.ts';
+import { scheduleSetupRoutes } from './schedule-routes.ts';
+import { setupOverview } from './service.ts';
 import { typeSetupRoutes } from './type-routes.tsx';
-import { sendPage } from './ui.tsx';
 
 /**
  * Clinic set-up for administrators: clinic settings, locations (details, opening hours, closures, rooms),
@@ -17,10 +17,9 @@ import { sendPage } from './ui.tsx';
  * audited in its own transaction and applied to availability at once.
  */
 export async function setupRoutes(app: FastifyInstance): Promise<void> {
-  const db = app.deps.database.db;
   app.get('/staff/setup', { config: ADMIN_ONLY }, async (req, reply) => {
-    const [locations, providers] = await Promise.all([listLocationNames(db), listProviders(db)]);
-    return sendPage(reply, SetupIndexPage({ staff: staffOf(req), locations, providers }));
+    const { locations, clinicians } = await setupOverview(app.deps.database);
+    return html(reply, SetupIndexPage({ staff: staffOf(req), locations, providers: clinicians }));
   });
   await app.register(clinicSetupRoutes);
   await app.register(locationSetupRoutes);
@@ -28,5 +27,5 @@ export async function setupRoutes(app: FastifyInstance): Promise<void> {
   await app.register(roomSetupRoutes);
   await app.register(typeSetupRoutes);
   await app.register(clinicianSetupRoutes);
-  await app.register(providerSetupRoutes);
+  await app.register(scheduleSetupRoutes);
 }

@@ -1,43 +1,35 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { staffOf } from '../kernel/http/reply.ts';
 import type { Kysely } from 'kysely';
-import { appendAudit, type AuditDetail } from '../kernel/audit/audit.ts';
-import { forgetLocationSetup } from '../scheduling/availability.ts';
-import type { DB, Role } from '../kernel/db/schema.ts';
+import type { AuditDetail } from '../kernel/audit/audit.ts';
+import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
+import type { Database } from '../kernel/db/database.ts';
+import type { DB } from '../kernel/db/schema.ts';
 import { notFound } from '../kernel/refusal.ts';
+import { forgetLocationSetup } from '../scheduling/availability.ts';
 import { isId } from './forms.ts';
+import { findClinician, findLocation, listClinicians, listLocationNames } from './repository.ts';
 
-/** Clinic set-up is for administrators only. */
-export const ADMIN_ONLY = { policy: { roles: ['admin'] as readonly Role[] } };
+export type { Actor };
 
 /**
  * One set-up change: the write and its audit event ('setup.<thing>') in one transaction; after the commit the
  * availability cache is dropped so that booking pages show the change at once.
  */
 export async function saveSetup<T>(
-  app: FastifyInstance,
-  req: FastifyRequest,
+  database: Database,
+  actor: Actor,
   audit: { thing: string; locationId: string | null },
   work: (trx: Kysely<DB>) => Promise<{ result: T; detail: AuditDetail }>,
 ): Promise<T> {
-  const { database, now } = app.deps;
-  const staff = staffOf(req);
   const result = await database.transact(async (trx) => {
     const done = await work(trx);
-    await appendAudit(
+    await auditStaff(
       trx,
-      database.engine,
-      {
-        actorId: staff.userId,
-        actorRole: staff.role,
-        locationId: audit.locationId,
-        patientRef: null,
-        action: `setup.${audit.thing}`,
-        outcome: 'success',
-        ip: req.ip,
-        detail: done.detail,
-      },
-      now(),
+      database,
+      actor,
+      `setup.${audit.thing}`,
+      'success',
+      { locationId: audit.locationId, patientRef: null },
+      done.detail,
     );
     return done.result;
   });
@@ -47,30 +39,20 @@ export async function saveSetup<T>(
 
 export async function locationOr404(db: Kysely<DB>, id: unknown) {
   if (!isId(id)) throw notFound('That location');
-  const location = await db.selectFrom('locations').selectAll().where('id', '=', id).executeTakeFirst();
+  const location = await findLocation(db, id);
   if (!location) throw notFound('That location');
   return location;
 }
 
-export async function providerOr404(db: Kysely<DB>, id: unknown) {
+export async function clinicianOr404(db: Kysely<DB>, id: unknown) {
   if (!isId(id)) throw notFound('That clinician');
-  const provider = await db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!provider) throw notFound('That clinician');
-  return provider;
+  const clinician = await findClinician(db, id);
+  if (!clinician) throw notFound('That clinician');
+  return clinician;
 }
 
-export const listLocationNames = (db: Kysely<DB>) =>
-  db
-    .selectFrom('locations')
-    .select(['id', 'name', 'slug', 'city', 'time_zone'])
-    .orderBy('sort_order')
-    .orderBy('name')
-    .execute();
-
-export const listProviders = (db: Kysely<DB>) =>
-  db
-    .selectFrom('providers')
-    .select(['id', 'name', 'credentials', 'active', 'kind', 'max_patients'])
-    .orderBy('kind')
-    .orderBy('name')
-    .execute();
+/** What the set-up index lists: every location and every clinician. */
+export async function setupOverview(database: Database) {
+  const [locations, clinicians] = await Promise.all([listLocationNames(database.db), listClinicians(database.db)]);
+  return { locations, clinicians };
+}

@@ -1,14 +1,10 @@
-import type { FastifyReply } from 'fastify';
-import { h, Fragment, renderDocument, type Child, type Html } from '../kernel/ui/jsx.ts';
+import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import { formatDateTime, WEEKDAYS } from '../kernel/time/format.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import { REASON_TEXT } from './conflicts.ts';
 import { dayKey, WEEKDAY_NUMBERS, type Errors, type Values, type WeekWords } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
-
-export const sendPage = (reply: FastifyReply, page: Html, status = 200) =>
-  reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderDocument(page));
 
 /**
  * The frame of every set-up page: staff layout, a way back, the heading, then what the last action left to say: saved,

@@ -7,7 +7,7 @@ import {
   type ConflictRules,
   type LocationRules,
 } from '../../src/setup/conflicts.ts';
-import { localInstant } from '../../src/setup/provider-routes.ts';
+import { localInstant } from '../../src/setup/schedule-schema.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';

@@ -1,6 +1,9 @@
 import { DateTime, IANAZone } from 'luxon';
 
-/** The one place instants become words, so pages, emails and calendar files always agree. */
+/**
+ * The one place instants become words, so pages, emails and calendar files always agree. Pure: every function is
+ * given the instant it describes.
+ */
 export function isValidZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
@@ -10,7 +13,7 @@ export function zoned(instant: number, zone: string): DateTime {
 }
 
 /** "Central Time" style long generic name, falling back to the IANA id. */
-export function zoneName(zone: string, at: number = Date.now()): string {
+export function zoneName(zone: string, at: number): string {
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(at);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
@@ -60,4 +63,35 @@ export function shortDateTime(instant: number, zone: string): string {
 /** "Tue, Mar 3, 2026, 9:00 AM CST" for a consultation. */
 export function consultationTime(instant: number, zone: string): string {
   return zoned(instant, zone).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
+}
+
+const clockCache = new Map<string, { short: string; full: string }>();
+/**
+ * "9:00" and "9:00 AM" for an instant in a zone. A busy week shows hundreds of appointments that share a few dozen
+ * start and end times, and each Luxon conversion costs tens of microseconds, so results are kept (bounded).
+ */
+export function clockLabels(instant: number, zone: string): { short: string; full: string } {
+  const key = `${zone}|${instant}`;
+  let hit = clockCache.get(key);
+  if (!hit) {
+    const local = DateTime.fromMillis(instant, { zone });
+    hit = { short: local.toFormat('h:mm'), full: local.toFormat('h:mm a') };
+    if (clockCache.size >= 20_000) clockCache.clear();
+    clockCache.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * A visit's times, "9:00–9:45 AM"; across a clock change (a visit in the repeated hour of fall-back, or over the
+ * spring-forward gap) both ends carry their own zone, "1:30 AM CDT – 1:15 AM CST", so the start is never read in the
+ * end's offset.
+ */
+export function visitTimes(start: number, end: number, zone: string, spaced = false): string {
+  const a = DateTime.fromMillis(start, { zone });
+  const b = DateTime.fromMillis(end, { zone });
+  if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
+  return spaced
+    ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}`
+    : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
 }

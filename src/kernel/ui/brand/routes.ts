@@ -1,28 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { getClinic } from '../../clinic.ts';
-import type { DB } from '../../db/schema.ts';
-import { DEFAULT_BRAND, stylesheetHash, urlHash, type Brand } from './brand.ts';
+import { stylesheetHash, urlHash } from './brand.ts';
+import { currentBrand, currentLogo } from './current.ts';
 import { brandCss } from './palette.ts';
-
-/**
- * Every staff page shows the brand, so keep it per database for a few seconds (like the availability set-up
- * cache). Saves through the app call forgetBrand() so they show at once; the expiry covers other instances.
- */
-const TTL_MS = 5_000;
-const cache = new WeakMap<Kysely<DB>, { brand: Brand; expires: number }>();
-
-export function forgetBrand(db: Kysely<DB>): void {
-  cache.delete(db);
-}
-
-export async function currentBrand(db: Kysely<DB>): Promise<Brand> {
-  const hit = cache.get(db);
-  if (hit && hit.expires > Date.now()) return hit.brand;
-  const brand = (await getClinic(db))?.brand ?? DEFAULT_BRAND;
-  cache.set(db, { brand, expires: Date.now() + TTL_MS });
-  return brand;
-}
 
 const YEAR = 'public, max-age=31536000, immutable';
 
@@ -50,26 +29,20 @@ function send(
 
 /** Called on the root instance (not registered as a plugin), so that the hook reaches every staff route. */
 export function installBrand(app: FastifyInstance): void {
-  const db = app.deps.database.db;
+  const { database } = app.deps;
   // Staff pages get the brand through their StaffContext, as StaffLayout has no other way to the database.
   app.addHook('preHandler', async (req) => {
-    if (req.staff) req.staff.brand = await currentBrand(db);
+    if (req.staff) req.staff.brand = await currentBrand(database);
   });
 
   app.get<{ Params: { file: string } }>('/brand/:file', { config: { policy: 'public' } }, async (req, reply) => {
     const css = /^([0-9a-f]{16})\.css$/.exec(req.params.file);
     if (css) {
-      const { accent } = await currentBrand(db);
+      const { accent } = await currentBrand(database);
       return send(req, reply, css[1]!, stylesheetHash(accent), 'text/css; charset=utf-8', brandCss(accent));
     }
     const logo = /^logo-([0-9a-f]{16})\.(png|jpg)$/.exec(req.params.file);
-    const row =
-      logo &&
-      (await db
-        .selectFrom('clinic_logo')
-        .select(['content_type', 'sha256', 'bytes'])
-        .where('clinic_id', '=', 'clinic')
-        .executeTakeFirst());
+    const row = logo && (await currentLogo(database));
     if (logo && row) return send(req, reply, logo[1]!, urlHash(row.sha256), row.content_type, row.bytes);
     return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
   });

@@ -4,9 +4,8 @@ import { Csrf } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import type { Errors, Values } from './forms.ts';
 import type { ConflictRow } from './impact.ts';
+import { SCHEDULE_WORDS, schedulePrefix } from './schedule-schema.ts';
 import { Input, Select, SetupFrame, WeekTable } from './ui.tsx';
-
-export const SCHEDULE_WORDS = { off: 'Not working', from: 'start', to: 'end' };
 
 interface ProviderRef {
   id: string;
@@ -19,9 +18,6 @@ interface LocationRef {
   name: string;
   time_zone: string;
 }
-
-/** Week-form field prefix for one location on a provider's schedule. */
-export const schedulePrefix = (locationId: string) => `${locationId}-`;
 
 export interface SchedulePageProps {
   staff: StaffContext;

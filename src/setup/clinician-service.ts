@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../kernel/db/database.ts';
+import type { ClinicianKind } from '../kernel/db/schema.ts';
+import { bookingConflicts, type ConflictRow } from './impact.ts';
+import { insertClinician, listClinicians, updateClinician } from './repository.ts';
+import { clinicianOr404, saveSetup, type Actor } from './service.ts';
+
+export const clinicians = (database: Database) => listClinicians(database.db);
+
+export const clinicianToEdit = (database: Database, id: unknown) => clinicianOr404(database.db, id);
+
+export async function addClinician(
+  database: Database,
+  actor: Actor,
+  c: { name: string; credentials: string; kind: ClinicianKind },
+): Promise<void> {
+  const id = randomUUID();
+  await saveSetup(database, actor, { thing: 'clinician_add', locationId: null }, async (trx) => {
+    await insertClinician(trx, { id, ...c });
+    return { result: undefined, detail: { clinician: id, kind: c.kind } };
+  });
+}
+
+/**
+ * Name, credentials, whether they are offered for booking, and (nurses only) how many infusions they watch at once.
+ * Their bookings stay; an inactive clinician's future ones are returned so the front desk can move them.
+ */
+export async function editClinician(
+  database: Database,
+  actor: Actor,
+  id: unknown,
+  change: { name: string; credentials: string; active: boolean; max_patients?: number | undefined },
+): Promise<ConflictRow[]> {
+  const clinician = await clinicianOr404(database.db, id);
+  const { name, credentials, active } = change;
+  // Only nurses watch several infusions; a provider stays at one whatever is posted.
+  const maxPatients = clinician.kind === 'nurse' ? (change.max_patients ?? clinician.max_patients) : 1;
+  return saveSetup(database, actor, { thing: 'clinician_edit', locationId: null }, async (trx) => {
+    await updateClinician(trx, clinician.id, { name, credentials, active: active ? 1 : 0, max_patients: maxPatients });
+    const found = await bookingConflicts(trx, { providerId: clinician.id }, actor.now);
+    return { result: found, detail: { clinician: clinician.id, active, maxPatients, conflicts: found.length } };
+  });
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { PlaceNeed } from '../kernel/db/schema.ts';
+import { checkbox, fiveMinutes, whole, type Values } from './forms.ts';
+import type { AppointmentType } from './repository.ts';
+
+const PLACES = ['none', 'room', 'chair'] as const satisfies readonly PlaceNeed[];
+export const typeForm = z
+  .object({
+    duration: fiveMinutes('duration', 5, 720),
+    buffer_before: fiveMinutes('buffer before', 0, 120),
+    buffer_after: fiveMinutes('buffer after', 0, 120),
+    notice: whole('minimum notice', 0, 336, 'hours'),
+    step: fiveMinutes('time step', 5, 240),
+    needs_provider: checkbox,
+    needs_nurse: checkbox,
+    place: z.enum(PLACES, { error: 'Choose which place it needs: none, a consultation room or an infusion chair.' }),
+    online_bookable: checkbox,
+  })
+  // With nothing held, the database could not stop two bookings of the same time.
+  .refine((v) => v.needs_provider || v.needs_nurse || v.place !== 'none', {
+    path: ['place'],
+    message: 'An appointment must take at least one resource: a provider, a nurse, a room or a chair.',
+  })
+  // An appointment's busy time (with buffers) must fit in a day; the database refuses longer.
+  .refine((v) => v.duration + v.buffer_before + v.buffer_after <= 1440, {
+    path: ['duration'],
+    message: 'The duration and both buffers together must fit in 24 hours.',
+  });
+export type TypeInput = z.infer<typeof typeForm>;
+
+/** A saved type as form values. */
+export const typeValues = (t: AppointmentType): Values => ({
+  duration: String(t.duration_min),
+  buffer_before: String(t.buffer_before_min),
+  buffer_after: String(t.buffer_after_min),
+  notice: String(Math.round((t.min_notice_min / 60) * 100) / 100),
+  step: String(t.step_min),
+  needs_provider: t.needs_provider ? 'yes' : '',
+  needs_nurse: t.needs_nurse ? 'yes' : '',
+  place: t.place,
+  online_bookable: t.online_bookable ? 'yes' : '',
+});
