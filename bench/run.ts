@@ -6,7 +6,7 @@
 import { cpus } from 'node:os';
 import { startBenchRuntime, type BenchRuntime } from './setup.ts';
 import { insertRequests } from './seed.ts';
-import type { SeedResult } from './seed-child.ts';
+import type { SeedArgument, SeedResult } from './seed-child.ts';
 import { runChild } from './child.ts';
 import { bookingContext, freeStarts, measureAvailability, measureBooking } from './phases.ts';
 import { addStaticRoutes, measurePages } from './http.ts';
@@ -49,8 +49,8 @@ async function main(): Promise<void> {
         dataDir: config.dataDir,
         schema: config.databaseSchema,
         now,
-        count: APPOINTMENTS,
-      });
+        history: { kind: 'around', count: APPOINTMENTS },
+      } satisfies SeedArgument);
     });
     const seedSeconds = (performance.now() - t) / 1000;
     const { count } = seeded!;
