@@ -11,6 +11,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { generateAppointments, generateBefore, generateWindow, insertHistory } from './seed.ts';
+import { childArgument } from './child.ts';
 
 export interface SeedResult {
   count: number;
@@ -30,7 +31,7 @@ export interface SeedArgument {
   history: HistoryPlan;
 }
 
-const arg = JSON.parse(process.argv[2] ?? '{}') as SeedArgument;
+const arg = await childArgument<SeedArgument>();
 const database = openDatabase({
   dataDir: arg.dataDir,
   databaseUrl: process.env.DATABASE_URL || undefined,
