@@ -13,7 +13,7 @@ import { dayBounds } from '../src/kernel/time/wall-clock.ts';
 import { createSession } from '../src/kernel/http/sessions.ts';
 import { insertUser } from '../src/staff/users.ts';
 import { SESSION_COOKIE } from '../src/kernel/http/guard.ts';
-import { percentile, sample, collectGarbage } from './stats.ts';
+import { latencyOf, sample, collectGarbage, type Latency } from './stats.ts';
 
 const MINUTE = 60_000;
 const LOCATION = 'loc-chicago';
@@ -29,11 +29,6 @@ export interface BusyWeek {
   chairs: number;
   providers: number;
 }
-export interface Latency {
-  p50: number;
-  p99: number;
-  runs: number;
-}
 export interface CalendarResult {
   week: Latency;
   day: Latency;
@@ -44,8 +39,6 @@ export interface CalendarResult {
   weekBytes: number;
   dayBytes: number;
 }
-
-const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
 /**
  * The bench's own set-up: 2 more chairs, 2 more consult rooms, 2 more providers and 2 more nurses at Chicago (8, 4, 4
@@ -237,7 +230,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
 }
 
 /** An active admin session for the requests, made directly (the bench seeds no staff and needs no password step). */
-async function adminCookie(app: FastifyInstance, database: Database): Promise<string> {
+export async function adminCookie(app: FastifyInstance, database: Database): Promise<string> {
   const t = Date.now();
   const userId = await insertUser(
     database.db,
@@ -307,10 +300,10 @@ export async function measureCalendar(
     samples.dayRead.push(...(await sample(runs / 5, 0, read(daySpan))));
   }
   return {
-    week: latency(samples.week),
-    day: latency(samples.day),
-    weekRead: latency(samples.weekRead),
-    dayRead: latency(samples.dayRead),
+    week: latencyOf(samples.week),
+    day: latencyOf(samples.day),
+    weekRead: latencyOf(samples.weekRead),
+    dayRead: latencyOf(samples.dayRead),
     weekShown,
     dayShown,
     weekBytes: Buffer.byteLength(weekBody),

@@ -1,4 +1,8 @@
-/** Runs a bench/ TypeScript module in a child process (through tsx) with one JSON argument; resolves to its last stdout line, parsed. */
+/**
+ * Runs a bench/ TypeScript module in a child process (through tsx) with one JSON argument, sent on its stdin (an
+ * argument list is limited to 128 kB a string, and a plan of booking links is larger); resolves to its last stdout
+ * line, parsed.
+ */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -6,10 +10,11 @@ export function runChild<T>(module: string, arg: unknown): Promise<T> {
   const script = fileURLToPath(new URL(module, import.meta.url));
   const root = fileURLToPath(new URL('..', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(arg)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
+    child.stdin.end(JSON.stringify(arg));
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
@@ -22,4 +27,12 @@ export function runChild<T>(module: string, arg: unknown): Promise<T> {
       }
     });
   });
+}
+
+/** In the child: the JSON argument runChild sent on stdin. */
+export async function childArgument<T>(): Promise<T> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk as string;
+  return JSON.parse(text) as T;
 }

@@ -5,6 +5,7 @@
  * for durationMs / rounds, so drift (JIT, GC, a noisy neighbour) hits both alike. Prints one JSON line.
  */
 import http from 'node:http';
+import { childArgument } from './child.ts';
 
 interface Target {
   name: string;
@@ -19,7 +20,7 @@ interface Plan {
   rounds: number;
   pairs: Array<[Target, Target]>;
 }
-const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
+const plan = await childArgument<Plan>();
 
 function get(agent: http.Agent, url: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {

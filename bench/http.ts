@@ -30,16 +30,22 @@ export function addStaticRoutes(app: FastifyInstance): (page: Page, body: string
   return (page, body) => bodies.set(page, body);
 }
 
-export async function measurePages(
-  app: FastifyInstance,
-  setStatic: (page: Page, body: string) => void,
-  seconds: number,
-  concurrency: number,
-): Promise<PageRate[]> {
+/** Starts the real server on a free port of 127.0.0.1; returns its base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
-  const base = `http://127.0.0.1:${address.port}`;
+  return `http://127.0.0.1:${address.port}`;
+}
+
+export async function measurePages(
+  base: string,
+  setStatic: (page: Page, body: string) => void,
+  seconds: number,
+  concurrency: number,
+  warmupMs = 1000,
+  rounds = 5,
+): Promise<PageRate[]> {
   const pairs: Array<[Target, Target]> = [];
   for (const [page, path] of Object.entries(PAGES) as Array<[Page, string]>) {
     const res = await fetch(base + path);
@@ -55,9 +61,9 @@ export async function measurePages(
   const results = await runChild<Record<string, { ok: number; bad: number; perSec: number }>>('./http-load.ts', {
     base,
     concurrency,
-    warmupMs: 1000,
+    warmupMs,
     durationMs: seconds * 1000,
-    rounds: 5,
+    rounds,
     pairs,
   });
   return (Object.keys(PAGES) as Page[]).map((page) => {

@@ -9,7 +9,7 @@ import { availability, bookConsultation, type BookingContext } from '../src/sche
 import { insertAppointment } from '../src/scheduling/repository.ts';
 import { enqueue } from '../src/kernel/outbox/outbox.ts';
 import { timeOrderedId } from '../src/kernel/ids.ts';
-import { percentile, prng, sample, shuffle, collectGarbage } from './stats.ts';
+import { latencyOf, prng, sample, shuffle, collectGarbage, type Latency } from './stats.ts';
 
 const DAY = 24 * 3_600_000;
 
@@ -22,13 +22,6 @@ export async function bookingContext(database: Database, slug: string, now: numb
   if (!clinic || !location || !type) throw new Error(`demo clinic incomplete (location ${slug})`);
   return { database, clinic, location, type, now };
 }
-
-export interface Latency {
-  p50: number;
-  p99: number;
-  runs: number;
-}
-const latency = (s: number[]): Latency => ({ p50: percentile(s, 50), p99: percentile(s, 99), runs: s.length });
 
 export interface AvailabilityResult {
   app: Latency;
@@ -97,7 +90,7 @@ export async function measureAvailability(ctx: BookingContext, runs: number): Pr
     app.push(...(await sample(runs / 4, 0, run)));
     bare.push(...(await sample(runs / 4, 0, bareRead)));
   }
-  return { app: latency(app), bare: latency(bare), slots, rows };
+  return { app: latencyOf(app), bare: latencyOf(bare), slots, rows };
 }
 
 export interface Throughput {

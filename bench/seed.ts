@@ -4,11 +4,11 @@
  * per provider or per room. Also consultation requests for later bookings.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../src/kernel/db/database.ts';
 import type { Appointment } from '../src/scheduling/repository.ts';
-import type { ConsultationRequestTable } from '../src/kernel/db/schema.ts';
+import type { AppointmentTypeTable, ConsultationRequestTable } from '../src/kernel/db/schema.ts';
 import { prng, shuffle } from './stats.ts';
 
 const MINUTE = 60_000;
@@ -63,8 +63,9 @@ async function loadSites(database: Database): Promise<Site[]> {
   });
 }
 
-/** Greedy random fill (then thinned to exactly `count`), widening the date range until there is enough. */
-export async function generateAppointments(database: Database, now: number, count: number): Promise<Appointment[]> {
+type TypeRow = Selectable<AppointmentTypeTable>;
+
+async function loadPlan(database: Database): Promise<{ sites: Site[]; types: TypeRow[] }> {
   const sites = await loadSites(database);
   const types = await database.db
     .selectFrom('appointment_types')
@@ -72,58 +73,115 @@ export async function generateAppointments(database: Database, now: number, coun
     .where('code', 'in', ['consultation', 'follow-up'])
     .execute();
   if (types.length !== 2) throw new Error('demo appointment types missing');
-  for (let halfDays = 548; halfDays < 3650; halfDays += 30) {
-    const rand = prng(20260302);
+  return { sites, types };
+}
+
+/**
+ * Greedy random fill of whole days (day 0 is now's local day at each location): every 30 minutes, each consult room
+ * takes a consultation or follow-up with 95 % chance when it and a provider working there that weekday are free.
+ * Appointments never cross a day's closing, so days are independent of each other.
+ */
+function fillDays(
+  plan: { sites: Site[]; types: TypeRow[] },
+  now: number,
+  days: Iterable<number>,
+  rand: () => number,
+  limit = Infinity,
+): Appointment[] {
+  const { sites, types } = plan;
+  const out: Appointment[] = [];
+  for (const d of days) {
     const freeAt = new Map<string, number>();
-    const out: Appointment[] = [];
-    for (let d = -halfDays; d <= halfDays; d++) {
-      for (const site of sites) {
-        const date = DateTime.fromMillis(now, { zone: site.zone }).startOf('day').plus({ days: d });
-        const providers = site.providers.get(date.weekday) ?? [];
-        for (const span of site.opening.get(date.weekday) ?? []) {
-          const at = (m: number) => date.set({ hour: Math.floor(m / 60), minute: m % 60 }).toMillis();
-          const close = at(span.to);
-          for (let t = at(span.from); t < close; t += STEP) {
-            for (const room of site.rooms) {
-              if ((freeAt.get(room) ?? 0) > t || rand() > 0.95) continue;
-              const type = types[rand() < 0.5 ? 0 : 1]!;
-              const busyTo = t + (type.buffer_before_min + type.duration_min + type.buffer_after_min) * MINUTE;
-              if (busyTo > close) continue;
-              const free = providers.filter((p) => (freeAt.get(p) ?? 0) <= t);
-              const provider = free[Math.floor(rand() * free.length)];
-              if (!provider) continue;
-              freeAt.set(room, busyTo);
-              freeAt.set(provider, busyTo);
-              const startsAt = t + type.buffer_before_min * MINUTE;
-              const created = Math.min(startsAt, now) - Math.floor(rand() * 30) * 24 * 60 * MINUTE;
-              out.push({
-                id: randomUUID(),
-                location_id: site.id,
-                type_id: type.id,
-                request_id: null,
-                nurse_id: null,
-                nurse_seat: null,
-                provider_id: provider,
-                room_id: room,
-                starts_at: startsAt,
-                ends_at: startsAt + type.duration_min * MINUTE,
-                busy_from: t,
-                busy_to: busyTo,
-                status: 'booked',
-                created_at: created,
-                updated_at: created,
-              });
-            }
+    for (const site of sites) {
+      const date = DateTime.fromMillis(now, { zone: site.zone }).startOf('day').plus({ days: d });
+      const providers = site.providers.get(date.weekday) ?? [];
+      for (const span of site.opening.get(date.weekday) ?? []) {
+        const at = (m: number) => date.set({ hour: Math.floor(m / 60), minute: m % 60 }).toMillis();
+        const close = at(span.to);
+        for (let t = at(span.from); t < close; t += STEP) {
+          for (const room of site.rooms) {
+            if ((freeAt.get(room) ?? 0) > t || rand() > 0.95) continue;
+            const type = types[rand() < 0.5 ? 0 : 1]!;
+            const busyTo = t + (type.buffer_before_min + type.duration_min + type.buffer_after_min) * MINUTE;
+            if (busyTo > close) continue;
+            const free = providers.filter((p) => (freeAt.get(p) ?? 0) <= t);
+            const provider = free[Math.floor(rand() * free.length)];
+            if (!provider) continue;
+            freeAt.set(room, busyTo);
+            freeAt.set(provider, busyTo);
+            const startsAt = t + type.buffer_before_min * MINUTE;
+            const created = Math.min(startsAt, now) - Math.floor(rand() * 30) * 24 * 60 * MINUTE;
+            out.push({
+              id: randomUUID(),
+              location_id: site.id,
+              type_id: type.id,
+              request_id: null,
+              nurse_id: null,
+              nurse_seat: null,
+              provider_id: provider,
+              room_id: room,
+              starts_at: startsAt,
+              ends_at: startsAt + type.duration_min * MINUTE,
+              busy_from: t,
+              busy_to: busyTo,
+              status: 'booked',
+              created_at: created,
+              updated_at: created,
+            });
           }
         }
       }
     }
-    if (out.length >= count)
-      return shuffle(out, rand)
-        .slice(0, count)
-        .sort((a, b) => a.busy_from - b.busy_from);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+function* range(from: number, to: number, step = 1): Generator<number> {
+  for (let d = from; step > 0 ? d < to : d > to; d += step) yield d;
+}
+
+/** `count` appointments drawn at random from the fill of days [fromDay, toDay), oldest first. */
+function thinned(all: Appointment[], count: number, rand: () => number): Appointment[] {
+  return shuffle(all, rand)
+    .slice(0, count)
+    .sort((a, b) => a.busy_from - b.busy_from);
+}
+
+/** Greedy random fill (then thinned to exactly `count`), widening the date range around now until there is enough. */
+export async function generateAppointments(database: Database, now: number, count: number): Promise<Appointment[]> {
+  const plan = await loadPlan(database);
+  for (let halfDays = 548; halfDays < 3650; halfDays += 30) {
+    const rand = prng(20260302);
+    const out = fillDays(plan, now, range(-halfDays, halfDays + 1), rand);
+    if (out.length >= count) return thinned(out, count, rand);
   }
   throw new Error(`the demo clinic's hours cannot hold ${count} appointments`);
+}
+
+/** Exactly `count` appointments in the days [fromDay, toDay) around now, thinned at random from the greedy fill. */
+export async function generateWindow(
+  database: Database,
+  now: number,
+  count: number,
+  fromDay: number,
+  toDay: number,
+): Promise<Appointment[]> {
+  const rand = prng(20260302);
+  const out = fillDays(await loadPlan(database), now, range(fromDay, toDay), rand);
+  if (out.length < count) throw new Error(`days ${fromDay}..${toDay} hold only ${out.length} of ${count} appointments`);
+  return thinned(out, count, rand);
+}
+
+/** Exactly `count` appointments filling whole days backwards from the day before `beforeDay`: older history. */
+export async function generateBefore(
+  database: Database,
+  now: number,
+  count: number,
+  beforeDay: number,
+): Promise<Appointment[]> {
+  const out = fillDays(await loadPlan(database), now, range(beforeDay - 1, -Infinity, -1), prng(20260303), count);
+  return out.slice(0, count).sort((a, b) => a.busy_from - b.busy_from);
 }
 
 /** Inserts rows in multi-row statements inside one transaction per call. */

@@ -28,6 +28,13 @@ async function adminQuery(url: string, text: string): Promise<void> {
   }
 }
 
+const live = new Set<BenchRuntime>();
+
+/** Tears down every runtime still open (Ctrl-C). */
+export async function teardownAll(): Promise<void> {
+  await Promise.allSettled([...live].map((b) => b.teardown()));
+}
+
 /** `prepare` runs after the empty database exists and before the runtime opens it (the bench seeds there). */
 export async function startBenchRuntime(prepare?: (config: Config) => Promise<void>): Promise<BenchRuntime> {
   const dataDir = mkdtempSync(join(tmpdir(), 'relief-bench-'));
@@ -45,6 +52,7 @@ export async function startBenchRuntime(prepare?: (config: Config) => Promise<vo
   const teardown = async () => {
     if (done) return;
     done = true;
+    live.delete(bench);
     const errors: unknown[] = [];
     await runtime?.close().catch((err: unknown) => errors.push(err));
     if (schemaCreated && config.databaseUrl) {
@@ -67,5 +75,7 @@ export async function startBenchRuntime(prepare?: (config: Config) => Promise<vo
     await teardown().catch(() => {});
     throw err;
   }
-  return { runtime, config, teardown };
+  const bench: BenchRuntime = { runtime, config, teardown };
+  live.add(bench);
+  return bench;
 }

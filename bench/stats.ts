@@ -66,3 +66,15 @@ export function rssSampler(): { take(): number; stop(): void } {
     stop: () => clearInterval(timer),
   };
 }
+
+/** Median and 99th percentile of per-run milliseconds. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  runs: number;
+}
+export const latencyOf = (samples: readonly number[]): Latency => ({
+  p50: percentile(samples, 50),
+  p99: percentile(samples, 99),
+  runs: samples.length,
+});

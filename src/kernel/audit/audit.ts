@@ -159,8 +159,11 @@ export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditE
     .execute();
 }
 
-/** Recomputes the hash chain over all events in seq order, streaming in pages of ~1000 rows. */
-export async function verifyAuditChain(db: Kysely<DB>): Promise<ChainCheck> {
+/**
+ * Recomputes the hash chain over all events in seq order, streaming in pages of ~1000 rows. `onProgress`, when
+ * given, hears the number of events checked so far after each page.
+ */
+export async function verifyAuditChain(db: Kysely<DB>, onProgress?: (checked: number) => void): Promise<ChainCheck> {
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let count = 0;
@@ -198,6 +201,7 @@ export async function verifyAuditChain(db: Kysely<DB>): Promise<ChainCheck> {
       expectedSeq += 1;
       count += 1;
     }
+    onProgress?.(count);
     if (page.length < VERIFY_PAGE) return { ok: true, count };
   }
 }
