@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../kernel/db/schema.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
 import { loadAvailability } from '../scheduling/availability.ts';
-import { STAFF_TIME_STEP_MIN } from '../calendar/service.ts';
+import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
 
 /** How many waiting people are offered one freed time at once; the first to accept gets it. */
 export const OFFERS_PER_FREED_TIME = 5;

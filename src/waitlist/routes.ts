@@ -6,7 +6,7 @@ import { findRequest } from '../requests/service.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { bookConsultation } from '../scheduling/booking-service.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
-import { STAFF_TIME_STEP_MIN } from '../calendar/service.ts';
+import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
 import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import {
