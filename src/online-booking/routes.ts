@@ -22,7 +22,8 @@ import {
   rescheduleAppointment,
   type BookingContext,
 } from '../scheduling/booking-service.ts';
-import { CancelConfirmPage, LinkProblemPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
+import { CancelConfirmPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
+import { LinkProblemPage } from '../kernel/ui/link-problem.tsx';
 import { calendarEvent } from '../scheduling/calendar-event.ts';
 import { waitingEntriesFor } from '../waitlist/service.ts';
 import {

@@ -4,7 +4,6 @@ import { Layout } from '../kernel/ui/site-layout.tsx';
 import { cutoffSpan, formatDateTime, formatDay, formatTime, untilCutoff, zoneName } from '../kernel/time/format.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import type { Appointment } from '../scheduling/repository.ts';
-import { WaitlistBlock } from '../waitlist/views.tsx';
 
 const tel = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
 
@@ -146,6 +145,37 @@ export function SlotPickerPage(p: PickerProps) {
   );
 }
 
+/** The waitlist block at the foot of the booking page. */
+export function WaitlistBlock(p: { base: string; location: Location; joined: boolean }) {
+  return (
+    <section class="card" aria-labelledby="waitlist-heading">
+      <h2 id="waitlist-heading">None of these times work?</h2>
+      {p.joined ? (
+        <form method="post" action={`${p.base}/waitlist/leave`}>
+          <p>
+            You are on the waitlist for {p.location.name}. When a time opens up, we email you; the first to accept gets
+            it.
+          </p>
+          <button class="button button-secondary button-small" type="submit">
+            Leave the waitlist
+          </button>
+        </form>
+      ) : (
+        <form method="post" action={`${p.base}/waitlist`}>
+          <input type="hidden" name="location" value={p.location.slug} />
+          <p>
+            Join the waitlist for {p.location.name}. When a time opens up, we email you and a few others who are
+            waiting; the first to accept it gets it.
+          </p>
+          <button class="button button-secondary button-small" type="submit">
+            Join the waitlist
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
 export interface ManageProps {
   clinic: Clinic;
   location: Location;
@@ -275,81 +305,6 @@ export function TakenPage(p: {
         )}
         <p>
           <a href={p.mode === 'book' ? p.base : `${p.base}/reschedule`}>See all open times</a>
-        </p>
-      </div>
-    </Layout>
-  );
-}
-
-export function LinkProblemPage(p: {
-  clinic: Clinic;
-  reason: 'invalid' | 'expired' | 'unknown' | 'sent' | 'closed';
-  error?: string;
-  email?: string;
-}) {
-  if (p.reason === 'closed') {
-    return (
-      <Layout title="Online booking is closed for this request" clinic={p.clinic}>
-        <div class="wrap narrow">
-          <h1>Online booking is closed for this request</h1>
-          <p class="lead">
-            Our team has closed this consultation request after being in touch with you, so it can no longer be booked
-            online. If you would like to talk about it, please call us at{' '}
-            <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
-          </p>
-        </div>
-      </Layout>
-    );
-  }
-  const heading =
-    p.reason === 'expired'
-      ? 'This link has expired'
-      : p.reason === 'sent'
-        ? 'Check your email'
-        : 'This link does not work';
-  return (
-    <Layout title={heading} clinic={p.clinic}>
-      <div class="wrap narrow">
-        <h1>{heading}</h1>
-        {p.reason === 'sent' ? (
-          <p class="lead" role="status">
-            If we have a consultation request for that address, a new booking link is on its way. It can take a few
-            minutes; please also look in your spam folder.
-          </p>
-        ) : (
-          <p class="lead">
-            {p.reason === 'expired'
-              ? 'Booking links stay valid for a limited time to keep your information safe.'
-              : 'The link may be incomplete, or it may have been changed. Copy the whole link from the email, or ask for a new one.'}
-          </p>
-        )}
-        <h2>Get a new link</h2>
-        <form class="form" method="post" action="/book/new-link" novalidate>
-          <div class="field">
-            <label for="email">The email address you used for your request</label>
-            {p.error ? (
-              <p class="field-error" id="email-error">
-                <span class="visually-hidden">Error: </span>
-                {p.error}
-              </p>
-            ) : null}
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="email"
-              required
-              value={p.email ?? ''}
-              aria-invalid={p.error ? 'true' : undefined}
-              aria-describedby={p.error ? 'email-error' : undefined}
-            />
-          </div>
-          <button class="button" type="submit">
-            Email me a new link
-          </button>
-        </form>
-        <p>
-          Or call us at <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
         </p>
       </div>
     </Layout>

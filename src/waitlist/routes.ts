@@ -21,7 +21,7 @@ import {
   type Visitor,
 } from '../kernel/audit/patient-audit.ts';
 import { OfferGonePage, OfferPage } from './views.tsx';
-import { LinkProblemPage } from '../online-booking/views.tsx';
+import { LinkProblemPage } from '../kernel/ui/link-problem.tsx';
 
 const DAY = 24 * 3_600_000;
 const tokenParams = z.object({ token: z.string().max(600) });
