@@ -5,7 +5,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findLocation, getClinic, listLocations, type Clinic, type Location } from '../kernel/clinic.ts';
-import { findRequest, requestForNewLink, type ConsultationRequest } from '../requests/service.ts';
+import {
+  bookRequest,
+  findRequest,
+  requestForNewLink,
+  visitCancelled,
+  type ConsultationRequest,
+} from '../requests/service.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
@@ -17,7 +23,6 @@ import type { Slot } from '../scheduling/slots.ts';
 import {
   availability,
   beforeCutoff,
-  bookConsultation,
   cancelAppointment,
   rescheduleAppointment,
   type BookingContext,
@@ -25,7 +30,7 @@ import {
 import { CancelConfirmPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
 import { LinkProblemPage } from '../kernel/ui/link-problem.tsx';
 import { calendarEvent } from '../scheduling/calendar-event.ts';
-import { waitingEntriesFor } from '../waitlist/service.ts';
+import { endWait, offerFreedTime, waitingEntriesFor } from '../waitlist/service.ts';
 import {
   aboutRequest,
   aboutRequestId,
@@ -325,12 +330,14 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       );
     if (mode === 'book') {
       // The success event is written in the booking's own transaction: no event, no booking.
-      const outcome = await bookConsultation(ctx, link.request.id, parsed.data.slot, {
-        alsoInTransaction: (trx, appt) =>
-          auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, appt), {
+      const outcome = await bookRequest(ctx, link.request.id, parsed.data.slot, {
+        onBooked: async (trx, appt) => {
+          await endWait(trx, link.request.id, ctx.now);
+          await auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, appt), {
             appointmentId: appt.id,
             requestId: link.request.id,
-          }),
+          });
+        },
       });
       if (outcome.ok) {
         app.deps.onOutbox?.();
@@ -352,7 +359,8 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
       );
     }
     const outcome = await rescheduleAppointment(ctx, current.id, parsed.data.slot, {
-      alsoInTransaction: (trx, moved, before) =>
+      onFreed: (trx, freed) => offerFreedTime(trx, freed, ctx.now),
+      onMoved: (trx, moved, before) =>
         auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, moved), {
           appointmentId: moved.id,
           from: before.starts_at,
@@ -430,12 +438,16 @@ export async function bookingRoutes(app: FastifyInstance): Promise<void> {
         return reply.code(303).redirect(link.base);
       }
       // The success event is written in the cancellation's own transaction: no event, no cancellation.
-      const outcome = await cancelAppointment(database, link.clinic, appt.id, now(), {
-        alsoInTransaction: (trx, current) =>
-          auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), {
+      const t = now();
+      const outcome = await cancelAppointment(database, link.clinic, appt.id, t, {
+        onFreed: (trx, freed) => offerFreedTime(trx, freed, t),
+        onCancelled: async (trx, current) => {
+          await visitCancelled(trx, current);
+          await auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), {
             appointmentId: current.id,
             startsAt: current.starts_at,
-          }),
+          });
+        },
       });
       if (!outcome.ok) {
         await refuse(link, action, outcome.reason, { appointmentId: appt.id }, aboutAppointment(link, appt));

@@ -39,6 +39,16 @@ export async function leaveWaitlist(db: Kysely<DB>, requestId: string, now: numb
     .execute();
 }
 
+/** Booking ends the wait: no more offers for this request, even if the visit is cancelled later. */
+export async function endWait(trx: Kysely<DB>, requestId: string, now: number): Promise<void> {
+  await trx
+    .updateTable('waitlist_entries')
+    .set({ status: 'booked', updated_at: now })
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'waiting')
+    .execute();
+}
+
 export async function waitingEntriesFor(db: Kysely<DB>, requestId: string) {
   return db
     .selectFrom('waitlist_entries')

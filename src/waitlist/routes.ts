@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../kernel/http/reply.ts';
 import { z } from 'zod';
 import { findLocation, getClinic, type Clinic } from '../kernel/clinic.ts';
-import { findRequest } from '../requests/service.ts';
+import { bookRequest, findRequest } from '../requests/service.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
-import { bookConsultation } from '../scheduling/booking-service.ts';
 import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
 import { linkRefusals, tooManyRefusals } from '../kernel/http/refusals.ts';
-import { findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
+import { endWait, findOffer, joinWaitlist, leaveWaitlist } from './repository.ts';
 import {
   aboutRequest,
   aboutRequestId,
@@ -207,13 +206,14 @@ export async function waitlistRoutes(app: FastifyInstance): Promise<void> {
     // are part of the booking's transaction, so an accepted offer, its booking and its record stand or fall together.
     // The offer fixes the time, which staff may have booked off the online grid: any 5-minute start is accepted
     // (hours, rooms and overlaps are checked as ever).
-    const outcome = await bookConsultation(
+    const outcome = await bookRequest(
       { database, clinic: c, location, type: { ...type, step_min: STAFF_TIME_STEP_MIN }, now: visitor.now },
       offer.request_id,
       offer.slot_start,
       {
-        alsoInTransaction: async (trx, appt) => {
-          // (The booking itself ends the request's wait on every list.)
+        onBooked: async (trx, appt) => {
+          // Booking ends the request's wait on every list, this offer's included.
+          await endWait(trx, offer.request_id, visitor.now);
           await trx
             .updateTable('waitlist_offers')
             .set({ accepted_at: visitor.now })
