@@ -6,9 +6,8 @@ import type { DB } from '../kernel/db/schema.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
-import { joinWaitlist } from '../waitlist/service.ts';
+import { joinWaitlist, leaveWaitlist } from '../waitlist/service.ts';
 import { findLead, insertNote, ownerChoices, updateOwner, updateStatus, type Lead } from './inbox-repository.ts';
-import { leaveWaitlist } from '../waitlist/repository.ts';
 import {
   FINAL_STATUSES,
   formErrors,
