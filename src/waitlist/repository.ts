@@ -142,3 +142,10 @@ export async function findOffer(db: Kysely<DB>, offerId: string) {
     .where('waitlist_offers.id', '=', offerId)
     .executeTakeFirst();
 }
+
+/** The offer was taken by this acceptance (in its booking's transaction). */
+export async function markOfferAccepted(trx: Kysely<DB>, offerId: string, now: number): Promise<void> {
+  await trx.updateTable('waitlist_offers').set({ accepted_at: now }).where('id', '=', offerId).execute();
+}
+
+export type Offer = NonNullable<Awaited<ReturnType<typeof findOffer>>>;
