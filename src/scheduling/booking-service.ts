@@ -91,7 +91,7 @@ export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: 
   return jobs;
 }
 
-/** Who a visit is for, and what booking it means to the caller: work in the booking's own transaction. */
+/** Which provider, and what the booking means to the caller: work in the booking's own transaction. */
 export interface BookingOptions {
   /** Only this provider (staff booking on someone's behalf). */
   providerId?: string;
