@@ -5,7 +5,9 @@ import type { Database } from '../src/kernel/db/database.ts';
 import type { DB } from '../src/kernel/db/schema.ts';
 import { getClinic, findLocation } from '../src/kernel/clinic.ts';
 import { findAppointmentType } from '../src/scheduling/availability.ts';
-import { availability, bookConsultation, type BookingContext } from '../src/scheduling/booking-service.ts';
+import { availability, type BookingContext } from '../src/scheduling/booking-service.ts';
+import { bookRequest } from '../src/requests/service.ts';
+import { endWait } from '../src/waitlist/service.ts';
 import { insertAppointment } from '../src/scheduling/repository.ts';
 import { enqueue } from '../src/kernel/outbox/outbox.ts';
 import { timeOrderedId } from '../src/kernel/ids.ts';
@@ -148,7 +150,7 @@ export interface BookingResult {
 }
 
 /**
- * Sequential bookConsultation() vs sequential one-row insert transactions (random UUID key, like an appointment)
+ * Sequential bookRequest() (as online booking calls it) vs sequential one-row insert transactions (random UUID key, like an appointment)
  * on the same engine and durability settings, alternated in four blocks each so that drift in fsync latency
  * hits both alike.
  */
@@ -168,7 +170,9 @@ export async function measureBooking(
   let failed = 0;
   const booking = timedLoop(Math.min(targets.length, requestIds.length), async (i) => {
     const { ctx, start } = targets[i]!;
-    const outcome = await bookConsultation(ctx, requestIds[i]!, start);
+    const outcome = await bookRequest(ctx, requestIds[i]!, start, {
+      onBooked: (trx) => endWait(trx, requestIds[i]!, ctx.now),
+    });
     if (!outcome.ok) failed++;
   });
   const raw = timedLoop(Number.MAX_SAFE_INTEGER, async (i) => {

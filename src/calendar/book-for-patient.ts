@@ -68,7 +68,7 @@ export async function bookForPatient(
   const { start, providerId, ctx } = placed;
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),
-    alsoInTransaction: (trx, appt) =>
+    onBooked: (trx, appt) =>
       auditStaff(
         trx,
         database,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TYPE_CODES } from '../scheduling/type-needs.ts';
 import type { Role } from '../kernel/db/schema.ts';
 import { isDay } from '../kernel/time/wall-clock.ts';
+import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
 
 /** Everyone sees the calendar and may mark arrivals and no-shows (nurses receive patients in the infusion suite). */
 export const CALENDAR_ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];
@@ -11,8 +12,7 @@ export { ATTENDANCE_LABELS, STATUS_LABELS } from '../kernel/ui/labels.ts';
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const day = (message: string) => z.string({ error: message }).trim().refine(isDay, message);
-/** Staff place visits at any start in steps of this many minutes (the online grid is the type's own step). */
-export const STAFF_TIME_STEP_MIN = 5;
+export { STAFF_TIME_STEP_MIN };
 
 const clock = z
   .string({ error: 'Enter a time like 09:30.' })

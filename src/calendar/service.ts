@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import type { Clinic } from '../kernel/clinic.ts';
-import { findRequest } from '../requests/service.ts';
+import { bookRequest, findRequest, visitCancelled } from '../requests/service.ts';
 import { isBookingConflict, type Database } from '../kernel/db/database.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { findAppointment, patientVisitsBetween, stillAsRead, type Appointment } from '../scheduling/repository.ts';
-import { offerFreedTime } from '../waitlist/service.ts';
-import { bookConsultation, cancelAppointment, reminderJobs } from '../scheduling/booking-service.ts';
+import { endWait, offerFreedTime } from '../waitlist/service.ts';
+import { cancelAppointment, reminderJobs } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/service.ts';
@@ -151,11 +151,14 @@ export async function staffCancel(
     );
   const outcome = await cancelAppointment(database, clinic, appt.id, actor.now, {
     ignoreCutoff: true,
-    alsoInTransaction: (trx) =>
-      auditStaff(trx, database, actor, action, 'success', where(appt), {
+    onFreed: (trx, freed) => offerFreedTime(trx, freed, actor.now),
+    onCancelled: async (trx, current) => {
+      await visitCancelled(trx, current);
+      await auditStaff(trx, database, actor, action, 'success', where(appt), {
         appointmentId: appt.id,
         startsAt: appt.starts_at,
-      }),
+      });
+    },
   });
   if (!outcome.ok)
     return refused(
@@ -556,10 +559,11 @@ export async function bookOnBehalf(
   const placed = await staffPlacement(database, actor, clinic, location, type, f, person);
   if (!placed.ok) return fail(placed.refusal, location.id, placed.reason);
   const { start, providerId, ctx } = placed;
-  const outcome = await bookConsultation(ctx, request.id, start, {
+  const outcome = await bookRequest(ctx, request.id, start, {
     ...(providerId ? { providerId } : {}),
-    alsoInTransaction: (trx, appt) =>
-      auditStaff(
+    onBooked: async (trx, appt) => {
+      await endWait(trx, request.id, ctx.now);
+      await auditStaff(
         trx,
         database,
         actor,
@@ -567,7 +571,8 @@ export async function bookOnBehalf(
         'success',
         { locationId: location.id, patientRef: appt.patient_id ?? request.id },
         { appointmentId: appt.id, requestId: request.id, providerId: appt.provider_id },
-      ),
+      );
+    },
   });
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id, done: 'booked' };
   if (outcome.reason === 'already_booked') {

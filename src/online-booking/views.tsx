@@ -1,12 +1,48 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
-import type { Clinic, Location } from '../kernel/clinic.ts';
+import type { Location } from '../kernel/clinic.ts';
 import { Layout } from '../kernel/ui/site-layout.tsx';
 import { cutoffSpan, formatDateTime, formatDay, formatTime, untilCutoff, zoneName } from '../kernel/time/format.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import type { Appointment } from '../scheduling/repository.ts';
-import { WaitlistBlock } from '../waitlist/views.tsx';
+import type { CancelData, ManageData, ManageNotice, PickerData, PickerNotice, TakenData } from './service.ts';
 
 const tel = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
+
+type Notice = { kind: 'warning' | 'success'; text: string };
+
+/** What just happened (after a redirect), or the state of the link. */
+const NOTICES: Record<ManageNotice | Exclude<PickerNotice, 'paused'>, Notice> = {
+  booked: {
+    kind: 'success',
+    text: 'Your consultation is booked. A confirmation email with a calendar invitation is on its way.',
+  },
+  moved: { kind: 'success', text: 'Your consultation has been moved. We have emailed you the new time.' },
+  cancelled: {
+    kind: 'success',
+    text: 'Your consultation has been cancelled and the time released. You can book a new time below whenever you are ready.',
+  },
+  waitlisted: { kind: 'success', text: 'You are on the waitlist. When a time opens up here, we will email you.' },
+  'left-waitlist': { kind: 'success', text: 'You have left the waitlist.' },
+  'earlier-cancelled': {
+    kind: 'warning',
+    text: 'Your earlier booking was cancelled. You can choose a new time below.',
+  },
+};
+
+const pickerNotice = (notice: PickerNotice, location: Location): Notice =>
+  notice === 'paused'
+    ? {
+        kind: 'warning',
+        text: `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} and we will find a time with you.`,
+      }
+    : NOTICES[notice];
+
+function NoticeBox(props: { notice: Notice }) {
+  return (
+    <div class={`notice notice-${props.notice.kind}`} role={props.notice.kind === 'success' ? 'status' : 'alert'}>
+      <p>{props.notice.text}</p>
+    </div>
+  );
+}
 
 function ZoneNote(props: { location: Location; now: number }) {
   return (
@@ -75,25 +111,7 @@ export function SlotList(props: { slots: Slot[]; location: Location; action: str
   );
 }
 
-export interface PickerProps {
-  clinic: Clinic;
-  location: Location;
-  locations: Location[];
-  slots: Slot[];
-  now: number;
-  /** Base path of the booking link, e.g. /book/<token>. */
-  base: string;
-  mode: 'book' | 'reschedule';
-  firstName: string;
-  notice?: { kind: 'warning' | 'error' | 'success'; text: string };
-  prev?: string;
-  next?: string;
-  durationMin: number;
-  /** Whether this request is on the waitlist at this location (booking mode only). */
-  waitlistJoined?: boolean;
-}
-
-export function SlotPickerPage(p: PickerProps) {
+export function SlotPickerPage(p: PickerData) {
   const action = p.mode === 'book' ? p.base : `${p.base}/reschedule`;
   const title = p.mode === 'book' ? 'Choose your consultation time' : 'Choose a new time';
   return (
@@ -104,11 +122,7 @@ export function SlotPickerPage(p: PickerProps) {
           Hello {p.firstName}. Pick any open time below and it is booked for you at once. The consultation lasts about{' '}
           {p.durationMin} minutes.
         </p>
-        {p.notice ? (
-          <div class={`notice notice-${p.notice.kind}`} role={p.notice.kind === 'success' ? 'status' : 'alert'}>
-            <p>{p.notice.text}</p>
-          </div>
-        ) : null}
+        {p.notice ? <NoticeBox notice={pickerNotice(p.notice, p.location)} /> : null}
         <h2>{p.location.name}</h2>
         <address>
           {p.location.address_line}, {p.location.city}, {p.location.region} {p.location.postal_code}
@@ -146,27 +160,43 @@ export function SlotPickerPage(p: PickerProps) {
   );
 }
 
-export interface ManageProps {
-  clinic: Clinic;
-  location: Location;
-  appointment: Appointment;
-  base: string;
-  now: number;
-  canChange: boolean;
-  firstName: string;
-  notice?: { kind: 'warning' | 'error' | 'success'; text: string };
+/** The waitlist block at the foot of the booking page. */
+export function WaitlistBlock(p: { base: string; location: Location; joined: boolean }) {
+  return (
+    <section class="card" aria-labelledby="waitlist-heading">
+      <h2 id="waitlist-heading">None of these times work?</h2>
+      {p.joined ? (
+        <form method="post" action={`${p.base}/waitlist/leave`}>
+          <p>
+            You are on the waitlist for {p.location.name}. When a time opens up, we email you; the first to accept gets
+            it.
+          </p>
+          <button class="button button-secondary button-small" type="submit">
+            Leave the waitlist
+          </button>
+        </form>
+      ) : (
+        <form method="post" action={`${p.base}/waitlist`}>
+          <input type="hidden" name="location" value={p.location.slug} />
+          <p>
+            Join the waitlist for {p.location.name}. When a time opens up, we email you and a few others who are
+            waiting; the first to accept it gets it.
+          </p>
+          <button class="button button-secondary button-small" type="submit">
+            Join the waitlist
+          </button>
+        </form>
+      )}
+    </section>
+  );
 }
 
-export function ManagePage(p: ManageProps) {
+export function ManagePage(p: ManageData) {
   const zone = p.location.time_zone;
   return (
     <Layout title="Your consultation" clinic={p.clinic} hideCta>
       <div class="wrap narrow">
-        {p.notice ? (
-          <div class={`notice notice-${p.notice.kind}`} role={p.notice.kind === 'success' ? 'status' : 'alert'}>
-            <p>{p.notice.text}</p>
-          </div>
-        ) : null}
+        {p.notice ? <NoticeBox notice={NOTICES[p.notice]} /> : null}
         <h1>Your consultation</h1>
         <dl class="summary-list">
           <dt>When</dt>
@@ -227,7 +257,7 @@ export function ManagePage(p: ManageProps) {
   );
 }
 
-export function CancelConfirmPage(p: { clinic: Clinic; location: Location; appointment: Appointment; base: string }) {
+export function CancelConfirmPage(p: CancelData) {
   return (
     <Layout title="Cancel your consultation" clinic={p.clinic} hideCta>
       <div class="wrap narrow">
@@ -247,14 +277,7 @@ export function CancelConfirmPage(p: { clinic: Clinic; location: Location; appoi
   );
 }
 
-export function TakenPage(p: {
-  clinic: Clinic;
-  location: Location;
-  alternatives: Slot[];
-  base: string;
-  mode: 'book' | 'reschedule';
-  now: number;
-}) {
+export function TakenPage(p: TakenData) {
   const action = p.mode === 'book' ? p.base : `${p.base}/reschedule`;
   return (
     <Layout title="That time was just taken" clinic={p.clinic} hideCta>
@@ -275,81 +298,6 @@ export function TakenPage(p: {
         )}
         <p>
           <a href={p.mode === 'book' ? p.base : `${p.base}/reschedule`}>See all open times</a>
-        </p>
-      </div>
-    </Layout>
-  );
-}
-
-export function LinkProblemPage(p: {
-  clinic: Clinic;
-  reason: 'invalid' | 'expired' | 'unknown' | 'sent' | 'closed';
-  error?: string;
-  email?: string;
-}) {
-  if (p.reason === 'closed') {
-    return (
-      <Layout title="Online booking is closed for this request" clinic={p.clinic}>
-        <div class="wrap narrow">
-          <h1>Online booking is closed for this request</h1>
-          <p class="lead">
-            Our team has closed this consultation request after being in touch with you, so it can no longer be booked
-            online. If you would like to talk about it, please call us at{' '}
-            <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
-          </p>
-        </div>
-      </Layout>
-    );
-  }
-  const heading =
-    p.reason === 'expired'
-      ? 'This link has expired'
-      : p.reason === 'sent'
-        ? 'Check your email'
-        : 'This link does not work';
-  return (
-    <Layout title={heading} clinic={p.clinic}>
-      <div class="wrap narrow">
-        <h1>{heading}</h1>
-        {p.reason === 'sent' ? (
-          <p class="lead" role="status">
-            If we have a consultation request for that address, a new booking link is on its way. It can take a few
-            minutes; please also look in your spam folder.
-          </p>
-        ) : (
-          <p class="lead">
-            {p.reason === 'expired'
-              ? 'Booking links stay valid for a limited time to keep your information safe.'
-              : 'The link may be incomplete, or it may have been changed. Copy the whole link from the email, or ask for a new one.'}
-          </p>
-        )}
-        <h2>Get a new link</h2>
-        <form class="form" method="post" action="/book/new-link" novalidate>
-          <div class="field">
-            <label for="email">The email address you used for your request</label>
-            {p.error ? (
-              <p class="field-error" id="email-error">
-                <span class="visually-hidden">Error: </span>
-                {p.error}
-              </p>
-            ) : null}
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autocomplete="email"
-              required
-              value={p.email ?? ''}
-              aria-invalid={p.error ? 'true' : undefined}
-              aria-describedby={p.error ? 'email-error' : undefined}
-            />
-          </div>
-          <button class="button" type="submit">
-            Email me a new link
-          </button>
-        </form>
-        <p>
-          Or call us at <a href={tel(p.clinic.phone)}>{p.clinic.phone}</a>.
         </p>
       </div>
     </Layout>

@@ -71,5 +71,5 @@ export async function patientRecord(database: Database, actor: Actor, rawId: unk
 // The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
 export { auditAlone, auditStaff, notFound, PATIENT_ROLES, patientFor, visibleLocations } from './access.ts';
 export type { Actor, StaffLocation } from './access.ts';
-export { findPatient, patientOfRequest } from './repository.ts';
+export { findPatient, matchOrCreatePatient, patientOfRequest } from './repository.ts';
 export type { Patient } from './repository.ts';

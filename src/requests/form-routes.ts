@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findLocation, getClinic, listLocations } from '../kernel/clinic.ts';
-import { aboutRequestId, auditPatient, auditPatientAlone, NOBODY, visitorOf } from '../kernel/audit/patient-audit.ts';
+import type { Clinic, LocationWithHours } from '../kernel/clinic.ts';
+import { visitorOf } from '../kernel/audit/patient-audit.ts';
 import { envelope } from '../kernel/http/errors.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { renderDocument } from '../kernel/ui/jsx.ts';
-import { consultationRequestSchema, fieldErrors, REASONS, type FieldErrors } from './form-schema.ts';
-import { createConsultationRequest } from './service.ts';
-import { ConsultationFormPage, ThanksPage, type FormValues } from './form-views.tsx';
+import { consultationRequestSchema, type FieldErrors, type FormValues } from './form-schema.ts';
+import { formPage, submitRequest, thanksPage } from './form-service.ts';
+import { ConsultationFormPage, ThanksPage } from './form-views.tsx';
 import { addressLimiter } from '../kernel/http/refusals.ts';
 
 const HONEYPOT_MESSAGE =
@@ -36,7 +36,6 @@ function asValues(body: unknown): FormValues {
 
 export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   const { database, tokens, now } = app.deps;
-  const db = database.db;
   // One budget per address for both doors (the form and the JSON API): every accepted request emails the address
   // typed in, so this limit is what stops the form being used to flood a stranger's inbox. (@fastify/rate-limit
   // would count each route apart.)
@@ -53,15 +52,15 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     perAddress.note(req.ip, t);
   };
 
-  async function renderForm(
+  function renderForm(
     reply: FastifyReply,
     status: number,
+    form: { clinic: Clinic; locations: LocationWithHours[] },
     values: FormValues,
     errors: FieldErrors,
     notice?: string,
   ) {
-    const [clinic, locations] = await Promise.all([getClinic(db), listLocations(db)]);
-    if (!clinic) throw new Error('clinic is not set up');
+    const { clinic, locations } = form;
     return reply
       .code(status)
       .header('cache-control', 'no-store')
@@ -80,60 +79,14 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (req, reply) => {
-      const values: FormValues = {};
-      if (req.query.location && (await findLocation(db, req.query.location))) values.location = req.query.location;
-      if (req.query.reason && req.query.reason in REASONS) values.reason = req.query.reason;
-      return renderForm(reply, 200, values, {});
+      const form = await formPage(database, req.query);
+      return renderForm(reply, 200, form, form.values, {});
     },
   );
 
-  /**
-   * Validates, then records; shared by the HTML form and the JSON API. Every submission is one 'request.create'
-   * event: a new request's in its own transaction; refusals by reason (and which fields, never their values).
-   */
-  async function submit(req: FastifyRequest) {
-    const visitor = visitorOf(req, now());
-    const refused = (reason: string, errors?: FieldErrors) =>
-      auditPatientAlone(database, visitor, 'request.create', 'failure', NOBODY, {
-        reason,
-        ...(errors ? { fields: Object.keys(errors).sort().join(',') } : {}),
-      });
-    const parsed = consultationRequestSchema.safeParse(req.body);
-    if (!parsed.success) {
-      const errors = fieldErrors(parsed.error);
-      await refused('invalid', errors);
-      return { kind: 'invalid' as const, errors };
-    }
-    if (parsed.data.website) {
-      await refused('spam_suspected');
-      return { kind: 'honeypot' as const };
-    }
-    const location = await findLocation(db, parsed.data.location);
-    if (!location) {
-      const errors: FieldErrors = { location: 'Choose a location from the list.' };
-      await refused('invalid', errors);
-      return { kind: 'invalid' as const, errors };
-    }
-    const result = await createConsultationRequest(database, parsed.data, location.id, visitor.now, (trx, id) =>
-      auditPatient(trx, database, visitor, 'request.create', 'success', { locationId: location.id, patientRef: id }),
-    );
-    if (!result.ok) {
-      await refused('key_reused');
-      return { kind: 'key_reused' as const };
-    }
-    // A repeated submission changed nothing; it is recorded as such, under the request it repeated.
-    if (result.replay)
-      await auditPatientAlone(
-        database,
-        visitor,
-        'request.create',
-        'success',
-        await aboutRequestId(db, result.requestId),
-        { replay: true },
-      );
-    app.deps.onOutbox?.();
-    return { kind: 'created' as const, ...result };
-  }
+  /** Validates, then records; shared by the HTML form and the JSON API (see submitRequest). */
+  const submit = (req: FastifyRequest) =>
+    submitRequest(app.deps, visitorOf(req, now()), consultationRequestSchema.safeParse(req.body));
 
   function thanksToken(requestId: string, locationId: string): string {
     return tokens.sign({ purpose: 'thanks', ref: requestId, location: locationId, expiresAt: now() + 24 * 3_600_000 });
@@ -144,11 +97,11 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await submit(req);
     switch (outcome.kind) {
       case 'invalid':
-        return renderForm(reply, 400, values, outcome.errors);
+        return renderForm(reply, 400, await formPage(database), values, outcome.errors);
       case 'honeypot':
-        return renderForm(reply, 400, { ...values, website: '' }, {}, HONEYPOT_MESSAGE);
+        return renderForm(reply, 400, await formPage(database), { ...values, website: '' }, {}, HONEYPOT_MESSAGE);
       case 'key_reused':
-        return renderForm(reply, 409, values, {}, KEY_REUSED_MESSAGE);
+        return renderForm(reply, 409, await formPage(database), values, {}, KEY_REUSED_MESSAGE);
       case 'created':
         return reply.code(303).redirect(`/consultation/thanks/${thanksToken(outcome.requestId, outcome.locationId)}`);
     }
@@ -158,13 +111,7 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
     '/consultation/thanks/:token',
     { config: { policy: 'public' }, schema: { params: z.object({ token: z.string().max(600) }) } },
     async (req, reply) => {
-      // An old or altered link still gets the general "what happens next" page; the request itself is safe.
-      const check = tokens.verify(req.params.token, 'thanks', now());
-      const [clinic, location] = await Promise.all([
-        getClinic(db),
-        check.ok ? findLocation(db, check.claims.location) : undefined,
-      ]);
-      if (!clinic) throw new Error('clinic is not set up');
+      const { clinic, location } = await thanksPage(app.deps, req.params.token, now());
       return reply
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')

@@ -78,6 +78,8 @@ export const consultationRequestSchema = z.object({
 
 export type ConsultationRequestInput = z.infer<typeof consultationRequestSchema>;
 export type FieldErrors = Partial<Record<keyof ConsultationRequestInput, string>>;
+/** What was typed into the form (to show it again), or chosen in advance by the link that led to it. */
+export type FormValues = Partial<Record<string, string>>;
 
 export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: Record<string, string> = {};

@@ -1,9 +1,7 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import type { Clinic, LocationWithHours } from '../kernel/clinic.ts';
 import { Layout } from '../kernel/ui/site-layout.tsx';
-import { CONTACT_METHODS, HEARD_FROM, REASONS, type FieldErrors } from './form-schema.ts';
-
-export type FormValues = Partial<Record<string, string>>;
+import { CONTACT_METHODS, HEARD_FROM, REASONS, type FieldErrors, type FormValues } from './form-schema.ts';
 
 interface FormProps {
   clinic: Clinic;

@@ -6,9 +6,20 @@ import type { DB } from '../kernel/db/schema.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
-import { joinWaitlist } from '../waitlist/service.ts';
-import { findLead, insertNote, ownerChoices, updateOwner, updateStatus, type Lead } from './inbox-repository.ts';
-import { leaveWaitlist } from '../waitlist/repository.ts';
+import { joinWaitlist, leaveWaitlist, waitingEntriesFor } from '../waitlist/service.ts';
+import {
+  findLead,
+  insertNote,
+  leadAppointments,
+  leadNotes,
+  ownerChoices,
+  updateOwner,
+  updateStatus,
+  type Lead,
+  type LeadAppointment,
+  type LeadNote,
+  type OwnerChoice,
+} from './inbox-repository.ts';
 import {
   FINAL_STATUSES,
   formErrors,
@@ -59,9 +70,44 @@ export async function leadFor(database: Database, actor: Actor, rawId: unknown, 
   return lead;
 }
 
-/** Records a successful look at a request. */
-export function auditView(database: Database, actor: Actor, lead: Lead, detail: AuditDetail): Promise<void> {
-  return database.transact((trx) => audit(trx, database, actor, 'lead.view', 'success', where(lead), detail));
+/** What a request's page shows. */
+export interface LeadView {
+  lead: Lead;
+  appointments: LeadAppointment[];
+  notes: LeadNote[];
+  owners: OwnerChoice[];
+  /** Whether the person waits for a consultation time at the request's location. */
+  onWaitlist: boolean;
+}
+
+async function leadView(database: Database, lead: Lead): Promise<LeadView> {
+  const db = database.db;
+  const [appointments, notes, owners, waiting] = await Promise.all([
+    leadAppointments(db, lead.id),
+    leadNotes(db, lead.id),
+    ownerChoices(db, lead.location_id),
+    waitingEntriesFor(db, lead.id),
+  ]);
+  return {
+    lead,
+    appointments,
+    notes,
+    owners,
+    onWaitlist: waiting.some((w) => w.location_id === lead.location_id),
+  };
+}
+
+/** A request's page, recorded as looked at (how many visits and notes it showed). */
+export async function viewLead(database: Database, actor: Actor, rawId: unknown): Promise<LeadView> {
+  const lead = await leadFor(database, actor, rawId, 'lead.view');
+  const view = await leadView(database, lead);
+  await database.transact((trx) =>
+    audit(trx, database, actor, 'lead.view', 'success', where(lead), {
+      appointments: view.appointments.length,
+      notes: view.notes.length,
+    }),
+  );
+  return view;
 }
 
 /** A refused form is recorded too (no values, only which field), since the page shown again carries patient data. */
@@ -133,4 +179,28 @@ export async function addToWaitlist(database: Database, actor: Actor, lead: Lead
     await audit(trx, database, actor, 'lead.waitlist', 'success', where(lead));
   });
   return { ok: true };
+}
+
+/** The forms of a request's page, by the last part of their path. */
+const WRITES = {
+  status: { action: 'lead.update_status', run: changeStatus },
+  owner: { action: 'lead.assign', run: assignOwner },
+  notes: { action: 'lead.note', run: addNote },
+  waitlist: { action: 'lead.waitlist', run: addToWaitlist },
+} satisfies Record<string, { action: LeadAction; run: typeof changeStatus }>;
+export type LeadWrite = keyof typeof WRITES;
+
+/** Sends one of a request's forms: done, or refused with the messages and the page to show them on. */
+export async function writeLead(
+  database: Database,
+  actor: Actor,
+  rawId: unknown,
+  form: LeadWrite,
+  body: unknown,
+): Promise<{ ok: true; leadId: string } | { ok: false; errors: FormErrors; view: LeadView }> {
+  const { action, run } = WRITES[form];
+  const lead = await leadFor(database, actor, rawId, action);
+  const result = await run(database, actor, lead, body);
+  if (result.ok) return { ok: true, leadId: lead.id };
+  return { ok: false, errors: result.errors, view: await leadView(database, lead) };
 }

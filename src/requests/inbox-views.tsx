@@ -7,21 +7,7 @@ import type { StaffContext } from '../kernel/http/policy.ts';
 import { ago, consultationTime, longDay, rate, shortDateTime } from './format.ts';
 import type { LeadListRow, LeadLocation } from './inbox-repository.ts';
 import { LEAD_STATUSES, OWNER_FILTERS } from './inbox-schema.ts';
-
-export interface ConversionRow {
-  location: LeadLocation;
-  received: number;
-  booked: number;
-  attended: number;
-}
-
-export interface LeadsFilterValues {
-  location: string | undefined;
-  status: string | undefined;
-  owner: string;
-  from: string;
-  to: string;
-}
+import type { ConversionRow, LeadsFilterValues } from './inbox-list-service.ts';
 
 export interface LeadsPageProps {
   staff: StaffContext;

@@ -37,3 +37,22 @@ export async function insertRequest(db: Kysely<DB>, row: Insertable<Consultation
 export async function setRequestStatus(db: Kysely<DB>, id: string, status: string): Promise<void> {
   await db.updateTable('consultation_requests').set({ status }).where('id', '=', id).execute();
 }
+
+/** The request has a booked visit now, for this patient (matched or created in the same transaction). */
+export async function markBooked(trx: Kysely<DB>, id: string, patientId: string | null): Promise<void> {
+  await trx
+    .updateTable('consultation_requests')
+    .set({ status: 'booked', patient_id: patientId })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Back to the inbox only from 'booked': a request the clinic closed stays closed. */
+export async function reopenBooked(trx: Kysely<DB>, id: string): Promise<void> {
+  await trx
+    .updateTable('consultation_requests')
+    .set({ status: 'new' })
+    .where('id', '=', id)
+    .where('status', '=', 'booked')
+    .execute();
+}

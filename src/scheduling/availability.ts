@@ -26,6 +26,34 @@ export async function findAppointmentType(db: Kysely<DB>, code: string): Promise
   return db.selectFrom('appointment_types').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
+export async function findAppointmentTypeById(db: Kysely<DB>, id: string): Promise<AppointmentType | undefined> {
+  return db.selectFrom('appointment_types').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether an appointment of the type could be booked at exactly `start` at the location now. */
+export async function bookableAt(
+  db: Kysely<DB>,
+  locationId: string,
+  type: AppointmentType,
+  start: number,
+  now: number,
+): Promise<boolean> {
+  const location = await db
+    .selectFrom('locations')
+    .select('time_zone')
+    .where('id', '=', locationId)
+    .executeTakeFirstOrThrow();
+  const slots = await loadAvailability(db, {
+    locationId,
+    zone: location.time_zone,
+    type,
+    from: start,
+    to: start + 1,
+    now,
+  });
+  return slots.some((s) => s.start === start);
+}
+
 function pushInterval(map: Map<string, Interval[]>, id: string, interval: Interval) {
   const list = map.get(id);
   if (list) list.push(interval);

@@ -3,11 +3,17 @@ import type { Clinic, Location } from '../kernel/clinic.ts';
 import type { Kysely } from 'kysely';
 import { isBookingConflict, type Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
-import { matchOrCreatePatient } from '../patients/repository.ts';
 import { cancelPending, enqueue, type NewJob } from '../kernel/outbox/outbox.ts';
 import { loadAvailability, type AppointmentType } from './availability.ts';
-import { findAppointment, insertAppointment, parseLane, stillAsRead, type Appointment } from './repository.ts';
-import { offerFreedTime } from '../waitlist/repository.ts';
+import {
+  findAppointment,
+  insertAppointment,
+  liveAppointmentForRequest,
+  markCancelled,
+  moveAppointment,
+  parseLane,
+  type Appointment,
+} from './repository.ts';
 import { timeOrderedId } from '../kernel/ids.ts';
 import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 
@@ -85,29 +91,29 @@ export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: 
   return jobs;
 }
 
-/** Staff booking on someone's behalf: one provider only, and work (the audit event) in the booking's transaction. */
+/** Which provider, and what the booking means to the caller: work in the booking's own transaction. */
 export interface BookingOptions {
+  /** Only this provider (staff booking on someone's behalf). */
   providerId?: string;
-  alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment & { patient_id: string | null }) => Promise<void>;
+  /**
+   * What the booking means to the caller, after the insert and before its mail is queued: a request marked booked,
+   * a wait ended, the audit event. If it throws, nothing is booked.
+   */
+  onBooked?: (trx: Kysely<DB>, appt: Appointment & { patient_id: string | null }) => Promise<void>;
 }
-
-/** Who an appointment is for: a consultation request (online, or staff from the leads inbox) or a known patient. */
-export type BookingFor = { requestId: string } | { patientId: string };
 
 /**
- * Books a consultation at `start` for a request. Every free (provider, room) option is tried in turn; the
+ * Who an appointment is for: a known patient, or the patient behind a request, whom the caller finds (matches or
+ * creates) inside the booking's transaction, so that a refused booking leaves no patient behind. A visit booked from
+ * a request carries its id: the database keeps one live booking per request.
+ */
+export type BookingFor =
+  { patientId: string } | { requestId: string; patientOf: (trx: Kysely<DB>) => Promise<string | null> };
+
+/**
+ * Books an appointment of the context's type at `start`, trying each free option of that time in turn. The
  * database's overlap rules decide races, so concurrent bookings of one time yield exactly one appointment.
  */
-export function bookConsultation(
-  ctx: BookingContext,
-  requestId: string,
-  start: number,
-  options: BookingOptions = {},
-): Promise<BookingOutcome> {
-  return bookAppointment(ctx, { requestId }, start, options);
-}
-
-/** Books an appointment of the context's type at `start`, trying each free option of that time in turn. */
 export async function bookAppointment(
   ctx: BookingContext,
   who: BookingFor,
@@ -169,28 +175,10 @@ async function tryBook(
   };
   try {
     await ctx.database.transact(async (trx) => {
-      // The same person (email and phone) booking again, from this request or another, is the same patient.
-      const patientId =
-        requestId === null
-          ? (who as { patientId: string }).patientId
-          : ((await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null);
+      const patientId = 'patientId' in who ? who.patientId : await who.patientOf(trx);
       const row = { ...appt, patient_id: patientId };
       await insertAppointment(trx, row);
-      if (requestId !== null) {
-        await trx
-          .updateTable('consultation_requests')
-          .set({ status: 'booked', patient_id: patientId })
-          .where('id', '=', requestId)
-          .execute();
-        // Booking ends the wait: no more offers for this request, even if the visit is cancelled later.
-        await trx
-          .updateTable('waitlist_entries')
-          .set({ status: 'booked', updated_at: ctx.now })
-          .where('request_id', '=', requestId)
-          .where('status', '=', 'waiting')
-          .execute();
-      }
-      await options.alsoInTransaction?.(trx, row);
+      await options.onBooked?.(trx, row);
       await enqueue(
         trx,
         [
@@ -204,13 +192,8 @@ async function tryBook(
   } catch (err) {
     if (!isBookingConflict(err)) throw err;
     if (requestId === null) return undefined;
-    const existing = await ctx.database.db
-      .selectFrom('appointments')
-      .select('id')
-      .where('request_id', '=', requestId)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    return existing ? { ok: false, reason: 'already_booked', appointmentId: existing.id } : undefined;
+    const existing = await liveAppointmentForRequest(ctx.database.db, requestId);
+    return existing ? { ok: false, reason: 'already_booked', appointmentId: existing } : undefined;
   }
 }
 
@@ -224,9 +207,17 @@ export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): bo
   return appt.starts_at - clinic.cancelCutoffMin * MINUTE >= now;
 }
 
-/** Work (an audit event) to do in the move's own transaction, after the move; if it throws, nothing moves. */
+/**
+ * The time a move or cancel frees (the visit as it was), in that change's own transaction, right after the change:
+ * the waitlist offers it to the people waiting.
+ */
+export type OnFreed = (trx: Kysely<DB>, freed: Appointment) => Promise<unknown>;
+
+/** What a move means to the caller, in the move's own transaction. */
 export interface RescheduleOptions {
-  alsoInTransaction?: (trx: Kysely<DB>, moved: Appointment, current: Appointment) => Promise<void>;
+  onFreed?: OnFreed;
+  /** Work (an audit event) after the move and its mail; if it throws, nothing moves. */
+  onMoved?: (trx: Kysely<DB>, moved: Appointment, current: Appointment) => Promise<void>;
 }
 
 /** Moves a booked appointment to a new time: one update the database checks for overlap, or change nothing. */
@@ -246,25 +237,8 @@ export async function rescheduleAppointment(
       const moved: Appointment = { ...current, ...placement(ctx, start, option), updated_at: ctx.now };
       try {
         const done = await ctx.database.transact(async (trx) => {
-          const updated = await trx
-            .updateTable('appointments')
-            .set({
-              location_id: moved.location_id,
-              provider_id: moved.provider_id,
-              nurse_id: moved.nurse_id,
-              nurse_seat: moved.nurse_seat,
-              room_id: moved.room_id,
-              starts_at: moved.starts_at,
-              ends_at: moved.ends_at,
-              busy_from: moved.busy_from,
-              busy_to: moved.busy_to,
-              updated_at: moved.updated_at,
-            })
-            .where('id', '=', appointmentId)
-            .$call((qb) => stillAsRead(qb, current))
-            .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) !== 1) return false;
-          await offerFreedTime(trx, current, ctx.now);
+          if (!(await moveAppointment(trx, current, moved))) return false;
+          await options.onFreed?.(trx, current);
           await cancelPending(trx, appointmentId, ['appointment_reminder']);
           await enqueue(
             trx,
@@ -279,7 +253,7 @@ export async function rescheduleAppointment(
             ],
             ctx.now,
           );
-          await options.alsoInTransaction?.(trx, moved, current);
+          await options.onMoved?.(trx, moved, current);
           return true;
         });
         if (!done) continue reading;
@@ -293,10 +267,16 @@ export async function rescheduleAppointment(
   return { ok: false, reason: 'not_active' };
 }
 
-/** Staff cancelling: not bound by the online cutoff, and their audit event is written in the same transaction. */
+/** What a cancel means to the caller, in the cancel's own transaction. */
 export interface CancelOptions {
+  /** Staff cancelling: not bound by the online cutoff. */
   ignoreCutoff?: boolean;
-  alsoInTransaction?: (trx: Kysely<DB>, appt: Appointment) => Promise<void>;
+  onFreed?: OnFreed;
+  /**
+   * What the cancel means to the caller, after the cancel and its mail: a request back in the inbox, the audit event.
+   * If it throws, nothing is cancelled.
+   */
+  onCancelled?: (trx: Kysely<DB>, appt: Appointment) => Promise<void>;
 }
 
 /** Cancels a booked appointment; its time is free for others the moment this commits. */
@@ -313,28 +293,15 @@ export async function cancelAppointment(
     if (!current || current.status !== 'booked') return { ok: false, reason: 'not_active' };
     if (!options.ignoreCutoff && !beforeCutoff(clinic, current, now)) return { ok: false, reason: 'too_late' };
     const done = await database.transact(async (trx) => {
-      const updated = await stillAsRead(
-        trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', appointmentId),
-        current,
-      ).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) return false;
-      await offerFreedTime(trx, current, now);
+      if (!(await markCancelled(trx, current, now))) return false;
+      await options.onFreed?.(trx, current);
       await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
-      if (current.request_id) {
-        // Back to the inbox only from 'booked': a request the clinic closed stays closed.
-        await trx
-          .updateTable('consultation_requests')
-          .set({ status: 'new' })
-          .where('id', '=', current.request_id)
-          .where('status', '=', 'booked')
-          .execute();
-      }
       await enqueue(
         trx,
         { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` },
         now,
       );
-      await options.alsoInTransaction?.(trx, current);
+      await options.onCancelled?.(trx, current);
       return true;
     });
     if (done) return { ok: true };

@@ -35,6 +35,37 @@ export function stillAsRead(
     .where('room_id', 'is not distinct from', current.room_id);
 }
 
+/** Moves a booked appointment to its new placement if it is still as read; false when it changed meanwhile. */
+export async function moveAppointment(trx: Kysely<DB>, current: Appointment, moved: Appointment): Promise<boolean> {
+  const updated = await trx
+    .updateTable('appointments')
+    .set({
+      location_id: moved.location_id,
+      provider_id: moved.provider_id,
+      nurse_id: moved.nurse_id,
+      nurse_seat: moved.nurse_seat,
+      room_id: moved.room_id,
+      starts_at: moved.starts_at,
+      ends_at: moved.ends_at,
+      busy_from: moved.busy_from,
+      busy_to: moved.busy_to,
+      updated_at: moved.updated_at,
+    })
+    .where('id', '=', current.id)
+    .$call((qb) => stillAsRead(qb, current))
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Cancels a booked appointment if it is still as read; false when it changed meanwhile. */
+export async function markCancelled(trx: Kysely<DB>, current: Appointment, now: number): Promise<boolean> {
+  const updated = await stillAsRead(
+    trx.updateTable('appointments').set({ status: 'cancelled', updated_at: now }).where('id', '=', current.id),
+    current,
+  ).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
 /**
  * Inserts a booked appointment. The table refuses it when it overlaps another booked appointment of its provider,
  * nurse lane, room or chair (busy time) or patient (visit time): see isOverlapViolation().
@@ -77,6 +108,17 @@ export async function findAppointment(
   id: string,
 ): Promise<(Appointment & AppointmentLinkColumns) | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The id of the request's live (booked) appointment, if any: the database allows at most one. */
+export async function liveAppointmentForRequest(db: Kysely<DB>, requestId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('appointments')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
+  return row?.id;
 }
 
 /** The request's live booking, or else its most recent one (cancelled), or undefined. */

@@ -51,34 +51,3 @@ export function OfferGonePage(p: { clinic: Clinic; reason: 'taken' | 'expired' |
     </Layout>
   );
 }
-
-/** The waitlist block at the foot of the booking page. */
-export function WaitlistBlock(p: { base: string; location: Location; joined: boolean }) {
-  return (
-    <section class="card" aria-labelledby="waitlist-heading">
-      <h2 id="waitlist-heading">None of these times work?</h2>
-      {p.joined ? (
-        <form method="post" action={`${p.base}/waitlist/leave`}>
-          <p>
-            You are on the waitlist for {p.location.name}. When a time opens up, we email you; the first to accept gets
-            it.
-          </p>
-          <button class="button button-secondary button-small" type="submit">
-            Leave the waitlist
-          </button>
-        </form>
-      ) : (
-        <form method="post" action={`${p.base}/waitlist`}>
-          <input type="hidden" name="location" value={p.location.slug} />
-          <p>
-            Join the waitlist for {p.location.name}. When a time opens up, we email you and a few others who are
-            waiting; the first to accept it gets it.
-          </p>
-          <button class="button button-secondary button-small" type="submit">
-            Join the waitlist
-          </button>
-        </form>
-      )}
-    </section>
-  );
-}

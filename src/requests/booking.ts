@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../kernel/db/schema.ts';
+import {
+  bookAppointment,
+  type BookingContext,
+  type BookingOptions,
+  type BookingOutcome,
+} from '../scheduling/booking-service.ts';
+import { matchOrCreatePatient } from '../patients/service.ts';
+import { markBooked, reopenBooked } from './repository.ts';
+
+/**
+ * Books a consultation for a request through the one booking service, online, by staff or from a waitlist offer.
+ * What that means to the request happens in the booking's transaction: the person is matched to a patient (or
+ * becomes one) before the insert, and the request is marked booked after it. `onBooked` adds the caller's own work
+ * there, after the request's: ending the request's wait (the waitlist's endWait) and the audit event.
+ */
+export function bookRequest(
+  ctx: BookingContext,
+  requestId: string,
+  start: number,
+  options: BookingOptions = {},
+): Promise<BookingOutcome> {
+  return bookAppointment(
+    ctx,
+    {
+      requestId,
+      // The same person (email and phone) booking again, from this request or another, is the same patient.
+      patientOf: async (trx) => (await matchOrCreatePatient(trx, requestId, ctx.now)) ?? null,
+    },
+    start,
+    {
+      ...options,
+      onBooked: async (trx, appt) => {
+        await markBooked(trx, requestId, appt.patient_id);
+        await options.onBooked?.(trx, appt);
+      },
+    },
+  );
+}
+
+/** A cancelled visit sends its request back to the inbox, in the cancel's transaction (see reopenBooked). */
+export async function visitCancelled(trx: Kysely<DB>, appt: { request_id: string | null }): Promise<void> {
+  if (appt.request_id) await reopenBooked(trx, appt.request_id);
+}
