@@ -45,6 +45,21 @@ export default tseslint.config(
     },
   },
   {
+    // Routes parse, call a service and render: no query or transaction in a route file (the import side of this
+    // rule is dependency-cruiser's; this catches queries reached through app.deps).
+    files: ['src/**/*routes.ts', 'src/**/*routes.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|transact|transaction)$/]',
+          message: 'Routes use no database: move the query or transaction into a service or repository.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**/assets/*.js'],
     languageOptions: {
       globals: { document: 'readonly', window: 'readonly', setTimeout: 'readonly', fetch: 'readonly' },
