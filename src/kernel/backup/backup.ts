@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
@@ -14,7 +14,7 @@ import { appendAudit, verifyAuditChain } from '../audit/audit.ts';
 import { BackupError, hasKey, openBackup, writeBackupFile, type BackupHeader, type OpenedBackup } from './format.ts';
 import { noProgress, type Progress } from './progress.ts';
 import { postgresTarget, restorePostgres, dumpPostgres, withSchema, quoteIdent } from './postgres.ts';
-import { readSnapshot, removeSqliteFiles, restoreSqlite, snapshotSqlite, SQLITE_FILE } from './sqlite.ts';
+import { readSnapshot, restoreSqlite, scratchFolder, snapshotSqlite, SQLITE_FILE } from './sqlite.ts';
 
 export { BackupError } from './format.ts';
 
@@ -57,7 +57,11 @@ export interface BackupOptions {
   /** Who made it, for the audit trail ('cli' for the command, 'system' for the schedule). */
   actor?: 'cli' | 'system';
   now?: () => number;
+  /** SQLite pages copied per step of the online backup (the server keeps answering between steps). */
+  pagesPerStep?: number;
 }
+
+const sizeOf = async (path: string) => (await stat(path).catch(() => ({ size: 0 }))).size;
 
 /** The database the configuration names, for the backup's audit event (opened by the caller). */
 export async function makeBackup(config: Config, database: Database, options: BackupOptions): Promise<BackupResult> {
@@ -80,10 +84,12 @@ export async function makeBackup(config: Config, database: Database, options: Ba
   const secret = options.withSecret ? config.secret : undefined;
   let written: Awaited<ReturnType<typeof writeBackupFile>>;
   if (database.engine === 'sqlite') {
-    const snapshot = join(config.dataDir, `.backup-${randomBytes(6).toString('hex')}.db`);
+    const source = join(config.dataDir, SQLITE_FILE);
+    const scratch = await scratchFolder(config.dataDir, await sizeOf(source), 'backup-');
     try {
-      const described = await snapshotSqlite(join(config.dataDir, SQLITE_FILE), snapshot, progress);
-      const phase = progress.phase(keys ? 'Encrypting' : 'Writing', (await stat(snapshot)).size, 'bytes');
+      const snapshot = join(scratch, SQLITE_FILE);
+      const described = await snapshotSqlite(source, snapshot, progress, options.pagesPerStep);
+      const phase = progress.phase(keys ? 'Encrypting' : 'Writing', await sizeOf(snapshot), 'bytes');
       try {
         written = await writeBackupFile(
           file,
@@ -96,7 +102,7 @@ export async function makeBackup(config: Config, database: Database, options: Ba
         phase.end();
       }
     } finally {
-      await removeSqliteFiles(snapshot);
+      await rm(scratch, { recursive: true, force: true });
     }
   } else {
     const dump = await dumpPostgres(withSchema(config.databaseUrl!, config.databaseSchema), progress);
@@ -204,9 +210,10 @@ export async function restoreBackup(
     database = openDatabase({ dataDir: dir, databaseUrl: undefined });
   } else {
     const place = await postgresTarget(into, 'the target database');
-    await mkdir(config.dataDir, { recursive: true });
-    const temp = join(config.dataDir, `.restore-${randomBytes(6).toString('hex')}.dump`);
-    const { secret } = await restorePostgres(opened, place, temp, progress);
+    const scratch = await scratchFolder(config.dataDir, opened.header.bytes, 'restore-');
+    const { secret } = await restorePostgres(opened, place, join(scratch, 'backup.dump'), progress).finally(() =>
+      rm(scratch, { recursive: true, force: true }),
+    );
     target = place.schema;
     database = openDatabase({ dataDir: config.dataDir, databaseUrl: withSchema(into, place.schema) });
     restored = { tables: await countTables(database), secret };
@@ -312,8 +319,11 @@ export async function verifyBackup(
   const started = performance.now();
   const opened = await openBackup(path, config.backup);
   checkSchema(opened);
-  await mkdir(config.dataDir, { recursive: true });
-  const workspace = await mkdtemp(join(config.dataDir, '.verify-'));
+  const workspace = await scratchFolder(
+    config.dataDir,
+    opened.header.engine === 'sqlite' ? 2 * opened.header.bytes : opened.header.bytes,
+    'verify-',
+  );
   let database: Database | undefined;
   let dropSchema: string | undefined;
   try {

@@ -176,7 +176,12 @@ export class BackupSchedule {
     const started = this.#now();
     let file: string | undefined;
     try {
-      const made = await makeBackup(config, database, { dir: this.#dir, actor: 'system', now: this.#now });
+      const made = await makeBackup(config, database, {
+        dir: this.#dir,
+        actor: 'system',
+        now: this.#now,
+        pagesPerStep: 1024,
+      });
       file = made.file;
       const checked = await verifyBackup(config, made.file);
       this.#lastSuccessAt = Date.parse(made.header.createdAt);
