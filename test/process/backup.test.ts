@@ -348,6 +348,19 @@ describe(`backups on ${engine}`, () => {
     },
   );
 
+  it.runIf(engine === 'postgres')('PostgreSQL: says how to install pg_dump when it is not on the PATH', async () => {
+    const rt = await startTestRuntime({ seed: 'clinic' });
+    try {
+      const res = await relief(['backup', '--to', tempDir()], { ...runtimeEnv(rt), PATH: tempDir('relief-no-tools-') });
+      expectOneClearLine(
+        res,
+        /^relief: pg_dump was not found\. PostgreSQL backups need .*"apt-get install postgresql-client"/,
+      );
+    } finally {
+      await stopTestRuntime(rt);
+    }
+  });
+
   it('refuses at start a BACKUP_DIR that cannot be written, in one line naming it', async () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');
