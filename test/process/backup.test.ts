@@ -130,7 +130,8 @@ async function pad(rt: TestRuntime, count: number) {
 
 const withKey = (config: Config): Config => ({ ...config, backup: { ...config.backup, key: KEY } });
 
-describe(`backups on ${engine}`, () => {
+// Each of these runs the real command line several times; on a busy machine that takes minutes, not seconds.
+describe(`backups on ${engine}`, { timeout: 300_000 }, () => {
   it('keeps the rows committed before a backup while bookings go on during it; the restore verifies and serves the same clinic', async () => {
     const rt = await startTestRuntime({ seed: 'clinic' });
     try {
@@ -403,7 +404,7 @@ describe(`backups on ${engine}`, () => {
   });
 });
 
-describe(`scheduled backups on ${engine}`, () => {
+describe(`scheduled backups on ${engine}`, { timeout: 180_000 }, () => {
   it('makes and verifies a backup each run, keeps BACKUP_KEEP of them, and shows a failure to administrators only', async () => {
     const dir = join(tempDir(), 'backups');
     const rt = await startTestRuntime({
