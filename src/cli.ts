@@ -7,6 +7,7 @@ import { seedDemo } from './seed/demo.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
 import { auditVerifyCommand } from './kernel/audit/verify-command.ts';
+import { BackupError, backupCommand, restoreCommand, verifyCommand } from './kernel/backup/commands.ts';
 import { ROLES } from './kernel/http/policy.ts';
 import { totpCode } from './staff/totp.ts';
 import { createAuthLink, findUserByEmail, insertUser } from './staff/users.ts';
@@ -21,6 +22,8 @@ Commands:
   seed --demo    Create the demo clinic (two locations) and demo staff in an empty database
   users create   Create a staff account and print its one-time enrolment link
   audit verify   Check the audit trail's hash chain for edits made behind the app's back
+  backup         Make an encrypted backup while the server runs; "backup verify FILE" proves one by restoring it
+  restore        Restore a backup into a new, empty data folder or database
   demo-code      Print the current sign-in code of a demo account (not in production)
 
 Run "relief <command> --help" for a command's options. Configuration comes from the environment; see README.md.`,
@@ -39,6 +42,20 @@ sets up two-step sign-in.`,
   audit: `Usage: relief audit verify
 
 Recomputes the audit trail's hash chain. Exits 0 when it is intact, 1 (naming the first bad event) otherwise.`,
+  backup: `Usage: relief backup [--to DIR] [--with-secret] [--plain]
+       relief backup verify FILE
+
+Makes a consistent backup while the server keeps serving (SQLite's online backup, or pg_dump on PostgreSQL), into
+DIR (default BACKUP_DIR). It is encrypted with AES-256-GCM using BACKUP_KEY (64 hex characters) or BACKUP_PASSPHRASE;
+--plain writes it unencrypted instead. --with-secret includes the secret that signs links and sessions.
+
+"backup verify FILE" restores FILE into a temporary copy, compares its rows with the backup's header, checks the
+audit trail and the migrations, prints the time it took, and removes the copy. See README.md, "Backups and restore".`,
+  restore: `Usage: relief restore FILE --into DIR|DATABASE_URL
+
+Restores a backup into a new or empty folder (SQLite: then start Relief with DATA_DIR=DIR) or into an empty
+PostgreSQL schema (the first of the URL's search_path, normally public, of a new database). Never over existing data.
+The key must be the one the backup was made with (BACKUP_KEY or BACKUP_PASSPHRASE).`,
   'demo-code': `Usage: relief demo-code --email EMAIL
 
 Prints the current 6-digit sign-in code of a demo staff account, so the demo can be tried without an
@@ -56,6 +73,10 @@ const OPTIONS = {
   name: { type: 'string' },
   role: { type: 'string' },
   location: { type: 'string', multiple: true },
+  to: { type: 'string' },
+  'with-secret': { type: 'boolean' },
+  plain: { type: 'boolean' },
+  into: { type: 'string' },
 } as const;
 
 /** What each command takes: its options and how many words (a sub-command) follow it. */
@@ -66,6 +87,8 @@ const ACCEPTS: Record<string, { options: string[]; words: number }> = {
   users: { options: ['email', 'name', 'role', 'location'], words: 1 },
   audit: { options: [], words: 1 },
   'demo-code': { options: ['email'], words: 0 },
+  backup: { options: ['to', 'with-secret', 'plain'], words: 2 },
+  restore: { options: ['into'], words: 1 },
 };
 
 function parsedArguments(args: string[]) {
@@ -143,11 +166,38 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       await database.close();
     }
+  } else if (command === 'backup' || command === 'restore') {
+    await backups(config, command, positionals, values);
   } else if (command === 'demo-code') {
     if (config.production) fail('demo-code is refused when NODE_ENV=production.');
     const account = DEMO_STAFF.find((s) => s.email === String(values.email ?? '').toLowerCase());
     if (!account) fail(`--email must be one of the demo accounts: ${DEMO_STAFF.map((s) => s.email).join(', ')}.`);
     process.stdout.write(totpCode(account.totp, Date.now()) + '\n');
+  }
+}
+
+/** `relief backup`, `relief backup verify FILE` and `relief restore FILE --into …`; the work is in kernel/backup. */
+async function backups(config: Config, command: string, words: string[], values: Record<string, unknown>) {
+  const io = { out: (line: string) => process.stdout.write(line + '\n'), terminal: process.stderr };
+  try {
+    if (command === 'restore') {
+      if (!words[0]) fail('restore needs the backup FILE. Run "relief restore --help".');
+      if (typeof values.into !== 'string' || !values.into)
+        fail('restore needs --into DIR (SQLite) or --into DATABASE_URL (PostgreSQL). Run "relief restore --help".');
+      await restoreCommand(config, words[0], values.into, io);
+    } else if (words[0] === 'verify') {
+      const extra = ['to', 'with-secret', 'plain'].find((o) => values[o] !== undefined);
+      if (extra) fail(`backup verify does not take --${extra}. Run "relief backup --help".`);
+      if (!words[1]) fail('backup verify needs the backup FILE. Run "relief backup --help".');
+      await verifyCommand(config, words[1], io);
+    } else {
+      if (words[0] !== undefined) fail(`unexpected "${words[0]}" after backup. Run "relief backup --help".`);
+      const to = typeof values.to === 'string' ? values.to : undefined;
+      await backupCommand(config, { to, withSecret: values['with-secret'] === true, plain: values.plain === true }, io);
+    }
+  } catch (err) {
+    if (err instanceof BackupError) fail(err.message);
+    throw err;
   }
 }
 

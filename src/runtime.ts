@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { startBackups, type BackupSchedule } from './kernel/backup/schedule.ts';
 import type { Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
@@ -21,6 +22,8 @@ export interface Runtime {
   database: Database;
   worker: OutboxWorker;
   tokens: Tokens;
+  /** Scheduled backups, when BACKUP_DIR is set. */
+  backups: BackupSchedule | undefined;
   close(): Promise<void>;
 }
 
@@ -80,12 +83,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     retryBaseMs: config.mailRetryMs,
     log: app.log,
   }));
+  const backups = await startBackups(config, database, app.log);
   return {
     app,
     database,
     worker: w,
     tokens,
+    backups,
     async close() {
+      await backups?.stop();
       await app.close();
       await w.stop();
       transport.close();

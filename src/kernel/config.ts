@@ -41,6 +41,18 @@ const envSchema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_EVERY_HOURS: z.coerce
+    .number()
+    .positive('must be a number of hours above 0')
+    .max(168, 'must be at most 168 (a week)')
+    .default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(10_000).default(14),
+  BACKUP_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes; make one with: openssl rand -hex 32)')
+    .optional(),
+  BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
 });
 
 export interface Config {
@@ -63,6 +75,17 @@ export interface Config {
   /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
   sessionIdleMs: number;
   sessionMaxMs: number;
+  /** Backups (src/kernel/backup): where scheduled ones go (none when unset), how often, how many to keep, the key. */
+  backup: BackupSettings;
+}
+
+export interface BackupSettings {
+  dir: string | undefined;
+  everyMs: number;
+  keep: number;
+  /** 32 bytes as 64 hex characters (BACKUP_KEY), or a passphrase stretched with scrypt (BACKUP_PASSPHRASE). */
+  key: string | undefined;
+  passphrase: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,7 +118,17 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
-  if (!e.DATABASE_URL || !e.SECRET) usableDataDir(dataDir);
+  if (!e.DATABASE_URL || !e.SECRET) usableFolder('DATA_DIR', dataDir);
+  if (e.BACKUP_KEY && e.BACKUP_PASSPHRASE)
+    throw new ConfigError('Invalid configuration: BACKUP_PASSPHRASE is set as well as BACKUP_KEY; set only one');
+  const backupDir = e.BACKUP_DIR === undefined ? undefined : resolve(e.BACKUP_DIR);
+  if (backupDir) {
+    usableFolder('BACKUP_DIR', backupDir);
+    if (!e.BACKUP_KEY && !e.BACKUP_PASSPHRASE)
+      throw new ConfigError(
+        'Invalid configuration: BACKUP_DIR is set but BACKUP_KEY is not (scheduled backups are always encrypted; set BACKUP_KEY or BACKUP_PASSPHRASE)',
+      );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -119,18 +152,28 @@ export function loadConfig(env: Env = process.env): Config {
             : e.TRUST_PROXY,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    backup: {
+      dir: backupDir,
+      everyMs: Math.round(e.BACKUP_EVERY_HOURS * 3_600_000),
+      keep: e.BACKUP_KEEP,
+      key: e.BACKUP_KEY,
+      passphrase: e.BACKUP_PASSPHRASE,
+    },
   };
 }
 
-/** DATA_DIR must be a folder this process can write (the SQLite file, the generated secret); made if missing. */
-function usableDataDir(dataDir: string): void {
+/**
+ * A folder setting must name a folder this process can write, made if missing: DATA_DIR (the SQLite file, the
+ * generated secret), BACKUP_DIR (scheduled backups).
+ */
+function usableFolder(name: string, dir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true });
-    if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    accessSync(dataDir, constants.W_OK);
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
   } catch (err) {
     const code = (err as { code?: string }).code ?? (err as Error).message;
-    throw new ConfigError(`Invalid configuration: DATA_DIR ${dataDir} is not a writable folder (${code})`);
+    throw new ConfigError(`Invalid configuration: ${name} ${dir} is not a writable folder (${code})`);
   }
 }
 

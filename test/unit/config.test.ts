@@ -34,6 +34,15 @@ describe('configuration from the environment', () => {
     [{ SECRET: 'short' }, 'SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAIL_RETRY_SECONDS: '0' }, 'MAIL_RETRY_SECONDS'],
+    [{ BACKUP_EVERY_HOURS: '0' }, 'BACKUP_EVERY_HOURS'],
+    [{ BACKUP_EVERY_HOURS: 'daily' }, 'BACKUP_EVERY_HOURS'],
+    [{ BACKUP_EVERY_HOURS: '169' }, 'BACKUP_EVERY_HOURS'],
+    [{ BACKUP_KEEP: '0' }, 'BACKUP_KEEP'],
+    [{ BACKUP_KEY: 'not-hex' }, 'BACKUP_KEY'],
+    [{ BACKUP_PASSPHRASE: 'short' }, 'BACKUP_PASSPHRASE'],
+    [{ BACKUP_KEY: 'a'.repeat(64), BACKUP_PASSPHRASE: 'a long passphrase' }, 'BACKUP_PASSPHRASE'],
+    [{ BACKUP_DIR: '/dev/null/backups', BACKUP_KEY: 'a'.repeat(64) }, 'BACKUP_DIR'],
+    [{ BACKUP_DIR: tmpdir() }, 'BACKUP_DIR'],
   ])('refuses %o with one line naming %s', (env, name) => {
     let error: unknown;
     try {
@@ -60,6 +69,37 @@ describe('configuration from the environment', () => {
     // Hex letters and bad prefixes look like addresses but are none: refused here, not by a crash at start.
     for (const bad of ['beef', 'cafe:', '1.2.3.4/99', '10.0.0.1/8/8', '300.1.1.1'])
       expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+
+  it('reads the backup settings, with a day between scheduled backups and 14 kept by default', () => {
+    const base = { SECRET: 'x'.repeat(40) };
+    expect(loadConfig(base).backup).toEqual({
+      dir: undefined,
+      everyMs: 24 * 3_600_000,
+      keep: 14,
+      key: undefined,
+      passphrase: undefined,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'relief-config-'));
+    try {
+      const c = loadConfig({
+        ...base,
+        BACKUP_DIR: join(dir, 'made'),
+        BACKUP_EVERY_HOURS: '0.5',
+        BACKUP_KEEP: '3',
+        BACKUP_PASSPHRASE: 'a long passphrase',
+      });
+      expect(c.backup).toEqual({
+        dir: join(dir, 'made'),
+        everyMs: 1_800_000,
+        keep: 3,
+        key: undefined,
+        passphrase: 'a long passphrase',
+      });
+      expect(statSync(join(dir, 'made')).isDirectory()).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('strips a trailing slash from PUBLIC_URL and treats empty variables as unset', () => {

@@ -2,6 +2,7 @@ import { h, type Child } from './jsx.ts';
 import { logoPath, stylesheetPath } from './brand/brand.ts';
 import { assetUrl } from './assets.ts';
 import { ROLE_LABELS, type StaffContext } from '../http/policy.ts';
+import { BackupBanner } from '../backup/banner.tsx';
 
 interface NavItem {
   href: string;
@@ -74,6 +75,7 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
               <strong class="break-glass"> Emergency access is active and audited.</strong>
             ) : null}
           </div>
+          {staff.role === 'admin' ? <BackupBanner /> : null}
           <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
             <p>
               You will be signed out in about two minutes because of inactivity.{' '}
