@@ -61,7 +61,7 @@ async function seedAppointments(database: Database, count: number): Promise<void
         request_id: null,
         provider_id: providers[i % providers.length]!,
         nurse_id: null,
-        nurse_seat: null,
+        nurse_lane: null,
         room_id: rooms[i % rooms.length]!,
         patient_id: null,
         starts_at: start,

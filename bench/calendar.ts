@@ -71,7 +71,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
       ])
       .execute();
     await trx
-      .insertInto('providers')
+      .insertInto('clinicians')
       .values([
         {
           id: 'bench-prov-adeyemi',
@@ -79,7 +79,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
           credentials: 'MD',
           active: 1,
           kind: 'provider',
-          max_patients: 1,
+          watches_at_once: 1,
         },
         {
           id: 'bench-prov-novak',
@@ -87,18 +87,18 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
           credentials: 'DO',
           active: 1,
           kind: 'provider',
-          max_patients: 1,
+          watches_at_once: 1,
         },
-        { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
-        { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
+        { id: 'bench-nurse-osei', name: 'Ama Osei', credentials: 'RN', active: 1, kind: 'nurse', watches_at_once: 2 },
+        { id: 'bench-nurse-lund', name: 'Siri Lund', credentials: 'RN', active: 1, kind: 'nurse', watches_at_once: 2 },
       ])
       .execute();
     await trx
-      .insertInto('provider_hours')
+      .insertInto('clinician_hours')
       .values(
-        ['bench-prov-adeyemi', 'bench-prov-novak', 'bench-nurse-osei', 'bench-nurse-lund'].flatMap((provider_id) =>
+        ['bench-prov-adeyemi', 'bench-prov-novak', 'bench-nurse-osei', 'bench-nurse-lund'].flatMap((clinician_id) =>
           [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-            provider_id,
+            clinician_id,
             location_id: LOCATION,
             weekday,
             from_min: 8 * 60,
@@ -110,13 +110,13 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
   });
   const clinicians = (kind: 'provider' | 'nurse') =>
     db
-      .selectFrom('provider_hours')
-      .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
-      .select('provider_id')
+      .selectFrom('clinician_hours')
+      .innerJoin('clinicians', 'clinicians.id', 'clinician_hours.clinician_id')
+      .select('clinician_id')
       .distinct()
       .where('location_id', '=', LOCATION)
-      .where('providers.kind', '=', kind)
-      .orderBy('provider_id')
+      .where('clinicians.kind', '=', kind)
+      .orderBy('clinician_id')
       .execute();
   const [chairs, rooms, providers, nurses, types] = await Promise.all([
     db
@@ -170,7 +170,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
       request_id: null,
       provider_id: provider,
       nurse_id: nurse,
-      nurse_seat: seat,
+      nurse_lane: seat,
       room_id: room,
       starts_at: start,
       ends_at: start + minutes * MINUTE,
@@ -191,7 +191,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
         add(
           'infusion',
           null,
-          nurses[(c + k) % nurses.length]!.provider_id,
+          nurses[(c + k) % nurses.length]!.clinician_id,
           Math.floor(c / nurses.length) + 1,
           chair.id,
           at(8, 0) + k * 75 * MINUTE,
@@ -202,7 +202,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     });
     providers.forEach((p, i) => {
       for (let k = 0; k < CONSULTS_PER_PROVIDER; k++)
-        add('consultation', p.provider_id, null, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
+        add('consultation', p.clinician_id, null, null, rooms[(i + k) % rooms.length]!.id, at(8 + k, 0), 45, 0, 15);
     });
   }
   const weekStart = monday.toMillis(),

@@ -45,13 +45,13 @@ export async function measureAvailability(ctx: BookingContext, runs: number): Pr
     ...new Set(
       (
         await db
-          .selectFrom('provider_hours')
-          .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
-          .select('provider_id')
+          .selectFrom('clinician_hours')
+          .innerJoin('clinicians', 'clinicians.id', 'clinician_hours.clinician_id')
+          .select('clinician_id')
           .where('location_id', '=', ctx.location.id)
-          .where('providers.kind', '=', 'provider')
+          .where('clinicians.kind', '=', 'provider')
           .execute()
-      ).map((r) => r.provider_id),
+      ).map((r) => r.clinician_id),
     ),
   ];
   const roomIds = (
@@ -196,7 +196,7 @@ export async function measureBooking(
     request_id: null,
     provider_id: 'prov-okafor',
     nurse_id: null,
-    nurse_seat: null,
+    nurse_lane: null,
     room_id: 'room-chi-1',
     starts_at: start,
     ends_at: start + 45 * 60_000,

@@ -36,11 +36,11 @@ async function loadSites(database: Database): Promise<Site[]> {
       .execute(),
     // Consultations and follow-ups are the providers' (nurses run infusions).
     db
-      .selectFrom('provider_hours')
-      .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
-      .select(['provider_id', 'location_id', 'weekday'])
-      .where('providers.kind', '=', 'provider')
-      .orderBy('provider_id')
+      .selectFrom('clinician_hours')
+      .innerJoin('clinicians', 'clinicians.id', 'clinician_hours.clinician_id')
+      .select(['clinician_id', 'location_id', 'weekday'])
+      .where('clinicians.kind', '=', 'provider')
+      .orderBy('clinician_id')
       .execute(),
   ]);
   return locations.map((l) => {
@@ -56,7 +56,7 @@ async function loadSites(database: Database): Promise<Site[]> {
     }
     for (const h of hours.filter((h) => h.location_id === l.id)) {
       const list = site.providers.get(h.weekday) ?? [];
-      if (!list.includes(h.provider_id)) list.push(h.provider_id);
+      if (!list.includes(h.clinician_id)) list.push(h.clinician_id);
       site.providers.set(h.weekday, list);
     }
     return site;
@@ -117,7 +117,7 @@ function fillDays(
               type_id: type.id,
               request_id: null,
               nurse_id: null,
-              nurse_seat: null,
+              nurse_lane: null,
               provider_id: provider,
               room_id: room,
               starts_at: startsAt,

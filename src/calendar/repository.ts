@@ -36,8 +36,8 @@ function appointmentsShown(db: Kysely<DB>) {
   return db
     .selectFrom('appointments as a')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .leftJoin('providers as p', 'p.id', 'a.provider_id')
-    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
+    .leftJoin('clinicians as p', 'p.id', 'a.provider_id')
+    .leftJoin('clinicians as n', 'n.id', 'a.nurse_id')
     .leftJoin('patients as pt', 'pt.id', 'a.patient_id')
     .leftJoin('consultation_requests as r', 'r.id', 'a.request_id')
     .select((eb) => [
@@ -95,13 +95,13 @@ export async function calendarColumns(
   const extraRooms = [...new Set(shown.flatMap((a) => (a.room_id ? [a.room_id] : [])))];
   const [providers, rooms] = await Promise.all([
     db
-      .selectFrom('providers as p')
+      .selectFrom('clinicians as p')
       .select(['p.id', 'p.name', 'p.kind'])
       .where((eb) => {
         let working = eb
-          .selectFrom('provider_hours as h')
-          .select('h.provider_id')
-          .whereRef('h.provider_id', '=', 'p.id')
+          .selectFrom('clinician_hours as h')
+          .select('h.clinician_id')
+          .whereRef('h.clinician_id', '=', 'p.id')
           .where('h.location_id', '=', locationId);
         if (weekday !== undefined) working = working.where('h.weekday', '=', weekday);
         const active = eb.and([eb('p.active', '=', 1), eb.exists(working)]);

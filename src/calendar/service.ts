@@ -201,20 +201,20 @@ async function notWorking(
   if (ids.length === 0) return undefined;
   const [hours, active] = await Promise.all([
     database.db
-      .selectFrom('provider_hours')
-      .select(['provider_id', 'from_min', 'to_min'])
-      .where('provider_id', 'in', ids)
+      .selectFrom('clinician_hours')
+      .select(['clinician_id', 'from_min', 'to_min'])
+      .where('clinician_id', 'in', ids)
       .where('location_id', '=', appt.location_id)
       .where('weekday', '=', weekdayOf(day))
       .execute(),
-    database.db.selectFrom('providers').select('id').where('id', 'in', ids).where('active', '=', 1).execute(),
+    database.db.selectFrom('clinicians').select('id').where('id', 'in', ids).where('active', '=', 1).execute(),
   ]);
   return ids.find(
     (id) =>
       !active.some((a) => a.id === id) ||
       !hours.some(
         (h) =>
-          h.provider_id === id &&
+          h.clinician_id === id &&
           start >= wallInstant(zone, day, h.from_min) &&
           end <= wallInstant(zone, day, h.to_min),
       ),
@@ -322,15 +322,15 @@ export async function staffReschedule(
   const clinicians = [current.provider_id, current.nurse_id].filter((id): id is string => id !== null);
   const away = clinicians.length
     ? await database.db
-        .selectFrom('provider_time_off')
-        .select('provider_id')
-        .where('provider_id', 'in', clinicians)
+        .selectFrom('clinician_time_off')
+        .select('clinician_id')
+        .where('clinician_id', 'in', clinicians)
         .where('starts_at', '<', moved.busy_to)
         .where('ends_at', '>', moved.busy_from)
         .executeTakeFirst()
     : undefined;
   if (away) {
-    const name = away.provider_id === current.provider_id ? appt.provider_name : appt.nurse_name;
+    const name = away.clinician_id === current.provider_id ? appt.provider_name : appt.nurse_name;
     return refused(
       database,
       actor,
@@ -374,16 +374,16 @@ export async function staffReschedule(
   const capacity = current.nurse_id
     ? ((
         await database.db
-          .selectFrom('providers')
-          .select('max_patients')
+          .selectFrom('clinicians')
+          .select('watches_at_once')
           .where('id', '=', current.nurse_id)
           .executeTakeFirst()
-      )?.max_patients ?? 1)
+      )?.watches_at_once ?? 1)
     : 1;
   // Only lanes within the nurse's number (it may have been lowered since), the current one first if it still is.
   const within = Array.from({ length: capacity }, (_, i) => i + 1);
-  const own = current.nurse_seat ?? 1;
-  const seats = current.nurse_id ? (own <= capacity ? [own, ...within.filter((n) => n !== own)] : within) : [null];
+  const own = current.nurse_lane ?? 1;
+  const lanes = current.nurse_id ? (own <= capacity ? [own, ...within.filter((n) => n !== own)] : within) : [null];
   const places = await placesInUse(database, current);
   if (places.length === 0)
     return refused(
@@ -397,8 +397,8 @@ export async function staffReschedule(
       ),
       'no_place',
     );
-  for (const [room, seat] of places.flatMap((room) => seats.map((seat) => [room, seat] as const))) {
-    const placed: Appointment = { ...moved, room_id: room, nurse_seat: seat };
+  for (const [room, lane] of places.flatMap((room) => lanes.map((lane) => [room, lane] as const))) {
+    const placed: Appointment = { ...moved, room_id: room, nurse_lane: lane };
     try {
       const done = await database.transact(async (trx) => {
         const res = await trx
@@ -410,7 +410,7 @@ export async function staffReschedule(
             busy_from: placed.busy_from,
             busy_to: placed.busy_to,
             room_id: placed.room_id,
-            nurse_seat: placed.nurse_seat,
+            nurse_lane: placed.nurse_lane,
             updated_at: placed.updated_at,
             attendance: null,
           })

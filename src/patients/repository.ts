@@ -177,8 +177,8 @@ export async function patientAppointments(db: Kysely<DB>, patientId: string, sco
   const rows = await db
     .selectFrom('appointments as a')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
-    .leftJoin('providers as p', 'p.id', 'a.provider_id')
-    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
+    .leftJoin('clinicians as p', 'p.id', 'a.provider_id')
+    .leftJoin('clinicians as n', 'n.id', 'a.nurse_id')
     .innerJoin('locations as l', 'l.id', 'a.location_id')
     .select((eb) => [
       'a.id',

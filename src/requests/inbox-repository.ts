@@ -152,8 +152,8 @@ export type Lead = NonNullable<Awaited<ReturnType<typeof findLead>>>;
 export async function leadAppointments(db: Kysely<DB>, requestId: string) {
   const rows = await db
     .selectFrom('appointments as a')
-    .leftJoin('providers as p', 'p.id', 'a.provider_id')
-    .leftJoin('providers as n', 'n.id', 'a.nurse_id')
+    .leftJoin('clinicians as p', 'p.id', 'a.provider_id')
+    .leftJoin('clinicians as n', 'n.id', 'a.nurse_id')
     .innerJoin('appointment_types as t', 't.id', 'a.type_id')
     .innerJoin('locations as l', 'l.id', 'a.location_id')
     .select((eb) => [

@@ -60,7 +60,13 @@ function pushInterval(map: Map<string, Interval[]>, id: string, interval: Interv
   else map.set(id, [interval]);
 }
 
-type Hours = Array<{ provider_id: string; weekday: number; from_min: number; to_min: number; max_patients: number }>;
+type Hours = Array<{
+  clinician_id: string;
+  weekday: number;
+  from_min: number;
+  to_min: number;
+  watches_at_once: number;
+}>;
 
 interface LocationSetup {
   opening: Array<{ weekday: number; opens_min: number; closes_min: number }>;
@@ -97,20 +103,20 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
       .execute(),
     db.selectFrom('closures').select('date').where('location_id', '=', locationId).execute(),
     db
-      .selectFrom('provider_hours')
-      .innerJoin('providers', 'providers.id', 'provider_hours.provider_id')
+      .selectFrom('clinician_hours')
+      .innerJoin('clinicians', 'clinicians.id', 'clinician_hours.clinician_id')
       .select([
-        'providers.kind',
-        'providers.max_patients',
-        'provider_hours.provider_id',
-        'provider_hours.weekday',
-        'provider_hours.from_min',
-        'provider_hours.to_min',
+        'clinicians.kind',
+        'clinicians.watches_at_once',
+        'clinician_hours.clinician_id',
+        'clinician_hours.weekday',
+        'clinician_hours.from_min',
+        'clinician_hours.to_min',
       ])
-      .where('provider_hours.location_id', '=', locationId)
-      .where('providers.active', '=', 1)
-      .orderBy('providers.name')
-      .orderBy('provider_hours.provider_id')
+      .where('clinician_hours.location_id', '=', locationId)
+      .where('clinicians.active', '=', 1)
+      .orderBy('clinicians.name')
+      .orderBy('clinician_hours.clinician_id')
       .execute(),
     db
       .selectFrom('rooms')
@@ -147,7 +153,7 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const toDate = DateTime.fromMillis(q.to, { zone: q.zone }).plus({ days: 1 }).toISODate()!;
   const setup = await locationSetup(db, q.locationId);
   const closures = setup.closures.filter((d) => d >= fromDate && d <= toDate);
-  const idsOf = (hours: Hours) => [...new Set(hours.map((h) => h.provider_id))];
+  const idsOf = (hours: Hours) => [...new Set(hours.map((h) => h.clinician_id))];
   // null = the type does not need that kind of resource; an empty list = it does, and the location has none.
   const providerIds = q.type.needs_provider ? idsOf(setup.hours.provider) : null;
   const nurseIds = q.type.needs_nurse ? idsOf(setup.hours.nurse) : null;
@@ -164,7 +170,7 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     // A nurse's appointments are busy time of the lane they hold (see laneId), not of the whole nurse.
     const resource =
       column === 'nurse_id'
-        ? sql<string>`nurse_id || '#' || coalesce(nurse_seat, 1)`.as('resource')
+        ? sql<string>`nurse_id || '#' || coalesce(nurse_lane, 1)`.as('resource')
         : sql.ref<string>(column).as('resource');
     let query = db
       .selectFrom('appointments')
@@ -187,9 +193,9 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     ...(people.length
       ? [
           db
-            .selectFrom('provider_time_off')
-            .select(['provider_id as resource', 'starts_at as start', 'ends_at as end'])
-            .where('provider_id', 'in', people)
+            .selectFrom('clinician_time_off')
+            .select(['clinician_id as resource', 'starts_at as start', 'ends_at as end'])
+            .where('clinician_id', 'in', people)
             .where('ends_at', '>', reachFrom)
             .where('starts_at', '<', reachTo),
         ]
@@ -207,7 +213,7 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const weeklyOf = (hours: Hours, id: string) => {
     const weekly: WeeklyHours = {};
     for (const h of hours)
-      if (h.provider_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
+      if (h.clinician_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
     return weekly;
   };
   const person =
@@ -218,19 +224,19 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   // Visits left in a lane above a lowered number still take the nurse's attention: they block every lane, which is
   // cautious (a nurse down from three to two with one such visit is offered nothing at that time) but never over.
   const lanes = (ids: string[]): SlotPerson[] => {
-    const capacity = new Map(setup.hours.nurse.map((h) => [h.provider_id, h.max_patients]));
+    const capacity = new Map(setup.hours.nurse.map((h) => [h.clinician_id, h.watches_at_once]));
     // Each nurse's own blocking time, once: their time off, and visits in lanes above their number.
     const blocking = new Map<string, Interval[]>(ids.map((id) => [id, [...(busy.get(id) ?? [])]]));
     for (const [key, intervals] of busy) {
       if (!key.includes('#')) continue;
-      const { nurseId, seat } = parseLane(key);
-      if (seat > (capacity.get(nurseId) ?? 1)) blocking.get(nurseId)?.push(...intervals);
+      const { nurseId, number } = parseLane(key);
+      if (number > (capacity.get(nurseId) ?? 1)) blocking.get(nurseId)?.push(...intervals);
     }
     const out: SlotPerson[] = [];
-    for (let seat = 1; seat <= Math.max(...ids.map((id) => capacity.get(id)!)); seat++) {
+    for (let number = 1; number <= Math.max(...ids.map((id) => capacity.get(id)!)); number++) {
       for (const id of ids) {
-        if (seat > capacity.get(id)!) continue;
-        const lane = laneId(id, seat);
+        if (number > capacity.get(id)!) continue;
+        const lane = laneId(id, number);
         out.push({
           id: lane,
           hours: weeklyOf(setup.hours.nurse, id),

@@ -146,7 +146,7 @@ function placement(ctx: BookingContext, start: number, option: SlotOption) {
     location_id: ctx.location.id,
     provider_id: option.providerId,
     nurse_id: lane?.nurseId ?? null,
-    nurse_seat: lane?.seat ?? null,
+    nurse_lane: lane?.number ?? null,
     room_id: option.roomId,
     starts_at: start,
     ends_at: end,

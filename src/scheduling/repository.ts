@@ -4,16 +4,16 @@ import type { AppointmentLinkColumns, AppointmentTable, DB } from '../kernel/db/
 export type Appointment = Selectable<AppointmentTable>;
 
 /**
- * A nurse watches up to `max_patients` infusions at once: one lane each. A lane is a resource of its own, named
- * `<nurse id>#<seat>`, so the slot engine treats it like any provider or chair (and the database refuses overlap
+ * A nurse watches up to `watches_at_once` infusions at once: one lane each. A lane is a resource of its own, named
+ * `<nurse id>#<lane number>`, so the slot engine treats it like any provider or chair (and the database refuses overlap
  * within a lane, migration 009).
  */
-export const laneId = (nurseId: string, seat: number) => `${nurseId}#${seat}`;
+export const laneId = (nurseId: string, number: number) => `${nurseId}#${number}`;
 
-/** The nurse and seat of a lane id (a bare id is lane 1). */
-export function parseLane(id: string): { nurseId: string; seat: number } {
+/** The nurse and lane number of a lane id (a bare id is lane 1). */
+export function parseLane(id: string): { nurseId: string; number: number } {
   const at = id.lastIndexOf('#');
-  return at < 0 ? { nurseId: id, seat: 1 } : { nurseId: id.slice(0, at), seat: Number(id.slice(at + 1)) };
+  return at < 0 ? { nurseId: id, number: 1 } : { nurseId: id.slice(0, at), number: Number(id.slice(at + 1)) };
 }
 
 /**
@@ -31,7 +31,7 @@ export function stillAsRead(
     .where('ends_at', '=', current.ends_at)
     .where('provider_id', 'is not distinct from', current.provider_id)
     .where('nurse_id', 'is not distinct from', current.nurse_id)
-    .where('nurse_seat', 'is not distinct from', current.nurse_seat)
+    .where('nurse_lane', 'is not distinct from', current.nurse_lane)
     .where('room_id', 'is not distinct from', current.room_id);
 }
 
@@ -43,7 +43,7 @@ export async function moveAppointment(trx: Kysely<DB>, current: Appointment, mov
       location_id: moved.location_id,
       provider_id: moved.provider_id,
       nurse_id: moved.nurse_id,
-      nurse_seat: moved.nurse_seat,
+      nurse_lane: moved.nurse_lane,
       room_id: moved.room_id,
       starts_at: moved.starts_at,
       ends_at: moved.ends_at,

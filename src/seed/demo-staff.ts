@@ -13,7 +13,7 @@ export const DEMO_STAFF: Array<{
   name: string;
   role: Role;
   locations: string[];
-  providerId?: string;
+  clinicianId?: string;
   totp: string;
 }> = [
   {
@@ -42,7 +42,7 @@ export const DEMO_STAFF: Array<{
     name: 'Nia Brooks',
     role: 'nurse',
     locations: ['loc-chicago'],
-    providerId: 'nurse-nia',
+    clinicianId: 'nurse-nia',
     totp: 'ON2HE2LOM4QGC3TEEBWW64TFEBZXI4TJ',
   },
   {
@@ -50,7 +50,7 @@ export const DEMO_STAFF: Array<{
     name: 'Amara Okafor',
     role: 'provider',
     locations: ['loc-chicago'],
-    providerId: 'prov-okafor',
+    clinicianId: 'prov-okafor',
     totp: 'OBZG65TJMRSXEIDLMV4SA33GEBZGK3DJ',
   },
 ];
@@ -66,7 +66,7 @@ export async function seedDemoStaff(database: Database, secret: string, now: num
     for (const s of DEMO_STAFF) {
       const id = await insertUser(
         trx,
-        { email: s.email, name: s.name, role: s.role, locationIds: s.locations, providerId: s.providerId ?? null },
+        { email: s.email, name: s.name, role: s.role, locationIds: s.locations, clinicianId: s.clinicianId ?? null },
         now,
         hash,
       );

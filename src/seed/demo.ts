@@ -83,7 +83,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
       .execute();
 
     await trx
-      .insertInto('providers')
+      .insertInto('clinicians')
       .values([
         {
           id: 'prov-okafor',
@@ -91,7 +91,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
           credentials: 'MD, Anesthesiology and Pain Medicine',
           active: 1,
           kind: 'provider',
-          max_patients: 1,
+          watches_at_once: 1,
         },
         {
           id: 'prov-lindqvist',
@@ -99,7 +99,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
           credentials: 'DO, Pain Medicine',
           active: 1,
           kind: 'provider',
-          max_patients: 1,
+          watches_at_once: 1,
         },
         {
           id: 'prov-reyes',
@@ -107,41 +107,41 @@ export async function seedDemo(database: Database): Promise<boolean> {
           credentials: 'MD, Physical Medicine and Rehabilitation',
           active: 1,
           kind: 'provider',
-          max_patients: 1,
+          watches_at_once: 1,
         },
         // Each nurse watches two infusions at once (three in Denver's smaller suite): set per nurse in clinic set-up.
-        { id: 'nurse-nia', name: 'Nia Brooks', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
-        { id: 'nurse-marcus', name: 'Marcus Bell', credentials: 'RN', active: 1, kind: 'nurse', max_patients: 2 },
-        { id: 'nurse-priya', name: 'Priya Shah', credentials: 'RN, BSN', active: 1, kind: 'nurse', max_patients: 3 },
+        { id: 'nurse-nia', name: 'Nia Brooks', credentials: 'RN', active: 1, kind: 'nurse', watches_at_once: 2 },
+        { id: 'nurse-marcus', name: 'Marcus Bell', credentials: 'RN', active: 1, kind: 'nurse', watches_at_once: 2 },
+        { id: 'nurse-priya', name: 'Priya Shah', credentials: 'RN, BSN', active: 1, kind: 'nurse', watches_at_once: 3 },
       ])
       .execute();
     await trx
-      .insertInto('provider_hours')
+      .insertInto('clinician_hours')
       .values([
         ...WEEKDAYS.map((weekday) => ({
-          provider_id: 'prov-okafor',
+          clinician_id: 'prov-okafor',
           location_id: 'loc-chicago',
           weekday,
           from_min: H(9),
           to_min: H(16),
         })),
-        { provider_id: 'prov-okafor', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(12) },
+        { clinician_id: 'prov-okafor', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(12) },
         ...[2, 4].map((weekday) => ({
-          provider_id: 'prov-lindqvist',
+          clinician_id: 'prov-lindqvist',
           location_id: 'loc-chicago',
           weekday,
           from_min: H(10),
           to_min: H(17),
         })),
         ...[1, 3, 5].map((weekday) => ({
-          provider_id: 'prov-lindqvist',
+          clinician_id: 'prov-lindqvist',
           location_id: 'loc-denver',
           weekday,
           from_min: H(9),
           to_min: H(15),
         })),
         ...WEEKDAYS.map((weekday) => ({
-          provider_id: 'prov-reyes',
+          clinician_id: 'prov-reyes',
           location_id: 'loc-denver',
           weekday,
           from_min: H(12),
@@ -149,22 +149,22 @@ export async function seedDemo(database: Database): Promise<boolean> {
         })),
         // Nurses run the infusions: their hours and how many each watches cap how many chairs are in use at once.
         ...WEEKDAYS.map((weekday) => ({
-          provider_id: 'nurse-nia',
+          clinician_id: 'nurse-nia',
           location_id: 'loc-chicago',
           weekday,
           from_min: H(8),
           to_min: H(16, 30),
         })),
-        { provider_id: 'nurse-nia', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(13) },
+        { clinician_id: 'nurse-nia', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(13) },
         ...WEEKDAYS.map((weekday) => ({
-          provider_id: 'nurse-marcus',
+          clinician_id: 'nurse-marcus',
           location_id: 'loc-chicago',
           weekday,
           from_min: H(9, 30),
           to_min: H(18),
         })),
         ...WEEKDAYS.map((weekday) => ({
-          provider_id: 'nurse-priya',
+          clinician_id: 'nurse-priya',
           location_id: 'loc-denver',
           weekday,
           from_min: H(8, 30),

@@ -13,7 +13,7 @@ const details = { name: plain('name', 2, 80), credentials: plain('credentials', 
 const addForm = z.object({ ...details, kind: z.enum(['provider', 'nurse'], { error: 'Choose provider or nurse.' }) });
 /** Clinics staff one nurse for one to a few chairs; six is a hard ceiling the database holds too. */
 const capacity = whole('number of infusions at once', 1, 6, 'infusions');
-const editForm = z.object({ ...details, active: checkbox, max_patients: capacity.optional() });
+const editForm = z.object({ ...details, active: checkbox, watches_at_once: capacity.optional() });
 
 /** The clinic's providers and nurses: add one, change name, credentials and whether they are offered for booking. */
 export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> {
@@ -37,9 +37,16 @@ export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> 
       status,
     );
 
-  app.get('/staff/setup/providers', { config: ADMIN_ONLY }, async (req, reply) => list(req, reply));
+  // The pages were under /staff/setup/providers until providers and nurses became clinicians (migration 011): old
+  // bookmarks and open forms keep working; 308 keeps a form post a post.
+  const moved = (req: FastifyRequest, reply: FastifyReply) =>
+    reply.redirect(req.url.replace('/staff/setup/providers', '/staff/setup/clinicians'), 308);
+  app.route({ method: ['GET', 'POST'], url: '/staff/setup/providers', config: ADMIN_ONLY, handler: moved });
+  app.route({ method: ['GET', 'POST'], url: '/staff/setup/providers/*', config: ADMIN_ONLY, handler: moved });
 
-  app.post('/staff/setup/providers', { config: ADMIN_ONLY }, async (req, reply) => {
+  app.get('/staff/setup/clinicians', { config: ADMIN_ONLY }, async (req, reply) => list(req, reply));
+
+  app.post('/staff/setup/clinicians', { config: ADMIN_ONLY }, async (req, reply) => {
     const parsed = addForm.safeParse(req.body ?? {});
     if (!parsed.success) return list(req, reply, { values: valuesOf(req.body), errors: errorsOf(parsed.error) }, 400);
     await addClinician(database, actorOf(app, req), parsed.data);
@@ -67,9 +74,9 @@ export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> 
     );
   };
 
-  app.get<Params>('/staff/setup/providers/:id', { config: ADMIN_ONLY }, async (req, reply) => edit(req, reply));
+  app.get<Params>('/staff/setup/clinicians/:id', { config: ADMIN_ONLY }, async (req, reply) => edit(req, reply));
 
-  app.post<Params>('/staff/setup/providers/:id', { config: ADMIN_ONLY }, async (req, reply) => {
+  app.post<Params>('/staff/setup/clinicians/:id', { config: ADMIN_ONLY }, async (req, reply) => {
     const parsed = editForm.safeParse(req.body ?? {});
     if (!parsed.success) return edit(req, reply, { values: valuesOf(req.body), errors: errorsOf(parsed.error) }, 400);
     const { name, active } = parsed.data;

@@ -29,15 +29,20 @@ export async function editClinician(
   database: Database,
   actor: Actor,
   id: unknown,
-  change: { name: string; credentials: string; active: boolean; max_patients?: number | undefined },
+  change: { name: string; credentials: string; active: boolean; watches_at_once?: number | undefined },
 ): Promise<ConflictRow[]> {
   const clinician = await clinicianOr404(database.db, id);
   const { name, credentials, active } = change;
   // Only nurses watch several infusions; a provider stays at one whatever is posted.
-  const maxPatients = clinician.kind === 'nurse' ? (change.max_patients ?? clinician.max_patients) : 1;
+  const maxPatients = clinician.kind === 'nurse' ? (change.watches_at_once ?? clinician.watches_at_once) : 1;
   return saveSetup(database, actor, { thing: 'clinician_edit', locationId: null }, async (trx) => {
-    await updateClinician(trx, clinician.id, { name, credentials, active: active ? 1 : 0, max_patients: maxPatients });
-    const found = await bookingConflicts(trx, { providerId: clinician.id }, actor.now);
+    await updateClinician(trx, clinician.id, {
+      name,
+      credentials,
+      active: active ? 1 : 0,
+      watches_at_once: maxPatients,
+    });
+    const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
     return { result: found, detail: { clinician: clinician.id, active, maxPatients, conflicts: found.length } };
   });
 }

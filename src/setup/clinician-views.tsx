@@ -33,16 +33,18 @@ export function ClinicianListPage(p: {
             <li>
               <strong>{c.name}</strong>
               {c.credentials ? `, ${c.credentials}` : ''} — {KIND_LABELS[c.kind]}
-              {c.kind === 'nurse' ? `, up to ${c.max_patients} infusion${c.max_patients === 1 ? '' : 's'} at once` : ''}
+              {c.kind === 'nurse'
+                ? `, up to ${c.watches_at_once} infusion${c.watches_at_once === 1 ? '' : 's'} at once`
+                : ''}
               {c.active ? '' : ' (inactive: not offered for booking)'} —{' '}
-              <a href={`/staff/setup/providers/${c.id}`}>details</a> ·{' '}
-              <a href={`/staff/setup/providers/${c.id}/hours`}>weekly schedule</a> ·{' '}
-              <a href={`/staff/setup/providers/${c.id}/time-off`}>time off</a>
+              <a href={`/staff/setup/clinicians/${c.id}`}>details</a> ·{' '}
+              <a href={`/staff/setup/clinicians/${c.id}/hours`}>weekly schedule</a> ·{' '}
+              <a href={`/staff/setup/clinicians/${c.id}/time-off`}>time off</a>
             </li>
           ))}
         </ul>
         <h2>Add a clinician</h2>
-        <form class="form" method="post" action="/staff/setup/providers" novalidate>
+        <form class="form" method="post" action="/staff/setup/clinicians" novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Input
             name="name"
@@ -79,20 +81,20 @@ export function ClinicianEditPage(p: {
   return SetupFrame({
     staff: p.staff,
     title: `Clinician: ${p.clinician.name}`,
-    back: { href: '/staff/setup/providers', label: 'Clinicians' },
+    back: { href: '/staff/setup/clinicians', label: 'Clinicians' },
     saved: p.saved,
     conflicts: p.conflicts,
     errors: p.errors,
     children: (
       <Fragment>
         <p>{KIND_LABELS[p.clinician.kind]}. The role is fixed once added: add a new clinician for a different role.</p>
-        <form class="form" method="post" action={`/staff/setup/providers/${p.clinician.id}`} novalidate>
+        <form class="form" method="post" action={`/staff/setup/clinicians/${p.clinician.id}`} novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Input name="name" label="Name" values={p.values} errors={p.errors} />
           <Input name="credentials" label="Credentials (optional)" values={p.values} errors={p.errors} />
           {p.clinician.kind === 'nurse' ? (
             <Input
-              name="max_patients"
+              name="watches_at_once"
               label="Infusions this nurse watches at once"
               hint="1 to 6. Each infusion also needs a free chair. Lowering it keeps bookings and lists those beyond it."
               extra={{ inputmode: 'numeric' }}
@@ -119,5 +121,5 @@ export const clinicianValues = (c: Clinician): Values => ({
   name: c.name,
   credentials: c.credentials,
   active: c.active ? 'yes' : '',
-  max_patients: String(c.max_patients),
+  watches_at_once: String(c.watches_at_once),
 });

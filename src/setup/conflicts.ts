@@ -29,8 +29,8 @@ export interface BookedVisit {
   /** The provider and nurse booked for it, when its type needs them. */
   providerId: string | null;
   nurseId?: string | null;
-  /** The nurse's lane (1 … their max_patients). */
-  nurseSeat?: number | null;
+  /** The nurse's lane (1 … their watches_at_once). */
+  nurseLane?: number | null;
   roomId: string | null;
   startsAt: number;
   endsAt: number;
@@ -42,7 +42,7 @@ export interface LocationRules {
   /** Local dates 'YYYY-MM-DD' when the location is closed all day. */
   closures: readonly string[];
   /** Each clinician's (provider's or nurse's) hours at this location; one without an entry does not work here. */
-  providerHours: Readonly<Record<string, Weekly>>;
+  clinicianHours: Readonly<Record<string, Weekly>>;
   /** Rooms and chairs of this location that are no longer in use. */
   inactiveRoomIds: readonly string[];
 }
@@ -60,7 +60,7 @@ export interface ConflictRules {
 export type ConflictReason =
   | 'outside_opening_hours'
   | 'closure'
-  | 'outside_provider_hours'
+  | 'outside_clinician_hours'
   | 'time_off'
   | 'outside_nurse_hours'
   | 'nurse_time_off'
@@ -71,7 +71,7 @@ export type ConflictReason =
 export const REASON_TEXT: Record<ConflictReason, string> = {
   outside_opening_hours: 'outside the opening hours',
   closure: 'the location is closed that day',
-  outside_provider_hours: "outside the provider's working hours",
+  outside_clinician_hours: "outside the provider's working hours",
   time_off: "during the provider's time off",
   outside_nurse_hours: "outside the nurse's working hours",
   nurse_time_off: "during the nurse's time off",
@@ -145,14 +145,14 @@ export function conflictReasons(
   const away = (id: string) =>
     (rules.timeOff[id] ?? []).some((off) => off.start < visit.endsAt && visit.startsAt < off.end);
   if (visit.providerId != null) {
-    if (!fits(location.providerHours[visit.providerId]?.[weekday], from, to)) reasons.push('outside_provider_hours');
+    if (!fits(location.clinicianHours[visit.providerId]?.[weekday], from, to)) reasons.push('outside_clinician_hours');
     if (away(visit.providerId)) reasons.push('time_off');
   }
   if (visit.nurseId != null) {
-    if (!fits(location.providerHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
+    if (!fits(location.clinicianHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
     if (away(visit.nurseId)) reasons.push('nurse_time_off');
     const capacity = rules.nurseCapacity?.[visit.nurseId];
-    if (capacity !== undefined && (visit.nurseSeat ?? 1) > capacity && watchedAt(visit, others) > capacity)
+    if (capacity !== undefined && (visit.nurseLane ?? 1) > capacity && watchedAt(visit, others) > capacity)
       reasons.push('nurse_over_capacity');
   }
   if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id)))

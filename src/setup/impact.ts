@@ -25,7 +25,7 @@ export interface ConflictRow extends BookedVisit {
 export interface ConflictScope {
   locationId?: string;
   /** A provider or a nurse. */
-  providerId?: string;
+  clinicianId?: string;
   roomId?: string;
 }
 
@@ -38,8 +38,8 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   let query = db
     .selectFrom('appointments')
     .innerJoin('locations', 'locations.id', 'appointments.location_id')
-    .leftJoin('providers', 'providers.id', 'appointments.provider_id')
-    .leftJoin('providers as nurses', 'nurses.id', 'appointments.nurse_id')
+    .leftJoin('clinicians', 'clinicians.id', 'appointments.provider_id')
+    .leftJoin('clinicians as nurses', 'nurses.id', 'appointments.nurse_id')
     .leftJoin('consultation_requests', 'consultation_requests.id', 'appointments.request_id')
     .leftJoin('patients', 'patients.id', 'appointments.patient_id')
     .select((eb) => [
@@ -47,21 +47,21 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
       'appointments.location_id',
       'appointments.provider_id',
       'appointments.nurse_id',
-      'appointments.nurse_seat',
+      'appointments.nurse_lane',
       'appointments.room_id',
       'appointments.request_id',
       'appointments.starts_at',
       'appointments.ends_at',
       'locations.name as location_name',
       'locations.time_zone',
-      'providers.name as provider_name',
+      'clinicians.name as provider_name',
       'nurses.name as nurse_name',
       eb.fn.coalesce('patients.first_name', 'consultation_requests.first_name').as('first_name'),
     ])
     .where('appointments.status', '=', 'booked')
     .where('appointments.starts_at', '>', now);
   if (scope.locationId) query = query.where('appointments.location_id', '=', scope.locationId);
-  const clinician = scope.providerId;
+  const clinician = scope.clinicianId;
   if (clinician)
     query = query.where((eb) =>
       eb.or([eb('appointments.provider_id', '=', clinician), eb('appointments.nurse_id', '=', clinician)]),
@@ -72,7 +72,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
 
   const locationIds = [...new Set(rows.map((r) => r.location_id))];
   // Never empty: `in ()` is not SQL, and a visit holding only a room or chair has no clinician to look up.
-  const providerIds = [
+  const clinicianIds = [
     '',
     ...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null))),
   ];
@@ -86,10 +86,10 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     .where('date', '>=', since)
     .execute();
   const hours = await db
-    .selectFrom('provider_hours')
+    .selectFrom('clinician_hours')
     .selectAll()
     .where('location_id', 'in', locationIds)
-    .where('provider_id', 'in', providerIds)
+    .where('clinician_id', 'in', clinicianIds)
     .execute();
   const inactive = await db
     .selectFrom('rooms')
@@ -98,39 +98,41 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     .where('active', '=', 0)
     .execute();
   const clinicians = await db
-    .selectFrom('providers')
-    .select(['id', 'active', 'kind', 'max_patients'])
-    .where('id', 'in', providerIds)
+    .selectFrom('clinicians')
+    .select(['id', 'active', 'kind', 'watches_at_once'])
+    .where('id', 'in', clinicianIds)
     .execute();
   const off = await db
-    .selectFrom('provider_time_off')
-    .select(['provider_id', 'starts_at', 'ends_at'])
-    .where('provider_id', 'in', providerIds)
+    .selectFrom('clinician_time_off')
+    .select(['clinician_id', 'starts_at', 'ends_at'])
+    .where('clinician_id', 'in', clinicianIds)
     .where('ends_at', '>', now)
     .execute();
 
   const locations: Record<string, LocationRules> = {};
   for (const id of locationIds) {
     const zone = rows.find((r) => r.location_id === id)!.time_zone;
-    const rules: LocationRules = { zone, opening: {}, closures: [], providerHours: {}, inactiveRoomIds: [] };
+    const rules: LocationRules = { zone, opening: {}, closures: [], clinicianHours: {}, inactiveRoomIds: [] };
     for (const o of opening)
       if (o.location_id === id) (rules.opening[o.weekday] ??= []).push({ from: o.opens_min, to: o.closes_min });
     rules.closures = closures.filter((c) => c.location_id === id).map((c) => c.date);
-    const perProvider: Record<string, NonNullable<LocationRules['providerHours'][string]>> = {};
+    const perClinician: Record<string, NonNullable<LocationRules['clinicianHours'][string]>> = {};
     for (const h of hours)
       if (h.location_id === id)
-        ((perProvider[h.provider_id] ??= {})[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
-    rules.providerHours = perProvider;
+        ((perClinician[h.clinician_id] ??= {})[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
+    rules.clinicianHours = perClinician;
     rules.inactiveRoomIds = inactive.filter((r) => r.location_id === id).map((r) => r.id);
     locations[id] = rules;
   }
   const timeOff: Record<string, Interval[]> = {};
-  for (const t of off) (timeOff[t.provider_id] ??= []).push({ start: Number(t.starts_at), end: Number(t.ends_at) });
+  for (const t of off) (timeOff[t.clinician_id] ??= []).push({ start: Number(t.starts_at), end: Number(t.ends_at) });
   const rules: ConflictRules = {
     locations,
     timeOff,
     inactiveClinicianIds: clinicians.filter((c) => !c.active).map((c) => c.id),
-    nurseCapacity: Object.fromEntries(clinicians.filter((c) => c.kind === 'nurse').map((c) => [c.id, c.max_patients])),
+    nurseCapacity: Object.fromEntries(
+      clinicians.filter((c) => c.kind === 'nurse').map((c) => [c.id, c.watches_at_once]),
+    ),
   };
 
   const visits: ConflictRow[] = rows.map((r) => ({
@@ -138,7 +140,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     locationId: r.location_id,
     providerId: r.provider_id,
     nurseId: r.nurse_id,
-    nurseSeat: r.nurse_seat,
+    nurseLane: r.nurse_lane,
     roomId: r.room_id,
     startsAt: Number(r.starts_at),
     endsAt: Number(r.ends_at),

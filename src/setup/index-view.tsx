@@ -5,7 +5,7 @@ import { SetupFrame } from './ui.tsx';
 export interface SetupIndexProps {
   staff: StaffContext;
   locations: Array<{ id: string; name: string }>;
-  providers: Array<{ id: string; name: string; active: number }>;
+  clinicians: Array<{ id: string; name: string; active: number }>;
 }
 
 /** /staff/setup: every part of the clinic's set-up, one link each. */
@@ -54,15 +54,15 @@ export function SetupIndexPage(p: SetupIndexProps) {
           </li>
           <li>
             <h2>
-              <a href="/staff/setup/providers">Clinicians: schedules and time off</a>
+              <a href="/staff/setup/clinicians">Clinicians: schedules and time off</a>
             </h2>
             <ul>
-              {p.providers.map((pr) => (
+              {p.clinicians.map((pr) => (
                 <li>
                   {pr.name}
                   {pr.active ? '' : ' (inactive)'}:{' '}
-                  <a href={`/staff/setup/providers/${pr.id}/hours`}>weekly schedule</a>,{' '}
-                  <a href={`/staff/setup/providers/${pr.id}/time-off`}>time off</a>
+                  <a href={`/staff/setup/clinicians/${pr.id}/hours`}>weekly schedule</a>,{' '}
+                  <a href={`/staff/setup/clinicians/${pr.id}/time-off`}>time off</a>
                 </li>
               ))}
             </ul>

@@ -6,11 +6,11 @@ import type {
   ClinicTable,
   DB,
   LocationTable,
-  ProviderHoursTable,
+  ClinicianHoursTable,
 } from '../kernel/db/schema.ts';
 
 /**
- * The set-up tables: locations with their opening hours, closures and rooms; clinicians (the `providers` table)
+ * The set-up tables: locations with their opening hours, closures and rooms; clinicians (providers and nurses)
  * with their weekly hours and time off; appointment types; the clinic's settings and logo. Functions take the
  * database or the caller's transaction.
  */
@@ -130,12 +130,12 @@ export async function updateRoom(trx: Kysely<DB>, id: string, change: { name: st
 // ---- Clinicians (providers and nurses), their weekly hours and time off ----
 
 export const findClinician = (db: Kysely<DB>, id: string) =>
-  db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst();
+  db.selectFrom('clinicians').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const listClinicians = (db: Kysely<DB>) =>
   db
-    .selectFrom('providers')
-    .select(['id', 'name', 'credentials', 'active', 'kind', 'max_patients'])
+    .selectFrom('clinicians')
+    .select(['id', 'name', 'credentials', 'active', 'kind', 'watches_at_once'])
     .orderBy('kind')
     .orderBy('name')
     .execute();
@@ -147,7 +147,7 @@ export async function insertClinician(
   c: { id: string; name: string; credentials: string; kind: 'provider' | 'nurse' },
 ): Promise<void> {
   await trx
-    .insertInto('providers')
+    .insertInto('clinicians')
     .values({ ...c, active: 1 })
     .execute();
 }
@@ -155,31 +155,31 @@ export async function insertClinician(
 export async function updateClinician(
   trx: Kysely<DB>,
   id: string,
-  change: { name: string; credentials: string; active: number; max_patients: number },
+  change: { name: string; credentials: string; active: number; watches_at_once: number },
 ): Promise<void> {
-  await trx.updateTable('providers').set(change).where('id', '=', id).execute();
+  await trx.updateTable('clinicians').set(change).where('id', '=', id).execute();
 }
 
-export type ClinicianHours = Omit<Selectable<ProviderHoursTable>, 'provider_id'>;
+export type ClinicianHours = Omit<Selectable<ClinicianHoursTable>, 'clinician_id'>;
 
 export const clinicianHoursOf = (db: Kysely<DB>, clinicianId: string) =>
-  db.selectFrom('provider_hours').selectAll().where('provider_id', '=', clinicianId).execute();
+  db.selectFrom('clinician_hours').selectAll().where('clinician_id', '=', clinicianId).execute();
 
 export async function replaceClinicianHours(trx: Kysely<DB>, clinicianId: string, rows: ClinicianHours[]) {
-  await trx.deleteFrom('provider_hours').where('provider_id', '=', clinicianId).execute();
+  await trx.deleteFrom('clinician_hours').where('clinician_id', '=', clinicianId).execute();
   if (rows.length)
     await trx
-      .insertInto('provider_hours')
-      .values(rows.map((r) => ({ provider_id: clinicianId, ...r })))
+      .insertInto('clinician_hours')
+      .values(rows.map((r) => ({ clinician_id: clinicianId, ...r })))
       .execute();
 }
 
 /** Time off that has not ended by `now`, in start order. */
 export async function timeOffAfter(db: Kysely<DB>, clinicianId: string, now: number) {
   const rows = await db
-    .selectFrom('provider_time_off')
+    .selectFrom('clinician_time_off')
     .select(['id', 'starts_at', 'ends_at', 'reason'])
-    .where('provider_id', '=', clinicianId)
+    .where('clinician_id', '=', clinicianId)
     .where('ends_at', '>', now)
     .orderBy('starts_at')
     .execute();
@@ -191,17 +191,17 @@ export async function insertTimeOff(
   off: { id: string; clinicianId: string; start: number; end: number; reason: string },
 ): Promise<void> {
   await trx
-    .insertInto('provider_time_off')
-    .values({ id: off.id, provider_id: off.clinicianId, starts_at: off.start, ends_at: off.end, reason: off.reason })
+    .insertInto('clinician_time_off')
+    .values({ id: off.id, clinician_id: off.clinicianId, starts_at: off.start, ends_at: off.end, reason: off.reason })
     .execute();
 }
 
 /** How many were removed (0 or 1). */
 export async function deleteTimeOff(trx: Kysely<DB>, clinicianId: string, id: string): Promise<number> {
   const res = await trx
-    .deleteFrom('provider_time_off')
+    .deleteFrom('clinician_time_off')
     .where('id', '=', id)
-    .where('provider_id', '=', clinicianId)
+    .where('clinician_id', '=', clinicianId)
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }

@@ -19,7 +19,7 @@ import { typeSetupRoutes } from './type-routes.tsx';
 export async function setupRoutes(app: FastifyInstance): Promise<void> {
   app.get('/staff/setup', { config: ADMIN_ONLY }, async (req, reply) => {
     const { locations, clinicians } = await setupOverview(app.deps.database);
-    return html(reply, SetupIndexPage({ staff: staffOf(req), locations, providers: clinicians }));
+    return html(reply, SetupIndexPage({ staff: staffOf(req), locations, clinicians }));
   });
   await app.register(clinicSetupRoutes);
   await app.register(locationSetupRoutes);

@@ -31,15 +31,15 @@ export async function scheduleSetupRoutes(app: FastifyInstance): Promise<void> {
         Object.assign(values, weekValues(schedulePrefix(l.id), spans));
       }
     }
-    const page = SchedulePage({ staff: staffOf(req), provider: clinician, locations, errors: {}, ...extra, values });
+    const page = SchedulePage({ staff: staffOf(req), clinician, locations, errors: {}, ...extra, values });
     return html(reply, page, status);
   }
 
-  app.get<Params>('/staff/setup/providers/:id/hours', { config: ADMIN_ONLY }, async (req, reply) =>
+  app.get<Params>('/staff/setup/clinicians/:id/hours', { config: ADMIN_ONLY }, async (req, reply) =>
     schedulePage(req, reply),
   );
 
-  app.post<Params>('/staff/setup/providers/:id/hours', { config: ADMIN_ONLY }, async (req, reply) => {
+  app.post<Params>('/staff/setup/clinicians/:id/hours', { config: ADMIN_ONLY }, async (req, reply) => {
     const values = valuesOf(req.body);
     const done = await saveWeeklySchedule(database, actorOf(app, req), req.params.id, values);
     if (isRefusal(done)) return schedulePage(req, reply, { values, errors: done.fields ?? {} }, 400);
@@ -60,7 +60,7 @@ export async function scheduleSetupRoutes(app: FastifyInstance): Promise<void> {
     const values: Values = { location: main?.id ?? '' };
     const page = TimeOffPage({
       staff: staffOf(req),
-      provider: clinician,
+      clinician,
       locations,
       zone: main?.time_zone ?? 'UTC',
       timeOff,
@@ -71,11 +71,11 @@ export async function scheduleSetupRoutes(app: FastifyInstance): Promise<void> {
     return html(reply, page, status);
   }
 
-  app.get<Params>('/staff/setup/providers/:id/time-off', { config: ADMIN_ONLY }, async (req, reply) =>
+  app.get<Params>('/staff/setup/clinicians/:id/time-off', { config: ADMIN_ONLY }, async (req, reply) =>
     timeOffPage(req, reply),
   );
 
-  app.post<Params>('/staff/setup/providers/:id/time-off', { config: ADMIN_ONLY }, async (req, reply) => {
+  app.post<Params>('/staff/setup/clinicians/:id/time-off', { config: ADMIN_ONLY }, async (req, reply) => {
     const values = valuesOf(req.body);
     const done = await addTimeOff(database, actorOf(app, req), req.params.id, values);
     if (isRefusal(done)) return timeOffPage(req, reply, { values, errors: done.fields ?? {} }, 400);
@@ -86,7 +86,7 @@ export async function scheduleSetupRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Params: { id: string; offId: string } }>(
-    '/staff/setup/providers/:id/time-off/:offId/remove',
+    '/staff/setup/clinicians/:id/time-off/:offId/remove',
     { config: ADMIN_ONLY },
     async (req, reply) => {
       const conflicts = await removeTimeOff(database, actorOf(app, req), req.params.id, req.params.offId);

@@ -38,10 +38,10 @@ export async function saveWeeklySchedule(
   const clinician = await clinicianOr404(database.db, clinicianId);
   const { rows, errors } = parseSchedule(values, await listLocationNames(database.db));
   if (Object.keys(errors).length) return invalidForm(errors);
-  const conflicts = await saveSetup(database, actor, { thing: 'provider_hours', locationId: null }, async (trx) => {
+  const conflicts = await saveSetup(database, actor, { thing: 'clinician_hours', locationId: null }, async (trx) => {
     await replaceClinicianHours(trx, clinician.id, rows);
-    const found = await bookingConflicts(trx, { providerId: clinician.id }, actor.now);
-    return { result: found, detail: { provider: clinician.id, days: rows.length, conflicts: found.length } };
+    const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
+    return { result: found, detail: { clinician: clinician.id, days: rows.length, conflicts: found.length } };
   });
   return { name: clinician.name, conflicts };
 }
@@ -70,11 +70,11 @@ export async function addTimeOff(
   const id = randomUUID();
   const conflicts = await saveSetup(database, actor, { thing: 'time_off_add', locationId: null }, async (trx) => {
     await insertTimeOff(trx, { id, clinicianId: clinician.id, start, end, reason });
-    const found = await bookingConflicts(trx, { providerId: clinician.id }, actor.now);
+    const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
     return {
       result: found,
       detail: {
-        provider: clinician.id,
+        clinician: clinician.id,
         timeOff: id,
         zoneOf: locationId,
         startsAt: start,
@@ -96,7 +96,7 @@ export async function removeTimeOff(
   if (!isId(offId)) throw notFound('That time off');
   return saveSetup(database, actor, { thing: 'time_off_remove', locationId: null }, async (trx) => {
     if ((await deleteTimeOff(trx, clinician.id, offId)) !== 1) throw notFound('That time off');
-    const found = await bookingConflicts(trx, { providerId: clinician.id }, actor.now);
-    return { result: found, detail: { provider: clinician.id, timeOff: offId, conflicts: found.length } };
+    const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
+    return { result: found, detail: { clinician: clinician.id, timeOff: offId, conflicts: found.length } };
   });
 }

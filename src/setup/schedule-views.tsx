@@ -7,7 +7,7 @@ import type { ConflictRow } from './impact.ts';
 import { SCHEDULE_WORDS, schedulePrefix } from './schedule-schema.ts';
 import { Input, Select, SetupFrame, WeekTable } from './ui.tsx';
 
-interface ProviderRef {
+interface ClinicianRef {
   id: string;
   name: string;
   credentials: string;
@@ -21,7 +21,7 @@ interface LocationRef {
 
 export interface SchedulePageProps {
   staff: StaffContext;
-  provider: ProviderRef;
+  clinician: ClinicianRef;
   locations: LocationRef[];
   values: Values;
   errors: Errors;
@@ -32,8 +32,8 @@ export interface SchedulePageProps {
 export function SchedulePage(p: SchedulePageProps) {
   return SetupFrame({
     staff: p.staff,
-    title: `Weekly schedule: ${p.provider.name}`,
-    back: { href: '/staff/setup/providers', label: 'Clinicians' },
+    title: `Weekly schedule: ${p.clinician.name}`,
+    back: { href: '/staff/setup/clinicians', label: 'Clinicians' },
     saved: p.saved,
     conflicts: p.conflicts,
     errors: p.errors,
@@ -42,9 +42,14 @@ export function SchedulePage(p: SchedulePageProps) {
         <p>
           Per location, the hours this clinician works, in that location's local time (24-hour). Times outside the
           location's opening hours are not offered.{' '}
-          <a href={`/staff/setup/providers/${p.provider.id}/time-off`}>Time off</a> is set separately.
+          <a href={`/staff/setup/clinicians/${p.clinician.id}/time-off`}>Time off</a> is set separately.
         </p>
-        <form class="form form-wide" method="post" action={`/staff/setup/providers/${p.provider.id}/hours`} novalidate>
+        <form
+          class="form form-wide"
+          method="post"
+          action={`/staff/setup/clinicians/${p.clinician.id}/hours`}
+          novalidate
+        >
           <Csrf token={p.staff.csrfToken} />
           {p.locations.map((l) => (
             <WeekTable
@@ -66,9 +71,9 @@ export function SchedulePage(p: SchedulePageProps) {
 
 export interface TimeOffPageProps {
   staff: StaffContext;
-  provider: ProviderRef;
+  clinician: ClinicianRef;
   locations: LocationRef[];
-  /** The zone the list is shown in (the provider's main location). */
+  /** The zone the list is shown in (the clinician's main location). */
   zone: string;
   timeOff: Array<{ id: string; starts_at: number; ends_at: number; reason: string }>;
   values: Values;
@@ -81,8 +86,8 @@ export function TimeOffPage(p: TimeOffPageProps) {
   const f = { values: p.values, errors: p.errors };
   return SetupFrame({
     staff: p.staff,
-    title: `Time off: ${p.provider.name}`,
-    back: { href: '/staff/setup/providers', label: 'Clinicians' },
+    title: `Time off: ${p.clinician.name}`,
+    back: { href: '/staff/setup/clinicians', label: 'Clinicians' },
     saved: p.saved,
     conflicts: p.conflicts,
     errors: p.errors,
@@ -99,7 +104,7 @@ export function TimeOffPage(p: TimeOffPageProps) {
                 {t.reason ? `: ${t.reason}` : ''}{' '}
                 <form
                   method="post"
-                  action={`/staff/setup/providers/${p.provider.id}/time-off/${t.id}/remove`}
+                  action={`/staff/setup/clinicians/${p.clinician.id}/time-off/${t.id}/remove`}
                   class="inline-form"
                 >
                   <Csrf token={p.staff.csrfToken} />
@@ -113,10 +118,10 @@ export function TimeOffPage(p: TimeOffPageProps) {
         )}
         <h2>Add time off</h2>
         <p>
-          The provider is not offered for booking anywhere during this time. For whole days, start at 00:00 and end at
+          This clinician is not offered for booking anywhere during this time. For whole days, start at 00:00 and end at
           00:00 on the day after.
         </p>
-        <form class="form" method="post" action={`/staff/setup/providers/${p.provider.id}/time-off`} novalidate>
+        <form class="form" method="post" action={`/staff/setup/clinicians/${p.clinician.id}/time-off`} novalidate>
           <Csrf token={p.staff.csrfToken} />
           <Select
             name="location"

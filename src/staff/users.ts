@@ -80,7 +80,7 @@ export interface NewUser {
   name: string;
   role: Role;
   locationIds: string[];
-  providerId?: string | null;
+  clinicianId?: string | null;
 }
 
 export async function insertUser(
@@ -97,7 +97,7 @@ export async function insertUser(
       email: user.email.toLowerCase(),
       name: user.name,
       role: user.role,
-      provider_id: user.providerId ?? null,
+      clinician_id: user.clinicianId ?? null,
       password_hash: passwordHash,
       totp_secret: null,
       totp_enabled_at: null,

@@ -201,10 +201,10 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/setup/locations/loc-chicago/hours',
       '/staff/setup/locations/loc-chicago/closures',
       '/staff/setup/locations/loc-chicago/rooms',
-      '/staff/setup/providers',
-      '/staff/setup/providers/prov-okafor',
-      '/staff/setup/providers/prov-okafor/hours',
-      '/staff/setup/providers/prov-okafor/time-off',
+      '/staff/setup/clinicians',
+      '/staff/setup/clinicians/prov-okafor',
+      '/staff/setup/clinicians/prov-okafor/hours',
+      '/staff/setup/clinicians/prov-okafor/time-off',
       '/staff/setup/types',
       '/staff/setup/types/consultation',
     ];
@@ -223,7 +223,7 @@ describe('accessibility (axe-core in Chromium)', () => {
         '/staff/setup/clinic',
         '/staff/setup/locations/new',
         '/staff/setup/types/consultation',
-        '/staff/setup/providers/prov-okafor/time-off',
+        '/staff/setup/clinicians/prov-okafor/time-off',
       ]) {
         await page.goto(origin + url);
         await Promise.all([

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import {
+  OperationNodeTransformer,
+  sql,
+  type IdentifierNode,
+  type Insertable,
+  type Kysely,
+  type KyselyPlugin,
+} from 'kysely';
 import { isOverlapViolation, openDatabase, type Database } from '../../src/kernel/db/database.ts';
 import { applyMigrations, MIGRATIONS } from '../../src/kernel/db/migrate.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
@@ -28,7 +35,7 @@ export function appointmentRow(
     request_id: null,
     provider_id: null,
     nurse_id: null,
-    nurse_seat: null,
+    nurse_lane: null,
     room_id: null,
     patient_id: null,
     starts_at: start,
@@ -70,18 +77,45 @@ export async function openEmptyDatabase(): Promise<{ database: Database; remove(
   };
 }
 
-/** Migrates to the release before migration `name` and seeds the demo clinic there. */
+/** Migrates to the release before migration `name` and seeds the demo clinic there, in that release's words. */
 export async function atReleaseBefore(database: Database, name: string): Promise<void> {
   const index = MIGRATIONS.findIndex(([n]) => n === name);
   if (index < 0) throw new Error(`no migration ${name}`);
   await applyMigrations(database, MIGRATIONS.slice(0, index));
-  await seedDemo(database);
+  const renamed = index <= MIGRATIONS.findIndex(([n]) => n === '011_clinicians');
+  await seedDemo(
+    renamed
+      ? { ...database, transact: (work) => database.transact((trx) => work(trx.withPlugin(new BeforeClinicians()))) }
+      : database,
+  );
+}
+
+/** Names migration 011 changed, current → before (the demo seed writes today's names). */
+const BEFORE_011: Record<string, string> = {
+  clinicians: 'providers',
+  clinician_hours: 'provider_hours',
+  clinician_time_off: 'provider_time_off',
+  clinician_id: 'provider_id',
+  watches_at_once: 'max_patients',
+  nurse_lane: 'nurse_seat',
+};
+
+/** Rewrites table and column names in every query to those of the release before migration 011. */
+class BeforeClinicians implements KyselyPlugin {
+  readonly #names = new (class extends OperationNodeTransformer {
+    protected override transformIdentifier(node: IdentifierNode): IdentifierNode {
+      return { ...node, name: BEFORE_011[node.name] ?? node.name };
+    }
+  })();
+  transformQuery: KyselyPlugin['transformQuery'] = (args) => this.#names.transformNode(args.node);
+  transformResult: KyselyPlugin['transformResult'] = async (args) => Promise.resolve(args.result);
 }
 
 /** Inserts rows as plain SQL: an older release's table lacks columns the current types have. */
 export async function insertAsOlderRelease(db: Kysely<DB>, rows: AppointmentRow[]): Promise<void> {
   for (const row of rows) {
-    await sql`insert into appointments ${sql.raw(`(${Object.keys(row).join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(
+    const columns = Object.keys(row).map((c) => (c === 'nurse_lane' ? 'nurse_seat' : c));
+    await sql`insert into appointments ${sql.raw(`(${columns.join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(
       db,
     );
   }

@@ -81,8 +81,8 @@ describe(`lanes, offers and closed requests (${engine})`, () => {
       .selectAll()
       .where('id', '=', booked[2]!)
       .executeTakeFirstOrThrow();
-    expect([third.nurse_id, third.nurse_seat]).toEqual(['nurse-marcus', 2]);
-    await db().updateTable('providers').set({ max_patients: 1 }).where('id', '=', 'nurse-marcus').execute();
+    expect([third.nurse_id, third.nurse_lane]).toEqual(['nurse-marcus', 2]);
+    await db().updateTable('clinicians').set({ watches_at_once: 1 }).where('id', '=', 'nurse-marcus').execute();
     const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${third.id}`)).body);
     // Move it to Friday, when Marcus has nobody else: lane 1 is free, yet it stays in lane 2.
     const moved = await desk.post(`/staff/calendar/appointments/${third.id}/reschedule`, {
@@ -98,12 +98,12 @@ describe(`lanes, offers and closed requests (${engine})`, () => {
       .executeTakeFirstOrThrow();
     const max = (
       await db()
-        .selectFrom('providers')
-        .select('max_patients')
+        .selectFrom('clinicians')
+        .select('watches_at_once')
         .where('id', '=', 'nurse-marcus')
         .executeTakeFirstOrThrow()
-    ).max_patients;
-    expect(after.nurse_seat, 'seat must be within max_patients').toBeLessThanOrEqual(max);
+    ).watches_at_once;
+    expect(after.nurse_lane, 'seat must be within watches_at_once').toBeLessThanOrEqual(max);
   });
 
   it('a waitlist offer cannot be accepted once the clinic closed the request', async () => {
@@ -147,7 +147,7 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
   it('a staff move cannot put a nurse over a lowered number', async () => {
     const desk = await signIn(rt, 'admin@relief.example');
     const booked = await threeInfusions(desk);
-    await db().updateTable('providers').set({ max_patients: 1 }).where('id', '=', 'nurse-marcus').execute();
+    await db().updateTable('clinicians').set({ watches_at_once: 1 }).where('id', '=', 'nurse-marcus').execute();
     // Online/staff booking would now refuse a second Marcus infusion at 10:30; the move gives him one.
     const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${booked[2]}`)).body);
     const moved = await desk.post(`/staff/calendar/appointments/${booked[2]}/reschedule`, {
@@ -157,7 +157,7 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
     });
     const overlapping = await db()
       .selectFrom('appointments')
-      .select(['id', 'nurse_seat'])
+      .select(['id', 'nurse_lane'])
       .where('nurse_id', '=', 'nurse-marcus')
       .where('status', '=', 'booked')
       .execute();
@@ -238,13 +238,13 @@ describe(`conflicts after a lowered lane count (${engine})`, () => {
     expect((await admin.post(`/staff/calendar/appointments/${booked[0]}/cancel`, { _csrf: csrf })).statusCode).toBe(
       303,
     );
-    csrf = csrfFrom((await admin.get('/staff/setup/providers/nurse-marcus')).body);
-    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', {
+    csrf = csrfFrom((await admin.get('/staff/setup/clinicians/nurse-marcus')).body);
+    const lowered = await admin.post('/staff/setup/clinicians/nurse-marcus', {
       _csrf: csrf,
       name: 'Marcus Bell',
       credentials: 'RN',
       active: 'yes',
-      max_patients: '1',
+      watches_at_once: '1',
     });
     expect(lowered.statusCode).toBe(200);
     expect(lowered.body).not.toContain('the nurse now watches fewer infusions at once');

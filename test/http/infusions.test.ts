@@ -77,7 +77,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
       ends_at: THU_1000 + 240 * 60_000,
       provider_id: null,
       nurse_id: 'nurse-marcus',
-      nurse_seat: 1,
+      nurse_lane: 1,
       room_id: 'chair-chi-1',
       patient_id: a,
       request_id: null,
@@ -88,7 +88,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     // Each nurse's first lane before either's second.
     const placed = [];
     for (const id of [b, c, d]) placed.push(await row(idFrom((await bookFor(desk, id, {})).headers.location)));
-    expect(placed.map((x) => [x.nurse_id, x.nurse_seat, x.room_id, x.provider_id])).toEqual([
+    expect(placed.map((x) => [x.nurse_id, x.nurse_lane, x.room_id, x.provider_id])).toEqual([
       ['nurse-nia', 1, 'chair-chi-2', null],
       ['nurse-marcus', 2, 'chair-chi-3', null],
       ['nurse-nia', 2, 'chair-chi-4', null],
@@ -179,11 +179,11 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([...Array(4).fill(303), ...Array(11).fill(409)]);
     const booked = await db()
       .selectFrom('appointments')
-      .select(['nurse_id', 'nurse_seat', 'room_id'])
+      .select(['nurse_id', 'nurse_lane', 'room_id'])
       .where('starts_at', '=', THU_1000)
       .where('status', '=', 'booked')
       .execute();
-    expect(booked.map((x) => `${x.nurse_id}#${x.nurse_seat}`).sort()).toEqual([
+    expect(booked.map((x) => `${x.nurse_id}#${x.nurse_lane}`).sort()).toEqual([
       'nurse-marcus#1',
       'nurse-marcus#2',
       'nurse-nia#1',
@@ -193,7 +193,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   });
 
   it('under contention every free lane and chair still gets taken: six lanes, six chairs, twenty people at once → six', async () => {
-    await db().updateTable('providers').set({ max_patients: 3 }).where('kind', '=', 'nurse').execute();
+    await db().updateTable('clinicians').set({ watches_at_once: 3 }).where('kind', '=', 'nurse').execute();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await patient(`Q${i}`));
     const desk = await signIn(rt, DESK);
@@ -323,8 +323,8 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     for (const id of [a, b, c, d]) expect((await bookFor(admin, id, {})).statusCode).toBe(303);
     expect((await bookFor(admin, e, {})).statusCode).toBe(409);
 
-    let csrf = csrfFrom((await admin.get('/staff/setup/providers')).body);
-    const hostile = await admin.post('/staff/setup/providers', {
+    let csrf = csrfFrom((await admin.get('/staff/setup/clinicians')).body);
+    const hostile = await admin.post('/staff/setup/clinicians', {
       _csrf: csrf,
       name: '<img src=x onerror=alert(1)>',
       credentials: '',
@@ -334,10 +334,16 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(hostile.body).toContain('Use plain text only');
     expect(hostile.body).not.toContain('<img src=x');
     expect(
-      (await admin.post('/staff/setup/providers', { _csrf: csrf, name: 'Jo Park', credentials: 'RN', kind: 'surgeon' }))
-        .statusCode,
+      (
+        await admin.post('/staff/setup/clinicians', {
+          _csrf: csrf,
+          name: 'Jo Park',
+          credentials: 'RN',
+          kind: 'surgeon',
+        })
+      ).statusCode,
     ).toBe(400);
-    const added = await admin.post('/staff/setup/providers', {
+    const added = await admin.post('/staff/setup/clinicians', {
       _csrf: csrf,
       name: 'Jo Park',
       credentials: 'RN',
@@ -345,8 +351,8 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     });
     expect(added.statusCode).toBe(200);
     expect(added.body).toContain('Jo Park added.');
-    const jo = await db().selectFrom('providers').selectAll().where('name', '=', 'Jo Park').executeTakeFirstOrThrow();
-    expect(jo).toMatchObject({ kind: 'nurse', credentials: 'RN', active: 1, max_patients: 1 });
+    const jo = await db().selectFrom('clinicians').selectAll().where('name', '=', 'Jo Park').executeTakeFirstOrThrow();
+    expect(jo).toMatchObject({ kind: 'nurse', credentials: 'RN', active: 1, watches_at_once: 1 });
 
     const hours: Record<string, string> = { _csrf: csrf };
     for (const loc of ['loc-chicago', 'loc-denver']) {
@@ -356,42 +362,42 @@ describe(`infusions: nurse and chair (${engine})`, () => {
         else hours[`${loc}-d${wd}-off`] = 'yes';
       }
     }
-    expect((await admin.post(`/staff/setup/providers/${jo.id}/hours`, hours)).statusCode).toBe(200);
+    expect((await admin.post(`/staff/setup/clinicians/${jo.id}/hours`, hours)).statusCode).toBe(200);
     const third = await bookFor(admin, e, {});
     expect(third.statusCode, third.body.replace(/[\s\S]*role="alert">/, '').slice(0, 400)).toBe(303);
     expect(await row(idFrom(third.headers.location))).toMatchObject({
       nurse_id: jo.id,
-      nurse_seat: 1,
+      nurse_lane: 1,
       room_id: 'chair-chi-5',
     });
 
     // Marcus down to one infusion at a time: his second lane's infusion stays booked and is listed.
-    const csrfM = csrfFrom((await admin.get('/staff/setup/providers/nurse-marcus')).body);
+    const csrfM = csrfFrom((await admin.get('/staff/setup/clinicians/nurse-marcus')).body);
     expect(
       (
-        await admin.post('/staff/setup/providers/nurse-marcus', {
+        await admin.post('/staff/setup/clinicians/nurse-marcus', {
           _csrf: csrfM,
           name: 'Marcus Bell',
           credentials: 'RN',
           active: 'yes',
-          max_patients: '9',
+          watches_at_once: '9',
         })
       ).statusCode,
     ).toBe(400);
-    const lowered = await admin.post('/staff/setup/providers/nurse-marcus', {
+    const lowered = await admin.post('/staff/setup/clinicians/nurse-marcus', {
       _csrf: csrfM,
       name: 'Marcus Bell',
       credentials: 'RN',
       active: 'yes',
-      max_patients: '1',
+      watches_at_once: '1',
     });
     expect(lowered.statusCode).toBe(200);
     expect(lowered.body).toContain('the nurse now watches fewer infusions at once');
     expect(lowered.body.match(/the nurse now watches fewer infusions at once/g)).toHaveLength(1);
 
     // Out of use: their infusion stays booked, is listed to be moved, and they are offered no more.
-    csrf = csrfFrom((await admin.get(`/staff/setup/providers/${jo.id}`)).body);
-    const off = await admin.post(`/staff/setup/providers/${jo.id}`, {
+    csrf = csrfFrom((await admin.get(`/staff/setup/clinicians/${jo.id}`)).body);
+    const off = await admin.post(`/staff/setup/clinicians/${jo.id}`, {
       _csrf: csrf,
       name: 'Jo Park',
       credentials: 'RN',
@@ -406,7 +412,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const events = await db()
       .selectFrom('audit_events')
       .select('action')
-      .where('action', 'like', 'setup.clinician%')
+      .where('action', 'in', ['setup.clinician_add', 'setup.clinician_edit'])
       .orderBy('seq')
       .execute();
     expect(events.map((x) => x.action)).toEqual([
@@ -417,10 +423,10 @@ describe(`infusions: nurse and chair (${engine})`, () => {
 
     // Only administrators manage clinicians.
     const desk = await signIn(rt, DESK);
-    expect((await desk.get('/staff/setup/providers')).statusCode).toBe(403);
+    expect((await desk.get('/staff/setup/clinicians')).statusCode).toBe(403);
     expect(
       (
-        await desk.post('/staff/setup/providers', {
+        await desk.post('/staff/setup/clinicians', {
           _csrf: csrfFrom((await desk.get('/staff/calendar')).body),
           name: 'Mal Icious',
           credentials: '',
@@ -428,6 +434,6 @@ describe(`infusions: nurse and chair (${engine})`, () => {
         })
       ).statusCode,
     ).toBe(403);
-    expect(await db().selectFrom('providers').select('id').where('name', '=', 'Mal Icious').execute()).toEqual([]);
+    expect(await db().selectFrom('clinicians').select('id').where('name', '=', 'Mal Icious').execute()).toEqual([]);
   });
 });

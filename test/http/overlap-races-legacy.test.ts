@@ -157,7 +157,11 @@ describe(`after the upgrade, a person's legacy-marked visit (migration 009, ${en
       created_at: T0 - 8 * 24 * 60 * MIN,
     });
     await insertAsOlderRelease(db, [earlier, later, ...extra]);
-    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints', '010_search_fold']);
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual([
+      '009_overlap_constraints',
+      '010_search_fold',
+      '011_clinicians',
+    ]);
     const flag = await db
       .selectFrom('appointments')
       .select('legacy_patient_clash')

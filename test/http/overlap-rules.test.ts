@@ -67,7 +67,7 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
       appt({
         type_id: 'type-infusion',
         nurse_id: 'nurse-nia',
-        nurse_seat: seat,
+        nurse_lane: seat,
         room_id: chair,
         minutes: 240,
         before: 15,
@@ -230,7 +230,11 @@ describe(`upgrading from claim rows (migration 009, ${engine})`, () => {
         .execute();
     const bookings = await snapshot();
 
-    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['009_overlap_constraints', '010_search_fold']);
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual([
+      '009_overlap_constraints',
+      '010_search_fold',
+      '011_clinicians',
+    ]);
     expect(await snapshot()).toEqual(bookings);
     const flags = Object.fromEntries(
       (await db.selectFrom('appointments').select(['id', 'legacy_patient_clash']).execute()).map((r) => [

@@ -27,7 +27,7 @@ describe('conflict computation (pure)', () => {
     zone: CHICAGO,
     opening: weekdays(H(8), H(18)),
     closures: [],
-    providerHours: { okafor: weekdays(H(9), H(16)) },
+    clinicianHours: { okafor: weekdays(H(9), H(16)) },
     inactiveRoomIds: [],
     ...over,
   });
@@ -57,15 +57,15 @@ describe('conflict computation (pure)', () => {
     ).toEqual(['outside_opening_hours']);
     expect(findConflicts([tue], rules({ closures: ['2026-03-03'] }))[0]!.reasons).toEqual(['closure']);
     expect(
-      findConflicts([tue], rules({ providerHours: { okafor: { 1: [{ from: H(9), to: H(16) }] } } }))[0]!.reasons,
-    ).toEqual(['outside_provider_hours']);
+      findConflicts([tue], rules({ clinicianHours: { okafor: { 1: [{ from: H(9), to: H(16) }] } } }))[0]!.reasons,
+    ).toEqual(['outside_clinician_hours']);
     expect(
       findConflicts([tue], rules({}, { okafor: [{ start: TUE_0900 + 30 * 60_000, end: TUE_0900 + 60 * 60_000 }] }))[0]!
         .reasons,
     ).toEqual(['time_off']);
     expect(findConflicts([tue], rules({ inactiveRoomIds: ['room-1'] }))[0]!.reasons).toEqual(['room_inactive']);
     // A provider who no longer works at the location at all.
-    expect(findConflicts([tue], rules({ providerHours: {} }))[0]!.reasons).toEqual(['outside_provider_hours']);
+    expect(findConflicts([tue], rules({ clinicianHours: {} }))[0]!.reasons).toEqual(['outside_clinician_hours']);
     // Several reasons at once, each listed.
     expect(findConflicts([tue], rules({ closures: ['2026-03-03'], opening: {} }))[0]!.reasons).toEqual([
       'closure',
@@ -76,43 +76,43 @@ describe('conflict computation (pure)', () => {
   it('judges a nurse by their own hours, time off and whether they are active; a visit without a provider by its nurse alone', () => {
     const infusion = visit(TUE_0900, 240, { providerId: null, nurseId: 'nia', roomId: 'chair-1' });
     const nia = { okafor: weekdays(H(9), H(16)), nia: weekdays(H(8), H(16)) };
-    expect(findConflicts([infusion], rules({ providerHours: nia }))).toEqual([]);
+    expect(findConflicts([infusion], rules({ clinicianHours: nia }))).toEqual([]);
     expect(
-      findConflicts([infusion], rules({ providerHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons,
+      findConflicts([infusion], rules({ clinicianHours: { ...nia, nia: weekdays(H(10), H(16)) } }))[0]!.reasons,
     ).toEqual(['outside_nurse_hours']);
     expect(
       findConflicts(
         [infusion],
-        rules({ providerHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }),
+        rules({ clinicianHours: nia }, { nia: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] }),
       )[0]!.reasons,
     ).toEqual(['nurse_time_off']);
     expect(
-      findConflicts([infusion], { ...rules({ providerHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons,
+      findConflicts([infusion], { ...rules({ clinicianHours: nia }), inactiveClinicianIds: ['nia'] })[0]!.reasons,
     ).toEqual(['clinician_inactive']);
     // Two at once in lanes 1 and 2, the number lowered to one: the visit in the lane beyond it is listed, once.
     const second = {
       ...infusion,
       id: 'v-second',
-      nurseSeat: 2,
+      nurseLane: 2,
       startsAt: infusion.startsAt + 3_600_000,
       endsAt: infusion.endsAt + 3_600_000,
     };
-    const lowered = { ...rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }), nurseCapacity: { nia: 1 } };
+    const lowered = { ...rules({ clinicianHours: { ...nia, nia: weekdays(H(8), H(18)) } }), nurseCapacity: { nia: 1 } };
     expect(findConflicts([infusion, second], lowered).map((c) => [c.visit.id, c.reasons])).toEqual([
       ['v-second', ['nurse_over_capacity']],
     ]);
     // Alone at its time (the other was cancelled), it is fine in any lane; so is any lane with no number known.
     expect(findConflicts([second], lowered)).toEqual([]);
-    expect(findConflicts([infusion, second], rules({ providerHours: { ...nia, nia: weekdays(H(8), H(18)) } }))).toEqual(
-      [],
-    );
+    expect(
+      findConflicts([infusion, second], rules({ clinicianHours: { ...nia, nia: weekdays(H(8), H(18)) } })),
+    ).toEqual([]);
     // With both, each is judged: the provider's time off and the nurse's hours are two reasons.
     const both = visit(TUE_0900, 45, { nurseId: 'nia' });
     expect(
       findConflicts(
         [both],
         rules(
-          { providerHours: { okafor: weekdays(H(9), H(16)) } },
+          { clinicianHours: { okafor: weekdays(H(9), H(16)) } },
           { okafor: [{ start: TUE_0900, end: TUE_0900 + 60_000 }] },
         ),
       )[0]!.reasons,
@@ -126,7 +126,7 @@ describe('conflict computation (pure)', () => {
       [],
     );
     expect(findConflicts([visit(at('2026-03-03T15:15'))], rules())).toEqual([]); // ends 16:00, the provider's end
-    expect(findConflicts([visit(at('2026-03-03T15:30'))], rules())[0]!.reasons).toEqual(['outside_provider_hours']);
+    expect(findConflicts([visit(at('2026-03-03T15:30'))], rules())[0]!.reasons).toEqual(['outside_clinician_hours']);
     // Other providers' time off and other rooms do not matter.
     expect(
       findConflicts(
@@ -149,7 +149,7 @@ describe('conflict computation (pure)', () => {
     expect(findConflicts([visit(at('2026-03-03T11:30'), 60)], split).map((c) => c.reasons)).toEqual([]);
     const late = rules({
       opening: { 2: [{ from: H(20), to: 1440 }] },
-      providerHours: { okafor: { 2: [{ from: H(20), to: 1440 }] } },
+      clinicianHours: { okafor: { 2: [{ from: H(20), to: 1440 }] } },
     });
     expect(findConflicts([visit(at('2026-03-03T23:15'))], late)).toEqual([]);
     // Running past midnight never fits one day's hours.
@@ -163,12 +163,12 @@ describe('conflict computation (pure)', () => {
     const open = { 2: [{ from: H(19), to: H(22) }] };
     const found = findConflicts(
       [evening],
-      rules({ opening: open, providerHours: { okafor: open }, closures: ['2026-03-04'] }),
+      rules({ opening: open, clinicianHours: { okafor: open }, closures: ['2026-03-04'] }),
     );
     expect(found).toEqual([]);
     const closed = findConflicts(
       [evening],
-      rules({ opening: open, providerHours: { okafor: open }, closures: ['2026-03-03'] }),
+      rules({ opening: open, clinicianHours: { okafor: open }, closures: ['2026-03-03'] }),
     );
     expect(closed[0]).toMatchObject({ localDate: '2026-03-03', reasons: ['closure'] });
   });
@@ -270,7 +270,7 @@ describe('clinic set-up', () => {
     for (const r of routes) expect(r.policy, r.url).toEqual({ roles: ['admin'] });
     const fill = (url: string) =>
       url
-        .replace('/providers/:id', '/providers/prov-okafor')
+        .replace('/clinicians/:id', '/clinicians/prov-okafor')
         .replace(':id', 'loc-chicago')
         .replace(':roomId', 'room-chi-1')
         .replace(':action', 'deactivate')
@@ -311,6 +311,23 @@ describe('clinic set-up', () => {
       expect(res.statusCode, r.url).toBe(200);
     }
     expect((await admin.get('/staff/users')).body).toContain('href="/staff/setup"');
+  });
+
+  it('old /staff/setup/providers addresses lead to the clinicians pages, a form post staying a post', async () => {
+    const admin = await signIn(rt, 'admin@relief.example');
+    const list = await admin.get('/staff/setup/providers');
+    expect(list.statusCode).toBe(308);
+    expect(list.headers.location).toBe('/staff/setup/clinicians');
+    const hours = await admin.get('/staff/setup/providers/prov-okafor/hours?saved=1');
+    expect(hours.headers.location).toBe('/staff/setup/clinicians/prov-okafor/hours?saved=1');
+    expect((await admin.get(hours.headers.location as string)).statusCode).toBe(200);
+    const page = await admin.get('/staff/setup/clinicians/prov-okafor/time-off');
+    const posted = await admin.post('/staff/setup/providers/prov-okafor/time-off', { _csrf: csrfFrom(page.body) });
+    expect(posted.statusCode).toBe(308);
+    expect(posted.headers.location).toBe('/staff/setup/clinicians/prov-okafor/time-off');
+    // Other roles are turned away at the old address as at the new one.
+    const nurse = await signIn(rt, 'nurse@relief.example');
+    expect((await nurse.get('/staff/setup/providers')).statusCode).toBe(403);
   });
 
   it('new Tuesday hours apply to booking at once, and a booking made before is listed as a conflict, still booked', async () => {
@@ -394,7 +411,7 @@ describe('clinic set-up', () => {
     expect(before.slots).toContain(THU_0900);
 
     const admin = await signIn(rt, 'admin@relief.example');
-    const page = '/staff/setup/providers/prov-okafor/time-off';
+    const page = '/staff/setup/clinicians/prov-okafor/time-off';
     const res = await submit(admin, page, page, {
       location: 'loc-chicago',
       start_date: '2026-03-05',
@@ -408,9 +425,9 @@ describe('clinic set-up', () => {
     expect(res.body).toContain('Thursday, March 5, 2026 at 10:00 AM CST');
     expect(res.body).toContain('during the provider&#39;s time off');
     const off = await db()
-      .selectFrom('provider_time_off')
+      .selectFrom('clinician_time_off')
       .selectAll()
-      .where('provider_id', '=', 'prov-okafor')
+      .where('clinician_id', '=', 'prov-okafor')
       .executeTakeFirstOrThrow();
     expect(new Date(Number(off.starts_at)).toISOString()).toBe('2026-03-05T06:00:00.000Z');
     expect(new Date(Number(off.ends_at)).toISOString()).toBe('2026-03-06T06:00:00.000Z');
@@ -537,14 +554,18 @@ describe('clinic set-up', () => {
       (await db().selectFrom('rooms').select('name').where('id', '=', roomA.id).executeTakeFirstOrThrow()).name,
     ).toBe('Consult room B');
 
-    const schedule = '/staff/setup/providers/prov-reyes/hours';
+    const schedule = '/staff/setup/clinicians/prov-reyes/hours';
     const saved = await submit(admin, schedule, schedule, {
       [`${austin.id}-d1-off`]: undefined,
       [`${austin.id}-d1-from`]: '09:00',
       [`${austin.id}-d1-to`]: '12:00',
     });
     expect(saved.statusCode).toBe(200);
-    const reyes = await db().selectFrom('provider_hours').selectAll().where('provider_id', '=', 'prov-reyes').execute();
+    const reyes = await db()
+      .selectFrom('clinician_hours')
+      .selectAll()
+      .where('clinician_id', '=', 'prov-reyes')
+      .execute();
     expect(reyes).toHaveLength(6); // five Denver days kept, one Austin day added
     expect(reyes.find((r) => r.location_id === austin.id)).toMatchObject({ weekday: 1, from_min: H(9), to_min: H(12) });
 
@@ -567,7 +588,7 @@ describe('clinic set-up', () => {
       'setup.location_create',
       'setup.room_add',
       'setup.room_rename',
-      'setup.provider_hours',
+      'setup.clinician_hours',
       'setup.room_deactivate',
       'setup.room_reactivate',
     ]);
@@ -581,7 +602,7 @@ describe('clinic set-up', () => {
       types: await db().selectFrom('appointment_types').selectAll().orderBy('id').execute(),
       clinic: await db().selectFrom('clinic').selectAll().execute(),
       closures: await db().selectFrom('closures').selectAll().orderBy('date').orderBy('location_id').execute(),
-      timeOff: await db().selectFrom('provider_time_off').selectAll().execute(),
+      timeOff: await db().selectFrom('clinician_time_off').selectAll().execute(),
     });
     const before = await snapshot();
     const expect400 = (res: { statusCode: number; body: string }, ...messages: string[]) => {
@@ -643,7 +664,7 @@ describe('clinic set-up', () => {
       'Choose today or a later date.',
     );
 
-    const off = '/staff/setup/providers/prov-okafor/time-off';
+    const off = '/staff/setup/clinicians/prov-okafor/time-off';
     const base = {
       location: 'loc-chicago',
       start_date: '2026-03-10',
@@ -662,7 +683,7 @@ describe('clinic set-up', () => {
       'Choose the location whose local time',
     );
 
-    const schedule = '/staff/setup/providers/prov-okafor/hours';
+    const schedule = '/staff/setup/clinicians/prov-okafor/hours';
     expect400(
       await submit(admin, schedule, schedule, { 'loc-chicago-d1-to': '08:00' }),
       'The end time must be after the start time.',
@@ -672,7 +693,7 @@ describe('clinic set-up', () => {
     const csrf = csrfFrom(backwards.body);
     for (const url of [
       '/staff/setup/locations/%3Cscript%3E',
-      '/staff/setup/providers/nobody/hours',
+      '/staff/setup/clinicians/nobody/hours',
       '/staff/setup/types/massage',
     ]) {
       const res = await admin.get(url);
@@ -694,7 +715,7 @@ describe('clinic set-up', () => {
         .statusCode,
     ).toBe(404);
     expect(
-      (await admin.post('/staff/setup/providers/prov-okafor/time-off/nope/remove', { _csrf: csrf })).statusCode,
+      (await admin.post('/staff/setup/clinicians/prov-okafor/time-off/nope/remove', { _csrf: csrf })).statusCode,
     ).toBe(404);
     // Without the form's CSRF token nothing happens either.
     expect((await admin.post(hours, { 'd2-from': '13:00' })).statusCode).toBe(403);

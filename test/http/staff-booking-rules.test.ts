@@ -112,7 +112,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
     });
     expect(early.statusCode).toBe(409);
     expect(early.body).toContain('Marcus Bell does not work at this location for all of that time');
-    await db().updateTable('providers').set({ active: 0 }).where('id', '=', 'nurse-marcus').execute();
+    await db().updateTable('clinicians').set({ active: 0 }).where('id', '=', 'nurse-marcus').execute();
     const inactive = await desk.post(`/staff/calendar/appointments/${apptId}/reschedule`, {
       _csrf: csrf,
       date: THURSDAY,
@@ -122,7 +122,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
     expect(
       await db().selectFrom('appointments').selectAll().where('id', '=', apptId).executeTakeFirstOrThrow(),
     ).toEqual(before);
-    await db().updateTable('providers').set({ active: 1 }).where('id', '=', 'nurse-marcus').execute();
+    await db().updateTable('clinicians').set({ active: 1 }).where('id', '=', 'nurse-marcus').execute();
     const fine = await desk.post(`/staff/calendar/appointments/${apptId}/reschedule`, {
       _csrf: csrf,
       date: THURSDAY,

@@ -87,9 +87,9 @@ describe(`staff time handling edge cases (${engine})`, () => {
       // The app's clock is the test clock (March 2026) both times; only the machine's real date differs.
       for (const machineDate of ['2026-07-01T12:00:00Z', '2026-01-15T12:00:00Z']) {
         Settings.now = () => Date.parse(machineDate);
-        await db().deleteFrom('provider_time_off').execute();
+        await db().deleteFrom('clinician_time_off').execute();
         const admin = await signIn(rt, ADMIN);
-        const page = '/staff/setup/providers/prov-okafor/time-off';
+        const page = '/staff/setup/clinicians/prov-okafor/time-off';
         const csrf = csrfFrom((await admin.get(page)).body);
         const res = await admin.post(page, {
           _csrf: csrf,
@@ -102,9 +102,9 @@ describe(`staff time handling edge cases (${engine})`, () => {
         });
         expect(res.statusCode).toBe(200);
         const off = await db()
-          .selectFrom('provider_time_off')
+          .selectFrom('clinician_time_off')
           .select('starts_at')
-          .where('provider_id', '=', 'prov-okafor')
+          .where('clinician_id', '=', 'prov-okafor')
           .executeTakeFirstOrThrow();
         stored.push(new Date(Number(off.starts_at)).toISOString());
       }

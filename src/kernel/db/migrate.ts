@@ -10,6 +10,7 @@ import * as m007 from './migrations/007_nurse_capacity.ts';
 import * as m008 from './migrations/008_patient_claims.ts';
 import * as m009 from './migrations/009_overlap_constraints.ts';
 import * as m010 from './migrations/010_search_fold.ts';
+import * as m011 from './migrations/011_clinicians.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -29,6 +30,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['008_patient_claims', m008],
   ['009_overlap_constraints', m009],
   ['010_search_fold', m010],
+  ['011_clinicians', m011],
 ];
 
 /**

@@ -52,8 +52,8 @@ export interface ClosureTable {
   reason: string;
 }
 
-/** Clinicians who can be booked: providers (prescribers) and nurses. The table keeps its first name. */
-export interface ProviderTable {
+/** Clinicians who can be booked: providers (prescribers) and nurses (migration 011 named it; it was `providers`). */
+export interface ClinicianTable {
   id: string;
   name: string;
   credentials: string;
@@ -61,22 +61,22 @@ export interface ProviderTable {
   /** Migration 005; defaults to 'provider'. */
   kind: Generated<ClinicianKind>;
   /** How many infusions a nurse watches at once, 1–6 (migration 007); providers keep 1. */
-  max_patients: Generated<number>;
+  watches_at_once: Generated<number>;
 }
 
 export type ClinicianKind = 'provider' | 'nurse';
 
-export interface ProviderHoursTable {
-  provider_id: string;
+export interface ClinicianHoursTable {
+  clinician_id: string;
   location_id: string;
   weekday: number;
   from_min: number;
   to_min: number;
 }
 
-export interface ProviderTimeOffTable {
+export interface ClinicianTimeOffTable {
   id: string;
-  provider_id: string;
+  clinician_id: string;
   starts_at: number;
   ends_at: number;
   reason: string;
@@ -140,8 +140,8 @@ export interface AppointmentTable {
   /** Null when the type needs no provider (migration 005); at least one of provider, nurse and room is set. */
   provider_id: string | null;
   nurse_id: string | null;
-  /** Which of the nurse's lanes the appointment holds (1 … the nurse's max_patients); null without a nurse (migration 007). */
-  nurse_seat: number | null;
+  /** Which of the nurse's lanes the appointment holds (1 … the nurse's watches_at_once); null without a nurse (migration 007). */
+  nurse_lane: number | null;
   room_id: string | null;
   starts_at: number;
   ends_at: number;
@@ -219,7 +219,8 @@ export interface UserTable {
   email: string;
   name: string;
   role: Role;
-  provider_id: string | null;
+  /** The clinician this staff member is, if any (a provider or a nurse). */
+  clinician_id: string | null;
   password_hash: string | null;
   /** Encrypted with a key derived from SECRET. */
   totp_secret: string | null;
@@ -317,9 +318,9 @@ export interface DB {
   locations: LocationTable;
   opening_hours: OpeningHoursTable;
   closures: ClosureTable;
-  providers: ProviderTable;
-  provider_hours: ProviderHoursTable;
-  provider_time_off: ProviderTimeOffTable;
+  clinicians: ClinicianTable;
+  clinician_hours: ClinicianHoursTable;
+  clinician_time_off: ClinicianTimeOffTable;
   rooms: RoomTable;
   appointment_types: AppointmentTypeTable;
   consultation_requests: ConsultationRequestTable;

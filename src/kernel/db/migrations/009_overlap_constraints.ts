@@ -72,8 +72,8 @@ async function ensureBtreeGist(db: Kysely<any>): Promise<void> {
 
 const DAY_MS = 86_400_000;
 const BUSY_OVERLAP = `a.busy_to > new.busy_from and a.busy_to < new.busy_to + ${DAY_MS} and a.busy_from < new.busy_to`;
-const VISIT_OVERLAP = `a.starts_at < new.ends_at and a.starts_at > new.starts_at - ${DAY_MS} and a.ends_at > new.starts_at`;
-const VISIT_CHANGED =
+export const VISIT_OVERLAP = `a.starts_at < new.ends_at and a.starts_at > new.starts_at - ${DAY_MS} and a.ends_at > new.starts_at`;
+export const VISIT_CHANGED =
   'new.starts_at <> old.starts_at or new.ends_at <> old.ends_at or new.patient_id is distinct from old.patient_id or new.status <> old.status or new.legacy_patient_clash <> old.legacy_patient_clash';
 
 /**
