@@ -41,8 +41,10 @@ export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> 
   // bookmarks and open forms keep working; 308 keeps a form post a post.
   const moved = (req: FastifyRequest, reply: FastifyReply) =>
     reply.redirect(req.url.replace('/staff/setup/providers', '/staff/setup/clinicians'), 308);
-  app.route({ method: ['GET', 'POST'], url: '/staff/setup/providers', config: ADMIN_ONLY, handler: moved });
-  app.route({ method: ['GET', 'POST'], url: '/staff/setup/providers/*', config: ADMIN_ONLY, handler: moved });
+  for (const url of ['/staff/setup/providers', '/staff/setup/providers/*']) {
+    app.get(url, { config: ADMIN_ONLY }, moved);
+    app.post(url, { config: ADMIN_ONLY }, moved);
+  }
 
   app.get('/staff/setup/clinicians', { config: ADMIN_ONLY }, async (req, reply) => list(req, reply));
 

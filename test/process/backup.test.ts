@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../src/kernel/config.ts';
 import { makeBackup } from '../../src/kernel/backup/backup.ts';
 import { writeBackupFile } from '../../src/kernel/backup/format.ts';
+import { MIGRATIONS } from '../../src/kernel/db/migrate.ts';
 import { withSchema } from '../../src/kernel/backup/postgres.ts';
 import type { Progress } from '../../src/kernel/backup/progress.ts';
 import { snapshotSqlite } from '../../src/kernel/backup/sqlite.ts';
@@ -18,6 +19,9 @@ import { BackupSchedule, backupStatus } from '../../src/kernel/backup/schedule.t
 import { adminQuery, engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { bookOnline } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
+
+/** The schema this release migrates to, as a backup's header and verify name it. */
+const LATEST = MIGRATIONS.at(-1)![0];
 
 const root = new URL('../../', import.meta.url).pathname;
 const pgUrl = process.env.DATABASE_URL;
@@ -165,7 +169,9 @@ describe(`backups on ${engine}`, { timeout: 300_000 }, () => {
       const verified = await relief(['backup', 'verify', file!], runtimeEnv(rt));
       expect(verified.status, verified.stderr).toBe(0);
       expect(verified.stdout).toMatch(
-        /^Backup verified in [\d.]+ s: .* 25 tables and [\d,]+ rows match its header; audit trail intact \([\d,]+ events\); schema 010_search_fold, current\.\n$/,
+        new RegExp(
+          `^Backup verified in [\\d.]+ s: .* 25 tables and [\\d,]+ rows match its header; audit trail intact \\([\\d,]+ events\\); schema ${LATEST}, current\\.\\n$`,
+        ),
       );
 
       const target = newTarget();
@@ -280,7 +286,7 @@ describe(`backups on ${engine}`, { timeout: 300_000 }, () => {
         foreign,
         {
           engine: engine === 'sqlite' ? 'postgres' : 'sqlite',
-          schema: { version: 10, latest: '010_search_fold' },
+          schema: { version: MIGRATIONS.length, latest: LATEST },
           createdAt: new Date(),
           tables: {},
           secret: undefined,
@@ -294,8 +300,9 @@ describe(`backups on ${engine}`, { timeout: 300_000 }, () => {
         rt.database.db,
       );
       const newer = await makeBackup(withKey(rt.config), rt.database, { dir });
-      const newerSchema =
-        /comes from a newer Relief: its schema is at 999_from_a_newer_release and this Relief knows up to 010_search_fold/;
+      const newerSchema = new RegExp(
+        `comes from a newer Relief: its schema is at 999_from_a_newer_release and this Relief knows up to ${LATEST}`,
+      );
       expectOneClearLine(await relief(['restore', newer.file, '--into', newTarget().into], env), newerSchema);
       expectOneClearLine(await relief(['backup', 'verify', newer.file], env), newerSchema);
 
