@@ -192,3 +192,50 @@ export async function locationProviders(db: Kysely<DB>, locationId: string) {
 export async function appointmentTypes(db: Kysely<DB>) {
   return db.selectFrom('appointment_types').selectAll().orderBy('name').execute();
 }
+
+/** The first of `ids` away (time off) over [from, to), if any. */
+export const clinicianAway = (db: Kysely<DB>, ids: string[], from: number, to: number) =>
+  db
+    .selectFrom('clinician_time_off')
+    .select('clinician_id')
+    .where('clinician_id', 'in', ids)
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from)
+    .executeTakeFirst();
+
+/** The working spans of `ids` at a location on a weekday, and which of them are active. */
+export async function clinicianDay(db: Kysely<DB>, ids: string[], locationId: string, weekday: number) {
+  const [hours, active] = await Promise.all([
+    db
+      .selectFrom('clinician_hours')
+      .select(['clinician_id', 'from_min', 'to_min'])
+      .where('clinician_id', 'in', ids)
+      .where('location_id', '=', locationId)
+      .where('weekday', '=', weekday)
+      .execute(),
+    db.selectFrom('clinicians').select('id').where('id', 'in', ids).where('active', '=', 1).execute(),
+  ]);
+  return { hours, active: new Set(active.map((a) => a.id)) };
+}
+
+/** How many infusions a nurse watches at once (1 when the nurse is unknown). */
+export async function watchesAtOnce(db: Kysely<DB>, nurseId: string): Promise<number> {
+  const row = await db.selectFrom('clinicians').select('watches_at_once').where('id', '=', nurseId).executeTakeFirst();
+  return row?.watches_at_once ?? 1;
+}
+
+/** A room or chair (its kind and whether in use), and the location's others of that kind in use, by name. */
+export async function placesOfKind(db: Kysely<DB>, roomId: string, locationId: string) {
+  const own = await db.selectFrom('rooms').select(['kind', 'active']).where('id', '=', roomId).executeTakeFirst();
+  if (!own) return { own, others: [] };
+  const others = await db
+    .selectFrom('rooms')
+    .select('id')
+    .where('location_id', '=', locationId)
+    .where('kind', '=', own.kind)
+    .where('active', '=', 1)
+    .where('id', '!=', roomId)
+    .orderBy('name')
+    .execute();
+  return { own, others: others.map((r) => r.id) };
+}

@@ -1,29 +1,20 @@
-import { DateTime } from 'luxon';
 import type { Clinic } from '../kernel/clinic.ts';
 import { bookRequest, findRequest, visitCancelled } from '../requests/service.ts';
-import { isBookingConflict, type Database } from '../kernel/db/database.ts';
+import type { Database } from '../kernel/db/database.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
-import { findAppointment, patientVisitsBetween, stillAsRead, type Appointment } from '../scheduling/repository.ts';
+import { markAttendance } from '../scheduling/repository.ts';
 import { endWait, offerFreedTime } from '../waitlist/service.ts';
-import { cancelAppointment, reminderJobs } from '../scheduling/booking-service.ts';
+import { cancelAppointment } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/service.ts';
 import { patientOfRequest } from '../patients/service.ts';
-import { STAFF_HORIZON_MS, staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
+import { staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { Refusal } from '../kernel/refusal.ts';
-import { appointmentDetail, locationHours, type AppointmentDetail } from './repository.ts';
-import { appointmentId, attendanceForm, bookForm, formErrors, rescheduleForm } from './schema.ts';
-import { exactWallInstant, today, wallInstant, weekdayOf } from '../kernel/time/wall-clock.ts';
-
-/** What was done, for the notice on the appointment's page after the redirect. */
-export type Done = 'arrived' | 'no_show' | 'cleared' | 'cancelled' | 'moved' | 'booked';
-
-/** Done, or refused: the refusal's message and per-field messages (`fields`) are shown with the form again. */
-export type ActionResult = { ok: true; done: Done; appointmentId: string } | Refusal;
-
-const where = (a: AppointmentDetail) => ({ locationId: a.location_id, patientRef: a.patient_id ?? a.request_id });
+import { appointmentDetail, type AppointmentDetail } from './repository.ts';
+import { refused, where, type ActionResult } from './outcome.ts';
+import { appointmentId, attendanceForm, bookForm, formErrors } from './schema.ts';
+import { today } from '../kernel/time/wall-clock.ts';
 
 /**
  * The appointment behind `rawId` if this person may see it. Anything else is a plain 404: a malformed or unknown id
@@ -46,19 +37,6 @@ export async function appointmentFor(
   return appt;
 }
 
-/** Records a refused action (which rule, never the values typed) and returns the refusal. */
-async function refused(
-  database: Database,
-  actor: Actor,
-  appt: AppointmentDetail,
-  action: string,
-  result: Refusal,
-  reason: string,
-): Promise<Refusal> {
-  await auditAlone(database, actor, action, 'failure', where(appt), { appointmentId: appt.id, reason });
-  return result;
-}
-
 export async function setAttendance(
   database: Database,
   actor: Actor,
@@ -66,44 +44,27 @@ export async function setAttendance(
   body: unknown,
 ): Promise<ActionResult> {
   const action = 'appointment.attendance';
+  const refuse = (result: Refusal, reason: string) => refused(database, actor, appt, action, result, reason);
   const parsed = attendanceForm.safeParse(body);
   if (!parsed.success)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
+    return refuse(
       new Refusal('invalid_request', 'Choose arrived, no-show or not marked.', formErrors(parsed.error)),
       'invalid',
     );
   const value = parsed.data.attendance === 'none' ? null : parsed.data.attendance;
   if (appt.status !== 'booked')
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
+    return refuse(
       new Refusal('not_active', 'This appointment was cancelled, so attendance cannot be marked.'),
       'not_active',
     );
   if (value !== null && today(appt.starts_at, appt.time_zone) > today(actor.now, appt.time_zone)) {
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
+    return refuse(
       new Refusal('conflict', 'Arrival and no-show can be marked from the day of the appointment.'),
       'too_early',
     );
   }
   const changed = await database.transact(async (trx) => {
-    const res = await trx
-      .updateTable('appointments')
-      .set({ attendance: value, updated_at: actor.now })
-      .where('id', '=', appt.id)
-      .where('status', '=', 'booked')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return false;
+    if (!(await markAttendance(trx, appt.id, value, actor.now))) return false;
     await auditStaff(trx, database, actor, action, 'success', where(appt), {
       appointmentId: appt.id,
       from: appt.attendance,
@@ -111,15 +72,7 @@ export async function setAttendance(
     });
     return true;
   });
-  if (!changed)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('not_active', 'This appointment was cancelled meanwhile.'),
-      'not_active',
-    );
+  if (!changed) return refuse(new Refusal('not_active', 'This appointment was cancelled meanwhile.'), 'not_active');
   return { ok: true, appointmentId: appt.id, done: value ?? 'cleared' };
 }
 
@@ -131,21 +84,11 @@ export async function staffCancel(
   clinic: Clinic,
 ): Promise<ActionResult> {
   const action = 'appointment.cancel';
+  const refuse = (result: Refusal, reason: string) => refused(database, actor, appt, action, result, reason);
   if (appt.status !== 'booked')
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('not_active', 'This appointment is already cancelled.'),
-      'not_active',
-    );
+    return refuse(new Refusal('not_active', 'This appointment is already cancelled.'), 'not_active');
   if (appt.ends_at <= actor.now)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
+    return refuse(
       new Refusal('conflict', 'This appointment is over. Mark it as a no-show instead of cancelling it.'),
       'past',
     );
@@ -160,335 +103,8 @@ export async function staffCancel(
       });
     },
   });
-  if (!outcome.ok)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('conflict', 'This appointment was cancelled meanwhile.'),
-      outcome.reason,
-    );
+  if (!outcome.ok) return refuse(new Refusal('conflict', 'This appointment was cancelled meanwhile.'), outcome.reason);
   return { ok: true, appointmentId: appt.id, done: 'cancelled' };
-}
-
-/** Whether [start, end) lies within one opening span of the location on `day`, which is not a closure. */
-async function withinOpeningHours(
-  database: Database,
-  locationId: string,
-  zone: string,
-  day: string,
-  start: number,
-  end: number,
-): Promise<boolean> {
-  const { byWeekday, closures } = await locationHours(database.db, locationId);
-  if (closures.has(day)) return false;
-  return (byWeekday.get(weekdayOf(day)) ?? []).some(
-    (s) => start >= wallInstant(zone, day, s.from) && end <= wallInstant(zone, day, s.to),
-  );
-}
-
-/** The provider or nurse of the appointment who is inactive or does not work [start, end) there that day, if any. */
-async function notWorking(
-  database: Database,
-  appt: Appointment,
-  zone: string,
-  day: string,
-  start: number,
-  end: number,
-): Promise<string | undefined> {
-  const ids = [appt.provider_id, appt.nurse_id].filter((id): id is string => id !== null);
-  if (ids.length === 0) return undefined;
-  const [hours, active] = await Promise.all([
-    database.db
-      .selectFrom('clinician_hours')
-      .select(['clinician_id', 'from_min', 'to_min'])
-      .where('clinician_id', 'in', ids)
-      .where('location_id', '=', appt.location_id)
-      .where('weekday', '=', weekdayOf(day))
-      .execute(),
-    database.db.selectFrom('clinicians').select('id').where('id', 'in', ids).where('active', '=', 1).execute(),
-  ]);
-  return ids.find(
-    (id) =>
-      !active.some((a) => a.id === id) ||
-      !hours.some(
-        (h) =>
-          h.clinician_id === id &&
-          start >= wallInstant(zone, day, h.from_min) &&
-          end <= wallInstant(zone, day, h.to_min),
-      ),
-  );
-}
-
-/**
- * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The database's
- * overlap rules decide: if the new time overlaps another booked appointment of any of them (or of the patient), the
- * database refuses and nothing changes. There is no override of double booking in this release.
- */
-export async function staffReschedule(
-  database: Database,
-  actor: Actor,
-  appt: AppointmentDetail,
-  clinic: Clinic,
-  body: unknown,
-): Promise<ActionResult> {
-  const action = 'appointment.reschedule';
-  const parsed = rescheduleForm.safeParse(body);
-  if (!parsed.success)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('invalid_request', 'Enter the new date and time.', formErrors(parsed.error)),
-      'invalid',
-    );
-  const { date, time } = parsed.data;
-  if (appt.status !== 'booked')
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('not_active', 'This appointment was cancelled, so it cannot be moved.'),
-      'not_active',
-    );
-  // A wall time in fall-back's repeated hour names two instants and reads as the first; the form shows the visit's
-  // own time, so a form sent back unchanged keeps the visit's own instant (the second 1:30 stays the second).
-  const shown = DateTime.fromMillis(appt.starts_at, { zone: appt.time_zone });
-  const start =
-    shown.toISODate() === date && shown.toFormat('HH:mm') === time
-      ? appt.starts_at
-      : exactWallInstant(appt.time_zone, date, time);
-  if (start === undefined)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('invalid_request', 'That time does not exist on that day (the clocks go forward).', {
-        time: 'Choose another time.',
-      }),
-      'no_such_time',
-    );
-  if (start <= actor.now)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('invalid_request', 'Choose a time in the future.', { date: 'Choose a time in the future.' }),
-      'past',
-    );
-  if (start > actor.now + STAFF_HORIZON_MS)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('invalid_request', 'Choose a date within the next two years.', {
-        date: 'Choose a date within the next two years.',
-      }),
-      'too_far',
-    );
-  const current = await findAppointment(database.db, appt.id);
-  if (!current) throw notFound();
-  const end = start + (current.ends_at - current.starts_at);
-  if (!(await withinOpeningHours(database, current.location_id, appt.time_zone, date, start, end))) {
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal(
-        'invalid_request',
-        'The clinic is closed for part of that time. Choose a time within the opening hours.',
-        {
-          time: 'Choose a time within the opening hours.',
-        },
-      ),
-      'closed',
-    );
-  }
-  const moved: Appointment = {
-    ...current,
-    starts_at: start,
-    ends_at: end,
-    busy_from: start - (current.starts_at - current.busy_from),
-    busy_to: end + (current.busy_to - current.ends_at),
-    updated_at: actor.now,
-  };
-  const clinicians = [current.provider_id, current.nurse_id].filter((id): id is string => id !== null);
-  const away = clinicians.length
-    ? await database.db
-        .selectFrom('clinician_time_off')
-        .select('clinician_id')
-        .where('clinician_id', 'in', clinicians)
-        .where('starts_at', '<', moved.busy_to)
-        .where('ends_at', '>', moved.busy_from)
-        .executeTakeFirst()
-    : undefined;
-  if (away) {
-    const name = away.clinician_id === current.provider_id ? appt.provider_name : appt.nurse_name;
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('conflict', `${name ?? 'The clinician'} is away at that time.`),
-      'time_off',
-    );
-  }
-  if (
-    current.patient_id &&
-    (await patientVisitsBetween(database.db, current.patient_id, start, end, current.id)).length
-  ) {
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal('conflict', `${appt.first_name ?? 'The patient'} has another appointment at that time.`, {
-        time: 'Choose another time.',
-      }),
-      'patient_busy',
-    );
-  }
-  const off = await notWorking(database, current, appt.time_zone, date, start, end);
-  if (off) {
-    const name = off === current.provider_id ? appt.provider_name : appt.nurse_name;
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal(
-        'conflict',
-        `${name ?? 'The clinician'} does not work at this location for all of that time, or is no longer active.`,
-      ),
-      'outside_hours',
-    );
-  }
-  // The nurse keeps the patient; any of their lanes will do (their current one first).
-  const capacity = current.nurse_id
-    ? ((
-        await database.db
-          .selectFrom('clinicians')
-          .select('watches_at_once')
-          .where('id', '=', current.nurse_id)
-          .executeTakeFirst()
-      )?.watches_at_once ?? 1)
-    : 1;
-  // Only lanes within the nurse's number (it may have been lowered since), the current one first if it still is.
-  const within = Array.from({ length: capacity }, (_, i) => i + 1);
-  const own = current.nurse_lane ?? 1;
-  const lanes = current.nurse_id ? (own <= capacity ? [own, ...within.filter((n) => n !== own)] : within) : [null];
-  const places = await placesInUse(database, current);
-  if (places.length === 0)
-    return refused(
-      database,
-      actor,
-      appt,
-      action,
-      new Refusal(
-        'conflict',
-        `${appt.room_name ?? 'The room'} is out of use and there is no other of its kind here. Cancel this visit and book it again.`,
-      ),
-      'no_place',
-    );
-  for (const [room, lane] of places.flatMap((room) => lanes.map((lane) => [room, lane] as const))) {
-    const placed: Appointment = { ...moved, room_id: room, nurse_lane: lane };
-    try {
-      const done = await database.transact(async (trx) => {
-        const res = await trx
-          .updateTable('appointments')
-          // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
-          .set({
-            starts_at: placed.starts_at,
-            ends_at: placed.ends_at,
-            busy_from: placed.busy_from,
-            busy_to: placed.busy_to,
-            room_id: placed.room_id,
-            nurse_lane: placed.nurse_lane,
-            updated_at: placed.updated_at,
-            attendance: null,
-          })
-          .where('id', '=', current.id)
-          .$call((qb) => stillAsRead(qb, current))
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1) return false;
-        await offerFreedTime(trx, current, actor.now);
-        await cancelPending(trx, current.id, ['appointment_reminder']);
-        await enqueue(
-          trx,
-          [
-            {
-              kind: 'booking_rescheduled',
-              refId: current.id,
-              runAt: actor.now,
-              dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}`,
-            },
-            ...reminderJobs({ clinic, now: actor.now }, placed),
-          ],
-          actor.now,
-        );
-        await auditStaff(trx, database, actor, action, 'success', where(appt), {
-          appointmentId: appt.id,
-          from: current.starts_at,
-          to: start,
-        });
-        return true;
-      });
-      if (!done)
-        return refused(
-          database,
-          actor,
-          appt,
-          action,
-          new Refusal('conflict', 'This appointment was changed meanwhile. Reload it and try again.'),
-          'changed',
-        );
-      return { ok: true, appointmentId: appt.id, done: 'moved' };
-    } catch (err) {
-      if (!isBookingConflict(err)) throw err;
-    }
-  }
-  const held = [appt.provider_name, appt.nurse_name, appt.room_name]
-    .filter((n): n is string => n !== null)
-    .join(' or ');
-  return refused(
-    database,
-    actor,
-    appt,
-    action,
-    new Refusal('conflict', `That time is taken: ${held} is busy then. Nothing was changed.`),
-    'taken',
-  );
-}
-
-/**
- * Where a moved visit may sit: its own room or chair while that is in use, else the location's others of the same
- * kind in use (a place taken out of use lists its visits so they can be moved; a move must be able to leave it).
- */
-async function placesInUse(database: Database, current: Appointment): Promise<Array<string | null>> {
-  if (current.room_id === null) return [null];
-  const own = await database.db
-    .selectFrom('rooms')
-    .select(['kind', 'active'])
-    .where('id', '=', current.room_id)
-    .executeTakeFirst();
-  if (!own) return [];
-  const others = await database.db
-    .selectFrom('rooms')
-    .select('id')
-    .where('location_id', '=', current.location_id)
-    .where('kind', '=', own.kind)
-    .where('active', '=', 1)
-    .where('id', '!=', current.room_id)
-    .orderBy('name')
-    .execute();
-  return [...(own.active === 1 ? [current.room_id] : []), ...others.map((r) => r.id)];
 }
 
 /**
@@ -594,6 +210,9 @@ export async function bookOnBehalf(
     forProvider,
   );
 }
+
+export type { ActionResult, Done } from './outcome.ts';
+export { staffReschedule } from './move-service.ts';
 
 // The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
 export { STAFF_TIME_STEP_MIN } from './schema.ts';

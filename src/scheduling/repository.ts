@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
-import type { AppointmentLinkColumns, AppointmentTable, DB } from '../kernel/db/schema.ts';
+import type { AppointmentLinkColumns, AppointmentTable, Attendance, DB } from '../kernel/db/schema.ts';
 
 export type Appointment = Selectable<AppointmentTable>;
 
@@ -50,9 +50,27 @@ export async function moveAppointment(trx: Kysely<DB>, current: Appointment, mov
       busy_from: moved.busy_from,
       busy_to: moved.busy_to,
       updated_at: moved.updated_at,
+      // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
+      attendance: null,
     })
     .where('id', '=', current.id)
     .$call((qb) => stillAsRead(qb, current))
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Notes arrival or no-show (or clears it) on a booked appointment; false when it is no longer booked. */
+export async function markAttendance(
+  trx: Kysely<DB>,
+  id: string,
+  attendance: Attendance | null,
+  now: number,
+): Promise<boolean> {
+  const updated = await trx
+    .updateTable('appointments')
+    .set({ attendance, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'booked')
     .executeTakeFirst();
   return Number(updated.numUpdatedRows) === 1;
 }
