@@ -1,4 +1,5 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { greeting } from '../kernel/ui/text.ts';
 import type { Clinic, Location } from '../kernel/clinic.ts';
 import { EmailButton, VisitDetails } from '../kernel/outbox/email-frame.tsx';
 import type { MailContext, RenderedMail } from '../kernel/outbox/templates.tsx';
@@ -83,14 +84,14 @@ function consultationParts(
         preheader: `See you ${when}.`,
         body: (
           <Fragment>
-            <p>Hello {firstName},</p>
+            <p>{greeting(firstName)}</p>
             <p>Your consultation is booked.</p>
             {details}
             {expect}
             {manage}
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nYour consultation is booked.\n\n${whereText}\n\n${expectText}\n\n${changeText}`,
+        text: `${greeting(firstName)}\n\nYour consultation is booked.\n\n${whereText}\n\n${expectText}\n\n${changeText}`,
       };
     case 'booking_rescheduled':
       return {
@@ -98,13 +99,13 @@ function consultationParts(
         preheader: `Your consultation is now ${when}.`,
         body: (
           <Fragment>
-            <p>Hello {firstName},</p>
+            <p>{greeting(firstName)}</p>
             <p>Your consultation has been moved. This is the new time:</p>
             {details}
             {manage}
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nYour consultation has been moved. The new time:\n\n${whereText}\n\n${changeText}`,
+        text: `${greeting(firstName)}\n\nYour consultation has been moved. The new time:\n\n${whereText}\n\n${changeText}`,
       };
     case 'booking_cancelled':
       return {
@@ -112,7 +113,7 @@ function consultationParts(
         preheader: 'Your consultation has been cancelled.',
         body: (
           <Fragment>
-            <p>Hello {firstName},</p>
+            <p>{greeting(firstName)}</p>
             <p>
               Your consultation on {when} has been cancelled. If you would like another time, you can book one with your
               link:
@@ -122,7 +123,7 @@ function consultationParts(
             </EmailButton>
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nYour consultation on ${when} has been cancelled. If you would like another time, you can book one here:\n\n${manageUrl}`,
+        text: `${greeting(firstName)}\n\nYour consultation on ${when} has been cancelled. If you would like another time, you can book one here:\n\n${manageUrl}`,
       };
     case 'appointment_reminder':
       return {
@@ -130,14 +131,14 @@ function consultationParts(
         preheader: `Your consultation is ${when}.`,
         body: (
           <Fragment>
-            <p>Hello {firstName},</p>
+            <p>{greeting(firstName)}</p>
             <p>This is a reminder of your upcoming consultation.</p>
             {details}
             {expect}
             {manage}
           </Fragment>
         ),
-        text: `Hello ${firstName},\n\nA reminder of your upcoming consultation.\n\n${whereText}\n\n${expectText}\n\n${changeText}`,
+        text: `${greeting(firstName)}\n\nA reminder of your upcoming consultation.\n\n${whereText}\n\n${expectText}\n\n${changeText}`,
       };
     default:
       return null;

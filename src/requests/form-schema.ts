@@ -24,6 +24,7 @@ const personName = (missing: string) =>
   required(missing)
     .max(80, 'Use at most 80 characters.')
     .refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'Enter your name on one line.')
+    .refine((name) => !/\p{Nd}/u.test(name), 'Enter your name without digits.')
     .refine(
       (name) => !/:\/\/|www\.|@|\.\p{L}{2,}/iu.test(name),
       'Enter just your name, without a web or email address.',

@@ -1,4 +1,5 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { greeting } from '../kernel/ui/text.ts';
 import { findLocation } from '../kernel/clinic.ts';
 import { EmailButton } from '../kernel/outbox/email-frame.tsx';
 import type { MailTemplate, MailTemplates } from '../kernel/outbox/templates.tsx';
@@ -28,7 +29,7 @@ const bookingLink: MailTemplate = async (job, ctx) => {
     preheader: 'Choose a consultation time online. It takes a minute.',
     body: (
       <Fragment>
-        <p>Hello {request.first_name},</p>
+        <p>{greeting(request.first_name)}</p>
         <p>
           Thank you for contacting us. You can choose a consultation time online now; your visit is booked as soon as
           you pick a time.
@@ -44,7 +45,7 @@ const bookingLink: MailTemplate = async (job, ctx) => {
       </Fragment>
     ),
     text:
-      `Hello ${request.first_name},\n\nThank you for contacting us. Choose a consultation time online; your visit is booked as soon as you pick a time:\n\n${url}\n\n` +
+      `${greeting(request.first_name)}\n\nThank you for contacting us. Choose a consultation time online; your visit is booked as soon as you pick a time:\n\n${url}\n\n` +
       `The link opens the times at ${location.name}; you can switch location there. It is private to you and stays valid for ${clinic.bookingLinkDays} days.\n\n` +
       'If you did not ask us for a consultation, you can ignore this email.',
     reason: 'This message was sent because you asked us about a consultation.',

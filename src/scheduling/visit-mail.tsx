@@ -1,4 +1,5 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { greeting } from '../kernel/ui/text.ts';
 import type { Location } from '../kernel/clinic.ts';
 import { VisitDetails } from '../kernel/outbox/email-frame.tsx';
 
@@ -23,7 +24,7 @@ export function visitParts(kind: string, firstName: string, when: string, locati
     preheader,
     body: (
       <Fragment>
-        <p>Hello {firstName},</p>
+        <p>{greeting(firstName)}</p>
         <p>{lead}</p>
         {withDetails ? details : null}
         <p>
@@ -34,7 +35,7 @@ export function visitParts(kind: string, firstName: string, when: string, locati
         </p>
       </Fragment>
     ),
-    text: `Hello ${firstName},\n\n${lead}\n\n${withDetails ? `${where}\n\n` : ''}${call}`,
+    text: `${greeting(firstName)}\n\n${lead}\n\n${withDetails ? `${where}\n\n` : ''}${call}`,
   });
   switch (kind) {
     case 'booking_confirmed':

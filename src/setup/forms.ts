@@ -33,8 +33,11 @@ export function errorsOf(error: z.ZodError): Errors {
 }
 
 /** Markup characters and control characters have no place in names, addresses or reasons. */
-const UNSAFE = /[<>\u0000-\u001f\u007f]/;
-export const PLAIN_MESSAGE = 'Use plain text only: no < or > signs.';
+// Markup signs, control characters, and invisible format characters such as U+202E, which reverses how the rest
+// of a line reads (a clinic name shown in every email and page must read as typed).
+const UNSAFE = /[<>\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+export const PLAIN_MESSAGE =
+  'Use plain text only: no < or > signs. No invisible or direction-changing characters either.';
 
 export const plain = (label: string, min: number, max: number) =>
   z

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { greeting } from '../kernel/ui/text.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { sha256 } from '../kernel/http/sessions.ts';
 import { EmailButton } from '../kernel/outbox/email-frame.tsx';
@@ -47,14 +48,14 @@ const staffLink: MailTemplate = async (job, { db, clinic, now, publicUrl, secret
     preheader: enrol ? 'Set up your staff account.' : 'A link to choose a new password, valid for one hour.',
     body: (
       <Fragment>
-        <p>Hello {firstName},</p>
+        <p>{greeting(firstName)}</p>
         <p>{lines[0]}</p>
         <EmailButton accent={clinic.brand.accent} href={url}>
           {lines[1]}
         </EmailButton>
       </Fragment>
     ),
-    text: `Hello ${firstName},\n\n${lines[0]}\n\n${url}`,
+    text: `${greeting(firstName)}\n\n${lines[0]}\n\n${url}`,
     reason: 'This message was sent about your staff account.',
   };
 };

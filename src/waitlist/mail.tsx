@@ -1,4 +1,5 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
+import { greeting } from '../kernel/ui/text.ts';
 import { findLocation } from '../kernel/clinic.ts';
 import { EmailButton } from '../kernel/outbox/email-frame.tsx';
 import type { MailTemplate, MailTemplates } from '../kernel/outbox/templates.tsx';
@@ -30,7 +31,7 @@ const waitlistOffer: MailTemplate = async (job, { db, clinic, now, publicUrl, to
     preheader: `${when}: the first to accept gets it.`,
     body: (
       <Fragment>
-        <p>Hello {request.first_name},</p>
+        <p>{greeting(request.first_name)}</p>
         <p>
           A consultation time has opened up at {location.name}: {when}. We offered it to a few people on the waitlist;
           the first to accept gets it.
@@ -40,7 +41,7 @@ const waitlistOffer: MailTemplate = async (job, { db, clinic, now, publicUrl, to
         </EmailButton>
       </Fragment>
     ),
-    text: `Hello ${request.first_name},\n\nA consultation time has opened up at ${location.name}: ${when}. The first person on the waitlist to accept gets it:\n\n${url}`,
+    text: `${greeting(request.first_name)}\n\nA consultation time has opened up at ${location.name}: ${when}. The first person on the waitlist to accept gets it:\n\n${url}`,
     reason: 'This message was sent because you asked us about a consultation.',
   };
 };
