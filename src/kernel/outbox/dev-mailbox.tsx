@@ -20,12 +20,33 @@ function linkify(text: string): Child[] {
   return parts;
 }
 
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+/** Said on every page of the mailbox: nobody should mistake it for a clinic page, or for mail that was sent. */
+const DevOnly = () => (
+  <p class="dev-only">
+    <strong>For development only.</strong> These emails were not sent: SMTP_URL is not set. This mailbox answers only on
+    this computer.
+  </p>
+);
+
 /**
  * The development mailbox: when SMTP_URL is unset (and never in production) mail is kept in the database and
- * shown here, so a newcomer can follow the whole journey from the README alone.
+ * shown here, so a newcomer can follow the whole journey from the README alone. It answers requests from this
+ * computer only (a loopback connection with no proxy in between): a development copy reachable on a network would
+ * otherwise show everyone's booking links.
  */
 export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.database.db;
+  app.addHook('onRequest', async (req) => {
+    const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+    if (proxied || !isLoopback(req.socket.remoteAddress)) throw notFound('That page');
+  });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const idParams = z.object({ id: z.uuid('Unknown message.') });
 
@@ -44,6 +65,7 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
       <Layout title="Development mailbox" clinic={clinic}>
         <div class="wrap">
           <h1>Development mailbox</h1>
+          <DevOnly />
           <p class="lead">
             SMTP_URL is not set, so emails are kept here instead of being sent. Newest first. Refresh the page to see
             new mail.
@@ -92,6 +114,7 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
             <a href="/dev/mailbox">Back to the mailbox</a>
           </p>
           <h1>{mail.subject}</h1>
+          <DevOnly />
           <dl class="summary-list">
             <dt>To</dt>
             <dd>{mail.to_address}</dd>
@@ -132,7 +155,11 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
         )
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
-        .send(mail.html_body);
+        .send(
+          '<p style="margin:0;padding:8px 12px;background:#fff4d6;color:#3d2e00;font:14px/1.4 sans-serif;border-bottom:1px solid #b08a00">' +
+            '<strong>For development only.</strong> This email was not sent: it is kept in the development mailbox.</p>' +
+            mail.html_body,
+        );
     },
   );
 
