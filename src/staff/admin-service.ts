@@ -13,7 +13,7 @@ import { enqueue } from '../kernel/outbox/outbox.ts';
 import { notFound, Refusal } from '../kernel/refusal.ts';
 import type { NewAccount } from './admin-schema.ts';
 import type { StaffDeps } from './deps.ts';
-import { listUsers, setDisabledAt, userLocationLinks } from './repository.ts';
+import { activeAdminIds, listUsers, setDisabledAt, userLocationLinks } from './repository.ts';
 import { authLinkToken, createAuthLink, insertUser } from './users.ts';
 
 /** Administration of staff accounts and sessions (admins), and emergency access (providers). */
@@ -148,6 +148,20 @@ export async function breakGlass(deps: StaffDeps, actor: Actor, reason: string):
     await grantBreakGlass(trx, actor.staff.sessionIdHash, actor.now + BREAK_GLASS_MS, reason);
     const detail = { minutes: BREAK_GLASS_MS / 60_000, reason };
     await auditStaff(trx, database, actor, 'break_glass', 'success', NO_ACTION, detail);
+    // The page promises that administrators are told at once; each gets a notice, once per grant.
+    // A second request extends the hour with a new reason: that is told too.
+    const admins = await activeAdminIds(trx);
+    if (admins.length)
+      await enqueue(
+        trx,
+        admins.map((id) => ({
+          kind: 'emergency_access_notice' as const,
+          refId: `${id} ${actor.staff.sessionIdHash}`,
+          runAt: actor.now,
+          dedupeKey: `emergency-access:${id}:${actor.staff.sessionIdHash}:${actor.now}`,
+        })),
+        actor.now,
+      );
   });
   return { ok: true };
 }

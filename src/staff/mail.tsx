@@ -6,12 +6,15 @@ import { sha256 } from '../kernel/http/sessions.ts';
 import { EmailButton } from '../kernel/outbox/email-frame.tsx';
 import type { MailTemplate, MailTemplates } from '../kernel/outbox/templates.tsx';
 import { authLinkToken } from './users.ts';
+import { formatDateTime } from '../kernel/time/format.ts';
 
 declare module '../kernel/outbox/outbox.ts' {
   interface JobKinds {
     /** ref: an auth_tokens row id, for both (the token is rebuilt from it: see users.ts). */
     staff_enrolment: true;
     staff_password_reset: true;
+    /** ref: "<administrator's user id> <session id hash>": one notice per administrator per grant. */
+    emergency_access_notice: true;
   }
 }
 
@@ -60,4 +63,60 @@ const staffLink: MailTemplate = async (job, { db, clinic, now, publicUrl, secret
   };
 };
 
-export const staffEmails = { staff_enrolment: staffLink, staff_password_reset: staffLink } satisfies MailTemplates;
+/**
+ * Tells an administrator that a provider has started emergency access: who, and until when. Not the reason, which
+ * may name a patient; the sessions page and the audit trail have it. Skipped when the administrator's account has
+ * been disabled meanwhile.
+ */
+const emergencyAccessNotice: MailTemplate = async (job, { db, clinic, publicUrl }) => {
+  const [adminId, idHash] = job.ref_id.split(' ');
+  if (!adminId || !idHash) return null;
+  const [admin, grant] = await Promise.all([
+    db
+      .selectFrom('users')
+      .select(['email', 'name'])
+      .where('id', '=', adminId)
+      .where('role', '=', 'admin')
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst(),
+    db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['users.id as user_id', 'users.name', 'sessions.break_glass_until'])
+      .where('sessions.id_hash', '=', idHash)
+      .executeTakeFirst(),
+  ]);
+  if (!admin || !grant?.break_glass_until) return null;
+  const home = await db
+    .selectFrom('user_locations')
+    .innerJoin('locations', 'locations.id', 'user_locations.location_id')
+    .select('locations.time_zone')
+    .where('user_locations.user_id', '=', grant.user_id)
+    .orderBy('locations.name')
+    .executeTakeFirst();
+  const until = formatDateTime(grant.break_glass_until, home?.time_zone ?? 'UTC');
+  const url = `${publicUrl}/staff/sessions`;
+  const line = `${grant.name} has started emergency access in ${clinic.name}'s Relief workspace: they may open patient records outside their locations until ${until}. Every record they open is audited and flagged. The reason they gave is on the sessions page and in the audit trail.`;
+  return {
+    to: admin.email,
+    subject: `Emergency access started by ${grant.name}`,
+    preheader: 'A provider has started emergency access. Review it on the sessions page.',
+    body: (
+      <Fragment>
+        <p>{greeting(admin.name.split(' ')[0])}</p>
+        <p>{line}</p>
+        <EmailButton accent={clinic.brand.accent} href={url}>
+          Review the sessions
+        </EmailButton>
+      </Fragment>
+    ),
+    text: `${greeting(admin.name.split(' ')[0])}\n\n${line}\n\n${url}`,
+    reason: 'This message was sent to the administrators of the workspace.',
+  };
+};
+
+export const staffEmails = {
+  staff_enrolment: staffLink,
+  staff_password_reset: staffLink,
+  emergency_access_notice: emergencyAccessNotice,
+} satisfies MailTemplates;

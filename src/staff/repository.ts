@@ -105,3 +105,14 @@ export function listUsers(db: Kysely<DB>) {
 export function userLocationLinks(db: Kysely<DB>) {
   return db.selectFrom('user_locations').select(['user_id', 'location_id']).execute();
 }
+
+/** Administrators whose accounts are in use. */
+export async function activeAdminIds(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -4,7 +4,14 @@ import { appendAudit } from '../audit/audit.ts';
 import { envelope } from './errors.ts';
 import { Refusal } from '../refusal.ts';
 import type { Policy, StaffContext } from './policy.ts';
-import { loadSession, revokeSession, sessionProblem, touchSession, type SessionSettings } from './sessions.ts';
+import {
+  activeEmergencyAccess,
+  loadSession,
+  revokeSession,
+  sessionProblem,
+  touchSession,
+  type SessionSettings,
+} from './sessions.ts';
 
 export const SESSION_COOKIE = 'relief_staff';
 
@@ -82,7 +89,17 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
       sessionIdHash: session.id_hash,
       csrfToken: session.csrf_token,
       stage: session.stage,
-      breakGlassUntil: session.break_glass_until,
+      // A grant that has run out is no grant: its banner and its reach end together.
+      breakGlassUntil:
+        session.break_glass_until !== null && session.break_glass_until > t ? session.break_glass_until : null,
+      ...(user.role === 'admin'
+        ? {
+            emergencyAccess: (await activeEmergencyAccess(database.db, t)).map((g) => ({
+              name: g.name,
+              minutesLeft: Math.max(1, Math.ceil((g.until - t) / 60_000)),
+            })),
+          }
+        : {}),
       idleTimeoutMs: settings.idleMs,
     };
     req.staff = staff;

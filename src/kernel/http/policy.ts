@@ -31,6 +31,8 @@ export interface StaffContext {
   stage: 'mfa' | 'enrol' | 'active';
   /** Emergency access is active: a provider may open records outside their locations, audited and flagged. */
   breakGlassUntil: number | null;
+  /** For administrators: every emergency access active now, whose and until when (shown on every staff page). */
+  emergencyAccess?: ReadonlyArray<{ name: string; minutesLeft: number }>;
   /** The idle time-out in force (each request restarts it), for the warning shown on pages. */
   idleTimeoutMs: number;
   /** The clinic's colour and logo for the workspace frame (set by src/kernel/ui/brand/routes.ts before the handler). */

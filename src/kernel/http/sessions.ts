@@ -146,3 +146,16 @@ export function listOpenSessions(db: Kysely<DB>, now: number, idleMs: number) {
     .orderBy('sessions.last_seen_at', 'desc')
     .execute();
 }
+
+/** Emergency access active now, across all sessions: whose and until when, soonest to end first. */
+export function activeEmergencyAccess(db: Kysely<DB>, now: number) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.name', 'sessions.break_glass_until as until'])
+    .where('sessions.break_glass_until', '>', now)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .orderBy('sessions.break_glass_until')
+    .execute() as Promise<Array<{ name: string; until: number }>>;
+}

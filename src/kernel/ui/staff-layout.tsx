@@ -75,6 +75,7 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
               <strong class="break-glass"> Emergency access is active and audited.</strong>
             ) : null}
           </div>
+          {staff.emergencyAccess?.length ? <EmergencyAccessBanner grants={staff.emergencyAccess} /> : null}
           {staff.role === 'admin' ? <BackupBanner /> : null}
           <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
             <p>
@@ -96,4 +97,22 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
 /** Hidden CSRF field for every state-changing staff form. */
 export function Csrf(props: { token: string }) {
   return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+/**
+ * For administrators, on every staff page while it lasts: who has emergency access and for how much longer (no
+ * reason shown here, as it may name a patient; the sessions page and the audit trail have it).
+ */
+function EmergencyAccessBanner(props: { grants: ReadonlyArray<{ name: string; minutesLeft: number }> }) {
+  return (
+    <div class="notice notice-warning wrap" role="status" id="emergency-access-alert">
+      <p>
+        <strong>Emergency access is active.</strong>{' '}
+        {props.grants
+          .map((g) => `${g.name} (about ${g.minutesLeft} more minute${g.minutesLeft === 1 ? '' : 's'})`)
+          .join(', ')}
+        . Every record opened is audited. <a href="/staff/sessions">Review the sessions</a>.
+      </p>
+    </div>
+  );
 }
