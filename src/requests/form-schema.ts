@@ -24,7 +24,6 @@ const personName = (missing: string) =>
   required(missing)
     .max(80, 'Use at most 80 characters.')
     .refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), 'Enter your name on one line.')
-    .refine((name) => !/\p{Nd}/u.test(name), 'Enter your name without digits.')
     .refine(
       (name) => !/:\/\/|www\.|@|\.\p{L}{2,}/iu.test(name),
       'Enter just your name, without a web or email address.',
@@ -42,7 +41,11 @@ export function normalizePhone(input: string): string | null {
 
 /** One schema serves the HTML form, the JSON API and the TypeScript types. */
 export const consultationRequestSchema = z.object({
-  first_name: personName('Enter your first name.'),
+  // The first name is the one the clinic's emails greet with: a name has no digits (a phone number does).
+  first_name: personName('Enter your first name.').refine(
+    (name) => !/\p{Nd}/u.test(name),
+    'Enter your name without digits.',
+  ),
   last_name: personName('Enter your last name.'),
   email: required('Enter your email address.')
     .max(254, 'Use at most 254 characters.')

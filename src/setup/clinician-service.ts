@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../kernel/db/database.ts';
 import type { ClinicianKind } from '../kernel/db/schema.ts';
-import { bookingConflicts, type ConflictRow } from './impact.ts';
+import { bookingConflicts, type ConflictRow, conflictAudit } from './impact.ts';
 import { insertClinician, listClinicians, updateClinician } from './repository.ts';
 import { clinicianOr404, saveSetup, type Actor } from './service.ts';
 
@@ -34,15 +34,15 @@ export async function editClinician(
   const clinician = await clinicianOr404(database.db, id);
   const { name, credentials, active } = change;
   // Only nurses watch several infusions; a provider stays at one whatever is posted.
-  const maxPatients = clinician.kind === 'nurse' ? (change.watches_at_once ?? clinician.watches_at_once) : 1;
+  const watchesAtOnce = clinician.kind === 'nurse' ? (change.watches_at_once ?? clinician.watches_at_once) : 1;
   return saveSetup(database, actor, { thing: 'clinician_edit', locationId: null }, async (trx) => {
     await updateClinician(trx, clinician.id, {
       name,
       credentials,
       active: active ? 1 : 0,
-      watches_at_once: maxPatients,
+      watches_at_once: watchesAtOnce,
     });
     const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
-    return { result: found, detail: { clinician: clinician.id, active, maxPatients, conflicts: found.length } };
+    return { result: found, detail: { clinician: clinician.id, active, watchesAtOnce, ...conflictAudit(found) } };
   });
 }

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../kernel/db/database.ts';
 import { badRequest, notFound, Refusal } from '../kernel/refusal.ts';
 import { addYears, today } from '../kernel/time/wall-clock.ts';
 import { isDay, WEEKDAY_NUMBERS, type Week } from './forms.ts';
-import { bookingConflicts, type ConflictRow } from './impact.ts';
+import { bookingConflicts, type ConflictRow, conflictAudit } from './impact.ts';
 import {
   closuresFrom,
   deleteClosure,
@@ -37,7 +37,7 @@ export async function saveOpeningHours(
     });
     await replaceOpeningHours(trx, location.id, spans);
     const found = await bookingConflicts(trx, { locationId: location.id }, actor.now);
-    return { result: found, detail: { location: location.id, openDays: spans.length, conflicts: found.length } };
+    return { result: found, detail: { location: location.id, openDays: spans.length, ...conflictAudit(found) } };
   });
 }
 
@@ -64,7 +64,7 @@ export async function addClosure(
     return await saveSetup(database, actor, { thing: 'closure_add', locationId: location.id }, async (trx) => {
       await insertClosure(trx, location.id, date, reason);
       const found = await bookingConflicts(trx, { locationId: location.id }, actor.now);
-      return { result: found, detail: { location: location.id, date, conflicts: found.length } };
+      return { result: found, detail: { location: location.id, date, ...conflictAudit(found) } };
     });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -86,6 +86,6 @@ export async function removeClosure(
   return saveSetup(database, actor, { thing: 'closure_remove', locationId: location.id }, async (trx) => {
     if ((await deleteClosure(trx, location.id, date)) !== 1) throw notFound('That closure');
     const found = await bookingConflicts(trx, { locationId: location.id }, actor.now);
-    return { result: found, detail: { location: location.id, date, conflicts: found.length } };
+    return { result: found, detail: { location: location.id, date, ...conflictAudit(found) } };
   });
 }

@@ -17,8 +17,19 @@ export interface ConflictRow extends BookedVisit {
   providerName: string | null;
   nurseName: string | null;
   firstName: string | null;
+  patientId: string | null;
   requestId: string | null;
   reasons: ConflictReason[];
+}
+
+/**
+ * What the audit event of a set-up change records about the conflict list it shows: how many, and which patients
+ * (or, before a visit has a patient, requests) are listed, as any list of patients is audited. Ids only, no names.
+ */
+export function conflictAudit(found: readonly ConflictRow[]): { conflicts: number; patients?: string } {
+  const listed = [...new Set(found.map((c) => c.patientId ?? c.requestId).filter((id): id is string => id !== null))];
+  // Audit details are flat values: the ids go space-separated.
+  return { conflicts: found.length, ...(listed.length ? { patients: listed.join(' ') } : {}) };
 }
 
 /** Which bookings to check: those at a location, of a clinician (as provider or nurse), or in a room (any combination narrows). */
@@ -50,6 +61,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
       'appointments.nurse_lane',
       'appointments.room_id',
       'appointments.request_id',
+      'appointments.patient_id',
       'appointments.starts_at',
       'appointments.ends_at',
       'locations.name as location_name',
@@ -149,6 +161,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     providerName: r.provider_name,
     nurseName: r.nurse_name,
     firstName: r.first_name,
+    patientId: r.patient_id,
     requestId: r.request_id,
     reasons: [],
   }));

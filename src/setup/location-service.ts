@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../kernel/db/database.ts';
 import { isUniqueViolation } from '../kernel/db/database.ts';
 import { Refusal } from '../kernel/refusal.ts';
-import { bookingConflicts, type ConflictRow } from './impact.ts';
+import { bookingConflicts, type ConflictRow, conflictAudit } from './impact.ts';
 import type { LocationInput } from './location-schema.ts';
 import { insertLocation, listLocationNames, slugTaken, updateLocation, type Location } from './repository.ts';
 import { locationOr404, saveSetup, type Actor } from './service.ts';
@@ -50,7 +50,7 @@ export async function editLocation(
       const found = await bookingConflicts(trx, { locationId: location.id }, actor.now);
       return {
         result: found,
-        detail: { location: location.id, slug: input.slug, zone: input.time_zone, conflicts: found.length },
+        detail: { location: location.id, slug: input.slug, zone: input.time_zone, ...conflictAudit(found) },
       };
     });
     return { location: { ...location, ...input }, conflicts };

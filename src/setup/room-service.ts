@@ -4,7 +4,7 @@ import type { Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { notFound, Refusal } from '../kernel/refusal.ts';
 import { errorsOf, isId } from './forms.ts';
-import { bookingConflicts, type ConflictRow } from './impact.ts';
+import { bookingConflicts, type ConflictRow, conflictAudit } from './impact.ts';
 import { findRoom, insertRoom, roomsOf, updateRoom } from './repository.ts';
 import { roomName, type RoomInput } from './room-schema.ts';
 import { locationOr404, saveSetup, type Actor } from './service.ts';
@@ -79,7 +79,7 @@ export async function changeRoom(
     async (trx) => {
       await updateRoom(trx, room.id, { active });
       const found = active ? [] : await bookingConflicts(trx, { locationId: location.id, roomId: room.id }, actor.now);
-      return { result: found, detail: { location: location.id, room: room.id, conflicts: found.length } };
+      return { result: found, detail: { location: location.id, room: room.id, ...conflictAudit(found) } };
     },
   );
   return { action, name: room.name, conflicts };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../kernel/db/database.ts';
 import { isRefusal, notFound, type Refusal } from '../kernel/refusal.ts';
 import { invalidForm, isId, type Values } from './forms.ts';
-import { bookingConflicts, type ConflictRow } from './impact.ts';
+import { bookingConflicts, type ConflictRow, conflictAudit } from './impact.ts';
 import {
   clinicianHoursOf,
   deleteTimeOff,
@@ -41,7 +41,7 @@ export async function saveWeeklySchedule(
   const conflicts = await saveSetup(database, actor, { thing: 'clinician_hours', locationId: null }, async (trx) => {
     await replaceClinicianHours(trx, clinician.id, rows);
     const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
-    return { result: found, detail: { clinician: clinician.id, days: rows.length, conflicts: found.length } };
+    return { result: found, detail: { clinician: clinician.id, days: rows.length, ...conflictAudit(found) } };
   });
   return { name: clinician.name, conflicts };
 }
@@ -79,7 +79,7 @@ export async function addTimeOff(
         zoneOf: locationId,
         startsAt: start,
         endsAt: end,
-        conflicts: found.length,
+        ...conflictAudit(found),
       },
     };
   });
@@ -97,6 +97,6 @@ export async function removeTimeOff(
   return saveSetup(database, actor, { thing: 'time_off_remove', locationId: null }, async (trx) => {
     if ((await deleteTimeOff(trx, clinician.id, offId)) !== 1) throw notFound('That time off');
     const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
-    return { result: found, detail: { clinician: clinician.id, timeOff: offId, conflicts: found.length } };
+    return { result: found, detail: { clinician: clinician.id, timeOff: offId, ...conflictAudit(found) } };
   });
 }

@@ -161,7 +161,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
 
   it('fifteen simultaneous infusions at one time: exactly four succeed, two per nurse in four chairs, and the rest are told it is not free', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 15; i++) ids.push(await patient(`P${i}`));
+    for (let i = 0; i < 15; i++) ids.push(await patient(`P${String.fromCharCode(97 + i)}`));
     const desk = await signIn(rt, DESK);
     const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
     const results = await Promise.all(
@@ -195,7 +195,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   it('under contention every free lane and chair still gets taken: six lanes, six chairs, twenty people at once → six', async () => {
     await db().updateTable('clinicians').set({ watches_at_once: 3 }).where('kind', '=', 'nurse').execute();
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push(await patient(`Q${i}`));
+    for (let i = 0; i < 20; i++) ids.push(await patient(`Q${String.fromCharCode(97 + i)}`));
     const desk = await signIn(rt, DESK);
     const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
     const results = await Promise.all(

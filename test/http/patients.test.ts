@@ -170,7 +170,7 @@ describe(`patients (${engine})`, () => {
   });
 
   it('escapes script in names on the search, patient and calendar pages', async () => {
-    const first = '<script>alert(1)</script>';
+    const first = '<script>alert(x)</script>';
     const last = '"><img src=x onerror=alert(2)>';
     await requestAndBook(
       { first_name: first, last_name: last, email: 'xss@example.com', phone: '(312) 555-0111' },
@@ -187,7 +187,7 @@ describe(`patients (${engine})`, () => {
     ];
     for (const page of pages) {
       expect(page.statusCode).toBe(200);
-      expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(page.body).toContain('&lt;script&gt;alert(x)&lt;/script&gt;');
       expect(page.body).not.toContain('<script>alert');
       expect(page.body).not.toContain('<img src=x');
     }

@@ -378,7 +378,13 @@ describe('clinic set-up', () => {
       .execute();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ location_id: 'loc-chicago', outcome: 'success', actor_role: 'admin' });
-    expect(JSON.parse(events[0]!.detail)).toMatchObject({ conflicts: 1, openDays: 6 });
+    // The conflict list shows a person: the event names whom it listed (by id, never by name).
+    expect(JSON.parse(events[0]!.detail)).toMatchObject({
+      conflicts: 1,
+      openDays: 6,
+      patients: appt.patient_id ?? appt.request_id,
+    });
+    expect(events[0]!.detail).not.toContain('Ana');
   });
 
   it('a closure removes that day from booking; removing it brings the day back', async () => {
