@@ -3,37 +3,31 @@
  * requests or while online booking is paused, off-grid freed times, the patient's own other visits, and every path
  * moving or cancelling its own row and freeing the time it leaves.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
-const db = () => rt.database.db;
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 const THURSDAY = '2026-03-05';
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
-const post = (url: string, fields: Record<string, string> = {}) => postForm(rt, url, fields);
+const post = (url: string, fields: Record<string, string> = {}) => postForm(rt(), url, fields);
 
 let people = 0;
 async function patient(): Promise<string> {
   people += 1;
   const email = `rv${people}@example.com`;
-  const link = await requestAndGetLink(rt, {
+  const link = await requestAndGetLink(rt(), {
     first_name: 'R',
     last_name: `V${people}`,
     email,
     phone: `(312) 555-${4000 + people}`,
   });
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
+  const slot = offeredSlots((await rt().app.inject({ url: link })).body).filter(
     (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
   )[people]!;
-  expect((await book(rt, link, slot)).statusCode).toBe(303);
+  expect((await book(rt(), link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
 
@@ -58,14 +52,14 @@ async function threeInfusions(b: Browser): Promise<string[]> {
 
 /** Ben waits on the waitlist; Ana cancels; returns Ben's offer path. */
 async function offerForBen(): Promise<string> {
-  const ana = await requestAndGetLink(rt, { email: 'ana@example.com', first_name: 'Ana', phone: '(312) 555-0001' });
-  expect((await book(rt, ana, WED_0900_CHICAGO)).statusCode).toBe(303);
-  const ben = await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben', phone: '(312) 555-0002' });
+  const ana = await requestAndGetLink(rt(), { email: 'ana@example.com', first_name: 'Ana', phone: '(312) 555-0001' });
+  expect((await book(rt(), ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+  const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben', phone: '(312) 555-0002' });
   expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
-  rt.mail.sent.length = 0;
+  rt().mail.sent.length = 0;
   expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
-  await rt.worker.runOnce();
-  const mail = rt.mail.sent.find(
+  await rt().worker.runOnce();
+  const mail = rt().mail.sent.find(
     (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
   )!;
   return /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail.text)![1]!;
@@ -73,7 +67,7 @@ async function offerForBen(): Promise<string> {
 
 describe(`lanes, offers and closed requests (${engine})`, () => {
   it('a staff move puts an infusion back into a lane within a lowered number', async () => {
-    const desk = await signIn(rt, 'admin@relief.example');
+    const desk = await signIn(rt(), 'admin@relief.example');
     const booked = await threeInfusions(desk);
     // third: nurse-marcus seat 2
     const third = await db()
@@ -145,7 +139,7 @@ describe(`lanes, offers and closed requests (${engine})`, () => {
 
 describe(`a lowered lane count and the patient's own visits (${engine})`, () => {
   it('a staff move cannot put a nurse over a lowered number', async () => {
-    const desk = await signIn(rt, 'admin@relief.example');
+    const desk = await signIn(rt(), 'admin@relief.example');
     const booked = await threeInfusions(desk);
     await db().updateTable('providers').set({ max_patients: 1 }).where('id', '=', 'nurse-marcus').execute();
     // Online/staff booking would now refuse a second Marcus infusion at 10:30; the move gives him one.
@@ -165,7 +159,7 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
   });
 
   it('a staff move into the patient’s own other visit is refused in those words', async () => {
-    const desk = await signIn(rt, 'admin@relief.example');
+    const desk = await signIn(rt(), 'admin@relief.example');
     const id = await patient();
     const mk = async (time: string, type = 'infusion') => {
       const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
@@ -195,7 +189,7 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
   });
 
   it('online, a person with a staff-booked visit is not offered times during it', async () => {
-    const desk = await signIn(rt, 'admin@relief.example');
+    const desk = await signIn(rt(), 'admin@relief.example');
     const id = await patient();
     const p = await db().selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
@@ -212,26 +206,26 @@ describe(`a lowered lane count and the patient's own visits (${engine})`, () => 
       ).statusCode,
     ).toBe(303);
     // Same person, new request (e.g. a second consultation): matched to the same patient.
-    const link = await requestAndGetLink(rt, {
+    const link = await requestAndGetLink(rt(), {
       first_name: p.first_name,
       last_name: p.last_name,
       email: p.email,
       phone: p.phone,
     });
-    const slots = offeredSlots((await rt.app.inject({ url: link })).body);
+    const slots = offeredSlots((await rt().app.inject({ url: link })).body);
     const infusion = { start: Date.parse('2026-03-05T16:00:00.000Z'), end: Date.parse('2026-03-05T20:00:00.000Z') };
     expect(slots.some((t) => t >= infusion.start && t < infusion.end)).toBe(false);
     // Right after it is still offered (nothing else of theirs then).
     expect(slots.some((t) => t >= infusion.end && t < infusion.end + 2 * 3_600_000)).toBe(true);
     // Posted anyway, the database refuses it and nothing is booked.
-    const res = await book(rt, link, Date.parse('2026-03-05T17:00:00.000Z'));
+    const res = await book(rt(), link, Date.parse('2026-03-05T17:00:00.000Z'));
     expect(res.statusCode).toBe(409);
   });
 });
 
 describe(`conflicts after a lowered lane count (${engine})`, () => {
   it("lowering a nurse's number lists nothing when the nurse has one patient at that time", async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const booked = await threeInfusions(admin);
     // Cancel Marcus's lane-1 infusion: he now watches one patient (lane 2) at 10:00.
     let csrf = csrfFrom((await admin.get(`/staff/calendar/appointments/${booked[0]}`)).body);
@@ -264,10 +258,10 @@ async function bookedStarts(): Promise<number[]> {
 
 describe(`every path moves or cancels its own row and frees what it leaves (${engine})`, () => {
   it('book, link reschedule, staff reschedule, staff cancel, link cancel, waitlist accept', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
-    const link = await requestAndGetLink(rt, { email: 'x@example.com', phone: '(312) 555-0101' });
-    const slots = offeredSlots((await rt.app.inject({ url: link })).body);
-    expect((await book(rt, link, slots[3]!)).statusCode).toBe(303);
+    const admin = await signIn(rt(), 'admin@relief.example');
+    const link = await requestAndGetLink(rt(), { email: 'x@example.com', phone: '(312) 555-0101' });
+    const slots = offeredSlots((await rt().app.inject({ url: link })).body);
+    expect((await book(rt(), link, slots[3]!)).statusCode).toBe(303);
     expect(await bookedStarts()).toEqual([slots[3]]);
     const r1 = await post(`${link}/reschedule`, { slot: String(slots[4]!), location: 'chicago' });
     expect(r1.statusCode).toBe(303);
@@ -294,14 +288,14 @@ describe(`every path moves or cancels its own row and frees what it leaves (${en
     const moved = Number(appt.starts_at) + 60 * 60_000;
     expect(await bookedStarts()).toEqual([moved]);
     // waitlist: ben waits, the appointment is cancelled by staff, ben accepts
-    const ben = await requestAndGetLink(rt, { email: 'ben@example.com', phone: '(312) 555-0102' });
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', phone: '(312) 555-0102' });
     expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
-    rt.mail.sent.length = 0;
+    rt().mail.sent.length = 0;
     csrf = csrfFrom((await admin.get(`/staff/calendar/appointments/${appt.id}`)).body);
     expect((await admin.post(`/staff/calendar/appointments/${appt.id}/cancel`, { _csrf: csrf })).statusCode).toBe(303);
     expect(await bookedStarts()).toEqual([]);
-    await rt.worker.runOnce();
-    const mail = rt.mail.sent.find(
+    await rt().worker.runOnce();
+    const mail = rt().mail.sent.find(
       (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
     )!;
     const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail.text)![1]!;
@@ -312,8 +306,8 @@ describe(`every path moves or cancels its own row and frees what it leaves (${en
     // Nothing left holding time: every time this test booked is offered again.
     const again = offeredSlots(
       (
-        await rt.app.inject({
-          url: await requestAndGetLink(rt, { email: 'later@example.com', phone: '(312) 555-0103' }),
+        await rt().app.inject({
+          url: await requestAndGetLink(rt(), { email: 'later@example.com', phone: '(312) 555-0103' }),
         })
       ).body,
     );
@@ -323,9 +317,9 @@ describe(`every path moves or cancels its own row and frees what it leaves (${en
 
 describe(`off-grid freed times (${engine})`, () => {
   it('a freed time staff booked off the online grid is offered and can be accepted', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     // Leads booking at a 5-minute time (new rule): 11:05 Thursday.
-    const lead = await requestAndGetLink(rt, { email: 'lead@example.com', phone: '(312) 555-0201' });
+    const lead = await requestAndGetLink(rt(), { email: 'lead@example.com', phone: '(312) 555-0201' });
     const request = await db()
       .selectFrom('consultation_requests')
       .select('id')
@@ -341,12 +335,12 @@ describe(`off-grid freed times (${engine})`, () => {
       time: '11:05',
     });
     expect(made.statusCode).toBe(303);
-    const ben = await requestAndGetLink(rt, { email: 'ben@example.com', phone: '(312) 555-0202' });
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', phone: '(312) 555-0202' });
     expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
-    rt.mail.sent.length = 0;
+    rt().mail.sent.length = 0;
     expect((await post(`${lead}/cancel`)).statusCode).toBe(303);
-    await rt.worker.runOnce();
-    const mail = rt.mail.sent.find(
+    await rt().worker.runOnce();
+    const mail = rt().mail.sent.find(
       (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
     );
     expect(mail, 'an offer was emailed').toBeDefined();
@@ -359,9 +353,9 @@ describe(`off-grid freed times (${engine})`, () => {
 
 describe(`closed requests stay closed (${engine})`, () => {
   it('a request the clinic marked not a candidate stays so when the person cancels', async () => {
-    const link = await requestAndGetLink(rt, { email: 'nc@example.com', phone: '(312) 555-0301' });
-    const slots = offeredSlots((await rt.app.inject({ url: link })).body);
-    expect((await book(rt, link, slots[2]!)).statusCode).toBe(303);
+    const link = await requestAndGetLink(rt(), { email: 'nc@example.com', phone: '(312) 555-0301' });
+    const slots = offeredSlots((await rt().app.inject({ url: link })).body);
+    expect((await book(rt(), link, slots[2]!)).statusCode).toBe(303);
     await db()
       .updateTable('consultation_requests')
       .set({ status: 'not_candidate' })
@@ -375,7 +369,7 @@ describe(`closed requests stay closed (${engine})`, () => {
         .where('email', '=', 'nc@example.com')
         .executeTakeFirstOrThrow()
     ).status;
-    const page = await rt.app.inject({ url: link });
+    const page = await rt().app.inject({ url: link });
     expect({ status, page: page.statusCode }).toEqual({ status: 'not_candidate', page: 410 });
   });
 });

@@ -1,22 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { isOverlapViolation } from '../../src/kernel/db/database.ts';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { book, bookingPath, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 
 const TUE_0900_CHICAGO = Date.parse('2026-03-03T15:00:00.000Z');
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime();
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime();
 
 async function bookingsAt(start: number) {
-  return rt.database.db
-    .selectFrom('appointments')
+  return rt()
+    .database.db.selectFrom('appointments')
     .selectAll()
     .where('starts_at', '=', start)
     .where('status', '=', 'booked')
@@ -25,8 +19,8 @@ async function bookingsAt(start: number) {
 
 describe('online booking', () => {
   it('offers clinic-local times from tomorrow on, respecting minimum notice, and books one at once', async () => {
-    const link = await requestAndGetLink(rt);
-    const page = await rt.app.inject({ url: link });
+    const link = await requestAndGetLink(rt());
+    const page = await rt().app.inject({ url: link });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Central Time');
     expect(page.body).toContain('America/Chicago');
@@ -35,35 +29,35 @@ describe('online booking', () => {
     // Now is Monday 09:00 Chicago and notice is 12 h: nothing before Tuesday 09:00.
     expect(slots[0]).toBe(TUE_0900_CHICAGO);
     expect(page.body).toContain('Tuesday, March 3, 2026');
-    for (const s of slots) expect(s).toBeGreaterThanOrEqual(rt.clock.now() + 12 * 3_600_000);
+    for (const s of slots) expect(s).toBeGreaterThanOrEqual(rt().clock.now() + 12 * 3_600_000);
 
-    const res = await book(rt, link, TUE_0900_CHICAGO);
+    const res = await book(rt(), link, TUE_0900_CHICAGO);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${link}?status=booked`);
-    const manage = await rt.app.inject({ url: res.headers.location as string });
+    const manage = await rt().app.inject({ url: res.headers.location as string });
     expect(manage.body).toContain('Your consultation is booked');
     expect(manage.body).toContain('Tuesday, March 3, 2026 at 9:00 AM CST');
     expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(1);
 
     // The same link now leads to the manage page, and a second click books nothing more.
-    const again = await book(rt, link, TUE_0900_CHICAGO + 3_600_000);
+    const again = await book(rt(), link, TUE_0900_CHICAGO + 3_600_000);
     expect(again.statusCode).toBe(303);
-    const all = await rt.database.db.selectFrom('appointments').select('id').where('status', '=', 'booked').execute();
+    const all = await rt().database.db.selectFrom('appointments').select('id').where('status', '=', 'booked').execute();
     expect(all).toHaveLength(1);
   });
 
   it('sends a confirmation with an .ics invitation and queues the 48 h and 2 h reminders', async () => {
-    const link = await requestAndGetLink(rt);
-    await book(rt, link, TUE_0900_CHICAGO + 24 * 3_600_000); // Wednesday 09:00
-    await rt.worker.runOnce();
-    const confirmation = rt.mail.sent.find((m) => m.subject.includes('is booked'))!;
+    const link = await requestAndGetLink(rt());
+    await book(rt(), link, TUE_0900_CHICAGO + 24 * 3_600_000); // Wednesday 09:00
+    await rt().worker.runOnce();
+    const confirmation = rt().mail.sent.find((m) => m.subject.includes('is booked'))!;
     expect(confirmation).toBeDefined();
     expect(confirmation.text).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
     expect(confirmation.ics?.content).toContain('DTSTART;TZID=America/Chicago:20260304T090000');
     expect(confirmation.ics?.method).toBe('PUBLISH');
     expect(confirmation.text).not.toContain('Moreno');
-    const reminders = await rt.database.db
-      .selectFrom('outbox')
+    const reminders = await rt()
+      .database.db.selectFrom('outbox')
       .select(['run_at', 'status'])
       .where('kind', '=', 'appointment_reminder')
       .orderBy('run_at')
@@ -72,19 +66,19 @@ describe('online booking', () => {
     expect(reminders.map((r) => new Date(r.run_at).toISOString())).toEqual(['2026-03-04T13:00:00.000Z']);
 
     // Reminders go out when due, through the same outbox.
-    rt.clock.set('2026-03-04T13:00:30.000Z');
-    await rt.worker.runOnce();
-    expect(rt.mail.sent.some((m) => m.subject.startsWith('Reminder'))).toBe(true);
+    rt().clock.set('2026-03-04T13:00:30.000Z');
+    await rt().worker.runOnce();
+    expect(rt().mail.sent.some((m) => m.subject.startsWith('Reminder'))).toBe(true);
   });
 
   it('queues both reminders for a visit far enough ahead', async () => {
-    const link = await requestAndGetLink(rt);
-    const page = await rt.app.inject({ url: `${link}?from=2026-03-10` });
+    const link = await requestAndGetLink(rt());
+    const page = await rt().app.inject({ url: `${link}?from=2026-03-10` });
     const slot = offeredSlots(page.body)[0]!;
     expect(new Date(slot).toISOString()).toBe('2026-03-10T14:00:00.000Z'); // 09:00 CDT, after the spring-forward change
-    await book(rt, link, slot);
-    const reminders = await rt.database.db
-      .selectFrom('outbox')
+    await book(rt(), link, slot);
+    const reminders = await rt()
+      .database.db.selectFrom('outbox')
       .select('run_at')
       .where('kind', '=', 'appointment_reminder')
       .orderBy('run_at')
@@ -93,14 +87,14 @@ describe('online booking', () => {
   });
 
   it('reschedules and cancels through the link; a cancelled booking cannot be moved through it', async () => {
-    const link = await requestAndGetLink(rt);
+    const link = await requestAndGetLink(rt());
     const wednesday = TUE_0900_CHICAGO + 24 * 3_600_000;
-    await book(rt, link, wednesday);
+    await book(rt(), link, wednesday);
     const later = TUE_0900_CHICAGO + 48 * 3_600_000; // Thursday 09:00
-    const pick = await rt.app.inject({ url: `${link}/reschedule` });
+    const pick = await rt().app.inject({ url: `${link}/reschedule` });
     expect(pick.statusCode).toBe(200);
     expect(offeredSlots(pick.body)).toContain(later);
-    const moved = await rt.app.inject({
+    const moved = await rt().app.inject({
       method: 'POST',
       url: `${link}/reschedule`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -111,16 +105,16 @@ describe('online booking', () => {
     expect(await bookingsAt(later)).toHaveLength(1);
 
     // The old time is free again for someone else.
-    const other = await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben' });
-    expect(offeredSlots((await rt.app.inject({ url: other })).body)).toContain(wednesday);
+    const other = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
+    expect(offeredSlots((await rt().app.inject({ url: other })).body)).toContain(wednesday);
 
-    const cancel = await rt.app.inject({ method: 'POST', url: `${link}/cancel` });
+    const cancel = await rt().app.inject({ method: 'POST', url: `${link}/cancel` });
     expect(cancel.statusCode).toBe(303);
     expect(await bookingsAt(later)).toHaveLength(0);
     // Cancelling frees the time at once.
-    expect(offeredSlots((await rt.app.inject({ url: other })).body)).toContain(later);
+    expect(offeredSlots((await rt().app.inject({ url: other })).body)).toContain(later);
 
-    const stale = await rt.app.inject({
+    const stale = await rt().app.inject({
       method: 'POST',
       url: `${link}/reschedule`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -130,29 +124,29 @@ describe('online booking', () => {
     expect(stale.body).toContain('cancelled');
     expect(await bookingsAt(later)).toHaveLength(0);
 
-    await rt.worker.runOnce();
-    const cancelled = rt.mail.sent.find((m) => m.subject.includes('is cancelled'))!;
+    await rt().worker.runOnce();
+    const cancelled = rt().mail.sent.find((m) => m.subject.includes('is cancelled'))!;
     expect(cancelled.ics?.method).toBe('CANCEL');
-    expect(rt.mail.sent.some((m) => m.subject.startsWith('New time'))).toBe(true);
+    expect(rt().mail.sent.some((m) => m.subject.startsWith('New time'))).toBe(true);
   });
 
   it('refuses online changes inside the cancellation cutoff', async () => {
-    const link = await requestAndGetLink(rt);
-    await book(rt, link, TUE_0900_CHICAGO);
-    rt.clock.set('2026-03-02T16:00:00.000Z'); // 23 h before: inside the 24 h cutoff
-    const manage = await rt.app.inject({ url: link });
+    const link = await requestAndGetLink(rt());
+    await book(rt(), link, TUE_0900_CHICAGO);
+    rt().clock.set('2026-03-02T16:00:00.000Z'); // 23 h before: inside the 24 h cutoff
+    const manage = await rt().app.inject({ url: link });
     expect(manage.body).toContain('can no longer be changed online');
-    const cancel = await rt.app.inject({ method: 'POST', url: `${link}/cancel` });
+    const cancel = await rt().app.inject({ method: 'POST', url: `${link}/cancel` });
     expect(cancel.statusCode).toBe(409);
     expect(cancel.body).toContain('call us');
     expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(1);
   });
 
   it('answers a time taken a moment ago with the nearest alternatives', async () => {
-    const first = await requestAndGetLink(rt);
-    const second = await requestAndGetLink(rt, { email: 'ben@example.com' });
-    expect((await book(rt, first, TUE_0900_CHICAGO)).statusCode).toBe(303);
-    const res = await book(rt, second, TUE_0900_CHICAGO);
+    const first = await requestAndGetLink(rt());
+    const second = await requestAndGetLink(rt(), { email: 'ben@example.com' });
+    expect((await book(rt(), first, TUE_0900_CHICAGO)).statusCode).toBe(303);
+    const res = await book(rt(), second, TUE_0900_CHICAGO);
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('That time was just taken');
     const alternatives = offeredSlots(res.body);
@@ -163,8 +157,8 @@ describe('online booking', () => {
 
   it('fifty simultaneous bookings of one time: exactly one succeeds, the rest hear it was taken', async () => {
     const links: string[] = [];
-    for (let i = 0; i < 50; i++) links.push(await requestAndGetLink(rt, { email: `p${i}@example.com` }));
-    const results = await Promise.all(links.map((l) => book(rt, l, TUE_0900_CHICAGO)));
+    for (let i = 0; i < 50; i++) links.push(await requestAndGetLink(rt(), { email: `p${i}@example.com` }));
+    const results = await Promise.all(links.map((l) => book(rt(), l, TUE_0900_CHICAGO)));
     const ok = results.filter((r) => r.statusCode === 303);
     const taken = results.filter((r) => r.statusCode === 409);
     expect(ok).toHaveLength(1);
@@ -174,24 +168,24 @@ describe('online booking', () => {
   });
 
   it('stops online booking once the clinic has closed the request', async () => {
-    const link = await requestAndGetLink(rt);
-    await rt.database.db.updateTable('consultation_requests').set({ status: 'not_candidate' }).execute();
-    const page = await rt.app.inject({ url: link });
+    const link = await requestAndGetLink(rt());
+    await rt().database.db.updateTable('consultation_requests').set({ status: 'not_candidate' }).execute();
+    const page = await rt().app.inject({ url: link });
     expect(page.statusCode).toBe(410);
     expect(page.body).toContain('Online booking is closed for this request');
-    expect((await book(rt, link, TUE_0900_CHICAGO)).statusCode).toBe(410);
+    expect((await book(rt(), link, TUE_0900_CHICAGO)).statusCode).toBe(410);
     expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(0);
   });
 
   it('the database itself rejects an overlapping appointment, outside any application check', async () => {
-    const link = await requestAndGetLink(rt);
-    await book(rt, link, TUE_0900_CHICAGO);
+    const link = await requestAndGetLink(rt());
+    await book(rt(), link, TUE_0900_CHICAGO);
     const [appt] = await bookingsAt(TUE_0900_CHICAGO);
     let error: unknown;
     try {
       const start = TUE_0900_CHICAGO + 10 * 60_000;
-      await rt.database.db
-        .insertInto('appointments')
+      await rt()
+        .database.db.insertInto('appointments')
         .values({
           ...appt!,
           id: 'intruder',
@@ -212,44 +206,44 @@ describe('online booking', () => {
   });
 
   it('switches location and shows that location’s own time zone', async () => {
-    const link = await requestAndGetLink(rt);
-    const denver = await rt.app.inject({ url: `${link}?location=denver` });
+    const link = await requestAndGetLink(rt());
+    const denver = await rt().app.inject({ url: `${link}?location=denver` });
     expect(denver.statusCode).toBe(200);
     expect(denver.body).toContain('Mountain Time');
     const slots = offeredSlots(denver.body);
     // Lindqvist works in Denver on Mon/Wed/Fri from 09:00 MST = 16:00Z; Reyes from 12:00.
     const first = DateTime.fromMillis(slots[0]!, { zone: 'America/Denver' });
     expect(first.toFormat('ccc HH:mm')).toBe('Tue 12:00');
-    const res = await book(rt, link, slots[0]!, 'denver');
+    const res = await book(rt(), link, slots[0]!, 'denver');
     expect(res.statusCode).toBe(303);
     const [appt] = await bookingsAt(slots[0]!);
     expect(appt!.location_id).toBe('loc-denver');
   });
 
   it('gives friendly pages for tampered, expired and unknown links, and bad input gets 4xx', async () => {
-    const link = await requestAndGetLink(rt);
-    const tampered = await rt.app.inject({ url: link.slice(0, -3) + 'AAA' });
+    const link = await requestAndGetLink(rt());
+    const tampered = await rt().app.inject({ url: link.slice(0, -3) + 'AAA' });
     expect(tampered.statusCode).toBe(404);
     expect(tampered.body).toContain('Get a new link');
-    expect((await rt.app.inject({ url: '/book/not-a-token' })).statusCode).toBe(404);
-    expect((await rt.app.inject({ url: `/book/${'x'.repeat(2000)}` })).statusCode).toBeLessThan(500);
-    expect((await rt.app.inject({ url: `${link}?from=2026-02-30` })).statusCode).toBe(400);
-    expect((await rt.app.inject({ url: `${link}?location=atlantis` })).statusCode).toBe(400);
-    expect((await book(rt, link, Number.NaN)).statusCode).toBe(400);
-    const notOffered = await book(rt, link, TUE_0900_CHICAGO + 7 * 60_000);
+    expect((await rt().app.inject({ url: '/book/not-a-token' })).statusCode).toBe(404);
+    expect((await rt().app.inject({ url: `/book/${'x'.repeat(2000)}` })).statusCode).toBeLessThan(500);
+    expect((await rt().app.inject({ url: `${link}?from=2026-02-30` })).statusCode).toBe(400);
+    expect((await rt().app.inject({ url: `${link}?location=atlantis` })).statusCode).toBe(400);
+    expect((await book(rt(), link, Number.NaN)).statusCode).toBe(400);
+    const notOffered = await book(rt(), link, TUE_0900_CHICAGO + 7 * 60_000);
     expect(notOffered.statusCode).toBe(409);
-    const past = await book(rt, link, Date.parse('2026-03-01T15:00:00.000Z'));
+    const past = await book(rt(), link, Date.parse('2026-03-01T15:00:00.000Z'));
     expect(past.statusCode).toBe(409);
 
-    rt.clock.advance(15 * 24 * 3_600_000);
-    const expired = await rt.app.inject({ url: link });
+    rt().clock.advance(15 * 24 * 3_600_000);
+    const expired = await rt().app.inject({ url: link });
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('This link has expired');
 
     // Asking for a new link answers the same for known and unknown addresses; the known one gets mail.
-    const before = rt.mail.sent.length;
+    const before = rt().mail.sent.length;
     for (const email of ['ana@example.com', 'nobody@example.com']) {
-      const res = await rt.app.inject({
+      const res = await rt().app.inject({
         method: 'POST',
         url: '/book/new-link',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -258,11 +252,11 @@ describe('online booking', () => {
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('a new booking link is on its way');
     }
-    await rt.worker.runOnce();
-    const fresh = rt.mail.sent.slice(before);
+    await rt().worker.runOnce();
+    const fresh = rt().mail.sent.slice(before);
     expect(fresh).toHaveLength(1);
-    expect((await rt.app.inject({ url: bookingPath(fresh[0]!.text) })).statusCode).toBe(200);
-    const bad = await rt.app.inject({
+    expect((await rt().app.inject({ url: bookingPath(fresh[0]!.text) })).statusCode).toBe(200);
+    const bad = await rt().app.inject({
       method: 'POST',
       url: '/book/new-link',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
@@ -11,23 +11,17 @@ const HOUR = 3_600_000;
 const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z'); // 9:00 AM CST
 const TUE_1000 = TUE_0900 + HOUR;
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 const appointment = (id: string) =>
-  rt.database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  rt().database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const lastSeq = async () =>
   Number(
-    (await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
+    (await rt().database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
       ?.seq ?? 0,
   );
 const eventsAfter = (seq: number) =>
-  rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+  rt().database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
 const rowLabels = (html: string) =>
   [...html.matchAll(/<th scope="row"><time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]);
 
@@ -37,9 +31,9 @@ async function csrf(b: Browser): Promise<string> {
 
 describe(`staff calendar (${engine})`, () => {
   it("shows the front desk their location's calendar and refuses another location's, audited", async () => {
-    const chicago = await bookOnline(rt, TUE_0900, 'chicago', { first_name: 'Ana', last_name: 'Moreno' });
-    const denver = await bookOnline(rt, 'first', 'denver', { first_name: 'Dana', last_name: 'Quist' });
-    const desk = await signIn(rt, DESK);
+    const chicago = await bookOnline(rt(), TUE_0900, 'chicago', { first_name: 'Ana', last_name: 'Moreno' });
+    const denver = await bookOnline(rt(), 'first', 'denver', { first_name: 'Dana', last_name: 'Quist' });
+    const desk = await signIn(rt(), DESK);
 
     let seq = await lastSeq();
     const day = await desk.get('/staff/calendar?date=2026-03-03');
@@ -99,16 +93,16 @@ describe(`staff calendar (${engine})`, () => {
       ['appointment.cancel', 'denied', 'loc-denver'],
     ]);
     expect(await appointment(denver)).toMatchObject({ status: 'booked', attendance: null });
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
   });
 
   it('builds the day grid from local times on DST days in America/Chicago', async () => {
     // Sunday opening 1:00–4:00 AM, across both changes of 2026.
-    await rt.database.db
-      .insertInto('opening_hours')
+    await rt()
+      .database.db.insertInto('opening_hours')
       .values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 })
       .execute();
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const spring = rowLabels((await admin.get('/staff/calendar?location=chicago&date=2026-03-08')).body);
     expect(spring).toEqual([
       '1:00 AM CST',
@@ -137,8 +131,8 @@ describe(`staff calendar (${engine})`, () => {
   });
 
   it('marks arrival on the day, audited, and shows it on the grid', async () => {
-    const id = await bookOnline(rt, TUE_0900);
-    const early = await signIn(rt, NURSE);
+    const id = await bookOnline(rt(), TUE_0900);
+    const early = await signIn(rt(), NURSE);
     const refused = await early.post(`/staff/calendar/appointments/${id}/attendance`, {
       _csrf: await csrf(early),
       attendance: 'arrived',
@@ -146,8 +140,8 @@ describe(`staff calendar (${engine})`, () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('from the day of the appointment');
 
-    rt.clock.set('2026-03-03T14:55:00.000Z');
-    const nurse = await signIn(rt, NURSE);
+    rt().clock.set('2026-03-03T14:55:00.000Z');
+    const nurse = await signIn(rt(), NURSE);
     const seq = await lastSeq();
     const res = await nurse.post(`/staff/calendar/appointments/${id}/attendance`, {
       _csrf: await csrf(nurse),
@@ -167,25 +161,25 @@ describe(`staff calendar (${engine})`, () => {
       (await nurse.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(nurse) })).statusCode,
     ).toBe(403);
     // The leads inbox counts the visit as attended: requests → booked → attended.
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     const leads = (await desk.get('/staff/leads?from=2026-03-01&to=2026-03-03')).body;
     expect(leads).toMatch(/<th scope="row">Chicago – River North<\/th><td>1<\/td><td>1<\/td><td>100%<\/td><td>1<\/td>/);
   });
 
   it('lets staff cancel inside the online cutoff, freeing the time for online booking at once', async () => {
-    const id = await bookOnline(rt, TUE_0900);
-    rt.clock.advance(HOUR); // Monday 10:00: 23 h before the visit, past the 24 h online limit.
-    const otherLink = await requestAndGetLink(rt, { email: 'waiting@example.com' });
-    expect(offeredSlots((await rt.app.inject({ url: otherLink })).body)).not.toContain(TUE_0900);
+    const id = await bookOnline(rt(), TUE_0900);
+    rt().clock.advance(HOUR); // Monday 10:00: 23 h before the visit, past the 24 h online limit.
+    const otherLink = await requestAndGetLink(rt(), { email: 'waiting@example.com' });
+    expect(offeredSlots((await rt().app.inject({ url: otherLink })).body)).not.toContain(TUE_0900);
 
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const seq = await lastSeq();
     const res = await desk.post(`/staff/calendar/appointments/${id}/cancel`, { _csrf: await csrf(desk) });
     expect(res.statusCode).toBe(303);
     expect(await appointment(id)).toMatchObject({ status: 'cancelled' });
     const events = (await eventsAfter(seq)).filter((e) => e.action === 'appointment.cancel');
     expect(events.map((e) => e.outcome)).toEqual(['success']);
-    expect(offeredSlots((await rt.app.inject({ url: otherLink })).body)).toContain(TUE_0900);
+    expect(offeredSlots((await rt().app.inject({ url: otherLink })).body)).toContain(TUE_0900);
 
     // Hidden from the grid by default, shown with the toggle.
     expect((await desk.get('/staff/calendar?date=2026-03-03')).body).not.toContain('(Cancelled)');
@@ -193,11 +187,11 @@ describe(`staff calendar (${engine})`, () => {
   });
 
   it('refuses to move an appointment onto a taken time (409, nothing changed) and moves it to a free one', async () => {
-    const a = await bookOnline(rt, TUE_0900);
-    const b = await bookOnline(rt, TUE_1000);
+    const a = await bookOnline(rt(), TUE_0900);
+    const b = await bookOnline(rt(), TUE_1000);
     expect((await appointment(b)).provider_id).toBe((await appointment(a)).provider_id);
     const before = await appointment(a);
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const token = await csrf(desk);
 
     let seq = await lastSeq();
@@ -241,7 +235,7 @@ describe(`staff calendar (${engine})`, () => {
   it('books a consultation on behalf of a request, creating the patient, through the claim-guarded path', async () => {
     expect(
       (
-        await submitRequest(rt, {
+        await submitRequest(rt(), {
           first_name: 'Bea',
           last_name: 'Quinn',
           email: 'bea@example.com',
@@ -249,12 +243,12 @@ describe(`staff calendar (${engine})`, () => {
         })
       ).statusCode,
     ).toBe(303);
-    const request = await rt.database.db
-      .selectFrom('consultation_requests')
+    const request = await rt()
+      .database.db.selectFrom('consultation_requests')
       .select('id')
       .where('email', '=', 'bea@example.com')
       .executeTakeFirstOrThrow();
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const form = await desk.get('/staff/calendar/book?location=chicago');
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('Bea Quinn');
@@ -272,8 +266,8 @@ describe(`staff calendar (${engine})`, () => {
     };
     const res = await desk.post('/staff/calendar/book', fields);
     expect(res.statusCode).toBe(303);
-    const appt = await rt.database.db
-      .selectFrom('appointments')
+    const appt = await rt()
+      .database.db.selectFrom('appointments')
       .selectAll()
       .where('request_id', '=', request.id)
       .executeTakeFirstOrThrow();
@@ -283,8 +277,8 @@ describe(`staff calendar (${engine})`, () => {
       status: 'booked',
     });
     expect(res.headers.location).toBe(`/staff/calendar/appointments/${appt.id}?done=booked`);
-    const patient = await rt.database.db
-      .selectFrom('patients')
+    const patient = await rt()
+      .database.db.selectFrom('patients')
       .selectAll()
       .where('id', '=', appt.patient_id!)
       .executeTakeFirstOrThrow();
@@ -296,8 +290,8 @@ describe(`staff calendar (${engine})`, () => {
       location_id: 'loc-chicago',
     });
     expect(
-      await rt.database.db
-        .selectFrom('consultation_requests')
+      await rt()
+        .database.db.selectFrom('consultation_requests')
         .select(['status', 'patient_id'])
         .where('id', '=', request.id)
         .executeTakeFirst(),
@@ -308,10 +302,10 @@ describe(`staff calendar (${engine})`, () => {
 
     // Another request for the same provider and time: the database refuses it, and nearby free times are listed.
     expect(
-      (await submitRequest(rt, { first_name: 'Cal', email: 'cal@example.com', phone: '(312) 555-0198' })).statusCode,
+      (await submitRequest(rt(), { first_name: 'Cal', email: 'cal@example.com', phone: '(312) 555-0198' })).statusCode,
     ).toBe(303);
-    const second = await rt.database.db
-      .selectFrom('consultation_requests')
+    const second = await rt()
+      .database.db.selectFrom('consultation_requests')
       .select('id')
       .where('email', '=', 'cal@example.com')
       .executeTakeFirstOrThrow();
@@ -321,7 +315,7 @@ describe(`staff calendar (${engine})`, () => {
     expect(clash.body).toContain('Free times nearby with this provider');
     expect(clash.body).toMatch(/<li><time datetime="[^"]+">[^<]+<\/time><\/li>/);
     expect(
-      await rt.database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute(),
+      await rt().database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute(),
     ).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
@@ -14,31 +14,25 @@ const ADMIN = 'admin@relief.example';
 const THURSDAY = '2026-03-05';
 const THU_1000 = Date.parse('2026-03-05T16:00:00.000Z'); // 10:00 CST
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
-const db = () => rt.database.db;
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 
 let people = 0;
 /** A person who booked a consultation online at Chicago: a patient record exists. */
 async function patient(first = 'Robin'): Promise<string> {
   people += 1;
   const email = `inf${people}@example.com`;
-  const link = await requestAndGetLink(rt, {
+  const link = await requestAndGetLink(rt(), {
     first_name: first,
     last_name: `Vale${people}`,
     email,
     phone: `(312) 555-${2000 + people}`,
   });
   // Any day but the Thursday the infusions are booked on: a person cannot be at two visits at once.
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
+  const slot = offeredSlots((await rt().app.inject({ url: link })).body).filter(
     (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
   )[people]!;
-  expect((await book(rt, link, slot)).statusCode).toBe(303);
+  expect((await book(rt(), link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
 
@@ -59,7 +53,7 @@ const row = (id: string) => db().selectFrom('appointments').selectAll().where('i
 
 describe(`infusions: nurse and chair (${engine})`, () => {
   it('books a nurse lane and a chair for the whole infusion, no provider, spreading over the nurses; a fifth at once finds no nurse and writes nothing', async () => {
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const [a, b, c, d, e] = [
       await patient('Ada'),
       await patient('Bo'),
@@ -123,14 +117,16 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   });
 
   it('emails the patient the time and place without naming the kind of visit, with a calendar file and no self-service link', async () => {
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const id = await patient('Robin');
-    await rt.worker.runOnce();
-    const sentBefore = rt.mail.sent.length;
+    await rt().worker.runOnce();
+    const sentBefore = rt().mail.sent.length;
     const res = await bookFor(desk, id, {});
     expect(res.statusCode).toBe(303);
-    await rt.worker.runOnce();
-    const mail = rt.mail.sent.slice(sentBefore).find((m) => m.subject.includes('is booked'))!;
+    await rt().worker.runOnce();
+    const mail = rt()
+      .mail.sent.slice(sentBefore)
+      .find((m) => m.subject.includes('is booked'))!;
     expect(mail.to).toBe(`inf${people}@example.com`);
     expect(mail.subject).toMatch(/^Your appointment at .+ is booked$/);
     // (The demo clinic's own name has the word in it; the visit itself is never named.)
@@ -151,8 +147,8 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(
       (await b.post(`/staff/calendar/appointments/${idFrom(res.headers.location)}/cancel`, { _csrf: csrf })).statusCode,
     ).toBe(303);
-    await rt.worker.runOnce();
-    const cancelled = rt.mail.sent.find(
+    await rt().worker.runOnce();
+    const cancelled = rt().mail.sent.find(
       (m) => m.subject.startsWith('Your appointment at') && m.subject.endsWith('is cancelled'),
     )!;
     expect(cancelled.ics!.method).toBe('CANCEL');
@@ -162,7 +158,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   it('fifteen simultaneous infusions at one time: exactly four succeed, two per nurse in four chairs, and the rest are told it is not free', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 15; i++) ids.push(await patient(`P${i}`));
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
     const results = await Promise.all(
       ids.map((id) =>
@@ -196,7 +192,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     await db().updateTable('providers').set({ max_patients: 3 }).where('kind', '=', 'nurse').execute();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await patient(`Q${i}`));
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const csrf = csrfFrom((await desk.get(`/staff/patients/${ids[0]}/book`)).body);
     const results = await Promise.all(
       ids.map((id) =>
@@ -221,8 +217,8 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   });
 
   it('one person cannot be booked twice at once, even by two staff members at the same moment', async () => {
-    const desk = await signIn(rt, DESK);
-    const admin = await signIn(rt, ADMIN);
+    const desk = await signIn(rt(), DESK);
+    const admin = await signIn(rt(), ADMIN);
     const id = await patient('Ann');
     const [x, y] = await Promise.all([bookFor(desk, id, {}), bookFor(admin, id, { time: '11:00' })]);
     expect([x.statusCode, y.statusCode].sort()).toEqual([303, 409]);
@@ -244,7 +240,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   });
 
   it('refuses bad and hostile input with 400 and a message, and another location with a denial', async () => {
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const id = await patient();
     const count = async () => (await db().selectFrom('appointments').select('id').execute()).length;
     const before = await count();
@@ -278,7 +274,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   });
 
   it('a follow-up the admin sets to need a nurse too pairs the provider with a free nurse', async () => {
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const form = await admin.get('/staff/setup/types/follow-up');
     const csrf = csrfFrom(form.body);
     const saved = await admin.post('/staff/setup/types/follow-up', {
@@ -312,7 +308,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
   });
 
   it('an admin adds a nurse and a schedule, and a fifth infusion fits; lowering or ending a nurse keeps and lists their bookings', async () => {
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const [a, b, c, d, e] = [
       await patient('Ada'),
       await patient('Bo'),
@@ -416,7 +412,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     ]);
 
     // Only administrators manage clinicians.
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     expect((await desk.get('/staff/setup/providers')).statusCode).toBe(403);
     expect(
       (

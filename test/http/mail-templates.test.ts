@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
 
 describe('the outbox with the features’ templates', () => {
-  let rt: TestRuntime;
-  beforeAll(async () => {
-    rt = await startTestRuntime();
-  });
-  afterAll(async () => {
-    await stopTestRuntime(rt);
-  });
+  const rt = useTestRuntime({ shared: true });
 
   it('keeps a job of an unknown kind for retry with a clear error, and sends nothing for it', async () => {
-    const now = rt.clock.now();
-    await rt.database.db
-      .insertInto('outbox')
+    const now = rt().clock.now();
+    await rt()
+      .database.db.insertInto('outbox')
       .values({
         id: 'job-unknown',
         kind: 'fax_sent',
@@ -27,13 +21,13 @@ describe('the outbox with the features’ templates', () => {
         sent_at: null,
       })
       .execute();
-    await rt.worker.runOnce();
-    const job = await rt.database.db
-      .selectFrom('outbox')
+    await rt().worker.runOnce();
+    const job = await rt()
+      .database.db.selectFrom('outbox')
       .select(['status', 'attempts', 'last_error'])
       .where('id', '=', 'job-unknown')
       .executeTakeFirstOrThrow();
     expect(job).toEqual({ status: 'pending', attempts: 1, last_error: 'no mail template for kind "fax_sent"' });
-    expect(rt.mail.sent).toEqual([]);
+    expect(rt().mail.sent).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
  *    visit of the same person, and a new visit of the person may not overlap it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import {
   appointmentRow as appt,
   atReleaseBefore,
@@ -31,16 +31,10 @@ const NOW = Date.parse('2026-03-02T15:00:00.000Z');
 const BURSTS = 50;
 
 describe(`concurrent bookings on PostgreSQL end as "taken", never as an error (${engine})`, () => {
-  let rt: TestRuntime;
-  beforeEach(async () => {
-    rt = await startTestRuntime({ seed: 'clinic' });
-  });
-  afterEach(async () => {
-    await stopTestRuntime(rt);
-  });
+  const rt = useTestRuntime({ seed: 'clinic' });
 
   it('twelve people booking the same provider at the same moment: one is booked, the others hear "taken" (no deadlock error)', async () => {
-    const db = rt.database.db;
+    const db = rt().database.db;
     const people = 12;
     const ids = Array.from({ length: people }, (_, i) => `pat-race-${i}`);
     await db
@@ -65,7 +59,7 @@ describe(`concurrent bookings on PostgreSQL end as "taken", never as an error ($
     let gated = 0;
     const gate = () =>
       new Promise<void>((resolve) => {
-        if (rt.database.engine === 'sqlite' || gated >= people) return resolve();
+        if (rt().database.engine === 'sqlite' || gated >= people) return resolve();
         gated++;
         arrived.push(resolve);
         if (arrived.length === people) for (const go of arrived.splice(0)) go();
@@ -81,12 +75,12 @@ describe(`concurrent bookings on PostgreSQL end as "taken", never as an error ($
       // A burst after a quiet spell: the pool's idle connections have closed (pg.Pool closes them after 10 s), so the
       // burst runs on fresh server connections. A new connection per booking stands for that.
       const fresh = () =>
-        rt.database.engine === 'sqlite'
-          ? rt.database
+        rt().database.engine === 'sqlite'
+          ? rt().database
           : openDatabase({
-              dataDir: rt.config.dataDir,
-              databaseUrl: rt.config.databaseUrl,
-              databaseSchema: rt.config.databaseSchema,
+              dataDir: rt().config.dataDir,
+              databaseUrl: rt().config.databaseUrl,
+              databaseSchema: rt().config.databaseSchema,
             });
       const databases = ids.map(fresh);
       // Tuesdays at 10:00 Chicago, Dr. Okafor.
@@ -105,7 +99,7 @@ describe(`concurrent bookings on PostgreSQL end as "taken", never as an error ($
           });
         }),
       );
-      for (const database of databases) if (database !== rt.database) await database.close();
+      for (const database of databases) if (database !== rt().database) await database.close();
       for (const o of outcomes)
         if (o.status === 'rejected') errors.push(String((o.reason as { code?: string }).code ?? o.reason));
       expect(outcomes.filter((o) => o.status === 'fulfilled' && o.value.ok)).toHaveLength(1);

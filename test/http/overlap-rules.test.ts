@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import {
   appointmentRow as appt,
   atReleaseBefore,
@@ -24,11 +24,10 @@ import { findAppointmentType } from '../../src/scheduling/availability.ts';
 import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
 
 describe(`the database refuses overlapping appointments (${engine})`, () => {
-  let rt: TestRuntime;
+  const rt = useTestRuntime({ seed: 'clinic' });
   beforeEach(async () => {
-    rt = await startTestRuntime({ seed: 'clinic' });
-    await rt.database.db
-      .insertInto('patients')
+    await rt()
+      .database.db.insertInto('patients')
       .values(
         ['pat-a', 'pat-b'].map((id) => ({
           id,
@@ -44,10 +43,7 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
       )
       .execute();
   });
-  afterEach(async () => {
-    await stopTestRuntime(rt);
-  });
-  const insert = (row: Row) => rt.database.db.insertInto('appointments').values(row).execute();
+  const insert = (row: Row) => rt().database.db.insertInto('appointments').values(row).execute();
 
   it('per provider, room or chair, over busy time (buffers included), half-open', async () => {
     await insert(appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', after: 15 }));
@@ -59,7 +55,7 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
     await insert(appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', at: 60 }));
     await insert(appt({ provider_id: 'prov-lindqvist', room_id: 'room-chi-2' }));
     await insert(appt({ provider_id: 'prov-okafor', at: -45 }));
-    expect(await rt.database.db.selectFrom('appointments').select('id').execute()).toHaveLength(4);
+    expect(await rt().database.db.selectFrom('appointments').select('id').execute()).toHaveLength(4);
   });
 
   it('per nurse lane: another lane of the same nurse is free, the same lane is not', async () => {
@@ -94,7 +90,7 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
     const second = appt({ provider_id: 'prov-okafor', at: 60 });
     await insert(first);
     await insert(second);
-    const db = rt.database.db;
+    const db = rt().database.db;
     expect(
       await refused(
         db
@@ -132,13 +128,13 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
         busy_to: start - 5 * MIN,
       }),
     );
-    const db = rt.database.db;
+    const db = rt().database.db;
     const ctx = {
-      database: rt.database,
+      database: rt().database,
       clinic: (await getClinic(db))!,
       location: (await findLocation(db, 'chicago'))!,
       type: (await findAppointmentType(db, 'infusion'))!,
-      now: rt.clock.now(),
+      now: rt().clock.now(),
     };
     const [slot] = await availability(ctx, start, start + 1);
     expect(slot?.start).toBe(start);
@@ -166,8 +162,8 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
           expect(await refused(insert(row))).toBe(!free);
           if (!free) continue;
           if (w.cancel)
-            await rt.database.db
-              .updateTable('appointments')
+            await rt()
+              .database.db.updateTable('appointments')
               .set({ status: 'cancelled' })
               .where('id', '=', row.id)
               .execute();

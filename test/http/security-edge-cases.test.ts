@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { Browser, csrfFrom, signIn } from '../helpers/staff.ts';
 import { VALID_REQUEST, formBody, newKey, requestAndGetLink } from '../helpers/journey.ts';
 
 /**
  * Security edge cases found by an adversarial review (stop 7): each states what should hold, and failed before its fix.
  */
-let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-}, 60_000);
-afterAll(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 
 const postForm = (url: string, ip: string, fields: Record<string, string>) =>
-  rt.app.inject({
+  rt().app.inject({
     method: 'POST',
     url,
     remoteAddress: ip,
@@ -29,7 +23,7 @@ const freshIp = () => {
 };
 
 const postJson = (url: string, ip: string, body: unknown) =>
-  rt.app.inject({
+  rt().app.inject({
     method: 'POST',
     url,
     remoteAddress: ip,
@@ -65,15 +59,17 @@ describe(`security edge cases (${engine})`, () => {
   it('a first name cannot carry line breaks and a web address into the email the clinic sends to the typed address', async () => {
     // Anyone can submit the form with any address: the clinic then mails that person, greeting them with the "first name".
     const injected = 'Ana\r\n\r\nYour account is locked. Verify at https://evil.example/v';
-    const before = rt.mail.sent.length;
+    const before = rt().mail.sent.length;
     const res = await postForm('/consultation', '10.77.0.2', {
       ...VALID_REQUEST,
       first_name: injected,
       email: 'stranger@example.org',
       form_key: newKey(),
     });
-    await rt.worker.runOnce();
-    const mail = rt.mail.sent.slice(before).find((m) => m.to === 'stranger@example.org');
+    await rt().worker.runOnce();
+    const mail = rt()
+      .mail.sent.slice(before)
+      .find((m) => m.to === 'stranger@example.org');
     expect(
       {
         status: res.statusCode,
@@ -85,7 +81,7 @@ describe(`security edge cases (${engine})`, () => {
   });
 
   it('patient search does not put names, emails or phone numbers in the URL (the search form is not sent with GET)', async () => {
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     const page = await desk.get('/staff/patients');
     expect(page.statusCode).toBe(200);
     const form = /<form[^>]*action="\/staff\/patients"[^>]*>/.exec(page.body)?.[0] ?? '';
@@ -98,15 +94,15 @@ describe(`security edge cases (${engine})`, () => {
 
   it('setting a new password through one reset link ends the other reset links still outstanding for that account', async () => {
     const email = 'denver.desk@relief.example';
-    const b = new Browser(rt);
-    const before = rt.mail.sent.length;
+    const b = new Browser(rt());
+    const before = rt().mail.sent.length;
     for (let i = 0; i < 2; i++) {
       const forgot = await b.get('/staff/forgot');
       expect((await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email })).statusCode).toBe(200);
     }
-    await rt.worker.runOnce();
-    const links = rt.mail.sent
-      .slice(before)
+    await rt().worker.runOnce();
+    const links = rt()
+      .mail.sent.slice(before)
       .filter((m) => m.to === email)
       .map((m) => /http:\/\/relief\.test(\/staff\/reset\/[A-Za-z0-9_-]+)/.exec(m.text)![1]!);
     expect(links).toHaveLength(2);
@@ -123,14 +119,14 @@ describe(`security edge cases (${engine})`, () => {
   // unknown one (the same page either way), telling who has a request or an account. The job must still be waiting
   // when the answer arrives; the worker takes it right after.
   it('"send me a new link" answers before any mail work starts, so a known address takes no longer than an unknown one', async () => {
-    await requestAndGetLink(rt, { email: 'known.patient@example.org' });
-    rt.clock.advance(11 * 60_000); // past the ten-minute de-duplication, so the ask really queues a mail
-    rt.mail.sent.length = 0;
-    await rt.worker.runOnce();
+    await requestAndGetLink(rt(), { email: 'known.patient@example.org' });
+    rt().clock.advance(11 * 60_000); // past the ten-minute de-duplication, so the ask really queues a mail
+    rt().mail.sent.length = 0;
+    await rt().worker.runOnce();
     const res = await postForm('/book/new-link', freshIp(), { email: 'known.patient@example.org' });
     expect(res.statusCode).toBe(200);
-    const waiting = await rt.database.db
-      .selectFrom('outbox')
+    const waiting = await rt()
+      .database.db.selectFrom('outbox')
       .select('status')
       .where('kind', '=', 'booking_link')
       .where('status', '!=', 'sent')
@@ -142,13 +138,13 @@ describe(`security edge cases (${engine})`, () => {
   });
 
   it('staff "forgot password" answers before any mail work starts', async () => {
-    const b = new Browser(rt);
+    const b = new Browser(rt());
     const csrf = csrfFrom((await b.get('/staff/forgot')).body);
-    await rt.worker.runOnce();
+    await rt().worker.runOnce();
     b.ip = freshIp();
     expect((await b.post('/staff/forgot', { _csrf: csrf, email: 'nurse@relief.example' })).statusCode).toBe(200);
-    const waiting = await rt.database.db
-      .selectFrom('outbox')
+    const waiting = await rt()
+      .database.db.selectFrom('outbox')
       .select('status')
       .where('kind', '=', 'staff_password_reset')
       .where('status', '!=', 'sent')

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import {
   findConflicts,
@@ -9,7 +9,7 @@ import {
 } from '../../src/setup/conflicts.ts';
 import { localInstant } from '../../src/setup/schedule-schema.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
@@ -232,8 +232,8 @@ function formFields(html: string, action: string): Record<string, string> {
   return out;
 }
 
-let rt: TestRuntime;
-const db = () => rt.database.db;
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 const setupEvents = async () =>
   (
     await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.%').orderBy('seq').execute()
@@ -250,20 +250,13 @@ async function submit(b: Browser, page: string, action: string, changes: Record<
 
 const dayOf = (instant: number) => DateTime.fromMillis(instant, { zone: CHICAGO }).toISODate();
 async function slotsFor(email: string, first = 'Ben') {
-  const link = await requestAndGetLink(rt, { email, first_name: first });
-  return { link, slots: offeredSlots((await rt.app.inject({ url: link })).body) };
+  const link = await requestAndGetLink(rt(), { email, first_name: first });
+  return { link, slots: offeredSlots((await rt().app.inject({ url: link })).body) };
 }
 
 describe('clinic set-up', () => {
-  beforeEach(async () => {
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-  });
-  afterEach(async () => {
-    await stopTestRuntime(rt);
-  });
-
   it('is for administrators only: every set-up route answers 403 to the other roles', async () => {
-    const routes = rt.app.routePolicies.filter(
+    const routes = rt().app.routePolicies.filter(
       (r) => r.url.startsWith('/staff/setup') && (r.method === 'GET' || r.method === 'POST'),
     );
     expect(routes.length).toBeGreaterThanOrEqual(20);
@@ -277,11 +270,11 @@ describe('clinic set-up', () => {
         .replace(':code', 'consultation')
         .replace(':offId', 'no-such-time-off');
 
-    const anonymous = await rt.app.inject({ url: '/staff/setup' });
+    const anonymous = await rt().app.inject({ url: '/staff/setup' });
     expect(anonymous.statusCode).toBe(303);
 
     for (const email of ['frontdesk@relief.example', 'nurse@relief.example', 'provider@relief.example']) {
-      const b = await signIn(rt, email);
+      const b = await signIn(rt(), email);
       let home = await b.get('/staff');
       if (home.statusCode === 303) home = await b.get(home.headers.location as string);
       const csrf = csrfFrom(home.body);
@@ -305,7 +298,7 @@ describe('clinic set-up', () => {
     expect(room.active).toBe(1);
 
     // An administrator sees every page, and the staff navigation links to set-up.
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     for (const r of routes.filter((x) => x.method === 'GET')) {
       const res = await admin.get(fill(r.url));
       expect(res.statusCode, r.url).toBe(200);
@@ -314,14 +307,14 @@ describe('clinic set-up', () => {
   });
 
   it('new Tuesday hours apply to booking at once, and a booking made before is listed as a conflict, still booked', async () => {
-    const ana = await requestAndGetLink(rt);
-    expect((await book(rt, ana, TUE_0900)).statusCode).toBe(303);
+    const ana = await requestAndGetLink(rt());
+    expect((await book(rt(), ana, TUE_0900)).statusCode).toBe(303);
     const before = await slotsFor('ben@example.com');
     expect(before.slots.filter((s) => dayOf(s) === '2026-03-03' && s < at('2026-03-03T13:00')).length).toBeGreaterThan(
       0,
     );
 
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const page = '/staff/setup/locations/loc-chicago/hours';
     const res = await submit(admin, page, page, { 'd2-from': '13:00', 'd2-to': '17:00' });
     expect(res.statusCode).toBe(200);
@@ -366,13 +359,13 @@ describe('clinic set-up', () => {
   it('a closure removes that day from booking; removing it brings the day back', async () => {
     const { link, slots } = await slotsFor('ben@example.com');
     expect(slots.some((s) => dayOf(s) === '2026-03-04')).toBe(true);
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const page = '/staff/setup/locations/loc-chicago/closures';
     const res = await submit(admin, page, page, { date: '2026-03-04', reason: 'Staff training' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Closure on 2026-03-04 added');
     expect(res.body).toContain('No booked visits are affected');
-    const closed = offeredSlots((await rt.app.inject({ url: link })).body);
+    const closed = offeredSlots((await rt().app.inject({ url: link })).body);
     expect(closed.some((s) => dayOf(s) === '2026-03-04')).toBe(false);
     expect(closed.some((s) => dayOf(s) === '2026-03-05')).toBe(true);
 
@@ -382,18 +375,18 @@ describe('clinic set-up', () => {
 
     const removed = await admin.post(`${page}/remove`, { _csrf: csrfFrom(res.body), date: '2026-03-04' });
     expect(removed.statusCode).toBe(200);
-    expect(offeredSlots((await rt.app.inject({ url: link })).body).some((s) => dayOf(s) === '2026-03-04')).toBe(true);
+    expect(offeredSlots((await rt().app.inject({ url: link })).body).some((s) => dayOf(s) === '2026-03-04')).toBe(true);
     expect(await setupEvents()).toEqual(['setup.closure_add', 'setup.closure_remove']);
   });
 
   it("provider time off removes that provider's times and lists their bookings in it", async () => {
     // Thursday in Chicago: Dr. Okafor works 09:00–16:00, Dr. Lindqvist 10:00–17:00.
-    const ana = await requestAndGetLink(rt);
-    expect((await book(rt, ana, THU_1000)).statusCode).toBe(303);
+    const ana = await requestAndGetLink(rt());
+    expect((await book(rt(), ana, THU_1000)).statusCode).toBe(303);
     const before = await slotsFor('ben@example.com');
     expect(before.slots).toContain(THU_0900);
 
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const page = '/staff/setup/providers/prov-okafor/time-off';
     const res = await submit(admin, page, page, {
       location: 'loc-chicago',
@@ -415,7 +408,7 @@ describe('clinic set-up', () => {
     expect(new Date(Number(off.starts_at)).toISOString()).toBe('2026-03-05T06:00:00.000Z');
     expect(new Date(Number(off.ends_at)).toISOString()).toBe('2026-03-06T06:00:00.000Z');
 
-    const after = offeredSlots((await rt.app.inject({ url: before.link })).body);
+    const after = offeredSlots((await rt().app.inject({ url: before.link })).body);
     const thursday = after.filter((s) => dayOf(s) === '2026-03-05');
     expect(thursday).not.toContain(THU_0900); // only Dr. Okafor worked then
     expect(thursday[0]).toBe(THU_1000); // Dr. Lindqvist is still there
@@ -430,18 +423,18 @@ describe('clinic set-up', () => {
 
     const removed = await admin.post(`${page}/${off.id}/remove`, { _csrf: csrfFrom(res.body) });
     expect(removed.statusCode).toBe(200);
-    expect(offeredSlots((await rt.app.inject({ url: before.link })).body)).toContain(THU_0900);
+    expect(offeredSlots((await rt().app.inject({ url: before.link })).body)).toContain(THU_0900);
   });
 
   it('saves every other form, audits each change, and lists bookings in a room taken out of use', async () => {
-    const ana = await requestAndGetLink(rt);
-    await book(rt, ana, WED_0900);
+    const ana = await requestAndGetLink(rt());
+    await book(rt(), ana, WED_0900);
     const appt = await db()
       .selectFrom('appointments')
       .selectAll()
       .where('starts_at', '=', WED_0900)
       .executeTakeFirstOrThrow();
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
 
     const clinic = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', {
       reminders: '72, 24, 2',
@@ -462,8 +455,10 @@ describe('clinic set-up', () => {
       tagline: 'Calm, careful pain care',
     });
     // Branding shows on the public site (after its short page cache).
-    rt.clock.advance(10_000);
-    expect((await rt.app.inject({ url: '/' })).body).toContain('<span class="tagline">Calm, careful pain care</span>');
+    rt().clock.advance(10_000);
+    expect((await rt().app.inject({ url: '/' })).body).toContain(
+      '<span class="tagline">Calm, careful pain care</span>',
+    );
     const hostile = await submit(admin, '/staff/setup/clinic', '/staff/setup/clinic', {
       tagline: '<script>alert(1)</script>',
     });
@@ -574,7 +569,7 @@ describe('clinic set-up', () => {
   });
 
   it('refuses invalid and hostile input with 400 and messages beside the fields, keeping values and writing nothing', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const snapshot = async () => ({
       hours: await db().selectFrom('opening_hours').selectAll().orderBy('location_id').orderBy('weekday').execute(),
       locations: await db().selectFrom('locations').selectAll().orderBy('id').execute(),

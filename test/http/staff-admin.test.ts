@@ -1,29 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { Browser, csrfFrom, signIn } from '../helpers/staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { openSecret } from '../../src/staff/secrets.ts';
 import Fastify from 'fastify';
 import { installGuard } from '../../src/kernel/http/guard.ts';
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 const linkIn = (text: string, kind: 'welcome' | 'reset') =>
   new RegExp(`http://relief\\.test(/staff/${kind}/[A-Za-z0-9_-]+)`).exec(text)![1]!;
 const events = () =>
-  rt.database.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).orderBy('seq').execute();
+  rt().database.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).orderBy('seq').execute();
 
 describe('every route declares who may use it', () => {
   const PUBLIC_STAFF = ['/staff/sign-in', '/staff/forgot', '/staff/welcome/:token', '/staff/reset/:token'];
 
   it('walks the whole route table: every route has a policy, and staff routes are signed-in unless meant for signing in', () => {
-    const routes = rt.app.routePolicies;
+    const routes = rt().app.routePolicies;
     expect(routes.length).toBeGreaterThan(30);
     for (const r of routes) {
       expect(r.policy, `${r.method} ${r.url}`).toBeDefined();
@@ -45,7 +39,7 @@ describe('every route declares who may use it', () => {
 
 describe('staff administration', () => {
   it('creates an account whose owner enrols: password, then MFA with a QR code and recovery codes', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const page = await admin.get('/staff/users');
     const res = await admin.post('/staff/users', {
       _csrf: csrfFrom(page.body),
@@ -56,11 +50,11 @@ describe('staff administration', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Account created for rosa@relief.example');
-    await rt.worker.runOnce();
-    const mail = rt.mail.sent.find((m) => m.to === 'rosa@relief.example')!;
+    await rt().worker.runOnce();
+    const mail = rt().mail.sent.find((m) => m.to === 'rosa@relief.example')!;
     const welcome = linkIn(mail.text, 'welcome');
 
-    const rosa = new Browser(rt);
+    const rosa = new Browser(rt());
     const form = await rosa.get(welcome);
     expect(form.statusCode).toBe(200);
     const weak = await rosa.post(welcome, {
@@ -86,23 +80,23 @@ describe('staff administration', () => {
     expect(step1.headers.location).toBe('/staff/enrol');
     const enrol = await rosa.get('/staff/enrol');
     expect(enrol.body).toContain('data:image/svg+xml;base64,');
-    const user = await rt.database.db
-      .selectFrom('users')
+    const user = await rt()
+      .database.db.selectFrom('users')
       .select(['totp_secret'])
       .where('email', '=', 'rosa@relief.example')
       .executeTakeFirstOrThrow();
-    const secret = openSecret(user.totp_secret!, rt.config.secret);
+    const secret = openSecret(user.totp_secret!, rt().config.secret);
     const codes = await rosa.post('/staff/enrol', {
       _csrf: csrfFrom(enrol.body),
-      code: totpCode(secret, rt.clock.now()),
+      code: totpCode(secret, rt().clock.now()),
     });
     const recovery = [...codes.body.matchAll(/<code>([0-9a-z-]{14})<\/code>/g)].map((m) => m[1]!);
     expect(recovery).toHaveLength(10);
     expect((await rosa.get('/staff/leads')).statusCode).not.toBe(303);
 
     // A recovery code signs in once.
-    rt.clock.advance(60_000);
-    const again = new Browser(rt);
+    rt().clock.advance(60_000);
+    const again = new Browser(rt());
     const f2 = await again.get('/staff/sign-in');
     await again.post('/staff/sign-in', {
       _csrf: csrfFrom(f2.body),
@@ -114,7 +108,7 @@ describe('staff administration', () => {
     expect(
       (await again.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: recovery[0]!, next: '/staff' })).statusCode,
     ).toBe(303);
-    const third = new Browser(rt);
+    const third = new Browser(rt());
     const f3 = await third.get('/staff/sign-in');
     await third.post('/staff/sign-in', {
       _csrf: csrfFrom(f3.body),
@@ -129,7 +123,7 @@ describe('staff administration', () => {
   });
 
   it('a second half-finished sign-in cannot replace an enrolled authenticator', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const page = await admin.get('/staff/users');
     await admin.post('/staff/users', {
       _csrf: csrfFrom(page.body),
@@ -138,13 +132,13 @@ describe('staff administration', () => {
       role: 'nurse',
       locations: 'loc-chicago',
     });
-    await rt.worker.runOnce();
-    const welcome = linkIn(rt.mail.sent.find((m) => m.to === 'omar@relief.example')!.text, 'welcome');
-    const w = new Browser(rt);
+    await rt().worker.runOnce();
+    const welcome = linkIn(rt().mail.sent.find((m) => m.to === 'omar@relief.example')!.text, 'welcome');
+    const w = new Browser(rt());
     const form = await w.get(welcome);
     const pw = 'harbor quilt pepper 19';
     await w.post(welcome, { _csrf: csrfFrom(form.body), password: pw, confirm: pw });
-    const [one, two] = [new Browser(rt), new Browser(rt)];
+    const [one, two] = [new Browser(rt()), new Browser(rt())];
     for (const b of [one, two]) {
       const f = await b.get('/staff/sign-in');
       expect(
@@ -160,14 +154,14 @@ describe('staff administration', () => {
     }
     const enrol = await one.get('/staff/enrol');
     const row = () =>
-      rt.database.db
-        .selectFrom('users')
+      rt()
+        .database.db.selectFrom('users')
         .select(['totp_secret'])
         .where('email', '=', 'omar@relief.example')
         .executeTakeFirstOrThrow();
-    const secret = openSecret((await row()).totp_secret!, rt.config.secret);
+    const secret = openSecret((await row()).totp_secret!, rt().config.secret);
     expect(
-      (await one.post('/staff/enrol', { _csrf: csrfFrom(enrol.body), code: totpCode(secret, rt.clock.now()) }))
+      (await one.post('/staff/enrol', { _csrf: csrfFrom(enrol.body), code: totpCode(secret, rt().clock.now()) }))
         .statusCode,
     ).toBe(200);
     const sealed = (await row()).totp_secret;
@@ -177,9 +171,9 @@ describe('staff administration', () => {
   });
 
   it('refuses bad input on the account form with messages and writes nothing', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const page = await admin.get('/staff/users');
-    const before = (await rt.database.db.selectFrom('users').select('id').execute()).length;
+    const before = (await rt().database.db.selectFrom('users').select('id').execute()).length;
     const res = await admin.post('/staff/users', {
       _csrf: csrfFrom(page.body),
       name: '<script>x</script>',
@@ -198,17 +192,17 @@ describe('staff administration', () => {
       locations: 'loc-chicago',
     });
     expect(dup.body).toContain('There is already an account with this email.');
-    expect((await rt.database.db.selectFrom('users').select('id').execute()).length).toBe(before);
+    expect((await rt().database.db.selectFrom('users').select('id').execute()).length).toBe(before);
   });
 
   it('disabling a user ends their sessions at once; an admin can end any session', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
-    const nurse = await signIn(rt, 'nurse@relief.example');
-    const provider = await signIn(rt, 'provider@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const provider = await signIn(rt(), 'provider@relief.example');
     expect((await nurse.get('/staff')).headers.location).toBe('/staff/calendar');
     const nurseId = (
-      await rt.database.db
-        .selectFrom('users')
+      await rt()
+        .database.db.selectFrom('users')
         .select('id')
         .where('email', '=', 'nurse@relief.example')
         .executeTakeFirstOrThrow()
@@ -220,8 +214,8 @@ describe('staff administration', () => {
     const sessions = await admin.get('/staff/sessions');
     expect(sessions.body).toContain('Amara Okafor');
     const providerSession = (
-      await rt.database.db
-        .selectFrom('sessions')
+      await rt()
+        .database.db.selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
         .select('id_hash')
         .where('users.email', '=', 'provider@relief.example')
@@ -234,13 +228,13 @@ describe('staff administration', () => {
   });
 
   it('a password reset by email never skips MFA and ends existing sessions', async () => {
-    const old = await signIn(rt, 'frontdesk@relief.example');
-    const b = new Browser(rt);
+    const old = await signIn(rt(), 'frontdesk@relief.example');
+    const b = new Browser(rt());
     const forgot = await b.get('/staff/forgot');
     await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'frontdesk@relief.example' });
     await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'nobody@relief.example' });
-    await rt.worker.runOnce();
-    const mails = rt.mail.sent.filter((m) => m.subject.startsWith('Reset your'));
+    await rt().worker.runOnce();
+    const mails = rt().mail.sent.filter((m) => m.subject.startsWith('Reset your'));
     expect(mails).toHaveLength(1);
     // Both requests are on record; the unknown address as a failure with no actor.
     const requests = (await events()).filter((e) => e.action === 'password.reset_requested');
@@ -265,9 +259,9 @@ describe('staff administration', () => {
   });
 
   it('emergency access: providers only, with a reason, time-boxed and audited', async () => {
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     expect((await desk.get('/staff/break-glass')).statusCode).toBe(403);
-    const provider = await signIn(rt, 'provider@relief.example');
+    const provider = await signIn(rt(), 'provider@relief.example');
     const form = await provider.get('/staff/break-glass');
     expect(
       (await provider.post('/staff/break-glass', { _csrf: csrfFrom(form.body), reason: 'short' })).statusCode,
@@ -280,14 +274,14 @@ describe('staff administration', () => {
         })
       ).statusCode,
     ).toBe(303);
-    const session = await rt.database.db
-      .selectFrom('sessions')
+    const session = await rt()
+      .database.db.selectFrom('sessions')
       .select(['break_glass_until'])
       .where('break_glass_until', 'is not', null)
       .executeTakeFirstOrThrow();
-    expect(session.break_glass_until).toBe(rt.clock.now() + 3_600_000);
+    expect(session.break_glass_until).toBe(rt().clock.now() + 3_600_000);
     expect((await events()).some((e) => e.action === 'break_glass')).toBe(true);
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     expect((await admin.get('/staff/sessions')).body).toContain('Patient from Denver in distress at Chicago');
   });
 });

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { Browser, csrfFrom, demoAccount, signIn } from '../helpers/staff.ts';
 import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 const ADMIN = 'admin@relief.example';
 
@@ -22,7 +16,7 @@ async function passwordStep(b: Browser, email: string, password = DEMO_PASSWORD)
 
 describe('staff sign-in', () => {
   it('needs the password and then a TOTP code; the session id changes at each step', async () => {
-    const b = new Browser(rt);
+    const b = new Browser(rt());
     expect((await b.get('/staff/audit')).headers.location).toBe('/staff/sign-in?next=%2Fstaff%2Faudit');
     const res = await passwordStep(b, ADMIN);
     expect(res.statusCode).toBe(303);
@@ -33,7 +27,7 @@ describe('staff sign-in', () => {
     const mfa = await b.get('/staff/mfa');
     const done = await b.post('/staff/mfa', {
       _csrf: csrfFrom(mfa.body),
-      code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()),
+      code: totpCode(demoAccount(ADMIN).totp, rt().clock.now()),
       next: '/staff/audit',
     });
     expect(done.statusCode).toBe(303);
@@ -46,8 +40,8 @@ describe('staff sign-in', () => {
   });
 
   it('answers an unknown user and a wrong password the same way', async () => {
-    const a = await passwordStep(new Browser(rt), 'nobody@relief.example');
-    const b = await passwordStep(new Browser(rt), ADMIN, 'wrong password here');
+    const a = await passwordStep(new Browser(rt()), 'nobody@relief.example');
+    const b = await passwordStep(new Browser(rt()), ADMIN, 'wrong password here');
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     const message = (html: string) => /<div class="error-summary"[^>]*><p>([^<]+)<\/p>/.exec(html)?.[1];
@@ -55,12 +49,12 @@ describe('staff sign-in', () => {
   });
 
   it('refuses a TOTP code used twice, and a wrong one', async () => {
-    const code = totpCode(demoAccount(ADMIN).totp, rt.clock.now());
-    const first = new Browser(rt);
+    const code = totpCode(demoAccount(ADMIN).totp, rt().clock.now());
+    const first = new Browser(rt());
     await passwordStep(first, ADMIN);
     const m1 = await first.get('/staff/mfa');
     expect((await first.post('/staff/mfa', { _csrf: csrfFrom(m1.body), code, next: '/staff' })).statusCode).toBe(303);
-    const second = new Browser(rt);
+    const second = new Browser(rt());
     await passwordStep(second, ADMIN);
     const m2 = await second.get('/staff/mfa');
     expect((await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code, next: '/staff' })).statusCode).toBe(401);
@@ -71,21 +65,21 @@ describe('staff sign-in', () => {
 
   it('pauses an account after repeated failures with a growing delay', async () => {
     const state = () =>
-      rt.database.db
-        .selectFrom('users')
+      rt()
+        .database.db.selectFrom('users')
         .select(['failed_logins', 'locked_until'])
         .where('email', '=', ADMIN)
         .executeTakeFirstOrThrow();
-    for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt), ADMIN, `wrong password ${i}`);
-    expect(await state()).toEqual({ failed_logins: 3, locked_until: rt.clock.now() + 1_000 });
+    for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt()), ADMIN, `wrong password ${i}`);
+    expect(await state()).toEqual({ failed_logins: 3, locked_until: rt().clock.now() + 1_000 });
     // Even the right password is refused while paused, with the same answer, and the pause does not count.
-    expect((await passwordStep(new Browser(rt), ADMIN)).statusCode).toBe(401);
+    expect((await passwordStep(new Browser(rt()), ADMIN)).statusCode).toBe(401);
     expect((await state()).failed_logins).toBe(3);
-    rt.clock.advance(1_001);
-    await passwordStep(new Browser(rt), ADMIN, 'wrong again');
-    expect(await state()).toEqual({ failed_logins: 4, locked_until: rt.clock.now() + 2_000 });
-    rt.clock.advance(2_001);
-    const b = new Browser(rt);
+    rt().clock.advance(1_001);
+    await passwordStep(new Browser(rt()), ADMIN, 'wrong again');
+    expect(await state()).toEqual({ failed_logins: 4, locked_until: rt().clock.now() + 2_000 });
+    rt().clock.advance(2_001);
+    const b = new Browser(rt());
     expect((await passwordStep(b, ADMIN)).statusCode).toBe(303);
     // A right password alone clears nothing: only the completed second step does.
     expect((await state()).failed_logins).toBe(4);
@@ -94,7 +88,7 @@ describe('staff sign-in', () => {
       (
         await b.post('/staff/mfa', {
           _csrf: csrfFrom(mfa.body),
-          code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()),
+          code: totpCode(demoAccount(ADMIN).totp, rt().clock.now()),
           next: '/staff',
         })
       ).statusCode,
@@ -104,22 +98,26 @@ describe('staff sign-in', () => {
 
   it('does not let a known password reset the pause on wrong codes', async () => {
     const state = () =>
-      rt.database.db.selectFrom('users').select(['failed_logins']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
+      rt()
+        .database.db.selectFrom('users')
+        .select(['failed_logins'])
+        .where('email', '=', ADMIN)
+        .executeTakeFirstOrThrow();
     for (let round = 0; round < 2; round++) {
-      const b = new Browser(rt);
+      const b = new Browser(rt());
       await passwordStep(b, ADMIN);
       const mfa = await b.get('/staff/mfa');
       for (let i = 0; i < 3; i++)
         await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: '000000', next: '/staff' });
-      rt.clock.advance(60_000);
+      rt().clock.advance(60_000);
     }
     expect((await state()).failed_logins).toBeGreaterThanOrEqual(5);
   });
 
   it('answers hostile links and bodies with 4xx, never 500', async () => {
-    expect((await new Browser(rt).get(`/staff/welcome/${'x'.repeat(250)}`)).statusCode).toBe(410);
-    expect([400, 410]).toContain((await new Browser(rt).get('/staff/reset/%00%ff')).statusCode);
-    const res = await rt.app.inject({
+    expect((await new Browser(rt()).get(`/staff/welcome/${'x'.repeat(250)}`)).statusCode).toBe(410);
+    expect([400, 410]).toContain((await new Browser(rt()).get('/staff/reset/%00%ff')).statusCode);
+    const res = await rt().app.inject({
       method: 'POST',
       url: '/staff/sign-in',
       payload: { email: ['a', 'b'], password: { toString: 1 } },
@@ -128,15 +126,15 @@ describe('staff sign-in', () => {
   });
 
   it('ends a session after the idle time-out and after the absolute limit', async () => {
-    const b = await signIn(rt, ADMIN);
+    const b = await signIn(rt(), ADMIN);
     expect((await b.get('/staff/audit')).statusCode).toBe(200);
-    rt.clock.advance(15 * 60_000 + 1);
+    rt().clock.advance(15 * 60_000 + 1);
     const res = await b.get('/staff/audit');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('reason=idle');
-    const c = await signIn(rt, ADMIN);
+    const c = await signIn(rt(), ADMIN);
     for (let i = 0; i < 60; i++) {
-      rt.clock.advance(14 * 60_000);
+      rt().clock.advance(14 * 60_000);
       const page = await c.get('/staff/audit');
       if (page.statusCode !== 200) break;
     }
@@ -144,7 +142,7 @@ describe('staff sign-in', () => {
   });
 
   it('refuses a state change without the CSRF token and signs out for real', async () => {
-    const b = await signIn(rt, ADMIN);
+    const b = await signIn(rt(), ADMIN);
     const noToken = await b.post('/staff/sign-out', {});
     expect(noToken.statusCode).toBe(403);
     const page = await b.get('/staff/audit');
@@ -154,11 +152,11 @@ describe('staff sign-in', () => {
   });
 
   it('audits sign-ins and denials with an intact chain', async () => {
-    await passwordStep(new Browser(rt), ADMIN, 'not the password');
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    await passwordStep(new Browser(rt()), ADMIN, 'not the password');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     expect((await desk.get('/staff/audit')).statusCode).toBe(403);
-    const events = await rt.database.db
-      .selectFrom('audit_events')
+    const events = await rt()
+      .database.db.selectFrom('audit_events')
       .select(['action', 'outcome'])
       .orderBy('seq')
       .execute();
@@ -169,6 +167,6 @@ describe('staff sign-in', () => {
         { action: 'access_denied', outcome: 'denied' },
       ]),
     );
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
   });
 });

@@ -2,24 +2,18 @@
  * Staff-side time handling edge cases found by an adversarial review (stop 7); each failed before its fix.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Settings } from 'luxon';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
 
 const ADMIN = 'admin@relief.example';
 const MIN = 60_000;
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
-const db = () => rt.database.db;
+const db = () => rt().database.db;
 
 /** A booked visit at Chicago in Consult room 1, written directly (no provider or nurse, so only the clock rules apply). */
 async function visitAt(iso: string, minutes = 45): Promise<string> {
@@ -67,8 +61,8 @@ describe(`staff time handling edge cases (${engine})`, () => {
       })
       .execute();
     // Tuesday 10 March, 11:30 PM in Denver (already 00:30 on Wednesday 11 March in Chicago).
-    rt.clock.set('2026-03-11T05:30:00.000Z');
-    const admin = await signIn(rt, ADMIN);
+    rt().clock.set('2026-03-11T05:30:00.000Z');
+    const admin = await signIn(rt(), ADMIN);
     const res = await admin.get('/staff/leads?location=loc-denver');
     expect(res.statusCode).toBe(200);
     // Denver's last 30 days ending today (10 March): 9 February – 10 March, and Dora's request is in it.
@@ -88,7 +82,7 @@ describe(`staff time handling edge cases (${engine})`, () => {
       for (const machineDate of ['2026-07-01T12:00:00Z', '2026-01-15T12:00:00Z']) {
         Settings.now = () => Date.parse(machineDate);
         await db().deleteFrom('provider_time_off').execute();
-        const admin = await signIn(rt, ADMIN);
+        const admin = await signIn(rt(), ADMIN);
         const page = '/staff/setup/providers/prov-okafor/time-off';
         const csrf = csrfFrom((await admin.get(page)).body);
         const res = await admin.post(page, {
@@ -119,7 +113,7 @@ describe(`staff time handling edge cases (${engine})`, () => {
     await openSundayNights();
     // 1:30 AM CST, the second 1:30 of Sunday 1 November 2026 (07:30Z).
     const id = await visitAt('2026-11-01T07:30:00.000Z');
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const page = await admin.get(`/staff/calendar/appointments/${id}`);
     expect(page.statusCode).toBe(200);
     const shown = {
@@ -144,7 +138,7 @@ describe(`staff time handling edge cases (${engine})`, () => {
   it("calendar: a visit starting in the repeated hour shows its start's own offset, not the end's", async () => {
     // 1:30 AM CDT (06:30Z) for 45 minutes: it ends at 1:15 AM CST, after the clocks went back.
     const id = await visitAt('2026-11-01T06:30:00.000Z');
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const page = (await admin.get(`/staff/calendar/appointments/${id}`)).body;
     const timeRow = /<dt>Time<\/dt><dd>([^<]*)<\/dd>/.exec(page)?.[1];
     // Shown as "1:30 AM – 1:15 AM CST", it reads as starting at 1:30 CST (an hour later) and ending before it starts.

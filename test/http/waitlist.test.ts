@@ -1,54 +1,48 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime();
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime();
 
-const post = (url: string, fields: Record<string, string> = {}) => postForm(rt, url, fields);
+const post = (url: string, fields: Record<string, string> = {}) => postForm(rt(), url, fields);
 
 describe('waitlist', () => {
   it('offers a freed time to waiting people; the first to accept gets it', async () => {
-    const ana = await requestAndGetLink(rt, { email: 'ana@example.com', first_name: 'Ana' });
-    expect((await book(rt, ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+    const ana = await requestAndGetLink(rt(), { email: 'ana@example.com', first_name: 'Ana' });
+    expect((await book(rt(), ana, WED_0900_CHICAGO)).statusCode).toBe(303);
 
-    const ben = await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben' });
-    const cy = await requestAndGetLink(rt, { email: 'cy@example.com', first_name: 'Cy' });
-    const page = await rt.app.inject({ url: ben });
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
+    const cy = await requestAndGetLink(rt(), { email: 'cy@example.com', first_name: 'Cy' });
+    const page = await rt().app.inject({ url: ben });
     expect(page.body).toContain('Join the waitlist');
     for (const link of [ben, cy]) {
       const joined = await post(`${link}/waitlist`, { location: 'chicago' });
       expect(joined.statusCode).toBe(303);
-      expect((await rt.app.inject({ url: joined.headers.location as string })).body).toContain(
+      expect((await rt().app.inject({ url: joined.headers.location as string })).body).toContain(
         'You are on the waitlist',
       );
     }
 
-    rt.mail.sent.length = 0;
+    rt().mail.sent.length = 0;
     expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
-    await rt.worker.runOnce();
-    const offers = rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
+    await rt().worker.runOnce();
+    const offers = rt().mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
     expect(offers.map((m) => m.to).sort()).toEqual(['ben@example.com', 'cy@example.com']);
     expect(offers[0]!.text).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
     const offerPath = (to: string) =>
       /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(offers.find((m) => m.to === to)!.text)![1]!;
 
-    const view = await rt.app.inject({ url: offerPath('cy@example.com') });
+    const view = await rt().app.inject({ url: offerPath('cy@example.com') });
     expect(view.statusCode).toBe(200);
     expect(view.body).toContain('Book this time');
     const [first, second] = await Promise.all([post(offerPath('cy@example.com')), post(offerPath('ben@example.com'))]);
     const statuses = [first.statusCode, second.statusCode].sort();
     expect(statuses).toEqual([303, 409]);
-    const booked = await rt.database.db
-      .selectFrom('appointments')
+    const booked = await rt()
+      .database.db.selectFrom('appointments')
       .innerJoin('consultation_requests', 'consultation_requests.id', 'appointments.request_id')
       .select('consultation_requests.email')
       .where('appointments.starts_at', '=', WED_0900_CHICAGO)
@@ -60,62 +54,63 @@ describe('waitlist', () => {
   });
 
   it('lets a person leave the waitlist; expired or altered offers get a friendly page', async () => {
-    const ben = await requestAndGetLink(rt, { email: 'ben@example.com' });
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com' });
     await post(`${ben}/waitlist`, { location: 'chicago' });
     const left = await post(`${ben}/waitlist/leave`);
-    expect((await rt.app.inject({ url: left.headers.location as string })).body).toContain(
+    expect((await rt().app.inject({ url: left.headers.location as string })).body).toContain(
       'You have left the waitlist',
     );
     expect((await post(`${ben}/waitlist`, { location: 'atlantis' })).statusCode).toBe(400);
-    const hostile = await rt.app.inject({
+    const hostile = await rt().app.inject({
       method: 'POST',
       url: `${ben}/waitlist`,
       payload: { location: { toString: 1 } },
     });
     expect(hostile.statusCode).toBe(400);
-    expect((await rt.app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
+    expect((await rt().app.inject({ url: '/waitlist/offer/garbage' })).statusCode).toBe(404);
     expect((await post('/waitlist/offer/garbage')).statusCode).toBe(404);
-    expect(offeredSlots((await rt.app.inject({ url: ben })).body).length).toBeGreaterThan(0);
+    expect(offeredSlots((await rt().app.inject({ url: ben })).body).length).toBeGreaterThan(0);
     // A request the clinic has closed joins nothing through its link.
-    await rt.database.db
-      .updateTable('consultation_requests')
+    await rt()
+      .database.db.updateTable('consultation_requests')
       .set({ status: 'closed' })
       .where('email', '=', 'ben@example.com')
       .execute();
     const closed = await post(`${ben}/waitlist`, { location: 'chicago' });
     expect(closed.statusCode).toBe(410);
-    expect(await rt.database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([
+    expect(await rt().database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([
       { status: 'left' },
     ]);
   });
 
   it('the front desk can put a lead on the waitlist, and a freed time is then offered to them', async () => {
-    await stopTestRuntime(rt);
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-    const ana = await requestAndGetLink(rt, { email: 'ana@example.com' });
-    await book(rt, ana, WED_0900_CHICAGO);
-    await requestAndGetLink(rt, { email: 'ben@example.com', first_name: 'Ben' });
-    const ben = await rt.database.db
-      .selectFrom('consultation_requests')
+    await rt.restart({ seed: 'clinic-and-staff' });
+    const ana = await requestAndGetLink(rt(), { email: 'ana@example.com' });
+    await book(rt(), ana, WED_0900_CHICAGO);
+    await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
+    const ben = await rt()
+      .database.db.selectFrom('consultation_requests')
       .select('id')
       .where('email', '=', 'ben@example.com')
       .executeTakeFirstOrThrow();
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     const page = await desk.get(`/staff/leads/${ben.id}`);
     expect(page.body).toContain('Add to the consultation waitlist');
     expect((await desk.post(`/staff/leads/${ben.id}/waitlist`, { _csrf: csrfFrom(page.body) })).statusCode).toBe(303);
     expect((await desk.get(`/staff/leads/${ben.id}`)).body).toContain('On the consultation waitlist');
-    const audited = await rt.database.db
-      .selectFrom('audit_events')
+    const audited = await rt()
+      .database.db.selectFrom('audit_events')
       .select('action')
       .where('action', '=', 'lead.waitlist')
       .execute();
     expect(audited).toHaveLength(1);
-    rt.mail.sent.length = 0;
+    rt().mail.sent.length = 0;
     await post(`${ana}/cancel`);
-    await rt.worker.runOnce();
-    expect(rt.mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up')).map((m) => m.to)).toEqual([
-      'ben@example.com',
-    ]);
+    await rt().worker.runOnce();
+    expect(
+      rt()
+        .mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'))
+        .map((m) => m.to),
+    ).toEqual(['ben@example.com']);
   });
 });
