@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isRefusal } from '../../src/kernel/refusal.ts';
 import { wallClockAt } from '../../src/kernel/time/wall-clock.ts';
-import { parseSchedule, parseTimeOff, schedulePrefix } from '../../src/setup/schedule-schema.ts';
+import { localInstant, parseSchedule, parseTimeOff, schedulePrefix } from '../../src/setup/schedule-schema.ts';
 
 const LOCATIONS = [
   { id: 'chi', name: 'River North', time_zone: 'America/Chicago' },
@@ -19,6 +19,8 @@ const form = (over: Record<string, string> = {}) => ({
   ...over,
 });
 const iso = (instant: number) => new Date(instant).toISOString();
+const H = (hour: number, minute = 0) => hour * 60 + minute;
+const CHICAGO = 'America/Chicago';
 
 describe('the time-off form (hand-computed)', () => {
   it('reads the times in the chosen location’s zone', () => {
@@ -56,6 +58,13 @@ describe('the time-off form (hand-computed)', () => {
       start_time:
         'That time does not exist on 2026-03-08 in America/Chicago (the clocks go forward). Choose another time.',
     });
+  });
+
+  it('turns local wall-clock times into instants through the zone, refusing times the clocks skip', () => {
+    expect(new Date(localInstant('2026-03-05', 0, CHICAGO)!).toISOString()).toBe('2026-03-05T06:00:00.000Z');
+    expect(new Date(localInstant('2026-03-10', H(9), CHICAGO)!).toISOString()).toBe('2026-03-10T14:00:00.000Z'); // CDT
+    expect(new Date(localInstant('2026-03-05', 1440, CHICAGO)!).toISOString()).toBe('2026-03-06T06:00:00.000Z');
+    expect(localInstant('2026-03-08', H(2, 30), CHICAGO)).toBeUndefined();
   });
 
   it('reads a repeated time as its first occurrence', () => {
