@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { isOverlapViolation } from '../../src/kernel/db/database.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
-import { book, bookingPath, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, bookingPath, formBody, nextIp, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 
 const TUE_0900_CHICAGO = Date.parse('2026-03-03T15:00:00.000Z');
 
@@ -264,5 +264,33 @@ describe('online booking', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).not.toContain('<script>');
+  });
+
+  // An answer that waited for the mail to go out would take measurably longer for a known address than for an
+  // unknown one (the same page either way), telling who has a request or an account. The job must still be waiting
+  // when the answer arrives; the worker takes it right after.
+  it('"send me a new link" answers before any mail work starts, so a known address takes no longer than an unknown one', async () => {
+    await requestAndGetLink(rt(), { email: 'known.patient@example.org' });
+    rt().clock.advance(11 * 60_000); // past the ten-minute de-duplication, so the ask really queues a mail
+    rt().mail.sent.length = 0;
+    await rt().worker.runOnce();
+    const res = await rt().app.inject({
+      method: 'POST',
+      url: '/book/new-link',
+      remoteAddress: nextIp(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: formBody({ email: 'known.patient@example.org' }),
+    });
+    expect(res.statusCode).toBe(200);
+    const waiting = await rt()
+      .database.db.selectFrom('outbox')
+      .select('status')
+      .where('kind', '=', 'booking_link')
+      .where('status', '!=', 'sent')
+      .execute();
+    expect(
+      waiting.map((j) => j.status),
+      'the new-link job when the answer arrives',
+    ).toEqual(['pending']);
   });
 });

@@ -187,4 +187,16 @@ describe(`patients (${engine})`, () => {
     }
     expect(pages[1]!.body).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
   });
+
+  it('patient search does not put names, emails or phone numbers in the URL (the search form is not sent with GET)', async () => {
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const page = await desk.get('/staff/patients');
+    expect(page.statusCode).toBe(200);
+    const form = /<form[^>]*action="\/staff\/patients"[^>]*>/.exec(page.body)?.[0] ?? '';
+    expect(form).not.toBe('');
+    const method = /method="([a-z]+)"/i.exec(form)?.[1]?.toLowerCase() ?? 'get';
+    // With GET, "?q=Ana+Moreno" lands in browser history and in any reverse proxy's access log (the app's own logs
+    // drop query strings precisely because of this; the audit trail leaves the search text out for the same reason).
+    expect(method, `search form: ${form}`).toBe('post');
+  });
 });

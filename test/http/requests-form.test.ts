@@ -6,6 +6,23 @@ const rt = useTestRuntime();
 
 const requests = () => rt().database.db.selectFrom('consultation_requests').selectAll().execute();
 const jobs = () => rt().database.db.selectFrom('outbox').selectAll().execute();
+/** Posts the form (urlencoded) or the API (JSON) as a client at `ip`: the limits are per address. */
+const postFormFrom = (url: string, ip: string, fields: Record<string, string>) =>
+  rt().app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody(fields),
+  });
+const postJsonFrom = (url: string, ip: string, body: unknown) =>
+  rt().app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
 
 describe('consultation request form', () => {
   it('preselects the location and reason a person arrived with', async () => {
@@ -156,6 +173,30 @@ describe('consultation request form', () => {
     for (const r of [huge, json, xml]) expect(r.body).not.toMatch(/at .*\.ts:\d+/);
     expect(await requests()).toHaveLength(0);
   });
+
+  it('a first name cannot carry line breaks and a web address into the email the clinic sends to the typed address', async () => {
+    // Anyone can submit the form with any address: the clinic then mails that person, greeting them with the "first name".
+    const injected = 'Ana\r\n\r\nYour account is locked. Verify at https://evil.example/v';
+    const before = rt().mail.sent.length;
+    const res = await postFormFrom('/consultation', '10.77.0.2', {
+      ...VALID_REQUEST,
+      first_name: injected,
+      email: 'stranger@example.org',
+      form_key: newKey(),
+    });
+    await rt().worker.runOnce();
+    const mail = rt()
+      .mail.sent.slice(before)
+      .find((m) => m.to === 'stranger@example.org');
+    expect(
+      {
+        status: res.statusCode,
+        textCarriesLink: mail?.text.includes('https://evil.example/v') ?? false,
+        textHasInjectedLine: /^Your account is locked/m.test(mail?.text ?? ''),
+      },
+      'a name with CR/LF and a URL was accepted and mailed verbatim',
+    ).toEqual({ status: 400, textCarriesLink: false, textHasInjectedLine: false });
+  });
 });
 
 describe('consultation request API', () => {
@@ -190,5 +231,29 @@ describe('consultation request API', () => {
     const missing = await rt().app.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it('the per-address limit on consultation requests (10 per 15 minutes) also covers the JSON API, not 10 more there', async () => {
+    const ip = '10.77.0.1';
+    // Every accepted request emails whatever address was typed: the limit is what stops mail-bombing a stranger.
+    for (let i = 0; i < 10; i++) {
+      const res = await postFormFrom('/consultation', ip, {
+        ...VALID_REQUEST,
+        email: 'victim@example.org',
+        form_key: newKey(),
+      });
+      expect(res.statusCode).toBe(303);
+    }
+    expect(
+      (await postFormFrom('/consultation', ip, { ...VALID_REQUEST, email: 'victim@example.org', form_key: newKey() }))
+        .statusCode,
+    ).toBe(429);
+    // The same request through the other door, from the same address, in the same window:
+    const api = await postJsonFrom('/api/consultation-requests', ip, {
+      ...VALID_REQUEST,
+      email: 'victim@example.org',
+      form_key: newKey(),
+    });
+    expect(api.statusCode, 'the JSON API has its own, separate budget of 10').toBe(429);
   });
 });

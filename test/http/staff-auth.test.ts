@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { Browser, csrfFrom, demoAccount, signIn } from '../helpers/staff.ts';
+import { nextIp } from '../helpers/journey.ts';
 import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
@@ -168,5 +169,50 @@ describe('staff sign-in', () => {
       ]),
     );
     expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+  });
+});
+
+describe('staff password reset', () => {
+  it('setting a new password through one reset link ends the other reset links still outstanding for that account', async () => {
+    const email = 'denver.desk@relief.example';
+    const b = new Browser(rt());
+    const before = rt().mail.sent.length;
+    for (let i = 0; i < 2; i++) {
+      const forgot = await b.get('/staff/forgot');
+      expect((await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email })).statusCode).toBe(200);
+    }
+    await rt().worker.runOnce();
+    const links = rt()
+      .mail.sent.slice(before)
+      .filter((m) => m.to === email)
+      .map((m) => /http:\/\/relief\.test(\/staff\/reset\/[A-Za-z0-9_-]+)/.exec(m.text)![1]!);
+    expect(links).toHaveLength(2);
+    const [first, second] = links as [string, string];
+    const form = await b.get(first);
+    const password = 'quartz meadow lantern 77';
+    expect((await b.post(first, { _csrf: csrfFrom(form.body), password, confirm: password })).statusCode).toBe(303);
+    // The older/other link is still live for the rest of its hour: whoever else holds it can change the password again.
+    const stale = await b.get(second);
+    expect(stale.statusCode, 'the second reset link still opens the password form').toBe(410);
+  });
+
+  // As with patients' "send me a new link": an answer that waited for the mail would take longer for a known
+  // address, telling who has an account. The job must still be waiting when the answer arrives.
+  it('staff "forgot password" answers before any mail work starts', async () => {
+    const b = new Browser(rt());
+    const csrf = csrfFrom((await b.get('/staff/forgot')).body);
+    await rt().worker.runOnce();
+    b.ip = nextIp();
+    expect((await b.post('/staff/forgot', { _csrf: csrf, email: 'nurse@relief.example' })).statusCode).toBe(200);
+    const waiting = await rt()
+      .database.db.selectFrom('outbox')
+      .select('status')
+      .where('kind', '=', 'staff_password_reset')
+      .where('status', '!=', 'sent')
+      .execute();
+    expect(
+      waiting.map((j) => j.status),
+      'the reset job when the answer arrives',
+    ).toEqual(['pending']);
   });
 });
