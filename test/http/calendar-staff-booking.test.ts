@@ -168,4 +168,52 @@ describe(`staff booking follows the set-up (${engine})`, () => {
     });
     expect(res.statusCode).toBe(303);
   });
+
+  it("booking on a request's behalf refuses a request the clinic closed as not a candidate, and leaves it closed", async () => {
+    expect(
+      (await submitRequest(rt(), { first_name: 'Noel', email: 'noel@example.com', phone: '(312) 555-0191' }))
+        .statusCode,
+    ).toBe(303);
+    const request = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'noel@example.com')
+      .executeTakeFirstOrThrow();
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const lead = await desk.get(`/staff/leads/${request.id}`);
+    expect(
+      (await desk.post(`/staff/leads/${request.id}/status`, { _csrf: csrfFrom(lead.body), status: 'not_candidate' }))
+        .statusCode,
+    ).toBe(303);
+
+    // The booking form does not offer it (closed requests are not bookable, online or by staff)...
+    const form = await desk.get('/staff/calendar/book?location=chicago');
+    expect(form.body).not.toContain('Noel');
+    // ...but a post naming it books it, and the clinic's decision is overwritten without a status-change event.
+    const res = await desk.post('/staff/calendar/book', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: request.id,
+      provider: 'prov-okafor',
+      date: '2026-03-03',
+      time: '11:00',
+    });
+    const after = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('status')
+      .where('id', '=', request.id)
+      .executeTakeFirstOrThrow();
+    const booked = await rt()
+      .database.db.selectFrom('appointments')
+      .select('id')
+      .where('request_id', '=', request.id)
+      .execute();
+    expect(
+      { status: res.statusCode, requestStatus: after.status, appointments: booked.length },
+      'a closed request was booked and reopened',
+    ).toMatchObject({
+      requestStatus: 'not_candidate',
+      appointments: 0,
+    });
+  });
 });

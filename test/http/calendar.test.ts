@@ -318,4 +318,46 @@ describe(`staff calendar (${engine})`, () => {
       await rt().database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute(),
     ).toHaveLength(0);
   });
+
+  it('moving a visit out of a room taken out of use puts it in another room of the same kind', async () => {
+    const id = await bookOnline(rt(), TUE_0900, 'chicago', { first_name: 'Rhea' });
+    const room = (await appointment(id)).room_id!;
+    expect(room).toMatch(/^room-chi-/);
+
+    const admin = await signIn(rt(), ADMIN);
+    const roomsPage = await admin.get('/staff/setup/locations/loc-chicago/rooms');
+    const out = await admin.post(`/staff/setup/locations/loc-chicago/rooms/${room}/deactivate`, {
+      _csrf: csrfFrom(roomsPage.body),
+    });
+    expect(out.statusCode).toBe(200);
+    // The set-up page lists the visit so that the front desk moves it.
+    expect(out.body).toContain('Rhea');
+
+    const desk = await signIn(rt(), DESK);
+    const token = csrfFrom((await desk.get('/staff/calendar')).body);
+    const TUE_1100 = TUE_0900 + 2 * HOUR;
+    const res = await desk.post(`/staff/calendar/appointments/${id}/reschedule`, {
+      _csrf: token,
+      date: '2026-03-03',
+      time: '11:00',
+    });
+    const after = await appointment(id);
+    const held = await rt()
+      .database.db.selectFrom('rooms')
+      .select('active')
+      .where('id', '=', after.room_id!)
+      .executeTakeFirstOrThrow();
+    // The visit leaves the out-of-use room for the other consult room, free at 11:00.
+    expect({
+      status: res.statusCode,
+      movedTo1100: after.starts_at === TUE_1100,
+      roomInUse: held.active === 1,
+      kind: after.room_id!.startsWith('room-chi-'),
+    }).toEqual({
+      status: 303,
+      movedTo1100: true,
+      roomInUse: true,
+      kind: true,
+    });
+  });
 });

@@ -8,6 +8,11 @@ import { installGuard } from '../../src/kernel/http/guard.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
+const ADMIN = 'admin@relief.example';
+const DESK = 'frontdesk@relief.example';
+const PROVIDER = 'provider@relief.example';
+const userByEmail = (email: string) =>
+  rt().database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 const linkIn = (text: string, kind: 'welcome' | 'reset') =>
   new RegExp(`http://relief\\.test(/staff/${kind}/[A-Za-z0-9_-]+)`).exec(text)![1]!;
 const events = () =>
@@ -227,37 +232,6 @@ describe('staff administration', () => {
     expect((await events()).map((e) => e.action)).toEqual(expect.arrayContaining(['user.disable', 'session.end']));
   });
 
-  it('a password reset by email never skips MFA and ends existing sessions', async () => {
-    const old = await signIn(rt(), 'frontdesk@relief.example');
-    const b = new Browser(rt());
-    const forgot = await b.get('/staff/forgot');
-    await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'frontdesk@relief.example' });
-    await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'nobody@relief.example' });
-    await rt().worker.runOnce();
-    const mails = rt().mail.sent.filter((m) => m.subject.startsWith('Reset your'));
-    expect(mails).toHaveLength(1);
-    // Both requests are on record; the unknown address as a failure with no actor.
-    const requests = (await events()).filter((e) => e.action === 'password.reset_requested');
-    expect(requests.map((e) => [e.outcome, e.actor_id === null])).toEqual([
-      ['success', false],
-      ['failure', true],
-    ]);
-    const reset = linkIn(mails[0]!.text, 'reset');
-    const form = await b.get(reset);
-    const pw = 'copper meadow signal 7';
-    expect((await b.post(reset, { _csrf: csrfFrom(form.body), password: pw, confirm: pw })).statusCode).toBe(303);
-    expect((await old.get('/staff')).headers.location).toMatch(/^\/staff\/sign-in/);
-    const signInForm = await b.get('/staff/sign-in');
-    const step1 = await b.post('/staff/sign-in', {
-      _csrf: csrfFrom(signInForm.body),
-      email: 'frontdesk@relief.example',
-      password: pw,
-      next: '/staff',
-    });
-    expect(step1.headers.location).toMatch(/^\/staff\/mfa/);
-    expect((await b.get('/staff')).headers.location).toBe('/staff/mfa');
-  });
-
   it('emergency access: providers only, with a reason, time-boxed and audited', async () => {
     const desk = await signIn(rt(), 'frontdesk@relief.example');
     expect((await desk.get('/staff/break-glass')).statusCode).toBe(403);
@@ -283,5 +257,65 @@ describe('staff administration', () => {
     expect((await events()).some((e) => e.action === 'break_glass')).toBe(true);
     const admin = await signIn(rt(), 'admin@relief.example');
     expect((await admin.get('/staff/sessions')).body).toContain('Patient from Denver in distress at Chicago');
+  });
+
+  it('each emergency-access reason stays in the audit trail when the session asks again', async () => {
+    const provider = await signIn(rt(), PROVIDER);
+    const form = await provider.get('/staff/break-glass');
+    const first = 'Denver patient collapsed in Chicago lobby, need allergies';
+    const second = 'Still treating the same patient, need the follow-up history';
+    expect((await provider.post('/staff/break-glass', { _csrf: csrfFrom(form.body), reason: first })).statusCode).toBe(
+      303,
+    );
+    rt().clock.advance(10 * 60_000);
+    expect((await provider.post('/staff/break-glass', { _csrf: csrfFrom(form.body), reason: second })).statusCode).toBe(
+      303,
+    );
+
+    const sessions = await rt().database.db.selectFrom('sessions').select('break_glass_reason').execute();
+    const events = await rt()
+      .database.db.selectFrom('audit_events')
+      .select('detail')
+      .where('action', '=', 'break_glass')
+      .execute();
+    const stored = [...sessions.map((s) => s.break_glass_reason ?? ''), ...events.map((e) => e.detail)];
+    expect(
+      stored.some((text) => text.includes(first)),
+      'the justification of the first emergency access is kept nowhere',
+    ).toBe(true);
+  });
+
+  it('an admin ending a session is audited with whose session it was; ending none answers 404 and is audited as a failure', async () => {
+    const admin = await signIn(rt(), ADMIN);
+    await signIn(rt(), DESK);
+    const desk = await userByEmail(DESK);
+    const target = (
+      await rt()
+        .database.db.selectFrom('sessions')
+        .select('id_hash')
+        .where('user_id', '=', desk.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).id_hash;
+    const page = await admin.get('/staff/sessions');
+    expect((await admin.post(`/staff/sessions/${target}/end`, { _csrf: csrfFrom(page.body) })).statusCode).toBe(303);
+    // A session id that belongs to nobody: nothing was ended, and the answer and the trail say so.
+    expect((await admin.post(`/staff/sessions/${'0'.repeat(64)}/end`, { _csrf: csrfFrom(page.body) })).statusCode).toBe(
+      404,
+    );
+
+    const ended = await rt()
+      .database.db.selectFrom('audit_events')
+      .select(['outcome', 'detail'])
+      .where('action', '=', 'session.end')
+      .orderBy('seq')
+      .execute();
+    expect(
+      ended.map((e) => ({ outcome: e.outcome, user: (JSON.parse(e.detail) as { user?: string }).user ?? null })),
+      'session.end events name no user, and a no-op is recorded as a success',
+    ).toEqual([
+      { outcome: 'success', user: desk.id },
+      { outcome: 'failure', user: null },
+    ]);
   });
 });

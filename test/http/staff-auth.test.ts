@@ -9,6 +9,14 @@ import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 const ADMIN = 'admin@relief.example';
+const DESK = 'frontdesk@relief.example';
+
+const linkIn = (text: string, kind: 'welcome' | 'reset') =>
+  new RegExp(`http://relief\\.test(/staff/${kind}/[A-Za-z0-9_-]+)`).exec(text)![1]!;
+const events = () =>
+  rt().database.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).orderBy('seq').execute();
+const userByEmail = (email: string) =>
+  rt().database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
 async function passwordStep(b: Browser, email: string, password = DEMO_PASSWORD) {
   const form = await b.get('/staff/sign-in');
@@ -214,5 +222,81 @@ describe('staff password reset', () => {
       waiting.map((j) => j.status),
       'the reset job when the answer arrives',
     ).toEqual(['pending']);
+  });
+
+  it('a password reset by email never skips MFA and ends existing sessions', async () => {
+    const old = await signIn(rt(), 'frontdesk@relief.example');
+    const b = new Browser(rt());
+    const forgot = await b.get('/staff/forgot');
+    await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'frontdesk@relief.example' });
+    await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'nobody@relief.example' });
+    await rt().worker.runOnce();
+    const mails = rt().mail.sent.filter((m) => m.subject.startsWith('Reset your'));
+    expect(mails).toHaveLength(1);
+    // Both requests are on record; the unknown address as a failure with no actor.
+    const requests = (await events()).filter((e) => e.action === 'password.reset_requested');
+    expect(requests.map((e) => [e.outcome, e.actor_id === null])).toEqual([
+      ['success', false],
+      ['failure', true],
+    ]);
+    const reset = linkIn(mails[0]!.text, 'reset');
+    const form = await b.get(reset);
+    const pw = 'copper meadow signal 7';
+    expect((await b.post(reset, { _csrf: csrfFrom(form.body), password: pw, confirm: pw })).statusCode).toBe(303);
+    expect((await old.get('/staff')).headers.location).toMatch(/^\/staff\/sign-in/);
+    const signInForm = await b.get('/staff/sign-in');
+    const step1 = await b.post('/staff/sign-in', {
+      _csrf: csrfFrom(signInForm.body),
+      email: 'frontdesk@relief.example',
+      password: pw,
+      next: '/staff',
+    });
+    expect(step1.headers.location).toMatch(/^\/staff\/mfa/);
+    expect((await b.get('/staff')).headers.location).toBe('/staff/mfa');
+  });
+
+  it('a password reset does not clear the pause that failed sign-in codes put on the account', async () => {
+    // Someone who knows the password (and can read the mailbox) guesses codes until the account is paused.
+    const attacker = new Browser(rt());
+    const signInForm = await attacker.get('/staff/sign-in');
+    const pw = await attacker.post('/staff/sign-in', {
+      _csrf: csrfFrom(signInForm.body),
+      email: DESK,
+      password: DEMO_PASSWORD,
+      next: '/staff',
+    });
+    expect(pw.statusCode).toBe(303);
+    const mfa = await attacker.get(pw.headers.location as string);
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (await attacker.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: String(100000 + i), next: '/staff' }))
+          .statusCode,
+      ).toBe(401);
+    }
+    const paused = await userByEmail(DESK);
+    expect(paused.locked_until).toBeGreaterThan(rt().clock.now());
+
+    // A password reset through the emailed link...
+    const forgot = await attacker.get('/staff/forgot');
+    expect((await attacker.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: DESK })).statusCode).toBe(200);
+    await rt().worker.runOnce();
+    const mail = rt().mail.sent.find((m) => m.to === DESK)!;
+    const reset = /http:\/\/relief\.test(\/staff\/reset\/[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    const form = await attacker.get(reset);
+    const newPassword = 'quartz meadow lantern 77';
+    expect(
+      (await attacker.post(reset, { _csrf: csrfFrom(form.body), password: newPassword, confirm: newPassword }))
+        .statusCode,
+    ).toBe(303);
+
+    // ...must not wipe the growing pause on codes: README says only a completed second step clears it.
+    const after = await userByEmail(DESK);
+    expect(
+      { failed_logins: after.failed_logins, paused: (after.locked_until ?? 0) > rt().clock.now() },
+      'the reset cleared the MFA pause and failure count',
+    ).toEqual({
+      failed_logins: paused.failed_logins,
+      paused: true,
+    });
   });
 });
