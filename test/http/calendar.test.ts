@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
+import { bookedPatient, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const ADMIN = 'admin@relief.example';
@@ -10,6 +10,7 @@ const NURSE = 'nurse@relief.example';
 const HOUR = 3_600_000;
 const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z'); // 9:00 AM CST
 const TUE_1000 = TUE_0900 + HOUR;
+const THURSDAY = '2026-03-05';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
@@ -359,5 +360,35 @@ describe(`staff calendar (${engine})`, () => {
       roomInUse: true,
       kind: true,
     });
+  });
+
+  it('a staff move into the patient’s own other visit is refused in those words', async () => {
+    const desk = await signIn(rt(), 'admin@relief.example');
+    const id = await bookedPatient(rt(), THURSDAY);
+    const mk = async (time: string, type = 'infusion') => {
+      const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
+      const r = await desk.post(`/staff/patients/${id}/book`, {
+        _csrf: csrf,
+        type,
+        location: 'chicago',
+        provider: 'any',
+        date: THURSDAY,
+        time,
+      });
+      expect(r.statusCode, r.body.replace(/[\s\S]*role="alert">/, '').slice(0, 200)).toBe(303);
+      return r.headers.location!.split('/').pop()!.split('?')[0]!;
+    };
+    await mk('10:00');
+    const fu = await mk('15:00', 'follow-up');
+    const csrf = csrfFrom((await desk.get(`/staff/calendar/appointments/${fu}`)).body);
+    const moved = await desk.post(`/staff/calendar/appointments/${fu}/reschedule`, {
+      _csrf: csrf,
+      date: THURSDAY,
+      time: '11:00',
+    });
+    expect(moved.statusCode).toBe(409);
+    const text0 = moved.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // Okafor and room 1 are free at 11:00; it is the patient who is in the infusion chair then.
+    expect(text0).toContain('has another appointment at that time');
   });
 });

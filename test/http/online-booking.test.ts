@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { isOverlapViolation } from '../../src/kernel/db/database.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
-import { book, bookingPath, formBody, nextIp, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import {
+  book,
+  bookedPatient,
+  bookingPath,
+  formBody,
+  nextIp,
+  offeredSlots,
+  postForm,
+  requestAndGetLink,
+} from '../helpers/journey.ts';
+import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const TUE_0900_CHICAGO = Date.parse('2026-03-03T15:00:00.000Z');
+const THURSDAY = '2026-03-05';
 
 const rt = useTestRuntime();
 
@@ -292,5 +303,61 @@ describe('online booking', () => {
       waiting.map((j) => j.status),
       'the new-link job when the answer arrives',
     ).toEqual(['pending']);
+  });
+
+  it('online, a person with a staff-booked visit is not offered times during it', async () => {
+    await rt.restart({ seed: 'clinic-and-staff' });
+    const desk = await signIn(rt(), 'admin@relief.example');
+    const id = await bookedPatient(rt(), THURSDAY);
+    const p = await rt().database.db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
+    expect(
+      (
+        await desk.post(`/staff/patients/${id}/book`, {
+          _csrf: csrf,
+          type: 'infusion',
+          location: 'chicago',
+          provider: 'any',
+          date: THURSDAY,
+          time: '10:00',
+        })
+      ).statusCode,
+    ).toBe(303);
+    // Same person, new request (e.g. a second consultation): matched to the same patient.
+    const link = await requestAndGetLink(rt(), {
+      first_name: p.first_name,
+      last_name: p.last_name,
+      email: p.email,
+      phone: p.phone,
+    });
+    const slots = offeredSlots((await rt().app.inject({ url: link })).body);
+    const infusion = { start: Date.parse('2026-03-05T16:00:00.000Z'), end: Date.parse('2026-03-05T20:00:00.000Z') };
+    expect(slots.some((t) => t >= infusion.start && t < infusion.end)).toBe(false);
+    // Right after it is still offered (nothing else of theirs then).
+    expect(slots.some((t) => t >= infusion.end && t < infusion.end + 2 * 3_600_000)).toBe(true);
+    // Posted anyway, the database refuses it and nothing is booked.
+    const res = await book(rt(), link, Date.parse('2026-03-05T17:00:00.000Z'));
+    expect(res.statusCode).toBe(409);
+  });
+
+  it('a request the clinic marked not a candidate stays so when the person cancels', async () => {
+    const link = await requestAndGetLink(rt(), { email: 'nc@example.com', phone: '(312) 555-0301' });
+    const slots = offeredSlots((await rt().app.inject({ url: link })).body);
+    expect((await book(rt(), link, slots[2]!)).statusCode).toBe(303);
+    await rt()
+      .database.db.updateTable('consultation_requests')
+      .set({ status: 'not_candidate' })
+      .where('email', '=', 'nc@example.com')
+      .execute();
+    expect((await postForm(rt(), `${link}/cancel`)).statusCode).toBe(303);
+    const status = (
+      await rt()
+        .database.db.selectFrom('consultation_requests')
+        .select('status')
+        .where('email', '=', 'nc@example.com')
+        .executeTakeFirstOrThrow()
+    ).status;
+    const page = await rt().app.inject({ url: link });
+    expect({ status, page: page.statusCode }).toEqual({ status: 'not_candidate', page: 410 });
   });
 });

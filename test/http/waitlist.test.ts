@@ -8,6 +8,23 @@ const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
 const rt = useTestRuntime();
 
 const post = (url: string, fields: Record<string, string> = {}) => postForm(rt(), url, fields);
+const db = () => rt().database.db;
+const THURSDAY = '2026-03-05';
+
+/** Ben waits on the waitlist; Ana cancels; returns Ben's offer path. */
+async function offerForBen(): Promise<string> {
+  const ana = await requestAndGetLink(rt(), { email: 'ana@example.com', first_name: 'Ana', phone: '(312) 555-0001' });
+  expect((await book(rt(), ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+  const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben', phone: '(312) 555-0002' });
+  expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
+  rt().mail.sent.length = 0;
+  expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
+  await rt().worker.runOnce();
+  const mail = rt().mail.sent.find(
+    (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
+  )!;
+  return /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail.text)![1]!;
+}
 
 describe('waitlist', () => {
   it('offers a freed time to waiting people; the first to accept gets it', async () => {
@@ -112,5 +129,76 @@ describe('waitlist', () => {
         .mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'))
         .map((m) => m.to),
     ).toEqual(['ben@example.com']);
+  });
+
+  it('a waitlist offer cannot be accepted once the clinic closed the request', async () => {
+    const offer = await offerForBen();
+    await db()
+      .updateTable('consultation_requests')
+      .set({ status: 'not_candidate' })
+      .where('email', '=', 'ben@example.com')
+      .execute();
+    const res = await post(offer);
+    const appts = await db()
+      .selectFrom('appointments')
+      .innerJoin('consultation_requests as r', 'r.id', 'appointments.request_id')
+      .select(['r.status'])
+      .where('r.email', '=', 'ben@example.com')
+      .where('appointments.status', '=', 'booked')
+      .execute();
+    expect({ code: res.statusCode, appts }).toEqual({ code: 410, appts: [] });
+  });
+
+  it('a waitlist offer cannot be accepted while online booking is paused', async () => {
+    const offer = await offerForBen();
+    await db()
+      .updateTable('appointment_types')
+      .set({ online_bookable: 0 })
+      .where('code', '=', 'consultation')
+      .execute();
+    const res = await post(offer);
+    const appts = await db()
+      .selectFrom('appointments')
+      .innerJoin('consultation_requests as r', 'r.id', 'appointments.request_id')
+      .select('appointments.id')
+      .where('r.email', '=', 'ben@example.com')
+      .where('appointments.status', '=', 'booked')
+      .execute();
+    expect({ code: res.statusCode, n: appts.length }).toEqual({ code: 409, n: 0 });
+  });
+
+  it('a freed time staff booked off the online grid is offered and can be accepted', async () => {
+    await rt.restart({ seed: 'clinic-and-staff' });
+    const admin = await signIn(rt(), 'admin@relief.example');
+    // Leads booking at a 5-minute time (new rule): 11:05 Thursday.
+    const lead = await requestAndGetLink(rt(), { email: 'lead@example.com', phone: '(312) 555-0201' });
+    const request = await db()
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'lead@example.com')
+      .executeTakeFirstOrThrow();
+    const form = await admin.get('/staff/calendar/book?location=chicago');
+    const made = await admin.post('/staff/calendar/book', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: request.id,
+      provider: 'any',
+      date: THURSDAY,
+      time: '11:05',
+    });
+    expect(made.statusCode).toBe(303);
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', phone: '(312) 555-0202' });
+    expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
+    rt().mail.sent.length = 0;
+    expect((await post(`${lead}/cancel`)).statusCode).toBe(303);
+    await rt().worker.runOnce();
+    const mail = rt().mail.sent.find(
+      (m) => m.to === 'ben@example.com' && m.subject.startsWith('A consultation time opened up'),
+    );
+    expect(mail, 'an offer was emailed').toBeDefined();
+    const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(mail!.text)![1]!;
+    const res = await post(offer);
+    expect(res.body.includes('Someone else accepted this time') ? 'told someone else took it' : 'ok').toBe('ok');
+    expect(res.statusCode).toBe(303);
   });
 });
