@@ -94,16 +94,24 @@ export interface TestRuntimeAccess {
   restart(options?: TestOptions): Promise<TestRuntime>;
 }
 
+export interface UseTestRuntimeOptions extends TestOptions {
+  /** One runtime for all the tests where it is registered, instead of a fresh one for each test. */
+  shared?: boolean;
+  /** Options known only once earlier hooks have run (say a mail server's port), read at each start. */
+  late?: () => TestOptions;
+}
+
 /**
  * Registers the set-up and tear-down of a test runtime where it is called (the file, or a `describe` block) and
  * returns its accessor: a fresh, isolated runtime for each test, or with `shared: true` one runtime for all the
- * tests there (for read-only tests, or ones that keep apart by their own addresses and data).
+ * tests there (for read-only tests, or ones that keep apart by their own addresses and data). Hooks registered
+ * after it run after its start and before its stop.
  */
-export function useTestRuntime(options: TestOptions & { shared?: boolean } = {}): TestRuntimeAccess {
-  const { shared = false, ...startOptions } = options;
+export function useTestRuntime(options: UseTestRuntimeOptions = {}): TestRuntimeAccess {
+  const { shared = false, late, ...startOptions } = options;
   let current: TestRuntime | undefined;
   const start = async () => {
-    current = await startTestRuntime(startOptions);
+    current = await startTestRuntime({ ...startOptions, ...late?.() });
   };
   const stop = async () => {
     const running = current;

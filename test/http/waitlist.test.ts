@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, postForm } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
+import { loggerOptions } from '../../src/kernel/log.ts';
 
+const HOUR = 3_600_000;
 const WED_0900_CHICAGO = Date.parse('2026-03-04T15:00:00.000Z');
 
 const rt = useTestRuntime();
@@ -200,5 +202,87 @@ describe('waitlist', () => {
     const res = await post(offer);
     expect(res.body.includes('Someone else accepted this time') ? 'told someone else took it' : 'ok').toBe('ok');
     expect(res.statusCode).toBe(303);
+  });
+
+  it('a person who has since booked is off the waitlist: no offers they cannot accept, and joining again shows the booking', async () => {
+    const ana = await requestAndGetLink(rt(), { email: 'ana@example.com', first_name: 'Ana' });
+    expect((await book(rt(), ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+
+    // Ben finds nothing he likes, joins the waitlist, then books a time after all.
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
+    expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
+    expect((await book(rt(), ben, WED_0900_CHICAGO + 48 * HOUR)).statusCode).toBe(303);
+    const again = await post(`${ben}/waitlist`, { location: 'chicago' });
+    expect(again.headers.location).toBe(ben);
+    expect(await rt().database.db.selectFrom('waitlist_entries').select('status').execute()).toEqual([
+      { status: 'booked' },
+    ]);
+
+    rt().mail.sent.length = 0;
+    expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
+    await rt().worker.runOnce();
+    const offers = rt().mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
+    // If he follows the offer, the booking path refuses it (one live booking per request): the offer is useless to
+    // him and took one of the five places from people still waiting.
+    expect(
+      offers.map((m) => m.to),
+      'offer emails sent',
+    ).toEqual([]);
+  });
+
+  it('waitlist offer links are not written to the request log', async () => {
+    const ana = await requestAndGetLink(rt(), { email: 'ana@example.com', first_name: 'Ana' });
+    expect((await book(rt(), ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
+    expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
+    rt().mail.sent.length = 0;
+    expect((await post(`${ana}/cancel`)).statusCode).toBe(303);
+    await rt().worker.runOnce();
+    const offer = rt().mail.sent.find((m) => m.subject.startsWith('A consultation time opened up'))!;
+    const offerPath = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(offer.text)![1]!;
+    expect((await post(offerPath)).statusCode).toBe(303); // Ben accepts
+    // Whoever holds the offer URL later (say from a log) gets a fresh 14-day booking link to Ben's booking.
+    const reopened = await rt().app.inject({ url: offerPath });
+    const bookingLink = /href="(\/book\/[^"]+)"/.exec(reopened.body)![1]!;
+    const manage = await rt().app.inject({ url: bookingLink });
+    expect(manage.body).toContain('Cancel');
+    expect(manage.body).toContain('Wednesday, March 4, 2026 at 9:00 AM CST');
+
+    // The request serializer Fastify logs every request with (src/kernel/log.ts).
+    const serialize = (
+      loggerOptions('info') as { serializers: { req: (r: { method: string; url: string }) => { url: string } } }
+    ).serializers.req;
+    const token = offerPath.split('/').pop()!;
+    expect(serialize({ method: 'GET', url: bookingLink }).url).not.toContain(bookingLink.split('/').pop()!);
+    expect(serialize({ method: 'GET', url: offerPath }).url, 'logged URL of an offer link').not.toContain(token);
+  });
+
+  it('a patient moving a visit by half an hour does not offer the waitlist a time that is not free', async () => {
+    // Wednesdays in Chicago only Dr. Okafor sees consultations (45 min + 15 min buffer).
+    const ana = await requestAndGetLink(rt(), { email: 'ana@example.com', first_name: 'Ana' });
+    expect((await book(rt(), ana, WED_0900_CHICAGO)).statusCode).toBe(303);
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
+    expect((await post(`${ben}/waitlist`, { location: 'chicago' })).statusCode).toBe(303);
+
+    rt().mail.sent.length = 0;
+    const moved = await post(`${ana}/reschedule`, { slot: String(WED_0900_CHICAGO + HOUR / 2), location: 'chicago' });
+    expect(moved.statusCode).toBe(303);
+    // 09:00 is not free: Dr. Okafor is with Ana from 09:30, and nobody else works then.
+    expect(offeredSlots((await rt().app.inject({ url: ben })).body)).not.toContain(WED_0900_CHICAGO);
+    await rt().worker.runOnce();
+    const offers = rt().mail.sent.filter((m) => m.subject.startsWith('A consultation time opened up'));
+    if (offers.length > 0) {
+      // Show what Ben meets when he follows it: "someone else accepted this time", which is untrue.
+      const path = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(offers[0]!.text)![1]!;
+      const accept = await post(path);
+      expect(
+        { status: accept.statusCode, saysSomeoneElseTookIt: accept.body.includes('Someone else accepted this time') },
+        'Ben accepting the offered 09:00',
+      ).toEqual({ status: 303, saysSomeoneElseTookIt: false });
+    }
+    expect(
+      offers.map((m) => m.text.includes('9:00 AM')),
+      'offer emails for a time that is not free',
+    ).toEqual([]);
   });
 });
