@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { bookedPatient, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
+import { book, bookedPatient, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
+import { appointmentRow } from '../helpers/appointments.ts';
 
 const ADMIN = 'admin@relief.example';
 const DESK = 'frontdesk@relief.example';
@@ -11,8 +13,10 @@ const HOUR = 3_600_000;
 const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z'); // 9:00 AM CST
 const TUE_1000 = TUE_0900 + HOUR;
 const THURSDAY = '2026-03-05';
+const MIN = 60_000;
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 
 const appointment = (id: string) =>
   rt().database.db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -25,6 +29,38 @@ const eventsAfter = (seq: number) =>
   rt().database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
 const rowLabels = (html: string) =>
   [...html.matchAll(/<th scope="row"><time datetime="[^"]+">([^<]+)<\/time>/g)].map((m) => m[1]);
+
+const requestIdOf = async (email: string) =>
+  (await db().selectFrom('consultation_requests').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+const liveBookingOf = (requestId: string) =>
+  db()
+    .selectFrom('appointments')
+    .select(['id', 'status', 'location_id'])
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
+
+/** A booked visit at Chicago in Consult room 1, written directly (no provider or nurse, so only the clock rules apply). */
+async function visitAt(iso: string, minutes = 45): Promise<string> {
+  const start = Date.parse(iso);
+  const row = appointmentRow({
+    id: randomUUID(),
+    room_id: 'room-chi-1',
+    starts_at: start,
+    ends_at: start + minutes * MIN,
+    busy_from: start,
+    busy_to: start + minutes * MIN,
+  });
+  await db().insertInto('appointments').values(row).execute();
+  return row.id;
+}
+
+/** Chicago opens on Sundays 1:00–4:00 AM, across the clock change (as the existing DST grid test does). */
+const openSundayNights = () =>
+  db()
+    .insertInto('opening_hours')
+    .values({ location_id: 'loc-chicago', weekday: 7, opens_min: 60, closes_min: 240 })
+    .execute();
 
 async function csrf(b: Browser): Promise<string> {
   return csrfFrom((await b.get('/staff/calendar')).body);
@@ -390,5 +426,67 @@ describe(`staff calendar (${engine})`, () => {
     const text0 = moved.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     // Okafor and room 1 are free at 11:00; it is the patient who is in the infusion chair then.
     expect(text0).toContain('has another appointment at that time');
+  });
+
+  it("calendar: a visit at my location offers its request's page only to those who may read that request", async () => {
+    // A Denver request whose person picked a Chicago time on the booking page.
+    const email = 'denver-to-chicago@example.com';
+    const link = await requestAndGetLink(rt(), { last_name: 'DenverToChicago', email, location: 'denver' });
+    const requestId = await requestIdOf(email);
+    const slot = offeredSlots((await rt().app.inject({ url: `${link}?location=chicago` })).body).find(
+      (t) => t >= rt().clock.now() + 2 * 86_400_000,
+    )!;
+    expect((await book(rt(), link, slot, 'chicago')).statusCode).toBe(303);
+    const appt = (await liveBookingOf(requestId))!;
+    expect(appt.location_id).toBe('loc-chicago');
+
+    const desk = await signIn(rt(), DESK); // Chicago front desk: the visit is on their calendar
+    const page = await desk.get(`/staff/calendar/appointments/${appt.id}`);
+    expect(page.statusCode).toBe(200);
+    // The request stays Denver's (the desk may not read it), so its page is not offered: no link that answers 404
+    // and records a denial against the desk. Denver's desk, who may read it, gets the link.
+    expect(page.body).not.toContain(`href="/staff/leads/${requestId}"`);
+    const denverDesk = await signIn(rt(), 'denver.desk@relief.example');
+    expect((await denverDesk.get(`/staff/calendar/appointments/${appt.id}`)).statusCode).toBe(404);
+    const admin = await signIn(rt(), 'admin@relief.example');
+    expect((await admin.get(`/staff/calendar/appointments/${appt.id}`)).body).toContain(
+      `href="/staff/leads/${requestId}"`,
+    );
+  });
+
+  it('calendar: submitting the move form of a visit in the repeated hour, unchanged, does not move it an hour earlier', async () => {
+    await openSundayNights();
+    // 1:30 AM CST, the second 1:30 of Sunday 1 November 2026 (07:30Z).
+    const id = await visitAt('2026-11-01T07:30:00.000Z');
+    const admin = await signIn(rt(), ADMIN);
+    const page = await admin.get(`/staff/calendar/appointments/${id}`);
+    expect(page.statusCode).toBe(200);
+    const shown = {
+      date: /id="date" name="date"[^>]*value="([^"]+)"/.exec(page.body)?.[1],
+      time: /id="time" name="time"[^>]*value="([^"]+)"/.exec(page.body)?.[1],
+    };
+    expect(shown).toEqual({ date: '2026-11-01', time: '01:30' });
+    await admin.post(`/staff/calendar/appointments/${id}/reschedule`, {
+      _csrf: csrfFrom(page.body),
+      date: shown.date!,
+      time: shown.time!,
+    });
+    const after = await db()
+      .selectFrom('appointments')
+      .select('starts_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    // It stays at 1:30 AM CST (or the form is refused as ambiguous); it is not silently moved to 1:30 AM CDT, an hour earlier.
+    expect(new Date(Number(after.starts_at)).toISOString()).toBe('2026-11-01T07:30:00.000Z');
+  });
+
+  it("calendar: a visit starting in the repeated hour shows its start's own offset, not the end's", async () => {
+    // 1:30 AM CDT (06:30Z) for 45 minutes: it ends at 1:15 AM CST, after the clocks went back.
+    const id = await visitAt('2026-11-01T06:30:00.000Z');
+    const admin = await signIn(rt(), ADMIN);
+    const page = (await admin.get(`/staff/calendar/appointments/${id}`)).body;
+    const timeRow = /<dt>Time<\/dt><dd>([^<]*)<\/dd>/.exec(page)?.[1];
+    // Shown as "1:30 AM – 1:15 AM CST", it reads as starting at 1:30 CST (an hour later) and ending before it starts.
+    expect(timeRow).toBe('1:30 AM CDT – 1:15 AM CST');
   });
 });

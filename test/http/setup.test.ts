@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
 const CHICAGO = 'America/Chicago';
+const ADMIN = 'admin@relief.example';
 const at = (iso: string, zone = CHICAGO) => DateTime.fromISO(iso, { zone }).toMillis();
 const TUE_0900 = at('2026-03-03T09:00');
 const WED_0900 = at('2026-03-04T09:00');
@@ -504,5 +505,40 @@ describe('clinic set-up', () => {
 
     expect(await snapshot()).toEqual(before);
     expect(await setupEvents()).toEqual([]);
+  });
+
+  it("setup: time off entered at 01:30 on the fall-back day is stored at one instant, whatever the server machine's own date is", async () => {
+    const stored: string[] = [];
+    const realNow = Settings.now;
+    try {
+      // The app's clock is the test clock (March 2026) both times; only the machine's real date differs.
+      for (const machineDate of ['2026-07-01T12:00:00Z', '2026-01-15T12:00:00Z']) {
+        Settings.now = () => Date.parse(machineDate);
+        await db().deleteFrom('provider_time_off').execute();
+        const admin = await signIn(rt(), ADMIN);
+        const page = '/staff/setup/providers/prov-okafor/time-off';
+        const csrf = csrfFrom((await admin.get(page)).body);
+        const res = await admin.post(page, {
+          _csrf: csrf,
+          location: 'loc-chicago',
+          start_date: '2026-11-01',
+          start_time: '01:30',
+          end_date: '2026-11-01',
+          end_time: '04:00',
+          reason: 'Night off',
+        });
+        expect(res.statusCode).toBe(200);
+        const off = await db()
+          .selectFrom('provider_time_off')
+          .select('starts_at')
+          .where('provider_id', '=', 'prov-okafor')
+          .executeTakeFirstOrThrow();
+        stored.push(new Date(Number(off.starts_at)).toISOString());
+      }
+    } finally {
+      Settings.now = realNow;
+    }
+    // One answer, and the calendar's rule for a repeated time (its first occurrence, 1:30 AM CDT = 06:30Z).
+    expect(stored).toEqual(['2026-11-01T06:30:00.000Z', '2026-11-01T06:30:00.000Z']);
   });
 });
