@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { Settings } from 'luxon';
 import { isRefusal } from '../../src/kernel/refusal.ts';
 import { wallClockAt } from '../../src/kernel/time/wall-clock.ts';
 import { localInstant, parseSchedule, parseTimeOff, schedulePrefix } from '../../src/setup/schedule-schema.ts';
@@ -76,6 +77,26 @@ describe('the time-off form (hand-computed)', () => {
     if (isRefusal(fall)) throw fall;
     expect(iso(fall.start)).toBe('2026-11-01T06:30:00.000Z'); // 01:30 CDT, not CST
     expect(fall.end - fall.start).toBe(2.5 * 3_600_000);
+  });
+
+  it("reads a repeated time the same whatever the machine's own date is (its offset then does not matter)", () => {
+    const realNow = Settings.now;
+    const starts: string[] = [];
+    try {
+      for (const machineDate of ['2026-07-01T12:00:00Z', '2026-01-15T12:00:00Z']) {
+        Settings.now = () => Date.parse(machineDate);
+        const fall = parseTimeOff(
+          form({ start_date: '2026-11-01', start_time: '01:30', end_date: '2026-11-01', end_time: '04:00' }),
+          LOCATIONS,
+          NOW,
+        );
+        if (isRefusal(fall)) throw fall;
+        starts.push(iso(fall.start));
+      }
+    } finally {
+      Settings.now = realNow;
+    }
+    expect(starts).toEqual(['2026-11-01T06:30:00.000Z', '2026-11-01T06:30:00.000Z']);
   });
 
   it('refuses an end before the start, time off already over, more than a year, and an unknown location', () => {
