@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -18,7 +18,7 @@ import { totpCode } from '../../src/staff/totp.ts';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-let rt: TestRuntime;
+const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
 
@@ -65,36 +65,34 @@ async function newContext(cookies: Map<string, string> | undefined, width: numbe
 
 describe('accessibility (axe-core in Chromium)', () => {
   beforeAll(async () => {
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-    await rt.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
+    await rt().app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(rt().app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (rt) await stopTestRuntime(rt);
   });
 
   it('public and patient pages pass at desktop and phone widths', async () => {
-    const bookingPath = await requestAndGetLink(rt, { first_name: 'Ana' });
-    const managedPath = await requestAndGetLink(rt, {
+    const bookingPath = await requestAndGetLink(rt(), { first_name: 'Ana' });
+    const managedPath = await requestAndGetLink(rt(), {
       first_name: 'Ben',
       email: 'ben@example.com',
       phone: '(312) 555-0148',
     });
-    const page1 = await rt.app.inject({ method: 'GET', url: managedPath });
+    const page1 = await rt().app.inject({ method: 'GET', url: managedPath });
     const bensTime = offeredSlots(page1.body)[2]!;
-    expect((await book(rt, managedPath, bensTime)).statusCode).toBe(303);
+    expect((await book(rt(), managedPath, bensTime)).statusCode).toBe(303);
     // Others take every remaining provider and room at Ben's time, so it is gone for Ana.
     for (let n = 0, status = 303; status === 303; n++) {
       expect(n, 'the time fills up').toBeLessThan(10);
-      const other = await requestAndGetLink(rt, {
+      const other = await requestAndGetLink(rt(), {
         first_name: 'Other',
         email: `other${n}@example.com`,
         phone: `(312) 555-01${50 + n}`,
       });
-      status = (await book(rt, other, bensTime)).statusCode;
+      status = (await book(rt(), other, bensTime)).statusCode;
     }
     const urls = [
       '/',
@@ -156,10 +154,10 @@ describe('accessibility (axe-core in Chromium)', () => {
       await context.close();
     }
     // The emails' HTML, as a mail client shows it: WCAG rules only (a message has no page landmarks).
-    await rt.worker.runOnce();
+    await rt().worker.runOnce();
     const email = await (await newContext(undefined, 600)).newPage();
     const kinds = new Set<string>();
-    for (const mail of rt.mail.sent) {
+    for (const mail of rt().mail.sent) {
       const kind = mail.subject.replace(/[0-9:]+.*$/, '');
       if (!mail.html || kinds.has(kind)) continue;
       kinds.add(kind);
@@ -171,12 +169,12 @@ describe('accessibility (axe-core in Chromium)', () => {
   });
 
   it('staff pages pass for an admin', async () => {
-    const dee = await requestAndGetLink(rt, { first_name: 'Dee', email: 'dee@example.com', phone: '(312) 555-0170' });
-    const offered = offeredSlots((await rt.app.inject({ method: 'GET', url: dee })).body);
-    expect((await book(rt, dee, offered.at(-1)!)).statusCode).toBe(303);
-    await requestAndGetLink(rt, { first_name: 'Eve', email: 'eve@example.com', phone: '(312) 555-0171' }); // left open, to book by phone
-    const b = await signIn(rt, 'admin@relief.example');
-    const db = rt.database.db;
+    const dee = await requestAndGetLink(rt(), { first_name: 'Dee', email: 'dee@example.com', phone: '(312) 555-0170' });
+    const offered = offeredSlots((await rt().app.inject({ method: 'GET', url: dee })).body);
+    expect((await book(rt(), dee, offered.at(-1)!)).statusCode).toBe(303);
+    await requestAndGetLink(rt(), { first_name: 'Eve', email: 'eve@example.com', phone: '(312) 555-0171' }); // left open, to book by phone
+    const b = await signIn(rt(), 'admin@relief.example');
+    const db = rt().database.db;
     const lead = await db.selectFrom('consultation_requests').select('id').executeTakeFirstOrThrow();
     const appt = await db.selectFrom('appointments').select(['id', 'patient_id']).executeTakeFirstOrThrow();
     const urls = [
@@ -259,7 +257,7 @@ describe('accessibility (axe-core in Chromium)', () => {
     });
     for (const v of await audit(warned)) found.push(`idle warning: ${v}`);
 
-    const provider = await (await newContext((await signIn(rt, 'provider@relief.example')).cookies, 1280)).newPage();
+    const provider = await (await newContext((await signIn(rt(), 'provider@relief.example')).cookies, 1280)).newPage();
     for (const url of ['/staff/break-glass', '/staff/calendar', '/staff/patients']) {
       await provider.goto(origin + url);
       for (const v of await audit(provider)) found.push(`provider ${url}: ${v}`);
@@ -280,14 +278,14 @@ describe('accessibility (axe-core in Chromium)', () => {
   });
 
   it('keyboard: the skip link comes first and every control shows a visible focus ring', async () => {
-    const b = await signIn(rt, 'frontdesk@relief.example');
-    const bookingPath = await requestAndGetLink(rt, {
+    const b = await signIn(rt(), 'frontdesk@relief.example');
+    const bookingPath = await requestAndGetLink(rt(), {
       first_name: 'Cy',
       email: 'cy@example.com',
       phone: '(312) 555-0149',
     });
-    const lead = await rt.database.db
-      .selectFrom('consultation_requests')
+    const lead = await rt()
+      .database.db.selectFrom('consultation_requests')
       .select('id')
       .where('location_id', '=', 'loc-chicago')
       .executeTakeFirstOrThrow();
@@ -339,7 +337,7 @@ describe('accessibility (axe-core in Chromium)', () => {
   });
 
   it('staff onboarding pages pass, errors included: new account, first password, MFA enrolment, recovery codes', async () => {
-    const admin = await newContext((await signIn(rt, 'admin@relief.example')).cookies, 1280);
+    const admin = await newContext((await signIn(rt(), 'admin@relief.example')).cookies, 1280);
     const page = await admin.newPage();
     const found: string[] = [];
     const check = async (p: Page, what: string) => {
@@ -390,7 +388,7 @@ describe('accessibility (axe-core in Chromium)', () => {
     expect(await robin.getByLabel('Code from your app').getAttribute('aria-describedby')).toBe('form-error');
     await check(robin, 'MFA enrolment (wrong code)');
     const secret = (await robin.locator('code.secret').textContent())!.replace(/\s+/g, '');
-    await robin.getByLabel('Code from your app').fill(totpCode(secret, rt.clock.now()));
+    await robin.getByLabel('Code from your app').fill(totpCode(secret, rt().clock.now()));
     await robin.getByRole('button').last().click();
     await robin.locator('.recovery-codes').waitFor();
     await check(robin, 'recovery codes');

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 
 /**
@@ -21,7 +21,7 @@ const FIRST_SLOT = Date.parse('2026-03-03T15:00:00.000Z');
  */
 const CHOSEN = FIRST_SLOT + 30 * 60_000;
 
-let rt: TestRuntime;
+const rt = useTestRuntime({ shared: true });
 let origin: string;
 let browser: Browser;
 let context: BrowserContext;
@@ -58,17 +58,16 @@ const focused = () =>
   });
 
 async function deliver(subjectStart: string) {
-  await rt.worker.runOnce();
-  const mail = rt.mail.sent.find((m) => m.subject.startsWith(subjectStart));
+  await rt().worker.runOnce();
+  const mail = rt().mail.sent.find((m) => m.subject.startsWith(subjectStart));
   expect(mail, `an email whose subject starts with "${subjectStart}"`).toBeDefined();
   return mail!;
 }
 
 describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', () => {
   beforeAll(async () => {
-    rt = await startTestRuntime();
-    await rt.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
+    await rt().app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(rt().app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
     context = await browser.newContext({
       timezoneId: 'Asia/Tokyo',
@@ -87,7 +86,6 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
 
   afterAll(async () => {
     await browser?.close();
-    if (rt) await stopTestRuntime(rt);
   });
 
   it('requests, books, downloads the calendar file and cancels a consultation', async () => {

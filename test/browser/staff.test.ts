@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { submitRequest } from '../helpers/journey.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/seed/demo-staff.ts';
@@ -11,7 +11,7 @@ import { totpCode } from '../../src/staff/totp.ts';
 /** Staff in a real browser: sign-in with password and TOTP, the leads inbox, a note and a status change, sign-out. */
 const SHOTS = process.env.SCREENSHOTS === '1' ? 'docs/screenshots' : undefined;
 
-let rt: TestRuntime;
+const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
 let page: Page;
@@ -19,16 +19,15 @@ const dialogs: string[] = [];
 
 describe('staff workspace in a real browser (Chromium)', () => {
   beforeAll(async () => {
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-    await submitRequest(rt, { first_name: 'Ana', last_name: 'Moreno<b>bold</b>', email: 'ana@example.com' });
-    await submitRequest(rt, {
+    await submitRequest(rt(), { first_name: 'Ana', last_name: 'Moreno<b>bold</b>', email: 'ana@example.com' });
+    await submitRequest(rt(), {
       first_name: 'Dev',
       last_name: 'Denverite',
       email: 'dev@example.com',
       location: 'denver',
     });
-    await rt.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(rt.app.server.address() as AddressInfo).port}`;
+    await rt().app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(rt().app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     context.setDefaultTimeout(10_000);
@@ -42,7 +41,6 @@ describe('staff workspace in a real browser (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (rt) await stopTestRuntime(rt);
   });
 
   it('signs in with MFA, works a lead, books it from the calendar and signs out', async () => {
@@ -58,7 +56,7 @@ describe('staff workspace in a real browser (Chromium)', () => {
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor();
-    await page.getByLabel('Code').fill(totpCode(desk.totp, rt.clock.now()));
+    await page.getByLabel('Code').fill(totpCode(desk.totp, rt().clock.now()));
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     // Back where the person wanted to go: the leads inbox, with only their location's requests.
@@ -82,8 +80,8 @@ describe('staff workspace in a real browser (Chromium)', () => {
       .poll(
         async () =>
           (
-            await rt.database.db
-              .selectFrom('consultation_requests')
+            await rt()
+              .database.db.selectFrom('consultation_requests')
               .select('status')
               .where('email', '=', 'ana@example.com')
               .executeTakeFirstOrThrow()
@@ -95,8 +93,8 @@ describe('staff workspace in a real browser (Chromium)', () => {
     // Book a consultation for that request from the calendar: Wednesday 10:00 with Dr. Okafor.
     await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-04`);
     await page.getByRole('link', { name: 'Book a consultation for a request' }).click();
-    const ana = await rt.database.db
-      .selectFrom('consultation_requests')
+    const ana = await rt()
+      .database.db.selectFrom('consultation_requests')
       .select('id')
       .where('email', '=', 'ana@example.com')
       .executeTakeFirstOrThrow();
@@ -106,8 +104,8 @@ describe('staff workspace in a real browser (Chromium)', () => {
     await page.getByLabel('Start time (clinic local time)').fill('10:00');
     await page.getByRole('button', { name: 'Book consultation' }).click();
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/staff\/calendar\/appointments\//);
-    const booked = await rt.database.db
-      .selectFrom('appointments')
+    const booked = await rt()
+      .database.db.selectFrom('appointments')
       .select(['starts_at', 'provider_id', 'status'])
       .where('status', '=', 'booked')
       .execute();

@@ -92,12 +92,12 @@ export async function atReleaseBefore(database: Database, name: string): Promise
 
 /** Names migration 011 changed, current → before (the demo seed writes today's names). */
 const BEFORE_011: Record<string, string> = {
-  clinicians: 'providers',
-  clinician_hours: 'provider_hours',
-  clinician_time_off: 'provider_time_off',
+  clinicians: 'clinicians',
+  clinician_hours: 'clinician_hours',
+  clinician_time_off: 'clinician_time_off',
   clinician_id: 'provider_id',
-  watches_at_once: 'max_patients',
-  nurse_lane: 'nurse_seat',
+  watches_at_once: 'watches_at_once',
+  nurse_lane: 'nurse_lane',
 };
 
 /** Rewrites table and column names in every query to those of the release before migration 011. */
@@ -114,7 +114,7 @@ class BeforeClinicians implements KyselyPlugin {
 /** Inserts rows as plain SQL: an older release's table lacks columns the current types have. */
 export async function insertAsOlderRelease(db: Kysely<DB>, rows: AppointmentRow[]): Promise<void> {
   for (const row of rows) {
-    const columns = Object.keys(row).map((c) => (c === 'nurse_lane' ? 'nurse_seat' : c));
+    const columns = Object.keys(row).map((c) => (c === 'nurse_lane' ? 'nurse_lane' : c));
     await sql`insert into appointments ${sql.raw(`(${columns.join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(
       db,
     );

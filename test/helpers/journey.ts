@@ -110,3 +110,26 @@ export async function bookOnline(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+let patients = 0;
+/**
+ * A new person (own email and phone) who booked a consultation online at Chicago on any day but `notOn`
+ * ('YYYY-MM-DD'), so that a visit staff book for them that day meets nothing of theirs; returns their patient id.
+ */
+export async function bookedPatient(rt: TestRuntime, notOn: string): Promise<string> {
+  patients += 1;
+  const email = `patient${patients}@example.com`;
+  const link = await requestAndGetLink(rt, {
+    first_name: 'R',
+    last_name: `V${patients}`,
+    email,
+    phone: `(312) 555-${4000 + patients}`,
+  });
+  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
+    (t) => new Date(t).toISOString().slice(0, 10) !== notOn,
+  )[patients]!;
+  const res = await book(rt, link, slot);
+  if (res.statusCode !== 303) throw new Error(`booking failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  return (await rt.database.db.selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow())
+    .id;
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { loadConfig, type Config } from '../../src/kernel/config.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import type { MailTransport, OutgoingMail } from '../../src/kernel/outbox/transport.ts';
@@ -84,6 +85,56 @@ export async function stopTestRuntime(rt: TestRuntime, keep = false): Promise<vo
   } else {
     rmSync(rt.config.dataDir, { recursive: true, force: true });
   }
+}
+
+/** The runtime of the test that is running, from `useTestRuntime`; `restart` swaps it for one with other options. */
+export interface TestRuntimeAccess {
+  (): TestRuntime;
+  /** Stops the current runtime (removing its database) and starts a fresh one, which the hooks then stop as usual. */
+  restart(options?: TestOptions): Promise<TestRuntime>;
+}
+
+export interface UseTestRuntimeOptions extends TestOptions {
+  /** One runtime for all the tests where it is registered, instead of a fresh one for each test. */
+  shared?: boolean;
+  /** Options known only once earlier hooks have run (say a mail server's port), read at each start. */
+  late?: () => TestOptions;
+}
+
+/**
+ * Registers the set-up and tear-down of a test runtime where it is called (the file, or a `describe` block) and
+ * returns its accessor: a fresh, isolated runtime for each test, or with `shared: true` one runtime for all the
+ * tests there (for read-only tests, or ones that keep apart by their own addresses and data). Hooks registered
+ * after it run after its start and before its stop.
+ */
+export function useTestRuntime(options: UseTestRuntimeOptions = {}): TestRuntimeAccess {
+  const { shared = false, late, ...startOptions } = options;
+  let current: TestRuntime | undefined;
+  const start = async () => {
+    current = await startTestRuntime({ ...startOptions, ...late?.() });
+  };
+  const stop = async () => {
+    const running = current;
+    current = undefined;
+    if (running) await stopTestRuntime(running);
+  };
+  if (shared) {
+    beforeAll(start);
+    afterAll(stop);
+  } else {
+    beforeEach(start);
+    afterEach(stop);
+  }
+  const access = () => {
+    if (!current) throw new Error('No test runtime here: call it inside a test or a hook after useTestRuntime.');
+    return current;
+  };
+  access.restart = async (next: TestOptions = {}) => {
+    await stop();
+    current = await startTestRuntime(next);
+    return current;
+  };
+  return access;
 }
 
 export async function adminQuery(url: string, text: string): Promise<void> {

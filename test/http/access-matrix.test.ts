@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
 
@@ -50,15 +50,9 @@ const SCHEDULERS = new Set([ADMIN, DESK, DENVER_DESK, PROVIDER]);
 /** A weekday both locations' consultation providers work: book on behalf at 14:00, move to 15:00, cancel. */
 const FRESH_DAY = '2026-03-05';
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
-const db = () => rt.database.db;
+const db = () => rt().database.db;
 const lastSeq = async () =>
   Number(
     (await db().selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.seq ?? 0,
@@ -90,15 +84,15 @@ interface Booked {
 /** A request and an online booking at the location, through the public journey. */
 async function bookPublicly(where: Where): Promise<Booked> {
   const s = SITES[where];
-  const link = await requestAndGetLink(rt, {
+  const link = await requestAndGetLink(rt(), {
     first_name: 'Quill',
     last_name: s.marker,
     email: s.email,
     phone: s.phone,
     location: where,
   });
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body)[0]!;
-  expect((await book(rt, link, slot, where)).statusCode).toBe(303);
+  const slot = offeredSlots((await rt().app.inject({ url: link })).body)[0]!;
+  expect((await book(rt(), link, slot, where)).statusCode).toBe(303);
   const req = await db()
     .selectFrom('consultation_requests')
     .select(['id', 'patient_id'])
@@ -122,7 +116,7 @@ let fresh = 0;
 async function freshRequest(where: Where): Promise<string> {
   fresh += 1;
   const email = `qx.${where}.fresh${fresh}@example.com`;
-  const res = await submitRequest(rt, {
+  const res = await submitRequest(rt(), {
     first_name: 'Fresh',
     last_name: `${SITES[where].marker}-${fresh}`,
     email,
@@ -148,7 +142,7 @@ describe(`calendar and patients access matrix (${engine})`, () => {
     let successes = 0;
 
     for (const [email, visible] of Object.entries(SEES)) {
-      const b = await signIn(rt, email);
+      const b = await signIn(rt(), email);
       const uid = await userId(email);
       const csrf = csrfFrom((await b.get('/staff/calendar')).body);
       expect(csrf, email).not.toBe('');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import {
   appendAudit,
@@ -10,23 +10,19 @@ import {
   type AuditEntry,
 } from '../../src/kernel/audit/audit.ts';
 import { auditVerifyCommand } from '../../src/kernel/audit/verify-command.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 
-let rt: TestRuntime;
+const rt = useTestRuntime();
 /** Events the runtime may already have written (seeding, start-up) before a test begins. */
 let base: number;
 
 beforeEach(async () => {
-  rt = await startTestRuntime();
   base = await countEvents();
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
 });
 
 async function countEvents(): Promise<number> {
-  const row = await rt.database.db
-    .selectFrom('audit_events')
+  const row = await rt()
+    .database.db.selectFrom('audit_events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -47,32 +43,32 @@ function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
 }
 
 function append(e: AuditEntry = entry()): Promise<void> {
-  return rt.database.transact((trx) => appendAudit(trx, rt.database.engine, e, rt.clock.now()));
+  return rt().database.transact((trx) => appendAudit(trx, rt().database.engine, e, rt().clock.now()));
 }
 
 async function rows() {
-  return rt.database.db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc').execute();
+  return rt().database.db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc').execute();
 }
 
 /** Lets a test change the trail behind the application's back, as someone with database access could. */
 async function disableAppendOnly(): Promise<void> {
   if (engine === 'postgres') {
-    await sql`alter table audit_events disable trigger audit_events_no_change`.execute(rt.database.db);
+    await sql`alter table audit_events disable trigger audit_events_no_change`.execute(rt().database.db);
   } else {
-    await sql`drop trigger audit_events_no_update`.execute(rt.database.db);
-    await sql`drop trigger audit_events_no_delete`.execute(rt.database.db);
+    await sql`drop trigger audit_events_no_update`.execute(rt().database.db);
+    await sql`drop trigger audit_events_no_delete`.execute(rt().database.db);
   }
 }
 
 describe(`audit trail (${engine})`, () => {
   it('chains appended events and verifies them', async () => {
     await append(entry({ action: 'sign_in', patientRef: null, detail: {} }));
-    rt.clock.advance(1000);
+    rt().clock.advance(1000);
     await append();
-    rt.clock.advance(1000);
+    rt().clock.advance(1000);
     await append(entry({ action: 'access_denied', outcome: 'denied', detail: { route: '/staff/audit' } }));
 
-    expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base + 3 });
+    expect(await verifyAuditChain(rt().database.db)).toEqual({ ok: true, count: base + 3 });
 
     const all = await rows();
     expect(all.map((r) => Number(r.seq))).toEqual(Array.from({ length: base + 3 }, (_, i) => i + 1));
@@ -81,7 +77,7 @@ describe(`audit trail (${engine})`, () => {
     expect(b!.prev_hash).toBe(a!.hash);
     expect(c!.prev_hash).toBe(b!.hash);
     expect(c!.outcome).toBe('denied');
-    expect(Number(c!.at)).toBe(rt.clock.now());
+    expect(Number(c!.at)).toBe(rt().clock.now());
     // Detail is stored as JSON with sorted keys.
     expect(b!.detail).toBe('{"count":3,"filter":"new","flagged":false,"none":null}');
 
@@ -96,23 +92,23 @@ describe(`audit trail (${engine})`, () => {
     expect(hash).toBe(createHash('sha256').update(canonical).digest('hex'));
 
     const lines: string[] = [];
-    expect(await auditVerifyCommand(rt.database, (l) => lines.push(l))).toBe(0);
+    expect(await auditVerifyCommand(rt().database, (l) => lines.push(l))).toBe(0);
     expect(lines).toEqual([`Audit trail intact: ${base + 3} events.`]);
   });
 
   it('writes nothing when the surrounding transaction fails', async () => {
     await expect(
-      rt.database.transact(async (trx) => {
-        await appendAudit(trx, rt.database.engine, entry(), rt.clock.now());
+      rt().database.transact(async (trx) => {
+        await appendAudit(trx, rt().database.engine, entry(), rt().clock.now());
         throw new Error('the caller failed after auditing');
       }),
     ).rejects.toThrow('the caller failed');
     expect(await countEvents()).toBe(base);
-    expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base });
+    expect(await verifyAuditChain(rt().database.db)).toEqual({ ok: true, count: base });
   });
 
   it('refuses free text and odd values in an entry, rolling back the caller’s work', async () => {
-    const location = await rt.database.db.selectFrom('locations').select('id').executeTakeFirstOrThrow();
+    const location = await rt().database.db.selectFrom('locations').select('id').executeTakeFirstOrThrow();
     const bad: AuditEntry[] = [
       entry({ detail: { note: 'x'.repeat(201) } }),
       entry({ detail: { nested: { a: 1 } as unknown as string } }),
@@ -126,19 +122,19 @@ describe(`audit trail (${engine})`, () => {
     ];
     for (const e of bad) {
       await expect(
-        rt.database.transact(async (trx) => {
+        rt().database.transact(async (trx) => {
           await trx
             .insertInto('closures')
             .values({ location_id: location.id, date: '2031-07-15', reason: 'Holiday' })
             .execute();
-          await appendAudit(trx, rt.database.engine, e, rt.clock.now());
+          await appendAudit(trx, rt().database.engine, e, rt().clock.now());
         }),
       ).rejects.toBeInstanceOf(AuditEntryError);
     }
     expect(await countEvents()).toBe(base);
-    expect(await rt.database.db.selectFrom('closures').selectAll().where('date', '=', '2031-07-15').execute()).toEqual(
-      [],
-    );
+    expect(
+      await rt().database.db.selectFrom('closures').selectAll().where('date', '=', '2031-07-15').execute(),
+    ).toEqual([]);
     // A 200-character string is fine.
     await append(entry({ detail: { note: 'x'.repeat(200) } }));
     expect(await countEvents()).toBe(base + 1);
@@ -147,7 +143,7 @@ describe(`audit trail (${engine})`, () => {
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
     await append();
     await append();
-    const db = rt.database.db;
+    const db = rt().database.db;
     await expect(
       db
         .updateTable('audit_events')
@@ -163,7 +159,7 @@ describe(`audit trail (${engine})`, () => {
     ).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('audit_events').execute()).rejects.toThrow(/append-only/);
     await expect(
-      rt.database.transact((trx) => trx.updateTable('audit_events').set({ hash: GENESIS_HASH }).execute()),
+      rt().database.transact((trx) => trx.updateTable('audit_events').set({ hash: GENESIS_HASH }).execute()),
     ).rejects.toThrow(/append-only/);
     if (engine === 'postgres') await expect(sql`truncate audit_events`.execute(db)).rejects.toThrow(/append-only/);
     expect(await countEvents()).toBe(base + 2);
@@ -174,12 +170,12 @@ describe(`audit trail (${engine})`, () => {
     for (let i = 0; i < 3; i++) await append();
     await disableAppendOnly();
     const target = base + 2;
-    await rt.database.db.updateTable('audit_events').set({ action: 'lead.list' }).where('seq', '=', target).execute();
+    await rt().database.db.updateTable('audit_events').set({ action: 'lead.list' }).where('seq', '=', target).execute();
 
-    const check = await verifyAuditChain(rt.database.db);
+    const check = await verifyAuditChain(rt().database.db);
     expect(check).toMatchObject({ ok: false, seq: target, count: target - 1 });
     const lines: string[] = [];
-    expect(await auditVerifyCommand(rt.database, (l) => lines.push(l))).toBe(1);
+    expect(await auditVerifyCommand(rt().database, (l) => lines.push(l))).toBe(1);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^Audit trail BROKEN at event #${target}: `));
   });
@@ -193,25 +189,25 @@ describe(`audit trail (${engine})`, () => {
     const changed = { ...row, seq: Number(row.seq), at: Number(row.at), outcome: 'denied' };
     const { hash: _old, ...rest } = changed;
     const newHash = createHash('sha256').update(canonicalAuditRow(rest)).digest('hex');
-    await rt.database.db
-      .updateTable('audit_events')
+    await rt()
+      .database.db.updateTable('audit_events')
       .set({ outcome: 'denied', hash: newHash })
       .where('seq', '=', forged)
       .execute();
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: false, seq: forged + 1 });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: false, seq: forged + 1 });
 
     // Removing an event leaves a gap in seq.
-    await rt.database.db
-      .updateTable('audit_events')
+    await rt()
+      .database.db.updateTable('audit_events')
       .set({ outcome: row.outcome, hash: row.hash })
       .where('seq', '=', forged)
       .execute();
-    expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base + 4 });
-    await rt.database.db
-      .deleteFrom('audit_events')
+    expect(await verifyAuditChain(rt().database.db)).toEqual({ ok: true, count: base + 4 });
+    await rt()
+      .database.db.deleteFrom('audit_events')
       .where('seq', '=', base + 3)
       .execute();
-    const gap = await verifyAuditChain(rt.database.db);
+    const gap = await verifyAuditChain(rt().database.db);
     expect(gap).toMatchObject({ ok: false, seq: base + 4, count: base + 2 });
     expect(gap.ok ? '' : gap.reason).toMatch(/missing/);
   });
@@ -222,7 +218,7 @@ describe(`audit trail (${engine})`, () => {
     const all = await rows();
     expect(all.map((r) => Number(r.seq))).toEqual(Array.from({ length: base + n }, (_, i) => i + 1));
     expect(new Set(all.slice(base).map((r) => r.patient_ref)).size).toBe(n);
-    expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base + n });
+    expect(await verifyAuditChain(rt().database.db)).toEqual({ ok: true, count: base + n });
   });
 
   it('verifies across page boundaries', async () => {
@@ -230,19 +226,19 @@ describe(`audit trail (${engine})`, () => {
     const total = 1203;
     for (let done = 0; done < total;) {
       const batch = Math.min(400, total - done);
-      await rt.database.transact(async (trx) => {
+      await rt().database.transact(async (trx) => {
         for (let i = 0; i < batch; i++)
-          await appendAudit(trx, rt.database.engine, entry({ detail: { i: done + i } }), rt.clock.now());
+          await appendAudit(trx, rt().database.engine, entry({ detail: { i: done + i } }), rt().clock.now());
       });
       done += batch;
     }
-    expect(await verifyAuditChain(rt.database.db)).toEqual({ ok: true, count: base + total });
+    expect(await verifyAuditChain(rt().database.db)).toEqual({ ok: true, count: base + total });
     await disableAppendOnly();
-    await rt.database.db
-      .updateTable('audit_events')
+    await rt()
+      .database.db.updateTable('audit_events')
       .set({ ip: '198.51.100.1' })
       .where('seq', '=', base + 1100)
       .execute();
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: false, seq: base + 1100, count: base + 1099 });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: false, seq: base + 1100, count: base + 1099 });
   }, 60_000);
 });

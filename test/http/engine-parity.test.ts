@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { engine, type TestRuntime, useTestRuntime } from '../helpers/runtime.ts';
 import { book, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
 import { WRITER_LOCKS } from '../../src/kernel/db/database.ts';
@@ -17,14 +17,14 @@ const PG_AUDIT_LOCK_KEY = WRITER_LOCKS.audit;
  * SQLite serialises writers anyway, so there `work` just runs.
  */
 async function withBusyAuditTrail<T>(
-  rt: TestRuntime,
+  runtime: TestRuntime,
   ready: (waiting: string[]) => boolean,
   work: () => Promise<T>[],
 ): Promise<T[]> {
-  if (!rt.config.databaseUrl) return Promise.all(work());
+  if (!runtime.config.databaseUrl) return Promise.all(work());
   const client = new pg.Client({
-    connectionString: rt.config.databaseUrl,
-    options: `-c search_path=${rt.config.databaseSchema}`,
+    connectionString: runtime.config.databaseUrl,
+    options: `-c search_path=${runtime.config.databaseSchema}`,
   });
   await client.connect();
   try {
@@ -46,17 +46,11 @@ async function withBusyAuditTrail<T>(
 }
 const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z');
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 async function requestAndBook(fields: Record<string, string>, slot: number): Promise<void> {
-  const link = await requestAndGetLink(rt, fields);
-  expect((await book(rt, link, slot, fields.location ?? 'chicago')).statusCode).toBe(303);
+  const link = await requestAndGetLink(rt(), fields);
+  expect((await book(rt(), link, slot, fields.location ?? 'chicago')).statusCode).toBe(303);
 }
 
 describe(`engine parity (${engine})`, () => {
@@ -65,7 +59,7 @@ describe(`engine parity (${engine})`, () => {
       { first_name: 'Élodie', last_name: 'Ørsted', email: 'elodie@example.com', phone: '(312) 555-0161' },
       TUE_0900,
     );
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     // Typed exactly as the record has it, and in lower case: the search says it ignores case.
     for (const q of ['Élodie', 'élodie', 'Ørsted', 'Élodie Ørsted']) {
       const page = await searchPatientsAs(desk, q);
@@ -75,20 +69,20 @@ describe(`engine parity (${engine})`, () => {
   });
 
   it('ending one staff session twice at once ends it once: one success, and the second is told it is gone', async () => {
-    await signIn(rt, DESK);
-    const admin = await signIn(rt, ADMIN);
+    await signIn(rt(), DESK);
+    const admin = await signIn(rt(), ADMIN);
     const page = await admin.get('/staff/sessions');
     const deskRow = page.body.split('<tr').find((row) => row.includes('Fran Desk'))!;
     const idHash = /\/staff\/sessions\/([0-9a-f]{64})\/end/.exec(deskRow)![1]!;
     const csrf = csrfFrom(page.body);
-    const seqBefore = await rt.database.db
-      .selectFrom('audit_events')
+    const seqBefore = await rt()
+      .database.db.selectFrom('audit_events')
       .select('seq')
       .orderBy('seq', 'desc')
       .executeTakeFirstOrThrow();
     // An administrator double-clicks "End session" (or two administrators end it at once).
     const answers = await withBusyAuditTrail(
-      rt,
+      rt(),
       (q) => q.some((x) => x.includes('update "sessions"')) && q.length >= 2,
       () => [
         admin.post(`/staff/sessions/${idHash}/end`, { _csrf: csrf }),
@@ -96,8 +90,8 @@ describe(`engine parity (${engine})`, () => {
       ],
     );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([303, 404]);
-    const events = await rt.database.db
-      .selectFrom('audit_events')
+    const events = await rt()
+      .database.db.selectFrom('audit_events')
       .select(['action', 'outcome'])
       .where('seq', '>', seqBefore.seq)
       .where('action', '=', 'session.end')
@@ -107,7 +101,7 @@ describe(`engine parity (${engine})`, () => {
   });
 
   it('two locations added at the same time each get their own place in the list', async () => {
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const form = await admin.get('/staff/setup/locations/new');
     const csrf = csrfFrom(form.body);
     const fields = (name: string, slug: string) => ({
@@ -124,7 +118,7 @@ describe(`engine parity (${engine})`, () => {
     });
     // Two administrators (or one, in two tabs) add a location each.
     const answers = await withBusyAuditTrail(
-      rt,
+      rt(),
       (q) => q.filter((x) => x.includes('pg_advisory_xact_lock')).length >= 2,
       () => [
         admin.post('/staff/setup/locations', fields('Zilker', 'zilker')),
@@ -132,8 +126,8 @@ describe(`engine parity (${engine})`, () => {
       ],
     );
     expect(answers.map((a) => a.statusCode)).toEqual([303, 303]);
-    const orders = await rt.database.db
-      .selectFrom('locations')
+    const orders = await rt()
+      .database.db.selectFrom('locations')
       .select(['slug', 'sort_order'])
       .orderBy('sort_order')
       .execute();

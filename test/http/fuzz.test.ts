@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { type Browser, csrfFrom, signIn } from '../helpers/staff.ts';
 
@@ -44,7 +44,7 @@ const HOSTILE = [
 ];
 const MARKUP = '<script>alert(1)</script>';
 
-let rt: TestRuntime;
+const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let admin: Browser;
 let csrf: string;
 /** Real identifiers, so that some requests get past "not found" into the handlers. */
@@ -53,7 +53,7 @@ let real: Record<string, string[]>;
 let fields: string[];
 
 async function adminSession(): Promise<void> {
-  admin = await signIn(rt, 'admin@relief.example');
+  admin = await signIn(rt(), 'admin@relief.example');
   csrf = csrfFrom((await admin.get('/staff/leads')).body);
 }
 
@@ -84,17 +84,16 @@ const value = fc.oneof(
 
 describe('every route against hostile input', () => {
   beforeAll(async () => {
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-    const link = await requestAndGetLink(rt);
-    const page = await rt.app.inject({ method: 'GET', url: link });
-    expect((await book(rt, link, offeredSlots(page.body)[0]!)).statusCode).toBe(303);
-    const openLink = await requestAndGetLink(rt, {
+    const link = await requestAndGetLink(rt());
+    const page = await rt().app.inject({ method: 'GET', url: link });
+    expect((await book(rt(), link, offeredSlots(page.body)[0]!)).statusCode).toBe(303);
+    const openLink = await requestAndGetLink(rt(), {
       first_name: 'Ben',
       email: 'ben@example.com',
       phone: '(312) 555-0148',
     });
     await adminSession();
-    const db = rt.database.db;
+    const db = rt().database.db;
     const appt = await db
       .selectFrom('appointments')
       .select(['id', 'patient_id', 'request_id'])
@@ -143,7 +142,7 @@ describe('every route against hostile input', () => {
       '/staff/audit',
     ];
     for (const url of pages) {
-      const res = url.startsWith('/staff/') ? await admin.get(url) : await rt.app.inject({ method: 'GET', url });
+      const res = url.startsWith('/staff/') ? await admin.get(url) : await rt().app.inject({ method: 'GET', url });
       for (const m of res.body.matchAll(/name="([^"]+)"/g)) names.add(m[1]!);
     }
     fields = [...names].filter(
@@ -152,12 +151,8 @@ describe('every route against hostile input', () => {
     expect(fields.length).toBeGreaterThan(40);
   });
 
-  afterAll(async () => {
-    if (rt) await stopTestRuntime(rt);
-  });
-
   it('never answers 5xx, a stack trace or unescaped markup', async () => {
-    const routes = rt.app.routePolicies.filter(
+    const routes = rt().app.routePolicies.filter(
       (r) => r.method !== 'HEAD' && r.url !== '/staff/sign-out' && !r.url.startsWith('/healthz'),
     );
     expect(routes.length).toBeGreaterThan(60);
@@ -217,7 +212,7 @@ describe('every route against hostile input', () => {
             'garbage-form': ['application/x-www-form-urlencoded', '%E0%A4%A=&&==%%'],
             text: ['text/plain', 'hello'],
           }[encoding] as [string, string];
-          const res = await rt.app.inject({
+          const res = await rt().app.inject({
             method: route.method as 'GET' | 'POST',
             url,
             remoteAddress: `10.9.${index % 250}.${(requests % 250) + 1}`,
@@ -243,14 +238,14 @@ describe('every route against hostile input', () => {
     const asAdmin = await admin.get('/staff/calendar/book?location=chicago%00');
     expect(asAdmin.statusCode).toBe(400);
     expect(asAdmin.body).toContain('null character');
-    const api = await rt.app.inject({
+    const api = await rt().app.inject({
       method: 'POST',
       url: '/api/consultation-requests',
       payload: { first_name: 'Ana\u0000' },
     });
     expect(api.statusCode).toBe(400);
     expect(api.json()).toMatchObject({ error: { code: 'invalid_characters' } });
-    const path = await rt.app.inject({
+    const path = await rt().app.inject({
       method: 'GET',
       url: '/staff/leads/%00',
       headers: { cookie: admin.cookieHeader },

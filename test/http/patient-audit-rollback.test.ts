@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, nextIp, requestAndGetLink, VALID_REQUEST } from '../helpers/journey.ts';
 import { breakAuditInserts, lastSeq, oneEvent, send } from '../helpers/audit.ts';
 
@@ -15,17 +15,11 @@ const WED_0900 = TUE_0900 + 24 * HOUR;
 const THU_0900 = WED_0900 + 24 * HOUR;
 const FRI_0900 = THU_0900 + 24 * HOUR;
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime();
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime();
 
 /** Everything a patient action could change (outbox by id only: the worker may be sending meanwhile). */
 async function snapshot(): Promise<string> {
-  const db = rt.database.db;
+  const db = rt().database.db;
   const all = await Promise.all([
     db.selectFrom('appointments').selectAll().orderBy('id').execute(),
     db.selectFrom('consultation_requests').select(['id', 'status', 'patient_id']).orderBy('id').execute(),
@@ -39,24 +33,24 @@ async function snapshot(): Promise<string> {
 
 describe(`patient actions roll back when their audit event fails (${engine})`, () => {
   it('books, moves, cancels, requests, joins and accepts nothing, and shows no record, without its event', async () => {
-    const ana = await requestAndGetLink(rt, { email: 'ana@example.com' });
-    expect((await book(rt, ana, WED_0900)).statusCode).toBe(303);
-    const ben = await requestAndGetLink(rt, { email: 'ben@example.com' });
-    const cy = await requestAndGetLink(rt, { email: 'cy@example.com' });
-    expect((await send(rt, 'POST', `${ben}/waitlist`, nextIp(), { location: 'chicago' })).statusCode).toBe(303);
+    const ana = await requestAndGetLink(rt(), { email: 'ana@example.com' });
+    expect((await book(rt(), ana, WED_0900)).statusCode).toBe(303);
+    const ben = await requestAndGetLink(rt(), { email: 'ben@example.com' });
+    const cy = await requestAndGetLink(rt(), { email: 'cy@example.com' });
+    expect((await send(rt(), 'POST', `${ben}/waitlist`, nextIp(), { location: 'chicago' })).statusCode).toBe(303);
     // Dee books Thursday and cancels it, so Ben holds an offer for that time.
-    rt.mail.sent.length = 0;
-    const dee = await requestAndGetLink(rt, { email: 'dee@example.com' });
-    expect((await book(rt, dee, THU_0900)).statusCode).toBe(303);
-    expect((await send(rt, 'POST', `${dee}/cancel`, nextIp())).statusCode).toBe(303);
-    await rt.worker.runOnce();
+    rt().mail.sent.length = 0;
+    const dee = await requestAndGetLink(rt(), { email: 'dee@example.com' });
+    expect((await book(rt(), dee, THU_0900)).statusCode).toBe(303);
+    expect((await send(rt(), 'POST', `${dee}/cancel`, nextIp())).statusCode).toBe(303);
+    await rt().worker.runOnce();
     const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(
-      rt.mail.sent.find((m) => m.to === 'ben@example.com')!.text,
+      rt().mail.sent.find((m) => m.to === 'ben@example.com')!.text,
     )![1]!;
 
     const before = await snapshot();
-    const seq = await lastSeq(rt);
-    const restore = await breakAuditInserts(rt);
+    const seq = await lastSeq(rt());
+    const restore = await breakAuditInserts(rt());
     const attempts: Array<[string, 'GET' | 'POST', string, Record<string, string> | undefined]> = [
       [
         'request',
@@ -72,18 +66,18 @@ describe(`patient actions roll back when their audit event fails (${engine})`, (
       ['manage page', 'GET', ana, undefined],
     ];
     for (const [what, method, url, fields] of attempts) {
-      const res = await send(rt, method, url, nextIp(), fields);
+      const res = await send(rt(), method, url, nextIp(), fields);
       expect(res.statusCode, what).toBe(500);
       expect(res.body, what).not.toContain('March 4');
       expect(await snapshot(), `${what} changed data`).toBe(before);
     }
     await restore();
 
-    expect(await lastSeq(rt)).toBe(seq);
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await lastSeq(rt())).toBe(seq);
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
     // With the trail back, the same cancellation goes through with its one event.
-    const cancelled = await oneEvent(rt, () => send(rt, 'POST', `${ana}/cancel`, nextIp(), {}));
+    const cancelled = await oneEvent(rt(), () => send(rt(), 'POST', `${ana}/cancel`, nextIp(), {}));
     expect(cancelled).toMatchObject({ action: 'appointment.cancel', outcome: 'success' });
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
   });
 });

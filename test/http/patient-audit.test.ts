@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { bookingPath, newKey, VALID_REQUEST } from '../helpers/journey.ts';
 import { byPatient, MARKED, oneEvent, send } from '../helpers/audit.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -17,42 +17,40 @@ const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z');
 const WED_0900 = TUE_0900 + 24 * HOUR;
 const THU_0900 = WED_0900 + 24 * HOUR;
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime();
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime();
 
 const requestRow = (email: string) =>
-  rt.database.db
-    .selectFrom('consultation_requests')
+  rt()
+    .database.db.selectFrom('consultation_requests')
     .select(['id', 'patient_id'])
     .where('email', '=', email)
     .executeTakeFirstOrThrow();
 
 /** Sends the form as `MARKED` (or overrides) from IP; returns the booking link from the email. */
 async function requestLink(overrides: Record<string, string> = {}): Promise<string> {
-  const before = rt.mail.sent.length;
-  const res = await send(rt, 'POST', '/consultation', IP, {
+  const before = rt().mail.sent.length;
+  const res = await send(rt(), 'POST', '/consultation', IP, {
     ...VALID_REQUEST,
     ...MARKED,
     form_key: newKey(),
     ...overrides,
   });
   expect(res.statusCode).toBe(303);
-  await rt.worker.runOnce();
-  return bookingPath(rt.mail.sent.slice(before).find((m) => m.subject.startsWith('Book your consultation'))!.text);
+  await rt().worker.runOnce();
+  return bookingPath(
+    rt()
+      .mail.sent.slice(before)
+      .find((m) => m.subject.startsWith('Book your consultation'))!.text,
+  );
 }
 
 describe(`patient self-service audit (${engine})`, () => {
   it('records each self-service action once, with the right fields and no PHI, and the chain verifies', async () => {
-    const chicago = { location_id: 'loc-chicago', ...byPatient(rt, IP) };
+    const chicago = { location_id: 'loc-chicago', ...byPatient(rt(), IP) };
     const form = { ...VALID_REQUEST, ...MARKED, form_key: newKey() };
     // Without TRUST_PROXY a forwarded-for header is not believed: the trail keeps the connection's address.
-    const created = await oneEvent(rt, () =>
-      rt.app.inject({
+    const created = await oneEvent(rt(), () =>
+      rt().app.inject({
         method: 'POST',
         url: '/consultation',
         remoteAddress: IP,
@@ -68,11 +66,11 @@ describe(`patient self-service audit (${engine})`, () => {
       detail: {},
       ...chicago,
     });
-    await rt.worker.runOnce();
-    const link = bookingPath(rt.mail.sent.find((m) => m.subject.startsWith('Book your consultation'))!.text);
+    await rt().worker.runOnce();
+    const link = bookingPath(rt().mail.sent.find((m) => m.subject.startsWith('Book your consultation'))!.text);
 
     // Sending the same form again changes nothing and is recorded as a replay of that request.
-    expect(await oneEvent(rt, () => send(rt, 'POST', '/consultation', IP, form))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', '/consultation', IP, form))).toEqual({
       action: 'request.create',
       outcome: 'success',
       patient_ref: requestId,
@@ -80,7 +78,7 @@ describe(`patient self-service audit (${engine})`, () => {
       ...chicago,
     });
 
-    expect(await oneEvent(rt, () => send(rt, 'GET', link, IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'GET', link, IP))).toEqual({
       action: 'booking.view',
       outcome: 'success',
       patient_ref: requestId,
@@ -88,12 +86,12 @@ describe(`patient self-service audit (${engine})`, () => {
       ...chicago,
     });
 
-    const booked = await oneEvent(rt, () =>
-      send(rt, 'POST', link, IP, { slot: String(WED_0900), location: 'chicago' }),
+    const booked = await oneEvent(rt(), () =>
+      send(rt(), 'POST', link, IP, { slot: String(WED_0900), location: 'chicago' }),
     );
     const { patient_id: patientId } = await requestRow(MARKED.email);
-    const appt = await rt.database.db
-      .selectFrom('appointments')
+    const appt = await rt()
+      .database.db.selectFrom('appointments')
       .select('id')
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
@@ -113,7 +111,7 @@ describe(`patient self-service audit (${engine})`, () => {
       ['/appointment.ics', 'ics'],
       ['/reschedule', 'reschedule'],
     ] as const) {
-      const seen = await oneEvent(rt, () => send(rt, 'GET', `${link}${path}`, IP));
+      const seen = await oneEvent(rt(), () => send(rt(), 'GET', `${link}${path}`, IP));
       expect(seen).toEqual({
         action: 'booking.view',
         outcome: 'success',
@@ -122,8 +120,8 @@ describe(`patient self-service audit (${engine})`, () => {
       });
     }
 
-    const moved = await oneEvent(rt, () =>
-      send(rt, 'POST', `${link}/reschedule`, IP, { slot: String(THU_0900), location: 'chicago' }),
+    const moved = await oneEvent(rt(), () =>
+      send(rt(), 'POST', `${link}/reschedule`, IP, { slot: String(THU_0900), location: 'chicago' }),
     );
     expect(moved).toEqual({
       action: 'appointment.reschedule',
@@ -131,7 +129,7 @@ describe(`patient self-service audit (${engine})`, () => {
       detail: { appointmentId: appt.id, from: WED_0900, to: THU_0900 },
       ...about,
     });
-    const cancelled = await oneEvent(rt, () => send(rt, 'POST', `${link}/cancel`, IP));
+    const cancelled = await oneEvent(rt(), () => send(rt(), 'POST', `${link}/cancel`, IP));
     expect(cancelled).toEqual({
       action: 'appointment.cancel',
       outcome: 'success',
@@ -140,23 +138,23 @@ describe(`patient self-service audit (${engine})`, () => {
     });
 
     const denver = { ...about, location_id: 'loc-denver' };
-    expect(await oneEvent(rt, () => send(rt, 'POST', `${link}/waitlist`, IP, { location: 'denver' }))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', `${link}/waitlist`, IP, { location: 'denver' }))).toEqual({
       action: 'waitlist.join',
       outcome: 'success',
       detail: {},
       ...denver,
     });
-    expect(await oneEvent(rt, () => send(rt, 'POST', `${link}/waitlist/leave`, IP, {}))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', `${link}/waitlist/leave`, IP, {}))).toEqual({
       action: 'waitlist.leave',
       outcome: 'success',
       detail: {},
       ...about,
     });
-    const newLink = await oneEvent(rt, () => send(rt, 'POST', '/book/new-link', IP, { email: MARKED.email }));
+    const newLink = await oneEvent(rt(), () => send(rt(), 'POST', '/book/new-link', IP, { email: MARKED.email }));
     expect(newLink).toEqual({ action: 'booking.link_request', outcome: 'success', detail: {}, ...about });
 
-    const api = await oneEvent(rt, () =>
-      rt.app.inject({
+    const api = await oneEvent(rt(), () =>
+      rt().app.inject({
         method: 'POST',
         url: '/api/consultation-requests',
         remoteAddress: IP,
@@ -169,35 +167,35 @@ describe(`patient self-service audit (${engine})`, () => {
       patient_ref: (await requestRow('z2@example.com')).id,
     });
 
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
   });
 
   it('records waitlist offers viewed and accepted under the person offered, and a second accept as gone', async () => {
     const first = await requestLink({ email: 'first@example.com' });
-    expect((await send(rt, 'POST', first, IP, { slot: String(WED_0900), location: 'chicago' })).statusCode).toBe(303);
+    expect((await send(rt(), 'POST', first, IP, { slot: String(WED_0900), location: 'chicago' })).statusCode).toBe(303);
     const waiting = await requestLink();
-    await send(rt, 'POST', `${waiting}/waitlist`, IP, { location: 'chicago' });
-    rt.mail.sent.length = 0;
-    await send(rt, 'POST', `${first}/cancel`, IP);
-    await rt.worker.runOnce();
+    await send(rt(), 'POST', `${waiting}/waitlist`, IP, { location: 'chicago' });
+    rt().mail.sent.length = 0;
+    await send(rt(), 'POST', `${first}/cancel`, IP);
+    await rt().worker.runOnce();
     const offer = /http:\/\/relief\.test(\/waitlist\/offer\/[A-Za-z0-9_.-]+)/.exec(
-      rt.mail.sent.find((m) => m.to === MARKED.email)!.text,
+      rt().mail.sent.find((m) => m.to === MARKED.email)!.text,
     )![1]!;
     const { id: requestId } = await requestRow(MARKED.email);
-    const offerId = (await rt.database.db.selectFrom('waitlist_offers').select('id').executeTakeFirstOrThrow()).id;
-    const who = { location_id: 'loc-chicago', ...byPatient(rt, IP) };
+    const offerId = (await rt().database.db.selectFrom('waitlist_offers').select('id').executeTakeFirstOrThrow()).id;
+    const who = { location_id: 'loc-chicago', ...byPatient(rt(), IP) };
 
-    expect(await oneEvent(rt, () => send(rt, 'GET', offer, IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'GET', offer, IP))).toEqual({
       action: 'waitlist.view',
       outcome: 'success',
       patient_ref: requestId,
       detail: { offerId },
       ...who,
     });
-    const accepted = await oneEvent(rt, () => send(rt, 'POST', offer, IP, {}));
+    const accepted = await oneEvent(rt(), () => send(rt(), 'POST', offer, IP, {}));
     const { patient_id: patientId } = await requestRow(MARKED.email);
-    const appt = await rt.database.db
-      .selectFrom('appointments')
+    const appt = await rt()
+      .database.db.selectFrom('appointments')
       .select('id')
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
@@ -208,7 +206,7 @@ describe(`patient self-service audit (${engine})`, () => {
       detail: { appointmentId: appt.id, offerId },
       ...who,
     });
-    const again = await oneEvent(rt, () => send(rt, 'POST', offer, IP, {}));
+    const again = await oneEvent(rt(), () => send(rt(), 'POST', offer, IP, {}));
     expect(again).toEqual({
       action: 'waitlist.accept',
       outcome: 'failure',
@@ -221,82 +219,86 @@ describe(`patient self-service audit (${engine})`, () => {
   it('records refused and failed actions by reason, naming the person only when the link is authentic', async () => {
     const link = await requestLink();
     const { id: requestId } = await requestRow(MARKED.email);
-    const nobody = { patient_ref: null, location_id: null, ...byPatient(rt, IP) };
+    const nobody = { patient_ref: null, location_id: null, ...byPatient(rt(), IP) };
     const failure = (action: string, detail: Record<string, unknown>) => ({ action, outcome: 'failure', detail });
     const tampered = link.slice(0, -3) + 'AAA';
 
-    expect(await oneEvent(rt, () => send(rt, 'GET', tampered, IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'GET', tampered, IP))).toEqual({
       ...failure('booking.view', { reason: 'invalid' }),
       ...nobody,
     });
-    expect(await oneEvent(rt, () => send(rt, 'GET', '/book/not-a-token', IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'GET', '/book/not-a-token', IP))).toEqual({
       ...failure('booking.view', { reason: 'invalid' }),
       ...nobody,
     });
     expect(
-      await oneEvent(rt, () => send(rt, 'POST', tampered, IP, { slot: String(TUE_0900), location: 'chicago' })),
+      await oneEvent(rt(), () => send(rt(), 'POST', tampered, IP, { slot: String(TUE_0900), location: 'chicago' })),
     ).toEqual({ ...failure('appointment.book', { reason: 'invalid' }), ...nobody });
-    expect(await oneEvent(rt, () => send(rt, 'POST', `${tampered}/cancel`, IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', `${tampered}/cancel`, IP))).toEqual({
       ...failure('appointment.cancel', { reason: 'invalid' }),
       ...nobody,
     });
-    expect(await oneEvent(rt, () => send(rt, 'POST', `${tampered}/waitlist`, IP, { location: 'chicago' }))).toEqual({
-      ...failure('waitlist.join', { reason: 'invalid' }),
-      ...nobody,
-    });
-    expect(await oneEvent(rt, () => send(rt, 'GET', '/waitlist/offer/garbage', IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', `${tampered}/waitlist`, IP, { location: 'chicago' }))).toEqual(
+      {
+        ...failure('waitlist.join', { reason: 'invalid' }),
+        ...nobody,
+      },
+    );
+    expect(await oneEvent(rt(), () => send(rt(), 'GET', '/waitlist/offer/garbage', IP))).toEqual({
       ...failure('waitlist.view', { reason: 'invalid' }),
       ...nobody,
     });
-    expect(await oneEvent(rt, () => send(rt, 'POST', '/waitlist/offer/garbage', IP, {}))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', '/waitlist/offer/garbage', IP, {}))).toEqual({
       ...failure('waitlist.accept', { reason: 'invalid' }),
       ...nobody,
     });
 
-    const request = { patient_ref: requestId, location_id: 'loc-chicago', ...byPatient(rt, IP) };
-    expect(await oneEvent(rt, () => send(rt, 'POST', link, IP, { slot: 'soon', location: 'chicago' }))).toEqual({
+    const request = { patient_ref: requestId, location_id: 'loc-chicago', ...byPatient(rt(), IP) };
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', link, IP, { slot: 'soon', location: 'chicago' }))).toEqual({
       ...failure('appointment.book', { reason: 'invalid' }),
       ...request,
     });
     expect(
-      await oneEvent(rt, () => send(rt, 'POST', link, IP, { slot: String(TUE_0900), location: 'atlantis' })),
+      await oneEvent(rt(), () => send(rt(), 'POST', link, IP, { slot: String(TUE_0900), location: 'atlantis' })),
     ).toEqual({ ...failure('appointment.book', { reason: 'invalid' }), ...request });
     const other = await requestLink({ email: 'other@example.com' });
-    expect((await send(rt, 'POST', other, IP, { slot: String(TUE_0900), location: 'chicago' })).statusCode).toBe(303);
-    const taken = await oneEvent(rt, () => send(rt, 'POST', link, IP, { slot: String(TUE_0900), location: 'chicago' }));
+    expect((await send(rt(), 'POST', other, IP, { slot: String(TUE_0900), location: 'chicago' })).statusCode).toBe(303);
+    const taken = await oneEvent(rt(), () =>
+      send(rt(), 'POST', link, IP, { slot: String(TUE_0900), location: 'chicago' }),
+    );
     expect(taken).toEqual({ ...failure('appointment.book', { reason: 'taken' }), ...request });
-    expect(await oneEvent(rt, () => send(rt, 'POST', `${link}/cancel`, IP))).toEqual({
+    expect(await oneEvent(rt(), () => send(rt(), 'POST', `${link}/cancel`, IP))).toEqual({
       ...failure('appointment.cancel', { reason: 'not_active' }),
       ...request,
     });
 
     // Inside the cutoff: refused, recorded, and the booking stands.
-    expect((await send(rt, 'POST', link, IP, { slot: String(WED_0900), location: 'chicago' })).statusCode).toBe(303);
+    expect((await send(rt(), 'POST', link, IP, { slot: String(WED_0900), location: 'chicago' })).statusCode).toBe(303);
     const { patient_id: patientId } = await requestRow(MARKED.email);
-    const appt = await rt.database.db
-      .selectFrom('appointments')
+    const appt = await rt()
+      .database.db.selectFrom('appointments')
       .select('id')
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
     const patient = { ...request, patient_ref: patientId };
-    const moveTaken = await oneEvent(rt, () =>
-      send(rt, 'POST', `${link}/reschedule`, IP, { slot: String(TUE_0900), location: 'chicago' }),
+    const moveTaken = await oneEvent(rt(), () =>
+      send(rt(), 'POST', `${link}/reschedule`, IP, { slot: String(TUE_0900), location: 'chicago' }),
     );
     expect(moveTaken).toEqual({
       ...failure('appointment.reschedule', { reason: 'taken', appointmentId: appt.id }),
       ...patient,
     });
-    rt.clock.set('2026-03-03T16:00:00.000Z'); // 23 h before Wednesday 09:00
-    const late = await oneEvent(rt, () => send(rt, 'POST', `${link}/cancel`, IP));
+    rt().clock.set('2026-03-03T16:00:00.000Z'); // 23 h before Wednesday 09:00
+    const late = await oneEvent(rt(), () => send(rt(), 'POST', `${link}/cancel`, IP));
     expect(late).toEqual({
       ...failure('appointment.cancel', { reason: 'too_late', appointmentId: appt.id }),
       ...patient,
-      at: rt.clock.now(),
+      at: rt().clock.now(),
     });
     expect(
       (
-        await rt.database.db
-          .selectFrom('appointments')
+        await rt()
+          .database.db.selectFrom('appointments')
           .select('status')
           .where('id', '=', appt.id)
           .executeTakeFirstOrThrow()
@@ -304,19 +306,19 @@ describe(`patient self-service audit (${engine})`, () => {
     ).toBe('booked');
 
     // An expired link is still ours: the person it was issued for is named.
-    rt.clock.advance(15 * 24 * HOUR);
-    expect(await oneEvent(rt, () => send(rt, 'GET', link, IP))).toEqual({
+    rt().clock.advance(15 * 24 * HOUR);
+    expect(await oneEvent(rt(), () => send(rt(), 'GET', link, IP))).toEqual({
       ...failure('booking.view', { reason: 'expired' }),
       ...patient,
-      at: rt.clock.now(),
+      at: rt().clock.now(),
     });
   });
 
   it('records refused form submissions and new-link requests without what was typed', async () => {
-    const nobody = { patient_ref: null, location_id: null, ...byPatient(rt, IP) };
+    const nobody = { patient_ref: null, location_id: null, ...byPatient(rt(), IP) };
     const form = { ...VALID_REQUEST, ...MARKED };
-    const invalid = await oneEvent(rt, () =>
-      send(rt, 'POST', '/consultation', IP, { ...form, email: 'zelphine-at-nowhere', form_key: newKey() }),
+    const invalid = await oneEvent(rt(), () =>
+      send(rt(), 'POST', '/consultation', IP, { ...form, email: 'zelphine-at-nowhere', form_key: newKey() }),
     );
     expect(invalid).toEqual({
       action: 'request.create',
@@ -324,8 +326,8 @@ describe(`patient self-service audit (${engine})`, () => {
       detail: { reason: 'invalid', fields: 'email' },
       ...nobody,
     });
-    const spam = await oneEvent(rt, () =>
-      send(rt, 'POST', '/consultation', IP, { ...form, website: 'http://spam.example', form_key: newKey() }),
+    const spam = await oneEvent(rt(), () =>
+      send(rt(), 'POST', '/consultation', IP, { ...form, website: 'http://spam.example', form_key: newKey() }),
     );
     expect(spam).toEqual({
       action: 'request.create',
@@ -334,9 +336,9 @@ describe(`patient self-service audit (${engine})`, () => {
       ...nobody,
     });
     const key = newKey();
-    await send(rt, 'POST', '/consultation', IP, { ...form, form_key: key });
-    const reused = await oneEvent(rt, () =>
-      send(rt, 'POST', '/consultation', IP, { ...form, phone: '(312) 555-0100', form_key: key }),
+    await send(rt(), 'POST', '/consultation', IP, { ...form, form_key: key });
+    const reused = await oneEvent(rt(), () =>
+      send(rt(), 'POST', '/consultation', IP, { ...form, phone: '(312) 555-0100', form_key: key }),
     );
     expect(reused).toEqual({
       action: 'request.create',
@@ -345,14 +347,16 @@ describe(`patient self-service audit (${engine})`, () => {
       ...nobody,
     });
 
-    const unknown = await oneEvent(rt, () => send(rt, 'POST', '/book/new-link', IP, { email: 'nobody@example.com' }));
+    const unknown = await oneEvent(rt(), () =>
+      send(rt(), 'POST', '/book/new-link', IP, { email: 'nobody@example.com' }),
+    );
     expect(unknown).toEqual({
       action: 'booking.link_request',
       outcome: 'failure',
       detail: { reason: 'unknown' },
       ...nobody,
     });
-    const garbled = await oneEvent(rt, () => send(rt, 'POST', '/book/new-link', IP, { email: MARKED.first_name }));
+    const garbled = await oneEvent(rt(), () => send(rt(), 'POST', '/book/new-link', IP, { email: MARKED.first_name }));
     expect(garbled).toEqual({
       action: 'booking.link_request',
       outcome: 'failure',
@@ -362,17 +366,16 @@ describe(`patient self-service audit (${engine})`, () => {
   });
 
   it('records a closed request’s link as refused, and the client’s address behind a trusted proxy', async () => {
-    await stopTestRuntime(rt);
-    rt = await startTestRuntime({ env: { TRUST_PROXY: 'true' } });
+    await rt.restart({ env: { TRUST_PROXY: 'true' } });
     const link = await requestLink();
     const { id: requestId } = await requestRow(MARKED.email);
-    await rt.database.db
-      .updateTable('consultation_requests')
+    await rt()
+      .database.db.updateTable('consultation_requests')
       .set({ status: 'closed' })
       .where('id', '=', requestId)
       .execute();
-    const closed = await oneEvent(rt, () =>
-      rt.app.inject({ url: link, remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.23' } }),
+    const closed = await oneEvent(rt(), () =>
+      rt().app.inject({ url: link, remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.23' } }),
     );
     expect(closed).toEqual({
       action: 'booking.view',
@@ -380,17 +383,16 @@ describe(`patient self-service audit (${engine})`, () => {
       patient_ref: requestId,
       location_id: 'loc-chicago',
       detail: { reason: 'closed' },
-      ...byPatient(rt, '198.51.100.23'),
+      ...byPatient(rt(), '198.51.100.23'),
     });
   });
 
   it('shows patients’ own events readably in the admin viewer, and its filters and export find them', async () => {
-    await stopTestRuntime(rt);
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+    await rt.restart({ seed: 'clinic-and-staff' });
     const link = await requestLink();
-    await send(rt, 'POST', link, IP, { slot: String(WED_0900), location: 'chicago' });
+    await send(rt(), 'POST', link, IP, { slot: String(WED_0900), location: 'chicago' });
     const { id: requestId, patient_id: patientId } = await requestRow(MARKED.email);
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const actions = (html: string) => [...html.matchAll(/<td><code>([a-z_.]+)<\/code><\/td>/g)].map((m) => m[1]);
 
     const mine = await admin.get('/staff/audit?person=patient');
@@ -415,8 +417,8 @@ describe(`patient self-service audit (${engine})`, () => {
     const count = async () =>
       Number(
         (
-          await rt.database.db
-            .selectFrom('audit_events')
+          await rt()
+            .database.db.selectFrom('audit_events')
             .select((eb) => eb.fn.countAll<number>().as('n'))
             .executeTakeFirstOrThrow()
         ).n,
@@ -424,19 +426,19 @@ describe(`patient self-service audit (${engine})`, () => {
     const before = await count();
     const scanner = '198.51.100.66';
     for (let i = 0; i < 30; i++)
-      expect((await send(rt, 'GET', `/book/not-a-real-token-${i}`, scanner)).statusCode).toBe(404);
+      expect((await send(rt(), 'GET', `/book/not-a-real-token-${i}`, scanner)).statusCode).toBe(404);
     expect(await count()).toBe(before + 30);
     for (const path of ['/book/another-fake', `${link}`, '/waitlist/offer/fake']) {
-      const res = await send(rt, 'GET', path, scanner);
+      const res = await send(rt(), 'GET', path, scanner);
       expect(res.statusCode, path).toBe(429);
       expect(res.body).toContain('Please wait ten minutes');
     }
     expect(await count()).toBe(before + 30);
     // Another address, and the real link from it, are unaffected.
-    expect((await send(rt, 'GET', link, IP)).statusCode).toBe(200);
+    expect((await send(rt(), 'GET', link, IP)).statusCode).toBe(200);
     // Ten minutes on, the scanner's address is heard again.
-    rt.clock.advance(10 * 60_000);
-    expect((await send(rt, 'GET', '/book/yet-another-fake', scanner)).statusCode).toBe(404);
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    rt().clock.advance(10 * 60_000);
+    expect((await send(rt(), 'GET', '/book/yet-another-fake', scanner)).statusCode).toBe(404);
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
   });
 });

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
 
@@ -11,22 +11,16 @@ const NURSE = 'nurse@relief.example';
 const TUE_0900 = Date.parse('2026-03-03T15:00:00.000Z');
 const WED_0900 = TUE_0900 + 24 * 3_600_000;
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 /** Requests a consultation and books a time (the first offered when none is given); returns the request's id. */
 async function requestAndBook(fields: Record<string, string>, slot?: number): Promise<string> {
   const location = fields.location ?? 'chicago';
-  const link = await requestAndGetLink(rt, fields);
-  const at = slot ?? offeredSlots((await rt.app.inject({ url: link })).body)[0]!;
-  expect((await book(rt, link, at, location)).statusCode).toBe(303);
-  const row = await rt.database.db
-    .selectFrom('appointments')
+  const link = await requestAndGetLink(rt(), fields);
+  const at = slot ?? offeredSlots((await rt().app.inject({ url: link })).body)[0]!;
+  expect((await book(rt(), link, at, location)).statusCode).toBe(303);
+  const row = await rt()
+    .database.db.selectFrom('appointments')
     .select('request_id')
     .where('starts_at', '=', at)
     .where('location_id', '=', `loc-${location}`)
@@ -35,14 +29,14 @@ async function requestAndBook(fields: Record<string, string>, slot?: number): Pr
   return row.request_id!;
 }
 
-const patients = () => rt.database.db.selectFrom('patients').selectAll().orderBy('created_at').execute();
+const patients = () => rt().database.db.selectFrom('patients').selectAll().orderBy('created_at').execute();
 const lastSeq = async () =>
   Number(
-    (await rt.database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
+    (await rt().database.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst())
       ?.seq ?? 0,
   );
 const eventsAfter = (seq: number) =>
-  rt.database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
+  rt().database.db.selectFrom('audit_events').selectAll().where('seq', '>', seq).orderBy('seq').execute();
 
 describe(`patients (${engine})`, () => {
   it('is one patient when the same person requests twice and books twice', async () => {
@@ -60,19 +54,19 @@ describe(`patients (${engine})`, () => {
       location_id: 'loc-chicago',
       contact_method: 'email',
     });
-    const appointments = await rt.database.db.selectFrom('appointments').select('patient_id').execute();
+    const appointments = await rt().database.db.selectFrom('appointments').select('patient_id').execute();
     expect(appointments.map((a) => a.patient_id)).toEqual([all[0]!.id, all[0]!.id]);
-    const requests = await rt.database.db.selectFrom('consultation_requests').select('patient_id').execute();
+    const requests = await rt().database.db.selectFrom('consultation_requests').select('patient_id').execute();
     expect(requests.map((r) => r.patient_id)).toEqual([all[0]!.id, all[0]!.id]);
 
     // Two bookings of one new person at the same moment still make one patient (the insert tolerates the race).
     const links = [
-      await requestAndGetLink(rt, { first_name: 'Rae', email: 'rae@example.com', phone: '(312) 555-0150' }),
-      await requestAndGetLink(rt, { first_name: 'Rae', email: 'rae@example.com', phone: '(312) 555-0150' }),
+      await requestAndGetLink(rt(), { first_name: 'Rae', email: 'rae@example.com', phone: '(312) 555-0150' }),
+      await requestAndGetLink(rt(), { first_name: 'Rae', email: 'rae@example.com', phone: '(312) 555-0150' }),
     ];
     const results = await Promise.all([
-      book(rt, links[0]!, TUE_0900 + 3_600_000),
-      book(rt, links[1]!, WED_0900 + 3_600_000),
+      book(rt(), links[0]!, TUE_0900 + 3_600_000),
+      book(rt(), links[1]!, WED_0900 + 3_600_000),
     ]);
     expect(results.map((r) => r.statusCode)).toEqual([303, 303]);
     expect((await patients()).filter((p) => p.email === 'rae@example.com')).toHaveLength(1);
@@ -98,7 +92,7 @@ describe(`patients (${engine})`, () => {
     const chi = all.find((p) => p.location_id === 'loc-chicago');
     const den = all.find((p) => p.location_id === 'loc-denver');
 
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     // A note in the request's contact log shows on the patient's page.
     const lead = await desk.get(`/staff/leads/${chicagoRequest}`);
     expect(
@@ -124,11 +118,11 @@ describe(`patients (${engine})`, () => {
     // By phone, however it is written.
     expect((await searchPatientsAs(desk, '(312) 555-0101')).body).toContain('zyl.chi@example.com');
 
-    const admin = await signIn(rt, ADMIN);
+    const admin = await signIn(rt(), ADMIN);
     const both = await searchPatientsAs(admin, 'ZYLBERSTEIN');
     expect(both.body).toContain('zyl.chi@example.com');
     expect(both.body).toContain('zyl.den@example.com');
-    expect((await signIn(rt, DENVER_DESK).then((b) => searchPatientsAs(b, 'zylber'))).body).not.toContain(
+    expect((await signIn(rt(), DENVER_DESK).then((b) => searchPatientsAs(b, 'zylber'))).body).not.toContain(
       'zyl.chi@example.com',
     );
 
@@ -164,9 +158,9 @@ describe(`patients (${engine})`, () => {
     ]);
 
     // Nurses see the patient's page too; unknown ids are a plain 404.
-    expect((await (await signIn(rt, NURSE)).get(`/staff/patients/${chi!.id}`)).statusCode).toBe(200);
+    expect((await (await signIn(rt(), NURSE)).get(`/staff/patients/${chi!.id}`)).statusCode).toBe(200);
     expect((await desk.get('/staff/patients/not-a-patient')).statusCode).toBe(404);
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
   });
 
   it('escapes script in names on the search, patient and calendar pages', async () => {
@@ -178,7 +172,7 @@ describe(`patients (${engine})`, () => {
     );
     const [patient] = await patients();
     expect(patient!.first_name).toBe(first);
-    const desk = await signIn(rt, DESK);
+    const desk = await signIn(rt(), DESK);
     const pages = [
       await searchPatientsAs(desk, 'xss@example.com'),
       await desk.get(`/staff/patients/${patient!.id}`),
@@ -192,5 +186,17 @@ describe(`patients (${engine})`, () => {
       expect(page.body).not.toContain('<img src=x');
     }
     expect(pages[1]!.body).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
+  });
+
+  it('patient search does not put names, emails or phone numbers in the URL (the search form is not sent with GET)', async () => {
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const page = await desk.get('/staff/patients');
+    expect(page.statusCode).toBe(200);
+    const form = /<form[^>]*action="\/staff\/patients"[^>]*>/.exec(page.body)?.[0] ?? '';
+    expect(form).not.toBe('');
+    const method = /method="([a-z]+)"/i.exec(form)?.[1]?.toLowerCase() ?? 'get';
+    // With GET, "?q=Ana+Moreno" lands in browser history and in any reverse proxy's access log (the app's own logs
+    // drop query strings precisely because of this; the audit trail leaves the search text out for the same reason).
+    expect(method, `search form: ${form}`).toBe('post');
   });
 });

@@ -1,19 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { Browser, csrfFrom, demoAccount, signIn } from '../helpers/staff.ts';
+import { nextIp } from '../helpers/journey.ts';
 import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 
 const ADMIN = 'admin@relief.example';
+const DESK = 'frontdesk@relief.example';
+
+const linkIn = (text: string, kind: 'welcome' | 'reset') =>
+  new RegExp(`http://relief\\.test(/staff/${kind}/[A-Za-z0-9_-]+)`).exec(text)![1]!;
+const events = () =>
+  rt().database.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).orderBy('seq').execute();
+const userByEmail = (email: string) =>
+  rt().database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
 
 async function passwordStep(b: Browser, email: string, password = DEMO_PASSWORD) {
   const form = await b.get('/staff/sign-in');
@@ -22,7 +25,7 @@ async function passwordStep(b: Browser, email: string, password = DEMO_PASSWORD)
 
 describe('staff sign-in', () => {
   it('needs the password and then a TOTP code; the session id changes at each step', async () => {
-    const b = new Browser(rt);
+    const b = new Browser(rt());
     expect((await b.get('/staff/audit')).headers.location).toBe('/staff/sign-in?next=%2Fstaff%2Faudit');
     const res = await passwordStep(b, ADMIN);
     expect(res.statusCode).toBe(303);
@@ -33,7 +36,7 @@ describe('staff sign-in', () => {
     const mfa = await b.get('/staff/mfa');
     const done = await b.post('/staff/mfa', {
       _csrf: csrfFrom(mfa.body),
-      code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()),
+      code: totpCode(demoAccount(ADMIN).totp, rt().clock.now()),
       next: '/staff/audit',
     });
     expect(done.statusCode).toBe(303);
@@ -46,8 +49,8 @@ describe('staff sign-in', () => {
   });
 
   it('answers an unknown user and a wrong password the same way', async () => {
-    const a = await passwordStep(new Browser(rt), 'nobody@relief.example');
-    const b = await passwordStep(new Browser(rt), ADMIN, 'wrong password here');
+    const a = await passwordStep(new Browser(rt()), 'nobody@relief.example');
+    const b = await passwordStep(new Browser(rt()), ADMIN, 'wrong password here');
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     const message = (html: string) => /<div class="error-summary"[^>]*><p>([^<]+)<\/p>/.exec(html)?.[1];
@@ -55,12 +58,12 @@ describe('staff sign-in', () => {
   });
 
   it('refuses a TOTP code used twice, and a wrong one', async () => {
-    const code = totpCode(demoAccount(ADMIN).totp, rt.clock.now());
-    const first = new Browser(rt);
+    const code = totpCode(demoAccount(ADMIN).totp, rt().clock.now());
+    const first = new Browser(rt());
     await passwordStep(first, ADMIN);
     const m1 = await first.get('/staff/mfa');
     expect((await first.post('/staff/mfa', { _csrf: csrfFrom(m1.body), code, next: '/staff' })).statusCode).toBe(303);
-    const second = new Browser(rt);
+    const second = new Browser(rt());
     await passwordStep(second, ADMIN);
     const m2 = await second.get('/staff/mfa');
     expect((await second.post('/staff/mfa', { _csrf: csrfFrom(m2.body), code, next: '/staff' })).statusCode).toBe(401);
@@ -71,21 +74,21 @@ describe('staff sign-in', () => {
 
   it('pauses an account after repeated failures with a growing delay', async () => {
     const state = () =>
-      rt.database.db
-        .selectFrom('users')
+      rt()
+        .database.db.selectFrom('users')
         .select(['failed_logins', 'locked_until'])
         .where('email', '=', ADMIN)
         .executeTakeFirstOrThrow();
-    for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt), ADMIN, `wrong password ${i}`);
-    expect(await state()).toEqual({ failed_logins: 3, locked_until: rt.clock.now() + 1_000 });
+    for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt()), ADMIN, `wrong password ${i}`);
+    expect(await state()).toEqual({ failed_logins: 3, locked_until: rt().clock.now() + 1_000 });
     // Even the right password is refused while paused, with the same answer, and the pause does not count.
-    expect((await passwordStep(new Browser(rt), ADMIN)).statusCode).toBe(401);
+    expect((await passwordStep(new Browser(rt()), ADMIN)).statusCode).toBe(401);
     expect((await state()).failed_logins).toBe(3);
-    rt.clock.advance(1_001);
-    await passwordStep(new Browser(rt), ADMIN, 'wrong again');
-    expect(await state()).toEqual({ failed_logins: 4, locked_until: rt.clock.now() + 2_000 });
-    rt.clock.advance(2_001);
-    const b = new Browser(rt);
+    rt().clock.advance(1_001);
+    await passwordStep(new Browser(rt()), ADMIN, 'wrong again');
+    expect(await state()).toEqual({ failed_logins: 4, locked_until: rt().clock.now() + 2_000 });
+    rt().clock.advance(2_001);
+    const b = new Browser(rt());
     expect((await passwordStep(b, ADMIN)).statusCode).toBe(303);
     // A right password alone clears nothing: only the completed second step does.
     expect((await state()).failed_logins).toBe(4);
@@ -94,7 +97,7 @@ describe('staff sign-in', () => {
       (
         await b.post('/staff/mfa', {
           _csrf: csrfFrom(mfa.body),
-          code: totpCode(demoAccount(ADMIN).totp, rt.clock.now()),
+          code: totpCode(demoAccount(ADMIN).totp, rt().clock.now()),
           next: '/staff',
         })
       ).statusCode,
@@ -104,22 +107,26 @@ describe('staff sign-in', () => {
 
   it('does not let a known password reset the pause on wrong codes', async () => {
     const state = () =>
-      rt.database.db.selectFrom('users').select(['failed_logins']).where('email', '=', ADMIN).executeTakeFirstOrThrow();
+      rt()
+        .database.db.selectFrom('users')
+        .select(['failed_logins'])
+        .where('email', '=', ADMIN)
+        .executeTakeFirstOrThrow();
     for (let round = 0; round < 2; round++) {
-      const b = new Browser(rt);
+      const b = new Browser(rt());
       await passwordStep(b, ADMIN);
       const mfa = await b.get('/staff/mfa');
       for (let i = 0; i < 3; i++)
         await b.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: '000000', next: '/staff' });
-      rt.clock.advance(60_000);
+      rt().clock.advance(60_000);
     }
     expect((await state()).failed_logins).toBeGreaterThanOrEqual(5);
   });
 
   it('answers hostile links and bodies with 4xx, never 500', async () => {
-    expect((await new Browser(rt).get(`/staff/welcome/${'x'.repeat(250)}`)).statusCode).toBe(410);
-    expect([400, 410]).toContain((await new Browser(rt).get('/staff/reset/%00%ff')).statusCode);
-    const res = await rt.app.inject({
+    expect((await new Browser(rt()).get(`/staff/welcome/${'x'.repeat(250)}`)).statusCode).toBe(410);
+    expect([400, 410]).toContain((await new Browser(rt()).get('/staff/reset/%00%ff')).statusCode);
+    const res = await rt().app.inject({
       method: 'POST',
       url: '/staff/sign-in',
       payload: { email: ['a', 'b'], password: { toString: 1 } },
@@ -128,15 +135,15 @@ describe('staff sign-in', () => {
   });
 
   it('ends a session after the idle time-out and after the absolute limit', async () => {
-    const b = await signIn(rt, ADMIN);
+    const b = await signIn(rt(), ADMIN);
     expect((await b.get('/staff/audit')).statusCode).toBe(200);
-    rt.clock.advance(15 * 60_000 + 1);
+    rt().clock.advance(15 * 60_000 + 1);
     const res = await b.get('/staff/audit');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toContain('reason=idle');
-    const c = await signIn(rt, ADMIN);
+    const c = await signIn(rt(), ADMIN);
     for (let i = 0; i < 60; i++) {
-      rt.clock.advance(14 * 60_000);
+      rt().clock.advance(14 * 60_000);
       const page = await c.get('/staff/audit');
       if (page.statusCode !== 200) break;
     }
@@ -144,7 +151,7 @@ describe('staff sign-in', () => {
   });
 
   it('refuses a state change without the CSRF token and signs out for real', async () => {
-    const b = await signIn(rt, ADMIN);
+    const b = await signIn(rt(), ADMIN);
     const noToken = await b.post('/staff/sign-out', {});
     expect(noToken.statusCode).toBe(403);
     const page = await b.get('/staff/audit');
@@ -154,11 +161,11 @@ describe('staff sign-in', () => {
   });
 
   it('audits sign-ins and denials with an intact chain', async () => {
-    await passwordStep(new Browser(rt), ADMIN, 'not the password');
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    await passwordStep(new Browser(rt()), ADMIN, 'not the password');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     expect((await desk.get('/staff/audit')).statusCode).toBe(403);
-    const events = await rt.database.db
-      .selectFrom('audit_events')
+    const events = await rt()
+      .database.db.selectFrom('audit_events')
       .select(['action', 'outcome'])
       .orderBy('seq')
       .execute();
@@ -169,6 +176,127 @@ describe('staff sign-in', () => {
         { action: 'access_denied', outcome: 'denied' },
       ]),
     );
-    expect(await verifyAuditChain(rt.database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+  });
+});
+
+describe('staff password reset', () => {
+  it('setting a new password through one reset link ends the other reset links still outstanding for that account', async () => {
+    const email = 'denver.desk@relief.example';
+    const b = new Browser(rt());
+    const before = rt().mail.sent.length;
+    for (let i = 0; i < 2; i++) {
+      const forgot = await b.get('/staff/forgot');
+      expect((await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email })).statusCode).toBe(200);
+    }
+    await rt().worker.runOnce();
+    const links = rt()
+      .mail.sent.slice(before)
+      .filter((m) => m.to === email)
+      .map((m) => /http:\/\/relief\.test(\/staff\/reset\/[A-Za-z0-9_-]+)/.exec(m.text)![1]!);
+    expect(links).toHaveLength(2);
+    const [first, second] = links as [string, string];
+    const form = await b.get(first);
+    const password = 'quartz meadow lantern 77';
+    expect((await b.post(first, { _csrf: csrfFrom(form.body), password, confirm: password })).statusCode).toBe(303);
+    // The older/other link is still live for the rest of its hour: whoever else holds it can change the password again.
+    const stale = await b.get(second);
+    expect(stale.statusCode, 'the second reset link still opens the password form').toBe(410);
+  });
+
+  // As with patients' "send me a new link": an answer that waited for the mail would take longer for a known
+  // address, telling who has an account. The job must still be waiting when the answer arrives.
+  it('staff "forgot password" answers before any mail work starts', async () => {
+    const b = new Browser(rt());
+    const csrf = csrfFrom((await b.get('/staff/forgot')).body);
+    await rt().worker.runOnce();
+    b.ip = nextIp();
+    expect((await b.post('/staff/forgot', { _csrf: csrf, email: 'nurse@relief.example' })).statusCode).toBe(200);
+    const waiting = await rt()
+      .database.db.selectFrom('outbox')
+      .select('status')
+      .where('kind', '=', 'staff_password_reset')
+      .where('status', '!=', 'sent')
+      .execute();
+    expect(
+      waiting.map((j) => j.status),
+      'the reset job when the answer arrives',
+    ).toEqual(['pending']);
+  });
+
+  it('a password reset by email never skips MFA and ends existing sessions', async () => {
+    const old = await signIn(rt(), 'frontdesk@relief.example');
+    const b = new Browser(rt());
+    const forgot = await b.get('/staff/forgot');
+    await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'frontdesk@relief.example' });
+    await b.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: 'nobody@relief.example' });
+    await rt().worker.runOnce();
+    const mails = rt().mail.sent.filter((m) => m.subject.startsWith('Reset your'));
+    expect(mails).toHaveLength(1);
+    // Both requests are on record; the unknown address as a failure with no actor.
+    const requests = (await events()).filter((e) => e.action === 'password.reset_requested');
+    expect(requests.map((e) => [e.outcome, e.actor_id === null])).toEqual([
+      ['success', false],
+      ['failure', true],
+    ]);
+    const reset = linkIn(mails[0]!.text, 'reset');
+    const form = await b.get(reset);
+    const pw = 'copper meadow signal 7';
+    expect((await b.post(reset, { _csrf: csrfFrom(form.body), password: pw, confirm: pw })).statusCode).toBe(303);
+    expect((await old.get('/staff')).headers.location).toMatch(/^\/staff\/sign-in/);
+    const signInForm = await b.get('/staff/sign-in');
+    const step1 = await b.post('/staff/sign-in', {
+      _csrf: csrfFrom(signInForm.body),
+      email: 'frontdesk@relief.example',
+      password: pw,
+      next: '/staff',
+    });
+    expect(step1.headers.location).toMatch(/^\/staff\/mfa/);
+    expect((await b.get('/staff')).headers.location).toBe('/staff/mfa');
+  });
+
+  it('a password reset does not clear the pause that failed sign-in codes put on the account', async () => {
+    // Someone who knows the password (and can read the mailbox) guesses codes until the account is paused.
+    const attacker = new Browser(rt());
+    const signInForm = await attacker.get('/staff/sign-in');
+    const pw = await attacker.post('/staff/sign-in', {
+      _csrf: csrfFrom(signInForm.body),
+      email: DESK,
+      password: DEMO_PASSWORD,
+      next: '/staff',
+    });
+    expect(pw.statusCode).toBe(303);
+    const mfa = await attacker.get(pw.headers.location as string);
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (await attacker.post('/staff/mfa', { _csrf: csrfFrom(mfa.body), code: String(100000 + i), next: '/staff' }))
+          .statusCode,
+      ).toBe(401);
+    }
+    const paused = await userByEmail(DESK);
+    expect(paused.locked_until).toBeGreaterThan(rt().clock.now());
+
+    // A password reset through the emailed link...
+    const forgot = await attacker.get('/staff/forgot');
+    expect((await attacker.post('/staff/forgot', { _csrf: csrfFrom(forgot.body), email: DESK })).statusCode).toBe(200);
+    await rt().worker.runOnce();
+    const mail = rt().mail.sent.find((m) => m.to === DESK)!;
+    const reset = /http:\/\/relief\.test(\/staff\/reset\/[A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
+    const form = await attacker.get(reset);
+    const newPassword = 'quartz meadow lantern 77';
+    expect(
+      (await attacker.post(reset, { _csrf: csrfFrom(form.body), password: newPassword, confirm: newPassword }))
+        .statusCode,
+    ).toBe(303);
+
+    // ...must not wipe the growing pause on codes: README says only a completed second step clears it.
+    const after = await userByEmail(DESK);
+    expect(
+      { failed_logins: after.failed_logins, paused: (after.locked_until ?? 0) > rt().clock.now() },
+      'the reset cleared the MFA pause and failure count',
+    ).toEqual({
+      failed_logins: paused.failed_logins,
+      paused: true,
+    });
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { Settings } from 'luxon';
 import { isRefusal } from '../../src/kernel/refusal.ts';
 import { wallClockAt } from '../../src/kernel/time/wall-clock.ts';
-import { parseSchedule, parseTimeOff, schedulePrefix } from '../../src/setup/schedule-schema.ts';
+import { localInstant, parseSchedule, parseTimeOff, schedulePrefix } from '../../src/setup/schedule-schema.ts';
 
 const LOCATIONS = [
   { id: 'chi', name: 'River North', time_zone: 'America/Chicago' },
@@ -19,6 +20,8 @@ const form = (over: Record<string, string> = {}) => ({
   ...over,
 });
 const iso = (instant: number) => new Date(instant).toISOString();
+const H = (hour: number, minute = 0) => hour * 60 + minute;
+const CHICAGO = 'America/Chicago';
 
 describe('the time-off form (hand-computed)', () => {
   it('reads the times in the chosen location’s zone', () => {
@@ -58,6 +61,13 @@ describe('the time-off form (hand-computed)', () => {
     });
   });
 
+  it('turns local wall-clock times into instants through the zone, refusing times the clocks skip', () => {
+    expect(new Date(localInstant('2026-03-05', 0, CHICAGO)!).toISOString()).toBe('2026-03-05T06:00:00.000Z');
+    expect(new Date(localInstant('2026-03-10', H(9), CHICAGO)!).toISOString()).toBe('2026-03-10T14:00:00.000Z'); // CDT
+    expect(new Date(localInstant('2026-03-05', 1440, CHICAGO)!).toISOString()).toBe('2026-03-06T06:00:00.000Z');
+    expect(localInstant('2026-03-08', H(2, 30), CHICAGO)).toBeUndefined();
+  });
+
   it('reads a repeated time as its first occurrence', () => {
     const fall = parseTimeOff(
       form({ start_date: '2026-11-01', start_time: '01:30', end_date: '2026-11-01', end_time: '03:00' }),
@@ -67,6 +77,26 @@ describe('the time-off form (hand-computed)', () => {
     if (isRefusal(fall)) throw fall;
     expect(iso(fall.start)).toBe('2026-11-01T06:30:00.000Z'); // 01:30 CDT, not CST
     expect(fall.end - fall.start).toBe(2.5 * 3_600_000);
+  });
+
+  it("reads a repeated time the same whatever the machine's own date is (its offset then does not matter)", () => {
+    const realNow = Settings.now;
+    const starts: string[] = [];
+    try {
+      for (const machineDate of ['2026-07-01T12:00:00Z', '2026-01-15T12:00:00Z']) {
+        Settings.now = () => Date.parse(machineDate);
+        const fall = parseTimeOff(
+          form({ start_date: '2026-11-01', start_time: '01:30', end_date: '2026-11-01', end_time: '04:00' }),
+          LOCATIONS,
+          NOW,
+        );
+        if (isRefusal(fall)) throw fall;
+        starts.push(iso(fall.start));
+      }
+    } finally {
+      Settings.now = realNow;
+    }
+    expect(starts).toEqual(['2026-11-01T06:30:00.000Z', '2026-11-01T06:30:00.000Z']);
   });
 
   it('refuses an end before the start, time off already over, more than a year, and an unknown location', () => {

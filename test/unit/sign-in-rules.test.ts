@@ -327,3 +327,48 @@ describe('where to go after sign-in', () => {
     );
   });
 });
+
+describe('a sign-in walked through the rules, as the service applies them', () => {
+  // As src/staff/sign-in-service.ts applies them: a refused password step that counts records afterFailure, so does
+  // every refused code, and a completed second step records CLEARED; nothing else writes the count and pause.
+  const account = (lockout: { failed_logins: number; locked_until: number | null }) => ({
+    ...lockout,
+    disabled_at: null,
+    totp_enabled_at: NOW - 1000,
+  });
+
+  it('pauses after three failures with a growing delay; a right password alone clears nothing, the second step does', () => {
+    let state = { failed_logins: 0, locked_until: null as number | null };
+    let now = NOW;
+    for (let i = 0; i < 3; i++) {
+      const step = passwordStep(account(state), false, now);
+      expect(step).toEqual({ ok: false, paused: false, count: true });
+      state = afterFailure(state.failed_logins, now);
+    }
+    expect(state).toEqual({ failed_logins: 3, locked_until: now + 1_000 });
+    // Even the right password is refused while paused, and the refusal does not count.
+    expect(passwordStep(account(state), true, now)).toEqual({ ok: false, paused: true, count: false });
+    now += 1_001;
+    expect(passwordStep(account(state), false, now)).toEqual({ ok: false, paused: false, count: true });
+    state = afterFailure(state.failed_logins, now);
+    expect(state).toEqual({ failed_logins: 4, locked_until: now + 2_000 });
+    now += 2_001;
+    expect(passwordStep(account(state), true, now)).toMatchObject({ ok: true, stage: 'mfa' });
+    expect(state.failed_logins).toBe(4);
+    state = CLEARED;
+    expect(state).toEqual({ failed_logins: 0, locked_until: null });
+  });
+
+  it('a known password does not reset the count that wrong codes build up', () => {
+    let state = { failed_logins: 0, locked_until: null as number | null };
+    let now = NOW;
+    for (let round = 0; round < 2; round++) {
+      expect(passwordStep(account(state), true, now)).toMatchObject({ ok: true });
+      // Three wrong codes; while paused no code is checked, and each refused one still counts.
+      for (let i = 0; i < 3; i++) state = afterFailure(state.failed_logins, now);
+      now += 60_000;
+    }
+    expect(state.failed_logins).toBe(6);
+    expect(isPaused(state.locked_until, now - 60_000)).toBe(true);
+  });
+});

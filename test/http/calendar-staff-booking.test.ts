@@ -1,37 +1,31 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 /** Staff booking and moving follow what the set-up says: whoever a type needs, and when they work. */
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
-const db = () => rt.database.db;
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 const THURSDAY = '2026-03-05';
 
 async function patient(n: number): Promise<string> {
   const email = `c${n}@example.com`;
-  const link = await requestAndGetLink(rt, {
+  const link = await requestAndGetLink(rt(), {
     first_name: 'C',
     last_name: `V${n}`,
     email,
     phone: `(312) 555-3${String(n).padStart(3, '0')}`,
   });
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
+  const slot = offeredSlots((await rt().app.inject({ url: link })).body).filter(
     (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
   )[n]!;
-  expect((await book(rt, link, slot)).statusCode).toBe(303);
+  expect((await book(rt(), link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
 
 describe(`staff booking follows the set-up (${engine})`, () => {
   it('a consultation set up to need a nurse and a room, no provider, is booked from the leads inbox with "Any"', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     let csrf = csrfFrom((await admin.get('/staff/setup/types/consultation')).body);
     const saved = await admin.post('/staff/setup/types/consultation', {
       _csrf: csrf,
@@ -45,7 +39,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
       online_bookable: 'yes',
     });
     expect(saved.statusCode).toBe(200);
-    expect((await submitRequest(rt, { email: 'lead@example.com' })).statusCode).toBe(303);
+    expect((await submitRequest(rt(), { email: 'lead@example.com' })).statusCode).toBe(303);
     const request = await db()
       .selectFrom('consultation_requests')
       .select('id')
@@ -88,7 +82,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
   });
 
   it("moving an infusion outside its nurse's hours, or with a nurse no longer active, is refused and changes nothing", async () => {
-    const desk = await signIn(rt, 'frontdesk@relief.example');
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
     const id = await patient(1);
     let csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
     const booked = await desk.post(`/staff/patients/${id}/book`, {
@@ -132,9 +126,9 @@ describe(`staff booking follows the set-up (${engine})`, () => {
   });
 
   it('consultations taken off online booking offer no times online and refuse a posted one; staff can still book', async () => {
-    const link = await requestAndGetLink(rt, { email: 'paused@example.com' });
-    const slot = offeredSlots((await rt.app.inject({ url: link })).body)[0]!;
-    const admin = await signIn(rt, 'admin@relief.example');
+    const link = await requestAndGetLink(rt(), { email: 'paused@example.com' });
+    const slot = offeredSlots((await rt().app.inject({ url: link })).body)[0]!;
+    const admin = await signIn(rt(), 'admin@relief.example');
     const csrf = csrfFrom((await admin.get('/staff/setup/types/consultation')).body);
     expect(
       (
@@ -150,11 +144,11 @@ describe(`staff booking follows the set-up (${engine})`, () => {
         })
       ).statusCode,
     ).toBe(200);
-    const page = await rt.app.inject({ url: link });
+    const page = await rt().app.inject({ url: link });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Online booking is paused at the moment.');
     expect(offeredSlots(page.body)).toEqual([]);
-    const posted = await book(rt, link, slot);
+    const posted = await book(rt(), link, slot);
     expect(posted.statusCode).toBe(409);
     expect(posted.body).toContain('Online booking is paused');
     expect(await db().selectFrom('appointments').select('id').execute()).toEqual([]);
@@ -173,5 +167,53 @@ describe(`staff booking follows the set-up (${engine})`, () => {
       time: '11:00',
     });
     expect(res.statusCode).toBe(303);
+  });
+
+  it("booking on a request's behalf refuses a request the clinic closed as not a candidate, and leaves it closed", async () => {
+    expect(
+      (await submitRequest(rt(), { first_name: 'Noel', email: 'noel@example.com', phone: '(312) 555-0191' }))
+        .statusCode,
+    ).toBe(303);
+    const request = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'noel@example.com')
+      .executeTakeFirstOrThrow();
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const lead = await desk.get(`/staff/leads/${request.id}`);
+    expect(
+      (await desk.post(`/staff/leads/${request.id}/status`, { _csrf: csrfFrom(lead.body), status: 'not_candidate' }))
+        .statusCode,
+    ).toBe(303);
+
+    // The booking form does not offer it (closed requests are not bookable, online or by staff)...
+    const form = await desk.get('/staff/calendar/book?location=chicago');
+    expect(form.body).not.toContain('Noel');
+    // ...but a post naming it books it, and the clinic's decision is overwritten without a status-change event.
+    const res = await desk.post('/staff/calendar/book', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: request.id,
+      provider: 'prov-okafor',
+      date: '2026-03-03',
+      time: '11:00',
+    });
+    const after = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('status')
+      .where('id', '=', request.id)
+      .executeTakeFirstOrThrow();
+    const booked = await rt()
+      .database.db.selectFrom('appointments')
+      .select('id')
+      .where('request_id', '=', request.id)
+      .execute();
+    expect(
+      { status: res.statusCode, requestStatus: after.status, appointments: booked.length },
+      'a closed request was booked and reopened',
+    ).toMatchObject({
+      requestStatus: 'not_candidate',
+      appointments: 0,
+    });
   });
 });

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { requestAndGetLink } from '../helpers/journey.ts';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { BOUNDARY, JPEG, multipartBody, PNG, pngOfSize, SVG, type Part } from '../helpers/upload.ts';
 
-let rt: TestRuntime;
-const db = () => rt.database.db;
+const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 const PAGE = '/staff/setup/clinic';
 /** The demo clinic's settings as the form shows them. */
 const DEMO = {
@@ -33,8 +33,8 @@ const brandEvents = async () =>
   ).map((e) => e.action);
 /** Public pages are kept for a few seconds; step past that to see a change. */
 const publicPage = async (url = '/') => {
-  rt.clock.advance(10_000);
-  return (await rt.app.inject({ url })).body;
+  rt().clock.advance(10_000);
+  return (await rt().app.inject({ url })).body;
 };
 
 async function saveClinic(b: Browser, changes: Record<string, string>) {
@@ -49,7 +49,7 @@ async function upload(b: Browser, parts: Part[] | 'csrf-only', options: { withCs
   const csrf = await csrfOf(b);
   const list = parts === 'csrf-only' ? [] : parts;
   const payload = multipartBody(options.withCsrf === false ? list : [{ name: '_csrf', value: csrf }, ...list]);
-  return rt.app.inject({
+  return rt().app.inject({
     method: 'POST',
     url: `${PAGE}/logo`,
     remoteAddress: b.ip,
@@ -65,25 +65,18 @@ const logoPart = (data: Buffer, filename = 'logo.png', type = 'image/png'): Part
 });
 
 describe('clinic branding', () => {
-  beforeEach(async () => {
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
-  });
-  afterEach(async () => {
-    await stopTestRuntime(rt);
-  });
-
   it('starts with the colour site.css always had, on the site, in the workspace and in emails', async () => {
     expect(await db().selectFrom('clinic').select('accent_color').executeTakeFirstOrThrow()).toEqual({
       accent_color: '#0d5c61',
     });
-    const css = await rt.app.inject({ url: stylesheetOf(await publicPage())! });
+    const css = await rt().app.inject({ url: stylesheetOf(await publicPage())! });
     expect(css.body).toContain('--primary: #0d5c61;');
-    await requestAndGetLink(rt);
-    expect(rt.mail.sent.at(-1)!.html).toContain('background:#0d5c61;color:#ffffff');
+    await requestAndGetLink(rt());
+    expect(rt().mail.sent.at(-1)!.html).toContain('background:#0d5c61;color:#ffffff');
   });
 
   it('saves a readable accent colour: a new stylesheet URL on public and staff pages, and emails in that colour', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const before = stylesheetOf((await admin.get(PAGE)).body)!;
     const res = await saveClinic(admin, { accent: ' #7A1F5C ' });
     expect(res.statusCode).toBe(200);
@@ -106,28 +99,28 @@ describe('clinic branding', () => {
     expect(stylesheetOf((await admin.get('/staff/calendar')).body)).toBe(after);
     expect(stylesheetOf(await publicPage('/crps'))).toBe(after);
 
-    const css = await rt.app.inject({ url: after });
+    const css = await rt().app.inject({ url: after });
     expect(css.statusCode).toBe(200);
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(css.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(css.body).toContain('--primary: #7a1f5c; --link: #7a1f5c;');
     expect(
-      (await rt.app.inject({ url: after, headers: { 'if-none-match': css.headers.etag as string } })).statusCode,
+      (await rt().app.inject({ url: after, headers: { 'if-none-match': css.headers.etag as string } })).statusCode,
     ).toBe(304);
     // A page from before the change asks for the old URL: it gets today's colours, revalidated rather than kept a year.
-    const old = await rt.app.inject({ url: before });
+    const old = await rt().app.inject({ url: before });
     expect(old.body).toBe(css.body);
     expect(old.headers['cache-control']).toBe('no-cache');
-    expect((await rt.app.inject({ url: '/brand/not-a-hash.css' })).statusCode).toBe(404);
+    expect((await rt().app.inject({ url: '/brand/not-a-hash.css' })).statusCode).toBe(404);
 
-    await requestAndGetLink(rt);
-    const html = rt.mail.sent.at(-1)!.html;
+    await requestAndGetLink(rt());
+    const html = rt().mail.sent.at(-1)!.html;
     expect(html).toContain('background:#7a1f5c;color:#ffffff');
     expect(html).not.toContain('#0d5c61');
   });
 
   it('refuses colours that are not #rrggbb or not readable, says why, keeps what was typed and saves nothing', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const cases: Array<[string, string]> = [
       [
         'red;}body{background:url(https://evil.example/x)}',
@@ -167,7 +160,7 @@ describe('clinic branding', () => {
 
   it('is for administrators only, like every other clinic setting', async () => {
     for (const email of ['frontdesk@relief.example', 'nurse@relief.example', 'provider@relief.example']) {
-      const b = await signIn(rt, email);
+      const b = await signIn(rt(), email);
       const csrf = await csrfOf(b);
       expect(csrf).not.toBe('');
       const results = [
@@ -185,11 +178,11 @@ describe('clinic branding', () => {
     });
     expect(await db().selectFrom('clinic_logo').selectAll().execute()).toEqual([]);
     expect(await brandEvents()).toEqual([]);
-    expect((await rt.app.inject({ url: PAGE })).statusCode).toBe(303); // signed out: to sign-in
+    expect((await rt().app.inject({ url: PAGE })).statusCode).toBe(303); // signed out: to sign-in
   });
 
   it('uploads a logo, shows it in both headers and emails, replaces it and removes it, each audited', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const res = await upload(admin, [logoPart(PNG, 'clinic.PNG', 'application/octet-stream')]);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Logo saved.');
@@ -198,7 +191,7 @@ describe('clinic branding', () => {
     expect(res.body).toContain(`<img class="logo-preview" src="${url}"`);
     expect(res.body).toContain(`<img class="brand-logo" src="${url}" alt="">`); // staff header, decorative beside its text
 
-    const served = await rt.app.inject({ url });
+    const served = await rt().app.inject({ url });
     expect(served.statusCode).toBe(200);
     expect(served.headers['content-type']).toBe('image/png');
     expect(served.headers['x-content-type-options']).toBe('nosniff');
@@ -210,16 +203,16 @@ describe('clinic branding', () => {
       `<a class="brand brand-with-logo" href="/"><img class="brand-logo" src="${url}" alt="Relief Infusion Clinic">`,
     );
     expect(home).toContain('<span class="tagline">');
-    await requestAndGetLink(rt);
-    expect(rt.mail.sent.at(-1)!.html).toContain(`<img src="http://relief.test${url}" alt="Relief Infusion Clinic"`);
+    await requestAndGetLink(rt());
+    expect(rt().mail.sent.at(-1)!.html).toContain(`<img src="http://relief.test${url}" alt="Relief Infusion Clinic"`);
 
     const replaced = await upload(admin, [logoPart(JPEG, 'logo.jpg', 'image/jpeg')]);
     expect(replaced.statusCode).toBe(200);
     const jpegUrl = `/brand/logo-${createHash('sha256').update(JPEG).digest('hex').slice(0, 16)}.jpg`;
     expect(replaced.body).toContain(`src="${jpegUrl}"`);
-    expect((await rt.app.inject({ url: jpegUrl })).headers['content-type']).toBe('image/jpeg');
+    expect((await rt().app.inject({ url: jpegUrl })).headers['content-type']).toBe('image/jpeg');
     // Emails sent earlier point at the old URL: they get the current logo, not a broken image.
-    const old = await rt.app.inject({ url });
+    const old = await rt().app.inject({ url });
     expect(old.headers['content-type']).toBe('image/jpeg');
     expect(old.headers['cache-control']).toBe('no-cache');
 
@@ -228,7 +221,7 @@ describe('clinic branding', () => {
     expect(removed.body).toContain('Logo removed');
     expect(removed.body).not.toContain('brand-logo');
     expect(await db().selectFrom('clinic_logo').selectAll().execute()).toEqual([]);
-    expect((await rt.app.inject({ url: jpegUrl })).statusCode).toBe(404);
+    expect((await rt().app.inject({ url: jpegUrl })).statusCode).toBe(404);
     expect(await publicPage()).not.toContain('<img');
     const again = await admin.post(`${PAGE}/logo/remove`, { _csrf: csrfFrom(removed.body) });
     expect(again.body).toContain('There was no logo to remove.');
@@ -250,7 +243,7 @@ describe('clinic branding', () => {
   });
 
   it('refuses other formats, fake image bytes, large files and broken uploads, and saves nothing', async () => {
-    const admin = await signIn(rt, 'admin@relief.example');
+    const admin = await signIn(rt(), 'admin@relief.example');
     const formAgain = (res: { statusCode: number; body: string }, message: string) => {
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('Nothing was saved.');
@@ -290,7 +283,7 @@ describe('clinic branding', () => {
     expect(broken.body).toContain('The upload could not be read.');
     expect((await upload(admin, [logoPart(PNG)], { withCsrf: false })).statusCode).toBe(403);
     // Only this route reads multipart bodies.
-    const elsewhere = await rt.app.inject({
+    const elsewhere = await rt().app.inject({
       method: 'POST',
       url: PAGE,
       headers: { cookie: admin.cookieHeader, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },

@@ -1,36 +1,47 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { formBody, newKey, nextIp, submitRequest, VALID_REQUEST } from '../helpers/journey.ts';
 
-let rt: TestRuntime;
-beforeEach(async () => {
-  rt = await startTestRuntime();
-});
-afterEach(async () => {
-  await stopTestRuntime(rt);
-});
+const rt = useTestRuntime();
 
-const requests = () => rt.database.db.selectFrom('consultation_requests').selectAll().execute();
-const jobs = () => rt.database.db.selectFrom('outbox').selectAll().execute();
+const requests = () => rt().database.db.selectFrom('consultation_requests').selectAll().execute();
+const jobs = () => rt().database.db.selectFrom('outbox').selectAll().execute();
+/** Posts the form (urlencoded) or the API (JSON) as a client at `ip`: the limits are per address. */
+const postFormFrom = (url: string, ip: string, fields: Record<string, string>) =>
+  rt().app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: formBody(fields),
+  });
+const postJsonFrom = (url: string, ip: string, body: unknown) =>
+  rt().app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
 
 describe('consultation request form', () => {
   it('preselects the location and reason a person arrived with', async () => {
-    const res = await rt.app.inject({ url: '/consultation?location=denver&reason=crps' });
+    const res = await rt().app.inject({ url: '/consultation?location=denver&reason=crps' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/<option value="denver" selected>/);
     expect(res.body).toMatch(/value="crps" checked/);
     expect(res.body).toMatch(/name="form_key" value="[A-Za-z0-9_-]{16,}"/);
     // Unknown values are ignored rather than echoed.
-    const odd = await rt.app.inject({ url: '/consultation?location=%3Cscript%3E&reason=nope' });
+    const odd = await rt().app.inject({ url: '/consultation?location=%3Cscript%3E&reason=nope' });
     expect(odd.statusCode).toBe(200);
     expect(odd.body).not.toContain('<script>');
     expect(odd.body).not.toMatch(/ selected>/);
   });
 
   it('records the request and its email job together, then answers with what happens next', async () => {
-    const res = await submitRequest(rt);
+    const res = await submitRequest(rt());
     expect(res.statusCode).toBe(303);
-    const thanks = await rt.app.inject({ url: res.headers.location as string });
+    const thanks = await rt().app.inject({ url: res.headers.location as string });
     expect(thanks.statusCode).toBe(200);
     expect(thanks.body).toContain('What happens next');
     expect(thanks.body).toContain('Chicago');
@@ -55,7 +66,7 @@ describe('consultation request form', () => {
   });
 
   it('re-renders with a message next to each bad field and keeps what was typed', async () => {
-    const res = await submitRequest(rt, { email: 'not-an-email', phone: '12', first_name: '', consent: '' });
+    const res = await submitRequest(rt(), { email: 'not-an-email', phone: '12', first_name: '', consent: '' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('id="email-error"');
     expect(res.body).toContain('Enter an email address like name@example.com.');
@@ -72,7 +83,7 @@ describe('consultation request form', () => {
 
   it('shows script typed into any field as text', async () => {
     const evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
-    const res = await submitRequest(rt, { last_name: evil, message: evil, email: 'bad' });
+    const res = await submitRequest(rt(), { last_name: evil, message: evil, email: 'bad' });
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain('<script>alert');
     expect(res.body).not.toContain('<img src=x');
@@ -83,7 +94,7 @@ describe('consultation request form', () => {
     const key = newKey();
     const body = formBody({ ...VALID_REQUEST, form_key: key });
     const send = () =>
-      rt.app.inject({
+      rt().app.inject({
         method: 'POST',
         url: '/consultation',
         remoteAddress: nextIp(),
@@ -96,7 +107,7 @@ describe('consultation request form', () => {
     expect(await requests()).toHaveLength(1);
     expect(await jobs()).toHaveLength(1);
     // The same key with different answers is refused, and the first request is kept.
-    const changed = await rt.app.inject({
+    const changed = await rt().app.inject({
       method: 'POST',
       url: '/consultation',
       remoteAddress: nextIp(),
@@ -109,7 +120,7 @@ describe('consultation request form', () => {
   });
 
   it('says why when the honeypot is filled, and stores nothing', async () => {
-    const res = await submitRequest(rt, { website: 'http://spam.example' });
+    const res = await submitRequest(rt(), { website: 'http://spam.example' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('hidden field meant for spam detection');
     expect(await requests()).toHaveLength(0);
@@ -119,7 +130,7 @@ describe('consultation request form', () => {
     const ip = '127.9.9.9';
     let last;
     for (let i = 0; i < 11; i++) {
-      last = await rt.app.inject({
+      last = await rt().app.inject({
         method: 'POST',
         url: '/consultation',
         remoteAddress: ip,
@@ -134,25 +145,25 @@ describe('consultation request form', () => {
   });
 
   it('refuses an unknown location, odd enums, oversized and malformed bodies with 4xx', async () => {
-    expect((await submitRequest(rt, { location: 'atlantis' })).body).toContain('Choose a location from the list.');
-    expect((await submitRequest(rt, { contact_method: 'pigeon' })).statusCode).toBe(400);
-    expect((await submitRequest(rt, { message: 'x'.repeat(2001) })).statusCode).toBe(400);
-    expect((await submitRequest(rt, { form_key: 'short' })).statusCode).toBe(400);
-    const huge = await rt.app.inject({
+    expect((await submitRequest(rt(), { location: 'atlantis' })).body).toContain('Choose a location from the list.');
+    expect((await submitRequest(rt(), { contact_method: 'pigeon' })).statusCode).toBe(400);
+    expect((await submitRequest(rt(), { message: 'x'.repeat(2001) })).statusCode).toBe(400);
+    expect((await submitRequest(rt(), { form_key: 'short' })).statusCode).toBe(400);
+    const huge = await rt().app.inject({
       method: 'POST',
       url: '/consultation',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       payload: 'message=' + 'x'.repeat(200_000),
     });
     expect(huge.statusCode).toBe(413);
-    const json = await rt.app.inject({
+    const json = await rt().app.inject({
       method: 'POST',
       url: '/consultation',
       headers: { 'content-type': 'application/json' },
       payload: '{bad json',
     });
     expect(json.statusCode).toBe(400);
-    const xml = await rt.app.inject({
+    const xml = await rt().app.inject({
       method: 'POST',
       url: '/consultation',
       headers: { 'content-type': 'application/xml' },
@@ -162,11 +173,35 @@ describe('consultation request form', () => {
     for (const r of [huge, json, xml]) expect(r.body).not.toMatch(/at .*\.ts:\d+/);
     expect(await requests()).toHaveLength(0);
   });
+
+  it('a first name cannot carry line breaks and a web address into the email the clinic sends to the typed address', async () => {
+    // Anyone can submit the form with any address: the clinic then mails that person, greeting them with the "first name".
+    const injected = 'Ana\r\n\r\nYour account is locked. Verify at https://evil.example/v';
+    const before = rt().mail.sent.length;
+    const res = await postFormFrom('/consultation', '10.77.0.2', {
+      ...VALID_REQUEST,
+      first_name: injected,
+      email: 'stranger@example.org',
+      form_key: newKey(),
+    });
+    await rt().worker.runOnce();
+    const mail = rt()
+      .mail.sent.slice(before)
+      .find((m) => m.to === 'stranger@example.org');
+    expect(
+      {
+        status: res.statusCode,
+        textCarriesLink: mail?.text.includes('https://evil.example/v') ?? false,
+        textHasInjectedLine: /^Your account is locked/m.test(mail?.text ?? ''),
+      },
+      'a name with CR/LF and a URL was accepted and mailed verbatim',
+    ).toEqual({ status: 400, textCarriesLink: false, textHasInjectedLine: false });
+  });
 });
 
 describe('consultation request API', () => {
   it('uses one error envelope and the same schema as the form', async () => {
-    const bad = await rt.app.inject({
+    const bad = await rt().app.inject({
       method: 'POST',
       url: '/api/consultation-requests',
       payload: { ...VALID_REQUEST, email: 'nope', form_key: newKey() },
@@ -180,76 +215,45 @@ describe('consultation request API', () => {
       },
     });
     const key = newKey();
-    const ok = await rt.app.inject({
+    const ok = await rt().app.inject({
       method: 'POST',
       url: '/api/consultation-requests',
       payload: { ...VALID_REQUEST, consent: true, form_key: key },
     });
     expect(ok.statusCode).toBe(201);
-    const again = await rt.app.inject({
+    const again = await rt().app.inject({
       method: 'POST',
       url: '/api/consultation-requests',
       payload: { ...VALID_REQUEST, consent: true, form_key: key },
     });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ status: 'received', replay: true });
-    const missing = await rt.app.inject({ method: 'GET', url: '/api/nothing-here' });
+    const missing = await rt().app.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
   });
-});
 
-describe('email delivery through the outbox', () => {
-  it('retries with back-off while SMTP is down and delivers once it is back', async () => {
-    rt.mail.failing = true;
-    await submitRequest(rt);
-    await rt.worker.runOnce();
-    let [job] = await jobs();
-    expect(job).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(job!.run_at).toBe(rt.clock.now() + 30_000);
-    expect(job!.last_error).toContain('ECONNREFUSED');
-    await rt.worker.runOnce(); // not due yet: nothing happens
-    expect((await jobs())[0]!.attempts).toBe(1);
-    rt.clock.advance(30_000);
-    await rt.worker.runOnce();
-    [job] = await jobs();
-    expect(job).toMatchObject({ status: 'pending', attempts: 2 });
-    expect(job!.run_at).toBe(rt.clock.now() + 60_000);
-    rt.mail.failing = false;
-    rt.clock.advance(60_000);
-    await rt.worker.runOnce();
-    expect((await jobs())[0]).toMatchObject({ status: 'sent', attempts: 3 });
-    expect(rt.mail.sent).toHaveLength(1);
-  });
-
-  it('moves a job that keeps failing to a dead letter after the last attempt', async () => {
-    rt.mail.failing = true;
-    await submitRequest(rt);
+  it('the per-address limit on consultation requests (10 per 15 minutes) also covers the JSON API, not 10 more there', async () => {
+    const ip = '10.77.0.1';
+    // Every accepted request emails whatever address was typed: the limit is what stops mail-bombing a stranger.
     for (let i = 0; i < 10; i++) {
-      await rt.worker.runOnce();
-      rt.clock.advance(3_600_000);
+      const res = await postFormFrom('/consultation', ip, {
+        ...VALID_REQUEST,
+        email: 'victim@example.org',
+        form_key: newKey(),
+      });
+      expect(res.statusCode).toBe(303);
     }
-    const [job] = await jobs();
-    expect(job).toMatchObject({ status: 'dead', attempts: 8 });
-  });
-
-  it('takes over a job left mid-send by a crashed worker once its lease ends', async () => {
-    await submitRequest(rt);
-    await rt.worker.runOnce();
-    const first = rt.mail.sent.splice(0);
-    expect(first).toHaveLength(1);
-    // As if the process died after claiming the job and before recording the send.
-    await rt.database.db
-      .updateTable('outbox')
-      .set({ status: 'sending', locked_until: rt.clock.now() + 120_000 })
-      .execute();
-    await rt.worker.runOnce();
-    expect(rt.mail.sent).toHaveLength(0);
-    rt.clock.advance(121_000);
-    await rt.worker.runOnce();
-    expect(rt.mail.sent).toHaveLength(1);
-    // The resend carries the same Message-ID, so receiving systems can recognise the duplicate.
-    expect(rt.mail.sent[0]!.messageId).toBe(first[0]!.messageId);
-    expect(rt.mail.sent[0]!.messageId).toMatch(/^<[0-9a-f-]+@relief\.test>$/);
+    expect(
+      (await postFormFrom('/consultation', ip, { ...VALID_REQUEST, email: 'victim@example.org', form_key: newKey() }))
+        .statusCode,
+    ).toBe(429);
+    // The same request through the other door, from the same address, in the same window:
+    const api = await postJsonFrom('/api/consultation-requests', ip, {
+      ...VALID_REQUEST,
+      email: 'victim@example.org',
+      form_key: newKey(),
+    });
+    expect(api.statusCode, 'the JSON API has its own, separate budget of 10').toBe(429);
   });
 });

@@ -1,118 +1,122 @@
 /**
- * Found in review of migration 009, kept as regressions:
- * 1. PostgreSQL: two transactions inserting clashing rows at the same moment could each find the other's uncommitted
- *    row in the exclusion index and wait for it, until the deadlock detector aborted one (40P01, a 500). The overlap
- *    trigger now queues writers of one resource on an advisory lock first. The race window is narrow (widest on fresh
- *    server connections): the test fires bursts of simultaneous bookings and fails at the first error. SQLite has one
- *    writer at a time.
- * 2./3. Both engines: a visit marked legacy_patient_clash keeps only its own time; it cannot be moved onto another
- *    visit of the same person, and a new visit of the person may not overlap it.
+ * The upgrade from claim rows to the overlap rules of migration 009 changes no booking: it marks only the later of a
+ * person's clashing visits (legacy_patient_clash), and enforces the rules from then on. A marked visit keeps only its
+ * own time: it cannot be moved onto another visit of the same person, and a new visit of the person may not overlap
+ * it. On both engines.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { sql } from 'kysely';
+import { engine } from '../helpers/runtime.ts';
 import {
   appointmentRow as appt,
   atReleaseBefore,
   insertAsOlderRelease,
   MIN,
   openEmptyDatabase,
+  refusedAsOverlap as refused,
   T0,
   type AppointmentRow as Row,
 } from '../helpers/appointments.ts';
 import { applyMigrations, MIGRATIONS } from '../../src/kernel/db/migrate.ts';
-import { openDatabase, type Database } from '../../src/kernel/db/database.ts';
+import type { Database } from '../../src/kernel/db/database.ts';
 import { bookAppointment, rescheduleAppointment, type BookingContext } from '../../src/scheduling/booking-service.ts';
 import { findAppointmentType } from '../../src/scheduling/availability.ts';
 import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
 
 /** Monday 2 March 2026, 09:00 in Chicago: "now" for the service calls (well before every visit's cutoff). */
 const NOW = Date.parse('2026-03-02T15:00:00.000Z');
-/** Without the advisory locks, 40P01 came within a few dozen bursts in 9 runs of 10. */
-const BURSTS = 50;
 
-describe(`concurrent bookings on PostgreSQL end as "taken", never as an error (${engine})`, () => {
-  let rt: TestRuntime;
+describe(`upgrading from claim rows (migration 009, ${engine})`, () => {
+  let database: Database;
+  let remove: () => Promise<void>;
   beforeEach(async () => {
-    rt = await startTestRuntime({ seed: 'clinic' });
+    ({ database, remove } = await openEmptyDatabase());
   });
   afterEach(async () => {
-    await stopTestRuntime(rt);
+    await remove();
   });
 
-  it('twelve people booking the same provider at the same moment: one is booked, the others hear "taken" (no deadlock error)', async () => {
-    const db = rt.database.db;
-    const people = 12;
-    const ids = Array.from({ length: people }, (_, i) => `pat-race-${i}`);
+  it('keeps every booking, marks only the later of a person’s clashing visits, and enforces the rules from then on', async () => {
+    await atReleaseBefore(database, '009_overlap_constraints');
+    const db = database.db;
     await db
       .insertInto('patients')
-      .values(
-        ids.map((id) => ({
-          id,
-          first_name: 'Race',
-          last_name: id,
-          email: `${id}@example.com`,
-          phone: '+13125550100',
-          contact_method: 'email',
-          location_id: 'loc-chicago',
-          created_at: NOW,
-          updated_at: NOW,
-        })),
-      )
+      .values({
+        id: 'pat-a',
+        first_name: 'Ana',
+        last_name: 'Old',
+        email: 'a@example.com',
+        phone: '+13125550100',
+        contact_method: 'email',
+        location_id: 'loc-chicago',
+        created_at: T0,
+        updated_at: T0,
+      })
       .execute();
-    // Requests arriving at the same moment: on PostgreSQL each booking's first transaction is held at a gate until
-    // all have begun, so their inserts run together (SQLite has one writer at a time: no gate, nothing to race).
-    let arrived: Array<() => void> = [];
-    let gated = 0;
-    const gate = () =>
-      new Promise<void>((resolve) => {
-        if (rt.database.engine === 'sqlite' || gated >= people) return resolve();
-        gated++;
-        arrived.push(resolve);
-        if (arrived.length === people) for (const go of arrived.splice(0)) go();
-      });
-    const base = {
-      clinic: (await getClinic(db))!,
-      location: (await findLocation(db, 'chicago'))!,
-      type: (await findAppointmentType(db, 'follow-up'))!,
-      now: NOW,
-    };
-    const errors: string[] = [];
-    for (let week = 0; week < BURSTS && errors.length === 0; week++) {
-      // A burst after a quiet spell: the pool's idle connections have closed (pg.Pool closes them after 10 s), so the
-      // burst runs on fresh server connections. A new connection per booking stands for that.
-      const fresh = () =>
-        rt.database.engine === 'sqlite'
-          ? rt.database
-          : openDatabase({
-              dataDir: rt.config.dataDir,
-              databaseUrl: rt.config.databaseUrl,
-              databaseSchema: rt.config.databaseSchema,
-            });
-      const databases = ids.map(fresh);
-      // Tuesdays at 10:00 Chicago, Dr. Okafor.
-      const start = T0 + week * 7 * 24 * 60 * MIN;
-      gated = 0;
-      arrived = [];
-      const outcomes = await Promise.allSettled(
-        ids.map((id, i) => {
-          const database = databases[i]!;
-          const simultaneous: Database = {
-            ...database,
-            transact: (work) => database.transact(async (trx) => (await gate(), work(trx))),
-          };
-          return bookAppointment({ ...base, database: simultaneous }, { patientId: id }, start, {
-            providerId: 'prov-okafor',
-          });
-        }),
-      );
-      for (const database of databases) if (database !== rt.database) await database.close();
-      for (const o of outcomes)
-        if (o.status === 'rejected') errors.push(String((o.reason as { code?: string }).code ?? o.reason));
-      expect(outcomes.filter((o) => o.status === 'fulfilled' && o.value.ok)).toHaveLength(1);
-    }
-    // A thrown error is a 500 for the person booking (the routes only answer "taken" for a refusal they recognise).
-    expect(errors).toEqual([]);
-  }, 120_000);
+    // As booked back then: two visits of one person that overlap (before patient claims), and one apart.
+    const earlier = appt({
+      provider_id: 'prov-okafor',
+      room_id: 'room-chi-1',
+      patient_id: 'pat-a',
+      created_at: T0 - 2 * MIN,
+    });
+    const later = appt({
+      provider_id: 'prov-lindqvist',
+      room_id: 'room-chi-2',
+      patient_id: 'pat-a',
+      at: 15,
+      created_at: T0 - MIN,
+    });
+    const apart = appt({ provider_id: 'prov-okafor', room_id: 'room-chi-1', patient_id: 'pat-a', at: 120 });
+    await insertAsOlderRelease(db, [earlier, later, apart]);
+    const snapshot = () =>
+      db
+        .selectFrom('appointments')
+        .select(['id', 'status', 'starts_at', 'ends_at', 'provider_id', 'room_id', 'patient_id'])
+        .orderBy('id')
+        .execute();
+    const bookings = await snapshot();
+
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual([
+      '009_overlap_constraints',
+      '010_search_fold',
+      '011_clinicians',
+    ]);
+    expect(await snapshot()).toEqual(bookings);
+    const flags = Object.fromEntries(
+      (await db.selectFrom('appointments').select(['id', 'legacy_patient_clash']).execute()).map((r) => [
+        r.id,
+        r.legacy_patient_clash,
+      ]),
+    );
+    expect(flags).toEqual({ [earlier.id]: 0, [later.id]: 1, [apart.id]: 0 });
+    const claimsTable =
+      database.engine === 'sqlite'
+        ? await sql`select name from sqlite_master where name = 'resource_claims'`.execute(db)
+        : await sql`select table_name from information_schema.tables where table_name = 'resource_claims' and table_schema = current_schema()`.execute(
+            db,
+          );
+    expect(claimsTable.rows).toEqual([]);
+
+    // The marked visit can still be edited; new visits of the person are checked against the unmarked ones.
+    await db.updateTable('appointments').set({ attendance: 'arrived' }).where('id', '=', later.id).execute();
+    expect(
+      await refused(
+        db
+          .insertInto('appointments')
+          .values(appt({ provider_id: 'prov-reyes', patient_id: 'pat-a', at: 130 }))
+          .execute(),
+      ),
+    ).toBe(true);
+    expect(
+      await refused(
+        db
+          .insertInto('appointments')
+          .values(appt({ provider_id: 'prov-okafor', at: 30 }))
+          .execute(),
+      ),
+    ).toBe(true);
+  });
 });
 
 describe(`after the upgrade, a person's legacy-marked visit (migration 009, ${engine})`, () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { smtpTransport } from '../../src/kernel/outbox/transport.ts';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { useTestRuntime } from '../helpers/runtime.ts';
 import { book, bookingPath, submitRequest } from '../helpers/journey.ts';
 
 interface Received {
@@ -10,13 +10,26 @@ interface Received {
   raw: string;
 }
 
-/** A real SMTP peer on loopback that keeps every message it accepts. */
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; inbox: Received[] }> {
+/**
+ * A real SMTP peer on loopback that keeps every message it accepts; with `refuseRecipients` it refuses every
+ * recipient the way Postfix does, naming the address in its reply.
+ */
+async function startSmtp(
+  options: { refuseRecipients?: boolean } = {},
+): Promise<{ server: SMTPServer; port: number; inbox: Received[] }> {
   const inbox: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!options.refuseRecipients) return callback();
+      const err = new Error(
+        `5.1.1 <${address.address}>: Recipient address rejected: User unknown in local recipient table`,
+      ) as Error & { responseCode: number };
+      err.responseCode = 550;
+      callback(err);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -37,27 +50,30 @@ function decodeQp(raw: string): string {
     .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+/** The runtime's options for sending through the SMTP server at `port`. */
+function overSmtp(port: number) {
+  const smtpUrl = `smtp://127.0.0.1:${port}`;
+  return { env: { SMTP_URL: smtpUrl }, transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>') };
+}
+
 describe('mail over SMTP', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
-  let rt: TestRuntime;
-
   beforeAll(async () => {
     smtp = await startSmtp();
-    const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
-    rt = await startTestRuntime({
-      env: { SMTP_URL: smtpUrl },
-      transport: smtpTransport(smtpUrl, 'Relief <no-reply@relief.test>'),
-    });
   });
   afterAll(async () => {
-    await stopTestRuntime(rt);
     await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
   });
+  const rt = useTestRuntime({ shared: true, late: () => overSmtp(smtp.port) });
 
   it('delivers the booking link and the confirmation with a calendar invitation, with no PHI beyond a first name', async () => {
-    const res = await submitRequest(rt, { last_name: 'Zebulon', phone: '(312) 555-0199', message: 'fracture in 2019' });
+    const res = await submitRequest(rt(), {
+      last_name: 'Zebulon',
+      phone: '(312) 555-0199',
+      message: 'fracture in 2019',
+    });
     expect(res.statusCode).toBe(303);
-    await rt.worker.runOnce();
+    await rt().worker.runOnce();
     expect(smtp.inbox).toHaveLength(1);
     const first = smtp.inbox[0]!;
     expect(first.to).toEqual(['ana@example.com']);
@@ -71,15 +87,53 @@ describe('mail over SMTP', () => {
       expect(text).not.toContain(secret);
 
     const link = bookingPath(text);
-    const page = await rt.app.inject({ url: link });
+    const page = await rt().app.inject({ url: link });
     const slot = Number(/name="slot" value="(\d+)"/.exec(page.body)![1]);
-    expect((await book(rt, link, slot)).statusCode).toBe(303);
-    await rt.worker.runOnce();
+    expect((await book(rt(), link, slot)).statusCode).toBe(303);
+    await rt().worker.runOnce();
     expect(smtp.inbox).toHaveLength(2);
     const confirmation = decodeQp(smtp.inbox[1]!.raw);
     expect(confirmation).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/i);
     expect(confirmation).toContain('BEGIN:VCALENDAR');
     expect(confirmation).toContain('TZID=America/Chicago');
     expect(confirmation).not.toContain('Zebulon');
+  });
+});
+
+describe('mail to a recipient the SMTP server refuses', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp({ refuseRecipients: true });
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+  });
+  const rt = useTestRuntime({ late: () => overSmtp(smtp.port) });
+
+  it('leaves no email address in the outbox', async () => {
+    const res = await rt().app.inject({
+      method: 'POST',
+      url: '/api/consultation-requests',
+      payload: {
+        first_name: 'Ana',
+        last_name: 'Zebulon',
+        email: 'ana.zebulon@example.com',
+        phone: '(312) 555-0147',
+        location: 'chicago',
+        contact_method: 'email',
+        reason: 'crps',
+        consent: true,
+        form_key: 'review-smtp-refusal-0001',
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    await rt().worker.runOnce();
+    const job = await rt()
+      .database.db.selectFrom('outbox')
+      .select(['status', 'last_error'])
+      .where('kind', '=', 'booking_link')
+      .executeTakeFirstOrThrow();
+    expect(job.status).toBe('pending'); // it failed and will be retried
+    expect(job.last_error, 'outbox.last_error').not.toContain('ana.zebulon@example.com');
   });
 });

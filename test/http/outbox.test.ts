@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { useTestRuntime } from '../helpers/runtime.ts';
+import { submitRequest } from '../helpers/journey.ts';
+
+describe('the outbox with the features’ templates', () => {
+  const rt = useTestRuntime({ shared: true });
+
+  it('keeps a job of an unknown kind for retry with a clear error, and sends nothing for it', async () => {
+    const now = rt().clock.now();
+    await rt()
+      .database.db.insertInto('outbox')
+      .values({
+        id: 'job-unknown',
+        kind: 'fax_sent',
+        ref_id: 'ref-1',
+        dedupe_key: null,
+        status: 'pending',
+        run_at: now,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        sent_at: null,
+      })
+      .execute();
+    await rt().worker.runOnce();
+    const job = await rt()
+      .database.db.selectFrom('outbox')
+      .select(['status', 'attempts', 'last_error'])
+      .where('id', '=', 'job-unknown')
+      .executeTakeFirstOrThrow();
+    expect(job).toEqual({ status: 'pending', attempts: 1, last_error: 'no mail template for kind "fax_sent"' });
+    expect(rt().mail.sent).toEqual([]);
+  });
+});
+
+describe('email delivery through the outbox', () => {
+  const rt = useTestRuntime();
+  const jobs = () => rt().database.db.selectFrom('outbox').selectAll().execute();
+
+  it('retries with back-off while SMTP is down and delivers once it is back', async () => {
+    rt().mail.failing = true;
+    await submitRequest(rt());
+    await rt().worker.runOnce();
+    let [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(job!.run_at).toBe(rt().clock.now() + 30_000);
+    expect(job!.last_error).toContain('ECONNREFUSED');
+    await rt().worker.runOnce(); // not due yet: nothing happens
+    expect((await jobs())[0]!.attempts).toBe(1);
+    rt().clock.advance(30_000);
+    await rt().worker.runOnce();
+    [job] = await jobs();
+    expect(job).toMatchObject({ status: 'pending', attempts: 2 });
+    expect(job!.run_at).toBe(rt().clock.now() + 60_000);
+    rt().mail.failing = false;
+    rt().clock.advance(60_000);
+    await rt().worker.runOnce();
+    expect((await jobs())[0]).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(rt().mail.sent).toHaveLength(1);
+  });
+
+  it('moves a job that keeps failing to a dead letter after the last attempt', async () => {
+    rt().mail.failing = true;
+    await submitRequest(rt());
+    for (let i = 0; i < 10; i++) {
+      await rt().worker.runOnce();
+      rt().clock.advance(3_600_000);
+    }
+    const [job] = await jobs();
+    expect(job).toMatchObject({ status: 'dead', attempts: 8 });
+  });
+
+  it('takes over a job left mid-send by a crashed worker once its lease ends', async () => {
+    await submitRequest(rt());
+    await rt().worker.runOnce();
+    const first = rt().mail.sent.splice(0);
+    expect(first).toHaveLength(1);
+    // As if the process died after claiming the job and before recording the send.
+    await rt()
+      .database.db.updateTable('outbox')
+      .set({ status: 'sending', locked_until: rt().clock.now() + 120_000 })
+      .execute();
+    await rt().worker.runOnce();
+    expect(rt().mail.sent).toHaveLength(0);
+    rt().clock.advance(121_000);
+    await rt().worker.runOnce();
+    expect(rt().mail.sent).toHaveLength(1);
+    // The resend carries the same Message-ID, so receiving systems can recognise the duplicate.
+    expect(rt().mail.sent[0]!.messageId).toBe(first[0]!.messageId);
+    expect(rt().mail.sent[0]!.messageId).toMatch(/^<[0-9a-f-]+@relief\.test>$/);
+  });
+});
