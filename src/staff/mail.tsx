@@ -15,6 +15,8 @@ declare module '../kernel/outbox/outbox.ts' {
     staff_password_reset: true;
     /** ref: "<administrator's user id> <session id hash>": one notice per administrator per grant. */
     emergency_access_notice: true;
+    /** ref: "<recipient's user id> <account's user id>": the account-wide sign-in limit was reached. */
+    sign_in_limit_notice: true;
   }
 }
 
@@ -115,7 +117,49 @@ const emergencyAccessNotice: MailTemplate = async (job, { db, clinic, publicUrl 
   };
 };
 
+/**
+ * The account-wide limit of failed sign-ins was reached: to the account holder, and to each administrator. Sign-in
+ * from the holder's own usual address is paused too from now on, so both should know why.
+ */
+const signInLimitNotice: MailTemplate = async (job, { db, clinic, publicUrl }) => {
+  const [toId, accountId] = job.ref_id.split(' ');
+  if (!toId || !accountId) return null;
+  const people = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'disabled_at'])
+    .where('id', 'in', [toId, accountId])
+    .execute();
+  const to = people.find((p) => p.id === toId);
+  const account = people.find((p) => p.id === accountId);
+  if (!to || !account || to.disabled_at !== null) return null;
+  const own = to.id === account.id;
+  const line = own
+    ? `There have been many failed attempts to sign in to your account in ${clinic.name}'s Relief workspace, from more than one place. Sign-in to your account is paused for 15 minutes after each further failure, wherever it comes from. Your password and your verification code are still both needed to sign in. If this was not you, tell your administrator.`
+    : `There have been many failed attempts to sign in to ${account.name}'s account (${account.email}) in ${clinic.name}'s Relief workspace, from more than one place. Sign-in to that account is paused for 15 minutes after each further failure. The attempts are in the audit trail.`;
+  const url = own ? `${publicUrl}/staff/sign-in` : `${publicUrl}/staff/audit`;
+  const first = to.name.split(' ')[0];
+  return {
+    to: to.email,
+    subject: own ? 'Many failed sign-ins to your staff account' : `Many failed sign-ins to ${account.name}'s account`,
+    preheader: 'Sign-in is paused after each further failure.',
+    body: (
+      <Fragment>
+        <p>{greeting(first)}</p>
+        <p>{line}</p>
+        <EmailButton accent={clinic.brand.accent} href={url}>
+          {own ? 'Sign in' : 'Open the audit trail'}
+        </EmailButton>
+      </Fragment>
+    ),
+    text: `${greeting(first)}\n\n${line}\n\n${url}`,
+    reason: own
+      ? 'This message was sent about your staff account.'
+      : 'This message was sent to the administrators of the workspace.',
+  };
+};
+
 export const staffEmails = {
+  sign_in_limit_notice: signInLimitNotice,
   staff_enrolment: staffLink,
   staff_password_reset: staffLink,
   emergency_access_notice: emergencyAccessNotice,

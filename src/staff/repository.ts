@@ -4,11 +4,34 @@ import { CLEARED, type Lockout, type StoredRecoveryCode } from './sign-in-rules.
 
 /**
  * Queries on staff accounts beyond the basics in users.ts: the failure count and pause, TOTP steps, recovery
- * codes, passwords, and the accounts list. Tables: users, user_locations, recovery_codes, auth_tokens.
+ * codes, passwords, and the accounts list. Tables: users, user_locations, recovery_codes, auth_tokens, sign_in_pauses.
  */
 
 export async function saveLockout(db: Kysely<DB>, userId: string, lockout: Lockout): Promise<void> {
   await db.updateTable('users').set(lockout).where('id', '=', userId).execute();
+}
+
+/** The failure count and pause of one account from one address, if it has failed there. */
+export function addressLockout(db: Kysely<DB>, userId: string, ip: string): Promise<Lockout | undefined> {
+  return db
+    .selectFrom('sign_in_pauses')
+    .select(['failed_logins', 'locked_until'])
+    .where('user_id', '=', userId)
+    .where('ip', '=', ip)
+    .executeTakeFirst();
+}
+
+export async function saveAddressLockout(db: Kysely<DB>, userId: string, ip: string, lockout: Lockout): Promise<void> {
+  await db
+    .insertInto('sign_in_pauses')
+    .values({ user_id: userId, ip, ...lockout })
+    .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet(lockout))
+    .execute();
+}
+
+/** A completed sign-in from an address forgets its failures there. */
+export async function clearAddressLockout(db: Kysely<DB>, userId: string, ip: string): Promise<void> {
+  await db.deleteFrom('sign_in_pauses').where('user_id', '=', userId).where('ip', '=', ip).execute();
 }
 
 /**

@@ -38,6 +38,34 @@ export function afterFailure(failedLogins: number, now: number): Lockout {
 }
 
 /**
+ * The account-wide limit, far above the per-address pause: failures from every address together. Reaching it pauses
+ * the account everywhere for 15 minutes at each further failure, and the account holder and the administrators are
+ * told (once, as the count reaches the limit), since someone is trying many addresses.
+ */
+export const ACCOUNT_FAILURE_LIMIT = 30;
+export const ACCOUNT_PAUSE_MS = MAX_PAUSE_MS;
+
+/** The account-wide count and pause after one more failure, and whether this failure reached the limit. */
+export function afterAccountFailure(failedLogins: number, now: number): Lockout & { limitReached: boolean } {
+  const failures = failedLogins + 1;
+  return {
+    failed_logins: failures,
+    locked_until: failures >= ACCOUNT_FAILURE_LIMIT ? now + ACCOUNT_PAUSE_MS : null,
+    limitReached: failures === ACCOUNT_FAILURE_LIMIT,
+  };
+}
+
+/**
+ * When sign-in from an address resumes: the later of that address's own pause and the account-wide one. A pause
+ * set from another address does not hold this one back (a stranger's guesses cannot lock the holder out), unless
+ * the account-wide limit was reached.
+ */
+export function pausedUntil(address: Lockout | undefined, account: Lockout): number | null {
+  const until = Math.max(address?.locked_until ?? 0, account.locked_until ?? 0);
+  return until > 0 ? until : null;
+}
+
+/**
  * What a completed second step leaves. Nothing else clears the count and pause: not a right password (so a known
  * password cannot reset the pause on codes) and not a password reset.
  */

@@ -6,9 +6,29 @@ import { Refusal } from '../kernel/refusal.ts';
 import type { Client, SignInDeps, StaffDeps } from './deps.ts';
 import { verifyPassword } from './passwords.ts';
 import { hashRecoveryCode } from './recovery-codes.ts';
-import { acceptTotpStep, recoveryCodesOf, saveLockout, useRecoveryCode } from './repository.ts';
+import {
+  acceptTotpStep,
+  activeAdminIds,
+  addressLockout,
+  clearAddressLockout,
+  recoveryCodesOf,
+  saveAddressLockout,
+  saveLockout,
+  useRecoveryCode,
+} from './repository.ts';
+import { enqueue } from '../kernel/outbox/outbox.ts';
+import type { Lockout } from './sign-in-rules.ts';
 import { openSecret } from './secrets.ts';
-import { afterFailure, CLEARED, isPaused, passwordStep, recoveryCodeToUse, secondStepKind } from './sign-in-rules.ts';
+import {
+  afterAccountFailure,
+  afterFailure,
+  CLEARED,
+  isPaused,
+  passwordStep,
+  pausedUntil,
+  recoveryCodeToUse,
+  secondStepKind,
+} from './sign-in-rules.ts';
 import { checkTotp } from './totp.ts';
 import { findUser, findUserByEmail } from './users.ts';
 
@@ -66,6 +86,35 @@ export async function startSession(
   return token;
 }
 
+/**
+ * One more failure of an account from an address: the address's own growing pause, and the account-wide count. When
+ * the count reaches the account-wide limit, the account holder and every administrator are emailed (no address or
+ * other detail beyond the account's name).
+ */
+async function countFailure(
+  trx: Kysely<DB>,
+  user: { id: string; failed_logins: number },
+  address: Lockout | undefined,
+  ip: string,
+  now: number,
+): Promise<void> {
+  await saveAddressLockout(trx, user.id, ip, afterFailure(address?.failed_logins ?? 0, now));
+  const { limitReached, ...account } = afterAccountFailure(user.failed_logins, now);
+  await saveLockout(trx, user.id, account);
+  if (!limitReached) return;
+  const told = [...new Set([user.id, ...(await activeAdminIds(trx))])];
+  await enqueue(
+    trx,
+    told.map((to) => ({
+      kind: 'sign_in_limit_notice' as const,
+      refId: `${to} ${user.id}`,
+      runAt: now,
+      dedupeKey: `sign-in-limit:${to}:${user.id}:${now}`,
+    })),
+    now,
+  );
+}
+
 /** The password step: on success a half-signed-in session that must next give a code (or set one up). */
 export async function signInWithPassword(
   deps: SignInDeps,
@@ -76,23 +125,26 @@ export async function signInWithPassword(
   const { database } = deps;
   const t = deps.now();
   const user = input.email ? await findUserByEmail(database.db, input.email) : undefined;
+  const address = user ? await addressLockout(database.db, user.id, client.ip) : undefined;
+  // Paused from this address, or everywhere once the account-wide limit is reached.
+  const account = user && { ...user, locked_until: pausedUntil(address, user) };
   // Unknown users, disabled users and paused accounts all cost one full hash and get the same answer.
-  const checkable = user && !isPaused(user.locked_until, t) && user.disabled_at === null;
-  const matches = await verifyPassword(checkable ? user.password_hash : null, input.password);
-  const step = passwordStep(user, matches, t);
+  const checkable = account && !isPaused(account.locked_until, t) && account.disabled_at === null;
+  const matches = await verifyPassword(checkable ? account.password_hash : null, input.password);
+  const step = passwordStep(account, matches, t);
   if (!step.ok) {
     await database.transact(async (trx) => {
-      if (user && step.count) await saveLockout(trx, user.id, afterFailure(user.failed_logins, t));
+      if (user && step.count) await countFailure(trx, user, address, client.ip, t);
       const detail = { locked: step.paused };
       await auditAccount(trx, deps, user, { action: 'sign_in.password', outcome: 'failure', ip: client.ip, detail }, t);
     });
     return new Refusal('sign_in_required', WRONG_PASSWORD);
   }
   // Failures are cleared only when the second step succeeds, so a known password cannot reset the pause on codes.
-  const { account, stage } = step;
+  const { account: who, stage } = step;
   const token = await database.transact(async (trx) => {
-    const started = await startSession(trx, deps, account.id, stage, client, oldToken, t);
-    await auditAccount(trx, deps, account, { action: 'sign_in.password', outcome: 'success', ip: client.ip }, t);
+    const started = await startSession(trx, deps, who.id, stage, client, oldToken, t);
+    await auditAccount(trx, deps, who, { action: 'sign_in.password', outcome: 'success', ip: client.ip }, t);
     return started;
   });
   return { ok: true, token, stage };
@@ -109,9 +161,12 @@ export async function signInWithCode(
   const t = deps.now();
   const user = await findUser(database.db, input.userId);
   if (!user) throw new Refusal('sign_in_required', 'Please sign in to continue.');
+  const address = await addressLockout(database.db, user.id, client.ip);
   // While paused, no code is checked at all.
   const secret =
-    !isPaused(user.locked_until, t) && user.totp_secret ? openSecret(user.totp_secret, deps.config.secret) : undefined;
+    !isPaused(pausedUntil(address, user), t) && user.totp_secret
+      ? openSecret(user.totp_secret, deps.config.secret)
+      : undefined;
   const token = await database.transact(async (trx) => {
     let accepted = false;
     if (secret !== undefined && secondStepKind(input.code) === 'totp') {
@@ -125,9 +180,10 @@ export async function signInWithCode(
     const outcome = accepted ? 'success' : 'failure';
     await auditAccount(trx, deps, user, { action: 'sign_in.mfa', outcome, ip: client.ip }, t);
     if (!accepted) {
-      await saveLockout(trx, user.id, afterFailure(user.failed_logins, t));
+      await countFailure(trx, user, address, client.ip, t);
       return undefined;
     }
+    await clearAddressLockout(trx, user.id, client.ip);
     return startSession(trx, deps, user.id, 'active', client, oldToken, t);
   });
   return token === undefined ? new Refusal('sign_in_required', WRONG_CODE) : { ok: true, token };

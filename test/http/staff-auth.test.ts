@@ -4,6 +4,7 @@ import { Browser, csrfFrom, demoAccount, signIn } from '../helpers/staff.ts';
 import { nextIp } from '../helpers/journey.ts';
 import { DEMO_PASSWORD } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
+import { ACCOUNT_FAILURE_LIMIT, ACCOUNT_PAUSE_MS } from '../../src/staff/sign-in-rules.ts';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -17,6 +18,15 @@ const events = () =>
   rt().database.db.selectFrom('audit_events').select(['action', 'outcome', 'actor_id']).orderBy('seq').execute();
 const userByEmail = (email: string) =>
   rt().database.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+/** The failure count and pause of an account from one address (none until it fails there). */
+const pauseOf = (email: string, ip: string) =>
+  rt()
+    .database.db.selectFrom('sign_in_pauses')
+    .innerJoin('users', 'users.id', 'sign_in_pauses.user_id')
+    .select(['sign_in_pauses.failed_logins', 'sign_in_pauses.locked_until'])
+    .where('users.email', '=', email)
+    .where('sign_in_pauses.ip', '=', ip)
+    .executeTakeFirst();
 
 async function passwordStep(b: Browser, email: string, password = DEMO_PASSWORD) {
   const form = await b.get('/staff/sign-in');
@@ -72,37 +82,73 @@ describe('staff sign-in', () => {
     ).toBe(401);
   });
 
-  it('pauses an account after repeated failures with a growing delay', async () => {
-    const state = () =>
-      rt()
-        .database.db.selectFrom('users')
-        .select(['failed_logins', 'locked_until'])
-        .where('email', '=', ADMIN)
-        .executeTakeFirstOrThrow();
-    for (let i = 0; i < 3; i++) await passwordStep(new Browser(rt()), ADMIN, `wrong password ${i}`);
+  it('pauses an account from one address after repeated failures there, with a growing delay', async () => {
+    const attacker = new Browser(rt());
+    const state = () => pauseOf(ADMIN, attacker.ip);
+    for (let i = 0; i < 3; i++) await passwordStep(attacker, ADMIN, `wrong password ${i}`);
     expect(await state()).toEqual({ failed_logins: 3, locked_until: rt().clock.now() + 1_000 });
-    // Even the right password is refused while paused, with the same answer, and the pause does not count.
-    expect((await passwordStep(new Browser(rt()), ADMIN)).statusCode).toBe(401);
-    expect((await state()).failed_logins).toBe(3);
+    // Even the right password is refused there while paused, with the same answer, and the pause does not count.
+    expect((await passwordStep(attacker, ADMIN)).statusCode).toBe(401);
+    expect((await state())?.failed_logins).toBe(3);
     rt().clock.advance(1_001);
-    await passwordStep(new Browser(rt()), ADMIN, 'wrong again');
+    await passwordStep(attacker, ADMIN, 'wrong again');
     expect(await state()).toEqual({ failed_logins: 4, locked_until: rt().clock.now() + 2_000 });
     rt().clock.advance(2_001);
-    const b = new Browser(rt());
-    expect((await passwordStep(b, ADMIN)).statusCode).toBe(303);
+    expect((await passwordStep(attacker, ADMIN)).statusCode).toBe(303);
     // A right password alone clears nothing: only the completed second step does.
-    expect((await state()).failed_logins).toBe(4);
-    const mfa = await b.get('/staff/mfa');
+    expect((await state())?.failed_logins).toBe(4);
+    const mfa = await attacker.get('/staff/mfa');
     expect(
       (
-        await b.post('/staff/mfa', {
+        await attacker.post('/staff/mfa', {
           _csrf: csrfFrom(mfa.body),
           code: totpCode(demoAccount(ADMIN).totp, rt().clock.now()),
           next: '/staff',
         })
       ).statusCode,
     ).toBe(303);
-    expect((await state()).failed_logins).toBe(0);
+    expect(await state()).toBeUndefined();
+    expect((await userByEmail(ADMIN)).failed_logins).toBe(0);
+  });
+
+  it('a stranger guessing from one address cannot lock the holder out of another', async () => {
+    const stranger = new Browser(rt());
+    for (let i = 0; i < 3; i++) await passwordStep(stranger, DESK, `guess ${i}`);
+    expect((await pauseOf(DESK, stranger.ip))?.locked_until).toBeGreaterThan(rt().clock.now());
+    expect((await passwordStep(stranger, DESK)).statusCode).toBe(401);
+    // The holder, at their own desk with no failures there, signs in with password and code at once.
+    const holder = await signIn(rt(), DESK);
+    expect((await holder.get('/staff/patients')).statusCode).toBe(200);
+    // Their sign-in clears their own address's record, not the stranger's.
+    expect((await pauseOf(DESK, stranger.ip))?.failed_logins).toBe(3);
+  });
+
+  it('at the higher account-wide limit pauses the account everywhere and tells its holder and the administrators once', async () => {
+    rt().mail.sent = [];
+    for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) await passwordStep(new Browser(rt()), DESK, `spread guess ${i}`);
+    expect((await userByEmail(DESK)).failed_logins).toBe(ACCOUNT_FAILURE_LIMIT);
+    // Now even the holder's clean address is paused, with the usual answer.
+    expect((await passwordStep(new Browser(rt()), DESK)).statusCode).toBe(401);
+    await rt().worker.runOnce();
+    const notices = rt().mail.sent.filter((m) => /^Many failed sign-ins/.test(m.subject));
+    const admins = await rt()
+      .database.db.selectFrom('users')
+      .select('email')
+      .where('role', '=', 'admin')
+      .where('disabled_at', 'is', null)
+      .execute();
+    expect(notices.map((m) => m.to).sort()).toEqual([DESK, ...admins.map((a) => a.email)].sort());
+    expect(notices.find((m) => m.to === DESK)?.subject).toBe('Many failed sign-ins to your staff account');
+    for (const m of notices) expect(m.text).not.toMatch(/\d+\.\d+\.\d+\.\d+/); // no addresses
+    // Told once: further failures pause again but send nothing more.
+    await passwordStep(new Browser(rt()), DESK, 'one more');
+    await rt().worker.runOnce();
+    expect(rt().mail.sent.filter((m) => /^Many failed sign-ins/.test(m.subject))).toHaveLength(notices.length);
+    // Once the pause has run out, the holder signs in, and that clears the count.
+    rt().clock.advance(ACCOUNT_PAUSE_MS + 1);
+    const holder = await signIn(rt(), DESK);
+    expect((await holder.get('/staff/patients')).statusCode).toBe(200);
+    expect((await userByEmail(DESK)).failed_logins).toBe(0);
   });
 
   it('does not let a known password reset the pause on wrong codes', async () => {
@@ -273,7 +319,7 @@ describe('staff password reset', () => {
           .statusCode,
       ).toBe(401);
     }
-    const paused = await userByEmail(DESK);
+    const paused = (await pauseOf(DESK, attacker.ip))!;
     expect(paused.locked_until).toBeGreaterThan(rt().clock.now());
 
     // A password reset through the emailed link...
@@ -290,7 +336,7 @@ describe('staff password reset', () => {
     ).toBe(303);
 
     // ...must not wipe the growing pause on codes: README says only a completed second step clears it.
-    const after = await userByEmail(DESK);
+    const after = (await pauseOf(DESK, attacker.ip))!;
     expect(
       { failed_logins: after.failed_logins, paused: (after.locked_until ?? 0) > rt().clock.now() },
       'the reset cleared the MFA pause and failure count',

@@ -1,15 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const REASON = 'Patient Ana Reyes from Denver collapsed in the Chicago waiting room';
 
 describe('emergency access tells the administrators', () => {
+  const runtime = useTestRuntime({ shared: true, seed: 'clinic-and-staff' });
   let rt: TestRuntime;
   let provider: Browser;
   let admin: Browser;
   beforeAll(async () => {
-    rt = await startTestRuntime({ seed: 'clinic-and-staff' });
+    rt = runtime();
     // A second administrator, who never signs in: told all the same.
     await rt.database.db
       .insertInto('users')
@@ -17,9 +18,6 @@ describe('emergency access tells the administrators', () => {
       .execute();
     provider = await signIn(rt, 'provider@relief.example');
     admin = await signIn(rt, 'admin@relief.example');
-  });
-  afterAll(async () => {
-    await stopTestRuntime(rt);
   });
 
   const adminBanner = async () =>

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  ACCOUNT_FAILURE_LIMIT,
+  ACCOUNT_PAUSE_MS,
+  afterAccountFailure,
   afterFailure,
+  pausedUntil,
   CLEARED,
   confirmationProblem,
   ENROL_LINK_MS,
@@ -84,6 +88,50 @@ describe('the pause after failures', () => {
         expect(after.failed_logins).toBe(failed + 1);
         expect(isPaused(after.locked_until, now + lockoutMs(failed + 1))).toBe(false);
         if (lockoutMs(failed + 1) > 0) expect(isPaused(after.locked_until, now)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('the pause per address, and the account-wide limit', () => {
+  it('counts every failure account-wide, pausing everywhere only from the limit on, and reports reaching it once', () => {
+    expect(afterAccountFailure(0, NOW)).toEqual({ failed_logins: 1, locked_until: null, limitReached: false });
+    expect(afterAccountFailure(ACCOUNT_FAILURE_LIMIT - 2, NOW)).toEqual({
+      failed_logins: ACCOUNT_FAILURE_LIMIT - 1,
+      locked_until: null,
+      limitReached: false,
+    });
+    expect(afterAccountFailure(ACCOUNT_FAILURE_LIMIT - 1, NOW)).toEqual({
+      failed_logins: ACCOUNT_FAILURE_LIMIT,
+      locked_until: NOW + ACCOUNT_PAUSE_MS,
+      limitReached: true,
+    });
+    expect(afterAccountFailure(ACCOUNT_FAILURE_LIMIT + 5, NOW)).toMatchObject({
+      locked_until: NOW + ACCOUNT_PAUSE_MS,
+      limitReached: false,
+    });
+    // Far above the pause per address: a holder is never held back by a few guesses elsewhere.
+    expect(ACCOUNT_FAILURE_LIMIT).toBeGreaterThanOrEqual(10 * 3);
+  });
+
+  it('holds an address back by its own pause or the account-wide one, whichever ends later', () => {
+    const account = { failed_logins: 2, locked_until: null };
+    expect(pausedUntil(undefined, account)).toBeNull();
+    expect(pausedUntil({ failed_logins: 5, locked_until: NOW + 4 * SECOND }, account)).toBe(NOW + 4 * SECOND);
+    expect(pausedUntil(undefined, { failed_logins: 40, locked_until: NOW + MINUTE })).toBe(NOW + MINUTE);
+    expect(
+      pausedUntil(
+        { failed_logins: 9, locked_until: NOW + 2 * MINUTE },
+        { failed_logins: 40, locked_until: NOW + MINUTE },
+      ),
+    ).toBe(NOW + 2 * MINUTE);
+    fc.assert(
+      fc.property(fc.option(fc.nat(), { nil: null }), fc.option(fc.nat(), { nil: null }), (own, everywhere) => {
+        const until = pausedUntil(
+          { failed_logins: 1, locked_until: own },
+          { failed_logins: 1, locked_until: everywhere },
+        );
+        expect(until).toBe(own === null && everywhere === null ? null : Math.max(own ?? 0, everywhere ?? 0) || null);
       }),
     );
   });

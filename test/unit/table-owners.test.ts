@@ -36,6 +36,7 @@ const OWNERS: Record<string, string> = {
   user_locations: 'staff',
   auth_tokens: 'staff',
   recovery_codes: 'staff',
+  sign_in_pauses: 'staff',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */

@@ -11,6 +11,7 @@ import * as m008 from './migrations/008_patient_claims.ts';
 import * as m009 from './migrations/009_overlap_constraints.ts';
 import * as m010 from './migrations/010_search_fold.ts';
 import * as m011 from './migrations/011_clinicians.ts';
+import * as m013 from './migrations/013_sign_in_pauses.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -31,6 +32,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['009_overlap_constraints', m009],
   ['010_search_fold', m010],
   ['011_clinicians', m011],
+  ['013_sign_in_pauses', m013],
 ];
 
 /**

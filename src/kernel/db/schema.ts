@@ -212,6 +212,14 @@ export interface DevMailTable {
   created_at: number;
 }
 
+/** Failed sign-ins and the pause they set, per account and source address (migration 013). */
+export interface SignInPauseTable {
+  user_id: string;
+  ip: string;
+  failed_logins: Generated<number>;
+  locked_until: number | null;
+}
+
 export type Role = 'admin' | 'front_desk' | 'nurse' | 'provider';
 
 export interface UserTable {
@@ -227,6 +235,7 @@ export interface UserTable {
   totp_enabled_at: number | null;
   /** The last TOTP time step accepted, so a code cannot be used twice. */
   last_totp_step: number | null;
+  /** The account-wide failure count and pause (the higher limit); per address, see SignInPauseTable. */
   failed_logins: Generated<number>;
   locked_until: number | null;
   disabled_at: number | null;
@@ -318,6 +327,7 @@ export interface DB {
   locations: LocationTable;
   opening_hours: OpeningHoursTable;
   closures: ClosureTable;
+  sign_in_pauses: SignInPauseTable;
   clinicians: ClinicianTable;
   clinician_hours: ClinicianHoursTable;
   clinician_time_off: ClinicianTimeOffTable;
