@@ -77,6 +77,10 @@ export async function openEmptyDatabase(): Promise<{ database: Database; remove(
   };
 }
 
+/** The names of migration `name` and every one after it: what an upgrade from the release before it applies. */
+export const migrationsFrom = (name: string) =>
+  MIGRATIONS.slice(MIGRATIONS.findIndex(([n]) => n === name)).map(([n]) => n);
+
 /** Migrates to the release before migration `name` and seeds the demo clinic there, in that release's words. */
 export async function atReleaseBefore(database: Database, name: string): Promise<void> {
   const index = MIGRATIONS.findIndex(([n]) => n === name);
@@ -92,12 +96,12 @@ export async function atReleaseBefore(database: Database, name: string): Promise
 
 /** Names migration 011 changed, current → before (the demo seed writes today's names). */
 const BEFORE_011: Record<string, string> = {
-  clinicians: 'clinicians',
-  clinician_hours: 'clinician_hours',
-  clinician_time_off: 'clinician_time_off',
+  clinicians: 'providers',
+  clinician_hours: 'provider_hours',
+  clinician_time_off: 'provider_time_off',
   clinician_id: 'provider_id',
-  watches_at_once: 'watches_at_once',
-  nurse_lane: 'nurse_lane',
+  watches_at_once: 'max_patients',
+  nurse_lane: 'nurse_seat',
 };
 
 /** Rewrites table and column names in every query to those of the release before migration 011. */
@@ -114,7 +118,7 @@ class BeforeClinicians implements KyselyPlugin {
 /** Inserts rows as plain SQL: an older release's table lacks columns the current types have. */
 export async function insertAsOlderRelease(db: Kysely<DB>, rows: AppointmentRow[]): Promise<void> {
   for (const row of rows) {
-    const columns = Object.keys(row).map((c) => (c === 'nurse_lane' ? 'nurse_lane' : c));
+    const columns = Object.keys(row).map((c) => (c === 'nurse_lane' ? 'nurse_seat' : c));
     await sql`insert into appointments ${sql.raw(`(${columns.join(', ')})`)} values (${sql.join(Object.values(row))})`.execute(
       db,
     );

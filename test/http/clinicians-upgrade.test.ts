@@ -8,6 +8,7 @@ import { engine } from '../helpers/runtime.ts';
 import {
   appointmentRow as appt,
   atReleaseBefore,
+  migrationsFrom,
   insertAsOlderRelease,
   openEmptyDatabase,
   refusedAsOverlap as refused,
@@ -16,7 +17,7 @@ import {
 import { applyMigrations, MIGRATIONS } from '../../src/kernel/db/migrate.ts';
 import type { Database } from '../../src/kernel/db/database.ts';
 
-const OLD_WORDS = /clinician_hours|clinician_time_off|\bproviders\b|watches_at_once|nurse_lane|users_provider_id/;
+const OLD_WORDS = /provider_hours|provider_time_off|\bproviders\b|max_patients|nurse_seat|users_provider_id/;
 
 describe(`upgrading to clinicians (migration 011, ${engine})`, () => {
   let database: Database;
@@ -32,7 +33,7 @@ describe(`upgrading to clinicians (migration 011, ${engine})`, () => {
 
   it('keeps every clinician, hour, time off, account link and nurse lane, and the database still refuses overlaps', async () => {
     await atReleaseBefore(database, '011_clinicians');
-    await sql`insert into clinician_time_off (id, provider_id, starts_at, ends_at, reason)
+    await sql`insert into provider_time_off (id, provider_id, starts_at, ends_at, reason)
       values ('off-1', 'nurse-nia', ${T0}, ${T0 + 3_600_000}, 'Training')`.execute(database.db);
     await sql`insert into users (id, email, name, role, provider_id, created_at)
       values ('u-nia', 'nia@relief.example', 'Nia Brooks', 'nurse', 'nurse-nia', ${T0})`.execute(database.db);
@@ -41,18 +42,18 @@ describe(`upgrading to clinicians (migration 011, ${engine})`, () => {
     await insertAsOlderRelease(database.db, [lane1, lane2]);
     const before = {
       clinicians: await rows(
-        'select id, name, credentials, active, kind, watches_at_once as watches_at_once from providers order by id',
+        'select id, name, credentials, active, kind, max_patients as watches_at_once from providers order by id',
       ),
       hours: await rows(
-        'select provider_id as clinician_id, location_id, weekday, from_min, to_min from clinician_hours order by 1, 2, 3, 4',
+        'select provider_id as clinician_id, location_id, weekday, from_min, to_min from provider_hours order by 1, 2, 3, 4',
       ),
-      off: await rows('select id, provider_id as clinician_id, starts_at, ends_at, reason from clinician_time_off'),
-      lanes: await rows('select id, nurse_lane as nurse_lane from appointments order by id'),
+      off: await rows('select id, provider_id as clinician_id, starts_at, ends_at, reason from provider_time_off'),
+      lanes: await rows('select id, nurse_seat as nurse_lane from appointments order by id'),
     };
     expect(before.clinicians.length).toBeGreaterThan(3);
     expect(before.hours.length).toBeGreaterThan(10);
 
-    expect(await applyMigrations(database, MIGRATIONS)).toEqual(['011_clinicians']);
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual(migrationsFrom('011_clinicians'));
 
     expect(
       await rows('select id, name, credentials, active, kind, watches_at_once from clinicians order by id'),
