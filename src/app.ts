@@ -164,5 +164,7 @@ async function handleError(
     return reply.type('application/json; charset=utf-8').send(envelope(code, message, fields));
   }
   const clinic = await getClinic(app.deps.database.db).catch(() => undefined);
-  return reply.type('text/html; charset=utf-8').send(renderDocument(ErrorPage({ clinic, status, message })));
+  return reply
+    .type('text/html; charset=utf-8')
+    .send(renderDocument(ErrorPage({ clinic, status, message, staff: req.staff !== undefined })));
 }

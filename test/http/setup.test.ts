@@ -95,6 +95,9 @@ describe('clinic set-up', () => {
             : await b.post(url, { _csrf: csrf, name: 'x', date: '2026-12-01', reason: 'x' });
         expect(res.statusCode, `${email} ${r.method} ${url}`).toBe(403);
         expect(res.body).toContain('Your role does not give access to this page.');
+        // A staff member is sent back to the workspace, not offered a consultation.
+        expect(res.body).toContain('<a href="/staff">Back to your workspace</a>');
+        expect(res.body).not.toContain('request a consultation');
       }
     }
     expect(await setupEvents()).toEqual([]);

@@ -84,6 +84,21 @@ describe('public site', () => {
     expect((await rt().app.inject({ url: '/assets/nope.css' })).statusCode).toBe(404);
   });
 
+  it("names a favicon on public and staff pages, and answers the browser's own /favicon.ico", async () => {
+    for (const url of ['/', '/consultation', '/staff/sign-in']) {
+      const icon = /<link rel="icon" href="(\/assets\/favicon\.svg\?v=[^"]+)" type="image\/svg\+xml"/.exec(
+        (await rt().app.inject({ url })).body,
+      );
+      expect(icon, url).not.toBeNull();
+      const res = await rt().app.inject({ url: icon![1]! });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('image/svg+xml');
+    }
+    const legacy = await rt().app.inject({ url: '/favicon.ico' });
+    expect(legacy.statusCode).toBe(301);
+    expect(legacy.headers.location).toMatch(/^\/assets\/favicon\.svg\?v=/);
+  });
+
   it('answers unknown pages and hostile URLs with a friendly 4xx page', async () => {
     for (const url of ['/nope', '/%E0%A4%A', '/consultation/thanks/%3Cscript%3E', '/crps?x=%00']) {
       const res = await rt().app.inject({ url });

@@ -43,4 +43,8 @@ export async function assetRoutes(app: FastifyInstance): Promise<void> {
     if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
     return reply.send(asset.body);
   });
+  // Browsers ask for /favicon.ico on their own, before reading any page: answer with the icon the pages name.
+  app.get('/favicon.ico', { config: { policy: 'public' } }, async (_req, reply) =>
+    reply.code(301).header('cache-control', 'public, max-age=86400').redirect(assetUrl('favicon.svg')),
+  );
 }

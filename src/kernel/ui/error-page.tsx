@@ -25,7 +25,8 @@ const TITLES: Record<number, string> = {
   429: 'Please slow down',
 };
 
-export function ErrorPage(props: { clinic: Clinic | undefined; status: number; message: string }) {
+/** `staff`: the page is for a signed-in staff member, who is sent back to the workspace, not to the patients' pages. */
+export function ErrorPage(props: { clinic: Clinic | undefined; status: number; message: string; staff?: boolean }) {
   const clinic = props.clinic ?? FALLBACK;
   const title =
     TITLES[props.status] ?? (props.status >= 500 ? 'Something went wrong' : 'We could not use that request');
@@ -34,14 +35,20 @@ export function ErrorPage(props: { clinic: Clinic | undefined; status: number; m
       <div class="wrap narrow">
         <h1>{title}</h1>
         <p class="lead">{props.message}</p>
-        {clinic.phone ? (
+        {props.staff ? null : clinic.phone ? (
           <p>
             If you need help, call us at <a href={`tel:${clinic.phone.replace(/[^+\d]/g, '')}`}>{clinic.phone}</a>.
           </p>
         ) : null}
-        <p>
-          <a href="/">Go to the home page</a> or <a href="/consultation">request a consultation</a>.
-        </p>
+        {props.staff ? (
+          <p>
+            <a href="/staff">Back to your workspace</a>. If you need this page for your work, ask an administrator.
+          </p>
+        ) : (
+          <p>
+            <a href="/">Go to the home page</a> or <a href="/consultation">request a consultation</a>.
+          </p>
+        )}
       </div>
     </Layout>
   );

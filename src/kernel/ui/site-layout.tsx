@@ -32,6 +32,7 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('site.css')} />
         <link rel="stylesheet" href={stylesheetPath(clinic.brand)} />
       </head>

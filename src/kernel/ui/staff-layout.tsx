@@ -32,6 +32,7 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · Relief staff`}</title>
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('site.css')} />
         {staff.brand ? <link rel="stylesheet" href={stylesheetPath(staff.brand)} /> : null}
         <script src={assetUrl('staff.js')} defer></script>
