@@ -4,7 +4,14 @@ import { html, staffOf } from '../kernel/http/reply.ts';
 import { isRefusal } from '../kernel/refusal.ts';
 import { errorsOf, isDay, parseWeek, plain, valuesOf, weekValues, type Errors, type Values } from './forms.ts';
 import { actorOf, ADMIN_ONLY } from './http.ts';
-import { addClosure, openingHours, removeClosure, saveOpeningHours, upcomingClosures } from './hours-service.ts';
+import {
+  addClosure,
+  closureToRemove,
+  openingHours,
+  removeClosure,
+  saveOpeningHours,
+  upcomingClosures,
+} from './hours-service.ts';
 import { ClosuresPage, OPENING_WORDS, OpeningHoursPage, type HoursPageProps } from './hours-views.tsx';
 import type { ConflictRow } from './impact.ts';
 
@@ -52,7 +59,13 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
   async function closuresPage(
     req: FastifyRequest<Params>,
     reply: FastifyReply,
-    extra: { values?: Values; errors?: Errors; saved?: string; conflicts?: ConflictRow[] } = {},
+    extra: {
+      values?: Values;
+      errors?: Errors;
+      saved?: string;
+      conflicts?: ConflictRow[];
+      confirmRemove?: string;
+    } = {},
     status = 200,
   ) {
     const { location, closures } = await upcomingClosures(database, req.params.id, now());
@@ -64,6 +77,7 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
       errors: extra.errors ?? {},
       saved: extra.saved,
       conflicts: extra.conflicts,
+      confirmRemove: extra.confirmRemove,
     });
     return html(reply, page, status);
   }
@@ -86,7 +100,12 @@ export async function hoursSetupRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<Params>('/staff/setup/locations/:id/closures/remove', { config: ADMIN_ONLY }, async (req, reply) => {
-    const date = valuesOf(req.body).date ?? '';
+    const { date = '', confirm } = valuesOf(req.body);
+    // Reopening a day puts it back into online booking at once: the first press asks, the second removes.
+    if (confirm !== 'yes') {
+      await closureToRemove(database, req.params.id, date, now());
+      return closuresPage(req, reply, { confirmRemove: date });
+    }
     const conflicts = await removeClosure(database, actorOf(app, req), req.params.id, date);
     return closuresPage(req, reply, { saved: `Closure on ${date} removed.`, conflicts });
   });

@@ -75,6 +75,15 @@ export async function addClosure(
 const dateRefused = (message: string) => new Refusal('invalid_request', message, { date: message });
 
 /** Reopens the location on `date`, one of its closures. */
+/** The upcoming closure a removal names, checked before asking to confirm it (400 for a malformed date, 404 for none). */
+export async function closureToRemove(database: Database, locationId: unknown, date: string, now: number) {
+  if (!isDay(date)) throw badRequest('Choose a closure from the list to remove.');
+  const { closures } = await upcomingClosures(database, locationId, now);
+  const closure = closures.find((c) => c.date === date);
+  if (!closure) throw notFound('That closure');
+  return closure;
+}
+
 export async function removeClosure(
   database: Database,
   actor: Actor,

@@ -63,6 +63,8 @@ export interface ClosuresPageProps {
   errors: Errors;
   saved?: string;
   conflicts?: ConflictRow[];
+  /** A closure whose removal waits for a second press. */
+  confirmRemove?: string;
 }
 
 export function ClosuresPage(p: ClosuresPageProps) {
@@ -76,6 +78,23 @@ export function ClosuresPage(p: ClosuresPageProps) {
     errors: p.errors,
     children: (
       <Fragment>
+        {p.confirmRemove ? (
+          <div class="notice notice-warning" role="alert" id="confirm-remove">
+            <p>
+              <strong>Remove the closure on {DateTime.fromISO(p.confirmRemove).toFormat('cccc, LLLL d, yyyy')}?</strong>{' '}
+              Online booking offers times on that day again at once.
+            </p>
+            <form method="post" action={`/staff/setup/locations/${p.location.id}/closures/remove`} class="inline-form">
+              <Csrf token={p.staff.csrfToken} />
+              <input type="hidden" name="date" value={p.confirmRemove} />
+              <input type="hidden" name="confirm" value="yes" />
+              <button class="button button-small" type="submit">
+                Yes, remove it
+              </button>{' '}
+              <a href={`/staff/setup/locations/${p.location.id}/closures`}>Keep it</a>
+            </form>
+          </div>
+        ) : null}
         <h2>Days the location is closed</h2>
         {p.closures.length === 0 ? (
           <p>No closures from today on.</p>

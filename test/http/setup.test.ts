@@ -208,7 +208,19 @@ describe('clinic set-up', () => {
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('already closed on that day');
 
-    const removed = await admin.post(`${page}/remove`, { _csrf: csrfFrom(res.body), date: '2026-03-04' });
+    // The first press asks; nothing changes until the second.
+    const asked = await admin.post(`${page}/remove`, { _csrf: csrfFrom(res.body), date: '2026-03-04' });
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Remove the closure on Wednesday, March 4, 2026?');
+    expect(offeredSlots((await rt().app.inject({ url: link })).body).some((s) => dayOf(s) === '2026-03-04')).toBe(
+      false,
+    );
+    expect(await setupEvents()).toEqual(['setup.closure_add']);
+    const removed = await admin.post(`${page}/remove`, {
+      _csrf: csrfFrom(asked.body),
+      date: '2026-03-04',
+      confirm: 'yes',
+    });
     expect(removed.statusCode).toBe(200);
     expect(offeredSlots((await rt().app.inject({ url: link })).body).some((s) => dayOf(s) === '2026-03-04')).toBe(true);
     expect(await setupEvents()).toEqual(['setup.closure_add', 'setup.closure_remove']);
