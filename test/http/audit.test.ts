@@ -236,7 +236,7 @@ describe(`audit trail (${engine})`, () => {
   });
 
   it('verifies across page boundaries', async () => {
-    // More than one verification page (1000 rows here, 2000 by default), appended in a few big transactions.
+    // More than one verification page (1000 rows), appended in a few big transactions.
     const total = 1203;
     for (let done = 0; done < total;) {
       const batch = Math.min(400, total - done);
