@@ -2,7 +2,9 @@
  * `npm run bench`: one run, on the engine DATABASE_URL selects (SQLite when unset), every figure next to a
  * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
- * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only.
+ * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
+ * those sections (availability, booking, concurrency, pages, calendar, history, audit; see SECTIONS), to iterate on
+ * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
  * memory, the busy-week calendar), then a history database (availability and the week calendar at 1,000 and again
@@ -16,12 +18,31 @@ import { runChild } from './child.ts';
 import { bookingContext, freeStarts, measureAvailability, measureBooking } from './phases.ts';
 import { addStaticRoutes, listen, measurePages } from './http.ts';
 import { measureCalendar, seedBusyWeek } from './calendar.ts';
-import { measureConcurrentBooking } from './concurrency.ts';
+import { measureConcurrentBooking, type ConcurrencyResult } from './concurrency.ts';
 import { measureHistory } from './history.ts';
 import { measureAudit } from './audit.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
+const SECTIONS = ['availability', 'booking', 'concurrency', 'pages', 'calendar', 'history', 'audit'] as const;
+type Section = (typeof SECTIONS)[number];
+const MAIN_SECTIONS: readonly Section[] = ['availability', 'booking', 'concurrency', 'pages', 'calendar'];
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = new Set<Section>(
+  onlyArg === undefined
+    ? SECTIONS
+    : onlyArg
+        .slice('--only='.length)
+        .split(',')
+        .map((name) => {
+          if (!(SECTIONS as readonly string[]).includes(name))
+            throw new Error(`--only: unknown section ${JSON.stringify(name)}; sections: ${SECTIONS.join(', ')}`);
+          return name as Section;
+        }),
+);
+const runs = (section: Section) => only.has(section);
+const mainRuns = MAIN_SECTIONS.some(runs);
+const allMainRun = MAIN_SECTIONS.every(runs);
 const SIZES = quick
   ? {
       appointments: 20_000,
@@ -90,10 +111,334 @@ process.once('SIGINT', () => {
 });
 
 async function main(): Promise<void> {
+  const now = Math.floor(Date.now() / 60_000) * 60_000;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const m = mainRuns ? await mainPhase(now) : undefined;
+
+  let hist: Awaited<ReturnType<typeof measureHistory>> | undefined;
+  if (runs('history')) {
+    log(`history: a fresh database with ${SIZES.historySmall} appointments around the coming weeks`);
+    hist = await measureHistory({
+      now,
+      small: SIZES.historySmall,
+      large: SIZES.historyLarge,
+      availabilityRuns: SIZES.historyAvailabilityRuns,
+      weekRuns: SIZES.historyWeekRuns,
+      log,
+    });
+  }
+
+  let audit: Awaited<ReturnType<typeof measureAudit>> | undefined;
+  if (runs('audit')) {
+    log(`audit: a fresh database with ${SIZES.auditEvents} audit events`);
+    audit = await measureAudit({ now, events: SIZES.auditEvents, pageRuns: SIZES.auditPageRuns, log });
+  }
+  log('done');
+
+  const pct = (n: number) => `${fmt(n * 100, 1)}%`;
+  const times = (n: number) => `${fmt(n, 2)}x`;
+  const small = short(SIZES.historySmall),
+    large = short(SIZES.historyLarge),
+    events = short(SIZES.auditEvents);
+  const rows: string[][] = [['Measure', 'Relief', 'Baseline', 'Ratio', 'Target']];
+  const out: string[] = [];
+  const verdicts: string[] = [];
+  const verdict = (ok: boolean, text: string) => verdicts.push(`${ok ? 'PASS' : 'FAIL'}  [${engine}] ${text}`);
+  const quickNote =
+    'QUICK MODE (--quick): smaller sizes and fewer runs than the targets name; the figures are indicative only.';
+  out.push(
+    `Relief benchmark: engine ${engine}${engine === 'sqlite' ? ' (WAL, synchronous=FULL)' : ''}, node ${process.version}, ${cpus().length} CPUs${quick ? ', quick mode' : ''}`,
+  );
+  if (quick) out.push(quickNote);
+  if (onlyArg !== undefined) out.push(`ONLY these sections (--only): ${[...only].join(', ')}`);
+
+  if (m) {
+    const { avail, book, conc, quiet, pages, cal, mem, busy } = m;
+    const count = m.count;
+    out.push(
+      `data: ${count} booked appointments ${day(m.first)} .. ${day(m.last)} (seeded by a child process in ${m.seedSeconds.toFixed(1)} s)`,
+    );
+    if (avail) {
+      out.push(
+        `availability: ${avail.app.runs} runs each; ${avail.rows} busy rows read per call, ${avail.slots} slots returned`,
+      );
+      rows.push(
+        [
+          `availability 8 wk p50 (ms), ${short(count)} appts`,
+          fmt(avail.app.p50),
+          `${fmt(avail.bare.p50)} bare read`,
+          `${fmt(avail.app.p50 / avail.bare.p50, 1)}x`,
+          `< ${TARGETS.availabilityMs} ms`,
+        ],
+        [
+          'availability 8 wk p99 (ms)',
+          fmt(avail.app.p99),
+          `${fmt(avail.bare.p99)} bare read`,
+          `${fmt(avail.app.p99 / avail.bare.p99, 1)}x`,
+          '',
+        ],
+      );
+      verdict(
+        avail.app.p50 < TARGETS.availabilityMs,
+        `availability p50 ${fmt(avail.app.p50)} ms < ${TARGETS.availabilityMs} ms at ${short(count)} appointments`,
+      );
+    }
+    if (book) {
+      const bookRatio = book.booking.perSec / book.sameRows.perSec;
+      out.push(
+        `bookings: ${book.booking.count} in ${fmt(book.booking.seconds, 1)} s (${book.failed} not booked), same rows: ${book.sameRows.count} in ${fmt(book.sameRows.seconds, 1)} s, raw: ${book.raw.count} in ${fmt(book.raw.seconds, 1)} s; sequential, alternated in 4 blocks; ${m.freeFound} free starts found`,
+      );
+      rows.push(
+        [
+          'bookings / s',
+          fmt(book.booking.perSec, 1),
+          `${fmt(book.sameRows.perSec, 1)} same-rows tx`,
+          pct(bookRatio),
+          `>= ${TARGETS.bookingVsSameRows * 100}%`,
+        ],
+        [
+          '  bookings vs raw insert',
+          fmt(book.booking.perSec, 1),
+          `${fmt(book.raw.perSec, 1)} raw insert tx`,
+          pct(book.booking.perSec / book.raw.perSec),
+          '(info)',
+        ],
+        [
+          '  same rows vs raw insert',
+          fmt(book.sameRows.perSec, 1),
+          `${fmt(book.raw.perSec, 1)} raw insert tx`,
+          pct(book.sameRows.perSec / book.raw.perSec),
+          '(info)',
+        ],
+        [
+          '  one appointment row vs raw',
+          fmt(book.oneAppointment.perSec, 1),
+          `${fmt(book.raw.perSec, 1)} raw insert tx`,
+          pct(book.oneAppointment.perSec / book.raw.perSec),
+          '(info)',
+        ],
+      );
+      verdict(
+        bookRatio >= TARGETS.bookingVsSameRows,
+        `bookings ${pct(bookRatio)} of the same rows written plainly in one transaction >= ${TARGETS.bookingVsSameRows * 100}%`,
+      );
+    }
+    if (conc && quiet) {
+      out.push(
+        `concurrent booking: ${conc.bookers} bookers, each its own keep-alive connection from a child process, POST /book/:token at times nobody else was given; ` +
+          `${conc.latency.runs} timed bookings in ${fmt(conc.seconds, 1)} s after ${SIZES.bookerWarmup} untimed each; ${conc.errors} errors; ${conc.booked} of ${conc.sent} booked in the database` +
+          (conc.firstErrors.length ? `; first errors: ${conc.firstErrors.join(' | ')}` : '') +
+          `; again with the outbox worker not nudged (confirmation emails left queued): ${quiet.errors} errors, ${quiet.booked} of ${quiet.sent} booked`,
+      );
+      rows.push(
+        [`concurrent booking p50 (ms)`, fmt(conc.latency.p50), `${conc.bookers} bookers, HTTP`, '', ''],
+        [
+          `concurrent booking p99 (ms)`,
+          fmt(conc.latency.p99),
+          `${conc.bookers} bookers, HTTP`,
+          '',
+          `< ${TARGETS.concurrentP99Ms} ms`,
+        ],
+        [`concurrent booking errors`, String(conc.errors + quiet.errors), `of ${conc.sent + quiet.sent} sent`, '', '0'],
+        [
+          '  p99 with no mail rendered',
+          fmt(quiet.latency.p99),
+          `p50 ${fmt(quiet.latency.p50)}, ${fmt(quiet.perSec, 1)}/s`,
+          '',
+          '(info)',
+        ],
+        book
+          ? [
+              '  concurrent bookings / s',
+              fmt(conc.perSec, 1),
+              `${fmt(book.booking.perSec, 1)} sequential`,
+              pct(conc.perSec / book.booking.perSec),
+              '(info)',
+            ]
+          : ['  concurrent bookings / s', fmt(conc.perSec, 1), '', '', '(info)'],
+      );
+      verdict(
+        conc.latency.p99 < TARGETS.concurrentP99Ms,
+        `${conc.bookers} concurrent bookers: booking p99 ${fmt(conc.latency.p99)} ms < ${TARGETS.concurrentP99Ms} ms`,
+      );
+      verdict(
+        conc.errors + quiet.errors === 0 && conc.booked + quiet.booked === conc.sent + quiet.sent,
+        `${conc.bookers} concurrent bookers: ${conc.errors + quiet.errors} errors, ${conc.booked + quiet.booked} of ${conc.sent + quiet.sent} booked (both runs)`,
+      );
+    }
+    if (pages) {
+      out.push(
+        `pages: ${HTTP_CONCURRENCY} concurrent keep-alive clients in a child process, ${SIZES.httpSeconds} s each, ${pages.reduce((n, p) => n + p.errors, 0)} errors`,
+      );
+      for (const p of pages) {
+        rows.push([
+          `${p.page} req/s (${p.bytes} B)`,
+          fmt(p.perSec, 0),
+          `${fmt(p.staticPerSec, 0)} static`,
+          pct(p.perSec / p.staticPerSec),
+          `>= ${TARGETS.pagesVsStatic * 100}%`,
+        ]);
+        verdict(
+          p.perSec / p.staticPerSec >= TARGETS.pagesVsStatic,
+          `${p.page} ${pct(p.perSec / p.staticPerSec)} of static rate >= ${TARGETS.pagesVsStatic * 100}%`,
+        );
+      }
+    }
+    if (cal && busy) {
+      out.push(
+        `calendar: week of ${busy.monday} at Chicago, ${busy.chairs} chairs and ${busy.providers} providers, ${busy.inserted} appointments seeded; ` +
+          `week view ${cal.weekShown} appointments (${cal.weekBytes} B), day view ${cal.dayShown} grid links (${cal.dayBytes} B); ${cal.week.runs} runs each, app.inject as admin`,
+      );
+      rows.push(
+        [
+          'calendar week view p50 (ms)',
+          fmt(cal.week.p50),
+          `${fmt(cal.weekRead.p50)} bare read`,
+          `${fmt(cal.week.p50 / cal.weekRead.p50, 1)}x`,
+          '',
+        ],
+        [
+          'calendar week view p99 (ms)',
+          fmt(cal.week.p99),
+          `${fmt(cal.weekRead.p99)} bare read`,
+          `${fmt(cal.week.p99 / cal.weekRead.p99, 1)}x`,
+          `< ${CALENDAR_TARGET_MS} ms`,
+        ],
+        [
+          'calendar day view p50 (ms)',
+          fmt(cal.day.p50),
+          `${fmt(cal.dayRead.p50)} bare read`,
+          `${fmt(cal.day.p50 / cal.dayRead.p50, 1)}x`,
+          '',
+        ],
+        [
+          'calendar day view p99 (ms)',
+          fmt(cal.day.p99),
+          `${fmt(cal.dayRead.p99)} bare read`,
+          `${fmt(cal.day.p99 / cal.dayRead.p99, 1)}x`,
+          `< ${CALENDAR_TARGET_MS} ms`,
+        ],
+      );
+      verdict(
+        cal.week.p99 < CALENDAR_TARGET_MS,
+        `calendar week view p99 ${fmt(cal.week.p99)} ms < ${CALENDAR_TARGET_MS} ms`,
+      );
+      verdict(
+        cal.day.p99 < CALENDAR_TARGET_MS,
+        `calendar day view p99 ${fmt(cal.day.p99)} ms < ${CALENDAR_TARGET_MS} ms`,
+      );
+    }
+    if (mem) {
+      const mb = (n: number) => `${fmt(n / 2 ** 20, 1)} MB`;
+      const rssMb = mem.usage.rss / 2 ** 20;
+      out.push(
+        `memory after GC: rss ${mb(mem.usage.rss)}, V8 heap ${mb(mem.usage.heapUsed)} used of ${mb(mem.usage.heapTotal)}, external ${mb(mem.usage.external)}; peak rss ${fmt(mem.peakMb, 1)} MB`,
+      );
+      rows.push(['resident memory (MB)', fmt(rssMb, 1), `peak ${fmt(mem.peakMb, 1)}`, '', `< ${TARGETS.rssMb} MB`]);
+      verdict(rssMb < TARGETS.rssMb, `resident memory ${fmt(rssMb, 1)} MB < ${TARGETS.rssMb} MB`);
+    }
+  }
+
+  if (hist) {
+    const histAvail = hist.large.availability.p50 / hist.small.availability.p50;
+    const histWeek = hist.large.week.p50 / hist.small.week.p50;
+    out.push(
+      `history: ${hist.small.appointments} appointments in the days -14..70 around now (seeded in ${fmt(hist.seedSeconds, 1)} s), then ${hist.large.appointments} ` +
+        `(older days added back to ${day(hist.oldest)} in ${fmt(hist.growSeconds, 1)} s); availability 8 wk at Chicago ${hist.small.availability.runs} runs, ` +
+        `week view of ${hist.monday} at Chicago (${hist.small.weekShown} / ${hist.large.weekShown} appointments shown) ${hist.small.week.runs} runs, at each size; ratio of p50s`,
+    );
+    rows.push(
+      [
+        `history: availability p50 (ms) at ${large}`,
+        fmt(hist.large.availability.p50),
+        `${fmt(hist.small.availability.p50)} at ${small}`,
+        times(histAvail),
+        `<= ${TARGETS.historyRatio}x`,
+      ],
+      [
+        `  availability p99 (ms) at ${large}`,
+        fmt(hist.large.availability.p99),
+        `${fmt(hist.small.availability.p99)} at ${small}`,
+        times(hist.large.availability.p99 / hist.small.availability.p99),
+        '(info)',
+      ],
+      [
+        `history: week view p50 (ms) at ${large}`,
+        fmt(hist.large.week.p50),
+        `${fmt(hist.small.week.p50)} at ${small}`,
+        times(histWeek),
+        `<= ${TARGETS.historyRatio}x`,
+      ],
+      [
+        `  week view p99 (ms) at ${large}`,
+        fmt(hist.large.week.p99),
+        `${fmt(hist.small.week.p99)} at ${small}`,
+        times(hist.large.week.p99 / hist.small.week.p99),
+        '(info)',
+      ],
+    );
+    verdict(
+      histAvail <= TARGETS.historyRatio,
+      `availability p50 at ${large} appointments ${times(histAvail)} its time at ${small} <= ${TARGETS.historyRatio}x`,
+    );
+    verdict(
+      histWeek <= TARGETS.historyRatio,
+      `week calendar p50 at ${large} appointments ${times(histWeek)} its time at ${small} <= ${TARGETS.historyRatio}x`,
+    );
+  }
+
+  if (audit) {
+    out.push(
+      `audit: ${audit.events} events seeded in bulk with their hash chain in ${fmt(audit.seedSeconds, 1)} s; first page (${audit.pageBytes} B) ${audit.firstPage.runs} runs ` +
+        `and one person's first page ${audit.personPage.runs} runs, app.inject as admin (each view appends its own event); verify: "${audit.verdict}"`,
+    );
+    rows.push(
+      [`audit first page p50 (ms), ${events}`, fmt(audit.firstPage.p50), '', '', ''],
+      [`audit first page p99 (ms), ${events}`, fmt(audit.firstPage.p99), '', '', `< ${TARGETS.auditPageMs} ms`],
+      [
+        "  one person's first page p50 (ms)",
+        fmt(audit.personPage.p50),
+        `p99 ${fmt(audit.personPage.p99)}`,
+        '',
+        '(info)',
+      ],
+      [
+        'audit verify events / s',
+        fmt(audit.verifyPerSec, 0),
+        `${audit.verified} in ${fmt(audit.verifySeconds, 1)} s`,
+        '',
+        `>= ${fmt(TARGETS.verifyPerSec, 0)}`,
+      ],
+    );
+    verdict(
+      audit.firstPage.p99 < TARGETS.auditPageMs,
+      `audit viewer first page p99 ${fmt(audit.firstPage.p99)} ms < ${TARGETS.auditPageMs} ms at ${events} events`,
+    );
+    verdict(
+      audit.verifyPerSec >= TARGETS.verifyPerSec,
+      `audit verify ${fmt(audit.verifyPerSec, 0)} events/s >= ${fmt(TARGETS.verifyPerSec, 0)} at ${events} events`,
+    );
+  }
+
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) =>
+    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  out.push('');
+  out.push(line(rows[0]!));
+  out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(1)) out.push(line(r));
+  out.push('');
+  out.push(...verdicts);
+  if (quick) out.push(quickNote);
+  out.push(`total run time ${fmt((performance.now() - started) / 1000, 1)} s`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+/** The main database (SIZES.appointments of history): the selected sections of availability .. calendar. */
+async function mainPhase(now: number) {
   log(
     `engine ${engine}${quick ? ' (quick mode)' : ''}: migrating and seeding the demo clinic with ${SIZES.appointments} appointments`,
   );
-  const now = Math.floor(Date.now() / 60_000) * 60_000;
   const t = performance.now();
   let seeded: SeedResult | undefined;
   const bench = await startBenchRuntime(async (config) => {
@@ -106,338 +451,94 @@ async function main(): Promise<void> {
     seeded = await runChild<SeedResult>('./seed-child.ts', arg);
   });
   const seedSeconds = (performance.now() - t) / 1000;
-  const { count } = seeded!;
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const span = `${day(seeded!.first)} .. ${day(seeded!.last)}`;
+  const { count, first, last } = seeded!;
   const { runtime } = bench;
   const database = runtime.database;
   const setStatic = addStaticRoutes(runtime.app);
-  log(`inserted ${count} appointments (${span}) in ${seedSeconds.toFixed(1)} s`);
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  log(`inserted ${count} appointments (${day(first)} .. ${day(last)}) in ${seedSeconds.toFixed(1)} s`);
 
   const chicago = await bookingContext(database, 'chicago', now);
   const denver = await bookingContext(database, 'denver', now);
-  log('availability: 8 weeks at Chicago');
-  const avail = await measureAvailability(chicago, SIZES.availabilityRuns);
+  let avail: Awaited<ReturnType<typeof measureAvailability>> | undefined;
+  if (runs('availability')) {
+    log('availability: 8 weeks at Chicago');
+    avail = await measureAvailability(chicago, SIZES.availabilityRuns);
+  }
 
   const perRun = BOOKERS * (SIZES.bookerWarmup + SIZES.perBooker);
-  const concurrentNeeded = 2 * perRun;
-  const targets = (await freeStarts([chicago, denver], now + DAY, now + 730 * DAY)).slice(
-    0,
-    concurrentNeeded + MAX_BOOKINGS,
-  );
+  const concurrentNeeded = runs('concurrency') ? 2 * perRun : 0;
+  const needed = concurrentNeeded + (runs('booking') ? MAX_BOOKINGS : 0);
+  const targets = needed ? (await freeStarts([chicago, denver], now + DAY, now + 730 * DAY)).slice(0, needed) : [];
   const freeFound = targets.length;
-  const requestIds = await insertRequests(
-    database,
-    targets.map((x) => x.ctx.location.id),
-    now,
-  );
+  const requestIds = needed
+    ? await insertRequests(
+        database,
+        targets.map((x) => x.ctx.location.id),
+        now,
+      )
+    : [];
 
   const base = await listen(runtime.app);
-  log(`public pages: ${HTTP_CONCURRENCY} keep-alive connections, ${SIZES.httpSeconds} s per route`);
-  const pages = await measurePages(
-    base,
-    setStatic,
-    SIZES.httpSeconds,
-    HTTP_CONCURRENCY,
-    SIZES.httpWarmupMs,
-    SIZES.httpRounds,
-  );
-
-  log(`concurrent booking: ${BOOKERS} bookers over HTTP, ${SIZES.perBooker} timed bookings each`);
-  const concurrent = (from: number, mail: boolean) =>
-    measureConcurrentBooking(
-      runtime,
+  let pages: Awaited<ReturnType<typeof measurePages>> | undefined;
+  if (runs('pages')) {
+    log(`public pages: ${HTTP_CONCURRENCY} keep-alive connections, ${SIZES.httpSeconds} s per route`);
+    pages = await measurePages(
       base,
-      targets.slice(from, from + perRun),
-      requestIds.slice(from, from + perRun),
-      BOOKERS,
-      SIZES.perBooker,
-      SIZES.bookerWarmup,
-      mail,
+      setStatic,
+      SIZES.httpSeconds,
+      HTTP_CONCURRENCY,
+      SIZES.httpWarmupMs,
+      SIZES.httpRounds,
     );
-  const conc = await concurrent(0, true);
-  log('concurrent booking again, the outbox worker not nudged (no confirmation emails rendered meanwhile)');
-  const quiet = await concurrent(perRun, false);
+  }
 
-  const sequential = targets.slice(concurrentNeeded);
-  log(`booking throughput (${sequential.length} free starts ready)`);
-  const book = await measureBooking(database, sequential, requestIds.slice(concurrentNeeded), SIZES.bookingSeconds);
+  let conc: ConcurrencyResult | undefined, quiet: ConcurrencyResult | undefined;
+  if (runs('concurrency')) {
+    log(`concurrent booking: ${BOOKERS} bookers over HTTP, ${SIZES.perBooker} timed bookings each`);
+    const concurrent = (from: number, mail: boolean) =>
+      measureConcurrentBooking(
+        runtime,
+        base,
+        targets.slice(from, from + perRun),
+        requestIds.slice(from, from + perRun),
+        BOOKERS,
+        SIZES.perBooker,
+        SIZES.bookerWarmup,
+        mail,
+      );
+    conc = await concurrent(0, true);
+    log('concurrent booking again, the outbox worker not nudged (no confirmation emails rendered meanwhile)');
+    quiet = await concurrent(perRun, false);
+  }
+
+  let book: Awaited<ReturnType<typeof measureBooking>> | undefined;
+  if (runs('booking')) {
+    const sequential = targets.slice(concurrentNeeded);
+    log(`booking throughput (${sequential.length} free starts ready)`);
+    book = await measureBooking(database, sequential, requestIds.slice(concurrentNeeded), SIZES.bookingSeconds);
+    sequential.length = 0;
+  }
   targets.length = 0;
-  sequential.length = 0;
 
-  rss.stop();
-  collectGarbage();
-  const mem = process.memoryUsage();
-  const rssMb = mem.rss / 2 ** 20;
-  const peakMb = process.resourceUsage().maxRSS / 1024;
+  let mem: { usage: NodeJS.MemoryUsage; peakMb: number } | undefined;
+  if (allMainRun) {
+    rss.stop();
+    collectGarbage();
+    mem = { usage: process.memoryUsage(), peakMb: process.resourceUsage().maxRSS / 1024 };
+  }
 
   // Last, after the memory figures: app.inject (light-my-request) keeps every response body it produced, so ~100
   // injected renders of 100-200 kB pages would add their bodies to the server's resident memory above.
-  log('calendar: seeding a busy week at Chicago, then rendering the week and day views');
-  const busy = await seedBusyWeek(database, now);
-  const cal = await measureCalendar(runtime.app, database, busy, SIZES.calendarRuns);
+  let busy: Awaited<ReturnType<typeof seedBusyWeek>> | undefined;
+  let cal: Awaited<ReturnType<typeof measureCalendar>> | undefined;
+  if (runs('calendar')) {
+    log('calendar: seeding a busy week at Chicago, then rendering the week and day views');
+    busy = await seedBusyWeek(database, now);
+    cal = await measureCalendar(runtime.app, database, busy, SIZES.calendarRuns);
+  }
   await bench.teardown();
-
-  log(`history: a fresh database with ${SIZES.historySmall} appointments around the coming weeks`);
-  const hist = await measureHistory({
-    now,
-    small: SIZES.historySmall,
-    large: SIZES.historyLarge,
-    availabilityRuns: SIZES.historyAvailabilityRuns,
-    weekRuns: SIZES.historyWeekRuns,
-    log,
-  });
-
-  log(`audit: a fresh database with ${SIZES.auditEvents} audit events`);
-  const audit = await measureAudit({ now, events: SIZES.auditEvents, pageRuns: SIZES.auditPageRuns, log });
-  log('done');
-
-  const pct = (n: number) => `${fmt(n * 100, 1)}%`;
-  const times = (n: number) => `${fmt(n, 2)}x`;
-  const bookRatio = book.booking.perSec / book.sameRows.perSec;
-  const histAvail = hist.large.availability.p50 / hist.small.availability.p50;
-  const histWeek = hist.large.week.p50 / hist.small.week.p50;
-  const small = short(SIZES.historySmall),
-    large = short(SIZES.historyLarge),
-    events = short(SIZES.auditEvents);
-  const rows: string[][] = [
-    ['Measure', 'Relief', 'Baseline', 'Ratio', 'Target'],
-    [
-      `availability 8 wk p50 (ms), ${short(count)} appts`,
-      fmt(avail.app.p50),
-      `${fmt(avail.bare.p50)} bare read`,
-      `${fmt(avail.app.p50 / avail.bare.p50, 1)}x`,
-      `< ${TARGETS.availabilityMs} ms`,
-    ],
-    [
-      'availability 8 wk p99 (ms)',
-      fmt(avail.app.p99),
-      `${fmt(avail.bare.p99)} bare read`,
-      `${fmt(avail.app.p99 / avail.bare.p99, 1)}x`,
-      '',
-    ],
-    [
-      'bookings / s',
-      fmt(book.booking.perSec, 1),
-      `${fmt(book.sameRows.perSec, 1)} same-rows tx`,
-      pct(bookRatio),
-      `>= ${TARGETS.bookingVsSameRows * 100}%`,
-    ],
-    [
-      '  bookings vs raw insert',
-      fmt(book.booking.perSec, 1),
-      `${fmt(book.raw.perSec, 1)} raw insert tx`,
-      pct(book.booking.perSec / book.raw.perSec),
-      '(info)',
-    ],
-    [
-      '  same rows vs raw insert',
-      fmt(book.sameRows.perSec, 1),
-      `${fmt(book.raw.perSec, 1)} raw insert tx`,
-      pct(book.sameRows.perSec / book.raw.perSec),
-      '(info)',
-    ],
-    [
-      '  one appointment row vs raw',
-      fmt(book.oneAppointment.perSec, 1),
-      `${fmt(book.raw.perSec, 1)} raw insert tx`,
-      pct(book.oneAppointment.perSec / book.raw.perSec),
-      '(info)',
-    ],
-    [`concurrent booking p50 (ms)`, fmt(conc.latency.p50), `${conc.bookers} bookers, HTTP`, '', ''],
-    [
-      `concurrent booking p99 (ms)`,
-      fmt(conc.latency.p99),
-      `${conc.bookers} bookers, HTTP`,
-      '',
-      `< ${TARGETS.concurrentP99Ms} ms`,
-    ],
-    [`concurrent booking errors`, String(conc.errors + quiet.errors), `of ${conc.sent + quiet.sent} sent`, '', '0'],
-    [
-      '  p99 with no mail rendered',
-      fmt(quiet.latency.p99),
-      `p50 ${fmt(quiet.latency.p50)}, ${fmt(quiet.perSec, 1)}/s`,
-      '',
-      '(info)',
-    ],
-    [
-      '  concurrent bookings / s',
-      fmt(conc.perSec, 1),
-      `${fmt(book.booking.perSec, 1)} sequential`,
-      pct(conc.perSec / book.booking.perSec),
-      '(info)',
-    ],
-    ...pages.map((p) => [
-      `${p.page} req/s (${p.bytes} B)`,
-      fmt(p.perSec, 0),
-      `${fmt(p.staticPerSec, 0)} static`,
-      pct(p.perSec / p.staticPerSec),
-      `>= ${TARGETS.pagesVsStatic * 100}%`,
-    ]),
-    [
-      'calendar week view p50 (ms)',
-      fmt(cal.week.p50),
-      `${fmt(cal.weekRead.p50)} bare read`,
-      `${fmt(cal.week.p50 / cal.weekRead.p50, 1)}x`,
-      '',
-    ],
-    [
-      'calendar week view p99 (ms)',
-      fmt(cal.week.p99),
-      `${fmt(cal.weekRead.p99)} bare read`,
-      `${fmt(cal.week.p99 / cal.weekRead.p99, 1)}x`,
-      `< ${CALENDAR_TARGET_MS} ms`,
-    ],
-    [
-      'calendar day view p50 (ms)',
-      fmt(cal.day.p50),
-      `${fmt(cal.dayRead.p50)} bare read`,
-      `${fmt(cal.day.p50 / cal.dayRead.p50, 1)}x`,
-      '',
-    ],
-    [
-      'calendar day view p99 (ms)',
-      fmt(cal.day.p99),
-      `${fmt(cal.dayRead.p99)} bare read`,
-      `${fmt(cal.day.p99 / cal.dayRead.p99, 1)}x`,
-      `< ${CALENDAR_TARGET_MS} ms`,
-    ],
-    ['resident memory (MB)', fmt(rssMb, 1), `peak ${fmt(peakMb, 1)}`, '', `< ${TARGETS.rssMb} MB`],
-    [
-      `history: availability p50 (ms) at ${large}`,
-      fmt(hist.large.availability.p50),
-      `${fmt(hist.small.availability.p50)} at ${small}`,
-      times(histAvail),
-      `<= ${TARGETS.historyRatio}x`,
-    ],
-    [
-      `  availability p99 (ms) at ${large}`,
-      fmt(hist.large.availability.p99),
-      `${fmt(hist.small.availability.p99)} at ${small}`,
-      times(hist.large.availability.p99 / hist.small.availability.p99),
-      '(info)',
-    ],
-    [
-      `history: week view p50 (ms) at ${large}`,
-      fmt(hist.large.week.p50),
-      `${fmt(hist.small.week.p50)} at ${small}`,
-      times(histWeek),
-      `<= ${TARGETS.historyRatio}x`,
-    ],
-    [
-      `  week view p99 (ms) at ${large}`,
-      fmt(hist.large.week.p99),
-      `${fmt(hist.small.week.p99)} at ${small}`,
-      times(hist.large.week.p99 / hist.small.week.p99),
-      '(info)',
-    ],
-    [`audit first page p50 (ms), ${events}`, fmt(audit.firstPage.p50), '', '', ''],
-    [`audit first page p99 (ms), ${events}`, fmt(audit.firstPage.p99), '', '', `< ${TARGETS.auditPageMs} ms`],
-    ["  one person's first page p50 (ms)", fmt(audit.personPage.p50), `p99 ${fmt(audit.personPage.p99)}`, '', '(info)'],
-    [
-      'audit verify events / s',
-      fmt(audit.verifyPerSec, 0),
-      `${audit.verified} in ${fmt(audit.verifySeconds, 1)} s`,
-      '',
-      `>= ${fmt(TARGETS.verifyPerSec, 0)}`,
-    ],
-  ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const line = (r: string[]) =>
-    r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-
-  const out: string[] = [];
-  const quickNote =
-    'QUICK MODE (--quick): smaller sizes and fewer runs than the targets name; the figures are indicative only.';
-  out.push(
-    `Relief benchmark: engine ${engine}${engine === 'sqlite' ? ' (WAL, synchronous=FULL)' : ''}, node ${process.version}, ${cpus().length} CPUs${quick ? ', quick mode' : ''}`,
-  );
-  if (quick) out.push(quickNote);
-  out.push(`data: ${count} booked appointments ${span} (seeded by a child process in ${seedSeconds.toFixed(1)} s)`);
-  out.push(
-    `availability: ${avail.app.runs} runs each; ${avail.rows} busy rows read per call, ${avail.slots} slots returned`,
-  );
-  out.push(
-    `bookings: ${book.booking.count} in ${fmt(book.booking.seconds, 1)} s (${book.failed} not booked), same rows: ${book.sameRows.count} in ${fmt(book.sameRows.seconds, 1)} s, raw: ${book.raw.count} in ${fmt(book.raw.seconds, 1)} s; sequential, alternated in 4 blocks; ${freeFound} free starts found`,
-  );
-  out.push(
-    `concurrent booking: ${conc.bookers} bookers, each its own keep-alive connection from a child process, POST /book/:token at times nobody else was given; ` +
-      `${conc.latency.runs} timed bookings in ${fmt(conc.seconds, 1)} s after ${SIZES.bookerWarmup} untimed each; ${conc.errors} errors; ${conc.booked} of ${conc.sent} booked in the database` +
-      (conc.firstErrors.length ? `; first errors: ${conc.firstErrors.join(' | ')}` : '') +
-      `; again with the outbox worker not nudged (confirmation emails left queued): ${quiet.errors} errors, ${quiet.booked} of ${quiet.sent} booked`,
-  );
-  out.push(
-    `pages: ${HTTP_CONCURRENCY} concurrent keep-alive clients in a child process, ${SIZES.httpSeconds} s each, ${pages.reduce((n, p) => n + p.errors, 0)} errors`,
-  );
-  out.push(
-    `calendar: week of ${busy.monday} at Chicago, ${busy.chairs} chairs and ${busy.providers} providers, ${busy.inserted} appointments seeded; ` +
-      `week view ${cal.weekShown} appointments (${cal.weekBytes} B), day view ${cal.dayShown} grid links (${cal.dayBytes} B); ${cal.week.runs} runs each, app.inject as admin`,
-  );
-  const mb = (n: number) => `${fmt(n / 2 ** 20, 1)} MB`;
-  out.push(
-    `memory after GC: rss ${mb(mem.rss)}, V8 heap ${mb(mem.heapUsed)} used of ${mb(mem.heapTotal)}, external ${mb(mem.external)}; peak rss ${fmt(peakMb, 1)} MB`,
-  );
-  out.push(
-    `history: ${hist.small.appointments} appointments in the days -14..70 around now (seeded in ${fmt(hist.seedSeconds, 1)} s), then ${hist.large.appointments} ` +
-      `(older days added back to ${day(hist.oldest)} in ${fmt(hist.growSeconds, 1)} s); availability 8 wk at Chicago ${hist.small.availability.runs} runs, ` +
-      `week view of ${hist.monday} at Chicago (${hist.small.weekShown} / ${hist.large.weekShown} appointments shown) ${hist.small.week.runs} runs, at each size; ratio of p50s`,
-  );
-  out.push(
-    `audit: ${audit.events} events seeded in bulk with their hash chain in ${fmt(audit.seedSeconds, 1)} s; first page (${audit.pageBytes} B) ${audit.firstPage.runs} runs ` +
-      `and one person's first page ${audit.personPage.runs} runs, app.inject as admin (each view appends its own event); verify: "${audit.verdict}"`,
-  );
-  out.push('');
-  out.push(line(rows[0]!));
-  out.push(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of rows.slice(1)) out.push(line(r));
-  out.push('');
-  const verdict = (ok: boolean, text: string) => out.push(`${ok ? 'PASS' : 'FAIL'}  [${engine}] ${text}`);
-  verdict(
-    avail.app.p50 < TARGETS.availabilityMs,
-    `availability p50 ${fmt(avail.app.p50)} ms < ${TARGETS.availabilityMs} ms at ${short(count)} appointments`,
-  );
-  verdict(
-    bookRatio >= TARGETS.bookingVsSameRows,
-    `bookings ${pct(bookRatio)} of the same rows written plainly in one transaction >= ${TARGETS.bookingVsSameRows * 100}%`,
-  );
-  verdict(
-    conc.latency.p99 < TARGETS.concurrentP99Ms,
-    `${conc.bookers} concurrent bookers: booking p99 ${fmt(conc.latency.p99)} ms < ${TARGETS.concurrentP99Ms} ms`,
-  );
-  verdict(
-    conc.errors + quiet.errors === 0 && conc.booked + quiet.booked === conc.sent + quiet.sent,
-    `${conc.bookers} concurrent bookers: ${conc.errors + quiet.errors} errors, ${conc.booked + quiet.booked} of ${conc.sent + quiet.sent} booked (both runs)`,
-  );
-  for (const p of pages)
-    verdict(
-      p.perSec / p.staticPerSec >= TARGETS.pagesVsStatic,
-      `${p.page} ${pct(p.perSec / p.staticPerSec)} of static rate >= ${TARGETS.pagesVsStatic * 100}%`,
-    );
-  verdict(
-    cal.week.p99 < CALENDAR_TARGET_MS,
-    `calendar week view p99 ${fmt(cal.week.p99)} ms < ${CALENDAR_TARGET_MS} ms`,
-  );
-  verdict(cal.day.p99 < CALENDAR_TARGET_MS, `calendar day view p99 ${fmt(cal.day.p99)} ms < ${CALENDAR_TARGET_MS} ms`);
-  verdict(rssMb < TARGETS.rssMb, `resident memory ${fmt(rssMb, 1)} MB < ${TARGETS.rssMb} MB`);
-  verdict(
-    histAvail <= TARGETS.historyRatio,
-    `availability p50 at ${large} appointments ${times(histAvail)} its time at ${small} <= ${TARGETS.historyRatio}x`,
-  );
-  verdict(
-    histWeek <= TARGETS.historyRatio,
-    `week calendar p50 at ${large} appointments ${times(histWeek)} its time at ${small} <= ${TARGETS.historyRatio}x`,
-  );
-  verdict(
-    audit.firstPage.p99 < TARGETS.auditPageMs,
-    `audit viewer first page p99 ${fmt(audit.firstPage.p99)} ms < ${TARGETS.auditPageMs} ms at ${events} events`,
-  );
-  verdict(
-    audit.verifyPerSec >= TARGETS.verifyPerSec,
-    `audit verify ${fmt(audit.verifyPerSec, 0)} events/s >= ${fmt(TARGETS.verifyPerSec, 0)} at ${events} events`,
-  );
-  if (quick) out.push(quickNote);
-  out.push(`total run time ${fmt((performance.now() - started) / 1000, 1)} s`);
-  process.stdout.write(out.join('\n') + '\n');
+  return { count, first, last, seedSeconds, freeFound, avail, pages, conc, quiet, book, mem, busy, cal };
 }
 
 try {

@@ -46,7 +46,8 @@ export function appointmentIcs(e: CalendarEvent): string {
   if (!Number.isSafeInteger(e.sequence) || e.sequence < 0) {
     throw new RangeError('appointmentIcs: sequence must be a non-negative integer');
   }
-  if (typeof e.zone !== 'string' || e.zone === '' || !IANAZone.isValidZone(e.zone)) {
+  // IANAZone.create is cached per name (validity checked once); IANAZone.isValidZone costs a new Intl formatter a call.
+  if (typeof e.zone !== 'string' || e.zone === '' || !IANAZone.create(e.zone).isValid) {
     throw new RangeError(`appointmentIcs: invalid IANA zone ${JSON.stringify(e.zone)}`);
   }
   const uid = cleanText(e.uid).trim();

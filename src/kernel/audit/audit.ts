@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash as sha256 } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { lockWriters, type Engine } from '../db/database.ts';
+import { lockWriters, type Database, type Engine } from '../db/database.ts';
 import type { AuditEventTable, DB } from '../db/schema.ts';
 
 /**
@@ -39,7 +39,11 @@ const DETAIL_KEY = /^[a-zA-Z][a-zA-Z0-9_.]{0,63}$/;
 const ACTION = /^[a-z][a-z0-9_.-]{0,63}$/;
 const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['success', 'denied', 'failure']);
 const MAX_FIELD = 200;
-const VERIFY_PAGE = 1000;
+/**
+ * Rows per verification page: few enough that a page read as arrays, and the next one read ahead, stay in the young
+ * generation of a small heap (`--max-semi-space-size=4`); 2,000 and 5,000 measured slower on both engines.
+ */
+const VERIFY_PAGE = 1_000;
 
 /** Thrown when an entry would put something into the trail that does not belong there. */
 export class AuditEntryError extends Error {
@@ -54,6 +58,7 @@ export class AuditEntryError extends Error {
  * fields in a fixed key order. `detail` is included as the stored JSON text, byte for byte.
  */
 export function canonicalAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
+  // verifyAuditChain builds the same string from a row's values: change both together.
   const body = JSON.stringify({
     seq: row.seq,
     at: row.at,
@@ -69,8 +74,9 @@ export function canonicalAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
   return `${row.prev_hash}\n${body}`;
 }
 
+/** sha256 hex of the canonical string; crypto.hash is the one-shot form (no Hash object per event). */
 export function hashAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
-  return createHash('sha256').update(canonicalAuditRow(row), 'utf8').digest('hex');
+  return sha256('sha256', canonicalAuditRow(row), 'hex');
 }
 
 /** Checks detail values and returns them as JSON text with sorted keys. */
@@ -159,49 +165,97 @@ export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditE
     .execute();
 }
 
+/** The columns verifyAuditChain reads, in this order. */
+const CHAIN_COLUMNS = [
+  'seq',
+  'at',
+  'actor_id',
+  'actor_role',
+  'location_id',
+  'patient_ref',
+  'action',
+  'outcome',
+  'ip',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const;
+type ChainRow = unknown[];
+
 /**
- * Recomputes the hash chain over all events in seq order, streaming in pages of ~1000 rows. `onProgress`, when
- * given, hears the number of events checked so far after each page.
+ * Recomputes the hash chain over all events in seq order, streaming in keyset pages of `pageSize` rows (the next page
+ * is read while this one is checked). `onProgress`, when given, hears the number of events checked so far after each
+ * page. Given the Database (as `relief audit verify` and the backup check do) rather than its Kysely instance, rows are
+ * read as arrays, which is most of the cost saved at a million events.
  */
-export async function verifyAuditChain(db: Kysely<DB>, onProgress?: (checked: number) => void): Promise<ChainCheck> {
+export async function verifyAuditChain(
+  source: Kysely<DB> | Database,
+  onProgress?: (checked: number) => void,
+  pageSize = VERIFY_PAGE,
+): Promise<ChainCheck> {
+  const database = 'readArrays' in source ? source : undefined;
+  const db = database ? database.db : (source as Kysely<DB>);
+  // Keyset paging: the first page starts at the lowest seq whatever it is, so a stray seq 0 is caught too.
+  const read = async (after: number | undefined): Promise<ChainRow[]> => {
+    let query = db.selectFrom('audit_events').select(CHAIN_COLUMNS).orderBy('seq', 'asc').limit(pageSize);
+    if (after !== undefined) query = query.where('seq', '>', after);
+    if (database) return database.readArrays(query.compile());
+    return (await query.execute()).map((row) => CHAIN_COLUMNS.map((column) => row[column]));
+  };
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let count = 0;
+  let next = read(undefined);
   for (;;) {
-    // Keyset paging: the first page starts at the lowest seq whatever it is, so a stray seq 0 is caught too.
-    let query = db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc').limit(VERIFY_PAGE);
-    if (count > 0) query = query.where('seq', '>', expectedSeq - 1);
-    const page = await query.execute();
-    for (const raw of page) {
-      const row: AuditEventRow = { ...raw, seq: Number(raw.seq), at: Number(raw.at) };
-      if (row.seq !== expectedSeq) {
+    const page = await next;
+    // A full page: ask for the one after its last row now, so the database reads it while this one is hashed (a
+    // page that turns out broken returns early, and its successor is left unread and unawaited, errors included).
+    if (page.length === pageSize) {
+      next = read(Number(page[page.length - 1]![0]));
+      next.catch(() => undefined);
+    }
+    for (const row of page) {
+      const seq = Number(row[0]);
+      if (seq !== expectedSeq) {
         return {
           ok: false,
-          seq: row.seq,
-          reason: `expected event #${expectedSeq} next but found #${row.seq}: events are missing`,
+          seq,
+          reason: `expected event #${expectedSeq} next but found #${seq}: events are missing`,
           count,
         };
       }
-      if (row.prev_hash !== prevHash) {
+      if (row[10] !== prevHash) {
         return {
           ok: false,
-          seq: row.seq,
+          seq,
           reason:
             expectedSeq === 1
               ? 'the first event does not start the chain'
-              : `its prev_hash does not match the hash of event #${row.seq - 1}`,
+              : `its prev_hash does not match the hash of event #${seq - 1}`,
           count,
         };
       }
-      const { hash, ...rest } = row;
-      if (hashAuditRow(rest) !== hash) {
-        return { ok: false, seq: row.seq, reason: 'its contents do not match its hash (the event was altered)', count };
+      // canonicalAuditRow's string, built straight from the row's values (in CHAIN_COLUMNS order).
+      const body = JSON.stringify({
+        seq,
+        at: Number(row[1]),
+        actor_id: row[2],
+        actor_role: row[3],
+        location_id: row[4],
+        patient_ref: row[5],
+        action: row[6],
+        outcome: row[7],
+        ip: row[8],
+        detail: row[9],
+      });
+      if (sha256('sha256', `${prevHash}\n${body}`, 'hex') !== row[11]) {
+        return { ok: false, seq, reason: 'its contents do not match its hash (the event was altered)', count };
       }
-      prevHash = hash;
+      prevHash = row[11];
       expectedSeq += 1;
       count += 1;
     }
     onProgress?.(count);
-    if (page.length < VERIFY_PAGE) return { ok: true, count };
+    if (page.length < pageSize) return { ok: true, count };
   }
 }

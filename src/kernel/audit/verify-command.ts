@@ -41,7 +41,7 @@ export async function auditVerifyCommand(
     const percent = total > 0 ? Math.min(100, Math.floor((checked / total) * 100)) : 100;
     progress.write(`\rVerifying the audit trail: ${percent}% (${rate(checked)} events/s)\x1b[K`);
   };
-  const check = await verifyAuditChain(database.db, tty ? onProgress : undefined);
+  const check = await verifyAuditChain(database, tty ? onProgress : undefined);
   if (tty) {
     const checked = check.ok ? check.count : check.count + 1;
     progress.write(

@@ -347,7 +347,7 @@ export async function verifyBackup(
     const differences = countDifferences(opened.header.tables, found);
     if (differences)
       throw new BackupError(`the restored copy does not hold what the backup's header says: ${differences}.`);
-    const chain = await verifyAuditChain(database.db);
+    const chain = await verifyAuditChain(database);
     if (!chain.ok)
       throw new BackupError(`the restored copy's audit trail is broken at event #${chain.seq}: ${chain.reason}.`);
     const pending = await migrationsCheck(database, path);

@@ -106,6 +106,17 @@ export async function claimDue(db: Kysely<DB>, now: number, limit: number): Prom
 }
 
 /**
+ * A claim this young needs no renewal before its send: its lease has nearly all of LEASE_MS still to run, far more than
+ * a send's time-outs, and no other worker takes a job before its lease runs out. (Renewing it anyway is one more
+ * durable write per email, which on SQLite is an fsync on the server's one thread, between people's bookings.)
+ */
+const FRESH_CLAIM_MS = 10_000;
+
+export function claimIsFresh(job: OutboxJob, now: number): boolean {
+  return job.locked_until !== null && job.locked_until - now >= LEASE_MS - FRESH_CLAIM_MS;
+}
+
+/**
  * A claimed job is this worker's only while its lease is the one this worker set: another worker takes a job whose
  * lease ran out (a slow send, a stalled process). Renewing just before sending checks that and starts a full lease
  * for the send; the job as renewed, or undefined when another worker holds it now (it must not be sent here).

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
-import { claimDue, markFailed, markObsolete, markSent, renewClaim, type OutboxJob } from './outbox.ts';
+import { claimDue, claimIsFresh, markFailed, markObsolete, markSent, renewClaim, type OutboxJob } from './outbox.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
 
 /** Turns a job into a message, or null when the job no longer applies (e.g. a reminder for a cancelled visit). */
@@ -35,8 +35,10 @@ export class OutboxWorker {
     const { database, transport, render, now, log } = this.deps;
     const jobs = await claimDue(database.db, now(), limit);
     for (const claimed of jobs) {
-      // Jobs are claimed in a batch but sent one by one: check each is still ours before sending it.
-      const job = await renewClaim(database.db, claimed, now());
+      // Jobs are claimed in a batch but sent one by one: check each is still ours before sending it (unless claimed
+      // moments ago, when it cannot be anyone else's yet: see claimIsFresh).
+      const at = now();
+      const job = claimIsFresh(claimed, at) ? claimed : await renewClaim(database.db, claimed, at);
       if (!job) continue;
       try {
         const mail = await render(job);

@@ -31,17 +31,27 @@ interface Transition {
  */
 export function vtimezone(zone: string, around: number): string | null {
   if (!Number.isFinite(around)) throw new RangeError(`vtimezone: 'around' must be a finite epoch ms, got ${around}`);
-  if (typeof zone !== 'string' || zone === '' || !IANAZone.isValidZone(zone)) return null;
+  // Luxon caches IANAZone.create per name (validity checked once), while IANAZone.isValidZone builds a new
+  // Intl.DateTimeFormat on every call, which costs about a millisecond.
+  if (typeof zone !== 'string' || zone === '') return null;
   const tz = IANAZone.create(zone);
   if (!tz.isValid) return null;
 
   const anchor = DateTime.fromMillis(around, { zone: 'utc' });
   const from = Math.floor(anchor.minus({ years: 1 }).toMillis() / MINUTE) * MINUTE;
   const to = Math.ceil(anchor.plus({ years: 2 }).toMillis() / MINUTE) * MINUTE;
-  const transitions = findTransitions(tz, from, to);
 
   const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
-  if (transitions.length === 0) {
+  let changes = 0;
+  // The offset changes in (from, to], from the per-year cache (see changesInYear).
+  for (let year = utcYear(from); year <= utcYear(to); year++) {
+    for (const change of changesInYear(tz, year)) {
+      if (change.at <= from || change.at > to) continue;
+      lines.push(...change.lines);
+      changes++;
+    }
+  }
+  if (changes === 0) {
     const offset = tz.offset(from);
     lines.push(
       'BEGIN:STANDARD',
@@ -51,10 +61,36 @@ export function vtimezone(zone: string, around: number): string | null {
       `TZNAME:${escapeText(shortName(tz, from))}`,
       'END:STANDARD',
     );
-  } else {
-    for (const t of transitions) {
-      const kind = DateTime.fromMillis(t.at, { zone: tz }).isInDST ? 'DAYLIGHT' : 'STANDARD';
-      lines.push(
+  }
+  lines.push('END:VTIMEZONE');
+  return lines.join('\r\n');
+}
+
+/** One offset change and its rendered STANDARD/DAYLIGHT sub-component. */
+interface RenderedChange {
+  at: number;
+  lines: readonly string[];
+}
+
+/**
+ * Every .ics of a booking needs its zone's VTIMEZONE, and scanning three years of offsets for it cost tens of
+ * milliseconds of CPU per file (about a thousand Intl look-ups), which the confirmation email of each booking spent
+ * on the server's one thread. A zone's changes in a year are a pure function of (zone, year) and the runtime's tz data,
+ * so they are found and rendered once and kept: a bounded map (a clinic uses a handful of zones, a file four years).
+ */
+const YEAR_CACHE_LIMIT = 256;
+const yearCache = new Map<string, readonly RenderedChange[]>();
+
+/** The offset changes of `tz` with instants in (1 Jan `year`, 1 Jan `year + 1`] UTC, rendered. */
+function changesInYear(tz: IANAZone, year: number): readonly RenderedChange[] {
+  const key = `${tz.name}\n${year}`;
+  const cached = yearCache.get(key);
+  if (cached) return cached;
+  const changes = findTransitions(tz, Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1)).map((t) => {
+    const kind = DateTime.fromMillis(t.at, { zone: tz }).isInDST ? 'DAYLIGHT' : 'STANDARD';
+    return {
+      at: t.at,
+      lines: [
         `BEGIN:${kind}`,
         // RFC 5545 3.6.5: the onset is local time in the offset in effect *before* the change.
         `DTSTART:${localStamp(t.at, t.from)}`,
@@ -62,14 +98,19 @@ export function vtimezone(zone: string, around: number): string | null {
         `TZOFFSETTO:${formatOffset(t.to)}`,
         `TZNAME:${escapeText(shortName(tz, t.at))}`,
         `END:${kind}`,
-      );
-    }
-  }
-  lines.push('END:VTIMEZONE');
-  return lines.join('\r\n');
+      ],
+    };
+  });
+  if (yearCache.size >= YEAR_CACHE_LIMIT) yearCache.delete(yearCache.keys().next().value!);
+  yearCache.set(key, changes);
+  return changes;
 }
 
-/** Offset changes in [from, to], found by scanning and then bisecting down to the minute. */
+function utcYear(instant: number): number {
+  return new Date(instant).getUTCFullYear();
+}
+
+/** Offset changes in (from, to], found by scanning and then bisecting down to the minute. */
 function findTransitions(tz: IANAZone, from: number, to: number): Transition[] {
   const out: Transition[] = [];
   let lo = from;
