@@ -18,23 +18,23 @@ describe('lane ids', () => {
   it('names a lane by its nurse and seat, and reads both back', () => {
     expect(laneId('nurse-marcus', 1)).toBe('nurse-marcus#1');
     expect(laneId('nurse-marcus', 2)).toBe('nurse-marcus#2');
-    expect(parseLane('nurse-marcus#2')).toEqual({ nurseId: 'nurse-marcus', seat: 2 });
-    expect(parseLane('nurse-nia#12')).toEqual({ nurseId: 'nurse-nia', seat: 12 });
+    expect(parseLane('nurse-marcus#2')).toEqual({ nurseId: 'nurse-marcus', number: 2 });
+    expect(parseLane('nurse-nia#12')).toEqual({ nurseId: 'nurse-nia', number: 12 });
   });
 
   it('reads a bare nurse id (a row from before lanes) as lane 1', () => {
-    expect(parseLane('nurse-marcus')).toEqual({ nurseId: 'nurse-marcus', seat: 1 });
-    expect(parseLane('')).toEqual({ nurseId: '', seat: 1 });
+    expect(parseLane('nurse-marcus')).toEqual({ nurseId: 'nurse-marcus', number: 1 });
+    expect(parseLane('')).toEqual({ nurseId: '', number: 1 });
   });
 
   it('splits at the last #, so a nurse id may contain one itself', () => {
-    expect(parseLane(laneId('nurse#night', 3))).toEqual({ nurseId: 'nurse#night', seat: 3 });
+    expect(parseLane(laneId('nurse#night', 3))).toEqual({ nurseId: 'nurse#night', number: 3 });
   });
 
   it('property: any nurse id and seat come back from their lane id unchanged', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 10_000 }), (nurseId, seat) => {
-        expect(parseLane(laneId(nurseId, seat))).toEqual({ nurseId, seat });
+        expect(parseLane(laneId(nurseId, seat))).toEqual({ nurseId, number: seat });
       }),
     );
   });
