@@ -96,8 +96,9 @@ export interface BookingOptions {
   /** Only this provider (staff booking on someone's behalf). */
   providerId?: string;
   /**
-   * What the booking means to the caller, after the insert and before its mail is queued: a request marked booked,
-   * a wait ended, the audit event. If it throws, nothing is booked.
+   * What the booking means to the caller, last in the booking's transaction (after the insert and its mail jobs): a
+   * request marked booked, a wait ended, the audit event. If it throws, nothing is booked. Last because the audit
+   * event takes the audit chain's lock (PostgreSQL), which every audited write waits for until this one commits.
    */
   onBooked?: (trx: Kysely<DB>, appt: Appointment & { patient_id: string | null }) => Promise<void>;
 }
@@ -178,7 +179,6 @@ async function tryBook(
       const patientId = 'patientId' in who ? who.patientId : await who.patientOf(trx);
       const row = { ...appt, patient_id: patientId };
       await insertAppointment(trx, row);
-      await options.onBooked?.(trx, row);
       await enqueue(
         trx,
         [
@@ -187,6 +187,7 @@ async function tryBook(
         ],
         ctx.now,
       );
+      await options.onBooked?.(trx, row);
     });
     return { ok: true, appointment: appt };
   } catch (err) {
