@@ -241,8 +241,10 @@ export async function restorePostgres(
   await ensureBtreeGist(target.url);
   try {
     const decrypting = progress.phase('Checking the backup', opened.header.bytes, 'bytes');
-    const { secret } = await readBackupBody(opened, createWriteStream(tempFile, { flags: 'wx', mode: 0o600 }), (n) =>
-      decrypting.update(n),
+    const { secret } = await readBackupBody(
+      opened,
+      createWriteStream(tempFile, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }),
+      (n) => decrypting.update(n),
     );
     decrypting.end();
 
