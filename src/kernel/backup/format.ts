@@ -21,10 +21,9 @@ import {
   timingSafeEqual,
   type Hash,
 } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Engine } from '../db/database.ts';
@@ -40,7 +39,13 @@ const HEADER_SLOT = 8192;
 const PREFIX = MAGIC.length + 4;
 const TAG_BYTES = 16;
 const MAC_BYTES = 32;
+/** Bytes a read or a write takes at a time. */
 const CHUNK = 1 << 20;
+/** Reads under way ahead of the chunk being worked on, and batches being written behind it. */
+const READ_AHEAD = 2;
+const WRITES_IN_FLIGHT = 2;
+/** A backup file is synced every so many bytes as it is written (see positionalWriter). */
+const SYNC_EVERY = 32 << 20;
 /** scrypt's cost for a passphrase: 2^15 × 8 × 128 bytes = 32 MiB of memory and ~0.1 s per backup. */
 const SCRYPT = { N: 1 << 15, r: 8, p: 1 } as const;
 
@@ -127,13 +132,110 @@ export interface WriteResult {
 }
 
 /**
+ * The body's plaintext, chunk by chunk in order. A source may reuse a chunk's memory once the next one is asked for
+ * (fileChunks does), so a consumer is done with a chunk before it asks for the next.
+ */
+export type BodySource = AsyncIterable<Buffer>;
+
+/**
+ * `work`, marked as handled: a failure is still thrown where it is awaited, later, but is not an unhandled rejection
+ * (which would end the process) if it comes before that.
+ */
+function later<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => {});
+  return work;
+}
+
+/**
+ * A file's bytes (from `start` to `end`) in CHUNK-sized reads into a few buffers used over and over, the next reads
+ * already under way while a chunk is worked on.
+ */
+export async function* fileChunks(path: string, start = 0, end = Infinity): BodySource {
+  const file = await open(path, 'r');
+  const buffers = Array.from({ length: READ_AHEAD + 1 }, () => Buffer.allocUnsafeSlow(CHUNK));
+  let position = start;
+  const read = async (buffer: Buffer) => {
+    const length = Math.min(CHUNK, end - position);
+    if (length <= 0) return { bytes: buffer.subarray(0, 0), short: false };
+    const at = position;
+    position += length;
+    const { bytesRead } = await file.read(buffer, 0, length, at);
+    return { bytes: buffer.subarray(0, bytesRead), short: bytesRead < length };
+  };
+  const reads = buffers.slice(0, READ_AHEAD).map((buffer) => later(read(buffer)));
+  let ended = false;
+  try {
+    for (let i = READ_AHEAD; ; i++) {
+      const { bytes, short } = await reads.shift()!;
+      if (bytes.length === 0) return;
+      // Reads are placed ahead, so only the one that meets the end of the file may come back short.
+      if (ended) throw new Error(`${path} changed while it was read (a short read before its end)`);
+      ended = short;
+      // Into the buffer of the chunk before this one: its consumer has finished with it, having asked for this one.
+      reads.push(later(read(buffers[i % buffers.length]!)));
+      yield bytes;
+    }
+  } finally {
+    await Promise.allSettled(reads);
+    await file.close();
+  }
+}
+
+/**
+ * Positional writes into `file` from `at` on, in batches of about CHUNK bytes with WRITES_IN_FLIGHT of them under way
+ * while the caller works on the next; every SYNC_EVERY bytes the file is synced in the background, so that the disk
+ * writes while the rest is produced instead of all at the final fsync (and dirty memory stays bounded).
+ */
+function positionalWriter(file: FileHandle, at: number) {
+  let position = at;
+  let batch: Buffer[] = [];
+  let batched = 0;
+  let unsynced = 0;
+  const writing: Promise<unknown>[] = [];
+  let syncing: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    if (!batched) return;
+    writing.push(later(file.writev(batch, position)));
+    position += batched;
+    unsynced += batched;
+    batch = [];
+    batched = 0;
+    if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
+    if (unsynced >= SYNC_EVERY) {
+      unsynced = 0;
+      await syncing;
+      syncing = later(file.datasync());
+    }
+  };
+  return {
+    /** Queues `bytes`, which must not change afterwards; resolves when the caller may go on. */
+    async write(bytes: Buffer) {
+      if (!bytes.length) return;
+      batch.push(bytes);
+      batched += bytes.length;
+      if (batched >= CHUNK) await flush();
+    },
+    /** Everything queued is written (not yet synced). */
+    async end() {
+      await flush();
+      await Promise.all([...writing, syncing]);
+    },
+    /** Waits for whatever is under way, failed or not (before the file is closed on a failure). */
+    settle: () => Promise.allSettled([...writing, syncing]),
+  };
+}
+
+/**
  * Writes a backup file at `path` (through `path.partial`, renamed when complete and synced). `database` is the
  * database's content; `keys` null writes a plain backup. `onBytes` is told the body bytes written so far.
+ *
+ * One pass over the content: each chunk is hashed (SHA-256, for the header) and encrypted as it comes, and the
+ * encrypted bytes are written while the next chunk is read and encrypted.
  */
 export async function writeBackupFile(
   path: string,
   meta: BackupMeta,
-  database: Readable,
+  database: BodySource,
   keys: BackupKeys | null,
   onBytes?: (done: number) => void,
 ): Promise<WriteResult> {
@@ -157,8 +259,9 @@ export async function writeBackupFile(
   const partial = `${path}.partial`;
   const file = await open(partial, 'wx', 0o600);
   let completed = false;
+  const start = Buffer.alloc(PREFIX + HEADER_SLOT, 0x20);
+  const body = positionalWriter(file, start.length);
   try {
-    const start = Buffer.alloc(PREFIX + HEADER_SLOT, 0x20);
     MAGIC.copy(start, 0);
     start.writeUInt32BE(HEADER_SLOT, MAGIC.length);
     await file.write(start, 0, start.length, 0);
@@ -170,34 +273,19 @@ export async function writeBackupFile(
     lead.writeUInt32BE(secret.length, 0);
     secret.copy(lead, 4);
     let bytes = 0;
-    const seal = (chunk: Buffer): Buffer => {
+    const seal = async (chunk: Buffer) => {
       hash.update(chunk);
       bytes += chunk.length;
-      return cipher ? cipher.update(chunk) : chunk;
+      // A plain backup writes the chunk itself: a copy, as the source may reuse its memory.
+      await body.write(cipher ? cipher.update(chunk) : Buffer.from(chunk));
     };
-    let first = true;
-    const body = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        if (first) {
-          first = false;
-          this.push(seal(lead));
-        }
-        this.push(seal(chunk));
-        onBytes?.(bytes);
-        done();
-      },
-      flush(done) {
-        if (first) this.push(seal(lead));
-        done();
-      },
-    });
-    // The body through a stream of its own (a FileHandle's stream would have to close the handle to finish).
-    await pipeline(
-      database,
-      body,
-      createWriteStream(partial, { flags: 'r+', start: start.length, highWaterMark: CHUNK }),
-    );
+    await seal(lead);
+    for await (const chunk of database) {
+      await seal(chunk);
+      onBytes?.(bytes);
+    }
     if (cipher) cipher.final();
+    await body.end();
 
     const header: BackupHeader = {
       format: FORMAT_VERSION,
@@ -230,6 +318,7 @@ export async function writeBackupFile(
     return { header, fileBytes: end + trailer.length };
   } finally {
     if (!completed) {
+      await body.settle();
       await file.close().catch(() => {});
       await unlink(partial).catch(() => {});
     }
@@ -341,6 +430,7 @@ export async function openBackup(path: string, keys: BackupKeys): Promise<Opened
 /**
  * Streams the backup's database into `out` (decrypted), checking the authentication tag and the SHA-256 as it ends:
  * what was written to `out` may be used only once this resolves. Resolves to the secret, when the body carries one.
+ * One pass: each chunk is decrypted, hashed and handed to `out` as it is read.
  */
 export async function readBackupBody(
   opened: OpenedBackup,
@@ -359,51 +449,41 @@ export async function readBackupBody(
   let secretLength = -1;
   let secret: string | undefined;
   let done = 0;
-  const take = (plain: Buffer, push: (b: Buffer) => void) => {
-    hash.update(plain);
-    done += plain.length;
+  const plain: Buffer[] = [];
+  const take = (bytes: Buffer) => {
+    hash.update(bytes);
+    done += bytes.length;
     if (secretLength >= 0 && secret !== undefined) {
-      if (plain.length) push(plain);
+      if (bytes.length) plain.push(bytes);
       return;
     }
     // The first bytes are the secret's length and the secret; the database follows.
-    lead = Buffer.concat([lead, plain]);
+    lead = Buffer.concat([lead, bytes]);
     if (secretLength < 0 && lead.length >= 4) secretLength = lead.readUInt32BE(0);
     if (secretLength >= 0 && lead.length >= 4 + secretLength) {
       secret = lead.subarray(4, 4 + secretLength).toString('utf8');
       const rest = lead.subarray(4 + secretLength);
       lead = Buffer.alloc(0);
-      if (rest.length) push(rest);
+      if (rest.length) plain.push(rest);
     }
   };
-  const body = new Transform({
-    transform(chunk: Buffer, _encoding, next) {
-      take(decipher ? decipher.update(chunk) : chunk, (b) => this.push(b));
+  const start = opened.bodyStart;
+  async function* decrypted() {
+    for await (const chunk of fileChunks(opened.path, start, start + header.bytes)) {
+      // Without a key the chunk is the content itself: a copy, as fileChunks reuses its memory.
+      take(decipher ? decipher.update(chunk) : Buffer.from(chunk));
       onBytes?.(done);
-      next();
-    },
-    flush(next) {
-      try {
-        if (decipher) take(decipher.final(), (b) => this.push(b));
-      } catch {
-        return next(damaged(opened.path, 'its content does not authenticate'));
-      }
-      if (secret === undefined) return next(damaged(opened.path, 'its content is cut short'));
-      if (hash.digest('hex') !== header.sha256)
-        return next(damaged(opened.path, 'its content does not match its SHA-256'));
-      next();
-    },
-  });
-  const file = await open(opened.path, 'r');
-  const source = file.createReadStream({
-    start: opened.bodyStart,
-    end: opened.bodyStart + header.bytes - 1,
-    highWaterMark: CHUNK,
-  });
-  try {
-    await pipeline(source, body, out);
-  } finally {
-    await file.close().catch(() => {});
+      yield* plain.splice(0);
+    }
+    try {
+      if (decipher) take(decipher.final());
+    } catch {
+      throw damaged(opened.path, 'its content does not authenticate');
+    }
+    if (secret === undefined) throw damaged(opened.path, 'its content is cut short');
+    if (hash.digest('hex') !== header.sha256) throw damaged(opened.path, 'its content does not match its SHA-256');
+    yield* plain.splice(0);
   }
+  await pipeline(decrypted, out);
   return { secret: header.secret ? secret : undefined };
 }

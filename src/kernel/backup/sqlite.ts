@@ -3,10 +3,10 @@
  * into an empty folder.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BackupError, readBackupBody, syncFolder, type OpenedBackup } from './format.ts';
+import { BackupError, fileChunks, readBackupBody, syncFolder, type OpenedBackup } from './format.ts';
 import type { Phase, Progress } from './progress.ts';
 
 export const SQLITE_FILE = 'relief.db';
@@ -91,7 +91,7 @@ export async function scratchFolder(dataDir: string, bytes: number, prefix: stri
 const MEMORY_FOLDER = '/dev/shm';
 
 /** The SQLite snapshot's bytes, for the backup file. */
-export const readSnapshot = (file: string) => createReadStream(file, { highWaterMark: 1 << 20 });
+export const readSnapshot = (file: string) => fileChunks(file);
 
 /** True when `dir` does not exist or is an empty folder. */
 export async function isEmptyFolder(dir: string): Promise<boolean> {
@@ -124,7 +124,7 @@ export async function restoreSqlite(opened: OpenedBackup, dir: string, progress:
   const phase = progress.phase('Restoring', opened.header.bytes, 'bytes');
   let done = false;
   try {
-    const out = createWriteStream(partial, { flags: 'wx', mode: 0o600 });
+    const out = createWriteStream(partial, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 });
     const { secret } = await readBackupBody(opened, out, (n) => phase.update(n));
     phase.end();
     await rename(partial, join(dir, SQLITE_FILE));
