@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DateTime, Settings } from 'luxon';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
-import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
+import { submit } from '../helpers/forms.ts';
+import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
 const CHICAGO = 'America/Chicago';
@@ -12,49 +13,12 @@ const TUE_0900 = at('2026-03-03T09:00');
 const THU_0900 = at('2026-03-05T09:00');
 const THU_1000 = at('2026-03-05T10:00');
 
-const decode = (s: string) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-/** What a browser would submit from the form with this action: its inputs (checked boxes only) and selects. */
-function formFields(html: string, action: string): Record<string, string> {
-  const start = html.indexOf(`action="${action}"`);
-  if (start < 0) throw new Error(`no form posting to ${action}`);
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const out: Record<string, string> = {};
-  for (const [, attrs] of form.matchAll(/<input([^>]*)>/g)) {
-    const name = /\sname="([^"]*)"/.exec(attrs!)?.[1];
-    if (!name) continue;
-    const type = /\stype="([^"]*)"/.exec(attrs!)?.[1] ?? 'text';
-    if ((type === 'checkbox' || type === 'radio') && !/\schecked(\s|$)/.test(attrs!)) continue;
-    out[name] = decode(/\svalue="([^"]*)"/.exec(attrs!)?.[1] ?? '');
-  }
-  for (const [, name, options] of form.matchAll(/<select[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const chosen = /<option value="([^"]*)" selected/.exec(options!) ?? /<option value="([^"]*)"/.exec(options!);
-    if (chosen) out[name!] = decode(chosen[1]!);
-  }
-  return out;
-}
-
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 const db = () => rt().database.db;
 const setupEvents = async () =>
   (
     await db().selectFrom('audit_events').select('action').where('action', 'like', 'setup.%').orderBy('seq').execute()
   ).map((e) => e.action);
-
-/** Opens a set-up page and submits its form with some fields changed. */
-async function submit(b: Browser, page: string, action: string, changes: Record<string, string | undefined>) {
-  const res = await b.get(page);
-  expect(res.statusCode, `${page}: ${res.body.slice(0, 300)}`).toBe(200);
-  const fields = { ...formFields(res.body, action), ...changes };
-  for (const [k, v] of Object.entries(fields)) if (v === undefined) delete fields[k];
-  return b.post(action, fields as Record<string, string>);
-}
 
 const dayOf = (instant: number) => DateTime.fromMillis(instant, { zone: CHICAGO }).toISODate();
 async function slotsFor(email: string, first = 'Ben') {
