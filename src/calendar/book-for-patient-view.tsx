@@ -33,6 +33,8 @@ export function PatientBookPage(props: PatientBookPageProps) {
   const { staff, patient, location } = props;
   const errors = props.problem?.refusal.fields ?? {};
   const v = props.problem?.values ?? {};
+  // Most visits booked from a patient's page are infusions: the first one is chosen unless the form says otherwise.
+  const firstInfusion = props.types.find((t) => t.kind === 'infusion')?.code;
   const name = `${patient.first_name} ${patient.last_name}`;
   return StaffLayout({
     title: `${props.problem ? 'Error: ' : ''}Book an appointment for ${name}`,
@@ -55,7 +57,7 @@ export function PatientBookPage(props: PatientBookPageProps) {
           <Csrf token={staff.csrfToken} />
           <Choice id="type" label="Kind of appointment" error={errors.type}>
             {props.types.map((t) => (
-              <option value={t.code} selected={(v.type ?? 'infusion') === t.code}>
+              <option value={t.code} selected={(v.type ?? firstInfusion) === t.code}>
                 {t.name} ({t.duration_min} min; needs: {resourceSummary(t).toLowerCase()})
               </option>
             ))}

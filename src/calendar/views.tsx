@@ -25,8 +25,8 @@ export interface CalendarPageProps {
   week?: CalendarWeek;
 }
 
-/** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */
-export const typeClass = (code: string) => `appt-type-${code.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+/** A CSS class per kind of appointment (colours in site.css), so a clinic's own types look like their kind. */
+export const typeClass = (kind: string) => `appt-type-${kind.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
 
 /** "Arrived", "No-show", "Cancelled", or "" while simply booked. */
 export function stateText(a: { status: string; attendance: string | null }): string {
@@ -53,7 +53,7 @@ export function ApptLink(props: { a: CalendarAppointment; zone: string; withProv
   const { a, zone } = props;
   const state = stateText(a);
   return (
-    <a class={`appt ${typeClass(a.type_code)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
+    <a class={`appt ${typeClass(a.type_kind)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
       <span class="appt-time">{visitTimes(a.starts_at, a.ends_at, zone)}</span>{' '}
       <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
       {props.withProvider && (a.provider_name ?? a.nurse_name) ? (
@@ -149,7 +149,7 @@ function placeByColumn(
     starts.set(k, [...(starts.get(k) ?? []), a]);
     if (a.status !== 'booked') continue;
     for (let i = first + 1; i < rows.length && rows[i]!.start < a.ends_at; i++)
-      covered.set(`${column}|${i}`, typeClass(a.type_code));
+      covered.set(`${column}|${i}`, typeClass(a.type_kind));
   }
   return { starts, covered };
 }

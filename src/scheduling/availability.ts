@@ -22,8 +22,30 @@ export interface AvailabilityQuery {
   excludeAppointmentId?: string;
 }
 
+/** A type that can still be booked, by its short name: retired types are not. */
 export async function findAppointmentType(db: Kysely<DB>, code: string): Promise<AppointmentType | undefined> {
-  return db.selectFrom('appointment_types').selectAll().where('code', '=', code).executeTakeFirst();
+  return db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .where('code', '=', code)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/**
+ * The type consultation requests are booked as, online and by staff: the one consultation offered online, else
+ * (online booking paused) the first consultation still in use. Undefined when the clinic has none.
+ */
+export async function consultationType(db: Kysely<DB>): Promise<AppointmentType | undefined> {
+  return db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .where('kind', '=', 'consultation')
+    .where('retired_at', 'is', null)
+    .orderBy('online_bookable', 'desc')
+    .orderBy('name')
+    .orderBy('id')
+    .executeTakeFirst();
 }
 
 export async function findAppointmentTypeById(db: Kysely<DB>, id: string): Promise<AppointmentType | undefined> {

@@ -279,6 +279,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const csrf = csrfFrom(form.body);
     const saved = await admin.post('/staff/setup/types/follow-up', {
       _csrf: csrf,
+      name: 'Follow-up',
       duration: '30',
       buffer_before: '0',
       buffer_after: '0',

@@ -29,6 +29,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
     let csrf = csrfFrom((await admin.get('/staff/setup/types/consultation')).body);
     const saved = await admin.post('/staff/setup/types/consultation', {
       _csrf: csrf,
+      name: 'Consultation',
       duration: '45',
       buffer_before: '0',
       buffer_after: '15',
@@ -134,6 +135,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
       (
         await admin.post('/staff/setup/types/consultation', {
           _csrf: csrf,
+          name: 'Consultation',
           duration: '45',
           buffer_before: '0',
           buffer_after: '15',

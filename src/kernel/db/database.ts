@@ -136,6 +136,14 @@ export function isUniqueViolation(err: unknown): boolean {
   return typeof code === 'string' && UNIQUE_CODES.has(code);
 }
 
+/** True when the database refused a delete or write because a foreign key still needs the row (ON DELETE RESTRICT). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
+  // SQLite runs ON DELETE RESTRICT as an internal trigger, and reports it as one.
+  return code === 'SQLITE_CONSTRAINT_TRIGGER' && message === 'FOREIGN KEY constraint failed';
+}
+
 /**
  * True when the database refused an appointment because it overlaps another booked one of the same provider, nurse
  * lane, room or patient (migration 009: exclusion_violation on PostgreSQL, the overlap trigger on SQLite).

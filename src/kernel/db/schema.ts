@@ -92,9 +92,14 @@ export interface RoomTable {
 
 export type PlaceNeed = 'none' | 'room' | 'chair';
 
+/** What code branches on (online booking offers consultations, for one); migration 015. */
+export type TypeKind = 'consultation' | 'infusion' | 'booster' | 'follow-up';
+
 export interface AppointmentTypeTable {
   id: string;
+  /** The type's short name in addresses and forms; never changes (the first four: the kind's own word). */
   code: string;
+  kind: TypeKind;
   name: string;
   duration_min: number;
   buffer_before_min: number;
@@ -108,6 +113,8 @@ export interface AppointmentTypeTable {
   /** Which kind of place the appointment takes, if any (migration 005). */
   place: PlaceNeed;
   online_bookable: number;
+  /** When an administrator retired it (migration 015): no longer offered or bookable; booked visits keep it. */
+  retired_at: number | null;
 }
 
 export interface ConsultationRequestTable {
