@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
 import { createRuntime } from './runtime.ts';
+import { initCommand, INIT_OPTIONS, terminalAsker } from './init-command.ts';
 import { seedDemo } from './seed/demo.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
@@ -17,6 +18,7 @@ const HELP: Record<string, string> = {
   main: `Usage: relief <command> [options]
 
 Commands:
+  init           Set up a real clinic in an empty database: the clinic, its first location and administrator
   start          Migrate the database, seed a demo clinic if it is empty, and serve the app
   migrate        Bring the database schema up to date
   seed --demo    Create the demo clinic (two locations) and demo staff in an empty database
@@ -27,6 +29,18 @@ Commands:
   demo-code      Print the current sign-in code of a demo account (not in production)
 
 Run "relief <command> --help" for a command's options. Configuration comes from the environment; see README.md.`,
+  init: `Usage: relief init [--clinic-name NAME] [--location-name NAME] [--timezone ZONE] [--address STREET]
+                   [--city CITY] [--state STATE] [--zip ZIP] [--phone PHONE] [--admin-name NAME]
+                   [--admin-email EMAIL] [--accept-default-types | --skip-default-types]
+                   [--location-slug SLUG] [--clinic-email EMAIL] [--tagline TEXT]
+
+Sets up a real clinic in an empty database (the way to start with NODE_ENV=production): the clinic, its first
+location (ZONE is an IANA name such as America/Chicago), the first administrator, and, if accepted, the usual
+appointment types (consultation, infusion, booster, follow-up; edit, add or retire them later under Clinic set-up).
+On a terminal it asks for whatever the options leave out; from a script, give them all. The values follow the
+set-up pages' rules. It is one transaction (a refused value or a failure leaves nothing) and is audited.
+It prints a one-time link (72 hours) where the administrator chooses a password and sets up the authenticator.
+It refuses a database that already has a clinic. --clinic-email defaults to the administrator's email.`,
   start: `Usage: relief start
 
 Migrates the database, seeds the demo clinic when the database is empty (not when NODE_ENV=production),
@@ -77,10 +91,26 @@ const OPTIONS = {
   'with-secret': { type: 'boolean' },
   plain: { type: 'boolean' },
   into: { type: 'string' },
+  'clinic-name': { type: 'string' },
+  'clinic-email': { type: 'string' },
+  tagline: { type: 'string' },
+  'location-name': { type: 'string' },
+  'location-slug': { type: 'string' },
+  timezone: { type: 'string' },
+  address: { type: 'string' },
+  city: { type: 'string' },
+  state: { type: 'string' },
+  zip: { type: 'string' },
+  phone: { type: 'string' },
+  'admin-name': { type: 'string' },
+  'admin-email': { type: 'string' },
+  'accept-default-types': { type: 'boolean' },
+  'skip-default-types': { type: 'boolean' },
 } as const;
 
 /** What each command takes: its options and how many words (a sub-command) follow it. */
 const ACCEPTS: Record<string, { options: string[]; words: number }> = {
+  init: { options: INIT_OPTIONS, words: 0 },
   start: { options: [], words: 0 },
   migrate: { options: [], words: 0 },
   seed: { options: ['demo'], words: 0 },
@@ -152,6 +182,17 @@ async function main(argv: string[]): Promise<void> {
       if (staff) process.stdout.write('Demo staff accounts created (see README.md, "Demo staff accounts").\n');
     } finally {
       await database.close();
+    }
+  } else if (command === 'init') {
+    const terminal = terminalAsker();
+    try {
+      await initCommand(config, values, {
+        out: (line) => process.stdout.write(line + '\n'),
+        fail,
+        ...(terminal ? { ask: terminal.ask } : {}),
+      });
+    } finally {
+      terminal?.close();
     }
   } else if (command === 'start') {
     await start(config);
@@ -281,6 +322,9 @@ async function start(config: Config): Promise<void> {
     `  Request a consultation:   ${base}/consultation`,
     `  Staff sign-in:            ${base}/staff/sign-in`,
     ...(config.smtpUrl ? [`  Mail is sent through SMTP.`] : [`  Development mailbox:      ${base}/dev/mailbox`]),
+    ...((await runtime.database.db.selectFrom('clinic').select('id').executeTakeFirst())
+      ? []
+      : ['This database has no clinic yet: stop, run "relief init" (see "relief init --help"), then start again.']),
     ...((await hasDemoStaff(runtime.database))
       ? [
           `Demo staff accounts (one per role, password "${DEMO_PASSWORD}") are listed in README.md under`,
