@@ -53,3 +53,72 @@ describe('relief command line', () => {
     }
   });
 });
+
+describe('relief init', () => {
+  const FLAGS = [
+    '--clinic-name',
+    'Lakeside Pain Clinic',
+    '--location-name',
+    'Evanston',
+    '--timezone',
+    'America/Chicago',
+    '--address',
+    '1000 Davis St',
+    '--city',
+    'Evanston',
+    '--state',
+    'IL',
+    '--zip',
+    '60201',
+    '--phone',
+    '(847) 555-0100',
+    '--admin-name',
+    'Rosa Reyes',
+    '--admin-email',
+    'rosa@lakeside.example',
+  ];
+  const production = (dir: string) => ({ DATA_DIR: dir, NODE_ENV: 'production', SECRET: 's'.repeat(40) });
+  const withFlag = (flag: string, value: string) => FLAGS.map((v, i) => (FLAGS[i - 1] === flag ? value : v));
+
+  it('refuses wrong values by the set-up pages’ rules, naming each option, and creates nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relief-cli-'));
+    try {
+      let args = withFlag('--clinic-name', 'Lakeside\u202Egnp.exe');
+      args = args.map((v, i) => (args[i - 1] === '--timezone' ? 'Mars/Olympus' : v));
+      args = args.map((v, i) => (args[i - 1] === '--phone' ? 'call us' : v));
+      const bad = relief(['init', ...args, '--accept-default-types'], production(dir));
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toContain('nothing was created');
+      expect(bad.stderr).toContain('--clinic-name: Use plain text only');
+      expect(bad.stderr).toContain('--timezone: Use an IANA time zone name');
+      expect(bad.stderr).toContain('--phone: Enter a phone number');
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+      // Without a terminal, whatever is missing is named, and the types must be accepted or skipped.
+      const missing = relief(['init', '--clinic-name', 'Lakeside'], production(dir));
+      expect(missing.stderr).toContain('init needs --location-name, --timezone');
+      const undecided = relief(['init', ...FLAGS], production(dir));
+      expect(undecided.stderr).toContain('--accept-default-types');
+      // Nothing was written by any of them: a correct init still runs.
+      const good = relief(['init', ...FLAGS, '--skip-default-types'], production(dir));
+      expect(good.status, good.stderr).toBe(0);
+      expect(good.stdout).toMatch(/\/staff\/welcome\/[A-Za-z0-9_-]{20,}/);
+      expect(good.stdout).toContain('no appointment types');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database that already has a clinic, saying so plainly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relief-cli-'));
+    try {
+      expect(relief(['seed', '--demo'], { DATA_DIR: dir }).status).toBe(0);
+      const res = relief(['init', ...FLAGS, '--accept-default-types'], production(dir));
+      expect(res.status).toBe(1);
+      expect(res.stderr.trim()).toBe(
+        'relief: this database already has a clinic; init only sets up an empty one. Change the clinic under Clinic set-up, or point DATA_DIR or DATABASE_URL at a new database.',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
