@@ -34,7 +34,7 @@ export function TypesPage(p: { staff: StaffContext; types: AppointmentType[]; sa
           kind. Retired types are no longer offered; visits already booked keep their type.
         </p>
         <div class="table-scroll">
-          <table class="mailbox">
+          <table class="mailbox types-table">
             <caption>Appointment types (times in minutes)</caption>
             <thead>
               <tr>
@@ -211,41 +211,32 @@ export function TypePage(p: {
         </form>
         <section aria-labelledby="use-title">
           <h2 id="use-title">{retired ? 'Put back in use' : 'Retire or delete'}</h2>
-          {retired ? (
-            <Fragment>
-              <p>Putting it back in use offers it for booking again (online booking stays off until you tick it).</p>
-              <form class="form" method="post" action={`${base}/restore`}>
-                <Csrf token={p.staff.csrfToken} />
-                <button class="button button-secondary" type="submit">
-                  Put back in use
-                </button>
-              </form>
-            </Fragment>
-          ) : (
-            <Fragment>
-              <p>
-                Retiring stops offering it for booking, online and by staff. Visits already booked stay booked and keep
-                their type.
-              </p>
-              <form class="form" method="post" action={`${base}/retire`}>
-                <Csrf token={p.staff.csrfToken} />
-                <button class="button button-secondary" type="submit">
-                  Retire this type
-                </button>
-              </form>
-            </Fragment>
-          )}
-          {p.inUse ? (
-            <p>It has bookings, so it can be retired but never deleted.</p>
-          ) : (
-            <form class="form" method="post" action={`${base}/delete`}>
+          <p>
+            {retired
+              ? 'Putting it back in use offers it for booking again (online booking stays off until you tick it).'
+              : 'Retiring stops offering it for booking, online and by staff. Visits already booked stay booked and keep their type.'}{' '}
+            {p.inUse
+              ? retired
+                ? 'It has bookings, so it is kept, never deleted.'
+                : 'It has bookings, so it can be retired but never deleted.'
+              : 'It has never been booked, so it can also be deleted.'}
+          </p>
+          <div class="actions">
+            <form class="inline-form" method="post" action={`${base}/${retired ? 'restore' : 'retire'}`}>
               <Csrf token={p.staff.csrfToken} />
-              <p>It has never been booked, so it can also be deleted.</p>
               <button class="button button-secondary" type="submit">
-                Delete this type
+                {retired ? 'Put back in use' : 'Retire this type'}
               </button>
             </form>
-          )}
+            {p.inUse ? null : (
+              <form class="inline-form" method="post" action={`${base}/delete`}>
+                <Csrf token={p.staff.csrfToken} />
+                <button class="button button-secondary" type="submit">
+                  Delete this type
+                </button>
+              </form>
+            )}
+          </div>
         </section>
       </Fragment>
     ),

@@ -204,6 +204,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/setup/clinicians/prov-okafor/hours',
       '/staff/setup/clinicians/prov-okafor/time-off',
       '/staff/setup/types',
+      '/staff/setup/types/new',
       '/staff/setup/types/consultation',
     ];
     const found: string[] = [];
@@ -220,6 +221,7 @@ describe('accessibility (axe-core in Chromium)', () => {
         '/staff/calendar/book',
         '/staff/setup/clinic',
         '/staff/setup/locations/new',
+        '/staff/setup/types/new',
         '/staff/setup/types/consultation',
         '/staff/setup/clinicians/prov-okafor/time-off',
       ]) {
