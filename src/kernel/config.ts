@@ -53,6 +53,7 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes; make one with: openssl rand -hex 32)')
     .optional(),
   BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -77,6 +78,8 @@ export interface Config {
   sessionMaxMs: number;
   /** Backups (src/kernel/backup): where scheduled ones go (none when unset), how often, how many to keep, the key. */
   backup: BackupSettings;
+  /** A bearer token that lets a scraper off this machine read /metrics (loopback needs none). */
+  metricsToken: string | undefined;
 }
 
 export interface BackupSettings {
@@ -159,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
       key: e.BACKUP_KEY,
       passphrase: e.BACKUP_PASSPHRASE,
     },
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -1,3 +1,4 @@
+import { countBooking } from '../kernel/ops/counters.ts';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../kernel/clinic.ts';
 import type { Kysely } from 'kysely';
@@ -125,6 +126,17 @@ export async function bookAppointment(
   // one, the others of that look are likely stale too: take the first option, and after a refusal look again. A
   // refusal means someone else's booking took part of it, so each look has fewer options; the bound only stops a
   // person who clashes with their own visit from trying forever.
+  const outcome = await firstFreeOption(ctx, who, start, options);
+  countBooking(outcome.ok ? 'booked' : outcome.reason);
+  return outcome;
+}
+
+async function firstFreeOption(
+  ctx: BookingContext,
+  who: BookingFor,
+  start: number,
+  options: BookingOptions,
+): Promise<BookingOutcome> {
   let rounds = 3;
   for (let round = 0; round < rounds; round++) {
     const slot = await slotAt(ctx, start);

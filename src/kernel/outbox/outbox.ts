@@ -176,3 +176,46 @@ export async function markFailed(
     .$call(heldBy(job))
     .execute();
 }
+
+/** The outbox at a glance, for readiness and metrics: counts and an age only, never a recipient or a reference. */
+export interface OutboxStats {
+  /** Due now (or claimed and being sent): what the worker still has to deliver. */
+  due: number;
+  /** Failed at least once and waiting for their next try. */
+  retrying: number;
+  /** Seconds since the oldest due message became due (0 when none is due). */
+  oldestDueSeconds: number;
+  /** Given up on: these need a person. */
+  failed: number;
+}
+
+export async function outboxStats(db: Kysely<DB>, now: number): Promise<OutboxStats> {
+  // Each count is a range of the (status, run_at) index, so a scrape stays cheap however many sent messages there are.
+  const [due, retrying, failed] = await Promise.all([
+    db
+      .selectFrom('outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('run_at').as('oldest')])
+      .where((eb) =>
+        eb.or([eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]), eb('status', '=', 'sending')]),
+      )
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .where('attempts', '>', 0)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'dead')
+      .executeTakeFirstOrThrow(),
+  ]);
+  const oldest = due.oldest === null ? null : Number(due.oldest);
+  return {
+    due: Number(due.n),
+    retrying: Number(retrying.n),
+    oldestDueSeconds: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
+    failed: Number(failed.n),
+  };
+}

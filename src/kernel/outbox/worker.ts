@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { claimDue, claimIsFresh, markFailed, markObsolete, markSent, renewClaim, type OutboxJob } from './outbox.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
+import { countMailAttemptFailed, countMailSent } from '../ops/counters.ts';
 
 /** Turns a job into a message, or null when the job no longer applies (e.g. a reminder for a cancelled visit). */
 export type JobRenderer = (job: OutboxJob) => Promise<OutgoingMail | null>;
@@ -48,7 +49,9 @@ export class OutboxWorker {
         }
         await transport.send(mail);
         await markSent(database.db, job, now());
+        countMailSent(job.kind);
       } catch (err) {
+        countMailAttemptFailed(job.kind);
         const message = withoutAddresses(err instanceof Error ? err.message : String(err));
         log?.warn(
           { job: job.id, kind: job.kind, attempts: job.attempts, err: message },
