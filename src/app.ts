@@ -32,6 +32,7 @@ import { adminRoutes } from './staff/admin-routes.ts';
 import { calendarRoutes } from './calendar/routes.tsx';
 import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
+import { mailRoutes } from './mail/routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(calendarRoutes);
   await app.register(patientRoutes);
   await app.register(setupRoutes);
+  await app.register(mailRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

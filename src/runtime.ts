@@ -81,6 +81,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     render,
     now,
     retryBaseMs: config.mailRetryMs,
+    retryWindowMs: config.mailRetryWindowMs,
     log: app.log,
   }));
   const backups = await startBackups(config, database, app.log);

@@ -87,6 +87,7 @@ export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: 
       refId: appt.id,
       runAt,
       dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${appt.updated_at}:${offset}`,
+      locationId: appt.location_id,
     });
   }
   return jobs;
@@ -194,7 +195,13 @@ async function tryBook(
       await enqueue(
         trx,
         [
-          { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` },
+          {
+            kind: 'booking_confirmed',
+            refId: appt.id,
+            runAt: ctx.now,
+            dedupeKey: `confirmed:${appt.id}`,
+            locationId: appt.location_id,
+          },
           ...reminderJobs(ctx, appt),
         ],
         ctx.now,
@@ -261,6 +268,7 @@ export async function rescheduleAppointment(
                 refId: appointmentId,
                 runAt: ctx.now,
                 dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}`,
+                locationId: moved.location_id,
               },
               ...reminderJobs(ctx, moved),
             ],
@@ -311,7 +319,13 @@ export async function cancelAppointment(
       await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
       await enqueue(
         trx,
-        { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` },
+        {
+          kind: 'booking_cancelled',
+          refId: appointmentId,
+          runAt: now,
+          dedupeKey: `cancelled:${appointmentId}`,
+          locationId: current.location_id,
+        },
         now,
       );
       await options.onCancelled?.(trx, current);
