@@ -74,7 +74,7 @@ describe(`staff calendar (${engine})`, () => {
     // Once in the provider's column, once in the room's: a link with the whole story.
     expect(
       day.body.match(
-        /9:00–9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g,
+        /9:00 AM – 9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g,
       ),
     ).toHaveLength(2);
     let events = await eventsAfter(seq);
@@ -273,11 +273,32 @@ describe(`staff calendar (${engine})`, () => {
     const clash = await desk.post('/staff/calendar/book', { ...fields, request: second.id });
     expect(clash.statusCode).toBe(409);
     expect(clash.body).toContain('That time is taken');
-    expect(clash.body).toContain('Free times nearby with this provider');
-    expect(clash.body).toMatch(/<li><time datetime="[^"]+">[^<]+<\/time><\/li>/);
     expect(
       await rt().database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute(),
     ).toHaveLength(0);
+
+    // Each nearby free time is a button that books it: a form posting everything as typed but that time, with CSRF.
+    const alternatives = [...clash.body.matchAll(/<form method="post" action="\/staff\/calendar\/book">(.*?)<\/form>/g)]
+      .map((m) => m[1]!)
+      .filter((f) => f.includes('<button class="button button-small button-secondary" type="submit">Book <time'));
+    expect(alternatives.length).toBeGreaterThan(0);
+    const hidden = (form: string) =>
+      Object.fromEntries(
+        [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+      );
+    const first = hidden(alternatives[0]!);
+    expect(first).toMatchObject({ location: 'chicago', request: second.id, provider: 'prov-okafor' });
+    expect(first._csrf).toBe(fields._csrf);
+    expect(`${first.date} ${first.time}`).not.toBe('2026-03-02 11:00');
+    const rebooked = await desk.post('/staff/calendar/book', first);
+    expect(rebooked.statusCode).toBe(303);
+    const taken = await rt()
+      .database.db.selectFrom('appointments')
+      .select(['starts_at', 'provider_id'])
+      .where('request_id', '=', second.id)
+      .executeTakeFirstOrThrow();
+    expect(taken.provider_id).toBe('prov-okafor');
+    expect(taken.starts_at).toBe(Date.parse(/datetime="([^"]+)"/.exec(alternatives[0]!)![1]!));
   });
 
   it("a visit at my location offers its request's page only to those who may read that request", async () => {
