@@ -202,7 +202,7 @@ async function bookFormAt(
     bookableRequests(database.db, location.id),
     locationResources(database.db, location.id),
   ]);
-  const values = prefillValues(choices, prefill);
+  const values = { ...prefillValues(choices, prefill), location: location.slug };
   await auditAlone(
     database,
     actor,

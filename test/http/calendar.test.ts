@@ -5,6 +5,7 @@ import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
+import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
 
 const ADMIN = 'admin@relief.example';
 const DESK = 'frontdesk@relief.example';
@@ -335,5 +336,30 @@ describe(`staff calendar (${engine})`, () => {
     const timeRow = /<dt>Time<\/dt><dd>([^<]*)<\/dd>/.exec(page)?.[1];
     // Shown as "1:30 AM – 1:15 AM CST", it reads as starting at 1:30 CST (an hour later) and ending before it starts.
     expect(timeRow).toBe('1:30 AM CDT – 1:15 AM CST');
+  });
+
+  it('the demo seed fills this week and the next at each location, with past visits marked', async () => {
+    rt().clock.set('2026-03-04T20:00:00.000Z'); // Wednesday afternoon in Chicago and Denver
+    const written = await seedDemoVisits(rt().database, rt().clock.now());
+    expect(written).toBeGreaterThan(50);
+    const admin = await signIn(rt(), ADMIN);
+    for (const location of ['chicago', 'denver'])
+      for (const date of ['2026-03-04', '2026-03-11']) {
+        const week = await admin.get(`/staff/calendar?location=${location}&view=week&date=${date}`);
+        const shown = week.body.match(/class="appt appt-type-/g) ?? [];
+        expect(shown.length, `${location} ${date}`).toBeGreaterThan(15);
+      }
+    const rows = await db().selectFrom('appointments').select(['starts_at', 'ends_at', 'attendance']).execute();
+    const now = rt().clock.now();
+    const over = rows.filter((r) => Number(r.ends_at) <= now);
+    expect(over.length).toBeGreaterThan(10);
+    expect(over.every((r) => r.attendance !== null)).toBe(true);
+    expect(over.some((r) => r.attendance === 'no_show')).toBe(true);
+    expect(rows.filter((r) => Number(r.ends_at) > now).every((r) => r.attendance === null)).toBe(true);
+    // Nothing before this week's Monday or after next week's Sunday (Chicago's zone is the earliest).
+    expect(Math.min(...rows.map((r) => Number(r.starts_at)))).toBeGreaterThanOrEqual(
+      Date.parse('2026-03-02T06:00:00Z'),
+    );
+    expect(Math.max(...rows.map((r) => Number(r.starts_at)))).toBeLessThan(Date.parse('2026-03-16T06:00:00Z'));
   });
 });
