@@ -133,7 +133,10 @@ async function demoPatients(database: Database, locationId: string, index: numbe
     id: timeOrderedId(),
     first_name: first,
     last_name: LAST[(i + index * 5) % LAST.length]!,
-    email: `${first.toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.${index}${i}@example.com`,
+    email: `${first
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '')}.${index}${i}@example.com`,
     phone: `+1312555${String(2000 + index * 100 + i).padStart(4, '0')}`,
     contact_method: 'email',
     location_id: locationId,
