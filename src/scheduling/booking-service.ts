@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { isBookingConflict, type Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { cancelPending, enqueue, type NewJob } from '../kernel/outbox/outbox.ts';
-import { loadAvailability, type AppointmentType } from './availability.ts';
+import { loadAvailability, type AppointmentType, type ResourceChoice } from './availability.ts';
 import {
   findAppointment,
   insertAppointment,
@@ -29,6 +29,8 @@ export interface BookingContext {
   location: Location;
   type: AppointmentType;
   now: number;
+  /** A nurse or place staff chose: availability, the booking and its alternatives consider that one alone. */
+  only?: ResourceChoice;
 }
 
 const MINUTE = 60_000;
@@ -48,6 +50,7 @@ export function availability(
     to,
     now: ctx.now,
     excludeAppointmentId,
+    ...(ctx.only ? { only: ctx.only } : {}),
   });
 }
 

@@ -208,6 +208,9 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/calendar?view=day',
       `/staff/calendar/appointments/${appt.id}`,
       '/staff/calendar/book',
+      // Opened from a free cell of the day's grid: the time and the column's provider or chair filled in.
+      '/staff/calendar/book?location=chicago&date=2026-03-05&time=10:00&provider=prov-okafor',
+      `/staff/patients/${appt.patient_id}/book?location=chicago&date=2026-03-05&time=10:30&room=chair-chi-2`,
       '/staff/patients',
       `/staff/patients/${appt.patient_id}`,
       `/staff/patients/${appt.patient_id}/book`,
