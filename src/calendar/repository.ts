@@ -188,6 +188,11 @@ export async function locationProviders(db: Kysely<DB>, locationId: string) {
   return providers;
 }
 
+/** Active providers and nurses who work at the location (any day), and its chairs and rooms in use. */
+export function locationResources(db: Kysely<DB>, locationId: string) {
+  return calendarColumns(db, locationId, undefined, []);
+}
+
 /** Every type still in use, by name, for the patient booking form (retired types are not offered). */
 export async function appointmentTypes(db: Kysely<DB>) {
   return db.selectFrom('appointment_types').selectAll().where('retired_at', 'is', null).orderBy('name').execute();

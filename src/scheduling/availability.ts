@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { laneId, parseLane } from './repository.ts';
 import { DateTime } from 'luxon';
-import type { AppointmentTypeTable, ClinicianKind, DB } from '../kernel/db/schema.ts';
+import type { AppointmentTypeTable, ClinicianKind, DB, TypeKind } from '../kernel/db/schema.ts';
 import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
@@ -20,6 +20,14 @@ export interface AvailabilityQuery {
   now: number;
   /** When moving an appointment, its own time does not block the new one. */
   excludeAppointmentId?: string;
+  /** Only this nurse or this room or chair (staff booking from a calendar column); unknown ids leave nothing free. */
+  only?: ResourceChoice;
+}
+
+/** A nurse or a place staff chose for a booking: the slot engine considers that one alone of its kind. */
+export interface ResourceChoice {
+  nurseId?: string;
+  roomId?: string;
 }
 
 /** A type that can still be booked, by its short name: retired types are not. */
@@ -33,20 +41,26 @@ export async function findAppointmentType(db: Kysely<DB>, code: string): Promise
 }
 
 /**
- * The type consultation requests are booked as, online and by staff: the one consultation offered online, else
- * (online booking paused) the first consultation still in use. Undefined when the clinic has none.
+ * The type of `kind` that bookings of that kind take when nobody names one: the one offered online, else the first
+ * still in use by name. Undefined when the clinic has none of the kind in use.
  */
-export async function consultationType(db: Kysely<DB>): Promise<AppointmentType | undefined> {
+export async function typeOfKind(db: Kysely<DB>, kind: TypeKind): Promise<AppointmentType | undefined> {
   return db
     .selectFrom('appointment_types')
     .selectAll()
-    .where('kind', '=', 'consultation')
+    .where('kind', '=', kind)
     .where('retired_at', 'is', null)
     .orderBy('online_bookable', 'desc')
     .orderBy('name')
     .orderBy('id')
     .executeTakeFirst();
 }
+
+/**
+ * The type consultation requests are booked as, online and by staff: the one consultation offered online, else
+ * (online booking paused) the first consultation still in use. Undefined when the clinic has none.
+ */
+export const consultationType = (db: Kysely<DB>) => typeOfKind(db, 'consultation');
 
 export async function findAppointmentTypeById(db: Kysely<DB>, id: string): Promise<AppointmentType | undefined> {
   return db.selectFrom('appointment_types').selectAll().where('id', '=', id).executeTakeFirst();
@@ -178,8 +192,10 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const idsOf = (hours: Hours) => [...new Set(hours.map((h) => h.clinician_id))];
   // null = the type does not need that kind of resource; an empty list = it does, and the location has none.
   const providerIds = q.type.needs_provider ? idsOf(setup.hours.provider) : null;
-  const nurseIds = q.type.needs_nurse ? idsOf(setup.hours.nurse) : null;
-  const placeIds = q.type.place === 'none' ? null : setup.places[q.type.place];
+  const narrow = (ids: string[] | null, id: string | undefined) =>
+    ids === null || id === undefined ? ids : ids.filter((x) => x === id);
+  const nurseIds = narrow(q.type.needs_nurse ? idsOf(setup.hours.nurse) : null, q.only?.nurseId);
+  const placeIds = narrow(q.type.place === 'none' ? null : setup.places[q.type.place], q.only?.roomId);
   if ([providerIds, nurseIds, placeIds].some((ids) => ids !== null && ids.length === 0)) return [];
 
   // Busy time is looked up by resource, not by location: a clinician who works at two locations is busy at both.
