@@ -63,7 +63,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
           await revokeSession(trx, loaded.session.id_hash, t);
           await appendAudit(
             trx,
-            database.engine,
+            database,
             {
               actorId: loaded.user.id,
               actorRole: loaded.user.role,
@@ -121,7 +121,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
       await database.transact((trx) =>
         appendAudit(
           trx,
-          database.engine,
+          database,
           {
             actorId: user.id,
             actorRole: user.role,
