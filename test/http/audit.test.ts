@@ -11,7 +11,7 @@ import {
   type AuditEntry,
   type AuditEventRow,
 } from '../../src/kernel/audit/audit.ts';
-import { auditKeyId } from '../../src/kernel/audit/chain.ts';
+import { auditKeyId, hmacKeyOf } from '../../src/kernel/audit/chain.ts';
 import { checkpointLine, readCheckpoints } from '../../src/kernel/audit/checkpoints.ts';
 import { auditKey } from '../../src/kernel/config.ts';
 import { auditVerifyCommand } from '../../src/kernel/audit/verify-command.ts';
@@ -83,7 +83,7 @@ async function verifyCommand(copies: string[] = [], database = rt().database) {
 /** A signed checkpoint of the head, as the server's timer writes one. */
 const checkpoint = () => rt().checkpoints.checkpoint();
 const keyed = (row: Omit<AuditEventRow, 'hash'>, key = rt().config.audit.key) =>
-  createHmac('sha256', key).update(canonicalAuditRow(row)).digest('hex');
+  createHmac('sha256', hmacKeyOf(key)).update(canonicalAuditRow(row)).digest('hex');
 const plainSha256 = (row: Omit<AuditEventRow, 'hash'>) =>
   createHash('sha256').update(canonicalAuditRow(row)).digest('hex');
 
@@ -153,7 +153,7 @@ describe(`audit trail (${engine})`, () => {
     // Detail is stored as JSON with sorted keys.
     expect(b!.detail).toBe('{"count":3,"filter":"new","flagged":false,"none":null}');
 
-    // The hash is HMAC-SHA-256, under a key derived from SECRET, of prev_hash, a newline and the canonical JSON.
+    // The hash is HMAC-SHA-256, keyed with the hex of a key derived from SECRET, of prev_hash, a newline and the canonical JSON.
     const { hash, ...rest } = b!;
     const canonical = canonicalAuditRow(rest);
     expect(canonical).toBe(
@@ -162,7 +162,7 @@ describe(`audit trail (${engine})`, () => {
         `"detail":"{\\"count\\":3,\\"filter\\":\\"new\\",\\"flagged\\":false,\\"none\\":null}"}`,
     );
     expect(rt().config.audit.key).toEqual(auditKey(rt().config.secret));
-    expect(hash).toBe(createHmac('sha256', rt().config.audit.key).update(canonical).digest('hex'));
+    expect(hash).toBe(createHmac('sha256', hmacKeyOf(rt().config.audit.key)).update(canonical).digest('hex'));
     expect(hash).not.toBe(plainSha256(rest));
 
     const { code, lines } = await verifyCommand();

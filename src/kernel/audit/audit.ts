@@ -135,7 +135,7 @@ export async function appendAudit(
 export async function keyAuditChain(
   database: Pick<Database, 'engine' | 'auditKey' | 'transact'>,
   now: number,
-): Promise<{ seq: number; hash: string } | undefined> {
+): Promise<AuditEventRow | undefined> {
   const key = keyOf(database);
   return database.transact(async (trx) => {
     await lockWriters(trx, database.engine, 'audit');

@@ -216,7 +216,7 @@ function diagnose(key: Buffer, seq: number, row: ChainRow, prevHash: string): Ch
     return {
       kind: 'rehashing',
       seq: seq - 1,
-      reason: `event #${seq - 1} was replaced by one hashed with the key: event #${seq} no longer links to it`,
+      reason: `event #${seq - 1} (or events up to it) was rewritten: event #${seq}, whose HMAC holds, no longer links to it`,
     };
   }
   for (let back = 1; back <= RENUMBER_REACH; back++) {
