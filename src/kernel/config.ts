@@ -30,6 +30,11 @@ const envSchema = z.object({
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  MAIL_RETRY_WINDOW_HOURS: z.coerce
+    .number()
+    .positive('must be a number of hours above 0')
+    .max(720, 'must be at most 720 (30 days)')
+    .default(72),
   TRUST_PROXY: z
     .string()
     .refine(
@@ -66,6 +71,7 @@ const envSchema = z.object({
     .positive('must be a number of minutes above 0')
     .max(1440, 'must be at most 1440 (a day)')
     .default(5),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -83,6 +89,8 @@ export interface Config {
   production: boolean;
   /** First retry delay for failed mail; it doubles on each attempt up to an hour. */
   mailRetryMs: number;
+  /** Failed mail is retried for this long from when it first fell due, then shown as failed (never dropped). */
+  mailRetryWindowMs: number;
   /** Behind a reverse proxy: which proxies to believe for the client address (rate limits, audit). */
   trustProxy: boolean | number | string;
   /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
@@ -92,6 +100,8 @@ export interface Config {
   backup: BackupSettings;
   /** The key of the audit trail's HMAC chain and checkpoints, and where and how often checkpoints are written. */
   audit: AuditSettings;
+  /** A bearer token that lets a scraper off this machine read /metrics (loopback needs none). */
+  metricsToken: string | undefined;
 }
 
 export interface AuditSettings {
@@ -168,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
+    mailRetryWindowMs: Math.round(e.MAIL_RETRY_WINDOW_HOURS * 3_600_000),
     trustProxy:
       e.TRUST_PROXY === undefined
         ? false
@@ -192,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
       checkpointEvery: e.AUDIT_CHECKPOINT_EVERY,
       checkpointEveryMs: Math.round(e.AUDIT_CHECKPOINT_MINUTES * 60_000),
     },
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

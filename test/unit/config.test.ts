@@ -48,6 +48,7 @@ describe('configuration from the environment', () => {
     [{ AUDIT_CHECKPOINT_EVERY: 'often' }, 'AUDIT_CHECKPOINT_EVERY'],
     [{ AUDIT_CHECKPOINT_MINUTES: '0' }, 'AUDIT_CHECKPOINT_MINUTES'],
     [{ AUDIT_CHECKPOINT_MINUTES: '1441' }, 'AUDIT_CHECKPOINT_MINUTES'],
+    [{ METRICS_TOKEN: 'shorter-than-32-characters' }, 'METRICS_TOKEN'],
   ])('refuses %o with one line naming %s', (env, name) => {
     let error: unknown;
     try {

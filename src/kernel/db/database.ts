@@ -22,6 +22,8 @@ export interface Database {
    * events needs it; a database opened without it (a temporary copy) can be read and verified with a key given then.
    */
   auditKey: Buffer | undefined;
+  /** PostgreSQL only: the connection pool's use now, for the metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ function openPostgres(url: string, schema: string | undefined): Omit<Database, '
     transact: (work) => db.transaction().execute((trx: Transaction<DB>) => work(trx)),
     readArrays: async (query) =>
       (await pool.query<unknown[]>({ text: query.sql, values: [...query.parameters], rowMode: 'array' })).rows,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }
