@@ -29,7 +29,7 @@ export async function firstStart(
     const link = await createAuthLink(trx, secret, adminId, 'enrol', now);
     await appendAudit(
       trx,
-      database.engine,
+      database,
       {
         actorId: 'init',
         actorRole: 'system',

@@ -4,6 +4,7 @@ import { openEmptyDatabase } from '../helpers/appointments.ts';
 import { migrateToLatest } from '../../src/kernel/db/migrate.ts';
 import type { Database } from '../../src/kernel/db/database.ts';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
+import { auditKey } from '../../src/kernel/config.ts';
 import { firstStart } from '../../src/first-start.ts';
 import { parseFirstStart, type FirstStartAnswers } from '../../src/setup/first-start.ts';
 import { insertUser } from '../../src/staff/users.ts';
@@ -33,6 +34,8 @@ describe(`a real clinic's first start (relief init, ${engine})`, () => {
   let remove: () => Promise<void>;
   beforeEach(async () => {
     ({ database, remove } = await openEmptyDatabase());
+    // As `relief init` opens it: with the configuration's audit key (derived from SECRET here).
+    database = { ...database, auditKey: auditKey(SECRET) };
     await migrateToLatest(database);
   });
   afterEach(async () => {
@@ -45,7 +48,9 @@ describe(`a real clinic's first start (relief init, ${engine})`, () => {
     types: (await database.db.selectFrom('appointment_types').select('id').execute()).length,
     users: (await database.db.selectFrom('users').select('id').execute()).length,
     links: (await database.db.selectFrom('auth_tokens').select('token_hash').execute()).length,
-    audit: (await database.db.selectFrom('audit_events').select('seq').execute()).length,
+    // The init's own event (the first keyed event also marks the chain as keyed: audit.chain_keyed).
+    audit: (await database.db.selectFrom('audit_events').select('seq').where('action', '=', 'setup.init').execute())
+      .length,
   });
 
   it('checks answers by the set-up pages’ rules, keyed by the option that gave them', () => {
@@ -78,10 +83,14 @@ describe(`a real clinic's first start (relief init, ${engine})`, () => {
       password_hash: null,
       totp_secret: null,
     });
-    const event = await database.db.selectFrom('audit_events').selectAll().executeTakeFirstOrThrow();
+    const event = await database.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'setup.init')
+      .executeTakeFirstOrThrow();
     expect(event).toMatchObject({ actor_id: 'init', actor_role: 'system', action: 'setup.init', outcome: 'success' });
     expect(JSON.parse(event.detail ?? '{}')).toMatchObject({ types: 'consultation,infusion,booster,follow-up' });
-    expect((await verifyAuditChain(database.db)).ok).toBe(true);
+    expect((await verifyAuditChain(database)).ok).toBe(true);
 
     expect(await firstStart(database, SECRET, valid(ANSWERS), true, Date.now())).toEqual({
       ok: false,
