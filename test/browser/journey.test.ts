@@ -280,4 +280,29 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     expect(inMain).toBe(true);
     expect(dialogs).toEqual([]);
   });
+
+  it('the consultation form’s radio buttons sit beside their labels, each a 44 px target', async () => {
+    for (const width of [390, 1280]) {
+      const ctx = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
+      const p = await ctx.newPage();
+      await p.goto(`${origin}/consultation`);
+      for (const name of ['Email', 'Phone call', 'Text message', 'Complex Regional Pain Syndrome (CRPS)']) {
+        const radio = p.getByRole('radio', { name, exact: true });
+        const label = p.locator('label.radio', { has: radio });
+        const text = label.locator('span');
+        const r = (await radio.boundingBox())!;
+        const t = (await text.boundingBox())!;
+        const l = (await label.boundingBox())!;
+        // Beside, not above: the radio's middle lies within the first line of its text, to the text's left.
+        expect(r.x + r.width, `${width}px ${name}`).toBeLessThanOrEqual(t.x);
+        expect(r.y + r.height / 2, `${width}px ${name}`).toBeGreaterThan(t.y);
+        expect(r.y + r.height / 2, `${width}px ${name}`).toBeLessThan(t.y + Math.min(t.height, 32));
+        expect(l.height, `${width}px ${name}: the whole label is the target`).toBeGreaterThanOrEqual(44);
+        // Clicking the words (not the radio) picks the option.
+        await text.click();
+        expect(await radio.isChecked(), `${width}px ${name}`).toBe(true);
+      }
+      await ctx.close();
+    }
+  });
 });
