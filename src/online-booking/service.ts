@@ -9,6 +9,7 @@ import { requestForNewLink } from '../requests/service.ts';
 import { aboutAppointment, clinicOf, openLink, refuse, viewed, type LinkDeps, type LinkProblem } from './link.ts';
 import { changeRefused } from './changes.ts';
 import { managePage, pickerPage, problem, redirect, type LinkPage } from './pages.ts';
+import { manageUrl } from './manage-link.ts';
 import type { PickerQuery } from './schema.ts';
 
 // The booking link's use cases, one per route; the other features use none of them.
@@ -88,7 +89,15 @@ export async function calendarFile(
   }
   const location = (await findLocation(deps.database.db, link.appointment.location_id)) as Location;
   await viewed(deps, link, 'ics', link.appointment);
-  const event = calendarEvent(link.clinic, location, link.appointment, deps.now(), deps.config.publicUrl + link.base);
+  // The email's long-lived link, not this page's: the booking link expires long before a visit weeks ahead.
+  const url = manageUrl(
+    { publicUrl: deps.config.publicUrl, tokens: deps.tokens },
+    link.clinic,
+    link.request.id,
+    link.appointment,
+    deps.now(),
+  );
+  const event = calendarEvent(link.clinic, location, link.appointment, deps.now(), url);
   return { page: 'ics', ics: appointmentIcs(event) };
 }
 

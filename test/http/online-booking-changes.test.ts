@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, postForm, requestAndGetLink } from '../helpers/journey.ts';
+import { book, bookingPath, offeredSlots, postForm, requestAndGetLink } from '../helpers/journey.ts';
 
 const HOUR = 3_600_000;
 const TUE_0900_CHICAGO = Date.parse('2026-03-03T15:00:00.000Z');
@@ -194,5 +194,33 @@ describe('online booking: changes and reminders', () => {
         /\b(pain|infusion|ketamine|CRPS)\b/i,
       );
     }
+  });
+
+  it('the .ics from the confirmation page carries the long-lived manage link, which outlives the 14-day booking link', async () => {
+    const link = await requestAndGetLink(rt());
+    // Six weeks ahead: well past the booking link's 14 days.
+    const slot = offeredSlots((await rt().app.inject({ url: `${link}?from=2026-04-14` })).body)[0]!;
+    expect(new Date(slot).toISOString()).toBe('2026-04-14T14:00:00.000Z');
+    expect((await book(rt(), link, slot)).statusCode).toBe(303);
+    const ics = await rt().app.inject({ url: `${link}/appointment.ics` });
+    expect(ics.statusCode).toBe(200);
+    // Unfold the calendar file's 75-octet lines before reading its URL property.
+    const unfolded = ics.body.replace(/\r\n[ \t]/g, '');
+    const url = /^URL(?:;[^:]*)?:(\S+)\r?$/m.exec(unfolded)?.[1];
+    expect(url).toMatch(/^http:\/\/relief\.test\/book\//);
+    const manage = bookingPath(url!);
+    expect(unfolded).toContain(`Manage your booking: http://relief.test${manage}`);
+
+    rt().clock.advance(15 * 24 * 3_600_000);
+    expect((await rt().app.inject({ url: link })).statusCode, 'the booking link has expired').toBe(410);
+    const page = await rt().app.inject({ url: manage });
+    expect(page.statusCode, 'the .ics link still opens').toBe(200);
+    expect(page.body).toContain('<h1>Your consultation</h1>');
+    expect(page.body).toContain('Tuesday, April 14, 2026 at 9:00 AM CDT');
+    // Like the email's: it lasts until a week after the visit, then stops.
+    rt().clock.set(new Date(slot + 6 * 24 * 3_600_000).toISOString());
+    expect((await rt().app.inject({ url: manage })).statusCode).toBe(200);
+    rt().clock.set(new Date(slot + 8 * 24 * 3_600_000).toISOString());
+    expect((await rt().app.inject({ url: manage })).statusCode).toBe(410);
   });
 });
