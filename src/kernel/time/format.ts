@@ -103,3 +103,13 @@ export function visitTimes(start: number, end: number, zone: string, spaced = fa
     ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}`
     : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
 }
+
+/**
+ * A local date ('YYYY-MM-DD', already in the location's zone) in words: "Tuesday, March 3, 2026" (long), "Tue"
+ * (weekday), "March" (monthName), "March 2026" (month). Dates carry no zone, so they are read as they are.
+ */
+export function formatDate(day: string, style: 'long' | 'weekday' | 'monthName' | 'month' = 'long'): string {
+  const date = DateTime.fromISO(day, { zone: 'UTC' });
+  const pattern = { long: 'cccc, LLLL d, yyyy', weekday: 'ccc', monthName: 'LLLL', month: 'LLLL yyyy' }[style];
+  return date.toFormat(pattern);
+}
