@@ -105,6 +105,17 @@ export function visitTimes(start: number, end: number, zone: string, spaced = fa
 }
 
 /**
+ * A visit's times written out in full for the calendar, "9:00 AM – 1:00 PM"; across a clock change each end carries
+ * its zone, as in visitTimes.
+ */
+export function timeRange(start: number, end: number, zone: string): string {
+  const a = DateTime.fromMillis(start, { zone });
+  const b = DateTime.fromMillis(end, { zone });
+  if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
+  return `${clockLabels(start, zone).full} – ${clockLabels(end, zone).full}`;
+}
+
+/**
  * A local date ('YYYY-MM-DD', already in the location's zone) in words: "Tuesday, March 3, 2026" (long), "Tue"
  * (weekday), "March" (monthName), "March 2026" (month). Dates carry no zone, so they are read as they are.
  */
