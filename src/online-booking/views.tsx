@@ -238,7 +238,7 @@ export function SlotPickerPage(p: PickerData) {
   const dayName = formatDate(p.day);
   const verb = p.mode === 'book' ? 'Book' : 'Move to';
   return (
-    <Layout title={title} clinic={p.clinic} hideCta>
+    <Layout title={title} clinic={p.clinic} hideCta script="booking.js">
       <div class="wrap">
         <h1>{title}</h1>
         <p class="lead picker-lead">

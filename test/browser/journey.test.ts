@@ -318,6 +318,20 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     }
   });
 
+  it('on a phone, a day chosen late in the month shows in the strip of days, not scrolled out of sight', async () => {
+    const link = await requestAndGetLink(rt(), { email: 'late-day@example.com', phone: '(312) 555-0191' });
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+    const p = await ctx.newPage();
+    await p.goto(`${origin}${link}?day=2026-03-27`);
+    const strip = (await p.locator('.day-grid').boundingBox())!;
+    const chosen = (await p.locator('.day-grid [aria-current="date"]').boundingBox())!;
+    expect(chosen.x, 'its left edge is inside the strip').toBeGreaterThanOrEqual(strip.x);
+    expect(chosen.x + chosen.width, 'its right edge is inside the strip').toBeLessThanOrEqual(strip.x + strip.width);
+    // The page itself stays where it was: only the strip scrolls.
+    expect(await p.evaluate('window.scrollY')).toBe(0);
+    await ctx.close();
+  });
+
   it('the consultation form’s radio buttons sit beside their labels, each a 44 px target', async () => {
     for (const width of [390, 1280]) {
       const ctx = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
