@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
@@ -22,7 +23,7 @@ Commands:
   migrate        Bring the database schema up to date
   seed --demo    Create the demo clinic (two locations) and demo staff in an empty database
   users create   Create a staff account and print its one-time enrolment link
-  audit verify   Check the audit trail's hash chain for edits made behind the app's back
+  audit verify   Check the audit trail's keyed chain and its checkpoints for edits made behind the app's back
   backup         Make an encrypted backup while the server runs; "backup verify FILE" proves one by restoring it
   restore        Restore a backup into a new, empty data folder or database
   demo-code      Print the current sign-in code of a demo account (not in production)
@@ -40,9 +41,13 @@ Applies pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL 
 Creates a staff account (ROLE: admin, front_desk, nurse or provider) working at the given locations (admins see
 all locations) and prints a one-time enrolment link, valid for 72 hours, where the person chooses a password and
 sets up two-step sign-in.`,
-  audit: `Usage: relief audit verify
+  audit: `Usage: relief audit verify [--checkpoints FILE ...]
 
-Recomputes the audit trail's hash chain. Exits 0 when it is intact, 1 (naming the first bad event) otherwise.`,
+Checks the audit trail: every event's HMAC under the audit key (AUDIT_KEY, or one derived from SECRET), the links
+between events, and every signed checkpoint in AUDIT_CHECKPOINT_FILE (default DATA_DIR/audit-checkpoints.log) and in
+each copy named with --checkpoints. Exits 0 when all hold; 1 when the trail was truncated, events were deleted,
+renumbered, re-hashed or edited, or a checkpoint line is forged (each kind on a line, with the first event it
+affects); 2 when the key does not match the trail. See README.md, "Audit trail".`,
   backup: `Usage: relief backup [--to DIR] [--with-secret] [--plain]
        relief backup verify FILE
 
@@ -78,6 +83,7 @@ const OPTIONS = {
   'with-secret': { type: 'boolean' },
   plain: { type: 'boolean' },
   into: { type: 'string' },
+  checkpoints: { type: 'string', multiple: true },
 } as const;
 
 /** What each command takes: its options and how many words (a sub-command) follow it. */
@@ -86,7 +92,7 @@ const ACCEPTS: Record<string, { options: string[]; words: number }> = {
   migrate: { options: [], words: 0 },
   seed: { options: ['demo'], words: 0 },
   users: { options: ['email', 'name', 'role', 'location'], words: 1 },
-  audit: { options: [], words: 1 },
+  audit: { options: ['checkpoints'], words: 1 },
   'demo-code': { options: ['email'], words: 0 },
   backup: { options: ['to', 'with-secret', 'plain'], words: 2 },
   restore: { options: ['into'], words: 1 },
@@ -164,7 +170,12 @@ async function main(argv: string[]): Promise<void> {
     const database = openDatabase(config);
     try {
       await migrateToLatest(database);
-      process.exitCode = await auditVerifyCommand(database, (line) => process.stdout.write(line + '\n'));
+      const copies = (values.checkpoints ?? []).map((file) => resolve(file));
+      process.exitCode = await auditVerifyCommand(
+        database,
+        { checkpointFiles: [config.audit.checkpointFile, ...copies], keyFrom: config.audit.keyFrom },
+        (line) => process.stdout.write(line + '\n'),
+      );
     } finally {
       await database.close();
     }
@@ -231,7 +242,7 @@ async function usersCommand(config: Config, sub: string | undefined, values: Rec
       const link = await createAuthLink(trx, config.secret, id, 'enrol', Date.now());
       await appendAudit(
         trx,
-        database.engine,
+        database,
         {
           actorId: null,
           actorRole: 'cli',

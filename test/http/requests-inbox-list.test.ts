@@ -156,7 +156,7 @@ describe(`leads list and conversion (${engine})`, () => {
     expect(second.body).toContain('Person01');
     expect(second.body).toContain(CHI.marker);
     expect(second.body).not.toContain('Person02');
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('leads paging: a request that arrives between two pages does not make the next page repeat one already shown', async () => {

@@ -203,7 +203,7 @@ describe(`leads inbox (${engine})`, () => {
     // Denied writes changed nothing: each request's notes come only from those who may see it.
     expect(await noteCount(ids.chicago)).toBe(3); // admin, front desk, provider
     expect(await noteCount(ids.denver)).toBe(2); // admin, Denver desk
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('records each write with its details and sets updated_at, in one step with the change', async () => {
@@ -250,7 +250,7 @@ describe(`leads inbox (${engine})`, () => {
     expect(page.body).toContain('Sent the intake forms.');
     expect(page.body).toContain('Email<br><small>Fran Desk, just now (');
     expect(page.body).toContain('Contacted');
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('refuses bad values with a message next to the field, keeps what was typed and writes nothing', async () => {

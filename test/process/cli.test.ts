@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { auditKeyId } from '../../src/kernel/audit/chain.ts';
+import { auditKey } from '../../src/kernel/config.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const relief = (args: string[], env: Record<string, string> = {}) =>
@@ -48,6 +51,64 @@ describe('relief command line', () => {
       const prod = relief(['seed', '--demo'], { DATA_DIR: dir, NODE_ENV: 'production' });
       expect(prod.status).toBe(1);
       expect(prod.stderr).toContain('production');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('audit verify: exit 0 for a clean trail, 1 for a forged checkpoint, 2 for the wrong key; nothing on stderr when piped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relief-cli-'));
+    const SECRET = 'cli-audit-secret-cli-audit-secret-0123';
+    const env = { DATA_DIR: dir, SECRET };
+    try {
+      expect(relief(['seed', '--demo'], env).status).toBe(0);
+      const created = relief(
+        ['users', 'create', '--email', 'rosa@clinic.org', '--name', 'Rosa Reyes', '--role', 'admin'],
+        env,
+      );
+      expect(created.status, created.stderr).toBe(0);
+
+      const clean = relief(['audit', 'verify'], env);
+      expect(clean.status, clean.stderr).toBe(0);
+      expect(clean.stderr).toBe('');
+      expect(clean.stdout.trim().split('\n')).toEqual([
+        'Audit trail intact: 2 events.',
+        'Keyed with HMAC-SHA-256 (the key from SECRET) from event #1.',
+        `No checkpoint file at ${join(dir, 'audit-checkpoints.log')}.`,
+        'No checkpoint covers any event yet: had the newest events been removed, this check could not tell.',
+      ]);
+
+      const copy = join(dir, 'copied-checkpoints.log');
+      const key = auditKeyId(auditKey(SECRET));
+      writeFileSync(
+        copy,
+        `v1 seq=2 head=${'a'.repeat(64)} keyed=1 key=${key} at=2026-03-02T15:00:00.000Z sig=${'0'.repeat(64)}\n`,
+      );
+      const forged = relief(['audit', 'verify', '--checkpoints', copy], env);
+      expect(forged.status).toBe(1);
+      expect(forged.stdout.trim()).toBe(
+        `Audit trail BROKEN (bad checkpoint): line 1 of ${copy} has a signature that does not hold (forged or edited).`,
+      );
+
+      const wrong = relief(['audit', 'verify'], { ...env, SECRET: 'another-secret-another-secret-another-0' });
+      expect(wrong.status).toBe(2);
+      expect(wrong.stdout).toMatch(/^Audit trail NOT VERIFIED: the key does not match this chain: /);
+      const withKey = relief(['audit', 'verify'], { ...env, AUDIT_KEY: 'a-separate-audit-key-a-separate-audit-key' });
+      expect(withKey.status).toBe(2);
+      expect(withKey.stdout).toContain("Set AUDIT_KEY to the one this clinic's trail was written with.");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start when the audit checkpoint file cannot be written, in one line naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relief-cli-'));
+    try {
+      const res = relief(['start'], { DATA_DIR: dir, AUDIT_CHECKPOINT_FILE: '/dev/null/audit.log' });
+      expect(res.status).toBe(1);
+      expect(res.stderr.trim()).toMatch(
+        /^relief: Invalid configuration: AUDIT_CHECKPOINT_FILE \/dev\/null\/audit\.log cannot be written \(E[A-Z]+\)$/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
