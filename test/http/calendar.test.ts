@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
 import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
@@ -307,7 +307,7 @@ describe(`staff calendar (${engine})`, () => {
     const email = 'denver-to-chicago@example.com';
     const link = await requestAndGetLink(rt(), { last_name: 'DenverToChicago', email, location: 'denver' });
     const requestId = await requestIdOf(email);
-    const slot = offeredSlots((await rt().app.inject({ url: `${link}?location=chicago` })).body).find(
+    const slot = (await offeredTimes(rt(), `${link}?location=chicago`)).find(
       (t) => t >= rt().clock.now() + 2 * 86_400_000,
     )!;
     expect((await book(rt(), link, slot, 'chicago')).statusCode).toBe(303);

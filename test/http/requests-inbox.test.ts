@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const ADMIN = 'admin@relief.example';
@@ -351,9 +351,7 @@ describe(`leads inbox (${engine})`, () => {
         .where('email', '=', CHI.email)
         .executeTakeFirstOrThrow()
     ).id;
-    const slot = offeredSlots((await rt().app.inject({ url: link })).body).find(
-      (t) => t >= rt().clock.now() + 2 * 86_400_000,
-    )!;
+    const slot = (await offeredTimes(rt(), link)).find((t) => t >= rt().clock.now() + 2 * 86_400_000)!;
     expect((await book(rt(), link, slot)).statusCode).toBe(303);
     const b = await signIn(rt(), DESK);
     const page = await b.get(`/staff/leads/${id}`);
@@ -404,9 +402,7 @@ describe(`leads inbox (${engine})`, () => {
     const email = 'reopen@example.com';
     const link = await requestAndGetLink(rt(), { last_name: 'Reopen', email });
     const id = await requestIdOf(email);
-    const slot = offeredSlots((await rt().app.inject({ url: link })).body).find(
-      (t) => t >= rt().clock.now() + 2 * 86_400_000,
-    )!;
+    const slot = (await offeredTimes(rt(), link)).find((t) => t >= rt().clock.now() + 2 * 86_400_000)!;
     expect((await book(rt(), link, slot)).statusCode).toBe(303);
     const desk = await signIn(rt(), DESK);
     const csrf = csrfFrom((await desk.get(`/staff/leads/${id}`)).body);
