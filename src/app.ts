@@ -33,6 +33,7 @@ import { calendarRoutes } from './calendar/routes.tsx';
 import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
 import { mailRoutes } from './mail/routes.tsx';
+import { protocolRoutes } from './clinical/protocols/routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(patientRoutes);
   await app.register(setupRoutes);
   await app.register(mailRoutes);
+  await app.register(protocolRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -246,6 +246,9 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/setup/types/new',
       '/staff/setup/types/consultation',
       '/staff/mail',
+      '/staff/protocols',
+      '/staff/protocols/crps-10-day',
+      '/staff/protocols/short-series?weight=70&unit=kg&rate=0.6&bolus=0.2',
     ];
     const found: string[] = [];
     for (const width of [1280, 375]) {
@@ -256,6 +259,10 @@ describe('accessibility (axe-core in Chromium)', () => {
         expect(res?.status(), url).toBe(200);
         for (const v of await audit(page)) found.push(`${width}px ${url}: ${v}`);
       }
+      // The dose calculator with every field refused.
+      const refused = '/staff/protocols/short-series?weight=abc&unit=stone&hours=30&rate=9&bolus=x';
+      expect((await page.goto(origin + refused))?.status()).toBe(400);
+      for (const v of await audit(page)) found.push(`${width}px ${refused}: ${v}`);
       // Forms with every error showing: the main form's text fields emptied and posted without the browser's checks.
       for (const url of [
         '/staff/calendar/book',

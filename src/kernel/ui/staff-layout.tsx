@@ -19,6 +19,7 @@ const NAV: NavItem[] = [
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
   { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
+  { href: '/staff/protocols', label: 'Protocols', show: (s) => s.role !== 'front_desk' },
   { href: '/staff/mail', label: 'Mail', show: (s) => s.role === 'admin' },
   { href: '/staff/setup', label: 'Clinic set-up', show: (s) => s.role === 'admin' },
 ];
