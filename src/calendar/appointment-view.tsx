@@ -316,6 +316,8 @@ export interface BookPageProps {
   requests: BookableRequest[];
   providers: CalendarColumn[];
   date: string;
+  /** The request chosen in advance (from its lead's page). */
+  request?: string;
   problem?: FormProblem;
 }
 
@@ -353,7 +355,7 @@ export function BookPage(props: BookPageProps) {
             <input type="hidden" name="location" value={location.slug} />
             <Choice id="request" label="Consultation request" error={errors.request}>
               {props.requests.map((r) => (
-                <option value={r.id} selected={v.request === r.id}>
+                <option value={r.id} selected={(v.request ?? props.request) === r.id}>
                   {r.first_name} {r.last_name} (received {zoned(r.created_at, location.time_zone).toFormat('LLL d')})
                 </option>
               ))}

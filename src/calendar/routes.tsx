@@ -137,7 +137,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     staffReschedule(database, actor, appt, await clinicOrFail(database), body),
   );
 
-  app.get<{ Querystring: { location?: string } }>(
+  app.get<{ Querystring: { location?: string; request?: string } }>(
     '/staff/calendar/book',
     { config: { policy: { roles: SCHEDULING_ROLES } } },
     async (req, reply) => {
@@ -147,7 +147,9 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
           ? req.query.location.slice(0, 64)
           : undefined;
       const form = await bookForm(database, actor, key);
-      return html(reply, BookPage({ staff: actor.staff, ...form }));
+      // From a lead's page: its request chosen in the list (which holds only this location's open requests).
+      const request = typeof req.query.request === 'string' ? req.query.request.slice(0, 64) : undefined;
+      return html(reply, BookPage({ staff: actor.staff, ...form, ...(request ? { request } : {}) }));
     },
   );
 

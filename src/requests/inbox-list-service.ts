@@ -9,6 +9,7 @@ export interface ConversionRow {
   location: LeadLocation;
   received: number;
   booked: number;
+  cancelled: number;
   attended: number;
 }
 
@@ -77,7 +78,9 @@ export async function leadsList(database: Database, actor: Actor, q: ListQuery):
       const { start, end } = periodBounds(own, location.time_zone);
       return {
         location,
-        ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0, attended: 0 }),
+        ...(start < end
+          ? await conversion(db, location.id, start, end)
+          : { received: 0, booked: 0, cancelled: 0, attended: 0 }),
       };
     }),
   );

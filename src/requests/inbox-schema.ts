@@ -7,7 +7,10 @@ export { LEAD_ROLES } from '../kernel/http/policy.ts';
 export { LEAD_STATUSES, NOTE_KINDS };
 export type LeadStatus = keyof typeof LEAD_STATUSES;
 
-/** Statuses staff may set by hand: 'booked' is set by booking (and undone by cancelling) only. */
+/**
+ * Statuses staff may set by hand: 'booked' is set by booking (and undone by cancelling) only, 'cancelled' when the
+ * patient cancels online (staff then move it on by hand, or a new booking does).
+ */
 export const MANUAL_STATUSES = ['new', 'contacted', 'not_candidate', 'closed'] as const;
 /** Statuses that may replace 'booked' by hand (the lead is finished; the appointment is left alone). */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['not_candidate', 'closed']);
@@ -57,6 +60,10 @@ export const statusForm = z.object({
   status: z
     .string({ error: 'Choose a status from the list.' })
     .refine((v) => v !== 'booked', 'Booked is set when a consultation is booked; it cannot be chosen by hand.')
+    .refine(
+      (v) => v !== 'cancelled',
+      'Cancelled by the patient is set when a patient cancels online; it cannot be chosen by hand.',
+    )
     .pipe(z.enum(MANUAL_STATUSES, { error: 'Choose a status from the list.' })),
 });
 
@@ -75,7 +82,7 @@ export const noteForm = z.object({
     .max(NOTE_MAX, `Keep the note to ${NOTE_MAX.toLocaleString('en-US')} characters or fewer.`),
 });
 
-export type FormErrors = Partial<Record<'status' | 'owner' | 'kind' | 'body', string>>;
+export type FormErrors = Partial<Record<'status' | 'owner' | 'kind' | 'body' | 'resend', string>>;
 export type FormValues = Partial<Record<'status' | 'owner' | 'kind' | 'body', string>>;
 
 /** The first message per field of a failed parse. */

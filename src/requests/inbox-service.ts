@@ -5,6 +5,8 @@ import type { Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
+import { enqueue } from '../kernel/outbox/outbox.ts';
+import { displayPhone } from '../kernel/ui/phone.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { joinWaitlist, leaveWaitlist, waitingEntriesFor } from '../waitlist/service.ts';
 import {
@@ -33,8 +35,9 @@ import {
 export type { Actor };
 
 export type LeadAction =
-  'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist';
-export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
+  'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist' | 'lead.resend_link';
+/** A refusal is a 400 (a value to correct) unless `status` says otherwise (409: the lead's state stands in the way). */
+export type WriteResult = { ok: true } | { ok: false; errors: FormErrors; status?: 400 | 409 };
 
 /** Exactly the answer an unknown address gets, so a request elsewhere cannot be told apart from none at all. */
 export const notFound = () => new Refusal('not_found', 'We could not find that page.');
@@ -78,6 +81,8 @@ export interface LeadView {
   owners: OwnerChoice[];
   /** Whether the person waits for a consultation time at the request's location. */
   onWaitlist: boolean;
+  /** When the patient cancelled online, while the lead says so (the cancelled visit's last change). */
+  cancelledAt: number | null;
 }
 
 async function leadView(database: Database, lead: Lead): Promise<LeadView> {
@@ -94,6 +99,10 @@ async function leadView(database: Database, lead: Lead): Promise<LeadView> {
     notes,
     owners,
     onWaitlist: waiting.some((w) => w.location_id === lead.location_id),
+    cancelledAt:
+      lead.status === 'cancelled'
+        ? Math.max(0, ...appointments.filter((a) => a.status === 'cancelled').map((a) => a.updated_at)) || null
+        : null,
   };
 }
 
@@ -117,10 +126,11 @@ async function refused(
   lead: Lead,
   action: LeadAction,
   errors: FormErrors,
+  status: 400 | 409 = 400,
 ): Promise<WriteResult> {
   const fields = Object.keys(errors).sort().join(',');
   await database.transact((trx) => audit(trx, database, actor, action, 'failure', where(lead), { fields }));
-  return { ok: false, errors };
+  return { ok: false, errors, status };
 }
 
 export async function changeStatus(database: Database, actor: Actor, lead: Lead, body: unknown): Promise<WriteResult> {
@@ -181,12 +191,42 @@ export async function addToWaitlist(database: Database, actor: Actor, lead: Lead
   return { ok: true };
 }
 
+/**
+ * Emails the person their booking link again (say it expired, or went to spam), through the same template and
+ * outbox as the first one. Refused while there is nothing to book with it: a live booking (the confirmation's
+ * "Manage my booking" link serves that), a closed lead, or no email address.
+ */
+export async function resendLink(database: Database, actor: Actor, lead: Lead): Promise<WriteResult> {
+  const refuse = (message: string) => refused(database, actor, lead, 'lead.resend_link', { resend: message }, 409);
+  if (lead.email.trim() === '')
+    return refuse(`There is no email address for this lead. Call them at ${displayPhone(lead.phone)} instead.`);
+  if (FINAL_STATUSES.has(lead.status))
+    return refuse('This lead is closed. Set its status to New or Contacted first if they should book after all.');
+  const live = (await leadAppointments(database.db, lead.id)).some((a) => a.status === 'booked');
+  if (lead.status === 'booked' || live)
+    return refuse(
+      'This lead already has a booked consultation. They can change it with the link in their confirmation email.',
+    );
+  await database.transact(async (trx) => {
+    // Within a minute, a second click sends nothing more.
+    const minute = Math.floor(actor.now / 60_000);
+    await enqueue(
+      trx,
+      { kind: 'booking_link', refId: lead.id, runAt: actor.now, dedupeKey: `booking_link:staff:${lead.id}:${minute}` },
+      actor.now,
+    );
+    await audit(trx, database, actor, 'lead.resend_link', 'success', where(lead));
+  });
+  return { ok: true };
+}
+
 /** The forms of a request's page, by the last part of their path. */
 const WRITES = {
   status: { action: 'lead.update_status', run: changeStatus },
   owner: { action: 'lead.assign', run: assignOwner },
   notes: { action: 'lead.note', run: addNote },
   waitlist: { action: 'lead.waitlist', run: addToWaitlist },
+  'resend-link': { action: 'lead.resend_link', run: resendLink },
 } satisfies Record<string, { action: LeadAction; run: typeof changeStatus }>;
 export type LeadWrite = keyof typeof WRITES;
 
@@ -197,10 +237,10 @@ export async function writeLead(
   rawId: unknown,
   form: LeadWrite,
   body: unknown,
-): Promise<{ ok: true; leadId: string } | { ok: false; errors: FormErrors; view: LeadView }> {
+): Promise<{ ok: true; leadId: string } | { ok: false; errors: FormErrors; status: 400 | 409; view: LeadView }> {
   const { action, run } = WRITES[form];
   const lead = await leadFor(database, actor, rawId, action);
   const result = await run(database, actor, lead, body);
   if (result.ok) return { ok: true, leadId: lead.id };
-  return { ok: false, errors: result.errors, view: await leadView(database, lead) };
+  return { ok: false, errors: result.errors, status: result.status ?? 400, view: await leadView(database, lead) };
 }

@@ -65,6 +65,7 @@ function Conversion(props: { rows: ConversionRow[]; from: string; to: string }) 
             <th scope="col">Requests received</th>
             <th scope="col">Booked</th>
             <th scope="col">Booking rate</th>
+            <th scope="col">Cancelled</th>
             <th scope="col">Attended</th>
           </tr>
         </thead>
@@ -75,14 +76,16 @@ function Conversion(props: { rows: ConversionRow[]; from: string; to: string }) 
               <td>{r.received}</td>
               <td>{r.booked}</td>
               <td>{rate(r.booked, r.received)}</td>
+              <td>{r.cancelled}</td>
               <td>{r.attended}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p class="hint">
-        Booked counts each request received in the period that got a consultation, even one cancelled later. Attended
-        counts those whose consultation the front desk marked as arrived on the calendar.
+        Booked counts each request received in the period whose consultation is booked or took place. Cancelled counts
+        those whose consultation was cancelled (by the patient or the clinic) and not booked again. Attended counts
+        those whose consultation the front desk marked as arrived on the calendar.
       </p>
     </div>
   );
