@@ -177,10 +177,16 @@ describe('accessibility (axe-core in Chromium)', () => {
     const db = rt().database.db;
     const lead = await db.selectFrom('consultation_requests').select('id').executeTakeFirstOrThrow();
     const appt = await db.selectFrom('appointments').select(['id', 'patient_id']).executeTakeFirstOrThrow();
+    const eve = await db
+      .selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'eve@example.com')
+      .executeTakeFirstOrThrow();
     const urls = [
       '/staff',
       '/staff/leads',
       `/staff/leads/${lead.id}`,
+      `/staff/leads/${eve.id}?done=link_sent`,
       '/staff/calendar',
       '/staff/calendar?view=day',
       `/staff/calendar/appointments/${appt.id}`,
@@ -189,6 +195,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       `/staff/patients/${appt.patient_id}`,
       `/staff/patients/${appt.patient_id}/book`,
       '/staff/audit',
+      `/staff/audit?patient_ref=${appt.patient_id}`,
       '/staff/sessions',
       '/staff/users',
       '/staff/setup',
@@ -214,6 +221,13 @@ describe('accessibility (axe-core in Chromium)', () => {
         const res = await page.goto(origin + url);
         expect(res?.status(), url).toBe(200);
         for (const v of await audit(page)) found.push(`${width}px ${url}: ${v}`);
+      }
+      // The audit viewer's patient search: its matches, and its refusal of a search too short.
+      for (const q of ['Dee', 'D']) {
+        await page.goto(`${origin}/staff/audit`);
+        await page.getByLabel('Find a patient').fill(q);
+        await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Find' }).click()]);
+        for (const v of await audit(page)) found.push(`${width}px /staff/audit (patient search "${q}"): ${v}`);
       }
       // Forms with every error showing: the main form's text fields emptied and posted without the browser's checks.
       for (const url of [

@@ -472,11 +472,6 @@ describe(`leads inbox (${engine})`, () => {
     expect(cancelled.headers.location).toBe(`/staff/calendar/appointments/${staffCancelled}?done=cancelled`);
     expect((await requestRow(ids.owned)).status).toBe('cancelled');
     expect((await requestRow(ids.free)).status).toBe('cancelled');
-    console.log(
-      await db().selectFrom('appointments').select(['id', 'status', 'request_id']).execute(),
-      ids,
-      staffCancelled,
-    );
     expect((await requestRow(ids.byStaff)).status).toBe('new');
 
     await rt().worker.runOnce();
