@@ -2,13 +2,13 @@
  * What may import what in src/ (see ../shared/house.md for the picture, README "How the code is laid out" for the
  * map). `npm run lint` runs this with `depcruise src`; a breach fails `npm test`. Each rule says why in one line.
  *
- *   features   site · requests · online-booking · patients · calendar · waitlist · staff · setup · audit-viewer
+ *   features   site · requests · online-booking · patients · calendar · waitlist · staff · setup · audit-viewer · mail
  *   scheduling slots, availability, resources, the one booking service
  *   kernel     db · time · http · audit · outbox · tokens · log · ui
  *   root       app.ts, runtime.ts, cli.ts and seed/ wire everything together (runtime.ts composes the features'
  *              email templates for the outbox); nothing imports them
  */
-const FEATURES = '(site|requests|online-booking|patients|calendar|waitlist|staff|setup|audit-viewer|clinical)';
+const FEATURES = '(site|requests|online-booking|patients|calendar|waitlist|staff|setup|audit-viewer|mail|clinical)';
 const PURE = [
   '^src/scheduling/slots\\.ts$',
   '^src/scheduling/type-needs\\.ts$',

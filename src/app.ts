@@ -22,6 +22,8 @@ import { devMailboxRoutes } from './kernel/outbox/dev-mailbox.tsx';
 import type { Tokens } from './kernel/tokens.ts';
 import type { Policy } from './kernel/http/policy.ts';
 import { installGuard } from './kernel/http/guard.ts';
+import { installOperations } from './kernel/ops/routes.ts';
+import { countRefusal } from './kernel/ops/counters.ts';
 import { installBrand } from './kernel/ui/brand/routes.ts';
 import { authRoutes } from './staff/auth-routes.tsx';
 import { auditRoutes } from './audit-viewer/routes.tsx';
@@ -30,6 +32,7 @@ import { adminRoutes } from './staff/admin-routes.ts';
 import { calendarRoutes } from './calendar/routes.tsx';
 import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
+import { mailRoutes } from './mail/routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -98,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     handleError(app, new Refusal('not_found', 'We could not find that page.'), req, reply),
   );
 
-  app.get('/healthz', { config: { policy: 'public' } }, async () => ({ ok: true }));
+  installOperations(app);
   await app.register(assetRoutes);
   await app.register(siteRoutes);
   await app.register(consultationRoutes);
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(calendarRoutes);
   await app.register(patientRoutes);
   await app.register(setupRoutes);
+  await app.register(mailRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }
@@ -160,6 +164,7 @@ async function handleError(
     message = status === 404 ? 'We could not find that page.' : 'The request could not be understood.';
   }
   reply.code(status);
+  if (status < 500) countRefusal(code);
   if (req.url.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json')) {
     return reply.type('application/json; charset=utf-8').send(envelope(code, message, fields));
   }

@@ -5,6 +5,7 @@ import { migrateToLatest } from './kernel/db/migrate.ts';
 import { createRuntime } from './runtime.ts';
 import { seedDemo } from './seed/demo.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
+import { seedDemoVisits } from './seed/demo-visits.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
 import { auditVerifyCommand } from './kernel/audit/verify-command.ts';
 import { BackupError, backupCommand, restoreCommand, verifyCommand } from './kernel/backup/commands.ts';
@@ -148,6 +149,7 @@ async function main(argv: string[]): Promise<void> {
       await migrateToLatest(database);
       const created = await seedDemo(database);
       const staff = await seedDemoStaff(database, config.secret, Date.now());
+      if (created) await seedDemoVisits(database, Date.now());
       process.stdout.write(created ? 'Demo clinic created.\n' : 'A clinic already exists; nothing was changed.\n');
       if (staff) process.stdout.write('Demo staff accounts created (see README.md, "Demo staff accounts").\n');
     } finally {
@@ -260,7 +262,7 @@ async function hasDemoStaff(database: Database): Promise<boolean> {
 }
 
 async function start(config: Config): Promise<void> {
-  const runtime = await createRuntime(config, { seed: config.production ? 'none' : 'clinic-and-staff' });
+  const runtime = await createRuntime(config, { seed: config.production ? 'none' : 'demo' });
   runtime.worker.start();
   try {
     await runtime.app.listen({ port: config.port, host: config.host });

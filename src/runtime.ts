@@ -10,6 +10,7 @@ import { createTransport, type MailTransport } from './kernel/outbox/transport.t
 import { OutboxWorker } from './kernel/outbox/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { seedDemoStaff } from './seed/demo-staff.ts';
+import { seedDemoVisits } from './seed/demo-visits.ts';
 import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
@@ -29,8 +30,11 @@ export interface Runtime {
 
 export interface RuntimeOptions {
   now?: () => number;
-  /** Seed the demo clinic (and its demo staff accounts) when the database is empty (development default). */
-  seed?: 'none' | 'clinic' | 'clinic-and-staff';
+  /**
+   * Seed the demo clinic (and its demo staff accounts; and, for `demo`, visits over this week and the next) when the
+   * database is empty (development default).
+   */
+  seed?: 'none' | 'clinic' | 'clinic-and-staff' | 'demo';
   transport?: MailTransport;
 }
 
@@ -40,8 +44,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const database = openDatabase(config);
   try {
     await migrateToLatest(database);
-    if (options.seed === 'clinic' || options.seed === 'clinic-and-staff') await seedDemo(database);
-    if (options.seed === 'clinic-and-staff') await seedDemoStaff(database, config.secret, now());
+    const seed = options.seed ?? 'none';
+    const created = seed !== 'none' && (await seedDemo(database));
+    if (seed === 'clinic-and-staff' || seed === 'demo') await seedDemoStaff(database, config.secret, now());
+    // Only with a clinic just created: the calendar a newcomer opens first is not empty.
+    if (seed === 'demo' && created) await seedDemoVisits(database, now());
   } catch (err) {
     await database.close();
     throw err;
@@ -81,6 +88,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     render,
     now,
     retryBaseMs: config.mailRetryMs,
+    retryWindowMs: config.mailRetryWindowMs,
     log: app.log,
   }));
   const backups = await startBackups(config, database, app.log);

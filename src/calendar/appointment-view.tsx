@@ -6,7 +6,8 @@ import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import { canSeeLocation, LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
 import { STATUS_LABELS } from '../kernel/ui/labels.ts';
 import type { AppointmentDetail, BookableRequest, CalendarColumn } from './repository.ts';
-import { ANY_PROVIDER, type FormErrors } from './schema.ts';
+import { ANY_PROVIDER, STAFF_TIME_STEP_MIN, type FormErrors } from './schema.ts';
+import { exactWallInstant } from '../kernel/time/wall-clock.ts';
 import { stateText, typeClass } from './views.tsx';
 
 /** A refused form, shown again: why (a message, and per field in `fields`), what was typed, and free times nearby. */
@@ -28,20 +29,52 @@ function Row(props: { term: string; children?: Child }) {
   );
 }
 
-/** The free times closest to one that was just taken, after a refusal. */
-export function NearbyTimes(props: { heading: string; slots: Slot[] | undefined; zone: string }) {
-  if (!props.slots?.length) return null;
+/** The fields a booking form posts besides the time, carried by each alternative-time button. */
+const CARRIED = ['location', 'request', 'type', 'provider', 'nurse', 'room'] as const;
+
+/**
+ * The free times closest to one that was just taken, after a refusal: each a button that books it with everything
+ * else as typed (posted with its CSRF token to the same action, so the same checks apply). A time that its wall-clock
+ * words would not name again (the repeated hour of a fall-back night) is left out rather than booked an hour off.
+ */
+export function NearbyTimes(props: {
+  heading: string;
+  slots: Slot[] | undefined;
+  zone: string;
+  action: string;
+  csrf: string;
+  values: Record<string, string>;
+}) {
+  const slots = (props.slots ?? []).flatMap((s) => {
+    const local = zoned(s.start, props.zone);
+    const date = local.toISODate()!;
+    const time = local.toFormat('HH:mm');
+    return exactWallInstant(props.zone, date, time) === s.start ? [{ start: s.start, date, time }] : [];
+  });
+  if (slots.length === 0) return null;
   return (
-    <Fragment>
-      <h2>{props.heading}</h2>
+    <section class="alt-times" aria-labelledby="alt-times-heading">
+      <h2 id="alt-times-heading">{props.heading}</h2>
       <ul>
-        {props.slots.map((s) => (
+        {slots.map((s) => (
           <li>
-            <time datetime={new Date(s.start).toISOString()}>{formatDateTime(s.start, props.zone)}</time>
+            <form method="post" action={props.action}>
+              <Csrf token={props.csrf} />
+              {CARRIED.map((name) =>
+                props.values[name] !== undefined ? (
+                  <input type="hidden" name={name} value={props.values[name]} />
+                ) : null,
+              )}
+              <input type="hidden" name="date" value={s.date} />
+              <input type="hidden" name="time" value={s.time} />
+              <button class="button button-small button-secondary" type="submit">
+                Book <time datetime={new Date(s.start).toISOString()}>{formatDateTime(s.start, props.zone)}</time>
+              </button>
+            </form>
           </li>
         ))}
       </ul>
-    </Fragment>
+    </section>
   );
 }
 
@@ -125,6 +158,56 @@ export function ProviderChoice(props: {
   );
 }
 
+/** Nurses to choose from, after "Any available nurse" (for kinds of visit that need one). */
+export function NurseChoice(props: {
+  nurses: CalendarColumn[];
+  chosen: string | undefined;
+  error: string | undefined;
+}) {
+  return (
+    <Choice id="nurse" label="Nurse" hint="For kinds that need a nurse." error={props.error}>
+      <option value={ANY_PROVIDER} selected={!props.chosen}>
+        Any available nurse
+      </option>
+      {props.nurses.map((n) => (
+        <option value={n.id} selected={props.chosen === n.id}>
+          {n.name}
+        </option>
+      ))}
+    </Choice>
+  );
+}
+
+/** Chairs and rooms to choose from, after "Any free one" (each kind of visit takes one kind of place, or none). */
+export function PlaceChoice(props: { rooms: CalendarColumn[]; chosen: string | undefined; error: string | undefined }) {
+  const group = (kind: 'chair' | 'room', label: string) => {
+    const list = props.rooms.filter((r) => r.kind === kind);
+    return list.length ? (
+      <optgroup label={label}>
+        {list.map((r) => (
+          <option value={r.id} selected={props.chosen === r.id}>
+            {r.name}
+          </option>
+        ))}
+      </optgroup>
+    ) : null;
+  };
+  return (
+    <Choice
+      id="room"
+      label="Chair or room"
+      hint="Infusions take a chair; consultations and follow-ups a room."
+      error={props.error}
+    >
+      <option value={ANY_PROVIDER} selected={!props.chosen}>
+        Any free chair or room
+      </option>
+      {group('chair', 'Chairs')}
+      {group('room', 'Rooms')}
+    </Choice>
+  );
+}
+
 export function DateTimeFields(props: { date: string; time: string; errors: FormErrors }) {
   const { errors } = props;
   const error = (id: 'date' | 'time') =>
@@ -151,7 +234,7 @@ export function DateTimeFields(props: { date: string; time: string; errors: Form
       <div class="field">
         <label for="time">Start time (clinic local time)</label>
         <span class="hint" id="time-hint">
-          24-hour clock, for example 09:30 or 14:00.
+          In steps of {STAFF_TIME_STEP_MIN} minutes.
         </span>
         {error('time')}
         <input
@@ -315,24 +398,113 @@ export interface BookPageProps {
   location: { slug: string; name: string; time_zone: string };
   requests: BookableRequest[];
   providers: CalendarColumn[];
+  nurses: CalendarColumn[];
+  rooms: CalendarColumn[];
   date: string;
-  /** The request chosen in advance (from its lead's page). */
-  request?: string;
+  /** What a calendar cell filled in, or the request a lead's page chose. */
+  values: Record<string, string>;
   problem?: FormProblem;
+  /** Patients found to book this time for instead (search text, matches, and whether there are more). */
+  found?: { q: string; results: Array<{ id: string; name: string; where: string }>; more: boolean; error?: string };
+}
+
+/** The cell's time and column, as query parameters for another booking form. */
+const carried = (v: Record<string, string>) =>
+  new URLSearchParams(
+    (['location', 'date', 'time', 'provider', 'nurse', 'room'] as const).flatMap((k) =>
+      v[k] !== undefined ? [[k, v[k]] as [string, string]] : [],
+    ),
+  ).toString();
+
+/**
+ * From a calendar cell, the same time can be booked for someone already a patient (an infusion in a chair, a
+ * follow-up): find them, then their booking form opens with the cell's time and column filled in.
+ */
+function PatientFinder(props: { staff: StaffContext; values: Record<string, string>; found: BookPageProps['found'] }) {
+  const { found, values } = props;
+  return (
+    <section aria-labelledby="find-patient-heading">
+      <h2 id="find-patient-heading">Or book this time for a patient</h2>
+      <form class="form" method="post" action="/staff/calendar/book/patients">
+        <Csrf token={props.staff.csrfToken} />
+        {(['location', 'date', 'time', 'provider', 'nurse', 'room'] as const).map((k) =>
+          values[k] !== undefined ? <input type="hidden" name={k} value={values[k]} /> : null,
+        )}
+        <div class="field">
+          <label for="q">Name, email or phone</label>
+          {found?.error ? (
+            <span class="field-error" id="q-error">
+              {found.error}
+            </span>
+          ) : null}
+          <input
+            id="q"
+            name="q"
+            type="search"
+            value={found?.q ?? ''}
+            maxlength="100"
+            aria-invalid={found?.error ? 'true' : undefined}
+            aria-describedby={found?.error ? 'q-error' : undefined}
+          />
+        </div>
+        <button class="button button-small" type="submit">
+          Find patient
+        </button>
+      </form>
+      {found && !found.error ? (
+        found.results.length === 0 ? (
+          <p role="status">No patient at your locations matches.</p>
+        ) : (
+          <Fragment>
+            <p role="status">
+              {found.more
+                ? `The first ${found.results.length} matches; add more of the name to narrow the search.`
+                : `${found.results.length} ${found.results.length === 1 ? 'match' : 'matches'}.`}
+            </p>
+            <ul>
+              {found.results.map((p) => (
+                <li>
+                  <a href={`/staff/patients/${p.id}/book?${carried(values)}`}>Book for {p.name}</a> ({p.where})
+                </li>
+              ))}
+            </ul>
+          </Fragment>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+/** What the calendar cell chose, in words: "Chosen on the calendar: Tuesday, March 3 at 9:15 AM, Chair 2." */
+export function ChosenCell(props: { values: Record<string, string>; columns: CalendarColumn[] }) {
+  const { values } = props;
+  if (!values.date || !values.time) return null;
+  // Wall-clock words of the form's own values (read as UTC only so no zone shifts them).
+  const when = zoned(Date.parse(`${values.date}T${values.time}:00Z`), 'UTC').toFormat("cccc, LLLL d 'at' h:mm a");
+  const column = props.columns.find((c) => c.id === (values.provider ?? values.nurse ?? values.room));
+  return (
+    <p class="notice" role="status">
+      Chosen on the calendar: {when}
+      {column ? `, ${column.name}` : ''}. Change anything below before booking.
+    </p>
+  );
 }
 
 export function BookPage(props: BookPageProps) {
   const { staff, location } = props;
   const errors = props.problem?.refusal.fields ?? {};
-  const v = props.problem?.values ?? {};
+  const v = props.problem?.values ?? props.values;
+  const fromCell = props.values.time !== undefined;
   return StaffLayout({
-    title: `${props.problem ? 'Error: ' : ''}Book a consultation · Calendar`,
+    title: `${props.problem ? 'Error: ' : ''}Book ${fromCell ? 'this time' : 'a consultation'} · Calendar`,
     staff,
     path: '/staff/calendar',
     children: (
       <Fragment>
         <p>
-          <a href={`/staff/calendar?${new URLSearchParams({ location: location.slug }).toString()}`}>
+          <a
+            href={`/staff/calendar?${new URLSearchParams({ location: location.slug, ...(props.values.date ? { date: props.values.date } : {}) }).toString()}`}
+          >
             Back to the calendar
           </a>
         </p>
@@ -341,11 +513,17 @@ export function BookPage(props: BookPageProps) {
           For someone who sent a consultation request and would rather book by phone. The booking goes through the same
           checks as online booking, and the patient is emailed a confirmation. {HELP_NO_OVERRIDE}
         </p>
+        {fromCell ? (
+          <ChosenCell values={props.values} columns={[...props.providers, ...props.nurses, ...props.rooms]} />
+        ) : null}
         <Problem problem={props.problem} />
         <NearbyTimes
-          heading="Free times nearby with this provider"
+          heading="Free times nearby: book one"
           slots={props.problem?.alternatives}
           zone={location.time_zone}
+          action="/staff/calendar/book"
+          csrf={staff.csrfToken}
+          values={props.problem?.values ?? {}}
         />
         {props.requests.length === 0 ? (
           <p role="status">There are no open consultation requests at this location to book.</p>
@@ -355,18 +533,21 @@ export function BookPage(props: BookPageProps) {
             <input type="hidden" name="location" value={location.slug} />
             <Choice id="request" label="Consultation request" error={errors.request}>
               {props.requests.map((r) => (
-                <option value={r.id} selected={(v.request ?? props.request) === r.id}>
+                <option value={r.id} selected={v.request === r.id}>
                   {r.first_name} {r.last_name} (received {zoned(r.created_at, location.time_zone).toFormat('LLL d')})
                 </option>
               ))}
             </Choice>
             <ProviderChoice providers={props.providers} chosen={v.provider} error={errors.provider} />
+            {props.nurses.length ? <NurseChoice nurses={props.nurses} chosen={v.nurse} error={errors.nurse} /> : null}
+            {props.rooms.length ? <PlaceChoice rooms={props.rooms} chosen={v.room} error={errors.room} /> : null}
             <DateTimeFields date={v.date ?? props.date} time={v.time ?? '09:00'} errors={errors} />
             <button class="button" type="submit">
               Book consultation
             </button>
           </form>
         )}
+        {fromCell || props.found ? <PatientFinder staff={staff} values={props.values} found={props.found} /> : null}
       </Fragment>
     ),
   });

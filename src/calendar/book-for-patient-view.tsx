@@ -7,9 +7,12 @@ import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import {
   Choice,
+  ChosenCell,
   DateTimeFields,
   HELP_NO_OVERRIDE,
   NearbyTimes,
+  NurseChoice,
+  PlaceChoice,
   Problem,
   ProviderChoice,
   type FormProblem,
@@ -24,7 +27,11 @@ export interface PatientBookPageProps {
   location: StaffLocation;
   types: AppointmentType[];
   providers: CalendarColumn[];
+  nurses: CalendarColumn[];
+  rooms: CalendarColumn[];
   date: string;
+  /** What a calendar cell filled in. */
+  values: Record<string, string>;
   problem?: FormProblem;
 }
 
@@ -32,7 +39,10 @@ export interface PatientBookPageProps {
 export function PatientBookPage(props: PatientBookPageProps) {
   const { staff, patient, location } = props;
   const errors = props.problem?.refusal.fields ?? {};
-  const v = props.problem?.values ?? {};
+  const v = props.problem?.values ?? props.values;
+  // From a chair's or nurse's column the visit is most likely an infusion; from a room's or provider's, a follow-up.
+  const chair = props.rooms.find((r) => r.id === v.room)?.kind === 'chair';
+  const kind = v.type ?? (v.nurse || chair ? 'infusion' : v.provider || v.room ? 'follow-up' : 'infusion');
   const name = `${patient.first_name} ${patient.last_name}`;
   return StaffLayout({
     title: `${props.problem ? 'Error: ' : ''}Book an appointment for ${name}`,
@@ -49,13 +59,23 @@ export function PatientBookPage(props: PatientBookPageProps) {
           preparation and clean-up. The patient is emailed the time and place (not the kind of visit).{' '}
           {HELP_NO_OVERRIDE}
         </p>
+        {props.values.time ? (
+          <ChosenCell values={props.values} columns={[...props.providers, ...props.nurses, ...props.rooms]} />
+        ) : null}
         <Problem problem={props.problem} />
-        <NearbyTimes heading="Free times nearby" slots={props.problem?.alternatives} zone={location.time_zone} />
+        <NearbyTimes
+          heading="Free times nearby: book one"
+          slots={props.problem?.alternatives}
+          zone={location.time_zone}
+          action={`/staff/patients/${patient.id}/book`}
+          csrf={staff.csrfToken}
+          values={props.problem?.values ?? {}}
+        />
         <form class="form" method="post" action={`/staff/patients/${patient.id}/book`}>
           <Csrf token={staff.csrfToken} />
           <Choice id="type" label="Kind of appointment" error={errors.type}>
             {props.types.map((t) => (
-              <option value={t.code} selected={(v.type ?? 'infusion') === t.code}>
+              <option value={t.code} selected={kind === t.code}>
                 {t.name} ({t.duration_min} min; needs: {resourceSummary(t).toLowerCase()})
               </option>
             ))}
@@ -78,6 +98,8 @@ export function PatientBookPage(props: PatientBookPageProps) {
             error={errors.provider}
             hint={`For kinds that need a provider. Providers listed work at ${location.name}.`}
           />
+          {props.nurses.length ? <NurseChoice nurses={props.nurses} chosen={v.nurse} error={errors.nurse} /> : null}
+          {props.rooms.length ? <PlaceChoice rooms={props.rooms} chosen={v.room} error={errors.room} /> : null}
           <DateTimeFields date={v.date ?? props.date} time={v.time ?? '09:00'} errors={errors} />
           <button class="button" type="submit">
             Book appointment

@@ -150,6 +150,7 @@ export async function staffReschedule(
               refId: current.id,
               runAt: actor.now,
               dedupeKey: `rescheduled:${current.id}:${start}:${actor.now}`,
+              locationId: placed.location_id,
             },
             ...reminderJobs({ clinic, now: actor.now }, placed),
           ],

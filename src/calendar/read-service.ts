@@ -13,13 +13,13 @@ import {
   bookableRequests,
   calendarColumns,
   locationHours,
-  locationProviders,
+  locationResources,
   type AppointmentDetail,
   type BookableRequest,
   type CalendarAppointment,
   type CalendarColumn,
 } from './repository.ts';
-import type { CalendarQuery } from './schema.ts';
+import { ANY_PROVIDER, type BookPrefill, type CalendarQuery } from './schema.ts';
 import { appointmentFor } from './service.ts';
 import { addDays, dayBounds, today, weekdayOf, weekStart } from '../kernel/time/wall-clock.ts';
 import { dayRows, type Row } from '../kernel/time/day-rows.ts';
@@ -152,19 +152,60 @@ export async function appointmentAgain(database: Database, id: string): Promise<
   return appt;
 }
 
-export interface BookFormData {
-  location: StaffLocation;
-  requests: BookableRequest[];
+/** Who and what a booking form offers at a location: its providers, nurses, and chairs and rooms. */
+export interface BookingChoices {
   providers: CalendarColumn[];
-  /** The day the form suggests: tomorrow at the location. */
-  date: string;
+  nurses: CalendarColumn[];
+  rooms: CalendarColumn[];
 }
 
-async function bookFormAt(database: Database, actor: Actor, location: StaffLocation): Promise<BookFormData> {
-  const [requests, providers] = await Promise.all([
+export interface BookFormData extends BookingChoices {
+  location: StaffLocation;
+  requests: BookableRequest[];
+  /** The day the form suggests: tomorrow at the location. */
+  date: string;
+  /** What a calendar cell filled in (time, and the provider, nurse, or chair or room of its column). */
+  values: Record<string, string>;
+}
+
+/**
+ * A calendar cell's time and column as form values, once each id is known to belong to the location: a forged one
+ * is a 400 naming its field, so the form never shows a choice it would refuse.
+ */
+export function prefillValues(choices: BookingChoices, q: BookPrefill | undefined): Record<string, string> {
+  if (!q) return {};
+  const values: Record<string, string> = {};
+  const check = (field: 'provider' | 'nurse' | 'room', list: CalendarColumn[], what: string) => {
+    const id = q[field];
+    if (id === undefined || (field === 'provider' && id === ANY_PROVIDER)) return;
+    if (!list.some((c) => c.id === id))
+      throw new Refusal('invalid_request', `Choose a ${what} at this location.`, {
+        [field]: `Choose a ${what} from the list.`,
+      });
+    values[field] = id;
+  };
+  check('provider', choices.providers, 'provider');
+  check('nurse', choices.nurses, 'nurse');
+  check('room', choices.rooms, 'chair or room');
+  if (q.date) values.date = q.date;
+  if (q.time) values.time = q.time;
+  return values;
+}
+
+async function bookFormAt(
+  database: Database,
+  actor: Actor,
+  location: StaffLocation,
+  prefill?: BookPrefill,
+): Promise<BookFormData> {
+  const [requests, choices] = await Promise.all([
     bookableRequests(database.db, location.id),
-    locationProviders(database.db, location.id),
+    locationResources(database.db, location.id),
   ]);
+  const values: Record<string, string> = { ...prefillValues(choices, prefill), location: location.slug };
+  // A lead booked or closed since its page was shown is simply not chosen: the form still opens.
+  if (prefill?.request !== undefined && requests.some((r) => r.id === prefill.request))
+    values.request = prefill.request;
   await auditAlone(
     database,
     actor,
@@ -173,13 +214,16 @@ async function bookFormAt(database: Database, actor: Actor, location: StaffLocat
     { locationId: location.id, patientRef: null },
     { requests: requests.length },
   );
-  return { location, requests, providers, date: addDays(today(actor.now, location.time_zone), 1) };
+  return { location, requests, ...choices, values, date: addDays(today(actor.now, location.time_zone), 1) };
 }
 
-/** The form to book a consultation for a request, at the location asked for (else the first this person sees). */
-export async function bookForm(database: Database, actor: Actor, key: string | undefined): Promise<BookFormData> {
-  const { location } = await chosenLocation(database, actor, key, 'calendar.book_form');
-  return bookFormAt(database, actor, location);
+/**
+ * The form to book a consultation for a request, at the location asked for (else the first this person sees),
+ * filled in with a calendar cell's time and column when it links here.
+ */
+export async function bookForm(database: Database, actor: Actor, prefill: BookPrefill): Promise<BookFormData> {
+  const { location } = await chosenLocation(database, actor, prefill.location, 'calendar.book_form');
+  return bookFormAt(database, actor, location, prefill);
 }
 
 /** The same form again after a refused booking, at the location typed in; undefined when this person cannot see it. */
@@ -192,14 +236,15 @@ export async function bookFormAgain(
   return location && bookFormAt(database, actor, location);
 }
 
-export interface PatientBookFormData {
+export interface PatientBookFormData extends BookingChoices {
   patient: Patient;
   locations: StaffLocation[];
   /** The location whose providers are listed (the chosen one, else the patient's home or the first visible). */
   location: StaffLocation;
   types: AppointmentType[];
-  providers: CalendarColumn[];
   date: string;
+  /** What a calendar cell filled in (time, and the provider, nurse, or chair or room of its column). */
+  values: Record<string, string>;
 }
 
 /**
@@ -212,25 +257,36 @@ export async function patientBookFormFor(
   patient: Patient,
   where: { locationId: string; patientRef: string },
   refused?: { location: string | undefined },
+  prefill?: BookPrefill,
 ): Promise<PatientBookFormData> {
   const locations = await visibleLocations(database.db, actor);
-  const wanted = refused?.location;
+  const wanted = refused?.location ?? prefill?.location;
+  if (prefill?.location !== undefined && !locations.some((l) => l.slug === wanted))
+    throw new Refusal('invalid_request', 'Choose a location from the list.', {
+      location: 'Choose a location from the list.',
+    });
   const location =
     locations.find((l) => l.slug === wanted) ?? locations.find((l) => l.id === patient.location_id) ?? locations[0];
   if (!location) throw noLocation();
-  const [types, providers] = await Promise.all([
+  const [types, choices] = await Promise.all([
     appointmentTypes(database.db),
-    locationProviders(database.db, location.id),
+    locationResources(database.db, location.id),
   ]);
+  const values = prefillValues(choices, prefill);
   if (!refused) await auditAlone(database, actor, 'appointment.book_form', 'success', where);
   const date = addDays(today(actor.now, location.time_zone), 1);
-  return { patient, locations, location, types, providers, date };
+  return { patient, locations, location, types, ...choices, date, values };
 }
 
-/** The patient booking form for the patient behind `rawId`, if this person may see them. */
-export async function patientBookForm(database: Database, actor: Actor, rawId: unknown): Promise<PatientBookFormData> {
+/** The patient booking form for the patient behind `rawId`, if this person may see them, filled in from a cell. */
+export async function patientBookForm(
+  database: Database,
+  actor: Actor,
+  rawId: unknown,
+  prefill?: BookPrefill,
+): Promise<PatientBookFormData> {
   const { patient, where } = await patientFor(database, actor, rawId, 'appointment.book_form');
-  return patientBookFormFor(database, actor, patient, where);
+  return patientBookFormFor(database, actor, patient, where, undefined, prefill);
 }
 
 /** The patient behind `rawId` for a booking, if this person may see them (else the plain 404). */

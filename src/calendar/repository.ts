@@ -188,6 +188,11 @@ export async function locationProviders(db: Kysely<DB>, locationId: string) {
   return providers;
 }
 
+/** Active providers and nurses who work at the location (any day), and its chairs and rooms in use. */
+export function locationResources(db: Kysely<DB>, locationId: string) {
+  return calendarColumns(db, locationId, undefined, []);
+}
+
 /** Every kind of appointment, by name, for the patient booking form. */
 export async function appointmentTypes(db: Kysely<DB>) {
   return db.selectFrom('appointment_types').selectAll().orderBy('name').execute();

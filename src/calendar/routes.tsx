@@ -17,7 +17,17 @@ import {
   patientToBook,
   viewAppointment,
 } from './read-service.ts';
-import { CALENDAR_ROLES, calendarQuery, formErrors, SCHEDULING_ROLES, typedValues } from './schema.ts';
+import {
+  bookPrefill,
+  CALENDAR_ROLES,
+  calendarQuery,
+  formErrors,
+  patientSearch,
+  SCHEDULING_ROLES,
+  typedValues,
+  type BookPrefill,
+} from './schema.ts';
+import { findPatients } from '../patients/service.ts';
 import {
   appointmentFor,
   bookOnBehalf,
@@ -82,6 +92,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
       prev: href({ date: addDays(date, -step) }),
       next: href({ date: addDays(date, step) }),
       today: href({ date: today(actor.now, zone) }),
+      now: actor.now,
       ...(day ? { day } : {}),
       ...(week ? { week } : {}),
     };
@@ -137,21 +148,44 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     staffReschedule(database, actor, appt, await clinicOrFail(database), body),
   );
 
-  app.get<{ Querystring: { location?: string; request?: string } }>(
-    '/staff/calendar/book',
-    { config: { policy: { roles: SCHEDULING_ROLES } } },
-    async (req, reply) => {
-      const actor = actorOf(req);
-      const key =
-        typeof req.query.location === 'string' && req.query.location !== ''
-          ? req.query.location.slice(0, 64)
-          : undefined;
-      const form = await bookForm(database, actor, key);
-      // From a lead's page: its request chosen in the list (which holds only this location's open requests).
-      const request = typeof req.query.request === 'string' ? req.query.request.slice(0, 64) : undefined;
-      return html(reply, BookPage({ staff: actor.staff, ...form, ...(request ? { request } : {}) }));
-    },
-  );
+  /** A calendar cell's time and column from the address; a value that is not one is a 400 naming its field. */
+  const prefillOf = (query: unknown): BookPrefill => {
+    const parsed = bookPrefill.safeParse(query ?? {});
+    if (!parsed.success)
+      throw new Refusal('invalid_request', 'Some of the choices are not valid.', formErrors(parsed.error));
+    return parsed.data;
+  };
+
+  app.get('/staff/calendar/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const form = await bookForm(database, actor, prefillOf(req.query));
+    return html(reply, BookPage({ staff: actor.staff, ...form }));
+  });
+
+  // Someone already a patient, for the time a calendar cell chose: the search is posted (names stay out of addresses).
+  app.post('/staff/calendar/book/patients', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const form = await bookForm(database, actor, prefillOf(req.body));
+    const parsed = patientSearch.safeParse(req.body ?? {});
+    const q = parsed.success ? parsed.data.q : '';
+    if (!parsed.success || q.length < 2) {
+      const error = parsed.success
+        ? 'Enter at least 2 characters of a name, email or phone.'
+        : 'Use at most 100 characters.';
+      return html(
+        reply,
+        BookPage({ staff: actor.staff, ...form, found: { q: q.slice(0, 100), results: [], more: false, error } }),
+        400,
+      );
+    }
+    const { results, more } = await findPatients(database, actor, q);
+    const found = {
+      q,
+      more,
+      results: results.map((p) => ({ id: p.id, name: `${p.first_name} ${p.last_name}`, where: p.location_name })),
+    };
+    return html(reply, BookPage({ staff: actor.staff, ...form, found }));
+  });
 
   app.post('/staff/calendar/book', { config: { policy: { roles: SCHEDULING_ROLES } } }, async (req, reply) => {
     const actor = actorOf(req);
@@ -173,7 +207,7 @@ export async function calendarRoutes(app: FastifyInstance): Promise<void> {
     { config: { policy: { roles: SCHEDULING_ROLES } } },
     async (req, reply) => {
       const actor = actorOf(req);
-      const form = await patientBookForm(database, actor, req.params.id);
+      const form = await patientBookForm(database, actor, req.params.id, prefillOf(req.query));
       return html(reply, PatientBookPage({ staff: actor.staff, ...form }));
     },
   );

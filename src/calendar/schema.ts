@@ -47,6 +47,8 @@ export const rescheduleForm = z.object({
 
 /** "Any" lets a staff booking take the first free provider, as online booking does. */
 export const ANY_PROVIDER = 'any';
+/** "Any" (or nothing) for a nurse or a chair or room: the first free one. */
+const anyOne = (v: unknown) => (v === ANY_PROVIDER ? undefined : blank(v));
 
 /** What both staff booking forms ask: where, with whom (a provider's id or "any"), and when. */
 const staffBookingFields = {
@@ -58,7 +60,34 @@ const staffBookingFields = {
     .default(ANY_PROVIDER),
   date: day('Enter the date like 2026-03-10.'),
   time: clock,
+  // A nurse or a chair or room chosen on the form (or from the calendar's column); blank is "any free one".
+  nurse: z.preprocess(anyOne, z.string({ error: 'Choose a nurse.' }).max(64, 'Choose a nurse.').optional()),
+  room: z.preprocess(
+    anyOne,
+    z.string({ error: 'Choose a chair or room.' }).max(64, 'Choose a chair or room.').optional(),
+  ),
 };
+
+/**
+ * What a calendar cell links to a booking form with: its time, location and column (a provider, a nurse, or a chair
+ * or room). Each is checked again against the location when the form is shown and when it is posted.
+ */
+export const bookPrefill = z.object({
+  location: z.preprocess(blank, z.string().max(64, 'Choose a location from the list.').optional()),
+  date: z.preprocess(blank, day('Enter the date like 2026-03-10.').optional()),
+  time: z.preprocess(blank, clock.optional()),
+  provider: z.preprocess(blank, z.string().max(64, 'Choose a provider from the list.').optional()),
+  nurse: z.preprocess(blank, z.string().max(64, 'Choose a nurse from the list.').optional()),
+  room: z.preprocess(blank, z.string().max(64, 'Choose a chair or room from the list.').optional()),
+  /** From a lead's page: its request, chosen in the list when it is one of the location's open requests. */
+  request: z.preprocess(blank, z.string().max(64, 'Choose a consultation request from the list.').optional()),
+});
+export type BookPrefill = z.infer<typeof bookPrefill>;
+
+/** A patient search from the calendar's booking page (as on the patients page). */
+export const patientSearch = z.object({
+  q: z.string().trim().max(100).default(''),
+});
 
 /** A consultation for a request (from the leads inbox or the calendar). */
 export const bookForm = z.object({
@@ -84,7 +113,7 @@ export function formErrors(error: z.ZodError): FormErrors {
 export function typedValues(body: unknown): Record<string, string> {
   const b = (body ?? {}) as Record<string, unknown>;
   const out: Record<string, string> = {};
-  for (const key of ['location', 'request', 'type', 'provider', 'date', 'time']) {
+  for (const key of ['location', 'request', 'type', 'provider', 'nurse', 'room', 'date', 'time']) {
     const v = b[key];
     if (typeof v === 'string') out[key] = v.slice(0, 100);
   }

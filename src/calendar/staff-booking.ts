@@ -1,13 +1,13 @@
 import { findLocation, type Clinic, type Location } from '../kernel/clinic.ts';
 import type { Database } from '../kernel/db/database.ts';
-import type { AppointmentType } from '../scheduling/availability.ts';
+import type { AppointmentType, ResourceChoice } from '../scheduling/availability.ts';
 import { patientVisitsBetween } from '../scheduling/repository.ts';
 import type { BookingContext } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import type { Actor } from '../patients/service.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
-import { locationProviders } from './repository.ts';
+import { locationResources } from './repository.ts';
 import { ANY_PROVIDER, type FormErrors } from './schema.ts';
 import { exactWallInstant } from '../kernel/time/wall-clock.ts';
 
@@ -65,10 +65,11 @@ export async function staffPlacement(
   clinic: Clinic,
   location: Location,
   type: AppointmentType,
-  form: { provider: string; date: string; time: string },
+  form: { provider: string; nurse?: string | undefined; room?: string | undefined; date: string; time: string },
   person: { patientId: string | undefined; firstName: string },
 ): Promise<StaffRefusal | { ok: true; start: number; providerId: string | undefined; ctx: BookingContext }> {
   const providerId = form.provider === ANY_PROVIDER ? undefined : form.provider;
+  const resources = await locationResources(database.db, location.id);
   if (providerId !== undefined) {
     if (!type.needs_provider)
       return refusal(
@@ -77,7 +78,7 @@ export async function staffPlacement(
         { provider: 'Choose “Any”.' },
         'invalid',
       );
-    if (!(await locationProviders(database.db, location.id)).some((p) => p.id === providerId)) {
+    if (!resources.providers.some((p) => p.id === providerId)) {
       return refusal(
         'invalid_request',
         'Choose a provider who works at this location.',
@@ -86,6 +87,8 @@ export async function staffPlacement(
       );
     }
   }
+  const chosen = chosenResources(type, resources, form);
+  if (!chosen.ok) return chosen;
   const start = exactWallInstant(location.time_zone, form.date, form.time);
   if (start === undefined || start <= actor.now)
     return refusal(
@@ -119,6 +122,57 @@ export async function staffPlacement(
     location,
     type: { ...type, min_notice_min: 0, step_min: 5 },
     now: actor.now,
+    ...(chosen.only ? { only: chosen.only } : {}),
   };
   return { ok: true, start, providerId, ctx };
+}
+
+/**
+ * The nurse and the chair or room a form names (from its lists, or a calendar column), when the type takes one of
+ * that kind and the location has it; a forged or mismatched id is refused naming its field.
+ */
+function chosenResources(
+  type: AppointmentType,
+  resources: Awaited<ReturnType<typeof locationResources>>,
+  form: { nurse?: string | undefined; room?: string | undefined },
+): StaffRefusal | { ok: true; only: ResourceChoice | undefined } {
+  const only: ResourceChoice = {};
+  if (form.nurse !== undefined) {
+    if (!type.needs_nurse)
+      return refusal(
+        'invalid_request',
+        `This kind of appointment (${type.name}) is not booked with a nurse: choose “Any”.`,
+        { nurse: 'Choose “Any”.' },
+        'invalid',
+      );
+    if (!resources.nurses.some((n) => n.id === form.nurse))
+      return refusal(
+        'invalid_request',
+        'Choose a nurse who works at this location.',
+        { nurse: 'Choose a nurse from the list.' },
+        'invalid',
+      );
+    only.nurseId = form.nurse;
+  }
+  if (form.room !== undefined) {
+    const place = resources.rooms.find((r) => r.id === form.room);
+    if (!place)
+      return refusal(
+        'invalid_request',
+        'Choose a chair or room at this location.',
+        { room: 'Choose a chair or room from the list.' },
+        'invalid',
+      );
+    if (type.place !== place.kind)
+      return refusal(
+        'invalid_request',
+        type.place === 'none'
+          ? `This kind of appointment (${type.name}) takes no chair or room: choose “Any”.`
+          : `This kind of appointment (${type.name}) takes a ${type.place}, not a ${place.kind}.`,
+        { room: type.place === 'none' ? 'Choose “Any”.' : `Choose a ${type.place} or “Any”.` },
+        'invalid',
+      );
+    only.roomId = form.room;
+  }
+  return { ok: true, only: only.nurseId || only.roomId ? only : undefined };
 }

@@ -1,5 +1,6 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
-import { visitTimes, zoned } from '../kernel/time/format.ts';
+import { timeRange, zoned } from '../kernel/time/format.ts';
+import { exactWallInstant } from '../kernel/time/wall-clock.ts';
 import type { StaffLocation } from '../patients/service.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
@@ -23,6 +24,8 @@ export interface CalendarPageProps {
   today: string;
   day?: CalendarDay;
   week?: CalendarWeek;
+  /** The request's instant: free cells before it are not offered for booking. */
+  now: number;
 }
 
 /** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */
@@ -54,7 +57,7 @@ export function ApptLink(props: { a: CalendarAppointment; zone: string; withProv
   const state = stateText(a);
   return (
     <a class={`appt ${typeClass(a.type_code)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
-      <span class="appt-time">{visitTimes(a.starts_at, a.ends_at, zone)}</span>{' '}
+      <span class="appt-time">{timeRange(a.starts_at, a.ends_at, zone)}</span>{' '}
       <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
       {props.withProvider && (a.provider_name ?? a.nurse_name) ? (
         <span class="appt-provider"> with {a.provider_name ?? a.nurse_name}</span>
@@ -154,7 +157,27 @@ function placeByColumn(
   return { starts, covered };
 }
 
-function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarPageProps['day']> }) {
+/** The query a free cell links to the booking form with: its location, wall-clock time, and its column. */
+function cellBooking(slug: string, zone: string, start: number, column: CalendarColumn): string | undefined {
+  const local = zoned(start, zone);
+  const date = local.toISODate()!;
+  const time = local.toFormat('HH:mm');
+  // The repeated hour of a fall-back night has no words of its own: its cells are not offered.
+  if (exactWallInstant(zone, date, time) !== start) return undefined;
+  const field = column.kind === 'chair' ? 'room' : column.kind;
+  return `/staff/calendar/book?${new URLSearchParams({ location: slug, date, time, [field]: column.id }).toString()}`;
+}
+
+interface DayGridProps {
+  zone: string;
+  slug: string;
+  date: string;
+  day: NonNullable<CalendarPageProps['day']>;
+  /** Free cells link to the booking form when this person books, from this instant on. */
+  bookFrom: number | undefined;
+}
+
+function DayGrid(props: DayGridProps) {
   const { rows, providers, nurses, rooms, appointments } = props.day;
   if (rows.length === 0)
     return (
@@ -170,72 +193,139 @@ function DayGrid(props: { zone: string; date: string; day: NonNullable<CalendarP
   const cell = (column: CalendarColumn, i: number, placed: ReturnType<typeof placeByColumn>) => {
     const here = placed.starts.get(`${column.id}|${i}`);
     const shade = placed.covered.get(`${column.id}|${i}`);
+    if (here)
+      return (
+        <td>
+          {here.map((a) => (
+            <ApptLink a={a} zone={props.zone} />
+          ))}
+        </td>
+      );
+    if (shade) return <td class={`cal-cont ${shade}`}></td>;
+    const row = rows[i]!;
+    // Only free cells within opening hours and still ahead are offered, so the grid's tab stops stay few.
+    const href =
+      props.bookFrom !== undefined && !row.closed && row.start >= props.bookFrom
+        ? cellBooking(props.slug, props.zone, row.start, column)
+        : undefined;
     return (
-      <td class={here ? undefined : shade ? `cal-cont ${shade}` : undefined}>
-        {here?.map((a) => (
-          <ApptLink a={a} zone={props.zone} />
-        ))}
+      <td>
+        {href ? (
+          <a class="cal-free" href={href}>
+            <span class="visually-hidden">
+              Book {row.label} with {column.name}
+            </span>
+            <span aria-hidden="true">+</span>
+          </a>
+        ) : null}
       </td>
     );
   };
   const heading = zoned(rows[0]!.start, props.zone).toFormat('cccc, LLLL d, yyyy');
   return (
-    <div class="table-scroll" role="region" aria-labelledby="cal-caption" tabindex="0">
-      <table class="cal-grid">
-        <caption id="cal-caption">
-          {heading}: appointments by provider, nurse and chair or room, every 15 minutes ({props.zone})
-        </caption>
-        <colgroup span="1" />
-        {providers.length ? <colgroup span={String(providers.length)} class="cal-providers" /> : null}
-        {nurses.length ? <colgroup span={String(nurses.length)} class="cal-nurses" /> : null}
-        {rooms.length ? <colgroup span={String(rooms.length)} class="cal-rooms" /> : null}
-        <thead>
-          <tr>
-            <td></td>
-            {providers.length ? (
-              <th scope="colgroup" colspan={String(providers.length)}>
-                Providers
-              </th>
-            ) : null}
-            {nurses.length ? (
-              <th scope="colgroup" colspan={String(nurses.length)}>
-                Nurses
-              </th>
-            ) : null}
-            {rooms.length ? (
-              <th scope="colgroup" colspan={String(rooms.length)}>
-                Chairs and rooms
-              </th>
-            ) : null}
-          </tr>
-          <tr>
-            <th scope="col">Time</th>
-            {providers.map((p) => (
-              <th scope="col">{p.name}</th>
-            ))}
-            {nurses.map((n) => (
-              <th scope="col">{n.name}</th>
-            ))}
-            {rooms.map((r) => (
-              <th scope="col">{r.name}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr class={row.closed ? 'cal-closed' : undefined}>
-              <th scope="row">
-                <time datetime={new Date(row.start).toISOString()}>{row.label}</time>
-                {row.closed ? <span class="visually-hidden"> (outside opening hours)</span> : null}
-              </th>
-              {providers.map((p) => cell(p, i, byProvider))}
-              {nurses.map((n) => cell(n, i, byNurse))}
-              {rooms.map((r) => cell(r, i, byRoom))}
+    <Fragment>
+      <Legend bookable={props.bookFrom !== undefined} />
+      {props.bookFrom !== undefined ? (
+        <a class="skip-grid" href="#cal-after">
+          Skip past the day’s grid
+        </a>
+      ) : null}
+      <div class="table-scroll cal-scroll" role="region" aria-labelledby="cal-caption" tabindex="0">
+        <table class="cal-grid">
+          <caption id="cal-caption">
+            {heading}: appointments by provider, nurse and chair or room, every 15 minutes ({props.zone})
+          </caption>
+          <colgroup span="1" />
+          {providers.length ? <colgroup span={String(providers.length)} class="cal-providers" /> : null}
+          {nurses.length ? <colgroup span={String(nurses.length)} class="cal-nurses" /> : null}
+          {rooms.length ? <colgroup span={String(rooms.length)} class="cal-rooms" /> : null}
+          <thead>
+            <tr>
+              <td class="cal-corner"></td>
+              {providers.length ? (
+                <th scope="colgroup" colspan={String(providers.length)}>
+                  Providers
+                </th>
+              ) : null}
+              {nurses.length ? (
+                <th scope="colgroup" colspan={String(nurses.length)}>
+                  Nurses
+                </th>
+              ) : null}
+              {rooms.length ? (
+                <th scope="colgroup" colspan={String(rooms.length)}>
+                  Chairs and rooms
+                </th>
+              ) : null}
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+            <tr>
+              <th scope="col" class="cal-corner">
+                Time
+              </th>
+              {providers.map((p) => (
+                <th scope="col">{p.name}</th>
+              ))}
+              {nurses.map((n) => (
+                <th scope="col">{n.name}</th>
+              ))}
+              {rooms.map((r) => (
+                <th scope="col">{r.name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr class={row.closed ? 'cal-closed' : undefined}>
+                <th scope="row">
+                  <time datetime={new Date(row.start).toISOString()}>{row.label}</time>
+                  {row.closed ? <span class="visually-hidden"> (outside opening hours)</span> : null}
+                </th>
+                {providers.map((p) => cell(p, i, byProvider))}
+                {nurses.map((n) => cell(n, i, byNurse))}
+                {rooms.map((r) => cell(r, i, byRoom))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p id="cal-after" class="hint" tabindex="-1">
+        End of the day’s grid.
+      </p>
+    </Fragment>
+  );
+}
+
+/** What each colour and pattern of the day's grid means, in words beside a sample of it (never colour alone). */
+function Legend(props: { bookable: boolean }) {
+  const types: Array<[string, string]> = [
+    ['consultation', 'Consultation'],
+    ['infusion', 'Infusion'],
+    ['booster', 'Booster infusion'],
+    ['follow-up', 'Follow-up'],
+  ];
+  const item = (swatch: string, text: string, mark = '') => (
+    <li>
+      <span class={`cal-swatch ${swatch}`} aria-hidden="true">
+        {mark}
+      </span>{' '}
+      {text}
+    </li>
+  );
+  return (
+    <section class="cal-legend" aria-labelledby="cal-legend-heading">
+      <h2 id="cal-legend-heading" class="visually-hidden">
+        Key to the grid
+      </h2>
+      <ul>
+        {types.map(([code, name]) => item(`appt ${typeClass(code)}`, name))}
+        {item('appt appt-arrived', 'Arrived (green outline, “Arrived”)')}
+        {item('appt appt-no-show', 'No-show (red dashed outline, “No-show”)')}
+        {item('appt appt-cancelled', 'Cancelled (struck through, “Cancelled”)')}
+        {item('cal-swatch-cont appt-type-infusion', 'Rest of a visit’s time')}
+        {item('cal-swatch-closed', 'Outside opening hours')}
+        {props.bookable ? item('cal-swatch-free', 'Free: select to book', '+') : null}
+      </ul>
+    </section>
   );
 }
 
@@ -299,7 +389,15 @@ export function CalendarPage(props: CalendarPageProps) {
           it. Double booking is not possible: a time is refused when the provider, nurse, chair or room is already busy,
           and there is no override in this release.
         </p>
-        {props.day ? <DayGrid zone={zone} date={props.date} day={props.day} /> : null}
+        {props.day ? (
+          <DayGrid
+            zone={zone}
+            slug={props.location.slug}
+            date={props.date}
+            day={props.day}
+            bookFrom={SCHEDULING_ROLES.includes(props.staff.role) ? props.now : undefined}
+          />
+        ) : null}
         {props.week ? <WeekList zone={zone} week={props.week} href={props.href} /> : null}
       </Fragment>
     ),

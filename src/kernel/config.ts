@@ -30,6 +30,11 @@ const envSchema = z.object({
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MAIL_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  MAIL_RETRY_WINDOW_HOURS: z.coerce
+    .number()
+    .positive('must be a number of hours above 0')
+    .max(720, 'must be at most 720 (30 days)')
+    .default(72),
   TRUST_PROXY: z
     .string()
     .refine(
@@ -53,6 +58,7 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes; make one with: openssl rand -hex 32)')
     .optional(),
   BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -70,6 +76,8 @@ export interface Config {
   production: boolean;
   /** First retry delay for failed mail; it doubles on each attempt up to an hour. */
   mailRetryMs: number;
+  /** Failed mail is retried for this long from when it first fell due, then shown as failed (never dropped). */
+  mailRetryWindowMs: number;
   /** Behind a reverse proxy: which proxies to believe for the client address (rate limits, audit). */
   trustProxy: boolean | number | string;
   /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
@@ -77,6 +85,8 @@ export interface Config {
   sessionMaxMs: number;
   /** Backups (src/kernel/backup): where scheduled ones go (none when unset), how often, how many to keep, the key. */
   backup: BackupSettings;
+  /** A bearer token that lets a scraper off this machine read /metrics (loopback needs none). */
+  metricsToken: string | undefined;
 }
 
 export interface BackupSettings {
@@ -142,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
+    mailRetryWindowMs: Math.round(e.MAIL_RETRY_WINDOW_HOURS * 3_600_000),
     trustProxy:
       e.TRUST_PROXY === undefined
         ? false
@@ -159,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
       key: e.BACKUP_KEY,
       passphrase: e.BACKUP_PASSPHRASE,
     },
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

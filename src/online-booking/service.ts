@@ -123,6 +123,7 @@ export async function sendNewLink(
           refId: request.id,
           runAt: t,
           dedupeKey: `booking_link:${request.id}:${Math.floor(t / 600_000)}`,
+          locationId: request.location_id,
         },
         t,
       );

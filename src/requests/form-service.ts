@@ -100,7 +100,11 @@ export async function createConsultationRequest(
         status: 'new',
         created_at: now,
       });
-      await enqueue(trx, { kind: 'booking_link', refId: id, runAt: now, dedupeKey: `booking_link:${id}` }, now);
+      await enqueue(
+        trx,
+        { kind: 'booking_link', refId: id, runAt: now, dedupeKey: `booking_link:${id}`, locationId },
+        now,
+      );
       await alsoInTransaction?.(trx, id);
     });
   } catch (err) {

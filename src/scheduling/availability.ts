@@ -20,6 +20,14 @@ export interface AvailabilityQuery {
   now: number;
   /** When moving an appointment, its own time does not block the new one. */
   excludeAppointmentId?: string;
+  /** Only this nurse or this room or chair (staff booking from a calendar column); unknown ids leave nothing free. */
+  only?: ResourceChoice;
+}
+
+/** A nurse or a place staff chose for a booking: the slot engine considers that one alone of its kind. */
+export interface ResourceChoice {
+  nurseId?: string;
+  roomId?: string;
 }
 
 export async function findAppointmentType(db: Kysely<DB>, code: string): Promise<AppointmentType | undefined> {
@@ -156,8 +164,10 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
   const idsOf = (hours: Hours) => [...new Set(hours.map((h) => h.clinician_id))];
   // null = the type does not need that kind of resource; an empty list = it does, and the location has none.
   const providerIds = q.type.needs_provider ? idsOf(setup.hours.provider) : null;
-  const nurseIds = q.type.needs_nurse ? idsOf(setup.hours.nurse) : null;
-  const placeIds = q.type.place === 'none' ? null : setup.places[q.type.place];
+  const narrow = (ids: string[] | null, id: string | undefined) =>
+    ids === null || id === undefined ? ids : ids.filter((x) => x === id);
+  const nurseIds = narrow(q.type.needs_nurse ? idsOf(setup.hours.nurse) : null, q.only?.nurseId);
+  const placeIds = narrow(q.type.place === 'none' ? null : setup.places[q.type.place], q.only?.roomId);
   if ([providerIds, nurseIds, placeIds].some((ids) => ids !== null && ids.length === 0)) return [];
 
   // Busy time is looked up by resource, not by location: a clinician who works at two locations is busy at both.

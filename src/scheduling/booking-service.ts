@@ -1,10 +1,11 @@
+import { countBooking } from '../kernel/ops/counters.ts';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../kernel/clinic.ts';
 import type { Kysely } from 'kysely';
 import { isBookingConflict, type Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { cancelPending, enqueue, type NewJob } from '../kernel/outbox/outbox.ts';
-import { loadAvailability, type AppointmentType } from './availability.ts';
+import { loadAvailability, type AppointmentType, type ResourceChoice } from './availability.ts';
 import {
   findAppointment,
   insertAppointment,
@@ -28,6 +29,8 @@ export interface BookingContext {
   location: Location;
   type: AppointmentType;
   now: number;
+  /** A nurse or place staff chose: availability, the booking and its alternatives consider that one alone. */
+  only?: ResourceChoice;
 }
 
 const MINUTE = 60_000;
@@ -47,6 +50,7 @@ export function availability(
     to,
     now: ctx.now,
     excludeAppointmentId,
+    ...(ctx.only ? { only: ctx.only } : {}),
   });
 }
 
@@ -86,6 +90,7 @@ export function reminderJobs(ctx: Pick<BookingContext, 'clinic' | 'now'>, appt: 
       refId: appt.id,
       runAt,
       dedupeKey: `reminder:${appt.id}:${appt.starts_at}:${appt.updated_at}:${offset}`,
+      locationId: appt.location_id,
     });
   }
   return jobs;
@@ -125,6 +130,17 @@ export async function bookAppointment(
   // one, the others of that look are likely stale too: take the first option, and after a refusal look again. A
   // refusal means someone else's booking took part of it, so each look has fewer options; the bound only stops a
   // person who clashes with their own visit from trying forever.
+  const outcome = await firstFreeOption(ctx, who, start, options);
+  countBooking(outcome.ok ? 'booked' : outcome.reason);
+  return outcome;
+}
+
+async function firstFreeOption(
+  ctx: BookingContext,
+  who: BookingFor,
+  start: number,
+  options: BookingOptions,
+): Promise<BookingOutcome> {
   let rounds = 3;
   for (let round = 0; round < rounds; round++) {
     const slot = await slotAt(ctx, start);
@@ -182,7 +198,13 @@ async function tryBook(
       await enqueue(
         trx,
         [
-          { kind: 'booking_confirmed', refId: appt.id, runAt: ctx.now, dedupeKey: `confirmed:${appt.id}` },
+          {
+            kind: 'booking_confirmed',
+            refId: appt.id,
+            runAt: ctx.now,
+            dedupeKey: `confirmed:${appt.id}`,
+            locationId: appt.location_id,
+          },
           ...reminderJobs(ctx, appt),
         ],
         ctx.now,
@@ -249,6 +271,7 @@ export async function rescheduleAppointment(
                 refId: appointmentId,
                 runAt: ctx.now,
                 dedupeKey: `rescheduled:${appointmentId}:${start}:${ctx.now}`,
+                locationId: moved.location_id,
               },
               ...reminderJobs(ctx, moved),
             ],
@@ -299,7 +322,13 @@ export async function cancelAppointment(
       await cancelPending(trx, appointmentId, ['appointment_reminder', 'booking_confirmed', 'booking_rescheduled']);
       await enqueue(
         trx,
-        { kind: 'booking_cancelled', refId: appointmentId, runAt: now, dedupeKey: `cancelled:${appointmentId}` },
+        {
+          kind: 'booking_cancelled',
+          refId: appointmentId,
+          runAt: now,
+          dedupeKey: `cancelled:${appointmentId}`,
+          locationId: current.location_id,
+        },
         now,
       );
       await options.onCancelled?.(trx, current);

@@ -33,7 +33,13 @@ export async function offerFreedTime(
     await insertOffer(trx, { id, entryId: e.id, slotStart: freed.starts_at, expiresAt }, now);
     await enqueue(
       trx,
-      { kind: 'waitlist_offer', refId: id, runAt: now, dedupeKey: `waitlist_offer:${e.id}:${freed.starts_at}` },
+      {
+        kind: 'waitlist_offer',
+        refId: id,
+        runAt: now,
+        dedupeKey: `waitlist_offer:${e.id}:${freed.starts_at}`,
+        locationId: freed.location_id,
+      },
       now,
     );
   }

@@ -8,6 +8,7 @@ import { launchChromium } from '../helpers/chromium.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
+import { mailStateChanged } from '../../src/kernel/outbox/banner.tsx';
 
 /**
  * WCAG 2.1 AA in a real browser: axe-core's automated rules (labels, names, contrast, landmarks, ARIA, lang, ...)
@@ -173,6 +174,28 @@ describe('accessibility (axe-core in Chromium)', () => {
     const offered = offeredSlots((await rt().app.inject({ method: 'GET', url: dee })).body);
     expect((await book(rt(), dee, offered.at(-1)!)).statusCode).toBe(303);
     await requestAndGetLink(rt(), { first_name: 'Eve', email: 'eve@example.com', phone: '(312) 555-0171' }); // left open, to book by phone
+    // A message that could not be delivered: the mail banner shows on every page below, and the mail page lists it.
+    const failedAt = rt().clock.now();
+    await rt()
+      .database.db.insertInto('outbox')
+      .values({
+        id: 'a11y-failed-mail',
+        kind: 'booking_link',
+        ref_id: 'a11y-ref',
+        dedupe_key: null,
+        status: 'dead',
+        run_at: failedAt - 72 * 3_600_000,
+        first_due_at: failedAt - 72 * 3_600_000,
+        failed_at: failedAt,
+        failure_class: 'authentication',
+        location_id: 'loc-chicago',
+        locked_until: null,
+        last_error: 'Invalid login: 535 5.7.8 Username and Password not accepted',
+        created_at: failedAt - 72 * 3_600_000,
+        sent_at: null,
+      })
+      .execute();
+    mailStateChanged();
     const b = await signIn(rt(), 'admin@relief.example');
     const db = rt().database.db;
     const lead = await db.selectFrom('consultation_requests').select('id').executeTakeFirstOrThrow();
@@ -191,6 +214,9 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/calendar?view=day',
       `/staff/calendar/appointments/${appt.id}`,
       '/staff/calendar/book',
+      // Opened from a free cell of the day's grid: the time and the column's provider or chair filled in.
+      '/staff/calendar/book?location=chicago&date=2026-03-05&time=10:00&provider=prov-okafor',
+      `/staff/patients/${appt.patient_id}/book?location=chicago&date=2026-03-05&time=10:30&room=chair-chi-2`,
       '/staff/patients',
       `/staff/patients/${appt.patient_id}`,
       `/staff/patients/${appt.patient_id}/book`,
@@ -212,6 +238,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/setup/clinicians/prov-okafor/time-off',
       '/staff/setup/types',
       '/staff/setup/types/consultation',
+      '/staff/mail',
     ];
     const found: string[] = [];
     for (const width of [1280, 375]) {

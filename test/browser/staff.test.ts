@@ -8,6 +8,7 @@ import { submitRequest } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
+import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
 
 /** Staff in a real browser: sign-in with password and TOTP, the leads inbox, a note and a status change, sign-out. */
 const SHOTS = process.env.SCREENSHOTS === '1' ? 'docs/screenshots' : undefined;
@@ -171,5 +172,84 @@ describe('staff workspace in a real browser (Chromium)', () => {
       expect(tallestValue, `${width}px`).toBeLessThan(30);
       await context.close();
     }
+  });
+
+  it('the day view fits 1280 px for a typical location, holds the time column when scrolled, and books from a cell', async () => {
+    // The demo's visits, and a typical location: Chicago on a Tuesday has 4 clinicians; with 2 more chairs, 8 and 2 rooms.
+    expect(await seedDemoVisits(rt().database, rt().clock.now())).toBeGreaterThan(50);
+    await submitRequest(rt(), { first_name: 'Cy', last_name: 'Caller', email: 'cy@example.com' }); // to book by phone
+    await rt()
+      .database.db.insertInto('rooms')
+      .values(
+        [7, 8].map((n) => ({
+          id: `chair-chi-${n}`,
+          location_id: 'loc-chicago',
+          name: `Chair ${n}`,
+          kind: 'chair' as const,
+          active: 1,
+        })),
+      )
+      .execute();
+    rt().clock.advance(60_000);
+    const admin = DEMO_STAFF.find((s) => s.email === 'admin@relief.example')!;
+    await page.goto(`${origin}/staff/sign-in`);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Code').fill(totpCode(admin.totp, rt().clock.now()));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Enter your verification code' }).waitFor({ state: 'detached' });
+
+    const fit = () =>
+      page.evaluate(() => {
+        const doc = globalThis as unknown as { document: { querySelector(s: string): HTMLElementLike | null } };
+        type HTMLElementLike = { scrollWidth: number; clientWidth: number; scrollLeft: number };
+        const scroller = doc.document.querySelector('.cal-scroll')!;
+        return { scrollWidth: scroller.scrollWidth, clientWidth: scroller.clientWidth };
+      });
+    for (const date of ['2026-03-03', '2026-03-02', '2026-03-05']) {
+      await page.goto(`${origin}/staff/calendar?location=chicago&date=${date}`);
+      const columns = await page.locator('.cal-grid thead tr').nth(1).locator('th').count();
+      expect(columns, date).toBe(date === '2026-03-02' ? 14 : 15); // Lindqvist works Tuesdays and Thursdays
+      const { scrollWidth, clientWidth } = await fit();
+      expect(scrollWidth, `${date}: ${scrollWidth} > ${clientWidth}`).toBeLessThanOrEqual(clientWidth);
+      expect(await page.locator('.cal-grid a.appt').count(), date).toBeGreaterThan(5);
+    }
+    await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-03`);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-calendar-day-1280.png` });
+
+    // Narrow: the grid scrolls sideways and the time column stays where it was.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const before = await page.locator('.cal-grid tbody th').first().boundingBox();
+    await page.locator('.cal-scroll').evaluate((el) => {
+      (el as unknown as { scrollLeft: number }).scrollLeft = 600;
+    });
+    const after = await page.locator('.cal-grid tbody th').first().boundingBox();
+    expect(
+      await page.locator('.cal-scroll').evaluate((el) => (el as unknown as { scrollLeft: number }).scrollLeft),
+    ).toBeGreaterThan(0);
+    expect(Math.abs(after!.x - before!.x)).toBeLessThanOrEqual(1); // scrolled 600 px, it moved at most a border's width
+    if (SHOTS) {
+      await page.locator('.cal-legend').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SHOTS}/staff-calendar-day-390.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A free cell: Dr. Lindqvist at 4:00 PM on Tuesday, prefilled on the booking form.
+    await page.getByRole('link', { name: 'Book 4:00 PM with Dr. Erik Lindqvist' }).click();
+    await page.getByRole('heading', { name: /Book a consultation/ }).waitFor();
+    expect(await page.getByLabel('Provider').inputValue()).toBe('prov-lindqvist');
+    expect(await page.getByLabel('Start time (clinic local time)').inputValue()).toBe('16:00');
+    expect(await page.getByLabel('Date').inputValue()).toBe('2026-03-03');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-book-from-cell.png`, fullPage: true });
+
+    // Attendance: saving lands on the appointment's own page (post, redirect, get), not on /attendance.
+    await page.goto(`${origin}/staff/calendar?location=chicago&date=2026-03-02`);
+    await page.locator('.cal-grid a.appt').first().click();
+    await page.getByLabel('Arrived').check();
+    await page.getByRole('button', { name: 'Save attendance' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Marked as arrived.');
+    expect(new URL(page.url()).pathname).toMatch(/^\/staff\/calendar\/appointments\/[^/]+$/);
+    expect(new URL(page.url()).search).toBe('?done=arrived');
   });
 });

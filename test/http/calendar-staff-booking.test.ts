@@ -217,3 +217,167 @@ describe(`staff booking follows the set-up (${engine})`, () => {
     });
   });
 });
+
+describe(`booking from a calendar cell (${engine})`, () => {
+  const cellLinks = (html: string) =>
+    [...html.matchAll(/<a class="cal-free" href="([^"]+)"><span class="visually-hidden">([^<]+)<\/span>/g)].map(
+      (m) => ({ href: m[1]!.replaceAll('&amp;', '&'), name: m[2]! }),
+    );
+
+  it('free cells inside opening hours and ahead of now link to the form with their time and column; nurses see none', async () => {
+    expect((await submitRequest(rt(), { email: 'cell@example.com' })).statusCode).toBe(303);
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const day = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}`);
+    const links = cellLinks(day.body);
+    const okafor = links.find((l) => l.name === 'Book 9:15 AM with Dr. Amara Okafor');
+    expect(okafor?.href).toBe(
+      `/staff/calendar/book?location=chicago&date=${THURSDAY}&time=09%3A15&provider=prov-okafor`,
+    );
+    expect(links.find((l) => l.name === 'Book 9:15 AM with Nia Brooks')?.href).toContain('&nurse=nurse-nia');
+    expect(links.find((l) => l.name === 'Book 9:15 AM with Chair 4')?.href).toContain('&room=chair-chi-4');
+    // Opening hours are 8:00–18:00 on a Thursday: no cell before or after is offered.
+    expect(links.some((l) => / (7:45|6:00 PM)/.test(l.name))).toBe(false);
+    // Today before 9:00 AM (the clock) is past: those cells are not links.
+    const today = cellLinks((await desk.get('/staff/calendar?location=chicago&date=2026-03-02')).body);
+    expect(today.some((l) => l.name.startsWith('Book 9:00 AM'))).toBe(false);
+    expect(today.some((l) => l.name.startsWith('Book 9:15 AM'))).toBe(true);
+    // A key explains the grid's colours in words.
+    for (const words of [
+      'Consultation',
+      'Arrived (green outline',
+      'No-show (red dashed outline',
+      'Outside opening hours',
+    ])
+      expect(day.body).toContain(words);
+
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    expect(cellLinks((await nurse.get(`/staff/calendar?location=chicago&date=${THURSDAY}`)).body)).toEqual([]);
+
+    // The form the provider's cell opens: that provider chosen, that date and time, said in words.
+    const form = await desk.get(okafor!.href);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('<option value="prov-okafor" selected>Dr. Amara Okafor</option>');
+    expect(form.body).toContain(`name="date" type="date" required value="${THURSDAY}"`);
+    expect(form.body).toContain('name="time" type="time" step="300" required value="09:15"');
+    expect(form.body).toContain('Chosen on the calendar: Thursday, March 5 at 9:15 AM, Dr. Amara Okafor.');
+    // The hint agrees with the 12-hour control the browser shows.
+    expect(form.body).toContain('In steps of 5 minutes.');
+    expect(form.body).not.toContain('24-hour');
+  });
+
+  it('a forged or foreign column id is a 400 naming its field, on the form and when posted', async () => {
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const base = `/staff/calendar/book?location=chicago&date=${THURSDAY}&time=09:15`;
+    for (const [param, words] of [
+      ['provider=prov-reyes', 'Choose a provider at this location.'], // works in Denver only
+      ['nurse=nurse-priya', 'Choose a nurse at this location.'], // Denver's nurse
+      ['room=chair-den-1', 'Choose a chair or room at this location.'], // Denver's chair
+      ['room=nope', 'Choose a chair or room at this location.'],
+    ] as const) {
+      const res = await desk.get(`${base}&${param}`);
+      expect(res.statusCode, param).toBe(400);
+      expect(res.body).toContain(words);
+    }
+    expect((await desk.get(`${base}&time=25:00`)).statusCode).toBe(400);
+    expect((await desk.get('/staff/calendar/book?location=denver&date=2026-03-05')).statusCode).toBe(400);
+
+    const id = await patient(1);
+    const form = await desk.get(
+      `/staff/patients/${id}/book?location=chicago&date=${THURSDAY}&time=10:00&room=chair-chi-3`,
+    );
+    const csrf = csrfFrom(form.body);
+    const post = (over: Record<string, string>) =>
+      desk.post(`/staff/patients/${id}/book`, {
+        _csrf: csrf,
+        type: 'infusion',
+        location: 'chicago',
+        provider: 'any',
+        nurse: 'any',
+        room: 'any',
+        date: THURSDAY,
+        time: '10:00',
+        ...over,
+      });
+    for (const [over, field] of [
+      [{ room: 'chair-den-1' }, 'room'],
+      [{ room: 'room-chi-1' }, 'room'], // an infusion takes a chair, not a room
+      [{ nurse: 'nurse-priya' }, 'nurse'],
+      [{ nurse: 'prov-okafor' }, 'nurse'],
+    ] as const) {
+      const res = await post(over);
+      expect(res.statusCode, JSON.stringify(over)).toBe(400);
+      expect(res.body).toContain(`href="#${field}"`);
+    }
+    expect(await db().selectFrom('appointments').select('id').where('patient_id', '=', id).execute()).toHaveLength(1);
+  });
+
+  it("a chair's cell books an infusion for a patient found from the form, in that chair with that time", async () => {
+    const id = await patient(2);
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const day = await desk.get(`/staff/calendar?location=chicago&date=${THURSDAY}`);
+    const chair = cellLinks(day.body).find((l) => l.name === 'Book 10:30 AM with Chair 5')!;
+    const form = await desk.get(chair.href);
+    expect(form.body).toContain('Or book this time for a patient');
+    const found = await desk.post('/staff/calendar/book/patients', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      date: THURSDAY,
+      time: '10:30',
+      room: 'chair-chi-5',
+      q: 'V2',
+    });
+    expect(found.statusCode).toBe(200);
+    const link = /<a href="(\/staff\/patients\/[^"]+\/book\?[^"]+)">Book for C V2<\/a>/.exec(found.body)?.[1];
+    expect(link?.replaceAll('&amp;', '&')).toBe(
+      `/staff/patients/${id}/book?location=chicago&date=${THURSDAY}&time=10%3A30&room=chair-chi-5`,
+    );
+    expect((await desk.post('/staff/calendar/book/patients', { _csrf: csrfFrom(form.body), q: 'V' })).statusCode).toBe(
+      400,
+    );
+
+    const book = await desk.get(link!.replaceAll('&amp;', '&'));
+    expect(book.body).toContain('<option value="infusion" selected>');
+    expect(book.body).toContain('<option value="chair-chi-5" selected>Chair 5</option>');
+    const res = await desk.post(`/staff/patients/${id}/book`, {
+      _csrf: csrfFrom(book.body),
+      type: 'infusion',
+      location: 'chicago',
+      provider: 'any',
+      nurse: 'any',
+      room: 'chair-chi-5',
+      date: THURSDAY,
+      time: '10:30',
+    });
+    expect(res.statusCode).toBe(303);
+    // Chair 1 was free too: the engine's first choice is not taken, the column's chair is.
+    expect(
+      await db()
+        .selectFrom('appointments')
+        .select(['room_id', 'starts_at'])
+        .where('patient_id', '=', id)
+        .where('type_id', '=', 'type-infusion')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ room_id: 'chair-chi-5', starts_at: Date.parse('2026-03-05T16:30:00.000Z') });
+
+    // The same chair again at an overlapping time is refused, and the nearby times offered keep that chair.
+    const other = await patient(3);
+    const again = await desk.get(
+      `/staff/patients/${other}/book?location=chicago&date=${THURSDAY}&time=11:00&room=chair-chi-5`,
+    );
+    const clash = await desk.post(`/staff/patients/${other}/book`, {
+      _csrf: csrfFrom(again.body),
+      type: 'infusion',
+      location: 'chicago',
+      provider: 'any',
+      nurse: 'any',
+      room: 'chair-chi-5',
+      date: THURSDAY,
+      time: '11:00',
+    });
+    expect(clash.statusCode).toBe(409);
+    const alternative = /<form method="post" action="\/staff\/patients\/[^"]+\/book">(.*?)<\/form>/.exec(
+      clash.body,
+    )?.[1];
+    expect(alternative).toContain('<input type="hidden" name="room" value="chair-chi-5"');
+  });
+});

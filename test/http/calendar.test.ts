@@ -5,6 +5,7 @@ import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
+import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
 
 const ADMIN = 'admin@relief.example';
 const DESK = 'frontdesk@relief.example';
@@ -74,7 +75,7 @@ describe(`staff calendar (${engine})`, () => {
     // Once in the provider's column, once in the room's: a link with the whole story.
     expect(
       day.body.match(
-        /9:00–9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g,
+        /9:00 AM – 9:45 AM<\/span> <span class="appt-type">Consultation<\/span> <span class="appt-who">Ana M\.<\/span>/g,
       ),
     ).toHaveLength(2);
     let events = await eventsAfter(seq);
@@ -273,11 +274,32 @@ describe(`staff calendar (${engine})`, () => {
     const clash = await desk.post('/staff/calendar/book', { ...fields, request: second.id });
     expect(clash.statusCode).toBe(409);
     expect(clash.body).toContain('That time is taken');
-    expect(clash.body).toContain('Free times nearby with this provider');
-    expect(clash.body).toMatch(/<li><time datetime="[^"]+">[^<]+<\/time><\/li>/);
     expect(
       await rt().database.db.selectFrom('appointments').select('id').where('request_id', '=', second.id).execute(),
     ).toHaveLength(0);
+
+    // Each nearby free time is a button that books it: a form posting everything as typed but that time, with CSRF.
+    const alternatives = [...clash.body.matchAll(/<form method="post" action="\/staff\/calendar\/book">(.*?)<\/form>/g)]
+      .map((m) => m[1]!)
+      .filter((f) => f.includes('<button class="button button-small button-secondary" type="submit">Book <time'));
+    expect(alternatives.length).toBeGreaterThan(0);
+    const hidden = (form: string) =>
+      Object.fromEntries(
+        [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+      );
+    const first = hidden(alternatives[0]!);
+    expect(first).toMatchObject({ location: 'chicago', request: second.id, provider: 'prov-okafor' });
+    expect(first._csrf).toBe(fields._csrf);
+    expect(`${first.date} ${first.time}`).not.toBe('2026-03-02 11:00');
+    const rebooked = await desk.post('/staff/calendar/book', first);
+    expect(rebooked.statusCode).toBe(303);
+    const taken = await rt()
+      .database.db.selectFrom('appointments')
+      .select(['starts_at', 'provider_id'])
+      .where('request_id', '=', second.id)
+      .executeTakeFirstOrThrow();
+    expect(taken.provider_id).toBe('prov-okafor');
+    expect(taken.starts_at).toBe(Date.parse(/datetime="([^"]+)"/.exec(alternatives[0]!)![1]!));
   });
 
   it("a visit at my location offers its request's page only to those who may read that request", async () => {
@@ -314,5 +336,30 @@ describe(`staff calendar (${engine})`, () => {
     const timeRow = /<dt>Time<\/dt><dd>([^<]*)<\/dd>/.exec(page)?.[1];
     // Shown as "1:30 AM – 1:15 AM CST", it reads as starting at 1:30 CST (an hour later) and ending before it starts.
     expect(timeRow).toBe('1:30 AM CDT – 1:15 AM CST');
+  });
+
+  it('the demo seed fills this week and the next at each location, with past visits marked', async () => {
+    rt().clock.set('2026-03-04T20:00:00.000Z'); // Wednesday afternoon in Chicago and Denver
+    const written = await seedDemoVisits(rt().database, rt().clock.now());
+    expect(written).toBeGreaterThan(50);
+    const admin = await signIn(rt(), ADMIN);
+    for (const location of ['chicago', 'denver'])
+      for (const date of ['2026-03-04', '2026-03-11']) {
+        const week = await admin.get(`/staff/calendar?location=${location}&view=week&date=${date}`);
+        const shown = week.body.match(/class="appt appt-type-/g) ?? [];
+        expect(shown.length, `${location} ${date}`).toBeGreaterThan(15);
+      }
+    const rows = await db().selectFrom('appointments').select(['starts_at', 'ends_at', 'attendance']).execute();
+    const now = rt().clock.now();
+    const over = rows.filter((r) => Number(r.ends_at) <= now);
+    expect(over.length).toBeGreaterThan(10);
+    expect(over.every((r) => r.attendance !== null)).toBe(true);
+    expect(over.some((r) => r.attendance === 'no_show')).toBe(true);
+    expect(rows.filter((r) => Number(r.ends_at) > now).every((r) => r.attendance === null)).toBe(true);
+    // Nothing before this week's Monday or after next week's Sunday (Chicago's zone is the earliest).
+    expect(Math.min(...rows.map((r) => Number(r.starts_at)))).toBeGreaterThanOrEqual(
+      Date.parse('2026-03-02T06:00:00Z'),
+    );
+    expect(Math.max(...rows.map((r) => Number(r.starts_at)))).toBeLessThan(Date.parse('2026-03-16T06:00:00Z'));
   });
 });

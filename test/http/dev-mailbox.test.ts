@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback } from '../../src/kernel/outbox/dev-mailbox.tsx';
+import { isLoopback } from '../../src/kernel/http/loopback.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 
 const MAIL_ID = '00000000-0000-4000-8000-0000000000aa';

@@ -110,7 +110,7 @@ describe('mail to a recipient the SMTP server refuses', () => {
   });
   const rt = useTestRuntime({ late: () => overSmtp(smtp.port) });
 
-  it('leaves no email address in the outbox', async () => {
+  it('fails a message the recipient’s server refuses for good at once, never retries it, and keeps no address', async () => {
     const res = await rt().app.inject({
       method: 'POST',
       url: '/api/consultation-requests',
@@ -128,12 +128,18 @@ describe('mail to a recipient the SMTP server refuses', () => {
     });
     expect(res.statusCode).toBe(201);
     await rt().worker.runOnce();
-    const job = await rt()
-      .database.db.selectFrom('outbox')
-      .select(['status', 'last_error'])
-      .where('kind', '=', 'booking_link')
-      .executeTakeFirstOrThrow();
-    expect(job.status).toBe('pending'); // it failed and will be retried
-    expect(job.last_error, 'outbox.last_error').not.toContain('ana.zebulon@example.com');
+    const job = () =>
+      rt()
+        .database.db.selectFrom('outbox')
+        .select(['status', 'last_error', 'failure_class', 'attempts'])
+        .where('kind', '=', 'booking_link')
+        .executeTakeFirstOrThrow();
+    // A permanent refusal of the recipient (550) is failed at once and shown, never retried.
+    expect(await job()).toMatchObject({ status: 'dead', failure_class: 'recipient', attempts: 1 });
+    expect((await job()).last_error, 'outbox.last_error').not.toContain('ana.zebulon@example.com');
+    expect((await job()).last_error).toContain('[address]');
+    rt().clock.advance(6 * 3_600_000);
+    await rt().worker.runOnce();
+    expect(await job()).toMatchObject({ status: 'dead', attempts: 1 });
   });
 });

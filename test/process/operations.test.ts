@@ -89,6 +89,11 @@ describe('configuration errors at start: one line naming the variable', () => {
     expectOneClearLine(res, 'TRUST_PROXY');
   });
 
+  it('METRICS_TOKEN: a token shorter than 32 characters stops the start in one line', () => {
+    const res = relief(['start'], { DATA_DIR: tempDir(), PORT: '39202', METRICS_TOKEN: 'too-short-to-guess-safely' });
+    expectOneClearLine(res, 'METRICS_TOKEN');
+  });
+
   it('DATA_DIR: a data folder that cannot be used is named in one line', () => {
     const dir = tempDir();
     const file = join(dir, 'not-a-folder');

@@ -43,6 +43,7 @@ describe('configuration from the environment', () => {
     [{ BACKUP_KEY: 'a'.repeat(64), BACKUP_PASSPHRASE: 'a long passphrase' }, 'BACKUP_PASSPHRASE'],
     [{ BACKUP_DIR: '/dev/null/backups', BACKUP_KEY: 'a'.repeat(64) }, 'BACKUP_DIR'],
     [{ BACKUP_DIR: tmpdir() }, 'BACKUP_DIR'],
+    [{ METRICS_TOKEN: 'shorter-than-32-characters' }, 'METRICS_TOKEN'],
   ])('refuses %o with one line naming %s', (env, name) => {
     let error: unknown;
     try {

@@ -17,6 +17,13 @@ const job = (kind: string): OutboxJob => ({
   last_error: null,
   created_at: 0,
   sent_at: null,
+  first_due_at: 0,
+  failure_class: null,
+  failed_at: null,
+  location_id: null,
+  resolved_at: null,
+  resolved_by: null,
+  resolution: null,
 });
 
 describe('mail templates: the outbox renders what the features register', () => {

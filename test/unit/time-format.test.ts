@@ -4,6 +4,7 @@ import {
   cutoffSpan,
   formatClock,
   formatDateTime,
+  timeRange,
   untilCutoff,
   visitTimes,
   zoneName,
@@ -37,6 +38,17 @@ describe('a visit’s times', () => {
 
   it('across the spring-forward gap: each end in its own offset', () => {
     expect(visitTimes(Z('2026-03-08T07:30:00Z'), Z('2026-03-08T08:30:00Z'), CHICAGO)).toBe('1:30 AM CST – 3:30 AM CDT');
+  });
+});
+
+describe('a visit’s times on the calendar, written out', () => {
+  it('says both ends with AM or PM, across noon too', () => {
+    expect(timeRange(Z('2026-03-03T15:00:00Z'), Z('2026-03-03T19:00:00Z'), CHICAGO)).toBe('9:00 AM – 1:00 PM');
+    expect(timeRange(Z('2026-03-03T15:00:00Z'), Z('2026-03-03T15:45:00Z'), DENVER)).toBe('8:00 AM – 8:45 AM');
+  });
+
+  it('names each end’s offset across a clock change', () => {
+    expect(timeRange(Z('2026-11-01T06:30:00Z'), Z('2026-11-01T07:15:00Z'), CHICAGO)).toBe('1:30 AM CDT – 1:15 AM CST');
   });
 });
 

@@ -17,6 +17,8 @@ export interface Database {
    * in order: for bulk reads, where building an object per row costs more than the row (the audit verify).
    */
   readArrays(query: CompiledQuery): Promise<unknown[][]>;
+  /** PostgreSQL only: the connection pool's use now, for the metrics. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ function openPostgres(url: string, schema: string | undefined): Database {
     transact: (work) => db.transaction().execute((trx: Transaction<DB>) => work(trx)),
     readArrays: async (query) =>
       (await pool.query<unknown[]>({ text: query.sql, values: [...query.parameters], rowMode: 'array' })).rows,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => db.destroy(),
   };
 }

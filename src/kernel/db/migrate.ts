@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_overlap_constraints.ts';
 import * as m010 from './migrations/010_search_fold.ts';
 import * as m011 from './migrations/011_clinicians.ts';
 import * as m013 from './migrations/013_sign_in_pauses.ts';
+import * as m019 from './migrations/019_mail_window.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -33,6 +34,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['010_search_fold', m010],
   ['011_clinicians', m011],
   ['013_sign_in_pauses', m013],
+  ['019_mail_window', m019],
 ];
 
 /**

@@ -199,7 +199,21 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** When the message first fell due: its retry window runs from here (a retry by a person starts a new one). */
+  first_due_at: number | null;
+  /** Why the last attempt failed, in classes a person can act on; null until an attempt fails. */
+  failure_class: FailureClass | null;
+  /** When the outbox gave up (status 'dead', shown as failed). */
+  failed_at: number | null;
+  /** The location whose patient the message is for (front desk sees its own failures); null for staff mail. */
+  location_id: string | null;
+  /** A failed message someone dealt with another way (e.g. phoned the person): out of the failure lists. */
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution: 'contacted_by_phone' | null;
 }
+
+export type FailureClass = 'connection' | 'authentication' | 'recipient' | 'other';
 
 export interface DevMailTable {
   id: string;

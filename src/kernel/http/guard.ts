@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/audit.ts';
+import { mailBannerState } from '../outbox/banner.tsx';
 import { envelope } from './errors.ts';
 import { Refusal } from '../refusal.ts';
 import type { Policy, StaffContext } from './policy.ts';
@@ -102,6 +103,8 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
         : {}),
       idleTimeoutMs: settings.idleMs,
     };
+    const mail = await mailBannerState(database.db, t);
+    if (mail) staff.mail = mail;
     req.staff = staff;
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,5 +1,6 @@
 import type { Brand } from '../ui/brand/brand.ts';
 import type { Role } from '../db/schema.ts';
+import type { MailBannerState } from '../outbox/banner.tsx';
 
 export type { Role };
 export const ROLES: readonly Role[] = ['admin', 'front_desk', 'nurse', 'provider'];
@@ -33,6 +34,8 @@ export interface StaffContext {
   breakGlassUntil: number | null;
   /** For administrators: every emergency access active now, whose and until when (shown on every staff page). */
   emergencyAccess?: ReadonlyArray<{ name: string; minutesLeft: number }>;
+  /** Mail that has been failing for a while, or has failed: the banner on every staff page (absent when fine). */
+  mail?: MailBannerState;
   /** The idle time-out in force (each request restarts it), for the warning shown on pages. */
   idleTimeoutMs: number;
   /** The clinic's colour and logo for the workspace frame (set by src/kernel/ui/brand/routes.ts before the handler). */

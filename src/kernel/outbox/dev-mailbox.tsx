@@ -6,6 +6,7 @@ import { notFound } from '../refusal.ts';
 import { h, renderDocument, type Child } from '../ui/jsx.ts';
 import { formatDateTime } from '../time/format.ts';
 import { Layout } from '../ui/site-layout.tsx';
+import { fromThisComputer } from '../http/loopback.ts';
 
 /** Splits plain text into escaped text and clickable links. */
 function linkify(text: string): Child[] {
@@ -18,13 +19,6 @@ function linkify(text: string): Child[] {
   }
   parts.push(text.slice(last));
   return parts;
-}
-
-/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
 /** Said on every page of the mailbox: nobody should mistake it for a clinic page, or for mail that was sent. */
@@ -44,8 +38,7 @@ const DevOnly = () => (
 export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
   const db = app.deps.database.db;
   app.addHook('onRequest', async (req) => {
-    const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-    if (proxied || !isLoopback(req.socket.remoteAddress)) throw notFound('That page');
+    if (!fromThisComputer(req)) throw notFound('That page');
   });
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const idParams = z.object({ id: z.uuid('Unknown message.') });

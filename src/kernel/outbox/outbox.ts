@@ -1,6 +1,7 @@
 import { timeOrderedId } from '../ids.ts';
 import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { DB, OutboxTable } from '../db/schema.ts';
+import type { DeliveryFailure } from './failure.ts';
 
 export type OutboxJob = Selectable<OutboxTable>;
 
@@ -20,6 +21,8 @@ export interface NewJob {
   runAt: number;
   /** A job with the same key is never queued twice. */
   dedupeKey?: string;
+  /** The location whose patient the message is for, so its front desk sees it if it cannot be delivered. */
+  locationId?: string | null;
 }
 
 /**
@@ -43,6 +46,8 @@ export async function enqueue(trx: Kysely<DB>, jobs: NewJob | NewJob[], now: num
         last_error: null,
         created_at: now,
         sent_at: null,
+        first_due_at: job.runAt,
+        location_id: job.locationId ?? null,
       })),
     )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
@@ -60,7 +65,8 @@ export async function cancelPending(trx: Kysely<DB>, refId: string, kinds: JobKi
     .execute();
 }
 
-export const MAX_ATTEMPTS = 8;
+/** How long a message is retried from when it first fell due, unless MAIL_RETRY_WINDOW_HOURS says otherwise. */
+export const RETRY_WINDOW_MS = 72 * 3_600_000;
 const LEASE_MS = 2 * 60_000;
 
 /** Exponential back-off: base, 2×base, 4×base ... capped at 1 h (base 30 s by default). */
@@ -156,23 +162,86 @@ export async function markObsolete(db: Kysely<DB>, job: OutboxJob): Promise<void
     .execute();
 }
 
+export interface RetryPolicy {
+  /** First retry delay; it doubles on each attempt, up to an hour. */
+  baseMs?: number | undefined;
+  /** Retried until this long after the message first fell due; then it is failed, in view, until a person acts. */
+  windowMs?: number | undefined;
+}
+
+/**
+ * Records a failed attempt: back to pending for a later try, or failed for good when the recipient was refused
+ * permanently or the retry window has passed. Never silently: a failed message shows on the staff banner and the mail
+ * page until it is retried or resolved.
+ */
 export async function markFailed(
   db: Kysely<DB>,
   job: OutboxJob,
   error: string,
+  failure: DeliveryFailure,
   now: number,
-  baseMs?: number,
-): Promise<void> {
-  const dead = job.attempts >= MAX_ATTEMPTS;
+  policy: RetryPolicy = {},
+): Promise<'retrying' | 'failed'> {
+  const windowEnds = (job.first_due_at ?? job.run_at) + (policy.windowMs ?? RETRY_WINDOW_MS);
+  const next = now + backoffMs(job.attempts, policy.baseMs);
+  const failed = failure.permanent || now >= windowEnds;
   await db
     .updateTable('outbox')
     .set({
-      status: dead ? 'dead' : 'pending',
-      run_at: dead ? job.run_at : now + backoffMs(job.attempts, baseMs),
+      status: failed ? 'dead' : 'pending',
+      // The last try of a window is at its end, not an hour past it.
+      run_at: failed ? job.run_at : Math.max(now, Math.min(next, windowEnds)),
       locked_until: null,
       last_error: error.slice(0, 500),
+      failure_class: failure.class,
+      failed_at: failed ? now : null,
     })
     .where('id', '=', job.id)
     .$call(heldBy(job))
     .execute();
+  return failed ? 'failed' : 'retrying';
+}
+
+/** The outbox at a glance, for readiness and metrics: counts and an age only, never a recipient or a reference. */
+export interface OutboxStats {
+  /** Due now (or claimed and being sent): what the worker still has to deliver. */
+  due: number;
+  /** Failed at least once and waiting for their next try. */
+  retrying: number;
+  /** Seconds since the oldest due message became due (0 when none is due). */
+  oldestDueSeconds: number;
+  /** Given up on: these need a person. */
+  failed: number;
+}
+
+export async function outboxStats(db: Kysely<DB>, now: number): Promise<OutboxStats> {
+  // Each count is a range of the (status, run_at) index, so a scrape stays cheap however many sent messages there are.
+  const [due, retrying, failed] = await Promise.all([
+    db
+      .selectFrom('outbox')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('run_at').as('oldest')])
+      .where((eb) =>
+        eb.or([eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]), eb('status', '=', 'sending')]),
+      )
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .where('attempts', '>', 0)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'dead')
+      .where('resolved_at', 'is', null)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const oldest = due.oldest === null ? null : Number(due.oldest);
+  return {
+    due: Number(due.n),
+    retrying: Number(retrying.n),
+    oldestDueSeconds: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
+    failed: Number(failed.n),
+  };
 }

@@ -2,6 +2,9 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { claimDue, claimIsFresh, markFailed, markObsolete, markSent, renewClaim, type OutboxJob } from './outbox.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
+import { classifyFailure } from './failure.ts';
+import { mailStateChanged } from './banner.tsx';
+import { countMailAttemptFailed, countMailSent } from '../ops/counters.ts';
 
 /** Turns a job into a message, or null when the job no longer applies (e.g. a reminder for a cancelled visit). */
 export type JobRenderer = (job: OutboxJob) => Promise<OutgoingMail | null>;
@@ -12,6 +15,8 @@ export interface WorkerDeps {
   render: JobRenderer;
   now: () => number;
   retryBaseMs?: number;
+  /** Retry a message for this long from when it first fell due (MAIL_RETRY_WINDOW_HOURS); then it is failed. */
+  retryWindowMs?: number;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
 
@@ -48,13 +53,21 @@ export class OutboxWorker {
         }
         await transport.send(mail);
         await markSent(database.db, job, now());
+        countMailSent(job.kind);
+        // A message that had failed before leaves the banner's count now.
+        if (job.failure_class !== null) mailStateChanged();
       } catch (err) {
+        countMailAttemptFailed(job.kind);
         const message = withoutAddresses(err instanceof Error ? err.message : String(err));
-        log?.warn(
-          { job: job.id, kind: job.kind, attempts: job.attempts, err: message },
-          'mail delivery failed; will retry',
-        );
-        await markFailed(database.db, job, message, now(), this.deps.retryBaseMs);
+        const failure = classifyFailure(err);
+        const outcome = await markFailed(database.db, job, message, failure, now(), {
+          baseMs: this.deps.retryBaseMs,
+          windowMs: this.deps.retryWindowMs,
+        });
+        const details = { job: job.id, kind: job.kind, attempts: job.attempts, cause: failure.class, err: message };
+        mailStateChanged();
+        if (outcome === 'failed') log?.error(details, 'mail not delivered; shown to staff until retried');
+        else log?.warn(details, 'mail delivery failed; will retry');
       }
     }
     return jobs.length;

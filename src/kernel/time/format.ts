@@ -103,3 +103,14 @@ export function visitTimes(start: number, end: number, zone: string, spaced = fa
     ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}`
     : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
 }
+
+/**
+ * A visit's times written out in full for the calendar, "9:00 AM – 1:00 PM"; across a clock change each end carries
+ * its zone, as in visitTimes.
+ */
+export function timeRange(start: number, end: number, zone: string): string {
+  const a = DateTime.fromMillis(start, { zone });
+  const b = DateTime.fromMillis(end, { zone });
+  if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
+  return `${clockLabels(start, zone).full} – ${clockLabels(end, zone).full}`;
+}

@@ -3,6 +3,7 @@ import { logoPath, stylesheetPath } from './brand/brand.ts';
 import { assetUrl } from './assets.ts';
 import { ROLE_LABELS, type StaffContext } from '../http/policy.ts';
 import { BackupBanner } from '../backup/banner.tsx';
+import { MailBanner } from '../outbox/banner.tsx';
 
 interface NavItem {
   href: string;
@@ -18,6 +19,7 @@ const NAV: NavItem[] = [
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
   { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
+  { href: '/staff/mail', label: 'Mail', show: (s) => s.role === 'admin' },
   { href: '/staff/setup', label: 'Clinic set-up', show: (s) => s.role === 'admin' },
 ];
 
@@ -77,6 +79,7 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
             ) : null}
           </div>
           {staff.emergencyAccess?.length ? <EmergencyAccessBanner grants={staff.emergencyAccess} /> : null}
+          {staff.mail ? <MailBanner state={staff.mail} admin={staff.role === 'admin'} /> : null}
           {staff.role === 'admin' ? <BackupBanner /> : null}
           <div id="idle-warning" class="notice notice-warning wrap" role="alert" hidden>
             <p>

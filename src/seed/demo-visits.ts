@@ -1,0 +1,148 @@
+import { DateTime } from 'luxon';
+import type { Database } from '../kernel/db/database.ts';
+import { timeOrderedId } from '../kernel/ids.ts';
+import { addDays, today, wallInstant, weekStart } from '../kernel/time/wall-clock.ts';
+import { findAppointmentType, loadAvailability, type AppointmentType } from '../scheduling/availability.ts';
+import { insertAppointment, parseLane } from '../scheduling/repository.ts';
+import { withBuffers } from '../scheduling/slots.ts';
+
+const MINUTE = 60_000;
+const H = (hour: number, minute = 0) => hour * 60 + minute;
+
+/** A day's plan at a location: the kind of visit and its local start (minutes past midnight). */
+type Plan = Array<[code: string, at: number]>;
+
+const WEEKDAY_PLANS: Record<string, Plan> = {
+  'loc-chicago': [
+    ['infusion', H(8, 30)],
+    ['infusion', H(9)],
+    ['consultation', H(9)],
+    ['follow-up', H(10)],
+    ['infusion', H(10, 30)],
+    ['consultation', H(11)],
+    ['consultation', H(11, 15)],
+    ['infusion', H(12, 45)],
+    ['follow-up', H(13, 30)],
+    ['booster', H(13, 45)],
+    ['consultation', H(14, 30)],
+    ['follow-up', H(15, 15)],
+  ],
+  'loc-denver': [
+    ['infusion', H(8, 45)],
+    ['consultation', H(9, 30)],
+    ['infusion', H(10)],
+    ['follow-up', H(11)],
+    ['booster', H(12, 30)],
+    ['consultation', H(13)],
+    ['follow-up', H(14, 30)],
+  ],
+};
+const SATURDAY_PLAN: Plan = [
+  ['infusion', H(9)],
+  ['follow-up', H(10)],
+];
+
+const FIRST = ['Maya', 'Luis', 'Grace', 'Omar', 'Hannah', 'Jon', 'Priscilla', 'Tomás', 'Ruth', 'Kenji', 'Alma', 'Dev'];
+const LAST = ['Alvarez', 'Brennan', 'Chen', 'Dube', 'Eriksen', 'Fofana', 'Gallo', 'Haddad', 'Iyer', 'Jansen', 'Kowal'];
+
+/**
+ * Fills the current and the next week of the demo clinic (relative to `now`, in each location's zone) with visits,
+ * so a newcomer's first calendar is not empty. Every visit is placed by the slot engine (within opening and working
+ * hours, with a free nurse lane and chair or room) and written through the scheduling repository, so the database's
+ * overlap rules hold; a plan entry that finds nothing free is skipped. Visits already over are marked arrived, with
+ * a few no-shows. Written directly rather than through the booking service: demo patients get no email. Returns the
+ * number of visits written.
+ */
+export async function seedDemoVisits(database: Database, now: number): Promise<number> {
+  const db = database.db;
+  const locations = await db.selectFrom('locations').select(['id', 'time_zone']).orderBy('sort_order').execute();
+  const types = new Map<string, AppointmentType>();
+  for (const code of ['consultation', 'infusion', 'booster', 'follow-up']) {
+    const type = await findAppointmentType(db, code);
+    // Staff place visits at any 5-minute start; the seed does too.
+    if (type) types.set(code, { ...type, min_notice_min: 0, step_min: 5 });
+  }
+  let written = 0;
+  for (const [li, location] of locations.entries()) {
+    const plan = WEEKDAY_PLANS[location.id];
+    if (!plan) continue;
+    const patients = await demoPatients(database, location.id, li, now);
+    const zone = location.time_zone;
+    const monday = weekStart(today(now, zone));
+    // The engine offers nothing in the past: ask it as if it were the start of this week.
+    const asOf = wallInstant(zone, monday, 0) - MINUTE;
+    for (let d = 0; d < 14; d++) {
+      const date = addDays(monday, d);
+      const weekday = DateTime.fromISO(date).weekday;
+      const day = weekday === 6 ? SATURDAY_PLAN : weekday <= 5 ? plan : [];
+      let n = 0;
+      for (const [i, [code, at]] of day.entries()) {
+        // Some gaps, different each day, so the days do not look stamped out.
+        if ((i + d) % 5 === 4) continue;
+        const type = types.get(code);
+        if (!type) continue;
+        const start = wallInstant(zone, date, at);
+        const slots = await loadAvailability(db, {
+          locationId: location.id,
+          zone,
+          type,
+          from: start,
+          to: start + 1,
+          now: asOf,
+        });
+        const option = slots.find((s) => s.start === start)?.options[0];
+        if (!option) continue;
+        const end = start + type.duration_min * MINUTE;
+        const busy = withBuffers({ start, end }, type.buffer_before_min, type.buffer_after_min);
+        const lane = option.nurseId === null ? null : parseLane(option.nurseId);
+        // One visit per patient per day, so no one is in two places at once.
+        const patient = patients[(n + d * 3) % patients.length]!;
+        const over = end <= now;
+        await database.transact((trx) =>
+          insertAppointment(trx, {
+            id: timeOrderedId(),
+            location_id: location.id,
+            type_id: type.id,
+            request_id: null,
+            provider_id: option.providerId,
+            nurse_id: lane?.nurseId ?? null,
+            nurse_lane: lane?.number ?? null,
+            room_id: option.roomId,
+            starts_at: start,
+            ends_at: end,
+            busy_from: busy.start,
+            busy_to: busy.end,
+            status: 'booked',
+            created_at: now,
+            updated_at: now,
+            patient_id: patient,
+            ...(over ? { attendance: (written + d) % 7 === 3 ? 'no_show' : 'arrived' } : {}),
+          }),
+        );
+        n++;
+        written++;
+      }
+    }
+  }
+  return written;
+}
+
+/** A dozen demo patients at a location (fictional names, example.com addresses, 555 numbers). */
+async function demoPatients(database: Database, locationId: string, index: number, now: number): Promise<string[]> {
+  const rows = FIRST.map((first, i) => ({
+    id: timeOrderedId(),
+    first_name: first,
+    last_name: LAST[(i + index * 5) % LAST.length]!,
+    email: `${first
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z]/g, '')}.${index}${i}@example.com`,
+    phone: `+1312555${String(2000 + index * 100 + i).padStart(4, '0')}`,
+    contact_method: 'email',
+    location_id: locationId,
+    created_at: now,
+    updated_at: now,
+  }));
+  await database.transact((trx) => trx.insertInto('patients').values(rows).execute());
+  return rows.map((r) => r.id);
+}
