@@ -17,6 +17,8 @@ export interface LeadListFilters {
   userId: string;
   /** Only requests received up to this instant (paging through a list while new requests arrive). */
   receivedUpTo: number | undefined;
+  /** Only these requests (e.g. those whose booking link was not delivered). */
+  requestIds?: string[];
 }
 
 export interface LeadListRow {
@@ -47,7 +49,7 @@ export async function listLeads(
   limit: number,
   offset: number,
 ): Promise<LeadListRow[]> {
-  if (f.locationIds.length === 0) return [];
+  if (f.locationIds.length === 0 || f.requestIds?.length === 0) return [];
   let q = db
     .selectFrom('consultation_requests as r')
     .innerJoin('locations as l', 'l.id', 'r.location_id')
@@ -74,6 +76,7 @@ export async function listLeads(
     .where('r.location_id', 'in', f.locationIds);
   if (f.receivedUpTo !== undefined) q = q.where('r.created_at', '<=', f.receivedUpTo);
   if (f.status !== undefined) q = q.where('r.status', '=', f.status);
+  if (f.requestIds) q = q.where('r.id', 'in', f.requestIds);
   if (f.owner === 'me') q = q.where('r.owner_id', '=', f.userId);
   if (f.owner === 'unassigned') q = q.where('r.owner_id', 'is', null);
   const rows = await q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(limit).offset(offset).execute();

@@ -15,6 +15,7 @@ function queryString(f: LeadsFilterValues, page: number, upto?: number): string 
   if (f.location) params.set('location', f.location);
   if (f.status) params.set('status', f.status);
   if (f.owner !== 'anyone') params.set('owner', f.owner);
+  if (f.link !== 'any') params.set('link', f.link);
   params.set('from', f.from);
   params.set('to', f.to);
   if (page > 1) params.set('page', String(page));
@@ -25,8 +26,14 @@ function queryString(f: LeadsFilterValues, page: number, upto?: number): string 
 type Params = { Params: { id: string } };
 
 /** What a write's redirect says on the lead's page (PRG): only these words, never text from the address. */
-const NOTICES = { link_sent: 'The booking link is on its way to their email address.' } as const;
-const DONE: Partial<Record<LeadWrite, keyof typeof NOTICES>> = { 'resend-link': 'link_sent' };
+const NOTICES = {
+  link_sent: 'The booking link is on its way to their email address.',
+  contacted: 'Marked as contacted by phone. The contact log has a note of it.',
+} as const;
+const DONE: Partial<Record<LeadWrite, keyof typeof NOTICES>> = {
+  'resend-link': 'link_sent',
+  'contacted-by-phone': 'contacted',
+};
 
 /** The front desk's leads inbox: the list with conversion figures, a request's page, and its status, owner and log. */
 export async function leadsRoutes(app: FastifyInstance): Promise<void> {
@@ -52,6 +59,8 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       pageSize: LEADS_PAGE_SIZE,
       prevHref: q.page > 1 ? `/staff/leads${queryString(list.filters, q.page - 1, list.upto)}` : undefined,
       nextHref: list.more ? `/staff/leads${queryString(list.filters, q.page + 1, list.upto)}` : undefined,
+      undelivered: list.undelivered,
+      undeliveredHref: `/staff/leads${queryString({ ...list.filters, link: 'undelivered' }, 1)}`,
     });
     return html(reply, page);
   });
@@ -73,7 +82,7 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       const actor = actorOf(req);
       const done = req.query.done;
       const notice =
-        typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as 'link_sent'] : undefined;
+        typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done as keyof typeof NOTICES] : undefined;
       return html(reply, leadPage(actor, await viewLead(database, actor, req.params.id), undefined, notice));
     },
   );
@@ -84,7 +93,7 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
       const result = await writeLead(database, actor, req.params.id, form, req.body);
       if (result.ok) {
         const done = DONE[form];
-        if (done) app.deps.onOutbox?.();
+        if (done === 'link_sent') app.deps.onOutbox?.();
         return reply.code(303).redirect(`/staff/leads/${result.leadId}${done ? `?done=${done}` : ''}`);
       }
       return html(reply, leadPage(actor, result.view, { errors: result.errors, body: req.body }), result.status);
@@ -95,4 +104,5 @@ export async function leadsRoutes(app: FastifyInstance): Promise<void> {
   write('notes');
   write('waitlist');
   write('resend-link');
+  write('contacted-by-phone');
 }

@@ -18,6 +18,8 @@ export const FINAL_STATUSES: ReadonlySet<string> = new Set(['not_candidate', 'cl
 export type NoteKind = keyof typeof NOTE_KINDS;
 
 export const OWNER_FILTERS = { anyone: 'Anyone', me: 'Me', unassigned: 'Unassigned' } as const;
+/** The inbox's booking-link filter: every lead, or those whose link could not be delivered (a call to make). */
+export const LINK_FILTERS = { any: 'Any', undelivered: 'Not delivered' } as const;
 
 export const LEADS_PAGE_SIZE = 50;
 export const NOTE_MAX = 2000;
@@ -44,6 +46,10 @@ export const listQuery = z.object({
   owner: z.preprocess(
     blank,
     z.enum(keys(OWNER_FILTERS), { error: 'Choose an owner from the list.' }).default('anyone'),
+  ),
+  link: z.preprocess(
+    blank,
+    z.enum(keys(LINK_FILTERS), { error: 'Choose a booking link filter from the list.' }).default('any'),
   ),
   from: day,
   to: day,
@@ -73,6 +79,11 @@ export const ownerForm = z.object({
     .refine((v) => v === '' || leadId.safeParse(v).success, 'Choose someone from the list.'),
 });
 
+/** "Mark as contacted by phone": which undelivered booking link was followed up. */
+export const phoneContactForm = z.object({
+  message: z.uuid({ error: 'That booking link could not be found. Reload the page and try again.' }),
+});
+
 export const noteForm = z.object({
   kind: z.enum(keys(NOTE_KINDS), { error: 'Choose what kind of entry this is.' }),
   body: z
@@ -82,7 +93,7 @@ export const noteForm = z.object({
     .max(NOTE_MAX, `Keep the note to ${NOTE_MAX.toLocaleString('en-US')} characters or fewer.`),
 });
 
-export type FormErrors = Partial<Record<'status' | 'owner' | 'kind' | 'body' | 'resend', string>>;
+export type FormErrors = Partial<Record<'status' | 'owner' | 'kind' | 'body' | 'resend' | 'phone' | 'message', string>>;
 export type FormValues = Partial<Record<'status' | 'owner' | 'kind' | 'body', string>>;
 
 /** The first message per field of a failed parse. */

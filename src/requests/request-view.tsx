@@ -5,6 +5,8 @@ import { ROLE_LABELS, SCHEDULING_ROLES, type StaffContext } from '../kernel/http
 import { displayPhone, telHref } from '../kernel/ui/phone.ts';
 import { ago, consultationTime, lines, shortDateTime } from './format.ts';
 import type { Lead, LeadAppointment, LeadNote, OwnerChoice } from './inbox-repository.ts';
+import type { UndeliveredLink } from './undelivered-link.ts';
+import { UndeliveredNotice } from './undelivered-view.tsx';
 import {
   FINAL_STATUSES,
   LEAD_STATUSES,
@@ -27,6 +29,8 @@ export interface LeadPageProps {
   onWaitlist: boolean;
   /** When the patient cancelled online, while the lead says so. */
   cancelledAt: number | null;
+  /** The booking link that could not be delivered and awaits a call, if any. */
+  undelivered: UndeliveredLink | null;
   /** What the last form did (after its redirect). */
   notice?: string;
   /** After a refused form: the messages, and what was sent, to show again. */
@@ -210,6 +214,13 @@ export function LeadPage(props: LeadPageProps) {
             <p>{props.notice}</p>
           </div>
         ) : null}
+        <UndeliveredNotice
+          lead={lead}
+          staff={staff}
+          now={now}
+          undelivered={props.undelivered}
+          error={e.phone ?? e.message}
+        />
 
         <dl class="summary-list">
           <Row term="Status">

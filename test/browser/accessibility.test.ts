@@ -174,14 +174,20 @@ describe('accessibility (axe-core in Chromium)', () => {
     const offered = offeredSlots((await rt().app.inject({ method: 'GET', url: dee })).body);
     expect((await book(rt(), dee, offered.at(-1)!)).statusCode).toBe(303);
     await requestAndGetLink(rt(), { first_name: 'Eve', email: 'eve@example.com', phone: '(312) 555-0171' }); // left open, to book by phone
-    // A message that could not be delivered: the mail banner shows on every page below, and the mail page lists it.
+    const eve = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'eve@example.com')
+      .executeTakeFirstOrThrow();
+    // A message that could not be delivered: the mail banner shows on every page below, the mail page lists it, and
+    // it is Eve's booking link, so her lead shows the "not delivered" notice and the inbox marks her.
     const failedAt = rt().clock.now();
     await rt()
       .database.db.insertInto('outbox')
       .values({
         id: 'a11y-failed-mail',
         kind: 'booking_link',
-        ref_id: 'a11y-ref',
+        ref_id: eve.id,
         dedupe_key: null,
         status: 'dead',
         run_at: failedAt - 72 * 3_600_000,
@@ -200,16 +206,12 @@ describe('accessibility (axe-core in Chromium)', () => {
     const db = rt().database.db;
     const lead = await db.selectFrom('consultation_requests').select('id').executeTakeFirstOrThrow();
     const appt = await db.selectFrom('appointments').select(['id', 'patient_id']).executeTakeFirstOrThrow();
-    const eve = await db
-      .selectFrom('consultation_requests')
-      .select('id')
-      .where('email', '=', 'eve@example.com')
-      .executeTakeFirstOrThrow();
     const urls = [
       '/staff',
       '/staff/leads',
       `/staff/leads/${lead.id}`,
       `/staff/leads/${eve.id}?done=link_sent`,
+      '/staff/leads?link=undelivered',
       '/staff/calendar',
       '/staff/calendar?view=day',
       `/staff/calendar/appointments/${appt.id}`,

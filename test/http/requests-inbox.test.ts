@@ -168,6 +168,15 @@ describe(`leads inbox (${engine})`, () => {
         ];
         for (const [what, call, action] of calls) {
           const label = `${email} ${what} ${where}`;
+          // The last link went out long enough ago for another (resending is rate-limited).
+          if (what === 'POST resend-link') {
+            await rt().worker.runOnce();
+            await db()
+              .updateTable('outbox')
+              .set((eb) => ({ sent_at: eb('sent_at', '-', 11 * 60_000) }))
+              .where('kind', '=', 'booking_link')
+              .execute();
+          }
           seq = await lastSeq();
           const res = await call();
           events = await eventsAfter(seq);
@@ -581,8 +590,19 @@ describe(`leads inbox (${engine})`, () => {
     expect((await desk.post(`/staff/leads/${id}/resend-link`, {})).statusCode).toBe(403);
     expect(await jobs()).toHaveLength(1);
 
-    rt().clock.advance(5 * 60_000);
+    // Rate-limited: not while the first is minutes old (nor twice in a row), with a message saying when.
+    rt().clock.advance(4 * 60_000 + 30_000);
     let seq = await lastSeq();
+    const early = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
+    expect(early.statusCode).toBe(429);
+    expect(early.body).toMatch(
+      /A booking link went to them \d minutes ago\. So that they do not get several at once, you can send another in \d minutes?\./,
+    );
+    expect(await eventsAfter(seq)).toMatchObject([{ action: 'lead.resend_link', outcome: 'failure' }]);
+    expect(await jobs()).toHaveLength(1);
+
+    rt().clock.advance(6 * 60_000);
+    seq = await lastSeq();
     const sentBefore = rt().mail.sent.length;
     const res = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
     expect(res.statusCode).toBe(303);
@@ -591,7 +611,11 @@ describe(`leads inbox (${engine})`, () => {
       { action: 'lead.resend_link', outcome: 'success', patient_ref: id, location_id: 'loc-chicago' },
     ]);
     expect(await jobs()).toHaveLength(2);
-    await rt().worker.runOnce();
+    // A second click sends nothing more (whether the worker has sent the first yet or not).
+    const again = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
+    expect(again.statusCode).toBe(429);
+    expect(again.body).toMatch(/A booking link (is already waiting to go out to them|went to them just now\.)/);
+    expect(await jobs()).toHaveLength(2);
     const mail = rt().mail.sent.slice(sentBefore);
     expect(mail.map((m) => [m.to, m.subject])).toEqual([
       [CHI.email, 'Book your consultation with Relief Infusion Clinic'],
