@@ -137,6 +137,25 @@ describe(`leads: booking links not delivered (${engine})`, () => {
     ]);
     expect((await linkOf(id))[0]).toMatchObject({ status: 'dead', resolved_at: null });
 
+    // A nurse works no leads: refused for the role (with a valid token), recorded, nothing changed.
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const nurseCsrf = (
+      await db()
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select('sessions.csrf_token')
+        .where('users.email', '=', 'nurse@relief.example')
+        .where('sessions.revoked_at', 'is', null)
+        .orderBy('sessions.created_at', 'desc')
+        .executeTakeFirstOrThrow()
+    ).csrf_token;
+    seq = await lastSeq();
+    const role = await nurse.post(`/staff/leads/${id}/contacted-by-phone`, { _csrf: nurseCsrf, message: messageId });
+    expect(role.statusCode).toBe(403);
+    expect(role.body).not.toContain('Failed-CHI');
+    expect(await eventsAfter(seq)).toMatchObject([{ action: 'access_denied', outcome: 'denied' }]);
+    expect((await linkOf(id))[0]).toMatchObject({ status: 'dead', resolved_at: null });
+
     // A message id that is not one, or a message that did not fail: named, and nothing written.
     const malformed = await desk.post(`/staff/leads/${id}/contacted-by-phone`, { _csrf: csrf, message: 'x' });
     expect(malformed.statusCode).toBe(400);
