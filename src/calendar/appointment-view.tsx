@@ -283,7 +283,7 @@ export function AppointmentPage(props: {
           </a>
         </p>
         <h1>
-          <span class={`appt-badge ${typeClass(appt.type_code)}`}>{appt.type_name}</span>{' '}
+          <span class={`appt-badge ${typeClass(appt.type_kind)}`}>{appt.type_name}</span>{' '}
           {formatDateTime(appt.starts_at, zone)}
         </h1>
         {props.notice ? (

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { TYPE_CODES } from '../scheduling/type-needs.ts';
 import type { Role } from '../kernel/db/schema.ts';
 import { isDay } from '../kernel/time/wall-clock.ts';
 import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
@@ -98,7 +97,11 @@ export const bookForm = z.object({
 /** Any kind of appointment for a known patient (from the patient's page). */
 export const patientBookForm = z.object({
   ...staffBookingFields,
-  type: z.enum(TYPE_CODES, { error: 'Choose the kind of appointment.' }),
+  // A type's short name; whether it exists and is still offered is the service's question.
+  type: z
+    .string({ error: 'Choose the kind of appointment.' })
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Choose the kind of appointment.')
+    .max(40, 'Choose the kind of appointment.'),
 });
 
 export type FormErrors = Record<string, string>;

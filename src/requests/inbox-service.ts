@@ -9,7 +9,7 @@ import { enqueue, latestLiveJob } from '../kernel/outbox/outbox.ts';
 import { findFailedMessage, resolveFailed, retryFailed } from '../kernel/outbox/failed.ts';
 import { mailStateChanged } from '../kernel/outbox/banner.tsx';
 import { displayPhone } from '../kernel/ui/phone.ts';
-import { findAppointmentType } from '../scheduling/availability.ts';
+import { consultationType } from '../scheduling/availability.ts';
 import { joinWaitlist, leaveWaitlist, waitingEntriesFor } from '../waitlist/service.ts';
 import {
   findLead,
@@ -199,10 +199,13 @@ export async function addNote(database: Database, actor: Actor, lead: Lead, body
   return { ok: true };
 }
 
+const NO_CONSULTATION =
+  'The clinic has no consultation appointment type in use: an administrator adds one under Clinic set-up.';
+
 /** Puts the person on the consultation waitlist of the request's location (for example after a phone call). */
 export async function addToWaitlist(database: Database, actor: Actor, lead: Lead): Promise<WriteResult> {
-  const type = await findAppointmentType(database.db, 'consultation');
-  if (!type) throw new Error('the consultation appointment type is missing');
+  const type = await consultationType(database.db);
+  if (!type) throw new Refusal('conflict', NO_CONSULTATION);
   await database.transact(async (trx) => {
     await joinWaitlist(trx, { requestId: lead.id, locationId: lead.location_id, typeId: type.id }, actor.now);
     await audit(trx, database, actor, 'lead.waitlist', 'success', where(lead));

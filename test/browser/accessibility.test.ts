@@ -104,6 +104,8 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/consultation?location=denver',
       bookingPath,
       `${bookingPath}?location=denver`,
+      `${bookingPath}?day=2026-03-08`,
+      `${bookingPath}?day=2026-04-01`,
       managedPath,
       `${managedPath}/reschedule`,
       `${managedPath}/cancel`,
@@ -121,6 +123,17 @@ describe('accessibility (axe-core in Chromium)', () => {
         expect(res?.status(), url).toBe(url === '/no-such-page' ? 404 : url === '/book/not-a-real-token' ? 404 : 200);
         for (const v of await audit(page)) found.push(`${width}px ${url}: ${v}`);
       }
+      // Inside the online change cutoff (23.5 hours before Ben's visit): the picker marks the times too close to
+      // change online, and Ben's reschedule page says why and whom to call.
+      const saved = rt().clock.now();
+      rt().clock.set(new Date(bensTime - 23.5 * 3_600_000).toISOString());
+      for (const url of [bookingPath, `${managedPath}/reschedule`]) {
+        const res = await page.goto(origin + url);
+        expect(res?.status(), url).toBe(url === bookingPath ? 200 : 409);
+        for (const v of await audit(page)) found.push(`${width}px ${url} (inside the cutoff): ${v}`);
+      }
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Too close to change online');
+      rt().clock.current = saved;
       // The request form with every error showing (the browser's own checks off, as a script-less client would post).
       await page.goto(`${origin}/consultation`);
       await Promise.all([
@@ -239,6 +252,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/setup/clinicians/prov-okafor/hours',
       '/staff/setup/clinicians/prov-okafor/time-off',
       '/staff/setup/types',
+      '/staff/setup/types/new',
       '/staff/setup/types/consultation',
       '/staff/mail',
     ];
@@ -263,6 +277,7 @@ describe('accessibility (axe-core in Chromium)', () => {
         '/staff/calendar/book',
         '/staff/setup/clinic',
         '/staff/setup/locations/new',
+        '/staff/setup/types/new',
         '/staff/setup/types/consultation',
         '/staff/setup/clinicians/prov-okafor/time-off',
       ]) {

@@ -167,7 +167,7 @@ describe(`patient self-service audit (${engine})`, () => {
       patient_ref: (await requestRow('z2@example.com')).id,
     });
 
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('records waitlist offers viewed and accepted under the person offered, and a second accept as gone', async () => {
@@ -440,6 +440,6 @@ describe(`patient self-service audit (${engine})`, () => {
     // Ten minutes on, the scanner's address is heard again.
     rt().clock.advance(10 * 60_000);
     expect((await send(rt(), 'GET', '/book/yet-another-fake', scanner)).statusCode).toBe(404);
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 });

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { insertBulkRequests } from '../helpers/requests.ts';
-import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 /** The leads list: its filters and pages, the times it shows, and the conversion figures over a period. */
@@ -88,7 +88,7 @@ describe(`leads list and conversion (${engine})`, () => {
     await rt().worker.runOnce();
     // Booked, then cancelled and booked again: one booked request. Booked and cancelled: counted as cancelled.
     const rebooked = await requestAndGetLink(rt(), { last_name: 'Rebooked-CHI', email: 'rebooked@example.com' });
-    const offered = offeredSlots((await rt().app.inject({ url: rebooked })).body);
+    const offered = await offeredTimes(rt(), rebooked);
     // Days apart, so that none of them overlaps another, and beyond the 24 h cancellation cut-off.
     const [s0, s1, s2] = [2, 3, 4].map((d) => offered.find((t) => t >= rt().clock.now() + d * 86_400_000)!);
     expect((await book(rt(), rebooked, s0!)).statusCode).toBe(303);
@@ -156,7 +156,7 @@ describe(`leads list and conversion (${engine})`, () => {
     expect(second.body).toContain('Person01');
     expect(second.body).toContain(CHI.marker);
     expect(second.body).not.toContain('Person02');
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('leads paging: a request that arrives between two pages does not make the next page repeat one already shown', async () => {
@@ -206,7 +206,7 @@ describe(`leads list and conversion (${engine})`, () => {
         last_name: `${who}-CHI`,
         email: `${who.toLowerCase()}@example.com`,
       });
-    const offered = offeredSlots((await rt().app.inject({ url: links.Live! })).body);
+    const offered = await offeredTimes(rt(), links.Live!);
     const day = (d: number) => offered.find((t) => t >= rt().clock.now() + d * 86_400_000)!;
     expect((await book(rt(), links.Attended!, TUE_0900)).statusCode).toBe(303);
     expect((await book(rt(), links.Live!, day(2))).statusCode).toBe(303);
@@ -243,7 +243,7 @@ describe(`leads list and conversion (${engine})`, () => {
     const email = 'denver-to-chicago2@example.com';
     const link = await requestAndGetLink(rt(), { last_name: 'DenverToChicago', email, location: 'denver' });
     const requestId = await requestIdOf(email);
-    const slot = offeredSlots((await rt().app.inject({ url: `${link}?location=chicago` })).body).find(
+    const slot = (await offeredTimes(rt(), `${link}?location=chicago`)).find(
       (t) => t >= rt().clock.now() + 2 * 86_400_000,
     )!;
     expect((await book(rt(), link, slot, 'chicago')).statusCode).toBe(303);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, bookingPath, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { book, bookingPath, offeredTimes, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const ADMIN = 'admin@relief.example';
@@ -216,7 +216,7 @@ describe(`leads inbox (${engine})`, () => {
     // Denied writes changed nothing: each request's notes come only from those who may see it.
     expect(await noteCount(ids.chicago)).toBe(3); // admin, front desk, provider
     expect(await noteCount(ids.denver)).toBe(2); // admin, Denver desk
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('records each write with its details and sets updated_at, in one step with the change', async () => {
@@ -263,7 +263,7 @@ describe(`leads inbox (${engine})`, () => {
     expect(page.body).toContain('Sent the intake forms.');
     expect(page.body).toContain('Email<br><small>Fran Desk, just now (');
     expect(page.body).toContain('Contacted');
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('refuses bad values with a message next to the field, keeps what was typed and writes nothing', async () => {
@@ -364,9 +364,7 @@ describe(`leads inbox (${engine})`, () => {
         .where('email', '=', CHI.email)
         .executeTakeFirstOrThrow()
     ).id;
-    const slot = offeredSlots((await rt().app.inject({ url: link })).body).find(
-      (t) => t >= rt().clock.now() + 2 * 86_400_000,
-    )!;
+    const slot = (await offeredTimes(rt(), link)).find((t) => t >= rt().clock.now() + 2 * 86_400_000)!;
     expect((await book(rt(), link, slot)).statusCode).toBe(303);
     const b = await signIn(rt(), DESK);
     const page = await b.get(`/staff/leads/${id}`);
@@ -417,9 +415,7 @@ describe(`leads inbox (${engine})`, () => {
     const email = 'reopen@example.com';
     const link = await requestAndGetLink(rt(), { last_name: 'Reopen', email });
     const id = await requestIdOf(email);
-    const slot = offeredSlots((await rt().app.inject({ url: link })).body).find(
-      (t) => t >= rt().clock.now() + 2 * 86_400_000,
-    )!;
+    const slot = (await offeredTimes(rt(), link)).find((t) => t >= rt().clock.now() + 2 * 86_400_000)!;
     expect((await book(rt(), link, slot)).statusCode).toBe(303);
     const desk = await signIn(rt(), DESK);
     const csrf = csrfFrom((await desk.get(`/staff/leads/${id}`)).body);
@@ -461,7 +457,7 @@ describe(`leads inbox (${engine})`, () => {
     let csrf = await token(desk);
     const provider = await userId(PROVIDER);
     expect((await desk.post(`/staff/leads/${ids.owned}/owner`, { _csrf: csrf, owner: provider })).statusCode).toBe(303);
-    const offered = offeredSlots((await rt().app.inject({ url: links.owned })).body);
+    const offered = await offeredTimes(rt(), links.owned);
     const [s0, s1, s2] = [2, 3, 4].map((d) => offered.find((t) => t >= rt().clock.now() + d * 86_400_000)!);
     expect((await book(rt(), links.owned, s0!)).statusCode).toBe(303);
     expect((await book(rt(), links.free, s1!)).statusCode).toBe(303);
@@ -526,7 +522,7 @@ describe(`leads inbox (${engine})`, () => {
     // Booking again (with the same link) makes it booked again.
     expect((await book(rt(), links.owned, s1!)).statusCode).toBe(303);
     expect((await requestRow(ids.owned)).status).toBe('booked');
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('lead: "Book a consultation" opens the calendar booking form with the person and location chosen, and books', async () => {
