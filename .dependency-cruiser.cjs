@@ -15,6 +15,9 @@ const PURE = [
   '^src/kernel/time/[^/]+\\.ts$',
   '^src/setup/conflicts\\.ts$',
   '^src/staff/sign-in-rules\\.ts$',
+  '^src/clinical/provenance\\.ts$',
+  '^src/clinical/instruments/[^/]+\\.ts$',
+  '^src/clinical/eligibility/(budapest|contraindications|facts)\\.ts$',
 ];
 
 module.exports = {
