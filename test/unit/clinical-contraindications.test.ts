@@ -375,6 +375,32 @@ describe('missing information', () => {
   });
 });
 
+describe('a rule set that skipped rulesSchema', () => {
+  // A condition that cannot apply to its fact is a mistake in the data; a stop too many is seen and corrected,
+  // a stop silently missed is not.
+  it.each([
+    ['is: true on a number', { is: true }, 'age'],
+    ['a threshold on a yes/no fact', { above: 3 }, 'ketamine_allergy'],
+    ['a class on a choice', { includesClass: 'opioid' }, 'liver_disease'],
+    ['a multiple of ULN on a number', { multipleOfUln: 3 }, 'age'],
+    ['oneOf on a yes/no fact', { oneOf: ['true'] }, 'breastfeeding'],
+  ] as Array<[string, Condition, FactDefinition['key']]>)('%s counts as a stop', (_name, when, reads) => {
+    const rules: ContraindicationRuleSet = {
+      ...DEFAULT_RULES,
+      rules: [{ id: 'odd', label: 'Odd', reads: reads as never, when, effect: 'overridable', source: 'A test' }],
+    };
+    expect(evaluateEligibility(rules, CLEAR).stops.map((s) => s.ruleId)).toEqual(['odd']);
+  });
+
+  it('a rule on an unknown fact counts as a stop', () => {
+    const rules = {
+      ...DEFAULT_RULES,
+      rules: [{ id: 'odd', label: 'Odd', reads: 'smoker', when: { is: true }, effect: 'hard_stop', source: 'A test' }],
+    } as unknown as ContraindicationRuleSet;
+    expect(evaluateEligibility(rules, CLEAR)).toMatchObject({ outcome: 'not_eligible', stops: [{ ruleId: 'odd' }] });
+  });
+});
+
 describe('facts from the screening page', () => {
   it('accept a full record and null for not yet known', () => {
     expect(factsSchema.safeParse({ ...CLEAR, ...NORMAL_LIVER, ecg_findings: null }).success).toBe(true);

@@ -384,7 +384,7 @@ export const DEFAULT_RULES: ContraindicationRuleSet = {
  * skipped `rulesSchema`) counts as met: a stop too many is seen and corrected, a stop missed is not.
  */
 function holds(when: Condition, value: unknown): boolean {
-  if ('is' in when) return value === when.is;
+  if ('is' in when) return typeof value === typeof when.is ? value === when.is : true;
   if ('oneOf' in when) return typeof value === 'string' ? when.oneOf.includes(value) : true;
   if ('includesClass' in when) return Array.isArray(value) ? value.includes(when.includesClass) : true;
   if ('multipleOfUln' in when) {
@@ -413,8 +413,8 @@ export function evaluateEligibility(
   for (const r of rules.rules) {
     const def = factDefinition(r.reads);
     if (!def) {
-      // An unknown fact can never be supplied; an unvalidated rule set must not pass quietly.
-      missing.add(r.reads);
+      // A fact no page can supply (a rule set that skipped rulesSchema): shown as a stop, never passed quietly.
+      fired.push(r);
       continue;
     }
     const value = known(def, facts);
@@ -492,7 +492,7 @@ export function evaluateEligibility(
   };
 }
 
-const num = (field: string) => z.number({ error: `${field}: a number` }).finite(`${field}: a number`);
+const num = (field: string) => z.number({ error: `${field}: a number` });
 
 const conditionSchema = z.union(
   [
