@@ -17,7 +17,7 @@ const PURE = [
   '^src/staff/sign-in-rules\\.ts$',
   '^src/clinical/provenance\\.ts$',
   '^src/clinical/instruments/[^/]+\\.ts$',
-  '^src/clinical/eligibility/(budapest|contraindications|facts)\\.ts$',
+  '^src/clinical/eligibility/(budapest|contraindications|default-rules|facts)\\.ts$',
 ];
 
 module.exports = {

@@ -20,7 +20,7 @@ export const provenanceShape = {
   version: z
     .string({ error: 'version: give the version as text' })
     .trim()
-    .min(1, 'version: give a version, so that scores made with it can be told apart')
+    .min(1, 'version: give a version, so that results made with it can be told apart')
     .max(40, 'version: at most 40 characters'),
   source: z
     .string({ error: 'source: give the source as text' })

@@ -4,11 +4,11 @@ import {
   type Condition,
   type ContraindicationRule,
   type ContraindicationRuleSet,
-  DEFAULT_RULES,
   evaluateEligibility,
   type Override,
   rulesSchema,
 } from '../../src/clinical/eligibility/contraindications.ts';
+import { DEFAULT_RULES } from '../../src/clinical/eligibility/default-rules.ts';
 import { FACTS, factsSchema, type FactDefinition, type Facts } from '../../src/clinical/eligibility/facts.ts';
 
 /** A patient no default rule stops, and who needs no test. */
@@ -521,7 +521,7 @@ describe('an edited rule set', () => {
     expect(parse()).toEqual(['rules: at least one rule']);
     expect(parse({ ...base, source: '' })).toEqual(['source: must not be empty']);
     expect(messages(rulesSchema.safeParse({ ...DEFAULT_RULES, version: ' ' }))).toEqual([
-      'version: give a version, so that scores made with it can be told apart',
+      'version: give a version, so that results made with it can be told apart',
     ]);
   });
 });

@@ -211,7 +211,7 @@ describe('an edited questionnaire definition', () => {
       'options[1].value: 0 must be greater than the choice before it (0); list the choices from lowest to highest, each once',
     ]);
     expect(messages(questionnaireDefinitionSchema.safeParse({ ...GAD7, source: ' ', version: '' }))).toEqual([
-      'version: give a version, so that scores made with it can be told apart',
+      'version: give a version, so that results made with it can be told apart',
       'source: name where the values come from (a publication, a label or clinic practice)',
     ]);
   });
