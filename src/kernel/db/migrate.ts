@@ -13,6 +13,7 @@ import * as m010 from './migrations/010_search_fold.ts';
 import * as m011 from './migrations/011_clinicians.ts';
 import * as m013 from './migrations/013_sign_in_pauses.ts';
 import * as m019 from './migrations/019_mail_window.ts';
+import * as m020 from './migrations/020_rate_limits.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -35,6 +36,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['011_clinicians', m011],
   ['013_sign_in_pauses', m013],
   ['019_mail_window', m019],
+  ['020_rate_limits', m020],
 ];
 
 /**
