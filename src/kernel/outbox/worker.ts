@@ -17,6 +17,8 @@ export interface WorkerDeps {
   retryBaseMs?: number;
   /** Retry a message for this long from when it first fell due (MAIL_RETRY_WINDOW_HOURS); then it is failed. */
   retryWindowMs?: number;
+  /** How long a claim holds a job (MAIL_LEASE_SECONDS); another instance takes it over only after that. */
+  leaseMs?: number;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
 
@@ -38,12 +40,13 @@ export class OutboxWorker {
 
   async #process(limit: number): Promise<number> {
     const { database, transport, render, now, log } = this.deps;
-    const jobs = await claimDue(database.db, now(), limit);
+    const { leaseMs } = this.deps;
+    const jobs = await claimDue(database.db, now(), limit, leaseMs);
     for (const claimed of jobs) {
       // Jobs are claimed in a batch but sent one by one: check each is still ours before sending it (unless claimed
       // moments ago, when it cannot be anyone else's yet: see claimIsFresh).
       const at = now();
-      const job = claimIsFresh(claimed, at) ? claimed : await renewClaim(database.db, claimed, at);
+      const job = claimIsFresh(claimed, at, leaseMs) ? claimed : await renewClaim(database.db, claimed, at, leaseMs);
       if (!job) continue;
       try {
         const mail = await render(job);
