@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { OutboxWorker } from '../../src/kernel/outbox/worker.ts';
+import { enqueue } from '../../src/kernel/outbox/outbox.ts';
 import type { MailTransport, OutgoingMail } from '../../src/kernel/outbox/transport.ts';
 import { submitRequest } from '../helpers/journey.ts';
 
@@ -91,6 +92,17 @@ describe('email delivery through the outbox', () => {
     // The resend carries the same Message-ID, so receiving systems can recognise the duplicate.
     expect(rt().mail.sent[0]!.messageId).toBe(first[0]!.messageId);
     expect(rt().mail.sent[0]!.messageId).toMatch(/^<[0-9a-f-]+@relief\.test>$/);
+  });
+
+  it('drains a backlog at once: a full batch delivered is followed by the next, not by the next poll', async () => {
+    await submitRequest(rt());
+    const requestId = (await jobs())[0]!.ref_id;
+    const now = rt().clock.now();
+    const more = Array.from({ length: 59 }, () => ({ kind: 'booking_link' as const, refId: requestId, runAt: now }));
+    await rt().database.transact((trx) => enqueue(trx, more, now));
+    rt().worker.nudge();
+    for (let i = 0; i < 500 && rt().mail.sent.length < 60; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(rt().mail.sent).toHaveLength(60);
   });
 
   it('holds a claimed job for MAIL_LEASE_SECONDS: another instance takes it over only once that has passed', async () => {
