@@ -150,11 +150,14 @@ describe.skipIf(!pgUrl)('two instances on one PostgreSQL', () => {
     return { name, base: `http://127.0.0.1:${port}`, child, stderr };
   }
 
-  const ready = (i: Instance) =>
-    waitFor(`instance ${i.name} ready`, async () => {
-      if (i.child.exitCode !== null) throw new Error(`instance ${i.name} exited: ${i.stderr.join('')}`);
-      return (await fetch(`${i.base}/readyz`)).ok ? true : undefined;
+  /** Ready to serve, or a failure naming what the instance printed if it stopped (say, a migration that failed). */
+  const ready = async (i: Instance) => {
+    const state = await waitFor(`instance ${i.name} ready`, async () => {
+      if (i.child.exitCode !== null) return 'exited';
+      return (await fetch(`${i.base}/readyz`)).ok ? 'ready' : undefined;
     });
+    if (state === 'exited') throw new Error(`instance ${i.name} exited: ${i.stderr.join('')}`);
+  };
 
   beforeAll(async () => {
     await adminQuery(pgUrl!, `create schema ${schema}`);
