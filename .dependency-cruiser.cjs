@@ -15,6 +15,8 @@ const PURE = [
   '^src/kernel/time/[^/]+\\.ts$',
   '^src/setup/conflicts\\.ts$',
   '^src/staff/sign-in-rules\\.ts$',
+  '^src/clinical/dosing/dose\\.ts$',
+  '^src/clinical/protocols/(protocol|series)\\.ts$',
 ];
 
 module.exports = {

@@ -1,8 +1,9 @@
 /**
  * Child process: migrates a benchmark database, seeds the demo clinic and a dozen staff accounts, then appends `count`
  * audit events in bulk (see bulkWriter), continuing the hash chain from its newest event with
- * src/audit/audit.ts's own serialiseDetail and hashAuditRow, so `relief audit verify` finds the chain intact.
- * Argument: { dataDir, schema, now, count }. The events span the two years before `now`, oldest first: staff reading
+ * src/audit/audit.ts's own serialiseDetail and hashAuditRow (keyed with the runtime's audit key, after the chain's
+ * keyed boundary), so `relief audit verify` finds the chain intact.
+ * Argument: { dataDir, schema, auditKey (hex), now, count }. The events span the two years before `now`, oldest first: staff reading
  * and working leads, calendars and patients, patients opening and using their booking links, sign-ins.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,7 +14,13 @@ import { openDatabase } from '../src/kernel/db/database.ts';
 import { migrateToLatest } from '../src/kernel/db/migrate.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { insertUser } from '../src/staff/users.ts';
-import { GENESIS_HASH, hashAuditRow, serialiseDetail, type AuditEventRow } from '../src/kernel/audit/audit.ts';
+import {
+  GENESIS_HASH,
+  hashAuditRow,
+  keyAuditChain,
+  serialiseDetail,
+  type AuditEventRow,
+} from '../src/kernel/audit/audit.ts';
 import { PATIENT_ROLE } from '../src/kernel/audit/patient-audit.ts';
 import type { Role } from '../src/kernel/db/schema.ts';
 import { prng } from './stats.ts';
@@ -26,7 +33,8 @@ export interface AuditSeedResult {
   last: number;
 }
 
-const arg = await childArgument<{ dataDir: string; schema?: string; now: number; count: number }>();
+const arg = await childArgument<{ dataDir: string; schema?: string; auditKey: string; now: number; count: number }>();
+const key = Buffer.from(arg.auditKey, 'hex');
 const YEARS = 2;
 const LOCATIONS = ['loc-chicago', 'loc-denver'];
 const STAFF_ACTIONS = [
@@ -110,6 +118,7 @@ const database = openDatabase({
   dataDir: arg.dataDir,
   databaseUrl: process.env.DATABASE_URL || undefined,
   databaseSchema: arg.schema,
+  audit: { key },
 });
 const staff: Array<{ id: string; role: Role; location: string }> = [];
 let tail: { seq: number; hash: string } | undefined;
@@ -127,6 +136,7 @@ try {
     );
     staff.push({ id, role, location });
   }
+  await keyAuditChain(database, arg.now - YEARS * 365 * 86_400_000);
   const last = await database.db
     .selectFrom('audit_events')
     .select(['seq', 'hash'])
@@ -184,7 +194,7 @@ for (let done = 0; done < arg.count;) {
             : noDetail,
       prev_hash: prev,
     };
-    prev = hashAuditRow(row);
+    prev = hashAuditRow(row, key);
     rows.push({ ...row, hash: prev });
   }
   await writer.write(rows);

@@ -37,6 +37,7 @@ export async function measureAudit(opts: {
     seeded = await runChild<AuditSeedResult>('./audit-seed-child.ts', {
       dataDir: config.dataDir,
       schema: config.databaseSchema,
+      auditKey: config.audit.key.toString('hex'),
       now: opts.now,
       count: opts.events,
     });
@@ -70,7 +71,12 @@ export async function measureAudit(opts: {
     collectGarbage();
     const lines: string[] = [];
     const t0 = performance.now();
-    const code = await auditVerifyCommand(database, (line) => lines.push(line), { isTTY: false, write: () => true });
+    const code = await auditVerifyCommand(
+      database,
+      { checkpointFiles: [bench.config.audit.checkpointFile], keyFrom: 'SECRET' },
+      (line) => lines.push(line),
+      { isTTY: false, write: () => true },
+    );
     const verifySeconds = (performance.now() - t0) / 1000;
     const verdict = lines.join(' ');
     const verified = Number(/intact: (\d+) events/.exec(verdict)?.[1] ?? NaN);

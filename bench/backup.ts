@@ -24,7 +24,7 @@ import { loadConfig, type Config } from '../src/kernel/config.ts';
 import { openDatabase, type Database } from '../src/kernel/db/database.ts';
 import { migrateToLatest } from '../src/kernel/db/migrate.ts';
 import type { DB } from '../src/kernel/db/schema.ts';
-import { GENESIS_HASH, hashAuditRow, type AuditEventRow } from '../src/kernel/audit/audit.ts';
+import { hashAuditRow, keyAuditChain, type AuditEventRow } from '../src/kernel/audit/audit.ts';
 import { makeBackup, verifyBackup } from '../src/kernel/backup/backup.ts';
 import { scratchFolder, snapshotSqlite, SQLITE_FILE } from '../src/kernel/backup/sqlite.ts';
 import { dumpPostgres, withSchema } from '../src/kernel/backup/postgres.ts';
@@ -105,13 +105,19 @@ const COLUMNS = [
 ] as const;
 
 /** A hash chain of `total` realistic events (what a year or two of a busy clinic's staff and patients leave). */
-function* auditEvents(total: number, page: number): Generator<AuditEventRow[]> {
+function* auditEvents(
+  total: number,
+  page: number,
+  key: Buffer,
+  tail: { seq: number; hash: string },
+): Generator<AuditEventRow[]> {
   const actions = ['lead.view', 'patient.view', 'appointment.book', 'sign_in', 'lead.list', 'patient.search'];
-  let prev = GENESIS_HASH;
+  let prev = tail.hash;
   const base = Date.parse('2023-01-02T15:00:00.000Z');
   for (let from = 0; from < total; from += page) {
     const rows: AuditEventRow[] = [];
-    for (let seq = from + 1; seq <= Math.min(total, from + page); seq++) {
+    for (let n = from + 1; n <= Math.min(total, from + page); n++) {
+      const seq = tail.seq + n;
       const row: Omit<AuditEventRow, 'hash'> = {
         seq,
         at: base + seq * 20_000,
@@ -125,7 +131,7 @@ function* auditEvents(total: number, page: number): Generator<AuditEventRow[]> {
         detail: JSON.stringify({ appointmentId: randomUUID(), requestId: randomUUID() }),
         prev_hash: prev,
       };
-      const hash = hashAuditRow(row);
+      const hash = hashAuditRow(row, key);
       rows.push({ ...row, hash });
       prev = hash;
     }
@@ -133,7 +139,10 @@ function* auditEvents(total: number, page: number): Generator<AuditEventRow[]> {
   }
 }
 
-async function seedAudit(config: Config, total: number): Promise<void> {
+/** The events follow the chain's keyed boundary (written through the app), hashed with the configuration's key. */
+async function seedAudit(config: Config, database: Database, total: number): Promise<void> {
+  const tail = (await keyAuditChain(database, Date.parse('2023-01-02T15:00:00.000Z')))!;
+  const events = (page: number) => auditEvents(total, page, config.audit.key, tail);
   if (!config.databaseUrl) {
     // One transaction through a connection of its own: the fastest way SQLite takes a million rows.
     const file = new BetterSqlite3(join(config.dataDir, SQLITE_FILE));
@@ -141,7 +150,7 @@ async function seedAudit(config: Config, total: number): Promise<void> {
       `insert into audit_events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
     );
     file.transaction(() => {
-      for (const rows of auditEvents(total, 1000)) for (const row of rows) insert.run(COLUMNS.map((c) => row[c]));
+      for (const rows of events(1000)) for (const row of rows) insert.run(COLUMNS.map((c) => row[c]));
     })();
     file.pragma('wal_checkpoint(truncate)');
     file.close();
@@ -158,7 +167,7 @@ async function seedAudit(config: Config, total: number): Promise<void> {
     const types = ['bigint', 'bigint', ...Array<string>(10).fill('text')];
     const text = `insert into audit_events (${COLUMNS.join(', ')}) select * from unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
     let done = 0;
-    for (const rows of auditEvents(total, 10_000)) {
+    for (const rows of events(10_000)) {
       await client.query(
         text,
         COLUMNS.map((c) => rows.map((r) => r[c])),
@@ -297,7 +306,7 @@ async function main(): Promise<void> {
     log(`seeding ${count(APPOINTMENTS)} appointments`);
     await seedAppointments(database, APPOINTMENTS);
     log(`seeding ${count(EVENTS)} audit events (a valid hash chain)`);
-    await seedAudit(config, EVENTS);
+    await seedAudit(config, database, EVENTS);
     const size = await databaseBytes(config, database);
     log(`database: ${fmt(size / MB, 1)} MB; ${RUNS} run${RUNS > 1 ? 's' : ''} of copy, snapshot, backup, verify`);
 

@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
 import { createRuntime } from './runtime.ts';
+import { initCommand, INIT_OPTIONS, terminalAsker } from './init-command.ts';
 import { seedDemo } from './seed/demo.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
@@ -18,16 +20,29 @@ const HELP: Record<string, string> = {
   main: `Usage: relief <command> [options]
 
 Commands:
+  init           Set up a real clinic in an empty database: the clinic, its first location and administrator
   start          Migrate the database, seed a demo clinic if it is empty, and serve the app
   migrate        Bring the database schema up to date
   seed --demo    Create the demo clinic (two locations) and demo staff in an empty database
   users create   Create a staff account and print its one-time enrolment link
-  audit verify   Check the audit trail's hash chain for edits made behind the app's back
+  audit verify   Check the audit trail's keyed chain and its checkpoints for edits made behind the app's back
   backup         Make an encrypted backup while the server runs; "backup verify FILE" proves one by restoring it
   restore        Restore a backup into a new, empty data folder or database
   demo-code      Print the current sign-in code of a demo account (not in production)
 
 Run "relief <command> --help" for a command's options. Configuration comes from the environment; see README.md.`,
+  init: `Usage: relief init [--clinic-name NAME] [--location-name NAME] [--timezone ZONE] [--address STREET]
+                   [--city CITY] [--state STATE] [--zip ZIP] [--phone PHONE] [--admin-name NAME]
+                   [--admin-email EMAIL] [--accept-default-types | --skip-default-types]
+                   [--location-slug SLUG] [--clinic-email EMAIL] [--tagline TEXT]
+
+Sets up a real clinic in an empty database (the way to start with NODE_ENV=production): the clinic, its first
+location (ZONE is an IANA name such as America/Chicago), the first administrator, and, if accepted, the usual
+appointment types (consultation, infusion, booster, follow-up; edit, add or retire them later under Clinic set-up).
+On a terminal it asks for whatever the options leave out; from a script, give them all. The values follow the
+set-up pages' rules. It is one transaction (a refused value or a failure leaves nothing) and is audited.
+It prints a one-time link (72 hours) where the administrator chooses a password and sets up the authenticator.
+It refuses a database that already has a clinic. --clinic-email defaults to the administrator's email.`,
   start: `Usage: relief start
 
 Migrates the database, seeds the demo clinic when the database is empty (not when NODE_ENV=production),
@@ -40,9 +55,13 @@ Applies pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL 
 Creates a staff account (ROLE: admin, front_desk, nurse or provider) working at the given locations (admins see
 all locations) and prints a one-time enrolment link, valid for 72 hours, where the person chooses a password and
 sets up two-step sign-in.`,
-  audit: `Usage: relief audit verify
+  audit: `Usage: relief audit verify [--checkpoints FILE ...]
 
-Recomputes the audit trail's hash chain. Exits 0 when it is intact, 1 (naming the first bad event) otherwise.`,
+Checks the audit trail: every event's HMAC under the audit key (AUDIT_KEY, or one derived from SECRET), the links
+between events, and every signed checkpoint in AUDIT_CHECKPOINT_FILE (default DATA_DIR/audit-checkpoints.log) and in
+each copy named with --checkpoints. Exits 0 when all hold; 1 when the trail was truncated, events were deleted,
+renumbered, re-hashed or edited, or a checkpoint line is forged (each kind on a line, with the first event it
+affects); 2 when the key does not match the trail. See README.md, "Audit trail".`,
   backup: `Usage: relief backup [--to DIR] [--with-secret] [--plain]
        relief backup verify FILE
 
@@ -78,15 +97,32 @@ const OPTIONS = {
   'with-secret': { type: 'boolean' },
   plain: { type: 'boolean' },
   into: { type: 'string' },
+  checkpoints: { type: 'string', multiple: true },
+  'clinic-name': { type: 'string' },
+  'clinic-email': { type: 'string' },
+  tagline: { type: 'string' },
+  'location-name': { type: 'string' },
+  'location-slug': { type: 'string' },
+  timezone: { type: 'string' },
+  address: { type: 'string' },
+  city: { type: 'string' },
+  state: { type: 'string' },
+  zip: { type: 'string' },
+  phone: { type: 'string' },
+  'admin-name': { type: 'string' },
+  'admin-email': { type: 'string' },
+  'accept-default-types': { type: 'boolean' },
+  'skip-default-types': { type: 'boolean' },
 } as const;
 
 /** What each command takes: its options and how many words (a sub-command) follow it. */
 const ACCEPTS: Record<string, { options: string[]; words: number }> = {
+  init: { options: INIT_OPTIONS, words: 0 },
   start: { options: [], words: 0 },
   migrate: { options: [], words: 0 },
   seed: { options: ['demo'], words: 0 },
   users: { options: ['email', 'name', 'role', 'location'], words: 1 },
-  audit: { options: [], words: 1 },
+  audit: { options: ['checkpoints'], words: 1 },
   'demo-code': { options: ['email'], words: 0 },
   backup: { options: ['to', 'with-secret', 'plain'], words: 2 },
   restore: { options: ['into'], words: 1 },
@@ -155,6 +191,17 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       await database.close();
     }
+  } else if (command === 'init') {
+    const terminal = terminalAsker();
+    try {
+      await initCommand(config, values, {
+        out: (line) => process.stdout.write(line + '\n'),
+        fail,
+        ...(terminal ? { ask: terminal.ask } : {}),
+      });
+    } finally {
+      terminal?.close();
+    }
   } else if (command === 'start') {
     await start(config);
   } else if (command === 'users') {
@@ -164,7 +211,12 @@ async function main(argv: string[]): Promise<void> {
     const database = openDatabase(config);
     try {
       await migrateToLatest(database);
-      process.exitCode = await auditVerifyCommand(database, (line) => process.stdout.write(line + '\n'));
+      const copies = (values.checkpoints ?? []).map((file) => resolve(file));
+      process.exitCode = await auditVerifyCommand(
+        database,
+        { checkpointFiles: [config.audit.checkpointFile, ...copies], keyFrom: config.audit.keyFrom },
+        (line) => process.stdout.write(line + '\n'),
+      );
     } finally {
       await database.close();
     }
@@ -231,7 +283,7 @@ async function usersCommand(config: Config, sub: string | undefined, values: Rec
       const link = await createAuthLink(trx, config.secret, id, 'enrol', Date.now());
       await appendAudit(
         trx,
-        database.engine,
+        database,
         {
           actorId: null,
           actorRole: 'cli',
@@ -283,6 +335,9 @@ async function start(config: Config): Promise<void> {
     `  Request a consultation:   ${base}/consultation`,
     `  Staff sign-in:            ${base}/staff/sign-in`,
     ...(config.smtpUrl ? [`  Mail is sent through SMTP.`] : [`  Development mailbox:      ${base}/dev/mailbox`]),
+    ...((await runtime.database.db.selectFrom('clinic').select('id').executeTakeFirst())
+      ? []
+      : ['This database has no clinic yet: stop, run "relief init" (see "relief init --help"), then start again.']),
     ...((await hasDemoStaff(runtime.database))
       ? [
           `Demo staff accounts (one per role, password "${DEMO_PASSWORD}") are listed in README.md under`,

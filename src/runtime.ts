@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { keyAuditChain } from './kernel/audit/audit.ts';
+import { AuditCheckpoints, checkpointFileWritable } from './kernel/audit/checkpoint-schedule.ts';
 import { startBackups, type BackupSchedule } from './kernel/backup/schedule.ts';
 import type { Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
@@ -25,6 +27,8 @@ export interface Runtime {
   tokens: Tokens;
   /** Scheduled backups, when BACKUP_DIR is set. */
   backups: BackupSchedule | undefined;
+  /** Signed checkpoints of the audit chain's head, written outside the database. */
+  checkpoints: AuditCheckpoints;
   close(): Promise<void>;
 }
 
@@ -41,9 +45,12 @@ export interface RuntimeOptions {
 /** Everything the server needs, wired once: database (migrated), app, mail transport and outbox worker. */
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const now = options.now ?? Date.now;
+  await checkpointFileWritable(config.audit.checkpointFile);
   const database = openDatabase(config);
   try {
     await migrateToLatest(database);
+    // Before anything else is audited: an upgraded database's legacy chain is closed by its keyed boundary now.
+    await keyAuditChain(database, now());
     const seed = options.seed ?? 'none';
     const created = seed !== 'none' && (await seedDemo(database));
     if (seed === 'clinic-and-staff' || seed === 'demo') await seedDemoStaff(database, config.secret, now());
@@ -93,16 +100,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log: app.log,
   }));
   const backups = await startBackups(config, database, app.log);
+  const checkpoints = new AuditCheckpoints({ database, settings: config.audit, log: app.log, now });
+  await checkpoints.start();
   return {
     app,
     database,
     worker: w,
     tokens,
     backups,
+    checkpoints,
     async close() {
       await backups?.stop();
       await app.close();
       await w.stop();
+      // After the app: the last requests' events are in the final checkpoint.
+      await checkpoints.stop();
       transport.close();
       await database.close();
     },

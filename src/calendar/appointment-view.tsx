@@ -283,7 +283,7 @@ export function AppointmentPage(props: {
           </a>
         </p>
         <h1>
-          <span class={`appt-badge ${typeClass(appt.type_code)}`}>{appt.type_name}</span>{' '}
+          <span class={`appt-badge ${typeClass(appt.type_kind)}`}>{appt.type_name}</span>{' '}
           {formatDateTime(appt.starts_at, zone)}
         </h1>
         {props.notice ? (
@@ -401,7 +401,7 @@ export interface BookPageProps {
   nurses: CalendarColumn[];
   rooms: CalendarColumn[];
   date: string;
-  /** What a calendar cell filled in. */
+  /** What a calendar cell filled in, or the request a lead's page chose. */
   values: Record<string, string>;
   problem?: FormProblem;
   /** Patients found to book this time for instead (search text, matches, and whether there are more). */

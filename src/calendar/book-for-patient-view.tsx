@@ -41,8 +41,10 @@ export function PatientBookPage(props: PatientBookPageProps) {
   const errors = props.problem?.refusal.fields ?? {};
   const v = props.problem?.values ?? props.values;
   // From a chair's or nurse's column the visit is most likely an infusion; from a room's or provider's, a follow-up.
+  // Types are the clinic's data, so the form picks the first type still in use of that kind.
   const chair = props.rooms.find((r) => r.id === v.room)?.kind === 'chair';
-  const kind = v.type ?? (v.nurse || chair ? 'infusion' : v.provider || v.room ? 'follow-up' : 'infusion');
+  const likely = v.nurse || chair ? 'infusion' : v.provider || v.room ? 'follow-up' : 'infusion';
+  const chosen = v.type ?? (props.types.find((t) => t.kind === likely) ?? props.types[0])?.code;
   const name = `${patient.first_name} ${patient.last_name}`;
   return StaffLayout({
     title: `${props.problem ? 'Error: ' : ''}Book an appointment for ${name}`,
@@ -75,7 +77,7 @@ export function PatientBookPage(props: PatientBookPageProps) {
           <Csrf token={staff.csrfToken} />
           <Choice id="type" label="Kind of appointment" error={errors.type}>
             {props.types.map((t) => (
-              <option value={t.code} selected={kind === t.code}>
+              <option value={t.code} selected={chosen === t.code}>
                 {t.name} ({t.duration_min} min; needs: {resourceSummary(t).toLowerCase()})
               </option>
             ))}

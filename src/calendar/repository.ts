@@ -51,7 +51,7 @@ function appointmentsShown(db: Kysely<DB>) {
       'a.nurse_id',
       'n.name as nurse_name',
       'a.room_id',
-      't.code as type_code',
+      't.kind as type_kind',
       't.name as type_name',
       eb.fn.coalesce('pt.first_name', 'r.first_name').as('first_name'),
       eb.fn.coalesce('pt.last_name', 'r.last_name').as('last_name'),
@@ -163,7 +163,7 @@ export async function bookableRequests(db: Kysely<DB>, locationId: string) {
     .selectFrom('consultation_requests as r')
     .select(['r.id', 'r.first_name', 'r.last_name', 'r.created_at'])
     .where('r.location_id', '=', locationId)
-    .where('r.status', 'in', ['new', 'contacted'])
+    .where('r.status', 'in', ['new', 'contacted', 'cancelled'])
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -193,9 +193,9 @@ export function locationResources(db: Kysely<DB>, locationId: string) {
   return calendarColumns(db, locationId, undefined, []);
 }
 
-/** Every kind of appointment, by name, for the patient booking form. */
+/** Every type still in use, by name, for the patient booking form (retired types are not offered). */
 export async function appointmentTypes(db: Kysely<DB>) {
-  return db.selectFrom('appointment_types').selectAll().orderBy('name').execute();
+  return db.selectFrom('appointment_types').selectAll().where('retired_at', 'is', null).orderBy('name').execute();
 }
 
 /** The first of `ids` away (time off) over [from, to), if any. */

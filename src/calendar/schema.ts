@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { TYPE_CODES } from '../scheduling/type-needs.ts';
 import type { Role } from '../kernel/db/schema.ts';
 import { isDay } from '../kernel/time/wall-clock.ts';
 import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
@@ -79,6 +78,8 @@ export const bookPrefill = z.object({
   provider: z.preprocess(blank, z.string().max(64, 'Choose a provider from the list.').optional()),
   nurse: z.preprocess(blank, z.string().max(64, 'Choose a nurse from the list.').optional()),
   room: z.preprocess(blank, z.string().max(64, 'Choose a chair or room from the list.').optional()),
+  /** From a lead's page: its request, chosen in the list when it is one of the location's open requests. */
+  request: z.preprocess(blank, z.string().max(64, 'Choose a consultation request from the list.').optional()),
 });
 export type BookPrefill = z.infer<typeof bookPrefill>;
 
@@ -96,7 +97,11 @@ export const bookForm = z.object({
 /** Any kind of appointment for a known patient (from the patient's page). */
 export const patientBookForm = z.object({
   ...staffBookingFields,
-  type: z.enum(TYPE_CODES, { error: 'Choose the kind of appointment.' }),
+  // A type's short name; whether it exists and is still offered is the service's question.
+  type: z
+    .string({ error: 'Choose the kind of appointment.' })
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Choose the kind of appointment.')
+    .max(40, 'Choose the kind of appointment.'),
 });
 
 export type FormErrors = Record<string, string>;

@@ -1,7 +1,7 @@
 import type { Clinic } from '../kernel/clinic.ts';
 import { bookRequest, findRequest, visitCancelled } from '../requests/service.ts';
 import type { Database } from '../kernel/db/database.ts';
-import { findAppointmentType } from '../scheduling/availability.ts';
+import { consultationType } from '../scheduling/availability.ts';
 import { markAttendance } from '../scheduling/repository.ts';
 import { endWait, offerFreedTime } from '../waitlist/service.ts';
 import { cancelAppointment } from '../scheduling/booking-service.ts';
@@ -20,6 +20,9 @@ import { today } from '../kernel/time/wall-clock.ts';
  * The appointment behind `rawId` if this person may see it. Anything else is a plain 404: a malformed or unknown id
  * silently, an appointment of another location with a 'denied' event for `action`.
  */
+const NO_CONSULTATION =
+  'The clinic has no consultation appointment type in use: an administrator adds one under Clinic set-up.';
+
 export async function appointmentFor(
   database: Database,
   actor: Actor,
@@ -169,8 +172,10 @@ export async function bookOnBehalf(
       'closed',
     );
   }
-  const type = await findAppointmentType(database.db, 'consultation');
-  if (!type) throw new Error('the consultation appointment type is missing');
+  const type = await consultationType(database.db);
+  // Every consultation type retired, or none added yet: the administrator's to fix, the desk's to be told.
+  if (!type)
+    return fail(new Refusal('conflict', NO_CONSULTATION, { request: NO_CONSULTATION }), request.location_id, 'no_type');
   const person = { patientId: await patientOfRequest(database.db, request), firstName: request.first_name };
   const placed = await staffPlacement(database, actor, clinic, location, type, f, person);
   if (!placed.ok) return fail(placed.refusal, location.id, placed.reason);

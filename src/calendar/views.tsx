@@ -7,7 +7,7 @@ import type { StaffContext } from '../kernel/http/policy.ts';
 import type { CalendarAppointment, CalendarColumn } from './repository.ts';
 import type { CalendarDay, CalendarWeek } from './read-service.ts';
 import { SCHEDULING_ROLES } from '../kernel/http/policy.ts';
-import { ATTENDANCE_LABELS } from '../kernel/ui/labels.ts';
+import { ATTENDANCE_LABELS, TYPE_KIND_LABELS } from '../kernel/ui/labels.ts';
 import type { Row } from '../kernel/time/day-rows.ts';
 
 export interface CalendarPageProps {
@@ -28,8 +28,8 @@ export interface CalendarPageProps {
   now: number;
 }
 
-/** A CSS class per appointment type code (colours in site.css; unknown codes get the neutral one). */
-export const typeClass = (code: string) => `appt-type-${code.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
+/** A CSS class per kind of appointment (colours in site.css), so a clinic's own types look like their kind. */
+export const typeClass = (kind: string) => `appt-type-${kind.toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
 
 /** "Arrived", "No-show", "Cancelled", or "" while simply booked. */
 export function stateText(a: { status: string; attendance: string | null }): string {
@@ -56,7 +56,7 @@ export function ApptLink(props: { a: CalendarAppointment; zone: string; withProv
   const { a, zone } = props;
   const state = stateText(a);
   return (
-    <a class={`appt ${typeClass(a.type_code)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
+    <a class={`appt ${typeClass(a.type_kind)} ${stateClass(a)}`} href={`/staff/calendar/appointments/${a.id}`}>
       <span class="appt-time">{timeRange(a.starts_at, a.ends_at, zone)}</span>{' '}
       <span class="appt-type">{a.type_name}</span> <span class="appt-who">{who(a)}</span>
       {props.withProvider && (a.provider_name ?? a.nurse_name) ? (
@@ -152,7 +152,7 @@ function placeByColumn(
     starts.set(k, [...(starts.get(k) ?? []), a]);
     if (a.status !== 'booked') continue;
     for (let i = first + 1; i < rows.length && rows[i]!.start < a.ends_at; i++)
-      covered.set(`${column}|${i}`, typeClass(a.type_code));
+      covered.set(`${column}|${i}`, typeClass(a.type_kind));
   }
   return { starts, covered };
 }
@@ -297,12 +297,8 @@ function DayGrid(props: DayGridProps) {
 
 /** What each colour and pattern of the day's grid means, in words beside a sample of it (never colour alone). */
 function Legend(props: { bookable: boolean }) {
-  const types: Array<[string, string]> = [
-    ['consultation', 'Consultation'],
-    ['infusion', 'Infusion'],
-    ['booster', 'Booster infusion'],
-    ['follow-up', 'Follow-up'],
-  ];
+  // Colours follow a type's kind, so the key names kinds (a clinic's own types take their kind's colour).
+  const types = Object.entries(TYPE_KIND_LABELS);
   const item = (swatch: string, text: string, mark = '') => (
     <li>
       <span class={`cal-swatch ${swatch}`} aria-hidden="true">
@@ -317,7 +313,7 @@ function Legend(props: { bookable: boolean }) {
         Key to the grid
       </h2>
       <ul>
-        {types.map(([code, name]) => item(`appt ${typeClass(code)}`, name))}
+        {types.map(([kind, name]) => item(`appt ${typeClass(kind)}`, name))}
         {item('appt appt-arrived', 'Arrived (green outline, “Arrived”)')}
         {item('appt appt-no-show', 'No-show (red dashed outline, “No-show”)')}
         {item('appt appt-cancelled', 'Cancelled (struck through, “Cancelled”)')}

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -64,6 +64,19 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes; make one with: openssl rand -hex 32)')
     .optional(),
   BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (make one with: openssl rand -hex 32)').optional(),
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_EVERY: z.coerce
+    .number()
+    .int('must be a whole number of events')
+    .min(10, 'must be at least 10')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(1000),
+  AUDIT_CHECKPOINT_MINUTES: z.coerce
+    .number()
+    .positive('must be a number of minutes above 0')
+    .max(1440, 'must be at most 1440 (a day)')
+    .default(5),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
@@ -96,8 +109,20 @@ export interface Config {
   sessionMaxMs: number;
   /** Backups (src/kernel/backup): where scheduled ones go (none when unset), how often, how many to keep, the key. */
   backup: BackupSettings;
+  /** The key of the audit trail's HMAC chain and checkpoints, and where and how often checkpoints are written. */
+  audit: AuditSettings;
   /** A bearer token that lets a scraper off this machine read /metrics (loopback needs none). */
   metricsToken: string | undefined;
+}
+
+export interface AuditSettings {
+  /** 32 bytes derived from AUDIT_KEY, else from the secret: never stored in the database. */
+  key: Buffer;
+  /** Which setting the key came from, for messages that tell an operator what to set. */
+  keyFrom: 'AUDIT_KEY' | 'SECRET';
+  checkpointFile: string;
+  checkpointEvery: number;
+  checkpointEveryMs: number;
 }
 
 export interface BackupSettings {
@@ -150,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
         'Invalid configuration: BACKUP_DIR is set but BACKUP_KEY is not (scheduled backups are always encrypted; set BACKUP_KEY or BACKUP_PASSPHRASE)',
       );
   }
+  const secret = e.SECRET ?? persistentSecret(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -159,7 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    secret: e.SECRET ?? persistentSecret(dataDir),
+    secret,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
@@ -182,8 +208,23 @@ export function loadConfig(env: Env = process.env): Config {
       key: e.BACKUP_KEY,
       passphrase: e.BACKUP_PASSPHRASE,
     },
+    audit: {
+      key: auditKey(e.AUDIT_KEY ?? secret),
+      keyFrom: e.AUDIT_KEY ? 'AUDIT_KEY' : 'SECRET',
+      checkpointFile: resolve(e.AUDIT_CHECKPOINT_FILE ?? join(dataDir, 'audit-checkpoints.log')),
+      checkpointEvery: e.AUDIT_CHECKPOINT_EVERY,
+      checkpointEveryMs: Math.round(e.AUDIT_CHECKPOINT_MINUTES * 60_000),
+    },
     metricsToken: e.METRICS_TOKEN,
   };
+}
+
+/**
+ * The audit chain's key: HKDF-SHA-256 of AUDIT_KEY or the secret under a fixed label, so the secret that signs links
+ * is never used raw, and a key derived from it is useless for anything but the audit trail.
+ */
+export function auditKey(source: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', source, '', 'relief audit chain v1', 32));
 }
 
 /**

@@ -1,13 +1,11 @@
 import { Refusal, badRequest } from '../kernel/refusal.ts';
-import type { Clinic } from '../kernel/clinic.ts';
-import { cutoffSpan } from '../kernel/time/format.ts';
 import { aboutRequest, auditPatient, type Visitor } from '../kernel/audit/patient-audit.ts';
 import { cancelAppointment, rescheduleAppointment, type BookingContext } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import { bookRequest, visitCancelled } from '../requests/service.ts';
+import { bookRequest, visitCancelledByPatient } from '../requests/service.ts';
 import { endWait, offerFreedTime } from '../waitlist/service.ts';
 import { aboutAppointment, bookingContext, openLink, refuse, type LinkContext, type LinkDeps } from './link.ts';
-import { problem, redirect, UNKNOWN_LOCATION, type LinkPage } from './pages.ts';
+import { offeredTime, problem, redirect, tooLatePage, UNKNOWN_LOCATION, type LinkPage } from './pages.ts';
 import type { SlotChoice } from './schema.ts';
 
 const DAY = 24 * 3_600_000;
@@ -51,7 +49,14 @@ export async function chooseSlot(
 const taken = (link: LinkContext, ctx: BookingContext, mode: 'book' | 'reschedule', alternatives: Slot[]) =>
   ({
     page: 'taken',
-    data: { clinic: link.clinic, location: ctx.location, alternatives, base: link.base, mode, now: ctx.now },
+    data: {
+      clinic: link.clinic,
+      location: ctx.location,
+      alternatives: alternatives.map((x) => offeredTime(link.clinic, x, ctx.now)),
+      base: link.base,
+      mode,
+      now: ctx.now,
+    },
   }) satisfies LinkPage;
 
 async function book(deps: LinkDeps, link: LinkContext, ctx: BookingContext, start: number): Promise<LinkPage> {
@@ -106,7 +111,8 @@ async function reschedule(deps: LinkDeps, link: LinkContext, ctx: BookingContext
   }
   await refuse(deps, link, action, outcome.reason, { appointmentId: current.id }, aboutAppointment(link, current));
   if (outcome.reason === 'taken') return taken(link, ctx, 'reschedule', outcome.alternatives);
-  throw changeRefused(outcome.reason, link.clinic);
+  if (outcome.reason === 'too_late') return tooLatePage(deps, link, current);
+  throw notActive();
 }
 
 /** Cancels the link's booked visit until the online cutoff; its time is offered to the waitlist. */
@@ -125,7 +131,7 @@ export async function cancelVisit(deps: LinkDeps, token: string, visitor: Visito
   const outcome = await cancelAppointment(database, link.clinic, appt.id, now, {
     onFreed: (trx, freed) => offerFreedTime(trx, freed, now),
     onCancelled: async (trx, current) => {
-      await visitCancelled(trx, current);
+      await visitCancelledByPatient(trx, current, now);
       await auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), {
         appointmentId: current.id,
         startsAt: current.starts_at,
@@ -134,17 +140,12 @@ export async function cancelVisit(deps: LinkDeps, token: string, visitor: Visito
   });
   if (!outcome.ok) {
     await refuse(deps, link, action, outcome.reason, { appointmentId: appt.id }, aboutAppointment(link, appt));
-    throw changeRefused(outcome.reason, link.clinic);
+    if (outcome.reason === 'too_late') return tooLatePage(deps, link, appt);
+    throw notActive();
   }
   deps.onOutbox?.();
   return redirect(`${link.base}?status=cancelled`);
 }
 
-export function changeRefused(reason: 'not_active' | 'too_late', clinic: Clinic): Refusal {
-  return reason === 'too_late'
-    ? new Refusal(
-        'too_late',
-        `Your visit is less than ${cutoffSpan(clinic.cancelCutoffMin)} away, so it can no longer be changed online. Please call us at ${clinic.phone}.`,
-      )
-    : new Refusal('not_active', 'This consultation is no longer active. You can book a new time with your link.');
-}
+const notActive = () =>
+  new Refusal('not_active', 'This consultation is no longer active. You can book a new time with your link.');

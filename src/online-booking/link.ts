@@ -12,7 +12,8 @@ import {
   type About,
   type Visitor,
 } from '../kernel/audit/patient-audit.ts';
-import { findAppointmentType } from '../scheduling/availability.ts';
+import { consultationType } from '../scheduling/availability.ts';
+import { Refusal } from '../kernel/refusal.ts';
 import type { BookingContext } from '../scheduling/booking-service.ts';
 import { latestAppointmentForRequest, type Appointment } from '../scheduling/repository.ts';
 import { findRequest, type ConsultationRequest } from '../requests/service.ts';
@@ -128,10 +129,15 @@ export async function bookingContext(
   locationKey: string,
 ): Promise<BookingContext | undefined> {
   const { database } = deps;
-  const [location, type] = await Promise.all([
-    findLocation(database.db, locationKey),
-    findAppointmentType(database.db, 'consultation'),
-  ]);
-  if (!type) throw new Error('the consultation appointment type is missing');
-  return location ? { database, clinic, location, type, now: deps.now() } : undefined;
+  const [location, type] = await Promise.all([findLocation(database.db, locationKey), consultationType(database.db)]);
+  if (!location) return undefined;
+  // A clinic that has retired its last consultation type books by phone until it adds one.
+  if (!type) throw pausedOnline(location);
+  return { database, clinic, location, type, now: deps.now() };
 }
+
+export const pausedOnline = (location: { name: string; phone: string }) =>
+  new Refusal(
+    'not_online',
+    `Online booking is paused at the moment. Please call ${location.name} at ${location.phone} to book your consultation.`,
+  );

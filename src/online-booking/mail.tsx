@@ -4,12 +4,12 @@ import type { Clinic, Location } from '../kernel/clinic.ts';
 import { EmailButton, VisitDetails } from '../kernel/outbox/email-frame.tsx';
 import type { MailContext, RenderedMail } from '../kernel/outbox/templates.tsx';
 import { untilCutoff } from '../kernel/time/format.ts';
-import { bookingUrl, findRequest } from '../requests/service.ts';
+import { findRequest } from '../requests/service.ts';
+import { changeableAt } from '../scheduling/booking-service.ts';
 import { calendarEvent } from '../scheduling/calendar-event.ts';
 import { appointmentIcs } from '../scheduling/ics.ts';
 import { VISIT_REASON, type VisitMail } from '../scheduling/mail.tsx';
-
-const DAY = 24 * 3_600_000;
+import { manageUrl as manageLink } from './manage-link.ts';
 
 /**
  * The emails about a consultation booked with a requester's link (scheduling's visit templates hand them here):
@@ -24,18 +24,13 @@ export async function consultationVisitMail(
   const { clinic, now } = ctx;
   const request = await findRequest(ctx.db, requestId);
   if (!request) return null;
-  const manageUrl = bookingUrl(
-    ctx,
-    request.id,
-    location.id,
-    Math.max(appt.ends_at + 7 * DAY, now() + clinic.bookingLinkDays * DAY),
-  );
+  const manageUrl = manageLink(ctx, clinic, request.id, appt, now());
   const ics = {
     method: job.kind === 'booking_cancelled' ? ('CANCEL' as const) : ('PUBLISH' as const),
     content: appointmentIcs(calendarEvent(clinic, location, appt, now(), manageUrl)),
   };
   // Rendered when sent: a reminder two hours ahead is already inside the online cutoff, and says to call instead.
-  const changeable = appt.starts_at - clinic.cancelCutoffMin * 60_000 >= now();
+  const changeable = changeableAt(clinic, appt.starts_at, now());
   const parts = consultationParts(job.kind, request.first_name, when, location, manageUrl, clinic, changeable);
   if (!parts) return null;
   return { to: request.email, ...parts, reason: VISIT_REASON, ics };

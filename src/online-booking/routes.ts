@@ -15,7 +15,7 @@ import {
   type LinkPage,
 } from './service.ts';
 import { newLinkBody, pickerQuery, slotBody, tokenParams } from './schema.ts';
-import { CancelConfirmPage, ManagePage, SlotPickerPage, TakenPage } from './views.tsx';
+import { CancelConfirmPage, ManagePage, SlotPickerPage, TakenPage, TooLatePage } from './views.tsx';
 
 /** Each answer of a booking link as a page (or a redirect). */
 function render(reply: FastifyReply, answer: LinkPage) {
@@ -36,6 +36,8 @@ function render(reply: FastifyReply, answer: LinkPage) {
       return html(reply, CancelConfirmPage(answer.data));
     case 'taken':
       return html(reply, TakenPage(answer.data), 409);
+    case 'too-late':
+      return html(reply, TooLatePage(answer.data), 409);
   }
 }
 

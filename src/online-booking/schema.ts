@@ -1,16 +1,12 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 export const tokenParams = z.object({ token: z.string().max(600) });
 
-/** Which dates and location a booking page shows, and what just happened (after a redirect). */
+/** Which day and location a booking page shows, and what just happened (after a redirect). */
 export const pickerQuery = z.object({
   location: z.string().max(64).optional(),
-  from: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Dates look like 2026-03-10.')
-    .refine((v) => DateTime.fromISO(v).isValid, 'That date does not exist.')
-    .optional(),
+  // Checked by the day chooser: a day that does not exist or cannot be booked shows the first open day, with a note.
+  day: z.string().max(40).optional(),
   status: z.enum(['booked', 'moved', 'cancelled', 'waitlisted', 'left-waitlist']).optional(),
 });
 export type PickerQuery = z.infer<typeof pickerQuery>;

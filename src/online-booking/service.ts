@@ -7,14 +7,25 @@ import { appointmentIcs } from '../scheduling/ics.ts';
 import { calendarEvent } from '../scheduling/calendar-event.ts';
 import { requestForNewLink } from '../requests/service.ts';
 import { aboutAppointment, clinicOf, openLink, refuse, viewed, type LinkDeps, type LinkProblem } from './link.ts';
-import { changeRefused } from './changes.ts';
-import { managePage, pickerPage, problem, redirect, type LinkPage } from './pages.ts';
+import { managePage, pickerPage, problem, redirect, tooLatePage, type LinkPage } from './pages.ts';
+import { manageUrl } from './manage-link.ts';
 import type { PickerQuery } from './schema.ts';
 
 // The booking link's use cases, one per route; the other features use none of them.
 export { cancelVisit, chooseSlot } from './changes.ts';
 export type { LinkDeps, LinkProblem } from './link.ts';
-export type { CancelData, LinkPage, ManageData, ManageNotice, PickerData, PickerNotice, TakenData } from './pages.ts';
+export type {
+  CancelData,
+  LinkPage,
+  ManageData,
+  ManageNotice,
+  OfferedTime,
+  PickerData,
+  PickerDay,
+  PickerNotice,
+  TakenData,
+  TooLateData,
+} from './pages.ts';
 
 /** The link's page: the booked visit, or the times to choose from. */
 export async function showBooking(
@@ -58,7 +69,7 @@ export async function showReschedule(
       { page: 'reschedule', appointmentId: link.appointment.id },
       aboutAppointment(link, link.appointment),
     );
-    throw changeRefused('too_late', link.clinic);
+    return tooLatePage(deps, link, link.appointment);
   }
   return { page: 'picker', data: await pickerPage(deps, link, 'reschedule', query) };
 }
@@ -68,6 +79,17 @@ export async function showCancel(deps: LinkDeps, token: string, visitor: Visitor
   const link = await openLink(deps, token, visitor, 'booking.view');
   if (problem(link)) return link;
   if (link.appointment?.status !== 'booked') return redirect(link.base);
+  if (!beforeCutoff(link.clinic, link.appointment, deps.now())) {
+    await refuse(
+      deps,
+      link,
+      'booking.view',
+      'too_late',
+      { page: 'cancel', appointmentId: link.appointment.id },
+      aboutAppointment(link, link.appointment),
+    );
+    return tooLatePage(deps, link, link.appointment);
+  }
   const location = await findLocation(deps.database.db, link.appointment.location_id);
   if (!location) throw new Error('appointment location missing');
   await viewed(deps, link, 'cancel', link.appointment);
@@ -88,7 +110,15 @@ export async function calendarFile(
   }
   const location = (await findLocation(deps.database.db, link.appointment.location_id)) as Location;
   await viewed(deps, link, 'ics', link.appointment);
-  const event = calendarEvent(link.clinic, location, link.appointment, deps.now(), deps.config.publicUrl + link.base);
+  // The email's long-lived link, not this page's: the booking link expires long before a visit weeks ahead.
+  const url = manageUrl(
+    { publicUrl: deps.config.publicUrl, tokens: deps.tokens },
+    link.clinic,
+    link.request.id,
+    link.appointment,
+    deps.now(),
+  );
+  const event = calendarEvent(link.clinic, location, link.appointment, deps.now(), url);
   return { page: 'ics', ics: appointmentIcs(event) };
 }
 

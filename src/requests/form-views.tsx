@@ -95,8 +95,9 @@ function RadioGroup(props: {
         </p>
       ) : null}
       <ErrorText name={name} errors={errors} />
+      {/* The label holds its radio, so the whole row (at least 44 px tall) picks the option. */}
       {Object.entries(props.options).map(([value, label]) => (
-        <div class="radio">
+        <label class="radio" for={`${name}-${value}`}>
           <input
             type="radio"
             id={`${name}-${value}`}
@@ -105,8 +106,8 @@ function RadioGroup(props: {
             checked={props.values[name] === value}
             aria-invalid={errors[name as keyof FieldErrors] ? 'true' : undefined}
           />
-          <label for={`${name}-${value}`}>{label}</label>
-        </div>
+          <span>{label}</span>
+        </label>
       ))}
     </fieldset>
   );

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { laneId, parseLane } from './repository.ts';
 import { DateTime } from 'luxon';
-import type { AppointmentTypeTable, ClinicianKind, DB } from '../kernel/db/schema.ts';
+import type { AppointmentTypeTable, ClinicianKind, DB, TypeKind } from '../kernel/db/schema.ts';
 import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
@@ -30,9 +30,37 @@ export interface ResourceChoice {
   roomId?: string;
 }
 
+/** A type that can still be booked, by its short name: retired types are not. */
 export async function findAppointmentType(db: Kysely<DB>, code: string): Promise<AppointmentType | undefined> {
-  return db.selectFrom('appointment_types').selectAll().where('code', '=', code).executeTakeFirst();
+  return db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .where('code', '=', code)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
 }
+
+/**
+ * The type of `kind` that bookings of that kind take when nobody names one: the one offered online, else the first
+ * still in use by name. Undefined when the clinic has none of the kind in use.
+ */
+export async function typeOfKind(db: Kysely<DB>, kind: TypeKind): Promise<AppointmentType | undefined> {
+  return db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('retired_at', 'is', null)
+    .orderBy('online_bookable', 'desc')
+    .orderBy('name')
+    .orderBy('id')
+    .executeTakeFirst();
+}
+
+/**
+ * The type consultation requests are booked as, online and by staff: the one consultation offered online, else
+ * (online booking paused) the first consultation still in use. Undefined when the clinic has none.
+ */
+export const consultationType = (db: Kysely<DB>) => typeOfKind(db, 'consultation');
 
 export async function findAppointmentTypeById(db: Kysely<DB>, id: string): Promise<AppointmentType | undefined> {
   return db.selectFrom('appointment_types').selectAll().where('id', '=', id).executeTakeFirst();

@@ -227,7 +227,12 @@ export type ChangeOutcome =
 
 /** True when self-service changes are still allowed for this visit. */
 export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): boolean {
-  return appt.starts_at - clinic.cancelCutoffMin * MINUTE >= now;
+  return changeableAt(clinic, appt.starts_at, now);
+}
+
+/** Whether a visit starting at `start` could be moved or cancelled online at `now`: the one cutoff rule. */
+export function changeableAt(clinic: Clinic, start: number, now: number): boolean {
+  return start - clinic.cancelCutoffMin * MINUTE >= now;
 }
 
 /**

@@ -1,7 +1,10 @@
-import type { AppointmentTypeTable } from '../kernel/db/schema.ts';
+import type { AppointmentTypeTable, TypeKind } from '../kernel/db/schema.ts';
 
-/** The codes are fixed: the booking flow and reports refer to them (their settings are the clinic's). */
-export const TYPE_CODES = ['consultation', 'infusion', 'booster', 'follow-up'] as const;
+/**
+ * The kinds of appointment code branches on (online booking offers the consultation kind; the calendar colours by
+ * kind). Types themselves are the clinic's data: any number of each kind, named and timed as the clinic likes.
+ */
+export const TYPE_KINDS = ['consultation', 'infusion', 'booster', 'follow-up'] as const satisfies readonly TypeKind[];
 
 type Needs = Pick<AppointmentTypeTable, 'needs_provider' | 'needs_nurse' | 'place'>;
 

@@ -2,15 +2,20 @@ import { DateTime } from 'luxon';
 import type { Database } from '../kernel/db/database.ts';
 import { timeOrderedId } from '../kernel/ids.ts';
 import { addDays, today, wallInstant, weekStart } from '../kernel/time/wall-clock.ts';
-import { findAppointmentType, loadAvailability, type AppointmentType } from '../scheduling/availability.ts';
+import { loadAvailability, typeOfKind, type AppointmentType } from '../scheduling/availability.ts';
+import type { TypeKind } from '../kernel/db/schema.ts';
+import { TYPE_KINDS } from '../scheduling/type-needs.ts';
 import { insertAppointment, parseLane } from '../scheduling/repository.ts';
 import { withBuffers } from '../scheduling/slots.ts';
 
 const MINUTE = 60_000;
 const H = (hour: number, minute = 0) => hour * 60 + minute;
 
-/** A day's plan at a location: the kind of visit and its local start (minutes past midnight). */
-type Plan = Array<[code: string, at: number]>;
+/**
+ * A day's plan at a location: the kind of visit and its local start (minutes past midnight). By kind, not by a type's
+ * code: types are the clinic's data, and each visit takes the type of its kind that is in use.
+ */
+type Plan = Array<[kind: TypeKind, at: number]>;
 
 const WEEKDAY_PLANS: Record<string, Plan> = {
   'loc-chicago': [
@@ -56,11 +61,11 @@ const LAST = ['Alvarez', 'Brennan', 'Chen', 'Dube', 'Eriksen', 'Fofana', 'Gallo'
 export async function seedDemoVisits(database: Database, now: number): Promise<number> {
   const db = database.db;
   const locations = await db.selectFrom('locations').select(['id', 'time_zone']).orderBy('sort_order').execute();
-  const types = new Map<string, AppointmentType>();
-  for (const code of ['consultation', 'infusion', 'booster', 'follow-up']) {
-    const type = await findAppointmentType(db, code);
+  const types = new Map<TypeKind, AppointmentType>();
+  for (const kind of TYPE_KINDS) {
+    const type = await typeOfKind(db, kind);
     // Staff place visits at any 5-minute start; the seed does too.
-    if (type) types.set(code, { ...type, min_notice_min: 0, step_min: 5 });
+    if (type) types.set(kind, { ...type, min_notice_min: 0, step_min: 5 });
   }
   let written = 0;
   for (const [li, location] of locations.entries()) {
@@ -76,10 +81,10 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
       const weekday = DateTime.fromISO(date).weekday;
       const day = weekday === 6 ? SATURDAY_PLAN : weekday <= 5 ? plan : [];
       let n = 0;
-      for (const [i, [code, at]] of day.entries()) {
+      for (const [i, [kind, at]] of day.entries()) {
         // Some gaps, different each day, so the days do not look stamped out.
         if ((i + d) % 5 === 4) continue;
-        const type = types.get(code);
+        const type = types.get(kind);
         if (!type) continue;
         const start = wallInstant(zone, date, at);
         const slots = await loadAvailability(db, {

@@ -1,5 +1,5 @@
-import { DEFAULT_ACCENT } from '../kernel/ui/brand/palette.ts';
 import { lockWriters, type Database } from '../kernel/db/database.ts';
+import { CLINIC_DEFAULTS, DEFAULT_TYPES } from '../setup/defaults.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -19,12 +19,7 @@ export async function seedDemo(database: Database): Promise<boolean> {
         tagline: 'Specialist care for CRPS and hard-to-treat pain',
         phone: '(312) 555-0140',
         email: 'hello@relief-clinic.example',
-        reminder_offsets_min: JSON.stringify([48 * 60, 2 * 60]),
-        cancel_cutoff_min: 24 * 60,
-        booking_horizon_days: 56,
-        booking_link_days: 14,
-        // site.css's own --primary, so the demo looks as it always has.
-        accent_color: DEFAULT_ACCENT,
+        ...CLINIC_DEFAULTS,
       })
       .execute();
 
@@ -196,66 +191,10 @@ export async function seedDemo(database: Database): Promise<boolean> {
       ])
       .execute();
 
+    // The types every clinic starts with, under ids the demo's tests and links know.
     await trx
       .insertInto('appointment_types')
-      .values([
-        {
-          id: 'type-consultation',
-          code: 'consultation',
-          name: 'Consultation',
-          duration_min: 45,
-          buffer_before_min: 0,
-          buffer_after_min: 15,
-          min_notice_min: 12 * 60,
-          step_min: 30,
-          needs_provider: 1,
-          needs_nurse: 0,
-          place: 'room',
-          online_bookable: 1,
-        },
-        {
-          id: 'type-infusion',
-          code: 'infusion',
-          name: 'Infusion',
-          duration_min: 240,
-          buffer_before_min: 15,
-          buffer_after_min: 30,
-          min_notice_min: 24 * 60,
-          step_min: 30,
-          needs_provider: 0,
-          needs_nurse: 1,
-          place: 'chair',
-          online_bookable: 0,
-        },
-        {
-          id: 'type-booster',
-          code: 'booster',
-          name: 'Booster infusion',
-          duration_min: 120,
-          buffer_before_min: 15,
-          buffer_after_min: 30,
-          min_notice_min: 24 * 60,
-          step_min: 30,
-          needs_provider: 0,
-          needs_nurse: 1,
-          place: 'chair',
-          online_bookable: 0,
-        },
-        {
-          id: 'type-follow-up',
-          code: 'follow-up',
-          name: 'Follow-up',
-          duration_min: 30,
-          buffer_before_min: 0,
-          buffer_after_min: 0,
-          min_notice_min: 12 * 60,
-          step_min: 30,
-          needs_provider: 1,
-          needs_nurse: 0,
-          place: 'room',
-          online_bookable: 0,
-        },
-      ])
+      .values(DEFAULT_TYPES.map((t) => ({ id: `type-${t.code}`, ...t })))
       .execute();
     return true;
   });

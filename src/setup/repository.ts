@@ -210,17 +210,61 @@ export async function deleteTimeOff(trx: Kysely<DB>, clinicianId: string, id: st
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
 
+/** Types in use first, then retired ones; each by name. */
 export const listAppointmentTypes = (db: Kysely<DB>) =>
-  db.selectFrom('appointment_types').selectAll().orderBy('name').execute();
+  db
+    .selectFrom('appointment_types')
+    .selectAll()
+    .orderBy(sql`case when retired_at is null then 0 else 1 end`)
+    .orderBy('name')
+    .execute();
 
 export const findAppointmentType = (db: Kysely<DB>, code: string) =>
   db.selectFrom('appointment_types').selectAll().where('code', '=', code).executeTakeFirst();
+
+export async function insertAppointmentType(trx: Kysely<DB>, row: Insertable<AppointmentTypeTable>): Promise<void> {
+  await trx.insertInto('appointment_types').values(row).execute();
+}
 
 export async function updateAppointmentType(trx: Kysely<DB>, id: string, change: Updateable<AppointmentTypeTable>) {
   await trx.updateTable('appointment_types').set(change).where('id', '=', id).execute();
 }
 
+/** Deletes a type; the database refuses (ON DELETE RESTRICT) when a visit or waitlist entry has it. */
+export async function deleteAppointmentType(trx: Kysely<DB>, id: string): Promise<void> {
+  await trx.deleteFrom('appointment_types').where('id', '=', id).execute();
+}
+
+/** How many visits (any status) and waitlist entries have the type: any at all, and it can only be retired. */
+export async function typeUses(db: Kysely<DB>, id: string): Promise<number> {
+  const [visits, waiting] = await Promise.all([
+    db
+      .selectFrom('appointments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type_id', '=', id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('waitlist_entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type_id', '=', id)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return Number(visits.n) + Number(waiting.n);
+}
+
+/** Short names and names already used (retired types included), to keep both unique. */
+export const typeNames = (db: Kysely<DB>) =>
+  db.selectFrom('appointment_types').select(['id', 'code', 'name', 'kind', 'online_bookable', 'retired_at']).execute();
+
 // ---- The clinic's settings and logo ----
+
+/** The clinic's one row (`relief init`, once). */
+export async function insertClinic(trx: Kysely<DB>, row: Insertable<ClinicTable>): Promise<void> {
+  await trx.insertInto('clinic').values(row).execute();
+}
+
+export const clinicExists = async (db: Kysely<DB>) =>
+  (await db.selectFrom('clinic').select('id').executeTakeFirst()) !== undefined;
 
 /** How many rows were updated: 0 when the clinic row is missing. */
 export async function updateClinic(trx: Kysely<DB>, change: Updateable<ClinicTable>): Promise<number> {

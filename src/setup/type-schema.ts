@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import type { PlaceNeed } from '../kernel/db/schema.ts';
-import { checkbox, fiveMinutes, whole, type Values } from './forms.ts';
+import { TYPE_KINDS } from '../scheduling/type-needs.ts';
+import { checkbox, fiveMinutes, plain, whole, type Values } from './forms.ts';
 import type { AppointmentType } from './repository.ts';
 
 const PLACES = ['none', 'room', 'chair'] as const satisfies readonly PlaceNeed[];
+
+/** The kind is chosen once, when the type is added: visits already booked were booked as that kind. */
+export const kindField = z.enum(TYPE_KINDS, {
+  error: 'Choose what kind of appointment it is: consultation, infusion, booster infusion or follow-up.',
+});
+
 export const typeForm = z
   .object({
+    name: plain('name', 2, 60),
     duration: fiveMinutes('duration', 5, 720),
     buffer_before: fiveMinutes('buffer before', 0, 120),
     buffer_after: fiveMinutes('buffer after', 0, 120),
@@ -30,6 +38,7 @@ export type TypeInput = z.infer<typeof typeForm>;
 
 /** A saved type as form values. */
 export const typeValues = (t: AppointmentType): Values => ({
+  name: t.name,
   duration: String(t.duration_min),
   buffer_before: String(t.buffer_before_min),
   buffer_after: String(t.buffer_after_min),
@@ -40,3 +49,22 @@ export const typeValues = (t: AppointmentType): Values => ({
   place: t.place,
   online_bookable: t.online_bookable ? 'yes' : '',
 });
+
+/** A new type: its kind too. */
+export const newTypeForm = typeForm.and(z.object({ kind: kindField }));
+export type NewTypeInput = z.infer<typeof newTypeForm>;
+
+/** The starting values of the form for a new type: a follow-up's (a provider and a room). */
+export const newTypeValues: Values = {
+  name: '',
+  kind: '',
+  duration: '30',
+  buffer_before: '0',
+  buffer_after: '0',
+  notice: '12',
+  step: '30',
+  needs_provider: 'yes',
+  needs_nurse: '',
+  place: 'room',
+  online_bookable: '',
+};

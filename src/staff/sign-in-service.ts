@@ -54,7 +54,7 @@ export function auditAccount(
 ): Promise<void> {
   return appendAudit(
     trx,
-    deps.database.engine,
+    deps.database,
     { actorId: who?.id ?? null, actorRole: who?.role ?? null, locationId: null, patientRef: null, ...event },
     now,
   );

@@ -20,7 +20,7 @@ export async function offerFreedTime(
   now: number,
 ): Promise<number> {
   const type = await findAppointmentTypeById(trx, freed.type_id);
-  if (!type || !type.online_bookable) return 0;
+  if (!type || !type.online_bookable || type.retired_at !== null) return 0;
   const expiresAt = freed.starts_at - type.min_notice_min * 60_000;
   if (expiresAt <= now) return 0;
   // Freed is not always free: a visit moved by half an hour still holds its provider at the old time. Offer only a

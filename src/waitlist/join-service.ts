@@ -9,7 +9,7 @@ import {
   refusedLinkRef,
   type Visitor,
 } from '../kernel/audit/patient-audit.ts';
-import { findAppointmentType } from '../scheduling/availability.ts';
+import { consultationType } from '../scheduling/availability.ts';
 import { findRequest } from '../requests/service.ts';
 import { clinicOf, type LinkDeps } from './link-deps.ts';
 import { joinWaitlist, leaveWaitlist } from './repository.ts';
@@ -62,7 +62,7 @@ export async function joinFromLink(
   }
   const [location, type] = await Promise.all([
     findLocation(database.db, slug.slice(0, 64)),
-    findAppointmentType(database.db, 'consultation'),
+    consultationType(database.db),
   ]);
   if (!location || !type) {
     await auditPatientAlone(database, visitor, action, 'failure', aboutRequest(request), { reason: 'invalid' });

@@ -10,7 +10,7 @@ import {
   type About,
   type Visitor,
 } from '../kernel/audit/patient-audit.ts';
-import { findAppointmentType } from '../scheduling/availability.ts';
+import { consultationType } from '../scheduling/availability.ts';
 import { STAFF_TIME_STEP_MIN } from '../scheduling/grid.ts';
 import { bookRequest, findRequest } from '../requests/service.ts';
 import { clinicOf, type LinkDeps } from './link-deps.ts';
@@ -111,10 +111,10 @@ export async function acceptOffer(
   const { offer, about, bookingLink } = opened;
   const [location, type] = await Promise.all([
     findLocation(database.db, offer.location_id),
-    findAppointmentType(database.db, 'consultation'),
+    consultationType(database.db),
   ]);
-  if (!location || !type) throw new Error('offer without location or type');
-  if (type.online_bookable !== 1) {
+  if (!location) throw new Error('offer without location');
+  if (type?.online_bookable !== 1) {
     await auditPatientAlone(database, visitor, action, 'failure', about, { reason: 'not_online', offerId: offer.id });
     throw new Refusal(
       'not_online',

@@ -104,6 +104,8 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/consultation?location=denver',
       bookingPath,
       `${bookingPath}?location=denver`,
+      `${bookingPath}?day=2026-03-08`,
+      `${bookingPath}?day=2026-04-01`,
       managedPath,
       `${managedPath}/reschedule`,
       `${managedPath}/cancel`,
@@ -121,6 +123,17 @@ describe('accessibility (axe-core in Chromium)', () => {
         expect(res?.status(), url).toBe(url === '/no-such-page' ? 404 : url === '/book/not-a-real-token' ? 404 : 200);
         for (const v of await audit(page)) found.push(`${width}px ${url}: ${v}`);
       }
+      // Inside the online change cutoff (23.5 hours before Ben's visit): the picker marks the times too close to
+      // change online, and Ben's reschedule page says why and whom to call.
+      const saved = rt().clock.now();
+      rt().clock.set(new Date(bensTime - 23.5 * 3_600_000).toISOString());
+      for (const url of [bookingPath, `${managedPath}/reschedule`]) {
+        const res = await page.goto(origin + url);
+        expect(res?.status(), url).toBe(url === bookingPath ? 200 : 409);
+        for (const v of await audit(page)) found.push(`${width}px ${url} (inside the cutoff): ${v}`);
+      }
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Too close to change online');
+      rt().clock.current = saved;
       // The request form with every error showing (the browser's own checks off, as a script-less client would post).
       await page.goto(`${origin}/consultation`);
       await Promise.all([
@@ -174,14 +187,20 @@ describe('accessibility (axe-core in Chromium)', () => {
     const offered = offeredSlots((await rt().app.inject({ method: 'GET', url: dee })).body);
     expect((await book(rt(), dee, offered.at(-1)!)).statusCode).toBe(303);
     await requestAndGetLink(rt(), { first_name: 'Eve', email: 'eve@example.com', phone: '(312) 555-0171' }); // left open, to book by phone
-    // A message that could not be delivered: the mail banner shows on every page below, and the mail page lists it.
+    const eve = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'eve@example.com')
+      .executeTakeFirstOrThrow();
+    // A message that could not be delivered: the mail banner shows on every page below, the mail page lists it, and
+    // it is Eve's booking link, so her lead shows the "not delivered" notice and the inbox marks her.
     const failedAt = rt().clock.now();
     await rt()
       .database.db.insertInto('outbox')
       .values({
         id: 'a11y-failed-mail',
         kind: 'booking_link',
-        ref_id: 'a11y-ref',
+        ref_id: eve.id,
         dedupe_key: null,
         status: 'dead',
         run_at: failedAt - 72 * 3_600_000,
@@ -204,6 +223,8 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff',
       '/staff/leads',
       `/staff/leads/${lead.id}`,
+      `/staff/leads/${eve.id}?done=link_sent`,
+      '/staff/leads?link=undelivered',
       '/staff/calendar',
       '/staff/calendar?view=day',
       `/staff/calendar/appointments/${appt.id}`,
@@ -215,6 +236,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       `/staff/patients/${appt.patient_id}`,
       `/staff/patients/${appt.patient_id}/book`,
       '/staff/audit',
+      `/staff/audit?patient_ref=${appt.patient_id}`,
       '/staff/sessions',
       '/staff/users',
       '/staff/setup',
@@ -230,6 +252,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/setup/clinicians/prov-okafor/hours',
       '/staff/setup/clinicians/prov-okafor/time-off',
       '/staff/setup/types',
+      '/staff/setup/types/new',
       '/staff/setup/types/consultation',
       '/staff/mail',
     ];
@@ -242,11 +265,19 @@ describe('accessibility (axe-core in Chromium)', () => {
         expect(res?.status(), url).toBe(200);
         for (const v of await audit(page)) found.push(`${width}px ${url}: ${v}`);
       }
+      // The audit viewer's patient search: its matches, and its refusal of a search too short.
+      for (const q of ['Dee', 'D']) {
+        await page.goto(`${origin}/staff/audit`);
+        await page.getByLabel('Find a patient').fill(q);
+        await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Find' }).click()]);
+        for (const v of await audit(page)) found.push(`${width}px /staff/audit (patient search "${q}"): ${v}`);
+      }
       // Forms with every error showing: the main form's text fields emptied and posted without the browser's checks.
       for (const url of [
         '/staff/calendar/book',
         '/staff/setup/clinic',
         '/staff/setup/locations/new',
+        '/staff/setup/types/new',
         '/staff/setup/types/consultation',
         '/staff/setup/clinicians/prov-okafor/time-off',
       ]) {

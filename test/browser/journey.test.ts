@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { requestAndGetLink } from '../helpers/journey.ts';
 
 /**
  * The whole patient journey in a real browser: site → request form → booking-link email → booking page →
@@ -175,14 +176,13 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     const bookingUrl = link!.replace('http://relief.test', origin);
     await page.goto(bookingUrl);
 
-    // 4. Times in Chicago wall time, grouped by day, whatever the device's zone.
+    // 4. A day chooser, then the chosen day's times, in Chicago wall time whatever the device's zone.
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Choose your consultation time');
     expect(await page.locator('.zone-note').textContent()).toContain('Central Time');
     expect(await page.locator('.zone-note').textContent()).toContain('America/Chicago');
-    const dayHeadings = await page.locator('.slot-day h3').allTextContents();
-    expect(dayHeadings.length).toBeGreaterThan(1);
-    expect(dayHeadings[0]).toBe('Tuesday, March 3, 2026');
-    expect(new Set(dayHeadings).size, 'each day appears once').toBe(dayHeadings.length);
+    const chooser = page.getByRole('navigation', { name: 'March 2026' });
+    expect(await chooser.locator('[aria-current="date"]').getAttribute('href')).toContain('day=2026-03-03');
+    expect(await chooser.getByRole('link', { name: 'Wed March 4' }).getAttribute('href')).toContain('day=2026-03-04');
     const tuesday = page.getByRole('region', { name: 'Tuesday, March 3, 2026' });
     const firstTime = tuesday.getByRole('button').first();
     expect(await firstTime.textContent()).toBe('9:00 AM');
@@ -279,5 +279,81 @@ describe('patient journey in a real browser (Chromium, device in Asia/Tokyo)', (
     });
     expect(inMain).toBe(true);
     expect(dialogs).toEqual([]);
+  });
+
+  it('on a 390 × 844 phone the first free time shows without scrolling; on a wide screen the month sits beside the times', async () => {
+    const link = await requestAndGetLink(rt(), { email: 'phone@example.com', phone: '(312) 555-0190' });
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1280, height: 900 },
+    ]) {
+      const ctx = await browser.newContext({ locale: 'en-US', viewport });
+      const p = await ctx.newPage();
+      await p.goto(origin + link);
+      const first = await p.locator('button[name="slot"]').first().boundingBox();
+      expect(first, `${viewport.width}px`).not.toBeNull();
+      expect(
+        first!.y + first!.height,
+        `${viewport.width}px: the first time is on the first screen`,
+      ).toBeLessThanOrEqual(viewport.height);
+      // Nothing widens the page sideways (the phone's strip of days scrolls inside itself).
+      expect(await p.evaluate('document.documentElement.scrollWidth'), `${viewport.width}px`).toBe(viewport.width);
+      const days = (await p.locator('.day-chooser').boundingBox())!;
+      const times = (await p.locator('.day-times').boundingBox())!;
+      if (viewport.width === 1280) {
+        expect(times.x, 'the times sit to the right of the month grid').toBeGreaterThanOrEqual(days.x + days.width);
+        expect(Math.abs(times.y - days.y), 'side by side, tops aligned').toBeLessThan(2);
+      } else {
+        expect(times.y, 'on a phone the times follow the strip of days').toBeGreaterThanOrEqual(days.y + days.height);
+        expect(days.height, 'the strip stays one row high').toBeLessThan(160);
+      }
+      for (const link of await p.locator('.day-chooser a').all()) {
+        if (!(await link.isVisible())) continue;
+        const box = (await link.boundingBox())!;
+        expect(Math.min(box.width, box.height), `${viewport.width}px: a day is a 44 px target`).toBeGreaterThanOrEqual(
+          44,
+        );
+      }
+      await ctx.close();
+    }
+  });
+
+  it('on a phone, a day chosen late in the month shows in the strip of days, not scrolled out of sight', async () => {
+    const link = await requestAndGetLink(rt(), { email: 'late-day@example.com', phone: '(312) 555-0191' });
+    const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 390, height: 844 } });
+    const p = await ctx.newPage();
+    await p.goto(`${origin}${link}?day=2026-03-27`);
+    const strip = (await p.locator('.day-grid').boundingBox())!;
+    const chosen = (await p.locator('.day-grid [aria-current="date"]').boundingBox())!;
+    expect(chosen.x, 'its left edge is inside the strip').toBeGreaterThanOrEqual(strip.x);
+    expect(chosen.x + chosen.width, 'its right edge is inside the strip').toBeLessThanOrEqual(strip.x + strip.width);
+    // The page itself stays where it was: only the strip scrolls.
+    expect(await p.evaluate('window.scrollY')).toBe(0);
+    await ctx.close();
+  });
+
+  it('the consultation form’s radio buttons sit beside their labels, each a 44 px target', async () => {
+    for (const width of [390, 1280]) {
+      const ctx = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
+      const p = await ctx.newPage();
+      await p.goto(`${origin}/consultation`);
+      for (const name of ['Email', 'Phone call', 'Text message', 'Complex Regional Pain Syndrome (CRPS)']) {
+        const radio = p.getByRole('radio', { name, exact: true });
+        const label = p.locator('label.radio', { has: radio });
+        const text = label.locator('span');
+        const r = (await radio.boundingBox())!;
+        const t = (await text.boundingBox())!;
+        const l = (await label.boundingBox())!;
+        // Beside, not above: the radio's middle lies within the first line of its text, to the text's left.
+        expect(r.x + r.width, `${width}px ${name}`).toBeLessThanOrEqual(t.x);
+        expect(r.y + r.height / 2, `${width}px ${name}`).toBeGreaterThan(t.y);
+        expect(r.y + r.height / 2, `${width}px ${name}`).toBeLessThan(t.y + Math.min(t.height, 32));
+        expect(l.height, `${width}px ${name}: the whole label is the target`).toBeGreaterThanOrEqual(44);
+        // Clicking the words (not the radio) picks the option.
+        await text.click();
+        expect(await radio.isChecked(), `${width}px ${name}`).toBe(true);
+      }
+      await ctx.close();
+    }
   });
 });

@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
+  type InsertQueryNode,
   OperationNodeTransformer,
+  PrimitiveValueListNode,
   sql,
+  ValueListNode,
+  ValuesNode,
   type IdentifierNode,
   type Insertable,
   type Kysely,
@@ -86,12 +90,39 @@ export async function atReleaseBefore(database: Database, name: string): Promise
   const index = MIGRATIONS.findIndex(([n]) => n === name);
   if (index < 0) throw new Error(`no migration ${name}`);
   await applyMigrations(database, MIGRATIONS.slice(0, index));
-  const renamed = index <= MIGRATIONS.findIndex(([n]) => n === '011_clinicians');
+  const before = (m: string) => index <= MIGRATIONS.findIndex(([n]) => n === m);
+  const plugins: KyselyPlugin[] = [
+    ...(before('011_clinicians') ? [new BeforeClinicians()] : []),
+    ...(before('015_types_as_data') ? [new BeforeTypeKinds()] : []),
+  ];
   await seedDemo(
-    renamed
-      ? { ...database, transact: (work) => database.transact((trx) => work(trx.withPlugin(new BeforeClinicians()))) }
+    plugins.length
+      ? {
+          ...database,
+          transact: (work) => database.transact((trx) => work(plugins.reduce((t, p) => t.withPlugin(p), trx))),
+        }
       : database,
   );
+}
+
+/** Leaves out the columns migration 015 added (`kind`, `retired_at`) from inserts of appointment types. */
+class BeforeTypeKinds implements KyselyPlugin {
+  readonly #drop = new (class extends OperationNodeTransformer {
+    protected override transformInsertQuery(node: InsertQueryNode): InsertQueryNode {
+      if (node.into?.table.identifier.name !== 'appointment_types') return node;
+      const columns = node.columns ?? [];
+      const keep = columns.map((c) => !['kind', 'retired_at'].includes(c.column.name));
+      if (keep.every(Boolean) || !node.values || !ValuesNode.is(node.values)) return node;
+      const values = node.values.values.map((list) =>
+        PrimitiveValueListNode.is(list)
+          ? PrimitiveValueListNode.create(list.values.filter((_, i) => keep[i]))
+          : ValueListNode.create(list.values.filter((_, i) => keep[i])),
+      );
+      return { ...node, columns: columns.filter((_, i) => keep[i]), values: ValuesNode.create(values) };
+    }
+  })();
+  transformQuery: KyselyPlugin['transformQuery'] = (args) => this.#drop.transformNode(args.node);
+  transformResult: KyselyPlugin['transformResult'] = async (args) => Promise.resolve(args.result);
 }
 
 /** Names migration 011 changed, current → before (the demo seed writes today's names). */

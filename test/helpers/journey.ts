@@ -62,6 +62,30 @@ export function offeredSlots(html: string): number[] {
   return [...html.matchAll(/name="slot" value="(\d+)"/g)].map((m) => Number(m[1]));
 }
 
+/**
+ * The times a booking link offers over its first `days` local days, gathered day by day as a person would tap
+ * through the day chooser (each page shows one day's times). `url` may carry ?location=.
+ */
+export async function offeredTimes(rt: TestRuntime, url: string, days = 14): Promise<number[]> {
+  const sep = url.includes('?') ? '&' : '?';
+  const first = (await rt.app.inject({ url })).body;
+  const links = (html: string) => [...html.matchAll(/[?&;]day=(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]!);
+  const chosen = /day=(\d{4}-\d{2}-\d{2})" aria-current="date"/.exec(first)?.[1];
+  if (!chosen) return offeredSlots(first);
+  const next = /<a class="month-step month-next" href="[^"]*day=(\d{4}-\d{2}-\d{2})"/.exec(first)?.[1];
+  const nextMonth = next ? links((await rt.app.inject({ url: `${url}${sep}day=${next}` })).body) : [];
+  const last = new Date(Date.parse(`${chosen}T00:00:00Z`) + (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  const open = [...new Set([...links(first), ...nextMonth])].filter((d) => d >= chosen && d <= last).sort();
+  const times: number[] = [];
+  for (const day of open)
+    times.push(
+      ...(day === chosen
+        ? offeredSlots(first)
+        : offeredSlots((await rt.app.inject({ url: `${url}${sep}day=${day}` })).body)),
+    );
+  return times;
+}
+
 export async function book(rt: TestRuntime, path: string, slot: number, location = 'chicago') {
   return rt.app.inject({
     method: 'POST',
@@ -125,9 +149,9 @@ export async function bookedPatient(rt: TestRuntime, notOn: string): Promise<str
     email,
     phone: `(312) 555-${4000 + patients}`,
   });
-  const slot = offeredSlots((await rt.app.inject({ url: link })).body).filter(
-    (t) => new Date(t).toISOString().slice(0, 10) !== notOn,
-  )[patients]!;
+  const slot = (await offeredTimes(rt, link)).filter((t) => new Date(t).toISOString().slice(0, 10) !== notOn)[
+    patients
+  ]!;
   const res = await book(rt, link, slot);
   if (res.statusCode !== 303) throw new Error(`booking failed: ${res.statusCode} ${res.body.slice(0, 300)}`);
   return (await rt.database.db.selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow())

@@ -443,6 +443,6 @@ describe(`calendar and patients access matrix (${engine})`, () => {
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'booked', attendance: null });
     }
-    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 });

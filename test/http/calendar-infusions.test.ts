@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 /**
@@ -29,9 +29,9 @@ async function patient(first = 'Robin'): Promise<string> {
     phone: `(312) 555-${2000 + people}`,
   });
   // Any day but the Thursday the infusions are booked on: a person cannot be at two visits at once.
-  const slot = offeredSlots((await rt().app.inject({ url: link })).body).filter(
-    (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
-  )[people]!;
+  const slot = (await offeredTimes(rt(), link)).filter((t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY)[
+    people
+  ]!;
   expect((await book(rt(), link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }
@@ -113,7 +113,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     expect(page.body).toMatch(/<dt>Nurse<\/dt>\s*<dd>Marcus Bell<\/dd>/);
     expect(page.body).not.toContain('<dt>Provider</dt>');
     expect(page.body).toContain('<dt>Chair</dt>');
-    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('emails the patient the time and place without naming the kind of visit, with a calendar file and no self-service link', async () => {
@@ -279,6 +279,7 @@ describe(`infusions: nurse and chair (${engine})`, () => {
     const csrf = csrfFrom(form.body);
     const saved = await admin.post('/staff/setup/types/follow-up', {
       _csrf: csrf,
+      name: 'Follow-up',
       duration: '30',
       buffer_before: '0',
       buffer_after: '0',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 /**
@@ -28,9 +28,9 @@ async function patient(first = 'Robin'): Promise<string> {
     phone: `(312) 555-${2000 + people}`,
   });
   // Any day but the Thursday the infusions are booked on: a person cannot be at two visits at once.
-  const slot = offeredSlots((await rt().app.inject({ url: link })).body).filter(
-    (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
-  )[people]!;
+  const slot = (await offeredTimes(rt(), link)).filter((t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY)[
+    people
+  ]!;
   expect((await book(rt(), link, slot)).statusCode).toBe(303);
   return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
 }

@@ -29,6 +29,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
     let csrf = csrfFrom((await admin.get('/staff/setup/types/consultation')).body);
     const saved = await admin.post('/staff/setup/types/consultation', {
       _csrf: csrf,
+      name: 'Consultation',
       duration: '45',
       buffer_before: '0',
       buffer_after: '15',
@@ -134,6 +135,7 @@ describe(`staff booking follows the set-up (${engine})`, () => {
       (
         await admin.post('/staff/setup/types/consultation', {
           _csrf: csrf,
+          name: 'Consultation',
           duration: '45',
           buffer_before: '0',
           buffer_after: '15',
@@ -309,6 +311,29 @@ describe(`booking from a calendar cell (${engine})`, () => {
       expect(res.body).toContain(`href="#${field}"`);
     }
     expect(await db().selectFrom('appointments').select('id').where('patient_id', '=', id).execute()).toHaveLength(1);
+  });
+
+  it("a cell's column preselects the clinic's own type of the likely kind, whatever its code", async () => {
+    const id = await patient(4);
+    const types = await db().selectFrom('appointment_types').selectAll().execute();
+    for (const [old, code, name] of [
+      ['type-infusion', 'long-infusion', 'Long infusion'],
+      ['type-follow-up', 'review', 'Review'],
+    ] as const) {
+      const row = types.find((t) => t.id === old)!;
+      await db()
+        .insertInto('appointment_types')
+        .values({ ...row, id: `type-${code}`, code, name })
+        .execute();
+      await db().updateTable('appointment_types').set({ retired_at: 1 }).where('id', '=', old).execute();
+    }
+    const desk = await signIn(rt(), 'frontdesk@relief.example');
+    const base = `/staff/patients/${id}/book?location=chicago&date=${THURSDAY}&time=10%3A30`;
+    const fromChair = (await desk.get(`${base}&room=chair-chi-5`)).body;
+    expect(fromChair).toContain('<option value="long-infusion" selected>');
+    expect(fromChair).not.toContain('value="infusion"');
+    const fromProvider = (await desk.get(`${base}&provider=prov-okafor`)).body;
+    expect(fromProvider).toContain('<option value="review" selected>');
   });
 
   it("a chair's cell books an infusion for a patient found from the form, in that chair with that time", async () => {

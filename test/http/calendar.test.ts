@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink, submitRequest, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
 import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
@@ -121,7 +121,7 @@ describe(`staff calendar (${engine})`, () => {
       ['appointment.cancel', 'denied', 'loc-denver'],
     ]);
     expect(await appointment(denver)).toMatchObject({ status: 'booked', attendance: null });
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 
   it('builds the day grid from local times on DST days in America/Chicago', async () => {
@@ -191,7 +191,10 @@ describe(`staff calendar (${engine})`, () => {
     // The leads inbox counts the visit as attended: requests → booked → attended.
     const desk = await signIn(rt(), 'frontdesk@relief.example');
     const leads = (await desk.get('/staff/leads?from=2026-03-01&to=2026-03-03')).body;
-    expect(leads).toMatch(/<th scope="row">Chicago – River North<\/th><td>1<\/td><td>1<\/td><td>100%<\/td><td>1<\/td>/);
+    // Received, booked, rate, cancelled (none), attended.
+    expect(leads).toMatch(
+      /<th scope="row">Chicago – River North<\/th><td>1<\/td><td>1<\/td><td>100%<\/td><td>0<\/td><td>1<\/td>/,
+    );
   });
 
   it('books a consultation on behalf of a request, creating the patient, through the claim-guarded path', async () => {
@@ -307,7 +310,7 @@ describe(`staff calendar (${engine})`, () => {
     const email = 'denver-to-chicago@example.com';
     const link = await requestAndGetLink(rt(), { last_name: 'DenverToChicago', email, location: 'denver' });
     const requestId = await requestIdOf(email);
-    const slot = offeredSlots((await rt().app.inject({ url: `${link}?location=chicago` })).body).find(
+    const slot = (await offeredTimes(rt(), `${link}?location=chicago`)).find(
       (t) => t >= rt().clock.now() + 2 * 86_400_000,
     )!;
     expect((await book(rt(), link, slot, 'chicago')).statusCode).toBe(303);
@@ -361,5 +364,33 @@ describe(`staff calendar (${engine})`, () => {
       Date.parse('2026-03-02T06:00:00Z'),
     );
     expect(Math.max(...rows.map((r) => Number(r.starts_at)))).toBeLessThan(Date.parse('2026-03-16T06:00:00Z'));
+  });
+
+  it("the demo's visits take the type in use of each kind, not a fixed code (types are the clinic's data)", async () => {
+    rt().clock.set('2026-03-04T20:00:00.000Z');
+    const infusion = await db()
+      .selectFrom('appointment_types')
+      .selectAll()
+      .where('id', '=', 'type-infusion')
+      .executeTakeFirstOrThrow();
+    await db()
+      .insertInto('appointment_types')
+      .values({ ...infusion, id: 'type-long', code: 'long-infusion', name: 'Long infusion' })
+      .execute();
+    await db()
+      .updateTable('appointment_types')
+      .set({ retired_at: rt().clock.now() })
+      .where('id', '=', infusion.id)
+      .execute();
+    await seedDemoVisits(rt().database, rt().clock.now());
+    const byType = await db()
+      .selectFrom('appointments')
+      .select(['type_id', db().fn.countAll<number>().as('n')])
+      .groupBy('type_id')
+      .execute();
+    const count = new Map(byType.map((r) => [r.type_id, Number(r.n)]));
+    expect(count.get('type-long')).toBeGreaterThan(10);
+    expect(count.has('type-infusion')).toBe(false);
+    expect(count.get('type-consultation')).toBeGreaterThan(10);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredSlots, postForm, requestAndGetLink } from '../helpers/journey.ts';
+import { book, bookingPath, offeredSlots, postForm, requestAndGetLink } from '../helpers/journey.ts';
 
 const HOUR = 3_600_000;
 const TUE_0900_CHICAGO = Date.parse('2026-03-03T15:00:00.000Z');
@@ -46,7 +46,7 @@ describe('online booking: changes and reminders', () => {
 
   it('queues both reminders for a visit far enough ahead', async () => {
     const link = await requestAndGetLink(rt());
-    const page = await rt().app.inject({ url: `${link}?from=2026-03-10` });
+    const page = await rt().app.inject({ url: `${link}?day=2026-03-10` });
     const slot = offeredSlots(page.body)[0]!;
     expect(new Date(slot).toISOString()).toBe('2026-03-10T14:00:00.000Z'); // 09:00 CDT, after the spring-forward change
     await book(rt(), link, slot);
@@ -64,7 +64,7 @@ describe('online booking: changes and reminders', () => {
     const wednesday = TUE_0900_CHICAGO + 24 * 3_600_000;
     await book(rt(), link, wednesday);
     const later = TUE_0900_CHICAGO + 48 * 3_600_000; // Thursday 09:00
-    const pick = await rt().app.inject({ url: `${link}/reschedule` });
+    const pick = await rt().app.inject({ url: `${link}/reschedule?day=2026-03-05` });
     expect(pick.statusCode).toBe(200);
     expect(offeredSlots(pick.body)).toContain(later);
     const moved = await rt().app.inject({
@@ -79,13 +79,13 @@ describe('online booking: changes and reminders', () => {
 
     // The old time is free again for someone else.
     const other = await requestAndGetLink(rt(), { email: 'ben@example.com', first_name: 'Ben' });
-    expect(offeredSlots((await rt().app.inject({ url: other })).body)).toContain(wednesday);
+    expect(offeredSlots((await rt().app.inject({ url: `${other}?day=2026-03-04` })).body)).toContain(wednesday);
 
     const cancel = await rt().app.inject({ method: 'POST', url: `${link}/cancel` });
     expect(cancel.statusCode).toBe(303);
     expect(await bookingsAt(later)).toHaveLength(0);
     // Cancelling frees the time at once.
-    expect(offeredSlots((await rt().app.inject({ url: other })).body)).toContain(later);
+    expect(offeredSlots((await rt().app.inject({ url: `${other}?day=2026-03-05` })).body)).toContain(later);
 
     const stale = await rt().app.inject({
       method: 'POST',
@@ -111,8 +111,42 @@ describe('online booking: changes and reminders', () => {
     expect(manage.body).toContain('can no longer be changed online');
     const cancel = await rt().app.inject({ method: 'POST', url: `${link}/cancel` });
     expect(cancel.statusCode).toBe(409);
-    expect(cancel.body).toContain('call us');
+    expect(cancel.body).toContain('Too close to change online');
+    const move = await post(`${link}/reschedule`, { slot: String(TUE_0900_CHICAGO + 48 * HOUR), location: 'chicago' });
+    expect(move.statusCode).toBe(409);
+    expect(move.body).toContain('Too close to change online');
     expect(await bookingsAt(TUE_0900_CHICAGO)).toHaveLength(1);
+  });
+
+  it("a visit too close to change online: the reschedule and cancel pages say why and give the location's own number", async () => {
+    const link = await requestAndGetLink(rt());
+    await book(rt(), link, TUE_0900_CHICAGO);
+    rt().clock.set('2026-03-02T16:00:00.000Z'); // 23 h before: inside the 24 h cutoff
+    const clinicPhone = '(312) 555-0140';
+    const chicagoPhone = '(312) 555-0141';
+    for (const page of ['reschedule', 'cancel']) {
+      const res = await rt().app.inject({ url: `${link}/${page}` });
+      expect(res.statusCode, page).toBe(409);
+      const main = /<main[^>]*>([\s\S]*)<\/main>/.exec(res.body)![1]!;
+      expect(main, page).toContain('<h1>Too close to change online</h1>');
+      expect(main, page).not.toContain('Already done');
+      expect(main, page).toContain('Tuesday, March 3, 2026 at 9:00 AM CST');
+      expect(main, page).toContain('Online changes close 24 hours before a visit');
+      expect(main, page).toContain(`<a href="tel:3125550141">${chicagoPhone}</a>`);
+      // The page's own copy names the location's number, not the main clinic's (the footer still carries that one).
+      expect(main, page).not.toContain(clinicPhone);
+    }
+    const events = await rt()
+      .database.db.selectFrom('audit_events')
+      .select(['action', 'outcome', 'detail'])
+      .where('action', '=', 'booking.view')
+      .where('outcome', '=', 'failure')
+      .orderBy('seq')
+      .execute();
+    expect(events.map((e) => JSON.parse(String(e.detail)) as { reason: string; page: string })).toEqual([
+      expect.objectContaining({ reason: 'too_late', page: 'reschedule' }),
+      expect.objectContaining({ reason: 'too_late', page: 'cancel' }),
+    ]);
   });
 
   it('a request the clinic marked not a candidate stays so when the person cancels', async () => {
@@ -138,7 +172,7 @@ describe('online booking: changes and reminders', () => {
 
   it('moving a visit away and back to its first time keeps its 48 h and 2 h reminders', async () => {
     const link = await requestAndGetLink(rt());
-    const page = await rt().app.inject({ url: `${link}?from=2026-03-10` });
+    const page = await rt().app.inject({ url: `${link}?day=2026-03-10` });
     const [first, , other] = offeredSlots(page.body);
     expect(new Date(first!).toISOString()).toBe('2026-03-10T14:00:00.000Z');
     expect((await book(rt(), link, first!)).statusCode).toBe(303);
@@ -175,7 +209,7 @@ describe('online booking: changes and reminders', () => {
 
   it('a reminder inside the online cutoff says to call instead of offering online changes; no email names a condition or treatment', async () => {
     const link = await requestAndGetLink(rt());
-    const slot = offeredSlots((await rt().app.inject({ url: `${link}?from=2026-03-10` })).body)[0]!;
+    const slot = offeredSlots((await rt().app.inject({ url: `${link}?day=2026-03-10` })).body)[0]!;
     expect((await book(rt(), link, slot)).statusCode).toBe(303);
     await rt().worker.runOnce();
     rt().clock.set(new Date(slot - 48 * HOUR + 60_000).toISOString());
@@ -194,5 +228,33 @@ describe('online booking: changes and reminders', () => {
         /\b(pain|infusion|ketamine|CRPS)\b/i,
       );
     }
+  });
+
+  it('the .ics from the confirmation page carries the long-lived manage link, which outlives the 14-day booking link', async () => {
+    const link = await requestAndGetLink(rt());
+    // Six weeks ahead: well past the booking link's 14 days.
+    const slot = offeredSlots((await rt().app.inject({ url: `${link}?day=2026-04-14` })).body)[0]!;
+    expect(new Date(slot).toISOString()).toBe('2026-04-14T14:00:00.000Z');
+    expect((await book(rt(), link, slot)).statusCode).toBe(303);
+    const ics = await rt().app.inject({ url: `${link}/appointment.ics` });
+    expect(ics.statusCode).toBe(200);
+    // Unfold the calendar file's 75-octet lines before reading its URL property.
+    const unfolded = ics.body.replace(/\r\n[ \t]/g, '');
+    const url = /^URL(?:;[^:]*)?:(\S+)\r?$/m.exec(unfolded)?.[1];
+    expect(url).toMatch(/^http:\/\/relief\.test\/book\//);
+    const manage = bookingPath(url!);
+    expect(unfolded).toContain(`Manage your booking: http://relief.test${manage}`);
+
+    rt().clock.advance(15 * 24 * 3_600_000);
+    expect((await rt().app.inject({ url: link })).statusCode, 'the booking link has expired').toBe(410);
+    const page = await rt().app.inject({ url: manage });
+    expect(page.statusCode, 'the .ics link still opens').toBe(200);
+    expect(page.body).toContain('<h1>Your consultation</h1>');
+    expect(page.body).toContain('Tuesday, April 14, 2026 at 9:00 AM CDT');
+    // Like the email's: it lasts until a week after the visit, then stops.
+    rt().clock.set(new Date(slot + 6 * 24 * 3_600_000).toISOString());
+    expect((await rt().app.inject({ url: manage })).statusCode).toBe(200);
+    rt().clock.set(new Date(slot + 8 * 24 * 3_600_000).toISOString());
+    expect((await rt().app.inject({ url: manage })).statusCode).toBe(410);
   });
 });

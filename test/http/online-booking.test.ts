@@ -10,6 +10,28 @@ const THURSDAY = '2026-03-05';
 
 const rt = useTestRuntime();
 
+const decode = (html: string) =>
+  html.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+const localDay = (t: number) => DateTime.fromMillis(t, { zone: 'America/Chicago' }).toISODate();
+/** Each date of the day chooser's month, with its link when it has one. */
+function dayCells(html: string) {
+  return [...html.matchAll(/<li class="day day-(\w+)[^"]*">([\s\S]*?)<\/li>/g)].map((m) => {
+    const href = /href="([^"]+)"/.exec(m[2]!)?.[1];
+    const num = /<span class="day-num">(\d+)<\/span>/.exec(m[2]!)![1]!.padStart(2, '0');
+    const month = /<h2 id="month-heading">(\w+) (\d{4})<\/h2>/.exec(html)!;
+    const date = DateTime.fromFormat(`${month[1]} ${num} ${month[2]}`, 'LLLL dd yyyy').toISODate();
+    return { state: m[1], date, href, current: m[2]!.includes('aria-current="date"') };
+  });
+}
+/** The date the day chooser marks as chosen (a link, or text for a day without times). */
+const chosenDay = (html: string) => dayCells(html).find((d) => d.current)?.date;
+/** The time buttons: instant, visible text and accessible label. */
+function slotButtons(html: string) {
+  return [
+    ...html.matchAll(/<button class="slot-button[^"]*"[^>]*value="(\d+)" aria-label="([^"]*)">([\s\S]*?)<\/button>/g),
+  ].map((m) => ({ start: Number(m[1]), label: decode(m[2]!), text: decode(m[3]!.replace(/<[^>]+>/g, '')) }));
+}
+
 async function bookingsAt(start: number) {
   return rt()
     .database.db.selectFrom('appointments')
@@ -151,7 +173,7 @@ describe('online booking', () => {
       email: p.email,
       phone: p.phone,
     });
-    const slots = offeredSlots((await rt().app.inject({ url: link })).body);
+    const slots = offeredSlots((await rt().app.inject({ url: `${link}?day=${THURSDAY}` })).body);
     const infusion = { start: Date.parse('2026-03-05T16:00:00.000Z'), end: Date.parse('2026-03-05T20:00:00.000Z') };
     expect(slots.some((t) => t >= infusion.start && t < infusion.end)).toBe(false);
     // Right after it is still offered (nothing else of theirs then).
@@ -165,8 +187,16 @@ describe('online booking', () => {
     const link = await requestAndGetLink(rt());
     // Tuesday 13 October 2026, 09:00 CDT: about 32 weeks ahead, on the grid, within Dr. Okafor's hours.
     const farAway = Date.parse('2026-10-13T14:00:00.000Z');
-    const page = await rt().app.inject({ url: `${link}?from=2026-10-13` });
-    expect(offeredSlots(page.body), 'the picker offers nothing that far').toEqual([]);
+    const page = await rt().app.inject({ url: `${link}?day=2026-10-13` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('That day cannot be booked online');
+    const horizon = rt().clock.now() + 56 * 24 * 3_600_000;
+    const shown = offeredSlots(page.body);
+    expect(shown.length, 'the first open day instead').toBeGreaterThan(0);
+    expect(
+      shown.filter((t) => t >= horizon),
+      'the picker offers nothing that far',
+    ).toEqual([]);
     const res = await book(rt(), link, farAway);
     const booked = await rt()
       .database.db.selectFrom('appointments')
@@ -176,5 +206,91 @@ describe('online booking', () => {
     expect(booked, 'appointments written').toEqual([]);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Online booking is open for the next');
+  });
+
+  it('the picker: a month of days, one day of times; days with times are links, the chosen day is marked', async () => {
+    const link = await requestAndGetLink(rt());
+    const page = await rt().app.inject({ url: link });
+    // The first day with a free time is chosen: Tuesday (now is Monday 09:00, 12 hours' notice).
+    expect(chosenDay(page.body)).toBe('2026-03-03');
+    expect(page.body).toContain('<h2 id="day-heading">Tuesday, March 3, 2026</h2>');
+    const tuesday = offeredSlots(page.body);
+    expect(tuesday[0]).toBe(TUE_0900_CHICAGO);
+    expect(
+      tuesday.every((t) => localDay(t) === '2026-03-03'),
+      'only the chosen day’s times',
+    ).toBe(true);
+    // Every date of March is shown; those with times are links that keep the location.
+    const days = dayCells(page.body);
+    expect(days.map((d) => d.date)).toHaveLength(31);
+    expect(days.find((d) => d.date === '2026-03-05')?.href).toBe(`${link}?location=chicago&amp;day=2026-03-05`);
+    // Today (no time left with 12 hours' notice), a Sunday (closed) and the past are shown, as text.
+    for (const date of ['2026-03-01', '2026-03-02', '2026-03-08'])
+      expect(days.find((d) => d.date === date)?.href, date).toBeUndefined();
+    expect(page.body).toMatch(/<nav class="day-chooser" aria-labelledby="month-heading">/);
+
+    const thursday = await rt().app.inject({ url: `${link}?location=chicago&day=2026-03-05` });
+    expect(thursday.statusCode).toBe(200);
+    expect(chosenDay(thursday.body)).toBe('2026-03-05');
+    expect(thursday.body).toContain('<h2 id="day-heading">Thursday, March 5, 2026</h2>');
+    const thursdayTimes = offeredSlots(thursday.body);
+    expect(thursdayTimes.length).toBeGreaterThan(0);
+    expect(thursdayTimes.every((t) => localDay(t) === '2026-03-05')).toBe(true);
+
+    // A bookable day without times: chosen, said plainly, no times.
+    const sunday = await rt().app.inject({ url: `${link}?day=2026-03-08` });
+    expect(sunday.statusCode).toBe(200);
+    expect(chosenDay(sunday.body)).toBe('2026-03-08');
+    expect(offeredSlots(sunday.body)).toEqual([]);
+    expect(sunday.body).toContain('There are no open times on this day');
+
+    // Month to month: the next month opens on its first day with times, and links back.
+    const next = /<a class="month-step month-next" href="([^"]+)">/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBe(`${link}?location=chicago&day=2026-04-01`);
+    const april = await rt().app.inject({ url: next! });
+    expect(chosenDay(april.body)).toBe('2026-04-01');
+    expect(april.body).toContain('<h2 id="month-heading">April 2026</h2>');
+    expect(/<a class="month-step month-prev" href="([^"]+)">/.exec(april.body)?.[1]).toBe(
+      `${link}?location=chicago&amp;day=2026-03-03`,
+    );
+    // The horizon (8 weeks, to April 27) ends in April: there is no May to go to.
+    expect(april.body).not.toContain('month-next');
+
+    // A day that does not exist, has passed or lies beyond the horizon shows the first open day, with a note.
+    for (const day of ['2026-02-30', 'tuesday', '2026-03-01', '2026-10-13', '<script>']) {
+      const res = await rt().app.inject({ url: `${link}?day=${encodeURIComponent(day)}` });
+      expect(res.statusCode, day).toBe(200);
+      expect(chosenDay(res.body), day).toBe('2026-03-03');
+      expect(res.body, day).toContain('That day cannot be booked online');
+      expect(res.body, day).not.toContain('<script>');
+    }
+  });
+
+  it("the picker marks times inside the change cutoff as can't be changed online once booked", async () => {
+    const link = await requestAndGetLink(rt());
+    // Monday 1:00 PM in Chicago: the 24-hour cutoff falls on Tuesday at 1:00 PM.
+    rt().clock.set('2026-03-02T19:00:00.000Z');
+    const cutoff = rt().clock.now() + 24 * 3_600_000;
+    const page = await rt().app.inject({ url: link });
+    const buttons = slotButtons(page.body);
+    expect(buttons.some((b) => b.start < cutoff)).toBe(true);
+    expect(buttons.some((b) => b.start >= cutoff)).toBe(true);
+    for (const b of buttons) {
+      const at = new Date(b.start).toISOString();
+      if (b.start < cutoff) {
+        // In words inside the button itself, not only colour or a label for screen readers.
+        expect(b.text, at).toContain("can't be changed online once booked");
+        expect(b.label, at).toContain("can't be changed online once booked");
+      } else {
+        expect(b.text, at).not.toContain('changed online');
+      }
+    }
+    expect(decode(page.body)).toContain(
+      "Times marked “can't be changed online once booked” start less than 24 hours from now",
+    );
+    // A day wholly outside the cutoff carries no mark and no explanation.
+    const wednesday = await rt().app.inject({ url: `${link}?day=2026-03-04` });
+    expect(slotButtons(wednesday.body).some((b) => b.text.includes('changed online'))).toBe(false);
+    expect(wednesday.body).not.toContain('Times marked');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime, Settings } from 'luxon';
-import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
+import { book, offeredTimes, requestAndGetLink } from '../helpers/journey.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { submit } from '../helpers/forms.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
@@ -23,7 +23,7 @@ const setupEvents = async () =>
 const dayOf = (instant: number) => DateTime.fromMillis(instant, { zone: CHICAGO }).toISODate();
 async function slotsFor(email: string, first = 'Ben') {
   const link = await requestAndGetLink(rt(), { email, first_name: first });
-  return { link, slots: offeredSlots((await rt().app.inject({ url: link })).body) };
+  return { link, slots: await offeredTimes(rt(), link) };
 }
 
 describe('clinic set-up', () => {
@@ -164,7 +164,7 @@ describe('clinic set-up', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Closure on 2026-03-04 added');
     expect(res.body).toContain('No booked visits are affected');
-    const closed = offeredSlots((await rt().app.inject({ url: link })).body);
+    const closed = await offeredTimes(rt(), link);
     expect(closed.some((s) => dayOf(s) === '2026-03-04')).toBe(false);
     expect(closed.some((s) => dayOf(s) === '2026-03-05')).toBe(true);
 
@@ -176,9 +176,7 @@ describe('clinic set-up', () => {
     const asked = await admin.post(`${page}/remove`, { _csrf: csrfFrom(res.body), date: '2026-03-04' });
     expect(asked.statusCode).toBe(200);
     expect(asked.body).toContain('Remove the closure on Wednesday, March 4, 2026?');
-    expect(offeredSlots((await rt().app.inject({ url: link })).body).some((s) => dayOf(s) === '2026-03-04')).toBe(
-      false,
-    );
+    expect((await offeredTimes(rt(), link)).some((s) => dayOf(s) === '2026-03-04')).toBe(false);
     expect(await setupEvents()).toEqual(['setup.closure_add']);
     const removed = await admin.post(`${page}/remove`, {
       _csrf: csrfFrom(asked.body),
@@ -186,7 +184,7 @@ describe('clinic set-up', () => {
       confirm: 'yes',
     });
     expect(removed.statusCode).toBe(200);
-    expect(offeredSlots((await rt().app.inject({ url: link })).body).some((s) => dayOf(s) === '2026-03-04')).toBe(true);
+    expect((await offeredTimes(rt(), link)).some((s) => dayOf(s) === '2026-03-04')).toBe(true);
     expect(await setupEvents()).toEqual(['setup.closure_add', 'setup.closure_remove']);
   });
 
@@ -219,7 +217,7 @@ describe('clinic set-up', () => {
     expect(new Date(Number(off.starts_at)).toISOString()).toBe('2026-03-05T06:00:00.000Z');
     expect(new Date(Number(off.ends_at)).toISOString()).toBe('2026-03-06T06:00:00.000Z');
 
-    const after = offeredSlots((await rt().app.inject({ url: before.link })).body);
+    const after = await offeredTimes(rt(), before.link);
     const thursday = after.filter((s) => dayOf(s) === '2026-03-05');
     expect(thursday).not.toContain(THU_0900); // only Dr. Okafor worked then
     expect(thursday[0]).toBe(THU_1000); // Dr. Lindqvist is still there
@@ -234,7 +232,7 @@ describe('clinic set-up', () => {
 
     const removed = await admin.post(`${page}/${off.id}/remove`, { _csrf: csrfFrom(res.body) });
     expect(removed.statusCode).toBe(200);
-    expect(offeredSlots((await rt().app.inject({ url: before.link })).body)).toContain(THU_0900);
+    expect(await offeredTimes(rt(), before.link)).toContain(THU_0900);
   });
 
   it("setup: time off entered at 01:30 on the fall-back day is stored at one instant, whatever the server machine's own date is", async () => {

@@ -222,7 +222,7 @@ describe('staff sign-in', () => {
         { action: 'access_denied', outcome: 'denied' },
       ]),
     );
-    expect(await verifyAuditChain(rt().database.db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
   });
 });
 

@@ -26,7 +26,8 @@ const LATEST = MIGRATIONS.at(-1)![0];
 const root = new URL('../../', import.meta.url).pathname;
 const pgUrl = process.env.DATABASE_URL;
 const KEY = randomBytes(32).toString('hex');
-const SECRET = 'backup-test-secret-backup-test-secret-01';
+// The test runtime's own secret: the audit chain is keyed from it, so the command line must use the same one.
+const SECRET = 'test-secret-test-secret-test-secret-0123';
 
 const dirs: string[] = [];
 const schemas: string[] = [];

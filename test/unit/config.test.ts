@@ -43,6 +43,11 @@ describe('configuration from the environment', () => {
     [{ BACKUP_KEY: 'a'.repeat(64), BACKUP_PASSPHRASE: 'a long passphrase' }, 'BACKUP_PASSPHRASE'],
     [{ BACKUP_DIR: '/dev/null/backups', BACKUP_KEY: 'a'.repeat(64) }, 'BACKUP_DIR'],
     [{ BACKUP_DIR: tmpdir() }, 'BACKUP_DIR'],
+    [{ AUDIT_KEY: 'short' }, 'AUDIT_KEY'],
+    [{ AUDIT_CHECKPOINT_EVERY: '5' }, 'AUDIT_CHECKPOINT_EVERY'],
+    [{ AUDIT_CHECKPOINT_EVERY: 'often' }, 'AUDIT_CHECKPOINT_EVERY'],
+    [{ AUDIT_CHECKPOINT_MINUTES: '0' }, 'AUDIT_CHECKPOINT_MINUTES'],
+    [{ AUDIT_CHECKPOINT_MINUTES: '1441' }, 'AUDIT_CHECKPOINT_MINUTES'],
     [{ METRICS_TOKEN: 'shorter-than-32-characters' }, 'METRICS_TOKEN'],
   ])('refuses %o with one line naming %s', (env, name) => {
     let error: unknown;
@@ -55,6 +60,44 @@ describe('configuration from the environment', () => {
     const message = (error as Error).message;
     expect(message.startsWith(`Invalid configuration: ${name} `)).toBe(true);
     expect(message).not.toContain('\n');
+  });
+
+  it('derives the audit key from AUDIT_KEY, else from the secret (never the secret itself), and places checkpoints', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relief-config-'));
+    try {
+      const secret = 'x'.repeat(40);
+      const fromSecret = loadConfig({ DATA_DIR: dir, SECRET: secret });
+      expect(fromSecret.audit).toMatchObject({
+        keyFrom: 'SECRET',
+        checkpointFile: join(dir, 'audit-checkpoints.log'),
+        checkpointEvery: 1000,
+        checkpointEveryMs: 5 * 60_000,
+      });
+      expect(fromSecret.audit.key).toHaveLength(32);
+      expect(fromSecret.audit.key.toString('latin1')).not.toContain(secret.slice(0, 8));
+      expect(loadConfig({ DATA_DIR: dir, SECRET: secret }).audit.key).toEqual(fromSecret.audit.key);
+      const separate = loadConfig({
+        DATA_DIR: dir,
+        SECRET: secret,
+        AUDIT_KEY: 'k'.repeat(40),
+        AUDIT_CHECKPOINT_FILE: '/var/log/relief/checkpoints.log',
+        AUDIT_CHECKPOINT_EVERY: '250',
+        AUDIT_CHECKPOINT_MINUTES: '0.5',
+      });
+      expect(separate.audit).toMatchObject({
+        keyFrom: 'AUDIT_KEY',
+        checkpointFile: '/var/log/relief/checkpoints.log',
+        checkpointEvery: 250,
+        checkpointEveryMs: 30_000,
+      });
+      expect(separate.audit.key).not.toEqual(fromSecret.audit.key);
+      // Changing SECRET (say, to end every link sent so far) leaves a separate AUDIT_KEY's chain verifiable.
+      expect(loadConfig({ DATA_DIR: dir, SECRET: 'y'.repeat(40), AUDIT_KEY: 'k'.repeat(40) }).audit.key).toEqual(
+        separate.audit.key,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads TRUST_PROXY as a flag, a hop count or addresses', () => {

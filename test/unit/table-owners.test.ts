@@ -38,6 +38,25 @@ const OWNERS: Record<string, string> = {
   auth_tokens: 'staff',
   recovery_codes: 'staff',
   sign_in_pauses: 'staff',
+  // the clinical core: record, definitions, intake and consent, screening, protocols, plans and dose orders
+  clinical_definitions: 'clinical',
+  clinical_profiles: 'clinical',
+  weights: 'clinical',
+  allergies: 'clinical',
+  medications: 'clinical',
+  diagnoses: 'clinical',
+  lab_results: 'clinical',
+  pdmp_checks: 'clinical',
+  intakes: 'clinical',
+  consent_documents: 'clinical',
+  consent_signatures: 'clinical',
+  screenings: 'clinical',
+  screening_addenda: 'clinical',
+  protocols: 'clinical',
+  treatment_plans: 'clinical',
+  plan_sessions: 'clinical',
+  dose_orders: 'clinical',
+  dose_checks: 'clinical',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */
@@ -75,8 +94,8 @@ describe('table owners', () => {
     expect(strayWrites('src/setup/impact.ts', 'await sql`delete from patients where id = ${id}`')).toEqual([
       'src/setup/impact.ts writes patients (owner: patients)',
     ]);
-    expect(strayWrites('src/staff/repository.ts', "db.insertInto('dose_orders')")).toEqual([
-      'src/staff/repository.ts writes dose_orders (owner: none)',
+    expect(strayWrites('src/staff/repository.ts', "db.insertInto('infusion_vitals')")).toEqual([
+      'src/staff/repository.ts writes infusion_vitals (owner: none)',
     ]);
     expect(strayWrites('src/scheduling/repository.ts', "trx.updateTable('appointments')")).toEqual([]);
     expect(strayWrites('src/seed/demo.ts', "trx.insertInto('appointments')")).toEqual([]);

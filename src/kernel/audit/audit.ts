@@ -1,18 +1,30 @@
-import { hash as sha256 } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import { lockWriters, type Database, type Engine } from '../db/database.ts';
-import type { AuditEventTable, DB } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import { lockWriters, type Database } from '../db/database.ts';
+import type { DB } from '../db/schema.ts';
+import {
+  auditKeyId,
+  canonicalAuditRow,
+  CHAIN_KEYED,
+  GENESIS_HASH,
+  hashAuditRow,
+  keyedHash,
+  legacyHash,
+  type AuditEventRow,
+  type UnhashedRow,
+} from './chain.ts';
 
 /**
- * The audit trail: an append-only, hash-chained log of who did what to which record.
- *
- * Each event carries `prev_hash` (the previous event's hash; 64 zeros for the first) and
- * `hash = sha256(prev_hash + '\n' + canonical JSON of the event's other fields)`, and `seq` counts 1, 2, 3, ...
- * The database refuses UPDATE/DELETE/TRUNCATE (migration 002); the chain shows any change made behind its back.
- * What the chain cannot show on its own: removal of the newest events (keep exported copies to compare).
+ * The audit trail: an append-only, hash-chained log of who did what to which record, `seq` counting 1, 2, 3, ...
+ * The database refuses UPDATE/DELETE/TRUNCATE (migration 002), and the chain (chain.ts: HMAC-SHA-256 under a key
+ * kept outside the database) shows any change made behind its back. The newest events are covered once a signed
+ * checkpoint outside the database (checkpoints.ts) records the head; verify.ts checks both.
  */
 
-export type AuditEventRow = Selectable<AuditEventTable>;
+export { canonicalAuditRow, GENESIS_HASH, hashAuditRow, type AuditEventRow } from './chain.ts';
+export { verifyAuditChain, type ChainCheck, type ChainProblem } from './verify.ts';
+
+/** What appending needs of the Database: its engine (for the writer lock) and the audit key. */
+export type AuditWriter = Pick<Database, 'engine' | 'auditKey'>;
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 export type AuditDetail = Record<string, string | number | boolean | null>;
 
@@ -30,20 +42,12 @@ export interface AuditEntry {
   detail?: AuditDetail;
 }
 
-export type ChainCheck = { ok: true; count: number } | { ok: false; seq: number; reason: string; count: number };
-
-export const GENESIS_HASH = '0'.repeat(64);
 export const MAX_DETAIL_STRING = 200;
 const MAX_DETAIL_KEYS = 32;
 const DETAIL_KEY = /^[a-zA-Z][a-zA-Z0-9_.]{0,63}$/;
 const ACTION = /^[a-z][a-z0-9_.-]{0,63}$/;
 const OUTCOMES: ReadonlySet<string> = new Set<AuditOutcome>(['success', 'denied', 'failure']);
 const MAX_FIELD = 200;
-/**
- * Rows per verification page: few enough that a page read as arrays, and the next one read ahead, stay in the young
- * generation of a small heap (`--max-semi-space-size=4`); 2,000 and 5,000 measured slower on both engines.
- */
-const VERIFY_PAGE = 1_000;
 
 /** Thrown when an entry would put something into the trail that does not belong there. */
 export class AuditEntryError extends Error {
@@ -51,32 +55,6 @@ export class AuditEntryError extends Error {
     super(`audit entry refused: ${message}`);
     this.name = 'AuditEntryError';
   }
-}
-
-/**
- * The exact string that is hashed for an event: its prev_hash, a newline, then a JSON object of the other
- * fields in a fixed key order. `detail` is included as the stored JSON text, byte for byte.
- */
-export function canonicalAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
-  // verifyAuditChain builds the same string from a row's values: change both together.
-  const body = JSON.stringify({
-    seq: row.seq,
-    at: row.at,
-    actor_id: row.actor_id,
-    actor_role: row.actor_role,
-    location_id: row.location_id,
-    patient_ref: row.patient_ref,
-    action: row.action,
-    outcome: row.outcome,
-    ip: row.ip,
-    detail: row.detail,
-  });
-  return `${row.prev_hash}\n${body}`;
-}
-
-/** sha256 hex of the canonical string; crypto.hash is the one-shot form (no Hash object per event). */
-export function hashAuditRow(row: Omit<AuditEventRow, 'hash'>): string {
-  return sha256('sha256', canonicalAuditRow(row), 'hex');
 }
 
 /** Checks detail values and returns them as JSON text with sorted keys. */
@@ -118,7 +96,12 @@ function checkField(name: string, value: string | null): string | null {
  * Appends one event inside the caller's transaction (pass the trx from database.transact).
  * If it throws, the caller's work rolls back.
  */
-export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditEntry, now: number): Promise<void> {
+export async function appendAudit(
+  trx: Kysely<DB>,
+  database: AuditWriter,
+  entry: AuditEntry,
+  now: number,
+): Promise<void> {
   if (typeof entry.action !== 'string' || !ACTION.test(entry.action)) {
     throw new AuditEntryError(
       `action ${JSON.stringify(String(entry.action).slice(0, 64))} is not a lower-case dotted name`,
@@ -135,127 +118,84 @@ export async function appendAudit(trx: Kysely<DB>, engine: Engine, entry: AuditE
     patient_ref: checkField('patientRef', entry.patientRef),
     ip: checkField('ip', entry.ip),
   };
+  const key = keyOf(database);
 
   // SQLite: database.transact holds BEGIN IMMEDIATE, so this read-then-insert is already the only writer.
   // PostgreSQL: take a transaction-scoped advisory lock first; read committed then sees the latest committed tail.
-  await lockWriters(trx, engine, 'audit');
-
-  const last = await trx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const row: Omit<AuditEventRow, 'hash'> = {
-    seq: last ? Number(last.seq) + 1 : 1,
-    at: now,
-    actor_id: fields.actor_id,
-    actor_role: fields.actor_role,
-    location_id: fields.location_id,
-    patient_ref: fields.patient_ref,
-    action: entry.action,
-    outcome: entry.outcome,
-    ip: fields.ip,
-    detail,
-    prev_hash: last ? last.hash : GENESIS_HASH,
-  };
-  await trx
-    .insertInto('audit_events')
-    .values({ ...row, hash: hashAuditRow(row) })
-    .execute();
+  await lockWriters(trx, database.engine, 'audit');
+  let tail = await newestEvent(trx);
+  if (needsBoundary(tail, key)) tail = await insertEvent(trx, key, tail, boundaryFields(key, tail), now);
+  await insertEvent(trx, key, tail, { ...fields, action: entry.action, outcome: entry.outcome, detail }, now);
 }
 
-/** The columns verifyAuditChain reads, in this order. */
-const CHAIN_COLUMNS = [
-  'seq',
-  'at',
-  'actor_id',
-  'actor_role',
-  'location_id',
-  'patient_ref',
-  'action',
-  'outcome',
-  'ip',
-  'detail',
-  'prev_hash',
-  'hash',
-] as const;
-type ChainRow = unknown[];
+/**
+ * Keys the chain now if it is not keyed yet (a new database, or the legacy chain of an older release), so the
+ * boundary is written when the server starts rather than with the first event of the day. Returns the newest event.
+ */
+export async function keyAuditChain(
+  database: Pick<Database, 'engine' | 'auditKey' | 'transact'>,
+  now: number,
+): Promise<AuditEventRow | undefined> {
+  const key = keyOf(database);
+  return database.transact(async (trx) => {
+    await lockWriters(trx, database.engine, 'audit');
+    const tail = await newestEvent(trx);
+    return needsBoundary(tail, key) ? insertEvent(trx, key, tail, boundaryFields(key, tail), now) : tail;
+  });
+}
+
+function keyOf(database: Pick<Database, 'auditKey'>): Buffer {
+  if (!database.auditKey)
+    throw new Error('audit events need the audit key: open the database with the configuration (AUDIT_KEY or SECRET)');
+  return database.auditKey;
+}
+
+type Tail = AuditEventRow | undefined;
+type EventFields = Omit<UnhashedRow, 'seq' | 'at' | 'prev_hash'>;
+
+async function newestEvent(trx: Kysely<DB>): Promise<Tail> {
+  const row = await trx.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return row && { ...row, seq: Number(row.seq), at: Number(row.at) };
+}
 
 /**
- * Recomputes the hash chain over all events in seq order, streaming in keyset pages of `pageSize` rows (the next page
- * is read while this one is checked). `onProgress`, when given, hears the number of events checked so far after each
- * page. Given the Database (as `relief audit verify` and the backup check do) rather than its Kysely instance, rows are
- * read as arrays, which is most of the cost saved at a million events.
+ * A chain needs its boundary when it is empty or ends in a legacy (plain SHA-256) event. One that ends in an event
+ * matching neither hash (another key, or an edit) gets none: a second boundary would hide what verify must report.
  */
-export async function verifyAuditChain(
-  source: Kysely<DB> | Database,
-  onProgress?: (checked: number) => void,
-  pageSize = VERIFY_PAGE,
-): Promise<ChainCheck> {
-  const database = 'readArrays' in source ? source : undefined;
-  const db = database ? database.db : (source as Kysely<DB>);
-  // Keyset paging: the first page starts at the lowest seq whatever it is, so a stray seq 0 is caught too.
-  const read = async (after: number | undefined): Promise<ChainRow[]> => {
-    let query = db.selectFrom('audit_events').select(CHAIN_COLUMNS).orderBy('seq', 'asc').limit(pageSize);
-    if (after !== undefined) query = query.where('seq', '>', after);
-    if (database) return database.readArrays(query.compile());
-    return (await query.execute()).map((row) => CHAIN_COLUMNS.map((column) => row[column]));
+function needsBoundary(tail: Tail, key: Buffer): boolean {
+  if (!tail) return true;
+  const { hash, ...unhashed } = tail;
+  const canonical = canonicalAuditRow(unhashed);
+  return keyedHash(key, canonical) !== hash && legacyHash(canonical) === hash;
+}
+
+function boundaryFields(key: Buffer, tail: Tail): EventFields {
+  return {
+    actor_id: null,
+    actor_role: 'system',
+    location_id: null,
+    patient_ref: null,
+    action: CHAIN_KEYED,
+    outcome: 'success',
+    ip: null,
+    detail: serialiseDetail({ key: auditKeyId(key), legacyEvents: tail?.seq ?? 0 }),
   };
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let count = 0;
-  let next = read(undefined);
-  for (;;) {
-    const page = await next;
-    // A full page: ask for the one after its last row now, so the database reads it while this one is hashed (a
-    // page that turns out broken returns early, and its successor is left unread and unawaited, errors included).
-    if (page.length === pageSize) {
-      next = read(Number(page[page.length - 1]![0]));
-      next.catch(() => undefined);
-    }
-    for (const row of page) {
-      const seq = Number(row[0]);
-      if (seq !== expectedSeq) {
-        return {
-          ok: false,
-          seq,
-          reason: `expected event #${expectedSeq} next but found #${seq}: events are missing`,
-          count,
-        };
-      }
-      if (row[10] !== prevHash) {
-        return {
-          ok: false,
-          seq,
-          reason:
-            expectedSeq === 1
-              ? 'the first event does not start the chain'
-              : `its prev_hash does not match the hash of event #${seq - 1}`,
-          count,
-        };
-      }
-      // canonicalAuditRow's string, built straight from the row's values (in CHAIN_COLUMNS order).
-      const body = JSON.stringify({
-        seq,
-        at: Number(row[1]),
-        actor_id: row[2],
-        actor_role: row[3],
-        location_id: row[4],
-        patient_ref: row[5],
-        action: row[6],
-        outcome: row[7],
-        ip: row[8],
-        detail: row[9],
-      });
-      if (sha256('sha256', `${prevHash}\n${body}`, 'hex') !== row[11]) {
-        return { ok: false, seq, reason: 'its contents do not match its hash (the event was altered)', count };
-      }
-      prevHash = row[11];
-      expectedSeq += 1;
-      count += 1;
-    }
-    onProgress?.(count);
-    if (page.length < pageSize) return { ok: true, count };
-  }
+}
+
+async function insertEvent(
+  trx: Kysely<DB>,
+  key: Buffer,
+  tail: Tail,
+  fields: EventFields,
+  now: number,
+): Promise<AuditEventRow> {
+  const row: UnhashedRow = {
+    seq: tail ? tail.seq + 1 : 1,
+    at: now,
+    ...fields,
+    prev_hash: tail ? tail.hash : GENESIS_HASH,
+  };
+  const event = { ...row, hash: hashAuditRow(row, key) };
+  await trx.insertInto('audit_events').values(event).execute();
+  return event;
 }

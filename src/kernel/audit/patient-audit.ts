@@ -47,7 +47,7 @@ export function auditPatient(
 ): Promise<void> {
   return appendAudit(
     trx,
-    database.engine,
+    database,
     {
       actorId: null,
       actorRole: PATIENT_ROLE,

@@ -34,7 +34,7 @@ export function auditStaff(
   const full = breakGlass ? { ...detail, breakGlass: true } : detail;
   return appendAudit(
     trx,
-    database.engine,
+    database,
     {
       actorId: staff.userId,
       actorRole: staff.role,

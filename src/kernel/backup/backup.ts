@@ -15,6 +15,7 @@ import { BackupError, hasKey, openBackup, writeBackupFile, type BackupHeader, ty
 import { noProgress, type Progress } from './progress.ts';
 import { postgresTarget, restorePostgres, dumpPostgres, withSchema, quoteIdent } from './postgres.ts';
 import { readSnapshot, restoreSqlite, scratchFolder, snapshotSqlite, SQLITE_FILE } from './sqlite.ts';
+import { chainTakesKey, restoredAuditKey } from './audit-key.ts';
 
 export { BackupError } from './format.ts';
 
@@ -127,7 +128,7 @@ export async function makeBackup(config: Config, database: Database, options: Ba
   await database.transact((trx) =>
     appendAudit(
       trx,
-      database.engine,
+      database,
       {
         actorId: null,
         actorRole: options.actor ?? 'cli',
@@ -180,6 +181,8 @@ export interface RestoreResult {
   seconds: number;
   /** Where the backup's secret was written, when it carried one. */
   secretFile: string | undefined;
+  /** False when the copy's audit trail was keyed with another audit key (no restore event was added to it). */
+  auditKeyMatches: boolean;
 }
 
 /**
@@ -204,7 +207,7 @@ export async function restoreBackup(
   if (engine === 'sqlite') {
     const dir = resolve(into);
     const snapshot = await restoreSqlite(opened, dir, progress);
-    const secret = existsSync(join(dir, 'secret')) ? 'secret' : undefined;
+    const secret = existsSync(join(dir, 'secret')) ? (await readFile(join(dir, 'secret'), 'utf8')).trim() : undefined;
     restored = { tables: snapshot.tables, secret };
     target = dir;
     database = openDatabase({ dataDir: dir, databaseUrl: undefined });
@@ -218,27 +221,31 @@ export async function restoreBackup(
     database = openDatabase({ dataDir: config.dataDir, databaseUrl: withSchema(into, place.schema) });
     restored = { tables: await countTables(database), secret };
   }
+  let auditKeyMatches: boolean;
   try {
     const differences = countDifferences(opened.header.tables, restored.tables);
     if (differences)
       throw new BackupError(`the restored copy does not hold what the backup's header says: ${differences}.`);
-    await database.transact((trx) =>
-      appendAudit(
-        trx,
-        database.engine,
-        {
-          actorId: null,
-          actorRole: 'cli',
-          locationId: null,
-          patientRef: null,
-          action: 'backup.restore',
-          outcome: 'success',
-          ip: null,
-          detail: { backupCreatedAt: opened.header.createdAt, schema: opened.header.schema.latest },
-        },
-        now(),
-      ),
-    );
+    const key = restoredAuditKey(config, restored.secret);
+    auditKeyMatches = await chainTakesKey(database, key);
+    if (auditKeyMatches)
+      await database.transact((trx) =>
+        appendAudit(
+          trx,
+          { engine: database.engine, auditKey: key },
+          {
+            actorId: null,
+            actorRole: 'cli',
+            locationId: null,
+            patientRef: null,
+            action: 'backup.restore',
+            outcome: 'success',
+            ip: null,
+            detail: { backupCreatedAt: opened.header.createdAt, schema: opened.header.schema.latest },
+          },
+          now(),
+        ),
+      );
   } finally {
     await database.close();
   }
@@ -252,6 +259,7 @@ export async function restoreBackup(
     rows: rowsIn(restored.tables),
     seconds: (performance.now() - started) / 1000,
     secretFile,
+    auditKeyMatches,
   };
 }
 
@@ -328,9 +336,11 @@ export async function verifyBackup(
   let dropSchema: string | undefined;
   try {
     let found: Record<string, number>;
+    let secret: string | undefined;
     if (opened.header.engine === 'sqlite') {
       const dir = join(workspace, 'data');
       found = (await restoreSqlite(opened, dir, progress)).tables;
+      if (opened.header.secret) secret = (await readFile(join(dir, 'secret'), 'utf8')).trim();
       database = openDatabase({ dataDir: dir, databaseUrl: undefined });
       const check = await sql<{ quick_check: string }>`pragma quick_check`.execute(database.db);
       if (check.rows[0]?.quick_check !== 'ok')
@@ -340,16 +350,28 @@ export async function verifyBackup(
       const schema = `relief_verify_${randomBytes(6).toString('hex')}`;
       const url = withSchema(config.databaseUrl!, schema);
       dropSchema = schema;
-      await restorePostgres(opened, { url, schema, create: true }, join(workspace, 'backup.dump'), progress);
+      ({ secret } = await restorePostgres(
+        opened,
+        { url, schema, create: true },
+        join(workspace, 'backup.dump'),
+        progress,
+      ));
       database = openDatabase({ dataDir: workspace, databaseUrl: url });
       found = await countTables(database);
     }
     const differences = countDifferences(opened.header.tables, found);
     if (differences)
       throw new BackupError(`the restored copy does not hold what the backup's header says: ${differences}.`);
-    const chain = await verifyAuditChain(database);
+    // The chain and its key only: checkpoints run past the moment a backup was made, so they are not compared here.
+    const chain = await verifyAuditChain(database, { key: restoredAuditKey(config, secret) });
+    if (!chain.ok && chain.kind === 'key')
+      throw new BackupError(
+        `the restored copy's audit trail cannot be checked: ${chain.reason}. Set ${config.audit.keyFrom === 'AUDIT_KEY' ? 'AUDIT_KEY' : 'SECRET (or AUDIT_KEY)'} to the one in use when the backup was made, or make backups --with-secret.`,
+      );
     if (!chain.ok)
-      throw new BackupError(`the restored copy's audit trail is broken at event #${chain.seq}: ${chain.reason}.`);
+      throw new BackupError(
+        `the restored copy's audit trail is broken at event #${chain.seq ?? '?'}: ${chain.reason}.`,
+      );
     const pending = await migrationsCheck(database, path);
     return {
       header: opened.header,

@@ -17,6 +17,11 @@ export interface Database {
    * in order: for bulk reads, where building an object per row costs more than the row (the audit verify).
    */
   readArrays(query: CompiledQuery): Promise<unknown[][]>;
+  /**
+   * The key of the audit trail's HMAC chain (from the configuration, never stored in the database): appending audit
+   * events needs it; a database opened without it (a temporary copy) can be read and verified with a key given then.
+   */
+  auditKey: Buffer | undefined;
   /** PostgreSQL only: the connection pool's use now, for the metrics. */
   poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
@@ -26,13 +31,17 @@ export interface DatabaseOptions {
   dataDir: string;
   databaseUrl: string | undefined;
   databaseSchema?: string | undefined;
+  audit?: { key: Buffer } | undefined;
 }
 
 export function openDatabase(options: DatabaseOptions): Database {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.databaseSchema) : openSqlite(options.dataDir);
+  const database = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.databaseSchema)
+    : openSqlite(options.dataDir);
+  return { ...database, auditKey: options.audit?.key };
 }
 
-function openSqlite(dataDir: string): Database {
+function openSqlite(dataDir: string): Omit<Database, 'auditKey'> {
   mkdirSync(dataDir, { recursive: true });
   const file = new BetterSqlite3(join(dataDir, 'relief.db'));
   // WAL + synchronous=FULL: a committed transaction survives a crash or power loss.
@@ -98,7 +107,7 @@ function cachingStatements(file: BetterSqlite3.Database) {
   };
 }
 
-function openPostgres(url: string, schema: string | undefined): Database {
+function openPostgres(url: string, schema: string | undefined): Omit<Database, 'auditKey'> {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -137,6 +146,14 @@ const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && UNIQUE_CODES.has(code);
+}
+
+/** True when the database refused a delete or write because a foreign key still needs the row (ON DELETE RESTRICT). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return true;
+  // SQLite runs ON DELETE RESTRICT as an internal trigger, and reports it as one.
+  return code === 'SQLITE_CONSTRAINT_TRIGGER' && message === 'FOREIGN KEY constraint failed';
 }
 
 /**

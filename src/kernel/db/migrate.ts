@@ -12,8 +12,10 @@ import * as m009 from './migrations/009_overlap_constraints.ts';
 import * as m010 from './migrations/010_search_fold.ts';
 import * as m011 from './migrations/011_clinicians.ts';
 import * as m013 from './migrations/013_sign_in_pauses.ts';
+import * as m015 from './migrations/015_types_as_data.ts';
 import * as m019 from './migrations/019_mail_window.ts';
 import * as m020 from './migrations/020_rate_limits.ts';
+import * as m021 from './migrations/021_clinical.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -35,8 +37,10 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['010_search_fold', m010],
   ['011_clinicians', m011],
   ['013_sign_in_pauses', m013],
+  ['015_types_as_data', m015],
   ['019_mail_window', m019],
   ['020_rate_limits', m020],
+  ['021_clinical', m021],
 ];
 
 /**

@@ -92,9 +92,14 @@ export interface RoomTable {
 
 export type PlaceNeed = 'none' | 'room' | 'chair';
 
+/** What code branches on (online booking offers consultations, for one); migration 015. */
+export type TypeKind = 'consultation' | 'infusion' | 'booster' | 'follow-up';
+
 export interface AppointmentTypeTable {
   id: string;
+  /** The type's short name in addresses and forms; never changes (the first four: the kind's own word). */
   code: string;
+  kind: TypeKind;
   name: string;
   duration_min: number;
   buffer_before_min: number;
@@ -108,6 +113,8 @@ export interface AppointmentTypeTable {
   /** Which kind of place the appointment takes, if any (migration 005). */
   place: PlaceNeed;
   online_bookable: number;
+  /** When an administrator retired it (migration 015): no longer offered or bookable; booked visits keep it. */
+  retired_at: number | null;
 }
 
 export interface ConsultationRequestTable {
@@ -342,6 +349,237 @@ export interface WaitlistOfferTable {
   accepted_at: number | null;
 }
 
+// ---- The clinical core (migration 021). JSON columns hold text validated by the pure cores' schemas.
+
+export interface ClinicalDefinitionTable {
+  id: string;
+  /** contraindication_rules, medication_classes, diagnosis_codes, lab_tests, dosing_settings, questionnaires… */
+  kind: string;
+  version: number;
+  body: string;
+  source: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface ClinicalProfileTable {
+  patient_id: string;
+  date_of_birth: string | null;
+  sex: 'female' | 'male' | 'intersex' | 'not_said' | null;
+  pregnancy_possible: 0 | 1 | null;
+  height_cm: number | null;
+  version: Generated<number>;
+  updated_by: string;
+  updated_at: number;
+}
+
+export interface WeightTable {
+  id: string;
+  patient_id: string;
+  kg: number;
+  entered_value: number;
+  entered_unit: 'kg' | 'lb';
+  measured_at: number;
+  measured_by: string;
+  created_at: number;
+}
+
+export interface AllergyTable {
+  id: string;
+  patient_id: string;
+  substance: string;
+  ketamine: 0 | 1;
+  reaction: string | null;
+  recorded_by: string;
+  recorded_at: number;
+  removed_by: string | null;
+  removed_at: number | null;
+}
+
+export interface MedicationTable {
+  id: string;
+  patient_id: string;
+  name: string;
+  dose: string | null;
+  classes: Generated<string>;
+  recorded_by: string;
+  recorded_at: number;
+  stopped_by: string | null;
+  stopped_at: number | null;
+}
+
+export interface DiagnosisTable {
+  id: string;
+  patient_id: string;
+  code: string;
+  label: string;
+  recorded_by: string;
+  recorded_at: number;
+  removed_by: string | null;
+  removed_at: number | null;
+}
+
+export interface LabResultTable {
+  id: string;
+  patient_id: string;
+  test: string;
+  value: number | null;
+  unit: string | null;
+  upper_limit: number | null;
+  finding: string | null;
+  taken_at: number;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface PdmpCheckTable {
+  id: string;
+  patient_id: string;
+  checked_at: number;
+  checked_by: string;
+  result: 'no_concerns' | 'concerns';
+  note: string | null;
+}
+
+export interface IntakeTable {
+  id: string;
+  patient_id: string;
+  appointment_id: string | null;
+  questionnaire_version: number;
+  answers: Generated<string>;
+  status: 'open' | 'submitted';
+  version: Generated<number>;
+  started_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+}
+
+export interface ConsentDocumentTable {
+  id: string;
+  code: string;
+  version: number;
+  title: string;
+  body: string;
+  sha256: string;
+  published_by: string | null;
+  published_at: number;
+}
+
+export interface ConsentSignatureTable {
+  id: string;
+  patient_id: string;
+  document_id: string;
+  sha256: string;
+  typed_name: string;
+  signed_at: number;
+  ip: string | null;
+}
+
+export type ScreeningOutcome = 'eligible' | 'not_eligible' | 'needs_information';
+
+export interface ScreeningTable {
+  id: string;
+  patient_id: string;
+  location_id: string;
+  intake_id: string | null;
+  facts: Generated<string>;
+  budapest: Generated<string>;
+  css: Generated<string>;
+  overrides: Generated<string>;
+  rules_definition_id: string | null;
+  outcome: ScreeningOutcome | null;
+  reasons: Generated<string>;
+  status: 'draft' | 'signed';
+  version: Generated<number>;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  signed_by: string | null;
+  signed_at: number | null;
+  expires_at: number | null;
+}
+
+export interface ScreeningAddendumTable {
+  id: string;
+  screening_id: string;
+  text: string;
+  author_id: string;
+  created_at: number;
+}
+
+export interface ProtocolTable {
+  id: string;
+  code: string;
+  version: number;
+  definition: string;
+  created_by: string | null;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export type PlanStatus = 'draft' | 'active' | 'paused' | 'completed' | 'stopped';
+
+export interface TreatmentPlanTable {
+  id: string;
+  patient_id: string;
+  location_id: string;
+  protocol_id: string;
+  screening_id: string;
+  definition: string;
+  deviations: Generated<string>;
+  status: PlanStatus;
+  status_reason: string | null;
+  version: Generated<number>;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  signed_by: string | null;
+  signed_at: number | null;
+}
+
+export interface PlanSessionTable {
+  appointment_id: string;
+  plan_id: string;
+  kind: 'induction' | 'booster';
+  number: number;
+}
+
+export interface DoseOrderTable {
+  id: string;
+  plan_id: string;
+  plan_version: number;
+  appointment_id: string;
+  patient_id: string;
+  weight_id: string;
+  weight_kg: number;
+  bag_mg: number;
+  bag_ml: number;
+  session_hours: number;
+  mg_per_kg_h: number;
+  bolus_mg_per_kg: Generated<number>;
+  pump_rate_ml_h: number;
+  mg_per_hour: number;
+  session_total_mg: number;
+  calculation: string;
+  ordered_by: string;
+  ordered_at: number;
+  status: 'ordered' | 'verified' | 'void';
+  verified_by: string | null;
+  verified_at: number | null;
+  voided_at: number | null;
+  void_reason: string | null;
+}
+
+export interface DoseCheckTable {
+  id: string;
+  order_id: string;
+  ordered_by: string;
+  nurse_id: string;
+  entered: string;
+  match: 0 | 1;
+  checked_at: number;
+}
+
 export interface DB {
   clinic: ClinicTable;
   clinic_logo: ClinicLogoTable;
@@ -369,4 +607,22 @@ export interface DB {
   request_notes: RequestNoteTable;
   waitlist_entries: WaitlistEntryTable;
   waitlist_offers: WaitlistOfferTable;
+  clinical_definitions: ClinicalDefinitionTable;
+  clinical_profiles: ClinicalProfileTable;
+  weights: WeightTable;
+  allergies: AllergyTable;
+  medications: MedicationTable;
+  diagnoses: DiagnosisTable;
+  lab_results: LabResultTable;
+  pdmp_checks: PdmpCheckTable;
+  intakes: IntakeTable;
+  consent_documents: ConsentDocumentTable;
+  consent_signatures: ConsentSignatureTable;
+  screenings: ScreeningTable;
+  screening_addenda: ScreeningAddendumTable;
+  protocols: ProtocolTable;
+  treatment_plans: TreatmentPlanTable;
+  plan_sessions: PlanSessionTable;
+  dose_orders: DoseOrderTable;
+  dose_checks: DoseCheckTable;
 }

@@ -64,7 +64,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
           await revokeSession(trx, loaded.session.id_hash, t);
           await appendAudit(
             trx,
-            database.engine,
+            database,
             {
               actorId: loaded.user.id,
               actorRole: loaded.user.role,
@@ -124,7 +124,7 @@ export function installGuard(app: FastifyInstance, settings: SessionSettings): v
       await database.transact((trx) =>
         appendAudit(
           trx,
-          database.engine,
+          database,
           {
             actorId: user.id,
             actorRole: user.role,

@@ -250,3 +250,29 @@ export async function outboxStats(db: Kysely<DB>, now: number): Promise<OutboxSt
     failed: Number(failed.n),
   };
 }
+
+/**
+ * The newest job of a kind for a record that is still on its way or went out, if any: lets a feature refuse to send
+ * the same message again moments later (a failed or withdrawn one does not count).
+ */
+export async function latestLiveJob(
+  db: Kysely<DB>,
+  kind: JobKind,
+  refId: string,
+): Promise<{ status: 'pending' | 'sending' | 'sent'; created_at: number; sent_at: number | null } | undefined> {
+  const row = await db
+    .selectFrom('outbox')
+    .select(['status', 'created_at', 'sent_at'])
+    .where('kind', '=', kind)
+    .where('ref_id', '=', refId)
+    .where('status', 'in', ['pending', 'sending', 'sent'])
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    status: row.status as 'pending' | 'sending' | 'sent',
+    created_at: Number(row.created_at),
+    sent_at: row.sent_at === null ? null : Number(row.sent_at),
+  };
+}

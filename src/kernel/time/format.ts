@@ -114,3 +114,13 @@ export function timeRange(start: number, end: number, zone: string): string {
   if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
   return `${clockLabels(start, zone).full} – ${clockLabels(end, zone).full}`;
 }
+
+/**
+ * A local date ('YYYY-MM-DD', already in the location's zone) in words: "Tuesday, March 3, 2026" (long), "Tue"
+ * (weekday), "March" (monthName), "March 2026" (month). Dates carry no zone, so they are read as they are.
+ */
+export function formatDate(day: string, style: 'long' | 'weekday' | 'monthName' | 'month' = 'long'): string {
+  const date = DateTime.fromISO(day, { zone: 'UTC' });
+  const pattern = { long: 'cccc, LLLL d, yyyy', weekday: 'ccc', monthName: 'LLLL', month: 'LLLL yyyy' }[style];
+  return date.toFormat(pattern);
+}

@@ -19,6 +19,7 @@ export const LEAD_STATUSES = {
   new: 'New',
   contacted: 'Contacted',
   booked: 'Booked',
+  cancelled: 'Cancelled by the patient',
   not_candidate: 'Not a candidate',
   closed: 'Closed',
 } as const;
@@ -34,3 +35,11 @@ export const ATTENDANCE_LABELS = { arrived: 'Arrived', no_show: 'No-show' } as c
 
 /** The words for a stored value, or the value itself when it has none. */
 export const label = (labels: Record<string, string>, key: string): string => labels[key] ?? key;
+
+/** The kinds of appointment type (what the booking flow branches on; each type's own name is the clinic's). */
+export const TYPE_KIND_LABELS = {
+  consultation: 'Consultation',
+  infusion: 'Infusion',
+  booster: 'Booster infusion',
+  'follow-up': 'Follow-up',
+} as const;

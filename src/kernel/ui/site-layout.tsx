@@ -11,6 +11,8 @@ export interface LayoutProps {
   path?: string;
   /** Hide the call-to-action button (on the request form itself). */
   hideCta?: boolean;
+  /** An asset script that enhances this page; the page must work without it. */
+  script?: string;
   children?: Child;
 }
 
@@ -35,6 +37,7 @@ export function Layout(props: LayoutProps) {
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('site.css')} />
         <link rel="stylesheet" href={stylesheetPath(clinic.brand)} />
+        {props.script ? <script src={assetUrl(props.script)} defer></script> : null}
       </head>
       <body>
         <a class="skip-link" href="#main">
