@@ -17,6 +17,9 @@ const PURE = [
   '^src/staff/sign-in-rules\\.ts$',
   '^src/clinical/dosing/dose\\.ts$',
   '^src/clinical/protocols/(protocol|series)\\.ts$',
+  '^src/clinical/provenance\\.ts$',
+  '^src/clinical/instruments/[^/]+\\.ts$',
+  '^src/clinical/eligibility/(budapest|contraindications|default-rules|facts)\\.ts$',
 ];
 
 module.exports = {

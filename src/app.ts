@@ -22,6 +22,8 @@ import { devMailboxRoutes } from './kernel/outbox/dev-mailbox.tsx';
 import type { Tokens } from './kernel/tokens.ts';
 import type { Policy } from './kernel/http/policy.ts';
 import { installGuard } from './kernel/http/guard.ts';
+import { rateStoreOf } from './kernel/http/rate-store.ts';
+import { routeLimitStore } from './kernel/http/route-limits.ts';
 import { installOperations } from './kernel/ops/routes.ts';
 import { countRefusal } from './kernel/ops/counters.ts';
 import { installBrand } from './kernel/ui/brand/routes.ts';
@@ -90,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(formbody);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // Counted where every instance on the same database sees them (see rate-store.ts), not in this process alone.
+  await app.register(rateLimit, { global: false, store: routeLimitStore(rateStoreOf(deps.database), deps.now) });
   const sessionSettings = { idleMs: deps.config.sessionIdleMs, absoluteMs: deps.config.sessionMaxMs };
   // First of the preValidation hooks: the guard's own session lookup comes after it.
   installNullCharacterGuard(app);

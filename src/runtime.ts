@@ -61,7 +61,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     throw err;
   }
   const tokens = new Tokens(config.secret);
-  const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database);
+  const transport = options.transport ?? createTransport(config.smtpUrl, config.mailFrom, database, config.mailLeaseMs);
   // Each feature's emails, by kind: a kind declared without a template fails to compile here, and a kind registered
   // twice fails at start-up.
   const templates = mailRegistry(
@@ -96,6 +96,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     now,
     retryBaseMs: config.mailRetryMs,
     retryWindowMs: config.mailRetryWindowMs,
+    leaseMs: config.mailLeaseMs,
     log: app.log,
   }));
   const backups = await startBackups(config, database, app.log);

@@ -61,3 +61,20 @@ export interface AuditFilterValues {
 export function filterValues(q: AuditQuery): AuditFilterValues {
   return { person: q.person, patient_ref: q.patient_ref, action: q.action, from: q.from, to: q.to };
 }
+
+export const PATIENT_SEARCH_MIN = 2;
+
+/**
+ * The patient search beside the filters: posted, not put in the address, since a name is patient data (as on the
+ * patients page); the filters already chosen come along as hidden fields, so a match keeps them.
+ */
+export const auditPatientSearch = auditQuery.omit({ page: true, upto: true }).extend({
+  q: z
+    .string({ error: 'Enter a name, email address or phone number.' })
+    .trim()
+    .min(
+      PATIENT_SEARCH_MIN,
+      `Enter at least ${PATIENT_SEARCH_MIN} characters of a name, email address or phone number.`,
+    )
+    .max(100, 'Use at most 100 characters.'),
+});

@@ -2,6 +2,7 @@ import type { AuditDetail } from '../kernel/audit/audit.ts';
 import { listAuditEvents, newestAuditSeq, type AuditFilter, type AuditListRow } from '../kernel/audit/read.ts';
 import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
 import type { Database } from '../kernel/db/database.ts';
+import { findPatients, patientNames, type PatientListRow, type RefName } from '../patients/service.ts';
 import { dayStart, type AuditFilterValues } from './schema.ts';
 
 /** The admin-only audit viewer: a filtered, paged list and a CSV export; each use is itself audited. */
@@ -35,7 +36,11 @@ export interface AuditListPage {
   hasNext: boolean;
   /** The newest event this page counts from; later pages pass it on. */
   upto: number;
+  /** The people behind the page's references (and the patient filter's) that this viewer may see. */
+  names: Map<string, RefName>;
 }
+
+export type { PatientListRow, RefName };
 
 /** One page of matching events, newest first. */
 export async function auditPage(
@@ -65,7 +70,23 @@ export async function auditPage(
       { ...filterDetail(filters), page, rows: rows.length },
     ),
   );
-  return { rows, hasNext: found.length > AUDIT_PAGE_SIZE, upto: top };
+  // Names after the page's own event: that event records what was asked, this one which people were shown.
+  const refs = rows.flatMap((r) => (r.patient_ref ? [r.patient_ref] : []));
+  if (filters.patient_ref) refs.push(filters.patient_ref);
+  const names = await patientNames(database, actor, refs);
+  return { rows, hasNext: found.length > AUDIT_PAGE_SIZE, upto: top, names };
+}
+
+/**
+ * Patients to filter the trail by, found by name, email or phone among those this viewer may see (the patients
+ * feature's own search, audited there by count, never by what was typed).
+ */
+export function auditPatientSearch(
+  database: Database,
+  actor: Actor,
+  text: string,
+): Promise<{ results: PatientListRow[]; more: boolean }> {
+  return findPatients(database, actor, text);
 }
 
 /** Every matching event up to the export limit, newest first. Recorded before anything is sent. */

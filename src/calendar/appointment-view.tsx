@@ -401,7 +401,7 @@ export interface BookPageProps {
   nurses: CalendarColumn[];
   rooms: CalendarColumn[];
   date: string;
-  /** What a calendar cell filled in. */
+  /** What a calendar cell filled in, or the request a lead's page chose. */
   values: Record<string, string>;
   problem?: FormProblem;
   /** Patients found to book this time for instead (search text, matches, and whether there are more). */

@@ -202,7 +202,10 @@ async function bookFormAt(
     bookableRequests(database.db, location.id),
     locationResources(database.db, location.id),
   ]);
-  const values = { ...prefillValues(choices, prefill), location: location.slug };
+  const values: Record<string, string> = { ...prefillValues(choices, prefill), location: location.slug };
+  // A lead booked or closed since its page was shown is simply not chosen: the form still opens.
+  if (prefill?.request !== undefined && requests.some((r) => r.id === prefill.request))
+    values.request = prefill.request;
   await auditAlone(
     database,
     actor,

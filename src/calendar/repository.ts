@@ -163,7 +163,7 @@ export async function bookableRequests(db: Kysely<DB>, locationId: string) {
     .selectFrom('consultation_requests as r')
     .select(['r.id', 'r.first_name', 'r.last_name', 'r.created_at'])
     .where('r.location_id', '=', locationId)
-    .where('r.status', 'in', ['new', 'contacted'])
+    .where('r.status', 'in', ['new', 'contacted', 'cancelled'])
     .where((eb) =>
       eb.not(
         eb.exists(

@@ -78,6 +78,8 @@ export const bookPrefill = z.object({
   provider: z.preprocess(blank, z.string().max(64, 'Choose a provider from the list.').optional()),
   nurse: z.preprocess(blank, z.string().max(64, 'Choose a nurse from the list.').optional()),
   room: z.preprocess(blank, z.string().max(64, 'Choose a chair or room from the list.').optional()),
+  /** From a lead's page: its request, chosen in the list when it is one of the location's open requests. */
+  request: z.preprocess(blank, z.string().max(64, 'Choose a consultation request from the list.').optional()),
 });
 export type BookPrefill = z.infer<typeof bookPrefill>;
 

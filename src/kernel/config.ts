@@ -35,6 +35,12 @@ const envSchema = z.object({
     .positive('must be a number of hours above 0')
     .max(720, 'must be at most 720 (30 days)')
     .default(72),
+  MAIL_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10, 'must be at least 10')
+    .max(600, 'must be at most 600')
+    .default(120),
   TRUST_PROXY: z
     .string()
     .refine(
@@ -91,6 +97,11 @@ export interface Config {
   mailRetryMs: number;
   /** Failed mail is retried for this long from when it first fell due, then shown as failed (never dropped). */
   mailRetryWindowMs: number;
+  /**
+   * How long a worker holds a message it took: another instance takes it over only after this (say after a crash),
+   * and each SMTP phase is bounded to fit well within it.
+   */
+  mailLeaseMs: number;
   /** Behind a reverse proxy: which proxies to believe for the client address (rate limits, audit). */
   trustProxy: boolean | number | string;
   /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
@@ -179,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     production: e.NODE_ENV === 'production',
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
     mailRetryWindowMs: Math.round(e.MAIL_RETRY_WINDOW_HOURS * 3_600_000),
+    mailLeaseMs: e.MAIL_LEASE_SECONDS * 1000,
     trustProxy:
       e.TRUST_PROXY === undefined
         ? false

@@ -2,7 +2,7 @@ import { Refusal, badRequest } from '../kernel/refusal.ts';
 import { aboutRequest, auditPatient, type Visitor } from '../kernel/audit/patient-audit.ts';
 import { cancelAppointment, rescheduleAppointment, type BookingContext } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
-import { bookRequest, visitCancelled } from '../requests/service.ts';
+import { bookRequest, visitCancelledByPatient } from '../requests/service.ts';
 import { endWait, offerFreedTime } from '../waitlist/service.ts';
 import { aboutAppointment, bookingContext, openLink, refuse, type LinkContext, type LinkDeps } from './link.ts';
 import { offeredTime, problem, redirect, tooLatePage, UNKNOWN_LOCATION, type LinkPage } from './pages.ts';
@@ -131,7 +131,7 @@ export async function cancelVisit(deps: LinkDeps, token: string, visitor: Visito
   const outcome = await cancelAppointment(database, link.clinic, appt.id, now, {
     onFreed: (trx, freed) => offerFreedTime(trx, freed, now),
     onCancelled: async (trx, current) => {
-      await visitCancelled(trx, current);
+      await visitCancelledByPatient(trx, current, now);
       await auditPatient(trx, database, link.visitor, action, 'success', aboutAppointment(link, current), {
         appointmentId: current.id,
         startsAt: current.starts_at,

@@ -19,8 +19,8 @@ import { latestAppointmentForRequest, type Appointment } from '../scheduling/rep
 import { findRequest, type ConsultationRequest } from '../requests/service.ts';
 
 /**
- * What the booking link pages need from the app. Pass the app's deps object itself: refused links are counted per
- * app (kernel/http/refusals.ts), and booking links and waitlist offers share that count.
+ * What the booking link pages need from the app. Refused links are counted per address in the database's rate
+ * store (kernel/http/refusals.ts), and booking links and waitlist offers share that count.
  */
 export interface LinkDeps {
   database: Database;
@@ -67,9 +67,9 @@ export async function openLink(
   const { database, tokens } = deps;
   const db = database.db;
   const clinic = await clinicOf(deps);
-  tooManyRefusals(deps, visitor);
+  await tooManyRefusals(deps, visitor);
   const refused = async (about: About, reason: LinkProblem['reason']): Promise<LinkProblem> => {
-    if (reason !== 'closed') linkRefusals(deps).note(visitor.ip, visitor.now);
+    if (reason !== 'closed') await linkRefusals(deps).note(visitor.ip, visitor.now);
     await auditPatientAlone(database, visitor, action, 'failure', about, { reason });
     return { page: 'problem', clinic, reason };
   };

@@ -225,3 +225,34 @@ export async function requestNotes(db: Kysely<DB>, requestIds: string[]) {
   return rows.map((r) => ({ ...r, created_at: Number(r.created_at) }));
 }
 export type PatientNote = Awaited<ReturnType<typeof requestNotes>>[number];
+
+/** A person behind an audit event's reference: a patient, or a consultation request's sender. */
+export interface RefName {
+  ref: string;
+  kind: 'patient' | 'request';
+  first_name: string;
+  last_name: string;
+}
+
+/**
+ * The people behind patient or request references (the audit trail files events under either) within the scope: a
+ * patient linked to one of its locations, a request made at one of them.
+ */
+export async function namesForRefs(db: Kysely<DB>, refs: string[], scope: LocationScope): Promise<RefName[]> {
+  if (refs.length === 0 || (scope !== 'all' && scope.length === 0)) return [];
+  let patients = db
+    .selectFrom('patients')
+    .select(['patients.id as ref', 'patients.first_name', 'patients.last_name'])
+    .where('patients.id', 'in', refs);
+  if (scope !== 'all') patients = patients.where((eb) => linkedTo(eb, scope));
+  let requests = db
+    .selectFrom('consultation_requests as r')
+    .select(['r.id as ref', 'r.first_name', 'r.last_name'])
+    .where('r.id', 'in', refs);
+  if (scope !== 'all') requests = requests.where('r.location_id', 'in', scope);
+  const [p, r] = await Promise.all([patients.execute(), requests.execute()]);
+  return [
+    ...p.map((row) => ({ ...row, kind: 'patient' as const })),
+    ...r.map((row) => ({ ...row, kind: 'request' as const })),
+  ];
+}

@@ -2,6 +2,7 @@
 import type { Database } from '../kernel/db/database.ts';
 import { auditAlone, locationScope, patientFor, type Actor } from './access.ts';
 import {
+  namesForRefs,
   PATIENT_SEARCH_LIMIT,
   patientAppointments,
   patientRequests,
@@ -12,6 +13,7 @@ import {
   type PatientListRow,
   type PatientNote,
   type PatientRequest,
+  type RefName,
 } from './repository.ts';
 
 /**
@@ -68,8 +70,37 @@ export async function patientRecord(database: Database, actor: Actor, rawId: unk
   return { patient, appointments, requests, notes, partial };
 }
 
+/**
+ * The names behind patient or request references (as the audit trail files its events) that this person may see;
+ * the others are left out, to be shown by id. Showing names is a look at patients: recorded like a list of them, by
+ * count (and by reference when it is one person).
+ */
+export async function patientNames(
+  database: Database,
+  actor: Actor,
+  refs: ReadonlyArray<string>,
+): Promise<Map<string, RefName>> {
+  const wanted = [...new Set(refs)];
+  const found = await namesForRefs(database.db, wanted, await locationScope(database.db, actor));
+  const names = new Map(found.map((n) => [n.ref, n]));
+  if (names.size > 0) {
+    const only = names.size === 1 ? [...names.keys()][0]! : null;
+    await auditAlone(
+      database,
+      actor,
+      'patient.list',
+      'success',
+      { locationId: null, patientRef: only },
+      {
+        names: names.size,
+      },
+    );
+  }
+  return names;
+}
+
 // The public face of this feature for the others (see .dependency-cruiser.cjs): what they may use, and no more.
 export { auditAlone, auditStaff, notFound, PATIENT_ROLES, patientFor, visibleLocations } from './access.ts';
 export type { Actor, StaffLocation } from './access.ts';
 export { findPatient, matchOrCreatePatient, patientOfRequest } from './repository.ts';
-export type { Patient } from './repository.ts';
+export type { Patient, PatientListRow, RefName } from './repository.ts';

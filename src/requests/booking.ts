@@ -7,7 +7,8 @@ import {
   type BookingOutcome,
 } from '../scheduling/booking-service.ts';
 import { matchOrCreatePatient } from '../patients/service.ts';
-import { markBooked, reopenBooked } from './repository.ts';
+import { enqueue } from '../kernel/outbox/outbox.ts';
+import { cancelNoticeRecipients, markBooked, markCancelledByPatient, reopenBooked } from './repository.ts';
 
 /**
  * Books a consultation for a request through the one booking service, online, by staff or from a waitlist offer.
@@ -42,4 +43,29 @@ export function bookRequest(
 /** A cancelled visit sends its request back to the inbox, in the cancel's transaction (see reopenBooked). */
 export async function visitCancelled(trx: Kysely<DB>, appt: { request_id: string | null }): Promise<void> {
   if (appt.request_id) await reopenBooked(trx, appt.request_id);
+}
+
+/**
+ * The patient cancelled the visit themselves (online, with their link), in the cancel's transaction: the request shows
+ * "cancelled by the patient" instead of going quietly back to New, and whoever works it is emailed (its owner, else
+ * the location's front desk), so that someone calls to find another time. A request the clinic closed stays closed
+ * and nobody is told: it is no longer being worked.
+ */
+export async function visitCancelledByPatient(
+  trx: Kysely<DB>,
+  appt: { id: string; request_id: string | null },
+  now: number,
+): Promise<void> {
+  if (!appt.request_id || !(await markCancelledByPatient(trx, appt.request_id))) return;
+  const recipients = await cancelNoticeRecipients(trx, appt.request_id);
+  await enqueue(
+    trx,
+    recipients.map((userId) => ({
+      kind: 'lead_cancelled' as const,
+      refId: `${userId} ${appt.request_id}`,
+      runAt: now,
+      dedupeKey: `lead_cancelled:${userId}:${appt.id}`,
+    })),
+    now,
+  );
 }

@@ -11,6 +11,7 @@ import { consultationRequestSchema, type FieldErrors, type FormValues } from './
 import { formPage, submitRequest, thanksPage } from './form-service.ts';
 import { ConsultationFormPage, ThanksPage } from './form-views.tsx';
 import { addressLimiter } from '../kernel/http/refusals.ts';
+import { rateStoreOf } from '../kernel/http/rate-store.ts';
 
 const HONEYPOT_MESSAGE =
   'Your request was not sent because a hidden field meant for spam detection was filled in, which usually means a ' +
@@ -39,17 +40,15 @@ export async function consultationRoutes(app: FastifyInstance): Promise<void> {
   // One budget per address for both doors (the form and the JSON API): every accepted request emails the address
   // typed in, so this limit is what stops the form being used to flood a stranger's inbox. (@fastify/rate-limit
   // would count each route apart.)
-  const perAddress = addressLimiter(RATE_LIMIT.max, RATE_LIMIT.timeWindow);
+  const perAddress = addressLimiter(rateStoreOf(database), 'consultation', RATE_LIMIT.max, RATE_LIMIT.timeWindow);
   const oneBudget = async (req: FastifyRequest) => {
-    const t = now();
-    if (perAddress.blocked(req.ip, t)) {
+    if (await perAddress.take(req.ip, now())) {
       throw new Refusal(
         'too_many_requests',
         `We have received several requests from your connection in a short time, so we paused new ones for up to ${RATE_LIMIT.timeWindow / 60_000} minutes. ` +
           'Please try again then, or call us and we will take your request by phone.',
       );
     }
-    perAddress.note(req.ip, t);
   };
 
   function renderForm(

@@ -4,11 +4,13 @@ import { canSeeLocation } from '../kernel/http/policy.ts';
 import { conversion, listLeads, listLocations, type LeadListRow, type LeadLocation } from './inbox-repository.ts';
 import { LEADS_PAGE_SIZE, period, periodBounds, type ListQuery } from './inbox-schema.ts';
 import { audit, type Actor } from './inbox-service.ts';
+import { undeliveredRequestIds } from './undelivered-link.ts';
 
 export interface ConversionRow {
   location: LeadLocation;
   received: number;
   booked: number;
+  cancelled: number;
   attended: number;
 }
 
@@ -16,6 +18,7 @@ export interface LeadsFilterValues {
   location: string | undefined;
   status: string | undefined;
   owner: string;
+  link: 'any' | 'undelivered';
   from: string;
   to: string;
 }
@@ -31,6 +34,8 @@ export interface LeadsList {
   more: boolean;
   /** Pages after the first list requests received up to this instant: the first page's newest. */
   upto: number | undefined;
+  /** Requests of the listed locations whose booking link was not delivered and awaits someone. */
+  undelivered: Set<string>;
 }
 
 /** The leads list as filtered, recorded as looked at (or, for a location this person may not see, as denied). */
@@ -49,15 +54,18 @@ export async function leadsList(database: Database, actor: Actor, q: ListQuery):
   // "Today" is the chosen location's own (else the first one's): between two locations' midnights they differ.
   const zoneOf = (id: string | undefined) => visible.find((l) => l.id === id)?.time_zone;
   const { from, to } = period(q, actor.now, zoneOf(q.location) ?? visible[0]?.time_zone ?? 'UTC');
-  const filters: LeadsFilterValues = { location: q.location, status: q.status, owner: q.owner, from, to };
+  const filters: LeadsFilterValues = { location: q.location, status: q.status, owner: q.owner, link: q.link, from, to };
+  const locationIds = q.location ? [q.location] : visible.map((l) => l.id);
+  const undelivered = await undeliveredRequestIds(db, locationIds);
 
   const found = await listLeads(
     db,
     // Later pages list only requests received up to the first page's newest, so a request arriving meanwhile does
     // not push one already shown onto the next page.
     {
-      locationIds: q.location ? [q.location] : visible.map((l) => l.id),
+      locationIds,
       status: q.status,
+      ...(q.link === 'undelivered' ? { requestIds: [...undelivered] } : {}),
       owner: q.owner,
       userId: staff.userId,
       receivedUpTo: q.upto,
@@ -77,7 +85,9 @@ export async function leadsList(database: Database, actor: Actor, q: ListQuery):
       const { start, end } = periodBounds(own, location.time_zone);
       return {
         location,
-        ...(start < end ? await conversion(db, location.id, start, end) : { received: 0, booked: 0, attended: 0 }),
+        ...(start < end
+          ? await conversion(db, location.id, start, end)
+          : { received: 0, booked: 0, cancelled: 0, attended: 0 }),
       };
     }),
   );
@@ -101,5 +111,13 @@ export async function leadsList(database: Database, actor: Actor, q: ListQuery):
       },
     ),
   );
-  return { locations: visible, filters, conversion: figures, rows, more: found.length > LEADS_PAGE_SIZE, upto };
+  return {
+    locations: visible,
+    filters,
+    conversion: figures,
+    rows,
+    more: found.length > LEADS_PAGE_SIZE,
+    upto,
+    undelivered,
+  };
 }

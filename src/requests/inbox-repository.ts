@@ -17,6 +17,8 @@ export interface LeadListFilters {
   userId: string;
   /** Only requests received up to this instant (paging through a list while new requests arrive). */
   receivedUpTo: number | undefined;
+  /** Only these requests (e.g. those whose booking link was not delivered). */
+  requestIds?: string[];
 }
 
 export interface LeadListRow {
@@ -47,7 +49,7 @@ export async function listLeads(
   limit: number,
   offset: number,
 ): Promise<LeadListRow[]> {
-  if (f.locationIds.length === 0) return [];
+  if (f.locationIds.length === 0 || f.requestIds?.length === 0) return [];
   let q = db
     .selectFrom('consultation_requests as r')
     .innerJoin('locations as l', 'l.id', 'r.location_id')
@@ -74,6 +76,7 @@ export async function listLeads(
     .where('r.location_id', 'in', f.locationIds);
   if (f.receivedUpTo !== undefined) q = q.where('r.created_at', '<=', f.receivedUpTo);
   if (f.status !== undefined) q = q.where('r.status', '=', f.status);
+  if (f.requestIds) q = q.where('r.id', 'in', f.requestIds);
   if (f.owner === 'me') q = q.where('r.owner_id', '=', f.userId);
   if (f.owner === 'unassigned') q = q.where('r.owner_id', 'is', null);
   const rows = await q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(limit).offset(offset).execute();
@@ -85,24 +88,33 @@ export async function listLeads(
 }
 
 /**
- * Requests received at a location in [start, end), and how many of them got an appointment (booked at any time,
- * even if later cancelled or moved; each request counted once).
+ * Requests received at a location in [start, end) and what became of them, each request counted once: booked (a
+ * consultation still booked, or attended), cancelled (every consultation it had was cancelled, by the patient or the
+ * clinic, and none booked since), and attended (marked arrived for a consultation still booked).
  */
 export async function conversion(
   db: Kysely<DB>,
   locationId: string,
   start: number,
   end: number,
-): Promise<{ received: number; booked: number; attended: number }> {
+): Promise<{ received: number; booked: number; cancelled: number; attended: number }> {
   const row = await db
     .selectFrom('consultation_requests as r')
     .leftJoin('appointments as a', 'a.request_id', 'r.id')
+    // At most one live booking per request (unique index one_booking_per_request).
+    .leftJoin('appointments as live', (join) =>
+      join.onRef('live.request_id', '=', 'r.id').on('live.status', '=', 'booked'),
+    )
     .leftJoin('appointments as seen', (join) =>
       join.onRef('seen.request_id', '=', 'r.id').on('seen.attendance', '=', 'arrived').on('seen.status', '=', 'booked'),
     )
     .select((eb) => [
       eb.fn.count<number>('r.id').distinct().as('received'),
-      eb.fn.count<number>('a.request_id').distinct().as('booked'),
+      eb.fn.count<number>('live.request_id').distinct().as('booked'),
+      eb.fn
+        .count<number>(eb.case().when('live.id', 'is', null).then(eb.ref('a.request_id')).end())
+        .distinct()
+        .as('cancelled'),
       // Attended: the front desk marked the person arrived for a consultation of this request.
       eb.fn.count<number>('seen.request_id').distinct().as('attended'),
     ])
@@ -110,7 +122,12 @@ export async function conversion(
     .where('r.created_at', '>=', start)
     .where('r.created_at', '<', end)
     .executeTakeFirstOrThrow();
-  return { received: Number(row.received), booked: Number(row.booked), attended: Number(row.attended) };
+  return {
+    received: Number(row.received),
+    booked: Number(row.booked),
+    cancelled: Number(row.cancelled),
+    attended: Number(row.attended),
+  };
 }
 
 export async function findLead(db: Kysely<DB>, id: string) {
@@ -160,6 +177,7 @@ export async function leadAppointments(db: Kysely<DB>, requestId: string) {
       'a.id',
       'a.starts_at',
       'a.status',
+      'a.updated_at',
       eb.fn.coalesce('p.name', 'n.name').as('provider_name'),
       't.name as type_name',
       'l.name as location_name',
@@ -168,7 +186,7 @@ export async function leadAppointments(db: Kysely<DB>, requestId: string) {
     .where('a.request_id', '=', requestId)
     .orderBy('a.starts_at', 'desc')
     .execute();
-  return rows.map((r) => ({ ...r, starts_at: Number(r.starts_at) }));
+  return rows.map((r) => ({ ...r, starts_at: Number(r.starts_at), updated_at: Number(r.updated_at) }));
 }
 export type LeadAppointment = Awaited<ReturnType<typeof leadAppointments>>[number];
 

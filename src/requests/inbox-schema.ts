@@ -7,7 +7,10 @@ export { LEAD_ROLES } from '../kernel/http/policy.ts';
 export { LEAD_STATUSES, NOTE_KINDS };
 export type LeadStatus = keyof typeof LEAD_STATUSES;
 
-/** Statuses staff may set by hand: 'booked' is set by booking (and undone by cancelling) only. */
+/**
+ * Statuses staff may set by hand: 'booked' is set by booking (and undone by cancelling) only, 'cancelled' when the
+ * patient cancels online (staff then move it on by hand, or a new booking does).
+ */
 export const MANUAL_STATUSES = ['new', 'contacted', 'not_candidate', 'closed'] as const;
 /** Statuses that may replace 'booked' by hand (the lead is finished; the appointment is left alone). */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['not_candidate', 'closed']);
@@ -15,6 +18,8 @@ export const FINAL_STATUSES: ReadonlySet<string> = new Set(['not_candidate', 'cl
 export type NoteKind = keyof typeof NOTE_KINDS;
 
 export const OWNER_FILTERS = { anyone: 'Anyone', me: 'Me', unassigned: 'Unassigned' } as const;
+/** The inbox's booking-link filter: every lead, or those whose link could not be delivered (a call to make). */
+export const LINK_FILTERS = { any: 'Any', undelivered: 'Not delivered' } as const;
 
 export const LEADS_PAGE_SIZE = 50;
 export const NOTE_MAX = 2000;
@@ -42,6 +47,10 @@ export const listQuery = z.object({
     blank,
     z.enum(keys(OWNER_FILTERS), { error: 'Choose an owner from the list.' }).default('anyone'),
   ),
+  link: z.preprocess(
+    blank,
+    z.enum(keys(LINK_FILTERS), { error: 'Choose a booking link filter from the list.' }).default('any'),
+  ),
   from: day,
   to: day,
   page: z.preprocess(
@@ -57,6 +66,10 @@ export const statusForm = z.object({
   status: z
     .string({ error: 'Choose a status from the list.' })
     .refine((v) => v !== 'booked', 'Booked is set when a consultation is booked; it cannot be chosen by hand.')
+    .refine(
+      (v) => v !== 'cancelled',
+      'Cancelled by the patient is set when a patient cancels online; it cannot be chosen by hand.',
+    )
     .pipe(z.enum(MANUAL_STATUSES, { error: 'Choose a status from the list.' })),
 });
 
@@ -64,6 +77,11 @@ export const ownerForm = z.object({
   owner: z
     .string({ error: 'Choose someone from the list.' })
     .refine((v) => v === '' || leadId.safeParse(v).success, 'Choose someone from the list.'),
+});
+
+/** "Mark as contacted by phone": which undelivered booking link was followed up. */
+export const phoneContactForm = z.object({
+  message: z.uuid({ error: 'That booking link could not be found. Reload the page and try again.' }),
 });
 
 export const noteForm = z.object({
@@ -75,7 +93,7 @@ export const noteForm = z.object({
     .max(NOTE_MAX, `Keep the note to ${NOTE_MAX.toLocaleString('en-US')} characters or fewer.`),
 });
 
-export type FormErrors = Partial<Record<'status' | 'owner' | 'kind' | 'body', string>>;
+export type FormErrors = Partial<Record<'status' | 'owner' | 'kind' | 'body' | 'resend' | 'phone' | 'message', string>>;
 export type FormValues = Partial<Record<'status' | 'owner' | 'kind' | 'body', string>>;
 
 /** The first message per field of a failed parse. */

@@ -5,6 +5,10 @@ import type { Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
+import { enqueue, latestLiveJob } from '../kernel/outbox/outbox.ts';
+import { findFailedMessage, resolveFailed, retryFailed } from '../kernel/outbox/failed.ts';
+import { mailStateChanged } from '../kernel/outbox/banner.tsx';
+import { displayPhone } from '../kernel/ui/phone.ts';
 import { consultationType } from '../scheduling/availability.ts';
 import { joinWaitlist, leaveWaitlist, waitingEntriesFor } from '../waitlist/service.ts';
 import {
@@ -26,15 +30,29 @@ import {
   leadId,
   noteForm,
   ownerForm,
+  phoneContactForm,
   statusForm,
   type FormErrors,
 } from './inbox-schema.ts';
+import { UNDELIVERED_SHORT, undeliveredLinkOf, undeliveredLinksOf, type UndeliveredLink } from './undelivered-link.ts';
 
 export type { Actor };
 
 export type LeadAction =
-  'lead.list' | 'lead.view' | 'lead.update_status' | 'lead.assign' | 'lead.note' | 'lead.waitlist';
-export type WriteResult = { ok: true } | { ok: false; errors: FormErrors };
+  | 'lead.list'
+  | 'lead.view'
+  | 'lead.update_status'
+  | 'lead.assign'
+  | 'lead.note'
+  | 'lead.waitlist'
+  | 'lead.resend_link'
+  | 'lead.contacted_by_phone';
+/**
+ * A refusal is a 400 (a value to correct) unless `status` says otherwise: 409 when the lead's state stands in the
+ * way, 429 when the same thing was just done.
+ */
+export type RefusalStatus = 400 | 409 | 429;
+export type WriteResult = { ok: true } | { ok: false; errors: FormErrors; status?: RefusalStatus };
 
 /** Exactly the answer an unknown address gets, so a request elsewhere cannot be told apart from none at all. */
 export const notFound = () => new Refusal('not_found', 'We could not find that page.');
@@ -78,15 +96,20 @@ export interface LeadView {
   owners: OwnerChoice[];
   /** Whether the person waits for a consultation time at the request's location. */
   onWaitlist: boolean;
+  /** When the patient cancelled online, while the lead says so (the cancelled visit's last change). */
+  cancelledAt: number | null;
+  /** The booking link that could not be delivered and awaits someone (a call), if any. */
+  undelivered: UndeliveredLink | null;
 }
 
 async function leadView(database: Database, lead: Lead): Promise<LeadView> {
   const db = database.db;
-  const [appointments, notes, owners, waiting] = await Promise.all([
+  const [appointments, notes, owners, waiting, undelivered] = await Promise.all([
     leadAppointments(db, lead.id),
     leadNotes(db, lead.id),
     ownerChoices(db, lead.location_id),
     waitingEntriesFor(db, lead.id),
+    undeliveredLinkOf(db, lead.id),
   ]);
   return {
     lead,
@@ -94,6 +117,11 @@ async function leadView(database: Database, lead: Lead): Promise<LeadView> {
     notes,
     owners,
     onWaitlist: waiting.some((w) => w.location_id === lead.location_id),
+    cancelledAt:
+      lead.status === 'cancelled'
+        ? Math.max(0, ...appointments.filter((a) => a.status === 'cancelled').map((a) => a.updated_at)) || null
+        : null,
+    undelivered: undelivered ?? null,
   };
 }
 
@@ -117,10 +145,11 @@ async function refused(
   lead: Lead,
   action: LeadAction,
   errors: FormErrors,
+  status: RefusalStatus = 400,
 ): Promise<WriteResult> {
   const fields = Object.keys(errors).sort().join(',');
   await database.transact((trx) => audit(trx, database, actor, action, 'failure', where(lead), { fields }));
-  return { ok: false, errors };
+  return { ok: false, errors, status };
 }
 
 export async function changeStatus(database: Database, actor: Actor, lead: Lead, body: unknown): Promise<WriteResult> {
@@ -184,12 +213,127 @@ export async function addToWaitlist(database: Database, actor: Actor, lead: Lead
   return { ok: true };
 }
 
+/** A booking link resent within this long of the last one going out is refused: one email, not a handful. */
+export const RESEND_GAP_MS = 10 * 60_000;
+
+/**
+ * Emails the person their booking link again (say it expired, or went to spam), through the same template and
+ * outbox as the first one; a link that could not be delivered is sent again itself, with a new retry window.
+ * Refused while there is nothing to book with it (a live booking: the confirmation's "Manage my booking" link serves
+ * that; a closed lead; no email address), and while another is waiting to go out or went out minutes ago.
+ */
+export async function resendLink(database: Database, actor: Actor, lead: Lead): Promise<WriteResult> {
+  const refuse = (message: string, status: RefusalStatus = 409) =>
+    refused(database, actor, lead, 'lead.resend_link', { resend: message }, status);
+  if (lead.email.trim() === '')
+    return refuse(`There is no email address for this lead. Call them at ${displayPhone(lead.phone)} instead.`);
+  if (FINAL_STATUSES.has(lead.status))
+    return refuse('This lead is closed. Set its status to New or Contacted first if they should book after all.');
+  const live = (await leadAppointments(database.db, lead.id)).some((a) => a.status === 'booked');
+  if (lead.status === 'booked' || live)
+    return refuse(
+      'This lead already has a booked consultation. They can change it with the link in their confirmation email.',
+    );
+  const failed = await undeliveredLinksOf(database.db, lead.id);
+  if (failed.length === 0) {
+    const last = await latestLiveJob(database.db, 'booking_link', lead.id);
+    if (last && last.status !== 'sent')
+      return refuse('A booking link is already waiting to go out to them; it is sent as soon as it can be.', 429);
+    const since = last?.sent_at === null || last === undefined ? Infinity : actor.now - last.sent_at;
+    if (since < RESEND_GAP_MS) {
+      const minutes = Math.floor(since / 60_000);
+      const when = minutes < 1 ? 'just now' : `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+      const wait = Math.max(1, Math.ceil((RESEND_GAP_MS - since) / 60_000));
+      return refuse(
+        `A booking link went to them ${when}. So that they do not get several at once, you can send another in ` +
+          `${wait} minute${wait === 1 ? '' : 's'}.`,
+        429,
+      );
+    }
+  }
+  await database.transact(async (trx) => {
+    if (failed.length > 0)
+      await retryFailed(
+        trx,
+        failed.map((m) => m.id),
+        actor.now,
+      );
+    else
+      await enqueue(
+        trx,
+        {
+          kind: 'booking_link',
+          refId: lead.id,
+          runAt: actor.now,
+          dedupeKey: `booking_link:staff:${lead.id}:${actor.now}`,
+          locationId: lead.location_id,
+        },
+        actor.now,
+      );
+    await audit(trx, database, actor, 'lead.resend_link', 'success', where(lead), { retried: failed.length });
+  });
+  if (failed.length > 0) mailStateChanged();
+  return { ok: true };
+}
+
+/**
+ * The booking link could not be delivered, and someone reached the person by phone instead: the failed message is
+ * resolved (it leaves the lists and the banner) and the lead's contact log says so, in one transaction. Only a
+ * failed, unresolved booking link of this very lead: anything else is a 409 saying why.
+ */
+export async function contactedByPhone(
+  database: Database,
+  actor: Actor,
+  lead: Lead,
+  body: unknown,
+): Promise<WriteResult> {
+  const parsed = phoneContactForm.safeParse(body);
+  if (!parsed.success) return refused(database, actor, lead, 'lead.contacted_by_phone', formErrors(parsed.error));
+  const gone = () =>
+    refused(
+      database,
+      actor,
+      lead,
+      'lead.contacted_by_phone',
+      {
+        phone:
+          'That booking link no longer needs following up: it was already marked as contacted by phone, sent again, ' +
+          'or it was delivered.',
+      },
+      409,
+    );
+  const message = await findFailedMessage(database.db, parsed.data.message);
+  if (!message || message.kind !== 'booking_link' || message.ref_id !== lead.id) return gone();
+  const done = await database.transact(async (trx) => {
+    if (!(await resolveFailed(trx, message.id, actor.staff.userId, 'contacted_by_phone', actor.now))) return false;
+    const reason = message.failure_class ? ` (${UNDELIVERED_SHORT[message.failure_class]})` : '';
+    const noteId = await insertNote(
+      trx,
+      lead.id,
+      actor.staff.userId,
+      'call',
+      `Booking link not delivered${reason}. Contacted by phone instead.`,
+      actor.now,
+    );
+    await audit(trx, database, actor, 'lead.contacted_by_phone', 'success', where(lead), {
+      message: message.id,
+      noteId,
+    });
+    return true;
+  });
+  if (!done) return gone();
+  mailStateChanged();
+  return { ok: true };
+}
+
 /** The forms of a request's page, by the last part of their path. */
 const WRITES = {
   status: { action: 'lead.update_status', run: changeStatus },
   owner: { action: 'lead.assign', run: assignOwner },
   notes: { action: 'lead.note', run: addNote },
   waitlist: { action: 'lead.waitlist', run: addToWaitlist },
+  'resend-link': { action: 'lead.resend_link', run: resendLink },
+  'contacted-by-phone': { action: 'lead.contacted_by_phone', run: contactedByPhone },
 } satisfies Record<string, { action: LeadAction; run: typeof changeStatus }>;
 export type LeadWrite = keyof typeof WRITES;
 
@@ -200,10 +344,10 @@ export async function writeLead(
   rawId: unknown,
   form: LeadWrite,
   body: unknown,
-): Promise<{ ok: true; leadId: string } | { ok: false; errors: FormErrors; view: LeadView }> {
+): Promise<{ ok: true; leadId: string } | { ok: false; errors: FormErrors; status: RefusalStatus; view: LeadView }> {
   const { action, run } = WRITES[form];
   const lead = await leadFor(database, actor, rawId, action);
   const result = await run(database, actor, lead, body);
   if (result.ok) return { ok: true, leadId: lead.id };
-  return { ok: false, errors: result.errors, view: await leadView(database, lead) };
+  return { ok: false, errors: result.errors, status: result.status ?? 400, view: await leadView(database, lead) };
 }

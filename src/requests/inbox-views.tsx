@@ -8,6 +8,8 @@ import { ago, consultationTime, longDay, rate, shortDateTime } from './format.ts
 import type { LeadListRow, LeadLocation } from './inbox-repository.ts';
 import { LEAD_STATUSES, OWNER_FILTERS } from './inbox-schema.ts';
 import type { ConversionRow, LeadsFilterValues } from './inbox-list-service.ts';
+import { LINK_FILTERS } from './inbox-schema.ts';
+import { UndeliveredTag } from './undelivered-view.tsx';
 
 export interface LeadsPageProps {
   staff: StaffContext;
@@ -20,6 +22,10 @@ export interface LeadsPageProps {
   pageSize: number;
   prevHref: string | undefined;
   nextHref: string | undefined;
+  /** Requests of these locations whose booking link was not delivered and awaits someone. */
+  undelivered: Set<string>;
+  /** The inbox filtered to exactly those. */
+  undeliveredHref: string;
 }
 
 // The lookup lives in the kernel's UI kit with the shared words; re-exported for this feature's other pages.
@@ -65,6 +71,7 @@ function Conversion(props: { rows: ConversionRow[]; from: string; to: string }) 
             <th scope="col">Requests received</th>
             <th scope="col">Booked</th>
             <th scope="col">Booking rate</th>
+            <th scope="col">Cancelled</th>
             <th scope="col">Attended</th>
           </tr>
         </thead>
@@ -75,20 +82,22 @@ function Conversion(props: { rows: ConversionRow[]; from: string; to: string }) 
               <td>{r.received}</td>
               <td>{r.booked}</td>
               <td>{rate(r.booked, r.received)}</td>
+              <td>{r.cancelled}</td>
               <td>{r.attended}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p class="hint">
-        Booked counts each request received in the period that got a consultation, even one cancelled later. Attended
-        counts those whose consultation the front desk marked as arrived on the calendar.
+        Booked counts each request received in the period whose consultation is booked or took place. Cancelled counts
+        those whose consultation was cancelled (by the patient or the clinic) and not booked again. Attended counts
+        those whose consultation the front desk marked as arrived on the calendar.
       </p>
     </div>
   );
 }
 
-function LeadRow(props: { row: LeadListRow; now: number }) {
+function LeadRow(props: { row: LeadListRow; now: number; undelivered: boolean }) {
   const { row } = props;
   return (
     <tr>
@@ -106,7 +115,10 @@ function LeadRow(props: { row: LeadListRow; now: number }) {
       </td>
       <td>{row.location_name}</td>
       <td>{label(REASONS, row.reason)}</td>
-      <td>{label(LEAD_STATUSES, row.status)}</td>
+      <td>
+        {label(LEAD_STATUSES, row.status)}
+        {props.undelivered ? <UndeliveredTag /> : null}
+      </td>
       <td>{row.owner_name ?? <span class="hint">Unassigned</span>}</td>
       <td>
         {row.booked_at === null
@@ -149,6 +161,7 @@ export function LeadsPage(props: LeadsPageProps) {
             options={[['', 'Any status'], ...Object.entries(LEAD_STATUSES)]}
           />
           <Select id="owner" label="Owner" value={filters.owner} options={Object.entries(OWNER_FILTERS)} />
+          <Select id="link" label="Booking link" value={filters.link} options={Object.entries(LINK_FILTERS)} />
           <DayField id="from" label="Conversion period from" value={filters.from} />
           <DayField id="to" label="Conversion period to (included)" value={filters.to} />
           <p>
@@ -160,6 +173,17 @@ export function LeadsPage(props: LeadsPageProps) {
             </a>
           </p>
         </form>
+
+        {props.undelivered.size > 0 && filters.link !== 'undelivered' ? (
+          <div class="notice notice-warning" role="status">
+            <p>
+              {props.undelivered.size === 1
+                ? 'The booking link of 1 lead could not be delivered.'
+                : `The booking links of ${props.undelivered.size} leads could not be delivered.`}{' '}
+              Call them instead: <a href={props.undeliveredHref}>show the leads whose link was not delivered</a>.
+            </p>
+          </div>
+        ) : null}
 
         <h2>Conversion</h2>
         {reversed ? (
@@ -193,7 +217,7 @@ export function LeadsPage(props: LeadsPageProps) {
               </thead>
               <tbody>
                 {rows.map((row) => (
-                  <LeadRow row={row} now={props.now} />
+                  <LeadRow row={row} now={props.now} undelivered={props.undelivered.has(row.id)} />
                 ))}
               </tbody>
             </table>

@@ -1,5 +1,5 @@
 import { h, Fragment } from '../kernel/ui/jsx.ts';
-import { greeting } from '../kernel/ui/text.ts';
+import { greeting, greetingName } from '../kernel/ui/text.ts';
 import { findLocation } from '../kernel/clinic.ts';
 import { EmailButton } from '../kernel/outbox/email-frame.tsx';
 import type { MailTemplate, MailTemplates } from '../kernel/outbox/templates.tsx';
@@ -10,6 +10,8 @@ declare module '../kernel/outbox/outbox.ts' {
   interface JobKinds {
     /** ref: a consultation request. */
     booking_link: true;
+    /** ref: "<staff user id> <consultation request id>": the patient cancelled their consultation online. */
+    lead_cancelled: true;
   }
 }
 
@@ -52,4 +54,44 @@ const bookingLink: MailTemplate = async (job, ctx) => {
   };
 };
 
-export const requestEmails = { booking_link: bookingLink } satisfies MailTemplates;
+/**
+ * Tells the lead's owner (else the location's front desk) that the patient cancelled online, so someone calls them.
+ * Only the first name and a link to the lead: not the reason, the time or anything else about the person. Dropped when
+ * the recipient's account is disabled, or when the lead is no longer cancelled (rebooked or closed) by send time.
+ */
+const leadCancelled: MailTemplate = async (job, { db, clinic, publicUrl }) => {
+  const [userId, requestId] = job.ref_id.split(' ');
+  if (!userId || !requestId) return null;
+  const [to, request] = await Promise.all([
+    db
+      .selectFrom('users')
+      .select(['email', 'name'])
+      .where('id', '=', userId)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst(),
+    findRequest(db, requestId),
+  ]);
+  if (!to || request?.status !== 'cancelled') return null;
+  const who = greetingName(request.first_name) ?? 'A patient';
+  const url = `${publicUrl}/staff/leads/${request.id}`;
+  const line = `${who} cancelled their consultation online. The lead is marked "Cancelled by the patient"; you may want to call them to find another time.`;
+  const first = to.name.split(' ')[0];
+  return {
+    to: to.email,
+    subject: `${who} cancelled their consultation`,
+    preheader: 'A consultation was cancelled online. Open the lead to follow up.',
+    body: (
+      <Fragment>
+        <p>{greeting(first)}</p>
+        <p>{line}</p>
+        <EmailButton accent={clinic.brand.accent} href={url}>
+          Open the lead
+        </EmailButton>
+      </Fragment>
+    ),
+    text: `${greeting(first)}\n\n${line}\n\n${url}`,
+    reason: `This message was sent because you work this lead in ${clinic.name}'s Relief workspace.`,
+  };
+};
+
+export const requestEmails = { booking_link: bookingLink, lead_cancelled: leadCancelled } satisfies MailTemplates;

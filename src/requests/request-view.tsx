@@ -1,10 +1,14 @@
 import { h, Fragment, type Child } from '../kernel/ui/jsx.ts';
 import { CONTACT_METHODS, HEARD_FROM, REASONS } from './form-schema.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
-import { ROLE_LABELS, type StaffContext } from '../kernel/http/policy.ts';
+import { ROLE_LABELS, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
+import { displayPhone, telHref } from '../kernel/ui/phone.ts';
 import { ago, consultationTime, lines, shortDateTime } from './format.ts';
 import type { Lead, LeadAppointment, LeadNote, OwnerChoice } from './inbox-repository.ts';
+import type { UndeliveredLink } from './undelivered-link.ts';
+import { UndeliveredNotice } from './undelivered-view.tsx';
 import {
+  FINAL_STATUSES,
   LEAD_STATUSES,
   MANUAL_STATUSES,
   NOTE_KINDS,
@@ -23,6 +27,12 @@ export interface LeadPageProps {
   owners: OwnerChoice[];
   /** Whether the person waits for a consultation time at the request's location. */
   onWaitlist: boolean;
+  /** When the patient cancelled online, while the lead says so. */
+  cancelledAt: number | null;
+  /** The booking link that could not be delivered and awaits a call, if any. */
+  undelivered: UndeliveredLink | null;
+  /** What the last form did (after its redirect). */
+  notice?: string;
   /** After a refused form: the messages, and what was sent, to show again. */
   errors?: FormErrors;
   values?: FormValues;
@@ -118,6 +128,63 @@ function Notes(props: { notes: LeadNote[]; zone: string; now: number }) {
   );
 }
 
+/** "Cancelled by the patient, 2 h ago (Mar 3, 2026, 9:00 AM CST)", or the status's plain words. */
+function Status(props: { lead: Lead; cancelledAt: number | null; now: number }) {
+  const { lead, cancelledAt } = props;
+  if (lead.status !== 'cancelled' || cancelledAt === null)
+    return <Fragment>{label(LEAD_STATUSES, lead.status)}</Fragment>;
+  return (
+    <Fragment>
+      <strong>{LEAD_STATUSES.cancelled}</strong>, {ago(cancelledAt, props.now)} (
+      <time datetime={new Date(cancelledAt).toISOString()}>{shortDateTime(cancelledAt, lead.time_zone)}</time>)
+    </Fragment>
+  );
+}
+
+/**
+ * Booking from the lead: the calendar's staff booking form with this request and its location chosen (one booking
+ * path for staff), and the booking link emailed again for them to choose online. Neither while a consultation is
+ * booked, nor once the lead is closed.
+ */
+function ConsultationActions(props: { lead: Lead; staff: StaffContext; live: boolean; error: string | undefined }) {
+  const { lead, staff } = props;
+  const error = props.error ? (
+    <div class="notice notice-error" role="alert" id="resend-error">
+      <p>{props.error}</p>
+    </div>
+  ) : null;
+  if (props.live) return error;
+  if (FINAL_STATUSES.has(lead.status))
+    return (
+      <Fragment>
+        {error}
+        <p>This lead is closed. To book a consultation, set its status to New or Contacted first.</p>
+      </Fragment>
+    );
+  const book = `/staff/calendar/book?${new URLSearchParams({ location: lead.location_id, request: lead.id }).toString()}`;
+  return (
+    <Fragment>
+      {error}
+      <div class="actions lead-actions">
+        {SCHEDULING_ROLES.includes(staff.role) ? (
+          <a class="button button-small" href={book}>
+            Book a consultation
+          </a>
+        ) : null}
+        <form class="inline-form" method="post" action={`/staff/leads/${lead.id}/resend-link`}>
+          <Csrf token={staff.csrfToken} />
+          <button class="button button-small button-secondary" type="submit" aria-describedby="resend-hint">
+            Resend booking link
+          </button>
+        </form>
+      </div>
+      <p class="hint" id="resend-hint">
+        Resending emails them a new link to choose a consultation time online themselves.
+      </p>
+    </Fragment>
+  );
+}
+
 export function LeadPage(props: LeadPageProps) {
   const { lead, staff, now } = props;
   const e = props.errors ?? {};
@@ -142,14 +209,30 @@ export function LeadPage(props: LeadPageProps) {
           <time datetime={new Date(lead.created_at).toISOString()}>{shortDateTime(lead.created_at, zone)}</time>) for{' '}
           {lead.location_name}.
         </p>
+        {props.notice ? (
+          <div class="notice notice-success" role="status">
+            <p>{props.notice}</p>
+          </div>
+        ) : null}
+        <UndeliveredNotice
+          lead={lead}
+          staff={staff}
+          now={now}
+          undelivered={props.undelivered}
+          error={e.phone ?? e.message}
+        />
 
         <dl class="summary-list">
-          <Row term="Status">{label(LEAD_STATUSES, lead.status)}</Row>
+          <Row term="Status">
+            <Status lead={lead} cancelledAt={props.cancelledAt} now={now} />
+          </Row>
           <Row term="Owner">{lead.owner_name ?? 'Unassigned'}</Row>
           <Row term="First name">{lead.first_name}</Row>
           <Row term="Last name">{lead.last_name}</Row>
           <Row term="Email">{lead.email}</Row>
-          <Row term="Phone">{lead.phone}</Row>
+          <Row term="Phone">
+            <a href={telHref(lead.phone)}>{displayPhone(lead.phone)}</a>
+          </Row>
           <Row term="Preferred contact">{label(CONTACT_METHODS, lead.contact_method)}</Row>
           <Row term="Reason">{label(REASONS, lead.reason)}</Row>
           <Row term="Heard about us">{lead.heard_from ? label(HEARD_FROM, lead.heard_from) : 'Not given'}</Row>
@@ -158,6 +241,12 @@ export function LeadPage(props: LeadPageProps) {
 
         <h2>Consultation</h2>
         <Appointments appointments={props.appointments} />
+        <ConsultationActions
+          lead={lead}
+          staff={staff}
+          live={props.appointments.some((a) => a.status === 'booked')}
+          error={e.resend}
+        />
 
         <h2>Work this lead</h2>
         <form class="form" method="post" action={action('status')}>
@@ -167,14 +256,18 @@ export function LeadPage(props: LeadPageProps) {
             label="Status"
             value={v.status ?? lead.status}
             options={[
-              ...(lead.status === 'booked'
-                ? [['booked', LEAD_STATUSES.booked, true] as [string, string, boolean]]
+              // Set by booking and by the patient cancelling, not by hand: shown, not chosen.
+              ...(lead.status === 'booked' || lead.status === 'cancelled'
+                ? [[lead.status, LEAD_STATUSES[lead.status], true] as [string, string, boolean]]
                 : []),
               ...MANUAL_STATUSES.map((s): [string, string] => [s, LEAD_STATUSES[s]]),
             ]}
             error={e.status}
           />
-          <p class="hint">Booked is set when a consultation is booked, and undone when it is cancelled.</p>
+          <p class="hint">
+            Booked is set when a consultation is booked; cancelling it returns the lead to New, or to Cancelled by the
+            patient when they cancel online.
+          </p>
           <button class="button button-small" type="submit">
             Save status
           </button>

@@ -17,11 +17,11 @@ import { joinWaitlist, leaveWaitlist } from './repository.ts';
 /** The request behind a booking link; a refused link is recorded as a failure of `action`. */
 async function requestFor(deps: LinkDeps, token: string, visitor: Visitor, action: string) {
   const { database, tokens } = deps;
-  tooManyRefusals(deps, visitor);
+  await tooManyRefusals(deps, visitor);
   const check = tokens.verify(token, 'book', visitor.now);
   const request = check.ok ? await findRequest(database.db, check.claims.ref) : undefined;
   if (!request) {
-    linkRefusals(deps).note(visitor.ip, visitor.now);
+    await linkRefusals(deps).note(visitor.ip, visitor.now);
     const about = await aboutRequestId(database.db, refusedLinkRef(tokens, token, 'book', check));
     await auditPatientAlone(database, visitor, action, 'failure', about, {
       reason: check.ok ? 'unknown' : check.reason,

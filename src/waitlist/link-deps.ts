@@ -3,8 +3,8 @@ import type { Database } from '../kernel/db/database.ts';
 import type { Tokens } from '../kernel/tokens.ts';
 
 /**
- * What the waitlist's link pages need from the app. Pass the app's deps object itself: refused links are counted per
- * app (kernel/http/refusals.ts), and booking links and offers share that count.
+ * What the waitlist's link pages need from the app. Refused links are counted per address in the database's rate
+ * store (kernel/http/refusals.ts), and booking links and offers share that count.
  */
 export interface LinkDeps {
   database: Database;

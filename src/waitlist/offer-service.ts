@@ -37,7 +37,7 @@ export interface OfferGone {
 async function openOffer(deps: LinkDeps, token: string, visitor: Visitor, action: string): Promise<Opened> {
   const { database, tokens } = deps;
   const db = database.db;
-  tooManyRefusals(deps, visitor);
+  await tooManyRefusals(deps, visitor);
   const check = tokens.verify(token, 'offer', visitor.now);
   const offerId = check.ok ? check.claims.ref : refusedLinkRef(tokens, token, 'offer', check);
   const offer = offerId === undefined ? undefined : await findOffer(db, offerId);
@@ -51,7 +51,7 @@ async function openOffer(deps: LinkDeps, token: string, visitor: Visitor, action
     });
     return { problem, about };
   };
-  if (!check.ok || !offer) linkRefusals(deps).note(visitor.ip, visitor.now);
+  if (!check.ok || !offer) await linkRefusals(deps).note(visitor.ip, visitor.now);
   if (!check.ok) return refused(check.reason, check.reason);
   if (!offer) return refused('unknown', 'invalid');
   // The clinic closed the request after the offer went out: the offer is gone (its booking link says to call).

@@ -187,14 +187,20 @@ describe('accessibility (axe-core in Chromium)', () => {
     const offered = offeredSlots((await rt().app.inject({ method: 'GET', url: dee })).body);
     expect((await book(rt(), dee, offered.at(-1)!)).statusCode).toBe(303);
     await requestAndGetLink(rt(), { first_name: 'Eve', email: 'eve@example.com', phone: '(312) 555-0171' }); // left open, to book by phone
-    // A message that could not be delivered: the mail banner shows on every page below, and the mail page lists it.
+    const eve = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'eve@example.com')
+      .executeTakeFirstOrThrow();
+    // A message that could not be delivered: the mail banner shows on every page below, the mail page lists it, and
+    // it is Eve's booking link, so her lead shows the "not delivered" notice and the inbox marks her.
     const failedAt = rt().clock.now();
     await rt()
       .database.db.insertInto('outbox')
       .values({
         id: 'a11y-failed-mail',
         kind: 'booking_link',
-        ref_id: 'a11y-ref',
+        ref_id: eve.id,
         dedupe_key: null,
         status: 'dead',
         run_at: failedAt - 72 * 3_600_000,
@@ -217,6 +223,8 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff',
       '/staff/leads',
       `/staff/leads/${lead.id}`,
+      `/staff/leads/${eve.id}?done=link_sent`,
+      '/staff/leads?link=undelivered',
       '/staff/calendar',
       '/staff/calendar?view=day',
       `/staff/calendar/appointments/${appt.id}`,
@@ -228,6 +236,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       `/staff/patients/${appt.patient_id}`,
       `/staff/patients/${appt.patient_id}/book`,
       '/staff/audit',
+      `/staff/audit?patient_ref=${appt.patient_id}`,
       '/staff/sessions',
       '/staff/users',
       '/staff/setup',
@@ -263,6 +272,13 @@ describe('accessibility (axe-core in Chromium)', () => {
       const refused = '/staff/protocols/short-series?weight=abc&unit=stone&hours=30&rate=9&bolus=x';
       expect((await page.goto(origin + refused))?.status()).toBe(400);
       for (const v of await audit(page)) found.push(`${width}px ${refused}: ${v}`);
+      // The audit viewer's patient search: its matches, and its refusal of a search too short.
+      for (const q of ['Dee', 'D']) {
+        await page.goto(`${origin}/staff/audit`);
+        await page.getByLabel('Find a patient').fill(q);
+        await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Find' }).click()]);
+        for (const v of await audit(page)) found.push(`${width}px /staff/audit (patient search "${q}"): ${v}`);
+      }
       // Forms with every error showing: the main form's text fields emptied and posted without the browser's checks.
       for (const url of [
         '/staff/calendar/book',

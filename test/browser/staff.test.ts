@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { submitRequest } from '../helpers/journey.ts';
+import { signIn } from '../helpers/staff.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from '../../src/seed/demo-staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
@@ -142,6 +143,36 @@ describe('staff workspace in a real browser (Chromium)', () => {
     await page.goto(`${origin}/staff/leads`);
     expect(new URL(page.url()).pathname).toBe('/staff/sign-in');
     expect(dialogs).toEqual([]);
+  });
+
+  it('audit viewer: 50 events show their details readably, one key and value to a line, at desktop and phone widths', async () => {
+    const admin = await signIn(rt(), 'admin@relief.example');
+    for (let i = 0; i < 55; i++) await admin.get('/staff/leads'); // events with seven details each
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
+      await context.addCookies([...admin.cookies].map(([name, value]) => ({ name, value, url: origin })));
+      const audit = await context.newPage();
+      // Only the lead.list events: each width's own viewing is recorded too, and would be among the newest at the next.
+      await audit.goto(`${origin}/staff/audit?action=lead.list`);
+      expect(await audit.locator('table.audit-table tbody tr').count()).toBe(50);
+      const measured = await audit.evaluate(`(() => {
+        const cells = [...document.querySelectorAll('table.audit-table tbody td:last-child')];
+        const values = [...document.querySelectorAll('table.audit-table .audit-detail dd')];
+        return {
+          cells: cells.length,
+          values: values.length,
+          narrowest: Math.min(...cells.map((c) => c.getBoundingClientRect().width)),
+          tallestValue: Math.max(...values.map((v) => v.getBoundingClientRect().height)),
+        };
+      })()`);
+      const { cells, values, narrowest, tallestValue } = measured as Record<string, number>;
+      expect([cells, values], `${width}px`).toEqual([50, 50 * 7]);
+      // The column keeps room for a key and its value (it was 70-110 px, a letter or two a line) …
+      expect(narrowest, `${width}px`).toBeGreaterThanOrEqual(250);
+      // … and a short value such as 2026-02-01 or anyone sits on one line beside its key.
+      expect(tallestValue, `${width}px`).toBeLessThan(30);
+      await context.close();
+    }
   });
 
   it('the day view fits 1280 px for a typical location, holds the time column when scrolled, and books from a cell', async () => {

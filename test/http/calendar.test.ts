@@ -191,7 +191,10 @@ describe(`staff calendar (${engine})`, () => {
     // The leads inbox counts the visit as attended: requests → booked → attended.
     const desk = await signIn(rt(), 'frontdesk@relief.example');
     const leads = (await desk.get('/staff/leads?from=2026-03-01&to=2026-03-03')).body;
-    expect(leads).toMatch(/<th scope="row">Chicago – River North<\/th><td>1<\/td><td>1<\/td><td>100%<\/td><td>1<\/td>/);
+    // Received, booked, rate, cancelled (none), attended.
+    expect(leads).toMatch(
+      /<th scope="row">Chicago – River North<\/th><td>1<\/td><td>1<\/td><td>100%<\/td><td>0<\/td><td>1<\/td>/,
+    );
   });
 
   it('books a consultation on behalf of a request, creating the patient, through the claim-guarded path', async () => {

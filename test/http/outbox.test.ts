@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useTestRuntime } from '../helpers/runtime.ts';
+import { OutboxWorker } from '../../src/kernel/outbox/worker.ts';
+import { enqueue } from '../../src/kernel/outbox/outbox.ts';
+import type { MailTransport, OutgoingMail } from '../../src/kernel/outbox/transport.ts';
 import { submitRequest } from '../helpers/journey.ts';
 
 describe('the outbox with the features’ templates', () => {
@@ -89,5 +92,48 @@ describe('email delivery through the outbox', () => {
     // The resend carries the same Message-ID, so receiving systems can recognise the duplicate.
     expect(rt().mail.sent[0]!.messageId).toBe(first[0]!.messageId);
     expect(rt().mail.sent[0]!.messageId).toMatch(/^<[0-9a-f-]+@relief\.test>$/);
+  });
+
+  it('drains a backlog at once: a full batch delivered is followed by the next, not by the next poll', async () => {
+    await submitRequest(rt());
+    const requestId = (await jobs())[0]!.ref_id;
+    const now = rt().clock.now();
+    const more = Array.from({ length: 59 }, () => ({ kind: 'booking_link' as const, refId: requestId, runAt: now }));
+    await rt().database.transact((trx) => enqueue(trx, more, now));
+    rt().worker.nudge();
+    for (let i = 0; i < 500 && rt().mail.sent.length < 60; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(rt().mail.sent).toHaveLength(60);
+  });
+
+  it('holds a claimed job for MAIL_LEASE_SECONDS: another instance takes it over only once that has passed', async () => {
+    // A send that hangs until let go, as in a process that stalled or died mid-send.
+    const stalled: Array<(err: Error) => void> = [];
+    const hanging: MailTransport = {
+      send: (_mail: OutgoingMail) => new Promise<void>((_resolve, reject) => stalled.push(reject)),
+      close() {},
+    };
+    const first = await rt.restart({ env: { MAIL_LEASE_SECONDS: '15' }, transport: hanging });
+    await submitRequest(first);
+    const claimedAt = first.clock.now();
+    void first.worker.runOnce();
+    for (let i = 0; i < 200 && stalled.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const [job] = await jobs();
+    expect({ status: job!.status, lease: job!.locked_until }).toEqual({ status: 'sending', lease: claimedAt + 15_000 });
+
+    const sent: string[] = [];
+    const other = new OutboxWorker({
+      database: first.database,
+      transport: { send: async (mail) => void sent.push(mail.messageId), close() {} },
+      render: async (j) => ({ to: 'a@example.com', subject: 's', text: 't', html: 'h', messageId: j.id }),
+      now: first.clock.now,
+      leaseMs: 15_000,
+    });
+    first.clock.advance(14_000);
+    await other.runOnce();
+    expect(sent).toEqual([]);
+    first.clock.advance(2_000);
+    await other.runOnce();
+    expect(sent).toEqual([job!.id]);
+    for (const reject of stalled) reject(new Error('connection closed'));
   });
 });

@@ -86,7 +86,7 @@ describe(`leads list and conversion (${engine})`, () => {
     await createRequest(DEN);
     // Send their booking-link emails now, so that requestAndGetLink below finds the link of its own request.
     await rt().worker.runOnce();
-    // Booked, then cancelled and booked again: one booked request. Booked and cancelled: still counted as booked.
+    // Booked, then cancelled and booked again: one booked request. Booked and cancelled: counted as cancelled.
     const rebooked = await requestAndGetLink(rt(), { last_name: 'Rebooked-CHI', email: 'rebooked@example.com' });
     const offered = await offeredTimes(rt(), rebooked);
     // Days apart, so that none of them overlaps another, and beyond the 24 h cancellation cut-off.
@@ -110,8 +110,8 @@ describe(`leads list and conversion (${engine})`, () => {
     expect(list.body).toContain(zoned(s1!));
     expect(list.body).not.toContain(zoned(s0!));
     expect(list.body).not.toContain(zoned(s2!));
-    // Conversion: Chicago only for this desk; 3 received, 2 booked.
-    expect(list.body).toMatch(/<th scope="row">Chicago[^<]*<\/th><td>3<\/td><td>2<\/td><td>66\.7%<\/td>/);
+    // Conversion: Chicago only for this desk; 3 received, 1 booked, 1 cancelled.
+    expect(list.body).toMatch(/<th scope="row">Chicago[^<]*<\/th><td>3<\/td><td>1<\/td><td>33\.3%<\/td><td>1<\/td>/);
     expect(list.body).not.toMatch(/<th scope="row">Denver/);
     expect(list.body).not.toContain('<option value="loc-denver"');
     expect(await lead(chicago)).toMatchObject({ status: 'new' });
@@ -192,10 +192,50 @@ describe(`leads list and conversion (${engine})`, () => {
     // The appointment's page now shows only "Cancelled" (no arrival) …
     const page = await desk.get(`/staff/calendar/appointments/${id}`);
     expect(page.body).not.toMatch(/Cancelled, Arrived/);
-    // … SHOULD: and the figures agree: 1 received, 1 booked (even if cancelled later), 0 attended.
+    // … SHOULD: and the figures agree: 1 received, none booked, 1 cancelled, 0 attended.
     const list = await desk.get('/staff/leads');
-    const row = /<th scope="row">Chicago[^<]*<\/th>((?:<td>[^<]*<\/td>){4})/.exec(list.body)![1];
-    expect(row).toBe('<td>1</td><td>1</td><td>100%</td><td>0</td>');
+    const row = /<th scope="row">Chicago[^<]*<\/th>((?:<td>[^<]*<\/td>){5})/.exec(list.body)![1];
+    expect(row).toBe('<td>1</td><td>0</td><td>0%</td><td>1</td><td>0</td>');
+  });
+
+  it('conversion: over mixed leads, a cancelled booking counts as cancelled, not booked (by the patient or the clinic)', async () => {
+    const people = ['Waiting', 'Live', 'PatientCancel', 'ClinicCancel', 'Rebooked', 'Attended'] as const;
+    const links: Record<string, string> = {};
+    for (const who of people)
+      links[who] = await requestAndGetLink(rt(), {
+        last_name: `${who}-CHI`,
+        email: `${who.toLowerCase()}@example.com`,
+      });
+    const offered = await offeredTimes(rt(), links.Live!);
+    const day = (d: number) => offered.find((t) => t >= rt().clock.now() + d * 86_400_000)!;
+    expect((await book(rt(), links.Attended!, TUE_0900)).statusCode).toBe(303);
+    expect((await book(rt(), links.Live!, day(2))).statusCode).toBe(303);
+    expect((await book(rt(), links.PatientCancel!, day(3))).statusCode).toBe(303);
+    expect((await book(rt(), links.ClinicCancel!, day(4))).statusCode).toBe(303);
+    expect((await book(rt(), links.Rebooked!, day(5))).statusCode).toBe(303);
+    for (const who of ['PatientCancel', 'Rebooked'])
+      expect((await rt().app.inject({ method: 'POST', url: `${links[who]}/cancel` })).statusCode).toBe(303);
+    expect((await book(rt(), links.Rebooked!, day(6))).statusCode).toBe(303);
+
+    // The day of the first visit: the person arrives; the clinic cancels another visit.
+    rt().clock.set('2026-03-03T14:30:00.000Z');
+    const desk = await signIn(rt(), DESK);
+    const csrf = csrfFrom((await desk.get('/staff/calendar')).body);
+    const attended = (await liveBookingOf(await requestIdOf('attended@example.com')))!.id;
+    const clinicCancel = (await liveBookingOf(await requestIdOf('cliniccancel@example.com')))!.id;
+    expect(
+      (await desk.post(`/staff/calendar/appointments/${attended}/attendance`, { _csrf: csrf, attendance: 'arrived' }))
+        .statusCode,
+    ).toBe(303);
+    expect((await desk.post(`/staff/calendar/appointments/${clinicCancel}/cancel`, { _csrf: csrf })).statusCode).toBe(
+      303,
+    );
+
+    // 6 received; booked: Live, Rebooked, Attended (50%); cancelled: PatientCancel, ClinicCancel; attended: 1.
+    const list = await desk.get('/staff/leads');
+    const row = /<th scope="row">Chicago[^<]*<\/th>((?:<td>[^<]*<\/td>){5})/.exec(list.body)![1];
+    expect(row).toBe('<td>6</td><td>3</td><td>50%</td><td>2</td><td>1</td>');
+    expect(list.body).toContain('<th scope="col">Cancelled</th>');
   });
 
   it('leads: a consultation booked at another location is shown at its own location and clock, as the calendar shows it', async () => {

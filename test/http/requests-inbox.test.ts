@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { book, offeredTimes, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
+import { book, bookingPath, offeredTimes, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 const ADMIN = 'admin@relief.example';
@@ -14,6 +14,7 @@ const CHI = { marker: 'Zylberstein-CHI', email: 'zyl.chicago@example.com', locat
 const DEN = { marker: 'Zylberstein-DEN', email: 'zyl.denver@example.com', location: 'denver' };
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
+const db = () => rt().database.db;
 const requestIdOf = async (email: string) =>
   (
     await rt()
@@ -163,9 +164,19 @@ describe(`leads inbox (${engine})`, () => {
             () => b.post(`/staff/leads/${id}/notes`, { _csrf: csrf, kind: 'call', body: 'Left a voicemail.' }),
             'lead.note',
           ],
+          ['POST resend-link', () => b.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf }), 'lead.resend_link'],
         ];
         for (const [what, call, action] of calls) {
           const label = `${email} ${what} ${where}`;
+          // The last link went out long enough ago for another (resending is rate-limited).
+          if (what === 'POST resend-link') {
+            await rt().worker.runOnce();
+            await db()
+              .updateTable('outbox')
+              .set((eb) => ({ sent_at: eb('sent_at', '-', 11 * 60_000) }))
+              .where('kind', '=', 'booking_link')
+              .execute();
+          }
           seq = await lastSeq();
           const res = await call();
           events = await eventsAfter(seq);
@@ -181,7 +192,9 @@ describe(`leads inbox (${engine})`, () => {
               expect(res.body).toContain(where === 'chicago' ? CHI.marker : DEN.marker);
               expect(res.body).toContain(where === 'chicago' ? CHI.email : DEN.email);
             } else {
-              expect(res.headers.location, label).toBe(`/staff/leads/${id}`);
+              expect(res.headers.location, label).toBe(
+                `/staff/leads/${id}${what === 'POST resend-link' ? '?done=link_sent' : ''}`,
+              );
             }
             expect(event, label).toMatchObject({
               action,
@@ -417,5 +430,228 @@ describe(`leads inbox (${engine})`, () => {
       answer: 400,
       status: 'closed',
     });
+  });
+
+  it('lead page: the phone reads as a North American number and dials as stored (tel:+E.164)', async () => {
+    const id = await createRequest(CHI, { phone: '312.555.0147' });
+    const b = await signIn(rt(), DESK);
+    const page = await b.get(`/staff/leads/${id}`);
+    expect(page.body).toContain('<dt>Phone</dt><dd><a href="tel:+13125550147">(312) 555-0147</a></dd>');
+  });
+
+  it('lead: a patient cancelling online marks it "cancelled by the patient" with when, and emails its owner, else the front desk', async () => {
+    const owned = { first_name: 'Owena', last_name: 'Owned-CHI', email: 'owned@example.com' };
+    const free = { first_name: 'Freya', last_name: 'Free-CHI', email: 'free@example.com' };
+    const byStaff = { first_name: 'Stef', last_name: 'Staff-CHI', email: 'bystaff@example.com' };
+    const links = {
+      owned: await requestAndGetLink(rt(), owned),
+      free: await requestAndGetLink(rt(), free),
+      byStaff: await requestAndGetLink(rt(), byStaff),
+    };
+    const ids = {
+      owned: await requestIdOf(owned.email),
+      free: await requestIdOf(free.email),
+      byStaff: await requestIdOf(byStaff.email),
+    };
+    let desk = await signIn(rt(), DESK);
+    let csrf = await token(desk);
+    const provider = await userId(PROVIDER);
+    expect((await desk.post(`/staff/leads/${ids.owned}/owner`, { _csrf: csrf, owner: provider })).statusCode).toBe(303);
+    const offered = await offeredTimes(rt(), links.owned);
+    const [s0, s1, s2] = [2, 3, 4].map((d) => offered.find((t) => t >= rt().clock.now() + d * 86_400_000)!);
+    expect((await book(rt(), links.owned, s0!)).statusCode).toBe(303);
+    expect((await book(rt(), links.free, s1!)).statusCode).toBe(303);
+    expect((await book(rt(), links.byStaff, s2!)).statusCode).toBe(303);
+    await rt().worker.runOnce();
+
+    rt().clock.advance(3_600_000);
+    const cancelledAt = rt().clock.now();
+    const sentBefore = rt().mail.sent.length;
+    for (const link of [links.owned, links.free])
+      expect((await rt().app.inject({ method: 'POST', url: `${link}/cancel` })).statusCode).toBe(303);
+    // The clinic cancelling is not news to the clinic: that lead goes back to New, and nobody is emailed.
+    const staffCancelled = (await liveBookingOf(ids.byStaff))!.id;
+    desk = await signIn(rt(), DESK); // the first session has timed out meanwhile
+    csrf = await token(desk);
+    const cancelled = await desk.post(`/staff/calendar/appointments/${staffCancelled}/cancel`, { _csrf: csrf });
+    expect(cancelled.headers.location).toBe(`/staff/calendar/appointments/${staffCancelled}?done=cancelled`);
+    expect((await requestRow(ids.owned)).status).toBe('cancelled');
+    expect((await requestRow(ids.free)).status).toBe('cancelled');
+    expect((await requestRow(ids.byStaff)).status).toBe('new');
+
+    await rt().worker.runOnce();
+    const notices = rt()
+      .mail.sent.slice(sentBefore)
+      .filter((m) => m.subject.includes('cancelled their consultation'));
+    expect(notices.map((m) => [m.to, m.subject]).sort()).toEqual([
+      [DESK, 'Freya cancelled their consultation'],
+      [PROVIDER, 'Owena cancelled their consultation'],
+    ]);
+    for (const [m, id, person] of [
+      [notices.find((n) => n.to === PROVIDER)!, ids.owned, owned],
+      [notices.find((n) => n.to === DESK)!, ids.free, free],
+    ] as const) {
+      expect(m.text).toContain(`http://relief.test/staff/leads/${id}`);
+      // The first name only: nothing else about the person.
+      for (const text of [m.text, m.html]) {
+        expect(text).not.toContain(person.last_name);
+        expect(text).not.toContain(person.email);
+        expect(text).not.toContain('555-0147');
+        expect(text).not.toContain('fracture');
+      }
+    }
+
+    // The lead says so, and when.
+    rt().clock.advance(2 * 3_600_000);
+    desk = await signIn(rt(), DESK);
+    csrf = await token(desk);
+    const page = await desk.get(`/staff/leads/${ids.owned}`);
+    expect(page.body).toContain(
+      `<dt>Status</dt><dd><strong>Cancelled by the patient</strong>, 2 h ago (<time datetime="${new Date(cancelledAt).toISOString()}">`,
+    );
+    expect(page.body).toContain('<option value="cancelled" selected disabled>Cancelled by the patient</option>');
+    // The inbox can list exactly those.
+    const list = await desk.get('/staff/leads?status=cancelled');
+    expect(list.body).toContain(owned.last_name);
+    expect(list.body).toContain(free.last_name);
+    expect(list.body).not.toContain(byStaff.last_name);
+    // Not a status to choose by hand; the others still are.
+    const byHand = await desk.post(`/staff/leads/${ids.free}/status`, { _csrf: csrf, status: 'cancelled' });
+    expect(byHand.statusCode).toBe(400);
+    expect(byHand.body).toContain('Cancelled by the patient is set when a patient cancels online');
+    // Booking again (with the same link) makes it booked again.
+    expect((await book(rt(), links.owned, s1!)).statusCode).toBe(303);
+    expect((await requestRow(ids.owned)).status).toBe('booked');
+    expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
+  });
+
+  it('lead: "Book a consultation" opens the calendar booking form with the person and location chosen, and books', async () => {
+    const id = await createRequest(CHI);
+    const other = await createRequest(DEN);
+    const desk = await signIn(rt(), DESK);
+    const page = await desk.get(`/staff/leads/${id}`);
+    const href = `/staff/calendar/book?location=loc-chicago&amp;request=${id}`;
+    expect(page.body).toContain(`<a class="button button-small" href="${href}">Book a consultation</a>`);
+    const form = await desk.get(href.replace('&amp;', '&'));
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('Book a consultation at Chicago');
+    expect(form.body).toMatch(new RegExp(`<option value="${id}" selected>Ana ${CHI.marker} \\(received`));
+    // Another location's request named in the address is not chosen, nor shown.
+    const elsewhere = await desk.get(`/staff/calendar/book?location=loc-chicago&request=${other}`);
+    expect(elsewhere.statusCode).toBe(200);
+    expect(elsewhere.body).not.toContain(DEN.marker);
+    expect(elsewhere.body).not.toContain(' selected>Ana');
+    // Booking it through the calendar's own form marks the lead booked, and the lead offers no second booking.
+    const booked = await desk.post('/staff/calendar/book', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: id,
+      provider: 'any',
+      date: '2026-03-05',
+      time: '10:00',
+    });
+    expect(booked.statusCode).toBe(303);
+    expect((await requestRow(id)).status).toBe('booked');
+    const after = await desk.get(`/staff/leads/${id}`);
+    expect(after.body).not.toContain('Book a consultation</a>');
+    expect(after.body).not.toContain('Resend booking link');
+    // A closed lead is not offered booking either; a nurse has no leads page at all.
+    const csrf = csrfFrom(after.body);
+    const closed = await createRequest({ ...CHI, email: 'closed@example.com', marker: 'Closed-CHI' });
+    expect((await desk.post(`/staff/leads/${closed}/status`, { _csrf: csrf, status: 'closed' })).statusCode).toBe(303);
+    const closedPage = await desk.get(`/staff/leads/${closed}`);
+    expect(closedPage.body).not.toContain('Book a consultation</a>');
+    expect(closedPage.body).toContain(
+      'This lead is closed. To book a consultation, set its status to New or Contacted first.',
+    );
+  });
+
+  it('lead: "Resend booking link" emails the link again (audited, PRG), and is refused when booked, closed or without email', async () => {
+    const id = await createRequest(CHI);
+    await rt().worker.runOnce();
+    const desk = await signIn(rt(), DESK);
+    const csrf = await token(desk);
+    const page = await desk.get(`/staff/leads/${id}`);
+    expect(page.body).toContain(`<form class="inline-form" method="post" action="/staff/leads/${id}/resend-link">`);
+
+    // Without the CSRF token nothing is sent.
+    const jobs = () =>
+      db()
+        .selectFrom('outbox')
+        .select(['id', 'status'])
+        .where('kind', '=', 'booking_link')
+        .where('ref_id', '=', id)
+        .execute();
+    expect(await jobs()).toHaveLength(1);
+    expect((await desk.post(`/staff/leads/${id}/resend-link`, {})).statusCode).toBe(403);
+    expect(await jobs()).toHaveLength(1);
+
+    // Rate-limited: not while the first is minutes old (nor twice in a row), with a message saying when.
+    rt().clock.advance(4 * 60_000 + 30_000);
+    let seq = await lastSeq();
+    const early = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
+    expect(early.statusCode).toBe(429);
+    expect(early.body).toMatch(
+      /A booking link went to them \d minutes ago\. So that they do not get several at once, you can send another in \d minutes?\./,
+    );
+    expect(await eventsAfter(seq)).toMatchObject([{ action: 'lead.resend_link', outcome: 'failure' }]);
+    expect(await jobs()).toHaveLength(1);
+
+    rt().clock.advance(6 * 60_000);
+    seq = await lastSeq();
+    const sentBefore = rt().mail.sent.length;
+    const res = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/staff/leads/${id}?done=link_sent`);
+    expect(await eventsAfter(seq)).toMatchObject([
+      { action: 'lead.resend_link', outcome: 'success', patient_ref: id, location_id: 'loc-chicago' },
+    ]);
+    expect(await jobs()).toHaveLength(2);
+    // A second click sends nothing more (whether the worker has sent the first yet or not).
+    const again = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
+    expect(again.statusCode).toBe(429);
+    expect(again.body).toMatch(/A booking link (is already waiting to go out to them|went to them just now\.)/);
+    expect(await jobs()).toHaveLength(2);
+    const mail = rt().mail.sent.slice(sentBefore);
+    expect(mail.map((m) => [m.to, m.subject])).toEqual([
+      [CHI.email, 'Book your consultation with Relief Infusion Clinic'],
+    ]);
+    const link = bookingPath(mail[0]!.text);
+    expect((await rt().app.inject({ url: link })).statusCode).toBe(200);
+    const shown = await desk.get(res.headers.location as string);
+    expect(shown.body).toContain('<div class="notice notice-success" role="status"><p>The booking link is on its way');
+    // A made-up notice in the address shows nothing.
+    expect((await desk.get(`/staff/leads/${id}?done=%3Cb%3Ehi`)).body).not.toContain('notice-success');
+
+    // Refused with a clear message and recorded: no email address …
+    const refusedWith = async (message: string) => {
+      seq = await lastSeq();
+      const before = (await jobs()).length;
+      const r = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
+      expect(r.statusCode, message).toBe(409);
+      expect(r.body).toContain('<div class="notice notice-error" role="alert" id="resend-error"><p>' + message);
+      expect(r.body).toContain('<title>Error: ');
+      expect(await eventsAfter(seq)).toMatchObject([
+        { action: 'lead.resend_link', outcome: 'failure', patient_ref: id },
+      ]);
+      expect((await jobs()).length).toBe(before);
+    };
+    await db().updateTable('consultation_requests').set({ email: '' }).where('id', '=', id).execute();
+    await refusedWith('There is no email address for this lead. Call them at (312) 555-0147 instead.');
+    await db().updateTable('consultation_requests').set({ email: CHI.email }).where('id', '=', id).execute();
+    // … already booked …
+    const booked = await desk.post('/staff/calendar/book', {
+      _csrf: csrf,
+      location: 'chicago',
+      request: id,
+      provider: 'any',
+      date: '2026-03-05',
+      time: '10:00',
+    });
+    expect(booked.statusCode).toBe(303);
+    await refusedWith('This lead already has a booked consultation.');
+    // … or closed.
+    expect((await desk.post(`/staff/leads/${id}/status`, { _csrf: csrf, status: 'closed' })).statusCode).toBe(303);
+    await refusedWith('This lead is closed.');
   });
 });

@@ -115,6 +115,14 @@ describe('configuration from the environment', () => {
       expect(() => loadConfig({ ...base, TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   });
 
+  it('reads MAIL_LEASE_SECONDS: two minutes by default, 10 to 600 seconds, else one line naming it', () => {
+    const base = { SECRET: 'x'.repeat(40) };
+    expect(loadConfig(base).mailLeaseMs).toBe(120_000);
+    expect(loadConfig({ ...base, MAIL_LEASE_SECONDS: '15' }).mailLeaseMs).toBe(15_000);
+    for (const bad of ['5', '601', 'soon'])
+      expect(() => loadConfig({ ...base, MAIL_LEASE_SECONDS: bad }), bad).toThrow(/MAIL_LEASE_SECONDS/);
+  });
+
   it('reads the backup settings, with a day between scheduled backups and 14 kept by default', () => {
     const base = { SECRET: 'x'.repeat(40) };
     expect(loadConfig(base).backup).toEqual({

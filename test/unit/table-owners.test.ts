@@ -13,6 +13,7 @@ const OWNERS: Record<string, string> = {
   outbox: 'kernel',
   dev_mailbox: 'kernel',
   sessions: 'kernel',
+  rate_limit_hits: 'kernel',
   // scheduling: the one booking service, and the moves, cancellations and attendance of what it booked
   appointments: 'scheduling',
   // set-up: the clinic's own data that scheduling reads

@@ -14,6 +14,7 @@ import * as m011 from './migrations/011_clinicians.ts';
 import * as m013 from './migrations/013_sign_in_pauses.ts';
 import * as m015 from './migrations/015_types_as_data.ts';
 import * as m019 from './migrations/019_mail_window.ts';
+import * as m020 from './migrations/020_rate_limits.ts';
 import * as m021 from './migrations/021_clinical.ts';
 
 export interface Migration {
@@ -38,6 +39,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['013_sign_in_pauses', m013],
   ['015_types_as_data', m015],
   ['019_mail_window', m019],
+  ['020_rate_limits', m020],
   ['021_clinical', m021],
 ];
 

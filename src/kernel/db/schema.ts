@@ -222,6 +222,13 @@ export interface OutboxTable {
 
 export type FailureClass = 'connection' | 'authentication' | 'recipient' | 'other';
 
+/** A rate-limit window: how many events under `key` since it opened, and when it ends (src/kernel/http/rate-store.ts). */
+export interface RateLimitHitTable {
+  key: string;
+  count: number;
+  expires_at: number;
+}
+
 export interface DevMailTable {
   id: string;
   message_id: string;
@@ -590,6 +597,7 @@ export interface DB {
   patients: PatientTable;
   outbox: OutboxTable;
   dev_mailbox: DevMailTable;
+  rate_limit_hits: RateLimitHitTable;
   users: UserTable;
   user_locations: UserLocationTable;
   sessions: SessionTable;

@@ -23,7 +23,12 @@ export type FailedMessage = Pick<
 /** Failed and not yet dealt with; newest first. `locationIds` limits it to those locations' patients' messages. */
 export async function failedMessages(
   db: Kysely<DB>,
-  options: { locationIds?: readonly string[]; kinds?: readonly string[]; limit?: number } = {},
+  options: {
+    locationIds?: readonly string[];
+    kinds?: readonly string[];
+    refIds?: readonly string[];
+    limit?: number;
+  } = {},
 ): Promise<FailedMessage[]> {
   let query = db
     .selectFrom('outbox')
@@ -46,6 +51,10 @@ export async function failedMessages(
     query = query.where('location_id', 'in', [...options.locationIds]);
   }
   if (options.kinds) query = query.where('kind', 'in', [...options.kinds]);
+  if (options.refIds) {
+    if (options.refIds.length === 0) return [];
+    query = query.where('ref_id', 'in', [...options.refIds]);
+  }
   return query
     .orderBy('failed_at', 'desc')
     .orderBy('id', 'desc')

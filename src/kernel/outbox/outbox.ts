@@ -67,7 +67,8 @@ export async function cancelPending(trx: Kysely<DB>, refId: string, kinds: JobKi
 
 /** How long a message is retried from when it first fell due, unless MAIL_RETRY_WINDOW_HOURS says otherwise. */
 export const RETRY_WINDOW_MS = 72 * 3_600_000;
-const LEASE_MS = 2 * 60_000;
+/** How long a claim holds a job unless MAIL_LEASE_SECONDS says otherwise. */
+export const LEASE_MS = 2 * 60_000;
 
 /** Exponential back-off: base, 2×base, 4×base ... capped at 1 h (base 30 s by default). */
 export function backoffMs(attempts: number, baseMs = 30_000): number {
@@ -78,7 +79,7 @@ export function backoffMs(attempts: number, baseMs = 30_000): number {
  * Claims due jobs one by one with a conditional UPDATE, so two workers (or a worker and a restarted one)
  * never send the same job at once. A job left in 'sending' by a crash is taken again when its lease ends.
  */
-export async function claimDue(db: Kysely<DB>, now: number, limit: number): Promise<OutboxJob[]> {
+export async function claimDue(db: Kysely<DB>, now: number, limit: number, leaseMs = LEASE_MS): Promise<OutboxJob[]> {
   const candidates = await db
     .selectFrom('outbox')
     .select('id')
@@ -95,7 +96,7 @@ export async function claimDue(db: Kysely<DB>, now: number, limit: number): Prom
   for (const { id } of candidates) {
     const result = await db
       .updateTable('outbox')
-      .set((eb) => ({ status: 'sending', locked_until: now + LEASE_MS, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ status: 'sending', locked_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
       .where('id', '=', id)
       .where((eb) =>
         eb.or([
@@ -112,14 +113,13 @@ export async function claimDue(db: Kysely<DB>, now: number, limit: number): Prom
 }
 
 /**
- * A claim this young needs no renewal before its send: its lease has nearly all of LEASE_MS still to run, far more than
- * a send's time-outs, and no other worker takes a job before its lease runs out. (Renewing it anyway is one more
- * durable write per email, which on SQLite is an fsync on the server's one thread, between people's bookings.)
+ * A claim this young needs no renewal before its send: its lease has nearly all of its length still to run (11/12; 10 s
+ * of the default 2 minutes have passed at most), more than a send's time-outs allow (see transport.ts), and no other
+ * worker takes a job before its lease runs out. (Renewing it anyway is one more durable write per email, which on
+ * SQLite is an fsync on the server's one thread, between people's bookings.)
  */
-const FRESH_CLAIM_MS = 10_000;
-
-export function claimIsFresh(job: OutboxJob, now: number): boolean {
-  return job.locked_until !== null && job.locked_until - now >= LEASE_MS - FRESH_CLAIM_MS;
+export function claimIsFresh(job: OutboxJob, now: number, leaseMs = LEASE_MS): boolean {
+  return job.locked_until !== null && job.locked_until - now >= leaseMs - leaseMs / 12;
 }
 
 /**
@@ -127,8 +127,13 @@ export function claimIsFresh(job: OutboxJob, now: number): boolean {
  * lease ran out (a slow send, a stalled process). Renewing just before sending checks that and starts a full lease
  * for the send; the job as renewed, or undefined when another worker holds it now (it must not be sent here).
  */
-export async function renewClaim(db: Kysely<DB>, job: OutboxJob, now: number): Promise<OutboxJob | undefined> {
-  const lease = now + LEASE_MS;
+export async function renewClaim(
+  db: Kysely<DB>,
+  job: OutboxJob,
+  now: number,
+  leaseMs = LEASE_MS,
+): Promise<OutboxJob | undefined> {
+  const lease = now + leaseMs;
   const result = await db
     .updateTable('outbox')
     .set({ locked_until: lease })
@@ -243,5 +248,31 @@ export async function outboxStats(db: Kysely<DB>, now: number): Promise<OutboxSt
     retrying: Number(retrying.n),
     oldestDueSeconds: oldest === null ? 0 : Math.max(0, Math.round((now - oldest) / 1000)),
     failed: Number(failed.n),
+  };
+}
+
+/**
+ * The newest job of a kind for a record that is still on its way or went out, if any: lets a feature refuse to send
+ * the same message again moments later (a failed or withdrawn one does not count).
+ */
+export async function latestLiveJob(
+  db: Kysely<DB>,
+  kind: JobKind,
+  refId: string,
+): Promise<{ status: 'pending' | 'sending' | 'sent'; created_at: number; sent_at: number | null } | undefined> {
+  const row = await db
+    .selectFrom('outbox')
+    .select(['status', 'created_at', 'sent_at'])
+    .where('kind', '=', kind)
+    .where('ref_id', '=', refId)
+    .where('status', 'in', ['pending', 'sending', 'sent'])
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    status: row.status as 'pending' | 'sending' | 'sent',
+    created_at: Number(row.created_at),
+    sent_at: row.sent_at === null ? null : Number(row.sent_at),
   };
 }

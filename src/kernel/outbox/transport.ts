@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { Database } from '../db/database.ts';
+import { LEASE_MS } from './outbox.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -18,19 +19,29 @@ export interface MailTransport {
 }
 
 /** SMTP when SMTP_URL is set; otherwise the local development mailbox at /dev/mailbox. */
-export function createTransport(smtpUrl: string | undefined, from: string, database: Database): MailTransport {
-  return smtpUrl ? smtpTransport(smtpUrl, from) : devMailboxTransport(database);
+export function createTransport(
+  smtpUrl: string | undefined,
+  from: string,
+  database: Database,
+  leaseMs = LEASE_MS,
+): MailTransport {
+  return smtpUrl ? smtpTransport(smtpUrl, from, leaseMs) : devMailboxTransport(database);
 }
 
 /**
- * Nodemailer waits up to two minutes to connect by default, as long as an outbox lease: bound each phase well
- * under it (unless SMTP_URL sets its own), so a send never outlives the claim that allows it.
+ * Nodemailer waits up to two minutes to connect by default, as long as the default outbox lease: bound each phase
+ * well under the lease (unless SMTP_URL sets its own; 20, 20 and 40 s for the default 2 minutes), so a send that
+ * starts on a fresh claim (see claimIsFresh) never outlives the claim that allows it.
  */
-const SEND_TIMEOUTS = { connectionTimeout: '20000', greetingTimeout: '20000', socketTimeout: '40000' };
+const sendTimeouts = (leaseMs: number) => ({
+  connectionTimeout: String(Math.round(leaseMs / 6)),
+  greetingTimeout: String(Math.round(leaseMs / 6)),
+  socketTimeout: String(Math.round(leaseMs / 3)),
+});
 
-export function smtpTransport(smtpUrl: string, from: string): MailTransport {
+export function smtpTransport(smtpUrl: string, from: string, leaseMs = LEASE_MS): MailTransport {
   const url = new URL(smtpUrl);
-  for (const [key, value] of Object.entries(SEND_TIMEOUTS))
+  for (const [key, value] of Object.entries(sendTimeouts(leaseMs)))
     if (!url.searchParams.has(key)) url.searchParams.set(key, value);
   const transporter = nodemailer.createTransport(url.toString(), { from });
   return {

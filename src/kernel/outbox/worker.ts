@@ -17,8 +17,13 @@ export interface WorkerDeps {
   retryBaseMs?: number;
   /** Retry a message for this long from when it first fell due (MAIL_RETRY_WINDOW_HOURS); then it is failed. */
   retryWindowMs?: number;
+  /** How long a claim holds a job (MAIL_LEASE_SECONDS); another instance takes it over only after that. */
+  leaseMs?: number;
   log?: Pick<Logger, 'warn' | 'error' | 'info'>;
 }
+
+/** Jobs claimed at once: a crashed worker leaves at most these for another to take over once their lease ends. */
+const BATCH = 25;
 
 /** Delivers outbox jobs with retries and back-off; safe to run in several processes at once. */
 export class OutboxWorker {
@@ -26,11 +31,14 @@ export class OutboxWorker {
   /** Runs in one process never overlap: each waits for the one before (other processes are kept apart by claims). */
   #chain: Promise<unknown> = Promise.resolve();
   #queued = false;
+  #stopped = false;
+  /** Sends that failed in this process since it started: a batch with a failure does not go straight on to the next. */
+  #failures = 0;
 
   constructor(private readonly deps: WorkerDeps) {}
 
   /** Processes every due job once, after any run already under way; resolves to the number of jobs handled. */
-  runOnce(limit = 25): Promise<number> {
+  runOnce(limit = BATCH): Promise<number> {
     const run = this.#chain.then(() => this.#process(limit));
     this.#chain = run.catch(() => undefined);
     return run;
@@ -38,12 +46,13 @@ export class OutboxWorker {
 
   async #process(limit: number): Promise<number> {
     const { database, transport, render, now, log } = this.deps;
-    const jobs = await claimDue(database.db, now(), limit);
+    const { leaseMs } = this.deps;
+    const jobs = await claimDue(database.db, now(), limit, leaseMs);
     for (const claimed of jobs) {
       // Jobs are claimed in a batch but sent one by one: check each is still ours before sending it (unless claimed
       // moments ago, when it cannot be anyone else's yet: see claimIsFresh).
       const at = now();
-      const job = claimIsFresh(claimed, at) ? claimed : await renewClaim(database.db, claimed, at);
+      const job = claimIsFresh(claimed, at, leaseMs) ? claimed : await renewClaim(database.db, claimed, at, leaseMs);
       if (!job) continue;
       try {
         const mail = await render(job);
@@ -57,6 +66,7 @@ export class OutboxWorker {
         // A message that had failed before leaves the banner's count now.
         if (job.failure_class !== null) mailStateChanged();
       } catch (err) {
+        this.#failures += 1;
         countMailAttemptFailed(job.kind);
         const message = withoutAddresses(err instanceof Error ? err.message : String(err));
         const failure = classifyFailure(err);
@@ -73,19 +83,26 @@ export class OutboxWorker {
     return jobs.length;
   }
 
-  /** Asks for a run soon; many nudges while one is waiting collapse into that one. */
+  /**
+   * Asks for a run soon; many nudges while one is waiting collapse into that one. A full batch delivered without a
+   * failure is followed at once by the next, so a backlog (after an outage, or one left by a stopped instance) drains
+   * at the pace of the mail server rather than one batch per poll; a failure waits for the next poll.
+   */
   nudge(): void {
     if (this.#queued) return;
     this.#queued = true;
     this.#chain = this.#chain
-      .then(() => {
+      .then(async () => {
         this.#queued = false;
-        return this.#process(25);
+        const failuresBefore = this.#failures;
+        const handled = await this.#process(BATCH);
+        if (handled === BATCH && this.#failures === failuresBefore && !this.#stopped) this.nudge();
       })
       .catch((err) => this.deps.log?.error({ err }, 'outbox run failed'));
   }
 
   start(intervalMs = 2_000): void {
+    this.#stopped = false;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = setInterval(() => this.nudge(), intervalMs);
     this.#timer.unref();
@@ -93,6 +110,7 @@ export class OutboxWorker {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#chain;

@@ -19,6 +19,7 @@ export const LEAD_STATUSES = {
   new: 'New',
   contacted: 'Contacted',
   booked: 'Booked',
+  cancelled: 'Cancelled by the patient',
   not_candidate: 'Not a candidate',
   closed: 'Closed',
 } as const;
