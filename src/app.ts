@@ -176,5 +176,5 @@ async function handleError(
   const clinic = await getClinic(app.deps.database.db).catch(() => undefined);
   return reply
     .type('text/html; charset=utf-8')
-    .send(renderDocument(ErrorPage({ clinic, status, message, staff: req.staff !== undefined })));
+    .send(renderDocument(ErrorPage({ clinic, status, message, staff: req.staff })));
 }

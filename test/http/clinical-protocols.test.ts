@@ -32,7 +32,13 @@ describe(`the protocol library (${engine})`, () => {
 
   it('shows the front desk no clinical data: no page, no link', async () => {
     const desk = await signIn(rt(), DESK);
-    expect((await desk.get('/staff/protocols')).statusCode).toBe(403);
+    const refused = await desk.get('/staff/protocols');
+    expect(refused.statusCode).toBe(403);
+    // In the workspace's own frame: its navigation and who is signed in, not the site's "Request a consultation".
+    expect(text(refused.body)).toContain('Not allowed');
+    expect(text(refused.body)).toContain('Signed in as Fran Desk');
+    expect(refused.body).toContain('href="/staff">Back to your workspace</a>');
+    expect(refused.body).not.toContain('href="/consultation"');
     expect((await desk.get('/staff/protocols/crps-10-day')).statusCode).toBe(403);
     expect((await desk.get('/staff/calendar')).body).not.toContain('/staff/protocols');
   });

@@ -59,10 +59,7 @@ export async function devMailboxRoutes(app: FastifyInstance): Promise<void> {
         <div class="wrap">
           <h1>Development mailbox</h1>
           <DevOnly />
-          <p class="lead">
-            SMTP_URL is not set, so emails are kept here instead of being sent. Newest first. Refresh the page to see
-            new mail.
-          </p>
+          <p class="lead">Newest first. Refresh the page to see new mail.</p>
           {mails.length === 0 ? (
             <p>No mail yet. Request a consultation to receive your booking link.</p>
           ) : (

@@ -2,6 +2,8 @@ import { h } from './jsx.ts';
 import { DEFAULT_BRAND } from './brand/brand.ts';
 import type { Clinic } from '../clinic.ts';
 import { Layout } from './site-layout.tsx';
+import { StaffLayout } from './staff-layout.tsx';
+import type { StaffContext } from '../http/policy.ts';
 
 const FALLBACK: Clinic = {
   name: 'Relief',
@@ -25,11 +27,34 @@ const TITLES: Record<number, string> = {
   429: 'Please slow down',
 };
 
-/** `staff`: the page is for a signed-in staff member, who is sent back to the workspace, not to the patients' pages. */
-export function ErrorPage(props: { clinic: Clinic | undefined; status: number; message: string; staff?: boolean }) {
+/**
+ * `staff`: the page is for a signed-in staff member, who is sent back to the workspace, not to the patients' pages;
+ * once fully signed in, inside the workspace's own frame (its navigation, not the site's "Request a consultation").
+ */
+export function ErrorPage(props: {
+  clinic: Clinic | undefined;
+  status: number;
+  message: string;
+  staff?: StaffContext | undefined;
+}) {
   const clinic = props.clinic ?? FALLBACK;
   const title =
     TITLES[props.status] ?? (props.status >= 500 ? 'Something went wrong' : 'We could not use that request');
+  if (props.staff?.stage === 'active') {
+    return StaffLayout({
+      title,
+      staff: props.staff,
+      children: (
+        <div class="narrow">
+          <h1>{title}</h1>
+          <p class="lead">{props.message}</p>
+          <p>
+            <a href="/staff">Back to your workspace</a>. If you need this page for your work, ask an administrator.
+          </p>
+        </div>
+      ),
+    });
+  }
   return (
     <Layout title={title} clinic={clinic}>
       <div class="wrap narrow">
