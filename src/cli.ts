@@ -6,6 +6,7 @@ import { migrateToLatest } from './kernel/db/migrate.ts';
 import { createRuntime } from './runtime.ts';
 import { initCommand, INIT_OPTIONS, terminalAsker } from './init-command.ts';
 import { seedDemo } from './seed/demo.ts';
+import { seedDemoProtocols } from './seed/demo-protocols.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
@@ -184,6 +185,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       await migrateToLatest(database);
       const created = await seedDemo(database);
+      if (created) await seedDemoProtocols(database, Date.now());
       const staff = await seedDemoStaff(database, config.secret, Date.now());
       if (created) await seedDemoVisits(database, Date.now());
       process.stdout.write(created ? 'Demo clinic created.\n' : 'A clinic already exists; nothing was changed.\n');

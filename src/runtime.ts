@@ -13,6 +13,7 @@ import { OutboxWorker } from './kernel/outbox/worker.ts';
 import { seedDemo } from './seed/demo.ts';
 import { seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
+import { seedDemoProtocols } from './seed/demo-protocols.ts';
 import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
@@ -53,6 +54,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     await keyAuditChain(database, now());
     const seed = options.seed ?? 'none';
     const created = seed !== 'none' && (await seedDemo(database));
+    if (created) await seedDemoProtocols(database, now());
     if (seed === 'clinic-and-staff' || seed === 'demo') await seedDemoStaff(database, config.secret, now());
     // Only with a clinic just created: the calendar a newcomer opens first is not empty.
     if (seed === 'demo' && created) await seedDemoVisits(database, now());

@@ -1,5 +1,4 @@
 import { lockWriters, type Database } from '../kernel/db/database.ts';
-import { writeSuggestedProtocols } from '../clinical/service.ts';
 import { CLINIC_DEFAULTS, DEFAULT_TYPES } from '../setup/defaults.ts';
 
 const H = (hour: number, minute = 0) => hour * 60 + minute;
@@ -197,8 +196,6 @@ export async function seedDemo(database: Database): Promise<boolean> {
       .insertInto('appointment_types')
       .values(DEFAULT_TYPES.map((t) => ({ id: `type-${t.code}`, ...t })))
       .execute();
-    // The suggested protocols, so a newcomer's library is not empty (a real clinic's administrator adds them).
-    await writeSuggestedProtocols(trx, Date.now(), null);
     return true;
   });
 }
