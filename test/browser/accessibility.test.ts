@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
+import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -219,6 +220,7 @@ describe('accessibility (axe-core in Chromium)', () => {
     const db = rt().database.db;
     const lead = await db.selectFrom('consultation_requests').select('id').executeTakeFirstOrThrow();
     const appt = await db.selectFrom('appointments').select(['id', 'patient_id']).executeTakeFirstOrThrow();
+    await rt().database.transact((trx) => writeSuggestedProtocols(trx, rt().clock.now(), null));
     const urls = [
       '/staff',
       '/staff/leads',

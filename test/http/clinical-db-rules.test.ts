@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { DB } from '../../src/kernel/db/schema.ts';
 import { appointmentRow, T0 } from '../helpers/appointments.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
@@ -166,32 +166,135 @@ describe(`the clinical core's database rules (${engine})`, () => {
     expect(w.kg).toBe(72.5747792);
   });
 
-  it('refuses a dose order verified by the person who ordered it, and takes it from another', async () => {
+  it('refuses a dose order verified by the person who ordered it, or without a matching check, and keeps a verification', async () => {
     const f = await clinicalPatient();
-    // Written whole in one insert…
+    // Written verified in one insert: refused (an order is written as ordered, then checked).
     await expect(
       db()
         .insertInto('dose_orders')
-        .values(order(f, { status: 'verified', verified_by: f.provider, verified_at: T0 }))
+        .values(order(f, { status: 'verified', verified_by: f.nurse, verified_at: T0 }))
         .execute(),
-    ).rejects.toThrow(/dose_orders_two_people/);
-    // …or verified later.
+    ).rejects.toThrow(/written as ordered/);
     const o = order(f);
     await db().insertInto('dose_orders').values(o).execute();
+    const verify = (by: string) =>
+      db()
+        .updateTable('dose_orders')
+        .set({ status: 'verified', verified_by: by, verified_at: T0 })
+        .where('id', '=', o.id)
+        .execute();
+    // By the orderer, or by another person with no matching check on record: refused.
+    await expect(verify(f.provider)).rejects.toThrow(/matching independent check|dose_orders_two_people/);
+    await expect(verify(f.nurse)).rejects.toThrow(/matching independent check/);
+    const check = { order_id: o.id, ordered_by: f.provider, nurse_id: f.nurse, entered: '{}', checked_at: T0 };
+    await db()
+      .insertInto('dose_checks')
+      .values({ ...check, id: 'c-miss', match: 0 })
+      .execute();
+    await expect(verify(f.nurse)).rejects.toThrow(/matching independent check/);
+    await db()
+      .insertInto('dose_checks')
+      .values({ ...check, id: 'c-match', match: 1 })
+      .execute();
+    await verify(f.nurse);
+    const row = await db().selectFrom('dose_orders').selectAll().where('id', '=', o.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'verified', verified_by: f.nurse, ordered_by: f.provider });
+    // A verification is never changed or undone; the order can only be voided.
+    const admin = await userId('admin@relief.example');
+    await expect(
+      db().updateTable('dose_orders').set({ verified_by: admin }).where('id', '=', o.id).execute(),
+    ).rejects.toThrow(/never changed/);
     await expect(
       db()
         .updateTable('dose_orders')
-        .set({ status: 'verified', verified_by: f.provider, verified_at: T0 })
+        .set({ status: 'ordered', verified_by: null, verified_at: null })
         .where('id', '=', o.id)
         .execute(),
-    ).rejects.toThrow(/dose_orders_two_people/);
+    ).rejects.toThrow(/never changed/);
     await db()
       .updateTable('dose_orders')
-      .set({ status: 'verified', verified_by: f.nurse, verified_at: T0 })
+      .set({ status: 'void', voided_at: T0, void_reason: 'bag changed' })
       .where('id', '=', o.id)
       .execute();
-    const row = await db().selectFrom('dose_orders').selectAll().where('id', '=', o.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'verified', verified_by: f.nurse, ordered_by: f.provider });
+    // The checks stay as they were made.
+    await expect(
+      db().updateTable('dose_checks').set({ match: 1 }).where('id', '=', 'c-miss').execute(),
+    ).rejects.toThrow(/kept as written/);
+    await expect(db().deleteFrom('dose_checks').where('id', '=', 'c-miss').execute()).rejects.toThrow(
+      /kept as written/,
+    );
+  });
+
+  it('refuses REPLACE (SQLite) and ON CONFLICT DO UPDATE or TRUNCATE (PostgreSQL) as it refuses UPDATE and DELETE', async () => {
+    const f = await clinicalPatient();
+    const o = order(f);
+    await db().insertInto('dose_orders').values(o).execute();
+    const changed = { ...o, pump_rate_ml_h: 30 };
+    if (engine === 'sqlite') {
+      await expect(db().replaceInto('dose_orders').values(changed).execute()).rejects.toThrow(/dose orders are kept/);
+      const seq = (await db().selectFrom('audit_events').select('seq').orderBy('seq', 'desc').executeTakeFirstOrThrow())
+        .seq;
+      const event = await db().selectFrom('audit_events').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow();
+      await expect(
+        db()
+          .replaceInto('audit_events')
+          .values({ ...event, actor_role: 'nurse' })
+          .execute(),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        db()
+          .replaceInto('screenings')
+          .values({
+            id: f.screening,
+            patient_id: f.patient,
+            location_id: 'loc-chicago',
+            intake_id: null,
+            rules_definition_id: null,
+            outcome: null,
+            status: 'draft',
+            created_by: f.provider,
+            created_at: T0,
+            updated_at: T0,
+            signed_by: null,
+            signed_at: null,
+            expires_at: null,
+          })
+          .execute(),
+      ).rejects.toThrow(/screenings are kept/);
+    } else {
+      await expect(
+        db()
+          .insertInto('dose_orders')
+          .values(changed)
+          .onConflict((oc) => oc.column('id').doUpdateSet({ pump_rate_ml_h: 30 }))
+          .execute(),
+      ).rejects.toThrow(/never changed/);
+      for (const table of ['dose_orders', 'dose_checks', 'screenings', 'treatment_plans', 'protocols']) {
+        await expect(sql.raw(`truncate ${table} cascade`).execute(db())).rejects.toThrow(/cannot be truncated/);
+      }
+    }
+    const row = await db()
+      .selectFrom('dose_orders')
+      .select('pump_rate_ml_h')
+      .where('id', '=', o.id)
+      .executeTakeFirstOrThrow();
+    expect(row.pump_rate_ml_h).toBe(25);
+  });
+
+  it('keeps protocol versions and clinical definitions as written; a protocol version may only be retired', async () => {
+    const f = await clinicalPatient();
+    const protocol = `prot-${f.patient}`;
+    await expect(
+      db().updateTable('protocols').set({ definition: '{"x":1}' }).where('id', '=', protocol).execute(),
+    ).rejects.toThrow(/never changed/);
+    await expect(db().deleteFrom('protocols').where('id', '=', protocol).execute()).rejects.toThrow(
+      /protocol versions are kept/,
+    );
+    await db().updateTable('protocols').set({ retired_at: T0 }).where('id', '=', protocol).execute();
+    await expect(db().updateTable('clinical_definitions').set({ body: '[1]' }).execute()).rejects.toThrow(
+      /kept as written/,
+    );
+    await expect(db().deleteFrom('clinical_definitions').execute()).rejects.toThrow(/kept as written/);
   });
 
   it('refuses a verified order without its verifier, and a half-written one', async () => {

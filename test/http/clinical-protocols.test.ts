@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROTOCOLS } from '../../src/clinical/protocols/protocol.ts';
+import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
@@ -8,6 +9,9 @@ const ADMIN = 'admin@relief.example';
 const PROVIDER = 'provider@relief.example';
 const NURSE = 'nurse@relief.example';
 const DESK = 'frontdesk@relief.example';
+
+/** The library as the demo has it: the three suggestions (a clinic starts with none). */
+const suggested = () => rt().database.transact((trx) => writeSuggestedProtocols(trx, rt().clock.now(), null));
 
 const text = (html: string) =>
   html
@@ -18,7 +22,8 @@ const text = (html: string) =>
     .replace(/\s+/g, ' ');
 
 describe(`the protocol library (${engine})`, () => {
-  it('shows the demo’s three suggested protocols to clinicians and administrators, unverified figures marked', async () => {
+  it('shows the three suggested protocols to clinicians and administrators, unverified figures marked', async () => {
+    await suggested();
     for (const email of [ADMIN, PROVIDER, NURSE]) {
       const res = await (await signIn(rt(), email)).get('/staff/protocols');
       expect(res.statusCode, email).toBe(200);
@@ -44,7 +49,6 @@ describe(`the protocol library (${engine})`, () => {
   });
 
   it('an administrator starts an empty library from the suggestions, once, audited', async () => {
-    await rt().database.db.deleteFrom('protocols').execute();
     const provider = await signIn(rt(), PROVIDER);
     const empty = await provider.get('/staff/protocols');
     expect(text(empty.body)).toContain('No protocols yet');
@@ -86,6 +90,7 @@ describe(`the protocol library (${engine})`, () => {
   });
 
   it('shows each figure of a protocol with its source', async () => {
+    await suggested();
     const res = await (await signIn(rt(), PROVIDER)).get('/staff/protocols/crps-10-day');
     expect(res.statusCode).toBe(200);
     const page = text(res.body);
@@ -110,6 +115,7 @@ describe(`the protocol library (${engine})`, () => {
   });
 
   it('runs the dose calculator on a weight typed in, line by line, naming the cap that applied', async () => {
+    await suggested();
     const nurse = await signIn(rt(), NURSE);
     const res = await nurse.get('/staff/protocols/crps-10-day?weight=160&unit=lb');
     expect(res.statusCode).toBe(200);
@@ -137,6 +143,7 @@ describe(`the protocol library (${engine})`, () => {
     ['weight=70&hours=-1', 'hours', 'Hours: a number such as 72.5'],
     [`weight=${'9'.repeat(30)}`, 'weight', 'Weight: a number such as 72.5'],
   ])('refuses %s with a 400 naming the field', async (query, field, message) => {
+    await suggested();
     const res = await (await signIn(rt(), PROVIDER)).get(`/staff/protocols/crps-10-day?${query}`);
     expect(res.statusCode).toBe(400);
     expect(text(res.body)).toContain(message);
@@ -146,6 +153,7 @@ describe(`the protocol library (${engine})`, () => {
   });
 
   it('answers 404 for a protocol that does not exist, and renders a stored name as text', async () => {
+    await suggested();
     const provider = await signIn(rt(), PROVIDER);
     expect((await provider.get('/staff/protocols/no-such-protocol')).statusCode).toBe(404);
     expect((await provider.get('/staff/protocols/CRPS')).statusCode).toBe(404);

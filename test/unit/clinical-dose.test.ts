@@ -307,7 +307,30 @@ describe('rounding down to a step', () => {
     [7.8166, 0.5, 7.5],
     [12.3, 1, 12],
     [0.04, 0.1, 0],
+    // Steps that are not a power of ten keep their own decimals (0.26 at 0.25 was once given as 0.3).
+    [0.26, 0.25, 0.25],
+    [0.76, 0.25, 0.75],
+    [2.6, 2.5, 2.5],
+    [7.49, 2.5, 5],
+    [12.345, 0.05, 12.3],
   ])('%d to %d → %d', (value, step, expected) => expect(roundDownTo(value, step)).toBe(expected));
+});
+
+describe('rounding down, for any step', () => {
+  it('is never above the value and less than one step below it', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.constantFrom(0.01, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5),
+        (value, step) => {
+          const r = roundDownTo(value, step);
+          expect(r).toBeLessThanOrEqual(value + 1e-9);
+          expect(value - r).toBeLessThan(step + 1e-9);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('the dose calculator, for any input', () => {

@@ -134,11 +134,16 @@ export function toKg(weight: { value: number; unit: 'kg' | 'lb' }): number {
   return weight.unit === 'kg' ? weight.value : weight.value * KG_PER_LB;
 }
 
-/** Rounds down to a step (0.1, 0.5, 1 …) without float noise: 2.3 stays 2.3, 24.99999999997 becomes 25. */
+/**
+ * Rounds down to a step (0.1, 0.25, 2.5 …) without float noise: 2.3 stays 2.3, 24.99999999997 becomes 25, and the
+ * result is never above the value (beyond that noise), whatever the step.
+ */
 export function roundDownTo(value: number, step: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step) - EPSILON));
+  const written = String(step);
+  const decimals = written.includes('e-') ? Number(written.split('e-')[1]) : (written.split('.')[1]?.length ?? 0);
   const steps = Math.floor(value / step + EPSILON);
-  return Number((steps * step).toFixed(decimals));
+  const rounded = Number((steps * step).toFixed(decimals));
+  return rounded > value + EPSILON ? Number(((steps - 1) * step).toFixed(decimals)) : rounded;
 }
 
 /** Figures as the pages show them: at most `decimals` places, no trailing zeros. */

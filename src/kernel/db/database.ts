@@ -48,6 +48,9 @@ function openSqlite(dataDir: string): Omit<Database, 'auditKey'> {
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = FULL');
   file.pragma('foreign_keys = ON');
+  // REPLACE removes a clashing row; with recursive triggers its delete meets the delete triggers (append-only audit,
+  // kept clinical records) as a DELETE would, instead of slipping past them.
+  file.pragma('recursive_triggers = ON');
   file.pragma('busy_timeout = 5000');
   // Search folds case for every script, as PostgreSQL's lower() does (migration 010 defines search_fold there).
   file.function('search_fold', { deterministic: true }, (value: unknown) =>

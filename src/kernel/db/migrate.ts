@@ -16,6 +16,7 @@ import * as m015 from './migrations/015_types_as_data.ts';
 import * as m019 from './migrations/019_mail_window.ts';
 import * as m020 from './migrations/020_rate_limits.ts';
 import * as m021 from './migrations/021_clinical.ts';
+import * as m022 from './migrations/022_clinical_guards.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -41,6 +42,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['019_mail_window', m019],
   ['020_rate_limits', m020],
   ['021_clinical', m021],
+  ['022_clinical_guards', m022],
 ];
 
 /**
