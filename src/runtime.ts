@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { chainTakesKey } from './kernel/backup/audit-key.ts';
 import { buildApp } from './app.ts';
 import { keyAuditChain } from './kernel/audit/audit.ts';
 import { AuditCheckpoints, checkpointFileWritable } from './kernel/audit/checkpoint-schedule.ts';
 import { startBackups, type BackupSchedule } from './kernel/backup/schedule.ts';
-import type { Config } from './kernel/config.ts';
+import { ConfigError, type Config } from './kernel/config.ts';
 import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
 import { Tokens } from './kernel/tokens.ts';
@@ -50,6 +51,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const database = openDatabase(config);
   try {
     await migrateToLatest(database);
+    // A trail keyed with another key (SECRET changed, AUDIT_KEY unset; or instances set apart) would be continued
+    // under this one and then verify under neither: refuse to start, naming what to set.
+    if (!(await chainTakesKey(database, config.audit.key))) {
+      throw new ConfigError(
+        `Invalid configuration: the audit trail was keyed with another key; set ${config.audit.keyFrom === 'AUDIT_KEY' ? 'AUDIT_KEY' : 'SECRET (or AUDIT_KEY)'} to the one it was written with`,
+      );
+    }
     // Before anything else is audited: an upgraded database's legacy chain is closed by its keyed boundary now.
     await keyAuditChain(database, now());
     const seed = options.seed ?? 'none';

@@ -15,7 +15,7 @@ import { auditKeyId, hmacKeyOf } from '../../src/kernel/audit/chain.ts';
 import { checkpointLine, readCheckpoints } from '../../src/kernel/audit/checkpoints.ts';
 import { auditKey } from '../../src/kernel/config.ts';
 import { auditVerifyCommand } from '../../src/kernel/audit/verify-command.ts';
-import { adminQuery, engine, startTestRuntime, useTestRuntime } from '../helpers/runtime.ts';
+import { adminQuery, engine, startTestRuntime, stopTestRuntime, useTestRuntime } from '../helpers/runtime.ts';
 import { lastSeq } from '../helpers/audit.ts';
 
 const rt = useTestRuntime();
@@ -544,6 +544,30 @@ describe(`audit checkpoints while the server runs (${engine})`, () => {
       if (server.config.databaseUrl)
         await adminQuery(server.config.databaseUrl, `drop schema if exists ${server.config.databaseSchema} cascade`);
       rmSync(server.config.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe(`the audit key at start-up (${engine})`, () => {
+  it('refuses to start on a trail keyed with another key, naming what to set, and writes nothing', async () => {
+    const first = await startTestRuntime({ seed: 'clinic' });
+    const reuse = { dataDir: first.config.dataDir, schema: first.config.databaseSchema };
+    const before = await first.database.db.selectFrom('audit_events').select('seq').execute();
+    await stopTestRuntime(first, true);
+    await expect(
+      startTestRuntime({ reuse, seed: 'none', env: { SECRET: 'another-secret-another-secret-another-0' } }),
+    ).rejects.toThrow(/audit trail was keyed with another key; set SECRET \(or AUDIT_KEY\)/);
+    await expect(
+      startTestRuntime({ reuse, seed: 'none', env: { AUDIT_KEY: 'a-separate-audit-key-a-separate-audit-key' } }),
+    ).rejects.toThrow(/set AUDIT_KEY to the one it was written with/);
+    // The right key still opens it, and nothing was appended by the refused starts.
+    const again = await startTestRuntime({ reuse, seed: 'none' });
+    try {
+      const after = await again.database.db.selectFrom('audit_events').select('seq').execute();
+      expect(after).toHaveLength(before.length);
+      expect(await verifyAuditChain(again.database)).toMatchObject({ ok: true });
+    } finally {
+      await stopTestRuntime(again);
     }
   });
 });
