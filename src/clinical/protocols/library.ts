@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../kernel/audit/staff-audit.ts';
 import { auditStaff } from '../../kernel/audit/staff-audit.ts';
-import type { Database } from '../../kernel/db/database.ts';
+import { isUniqueViolation, type Database } from '../../kernel/db/database.ts';
 import type { DB } from '../../kernel/db/schema.ts';
 import { timeOrderedId } from '../../kernel/ids.ts';
 import { refuse, type Refusal } from '../../kernel/refusal.ts';
@@ -86,23 +86,27 @@ export async function addSuggestedProtocols(
   database: Database,
   actor: Actor,
 ): Promise<{ ok: true; added: number } | Refusal> {
-  if (await anyProtocol(database.db)) {
-    return refuse('conflict', 'The library already has protocols: the suggestions are added only to an empty library.');
+  const already = () =>
+    refuse('conflict', 'The library already has protocols: the suggestions are added only to an empty library.');
+  if (await anyProtocol(database.db)) return already();
+  try {
+    await database.transact(async (trx) => {
+      await writeSuggestedProtocols(trx, actor.now, actor.staff.userId);
+      await auditStaff(
+        trx,
+        database,
+        actor,
+        'protocol.add_suggested',
+        'success',
+        { locationId: null, patientRef: null },
+        { protocols: DEFAULT_PROTOCOLS.length },
+      );
+    });
+  } catch (err) {
+    // Two presses at once both find the library empty; the unique (code, version) key lets one through.
+    if (isUniqueViolation(err)) return already();
+    throw err;
   }
-  await database.transact(async (trx) => {
-    await writeSuggestedProtocols(trx, actor.now, actor.staff.userId);
-    await auditStaff(
-      trx,
-      database,
-      actor,
-      'protocol.add_suggested',
-      'success',
-      { locationId: null, patientRef: null },
-      {
-        protocols: DEFAULT_PROTOCOLS.length,
-      },
-    );
-  });
   return { ok: true, added: DEFAULT_PROTOCOLS.length };
 }
 
