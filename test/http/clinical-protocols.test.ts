@@ -142,6 +142,7 @@ describe(`the protocol library (${engine})`, () => {
     ['weight=70&hours=30', 'hours', 'Hours: from 0.25 to 24 hours'],
     ['weight=70&hours=-1', 'hours', 'Hours: a number such as 72.5'],
     [`weight=${'9'.repeat(30)}`, 'weight', 'Weight: a number such as 72.5'],
+    [`weight=70&hours=${'1'.repeat(30)}`, 'hours', 'Hours: a number such as 72.5'],
   ])('refuses %s with a 400 naming the field', async (query, field, message) => {
     await suggested();
     const res = await (await signIn(rt(), PROVIDER)).get(`/staff/protocols/crps-10-day?${query}`);

@@ -5,7 +5,7 @@ import type { Role } from '../../kernel/db/schema.ts';
 import { html, staffOf } from '../../kernel/http/reply.ts';
 import { notFound } from '../../kernel/refusal.ts';
 import { addSuggestedProtocols, previewDose, protocolLibrary, protocolVersion, protocolVersions } from '../service.ts';
-import { ProtocolPage, ProtocolsPage, type PreviewForm } from './views.tsx';
+import { FIELD_NAMES, ProtocolPage, ProtocolsPage, type PreviewForm } from './views.tsx';
 
 const codeParams = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/) });
 const addedQuery = z.object({ added: z.coerce.number().int().min(0).max(100).optional() });
@@ -63,7 +63,12 @@ export async function protocolRoutes(app: FastifyInstance): Promise<void> {
     const raw = previewQuery.safeParse(req.query);
     const values = raw.success ? Object.fromEntries(Object.entries(raw.data).filter(([, v]) => v !== undefined)) : {};
     const form: PreviewForm = { values: values, errors: {} };
-    if (!raw.success) form.errors.weight = 'Weight: a number such as 72.5';
+    // A field too long to be a figure is named as that field (the page opens on the others' values).
+    if (!raw.success)
+      for (const issue of raw.error.issues) {
+        const name = String(issue.path[0] ?? 'weight');
+        form.errors[name] ??= `${FIELD_NAMES[name] ?? 'Weight'}: a number such as 72.5`;
+      }
     const page = (status: number, preview?: Parameters<typeof ProtocolPage>[0]['preview']) =>
       html(
         reply,
