@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +18,7 @@ import { BackupSchedule, backupStatus } from '../../src/kernel/backup/schedule.t
 import { adminQuery, engine, startTestRuntime, stopTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { bookOnline } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
+import { freePort } from '../helpers/process.ts';
 
 /** The schema this release migrates to, as a backup's header and verify name it. */
 const LATEST = MIGRATIONS.at(-1)![0];
@@ -510,14 +510,6 @@ async function schemaExists(schema: string): Promise<boolean> {
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** `relief start` as a real process, ready when /healthz answers. */

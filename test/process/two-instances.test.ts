@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -15,6 +14,7 @@ import { totpCode } from '../../src/staff/totp.ts';
 import { SESSION_COOKIE } from '../../src/kernel/http/guard.ts';
 import { adminQuery } from '../helpers/runtime.ts';
 import { VALID_REQUEST } from '../helpers/journey.ts';
+import { freePort, waitFor } from '../helpers/process.ts';
 
 /**
  * Two Relief processes on one PostgreSQL database, as behind a load balancer: they start together on an empty
@@ -25,29 +25,6 @@ const pgUrl = process.env.DATABASE_URL;
 const root = new URL('../../', import.meta.url).pathname;
 const SECRET = 'two-instances-secret-two-instances-secret-01';
 const PUBLIC_URL = 'http://clinic.localhost';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 40_000,
-  everyMs = 100,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** A mail server that keeps the Message-ID of every message it accepts. */
 async function smtpPeer(port: number, received: string[]): Promise<SMTPServer> {
