@@ -6,8 +6,8 @@ import { isDay } from '../kernel/time/wall-clock.ts';
 export { isDay };
 
 /** Form values as typed (strings), to show again after a refusal; and messages per field. */
-export type Values = Record<string, string>;
-export type Errors = Record<string, string>;
+export type { Errors, Values } from '../kernel/ui/form.tsx';
+import type { Errors, Values } from '../kernel/ui/form.tsx';
 
 export function valuesOf(body: unknown): Values {
   const out: Values = {};

@@ -91,7 +91,7 @@ export async function startSession(
  * the count reaches the account-wide limit, the account holder and every administrator are emailed (no address or
  * other detail beyond the account's name).
  */
-async function countFailure(
+export async function countFailure(
   trx: Kysely<DB>,
   user: { id: string; failed_logins: number },
   address: Lockout | undefined,
