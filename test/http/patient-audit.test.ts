@@ -387,6 +387,23 @@ describe(`patient self-service audit (${engine})`, () => {
     });
   });
 
+  it('files a forwarded address that is not an IP as unreadable, behind a trusted proxy, and still answers', async () => {
+    await rt.restart({ env: { TRUST_PROXY: 'true' } });
+    const link = await requestLink();
+    const { id: requestId } = await requestRow(MARKED.email);
+    const forged = `<script>${'x'.repeat(300)}`;
+    const event = await oneEvent(rt(), async () => {
+      const res = await rt().app.inject({
+        url: link,
+        remoteAddress: '10.0.0.2',
+        headers: { 'x-forwarded-for': forged },
+      });
+      expect(res.statusCode).toBe(200);
+      return res;
+    });
+    expect(event).toMatchObject({ action: 'booking.view', patient_ref: requestId, ip: 'unreadable' });
+  });
+
   it('shows patients’ own events readably in the admin viewer, and its filters and export find them', async () => {
     await rt.restart({ seed: 'clinic-and-staff' });
     const link = await requestLink();

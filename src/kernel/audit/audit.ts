@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Kysely } from 'kysely';
 import { lockWriters, type Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
@@ -93,6 +94,16 @@ function checkField(name: string, value: string | null): string | null {
 }
 
 /**
+ * The address as the trail files it. Behind TRUST_PROXY the address comes from X-Forwarded-For, which a client can
+ * fill with anything: an address that is not an IP is filed as 'unreadable' (and the event kept) rather than letting
+ * a made-up header turn a request into an error or put free text into the trail.
+ */
+function addressOf(ip: string | null): string | null {
+  if (ip === null) return null;
+  return typeof ip === 'string' && isIP(ip) !== 0 ? ip : 'unreadable';
+}
+
+/**
  * Appends one event inside the caller's transaction (pass the trx from database.transact).
  * If it throws, the caller's work rolls back.
  */
@@ -116,7 +127,7 @@ export async function appendAudit(
     actor_role: checkField('actorRole', entry.actorRole),
     location_id: checkField('locationId', entry.locationId),
     patient_ref: checkField('patientRef', entry.patientRef),
-    ip: checkField('ip', entry.ip),
+    ip: addressOf(entry.ip),
   };
   const key = keyOf(database);
 
