@@ -101,11 +101,11 @@ describe(`clinical settings (${engine})`, () => {
     const bad = await admin.post(`${PAGE}/lab-tests`, { ...fields, r2_code: 'ALP!', source: 'Lab' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="r2_code-error"');
-    expect(text(bad.body)).toContain('code: lower-case letters, digits and _');
+    expect(text(bad.body)).toContain('Code, row 3: lower-case letters, digits and _');
     const noSource = await admin.post(`${PAGE}/lab-tests`, { ...fields, source: '' });
     expect(noSource.body).toContain('id="source-error"');
     const twice = await admin.post(`${PAGE}/lab-tests`, { ...fields, r4_code: 'alt', r4_label: 'Again', source: 'x' });
-    expect(text(twice.body)).toContain('Test alt is listed twice');
+    expect(text(twice.body)).toContain('Code, row 5: Test alt is listed twice');
 
     const ok = await admin.post(`${PAGE}/lab-tests`, {
       ...fields,
@@ -140,6 +140,6 @@ describe(`clinical settings (${engine})`, () => {
     const bad = await admin.post(`${PAGE}/record-limits`, { ...limits, r0_weightMaxKg: '20', source: 'x' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('id="r0_weightMaxKg-error"');
-    expect(text(bad.body)).toContain('weightMaxKg: above the minimum');
+    expect(text(bad.body)).toContain('Highest weight (kg): above the minimum');
   });
 });

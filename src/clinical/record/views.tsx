@@ -70,13 +70,13 @@ function EndButton(props: { csrf: string; action: string; verb: string; what: st
 
 function Table(props: { id: string; caption: string; head: string[]; children?: Child }) {
   return (
-    <div class="table-scroll" role="region" aria-labelledby={`${props.id}-caption`} tabindex="0">
+    <div class="table-scroll record-scroll" role="region" aria-labelledby={`${props.id}-caption`} tabindex="0">
       <table class="mailbox record-table">
         <caption id={`${props.id}-caption`}>{props.caption}</caption>
         <thead>
           <tr>
             {props.head.map((c) => (
-              <th scope="col">{c}</th>
+              <th scope="col">{c === '' ? <span class="visually-hidden">Change</span> : c}</th>
             ))}
           </tr>
         </thead>
@@ -139,7 +139,7 @@ export function RecordPage(props: RecordPageProps) {
           </div>
         ) : null}
 
-        <section aria-labelledby="profile-heading">
+        <section class="record-section" aria-labelledby="profile-heading">
           <h2 id="profile-heading">Profile</h2>
           <dl class="summary-list">
             <div>
@@ -180,7 +180,7 @@ export function RecordPage(props: RecordPageProps) {
           />
         </section>
 
-        <section aria-labelledby="weights-heading">
+        <section class="record-section" aria-labelledby="weights-heading">
           <h2 id="weights-heading">Weight</h2>
           {latest && weightAgeDays > data.limits.weightCurrentDays ? (
             <p class="notice notice-warning">
@@ -209,7 +209,7 @@ export function RecordPage(props: RecordPageProps) {
           <WeightForm state={state} limits={data.limits} unverified={data.limits.version === 0} />
         </section>
 
-        <section aria-labelledby="allergies-heading">
+        <section class="record-section" aria-labelledby="allergies-heading">
           <h2 id="allergies-heading">Allergies</h2>
           {allergies.length === 0 ? (
             <p>No allergies recorded.</p>
@@ -250,7 +250,7 @@ export function RecordPage(props: RecordPageProps) {
           <AllergyForm state={state} />
         </section>
 
-        <section aria-labelledby="medications-heading">
+        <section class="record-section" aria-labelledby="medications-heading">
           <h2 id="medications-heading">Medications</h2>
           {medications.length === 0 ? (
             <p>No current medications recorded.</p>
@@ -293,7 +293,7 @@ export function RecordPage(props: RecordPageProps) {
           <MedicationForm state={state} classes={data.classes} unverified={data.classesUnverified} />
         </section>
 
-        <section aria-labelledby="diagnoses-heading">
+        <section class="record-section" aria-labelledby="diagnoses-heading">
           <h2 id="diagnoses-heading">Diagnoses</h2>
           {diagnoses.length === 0 ? (
             <p>No diagnoses recorded.</p>
@@ -336,7 +336,7 @@ export function RecordPage(props: RecordPageProps) {
           ) : null}
         </section>
 
-        <section aria-labelledby="results-heading">
+        <section class="record-section" aria-labelledby="results-heading">
           <h2 id="results-heading">Test results</h2>
           {measured.length === 0 ? (
             <p>No laboratory results recorded.</p>
@@ -390,7 +390,7 @@ export function RecordPage(props: RecordPageProps) {
           <FindingForm state={state} tests={data.tests} />
         </section>
 
-        <section aria-labelledby="pdmp-heading">
+        <section class="record-section" aria-labelledby="pdmp-heading">
           <h2 id="pdmp-heading">Prescription monitoring (PDMP)</h2>
           {data.pdmp.length === 0 ? (
             <p>No PDMP check recorded.</p>

@@ -64,3 +64,12 @@ export function fieldOfPath(entry: SettingsEntry, path: string, rows: number[]):
   if (!Number.isInteger(index) || rows[index] === undefined || !entry.columns.some((c) => c.key === key)) return 'rows';
   return cellName(rows[index], key!);
 }
+
+/** A schema message ("weightMinKg: a number") in the form's words ("Lowest weight (kg): a number", "Code, row 3: …"). */
+export function inFormWords(entry: SettingsEntry, field: string, message: string): string {
+  const cell = /^r(\d+)_(.+)$/.exec(field);
+  const column = cell && entry.columns.find((c) => c.key === cell[2]);
+  if (!cell || !column) return message;
+  const label = entry.single ? column.label : `${column.label}, row ${Number(cell[1]) + 1}`;
+  return `${label}: ${message.replace(/^[\w.]+: /, '')}`;
+}

@@ -5,7 +5,7 @@ import type { DB } from '../../kernel/db/schema.ts';
 import { refuse, type Refusal } from '../../kernel/refusal.ts';
 import { currentDefinition, definitionVersions, saveDefinition, type Definition } from '../definitions/store.ts';
 import { CLINICAL_SETTINGS, settingsEntry, type SettingsEntry } from './registry.ts';
-import { bodyOf, fieldOfPath, type Values } from './rows.ts';
+import { bodyOf, fieldOfPath, inFormWords, type Values } from './rows.ts';
 
 /** Most rows a list's form holds (the longest default list, with room to grow). */
 export const MAX_ROWS = 300;
@@ -80,7 +80,7 @@ export async function saveClinicalSetting(
   const fields: Record<string, string> = {};
   for (const [path, message] of Object.entries(saved.fields ?? {})) {
     const field = path === 'source' || path === 'version' ? path : fieldOfPath(entry, path, rows);
-    fields[field] ??= message;
+    fields[field] ??= inFormWords(entry, field, message);
   }
   return refuse(saved.code, saved.message, fields);
 }
