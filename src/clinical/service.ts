@@ -38,6 +38,8 @@ export {
   type RecordLimits,
 } from './record/definitions.ts';
 export { recordSummary, type RecordSummary } from './record/summary.ts';
+// The definitions administrators edit at /staff/clinical-settings: another area lists its kind in registry.ts.
+export { CLINICAL_SETTINGS, type SettingsColumn, type SettingsEntry } from './settings/registry.ts';
 
 // Who sees clinical pages, and their frame.
 export { CLINICAL_RECORD_ROLES, clinicalPatient, PRESCRIBER_ROLES } from './patient-access.ts';

@@ -193,6 +193,11 @@ describe(`the clinical record (${engine})`, () => {
     expect(page).toMatch(/Mar 2, 2026 70\.5 kg \(155\.4 lb\) 70\.5 kg Nia Brooks/);
     expect(page).toMatch(/Mar 1, 2026 72\.6 kg \(160 lb\) 160 lb Nia Brooks/);
     expect((await events('clinical.weight.add')).map((e) => JSON.parse(e.detail).unit)).toEqual(['lb', 'kg']);
+    // Current for 30 days (the record limits' default); after that the page asks for a new weight.
+    expect(page).not.toContain('more than 30 days old');
+    rt().clock.advance(31 * 86_400_000);
+    const later = await signIn(rt(), NURSE);
+    expect(text((await later.get(recordOf(id))).body)).toContain('The latest weight is more than 30 days old');
   });
 
   it('refuses a weight outside the range in force, naming the field and the range; the range is data', async () => {
