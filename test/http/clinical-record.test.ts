@@ -152,6 +152,20 @@ describe(`the clinical record (${engine})`, () => {
       { version: 1 },
       { version: 2 },
     ]);
+    // The refused form shows the provider's own values on the version now in force: saving it again is a choice
+    // made having seen the change.
+    expect(stale.body).toContain('name="version" value="2"');
+    expect(stale.body).toContain('id="height" name="height" type="text" value="180"');
+    expect(
+      (
+        await provider.post(`${recordOf(id)}/profile`, {
+          _csrf: csrfFrom(stale.body),
+          ...nurseForm,
+          version: '2',
+          height: '180',
+        })
+      ).statusCode,
+    ).toBe(303);
   });
 
   it('refuses a date of birth in the future or more than 120 years ago, and a height out of range, by field', async () => {
