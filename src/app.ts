@@ -36,6 +36,8 @@ import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
 import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
+import { recordRoutes } from './clinical/record/routes.tsx';
+import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -120,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(setupRoutes);
   await app.register(mailRoutes);
   await app.register(protocolRoutes);
+  await app.register(recordRoutes);
+  await app.register(clinicalSettingsRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -23,8 +23,23 @@ export {
 } from './definitions/store.ts';
 export { DOSING_SETTINGS } from './dosing/settings.ts';
 
-// The clinical record.
+// The clinical record: its latest weight, its limits and lists, and a summary of what is current (pure reads; the
+// caller audits).
 export { latestWeight, type WeightRow } from './record/repository.ts';
+export {
+  DIAGNOSIS_CODES,
+  LAB_TESTS,
+  MEDICATION_CLASS_LIST,
+  RECORD_LIMITS,
+  recordLimits,
+  type CodedItem,
+  type DiagnosisCode,
+  type LabTest,
+  type RecordLimits,
+} from './record/definitions.ts';
+export { recordSummary, type RecordSummary } from './record/summary.ts';
+// The definitions administrators edit at /staff/clinical-settings: another area lists its kind in registry.ts.
+export { CLINICAL_SETTINGS, type SettingsColumn, type SettingsEntry } from './settings/registry.ts';
 
 // Who sees clinical pages, and their frame.
 export { CLINICAL_RECORD_ROLES, clinicalPatient, PRESCRIBER_ROLES } from './patient-access.ts';

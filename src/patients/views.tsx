@@ -11,7 +11,7 @@ import {
 import { lines } from '../kernel/ui/text.ts';
 import { consultationTime, shortDateTime } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
-import { LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
+import { CLINICAL_ROLES, LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
 import type { Patient, PatientAppointment, PatientListRow, PatientNote, PatientRequest } from './repository.ts';
 
 export function PatientsPage(props: {
@@ -205,6 +205,11 @@ export function PatientPage(props: PatientPageProps) {
           <a href="/staff/patients">Find another patient</a>
         </p>
         <h1>{name}</h1>
+        {CLINICAL_ROLES.includes(staff.role) ? (
+          <p>
+            <a href={`/staff/patients/${p.id}/clinical`}>Clinical record</a>
+          </p>
+        ) : null}
         {props.partial ? <p class="hint">Only records at your locations are shown.</p> : null}
         <h2>Details</h2>
         <dl class="summary-list">

@@ -22,6 +22,7 @@ const NAV: NavItem[] = [
   { href: '/staff/protocols', label: 'Protocols', show: (s) => s.role !== 'front_desk' },
   { href: '/staff/mail', label: 'Mail', show: (s) => s.role === 'admin' },
   { href: '/staff/setup', label: 'Clinic set-up', show: (s) => s.role === 'admin' },
+  { href: '/staff/clinical-settings', label: 'Clinical settings', show: (s) => s.role === 'admin' },
 ];
 
 /** The staff workspace frame: navigation by role, who is signed in, sign-out, and the idle time-out notice. */

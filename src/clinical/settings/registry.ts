@@ -1,0 +1,69 @@
+/**
+ * The clinical definitions an administrator reviews and edits at /staff/clinical-settings. Each entry names a
+ * DefinitionKind and how its body reads as rows of columns: a list (one row per item, rows added and removed) or a
+ * single set of figures (one row). Another area lists its own kind by adding one entry here.
+ */
+import type { DefinitionKind } from '../definitions/store.ts';
+import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
+
+export interface SettingsColumn {
+  /** The property of each item (or of the single set of figures). */
+  key: string;
+  label: string;
+  /** text (the default), a number, a yes/no box, or a list of words separated by commas. */
+  type?: 'text' | 'number' | 'check' | 'list';
+  hint?: string;
+}
+
+export interface SettingsEntry {
+  definition: DefinitionKind<unknown>;
+  /** What the definition is for, in a line. */
+  purpose: string;
+  columns: SettingsColumn[];
+  /** One set of figures rather than a list of items. */
+  single?: boolean;
+}
+
+export const CLINICAL_SETTINGS: SettingsEntry[] = [
+  {
+    definition: RECORD_LIMITS,
+    purpose: 'The weights and heights the clinical record accepts, and how long a weight stays current.',
+    single: true,
+    columns: [
+      { key: 'weightMinKg', label: 'Lowest weight (kg)', type: 'number' },
+      { key: 'weightMaxKg', label: 'Highest weight (kg)', type: 'number' },
+      { key: 'weightCurrentDays', label: 'A weight is current for (days)', type: 'number' },
+      { key: 'heightMinCm', label: 'Lowest height (cm)', type: 'number' },
+      { key: 'heightMaxCm', label: 'Highest height (cm)', type: 'number' },
+    ],
+  },
+  {
+    definition: MEDICATION_CLASS_LIST,
+    purpose: 'The medication classes flagged on the record because they matter with ketamine.',
+    columns: [
+      { key: 'code', label: 'Code', hint: 'Stored on each medication: lower-case letters, digits and _' },
+      { key: 'label', label: 'Name' },
+    ],
+  },
+  {
+    definition: DIAGNOSIS_CODES,
+    purpose: 'The ICD-10-CM codes offered when a diagnosis is added.',
+    columns: [
+      { key: 'code', label: 'Code' },
+      { key: 'label', label: 'Label' },
+      { key: 'unverified', label: 'Unverified', type: 'check' },
+    ],
+  },
+  {
+    definition: LAB_TESTS,
+    purpose: 'The laboratory and other tests recorded, with the units each accepts (none: recorded as findings).',
+    columns: [
+      { key: 'code', label: 'Code', hint: 'Stored on each result: lower-case letters, digits and _' },
+      { key: 'label', label: 'Name' },
+      { key: 'units', label: 'Units', type: 'list', hint: 'Separated by commas; empty for a test read as findings' },
+    ],
+  },
+];
+
+export const settingsEntry = (kind: string): SettingsEntry | undefined =>
+  CLINICAL_SETTINGS.find((e) => e.definition.kind === kind);
