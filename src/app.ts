@@ -36,6 +36,8 @@ import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
 import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
+import { intakeRoutes } from './clinical/intake/routes.tsx';
+import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -99,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installNullCharacterGuard(app);
   installGuard(app, sessionSettings);
   installBrand(app);
+  installWorklistCount(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => handleError(app, err, req, reply));
   app.setNotFoundHandler((req, reply) =>
@@ -120,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(setupRoutes);
   await app.register(mailRoutes);
   await app.register(protocolRoutes);
+  await app.register(intakeRoutes);
+  await app.register(intakeStaffRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }
