@@ -11,10 +11,10 @@ import {
   type Errors,
   type Values,
 } from '../../kernel/ui/form.tsx';
-import { lines } from '../../kernel/ui/text.ts';
 import { formatDay } from '../../kernel/time/format.ts';
 import { CATEGORIES } from '../eligibility/budapest.ts';
 import { PAIN_NRS } from '../instruments/pain.ts';
+import { DocumentText } from './consent-views.tsx';
 import type { IntakeLink, SectionPage } from './link-service.ts';
 import {
   ALLERGY_FACT,
@@ -57,21 +57,29 @@ export function CrisisResources(props: { clinic: Clinic }) {
 
 function IntakeFrame(props: { link: IntakeLink; section: SectionKey | 'support'; title: string; children?: Child }) {
   const { link } = props;
+  const step = SECTIONS.findIndex((s) => s.key === props.section) + 1;
   return (
     <Layout title={props.title} clinic={link.clinic} hideCta>
       <div class="wrap narrow intake">
-        <p class="intake-kicker">Before your visit · {link.firstName}</p>
-        <nav class="intake-steps" aria-label="Sections of the questions">
-          <ol>
-            {SECTIONS.map((s) => (
-              <li>
-                <a href={`${link.base}/${s.key}`} aria-current={s.key === props.section ? 'step' : undefined}>
-                  {s.title}
-                </a>
-              </li>
-            ))}
-          </ol>
-        </nav>
+        <p class="intake-kicker">
+          Before your visit · {link.firstName}
+          {step > 0 ? ` · Part ${step} of ${SECTIONS.length}` : ''}
+        </p>
+        {/* Every section stays one step away, folded so that a phone shows the questions first. */}
+        <details class="intake-steps">
+          <summary>All parts</summary>
+          <nav aria-label="Parts of the questions">
+            <ol>
+              {SECTIONS.map((s) => (
+                <li>
+                  <a href={`${link.base}/${s.key}`} aria-current={s.key === props.section ? 'step' : undefined}>
+                    {s.title}
+                  </a>
+                </li>
+              ))}
+            </ol>
+          </nav>
+        </details>
         {props.children}
       </div>
     </Layout>
@@ -87,15 +95,17 @@ function YesNo(props: { name: string; legend: string; values: Values; errors: Er
     >
       <legend>{props.legend}</legend>
       <FieldError id={name} message={errors[name]} />
-      {[
-        ['yes', 'Yes'],
-        ['no', 'No'],
-      ].map(([value, label]) => (
-        <label class="radio" for={`${name}-${value}`}>
-          <input type="radio" id={`${name}-${value}`} name={name} value={value} checked={values[name] === value} />
-          {label}
-        </label>
-      ))}
+      <div class="scale-options">
+        {[
+          ['yes', 'Yes'],
+          ['no', 'No'],
+        ].map(([value, label]) => (
+          <label class="radio" for={`${name}-${value}`}>
+            <input type="radio" id={`${name}-${value}`} name={name} value={value} checked={values[name] === value} />
+            {label}
+          </label>
+        ))}
+      </div>
     </fieldset>
   );
 }
@@ -231,10 +241,6 @@ function SectionBody(props: SectionPage) {
       }));
       return (
         <form class="form" method="post" action={action} novalidate>
-          <p>
-            {PAIN_NRS.min} means {PAIN_NRS.minLabel.toLowerCase()}; {PAIN_NRS.max} means{' '}
-            {PAIN_NRS.maxLabel.toLowerCase()}.
-          </p>
           {PAIN_NRS.measures.map((m) => (
             <Scale
               name={m.key}
@@ -278,32 +284,6 @@ function SectionBody(props: SectionPage) {
   }
 }
 
-function DocumentText(props: { body: string }) {
-  // Lines starting "- " are a list; every other line is a paragraph. Text only: nothing in a document is markup.
-  const blocks: Child[] = [];
-  let list: string[] = [];
-  const flush = () => {
-    if (list.length)
-      blocks.push(
-        <ul>
-          {list.map((l) => (
-            <li>{l}</li>
-          ))}
-        </ul>,
-      );
-    list = [];
-  };
-  for (const line of lines(props.body)) {
-    if (line.startsWith('- ')) list.push(line.slice(2));
-    else {
-      flush();
-      if (line.trim()) blocks.push(<p>{line}</p>);
-    }
-  }
-  flush();
-  return <div class="consent-text">{blocks}</div>;
-}
-
 function ConsentDocuments(props: SectionPage) {
   const { link, errors, values } = props;
   return (
@@ -338,7 +318,7 @@ function ConsentDocuments(props: SectionPage) {
                   errors={errors}
                   extra={{ autocomplete: 'name' }}
                 />
-                <div class={errors[agree] ? 'field checkbox field-invalid' : 'field checkbox'}>
+                <div class={errors[agree] ? 'field-invalid' : undefined}>
                   <FieldError id={agree} message={errors[agree]} />
                   <Check name={agree} label={`I have read “${d.title}” and I agree to it.`} values={values} />
                 </div>

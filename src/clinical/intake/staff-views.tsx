@@ -2,11 +2,12 @@ import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { formatDateTime } from '../../kernel/time/format.ts';
 import { lines } from '../../kernel/ui/text.ts';
-import { CATEGORIES } from '../eligibility/budapest.ts';
+import { CATEGORIES, type Category } from '../eligibility/budapest.ts';
 import { PAIN_NRS } from '../instruments/pain.ts';
 import type { QuestionnaireScore } from '../instruments/questionnaire.ts';
 import { ClinicalFrame, clinicalHref } from '../patient-frame.tsx';
 import type { IntakeAnswers } from './answers.ts';
+import { DocumentText } from './consent-views.tsx';
 import type { ConsentStatus, LatestIntake } from './intake-service.ts';
 import type { AlertRow, ConsentDocument } from './repository.ts';
 import { ALLERGY_FACT, HISTORY_FACTS, INTAKE_FACTS_BY_KEY, QUESTIONNAIRES, SYMPTOM_QUESTIONS } from './sections.ts';
@@ -21,6 +22,13 @@ type Signature = {
   signed_at: number;
   sha256: string;
   ip: string | null;
+};
+
+const CATEGORY_NAMES: Record<Category, string> = {
+  sensory: 'Sensory',
+  vasomotor: 'Vasomotor',
+  sudomotor_oedema: 'Sudomotor / oedema',
+  motor_trophic: 'Motor / trophic',
 };
 
 const yesNo = (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : 'Not answered');
@@ -140,7 +148,7 @@ function Answers(props: { answers: IntakeAnswers }) {
         {CATEGORIES.map((c) => (
           <div>
             <dt>
-              {c.replace('_', ' / ')}: {SYMPTOM_QUESTIONS[c]}
+              <strong>{CATEGORY_NAMES[c]}.</strong> {SYMPTOM_QUESTIONS[c]}
             </dt>
             <dd>{yesNo(answers.symptoms?.[c])}</dd>
           </div>
@@ -312,7 +320,7 @@ export function SignedCopyPage(props: {
         <p class="hint">
           Version {String(document.version)}, published {formatDateTime(document.published_at, props.zone)}
         </p>
-        <div class="consent-text">{lines(document.body).map((l) => (l.trim() ? <p>{l}</p> : null))}</div>
+        <DocumentText body={document.body} headings={2} />
         <dl class="intake-answers signature-block">
           <div>
             <dt>Patient</dt>
