@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { consentCurrent, latestIntake } from '../../src/clinical/service.ts';
-import { bookOnline, postForm } from '../helpers/journey.ts';
+import { bookOnline, postForm, submitRequest } from '../helpers/journey.ts';
 import { engine, useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
@@ -82,6 +82,60 @@ describe(`intake by secure link (${engine})`, () => {
       .where('outcome', '=', 'failure')
       .execute();
     expect(refusals.map((e) => JSON.parse(e.detail ?? '{}').reason).sort()).toEqual(['expired', 'invalid']);
+  });
+
+  it('staff booking a consultation, for a request or from a patient’s page, sends the intake link in the same transaction', async () => {
+    const before = rt().mail.sent.length;
+    // For a request, from the calendar's booking form.
+    expect((await submitRequest(rt(), { email: 'lead@example.com', phone: '(312) 555-0190' })).statusCode).toBe(303);
+    const request = await rt()
+      .database.db.selectFrom('consultation_requests')
+      .select('id')
+      .where('email', '=', 'lead@example.com')
+      .executeTakeFirstOrThrow();
+    const desk = await signIn(rt(), DESK);
+    const form = await desk.get('/staff/calendar/book?location=chicago');
+    const booked = await desk.post('/staff/calendar/book', {
+      _csrf: csrfFrom(form.body),
+      location: 'chicago',
+      request: request.id,
+      provider: 'any',
+      date: '2026-03-05',
+      time: '11:00',
+    });
+    expect(booked.statusCode).toBe(303);
+    // From a patient's page: a patient the clinic already knows.
+    await rt()
+      .database.db.insertInto('patients')
+      .values({
+        id: '0b7e7c1e-2f4a-4c1d-9a55-6f0e2d3c4b5a',
+        first_name: 'Bo',
+        last_name: 'Known',
+        email: 'bo@example.com',
+        phone: '+13125550191',
+        contact_method: 'email',
+        location_id: 'loc-chicago',
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute();
+    const page = await desk.get('/staff/patients/0b7e7c1e-2f4a-4c1d-9a55-6f0e2d3c4b5a/book');
+    const fromPatient = await desk.post('/staff/patients/0b7e7c1e-2f4a-4c1d-9a55-6f0e2d3c4b5a/book', {
+      _csrf: csrfFrom(page.body),
+      type: 'consultation',
+      location: 'chicago',
+      provider: 'any',
+      date: '2026-03-05',
+      time: '14:00',
+    });
+    expect(fromPatient.statusCode, fromPatient.body.slice(0, 300)).toBe(303);
+    await rt().worker.runOnce();
+    const links = rt()
+      .mail.sent.slice(before)
+      .filter((m) => m.subject.startsWith('Before your visit'));
+    // The request form's own email is the booking link; the intake link comes with the booking only.
+    expect(links.map((m) => m.to).sort()).toEqual(['bo@example.com', 'lead@example.com']);
+    expect(await rt().database.db.selectFrom('intakes').select('id').execute()).toHaveLength(2);
   });
 
   it('keeps partial answers section by section, resumes from the same link, and refuses a stale tab', async () => {
