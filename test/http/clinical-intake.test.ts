@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { consentCurrent, latestIntake } from '../../src/clinical/service.ts';
 import { bookOnline, postForm, submitRequest } from '../helpers/journey.ts';
@@ -295,6 +296,8 @@ describe(`intake by secure link (${engine})`, () => {
     await expect(rt().database.db.deleteFrom('clinical_alerts').where('id', '=', alertId).execute()).rejects.toThrow(
       /alerts are kept/,
     );
+    if (engine === 'postgres')
+      await expect(sql`truncate clinical_alerts`.execute(rt().database.db)).rejects.toThrow(/cannot be truncated/);
   });
 
   it('signing stores the SHA-256 of the version signed, the time and the address; a new version asks to sign again', async () => {
@@ -335,8 +338,9 @@ describe(`intake by secure link (${engine})`, () => {
       ['financial-cancellation', true],
     ]);
 
-    // An administrator publishes version 2: the patient must sign again.
+    // An administrator publishes version 2 (found under Clinic set-up): the patient must sign again.
     const admin = await signIn(rt(), ADMIN);
+    expect((await admin.get('/staff/setup')).body).toContain('href="/staff/clinical-settings/consent"');
     const settings = await admin.get('/staff/clinical-settings/consent');
     expect(settings.statusCode).toBe(200);
     const published = await admin.post('/staff/clinical-settings/consent/ketamine-infusion', {

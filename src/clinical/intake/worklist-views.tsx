@@ -150,7 +150,8 @@ export function ConsentSettingsPage(props: {
                 <div class="field">
                   <label for={`${c}-body`}>Text</label>
                   <span class="hint" id={`${c}-body-hint`}>
-                    Plain text. A line starting with “- ” shows as a list item; an empty line separates paragraphs.
+                    Plain text, one paragraph a line. A short line with no full stop shows as a heading; a line starting
+                    with “- ” as a list item.
                   </span>
                   <FieldError id={`${c}-body`} message={errors[`${c}-body`]} />
                   <textarea
