@@ -300,6 +300,28 @@ describe(`intake by secure link (${engine})`, () => {
       await expect(sql`truncate clinical_alerts`.execute(rt().database.db)).rejects.toThrow(/cannot be truncated/);
   });
 
+  it('a later answer of "more than half the days" or more raises the open alert to urgent and tells the providers again; never lowered', async () => {
+    const { path } = await bookedWithIntake(rt());
+    const before = rt().mail.sent.length;
+    expect((await postForm(rt(), `${path}/phq9`, { version: '1', q9: '1' })).statusCode).toBe(303);
+    expect((await postForm(rt(), `${path}/phq9`, { version: '2', q9: '3' })).statusCode).toBe(303);
+    expect((await postForm(rt(), `${path}/phq9`, { version: '3', q9: '1' })).statusCode).toBe(303);
+    const alerts = await rt().database.db.selectFrom('clinical_alerts').select(['id', 'level']).execute();
+    expect(alerts.map((a) => a.level)).toEqual(['urgent']);
+    await rt().worker.runOnce();
+    expect(
+      rt()
+        .mail.sent.slice(before)
+        .filter((m) => m.subject === 'A patient needs a safety review in Relief')
+        .map((m) => m.to),
+    ).toEqual([PROVIDER, PROVIDER]);
+    const list = await (await signIn(rt(), NURSE)).get('/staff/worklist');
+    expect(text(list.body)).toContain('Urgent');
+    await expect(
+      rt().database.db.updateTable('clinical_alerts').set({ level: 'alert' }).where('id', '=', alerts[0]!.id).execute(),
+    ).rejects.toThrow(/only ever raised to urgent/);
+  });
+
   it('signing stores the SHA-256 of the version signed, the time and the address; a new version asks to sign again', async () => {
     const { path, patientId } = await bookedWithIntake(rt());
     const page = await get(rt(), `${path}/consent`);

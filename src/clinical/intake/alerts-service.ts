@@ -14,6 +14,7 @@ import { notFound, refuse, type Refusal } from '../../kernel/refusal.ts';
 import { CLINICAL_RECORD_ROLES } from '../patient-access.ts';
 import {
   countOpenAlerts,
+  escalateAlertRow,
   findAlert,
   insertAlert,
   openAlertFor,
@@ -40,12 +41,19 @@ export interface NewAlert {
 
 /**
  * Raises an alert inside the caller's transaction and queues the email to each provider of the location. An open
- * alert of the same kind from the same record is kept (raised to 'urgent' never silently lowered: the first stays
- * and the worklist shows the patient once). Returns the open alert's id.
+ * alert of the same kind from the same record is kept, so the worklist shows the patient once; an urgent answer
+ * raises it to urgent (never lowered) and tells the providers again. Returns the open alert's id.
  */
-export async function raiseAlert(trx: Kysely<DB>, alert: NewAlert): Promise<{ id: string; raised: boolean }> {
+export async function raiseAlert(
+  trx: Kysely<DB>,
+  alert: NewAlert,
+): Promise<{ id: string; raised: boolean; escalated: boolean }> {
   const open = await openAlertFor(trx, alert);
-  if (open) return { id: open.id, raised: false };
+  if (open) {
+    const escalated = alert.level === 'urgent' && (await escalateAlertRow(trx, open.id));
+    if (escalated) await tellProviders(trx, open.id, alert, 'urgent');
+    return { id: open.id, raised: false, escalated };
+  }
   const id = timeOrderedId(alert.now);
   await insertAlert(trx, {
     id,
@@ -57,6 +65,12 @@ export async function raiseAlert(trx: Kysely<DB>, alert: NewAlert): Promise<{ id
     level: alert.level,
     raised_at: alert.now,
   });
+  await tellProviders(trx, id, alert, alert.level);
+  return { id, raised: true, escalated: false };
+}
+
+/** The email to each provider of the location, once per alert and level. */
+async function tellProviders(trx: Kysely<DB>, id: string, alert: NewAlert, level: AlertLevel): Promise<void> {
   const providers = await providersAt(trx, alert.locationId);
   await enqueue(
     trx,
@@ -64,12 +78,11 @@ export async function raiseAlert(trx: Kysely<DB>, alert: NewAlert): Promise<{ id
       kind: 'safety_review' as const,
       refId: `${userId} ${id}`,
       runAt: alert.now,
-      dedupeKey: `safety_review:${id}:${userId}`,
+      dedupeKey: `safety_review:${id}:${level}:${userId}`,
       locationId: alert.locationId,
     })),
     alert.now,
   );
-  return { id, raised: true };
 }
 
 /** Open alerts at these locations, oldest first, with the patient's name and the location. */

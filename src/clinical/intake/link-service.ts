@@ -263,13 +263,21 @@ export async function saveSection(
         level: scores.item9 === 'urgent' ? 'urgent' : 'alert',
         now: visitor.now,
       });
-      if (alert.raised)
-        await auditPatient(trx, deps.database, visitor, 'alert.raise', 'success', link.about, {
-          alertId: alert.id,
-          kind: 'phq9_item9',
-          level: scores.item9,
-          rule: PHQ9_ITEM9_RULE.version,
-        });
+      if (alert.raised || alert.escalated)
+        await auditPatient(
+          trx,
+          deps.database,
+          visitor,
+          alert.raised ? 'alert.raise' : 'alert.escalate',
+          'success',
+          link.about,
+          {
+            alertId: alert.id,
+            kind: 'phq9_item9',
+            level: scores.item9,
+            rule: PHQ9_ITEM9_RULE.version,
+          },
+        );
     }
     return true;
   });

@@ -372,6 +372,18 @@ export async function findAlert(db: Kysely<DB>, id: string): Promise<AlertRow | 
   return row && alert(row);
 }
 
+/** An open alert raised to urgent (the level only ever rises; the database refuses the rest). */
+export async function escalateAlertRow(trx: Kysely<DB>, id: string): Promise<boolean> {
+  const result = await trx
+    .updateTable('clinical_alerts')
+    .set({ level: 'urgent' })
+    .where('id', '=', id)
+    .where('level', '=', 'alert')
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** Closes an open alert; false when it was already closed (by someone else, a moment ago). */
 export async function resolveAlertRow(
   trx: Kysely<DB>,

@@ -3,8 +3,9 @@ import { SqliteAdapter, sql, type Kysely } from 'kysely';
 /**
  * Safety alerts that wait on a clinician's worklist (first: PHQ-9 item 9 answered above "not at all" at intake; later
  * check-in and outcomes raise their own kinds). An alert is resolved only with an assessment, by a known person, at a
- * known time, all at once (a CHECK); once resolved it never changes, and no alert is ever deleted (triggers on both
- * engines, TRUNCATE refused on PostgreSQL): the worklist is part of the clinical record.
+ * known time, all at once (a CHECK); while open its level may only rise (alert → urgent); once resolved it never
+ * changes, and no alert is ever deleted (triggers on both engines, TRUNCATE refused on PostgreSQL): the worklist is
+ * part of the clinical record.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
@@ -36,11 +37,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('clinical_alerts_by_patient').on('clinical_alerts').column('patient_id').execute();
 
-  const fixed = 'id, patient_id, location_id, kind, source, source_id, level, raised_at';
+  const fixed = 'id, patient_id, location_id, kind, source, source_id, raised_at';
   if (sqlite) {
     const refuse = (message: string) => `begin select raise(abort, '${message}'); end`;
     await run(`create trigger clinical_alerts_raised_fixed before update of ${fixed} on clinical_alerts
       ${refuse('an alert keeps what raised it')}`);
+    await run(`create trigger clinical_alerts_level_rises before update of level on clinical_alerts
+      when new.level is not old.level and not (old.level = 'alert' and new.level = 'urgent')
+      ${refuse('an alert is only ever raised to urgent')}`);
     await run(`create trigger clinical_alerts_resolved_fixed before update on clinical_alerts
       when old.resolved_at is not null ${refuse('a resolved alert is kept as resolved')}`);
     await run(`create trigger clinical_alerts_kept before delete on clinical_alerts ${refuse('alerts are kept')}`);
@@ -49,9 +53,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await run(`create function clinical_alerts_guard() returns trigger language plpgsql as $$ begin
     if tg_op = 'DELETE' then raise exception 'alerts are kept'; end if;
     if old.resolved_at is not null then raise exception 'a resolved alert is kept as resolved'; end if;
-    if (new.id, new.patient_id, new.location_id, new.kind, new.source, new.source_id, new.level, new.raised_at)
-      is distinct from (old.id, old.patient_id, old.location_id, old.kind, old.source, old.source_id, old.level, old.raised_at)
+    if (new.id, new.patient_id, new.location_id, new.kind, new.source, new.source_id, new.raised_at)
+      is distinct from (old.id, old.patient_id, old.location_id, old.kind, old.source, old.source_id, old.raised_at)
       then raise exception 'an alert keeps what raised it'; end if;
+    if new.level is distinct from old.level and not (old.level = 'alert' and new.level = 'urgent')
+      then raise exception 'an alert is only ever raised to urgent'; end if;
     return new; end $$`);
   await run(`create trigger clinical_alerts_guard before update or delete on clinical_alerts
     for each row execute function clinical_alerts_guard()`);
