@@ -38,6 +38,8 @@ import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
 import { recordRoutes } from './clinical/record/routes.tsx';
 import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
+import { intakeRoutes } from './clinical/intake/routes.tsx';
+import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -101,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installNullCharacterGuard(app);
   installGuard(app, sessionSettings);
   installBrand(app);
+  installWorklistCount(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => handleError(app, err, req, reply));
   app.setNotFoundHandler((req, reply) =>
@@ -124,6 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(protocolRoutes);
   await app.register(recordRoutes);
   await app.register(clinicalSettingsRoutes);
+  await app.register(intakeRoutes);
+  await app.register(intakeStaffRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -18,6 +18,7 @@ import { seedDemoProtocols } from './seed/demo-protocols.ts';
 import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
+import { intakeEmails } from './clinical/intake/mail.tsx';
 import { visitEmails } from './scheduling/mail.tsx';
 import { staffEmails } from './staff/mail.tsx';
 import { waitlistEmails } from './waitlist/mail.tsx';
@@ -80,6 +81,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     visitEmails({ request: consultationVisitMail, patient: findPatient }),
     waitlistEmails,
     staffEmails,
+    intakeEmails,
   );
   const render = createMailRenderer(templates, {
     db: database.db,

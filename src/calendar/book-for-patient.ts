@@ -3,6 +3,7 @@ import type { Database } from '../kernel/db/database.ts';
 import { findAppointmentType } from '../scheduling/availability.ts';
 import { resourcePhrase } from '../scheduling/type-needs.ts';
 import { bookAppointment } from '../scheduling/booking-service.ts';
+import { startIntake } from '../clinical/service.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { auditAlone, auditStaff, type Actor } from '../patients/service.ts';
@@ -68,8 +69,16 @@ export async function bookForPatient(
   const { start, providerId, ctx } = placed;
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),
-    onBooked: (trx, appt) =>
-      auditStaff(
+    onBooked: async (trx, appt) => {
+      // A consultation booked from the patient's page sends the pre-visit questions as an online booking does.
+      if (type.kind === 'consultation')
+        await startIntake(trx, {
+          patientId: patient.id,
+          appointmentId: appt.id,
+          locationId: location.id,
+          now: ctx.now,
+        });
+      await auditStaff(
         trx,
         database,
         actor,
@@ -83,7 +92,8 @@ export async function bookForPatient(
           nurseId: appt.nurse_id,
           roomId: appt.room_id,
         },
-      ),
+      );
+    },
   });
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id };
   const alternatives =

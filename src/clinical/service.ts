@@ -43,3 +43,13 @@ export { CLINICAL_SETTINGS, type SettingsColumn, type SettingsEntry } from './se
 
 // Who sees clinical pages, and their frame.
 export { CLINICAL_RECORD_ROLES, clinicalPatient, PRESCRIBER_ROLES } from './patient-access.ts';
+
+// Intake and consent by secure link; safety alerts and the worklist (check-in and outcomes raise alerts too).
+export {
+  consentCurrent,
+  latestIntake,
+  startIntake,
+  type ConsentStatus,
+  type LatestIntake,
+} from './intake/intake-service.ts';
+export { openAlerts, raiseAlert, type NewAlert } from './intake/alerts-service.ts';

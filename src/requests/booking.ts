@@ -8,6 +8,7 @@ import {
 } from '../scheduling/booking-service.ts';
 import { matchOrCreatePatient } from '../patients/service.ts';
 import { enqueue } from '../kernel/outbox/outbox.ts';
+import { startIntake } from '../clinical/service.ts';
 import { cancelNoticeRecipients, markBooked, markCancelledByPatient, reopenBooked } from './repository.ts';
 
 /**
@@ -34,6 +35,14 @@ export function bookRequest(
       ...options,
       onBooked: async (trx, appt) => {
         await markBooked(trx, requestId, appt.patient_id);
+        // The pre-visit questions and consent go out with the booking, in its transaction.
+        if (appt.patient_id && ctx.type.kind === 'consultation')
+          await startIntake(trx, {
+            patientId: appt.patient_id,
+            appointmentId: appt.id,
+            locationId: appt.location_id,
+            now: ctx.now,
+          });
         await options.onBooked?.(trx, appt);
       },
     },

@@ -67,6 +67,12 @@ export function SetupIndexPage(p: SetupIndexProps) {
               ))}
             </ul>
           </li>
+          <li>
+            <h2>
+              <a href="/staff/clinical-settings/consent">Consent documents</a>
+            </h2>
+            <p>The documents patients sign before treatment, and their versions.</p>
+          </li>
         </ul>
       </Fragment>
     ),

@@ -57,6 +57,7 @@ const OWNERS: Record<string, string> = {
   plan_sessions: 'clinical',
   dose_orders: 'clinical',
   dose_checks: 'clinical',
+  clinical_alerts: 'clinical',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */

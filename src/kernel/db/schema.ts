@@ -475,6 +475,22 @@ export interface ConsentSignatureTable {
   ip: string | null;
 }
 
+export interface ClinicalAlertTable {
+  id: string;
+  patient_id: string;
+  location_id: string;
+  /** What raised it, e.g. 'phq9_item9'. */
+  kind: string;
+  /** Where it was raised, e.g. 'intake'. */
+  source: string;
+  source_id: string | null;
+  level: 'alert' | 'urgent';
+  raised_at: number;
+  resolved_by: string | null;
+  resolved_at: number | null;
+  assessment: string | null;
+}
+
 export type ScreeningOutcome = 'eligible' | 'not_eligible' | 'needs_information';
 
 export interface ScreeningTable {
@@ -618,6 +634,7 @@ export interface DB {
   intakes: IntakeTable;
   consent_documents: ConsentDocumentTable;
   consent_signatures: ConsentSignatureTable;
+  clinical_alerts: ClinicalAlertTable;
   screenings: ScreeningTable;
   screening_addenda: ScreeningAddendumTable;
   protocols: ProtocolTable;

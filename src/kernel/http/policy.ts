@@ -36,6 +36,8 @@ export interface StaffContext {
   emergencyAccess?: ReadonlyArray<{ name: string; minutesLeft: number }>;
   /** Mail that has been failing for a while, or has failed: the banner on every staff page (absent when fine). */
   mail?: MailBannerState;
+  /** For clinicians: open safety alerts at their locations (the worklist's count in the navigation). */
+  worklistOpen?: number;
   /** The idle time-out in force (each request restarts it), for the warning shown on pages. */
   idleTimeoutMs: number;
   /** The clinic's colour and logo for the workspace frame (set by src/kernel/ui/brand/routes.ts before the handler). */

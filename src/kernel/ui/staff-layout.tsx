@@ -9,12 +9,20 @@ interface NavItem {
   href: string;
   label: string;
   show: (s: StaffContext) => boolean;
+  /** A number shown beside the label (and read out with it), when there is one. */
+  count?: (s: StaffContext) => number | undefined;
 }
 
 const NAV: NavItem[] = [
   { href: '/staff/calendar', label: 'Calendar', show: () => true },
   { href: '/staff/patients', label: 'Patients', show: () => true },
   { href: '/staff/leads', label: 'Leads', show: (s) => s.role !== 'nurse' },
+  {
+    href: '/staff/worklist',
+    label: 'Worklist',
+    show: (s) => s.role === 'provider' || s.role === 'nurse',
+    count: (s) => s.worklistOpen,
+  },
   { href: '/staff/break-glass', label: 'Emergency access', show: (s) => s.role === 'provider' },
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
@@ -58,6 +66,12 @@ export function StaffLayout(props: { title: string; staff: StaffContext; path?: 
                   <li>
                     <a href={n.href} aria-current={props.path === n.href ? 'page' : undefined}>
                       {n.label}
+                      {n.count?.(staff) ? (
+                        <span class="nav-count">
+                          {String(n.count(staff))}
+                          <span class="visually-hidden"> open</span>
+                        </span>
+                      ) : null}
                     </a>
                   </li>
                 ))}

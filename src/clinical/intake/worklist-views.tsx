@@ -1,0 +1,179 @@
+import { h, Fragment } from '../../kernel/ui/jsx.ts';
+import type { StaffContext } from '../../kernel/http/policy.ts';
+import { formatDateTime } from '../../kernel/time/format.ts';
+import { ErrorSummary, FieldError, Saved, type Errors, type Values } from '../../kernel/ui/form.tsx';
+import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
+import { clinicalHref } from '../patient-frame.tsx';
+import type { AlertRow, ConsentDocument } from './repository.ts';
+import { ALERT_KINDS } from './staff-views.tsx';
+
+type WorklistAlert = AlertRow & { first_name: string; last_name: string; location_name: string; time_zone: string };
+
+/** Open safety alerts at the person's locations; each closes with an assessment. */
+export function WorklistPage(props: {
+  staff: StaffContext;
+  alerts: WorklistAlert[];
+  saved?: string | undefined;
+  /** The alert whose form was refused, and why. */
+  failed?: { alertId: string; errors: Errors; values: Values } | undefined;
+}) {
+  const errors = props.failed?.errors ?? {};
+  return StaffLayout({
+    title: 'Worklist',
+    staff: props.staff,
+    path: '/staff/worklist',
+    children: (
+      <Fragment>
+        <h1>Worklist</h1>
+        <Saved message={props.saved} />
+        <ErrorSummary errors={errors} />
+        <p>
+          Safety alerts from patients at your locations. An alert stays here until a clinician records an assessment.
+        </p>
+        {props.alerts.length === 0 ? (
+          <p>
+            <strong>No open alerts.</strong>
+          </p>
+        ) : (
+          props.alerts.map((a) => {
+            const mine = props.failed?.alertId === a.id;
+            const field = 'assessment';
+            const id = `assessment-${a.id}`;
+            return (
+              <article class="worklist-alert" aria-labelledby={`alert-${a.id}`}>
+                <h2 id={`alert-${a.id}`}>
+                  <a href={clinicalHref(a.patient_id, 'intake')}>
+                    {a.first_name} {a.last_name}
+                  </a>
+                  {a.level === 'urgent' ? <span class="badge badge-urgent">Urgent</span> : null}
+                </h2>
+                <p>
+                  {ALERT_KINDS[a.kind] ?? a.kind} · from the {a.source} · {a.location_name} · raised{' '}
+                  {formatDateTime(a.raised_at, a.time_zone)}
+                </p>
+                <form class="form" method="post" action={`/staff/worklist/${a.id}/resolve`} novalidate>
+                  <Csrf token={props.staff.csrfToken} />
+                  <div class="field">
+                    <label for={id}>Assessment</label>
+                    <span class="hint" id={`${id}-hint`}>
+                      What was assessed (for example a structured suicide-risk assessment), by whom, and what was
+                      decided.
+                    </span>
+                    {mine ? <FieldError id={field} message={errors[field]} /> : null}
+                    <textarea
+                      id={id}
+                      name="assessment"
+                      rows="4"
+                      aria-invalid={mine && errors[field] ? 'true' : undefined}
+                      aria-describedby={[mine && errors[field] ? `${field}-error` : '', `${id}-hint`]
+                        .filter(Boolean)
+                        .join(' ')}
+                    >
+                      {mine ? (props.failed?.values.assessment ?? '') : ''}
+                    </textarea>
+                  </div>
+                  <button class="button" type="submit">
+                    Record assessment and close
+                  </button>
+                </form>
+              </article>
+            );
+          })
+        )}
+      </Fragment>
+    ),
+  });
+}
+
+/** The consent documents for administrators: each one's text in force, its versions, and a new version to publish. */
+export function ConsentSettingsPage(props: {
+  staff: StaffContext;
+  documents: Array<{ current: ConsentDocument; versions: ConsentDocument[] }>;
+  saved?: string | undefined;
+  errors?: Errors;
+  values?: Values;
+  zone: string;
+}) {
+  const errors = props.errors ?? {};
+  const values = props.values ?? {};
+  return StaffLayout({
+    title: 'Consent documents',
+    staff: props.staff,
+    path: '/staff/setup',
+    children: (
+      <Fragment>
+        <p class="setup-back">
+          <a href="/staff/setup">← Clinic set-up</a>
+        </p>
+        <h1>Consent documents</h1>
+        <Saved message={props.saved} />
+        <ErrorSummary errors={errors} />
+        <p>
+          Patients read and sign these before their first infusion. Publishing a new version keeps every signed version
+          as it was, and asks each patient to sign the new one before their next infusion.
+        </p>
+        {props.documents.map(({ current, versions }) => {
+          const c = current.code;
+          return (
+            <section class="consent-admin" aria-labelledby={`doc-${c}`}>
+              <h2 id={`doc-${c}`}>{current.title}</h2>
+              <p class="hint">
+                Version {String(current.version)}, published {formatDateTime(current.published_at, props.zone)}
+                {current.published_by ? '' : ' (the text Relief ships)'} · SHA-256{' '}
+                <span class="hash">{current.sha256.slice(0, 16)}…</span>
+              </p>
+              {versions.length > 1 ? (
+                <p class="hint">
+                  Earlier versions:{' '}
+                  {versions
+                    .slice(1)
+                    .map((v) => String(v.version))
+                    .join(', ')}
+                </p>
+              ) : null}
+              <form class="form form-wide" method="post" action={`/staff/clinical-settings/consent/${c}`} novalidate>
+                <Csrf token={props.staff.csrfToken} />
+                <input type="hidden" name="basedOn" value={String(current.version)} />
+                <FieldError id={`${c}-version`} message={errors[`${c}-version`]} />
+                <div class="field">
+                  <label for={`${c}-title`}>Title</label>
+                  <FieldError id={`${c}-title`} message={errors[`${c}-title`]} />
+                  <input
+                    id={`${c}-title`}
+                    name="title"
+                    type="text"
+                    value={values[`${c}-title`] ?? current.title}
+                    aria-invalid={errors[`${c}-title`] ? 'true' : undefined}
+                    aria-describedby={errors[`${c}-title`] ? `${c}-title-error` : undefined}
+                  />
+                </div>
+                <div class="field">
+                  <label for={`${c}-body`}>Text</label>
+                  <span class="hint" id={`${c}-body-hint`}>
+                    Plain text, one paragraph a line. A short line with no full stop shows as a heading; a line starting
+                    with “- ” as a list item.
+                  </span>
+                  <FieldError id={`${c}-body`} message={errors[`${c}-body`]} />
+                  <textarea
+                    id={`${c}-body`}
+                    name="body"
+                    rows="16"
+                    aria-invalid={errors[`${c}-body`] ? 'true' : undefined}
+                    aria-describedby={[errors[`${c}-body`] ? `${c}-body-error` : '', `${c}-body-hint`]
+                      .filter(Boolean)
+                      .join(' ')}
+                  >
+                    {values[`${c}-body`] ?? current.body}
+                  </textarea>
+                </div>
+                <button class="button" type="submit">
+                  Publish version {String(current.version + 1)}
+                </button>
+              </form>
+            </section>
+          );
+        })}
+      </Fragment>
+    ),
+  });
+}
