@@ -417,7 +417,13 @@ describe('voiding', () => {
     const row = await db().selectFrom('dose_orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('void');
     const events = await eventsAfter(rt(), seq);
-    expect(events.find((e) => e.action === 'dose_order.void')).toMatchObject({
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'dose_order.void:success',
+      'dose_orders.view:success',
+    ]);
+    expect(events[0]).toMatchObject({
+      patient_ref: f.patient,
+      location_id: 'loc-chicago',
       detail: { order: order.id, cause: 'weight_changed', automatic: true },
     });
     // The session can be ordered again.

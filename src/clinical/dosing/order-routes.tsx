@@ -30,9 +30,16 @@ const SAVED: Record<string, string> = {
 };
 
 /** A figure typed into a form: a plain decimal, within bounds, or a message naming the field. */
-function decimal(raw: unknown, label: string, min: number, max: number, unit: string): number | string {
+function decimal(
+  raw: unknown,
+  label: string,
+  [min, max]: [number, number],
+  unit: string,
+  example: string,
+): number | string {
   const text = typeof raw === 'string' ? raw.trim() : '';
-  if (!/^\d{1,5}(\.\d{1,3})?$/.test(text)) return `${label}: a number such as ${min < 1 ? '0.35' : '100'}`;
+  if (text === '') return `${label}: enter it in ${unit}, for example ${example}`;
+  if (!/^\d{1,5}(\.\d{1,3})?$/.test(text)) return `${label}: a number in ${unit}, for example ${example}`;
   const n = Number(text);
   if (n < min || n > max) return `${label}: from ${min} to ${max} ${unit}`;
   return n;
@@ -95,10 +102,10 @@ export async function doseOrderRoutes(app: FastifyInstance): Promise<void> {
     };
     const errors: Errors = {};
     const figures = {
-      bagMg: decimal(values.bag_mg, 'Ketamine in the bag', 1, 10000, 'mg'),
-      bagMl: decimal(values.bag_ml, 'Bag volume', 1, 10000, 'mL'),
-      mgPerKgPerHour: decimal(values.rate, 'Rate', 0.001, 50, 'mg/kg/h'),
-      bolusMgPerKg: decimal(values.bolus, 'Bolus', 0, 10, 'mg/kg'),
+      bagMg: decimal(values.bag_mg, 'Ketamine in the bag', [1, 10000], 'mg', '100'),
+      bagMl: decimal(values.bag_ml, 'Bag volume', [1, 10000], 'mL', '100'),
+      mgPerKgPerHour: decimal(values.rate, 'Rate', [0.001, 50], 'mg/kg/h', '0.35'),
+      bolusMgPerKg: decimal(values.bolus, 'Bolus', [0, 10], 'mg/kg', '0.1'),
     };
     const NAMES = { bagMg: 'bag_mg', bagMl: 'bag_ml', mgPerKgPerHour: 'rate', bolusMgPerKg: 'bolus' } as const;
     const choices: Record<string, number> = {};
@@ -170,9 +177,9 @@ export async function doseOrderRoutes(app: FastifyInstance): Promise<void> {
       bag_ml: str(body, 'bag_ml'),
     };
     const errors: Errors = {};
-    const weight = decimal(values.weight, 'Weight', 0.1, 2000, 'kg or lb');
-    const bagMg = decimal(values.bag_mg, 'Ketamine in the bag', 0.001, 10000, 'mg');
-    const bagMl = decimal(values.bag_ml, 'Bag volume', 0.001, 10000, 'mL');
+    const weight = decimal(values.weight, 'Weight', [0.1, 2000], 'kg or lb', '72.5');
+    const bagMg = decimal(values.bag_mg, 'Ketamine in the bag', [0.001, 10000], 'mg', '100');
+    const bagMl = decimal(values.bag_ml, 'Bag volume', [0.001, 10000], 'mL', '100');
     if (typeof weight === 'string') errors.weight = weight;
     if (values.unit !== 'kg' && values.unit !== 'lb') errors.unit = 'Unit: kilograms or pounds';
     if (typeof bagMg === 'string') errors.bag_mg = bagMg;

@@ -55,16 +55,13 @@ export function DoseOrdersPage(p: {
           <p>No infusion or booster of an active plan is booked for this patient.</p>
         ) : (
           <div class="table-scroll">
-            <table class="orders-table">
+            <table class="mailbox orders-table">
               <caption class="visually-hidden">Sessions of the treatment plan and their dose orders</caption>
               <thead>
                 <tr>
                   <th scope="col">Session</th>
                   <th scope="col">When and where</th>
                   <th scope="col">Dose order</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Action</span>
-                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -74,8 +71,7 @@ export function DoseOrdersPage(p: {
                     <td>{when(s.session)}</td>
                     <td>
                       <State state={s.state} />
-                    </td>
-                    <td>
+                      <br />
                       {s.orderId ? (
                         <a href={orderHref(p.patient.id, s.orderId)}>
                           Open the order<span class="visually-hidden"> for {sessionName(s.session)}</span>
@@ -119,7 +115,7 @@ export function DoseOrdersPage(p: {
 
 function Working(p: { lines: DoseLine[]; caption: string }) {
   return (
-    <div class="table-scroll">
+    <div class="order-working">
       <table class="dose-lines">
         <caption class="visually-hidden">{p.caption}</caption>
         <thead>
@@ -150,29 +146,46 @@ function Unverified(p: { on: boolean }) {
 
 function Sources(p: { ctx: OrderSession }) {
   const { dosing, settings } = p.ctx;
+  const unverified = dosing.rule.unverified || dosing.bag.unverified || settings.unverified;
   return (
-    <dl class="summary-list order-sources">
-      <div>
-        <dt>Dosing rule</dt>
-        <dd>
-          <Unverified on={dosing.rule.unverified} /> {dosing.rule.source}
-        </dd>
-      </div>
-      <div>
-        <dt>Standard bag</dt>
-        <dd>
-          {figure(dosing.bag.drugMg)} mg in {figure(dosing.bag.volumeMl)} mL <Unverified on={dosing.bag.unverified} />{' '}
-          {dosing.bag.source}
-        </dd>
-      </div>
-      <div>
-        <dt>Calculator settings</dt>
-        <dd>
-          {settings.version === 0 ? 'Shipped defaults' : `Version ${settings.version}`}{' '}
-          <Unverified on={settings.unverified} /> {settings.source}
-        </dd>
-      </div>
-    </dl>
+    <details class="order-sources">
+      <summary>
+        Where these figures come from
+        {unverified ? (
+          <Fragment>
+            {' '}
+            <span class="badge badge-unverified">Unverified</span> defaults among them
+          </Fragment>
+        ) : null}
+      </summary>
+      <dl class="summary-list">
+        <div>
+          <dt>Dosing rule</dt>
+          <dd>
+            <Unverified on={dosing.rule.unverified} /> {dosing.rule.source}
+          </dd>
+        </div>
+        <div>
+          <dt>Standard bag</dt>
+          <dd>
+            {figure(dosing.bag.drugMg)} mg in {figure(dosing.bag.volumeMl)} mL <Unverified on={dosing.bag.unverified} />{' '}
+            {dosing.bag.source}
+          </dd>
+        </div>
+        <div>
+          <dt>Calculator settings</dt>
+          <dd>
+            {settings.version === 0 ? 'Shipped defaults' : `Version ${settings.version}`}{' '}
+            <Unverified on={settings.unverified} />
+            <ul>
+              {settings.source.split('; ').map((part) => (
+                <li>{part}</li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      </dl>
+    </details>
   );
 }
 
