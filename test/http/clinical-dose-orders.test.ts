@@ -181,6 +181,9 @@ describe('ordering a dose', () => {
     const res = await b.post(action, { ...fields, intent: 'sign', code: code('provider@relief.example') });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('A new weight was recorded since this page was loaded');
+    // The error summary's link lands on the message.
+    expect(res.body).toContain('href="#weight-error"');
+    expect(res.body).toContain('id="weight-error"');
     expect(await countOrders()).toBe(0);
   });
 

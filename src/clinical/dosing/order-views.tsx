@@ -202,6 +202,9 @@ function Headline(p: { dose: Pick<DoseCalculation, 'ordered' | 'sessionTotalMg' 
   );
 }
 
+/** Refusals of the order form that concern the session, its plan or its weight rather than a control. */
+const PAGE_FIELDS = ['form', 'plan', 'session', 'weight'];
+
 /** The order form for one session: the working, the choices, and the signature. */
 export function OrderSessionPage(p: { staff: StaffContext; ctx: OrderSession; values: Values; errors: Errors }) {
   const { ctx, values, errors } = p;
@@ -235,6 +238,10 @@ export function OrderSessionPage(p: { staff: StaffContext; ctx: OrderSession; va
             </dd>
           </div>
         </dl>
+        {/* Where the error summary's links land for refusals that name no form control. */}
+        {PAGE_FIELDS.map((key) => (
+          <FieldError id={key} message={errors[key]} />
+        ))}
         {ctx.liveOrderId ? (
           <div class="notice notice-warning">
             <p>
@@ -391,6 +398,7 @@ export function OrderPage(p: {
             </div>
           ) : null}
         </dl>
+        <FieldError id="form" message={errors.form} />
         {d.lastCheck && !d.lastCheck.match && d.order.status === 'ordered' ? (
           <div class="notice notice-error" role="alert">
             <p>
