@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { verifyDose, voidOrdersAfterChange, ORDERER_MAY_NOT_VERIFY } from '../../src/clinical/service.ts';
+import { orderSession, verifyDose, voidOrdersAfterChange, ORDERER_MAY_NOT_VERIFY } from '../../src/clinical/service.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { eventsAfter, lastSeq, MARKED } from '../helpers/audit.ts';
 import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical.ts';
@@ -82,6 +82,15 @@ describe('dose orders: who may see and order', () => {
     });
     expect(posted.statusCode).toBe(403);
     expect(await countOrders()).toBe(0);
+  });
+
+  it('answers 404 for a patient of a location the clinician does not work at, and files the denial', async () => {
+    const denver = await clinicalPatientFixture(rt(), { location_id: 'loc-denver' });
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const seq = await lastSeq(rt());
+    expect((await nurse.get(ordersPage(denver))).statusCode).toBe(404);
+    const events = await eventsAfter(rt(), seq);
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['dose_orders.view:denied']);
   });
 
   it('answers 404 for a session that is not this patient’s', async () => {
@@ -326,6 +335,7 @@ describe('the independent double check', () => {
   it('refuses the orderer as checker, in the service and in the database itself', async () => {
     const f = await setUp();
     const { provider, order } = await placeOrder(f);
+    const seq = await lastSeq(rt());
     const res = await submitCheck(provider, f.patient, order.id, {
       weight: '70',
       unit: 'kg',
@@ -335,6 +345,8 @@ describe('the independent double check', () => {
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('you cannot check it');
     expect(await db().selectFrom('dose_checks').selectAll().execute()).toEqual([]);
+    const denied = (await eventsAfter(rt(), seq)).find((e) => e.action === 'dose_order.verify');
+    expect(denied).toMatchObject({ outcome: 'denied', detail: { order: order.id, reason: 'orderer' } });
 
     // Straight to the database, as a bug or someone with database access would.
     await expect(
@@ -401,6 +413,9 @@ describe('the independent double check', () => {
       ip: '127.0.0.9',
       now: rt().clock.now(),
     });
+    // The session's order page does not show the working while an order stands (the checker would see it there).
+    const ctx = await orderSession(rt().database, actor(second), f.patient, f.appointment);
+    expect(ctx).toMatchObject({ liveOrderId: order.id, dose: null });
     const entry = { weight: { value: 70, unit: 'kg' as const }, bag: { drugMg: 100, volumeMl: 100 } };
     const self = await verifyDose(rt().database, actor(f.provider), f.patient, order.id, entry);
     expect(self).toMatchObject({ ok: false, code: 'forbidden', message: ORDERER_MAY_NOT_VERIFY });

@@ -130,7 +130,8 @@ export async function orderSession(
       sessionHours,
       liveOrderId: live?.id ?? null,
       blocks,
-      dose: blocks.length > 0 ? null : dose,
+      // With an order standing, the working stays hidden here too: whoever checks it must not see its figures.
+      dose: blocks.length > 0 || live ? null : dose,
       problems,
       choices: picked,
     };
