@@ -519,6 +519,9 @@ describe('voiding', () => {
     expect(JSON.stringify(event)).not.toContain('swapped');
     const nurse = await signIn(rt(), 'nurse@relief.example');
     const np = await nurse.get(`${ordersPage(f.patient)}/${order.id}`);
+    // Never verified: its figures stay closed to the checker of the order that replaces it.
+    expect(np.body).toContain('bag swapped');
+    expect(np.body).not.toContain('Pump rate');
     expect(
       (await nurse.post(`${ordersPage(f.patient)}/${order.id}/void`, { _csrf: csrfFrom(np.body), reason: 'no' }))
         .statusCode,

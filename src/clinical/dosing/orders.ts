@@ -1,8 +1,8 @@
 /**
  * Reading dose orders: the patient's sessions with each one's order status, and one order as the person asking may
  * see it. Each read first settles the orders (voids those a change has overtaken) and is audited, in one
- * transaction. While an order awaits its double check, only its orderer sees its figures: whoever checks it enters
- * the weight and the bag without them.
+ * transaction. Until an order is verified only its orderer sees its figures (a void order never verified included):
+ * whoever checks it, or the order that replaces it, enters the weight and the bag without them.
  */
 import type { Actor } from '../../kernel/audit/staff-audit.ts';
 import { auditStaff } from '../../kernel/audit/staff-audit.ts';
@@ -117,7 +117,8 @@ export async function doseOrderDetail(
     const names = await staffNames(trx, [order.ordered_by, order.verified_by ?? '', check?.nurse_id ?? '']);
     const isOrderer = order.ordered_by === actor.staff.userId;
     const state = order.status === 'void' ? 'void' : stateOf(order, check);
-    const figuresShown = order.status !== 'ordered' || isOrderer;
+    // A void order that was never verified stays closed too: it may be ordered again with the same figures.
+    const figuresShown = isOrderer || order.verified_at !== null;
     await auditStaff(trx, database, actor, 'dose_order.view', 'success', where, {
       order: order.id,
       status: order.status,
