@@ -40,6 +40,7 @@ import { recordRoutes } from './clinical/record/routes.tsx';
 import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 import { intakeRoutes } from './clinical/intake/routes.tsx';
 import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
+import { doseOrderRoutes } from './clinical/dosing/order-routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(clinicalSettingsRoutes);
   await app.register(intakeRoutes);
   await app.register(intakeStaffRoutes);
+  await app.register(doseOrderRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

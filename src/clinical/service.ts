@@ -53,3 +53,9 @@ export {
   type LatestIntake,
 } from './intake/intake-service.ts';
 export { openAlerts, raiseAlert, type NewAlert } from './intake/alerts-service.ts';
+// Dose orders and their independent double check. `voidOrdersAfterChange` is for the services that record a weight
+// or change a plan: called in their transaction, it voids the patient's orders of sessions still to come.
+export { doseOrderDetail, doseOrdersOverview, type OrderDetail } from './dosing/orders.ts';
+export { FORM_FIELD, orderDose, orderSession, type OrderInput, type OrderSession } from './dosing/order-dose.ts';
+export { ORDERER_MAY_NOT_VERIFY, verifyDose } from './dosing/verify-dose.ts';
+export { VOID_CAUSES, voidDose, voidOrdersAfterChange, type VoidCause } from './dosing/void-dose.ts';
