@@ -28,3 +28,16 @@ export { latestWeight, type WeightRow } from './record/repository.ts';
 
 // Who sees clinical pages, and their frame.
 export { CLINICAL_RECORD_ROLES, clinicalPatient, PRESCRIBER_ROLES } from './patient-access.ts';
+
+// Eligibility screening, signed by a provider; its rules and validity as versioned definitions.
+export { CONTRAINDICATION_RULES, SCREENING_VALIDITY, type ScreeningValidity } from './eligibility/screening-kinds.ts';
+export {
+  addAddendum,
+  currentScreening,
+  isEligibleNow,
+  saveScreening,
+  screeningPage,
+  type CurrentScreening,
+  type ScreeningPageData,
+} from './eligibility/screening-service.ts';
+export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
