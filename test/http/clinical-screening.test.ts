@@ -184,8 +184,8 @@ describe(`eligibility screening (${engine})`, () => {
     expect(body).toContain('<script>alert(1)</script> penicillin');
     // Intake facts pre-fill the form, with their source.
     expect(res.body).toMatch(/id="fact-seizure_disorder"[^>]*>[\s\S]*?<option value="yes" selected/);
-    expect(body).toContain('Pre-filled from the intake');
-    expect(body).toContain('Pre-filled from the clinical record');
+    expect(body).toMatch(/Epilepsy or seizures From the intake\./);
+    expect(body).toMatch(/Age \(years\) From the clinical record\./);
     expect(res.body).toMatch(/name="fact-medication_classes-benzodiazepine" value="yes" checked/);
     // An overridable stop fired by the intake's answer is offered for override.
     expect(body).toContain('Override: Epilepsy or seizures');

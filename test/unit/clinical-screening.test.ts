@@ -187,7 +187,7 @@ describe('the screening form', () => {
   });
 
   it.each([
-    ['fact-age', 'abc', 'Age (years): a number in years, such as 10'],
+    ['fact-age', 'abc', 'Age (years): a number in years'],
     ['fact-systolic_bp', '400', 'Systolic blood pressure at screening: from 40 to 300 mmHg'],
     ['fact-seizure_disorder', 'maybe', 'Epilepsy or seizures: yes, no, or not yet known'],
     ['fact-liver_disease', 'mild', 'Liver disease: one of None, Moderate, Severe'],

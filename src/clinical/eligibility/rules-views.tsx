@@ -33,9 +33,11 @@ export function RulesPage(p: {
   saved?: string;
 }) {
   const errors = p.errors ?? {};
+  // Stored without an author: the shipped defaults, written when the first screening was signed under them.
+  const shipped = p.current.unverified || p.current.savedBy === null;
   const values: Values = p.values ?? {
     rules: JSON.stringify(p.current.body, null, 2),
-    source: p.current.version === 0 ? '' : p.current.source,
+    source: shipped ? '' : p.current.source,
   };
   // Messages about parts of the JSON (rules.3.when…) are listed under the text box, each with its own anchor.
   const bodyErrors = Object.entries(errors).filter(([k]) => k !== 'source' && k !== 'version' && k !== 'rules');
@@ -52,20 +54,22 @@ export function RulesPage(p: {
         <Saved message={p.saved} />
         <ErrorSummary errors={errors} />
         <p>
-          Version{' '}
-          {p.current.version === 0 ? '0 (the defaults Relief ships, not yet saved by the clinic)' : p.current.version}.
-          Every screening is evaluated with the version in force and records which version it was signed under.
+          Version {p.current.version}
+          {shipped ? ' (the defaults Relief ships, not yet reviewed and saved by the clinic)' : ''}. Every screening is
+          evaluated with the version in force and records which version it was signed under.
         </p>
-        {p.current.unverified ? (
+        {shipped ? (
           <p class="notice notice-warning">
             <span class="badge badge-unverified">Unverified</span> These are the shipped defaults. Rules marked
             Unverified are inferred or clinic practice, not confirmed against a published source.
           </p>
         ) : null}
         <p class="protocol-source">Source: {p.current.source}</p>
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-labelledby="rules-caption" tabindex="0">
           <table class="protocols-table rules-table">
-            <caption class="visually-hidden">Each rule, what it reads, its effect and its source</caption>
+            <caption id="rules-caption" class="visually-hidden">
+              Each rule, what it reads, its effect and its source
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Rule</th>

@@ -29,7 +29,7 @@ function triState(raw: string): boolean | null | undefined {
 
 function readNumber(raw: string, label: string, unit: string, min: number, max: number): number | null | string {
   if (raw === '') return null;
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(raw)) return `${label}: a number in ${unit}, such as ${min + 10}`;
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(raw)) return `${label}: a number in ${unit}`;
   const n = Number(raw);
   return n < min || n > max ? `${label}: from ${min} to ${max} ${unit}` : n;
 }

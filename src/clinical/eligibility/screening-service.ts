@@ -52,6 +52,8 @@ export interface StoredScreening {
 export interface ScreeningPageData {
   patient: { id: string; first_name: string; last_name: string };
   zone: string;
+  /** When the page was read: what "expired" is judged against. */
+  now: number;
   intake: SubmittedIntake | null;
   record: RecordSummary;
   rules: Definition<ContraindicationRuleSet>;
@@ -107,6 +109,7 @@ async function loadPage(
   return {
     patient,
     zone,
+    now: actor.now,
     intake,
     record,
     rules,

@@ -60,6 +60,18 @@ export function factText(def: FactDefinition, value: unknown): string {
   }
 }
 
+/** Facts not yet known, as one line: the list is long on a new screening and each is also marked in the form. */
+function missingLine(reasons: Array<{ code: string; text: string }>) {
+  const missing = reasons.filter((r) => r.code.startsWith('missing:'));
+  if (missing.length === 0) return null;
+  const labels = missing.map((r) => factDefinition(r.code.slice('missing:'.length))?.label ?? r.text);
+  return (
+    <li>
+      Not yet known ({missing.length}): {labels.join('; ')}
+    </li>
+  );
+}
+
 function OutcomePanel(p: { outcome: Outcome; reasons: Array<{ code: string; text: string }>; heading: string }) {
   return (
     <section class={`screening-outcome screening-${p.outcome}`} aria-labelledby="outcome-heading">
@@ -68,9 +80,12 @@ function OutcomePanel(p: { outcome: Outcome; reasons: Array<{ code: string; text
       </h2>
       {p.reasons.length > 0 ? (
         <ul>
-          {p.reasons.map((r) => (
-            <li>{r.text}</li>
-          ))}
+          {p.reasons
+            .filter((r) => !r.code.startsWith('missing:'))
+            .map((r) => (
+              <li>{r.text}</li>
+            ))}
+          {missingLine(p.reasons)}
         </ul>
       ) : (
         <p>No stop applies, nothing is missing, and the Budapest clinical criteria are met.</p>
@@ -121,12 +136,19 @@ function IntakeSummary(p: { data: ScreeningPageData }) {
           <dt>Symptoms reported</dt>
           <dd>{CATEGORIES.map((c) => `${BUDAPEST.categories[c].label}: ${yesNo(a.symptoms?.[c])}`).join(' · ')}</dd>
         </div>
-        {FACTS.filter((f) => f.from === 'intake').map((f) => (
-          <div>
-            <dt>{f.label}</dt>
-            <dd>{factText(f, (a.facts as Record<string, unknown> | undefined)?.[f.key])}</dd>
-          </div>
-        ))}
+        {(['Yes', 'No', 'Not answered'] as const).map((answer) => {
+          // The history questions grouped by answer: short to read, and a yes stands out.
+          const asked = FACTS.filter((f) => f.from === 'intake');
+          const labels = asked
+            .filter((f) => yesNo((a.facts as Record<string, boolean | null> | undefined)?.[f.key]) === answer)
+            .map((f) => f.label);
+          return labels.length === 0 ? null : (
+            <div>
+              <dt>{answer === 'Not answered' ? 'History not answered' : `History: ${answer.toLowerCase()}`}</dt>
+              <dd>{answer === 'Yes' ? <strong>{labels.join('; ')}</strong> : labels.join('; ')}</dd>
+            </div>
+          );
+        })}
         <div>
           <dt>Medications, in their words</dt>
           <dd>{a.medications || 'Not answered'}</dd>
@@ -236,11 +258,8 @@ function RecordSummary(p: { data: ScreeningPageData }) {
 
 function sourceNote(input: ScreeningInput, key: FactKey, values: Values): string {
   const source = input.sources[key];
-  return source
-    ? `Pre-filled ${SOURCE[source]}; change it if it is wrong.`
-    : values[`fact-${key}`]
-      ? ''
-      : 'Not yet known.';
+  if (source) return `${SOURCE[source][0]!.toUpperCase()}${SOURCE[source].slice(1)}.`;
+  return values[`fact-${key}`] ? '' : 'Not yet known.';
 }
 
 function FactField(p: { def: FactDefinition; input: ScreeningInput; values: Values; errors: Errors }) {
@@ -277,7 +296,7 @@ function FactField(p: { def: FactDefinition; input: ScreeningInput; values: Valu
     return (
       <fieldset class="screening-classes">
         <legend>{def.label}</legend>
-        {hint ? <p class="hint">{hint} Unticked means none of these.</p> : null}
+        <p class="hint">{hint ? `${hint} ` : ''}Unticked means none of these.</p>
         {def.options.map((o) => (
           <Check name={`${name}-${o.value}`} label={o.label} values={values} />
         ))}
@@ -325,7 +344,7 @@ function ScreeningForm(p: { data: ScreeningPageData; staff: StaffContext; values
   const examFacts = EDITABLE_FACTS.filter((f) => !VITAL_FACTS.has(f.key));
   const body = (
     <Fragment>
-      <fieldset>
+      <fieldset class="screening-section">
         <legend>Budapest criteria for CRPS</legend>
         <p class="hint">{BUDAPEST.source}</p>
         <Select
@@ -336,27 +355,31 @@ function ScreeningForm(p: { data: ScreeningPageData; staff: StaffContext; values
           options={TRI}
         />
         <h3>Symptoms reported (pre-filled from the intake)</h3>
-        {CATEGORIES.map((c) => (
-          <Select
-            name={`symptom-${c}`}
-            label={`Symptom, ${BUDAPEST.categories[c].label}`}
-            hint={BUDAPEST.categories[c].symptom}
-            values={values}
-            errors={errors}
-            options={TRI}
-          />
-        ))}
+        <div class="screening-grid screening-grid-4">
+          {CATEGORIES.map((c) => (
+            <Select
+              name={`symptom-${c}`}
+              label={`Symptom, ${BUDAPEST.categories[c].label}`}
+              hint={BUDAPEST.categories[c].symptom}
+              values={values}
+              errors={errors}
+              options={TRI}
+            />
+          ))}
+        </div>
         <h3>Signs at examination</h3>
-        {CATEGORIES.map((c) => (
-          <Select
-            name={`sign-${c}`}
-            label={`Sign, ${BUDAPEST.categories[c].label}`}
-            hint={BUDAPEST.categories[c].sign}
-            values={values}
-            errors={errors}
-            options={TRI}
-          />
-        ))}
+        <div class="screening-grid screening-grid-4">
+          {CATEGORIES.map((c) => (
+            <Select
+              name={`sign-${c}`}
+              label={`Sign, ${BUDAPEST.categories[c].label}`}
+              hint={BUDAPEST.categories[c].sign}
+              values={values}
+              errors={errors}
+              options={TRI}
+            />
+          ))}
+        </div>
         <Select
           name="budapest-explanation"
           label="Another diagnosis better explains the signs and symptoms"
@@ -366,20 +389,22 @@ function ScreeningForm(p: { data: ScreeningPageData; staff: StaffContext; values
         />
         <BudapestResult evaluation={ev.budapest} />
       </fieldset>
-      <fieldset>
+      <fieldset class="screening-section">
         <legend>CRPS Severity Score</legend>
         <p class="hint">
           {CSS.unverified ? <Unverified /> : null} Version {CSS.version}. {CSS.source}
         </p>
-        {CSS.items.map((item) => (
-          <Select
-            name={`css-${item.key}`}
-            label={`${item.kind === 'sign' ? 'Sign' : 'Symptom'}: ${item.label}`}
-            values={values}
-            errors={errors}
-            options={TRI}
-          />
-        ))}
+        <div class="screening-grid">
+          {CSS.items.map((item) => (
+            <Select
+              name={`css-${item.key}`}
+              label={`${item.kind === 'sign' ? 'Sign' : 'Symptom'}: ${item.label}`}
+              values={values}
+              errors={errors}
+              options={TRI}
+            />
+          ))}
+        </div>
         <p>
           <strong>Score:</strong>{' '}
           {ev.css.total === null
@@ -387,29 +412,36 @@ function ScreeningForm(p: { data: ScreeningPageData; staff: StaffContext; values
             : `${ev.css.total} of ${ev.css.max}`}
         </p>
       </fieldset>
-      <fieldset>
+      <fieldset class="screening-section">
         <legend>Baseline vitals</legend>
-        {EDITABLE_FACTS.filter((f) => VITAL_FACTS.has(f.key)).map((def) => (
-          <FactField def={def} input={input} values={values} errors={errors} />
-        ))}
-        {VITALS.map((v) => (
-          <Input
-            name={`vital-${v.key}`}
-            label={`${v.label} (${v.unit})`}
-            values={values}
-            errors={errors}
-            extra={{ inputmode: 'decimal', autocomplete: 'off' }}
-          />
-        ))}
+        <div class="screening-grid">
+          {EDITABLE_FACTS.filter((f) => VITAL_FACTS.has(f.key)).map((def) => (
+            <FactField def={def} input={input} values={values} errors={errors} />
+          ))}
+          {VITALS.map((v) => (
+            <Input
+              name={`vital-${v.key}`}
+              label={`${v.label} (${v.unit})`}
+              values={values}
+              errors={errors}
+              extra={{ inputmode: 'decimal', autocomplete: 'off' }}
+            />
+          ))}
+        </div>
       </fieldset>
-      <fieldset>
+      <fieldset class="screening-section">
         <legend>History and examination</legend>
-        <p class="hint">What the contraindication rules read. Each answer says where it came from.</p>
-        {examFacts.map((def) => (
-          <FactField def={def} input={input} values={values} errors={errors} />
-        ))}
+        <p class="hint">
+          What the contraindication rules read, pre-filled from the intake and the record: correct any answer that is
+          wrong. Each says where it came from.
+        </p>
+        <div class="screening-grid">
+          {examFacts.map((def) => (
+            <FactField def={def} input={input} values={values} errors={errors} />
+          ))}
+        </div>
       </fieldset>
-      <section aria-labelledby="tests-heading">
+      <section class="screening-section" aria-labelledby="tests-heading">
         <h3 id="tests-heading">Test results, from the clinical record</h3>
         {ev.eligibility.requiredTests.length > 0 ? (
           <ul>
@@ -433,7 +465,7 @@ function ScreeningForm(p: { data: ScreeningPageData; staff: StaffContext; values
         </dl>
       </section>
       {overridable.length > 0 ? (
-        <fieldset>
+        <fieldset class="screening-section">
           <legend>Stops a provider may override</legend>
           <p class="hint">Each override needs its reason. Hard stops cannot be overridden.</p>
           {overridable.map((s) => (
@@ -525,11 +557,15 @@ function SignedScreening(p: {
   const when = (t: number) => formatDateTime(t, p.data.zone);
   const reasons = JSON.parse(row.reasons) as Array<{ code: string; text: string }>;
   return (
-    <section class="card screening-signed" aria-labelledby="signed-heading">
+    <section class={`card screening-signed screening-signed-${row.outcome ?? 'none'}`} aria-labelledby="signed-heading">
       <h2 id="signed-heading">Signed screening: {OUTCOME[row.outcome ?? 'needs_information']}</h2>
       <p>
-        Signed by {row.signed_by_name ?? 'a provider'} on {when(row.signed_at ?? 0)}. Valid until{' '}
-        {when(row.expires_at ?? 0)}.
+        Signed by {row.signed_by_name ?? 'a provider'} on {when(row.signed_at ?? 0)}.{' '}
+        {(row.expires_at ?? 0) <= p.data.now ? (
+          <strong>Expired on {when(row.expires_at ?? 0)}: a new screening is needed before further infusions.</strong>
+        ) : (
+          `Valid until ${when(row.expires_at ?? 0)}.`
+        )}
       </p>
       {reasons.length > 0 ? (
         <ul>
@@ -651,7 +687,7 @@ export function ScreeningPage(p: {
     errors,
     children: (
       <Fragment>
-        {data.rules.unverified ? (
+        {data.rules.unverified || data.rules.savedBy === null ? (
           <p class="notice notice-warning">
             <Unverified /> The contraindication rules in force are the shipped defaults; some are inferred or clinic
             practice, marked below where they apply. The medical director reviews them.
