@@ -254,6 +254,16 @@ describe(`eligibility screening (${engine})`, () => {
     expect(reasoned.statusCode).toBe(303);
     const [row] = await screenings(id);
     expect(row).toMatchObject({ status: 'draft', version: 2, outcome: 'eligible' });
+    // The stop no longer raised (the answer corrected), a ticked override is dropped rather than kept.
+    const corrected = await post(provider, id, {
+      ...stop,
+      version: '2',
+      'fact-seizure_disorder': 'no',
+      'override-seizure_disorder': 'yes',
+      'override_reason-seizure_disorder': 'stale reason',
+    });
+    expect(corrected.statusCode).toBe(303);
+    expect(JSON.parse((await screenings(id))[0]!.overrides)).toEqual([]);
     expect(JSON.parse(row!.overrides)).toEqual([
       { ruleId: 'seizure_disorder', reason: 'Seizure-free for 10 years on no medication; neurology agrees.' },
     ]);
@@ -397,9 +407,17 @@ describe(`eligibility screening (${engine})`, () => {
     const id = await patient();
     const provider = await signIn(rt(), PROVIDER);
     expect((await post(provider, id, { ...eligibleForm(), action: 'save' })).statusCode).toBe(303);
-    const stale = await post(provider, id, { ...eligibleForm('0'), action: 'save' });
+    const stale = await post(provider, id, {
+      ...eligibleForm('0'),
+      'fact-age': '46',
+      'vital-spo2': '97',
+      action: 'save',
+    });
     expect(stale.statusCode).toBe(409);
     expect(text(stale.body)).toContain('This draft was saved again at');
+    expect(text(stale.body)).toContain(
+      'The saved version differs from yours in: Age (years); heart rate or oxygen saturation.',
+    );
     expect((await screenings(id))[0]!.version).toBe(1);
   });
 

@@ -26,6 +26,7 @@ import {
   type ScreeningEvaluation,
   type ScreeningInput,
   testFacts,
+  differences,
 } from './screening.ts';
 import { readScreeningForm } from './screening-form.ts';
 import { CONTRAINDICATION_RULES, SCREENING_VALIDITY } from './screening-kinds.ts';
@@ -187,13 +188,26 @@ export async function saveScreening(
       const data = await loadPage(trx, actor, patient, where.locationId);
       const formVersion = versionOf(body.version);
       const stale = formVersion === null ? 'The form is incomplete: reload the page.' : staleMessage(data, formVersion);
-      if (stale) return refuse('conflict', stale, { version: stale });
+      if (stale) {
+        // Name what the newer draft answers differently from this form, so nothing is lost unseen on reload.
+        const draft = data.draft?.input;
+        const changed = draft
+          ? differences(readScreeningForm(body, data.rules.body, draft, testFacts(data.record)).input, draft)
+          : [];
+        const message =
+          changed.length > 0 ? `${stale} The saved version differs from yours in: ${changed.join('; ')}.` : stale;
+        return refuse('conflict', message, { version: message });
+      }
 
       const prefilled = data.draft?.input ?? data.input;
       const { input, errors } = readScreeningForm(body, data.rules.body, prefilled, testFacts(data.record));
       const evaluation = evaluateScreening(data.rules.body, input);
+      // An override of a stop these answers no longer raise is dropped, not kept as a stale reason on the record.
+      input.overrides = input.overrides.filter((o) =>
+        evaluation.eligibility.overridden.some((x) => x.ruleId === o.ruleId),
+      );
       for (const r of evaluation.eligibility.refusedOverrides)
-        errors[`override-${r.ruleId}`] ??= `Override: ${r.reason}`;
+        if (r.code !== 'not_applicable') errors[`override-${r.ruleId}`] ??= `Override: ${r.reason}`;
       const code = typeof body.code === 'string' ? body.code.trim() : '';
       if (sign && !/^\d{6}$/.test(code))
         errors.code = 'Authenticator code: type the 6-digit code your authenticator app shows now';

@@ -159,3 +159,17 @@ export function evaluateScreening(rules: ContraindicationRuleSet, input: Screeni
           : 'eligible';
   return { outcome, reasons, eligibility, budapest, css };
 }
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** What two versions of a screening answer differently, in words: each fact by its label, the other parts by name. */
+export function differences(a: ScreeningInput, b: ScreeningInput): string[] {
+  const facts = a.facts as Record<string, unknown>;
+  const other = b.facts as Record<string, unknown>;
+  const found = EDITABLE_FACTS.filter((f) => !sameValue(facts[f.key], other[f.key])).map((f) => f.label);
+  if (!sameValue(a.budapest, b.budapest)) found.push('the Budapest findings');
+  if (!sameValue(a.css.findings, b.css.findings)) found.push('the CRPS Severity Score');
+  if (!sameValue(a.vitals, b.vitals)) found.push('heart rate or oxygen saturation');
+  if (!sameValue(a.overrides, b.overrides)) found.push('the overrides');
+  return found;
+}
