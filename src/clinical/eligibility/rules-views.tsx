@@ -65,43 +65,37 @@ export function RulesPage(p: {
           </p>
         ) : null}
         <p class="protocol-source">Source: {p.current.source}</p>
-        <div class="table-scroll" role="region" aria-labelledby="rules-caption" tabindex="0">
-          <table class="protocols-table rules-table">
-            <caption id="rules-caption" class="visually-hidden">
-              Each rule, what it reads, its effect and its source
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Reads</th>
-                <th scope="col">Effect</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.current.body.rules.map((r) => (
-                <tr>
-                  <th scope="row">
-                    {r.label}
-                    <span class="protocol-flag">
-                      <code>{r.id}</code>
-                    </span>
-                  </th>
-                  <td>
-                    {factDefinition(r.reads)?.label ?? r.reads} {conditionText(r.when)}
-                  </td>
-                  <td>
+        <h2>The rules in force</h2>
+        <ol class="rules-list">
+          {p.current.body.rules.map((r) => (
+            <li class={`rules-item rules-${r.effect}`}>
+              <h3>
+                {r.label} <code>{r.id}</code>
+              </h3>
+              <dl>
+                <div>
+                  <dt>Reads</dt>
+                  <dd>
+                    {factDefinition(r.reads)?.label ?? r.reads}: {conditionText(r.when)}
+                  </dd>
+                </div>
+                <div>
+                  <dt>Effect</dt>
+                  <dd>
                     {EFFECT[r.effect]}
                     {r.test ? `: ${r.test === 'ecg' ? 'ECG' : 'liver tests'}` : ''}
-                  </td>
-                  <td>
+                  </dd>
+                </div>
+                <div>
+                  <dt>Source</dt>
+                  <dd>
                     {r.unverified ? <span class="badge badge-unverified">Unverified</span> : null} {r.source}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  </dd>
+                </div>
+              </dl>
+            </li>
+          ))}
+        </ol>
         <h2>Edit the rules</h2>
         <form method="post" action={RULES_PATH} class="form form-wide" novalidate>
           <Csrf token={p.staff.csrfToken} />
