@@ -59,3 +59,15 @@ export { doseOrderDetail, doseOrdersOverview, type OrderDetail } from './dosing/
 export { FORM_FIELD, orderDose, orderSession, type OrderInput, type OrderSession } from './dosing/order-dose.ts';
 export { ORDERER_MAY_NOT_VERIFY, verifyDose } from './dosing/verify-dose.ts';
 export { VOID_CAUSES, voidDose, voidOrdersAfterChange, type VoidCause } from './dosing/void-dose.ts';
+// Eligibility screening, signed by a provider; its rules and validity as versioned definitions.
+export { CONTRAINDICATION_RULES, SCREENING_VALIDITY, type ScreeningValidity } from './eligibility/screening-kinds.ts';
+export {
+  addAddendum,
+  currentScreening,
+  isEligibleNow,
+  saveScreening,
+  screeningPage,
+  type CurrentScreening,
+  type ScreeningPageData,
+} from './eligibility/screening-service.ts';
+export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';

@@ -502,6 +502,8 @@ export interface ScreeningTable {
   budapest: Generated<string>;
   css: Generated<string>;
   overrides: Generated<string>;
+  vitals: Generated<string>;
+  fact_sources: Generated<string>;
   rules_definition_id: string | null;
   outcome: ScreeningOutcome | null;
   reasons: Generated<string>;
