@@ -7,6 +7,8 @@ import {
   type DefinitionKind,
 } from '../../src/clinical/definitions/store.ts';
 import type { Actor } from '../../src/kernel/audit/staff-audit.ts';
+import { dosingSettings } from '../../src/clinical/dosing/settings.ts';
+import { RECORD_LIMITS } from '../../src/clinical/record/definitions.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -79,5 +81,20 @@ describe(`versioned clinical definitions (${engine})`, () => {
       .execute();
     expect(events).toHaveLength(1);
     expect(events[0]?.detail).toContain('test-limits');
+  });
+
+  it('keeps the weight range and age in one place: the dose calculator reads the clinical record’s limits', async () => {
+    const before = await dosingSettings(rt().database.db);
+    expect(before.body).toMatchObject({ weightRangeKg: { min: 25, max: 300 }, maxWeightAgeDays: 30 });
+    expect(before.unverified).toBe(true);
+    const saved = await saveDefinition(rt().database, await admin(), RECORD_LIMITS, {
+      body: { weightMinKg: 30, weightMaxKg: 250, weightCurrentDays: 14, heightMinCm: 50, heightMaxCm: 250 },
+      source: 'Medical director, 2026-12',
+      basedOn: 0,
+    });
+    expect(saved.ok).toBe(true);
+    const after = await dosingSettings(rt().database.db);
+    expect(after.body).toMatchObject({ weightRangeKg: { min: 30, max: 250 }, maxWeightAgeDays: 14 });
+    expect(after.source).toContain('version 1');
   });
 });

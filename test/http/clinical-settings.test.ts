@@ -43,8 +43,15 @@ describe(`clinical settings (${engine})`, () => {
       'Medication classes',
       'Diagnosis codes (ICD-10-CM)',
       'Laboratory and other tests',
+      'Screening validity',
+      'Dose calculator settings',
     ])
       expect(page).toContain(label);
+    // The settings with pages of their own are reached from here too.
+    for (const href of [`${PAGE}/contraindication-rules`, `${PAGE}/consent`, '/staff/protocols'])
+      expect(res.body).toContain(`href="${href}"`);
+    expect((await admin.get(`${PAGE}/screening-validity`)).statusCode).toBe(200);
+    expect((await admin.get(`${PAGE}/dosing-settings`)).statusCode).toBe(200);
     expect(page).toContain('Shipped default Unverified default');
     expect(page).toContain('Cohen SP et al., Reg Anesth Pain Med 2018');
     for (const email of ['provider@relief.example', 'nurse@relief.example', 'frontdesk@relief.example']) {

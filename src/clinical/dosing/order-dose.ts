@@ -12,13 +12,13 @@ import { timeOrderedId } from '../../kernel/ids.ts';
 import { refuse, type Refusal } from '../../kernel/refusal.ts';
 import type { Patient } from '../../patients/service.ts';
 import { confirmSecondFactor } from '../../staff/service.ts';
-import { currentDefinition, type Definition } from '../definitions/store.ts';
+import type { Definition } from '../definitions/store.ts';
 import { clinicalPatient, PRESCRIBER_ROLES } from '../patient-access.ts';
 import { latestWeight, type WeightRow } from '../record/repository.ts';
 import { calculateDose, type DoseCalculation, type DoseProblem, type DosingSettings } from './dose.ts';
 import { liveOrderFor, insertOrder, patientSession, type PlanSessionRow } from './order-repository.ts';
 import { planDosing, type PlanDosing } from './plan-dosing.ts';
-import { DOSING_SETTINGS } from './settings.ts';
+import { dosingSettings } from './settings.ts';
 import { settleOrders } from './void-dose.ts';
 
 /** What the provider may set on an order; anything left out is the plan's. */
@@ -79,7 +79,7 @@ export async function orderSession(
     const dosing = planDosing(session.plan_definition);
     if (!dosing)
       throw refuse('conflict', 'This plan’s dosing rule cannot be read: ask the provider to review the plan.');
-    const settings = await currentDefinition(trx, DOSING_SETTINGS);
+    const settings = await dosingSettings(trx);
     const weight = await latestWeight(trx, patient.id);
     const live = await liveOrderFor(trx, appointmentId);
     const sessionHours = session.kind === 'booster' ? dosing.hours.booster : dosing.hours.induction;

@@ -1,13 +1,15 @@
 /**
- * The dose calculator's clinic-wide settings as a versioned definition: the plausible weight range (which the
- * clinical record's weight form also enforces), how old a weight may be for an order, the pump and syringe steps and
- * the verification tolerance. Shipped from DEFAULT_DOSING_SETTINGS, every figure unverified until the medical
- * director saves a version.
+ * The dose calculator's clinic-wide settings as a versioned definition: the pump and syringe steps and the
+ * verification tolerance, shipped from DEFAULT_DOSING_SETTINGS and unverified until the medical director saves a
+ * version. The plausible weight range and how old a weight may be are the clinical record's limits, read from there.
  */
 import { z } from 'zod';
 import type { DosingSettings } from './dose.ts';
 import { DEFAULT_DOSING_SETTINGS } from '../protocols/protocol.ts';
-import type { DefinitionKind } from '../definitions/store.ts';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../kernel/db/schema.ts';
+import { currentDefinition, type Definition, type DefinitionKind } from '../definitions/store.ts';
+import { RECORD_LIMITS } from '../record/definitions.ts';
 
 const positive = (field: string, max: number) =>
   z
@@ -15,38 +17,51 @@ const positive = (field: string, max: number) =>
     .positive(`${field}: above 0`)
     .max(max, `${field}: at most ${max}`);
 
-export const dosingSettingsSchema: z.ZodType<DosingSettings> = z
-  .strictObject({
-    weightRangeKg: z.strictObject({
-      min: positive('weightRangeKg.min', 700),
-      max: positive('weightRangeKg.max', 700),
-    }),
-    maxWeightAgeDays: z
-      .number({ error: 'maxWeightAgeDays: a whole number of days' })
-      .int('maxWeightAgeDays: a whole number of days')
-      .min(1, 'maxWeightAgeDays: at least 1 day')
-      .max(365, 'maxWeightAgeDays: at most 365 days'),
-    pumpRateStepMlPerHour: positive('pumpRateStepMlPerHour', 10),
-    bolusStepMl: positive('bolusStepMl', 10),
-    verifyWeightToleranceKg: z
-      .number({ error: 'verifyWeightToleranceKg: a number' })
-      .min(0, 'verifyWeightToleranceKg: 0 or more')
-      .max(5, 'verifyWeightToleranceKg: at most 5 kg'),
-  })
-  .refine((s) => s.weightRangeKg.min < s.weightRangeKg.max, {
-    path: ['weightRangeKg', 'max'],
-    message: 'weightRangeKg.max: above the minimum',
-  });
+/** The figures edited here; the weight's range and age are the clinical record's (one place, so they cannot drift). */
+export type PumpSettings = Omit<DosingSettings, 'weightRangeKg' | 'maxWeightAgeDays'>;
 
-const { sources, ...defaults } = DEFAULT_DOSING_SETTINGS;
+export const dosingSettingsSchema: z.ZodType<PumpSettings> = z.strictObject({
+  pumpRateStepMlPerHour: positive('pumpRateStepMlPerHour', 10),
+  bolusStepMl: positive('bolusStepMl', 10),
+  verifyWeightToleranceKg: z
+    .number({ error: 'verifyWeightToleranceKg: a number' })
+    .min(0, 'verifyWeightToleranceKg: 0 or more')
+    .max(5, 'verifyWeightToleranceKg: at most 5 kg'),
+});
 
-export const DOSING_SETTINGS: DefinitionKind<DosingSettings> = {
+const { sources, weightRangeKg: _range, maxWeightAgeDays: _age, ...defaults } = DEFAULT_DOSING_SETTINGS;
+const pumpSources = [sources.pumpRateStepMlPerHour, sources.bolusStepMl, sources.verifyWeightToleranceKg];
+
+export const DOSING_SETTINGS: DefinitionKind<PumpSettings> = {
   kind: 'dosing-settings',
   label: 'Dose calculator settings',
   schema: dosingSettingsSchema,
   defaults,
-  source: Object.entries(sources)
-    .map(([k, s]) => `${k}: ${s.source}`)
-    .join('; '),
-  unverified: Object.values(sources).some((s) => s.unverified),
+  source: [
+    `pumpRateStepMlPerHour: ${sources.pumpRateStepMlPerHour.source}`,
+    `bolusStepMl: ${sources.bolusStepMl.source}`,
+    `verifyWeightToleranceKg: ${sources.verifyWeightToleranceKg.source}`,
+  ].join('; '),
+  unverified: pumpSources.some((s) => s.unverified),
 };
+
+/**
+ * The calculator's settings in force: the pump and syringe steps and the check's tolerance from this definition,
+ * the plausible weight range and how long a weight stays current from the clinical record's limits.
+ */
+export async function dosingSettings(db: Kysely<DB>): Promise<Definition<DosingSettings>> {
+  const [pump, limits] = await Promise.all([
+    currentDefinition(db, DOSING_SETTINGS),
+    currentDefinition(db, RECORD_LIMITS),
+  ]);
+  return {
+    ...pump,
+    body: {
+      ...pump.body,
+      weightRangeKg: { min: limits.body.weightMinKg, max: limits.body.weightMaxKg },
+      maxWeightAgeDays: limits.body.weightCurrentDays,
+    },
+    source: `${pump.source}; weight range and age: the clinical record's limits (${limits.version === 0 ? 'shipped defaults' : `version ${limits.version}`}): ${limits.source}`,
+    unverified: pump.unverified || limits.unverified,
+  };
+}

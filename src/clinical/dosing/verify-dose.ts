@@ -10,11 +10,10 @@ import type { Database } from '../../kernel/db/database.ts';
 import { canSeeLocation } from '../../kernel/http/policy.ts';
 import { timeOrderedId } from '../../kernel/ids.ts';
 import { refuse, type Refusal } from '../../kernel/refusal.ts';
-import { currentDefinition } from '../definitions/store.ts';
 import { CLINICAL_RECORD_ROLES, clinicalPatient } from '../patient-access.ts';
 import { compareVerification, figure, KG_PER_LB, toKg, type VerificationEntry } from './dose.ts';
 import { findOrder, insertCheck, markVerified, patientSession } from './order-repository.ts';
-import { DOSING_SETTINGS } from './settings.ts';
+import { dosingSettings } from './settings.ts';
 import { settleOrders } from './void-dose.ts';
 
 export const ORDERER_MAY_NOT_VERIFY =
@@ -47,7 +46,7 @@ export async function verifyDose(
       });
       return refuse('forbidden', ORDERER_MAY_NOT_VERIFY);
     }
-    const settings = (await currentDefinition(trx, DOSING_SETTINGS)).body;
+    const settings = (await dosingSettings(trx)).body;
     const { min, max } = settings.weightRangeKg;
     const kg = toKg(entry.weight);
     if (!(kg >= min && kg <= max))

@@ -4,6 +4,8 @@
  * single set of figures (one row). Another area lists its own kind by adding one entry here.
  */
 import type { DefinitionKind } from '../definitions/store.ts';
+import { DOSING_SETTINGS } from '../dosing/settings.ts';
+import { SCREENING_VALIDITY } from '../eligibility/screening-kinds.ts';
 import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
 
 export interface SettingsColumn {
@@ -62,6 +64,42 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'label', label: 'Name' },
       { key: 'units', label: 'Units', type: 'list', hint: 'Separated by commas; empty for a test read as findings' },
     ],
+  },
+  {
+    definition: SCREENING_VALIDITY,
+    purpose: 'How long a signed eligibility screening allows infusions to be booked before it is repeated.',
+    single: true,
+    columns: [{ key: 'months', label: 'A signed screening is valid for (months)', type: 'number' }],
+  },
+  {
+    definition: DOSING_SETTINGS,
+    purpose:
+      'The dose calculator’s pump and syringe steps and the double check’s tolerance (the weight range is the record’s).',
+    single: true,
+    columns: [
+      { key: 'pumpRateStepMlPerHour', label: 'Pump rate step (mL/h)', type: 'number' },
+      { key: 'bolusStepMl', label: 'Bolus syringe step (mL)', type: 'number' },
+      { key: 'verifyWeightToleranceKg', label: 'Double-check weight tolerance (kg)', type: 'number' },
+    ],
+  },
+];
+
+/** The clinical settings that have pages of their own (richer than rows of columns), listed on the same index. */
+export const OTHER_SETTINGS_PAGES: ReadonlyArray<{ href: string; label: string; purpose: string }> = [
+  {
+    href: '/staff/clinical-settings/contraindication-rules',
+    label: 'Contraindication rules',
+    purpose: 'What screening reads, and whether each finding stops infusions, may be overridden, or needs a test.',
+  },
+  {
+    href: '/staff/clinical-settings/consent',
+    label: 'Consent documents',
+    purpose: 'The documents patients sign; a new version asks each patient to sign again before their next infusion.',
+  },
+  {
+    href: '/staff/protocols',
+    label: 'Protocols',
+    purpose: 'Infusion protocols: series, dosing rule, bag, monitoring.',
   },
 ];
 

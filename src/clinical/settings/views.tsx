@@ -4,7 +4,7 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { shortDateTime } from '../../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
 import type { Definition } from '../definitions/store.ts';
-import type { SettingsEntry } from './registry.ts';
+import { OTHER_SETTINGS_PAGES, type SettingsEntry } from './registry.ts';
 import { cellName } from './rows.ts';
 import type { SettingsDetail } from './service.ts';
 
@@ -68,6 +68,14 @@ export function SettingsListPage(props: {
             </tbody>
           </table>
         </div>
+        <h2>More clinical settings</h2>
+        <ul class="settings-more">
+          {OTHER_SETTINGS_PAGES.map((page) => (
+            <li>
+              <a href={page.href}>{page.label}</a>: {page.purpose}
+            </li>
+          ))}
+        </ul>
       </Fragment>
     ),
   });
