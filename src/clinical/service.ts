@@ -28,3 +28,6 @@ export { latestWeight, type WeightRow } from './record/repository.ts';
 
 // Who sees clinical pages, and their frame.
 export { CLINICAL_RECORD_ROLES, clinicalPatient, PRESCRIBER_ROLES } from './patient-access.ts';
+
+// The infusion gate: whether an infusion or booster may be booked for a patient (the database keeps the same rule).
+export { GATED_KINDS, infusionReady } from './gate/repository.ts';

@@ -10,6 +10,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { readyPatient } from '../helpers/clinical.ts';
 import {
   appointmentRow as appt,
   MIN,
@@ -58,8 +59,12 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
   });
 
   it('per nurse lane: another lane of the same nurse is free, the same lane is not', async () => {
+    // Each infusion is a different person's, screened and planned (the infusion gate), so only the lane can clash.
+    const patients: string[] = [];
+    for (let i = 1; i <= 6; i++) patients.push(await readyPatient(rt(), `pat-lane-${i}`));
     const infusion = (seat: number | null, chair: string) =>
       appt({
+        patient_id: patients.pop()!,
         type_id: 'type-infusion',
         nurse_id: 'nurse-nia',
         nurse_lane: seat,
