@@ -9,7 +9,13 @@ import { auditAlone, auditStaff, type Actor } from '../patients/service.ts';
 import type { Patient } from '../patients/service.ts';
 import { formErrors, patientBookForm } from './schema.ts';
 import { GATED_KINDS, infusionReady } from '../clinical/service.ts';
-import { NOT_READY_TO_BOOK, staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
+import {
+  NOT_READY_FIELD,
+  NOT_READY_TO_BOOK,
+  staffLocation,
+  staffPlacement,
+  type BookingRefusal,
+} from './staff-booking.ts';
 
 export type PatientBookResult = { ok: true; appointmentId: string } | BookingRefusal;
 
@@ -69,7 +75,7 @@ export async function bookForPatient(
   const { start, providerId, ctx } = placed;
   // Said before looking for free times, so a patient who is not ready never hears "taken"; the database decides anyway.
   const notReady = () =>
-    fail(new Refusal('not_eligible', NOT_READY_TO_BOOK, { type: NOT_READY_TO_BOOK }), location.id, 'not_eligible');
+    fail(new Refusal('not_eligible', NOT_READY_TO_BOOK, { type: NOT_READY_FIELD }), location.id, 'not_eligible');
   if (GATED_KINDS.has(type.kind) && !(await infusionReady(database.db, patient.id, start))) return notReady();
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),

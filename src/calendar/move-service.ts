@@ -18,7 +18,7 @@ import {
   type AppointmentDetail,
 } from './repository.ts';
 import { formErrors, rescheduleForm } from './schema.ts';
-import { NOT_READY_TO_MOVE, STAFF_HORIZON_MS } from './staff-booking.ts';
+import { NOT_READY_TO_MOVE, NOT_READY_TO_MOVE_FIELD, STAFF_HORIZON_MS } from './staff-booking.ts';
 
 /**
  * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The database's
@@ -172,7 +172,10 @@ export async function staffReschedule(
     } catch (err) {
       // The database's infusion gate (migration 024): every other place at that time meets it too.
       if (isInfusionGateRefusal(err))
-        return refuse(new Refusal('not_eligible', NOT_READY_TO_MOVE, { date: NOT_READY_TO_MOVE }), 'not_eligible');
+        return refuse(
+          new Refusal('not_eligible', NOT_READY_TO_MOVE, { date: NOT_READY_TO_MOVE_FIELD }),
+          'not_eligible',
+        );
       if (!isBookingConflict(err)) throw err;
     }
   }

@@ -197,7 +197,7 @@ describe(`the infusion gate on every booking path (${engine})`, () => {
     const late = await move('2026-03-09');
     expect(late.statusCode).toBe(409);
     expect(text(late.body)).toContain(
-      'no signed eligible screening still valid at that time and active treatment plan',
+      'This infusion cannot be moved there: the patient needs a signed eligible screening still valid at that time',
     );
     expect(
       await db().selectFrom('appointments').selectAll().where('id', '=', apptId).executeTakeFirstOrThrow(),
