@@ -82,6 +82,55 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
     await insert(infusion(3, 'chair-chi-3'));
   });
 
+  it('per supervision lane (migration 025): one provider lane supervises one infusion at a time, over visit time only', async () => {
+    const patients: string[] = [];
+    for (let i = 1; i <= 6; i++) patients.push(await readyPatient(rt(), `pat-sup-${i}`));
+    let chair = 0;
+    const supervised = (lane: number | null, at: number, supervisor = 'prov-okafor') =>
+      appt({
+        patient_id: patients.pop()!,
+        type_id: 'type-infusion',
+        room_id: `chair-chi-${++chair}`,
+        supervisor_id: supervisor,
+        supervisor_lane: lane,
+        at,
+        minutes: 240,
+        before: 15,
+        after: 30,
+      });
+    await insert(supervised(1, 0));
+    await insert(supervised(2, 0));
+    expect(await refused(insert(supervised(1, 60)))).toBe(true);
+    // Back to back in a lane is fine although the nurse's buffers overlap: supervision covers the visit itself.
+    await insert(supervised(1, 240));
+    // Another provider's lane 1 is theirs.
+    await insert(supervised(1, 60, 'prov-lindqvist'));
+    // A move onto the lane's busy time is refused too.
+    const later = supervised(2, 480);
+    await insert(later);
+    expect(
+      await refused(
+        rt()
+          .database.db.updateTable('appointments')
+          .set({ supervisor_lane: 1 })
+          .where('id', '=', later.id)
+          .execute()
+          .then(() =>
+            rt()
+              .database.db.updateTable('appointments')
+              .set({
+                starts_at: T0 + 200 * MIN,
+                ends_at: T0 + 440 * MIN,
+                busy_from: T0 + 185 * MIN,
+                busy_to: T0 + 470 * MIN,
+              })
+              .where('id', '=', later.id)
+              .execute(),
+          ),
+      ),
+    ).toBe(true);
+  });
+
   it('per patient, over visit time only: the staff buffers are not the person’s', async () => {
     await insert(appt({ provider_id: 'prov-okafor', patient_id: 'pat-a', after: 15 }));
     expect(await refused(insert(appt({ provider_id: 'prov-lindqvist', patient_id: 'pat-a', at: 30 })))).toBe(true);

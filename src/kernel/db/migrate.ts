@@ -18,6 +18,7 @@ import * as m020 from './migrations/020_rate_limits.ts';
 import * as m021 from './migrations/021_clinical.ts';
 import * as m022 from './migrations/022_clinical_guards.ts';
 import * as m024 from './migrations/024_infusion_gate.ts';
+import * as m025 from './migrations/025_supervision.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -45,6 +46,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['021_clinical', m021],
   ['022_clinical_guards', m022],
   ['024_infusion_gate', m024],
+  ['025_supervision', m025],
 ];
 
 /**
