@@ -12,6 +12,7 @@ import { appointmentsBetween } from '../src/calendar/repository.ts';
 import { dayBounds } from '../src/kernel/time/wall-clock.ts';
 import { createSession } from '../src/kernel/http/sessions.ts';
 import { insertUser } from '../src/staff/users.ts';
+import { makeDemoPatientsReady } from '../src/seed/demo-clinical.ts';
 import { SESSION_COOKIE } from '../src/kernel/http/guard.ts';
 import { latencyOf, sample, collectGarbage, type Latency } from './stats.ts';
 
@@ -214,6 +215,18 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
       .where('busy_from', '<', weekEnd + 86_400_000)
       .execute();
     await trx.insertInto('patients').values(patients).execute();
+  });
+  // Infusion patients are screened and planned first, as the database's infusion gate requires (migration 024).
+  await ensureProvider(database, now);
+  if (
+    !(await makeDemoPatientsReady(
+      database,
+      patients.map((p) => ({ id: p.id, locationId: LOCATION })),
+      now,
+    ))
+  )
+    throw new Error('the bench could not make its infusion patients ready');
+  await database.transact(async (trx) => {
     for (let i = 0; i < rows.length; i += 200)
       await trx
         .insertInto('appointments')
@@ -227,6 +240,17 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     chairs: chairs.length,
     providers: providers.length,
   };
+}
+
+/** A provider account to sign the bench patients' screenings and plans (the bench seeds no staff). */
+async function ensureProvider(database: Database, now: number): Promise<void> {
+  const found = await database.db.selectFrom('users').select('id').where('role', '=', 'provider').executeTakeFirst();
+  if (!found)
+    await insertUser(
+      database.db,
+      { email: 'bench.provider@relief.example', name: 'Bench Provider', role: 'provider', locationIds: [LOCATION] },
+      now,
+    );
 }
 
 /** An active admin session for the requests, made directly (the bench seeds no staff and needs no password step). */

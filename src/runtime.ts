@@ -64,10 +64,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const seed = options.seed ?? 'none';
     const created = seed !== 'none' && (await seedDemo(database));
     if (seed === 'clinic-and-staff' || seed === 'demo') await seedDemoStaff(database, config.secret, now());
-    // Only with a clinic just created: the calendar a newcomer opens first is not empty.
-    if (seed === 'demo' && created) await seedDemoVisits(database, now());
-    // And the protocol library a newcomer opens is not empty (tests start from an empty one and fill it as needed).
+    // Only with a clinic just created: the protocol library a newcomer opens is not empty (tests start from an empty
+    // one and fill it as needed), and neither is the calendar, whose infusion patients are planned on those protocols.
     if (seed === 'demo' && created) await seedDemoProtocols(database, now());
+    if (seed === 'demo' && created) await seedDemoVisits(database, now());
   } catch (err) {
     await database.close();
     throw err;

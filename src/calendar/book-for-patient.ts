@@ -9,7 +9,14 @@ import { Refusal } from '../kernel/refusal.ts';
 import { auditAlone, auditStaff, type Actor } from '../patients/service.ts';
 import type { Patient } from '../patients/service.ts';
 import { formErrors, patientBookForm } from './schema.ts';
-import { staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
+import { GATED_KINDS, infusionReady } from '../clinical/service.ts';
+import {
+  NOT_READY_FIELD,
+  NOT_READY_TO_BOOK,
+  staffLocation,
+  staffPlacement,
+  type BookingRefusal,
+} from './staff-booking.ts';
 
 export type PatientBookResult = { ok: true; appointmentId: string } | BookingRefusal;
 
@@ -67,6 +74,10 @@ export async function bookForPatient(
   });
   if (!placed.ok) return fail(placed.refusal, location.id, placed.reason);
   const { start, providerId, ctx } = placed;
+  // Said before looking for free times, so a patient who is not ready never hears "taken"; the database decides anyway.
+  const notReady = () =>
+    fail(new Refusal('not_eligible', NOT_READY_TO_BOOK, { type: NOT_READY_FIELD }), location.id, 'not_eligible');
+  if (GATED_KINDS.has(type.kind) && !(await infusionReady(database.db, patient.id, start))) return notReady();
   const outcome = await bookAppointment(ctx, { patientId: patient.id }, start, {
     ...(providerId ? { providerId } : {}),
     onBooked: async (trx, appt) => {
@@ -96,6 +107,7 @@ export async function bookForPatient(
     },
   });
   if (outcome.ok) return { ok: true, appointmentId: outcome.appointment.id };
+  if (outcome.reason === 'not_eligible') return notReady();
   const alternatives =
     outcome.reason === 'taken'
       ? outcome.alternatives.filter((s) => !providerId || s.options.some((o) => o.providerId === providerId))

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Clinic } from '../kernel/clinic.ts';
-import { isBookingConflict, type Database } from '../kernel/db/database.ts';
+import { isBookingConflict, isInfusionGateRefusal, type Database } from '../kernel/db/database.ts';
 import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { exactWallInstant, wallInstant, weekdayOf } from '../kernel/time/wall-clock.ts';
@@ -18,7 +18,7 @@ import {
   type AppointmentDetail,
 } from './repository.ts';
 import { formErrors, rescheduleForm } from './schema.ts';
-import { STAFF_HORIZON_MS } from './staff-booking.ts';
+import { NOT_READY_TO_MOVE, NOT_READY_TO_MOVE_FIELD, STAFF_HORIZON_MS } from './staff-booking.ts';
 
 /**
  * Moves an appointment to a new start with the same provider, nurse, room or chair, and length. The database's
@@ -170,6 +170,12 @@ export async function staffReschedule(
         );
       return { ok: true, appointmentId: appt.id, done: 'moved' };
     } catch (err) {
+      // The database's infusion gate (migration 024): every other place at that time meets it too.
+      if (isInfusionGateRefusal(err))
+        return refuse(
+          new Refusal('not_eligible', NOT_READY_TO_MOVE, { date: NOT_READY_TO_MOVE_FIELD }),
+          'not_eligible',
+        );
       if (!isBookingConflict(err)) throw err;
     }
   }

@@ -8,7 +8,7 @@ import { cancelAppointment } from '../scheduling/booking-service.ts';
 import type { Slot } from '../scheduling/slots.ts';
 import { auditAlone, auditStaff, notFound, type Actor } from '../patients/service.ts';
 import { patientOfRequest } from '../patients/service.ts';
-import { staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
+import { NOT_READY_TO_BOOK, staffLocation, staffPlacement, type BookingRefusal } from './staff-booking.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { appointmentDetail, type AppointmentDetail } from './repository.ts';
@@ -203,6 +203,9 @@ export async function bookOnBehalf(
       'already_booked',
     );
   }
+  // Only consultations are booked for requests; the gate answers here only if that ever changes.
+  if (outcome.reason === 'not_eligible')
+    return fail(new Refusal('not_eligible', NOT_READY_TO_BOOK), location.id, 'not_eligible');
   const forProvider = outcome.alternatives.filter(
     (s) => providerId === undefined || s.options.some((o) => o.providerId === providerId),
   );

@@ -71,3 +71,5 @@ export {
   type ScreeningPageData,
 } from './eligibility/screening-service.ts';
 export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
+// The infusion gate: whether an infusion or booster may be booked for a patient (the database keeps the same rule).
+export { GATED_KINDS, infusionReady } from './gate/repository.ts';

@@ -19,6 +19,8 @@ export const REFUSAL_STATUS = {
   /** The thing exists but its state forbids this now (taken, closed, past the cutoff, changed since loaded). */
   conflict: 409,
   not_online: 409,
+  /** An infusion or booster for a patient without a signed eligible screening and an active treatment plan. */
+  not_eligible: 409,
   not_active: 409,
   too_late: 409,
   gone: 410,

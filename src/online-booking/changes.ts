@@ -46,6 +46,16 @@ export async function chooseSlot(
   return mode === 'book' ? book(deps, link, ctx, start) : reschedule(deps, link, ctx, start);
 }
 
+/**
+ * Online booking books and moves consultations only, which the infusion gate never refuses; should a visit the gate
+ * covers reach this page, the patient is asked to call, with no clinical reason given (the team arranges it).
+ */
+const notOnline = (ctx: BookingContext) =>
+  new Refusal(
+    'not_eligible',
+    `This visit cannot be booked online. Please call ${ctx.location.name} at ${ctx.location.phone} and the team will arrange it with you.`,
+  );
+
 const taken = (link: LinkContext, ctx: BookingContext, mode: 'book' | 'reschedule', alternatives: Slot[]) =>
   ({
     page: 'taken',
@@ -80,6 +90,17 @@ async function book(deps: LinkDeps, link: LinkContext, ctx: BookingContext, star
     await refuse(deps, link, action, 'already_booked', { appointmentId: outcome.appointmentId });
     return redirect(link.base);
   }
+  if (outcome.reason === 'not_eligible') {
+    await refuse(
+      deps,
+      link,
+      action,
+      'not_eligible',
+      {},
+      { ...aboutRequest(link.request), locationId: ctx.location.id },
+    );
+    throw notOnline(ctx);
+  }
   await refuse(deps, link, action, 'taken', {}, { ...aboutRequest(link.request), locationId: ctx.location.id });
   return taken(link, ctx, 'book', outcome.alternatives);
 }
@@ -112,6 +133,7 @@ async function reschedule(deps: LinkDeps, link: LinkContext, ctx: BookingContext
   await refuse(deps, link, action, outcome.reason, { appointmentId: current.id }, aboutAppointment(link, current));
   if (outcome.reason === 'taken') return taken(link, ctx, 'reschedule', outcome.alternatives);
   if (outcome.reason === 'too_late') return tooLatePage(deps, link, current);
+  if (outcome.reason === 'not_eligible') throw notOnline(ctx);
   throw notActive();
 }
 

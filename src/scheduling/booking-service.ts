@@ -2,7 +2,7 @@ import { countBooking } from '../kernel/ops/counters.ts';
 import { DateTime } from 'luxon';
 import type { Clinic, Location } from '../kernel/clinic.ts';
 import type { Kysely } from 'kysely';
-import { isBookingConflict, type Database } from '../kernel/db/database.ts';
+import { isBookingConflict, isInfusionGateRefusal, type Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { cancelPending, enqueue, type NewJob } from '../kernel/outbox/outbox.ts';
 import { loadAvailability, type AppointmentType, type ResourceChoice } from './availability.ts';
@@ -21,7 +21,12 @@ import { withBuffers, type Slot, type SlotOption } from './slots.ts';
 export type BookingOutcome =
   | { ok: true; appointment: Appointment }
   | { ok: false; reason: 'taken'; alternatives: Slot[] }
-  | { ok: false; reason: 'already_booked'; appointmentId: string };
+  | { ok: false; reason: 'already_booked'; appointmentId: string }
+  /**
+   * An infusion or booster for a patient without a signed eligible screening valid at that time and an active
+   * treatment plan: refused by the database itself (migration 024), whatever path asked. Nothing was written.
+   */
+  | { ok: false; reason: 'not_eligible' };
 
 export interface BookingContext {
   database: Database;
@@ -213,6 +218,7 @@ async function tryBook(
     });
     return { ok: true, appointment: appt };
   } catch (err) {
+    if (isInfusionGateRefusal(err)) return { ok: false, reason: 'not_eligible' };
     if (!isBookingConflict(err)) throw err;
     if (requestId === null) return undefined;
     const existing = await liveAppointmentForRequest(ctx.database.db, requestId);
@@ -223,7 +229,7 @@ async function tryBook(
 export type ChangeOutcome =
   | { ok: true; appointment: Appointment }
   | { ok: false; reason: 'taken'; alternatives: Slot[] }
-  | { ok: false; reason: 'not_active' | 'too_late' };
+  | { ok: false; reason: 'not_active' | 'too_late' | 'not_eligible' };
 
 /** True when self-service changes are still allowed for this visit. */
 export function beforeCutoff(clinic: Clinic, appt: Appointment, now: number): boolean {
@@ -288,6 +294,8 @@ export async function rescheduleAppointment(
         if (!done) continue reading;
         return { ok: true, appointment: moved };
       } catch (err) {
+        // Another option at the same time meets the same gate: say so at once.
+        if (isInfusionGateRefusal(err)) return { ok: false, reason: 'not_eligible' };
         if (!isBookingConflict(err)) throw err;
       }
     }

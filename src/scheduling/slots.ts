@@ -43,6 +43,12 @@ export interface SlotQuery {
   closures: string[]; // local dates 'YYYY-MM-DD' when the location is closed all day
   providers: SlotPerson[] | null; // null = this appointment type needs no provider
   nurses?: SlotPerson[] | null; // null or absent = this appointment type needs no nurse
+  /**
+   * Supervision lanes of the providers who may supervise (an infusion needs a provider on site): one entry per lane,
+   * with the provider's hours and the lane's busy time as VISIT time (supervision covers the visit, not the nurse's
+   * buffers) plus the provider's time off. null or absent = this appointment type needs no supervisor.
+   */
+  supervisors?: SlotPerson[] | null;
   rooms: SlotRoom[] | null; // the room or chair kind the type needs; null = it needs no place
   durationMin: number;
   bufferBeforeMin: number;
@@ -55,6 +61,8 @@ export interface SlotOption {
   providerId: string | null;
   nurseId: string | null;
   roomId: string | null;
+  /** The first free supervision lane; present only when the query has supervisors. */
+  supervisorId?: string;
 }
 /**
  * options: one per free "lead" person in input order (the providers when the type needs one, else the nurses), each
@@ -186,6 +194,7 @@ export function findSlots(q: SlotQuery): Slot[] {
   });
   const providers = q.providers?.map(person) ?? null;
   const nurses = q.nurses?.map(person) ?? null;
+  const supervisors = q.supervisors?.map(person) ?? null;
   const rooms =
     q.rooms === null ? null : q.rooms.map((r) => ({ id: r.id, overlapsBusy: busyChecker(r.busy, reachLo, reachHi) }));
   // Who leads the search: a provider when one is needed, else a nurse; a type needing neither follows opening hours.
@@ -213,6 +222,16 @@ export function findSlots(q: SlotQuery): Slot[] {
       }
       return nurseAt.get(s);
     };
+    const supervisorAt = new Map<number, string | null | undefined>();
+    const firstFreeSupervisor = (s: number): string | null | undefined => {
+      if (supervisors === null) return null;
+      if (!supervisorAt.has(s)) {
+        const working = (n: (typeof supervisors)[number]) =>
+          n.hours[day.weekday]!.some((span) => day.at(span.from) <= s && s + dur <= day.at(span.to));
+        supervisorAt.set(s, supervisors.find((n) => working(n) && !n.overlapsBusy(s, s + dur))?.id);
+      }
+      return supervisorAt.get(s);
+    };
     for (const p of leads) {
       for (const span of p.hours[day.weekday]!) {
         const a = day.at(span.from),
@@ -225,7 +244,10 @@ export function findSlots(q: SlotQuery): Slot[] {
           if (nurseId === undefined) continue;
           const roomId = firstFreeRoom(s);
           if (roomId === undefined) continue;
+          const supervisorId = firstFreeSupervisor(s);
+          if (supervisorId === undefined) continue;
           const option: SlotOption = { providerId: leadIsProvider ? p.id : null, nurseId, roomId };
+          if (supervisorId !== null) option.supervisorId = supervisorId;
           const options = byStart.get(s);
           if (options) options.push(option);
           else byStart.set(s, [option]);

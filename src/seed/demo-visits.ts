@@ -7,6 +7,7 @@ import type { TypeKind } from '../kernel/db/schema.ts';
 import { TYPE_KINDS } from '../scheduling/type-needs.ts';
 import { insertAppointment, parseLane } from '../scheduling/repository.ts';
 import { withBuffers } from '../scheduling/slots.ts';
+import { makeDemoPatientsReady } from './demo-clinical.ts';
 
 const MINUTE = 60_000;
 const H = (hour: number, minute = 0) => hour * 60 + minute;
@@ -47,6 +48,11 @@ const SATURDAY_PLAN: Plan = [
   ['follow-up', H(10)],
 ];
 
+/** Kinds of visit for patients in treatment (screened and planned); the others are new patients' consultations. */
+const IN_TREATMENT: ReadonlySet<TypeKind> = new Set(['infusion', 'booster', 'follow-up']);
+/** Of each location's dozen demo patients, this many are in treatment: enough for a day's infusions and follow-ups. */
+const TREATED = 8;
+
 const FIRST = ['Maya', 'Luis', 'Grace', 'Omar', 'Hannah', 'Jon', 'Priscilla', 'Tomás', 'Ruth', 'Kenji', 'Alma', 'Dev'];
 const LAST = ['Alvarez', 'Brennan', 'Chen', 'Dube', 'Eriksen', 'Fofana', 'Gallo', 'Haddad', 'Iyer', 'Jansen', 'Kowal'];
 
@@ -56,7 +62,8 @@ const LAST = ['Alvarez', 'Brennan', 'Chen', 'Dube', 'Eriksen', 'Fofana', 'Gallo'
  * hours, with a free nurse lane and chair or room) and written through the scheduling repository, so the database's
  * overlap rules hold; a plan entry that finds nothing free is skipped. Visits already over are marked arrived, with
  * a few no-shows. Written directly rather than through the booking service: demo patients get no email. Returns the
- * number of visits written.
+ * number of visits written. Infusions and boosters go to patients in treatment, whom the seed screens and plans first
+ * (the database refuses an infusion for anyone else); without a provider account or a protocol, the demo has none.
  */
 export async function seedDemoVisits(database: Database, now: number): Promise<number> {
   const db = database.db;
@@ -71,7 +78,14 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
   for (const [li, location] of locations.entries()) {
     const plan = WEEKDAY_PLANS[location.id];
     if (!plan) continue;
-    const patients = await demoPatients(database, location.id, li, now);
+    const everyone = await demoPatients(database, location.id, li, now);
+    const treated = everyone.slice(0, TREATED);
+    const ready = await makeDemoPatientsReady(
+      database,
+      treated.map((id) => ({ id, locationId: location.id })),
+      now,
+    );
+    const pools = { treated, new: everyone.slice(TREATED) };
     const zone = location.time_zone;
     const monday = weekStart(today(now, zone));
     // The engine offers nothing in the past: ask it as if it were the start of this week.
@@ -80,12 +94,13 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
       const date = addDays(monday, d);
       const weekday = DateTime.fromISO(date).weekday;
       const day = weekday === 6 ? SATURDAY_PLAN : weekday <= 5 ? plan : [];
-      let n = 0;
+      const n = { treated: 0, new: 0 };
       for (const [i, [kind, at]] of day.entries()) {
         // Some gaps, different each day, so the days do not look stamped out.
         if ((i + d) % 5 === 4) continue;
         const type = types.get(kind);
-        if (!type) continue;
+        if (!type || (!ready && (kind === 'infusion' || kind === 'booster'))) continue;
+        const pool = IN_TREATMENT.has(kind) ? 'treated' : 'new';
         const start = wallInstant(zone, date, at);
         const slots = await loadAvailability(db, {
           locationId: location.id,
@@ -100,8 +115,8 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
         const end = start + type.duration_min * MINUTE;
         const busy = withBuffers({ start, end }, type.buffer_before_min, type.buffer_after_min);
         const lane = option.nurseId === null ? null : parseLane(option.nurseId);
-        // One visit per patient per day, so no one is in two places at once.
-        const patient = patients[(n + d * 3) % patients.length]!;
+        // One visit per patient per day, so no one is in two places at once (each pool outnumbers its day's visits).
+        const patient = pools[pool][(n[pool] + d * 3) % pools[pool].length]!;
         const over = end <= now;
         await database.transact((trx) =>
           insertAppointment(trx, {
@@ -124,7 +139,7 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
             ...(over ? { attendance: (written + d) % 7 === 3 ? 'no_show' : 'arrived' } : {}),
           }),
         );
-        n++;
+        n[pool]++;
         written++;
       }
     }

@@ -151,7 +151,9 @@ export async function acceptOffer(
       reason: outcome.reason,
       offerId: offer.id,
     });
-    if (outcome.reason === 'taken') return { kind: 'gone', clinic, reason: 'taken', bookingLink };
+    // Offers are of consultations, which the infusion gate never refuses; were one refused, the time is not bookable.
+    if (outcome.reason === 'taken' || outcome.reason === 'not_eligible')
+      return { kind: 'gone', clinic, reason: 'taken', bookingLink };
     return { kind: 'already_booked', bookingLink };
   }
   deps.onOutbox?.();

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode } from '../../src/staff/totp.ts';
-import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical.ts';
+import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical-orders.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { demoAccount, signIn } from '../helpers/staff.ts';

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
+import { makeInfusionReady } from '../helpers/clinical.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { submitRequest } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -118,7 +119,14 @@ describe('staff workspace in a real browser (Chromium)', () => {
     expect(await page.locator('main').textContent()).toContain('Ana M.');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/staff-calendar.png`, fullPage: false });
 
-    // Ana is a patient now: from her page, book an infusion; the engine picks a nurse and a chair.
+    // Ana is a patient now; a provider has screened her and planned her treatment (the infusion gate's fixture).
+    const anaPatient = await rt()
+      .database.db.selectFrom('patients')
+      .select('id')
+      .where('email', '=', 'ana@example.com')
+      .executeTakeFirstOrThrow();
+    await makeInfusionReady(rt(), anaPatient.id);
+    // From her page, book an infusion; the engine picks a nurse and a chair.
     await page
       .getByRole('link', { name: /Ana M\./ })
       .first()

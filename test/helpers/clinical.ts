@@ -1,176 +1,187 @@
 /**
- * Clinical fixtures written straight to the database, for tests of the parts that stand on others being built in
- * parallel (a dose order needs a signed screening and an active plan with booked sessions).
+ * Clinical fixtures written straight to the database: what a provider's screening and plan would leave behind, for
+ * tests of other areas that need a patient ready for infusions (the infusion gate of migration 024 refuses any
+ * infusion or booster for a patient without a signed eligible screening and an active plan).
  */
-import { randomUUID } from 'node:crypto';
-import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
-import { appointmentRow } from './appointments.ts';
-import type { TestRuntime } from './runtime.ts';
+import type { Runtime } from '../../src/runtime.ts';
 
 const DAY = 86_400_000;
-/** Each plan's sessions go on days of their own, so the fixtures of one test file never share a chair. */
-let planDays = 0;
+let fixtures = 0;
 
-export async function userId(rt: TestRuntime, email: string): Promise<string> {
-  const row = await rt.database.db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  return row.id;
+type Rt = Pick<Runtime, 'database'> & { clock: { now(): number } };
+
+export interface ScreeningFixture {
+  /** Default eligible. */
+  outcome?: 'eligible' | 'not_eligible' | 'needs_information';
+  /** Default 'signed'. */
+  status?: 'draft' | 'signed';
+  /** Default a year after the clock's now. */
+  expiresAt?: number;
 }
 
-/** A patient of `locationId` whose marked names let a test prove they stay out of the audit trail. */
-export async function clinicalPatientFixture(
-  rt: TestRuntime,
-  over: { first_name?: string; last_name?: string; location_id?: string } = {},
-): Promise<string> {
-  const id = randomUUID();
-  const now = rt.clock.now();
-  await rt.database.db
-    .insertInto('patients')
+/** A provider's user id for signatures: the demo provider when the seed has staff, else a fixture provider account. */
+async function providerUser(rt: Rt): Promise<string> {
+  const db = rt.database.db;
+  const found = await db.selectFrom('users').select('id').where('role', '=', 'provider').executeTakeFirst();
+  if (found) return found.id;
+  const id = 'user-fixture-provider';
+  await db
+    .insertInto('users')
     .values({
       id,
-      first_name: over.first_name ?? 'Rosa',
-      last_name: over.last_name ?? 'Vega',
-      email: `${id}@example.com`,
-      phone: '+13125550100',
-      contact_method: 'email',
-      location_id: over.location_id ?? 'loc-chicago',
-      created_at: now,
-      updated_at: now,
+      email: 'fixture.provider@relief.example',
+      name: 'Fixture Provider',
+      role: 'provider',
+      clinician_id: null,
+      password_hash: null,
+      totp_secret: null,
+      totp_enabled_at: null,
+      last_totp_step: null,
+      locked_until: null,
+      disabled_at: null,
+      created_at: rt.clock.now(),
     })
     .execute();
   return id;
 }
 
-/**
- * A signed eligible screening, and an active signed plan made from the protocol `protocolCode` (the suggested
- * protocols are written first when the library is empty), with `sessions` infusion appointments booked on the days
- * after the clock's (a session each day at 10:00 Chicago, 4 hours).
- */
-export async function activePlanFixture(
-  rt: TestRuntime,
-  patientId: string,
-  providerId: string,
-  protocolCode = 'crps-10-day',
-  sessions = 2,
-) {
+/** The rules version a signed screening names: one fixture definition per database, of a kind nothing else reads. */
+async function rulesDefinition(rt: Rt): Promise<string> {
   const db = rt.database.db;
-  const now = rt.clock.now();
-  if (!(await db.selectFrom('protocols').select('id').limit(1).executeTakeFirst()))
-    await rt.database.transact((trx) => writeSuggestedProtocols(trx, now, null));
-  const protocol = await db
-    .selectFrom('protocols')
-    .selectAll()
-    .where('code', '=', protocolCode)
-    .orderBy('version', 'desc')
-    .executeTakeFirstOrThrow();
-  const definition = await db
-    .selectFrom('clinical_definitions')
-    .select('id')
-    .where('kind', '=', 'contraindication_rules')
-    .executeTakeFirst();
-  const rulesId = definition?.id ?? randomUUID();
-  if (!definition)
+  const id = 'def-fixture-rules';
+  const found = await db.selectFrom('clinical_definitions').select('id').where('id', '=', id).executeTakeFirst();
+  if (!found)
     await db
       .insertInto('clinical_definitions')
       .values({
-        id: rulesId,
-        kind: 'contraindication_rules',
+        id,
+        kind: 'test-fixture-rules',
         version: 1,
         body: '[]',
-        source: 'test',
+        source: 'test fixture',
         created_by: null,
-        created_at: now,
+        created_at: rt.clock.now(),
       })
       .execute();
-  const screening = randomUUID();
-  await db
-    .insertInto('screenings')
-    .values({
-      id: screening,
-      patient_id: patientId,
-      location_id: 'loc-chicago',
-      intake_id: null,
-      rules_definition_id: rulesId,
-      outcome: 'eligible',
-      status: 'signed',
-      created_by: providerId,
-      created_at: now,
-      updated_at: now,
-      signed_by: providerId,
-      signed_at: now,
-      expires_at: now + 365 * DAY,
-    })
-    .execute();
-  const plan = randomUUID();
-  await db
-    .insertInto('treatment_plans')
-    .values({
-      id: plan,
-      patient_id: patientId,
-      location_id: 'loc-chicago',
-      protocol_id: protocol.id,
-      screening_id: screening,
-      definition: protocol.definition,
-      status: 'active',
-      status_reason: null,
-      created_by: providerId,
-      created_at: now,
-      updated_at: now,
-      signed_by: providerId,
-      signed_at: now,
-    })
-    .execute();
-  const appointments: string[] = [];
-  // One hour after the clock's time of day (10:00 Chicago at the test clock's start), on days no other plan uses.
-  for (let i = 1; i <= sessions; i++) {
-    const start = now + (planDays + i) * DAY + 60 * 60_000;
-    const row = appointmentRow({
-      patient_id: patientId,
-      type_id: 'type-infusion',
-      room_id: 'chair-chi-1',
-      minutes: 240,
-    });
-    row.starts_at = start;
-    row.ends_at = start + 240 * 60_000;
-    row.busy_from = start;
-    row.busy_to = start + 240 * 60_000;
-    await db.insertInto('appointments').values(row).execute();
-    await db
-      .insertInto('plan_sessions')
-      .values({ appointment_id: row.id, plan_id: plan, kind: 'induction', number: i })
-      .execute();
-    appointments.push(row.id);
-  }
-  planDays += sessions;
-  return { plan, screening, appointments, protocolId: protocol.id };
+  return id;
 }
 
-/** A weight measured `daysAgo` days before the clock, as entered (kg or lb). */
-export async function weightFixture(
-  rt: TestRuntime,
+async function locationOf(rt: Rt, patientId: string): Promise<string> {
+  const row = await rt.database.db
+    .selectFrom('patients')
+    .select('location_id')
+    .where('id', '=', patientId)
+    .executeTakeFirstOrThrow();
+  return row.location_id;
+}
+
+/** A screening of the patient signed by `providerId` (a user id) now: eligible and valid a year unless told. */
+export async function signedEligibleScreening(
+  rt: Rt,
   patientId: string,
-  measuredBy: string,
-  value: number,
-  unit: 'kg' | 'lb' = 'kg',
-  daysAgo = 1,
+  providerId: string,
+  over: ScreeningFixture = {},
 ): Promise<string> {
-  const id = randomUUID();
   const now = rt.clock.now();
+  const id = `scr-fixture-${++fixtures}-${patientId}`;
+  const signed = (over.status ?? 'signed') === 'signed';
   await rt.database.db
-    .insertInto('weights')
+    .insertInto('screenings')
     .values({
       id,
       patient_id: patientId,
-      kg: unit === 'kg' ? value : value * 0.45359237,
-      entered_value: value,
-      entered_unit: unit,
-      measured_at: now - daysAgo * DAY,
-      measured_by: measuredBy,
+      location_id: await locationOf(rt, patientId),
+      intake_id: null,
+      rules_definition_id: await rulesDefinition(rt),
+      outcome: over.outcome ?? 'eligible',
+      status: signed ? 'signed' : 'draft',
+      created_by: providerId,
       created_at: now,
+      updated_at: now,
+      signed_by: signed ? providerId : null,
+      signed_at: signed ? now : null,
+      expires_at: signed ? (over.expiresAt ?? now + 365 * DAY) : null,
     })
     .execute();
+  return id;
+}
+
+/** A protocol to plan with: the library's first, or a fixture one when the library is empty. */
+async function protocol(rt: Rt): Promise<string> {
+  const db = rt.database.db;
+  const found = await db.selectFrom('protocols').select('id').orderBy('code').executeTakeFirst();
+  if (found) return found.id;
+  const id = 'prot-fixture';
+  await db
+    .insertInto('protocols')
+    .values({
+      id,
+      code: 'fixture',
+      version: 1,
+      definition: '{}',
+      created_by: null,
+      created_at: rt.clock.now(),
+      retired_at: null,
+    })
+    .execute();
+  return id;
+}
+
+/** A treatment plan of the patient on `screeningId`, signed now, in `status` (default active). */
+export async function treatmentPlan(
+  rt: Rt,
+  patientId: string,
+  screeningId: string,
+  status: 'draft' | 'active' | 'paused' | 'completed' | 'stopped' = 'active',
+): Promise<string> {
+  const now = rt.clock.now();
+  const provider = await providerUser(rt);
+  const id = `plan-fixture-${++fixtures}-${patientId}`;
+  const signed = status !== 'draft';
+  await rt.database.db
+    .insertInto('treatment_plans')
+    .values({
+      id,
+      patient_id: patientId,
+      location_id: await locationOf(rt, patientId),
+      protocol_id: await protocol(rt),
+      screening_id: screeningId,
+      definition: '{}',
+      status,
+      status_reason: null,
+      created_by: provider,
+      created_at: now,
+      updated_at: now,
+      signed_by: signed ? provider : null,
+      signed_at: signed ? now : null,
+    })
+    .execute();
+  return id;
+}
+
+/** Makes the patient ready for infusions: a signed eligible screening (valid a year) and an active plan on it. */
+export async function makeInfusionReady(rt: Rt, patientId: string): Promise<{ screeningId: string; planId: string }> {
+  const screeningId = await signedEligibleScreening(rt, patientId, await providerUser(rt));
+  return { screeningId, planId: await treatmentPlan(rt, patientId, screeningId) };
+}
+
+/** A new patient at `locationId` (default Chicago), ready for infusions: for tests that write appointments directly. */
+export async function readyPatient(rt: Rt, id: string, locationId = 'loc-chicago'): Promise<string> {
+  const now = rt.clock.now();
+  await rt.database.db
+    .insertInto('patients')
+    .values({
+      id,
+      first_name: 'Test',
+      last_name: id,
+      email: `${id}@example.com`,
+      phone: '+13125550100',
+      contact_method: 'email',
+      location_id: locationId,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await makeInfusionReady(rt, id);
   return id;
 }

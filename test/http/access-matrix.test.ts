@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { LightMyRequestResponse } from 'fastify';
 import { verifyAuditChain } from '../../src/kernel/audit/audit.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { makeInfusionReady } from '../helpers/clinical.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn, searchPatientsAs } from '../helpers/staff.ts';
 
@@ -103,6 +104,8 @@ async function bookPublicly(where: Where): Promise<Booked> {
     .select(['id', 'starts_at'])
     .where('request_id', '=', req.id)
     .executeTakeFirstOrThrow();
+  // Screened and planned, so staff may book the infusion below (the infusion gate has its own test).
+  await makeInfusionReady(rt(), req.patient_id!);
   return {
     requestId: req.id,
     patientId: req.patient_id!,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { makeInfusionReady } from '../helpers/clinical.ts';
 import { bookedPatient, offeredSlots, requestAndGetLink, bookOnline } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
@@ -165,6 +166,7 @@ describe(`staff calendar: moves and cancellations (${engine})`, () => {
   it('a staff move into the patient’s own other visit is refused in those words', async () => {
     const desk = await signIn(rt(), 'admin@relief.example');
     const id = await bookedPatient(rt(), THURSDAY);
+    await makeInfusionReady(rt(), id);
     const mk = async (time: string, type = 'infusion') => {
       const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
       const r = await desk.post(`/staff/patients/${id}/book`, {

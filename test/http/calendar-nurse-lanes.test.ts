@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { makeInfusionReady } from '../helpers/clinical.ts';
 import { book, offeredTimes, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
@@ -32,7 +33,10 @@ async function patient(first = 'Robin'): Promise<string> {
     people
   ]!;
   expect((await book(rt(), link, slot)).statusCode).toBe(303);
-  return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  const id = (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  // Screened and planned, so infusions may be booked (the infusion gate).
+  await makeInfusionReady(rt(), id);
+  return id;
 }
 
 async function bookFor(b: Browser, patientId: string, fields: Record<string, string>) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { makeInfusionReady } from '../helpers/clinical.ts';
 import { book, offeredSlots, requestAndGetLink, submitRequest } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
@@ -20,7 +21,10 @@ async function patient(n: number): Promise<string> {
     (t) => new Date(t).toISOString().slice(0, 10) !== THURSDAY,
   )[n]!;
   expect((await book(rt(), link, slot)).statusCode).toBe(303);
-  return (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  const id = (await db().selectFrom('patients').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+  // Screened and planned, so infusions may be booked (the infusion gate).
+  await makeInfusionReady(rt(), id);
+  return id;
 }
 
 describe(`staff booking follows the set-up (${engine})`, () => {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { orderSession, verifyDose, voidOrdersAfterChange, ORDERER_MAY_NOT_VERIFY } from '../../src/clinical/service.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { eventsAfter, lastSeq, MARKED } from '../helpers/audit.ts';
-import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical.ts';
+import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical-orders.ts';
 import { formFields } from '../helpers/forms.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, demoAccount, signIn, type Browser } from '../helpers/staff.ts';

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { engine } from '../helpers/runtime.ts';
+import { readyPatient } from '../helpers/clinical.ts';
 import {
   appointmentRow as appt,
   atReleaseBefore,
@@ -69,9 +70,12 @@ describe(`upgrading to clinicians (migration 011, ${engine})`, () => {
     expect(await rows('select id, nurse_lane from appointments order by id')).toEqual(before.lanes);
     expect(await rows("select clinician_id from users where id = 'u-nia'")).toEqual([{ clinician_id: 'nurse-nia' }]);
 
-    // The lane rule, the room rule and the hours' own checks hold under the new names.
+    // The lane rule, the room rule and the hours' own checks hold under the new names (for a patient the infusion
+    // gate of migration 024 lets through, so only the lane can refuse).
     const db = database.db;
+    const patient = await readyPatient({ database, clock: { now: () => T0 } }, 'pat-lane');
     const sameLane = appt({
+      patient_id: patient,
       type_id: 'type-infusion',
       nurse_id: 'nurse-nia',
       nurse_lane: 1,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { isOverlapViolation } from '../../src/kernel/db/database.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
+import { makeInfusionReady } from '../helpers/clinical.ts';
 import { book, bookedPatient, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
@@ -152,6 +153,7 @@ describe('online booking', () => {
     await rt.restart({ seed: 'clinic-and-staff' });
     const desk = await signIn(rt(), 'admin@relief.example');
     const id = await bookedPatient(rt(), THURSDAY);
+    await makeInfusionReady(rt(), id);
     const p = await rt().database.db.selectFrom('patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const csrf = csrfFrom((await desk.get(`/staff/patients/${id}/book`)).body);
     expect(

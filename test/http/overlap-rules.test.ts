@@ -10,6 +10,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { readyPatient } from '../helpers/clinical.ts';
 import {
   appointmentRow as appt,
   MIN,
@@ -58,8 +59,12 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
   });
 
   it('per nurse lane: another lane of the same nurse is free, the same lane is not', async () => {
+    // Each infusion is a different person's, screened and planned (the infusion gate), so only the lane can clash.
+    const patients: string[] = [];
+    for (let i = 1; i <= 6; i++) patients.push(await readyPatient(rt(), `pat-lane-${i}`));
     const infusion = (seat: number | null, chair: string) =>
       appt({
+        patient_id: patients.pop()!,
         type_id: 'type-infusion',
         nurse_id: 'nurse-nia',
         nurse_lane: seat,
@@ -75,6 +80,55 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
     expect(await refused(insert(infusion(null, 'chair-chi-3')))).toBe(true);
     expect(await refused(insert(infusion(3, 'chair-chi-1')))).toBe(true); // the chair
     await insert(infusion(3, 'chair-chi-3'));
+  });
+
+  it('per supervision lane (migration 025): one provider lane supervises one infusion at a time, over visit time only', async () => {
+    const patients: string[] = [];
+    for (let i = 1; i <= 6; i++) patients.push(await readyPatient(rt(), `pat-sup-${i}`));
+    let chair = 0;
+    const supervised = (lane: number | null, at: number, supervisor = 'prov-okafor') =>
+      appt({
+        patient_id: patients.pop()!,
+        type_id: 'type-infusion',
+        room_id: `chair-chi-${++chair}`,
+        supervisor_id: supervisor,
+        supervisor_lane: lane,
+        at,
+        minutes: 240,
+        before: 15,
+        after: 30,
+      });
+    await insert(supervised(1, 0));
+    await insert(supervised(2, 0));
+    expect(await refused(insert(supervised(1, 60)))).toBe(true);
+    // Back to back in a lane is fine although the nurse's buffers overlap: supervision covers the visit itself.
+    await insert(supervised(1, 240));
+    // Another provider's lane 1 is theirs.
+    await insert(supervised(1, 60, 'prov-lindqvist'));
+    // A move onto the lane's busy time is refused too.
+    const later = supervised(2, 480);
+    await insert(later);
+    expect(
+      await refused(
+        rt()
+          .database.db.updateTable('appointments')
+          .set({ supervisor_lane: 1 })
+          .where('id', '=', later.id)
+          .execute()
+          .then(() =>
+            rt()
+              .database.db.updateTable('appointments')
+              .set({
+                starts_at: T0 + 200 * MIN,
+                ends_at: T0 + 440 * MIN,
+                busy_from: T0 + 185 * MIN,
+                busy_to: T0 + 470 * MIN,
+              })
+              .where('id', '=', later.id)
+              .execute(),
+          ),
+      ),
+    ).toBe(true);
   });
 
   it('per patient, over visit time only: the staff buffers are not the person’s', async () => {

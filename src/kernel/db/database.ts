@@ -189,6 +189,15 @@ export function isOverlapViolation(err: unknown): boolean {
 }
 
 /**
+ * True when the database refused an infusion or booster because its patient has no signed eligible screening valid
+ * at its start and no active treatment plan (migration 024's gate; the same message on both engines).
+ */
+export function isInfusionGateRefusal(err: unknown): boolean {
+  const { message } = (err ?? {}) as { message?: unknown };
+  return typeof message === 'string' && message.includes('infusion_gate:');
+}
+
+/**
  * A booking's write refused by the database, with nothing written: the time was taken (overlap), the request already
  * booked (unique), or PostgreSQL broke a lock cycle with another writer (deadlock, 40P01; the overlap trigger's
  * resource locks prevent it between bookings, this covers any other cycle). Callers look again and answer "taken".

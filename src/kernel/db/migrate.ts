@@ -18,6 +18,8 @@ import * as m020 from './migrations/020_rate_limits.ts';
 import * as m021 from './migrations/021_clinical.ts';
 import * as m022 from './migrations/022_clinical_guards.ts';
 import * as m023 from './migrations/023_clinical_alerts.ts';
+import * as m024 from './migrations/024_infusion_gate.ts';
+import * as m025 from './migrations/025_supervision.ts';
 import * as m028 from './migrations/028_screening_examination.ts';
 
 export interface Migration {
@@ -46,6 +48,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['021_clinical', m021],
   ['022_clinical_guards', m022],
   ['023_clinical_alerts', m023],
+  ['024_infusion_gate', m024],
+  ['025_supervision', m025],
   ['028_screening_examination', m028],
 ];
 

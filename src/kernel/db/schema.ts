@@ -62,6 +62,8 @@ export interface ClinicianTable {
   kind: Generated<ClinicianKind>;
   /** How many infusions a nurse watches at once, 1–6 (migration 007); providers keep 1. */
   watches_at_once: Generated<number>;
+  /** How many infusions a provider supervises at once, 1–12, default 4 (migration 025); nurses keep the default. */
+  supervises_at_once: Generated<number>;
 }
 
 export type ClinicianKind = 'provider' | 'nurse';
@@ -169,6 +171,12 @@ export interface AppointmentLinkColumns {
   patient_id: string | null;
   /** Set by staff on the day; null until then. Independent of status (booked/cancelled). */
   attendance: Attendance | null;
+}
+
+/** Migration 025: the provider supervising an infusion on site, and which of their supervision lanes it holds. */
+export interface AppointmentSupervisionColumns {
+  supervisor_id: string | null;
+  supervisor_lane: number | null;
 }
 
 /**
@@ -611,7 +619,7 @@ export interface DB {
   rooms: RoomTable;
   appointment_types: AppointmentTypeTable;
   consultation_requests: ConsultationRequestTable;
-  appointments: AppointmentTable & AppointmentLinkColumns & AppointmentLegacyColumns;
+  appointments: AppointmentTable & AppointmentLinkColumns & AppointmentLegacyColumns & AppointmentSupervisionColumns;
   patients: PatientTable;
   outbox: OutboxTable;
   dev_mailbox: DevMailTable;

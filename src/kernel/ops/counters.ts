@@ -64,7 +64,8 @@ export function countRequest(route: string | undefined, method: string, status: 
 }
 
 export const countRefusal = (code: string): void => http.refusals.inc({ code });
-export const countBooking = (outcome: 'booked' | 'taken' | 'already_booked'): void => bookings.inc({ outcome });
+export const countBooking = (outcome: 'booked' | 'taken' | 'already_booked' | 'not_eligible'): void =>
+  bookings.inc({ outcome });
 export const countMailSent = (kind: string): void => mail.sent.inc({ kind });
 export const countMailAttemptFailed = (kind: string): void => mail.attemptsFailed.inc({ kind });
 
