@@ -36,6 +36,7 @@ import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
 import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
+import { planRoutes } from './clinical/protocols/plan-routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(setupRoutes);
   await app.register(mailRoutes);
   await app.register(protocolRoutes);
+  await app.register(planRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -28,3 +28,6 @@ export { latestWeight, type WeightRow } from './record/repository.ts';
 
 // Who sees clinical pages, and their frame.
 export { CLINICAL_RECORD_ROLES, clinicalPatient, PRESCRIBER_ROLES } from './patient-access.ts';
+
+// Treatment plans and their series.
+export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';
