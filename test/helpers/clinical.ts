@@ -88,3 +88,46 @@ export async function signedEligibleScreening(
 /** The protocol library as the demo has it (a clinic starts with none). */
 export const suggestedProtocols = (rt: TestRuntime) =>
   rt.database.transact((trx) => writeSuggestedProtocols(trx, rt.clock.now(), null));
+
+/**
+ * An active (signed) plan of a protocol for a patient with a signed eligible screening, written directly: what the
+ * plan pages produce, for tests of what comes after (booking infusions, dose orders).
+ */
+export async function activePlanFor(
+  rt: TestRuntime,
+  patientId: string,
+  providerId: string,
+  code = 'crps-10-day',
+): Promise<string> {
+  const db = rt.database.db;
+  const now = rt.clock.now();
+  const screeningId = await signedEligibleScreening(rt, patientId, providerId);
+  const protocol = await db
+    .selectFrom('protocols')
+    .selectAll()
+    .where('code', '=', code)
+    .orderBy('version', 'desc')
+    .executeTakeFirstOrThrow();
+  const id = randomUUID();
+  await db
+    .insertInto('treatment_plans')
+    .values({
+      id,
+      patient_id: patientId,
+      location_id: 'loc-chicago',
+      protocol_id: protocol.id,
+      screening_id: screeningId,
+      definition: protocol.definition,
+      deviations: '[]',
+      status: 'active',
+      status_reason: null,
+      version: 2,
+      created_by: providerId,
+      created_at: now,
+      updated_at: now,
+      signed_by: providerId,
+      signed_at: now,
+    })
+    .execute();
+  return id;
+}

@@ -109,9 +109,6 @@ export async function bookPlanSeries(
   });
   if (outcome.ok) return { ok: true, count: outcome.appointments.length };
   const number = outcome.index + 1;
-  return refuse(
-    'conflict',
-    `Session ${number}’s time is no longer free (a nurse and a chair are needed for the whole session). Nothing was booked; choose again.`,
-    { [`s${number}`]: 'No longer free' },
-  );
+  const message = `Session ${number}’s time is no longer free (a nurse and a chair are needed for the whole session). Nothing was booked; choose again.`;
+  return refuse('conflict', message, { [`s${number}`]: message });
 }
