@@ -57,11 +57,16 @@ describe(`treatment plans (${engine})`, () => {
     expect(await plans(patientId)).toHaveLength(0);
 
     await signedEligibleScreening(rt(), patientId, providerId);
-    const made = await post(provider, patientId, '', DRAFT);
+    // Figures left empty are the protocol's own.
+    const made = await post(provider, patientId, '', { protocol: 'crps-10-day', sessions: '', hours: '', rate: '' });
     expect(made.statusCode, made.body.slice(0, 300)).toBe(303);
     const [plan] = await plans(patientId);
     expect(plan).toMatchObject({ status: 'draft', version: 1, created_by: providerId, signed_at: null });
     expect(JSON.parse(plan!.deviations)).toEqual([]);
+    expect(JSON.parse(plan!.definition)).toMatchObject({
+      induction: { sessions: 10, hoursPerSession: 4 },
+      dosing: { startMgPerKgPerHour: 0.35 },
+    });
     // One open plan at a time.
     expect((await post(provider, patientId, '', DRAFT)).statusCode).toBe(409);
     const events = await db()
@@ -74,7 +79,7 @@ describe(`treatment plans (${engine})`, () => {
 
   it('a figure past the protocol’s limits needs a reason, kept in the plan; bad figures are named', async () => {
     const { patientId, provider } = await ready();
-    const bad = await post(provider, patientId, '', { ...DRAFT, sessions: 'ten', rate: '' });
+    const bad = await post(provider, patientId, '', { ...DRAFT, sessions: 'ten', rate: 'abc' });
     expect(bad.statusCode).toBe(400);
     expect(text(bad.body)).toContain('Sessions: a number such as 10');
     expect(text(bad.body)).toContain('Starting rate: a number such as 0.35');

@@ -339,4 +339,34 @@ describe(`booking a plan's series (${engine})`, () => {
     expect(page.statusCode).toBe(409);
     expect(text(page.body)).toContain('A series is booked from an active plan');
   });
+
+  it('each session’s email gives the time and place, what to do beforehand, how long to allow and the number to call, naming no condition or treatment', async () => {
+    await suggestedProtocols(rt());
+    const { patientId } = await planned('Robin');
+    const desk = await signIn(rt(), DESK);
+    await rt().worker.runOnce();
+    const before = rt().mail.sent.length;
+    expect((await bookSeriesAs(desk, patientId)).statusCode).toBe(303);
+    await rt().worker.runOnce();
+    const email = (
+      await db().selectFrom('patients').select('email').where('id', '=', patientId).executeTakeFirstOrThrow()
+    ).email;
+    const mails = rt()
+      .mail.sent.slice(before)
+      .filter((m) => m.to === email && m.subject.endsWith('is booked'));
+    expect(mails).toHaveLength(10);
+    const first = mails.find((m) => m.text.includes('Tuesday, March 3, 2026'))!;
+    expect(first.text).toContain('Where: Chicago');
+    expect(first.text).toContain('Before your appointment');
+    expect(first.text).toContain('Please have no solid food for 6 hours before your appointment.');
+    expect(first.text).toContain('An adult needs to take you home afterwards.');
+    // Four hours and thirty minutes' rest after: four and a half hours to allow.
+    expect(first.text).toContain('Please allow about 4 and a half hours for your visit');
+    expect(first.text).toMatch(/please call Chicago[^\n]* at \(312\) 555-0141/);
+    expect(first.html).toContain('Please have no solid food');
+    for (const part of [first.text, first.html, first.ics!.content].map((t) =>
+      t.replaceAll('Relief Infusion Clinic', ''),
+    ))
+      expect(part).not.toMatch(/infusion|ketamine|CRPS|pain|series|session|treatment/i);
+  });
 });

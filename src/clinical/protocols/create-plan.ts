@@ -8,16 +8,24 @@ import type { ClinicalPatient } from '../patient-access.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { protocolVersions } from './repository.ts';
 import { protocolSchema } from './protocol.ts';
-import { pastLimits, planDefinition, type Deviation } from './plan-rules.ts';
+import { figuresOf, pastLimits, planDefinition, type Deviation } from './plan-rules.ts';
 import { eligibleScreening, insertPlan, openPlan } from './plan-repository.ts';
 
+/** A figure typed in, or empty for the protocol's own. */
 const figure = (label: string, pattern: RegExp, example: string, min: number, max: number, unit: string) =>
   z
-    .string({ error: `${label}: required` })
+    .string()
     .trim()
-    .regex(pattern, `${label}: a number such as ${example}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `${label}: from ${min} to ${max} ${unit}`);
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(
+      z
+        .string()
+        .regex(pattern, `${label}: a number such as ${example}`)
+        .transform(Number)
+        .refine((n) => n >= min && n <= max, `${label}: from ${min} to ${max} ${unit}`)
+        .optional(),
+    );
 
 export const createPlanForm = z.object({
   protocol: z.string({ error: 'Choose a protocol' }).regex(/^[a-z0-9-]{2,40}$/, 'Choose a protocol'),
@@ -60,7 +68,12 @@ export async function createPlan(
   const row = (await protocolVersions(database.db, form.protocol)).find((r) => r.retired_at === null);
   if (!row) return refuse('invalid_request', 'Choose a protocol from the list.', { protocol: 'Choose a protocol' });
   const protocol = protocolSchema.parse(JSON.parse(row.definition));
-  const figures = { sessions: form.sessions, hoursPerSession: form.hours, startMgPerKgPerHour: form.rate };
+  const own = figuresOf(protocol);
+  const figures = {
+    sessions: form.sessions ?? own.sessions,
+    hoursPerSession: form.hours ?? own.hoursPerSession,
+    startMgPerKgPerHour: form.rate ?? own.startMgPerKgPerHour,
+  };
   const past = pastLimits(protocol, figures);
   if (past.length > 0 && form.reason.length === 0) {
     const fields: Record<string, string> = {};

@@ -293,14 +293,8 @@ function SeriesStart(p: PlanPageProps & { plan: Plan }) {
 function CreateForm(p: PlanPageProps) {
   if (p.protocols.length === 0)
     return <p>The protocol library is empty: an administrator adds the clinic’s protocols.</p>;
-  const first = p.protocols[0]!.definition;
-  const values: Values = {
-    protocol: first.code,
-    sessions: String(first.induction.sessions),
-    hours: String(first.induction.hoursPerSession),
-    rate: String(first.dosing.startMgPerKgPerHour),
-    ...p.values,
-  };
+  const values: Values = { protocol: p.protocols[0]!.definition.code, ...p.values };
+  const own = 'Leave empty for the protocol’s own figure.';
   return (
     <form method="post" action={`/staff/patients/${p.patient.id}/plan`} class="card">
       <h2>Write a treatment plan</h2>
@@ -314,11 +308,12 @@ function CreateForm(p: PlanPageProps) {
         label="Protocol"
         values={values}
         errors={p.errors}
-        options={p.protocols.map((x) => [x.code, `${x.definition.name} (version ${x.version})`])}
+        options={p.protocols.map((x) => [x.code, protocolLine(x)])}
       />
       <Input
         name="sessions"
         label="Induction sessions"
+        hint={own}
         values={values}
         errors={p.errors}
         extra={{ inputmode: 'numeric' }}
@@ -326,6 +321,7 @@ function CreateForm(p: PlanPageProps) {
       <Input
         name="hours"
         label="Hours per session"
+        hint={own}
         values={values}
         errors={p.errors}
         extra={{ inputmode: 'decimal' }}
@@ -333,6 +329,7 @@ function CreateForm(p: PlanPageProps) {
       <Input
         name="rate"
         label="Starting rate (mg/kg/h)"
+        hint={own}
         values={values}
         errors={p.errors}
         extra={{ inputmode: 'decimal' }}
@@ -349,6 +346,12 @@ function CreateForm(p: PlanPageProps) {
       </button>
     </form>
   );
+}
+
+/** A protocol in the list with the figures a plan starts from. */
+function protocolLine(x: LibraryProtocol): string {
+  const i = x.definition.induction;
+  return `${x.definition.name} (version ${x.version}): ${figure(i.sessions)} × ${figure(i.hoursPerSession)} h, from ${figure(x.definition.dosing.startMgPerKgPerHour, 3)} mg/kg/h`;
 }
 
 export interface SeriesPageProps {

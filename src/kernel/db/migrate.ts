@@ -17,6 +17,7 @@ import * as m019 from './migrations/019_mail_window.ts';
 import * as m020 from './migrations/020_rate_limits.ts';
 import * as m021 from './migrations/021_clinical.ts';
 import * as m022 from './migrations/022_clinical_guards.ts';
+import * as m026 from './migrations/026_type_preparation.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -43,6 +44,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['020_rate_limits', m020],
   ['021_clinical', m021],
   ['022_clinical_guards', m022],
+  ['026_type_preparation', m026],
 ];
 
 /**
