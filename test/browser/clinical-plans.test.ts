@@ -71,11 +71,25 @@ describe('treatment plan pages: accessibility (axe-core in Chromium)', () => {
 
     const provider = await signIn(rt(), 'provider@relief.example');
     const desk = await signIn(rt(), 'frontdesk@relief.example');
+    // A third patient with the series booked: the sessions table with its move forms.
+    const booked = await clinicPatient(rt(), 'Cai');
+    await activePlanFor(rt(), booked, providerId);
+    const proposal = await desk.get(
+      `/staff/patients/${booked}/plan/series?location=chicago&date=2026-03-03&time=10:00`,
+    );
+    const fields: Record<string, string> = {};
+    for (const m of proposal.body.matchAll(/<input type="(?:hidden|radio)" name="(\w+)" value="([^"]*)"(?: checked)?/g))
+      if (m[0].includes('hidden') || m[0].endsWith('checked')) fields[m[1]!] = m[2]!;
+    expect((await desk.post(`/staff/patients/${booked}/plan/series`, fields)).statusCode).toBe(303);
     const found: string[] = [];
     for (const width of [1280, 390]) {
       for (const [who, b, urls] of [
-        ['provider', provider, [`/staff/patients/${none}/plan`, `/staff/patients/${active}/plan`, series]],
-        ['desk', desk, [`/staff/patients/${active}/plan`, series]],
+        [
+          'provider',
+          provider,
+          [`/staff/patients/${none}/plan`, `/staff/patients/${active}/plan`, series, `/staff/patients/${booked}/plan`],
+        ],
+        ['desk', desk, [`/staff/patients/${active}/plan`, series, `/staff/patients/${booked}/plan`]],
       ] as const) {
         const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });
         await context.addCookies([...b.cookies].map(([name, value]) => ({ name, value, url: origin })));
@@ -95,6 +109,16 @@ describe('treatment plan pages: accessibility (axe-core in Chromium)', () => {
           expect(await page.locator('.error-summary').count()).toBe(1);
           for (const v of await audit(page)) found.push(`provider ${width}px refused plan form: ${v}`);
           if (SHOTS) await page.screenshot({ path: `${SHOTS}/provider-refused-${width}.png`, fullPage: true });
+        }
+        if (who === 'desk') {
+          // A move that breaks the plan's spacing, refused naming the rule.
+          await page.goto(`${origin}/staff/patients/${booked}/plan`);
+          await page.getByLabel('New date').fill('2026-03-20');
+          await page.getByLabel('New time').fill('10:00');
+          await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Move' }).click()]);
+          expect(await page.locator('#move_date-error').count()).toBe(1);
+          for (const v of await audit(page)) found.push(`desk ${width}px refused move: ${v}`);
+          if (SHOTS) await page.screenshot({ path: `${SHOTS}/desk-refused-move-${width}.png`, fullPage: true });
         }
         await context.close();
       }

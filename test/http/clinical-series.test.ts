@@ -268,7 +268,12 @@ describe(`booking a plan's series (${engine})`, () => {
     const planPage = await desk.get(`/staff/patients/${patientId}/plan`);
     const csrf = csrfFrom(planPage.body);
     const move = (id: string, date: string, time: string) =>
-      desk.post(`/staff/patients/${patientId}/plan/sessions/${id}/move`, { _csrf: csrf, date, time });
+      desk.post(`/staff/patients/${patientId}/plan/sessions/move`, {
+        _csrf: csrf,
+        session: id,
+        move_date: date,
+        move_time: time,
+      });
 
     const far = await move(appts[4]!.id, '2026-03-10', '10:00');
     expect(far.statusCode).toBe(400);

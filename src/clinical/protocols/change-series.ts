@@ -22,9 +22,12 @@ import { spacingMessage } from './spacing-words.ts';
 
 type Where = { locationId: string; patientRef: string };
 
+// Named apart from the series form's date and time, which share the plan page.
 const moveForm = z.object({
-  date: z.string({ error: 'Date: required' }).refine(isDay, 'Date: a date such as 2026-03-09'),
-  time: z.string({ error: 'Time: required' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Time: a time such as 09:00'),
+  move_date: z.string({ error: 'New date: required' }).refine(isDay, 'New date: a date such as 2026-03-09'),
+  move_time: z
+    .string({ error: 'New time: required' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'New time: a time such as 09:00'),
 });
 
 const mayChange = (actor: Actor) => (SCHEDULING_ROLES as readonly string[]).includes(actor.staff.role);
@@ -52,10 +55,10 @@ export async function moveSession(
   const location = await findLocation(database.db, session.location_id);
   if (!location) return refuse('not_found', 'That session could not be found.');
   const zone = location.time_zone;
-  const start = exactWallInstant(zone, parsed.data.date, parsed.data.time);
+  const start = exactWallInstant(zone, parsed.data.move_date, parsed.data.move_time);
   if (start === undefined || start <= actor.now)
     return refuse('invalid_request', 'Choose a time in the future that exists on that day.', {
-      time: 'Choose another time',
+      move_time: 'New time: choose a time in the future that exists on that day',
     });
   if (session.kind === 'induction') {
     const days = sessions
@@ -65,7 +68,7 @@ export async function moveSession(
     const problems = checkSpacing(plan.definition.induction, days);
     if (problems.length > 0) {
       const message = problems.map(spacingMessage).join('. ');
-      return refuse('invalid_request', `That day breaks the plan’s spacing rules: ${message}.`, { date: message });
+      return refuse('invalid_request', `That day breaks the plan’s spacing rules: ${message}.`, { move_date: message });
     }
   }
   const ctx = await seriesContext(
@@ -93,7 +96,7 @@ export async function moveSession(
   if (outcome.ok) return { ok: true };
   if (outcome.reason === 'taken')
     return refuse('conflict', 'That time is not free: a nurse and a chair are needed for the whole session.', {
-      time: 'Choose another time',
+      move_time: 'That time is not free: a nurse and a chair are needed for the whole session',
     });
   return refuse('conflict', 'This session changed meanwhile. Reload to see it.');
 }

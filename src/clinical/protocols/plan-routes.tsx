@@ -138,7 +138,7 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.post('/staff/patients/:id/plan/sessions/:appointmentId/move', { config: schedulers }, async (req, reply) => {
+  app.post('/staff/patients/:id/plan/sessions/move', { config: schedulers }, async (req, reply) => {
     const actor = actorOf(req);
     const who = await planPatient(actor, params(req).id, 'series.move');
     const plan = await currentPlan(deps.database, who.patient.id);
@@ -150,7 +150,7 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
       actor,
       who.where,
       plan,
-      params(req).appointmentId!,
+      typeof body(req).session === 'string' ? (body(req).session as string) : '',
       req.body,
     );
     return answer(req, reply, actor, who, result, 'moved');

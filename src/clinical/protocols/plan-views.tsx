@@ -188,9 +188,11 @@ function StatusForm(p: PlanPageProps & { plan: Plan }) {
 }
 
 function Sessions(p: PlanPageProps & { plan: Plan }) {
-  if (p.sessions.length === 0) return <p>No session is booked yet.</p>;
-  const mayMove = may(p.staff, ['provider', 'front_desk']);
-  const ahead = p.sessions.some((s) => s.status === 'booked');
+  if (p.sessions.length === 0) return <p class="plan-sessions-actions">No session is booked yet.</p>;
+  const mayChange = may(p.staff, ['provider', 'front_desk']);
+  const label = (s: PlanSessionView) => `${s.kind === 'induction' ? 'Session' : 'Booster'} ${s.number}`;
+  const when = (s: PlanSessionView) => formatDateTime(s.starts_at, p.zoneOf(s.location_id));
+  const movable = p.sessions.filter((s) => s.status === 'booked');
   return (
     <section aria-labelledby="plan-sessions">
       <h2 id="plan-sessions">Sessions</h2>
@@ -201,54 +203,50 @@ function Sessions(p: PlanPageProps & { plan: Plan }) {
               <th scope="col">Session</th>
               <th scope="col">When</th>
               <th scope="col">Status</th>
-              {mayMove ? <th scope="col">Move to</th> : null}
             </tr>
           </thead>
           <tbody>
             {p.sessions.map((s) => (
               <tr>
-                <th scope="row">
-                  {s.kind === 'induction' ? 'Session' : 'Booster'} {String(s.number)}
-                </th>
-                <td>{formatDateTime(s.starts_at, p.zoneOf(s.location_id))}</td>
+                <th scope="row">{label(s)}</th>
+                <td>{when(s)}</td>
                 <td>{s.status === 'booked' ? 'Booked' : 'Cancelled'}</td>
-                {mayMove ? (
-                  <td>
-                    {s.status === 'booked' ? (
-                      <form
-                        method="post"
-                        action={`/staff/patients/${p.patient.id}/plan/sessions/${s.appointment_id}/move`}
-                        class="inline-form"
-                      >
-                        <Csrf token={p.staff.csrfToken} />
-                        <label for={`date-${s.appointment_id}`} class="visually-hidden">
-                          New date for {s.kind} {String(s.number)}
-                        </label>
-                        <input type="date" id={`date-${s.appointment_id}`} name="date" required />
-                        <label for={`time-${s.appointment_id}`} class="visually-hidden">
-                          New time for {s.kind} {String(s.number)}
-                        </label>
-                        <input type="time" id={`time-${s.appointment_id}`} name="time" required step="300" />
-                        <button class="button button-secondary" type="submit">
-                          Move
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                ) : null}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {mayMove && ahead ? (
-        <form method="post" action={`/staff/patients/${p.patient.id}/plan/series/cancel`} class="inline-form">
-          <Csrf token={p.staff.csrfToken} />
-          <input type="hidden" name="version" value={String(p.plan.version)} />
-          <button class="button button-danger" type="submit">
-            Cancel every session ahead
-          </button>
-        </form>
+      {mayChange && movable.length > 0 ? (
+        <Fragment>
+          <form method="post" action={`/staff/patients/${p.patient.id}/plan/sessions/move`} class="card">
+            <h3>Move a session</h3>
+            <p>The new day must keep the plan’s spacing; if it does not, Relief says which rule it breaks.</p>
+            <Csrf token={p.staff.csrfToken} />
+            <Select
+              name="session"
+              label="Session"
+              values={p.values}
+              errors={p.errors}
+              options={movable.map((s) => [s.appointment_id, `${label(s)}, ${when(s)}`])}
+            />
+            <Input name="move_date" label="New date" type="date" values={p.values} errors={p.errors} />
+            <Input name="move_time" label="New time" type="time" values={p.values} errors={p.errors} />
+            <button class="button button-secondary" type="submit">
+              Move
+            </button>
+          </form>
+          <form
+            method="post"
+            action={`/staff/patients/${p.patient.id}/plan/series/cancel`}
+            class="inline-form plan-sessions-actions"
+          >
+            <Csrf token={p.staff.csrfToken} />
+            <input type="hidden" name="version" value={String(p.plan.version)} />
+            <button class="button button-secondary" type="submit">
+              Cancel every session ahead
+            </button>
+          </form>
+        </Fragment>
       ) : null}
     </section>
   );
@@ -401,42 +399,37 @@ export function SeriesPage(p: SeriesPageProps) {
           <input type="hidden" name="location" value={p.form.location} />
           <input type="hidden" name="date" value={p.form.date} />
           <input type="hidden" name="time" value={p.form.time} />
-          <ol class="series-list">
+          <div class="series-list">
             {p.proposal.sessions.map((s) => {
               const name = `s${s.number}`;
               const options =
                 s.placed && !s.picked ? [s.placed, ...s.alternatives] : s.placed ? [s.placed] : s.alternatives;
               return (
-                <li>
-                  <fieldset {...invalid(name, p.errors)}>
-                    <legend>
-                      {label} {String(s.number)}
-                      {s.placed ? '' : ': no free time within the spacing rules'}
-                    </legend>
-                    <FieldError id={name} message={p.errors[name]} />
-                    {s.placed === null && options.length === 0 ? (
-                      <p>No free time nearby. Try another start date.</p>
-                    ) : null}
-                    {(s.placed ? options.slice(0, 1) : options).map((c, i) => (
-                      <label class="radio">
-                        <input
-                          type="radio"
-                          name={name}
-                          value={String(c.start)}
-                          checked={s.placed !== null && i === 0}
-                        />{' '}
+                <fieldset class="radio-group" {...invalid(name, p.errors)}>
+                  <legend>
+                    {label} {String(s.number)}
+                    {s.placed ? '' : ': no free time within the spacing rules'}
+                  </legend>
+                  <FieldError id={name} message={p.errors[name]} />
+                  {s.placed === null && options.length === 0 ? (
+                    <p>No free time nearby. Try another start date.</p>
+                  ) : null}
+                  {(s.placed ? options.slice(0, 1) : options).map((c, i) => (
+                    <label class="radio">
+                      <input type="radio" name={name} value={String(c.start)} checked={s.placed !== null && i === 0} />{' '}
+                      <span>
                         {when(c)}
-                        <span class="hint"> · {what(c)}</span>
-                      </label>
-                    ))}
-                    {s.placed === null ? (
-                      <p class="hint">Nearest free times: choose one, then check the spacing.</p>
-                    ) : null}
-                  </fieldset>
-                </li>
+                        <span class="hint series-where">{what(c)}</span>
+                      </span>
+                    </label>
+                  ))}
+                  {s.placed === null ? (
+                    <p class="hint">Nearest free times: choose one, then check the spacing.</p>
+                  ) : null}
+                </fieldset>
               );
             })}
-          </ol>
+          </div>
           <div class="button-row">
             <button
               class="button button-secondary"
