@@ -159,6 +159,13 @@ describe(`booking a plan's series (${engine})`, () => {
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('Session 3: choose a time');
     expect(await booked(patientId)).toHaveLength(0);
+    // A forged time years away is refused by name, before any availability is read.
+    const forged = await desk.post(`/staff/patients/${patientId}/plan/series`, {
+      ...picked(page.body),
+      s3: String(Date.parse('2031-01-01T16:00:00Z')),
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.body).toContain('Session 3: choose a time within the next two years');
     // Picking Monday the 9th for session 3 says it breaks the spacing (5 days after Wednesday).
     const pick = radios.get(3)![0]!.value;
     const again = await desk.get(

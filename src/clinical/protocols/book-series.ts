@@ -24,6 +24,8 @@ export const SCHEDULING_ROLES = ['provider', 'front_desk'] as const;
 
 type Where = { locationId: string; patientRef: string };
 
+const HORIZON_MS = 730 * 24 * 3_600_000;
+
 export async function bookPlanSeries(
   database: Database,
   clinic: Clinic,
@@ -65,6 +67,8 @@ export async function bookPlanSeries(
   for (let n = 1; n <= count; n++) {
     const start = form.picks.get(n);
     if (start === undefined || start <= actor.now) missing[`s${n}`] = `Session ${n}: choose a time`;
+    // Bounded like any staff booking: the availability read spans the series, so a forged far date is refused here.
+    else if (start > actor.now + HORIZON_MS) missing[`s${n}`] = `Session ${n}: choose a time within the next two years`;
     else starts.push(start);
   }
   if (count === 0 || Object.keys(missing).length > 0)
