@@ -168,15 +168,20 @@ describe(`booking a plan's series (${engine})`, () => {
     expect(forged.body).toContain('Session 3: choose a time within the next two years');
     // Picking Monday the 9th for session 3 says it breaks the spacing (5 days after Wednesday).
     const pick = radios.get(3)![0]!.value;
-    const again = await desk.get(
-      `/staff/patients/${patientId}/plan/series?location=chicago&date=2026-03-03&time=10:00&s3=${pick}`,
-    );
+    // "Check the times again" posts the form as it stands (its token stays out of the address).
+    expect(page.body).toContain(`formaction="/staff/patients/${patientId}/plan/series/check"`);
+    const again = await desk.post(`/staff/patients/${patientId}/plan/series/check`, {
+      ...picked(page.body),
+      s3: pick,
+    });
     expect(again.statusCode).toBe(200);
     expect(text(again.body)).toContain('Session 3 is 5 days after the one before; the plan allows at most 3 days');
     const after = choices(again.body);
     expect(local(Number(after.get(4)!.find((c) => c.checked)!.value))).toBe('2026-03-10 10:00');
     const breaks = await desk.post(`/staff/patients/${patientId}/plan/series`, picked(again.body));
     expect(breaks.statusCode).toBe(400);
+    expect(breaks.body).toContain('Session 3 is 5 days after the one before');
+    expect(breaks.body).not.toContain('choose a time');
     expect(await booked(patientId)).toHaveLength(0);
   });
 

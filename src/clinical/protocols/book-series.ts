@@ -37,7 +37,7 @@ export async function bookPlanSeries(
 ): Promise<{ ok: true; count: number } | Refusal> {
   if (!(SCHEDULING_ROLES as readonly string[]).includes(actor.staff.role))
     return refuse('forbidden', 'Only the front desk and providers book a series.');
-  const form = parseSeriesForm(body);
+  const form = parseSeriesForm(body, 'every time');
   if (!('picks' in form)) return form;
   if (body.version !== String(plan.version) || plan.status !== 'active') {
     const message = staleMessage({ status: plan.status, version: plan.version });

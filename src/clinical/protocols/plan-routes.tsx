@@ -127,6 +127,15 @@ export async function planRoutes(app: FastifyInstance): Promise<void> {
       return html(reply, SeriesPage({ ...page, errors: {} }));
     });
 
+    // The proposal again with the times picked so far: posted, so the form's token stays out of the address.
+    app.post(`/staff/patients/:id/plan/${path}/check`, { config: schedulers }, async (req, reply) => {
+      const actor = actorOf(req);
+      const who = await planPatient(actor, params(req).id, 'series.propose');
+      const page = await proposal(deps.database, actor, who.patient, who.where, kind, body(req));
+      if ('ok' in page) return answer(req, reply, actor, who, page, '');
+      return html(reply, SeriesPage({ ...page, errors: {} }));
+    });
+
     app.post(`/staff/patients/:id/plan/${path}`, { config: schedulers }, async (req, reply) => {
       const actor = actorOf(req);
       const who = await planPatient(actor, params(req).id, 'series.book');

@@ -411,6 +411,7 @@ export function SeriesPage(p: SeriesPageProps) {
                     {s.placed ? '' : ': no free time within the spacing rules'}
                   </legend>
                   <FieldError id={name} message={p.errors[name]} />
+                  {s.placed === null || s.picked ? <input type="hidden" name={`a${s.number}`} value="1" /> : null}
                   {s.placed === null && options.length === 0 ? (
                     <p>No free time nearby. Try another start date.</p>
                   ) : null}
@@ -434,8 +435,7 @@ export function SeriesPage(p: SeriesPageProps) {
             <button
               class="button button-secondary"
               type="submit"
-              formmethod="get"
-              formaction={`/staff/patients/${p.patient.id}/plan/${path}`}
+              formaction={`/staff/patients/${p.patient.id}/plan/${path}/check`}
             >
               Check the times again
             </button>

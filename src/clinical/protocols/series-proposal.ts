@@ -36,7 +36,10 @@ export interface SeriesForm {
 const MAX_PICKS = 30;
 
 /** The series form as typed; each refusal names its field. */
-export function parseSeriesForm(raw: Record<string, unknown>): SeriesForm | Refusal {
+export function parseSeriesForm(
+  raw: Record<string, unknown>,
+  use: 'choices' | 'every time' = 'choices',
+): SeriesForm | Refusal {
   const base = z
     .object({
       location: z.string({ error: 'Choose a location' }).regex(/^[a-z0-9-]{1,60}$/, 'Choose a location'),
@@ -52,6 +55,9 @@ export function parseSeriesForm(raw: Record<string, unknown>): SeriesForm | Refu
     return refuse('invalid_request', 'Choose where and from when to book the series.', fields);
   }
   const picks = new Map<number, number>();
+  // A form posted back from a proposal marks the sessions whose time was a person's choice (a<n>); the others were
+  // the planner's and are planned again around those choices.
+  const chosen = use === 'choices' ? Object.keys(raw).filter((k) => /^a\d{1,2}$/.test(k)) : [];
   for (const [key, value] of Object.entries(raw)) {
     const m = /^s(\d{1,2})$/.exec(key);
     if (!m) continue;
@@ -60,7 +66,7 @@ export function parseSeriesForm(raw: Record<string, unknown>): SeriesForm | Refu
       return refuse('invalid_request', 'Choose one of the times offered.', {
         [key]: 'Choose one of the times offered',
       });
-    picks.set(number, Number(value));
+    if (chosen.length === 0 || chosen.includes(`a${number}`)) picks.set(number, Number(value));
   }
   return { ...base.data, picks };
 }
@@ -128,11 +134,9 @@ export async function proposeSeries(
     for (const s of plan.sessions) {
       const pick = form.picks.get(offset + s.number);
       if (pick === undefined) continue;
+      // A pick no longer free (or never offered) is planned again like any other session.
       const chosen = candidates.find((c) => c.start === pick && !used.has(c.start));
-      if (!chosen)
-        return refuse('conflict', `The time picked for session ${offset + s.number} is no longer free. Pick again.`, {
-          [`s${offset + s.number}`]: 'That time is no longer free',
-        });
+      if (!chosen) continue;
       cut = s.number;
       s.placed = chosen;
       break;
