@@ -16,7 +16,7 @@ const PURE = [
   '^src/setup/conflicts\\.ts$',
   '^src/staff/sign-in-rules\\.ts$',
   '^src/clinical/dosing/dose\\.ts$',
-  '^src/clinical/protocols/(protocol|series)\\.ts$',
+  '^src/clinical/protocols/(protocol|series|plan-rules|spacing-words)\\.ts$',
   '^src/clinical/provenance\\.ts$',
   '^src/clinical/instruments/[^/]+\\.ts$',
   '^src/clinical/eligibility/(budapest|contraindications|default-rules|facts)\\.ts$',

@@ -73,3 +73,5 @@ export {
 export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
 // The infusion gate: whether an infusion or booster may be booked for a patient (the database keeps the same rule).
 export { GATED_KINDS, infusionReady } from './gate/repository.ts';
+// Treatment plans and their series.
+export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';

@@ -160,7 +160,7 @@ async function firstFreeOption(
 }
 
 /** Where and when an appointment of the context's type sits for one option (provider, nurse, place). */
-function placement(ctx: BookingContext, start: number, option: SlotOption) {
+export function placement(ctx: BookingContext, start: number, option: SlotOption) {
   const end = start + ctx.type.duration_min * MINUTE;
   const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
   const lane = option.nurseId === null ? null : parseLane(option.nurseId);

@@ -4,6 +4,7 @@ import type { AppointmentLinkColumns, DB } from '../kernel/db/schema.ts';
 import type { OutboxJob } from '../kernel/outbox/outbox.ts';
 import type { MailContext, MailTemplate, RenderedMail } from '../kernel/outbox/templates.tsx';
 import { formatDateTime, zoneName } from '../kernel/time/format.ts';
+import { findAppointmentTypeById } from './availability.ts';
 import { calendarEvent } from './calendar-event.ts';
 import { appointmentIcs } from './ics.ts';
 import { findAppointment, type Appointment } from './repository.ts';
@@ -80,7 +81,11 @@ async function patientVisitMail(
 ): Promise<RenderedMail | null> {
   const patient = await contact(ctx.db, patientId);
   if (!patient) return null;
-  const parts = visitParts(job.kind, patient.first_name, when, location);
+  const type = await findAppointmentTypeById(ctx.db, appt.type_id);
+  const preparation = type?.preparation
+    ? { text: type.preparation, allowMin: type.duration_min + type.buffer_after_min }
+    : undefined;
+  const parts = visitParts(job.kind, patient.first_name, when, location, preparation);
   if (!parts) return null;
   // Named by place, not by clinic: a clinic's name can itself say what is treated there.
   const event = {

@@ -14,6 +14,15 @@ export const CLINIC_DEFAULTS = {
 export type TypeRow = Omit<Insertable<AppointmentTypeTable>, 'id' | 'retired_at'>;
 
 /**
+ * What infusion visits' emails tell the patient beforehand: the clinic practice of shared/clinical-facts.md §8 (not a
+ * published standard), worded to name no condition or treatment. Each clinic edits it per type.
+ */
+export const INFUSION_PREPARATION = [
+  'Please have no solid food for 6 hours before your appointment. Clear drinks such as water are fine until 2 hours before.',
+  'An adult needs to take you home afterwards. Please do not drive for the rest of the day, and plan no work or important decisions until the next day.',
+].join('\n');
+
+/**
  * The four types a clinic starts with (the demo has them; `relief init` offers them for review). An administrator
  * changes, adds and retires types afterwards under Clinic set-up; these are only the starting point.
  */
@@ -31,6 +40,7 @@ export const DEFAULT_TYPES: readonly TypeRow[] = [
     needs_nurse: 0,
     place: 'room',
     online_bookable: 1,
+    preparation: '',
   },
   {
     code: 'infusion',
@@ -45,6 +55,7 @@ export const DEFAULT_TYPES: readonly TypeRow[] = [
     needs_nurse: 1,
     place: 'chair',
     online_bookable: 0,
+    preparation: INFUSION_PREPARATION,
   },
   {
     code: 'booster',
@@ -59,6 +70,7 @@ export const DEFAULT_TYPES: readonly TypeRow[] = [
     needs_nurse: 1,
     place: 'chair',
     online_bookable: 0,
+    preparation: INFUSION_PREPARATION,
   },
   {
     code: 'follow-up',
@@ -73,5 +85,6 @@ export const DEFAULT_TYPES: readonly TypeRow[] = [
     needs_nurse: 0,
     place: 'room',
     online_bookable: 0,
+    preparation: '',
   },
 ];

@@ -11,6 +11,18 @@ export const kindField = z.enum(TYPE_KINDS, {
   error: 'Choose what kind of appointment it is: consultation, infusion, booster infusion or follow-up.',
 });
 
+/**
+ * What to tell the patient before a visit, in the confirmation and reminders: plain text, a few lines. Emails can be
+ * read by others, so the hint asks for no condition or treatment by name.
+ */
+const preparationField = z
+  .string()
+  .trim()
+  .max(1500, 'Use at most 1,500 characters.')
+  .refine((v) => !/[<>]/.test(v), 'Use plain text, without < or >.')
+  .optional()
+  .default('');
+
 export const typeForm = z
   .object({
     name: plain('name', 2, 60),
@@ -23,6 +35,7 @@ export const typeForm = z
     needs_nurse: checkbox,
     place: z.enum(PLACES, { error: 'Choose which place it needs: none, a consultation room or an infusion chair.' }),
     online_bookable: checkbox,
+    preparation: preparationField,
   })
   // With nothing held, the database could not stop two bookings of the same time.
   .refine((v) => v.needs_provider || v.needs_nurse || v.place !== 'none', {
@@ -48,6 +61,7 @@ export const typeValues = (t: AppointmentType): Values => ({
   needs_nurse: t.needs_nurse ? 'yes' : '',
   place: t.place,
   online_bookable: t.online_bookable ? 'yes' : '',
+  preparation: t.preparation,
 });
 
 /** A new type: its kind too. */
@@ -67,4 +81,5 @@ export const newTypeValues: Values = {
   needs_nurse: '',
   place: 'room',
   online_bookable: '',
+  preparation: '',
 };

@@ -42,6 +42,7 @@ const settings = (v: TypeInput) => ({
   needs_nurse: v.needs_nurse ? 1 : 0,
   place: v.place,
   online_bookable: v.online_bookable ? 1 : 0,
+  preparation: v.preparation,
 });
 
 const auditDetail = (code: string, v: TypeInput) => ({
@@ -52,6 +53,7 @@ const auditDetail = (code: string, v: TypeInput) => ({
   noticeHours: v.notice,
   step: v.step,
   online: v.online_bookable,
+  preparationChars: v.preparation.length,
   needs: resourceSummary({
     needs_provider: Number(v.needs_provider),
     needs_nurse: Number(v.needs_nurse),

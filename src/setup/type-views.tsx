@@ -7,7 +7,7 @@ import { resourceSummary } from '../scheduling/type-needs.ts';
 import type { Errors, Values } from './forms.ts';
 import type { AppointmentType } from './repository.ts';
 import type { TypeChange } from './type-service.ts';
-import { Check, Input, Select, SetupFrame } from './ui.tsx';
+import { Check, FieldError, Input, invalid, Select, SetupFrame } from './ui.tsx';
 
 const PLACE_OPTIONS: Array<[PlaceNeed, string]> = [
   ['none', 'No room or chair'],
@@ -141,6 +141,22 @@ function TypeFields(p: { staff: StaffContext; values: Values; errors: Errors }) 
         hint="For one consultation type: online booking offers it, and unticking it pauses online booking. Other kinds are booked by staff."
         values={p.values}
       />
+      <div class="field">
+        <label for="preparation">Before the visit</label>
+        <span class="hint" id="preparation-hint">
+          Put in the confirmation and reminder emails, with the time, the place and how long to allow: food and drink
+          beforehand, who takes the patient home. Emails can be read by others: name no condition or treatment.
+        </span>
+        <FieldError id="preparation" message={p.errors.preparation} />
+        <textarea
+          id="preparation"
+          name="preparation"
+          rows="4"
+          {...invalid('preparation', p.errors, 'preparation-hint')}
+        >
+          {p.values.preparation ?? ''}
+        </textarea>
+      </div>
     </Fragment>
   );
 }

@@ -93,7 +93,8 @@ export async function atReleaseBefore(database: Database, name: string): Promise
   const before = (m: string) => index <= MIGRATIONS.findIndex(([n]) => n === m);
   const plugins: KyselyPlugin[] = [
     ...(before('011_clinicians') ? [new BeforeClinicians()] : []),
-    ...(before('015_types_as_data') ? [new BeforeTypeKinds()] : []),
+    ...(before('015_types_as_data') ? [new BeforeTypeColumns(['kind', 'retired_at', 'preparation'])] : []),
+    ...(!before('015_types_as_data') && before('026_type_preparation') ? [new BeforeTypeColumns(['preparation'])] : []),
   ];
   await seedDemo(
     plugins.length
@@ -105,22 +106,28 @@ export async function atReleaseBefore(database: Database, name: string): Promise
   );
 }
 
-/** Leaves out the columns migration 015 added (`kind`, `retired_at`) from inserts of appointment types. */
-class BeforeTypeKinds implements KyselyPlugin {
-  readonly #drop = new (class extends OperationNodeTransformer {
-    protected override transformInsertQuery(node: InsertQueryNode): InsertQueryNode {
-      if (node.into?.table.identifier.name !== 'appointment_types') return node;
-      const columns = node.columns ?? [];
-      const keep = columns.map((c) => !['kind', 'retired_at'].includes(c.column.name));
-      if (keep.every(Boolean) || !node.values || !ValuesNode.is(node.values)) return node;
-      const values = node.values.values.map((list) =>
-        PrimitiveValueListNode.is(list)
-          ? PrimitiveValueListNode.create(list.values.filter((_, i) => keep[i]))
-          : ValueListNode.create(list.values.filter((_, i) => keep[i])),
-      );
-      return { ...node, columns: columns.filter((_, i) => keep[i]), values: ValuesNode.create(values) };
-    }
-  })();
+/**
+ * Leaves out columns a later migration added to appointment types from their inserts: `kind` and `retired_at`
+ * (015), `preparation` (026).
+ */
+class BeforeTypeColumns implements KyselyPlugin {
+  constructor(dropped: readonly string[]) {
+    this.#drop = new (class extends OperationNodeTransformer {
+      protected override transformInsertQuery(node: InsertQueryNode): InsertQueryNode {
+        if (node.into?.table.identifier.name !== 'appointment_types') return node;
+        const columns = node.columns ?? [];
+        const keep = columns.map((c) => !dropped.includes(c.column.name));
+        if (keep.every(Boolean) || !node.values || !ValuesNode.is(node.values)) return node;
+        const values = node.values.values.map((list) =>
+          PrimitiveValueListNode.is(list)
+            ? PrimitiveValueListNode.create(list.values.filter((_, i) => keep[i]))
+            : ValueListNode.create(list.values.filter((_, i) => keep[i])),
+        );
+        return { ...node, columns: columns.filter((_, i) => keep[i]), values: ValuesNode.create(values) };
+      }
+    })();
+  }
+  readonly #drop: OperationNodeTransformer;
   transformQuery: KyselyPlugin['transformQuery'] = (args) => this.#drop.transformNode(args.node);
   transformResult: KyselyPlugin['transformResult'] = async (args) => Promise.resolve(args.result);
 }

@@ -10,7 +10,7 @@ const decode = (s: string) =>
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 
-/** What a browser would submit from the form with this action: its inputs (checked boxes only) and selects. */
+/** What a browser would submit from the form with this action: its inputs (checked boxes only), text areas and selects. */
 export function formFields(html: string, action: string): Record<string, string> {
   const start = html.indexOf(`action="${action}"`);
   if (start < 0) throw new Error(`no form posting to ${action}`);
@@ -23,6 +23,8 @@ export function formFields(html: string, action: string): Record<string, string>
     if ((type === 'checkbox' || type === 'radio') && !/\schecked(\s|$)/.test(attrs!)) continue;
     out[name] = decode(/\svalue="([^"]*)"/.exec(attrs!)?.[1] ?? '');
   }
+  for (const [, name, text] of form.matchAll(/<textarea[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    out[name!] = decode(text!);
   for (const [, name, options] of form.matchAll(/<select[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
     const chosen = /<option value="([^"]*)" selected/.exec(options!) ?? /<option value="([^"]*)"/.exec(options!);
     if (chosen) out[name!] = decode(chosen[1]!);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
 import { isInfusionGateRefusal } from '../../src/kernel/db/database.ts';
 import { findAppointmentType } from '../../src/scheduling/availability.ts';
+import { bookSeries } from '../../src/scheduling/series-booking.ts';
 import { rescheduleAppointment, type BookingContext } from '../../src/scheduling/booking-service.ts';
 import { bookRequest } from '../../src/requests/service.ts';
 import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
@@ -49,6 +50,11 @@ const PATHS: Record<string, string> = {
   "src/scheduling/repository.ts updateTable('appointments')": 'the database itself',
   // The demo seed writes visits directly: its infusion patients are screened and planned first.
   'src/seed/demo-visits.ts insertAppointment': 'the demo seed',
+  // A plan's series: scheduling's bookSeries writes every session in one transaction (walked directly below, and over
+  // HTTP in clinical-series.test.ts); a series session's move goes through the booking service's reschedule.
+  'src/scheduling/series-booking.ts insertAppointment': 'series booking',
+  'src/clinical/protocols/book-series.ts bookSeries': 'series booking',
+  'src/clinical/protocols/change-series.ts rescheduleAppointment': 'the one booking service (a series session moved)',
 };
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -258,6 +264,30 @@ describe(`the infusion gate on every booking path (${engine})`, () => {
       await db().selectFrom('appointments').selectAll().where('id', '=', apptId).executeTakeFirstOrThrow(),
     ).toEqual(before);
     expect((await rescheduleAppointment(ctx, apptId, THU_1000 + DAY)).ok).toBe(true);
+  });
+
+  it('series booking: a series whose later sessions fall after the screening lapses, or for a paused plan, is refused whole and writes nothing', async () => {
+    const starts = [0, 4, 5, 6].map((d) => THU_1000 + d * DAY);
+    const jobs = async () => (await db().selectFrom('outbox').select('id').execute()).length;
+    const jobsBefore = await jobs();
+    // Valid for the first two sessions only.
+    const lapsing = await patientWith({ expiresAt: THU_1000 + 3 * DAY }, 'active');
+    expect(await bookSeries(await context(), { patientId: lapsing }, starts)).toEqual({
+      ok: false,
+      reason: 'not_eligible',
+    });
+    const paused = await patientWith({}, 'paused');
+    expect(await bookSeries(await context(), { patientId: paused }, starts)).toEqual({
+      ok: false,
+      reason: 'not_eligible',
+    });
+    expect([...(await visitsOf(lapsing)), ...(await visitsOf(paused))]).toEqual([]);
+    expect(await jobs()).toBe(jobsBefore);
+    // Ready for all four: booked whole.
+    const ready = await patientWith({}, 'active');
+    const booked = await bookSeries(await context(), { patientId: ready }, starts);
+    expect(booked.ok).toBe(true);
+    expect(await visitsOf(ready)).toHaveLength(4);
   });
 
   it('the database itself refuses an infusion written around the services, on insert and on every update that makes one', async () => {

@@ -154,3 +154,41 @@ describe(`appointment types as data (${engine})`, () => {
     expect(offeredSlots((await rt().app.inject({ url: link })).body).length).toBeGreaterThan(0);
   });
 });
+
+describe(`what a type tells the patient beforehand (${engine})`, () => {
+  it('infusion kinds start with the preparation text; an administrator edits it as plain text, and other kinds have none', async () => {
+    const admin = await signIn(rt(), ADMIN);
+    const page = await admin.get('/staff/setup/types/infusion');
+    expect(page.body).toContain('<label for="preparation">Before the visit</label>');
+    expect(page.body).toContain('Please have no solid food for 6 hours before your appointment.');
+    const kinds = await db().selectFrom('appointment_types').select(['kind', 'preparation']).execute();
+    for (const t of kinds) expect(t.preparation === '', t.kind).toBe(!['infusion', 'booster'].includes(t.kind));
+
+    const unsafe = await submit(admin, '/staff/setup/types/infusion', '/staff/setup/types/infusion', {
+      preparation: 'Eat <b>nothing</b>',
+    });
+    expect(unsafe.statusCode).toBe(400);
+    expect(unsafe.body).toContain('id="preparation-error"');
+    const saved = await submit(admin, '/staff/setup/types/infusion', '/staff/setup/types/infusion', {
+      preparation: 'Nothing to eat after midnight.\nBring a warm layer.',
+    });
+    expect(saved.statusCode).toBeLessThan(400);
+    const row = await db()
+      .selectFrom('appointment_types')
+      .select('preparation')
+      .where('code', '=', 'infusion')
+      .executeTakeFirstOrThrow();
+    expect(row.preparation).toBe('Nothing to eat after midnight.\nBring a warm layer.');
+    // Saving another setting keeps the text (the form sends it back).
+    await submit(admin, '/staff/setup/types/infusion', '/staff/setup/types/infusion', { step: '15' });
+    expect(
+      (
+        await db()
+          .selectFrom('appointment_types')
+          .select('preparation')
+          .where('code', '=', 'infusion')
+          .executeTakeFirstOrThrow()
+      ).preparation,
+    ).toBe('Nothing to eat after midnight.\nBring a warm layer.');
+  });
+});

@@ -120,3 +120,25 @@ describe(`upgrading to appointment types as data (migration 015, ${engine})`, ()
     }
   });
 });
+
+describe(`upgrading to preparation text per type (migration 026, ${engine})`, () => {
+  let database: Database;
+  let remove: () => Promise<void>;
+  beforeEach(async () => {
+    ({ database, remove } = await openEmptyDatabase());
+  });
+  afterEach(async () => {
+    await remove();
+  });
+
+  it('gives the infusion kinds the clinic-practice preparation text and every other type none', async () => {
+    await atReleaseBefore(database, '026_type_preparation');
+    expect(await applyMigrations(database, MIGRATIONS)).toEqual(migrationsFrom('026_type_preparation'));
+    const types = await database.db.selectFrom('appointment_types').select(['kind', 'preparation']).execute();
+    expect(types).toHaveLength(4);
+    for (const t of types) {
+      if (t.kind === 'infusion' || t.kind === 'booster') expect(t.preparation).toContain('no solid food for 6 hours');
+      else expect(t.preparation).toBe('');
+    }
+  });
+});

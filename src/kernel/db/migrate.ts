@@ -20,6 +20,7 @@ import * as m022 from './migrations/022_clinical_guards.ts';
 import * as m023 from './migrations/023_clinical_alerts.ts';
 import * as m024 from './migrations/024_infusion_gate.ts';
 import * as m025 from './migrations/025_supervision.ts';
+import * as m026 from './migrations/026_type_preparation.ts';
 import * as m028 from './migrations/028_screening_examination.ts';
 
 export interface Migration {
@@ -50,6 +51,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['023_clinical_alerts', m023],
   ['024_infusion_gate', m024],
   ['025_supervision', m025],
+  ['026_type_preparation', m026],
   ['028_screening_examination', m028],
 ];
 

@@ -117,6 +117,8 @@ export interface AppointmentTypeTable {
   online_bookable: number;
   /** When an administrator retired it (migration 015): no longer offered or bookable; booked visits keep it. */
   retired_at: number | null;
+  /** What the patient should know before the visit, put in its emails; '' for none (migration 026). */
+  preparation: Generated<string>;
 }
 
 export interface ConsultationRequestTable {
