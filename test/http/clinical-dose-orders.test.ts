@@ -450,6 +450,31 @@ describe('voiding', () => {
     expect(again.statusCode).toBe(303);
   });
 
+  it('voids the order at once when the record takes a new weight, in that change’s own transaction', async () => {
+    const f = await setUp();
+    const { order } = await placeOrder(f);
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const record = `/staff/patients/${f.patient}/clinical`;
+    const res = await nurse.post(`${record}/weights`, {
+      _csrf: csrfFrom((await nurse.get(record)).body),
+      weight_value: '71.5',
+      weight_unit: 'kg',
+    });
+    expect(res.statusCode).toBe(303);
+    const row = await db().selectFrom('dose_orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      status: 'void',
+      void_reason: 'A new weight was recorded after this order was placed.',
+    });
+    const added = await db()
+      .selectFrom('audit_events')
+      .select('detail')
+      .where('action', '=', 'clinical.weight.add')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(added.detail)).toMatchObject({ ordersVoided: 1 });
+  });
+
   it('refuses to verify an order a change has voided', async () => {
     const f = await setUp();
     const { order } = await placeOrder(f);

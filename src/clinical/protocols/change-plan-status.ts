@@ -6,6 +6,7 @@ import { refuse, type Refusal } from '../../kernel/refusal.ts';
 import type { ClinicalPatient } from '../patient-access.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { canMove, STATUS_LABEL } from './plan-rules.ts';
+import { voidOrdersAfterChange } from '../dosing/void-dose.ts';
 import { findPlan, updatePlanStatus } from './plan-repository.ts';
 import { staleMessage } from './plan-stale.ts';
 
@@ -60,7 +61,14 @@ export async function changePlanStatus(
       const message = 'Someone changed this plan at the same moment. Reload to see it; nothing was changed.';
       return refuse('conflict', message, { version: message });
     }
-    await auditStaff(trx, database, actor, 'plan.status', 'success', where, { planId, from: plan.status, to: status });
+    // An order holds for an active plan only: paused, completed or stopped, the orders of sessions ahead are void.
+    const voided = status === 'active' ? [] : await voidOrdersAfterChange(trx, patient.id, 'plan_changed', actor.now);
+    await auditStaff(trx, database, actor, 'plan.status', 'success', where, {
+      planId,
+      from: plan.status,
+      to: status,
+      ordersVoided: voided.length,
+    });
     return { ok: true as const };
   });
 }

@@ -1,6 +1,7 @@
 import type { Actor } from '../../kernel/audit/staff-audit.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { timeOrderedId } from '../../kernel/ids.ts';
+import { voidOrdersAfterChange } from '../dosing/void-dose.ts';
 import { recordLimits } from './definitions.ts';
 import { parseWeight, type Values } from './forms.ts';
 import { insertWeight } from './repository.ts';
@@ -22,6 +23,8 @@ export function addWeight(database: Database, actor: Actor, rawId: unknown, valu
       measured_by: actor.staff.userId,
       created_at: actor.now,
     });
-    return { detail: { weightId: id, unit: parsed.data.unit } };
+    // A dose order is worked out from one weight: a new one voids the orders of sessions still to come.
+    const voided = await voidOrdersAfterChange(trx, context.patientId, 'weight_changed', actor.now);
+    return { detail: { weightId: id, unit: parsed.data.unit, ordersVoided: voided.length } };
   });
 }
