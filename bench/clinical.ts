@@ -14,6 +14,13 @@ import { INTAKE_FACTS } from '../src/clinical/intake/answers.ts';
 import { PHQ9 } from '../src/clinical/instruments/phq9.ts';
 import { GAD7 } from '../src/clinical/instruments/gad7.ts';
 import { PAIN_NRS } from '../src/clinical/instruments/pain.ts';
+import { DateTime } from 'luxon';
+import { getClinic, findLocation } from '../src/kernel/clinic.ts';
+import { wallInstant } from '../src/kernel/time/wall-clock.ts';
+import { findAppointmentType } from '../src/scheduling/availability.ts';
+import { availability, bookAppointment, type BookingContext } from '../src/scheduling/booking-service.ts';
+import { bookSeries, cancelSeries } from '../src/scheduling/series-booking.ts';
+import { makeDemoPatientsReady } from '../src/seed/demo-clinical.ts';
 import { latencyOf, sample, collectGarbage, type Latency } from './stats.ts';
 
 const LOCATION = 'loc-chicago';
@@ -253,4 +260,100 @@ export async function measureScreeningPage(
     bare.push(...(await sample(runs / 4, 0, read)));
   }
   return { page: latencyOf(page), read: latencyOf(bare), bytes };
+}
+
+export interface SeriesResult {
+  series: Latency;
+  singles: Latency;
+  sessions: number;
+}
+
+/**
+ * Booking a plan's 10 induction sessions at Chicago in one transaction (scheduling's bookSeries, as the plan page
+ * does), against ten single bookings of the same times one after another (the same-run baseline). The times are the
+ * first free infusion start at or after 10:00 on ten weekdays from four weeks ahead (clear of the calendar section's
+ * busy week); each run is cancelled again, untimed, so every run books into the same 20,000-appointment database.
+ */
+export async function measureSeriesBooking(database: Database, now: number, runs: number): Promise<SeriesResult> {
+  const db = database.db;
+  const [clinic, location, type] = await Promise.all([
+    getClinic(db),
+    findLocation(db, 'chicago'),
+    findAppointmentType(db, 'infusion'),
+  ]);
+  if (!clinic || !location || !type) throw new Error('demo clinic incomplete (Chicago, infusion)');
+  const ctx: BookingContext = { database, clinic, location, type, now };
+  const zone = location.time_zone;
+  await insertUser(
+    db,
+    {
+      email: 'bench.series.provider@relief.example',
+      name: 'Bench Series Provider',
+      role: 'provider',
+      locationIds: [LOCATION],
+    },
+    now,
+  );
+  const patientId = await seedFullPatient(
+    database,
+    (
+      await db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'bench.series.provider@relief.example')
+        .executeTakeFirstOrThrow()
+    ).id,
+    now,
+  );
+  if (!(await makeDemoPatientsReady(database, [{ id: patientId, locationId: LOCATION }], now)))
+    throw new Error('could not make the bench patient ready for infusions');
+
+  const firstDay = DateTime.fromMillis(now, { zone }).startOf('week').plus({ weeks: 4 });
+  const slots = await availability(ctx, firstDay.toMillis(), firstDay.plus({ weeks: 3 }).toMillis());
+  const starts: number[] = [];
+  for (let d = 0; d < 21 && starts.length < 10; d++) {
+    const day = firstDay.plus({ days: d });
+    if (day.weekday > 5) continue;
+    const from = wallInstant(zone, day.toISODate()!, 10 * 60);
+    const slot = slots.find((s) => s.start >= from && s.start < from + 6 * 3_600_000);
+    if (slot) starts.push(slot.start);
+  }
+  if (starts.length < 10) throw new Error(`only ${starts.length} weekdays with a free infusion time at Chicago`);
+
+  const cancel = async (ids: string[]) => {
+    await cancelSeries(database, ids, now);
+  };
+  const series = async () => {
+    const outcome = await bookSeries(ctx, { patientId }, starts);
+    if (!outcome.ok) throw new Error(`series booking refused: ${outcome.reason}`);
+    return outcome.appointments.map((a) => a.id);
+  };
+  const singles = async () => {
+    const ids: string[] = [];
+    for (const start of starts) {
+      const outcome = await bookAppointment(ctx, { patientId }, start);
+      if (!outcome.ok) throw new Error(`single booking refused: ${outcome.reason}`);
+      ids.push(outcome.appointment.id);
+    }
+    return ids;
+  };
+  const timed = async (book: () => Promise<string[]>) => {
+    const t0 = performance.now();
+    const ids = await book();
+    const ms = performance.now() - t0;
+    await cancel(ids);
+    return ms;
+  };
+  collectGarbage();
+  const a: number[] = [],
+    b: number[] = [];
+  for (let warm = 0; warm < 3; warm++) {
+    await timed(series);
+    await timed(singles);
+  }
+  for (let i = 0; i < runs; i++) {
+    a.push(await timed(series));
+    b.push(await timed(singles));
+  }
+  return { series: latencyOf(a), singles: latencyOf(b), sessions: starts.length };
 }

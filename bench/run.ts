@@ -3,7 +3,7 @@
  * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
  * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
- * those sections (availability, booking, concurrency, pages, calendar, history, audit; see SECTIONS), to iterate on
+ * those sections (availability, booking, concurrency, pages, calendar, clinical, history, audit; see SECTIONS), to iterate on
  * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
@@ -21,12 +21,22 @@ import { measureCalendar, seedBusyWeek } from './calendar.ts';
 import { measureConcurrentBooking, type ConcurrencyResult } from './concurrency.ts';
 import { measureHistory } from './history.ts';
 import { measureAudit } from './audit.ts';
+import { measureScreeningPage, measureSeriesBooking } from './clinical.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
-const SECTIONS = ['availability', 'booking', 'concurrency', 'pages', 'calendar', 'history', 'audit'] as const;
+const SECTIONS = [
+  'availability',
+  'booking',
+  'concurrency',
+  'pages',
+  'calendar',
+  'clinical',
+  'history',
+  'audit',
+] as const;
 type Section = (typeof SECTIONS)[number];
-const MAIN_SECTIONS: readonly Section[] = ['availability', 'booking', 'concurrency', 'pages', 'calendar'];
+const MAIN_SECTIONS: readonly Section[] = ['availability', 'booking', 'concurrency', 'pages', 'calendar', 'clinical'];
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = new Set<Section>(
   onlyArg === undefined
@@ -52,6 +62,8 @@ const SIZES = quick
       httpWarmupMs: 250,
       httpRounds: 2,
       calendarRuns: 10,
+      seriesRuns: 8,
+      screeningRuns: 40,
       perBooker: 4,
       bookerWarmup: 1,
       historySmall: 1_000,
@@ -69,6 +81,8 @@ const SIZES = quick
       httpWarmupMs: 1000,
       httpRounds: 5,
       calendarRuns: 50,
+      seriesRuns: 30,
+      screeningRuns: 200,
       perBooker: 25,
       bookerWarmup: 2,
       historySmall: 1_000,
@@ -94,6 +108,8 @@ const TARGETS = {
   verifyPerSec: 100_000,
   pagesVsStatic: 0.7,
   rssMb: 200,
+  seriesP50Ms: 50,
+  screeningP99Ms: 50,
 };
 const started = performance.now();
 const rss = rssSampler();
@@ -153,7 +169,7 @@ async function main(): Promise<void> {
   if (onlyArg !== undefined) out.push(`ONLY these sections (--only): ${[...only].join(', ')}`);
 
   if (m) {
-    const { avail, book, conc, quiet, pages, cal, mem, busy } = m;
+    const { avail, book, conc, quiet, pages, cal, mem, busy, series, screening } = m;
     const count = m.count;
     out.push(
       `data: ${count} booked appointments ${day(m.first)} .. ${day(m.last)} (seeded by a child process in ${m.seedSeconds.toFixed(1)} s)`,
@@ -283,6 +299,56 @@ async function main(): Promise<void> {
           `${p.page} ${pct(p.perSec / p.staticPerSec)} of static rate >= ${TARGETS.pagesVsStatic * 100}%`,
         );
       }
+    }
+    if (series) {
+      out.push(
+        `series: ${series.sessions} infusion sessions at Chicago booked in one transaction (bookSeries) vs the same times booked one by one; ${series.series.runs} runs each, cancelled again between runs`,
+      );
+      rows.push(
+        [
+          `series of ${series.sessions} booked p50 (ms)`,
+          fmt(series.series.p50),
+          `${fmt(series.singles.p50)} singles`,
+          `${fmt(series.series.p50 / series.singles.p50, 2)}x`,
+          `< ${TARGETS.seriesP50Ms} ms`,
+        ],
+        [
+          `series of ${series.sessions} booked p99 (ms)`,
+          fmt(series.series.p99),
+          `${fmt(series.singles.p99)} singles`,
+          '',
+          '',
+        ],
+      );
+      verdict(
+        series.series.p50 < TARGETS.seriesP50Ms,
+        `series of ${series.sessions} p50 ${fmt(series.series.p50)} ms < ${TARGETS.seriesP50Ms} ms (at ${count} appointments)`,
+      );
+    }
+    if (screening) {
+      out.push(
+        `screening page: a patient with a full intake and record (${screening.bytes} B), app.inject as a provider; ${screening.page.runs} runs`,
+      );
+      rows.push(
+        [
+          'screening page p50 (ms)',
+          fmt(screening.page.p50),
+          `${fmt(screening.read.p50)} bare read`,
+          `${fmt(screening.page.p50 / screening.read.p50, 1)}x`,
+          '',
+        ],
+        [
+          'screening page p99 (ms)',
+          fmt(screening.page.p99),
+          `${fmt(screening.read.p99)} bare read`,
+          `${fmt(screening.page.p99 / screening.read.p99, 1)}x`,
+          `< ${TARGETS.screeningP99Ms} ms`,
+        ],
+      );
+      verdict(
+        screening.page.p99 < TARGETS.screeningP99Ms,
+        `screening page p99 ${fmt(screening.page.p99)} ms < ${TARGETS.screeningP99Ms} ms`,
+      );
     }
     if (cal && busy) {
       out.push(
@@ -530,6 +596,13 @@ async function mainPhase(now: number) {
 
   // Last, after the memory figures: app.inject (light-my-request) keeps every response body it produced, so ~100
   // injected renders of 100-200 kB pages would add their bodies to the server's resident memory above.
+  let series: Awaited<ReturnType<typeof measureSeriesBooking>> | undefined;
+  let screening: Awaited<ReturnType<typeof measureScreeningPage>> | undefined;
+  if (runs('clinical')) {
+    log('clinical: a 10-session series booked and cancelled again, then the screening page of a full patient');
+    series = await measureSeriesBooking(database, now, SIZES.seriesRuns);
+    screening = await measureScreeningPage(runtime.app, database, now, SIZES.screeningRuns);
+  }
   let busy: Awaited<ReturnType<typeof seedBusyWeek>> | undefined;
   let cal: Awaited<ReturnType<typeof measureCalendar>> | undefined;
   if (runs('calendar')) {
@@ -538,7 +611,23 @@ async function mainPhase(now: number) {
     cal = await measureCalendar(runtime.app, database, busy, SIZES.calendarRuns);
   }
   await bench.teardown();
-  return { count, first, last, seedSeconds, freeFound, avail, pages, conc, quiet, book, mem, busy, cal };
+  return {
+    count,
+    first,
+    last,
+    seedSeconds,
+    freeFound,
+    avail,
+    pages,
+    conc,
+    quiet,
+    book,
+    mem,
+    busy,
+    cal,
+    series,
+    screening,
+  };
 }
 
 try {
