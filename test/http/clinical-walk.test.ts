@@ -93,8 +93,11 @@ describe(`the demo patient of the clinical walk (${engine})`, () => {
       await db().selectFrom('patients').select('id').where('email', '=', WALK_PATIENT.email).execute(),
     ).toHaveLength(1);
 
-    // The provider sees the signed screening on the patient's screening page.
+    // The provider finds her by name, as the README says, and sees the signed screening on her screening page.
     const b = await signIn(rt(), PROVIDER);
+    const found = await post(b, '/staff/patients', '/staff/patients', { q: 'Whitfield' });
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain(`/staff/patients/${id}`);
     const page = await b.get(`/staff/patients/${id}/screening`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Clara');
@@ -107,9 +110,10 @@ describe(`the demo patient of the clinical walk (${engine})`, () => {
     const plan = `/staff/patients/${id}/plan`;
     const draft = await post(provider, plan, plan, {
       protocol: 'crps-10-day',
-      sessions: '10',
-      hours: '4',
-      rate: '0.35',
+      // Left empty, as the README says: the protocol's own figures.
+      sessions: '',
+      hours: '',
+      rate: '',
       reason: '',
     });
     expect(draft.statusCode, draft.body.slice(0, 500)).toBe(303);
