@@ -15,6 +15,7 @@ import { seedDemo } from './seed/demo.ts';
 import { seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
 import { seedDemoProtocols } from './seed/demo-protocols.ts';
+import { seedWalkPatient } from './seed/demo-walk.ts';
 import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
@@ -68,6 +69,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // one and fill it as needed), and neither is the calendar, whose infusion patients are planned on those protocols.
     if (seed === 'demo' && created) await seedDemoProtocols(database, now());
     if (seed === 'demo' && created) await seedDemoVisits(database, now());
+    // After the calendar is filled: the walk patient's consultation takes a time left free.
+    if (seed === 'demo' && created) await seedWalkPatient(database, now());
   } catch (err) {
     await database.close();
     throw err;

@@ -91,7 +91,7 @@ export async function makeDemoPatientsReady(
 }
 
 /** The contraindication rules in force as a stored version (the shipped defaults become version 1 if none is). */
-async function rulesVersion(trx: Kysely<DB>, now: number): Promise<string> {
+export async function rulesVersion(trx: Kysely<DB>, now: number): Promise<string> {
   const kind = 'contraindication-rules';
   const current = await trx
     .selectFrom('clinical_definitions')

@@ -50,6 +50,8 @@ const PATHS: Record<string, string> = {
   "src/scheduling/repository.ts updateTable('appointments')": 'the database itself',
   // The demo seed writes visits directly: its infusion patients are screened and planned first.
   'src/seed/demo-visits.ts insertAppointment': 'the demo seed',
+  // The walk patient's consultation, already held: a consultation is not gated.
+  'src/seed/demo-walk.ts insertAppointment': 'the demo seed',
   // A plan's series: scheduling's bookSeries writes every session in one transaction (walked directly below, and over
   // HTTP in clinical-series.test.ts); a series session's move goes through the booking service's reschedule.
   'src/scheduling/series-booking.ts insertAppointment': 'series booking',
