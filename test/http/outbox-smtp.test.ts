@@ -91,8 +91,12 @@ describe('mail over SMTP', () => {
     const slot = Number(/name="slot" value="(\d+)"/.exec(page.body)![1]);
     expect((await book(rt(), link, slot)).statusCode).toBe(303);
     await rt().worker.runOnce();
-    expect(smtp.inbox).toHaveLength(2);
-    const confirmation = decodeQp(smtp.inbox[1]!.raw);
+    // The confirmation, and the pre-visit intake's link that booking a consultation sends.
+    expect(smtp.inbox).toHaveLength(3);
+    const sent = smtp.inbox.slice(1).map((m) => decodeQp(m.raw));
+    expect(sent.filter((m) => /^Subject: Before your visit with /m.test(m))).toHaveLength(1);
+    for (const m of sent) for (const secret of ['Zebulon', 'fracture', 'crps', 'CRPS']) expect(m).not.toContain(secret);
+    const confirmation = sent.find((m) => m.includes('BEGIN:VCALENDAR')) ?? '';
     expect(confirmation).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/i);
     expect(confirmation).toContain('BEGIN:VCALENDAR');
     expect(confirmation).toContain('TZID=America/Chicago');
