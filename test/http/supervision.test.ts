@@ -5,6 +5,8 @@ import { book, offeredTimes, requestAndGetLink } from '../helpers/journey.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { findAppointmentType, loadAvailability } from '../../src/scheduling/availability.ts';
 import { wallInstant } from '../../src/kernel/time/wall-clock.ts';
+import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
+import { rescheduleAppointment } from '../../src/scheduling/booking-service.ts';
 
 /**
  * A supervising provider on site during every infusion (issue 11 §5), wired through availability, staff booking,
@@ -188,6 +190,27 @@ describe(`supervision of infusions (${engine})`, () => {
     expect(late.body).toContain('No provider is on site with a free supervision place');
     expect(await row(id)).toMatchObject({ supervisor_id: 'prov-lindqvist' });
     expect((await move(FRIDAY, '10:00')).statusCode).toBe(303);
+    expect(await row(id)).toMatchObject({ supervisor_id: 'prov-okafor', supervisor_lane: 1 });
+  });
+
+  it("the booking service's reschedule (online moves, a series session moved) supervises the new time afresh", async () => {
+    const admin = await signIn(rt(), ADMIN);
+    const id = idFrom((await bookInfusion(admin, await patient(), THURSDAY, '13:00')).headers.location);
+    expect(await row(id)).toMatchObject({ supervisor_id: 'prov-lindqvist', supervisor_lane: 1 });
+    const ctx = {
+      database: rt().database,
+      clinic: (await getClinic(db()))!,
+      location: (await findLocation(db(), 'chicago'))!,
+      type: (await findAppointmentType(db(), 'infusion'))!,
+      now: rt().clock.now(),
+    };
+    // Friday 13:00 has no provider to 17:00: taken, nothing changed; Friday 10:00 is Dr. Okafor's.
+    expect(await rescheduleAppointment(ctx, id, wallInstant(ZONE, FRIDAY, 13 * 60))).toMatchObject({
+      ok: false,
+      reason: 'taken',
+    });
+    expect(await row(id)).toMatchObject({ supervisor_id: 'prov-lindqvist' });
+    expect(await rescheduleAppointment(ctx, id, wallInstant(ZONE, FRIDAY, 10 * 60))).toMatchObject({ ok: true });
     expect(await row(id)).toMatchObject({ supervisor_id: 'prov-okafor', supervisor_lane: 1 });
   });
 });
