@@ -48,6 +48,9 @@ export interface CalendarResult {
  * consultation every hour from 8:00 for every provider (10 a day), in the consult rooms in turn. Rows go in directly;
  * the database checks them for overlap like any booking.
  */
+/** The bench's providers, who supervise its infusions (four each, their default supervises_at_once). */
+const SUPERVISORS = ['bench-prov-adeyemi', 'bench-prov-novak'];
+
 export async function seedBusyWeek(database: Database, now: number): Promise<BusyWeek> {
   const db = database.db;
   const monday = DateTime.fromMillis(now, { zone: ZONE }).startOf('week').plus({ weeks: 2 });
@@ -162,6 +165,7 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
     minutes: number,
     before: number,
     after: number,
+    supervisor: [id: string, lane: number] | null = null,
   ) => {
     const patient = patients[rows.length % patients.length]!;
     rows.push({
@@ -173,6 +177,8 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
       nurse_id: nurse,
       nurse_lane: seat,
       room_id: room,
+      supervisor_id: supervisor?.[0] ?? null,
+      supervisor_lane: supervisor?.[1] ?? null,
       starts_at: start,
       ends_at: start + minutes * MINUTE,
       busy_from: start - before * MINUTE,
@@ -199,6 +205,8 @@ export async function seedBusyWeek(database: Database, now: number): Promise<Bus
           60,
           15,
           0,
+          // The bench's two providers work every day 08:00–18:00: chair c takes lane c/2 of one of them.
+          [SUPERVISORS[c % SUPERVISORS.length]!, Math.floor(c / SUPERVISORS.length) + 1],
         );
     });
     providers.forEach((p, i) => {

@@ -297,6 +297,7 @@ export function AppointmentPage(props: {
           <Row term="Time">{visitTimes(appt.starts_at, appt.ends_at, zone, true)}</Row>
           {appt.provider_name ? <Row term="Provider">{appt.provider_name}</Row> : null}
           {appt.nurse_name ? <Row term="Nurse">{appt.nurse_name}</Row> : null}
+          {appt.supervisor_name ? <Row term="Supervising provider">{appt.supervisor_name}</Row> : null}
           {appt.room_name ? <Row term={appt.room_kind === 'chair' ? 'Chair' : 'Room'}>{appt.room_name}</Row> : null}
           <Row term="Location">{appt.location_name}</Row>
           <Row term="Status">
@@ -358,6 +359,7 @@ export function AppointmentPage(props: {
                   appt.provider_name ? 'Same provider' : '',
                   appt.nurse_name ? 'same nurse' : '',
                   appt.room_name ? `same ${appt.room_kind === 'chair' ? 'chair' : 'room'}` : '',
+                  appt.supervisor_name ? 'a provider on site to supervise' : '',
                   'same length',
                 ]
                   .filter(Boolean)

@@ -4,8 +4,17 @@ import { isBookingConflict, isInfusionGateRefusal, type Database } from '../kern
 import { cancelPending, enqueue } from '../kernel/outbox/outbox.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { exactWallInstant, wallInstant, weekdayOf } from '../kernel/time/wall-clock.ts';
+import { freeSupervisionLane } from '../scheduling/availability.ts';
 import { reminderJobs } from '../scheduling/booking-service.ts';
-import { findAppointment, moveAppointment, patientVisitsBetween, type Appointment } from '../scheduling/repository.ts';
+import {
+  findAppointment,
+  moveAppointment,
+  parseLane,
+  patientVisitsBetween,
+  type Appointment,
+  type Placed,
+} from '../scheduling/repository.ts';
+import { SUPERVISED_KINDS } from '../scheduling/type-needs.ts';
 import { auditStaff, notFound, type Actor } from '../patients/service.ts';
 import { offerFreedTime } from '../waitlist/service.ts';
 import { refused, where, type ActionResult } from './outcome.ts';
@@ -134,8 +143,30 @@ export async function staffReschedule(
       ),
       'no_place',
     );
+  // An infusion is supervised afresh at its new time by whichever provider working then has a lane free, looked up
+  // again after a refusal (the lane may be what was taken meanwhile).
+  const supervision = async () => {
+    if (!SUPERVISED_KINDS.has(appt.type_kind)) return { supervisor_id: null, supervisor_lane: null };
+    const free = await freeSupervisionLane(database.db, {
+      locationId: current.location_id,
+      zone: appt.time_zone,
+      start,
+      end,
+      now: actor.now,
+      excludeAppointmentId: current.id,
+    });
+    if (free === undefined) return undefined;
+    const { nurseId, number } = parseLane(free);
+    return { supervisor_id: nurseId, supervisor_lane: number };
+  };
   for (const [room, lane] of places.flatMap((room) => lanes.map((lane) => [room, lane] as const))) {
-    const placed: Appointment = { ...moved, room_id: room, nurse_lane: lane };
+    const supervisor = await supervision();
+    if (!supervisor)
+      return refuse(
+        new Refusal('conflict', NO_SUPERVISOR, { time: 'Choose a time when a provider is on site to supervise.' }),
+        'no_supervisor',
+      );
+    const placed: Placed = { ...moved, room_id: room, nurse_lane: lane, ...supervisor };
     try {
       const done = await database.transact(async (trx) => {
         // A new time starts unmarked: arrival or no-show belongs to the visit as it was.
@@ -184,6 +215,8 @@ export async function staffReschedule(
     .join(' or ');
   return refuse(new Refusal('conflict', `That time is taken: ${held} is busy then. Nothing was changed.`), 'taken');
 }
+
+const NO_SUPERVISOR = 'No provider is on site with a free supervision place for all of that time. Nothing was changed.';
 
 /** Whether [start, end) lies within one opening span of the location on `day`, which is not a closure. */
 async function withinOpeningHours(

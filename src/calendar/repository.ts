@@ -139,7 +139,9 @@ export async function appointmentDetail(db: Kysely<DB>, id: string) {
     .innerJoin('locations as l', 'l.id', 'a.location_id')
     .leftJoin('rooms as rm', 'rm.id', 'a.room_id')
     .leftJoin('consultation_requests as req', 'req.id', 'a.request_id')
+    .leftJoin('clinicians as sv', 'sv.id', 'a.supervisor_id')
     .select([
+      'sv.name as supervisor_name',
       'a.location_id',
       'a.request_id',
       'req.location_id as request_location_id',

@@ -3,6 +3,7 @@ import { laneId, parseLane } from './repository.ts';
 import { DateTime } from 'luxon';
 import type { AppointmentTypeTable, ClinicianKind, DB, TypeKind } from '../kernel/db/schema.ts';
 import { findSlots, type Interval, type Slot, type SlotPerson, type WeeklyHours } from './slots.ts';
+import { needsSupervisor } from './type-needs.ts';
 
 export type AppointmentType = Selectable<AppointmentTypeTable>;
 
@@ -10,6 +11,10 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 3_600_000;
 /** Longest busy span an appointment may have (a CHECK constraint holds appointments to it). */
 export const MAX_BUSY_MS = DAY_MS;
+/** Busy keys of supervision lanes, apart from a nurse's lanes and a provider's own (consultation) busy time. */
+const SUPERVISION_KEY = 'supervise:';
+/** Busy keys of time off, which blocks a person in every role (seeing patients, watching, supervising). */
+const TIME_OFF_KEY = 'off:';
 
 export interface AvailabilityQuery {
   locationId: string;
@@ -102,6 +107,7 @@ type Hours = Array<{
   from_min: number;
   to_min: number;
   watches_at_once: number;
+  supervises_at_once: number;
 }>;
 
 interface LocationSetup {
@@ -144,6 +150,7 @@ async function locationSetup(db: Kysely<DB>, locationId: string): Promise<Locati
       .select([
         'clinicians.kind',
         'clinicians.watches_at_once',
+        'clinicians.supervises_at_once',
         'clinician_hours.clinician_id',
         'clinician_hours.weekday',
         'clinician_hours.from_min',
@@ -196,7 +203,9 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     ids === null || id === undefined ? ids : ids.filter((x) => x === id);
   const nurseIds = narrow(q.type.needs_nurse ? idsOf(setup.hours.nurse) : null, q.only?.nurseId);
   const placeIds = narrow(q.type.place === 'none' ? null : setup.places[q.type.place], q.only?.roomId);
-  if ([providerIds, nurseIds, placeIds].some((ids) => ids !== null && ids.length === 0)) return [];
+  // Any provider working here may supervise an infusion, whoever the patient's prescriber is.
+  const supervisorIds = needsSupervisor(q.type) ? idsOf(setup.hours.provider) : null;
+  if ([providerIds, nurseIds, placeIds, supervisorIds].some((ids) => ids !== null && ids.length === 0)) return [];
 
   // Busy time is looked up by resource, not by location: a clinician who works at two locations is busy at both.
   // One round trip: appointments by each kind of resource (each on its own index, bounded on both ends so the
@@ -221,18 +230,41 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     if (q.excludeAppointmentId) query = query.where('id', '!=', q.excludeAppointmentId);
     return query;
   };
-  const people = [...(providerIds ?? []), ...(nurseIds ?? [])];
+  // Supervision holds a lane for the visit itself (migration 025), read on the (supervisor_id, starts_at) index:
+  // bounded on both ends since a visit is never longer than a day.
+  const supervisedBy = (ids: string[]) => {
+    let query = db
+      .selectFrom('appointments')
+      .select([
+        sql<string>`${sql.lit(SUPERVISION_KEY)} || supervisor_id || '#' || coalesce(supervisor_lane, 1)`.as('resource'),
+        'starts_at as start',
+        'ends_at as end',
+      ])
+      .where('supervisor_id', 'in', ids)
+      .where('status', '=', 'booked')
+      .where('starts_at', '>', q.from - MAX_BUSY_MS)
+      .where('starts_at', '<', q.to + q.type.duration_min * MINUTE_MS)
+      .where('ends_at', '>', q.from);
+    if (q.excludeAppointmentId) query = query.where('id', '!=', q.excludeAppointmentId);
+    return query;
+  };
+  const people = [...new Set([...(providerIds ?? []), ...(nurseIds ?? []), ...(supervisorIds ?? [])])];
   type BusyRow = { resource: string | null; start: number; end: number };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each part selects from a different join; only the row shape is shared
   const parts: Array<SelectQueryBuilder<DB, any, BusyRow>> = [
     ...(providerIds ? [appointmentsBy('provider_id', providerIds)] : []),
     ...(nurseIds ? [appointmentsBy('nurse_id', nurseIds)] : []),
     ...(placeIds ? [appointmentsBy('room_id', placeIds)] : []),
+    ...(supervisorIds ? [supervisedBy(supervisorIds)] : []),
     ...(people.length
       ? [
           db
             .selectFrom('clinician_time_off')
-            .select(['clinician_id as resource', 'starts_at as start', 'ends_at as end'])
+            .select([
+              sql<string>`${sql.lit(TIME_OFF_KEY)} || clinician_id`.as('resource'),
+              'starts_at as start',
+              'ends_at as end',
+            ])
             .where('clinician_id', 'in', people)
             .where('ends_at', '>', reachFrom)
             .where('starts_at', '<', reachTo),
@@ -254,20 +286,22 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
       if (h.clinician_id === id) (weekly[h.weekday] ??= []).push({ from: h.from_min, to: h.to_min });
     return weekly;
   };
+  const away = (id: string) => busy.get(TIME_OFF_KEY + id) ?? [];
   const person =
     (hours: Hours) =>
-    (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: busy.get(id) ?? [] });
+    (id: string): SlotPerson => ({ id, hours: weeklyOf(hours, id), busy: [...(busy.get(id) ?? []), ...away(id)] });
   // Each nurse's lanes, lane by lane across nurses (every nurse's first lane before anyone's second), so infusions
   // spread over the nurses before one nurse takes a second; a nurse's time off blocks all of their lanes.
   // Visits left in a lane above a lowered number still take the nurse's attention: they block every lane, which is
   // cautious (a nurse down from three to two with one such visit is offered nothing at that time) but never over.
-  const lanes = (ids: string[]): SlotPerson[] => {
-    const capacity = new Map(setup.hours.nurse.map((h) => [h.clinician_id, h.watches_at_once]));
-    // Each nurse's own blocking time, once: their time off, and visits in lanes above their number.
-    const blocking = new Map<string, Interval[]>(ids.map((id) => [id, [...(busy.get(id) ?? [])]]));
+  // Supervision lanes are the same with the providers' supervises_at_once, their busy keys prefixed.
+  const lanes = (ids: string[], hours: Hours, size: (h: Hours[number]) => number, prefix = ''): SlotPerson[] => {
+    const capacity = new Map(hours.map((h) => [h.clinician_id, size(h)]));
+    // Each person's own blocking time, once: their time off, and visits in lanes above their number.
+    const blocking = new Map<string, Interval[]>(ids.map((id) => [id, [...away(id)]]));
     for (const [key, intervals] of busy) {
-      if (!key.includes('#')) continue;
-      const { nurseId, number } = parseLane(key);
+      if (!key.includes('#') || !key.startsWith(prefix) || (prefix === '' && key.startsWith(SUPERVISION_KEY))) continue;
+      const { nurseId, number } = parseLane(key.slice(prefix.length));
       if (number > (capacity.get(nurseId) ?? 1)) blocking.get(nurseId)?.push(...intervals);
     }
     const out: SlotPerson[] = [];
@@ -277,8 +311,8 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
         const lane = laneId(id, number);
         out.push({
           id: lane,
-          hours: weeklyOf(setup.hours.nurse, id),
-          busy: [...(busy.get(lane) ?? []), ...blocking.get(id)!],
+          hours: weeklyOf(hours, id),
+          busy: [...(busy.get(prefix + lane) ?? []), ...blocking.get(id)!],
         });
       }
     }
@@ -293,7 +327,10 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     opening: openingHours,
     closures,
     providers: providerIds?.map(person(setup.hours.provider)) ?? null,
-    nurses: nurseIds ? lanes(nurseIds) : null,
+    nurses: nurseIds ? lanes(nurseIds, setup.hours.nurse, (h) => h.watches_at_once) : null,
+    supervisors: supervisorIds
+      ? lanes(supervisorIds, setup.hours.provider, (h) => h.supervises_at_once, SUPERVISION_KEY)
+      : null,
     rooms: placeIds?.map((id) => ({ id, busy: busy.get(id) ?? [] })) ?? null,
     durationMin: q.type.duration_min,
     bufferBeforeMin: q.type.buffer_before_min,
@@ -302,3 +339,49 @@ export async function loadAvailability(db: Kysely<DB>, q: AvailabilityQuery): Pr
     stepMin: q.type.step_min,
   });
 }
+
+/**
+ * The first free supervision lane (`<provider id>#<lane>`) for a supervised visit of exactly [start, end) at the
+ * location, or undefined when no provider working there all that time has one free: for staff moving a visit to a
+ * time of their choosing, off the booking grid. The same reads and rule as loadAvailability, with a one-minute grid
+ * and no buffers (supervision covers the visit itself); the caller has checked opening hours and the visit's own
+ * nurse and chair.
+ */
+export async function freeSupervisionLane(
+  db: Kysely<DB>,
+  q: { locationId: string; zone: string; start: number; end: number; now: number; excludeAppointmentId: string },
+): Promise<string | undefined> {
+  const type: AppointmentType = {
+    ...SUPERVISION_ONLY,
+    duration_min: Math.max(1, Math.round((q.end - q.start) / MINUTE_MS)),
+  };
+  const slots = await loadAvailability(db, {
+    locationId: q.locationId,
+    zone: q.zone,
+    type,
+    from: q.start,
+    to: q.start + 1,
+    now: Math.min(q.now, q.start),
+    excludeAppointmentId: q.excludeAppointmentId,
+  });
+  return slots.find((s) => s.start === q.start)?.options[0]?.supervisorId;
+}
+
+/** A type that needs a supervisor and nothing else, for freeSupervisionLane. */
+const SUPERVISION_ONLY: AppointmentType = {
+  id: '',
+  code: '',
+  kind: 'infusion',
+  name: '',
+  duration_min: 1,
+  buffer_before_min: 0,
+  buffer_after_min: 0,
+  min_notice_min: 0,
+  step_min: 1,
+  needs_provider: 0,
+  needs_nurse: 0,
+  place: 'none',
+  online_bookable: 0,
+  preparation: '',
+  retired_at: null,
+};

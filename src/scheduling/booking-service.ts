@@ -164,6 +164,7 @@ export function placement(ctx: BookingContext, start: number, option: SlotOption
   const end = start + ctx.type.duration_min * MINUTE;
   const busy = withBuffers({ start, end }, ctx.type.buffer_before_min, ctx.type.buffer_after_min);
   const lane = option.nurseId === null ? null : parseLane(option.nurseId);
+  const supervision = option.supervisorId === undefined ? null : parseLane(option.supervisorId);
   return {
     location_id: ctx.location.id,
     provider_id: option.providerId,
@@ -174,6 +175,8 @@ export function placement(ctx: BookingContext, start: number, option: SlotOption
     ends_at: end,
     busy_from: busy.start,
     busy_to: busy.end,
+    supervisor_id: supervision?.nurseId ?? null,
+    supervisor_lane: supervision?.number ?? null,
   };
 }
 

@@ -1,7 +1,15 @@
 import type { Kysely, Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
-import type { AppointmentLinkColumns, AppointmentTable, Attendance, DB } from '../kernel/db/schema.ts';
+import type {
+  AppointmentLinkColumns,
+  AppointmentSupervisionColumns,
+  AppointmentTable,
+  Attendance,
+  DB,
+} from '../kernel/db/schema.ts';
 
 export type Appointment = Selectable<AppointmentTable>;
+/** An appointment as placed: with its supervising provider's lane when its kind needs one (migration 025). */
+export type Placed = Appointment & Partial<AppointmentSupervisionColumns>;
 
 /**
  * A nurse watches up to `watches_at_once` infusions at once: one lane each. A lane is a resource of its own, named
@@ -21,10 +29,7 @@ export function parseLane(id: string): { nurseId: string; number: number } {
  * their transaction, so a cancel and a move racing each other would otherwise both act on the old row (offering the
  * wrong time to the waitlist, or cancelling a visit just moved); with this, the later one updates nothing and reads again.
  */
-export function stillAsRead(
-  qb: UpdateQueryBuilder<DB, 'appointments', 'appointments', UpdateResult>,
-  current: Appointment,
-) {
+export function stillAsRead(qb: UpdateQueryBuilder<DB, 'appointments', 'appointments', UpdateResult>, current: Placed) {
   return qb
     .where('status', '=', 'booked')
     .where('starts_at', '=', current.starts_at)
@@ -32,11 +37,16 @@ export function stillAsRead(
     .where('provider_id', 'is not distinct from', current.provider_id)
     .where('nurse_id', 'is not distinct from', current.nurse_id)
     .where('nurse_lane', 'is not distinct from', current.nurse_lane)
-    .where('room_id', 'is not distinct from', current.room_id);
+    .where('room_id', 'is not distinct from', current.room_id)
+    .$if('supervisor_id' in current, (q) =>
+      q
+        .where('supervisor_id', 'is not distinct from', current.supervisor_id ?? null)
+        .where('supervisor_lane', 'is not distinct from', current.supervisor_lane ?? null),
+    );
 }
 
 /** Moves a booked appointment to its new placement if it is still as read; false when it changed meanwhile. */
-export async function moveAppointment(trx: Kysely<DB>, current: Appointment, moved: Appointment): Promise<boolean> {
+export async function moveAppointment(trx: Kysely<DB>, current: Placed, moved: Placed): Promise<boolean> {
   const updated = await trx
     .updateTable('appointments')
     .set({
@@ -45,6 +55,9 @@ export async function moveAppointment(trx: Kysely<DB>, current: Appointment, mov
       nurse_id: moved.nurse_id,
       nurse_lane: moved.nurse_lane,
       room_id: moved.room_id,
+      // A visit moved is supervised afresh: whoever the placement chose, or no one when its kind needs none.
+      supervisor_id: moved.supervisor_id ?? null,
+      supervisor_lane: moved.supervisor_lane ?? null,
       starts_at: moved.starts_at,
       ends_at: moved.ends_at,
       busy_from: moved.busy_from,
@@ -88,10 +101,7 @@ export async function markCancelled(trx: Kysely<DB>, current: Appointment, now: 
  * Inserts a booked appointment. The table refuses it when it overlaps another booked appointment of its provider,
  * nurse lane, room or chair (busy time) or patient (visit time): see isOverlapViolation().
  */
-export async function insertAppointment(
-  trx: Kysely<DB>,
-  appt: Appointment & { patient_id?: string | null },
-): Promise<void> {
+export async function insertAppointment(trx: Kysely<DB>, appt: Placed & { patient_id?: string | null }): Promise<void> {
   await trx.insertInto('appointments').values(appt).execute();
 }
 

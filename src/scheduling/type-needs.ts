@@ -26,3 +26,10 @@ export function resourcePhrase(t: Needs): string {
   const each = resourceNeeds(t).map((n) => `a ${n}`);
   return each.length > 1 ? `${each.slice(0, -1).join(', ')} and ${each.at(-1)}` : (each[0] ?? 'nothing');
 }
+
+/**
+ * The kinds that need a supervising provider on site for the whole visit (issue 11 §5): an infusion's kind, which
+ * never changes once booked (migration 024), rather than a flag an administrator could clear on an infusion type.
+ */
+export const SUPERVISED_KINDS: ReadonlySet<TypeKind> = new Set<TypeKind>(['infusion', 'booster']);
+export const needsSupervisor = (t: Pick<AppointmentTypeTable, 'kind'>): boolean => SUPERVISED_KINDS.has(t.kind);

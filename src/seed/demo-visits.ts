@@ -17,24 +17,27 @@ const H = (hour: number, minute = 0) => hour * 60 + minute;
  * code: types are the clinic's data, and each visit takes the type of its kind that is in use.
  */
 type Plan = Array<[kind: TypeKind, at: number]>;
+// Infusions start when a provider is on site to supervise them to the end (Chicago: Dr. Okafor 09:00–16:00; Denver:
+// Dr. Lindqvist 09:00–15:00 on Mondays, Wednesdays and Fridays, Dr. Reyes from 12:00), so Denver's Tuesday and
+// Thursday mornings have none: the slot engine skips them.
 
 const WEEKDAY_PLANS: Record<string, Plan> = {
   'loc-chicago': [
-    ['infusion', H(8, 30)],
     ['infusion', H(9)],
+    ['infusion', H(9, 15)],
     ['consultation', H(9)],
     ['follow-up', H(10)],
     ['infusion', H(10, 30)],
     ['consultation', H(11)],
     ['consultation', H(11, 15)],
-    ['infusion', H(12, 45)],
+    ['infusion', H(11, 45)],
     ['follow-up', H(13, 30)],
     ['booster', H(13, 45)],
     ['consultation', H(14, 30)],
     ['follow-up', H(15, 15)],
   ],
   'loc-denver': [
-    ['infusion', H(8, 45)],
+    ['infusion', H(9)],
     ['consultation', H(9, 30)],
     ['infusion', H(10)],
     ['follow-up', H(11)],
@@ -115,6 +118,7 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
         const end = start + type.duration_min * MINUTE;
         const busy = withBuffers({ start, end }, type.buffer_before_min, type.buffer_after_min);
         const lane = option.nurseId === null ? null : parseLane(option.nurseId);
+        const supervision = option.supervisorId === undefined ? null : parseLane(option.supervisorId);
         // One visit per patient per day, so no one is in two places at once (each pool outnumbers its day's visits).
         const patient = pools[pool][(n[pool] + d * 3) % pools[pool].length]!;
         const over = end <= now;
@@ -128,6 +132,8 @@ export async function seedDemoVisits(database: Database, now: number): Promise<n
             nurse_id: lane?.nurseId ?? null,
             nurse_lane: lane?.number ?? null,
             room_id: option.roomId,
+            supervisor_id: supervision?.nurseId ?? null,
+            supervisor_lane: supervision?.number ?? null,
             starts_at: start,
             ends_at: end,
             busy_from: busy.start,

@@ -120,7 +120,8 @@ export async function seedDemo(database: Database): Promise<boolean> {
           from_min: H(9),
           to_min: H(16),
         })),
-        { clinician_id: 'prov-okafor', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(12) },
+        // On site all of Saturday's opening: a provider supervises every infusion (issue 11 §5).
+        { clinician_id: 'prov-okafor', location_id: 'loc-chicago', weekday: 6, from_min: H(9), to_min: H(13) },
         ...[2, 4].map((weekday) => ({
           clinician_id: 'prov-lindqvist',
           location_id: 'loc-chicago',

@@ -13,7 +13,14 @@ const details = { name: plain('name', 2, 80), credentials: plain('credentials', 
 const addForm = z.object({ ...details, kind: z.enum(['provider', 'nurse'], { error: 'Choose provider or nurse.' }) });
 /** Clinics staff one nurse for one to a few chairs; six is a hard ceiling the database holds too. */
 const capacity = whole('number of infusions at once', 1, 6, 'infusions');
-const editForm = z.object({ ...details, active: checkbox, watches_at_once: capacity.optional() });
+/** A supervising provider oversees a handful of chairs on site (issue 11 §5); twelve is the database's ceiling too. */
+const supervision = whole('number of infusions supervised at once', 1, 12, 'infusions');
+const editForm = z.object({
+  ...details,
+  active: checkbox,
+  watches_at_once: capacity.optional(),
+  supervises_at_once: supervision.optional(),
+});
 
 /** The clinic's providers and nurses: add one, change name, credentials and whether they are offered for booking. */
 export async function clinicianSetupRoutes(app: FastifyInstance): Promise<void> {

@@ -29,20 +29,35 @@ export async function editClinician(
   database: Database,
   actor: Actor,
   id: unknown,
-  change: { name: string; credentials: string; active: boolean; watches_at_once?: number | undefined },
+  change: {
+    name: string;
+    credentials: string;
+    active: boolean;
+    watches_at_once?: number | undefined;
+    supervises_at_once?: number | undefined;
+  },
 ): Promise<ConflictRow[]> {
   const clinician = await clinicianOr404(database.db, id);
   const { name, credentials, active } = change;
   // Only nurses watch several infusions; a provider stays at one whatever is posted.
   const watchesAtOnce = clinician.kind === 'nurse' ? (change.watches_at_once ?? clinician.watches_at_once) : 1;
+  // Only providers supervise infusions; a nurse keeps the column's default whatever is posted.
+  const supervisesAtOnce =
+    clinician.kind === 'provider'
+      ? (change.supervises_at_once ?? clinician.supervises_at_once)
+      : clinician.supervises_at_once;
   return saveSetup(database, actor, { thing: 'clinician_edit', locationId: null }, async (trx) => {
     await updateClinician(trx, clinician.id, {
       name,
       credentials,
       active: active ? 1 : 0,
       watches_at_once: watchesAtOnce,
+      supervises_at_once: supervisesAtOnce,
     });
     const found = await bookingConflicts(trx, { clinicianId: clinician.id }, actor.now);
-    return { result: found, detail: { clinician: clinician.id, active, watchesAtOnce, ...conflictAudit(found) } };
+    return {
+      result: found,
+      detail: { clinician: clinician.id, active, watchesAtOnce, supervisesAtOnce, ...conflictAudit(found) },
+    };
   });
 }

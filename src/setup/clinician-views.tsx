@@ -35,7 +35,7 @@ export function ClinicianListPage(p: {
               {c.credentials ? `, ${c.credentials}` : ''} — {KIND_LABELS[c.kind]}
               {c.kind === 'nurse'
                 ? `, up to ${c.watches_at_once} infusion${c.watches_at_once === 1 ? '' : 's'} at once`
-                : ''}
+                : `, supervises up to ${c.supervises_at_once} infusion${c.supervises_at_once === 1 ? '' : 's'} at once`}
               {c.active ? '' : ' (inactive: not offered for booking)'} —{' '}
               <a href={`/staff/setup/clinicians/${c.id}`}>details</a> ·{' '}
               <a href={`/staff/setup/clinicians/${c.id}/hours`}>weekly schedule</a> ·{' '}
@@ -101,7 +101,16 @@ export function ClinicianEditPage(p: {
               values={p.values}
               errors={p.errors}
             />
-          ) : null}
+          ) : (
+            <Input
+              name="supervises_at_once"
+              label="Infusions this provider supervises at once"
+              hint="1 to 12. Every infusion needs a provider on site for all of it; this is how many chairs one provider oversees at the same time. Lowering it keeps bookings already made."
+              extra={{ inputmode: 'numeric' }}
+              values={p.values}
+              errors={p.errors}
+            />
+          )}
           <Check
             name="active"
             label="Active: offered for booking"
@@ -122,4 +131,5 @@ export const clinicianValues = (c: Clinician): Values => ({
   credentials: c.credentials,
   active: c.active ? 'yes' : '',
   watches_at_once: String(c.watches_at_once),
+  supervises_at_once: String(c.supervises_at_once),
 });

@@ -135,7 +135,7 @@ export const findClinician = (db: Kysely<DB>, id: string) =>
 export const listClinicians = (db: Kysely<DB>) =>
   db
     .selectFrom('clinicians')
-    .select(['id', 'name', 'credentials', 'active', 'kind', 'watches_at_once'])
+    .select(['id', 'name', 'credentials', 'active', 'kind', 'watches_at_once', 'supervises_at_once'])
     .orderBy('kind')
     .orderBy('name')
     .execute();
@@ -155,7 +155,7 @@ export async function insertClinician(
 export async function updateClinician(
   trx: Kysely<DB>,
   id: string,
-  change: { name: string; credentials: string; active: number; watches_at_once: number },
+  change: { name: string; credentials: string; active: number; watches_at_once: number; supervises_at_once: number },
 ): Promise<void> {
   await trx.updateTable('clinicians').set(change).where('id', '=', id).execute();
 }

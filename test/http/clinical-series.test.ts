@@ -114,6 +114,8 @@ describe(`booking a plan's series (${engine})`, () => {
     const appts = await booked(patientId);
     expect(appts.map((a) => local(a.starts_at))).toEqual(SERIES);
     for (const a of appts) expect(a.nurse_id && a.room_id).toBeTruthy();
+    // Each session has a provider on site for all of it: Dr. Okafor (09:00–16:00, first by name), who supervises four.
+    expect(appts.map((a) => [a.supervisor_id, a.supervisor_lane])).toEqual(appts.map(() => ['prov-okafor', 1]));
     const sessions = await sessionsOf(planId);
     expect(sessions.map((s) => [s.kind, s.number])).toEqual(Array.from({ length: 10 }, (_, i) => ['induction', i + 1]));
     expect((await planForAppointment(db(), appts[0]!.id))?.session).toEqual({ kind: 'induction', number: 1 });
