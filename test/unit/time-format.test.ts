@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import {
   consultationTime,
   cutoffSpan,
   formatClock,
   formatDateTime,
+  shortDateTime,
   timeRange,
   untilCutoff,
   visitTimes,
@@ -93,5 +96,38 @@ describe('instants and clock minutes in words', () => {
     ]);
     expect(untilCutoff(1440)).toBe('until 24 hours before your visit');
     expect(untilCutoff(0)).toBe('until your visit starts');
+  });
+});
+
+describe('zone abbreviations, worked out once per zone, offset and year', () => {
+  it('read exactly as Luxon writes them, on both sides of every DST change, in zones that differ', () => {
+    const zones = [
+      CHICAGO,
+      DENVER,
+      'America/Phoenix',
+      'America/New_York',
+      'Pacific/Honolulu',
+      'Europe/London',
+      'Australia/Lord_Howe',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') }),
+        (zone, instant) => {
+          const dt = DateTime.fromMillis(instant, { zone });
+          expect(shortDateTime(instant, zone)).toBe(dt.toFormat('LLL d, yyyy, h:mm a ZZZZ'));
+          expect(formatDateTime(instant, zone)).toBe(
+            `${dt.toFormat('cccc, LLLL d, yyyy')} at ${dt.toFormat('h:mm a ZZZZ')}`,
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // The minutes around Chicago's spring and autumn changes in 2026.
+    for (const at of ['2026-03-08T07:59:00Z', '2026-03-08T08:00:00Z', '2026-11-01T06:59:00Z', '2026-11-01T07:00:00Z'])
+      expect(shortDateTime(Z(at), CHICAGO)).toBe(
+        DateTime.fromMillis(Z(at), { zone: CHICAGO }).toFormat('LLL d, yyyy, h:mm a ZZZZ'),
+      );
   });
 });

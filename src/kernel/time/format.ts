@@ -26,6 +26,27 @@ export function zoneName(zone: string, at: number): string {
   return format.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
 
+const zoneAbbreviations = new Map<string, string>();
+
+/**
+ * "CST", "CDT": the short name of the zone at this moment. Luxon works it out through Intl on every call, which was a
+ * seventh of a clinical page's time (a page shows dozens of times); the name follows from the zone, its offset then
+ * and the year, so each is worked out once.
+ */
+function abbreviation(dt: DateTime): string {
+  const key = `${dt.zoneName ?? ''}|${dt.offset}|${dt.year}`;
+  let name = zoneAbbreviations.get(key);
+  if (name === undefined) {
+    name = dt.toFormat('ZZZZ');
+    if (zoneAbbreviations.size >= 1000) zoneAbbreviations.clear();
+    zoneAbbreviations.set(key, name);
+  }
+  return name;
+}
+
+/** "9:00 AM CST" */
+const clockWithZone = (dt: DateTime): string => `${dt.toFormat('h:mm a')} ${abbreviation(dt)}`;
+
 export function formatTime(instant: number, zone: string): string {
   return zoned(instant, zone).toFormat('h:mm a');
 }
@@ -38,7 +59,7 @@ export function formatDay(instant: number, zone: string): string {
 /** "Tuesday, March 10, 2026 at 9:00 AM CDT" */
 export function formatDateTime(instant: number, zone: string): string {
   const dt = zoned(instant, zone);
-  return `${dt.toFormat('cccc, LLLL d, yyyy')} at ${dt.toFormat('h:mm a ZZZZ')}`;
+  return `${dt.toFormat('cccc, LLLL d, yyyy')} at ${clockWithZone(dt)}`;
 }
 
 /** Minutes since local midnight as "9:00 AM". */
@@ -65,12 +86,14 @@ export function untilCutoff(cutoffMin: number): string {
 
 /** "Mar 2, 2026, 9:00 AM CST" in the location's zone. */
 export function shortDateTime(instant: number, zone: string): string {
-  return zoned(instant, zone).toFormat('LLL d, yyyy, h:mm a ZZZZ');
+  const dt = zoned(instant, zone);
+  return `${dt.toFormat('LLL d, yyyy,')} ${clockWithZone(dt)}`;
 }
 
 /** "Tue, Mar 3, 2026, 9:00 AM CST" for a consultation. */
 export function consultationTime(instant: number, zone: string): string {
-  return zoned(instant, zone).toFormat('ccc, LLL d, yyyy, h:mm a ZZZZ');
+  const dt = zoned(instant, zone);
+  return `${dt.toFormat('ccc, LLL d, yyyy,')} ${clockWithZone(dt)}`;
 }
 
 const clockCache = new Map<string, { short: string; full: string }>();
@@ -98,9 +121,9 @@ export function clockLabels(instant: number, zone: string): { short: string; ful
 export function visitTimes(start: number, end: number, zone: string, spaced = false): string {
   const a = DateTime.fromMillis(start, { zone });
   const b = DateTime.fromMillis(end, { zone });
-  if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
+  if (a.offset !== b.offset) return `${clockWithZone(a)} – ${clockWithZone(b)}`;
   return spaced
-    ? `${a.toFormat('h:mm a')} – ${b.toFormat('h:mm a ZZZZ')}`
+    ? `${a.toFormat('h:mm a')} – ${clockWithZone(b)}`
     : `${clockLabels(start, zone).short}–${clockLabels(end, zone).full}`;
 }
 
@@ -111,7 +134,7 @@ export function visitTimes(start: number, end: number, zone: string, spaced = fa
 export function timeRange(start: number, end: number, zone: string): string {
   const a = DateTime.fromMillis(start, { zone });
   const b = DateTime.fromMillis(end, { zone });
-  if (a.offset !== b.offset) return `${a.toFormat('h:mm a ZZZZ')} – ${b.toFormat('h:mm a ZZZZ')}`;
+  if (a.offset !== b.offset) return `${clockWithZone(a)} – ${clockWithZone(b)}`;
   return `${clockLabels(start, zone).full} – ${clockLabels(end, zone).full}`;
 }
 
