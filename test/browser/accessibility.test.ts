@@ -1,11 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit, WCAG_TAGS } from '../helpers/axe.ts';
 import { book, offeredSlots, requestAndGetLink } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
 import { totpCode } from '../../src/staff/totp.ts';
@@ -17,46 +16,10 @@ import { mailStateChanged } from '../../src/kernel/outbox/banner.tsx';
  * phone widths; and a keyboard check that every focusable control shows where focus is. Automated rules catch
  * roughly a third of WCAG failures; the journey tests cover keyboard order on the booking page.
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-}
-
-/** The page's axe violations, one line each, so a failure names the rule, the element and why. */
-async function audit(page: Page, tags = [...WCAG_TAGS, 'best-practice']): Promise<string[]> {
-  // Evaluated through the debugging protocol, so the page's CSP (no inline scripts) stays in force as for real visitors.
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async (tags) => {
-    const axe = (
-      globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-    }));
-  }, tags);
-  return violations.flatMap((v) =>
-    v.nodes.map(
-      (n) =>
-        `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`,
-    ),
-  );
-}
 
 async function newContext(cookies: Map<string, string> | undefined, width: number): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });

@@ -1,10 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit } from '../helpers/axe.ts';
 import { bookedPatient } from '../helpers/journey.ts';
 import { signIn } from '../helpers/staff.ts';
 import { makeInfusionReady } from '../helpers/clinical.ts';
@@ -14,34 +14,12 @@ import { makeInfusionReady } from '../helpers/clinical.ts';
  * and a move past the screening's expiry, each checked with axe (WCAG 2.1 A/AA) at desktop and phone widths, and
  * screenshotted under /tmp for a person to look at.
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = '/tmp/relief-gate-shots';
 const THURSDAY = '2026-03-05';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown[] }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}`));
-  });
-}
 
 async function pageAs(email: string, width: number): Promise<Page> {
   const b = await signIn(rt(), email);

@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit, WCAG_TAGS } from '../helpers/axe.ts';
 import { bookOnline, postForm } from '../helpers/journey.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -14,35 +14,11 @@ import { signIn } from '../helpers/staff.ts';
  * worklist and the administrators' consent page, at desktop and phone widths. Screenshots go to
  * $INTAKE_SHOTS (or /tmp/intake-shots) for a person to look at.
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SHOTS = process.env.INTAKE_SHOTS ?? '/tmp/intake-shots';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-async function audit(page: Page, tags = [...WCAG_TAGS, 'best-practice']): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async (tags) => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[] }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target) }));
-  }, tags);
-  return violations.map((v) => `${v.id}: ${v.help} at ${JSON.stringify(v.targets)}`);
-}
 
 async function newContext(cookies: Map<string, string> | undefined, width: number): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode } from '../../src/staff/totp.ts';
 import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical-orders.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit } from '../helpers/axe.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { demoAccount, signIn } from '../helpers/staff.ts';
 
@@ -14,35 +13,11 @@ import { demoAccount, signIn } from '../helpers/staff.ts';
  * page in its ordinary and error states, at desktop and phone widths, with the forms used as a person would (no
  * JavaScript needed). Screenshots go to /tmp/relief-orders for a person to look at.
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const SHOTS = process.env.RELIEF_SCREENSHOTS;
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async (tags) => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown[] }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  }, TAGS);
-  return violations;
-}
 
 async function pageAs(email: string, width: number): Promise<Page> {
   const b = await signIn(rt(), email);

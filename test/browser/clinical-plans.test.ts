@@ -1,10 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit } from '../helpers/axe.ts';
 import { signIn } from '../helpers/staff.ts';
 import {
   activePlanFor,
@@ -19,35 +18,11 @@ import {
  * write one, and that form refused), with a draft to sign, with an active plan and its booked series; the series
  * proposal; and the front desk's view of the plan and of the series booking. Screenshots go to /tmp/plan-shots.
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const SHOTS = process.env.PLAN_SHOTS;
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async (tags) => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => `${v.id} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  }, TAGS);
-  return violations;
-}
 
 describe('treatment plan pages: accessibility (axe-core in Chromium)', () => {
   beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit } from '../helpers/axe.ts';
 import { csrfFrom, signIn, type Browser as Client } from '../helpers/staff.ts';
 
 /**
@@ -13,42 +13,11 @@ import { csrfFrom, signIn, type Browser as Client } from '../helpers/staff.ts';
  * on a full record (every section filled, every form opened), on a refused form, and on the settings pages, at
  * desktop and phone widths. Screenshots are written only when CLINICAL_SHOTS names a folder (never in the repo).
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const SHOTS = process.env.CLINICAL_SHOTS;
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-}
-
-async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async (tags) => {
-    const axe = (
-      globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } }
-    ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-    }));
-  }, TAGS);
-  return violations.flatMap((v) =>
-    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`),
-  );
-}
 
 async function newContext(cookies: Map<string, string>, width: number): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width, height: 900 } });

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/staff/totp.ts';
 import { launchChromium } from '../helpers/chromium.ts';
+import { axeAudit as audit } from '../helpers/axe.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { demoAccount, signIn } from '../helpers/staff.ts';
 
@@ -14,34 +13,11 @@ import { demoAccount, signIn } from '../helpers/staff.ts';
  * provider, a nurse and an administrator meet (new, refused, signed with an addendum; the rules with an error), at
  * desktop and phone widths, driven through the real forms without JavaScript shortcuts. Screenshots go to /tmp.
  */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const SHOTS = process.env.SCREENING_SHOTS;
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff', shared: true });
 let origin: string;
 let browser: Browser;
-
-async function audit(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof axe === "object"'))) await page.evaluate(AXE);
-  return page.evaluate(async (tags) => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(
-            c: unknown,
-            o: unknown,
-          ): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown[] }> }> }>;
-        };
-      }
-    ).axe;
-    const r = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: tags },
-      resultTypes: ['violations'],
-    });
-    return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${JSON.stringify(n.target)}`));
-  }, TAGS);
-}
 
 async function pageAs(email: string, width: number): Promise<Page> {
   const cookies = (await signIn(rt(), email)).cookies;
