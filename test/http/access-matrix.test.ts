@@ -385,7 +385,8 @@ describe(`calendar and patients access matrix (${engine})`, () => {
               location: where,
               provider: 'any',
               date: FRESH_DAY,
-              time: '10:00',
+              // When a provider is on site at both locations to supervise (Denver's start at noon).
+              time: '12:30',
             }),
           {
             ok: 303,
