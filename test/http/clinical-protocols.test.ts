@@ -122,7 +122,7 @@ describe(`the protocol library (${engine})`, () => {
     const page = text(res.body);
     expect(page).toContain('Pump rate 25 mL/h (25 mg/h)');
     expect(page).toContain('160 lb × 0.45359237 = 72.57 kg');
-    expect(page).toContain('25.4 mg/h is above the cap of 25 mg/h: the cap applies · sets the rate');
+    expect(page).toContain('25.4 mg/h is above the cap of 25 mg/h: the cap applies · this sets the rate');
     expect(page).toContain('25 mg/h × 4 h = 100 mg (maximum 100 mg)');
     expect(res.body).toContain('value="160"');
 

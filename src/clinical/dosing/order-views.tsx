@@ -5,6 +5,7 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { formatDateTime } from '../../kernel/time/format.ts';
 import { ClinicalFrame, clinicalHref } from '../patient-frame.tsx';
 import { figure, KG_PER_LB, type DoseCalculation, type DoseLine } from './dose.ts';
+import { DoseWorking } from './working-view.tsx';
 import type { OrderSession } from './order-dose.ts';
 import type { PlanSessionRow } from './order-repository.ts';
 import type { OrderDetail, OrderState, SessionSummary, VoidedSummary } from './orders.ts';
@@ -116,26 +117,7 @@ export function DoseOrdersPage(p: {
 function Working(p: { lines: DoseLine[]; caption: string }) {
   return (
     <div class="order-working">
-      <table class="dose-lines">
-        <caption class="visually-hidden">{p.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">Working</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.lines.map((line) => (
-            <tr class={line.applied ? 'dose-line-applied' : undefined}>
-              <th scope="row">{line.label}</th>
-              <td>
-                {line.working}
-                {line.applied ? <strong class="dose-applied"> · this sets the rate</strong> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DoseWorking lines={p.lines} caption={p.caption} />
     </div>
   );
 }

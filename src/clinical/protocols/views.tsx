@@ -2,6 +2,7 @@ import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { figure } from '../dosing/dose.ts';
+import { DoseWorking } from '../dosing/working-view.tsx';
 import type { DosePreview, LibraryProtocol } from './library.ts';
 import type { Sourced } from './protocol.ts';
 
@@ -163,26 +164,7 @@ function PreviewResult(p: { preview: DosePreview }) {
       <h3 id="preview-result">
         Pump rate {figure(d.ordered.pumpRateMlPerHour, 3)} mL/h ({figure(d.ordered.mgPerHour, 2)} mg/h)
       </h3>
-      <table class="dose-lines">
-        <caption class="visually-hidden">The working, line by line</caption>
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">Working</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.lines.map((line) => (
-            <tr class={line.applied ? 'dose-line-applied' : undefined}>
-              <th scope="row">{line.label}</th>
-              <td>
-                {line.working}
-                {line.applied ? <strong class="dose-applied"> · sets the rate</strong> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DoseWorking lines={d.lines} caption="The working, line by line" />
       {d.titration.length > 1 ? (
         <Fragment>
           <h4>Titration steps</h4>
