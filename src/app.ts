@@ -41,6 +41,7 @@ import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 import { intakeRoutes } from './clinical/intake/routes.tsx';
 import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
 import { doseOrderRoutes } from './clinical/dosing/order-routes.tsx';
+import { sessionRoutes } from './clinical/sessions/routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
 
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(intakeRoutes);
   await app.register(intakeStaffRoutes);
   await app.register(doseOrderRoutes);
+  await app.register(sessionRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);

@@ -10,6 +10,7 @@ export const CLINICAL_TABS = [
   { key: 'screening', label: 'Screening', path: 'screening' },
   { key: 'plan', label: 'Treatment plan', path: 'plan' },
   { key: 'orders', label: 'Dose orders', path: 'dose-orders' },
+  { key: 'sessions', label: 'Infusion sessions', path: 'sessions' },
 ] as const;
 export type ClinicalTab = (typeof CLINICAL_TABS)[number]['key'];
 

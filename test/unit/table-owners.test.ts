@@ -58,6 +58,16 @@ const OWNERS: Record<string, string> = {
   dose_orders: 'clinical',
   dose_checks: 'clinical',
   clinical_alerts: 'clinical',
+  // the infusion day
+  infusion_sessions: 'clinical',
+  session_checkins: 'clinical',
+  session_vitals: 'clinical',
+  session_events: 'clinical',
+  session_bags: 'clinical',
+  session_side_effects: 'clinical',
+  session_medications: 'clinical',
+  session_overrides: 'clinical',
+  session_alerts: 'clinical',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */

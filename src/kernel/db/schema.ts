@@ -501,6 +501,136 @@ export interface ClinicalAlertTable {
   assessment: string | null;
 }
 
+/** Migration 029: the infusion day. See src/clinical/sessions/state.ts for the states and moves. */
+export type SessionState =
+  'checked_in' | 'ready' | 'infusing' | 'paused' | 'recovering' | 'ready_for_discharge' | 'discharged' | 'not_given';
+
+export interface InfusionSessionTable {
+  id: string;
+  appointment_id: string;
+  patient_id: string;
+  location_id: string;
+  state: SessionState;
+  version: number;
+  dose_order_id: string | null;
+  checked_in_at: number;
+  checked_in_by: string;
+  started_at: number | null;
+  stopped_at: number | null;
+  stop_reason: string | null;
+  stopped_early: Generated<number>;
+  discharged_at: number | null;
+  discharged_by: string | null;
+  not_given_reason: string | null;
+  updated_at: number;
+  updated_by: string;
+}
+
+export interface SessionCheckinTable {
+  id: string;
+  session_id: string;
+  /** JSON: the checklist's answers, keyed by item code. */
+  answers: string;
+  checklist_version: string;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface SessionVitalsTable {
+  id: string;
+  session_id: string;
+  phase: 'pre' | 'infusion' | 'recovery';
+  taken_at: number;
+  recorded_at: number;
+  recorded_by: string;
+  late_reason: string | null;
+  entry_key: string;
+  systolic: number;
+  diastolic: number;
+  heart_rate: number;
+  spo2: number;
+  respiratory_rate: number;
+  temperature_c: number | null;
+  sedation: number | null;
+  dissociation: number | null;
+}
+
+export interface SessionEventTable {
+  id: string;
+  session_id: string;
+  kind: 'start' | 'rate' | 'pause' | 'resume' | 'stop';
+  at: number;
+  mg_per_hour: number | null;
+  ml_per_hour: number | null;
+  reason: string | null;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface SessionBagTable {
+  id: string;
+  session_id: string;
+  location_id: string;
+  drug: string;
+  lot: string;
+  /** ISO date (yyyy-MM-dd): the bag may be used through this day. */
+  expires_on: string;
+  drug_mg: number;
+  volume_ml: number;
+  drawn_by: string;
+  witnessed_by: string;
+  drawn_at: number;
+}
+
+export interface SessionSideEffectTable {
+  id: string;
+  session_id: string;
+  effect: string;
+  grade: number;
+  action: string;
+  at: number;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface SessionMedicationTable {
+  id: string;
+  session_id: string;
+  drug: string;
+  dose_mg: number;
+  route: string;
+  reason: string;
+  at: number;
+  recorded_by: string;
+  recorded_at: number;
+}
+
+export interface SessionOverrideTable {
+  id: string;
+  session_id: string;
+  /** Which rule was passed over, e.g. 'start_vitals', 'discharge'. */
+  rule: string;
+  reason: string;
+  provider_id: string;
+  at: number;
+}
+
+export interface SessionAlertTable {
+  id: string;
+  session_id: string;
+  key: string;
+  code: string;
+  kind: string;
+  /** JSON: the measure, value and limit that raised it. */
+  detail: string;
+  raised_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  action: string | null;
+  escalated_at: number | null;
+  escalated_to: string | null;
+}
+
 export type ScreeningOutcome = 'eligible' | 'not_eligible' | 'needs_information';
 
 export interface ScreeningTable {
@@ -654,4 +784,13 @@ export interface DB {
   plan_sessions: PlanSessionTable;
   dose_orders: DoseOrderTable;
   dose_checks: DoseCheckTable;
+  infusion_sessions: InfusionSessionTable;
+  session_checkins: SessionCheckinTable;
+  session_vitals: SessionVitalsTable;
+  session_events: SessionEventTable;
+  session_bags: SessionBagTable;
+  session_side_effects: SessionSideEffectTable;
+  session_medications: SessionMedicationTable;
+  session_overrides: SessionOverrideTable;
+  session_alerts: SessionAlertTable;
 }

@@ -1,0 +1,63 @@
+/**
+ * The reads behind the session pages, each audited in its transaction: one session with everything recorded on it,
+ * and a patient's sessions in the order they happened (the clinical record's "Infusion sessions" tab).
+ */
+import type { Actor } from '../../kernel/audit/staff-audit.ts';
+import { auditStaff } from '../../kernel/audit/staff-audit.ts';
+import type { Database } from '../../kernel/db/database.ts';
+import { canSeeLocation } from '../../kernel/http/policy.ts';
+import { notFound } from '../../kernel/refusal.ts';
+import type { Patient } from '../../patients/service.ts';
+import { clinicalPatient } from '../patient-access.ts';
+import { sessionFor } from './access.ts';
+import { patientSessions, type SessionRow } from './repository.ts';
+import { sessionVisit, type SessionVisit } from './visit.ts';
+
+export interface SessionView {
+  patient: Patient;
+  session: SessionRow;
+  visit: SessionVisit;
+  /** The server's clock when read: the page's "time since start" and due times are worked out from it. */
+  now: number;
+}
+
+export async function sessionView(
+  database: Database,
+  actor: Actor,
+  rawPatientId: unknown,
+  rawSessionId: unknown,
+): Promise<SessionView> {
+  const { patient, session, where } = await sessionFor(database, actor, rawPatientId, rawSessionId, 'session.view');
+  return database.transact(async (trx) => {
+    const visit = await sessionVisit(trx, session.appointment_id);
+    if (!visit) throw notFound('That session');
+    await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
+    return { patient, session, visit, now: actor.now };
+  });
+}
+
+export interface PatientSessions {
+  patient: Patient;
+  sessions: Array<{ session: SessionRow; visit: SessionVisit }>;
+}
+
+/** The patient's sessions at locations this person may see, oldest first. */
+export async function patientSessionList(
+  database: Database,
+  actor: Actor,
+  rawPatientId: unknown,
+): Promise<PatientSessions> {
+  const { patient, where } = await clinicalPatient(database, actor, rawPatientId, 'session.list');
+  return database.transact(async (trx) => {
+    const rows = (await patientSessions(trx, patient.id)).filter((s) =>
+      canSeeLocation(actor.staff, s.location_id, actor.now),
+    );
+    const sessions: PatientSessions['sessions'] = [];
+    for (const session of rows) {
+      const visit = await sessionVisit(trx, session.appointment_id);
+      if (visit) sessions.push({ session, visit });
+    }
+    await auditStaff(trx, database, actor, 'session.list', 'success', where, { count: sessions.length });
+    return { patient, sessions };
+  });
+}
