@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   applyTimelineChange,
   infusedMg,
+  pumpLimitMg,
   timelineState,
   type RateLimits,
   type TimelineEvent,
@@ -45,6 +46,12 @@ describe('the infusion total, by hand', () => {
     expect(r.limitReachedAt).toBe(reachedMin === null ? null : t(reachedMin));
     expect(r.highestMgPerHour).toBe(highest);
     expect(r.runningMs).toBe(runningMin * MIN);
+  });
+
+  it('sets the pump’s limit to the bag’s drug or the session maximum, whichever is less', () => {
+    expect(pumpLimitMg(100, 320)).toBe(100);
+    expect(pumpLimitMg(500, 320)).toBe(320);
+    expect(infusedMg([start(0, 80)], t(300), pumpLimitMg(500, 320)).mg).toBe(320);
   });
 
   it('the limit reached during a stretch is timed to the millisecond, rounded up', () => {

@@ -46,7 +46,8 @@ export type AbsoluteCode = Exclude<
 >;
 export type SustainedCode = keyof VitalsThresholds['sustained'];
 
-type Measured = 'systolic' | 'diastolic' | 'heartRate' | 'spo2' | 'respiratoryRate' | 'sedation';
+/** The measures a limit reads. */
+export type Measured = 'systolic' | 'diastolic' | 'heartRate' | 'spo2' | 'respiratoryRate' | 'sedation';
 
 /** Each limit: what it measures and which side alerts. */
 const ABSOLUTE: readonly { code: AbsoluteCode; measure: Measured; high: boolean }[] = [
@@ -198,9 +199,11 @@ export function nextVitalsDue(schedule: VitalsSchedule, readings: readonly Readi
 
 export type AlertKind = 'absolute' | 'sustained' | 'rise' | 'overdue';
 
+export type AlertCode = AbsoluteCode | SustainedCode | 'systolicRise' | 'diastolicRise' | 'vitalsOverdue';
+
 export interface Alert {
   key: string;
-  code: AbsoluteCode | SustainedCode | 'systolicRise' | 'diastolicRise' | 'vitalsOverdue';
+  code: AlertCode;
   kind: AlertKind;
   measure: Measured | 'schedule';
   /**

@@ -34,6 +34,11 @@ function inOrder(events: readonly TimelineEvent[]): TimelineEvent[] {
     .map(([e]) => e);
 }
 
+/** The pump's volume limit in mg: the bag's drug or the session maximum, whichever is less. */
+export function pumpLimitMg(bagDrugMg: number, sessionMaxMg: number): number {
+  return Math.min(bagDrugMg, sessionMaxMg);
+}
+
 /** The drug delivered by `until`, the pump stopping at `limitMg`. */
 export function infusedMg(events: readonly TimelineEvent[], until: number, limitMg: number): Infused {
   let mg = 0;
