@@ -82,8 +82,9 @@ async function patientVisitMail(
   const patient = await contact(ctx.db, patientId);
   if (!patient) return null;
   const type = await findAppointmentTypeById(ctx.db, appt.type_id);
+  // The visit's own length, not the type's: a treatment plan books its sessions for the plan's hours.
   const preparation = type?.preparation
-    ? { text: type.preparation, allowMin: type.duration_min + type.buffer_after_min }
+    ? { text: type.preparation, allowMin: (appt.ends_at - appt.starts_at) / 60_000 + type.buffer_after_min }
     : undefined;
   const parts = visitParts(job.kind, patient.first_name, when, location, preparation);
   if (!parts) return null;

@@ -31,6 +31,9 @@ export interface BookedVisit {
   nurseId?: string | null;
   /** The nurse's lane (1 … their watches_at_once). */
   nurseLane?: number | null;
+  /** The provider supervising an infusion or booster on site, and which of their lanes it holds (migration 025). */
+  supervisorId?: string | null;
+  supervisorLane?: number | null;
   roomId: string | null;
   startsAt: number;
   endsAt: number;
@@ -55,6 +58,8 @@ export interface ConflictRules {
   inactiveClinicianIds?: readonly string[];
   /** How many infusions each nurse now watches at once (absent: as many as booked). */
   nurseCapacity?: Readonly<Record<string, number>>;
+  /** How many infusions each provider now supervises at once (absent: as many as booked). */
+  supervisorCapacity?: Readonly<Record<string, number>>;
 }
 
 export type ConflictReason =
@@ -66,6 +71,9 @@ export type ConflictReason =
   | 'nurse_time_off'
   | 'clinician_inactive'
   | 'nurse_over_capacity'
+  | 'outside_supervisor_hours'
+  | 'supervisor_time_off'
+  | 'supervisor_over_capacity'
   | 'room_inactive';
 
 export const REASON_TEXT: Record<ConflictReason, string> = {
@@ -77,6 +85,9 @@ export const REASON_TEXT: Record<ConflictReason, string> = {
   nurse_time_off: "during the nurse's time off",
   clinician_inactive: 'the provider or nurse is no longer active',
   nurse_over_capacity: 'the nurse now watches fewer infusions at once',
+  outside_supervisor_hours: "outside the supervising provider's working hours",
+  supervisor_time_off: "during the supervising provider's time off",
+  supervisor_over_capacity: 'the supervising provider now supervises fewer infusions at once',
   room_inactive: 'the room is no longer in use',
 };
 
@@ -122,9 +133,9 @@ export function localPlacement(visit: Pick<BookedVisit, 'startsAt' | 'endsAt'>, 
   return { date: start.date, weekday: start.weekday, from, to };
 }
 
-/** How many of the nurse's visits (this one included) run at the busiest moment of this visit. */
-function watchedAt(visit: BookedVisit, all: readonly BookedVisit[]): number {
-  const same = all.filter((v) => v.nurseId === visit.nurseId && v.startsAt < visit.endsAt && visit.startsAt < v.endsAt);
+/** How many of the nurse's (or supervisor's) visits, this one included, run at the busiest moment of this visit. */
+function heldAt(visit: BookedVisit, all: readonly BookedVisit[], who: 'nurseId' | 'supervisorId'): number {
+  const same = all.filter((v) => v[who] === visit[who] && v.startsAt < visit.endsAt && visit.startsAt < v.endsAt);
   // The busiest moment starts with one of the visits: count at each start inside this visit.
   const moments = [visit.startsAt, ...same.map((v) => v.startsAt).filter((t) => t > visit.startsAt)];
   return Math.max(...moments.map((t) => same.filter((v) => v.startsAt <= t && t < v.endsAt).length));
@@ -152,11 +163,25 @@ export function conflictReasons(
     if (!fits(location.clinicianHours[visit.nurseId]?.[weekday], from, to)) reasons.push('outside_nurse_hours');
     if (away(visit.nurseId)) reasons.push('nurse_time_off');
     const capacity = rules.nurseCapacity?.[visit.nurseId];
-    if (capacity !== undefined && (visit.nurseLane ?? 1) > capacity && watchedAt(visit, others) > capacity)
+    if (capacity !== undefined && (visit.nurseLane ?? 1) > capacity && heldAt(visit, others, 'nurseId') > capacity)
       reasons.push('nurse_over_capacity');
   }
-  if ([visit.providerId, visit.nurseId].some((id) => id != null && rules.inactiveClinicianIds?.includes(id)))
-    reasons.push('clinician_inactive');
+  // The supervisor is judged like a nurse: on site for the visit's own time (their hours at this location, no time
+  // off), and the visits in lanes past a lowered number listed only while more run at once than they now supervise.
+  if (visit.supervisorId != null) {
+    if (!fits(location.clinicianHours[visit.supervisorId]?.[weekday], from, to))
+      reasons.push('outside_supervisor_hours');
+    if (away(visit.supervisorId)) reasons.push('supervisor_time_off');
+    const capacity = rules.supervisorCapacity?.[visit.supervisorId];
+    if (
+      capacity !== undefined &&
+      (visit.supervisorLane ?? 1) > capacity &&
+      heldAt(visit, others, 'supervisorId') > capacity
+    )
+      reasons.push('supervisor_over_capacity');
+  }
+  const people = [visit.providerId, visit.nurseId, visit.supervisorId];
+  if (people.some((id) => id != null && rules.inactiveClinicianIds?.includes(id))) reasons.push('clinician_inactive');
   if (visit.roomId !== null && location.inactiveRoomIds.includes(visit.roomId)) reasons.push('room_inactive');
   return { localDate: date, reasons };
 }

@@ -16,6 +16,7 @@ export interface ConflictRow extends BookedVisit {
   locationName: string;
   providerName: string | null;
   nurseName: string | null;
+  supervisorName: string | null;
   firstName: string | null;
   patientId: string | null;
   requestId: string | null;
@@ -32,7 +33,10 @@ export function conflictAudit(found: readonly ConflictRow[]): { conflicts: numbe
   return { conflicts: found.length, ...(listed.length ? { patients: listed.join(' ') } : {}) };
 }
 
-/** Which bookings to check: those at a location, of a clinician (as provider or nurse), or in a room (any combination narrows). */
+/**
+ * Which bookings to check: those at a location, of a clinician (as provider, nurse or supervisor), or in a room (any
+ * combination narrows).
+ */
 export interface ConflictScope {
   locationId?: string;
   /** A provider or a nurse. */
@@ -51,6 +55,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     .innerJoin('locations', 'locations.id', 'appointments.location_id')
     .leftJoin('clinicians', 'clinicians.id', 'appointments.provider_id')
     .leftJoin('clinicians as nurses', 'nurses.id', 'appointments.nurse_id')
+    .leftJoin('clinicians as supervisors', 'supervisors.id', 'appointments.supervisor_id')
     .leftJoin('consultation_requests', 'consultation_requests.id', 'appointments.request_id')
     .leftJoin('patients', 'patients.id', 'appointments.patient_id')
     .select((eb) => [
@@ -59,6 +64,8 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
       'appointments.provider_id',
       'appointments.nurse_id',
       'appointments.nurse_lane',
+      'appointments.supervisor_id',
+      'appointments.supervisor_lane',
       'appointments.room_id',
       'appointments.request_id',
       'appointments.patient_id',
@@ -68,6 +75,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
       'locations.time_zone',
       'clinicians.name as provider_name',
       'nurses.name as nurse_name',
+      'supervisors.name as supervisor_name',
       eb.fn.coalesce('patients.first_name', 'consultation_requests.first_name').as('first_name'),
     ])
     .where('appointments.status', '=', 'booked')
@@ -76,7 +84,11 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   const clinician = scope.clinicianId;
   if (clinician)
     query = query.where((eb) =>
-      eb.or([eb('appointments.provider_id', '=', clinician), eb('appointments.nurse_id', '=', clinician)]),
+      eb.or([
+        eb('appointments.provider_id', '=', clinician),
+        eb('appointments.nurse_id', '=', clinician),
+        eb('appointments.supervisor_id', '=', clinician),
+      ]),
     );
   if (scope.roomId) query = query.where('appointments.room_id', '=', scope.roomId);
   const rows = await query.orderBy('appointments.starts_at').execute();
@@ -86,7 +98,9 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
   // Never empty: `in ()` is not SQL, and a visit holding only a room or chair has no clinician to look up.
   const clinicianIds = [
     '',
-    ...new Set(rows.flatMap((r) => [r.provider_id, r.nurse_id].filter((id): id is string => id !== null))),
+    ...new Set(
+      rows.flatMap((r) => [r.provider_id, r.nurse_id, r.supervisor_id].filter((id): id is string => id !== null)),
+    ),
   ];
   // Closures before yesterday (UTC) cannot touch a future visit in any zone.
   const since = DateTime.fromMillis(now, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!;
@@ -111,7 +125,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     .execute();
   const clinicians = await db
     .selectFrom('clinicians')
-    .select(['id', 'active', 'kind', 'watches_at_once'])
+    .select(['id', 'active', 'kind', 'watches_at_once', 'supervises_at_once'])
     .where('id', 'in', clinicianIds)
     .execute();
   const off = await db
@@ -145,6 +159,9 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     nurseCapacity: Object.fromEntries(
       clinicians.filter((c) => c.kind === 'nurse').map((c) => [c.id, c.watches_at_once]),
     ),
+    supervisorCapacity: Object.fromEntries(
+      clinicians.filter((c) => c.kind === 'provider').map((c) => [c.id, c.supervises_at_once]),
+    ),
   };
 
   const visits: ConflictRow[] = rows.map((r) => ({
@@ -153,6 +170,8 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     providerId: r.provider_id,
     nurseId: r.nurse_id,
     nurseLane: r.nurse_lane,
+    supervisorId: r.supervisor_id,
+    supervisorLane: r.supervisor_lane,
     roomId: r.room_id,
     startsAt: Number(r.starts_at),
     endsAt: Number(r.ends_at),
@@ -160,6 +179,7 @@ export async function bookingConflicts(db: Kysely<DB>, scope: ConflictScope, now
     locationName: r.location_name,
     providerName: r.provider_name,
     nurseName: r.nurse_name,
+    supervisorName: r.supervisor_name,
     firstName: r.first_name,
     patientId: r.patient_id,
     requestId: r.request_id,

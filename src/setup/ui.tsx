@@ -80,7 +80,8 @@ export function ConflictList(props: { conflicts: ConflictRow[] | undefined }) {
 
 const withWhom = (c: ConflictRow) => {
   const names = [c.providerName, c.nurseName].filter((n): n is string => n !== null);
-  return names.length ? `with ${names.join(' and ')} ` : '';
+  const supervised = c.supervisorName ? `supervised by ${c.supervisorName} ` : '';
+  return (names.length ? `with ${names.join(' and ')}${supervised ? ', ' : ' '}` : '') + supervised;
 };
 
 /** One week of hours as a table: per day an "off" checkbox and from–to times, each day with its own message. */

@@ -132,6 +132,9 @@ export async function activePlanFixture(
       type_id: 'type-infusion',
       room_id: 'chair-chi-1',
       minutes: 240,
+      // A supervising provider, as the database requires of every booked infusion (migration 027).
+      supervisor_id: 'prov-okafor',
+      supervisor_lane: 1,
     });
     row.starts_at = start;
     row.ends_at = start + 240 * 60_000;

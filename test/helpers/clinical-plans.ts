@@ -1,6 +1,7 @@
 /** Treatment-plan fixtures written straight to the database: a signed eligible screening and an active plan, for the plan and series tests. */
 import { randomUUID } from 'node:crypto';
 import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
+import type { ProtocolDefinition } from '../../src/clinical/protocols/protocol.ts';
 import type { TestRuntime } from './runtime.ts';
 
 const YEAR = 365 * 24 * 3_600_000;
@@ -99,6 +100,8 @@ export async function activePlanFor(
   patientId: string,
   providerId: string,
   code = 'crps-10-day',
+  /** Changes to the protocol's definition as the provider made them in the plan (hours per session, say). */
+  change: (definition: ProtocolDefinition) => ProtocolDefinition = (d) => d,
 ): Promise<string> {
   const db = rt.database.db;
   const now = rt.clock.now();
@@ -118,7 +121,7 @@ export async function activePlanFor(
       location_id: 'loc-chicago',
       protocol_id: protocol.id,
       screening_id: screeningId,
-      definition: protocol.definition,
+      definition: JSON.stringify(change(JSON.parse(protocol.definition))),
       deviations: '[]',
       status: 'active',
       status_reason: null,

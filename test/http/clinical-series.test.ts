@@ -38,10 +38,15 @@ const text = (html: string) =>
     .replace(/\s+/g, ' ');
 const local = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm');
 
-/** A patient with a signed eligible screening and an active plan (so the infusion gate lets them through). */
-async function planned(first = 'Robin') {
+/**
+ * A patient with a signed eligible screening and an active plan (so the infusion gate lets them through), its
+ * sessions of `hours` when given (the provider's change to the protocol's hours per session).
+ */
+async function planned(first = 'Robin', hours?: number) {
   const patientId = await clinicPatient(rt(), first);
-  const planId = await activePlanFor(rt(), patientId, await userId(rt(), PROVIDER));
+  const planId = await activePlanFor(rt(), patientId, await userId(rt(), PROVIDER), 'crps-10-day', (d) =>
+    hours === undefined ? d : { ...d, induction: { ...d.induction, hoursPerSession: hours } },
+  );
   return { patientId, planId };
 }
 
@@ -133,6 +138,50 @@ describe(`booking a plan's series (${engine})`, () => {
     expect((await nurse.get(`/staff/patients/${patientId}/plan`)).body).toContain('Session 10');
     expect((await propose(nurse, patientId)).statusCode).toBe(403);
     expect(await verifyAuditChain(rt().database)).toMatchObject({ ok: true });
+  });
+
+  it("books each session for the plan's hours per session, and offers only the times that hold them", async () => {
+    await suggestedProtocols(rt());
+    const two = await planned('Robin', 2);
+    const four = await planned('Sasha', 4);
+    const desk = await signIn(rt(), DESK);
+    // Saturday opens 09:00-13:00: 11:00 holds two hours of infusion but not four.
+    const saturday = 'location=chicago&date=2026-03-07&time=11:00';
+    const short = await propose(desk, two.patientId, saturday);
+    const long = await propose(desk, four.patientId, saturday);
+    expect(short.statusCode).toBe(200);
+    expect(long.statusCode).toBe(200);
+    expect(text(short.body)).toContain(
+      'Each session is 2 h of infusion, as the plan gives, and holds its nurse and chair 15 min before and 30 min after.',
+    );
+    expect(text(long.body)).toContain('Each session is 4 h of infusion');
+    expect(text(short.body)).toContain('until 1:00 PM');
+    const first = (html: string) =>
+      local(
+        Number(
+          choices(html)
+            .get(1)!
+            .find((c) => c.checked)!.value,
+        ),
+      );
+    expect(first(short.body)).toBe('2026-03-07 11:00');
+    expect(first(long.body)).toBe('2026-03-07 09:00');
+    const saturdayEleven = String(Date.parse('2026-03-07T17:00:00Z'));
+    expect([...choices(long.body).values()].flat().map((c) => c.value)).not.toContain(saturdayEleven);
+    // A forged 11:00 for the four-hour plan is refused: the booking looks for four free hours, not the type's.
+    const forged = await desk.post(`/staff/patients/${four.patientId}/plan/series`, {
+      ...picked(long.body),
+      s1: saturdayEleven,
+    });
+    expect(forged.statusCode).toBe(409);
+    expect(await booked(four.patientId)).toHaveLength(0);
+
+    expect((await desk.post(`/staff/patients/${two.patientId}/plan/series`, picked(short.body))).statusCode).toBe(303);
+    expect((await desk.post(`/staff/patients/${four.patientId}/plan/series`, picked(long.body))).statusCode).toBe(303);
+    const hours = async (patientId: string) =>
+      (await booked(patientId)).map((a) => [(a.ends_at - a.starts_at) / 3_600_000, (a.busy_to - a.busy_from) / 60_000]);
+    expect(await hours(two.patientId)).toEqual(Array.from({ length: 10 }, () => [2, 165]));
+    expect(await hours(four.patientId)).toEqual(Array.from({ length: 10 }, () => [4, 285]));
   });
 
   it('shows a session that cannot be placed with the nearest free times to pick, and re-plans the rest from the pick', async () => {
@@ -330,8 +379,10 @@ describe(`booking a plan's series (${engine})`, () => {
     const page = await desk.get(`/staff/patients/${patientId}/plan/boosters?location=chicago&time=10:00`);
     expect(page.statusCode, text(page.body).slice(0, 400)).toBe(200);
     const starts = [...choices(page.body).values()].map((l) => local(Number(l.find((c) => c.checked)!.value)));
-    // 30, 90 and 180 days after Friday 13 March: Sunday 12 April is closed, so the earlier of the two nearest days.
-    expect(starts).toEqual(['2026-04-11 10:00', '2026-06-11 10:00', '2026-09-09 10:00']);
+    // 30, 90 and 180 days after Friday 13 March: Sunday 12 April is closed, and Saturday 11 April's 10:00 cannot
+    // hold the plan's four-hour booster (Saturday closes at 13:00), so Monday 13 April at the preferred time.
+    expect(starts).toEqual(['2026-04-13 10:00', '2026-06-11 10:00', '2026-09-09 10:00']);
+    expect(text(page.body)).toContain('Each booster is 4 h of infusion');
     const res = await desk.post(`/staff/patients/${patientId}/plan/boosters`, picked(page.body));
     expect(res.statusCode, text(res.body).slice(0, 400)).toBe(303);
     const boosters = (await sessionsOf(planId)).filter((s) => s.kind === 'booster');
@@ -347,6 +398,9 @@ describe(`booking a plan's series (${engine})`, () => {
       )
       .execute();
     expect(types.every((t) => t.kind === 'booster')).toBe(true);
+    // The plan's booster hours (4), not the booster type's two hours.
+    const lengths = (await booked(patientId)).slice(10).map((a) => (a.ends_at - a.starts_at) / 3_600_000);
+    expect(lengths).toEqual([4, 4, 4]);
   });
 
   it('a plan that is not active books no series', async () => {

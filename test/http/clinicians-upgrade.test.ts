@@ -71,7 +71,7 @@ describe(`upgrading to clinicians (migration 011, ${engine})`, () => {
     expect(await rows("select clinician_id from users where id = 'u-nia'")).toEqual([{ clinician_id: 'nurse-nia' }]);
 
     // The lane rule, the room rule and the hours' own checks hold under the new names (for a patient the infusion
-    // gate of migration 024 lets through, so only the lane can refuse).
+    // gate of migration 024 lets through, with the supervisor 027 requires, so only the lane can refuse).
     const db = database.db;
     const patient = await readyPatient({ database, clock: { now: () => T0 } }, 'pat-lane');
     const sameLane = appt({
@@ -81,6 +81,8 @@ describe(`upgrading to clinicians (migration 011, ${engine})`, () => {
       nurse_lane: 1,
       room_id: 'chair-chi-3',
       at: 30,
+      supervisor_id: 'prov-okafor',
+      supervisor_lane: 1,
     });
     expect(await refused(db.insertInto('appointments').values(sameLane).execute())).toBe(true);
     const thirdLane = { ...sameLane, id: `${sameLane.id}-3`, nurse_lane: 3 };

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLocation, getClinic } from '../../src/kernel/clinic.ts';
-import { isInfusionGateRefusal } from '../../src/kernel/db/database.ts';
+import { isInfusionGateRefusal, isSupervisorRequiredRefusal } from '../../src/kernel/db/database.ts';
 import { findAppointmentType } from '../../src/scheduling/availability.ts';
 import { bookSeries } from '../../src/scheduling/series-booking.ts';
 import { rescheduleAppointment, type BookingContext } from '../../src/scheduling/booking-service.ts';
@@ -128,6 +128,16 @@ async function context(kind: 'infusion' | 'booster' = 'infusion'): Promise<Booki
     type: { ...(await findAppointmentType(d, kind))!, min_notice_min: 0, step_min: 5 },
     now: rt().clock.now(),
   };
+}
+
+async function refusedForNoSupervisor(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return false;
+  } catch (err) {
+    if (isSupervisorRequiredRefusal(err)) return true;
+    throw err;
+  }
 }
 
 async function refusedByGate(write: Promise<unknown>): Promise<boolean> {
@@ -303,6 +313,8 @@ describe(`the infusion gate on every booking path (${engine})`, () => {
         patient_id,
         at,
         minutes: 240,
+        supervisor_id: 'prov-okafor',
+        supervisor_lane: 1,
       });
     const stranger = await newPatient();
     expect(await refusedByGate(insert(infusion(stranger)))).toBe(true);
@@ -333,7 +345,11 @@ describe(`the infusion gate on every booking path (${engine})`, () => {
     await insert(consult);
     expect(
       await refusedByGate(
-        db().updateTable('appointments').set({ type_id: 'type-infusion' }).where('id', '=', consult.id).execute(),
+        db()
+          .updateTable('appointments')
+          .set({ type_id: 'type-infusion', supervisor_id: 'prov-okafor', supervisor_lane: 2 })
+          .where('id', '=', consult.id)
+          .execute(),
       ),
     ).toBe(true);
     // And a type's kind never changes (a consultation type made an infusion type would carry its visits past the gate).
@@ -353,6 +369,48 @@ describe(`the infusion gate on every booking path (${engine})`, () => {
         .where('id', '=', row.id)
         .executeTakeFirstOrThrow(),
     ).toEqual({ status: 'cancelled', patient_id: ready });
+  });
+
+  it('the database refuses a booked infusion or booster without a supervising provider, on insert and on every update that makes one', async () => {
+    const ready = await newPatient();
+    await makeInfusionReady(rt(), ready);
+    const insert = (row: ReturnType<typeof appointmentRow>) => db().insertInto('appointments').values(row).execute();
+    const infusion = (over: Parameters<typeof appointmentRow>[0] = {}) =>
+      appointmentRow({
+        type_id: 'type-infusion',
+        nurse_id: 'nurse-nia',
+        nurse_lane: 1,
+        room_id: 'chair-chi-1',
+        patient_id: ready,
+        minutes: 240,
+        ...over,
+      });
+    expect(await refusedForNoSupervisor(insert(infusion()))).toBe(true);
+    expect(await refusedForNoSupervisor(insert(infusion({ type_id: 'type-booster', minutes: 120 })))).toBe(true);
+    expect(await visitsOf(ready)).toHaveLength(0);
+    // A consultation needs none; a cancelled infusion is not booked and needs none either.
+    await insert(appointmentRow({ provider_id: 'prov-okafor', patient_id: ready, at: -600 }));
+    await insert(infusion({ status: 'cancelled', at: -1200 }));
+
+    const row = infusion({ supervisor_id: 'prov-okafor', supervisor_lane: 1 });
+    await insert(row);
+    const update = (set: Record<string, unknown>) =>
+      db().updateTable('appointments').set(set).where('id', '=', row.id).execute();
+    // Its supervisor taken away, or a cancelled one booked again without one: refused.
+    expect(await refusedForNoSupervisor(update({ supervisor_id: null, supervisor_lane: null }))).toBe(true);
+    await update({ status: 'cancelled' });
+    expect(await refusedForNoSupervisor(update({ status: 'booked', supervisor_id: null, supervisor_lane: null }))).toBe(
+      true,
+    );
+    // Another provider's lane is a change of supervisor, not its removal.
+    await update({ status: 'booked', supervisor_id: 'prov-reyes', supervisor_lane: 1 });
+    expect(
+      await db()
+        .selectFrom('appointments')
+        .select(['status', 'supervisor_id'])
+        .where('id', '=', row.id)
+        .executeTakeFirst(),
+    ).toEqual({ status: 'booked', supervisor_id: 'prov-reyes' });
   });
 
   it('the demo seed: every infusion and booster it writes belongs to a screened patient with an active plan', async () => {

@@ -62,6 +62,8 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
     // Each infusion is a different person's, screened and planned (the infusion gate), so only the lane can clash.
     const patients: string[] = [];
     for (let i = 1; i <= 6; i++) patients.push(await readyPatient(rt(), `pat-lane-${i}`));
+    // Each with its own supervision lane (migration 027 requires one), so that lane never clashes either.
+    let supervision = 0;
     const infusion = (seat: number | null, chair: string) =>
       appt({
         patient_id: patients.pop()!,
@@ -72,6 +74,8 @@ describe(`the database refuses overlapping appointments (${engine})`, () => {
         minutes: 240,
         before: 15,
         after: 30,
+        supervisor_id: 'prov-okafor',
+        supervisor_lane: ++supervision,
       });
     await insert(infusion(1, 'chair-chi-1'));
     await insert(infusion(2, 'chair-chi-2'));

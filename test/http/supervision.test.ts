@@ -175,6 +175,65 @@ describe(`supervision of infusions (${engine})`, () => {
     );
   });
 
+  it('lowering what a provider supervises at once, or their hours, lists the infusions they supervise that no longer fit', async () => {
+    const admin = await signIn(rt(), ADMIN);
+    const [a, b] = [await patient(), await patient()];
+    const ids: string[] = [];
+    for (const p of [a, b]) {
+      // Friday, when Dr. Okafor is the only provider at Chicago: both are hers to supervise.
+      const res = await bookInfusion(admin, p, FRIDAY, '10:00');
+      expect(res.statusCode).toBe(303);
+      ids.push(idFrom(res.headers.location));
+    }
+    expect((await Promise.all(ids.map(row))).map((r) => [r.supervisor_id, r.supervisor_lane])).toEqual([
+      ['prov-okafor', 1],
+      ['prov-okafor', 2],
+    ]);
+    const OVER = 'the supervising provider now supervises fewer infusions at once';
+    // Down to one at once: the infusion in the second lane is listed (once), still booked; back to two, none is.
+    const lowered = await setSupervision(admin, 'prov-okafor', 'Dr. Amara Okafor', '1');
+    expect(lowered.statusCode).toBe(200);
+    expect(lowered.body).toContain('These bookings now conflict');
+    expect(lowered.body.match(new RegExp(OVER, 'g'))).toHaveLength(1);
+    expect(lowered.body).toContain(`/staff/calendar/appointments/${ids[1]}`);
+    expect(lowered.body).toContain('supervised by Dr. Amara Okafor');
+    expect((await row(ids[1]!)).status).toBe('booked');
+    const event = await db()
+      .selectFrom('audit_events')
+      .select('detail')
+      .where('action', 'like', '%clinician_edit%')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(event.detail)).toMatchObject({ conflicts: 1, patients: b });
+    const restored = await setSupervision(admin, 'prov-okafor', 'Dr. Amara Okafor', '2');
+    expect(restored.body).toContain('No booked visits are affected by this change.');
+
+    // Her Friday at Chicago now ends at 12:00: neither 10:00-14:00 infusion has a provider on site to its end.
+    const hours = await db()
+      .selectFrom('clinician_hours')
+      .selectAll()
+      .where('clinician_id', '=', 'prov-okafor')
+      .execute();
+    const csrf = csrfFrom((await admin.get('/staff/setup/clinicians/prov-okafor/hours')).body);
+    const form: Record<string, string> = { _csrf: csrf };
+    const clock = (min: number) =>
+      `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
+    for (const loc of ['loc-chicago', 'loc-denver'])
+      for (let wd = 1; wd <= 7; wd++) {
+        const h = hours.find((x) => x.location_id === loc && x.weekday === wd);
+        if (!h) form[`${loc}-d${wd}-off`] = 'yes';
+        else
+          Object.assign(form, {
+            [`${loc}-d${wd}-from`]: clock(h.from_min),
+            [`${loc}-d${wd}-to`]: loc === 'loc-chicago' && wd === 5 ? '12:00' : clock(h.to_min),
+          });
+      }
+    const shorter = await admin.post('/staff/setup/clinicians/prov-okafor/hours', form);
+    expect(shorter.statusCode).toBe(200);
+    expect(shorter.body.match(/outside the supervising provider&#39;s working hours/g)).toHaveLength(2);
+    for (const id of ids) expect(shorter.body).toContain(`/staff/calendar/appointments/${id}`);
+  });
+
   it('a move is supervised afresh at its new time, and refused where no provider can supervise', async () => {
     const admin = await signIn(rt(), ADMIN);
     const id = idFrom((await bookInfusion(admin, await patient(), THURSDAY, '13:00')).headers.location);

@@ -93,7 +93,8 @@ describe(`upgrading to appointment types as data (migration 015, ${engine})`, ()
     ).rejects.toThrow();
 
     // The rebuilt tables keep their overlap rules (SQLite's triggers were recreated with them).
-    // (For a patient the infusion gate of migration 024 lets through, so only the chair can refuse.)
+    // (For a patient the infusion gate of migration 024 lets through, with the supervisor 027 requires, so only the
+    // chair can refuse.)
     const patient = await readyPatient({ database, clock: { now: () => T0 } }, 'pat-chair');
     const sameChair = appt({
       patient_id: patient,
@@ -101,6 +102,8 @@ describe(`upgrading to appointment types as data (migration 015, ${engine})`, ()
       nurse_id: 'nurse-marcus',
       room_id: 'chair-chi-1',
       at: 30,
+      supervisor_id: 'prov-okafor',
+      supervisor_lane: 1,
     });
     expect(await refused(db.insertInto('appointments').values(sameChair).execute())).toBe(true);
     expect(await rows('select count(*) as n from appointments')).toEqual([{ n: 2 }]);

@@ -168,6 +168,50 @@ describe('conflict computation', () => {
     ).toEqual(['time_off', 'outside_nurse_hours']);
   });
 
+  it('judges a supervising provider by their own hours, time off, whether they are active and how many they now supervise at once', () => {
+    const supervised = (start: number, over: Partial<BookedVisit> = {}) =>
+      visit(start, 240, {
+        providerId: null,
+        nurseId: null,
+        roomId: 'chair-1',
+        supervisorId: 'okafor',
+        supervisorLane: 1,
+        ...over,
+      });
+    const infusion = supervised(TUE_0900);
+    expect(findConflicts([infusion], rules())).toEqual([]);
+    // Okafor's Tuesday now ends at 12:00: 09:00-13:00 is no longer covered by a provider on site.
+    const shorter = rules({ clinicianHours: { okafor: { ...weekdays(H(9), H(16)), 2: [{ from: H(9), to: H(12) }] } } });
+    expect(findConflicts([infusion], shorter)[0]!.reasons).toEqual(['outside_supervisor_hours']);
+    expect(
+      findConflicts(
+        [infusion],
+        rules({}, { okafor: [{ start: TUE_0900 + H(1) * 60_000, end: TUE_0900 + H(2) * 60_000 }] }),
+      )[0]!.reasons,
+    ).toEqual(['supervisor_time_off']);
+    expect(findConflicts([infusion], { ...rules(), inactiveClinicianIds: ['okafor'] })[0]!.reasons).toEqual([
+      'clinician_inactive',
+    ]);
+    // Three at once in lanes 1-3, the number lowered to two: the one in lane 3 is listed, once.
+    const three = [1, 2, 3].map((lane) =>
+      supervised(TUE_0900 + lane * 1_800_000, { id: `v-${lane}`, supervisorLane: lane }),
+    );
+    const wide = { okafor: weekdays(H(8), H(18)) };
+    const lowered = { ...rules({ clinicianHours: wide }), supervisorCapacity: { okafor: 2 } };
+    expect(findConflicts(three, lowered).map((c) => [c.visit.id, c.reasons])).toEqual([
+      ['v-3', ['supervisor_over_capacity']],
+    ]);
+    // Lowered to one: lanes 2 and 3 both run alongside another.
+    expect(findConflicts(three, { ...lowered, supervisorCapacity: { okafor: 1 } }).map((c) => c.visit.id)).toEqual([
+      'v-2',
+      'v-3',
+    ]);
+    // Not at the same time as the others (the one in lane 3 a day later), or with no number known: fine.
+    const apart = [three[0]!, three[1]!, { ...three[2]!, startsAt: WED_0900, endsAt: WED_0900 + 240 * 60_000 }];
+    expect(findConflicts(apart, lowered)).toEqual([]);
+    expect(findConflicts(three, rules({ clinicianHours: wide }))).toEqual([]);
+  });
+
   it('treats intervals as half-open: time off ending as the visit starts, or a visit ending at closing, is fine', () => {
     const tue = visit(TUE_0900);
     expect(findConflicts([tue], rules({}, { okafor: [{ start: TUE_0900 - 3_600_000, end: TUE_0900 }] }))).toEqual([]);

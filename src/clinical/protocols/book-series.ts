@@ -85,7 +85,7 @@ export async function bookPlanSeries(
       return refuse('invalid_request', 'These times break the plan’s spacing rules.', fields);
     }
   }
-  const ctx = await seriesContext(database, clinic, location, kind === 'induction' ? 'infusion' : 'booster', actor.now);
+  const ctx = await seriesContext(database, clinic, location, plan, kind, actor.now);
   if ('ok' in ctx) return ctx;
   const numberFrom =
     kind === 'booster' ? (await sessionsOfPlan(database.db, plan.id)).filter((s) => s.kind === 'booster').length : 0;

@@ -71,13 +71,7 @@ export async function moveSession(
       return refuse('invalid_request', `That day breaks the plan’s spacing rules: ${message}.`, { move_date: message });
     }
   }
-  const ctx = await seriesContext(
-    database,
-    clinic,
-    location,
-    session.kind === 'induction' ? 'infusion' : 'booster',
-    actor.now,
-  );
+  const ctx = await seriesContext(database, clinic, location, plan, session.kind, actor.now);
   if ('ok' in ctx) return ctx;
   // Staff are not bound by the online change cutoff, and may choose any five-minute start.
   const outcome = await rescheduleAppointment(

@@ -92,7 +92,7 @@ export async function proposal(
   if (!location || !visible.some((l) => l.id === location.id))
     return refuse('invalid_request', 'Choose a location from the list.', { location: 'Choose a location' });
   const clinic = await clinicOr409(database);
-  const ctx = await seriesContext(database, clinic, location, kind === 'induction' ? 'infusion' : 'booster', actor.now);
+  const ctx = await seriesContext(database, clinic, location, plan, kind, actor.now);
   if ('ok' in ctx) return ctx;
   let proposed;
   if (kind === 'induction') {
@@ -124,5 +124,10 @@ export async function proposal(
     zone: location.time_zone,
     locationName: location.name,
     nameOf: await resourceNames(database.db),
+    length: {
+      infusionMin: ctx.type.duration_min,
+      beforeMin: ctx.type.buffer_before_min,
+      afterMin: ctx.type.buffer_after_min,
+    },
   };
 }

@@ -2,7 +2,7 @@ import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import { Csrf } from '../../kernel/ui/staff-layout.tsx';
 import { FieldError, Input, Select, invalid, type Errors, type Values } from '../../kernel/ui/form.tsx';
 import type { StaffContext } from '../../kernel/http/policy.ts';
-import { formatDateTime } from '../../kernel/time/format.ts';
+import { clockLabels, formatDateTime } from '../../kernel/time/format.ts';
 import { ClinicalFrame } from '../patient-frame.tsx';
 import { figure } from '../dosing/dose.ts';
 import type { LibraryProtocol } from './library.ts';
@@ -362,14 +362,28 @@ export interface SeriesPageProps {
   zone: string;
   locationName: string;
   nameOf: (id: string | null) => string;
+  /** What each session holds: the plan's minutes of infusion, and the type's time before and after it. */
+  length: { infusionMin: number; beforeMin: number; afterMin: number };
   errors: Errors;
+}
+
+/** "4 h", "2 h 30 min", "45 min". */
+function duration(min: number): string {
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
 }
 
 /** The proposed series: each session placed (a hidden choice) or, when it could not be, its alternatives as radios. */
 export function SeriesPage(p: SeriesPageProps) {
   const path = p.kind === 'induction' ? 'series' : 'boosters';
   const label = p.kind === 'induction' ? 'Session' : 'Booster';
-  const when = (c: SeriesCandidate) => formatDateTime(c.start, p.zone);
+  const when = (c: SeriesCandidate) =>
+    `${formatDateTime(c.start, p.zone)} until ${clockLabels(c.start + p.length.infusionMin * 60_000, p.zone).full}`;
+  const around = [
+    p.length.beforeMin ? `${duration(p.length.beforeMin)} before` : '',
+    p.length.afterMin ? `${duration(p.length.afterMin)} after` : '',
+  ].filter(Boolean);
   const what = (c: SeriesCandidate) =>
     [p.nameOf(c.resources.roomId), p.nameOf(c.resources.nurseId)].filter(Boolean).join(', ');
   return ClinicalFrame({
@@ -383,6 +397,10 @@ export function SeriesPage(p: SeriesPageProps) {
         <p>
           At {p.locationName}, preferred time {p.form.time}
           {p.kind === 'induction' ? `, from ${p.form.date}` : ''}. Nothing is booked until you book the whole series.
+        </p>
+        <p class="series-length">
+          Each {label.toLowerCase()} is {duration(p.length.infusionMin)} of infusion, as the plan gives
+          {around.length > 0 ? `, and holds its nurse and chair ${around.join(' and ')}` : ''}.
         </p>
         {p.proposal.problems.length > 0 ? (
           <div class="notice notice-error" role="status">

@@ -71,17 +71,40 @@ export function parseSeriesForm(
   return { ...base.data, picks };
 }
 
-/** How staff book a plan's sessions: the type's hours and grid, without the online minimum notice. */
+/**
+ * Minutes of infusion in one of the plan's sessions: its induction or booster hours, in whole five-minute steps (the
+ * booking grid's unit), rounded up so a session is never booked shorter than the plan gives.
+ */
+export function sessionMinutes(plan: Plan, kind: 'induction' | 'booster'): number {
+  const hours =
+    kind === 'induction' ? plan.definition.induction.hoursPerSession : plan.definition.maintenance.hoursPerSession;
+  return Math.ceil((hours * 60) / 5) * 5;
+}
+
+/**
+ * How staff book a plan's sessions: the type's grid, resources and time around the infusion (its buffers: preparing
+ * the chair before, recovery after), without the online minimum notice, and the PLAN's hours as the infusion's
+ * length rather than the type's, so the nurse, chair and supervising provider are held for the time the plan gives.
+ */
 export async function seriesContext(
   database: Database,
   clinic: Clinic,
   location: Location,
-  kind: 'infusion' | 'booster',
+  plan: Plan,
+  kind: 'induction' | 'booster',
   now: number,
 ): Promise<BookingContext | Refusal> {
-  const type: AppointmentType | undefined = await typeOfKind(database.db, kind);
-  if (!type) return refuse('conflict', `The clinic has no ${kind} appointment type in use. An administrator adds one.`);
-  return { database, clinic, location, type: { ...type, min_notice_min: 0 }, now };
+  const typeKind = kind === 'induction' ? 'infusion' : 'booster';
+  const type: AppointmentType | undefined = await typeOfKind(database.db, typeKind);
+  if (!type)
+    return refuse('conflict', `The clinic has no ${typeKind} appointment type in use. An administrator adds one.`);
+  return {
+    database,
+    clinic,
+    location,
+    type: { ...type, duration_min: sessionMinutes(plan, kind), min_notice_min: 0 },
+    now,
+  };
 }
 
 /** Free starts from a day on, as the planner's candidates (the first free nurse lane and chair of each). */

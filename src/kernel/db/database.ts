@@ -198,9 +198,23 @@ export function isInfusionGateRefusal(err: unknown): boolean {
 }
 
 /**
+ * True when the database refused a booked infusion or booster without a supervising provider (migration 027; the
+ * same message on both engines).
+ */
+export function isSupervisorRequiredRefusal(err: unknown): boolean {
+  const { message } = (err ?? {}) as { message?: unknown };
+  return typeof message === 'string' && message.includes('supervisor_required:');
+}
+
+/**
  * A booking's write refused by the database, with nothing written: the time was taken (overlap), the request already
- * booked (unique), or PostgreSQL broke a lock cycle with another writer (deadlock, 40P01; the overlap trigger's
- * resource locks prevent it between bookings, this covers any other cycle). Callers look again and answer "taken".
+ * booked (unique), PostgreSQL broke a lock cycle with another writer (deadlock, 40P01; the overlap trigger's
+ * resource locks prevent it between bookings, this covers any other cycle), or the option had no supervising
+ * provider for an infusion (027: the slot engine always gives one, so only a provider gone meanwhile leads here).
+ * Callers look again and answer "taken".
  */
 export const isBookingConflict = (err: unknown): boolean =>
-  isOverlapViolation(err) || isUniqueViolation(err) || (err as { code?: unknown } | null)?.code === '40P01';
+  isOverlapViolation(err) ||
+  isUniqueViolation(err) ||
+  isSupervisorRequiredRefusal(err) ||
+  (err as { code?: unknown } | null)?.code === '40P01';

@@ -21,6 +21,7 @@ import * as m023 from './migrations/023_clinical_alerts.ts';
 import * as m024 from './migrations/024_infusion_gate.ts';
 import * as m025 from './migrations/025_supervision.ts';
 import * as m026 from './migrations/026_type_preparation.ts';
+import * as m027 from './migrations/027_supervisor_required.ts';
 import * as m028 from './migrations/028_screening_examination.ts';
 import * as m029 from './migrations/029_infusion_sessions.ts';
 
@@ -53,6 +54,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['024_infusion_gate', m024],
   ['025_supervision', m025],
   ['026_type_preparation', m026],
+  ['027_supervisor_required', m027],
   ['028_screening_examination', m028],
   ['029_infusion_sessions', m029],
 ];
