@@ -75,3 +75,12 @@ export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
 export { GATED_KINDS, infusionReady } from './gate/repository.ts';
 // Treatment plans and their series.
 export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';
+// The controlled-substance record: whether a session's drug balances (dispensed = given + wasted, for the discharge
+// gate: call it in the discharge's transaction and refuse while it does not), with each bag's figures.
+export {
+  sessionDrugBalanced,
+  sessionDrug,
+  type BagFigures,
+  type DrugStatus,
+  type SessionDrug,
+} from './sessions/controlled-balance.ts';
