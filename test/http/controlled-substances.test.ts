@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sessionDrugBalanced } from '../../src/clinical/service.ts';
 import { totpCode } from '../../src/staff/totp.ts';
+import { dischargeFixture, stoppedSession as stoppedSession_ } from '../helpers/controlled.ts';
 import { formFields } from '../helpers/forms.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { infusingSession, orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
@@ -13,43 +14,7 @@ const code = (email: string) => totpCode(demoAccount(email).totp, rt().clock.now
 const HOUR = 3_600_000;
 const LOG = '/staff/controlled-substances';
 
-/**
- * An infusion that ran from the visit's start for `hours` at the order's 24.5 mg/h and stopped: 100 mg drawn,
- * 24.5 × hours given (capped at the order's 98 mg), the rest to waste. The clock is left ten minutes after the stop.
- */
-async function stoppedSession(first = 'Rosa', hours = 4) {
-  const visit = await orderedVisit(rt(), first);
-  rt().clock.current = visit.startsAt;
-  const id = await infusingSession(rt(), visit, visit.startsAt);
-  const stoppedAt = visit.startsAt + hours * HOUR;
-  await db()
-    .insertInto('session_events')
-    .values({
-      id: randomUUID(),
-      session_id: id,
-      kind: 'stop',
-      at: stoppedAt,
-      mg_per_hour: null,
-      ml_per_hour: null,
-      reason: 'Infusion complete',
-      recorded_by: visit.nurseId,
-      recorded_at: stoppedAt,
-    })
-    .execute();
-  await db()
-    .updateTable('infusion_sessions')
-    .set({
-      state: 'recovering',
-      version: 4,
-      stopped_at: stoppedAt,
-      stop_reason: 'Infusion complete',
-      updated_at: stoppedAt,
-    })
-    .where('id', '=', id)
-    .execute();
-  rt().clock.current = stoppedAt + 10 * 60_000;
-  return { visit, id };
-}
+const stoppedSession = (first?: string, hours?: number) => stoppedSession_(rt(), first, hours);
 
 const sessionUrl = (visit: OrderedVisit, id: string) => `/staff/patients/${visit.patientId}/sessions/${id}`;
 
@@ -63,19 +28,7 @@ async function waste(b: Browser, visit: OrderedVisit, id: string, changes: Recor
 
 const wasteRows = (id: string) => db().selectFrom('session_waste').selectAll().where('session_id', '=', id).execute();
 
-/** Closes a session as the discharge would (the discharge itself is another part's). */
-async function discharge(id: string, by: string) {
-  const s = await db().selectFrom('infusion_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const at = rt().clock.now();
-  const step = (version: number, state: string, extra: Record<string, unknown> = {}) =>
-    db()
-      .updateTable('infusion_sessions')
-      .set({ state: state as never, version: version + 1, updated_at: at, updated_by: by, ...extra })
-      .where('id', '=', id)
-      .execute();
-  await step(Number(s.version), 'ready_for_discharge');
-  await step(Number(s.version) + 1, 'discharged', { discharged_at: at, discharged_by: by });
-}
+const discharge = (id: string, by: string) => dischargeFixture(rt(), id, by);
 
 describe('controlled substances: waste on the session page', () => {
   it('records the waste with a witness, and the bag then balances', async () => {
@@ -208,6 +161,18 @@ describe('controlled substances: waste on the session page', () => {
     });
     expect(early.statusCode).toBe(409);
     expect(await wasteRows(runningId)).toHaveLength(0);
+    // Another session's bag, posted to this one: refused, nothing written.
+    const foreign = await again.post(`${sessionUrl(visit, id)}/waste`, {
+      _csrf: csrf,
+      version: '5',
+      bag: bag.id,
+      waste_mg: '0.5',
+      witness: visit.providerId,
+      witness_code: code('provider@relief.example'),
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.body).toContain('That bag is not one of this session’s');
+    expect(await wasteRows(id)).toHaveLength(1);
   });
 
   it('keeps the front desk and administrators away from the waste', async () => {

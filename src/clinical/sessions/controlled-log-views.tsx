@@ -46,7 +46,7 @@ export function ControlledLogPage(props: {
         </p>
         <Saved message={props.saved} />
         <ErrorSummary errors={errors} />
-        <form method="get" action={LOG_PATH} class="log-filters">
+        <form method="get" action={LOG_PATH} class="filters log-filters">
           <Select
             name="location"
             label="Location"
@@ -56,7 +56,7 @@ export function ControlledLogPage(props: {
           />
           <Input name="from" label="From" type="date" values={filters} errors={log.errors} />
           <Input name="to" label="To" type="date" values={filters} errors={log.errors} />
-          <div class="log-filter-actions">
+          <div class="actions log-filter-actions">
             <button class="button button-secondary" type="submit">
               Show
             </button>
@@ -147,9 +147,9 @@ function BagsTable(props: { log: ControlledLog }) {
                 </td>
                 <td>{r.givenBy}</td>
                 <td>
-                  {r.drawWitness} <span class="log-sub">(draw)</span>
+                  <span class="log-line">{r.drawWitness} (draw)</span>
                   {r.wasteWitnesses.map((w) => (
-                    <span class="log-sub">{w} (waste)</span>
+                    <span class="log-line">{w} (waste)</span>
                   ))}
                 </td>
                 <td>

@@ -52,7 +52,7 @@ export function ControlledSection(props: {
                 <th scope="col">Given</th>
                 <th scope="col">Wasted</th>
                 <th scope="col">Left to account for</th>
-                <th scope="col">Drawn by, witness</th>
+                <th scope="col">Drawn by</th>
               </tr>
             </thead>
             <tbody>
@@ -72,7 +72,8 @@ export function ControlledSection(props: {
                   </td>
                   <td>{mgText(f.leftMg)}</td>
                   <td>
-                    {name(f.bag.drawnBy)}, {name(f.bag.witnessedBy)}
+                    {name(f.bag.drawnBy)}
+                    <span class="controlled-waste-entry">witnessed by {name(f.bag.witnessedBy)}</span>
                   </td>
                 </tr>
               ))}

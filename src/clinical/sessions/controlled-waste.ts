@@ -38,8 +38,7 @@ export function wasteClosedReason(state: string, drug: SessionDrug): string | nu
 /** Picks the refusal for `mg` of `bagId` against the figures as they stand, or null when it may be recorded. */
 function overWaste(drug: SessionDrug, bagId: string, amount: number): Refusal | null {
   const bag = drug.bags.find((b) => b.bag.id === bagId);
-  if (!bag)
-    return refuse('invalid_request', 'Choose a bag of this session.', { bag: 'Bag: choose one of this session.' });
+  if (!bag) return refuse('invalid_request', 'That bag is not one of this session’s: open the session again.');
   if (bag.leftMg <= 0)
     return refuse('conflict', `Nothing is left to waste from lot ${bag.bag.lot}: its drug is all accounted for.`, {
       waste_mg: 'Waste: nothing is left in this bag.',
