@@ -241,8 +241,12 @@ describe('controlled substances: the balance and the discharge gate', () => {
     const admin = await signIn(rt(), 'admin@relief.example');
     const log = await admin.get(`${LOG}?location=loc-chicago`);
     expect(log.body).toContain('Closed sessions that do not balance');
-    expect(log.body).toContain(`/staff/patients/${other.patientId}/sessions/${stopped}`);
-    expect(log.body).toContain('2 mg not accounted for');
+    expect(log.body).toContain(`2 mg not accounted for (session ${stopped})`);
+    // The administrator reads the log, not the session page; the location's provider is led to it.
+    expect(log.body).not.toContain(`/staff/patients/${other.patientId}/sessions/${stopped}`);
+    const provider = await signIn(rt(), 'provider@relief.example');
+    const theirs = await provider.get(`${LOG}?location=loc-chicago`);
+    expect(theirs.body).toContain(`/staff/patients/${other.patientId}/sessions/${stopped}`);
   });
 });
 

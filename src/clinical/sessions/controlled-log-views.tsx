@@ -33,6 +33,8 @@ export function ControlledLogPage(props: {
   const zone = log.location.timeZone;
   const errors = { ...log.errors, ...(props.errors ?? {}) };
   const filters: Values = { location: log.location.id, from: log.from, to: log.to };
+  // Only clinicians open a session page; an administrator reads the log without them (no other clinical data).
+  const links = props.staff.role !== 'admin';
   return StaffLayout({
     title: `Controlled-substance log · ${log.location.name}`,
     staff: props.staff,
@@ -75,10 +77,14 @@ export function ControlledLogPage(props: {
             <ul>
               {log.unbalanced.map((u) => (
                 <li>
-                  <a href={sessionHref(u.patientId, u.sessionId)}>
-                    {u.patientName}, {formatDay(u.at, zone)}
-                  </a>
-                  : {mgText(u.leftMg)} not accounted for
+                  {links ? (
+                    <a href={sessionHref(u.patientId, u.sessionId)}>
+                      {u.patientName}, {formatDay(u.at, zone)}
+                    </a>
+                  ) : (
+                    `${u.patientName}, ${formatDay(u.at, zone)}`
+                  )}
+                  : {mgText(u.leftMg)} not accounted for (session {u.sessionId})
                 </li>
               ))}
             </ul>
@@ -86,7 +92,7 @@ export function ControlledLogPage(props: {
         ) : (
           <p class="log-check">Every closed session at {log.location.name} balances to zero.</p>
         )}
-        <BagsTable log={log} />
+        <BagsTable log={log} links={links} />
         <h2>Running balance by lot</h2>
         {log.lots.length === 0 ? <p>No stock received or drawn at this location yet.</p> : null}
         {log.lots.map((lot, i) => (
@@ -98,7 +104,7 @@ export function ControlledLogPage(props: {
   });
 }
 
-function BagsTable(props: { log: ControlledLog }) {
+function BagsTable(props: { log: ControlledLog; links: boolean }) {
   const { log } = props;
   const zone = log.location.timeZone;
   if (log.rows.length === 0)
@@ -136,7 +142,7 @@ function BagsTable(props: { log: ControlledLog }) {
               <tr>
                 <td class="nowrap">{shortDateTime(r.at, zone)}</td>
                 <td>
-                  <a href={sessionHref(r.patientId, r.sessionId)}>{r.patientName}</a>
+                  {props.links ? <a href={sessionHref(r.patientId, r.sessionId)}>{r.patientName}</a> : r.patientName}
                 </td>
                 <td>{r.lot}</td>
                 <td>{mgText(r.dispensedMg)}</td>

@@ -51,7 +51,7 @@ export function ControlledSection(props: {
                 <th scope="col">Dispensed</th>
                 <th scope="col">Given</th>
                 <th scope="col">Wasted</th>
-                <th scope="col">Left to account for</th>
+                <th scope="col">Left</th>
                 <th scope="col">Drawn by</th>
               </tr>
             </thead>
