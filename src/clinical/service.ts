@@ -93,3 +93,12 @@ export { applyTimelineChange, infusedMg, timelineState, type TimelineEvent } fro
 export { lotBalances, reconcileBag } from './sessions/reconcile.ts';
 export { dischargeReadiness, DISCHARGE_VITALS_RULE, type DischargeMissing } from './sessions/discharge-rules.ts';
 export { ALDRETE_ITEMS, ALDRETE_VERSION, circulationFromPressure, scoreAldrete } from './instruments/aldrete.ts';
+// The controlled-substance record: whether a session's drug balances (dispensed = given + wasted, for the discharge
+// gate: call it in the discharge's transaction and refuse while it does not), with each bag's figures.
+export {
+  sessionDrugBalanced,
+  sessionDrug,
+  type BagFigures,
+  type DrugStatus,
+  type SessionDrug,
+} from './sessions/controlled-balance.ts';

@@ -68,6 +68,8 @@ const OWNERS: Record<string, string> = {
   session_medications: 'clinical',
   session_overrides: 'clinical',
   session_alerts: 'clinical',
+  controlled_substance_receipts: 'clinical',
+  session_waste: 'clinical',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */

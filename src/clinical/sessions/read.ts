@@ -10,6 +10,7 @@ import { notFound } from '../../kernel/refusal.ts';
 import type { Patient } from '../../patients/service.ts';
 import { clinicalPatient } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
+import { controlledPart, type ControlledPart } from './controlled-part.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
 
@@ -19,6 +20,8 @@ export interface SessionView {
   visit: SessionVisit;
   /** The server's clock when read: the page's "time since start" and due times are worked out from it. */
   now: number;
+  /** The controlled-substance part: each bag dispensed, given, wasted, and the waste form's witnesses. */
+  controlled?: ControlledPart;
 }
 
 export async function sessionView(
@@ -31,8 +34,9 @@ export async function sessionView(
   return database.transact(async (trx) => {
     const visit = await sessionVisit(trx, session.appointment_id);
     if (!visit) throw notFound('That session');
+    const controlled = await controlledPart(trx, actor, session);
     await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
-    return { patient, session, visit, now: actor.now };
+    return { patient, session, visit, now: actor.now, controlled };
   });
 }
 

@@ -631,6 +631,31 @@ export interface SessionAlertTable {
   escalated_to: string | null;
 }
 
+/** Migration 031: the controlled-substance record (stock received per lot; each bag's witnessed waste). */
+export interface ControlledSubstanceReceiptTable {
+  id: string;
+  location_id: string;
+  drug: string;
+  lot: string;
+  /** ISO date (yyyy-MM-dd). */
+  expires_on: string;
+  mg: number;
+  reference: string | null;
+  received_by: string;
+  received_at: number;
+  recorded_at: number;
+}
+
+export interface SessionWasteTable {
+  id: string;
+  session_id: string;
+  bag_id: string;
+  mg: number;
+  wasted_by: string;
+  witnessed_by: string;
+  at: number;
+}
+
 export type ScreeningOutcome = 'eligible' | 'not_eligible' | 'needs_information';
 
 export interface ScreeningTable {
@@ -793,4 +818,6 @@ export interface DB {
   session_medications: SessionMedicationTable;
   session_overrides: SessionOverrideTable;
   session_alerts: SessionAlertTable;
+  controlled_substance_receipts: ControlledSubstanceReceiptTable;
+  session_waste: SessionWasteTable;
 }

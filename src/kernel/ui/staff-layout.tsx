@@ -25,6 +25,11 @@ const NAV: NavItem[] = [
   },
   { href: '/staff/break-glass', label: 'Emergency access', show: (s) => s.role === 'provider' },
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
+  {
+    href: '/staff/controlled-substances',
+    label: 'Controlled substances',
+    show: (s) => s.role === 'admin' || s.role === 'provider',
+  },
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
   { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
   { href: '/staff/protocols', label: 'Protocols', show: (s) => s.role !== 'front_desk' },
