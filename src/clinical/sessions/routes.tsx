@@ -6,6 +6,8 @@ import { notFound } from '../../kernel/refusal.ts';
 import { CLINICAL_RECORD_ROLES } from '../patient-access.ts';
 import { patientSessionList, sessionView } from './read.ts';
 import { SessionListPage, SessionPage } from './views.tsx';
+import { ALERT_SAVED } from './alerts-routes.tsx';
+import { AlertsChartSection, OpenAlerts } from './alerts-views.tsx';
 
 const params = z.object({ id: z.string().max(64) });
 const sessionParams = params.extend({ session: z.string().max(64) });
@@ -27,6 +29,17 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const p = sessionParams.safeParse(req.params);
     if (!p.success) throw notFound();
     const view = await sessionView(deps.database, actorOf(req), p.data.id, p.data.session);
-    return html(reply, SessionPage({ staff: staffOf(req), view }));
+    const saved = (req.query as Record<string, unknown>).saved;
+    const staff = staffOf(req);
+    return html(
+      reply,
+      SessionPage({
+        staff,
+        view,
+        saved: typeof saved === 'string' && Object.hasOwn(ALERT_SAVED, saved) ? ALERT_SAVED[saved] : undefined,
+        top: OpenAlerts({ staff, view }),
+        children: AlertsChartSection({ view }),
+      }),
+    );
   });
 }
