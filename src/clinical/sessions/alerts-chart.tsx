@@ -62,9 +62,10 @@ interface Panel {
 const yOf = (p: Panel, v: number) => p.top + p.height - ((v - p.lo) / (p.hi - p.lo)) * p.height;
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
+/** A range in whole steps holding the defaults and every value with half a step to spare (none sits on an edge). */
 function niceRange(values: number[], floor: number, ceil: number, step: number): [number, number] {
-  const lo = Math.min(floor, ...values);
-  const hi = Math.max(ceil, ...values);
+  const lo = Math.min(floor, ...values.map((v) => v - step / 2));
+  const hi = Math.max(ceil, ...values.map((v) => v + step / 2));
   return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
 }
 
@@ -170,13 +171,7 @@ export function SessionChart(data: ChartData) {
     20,
   );
   const top: Panel = { top: 44, height: 240, lo, hi };
-  // A step below the lowest SpO₂ or its limit, so neither sits on the panel's edge.
-  const [sLo] = niceRange(
-    [...data.readings.map((r) => r.spo2), ...present(L.spo2Low)].map((v) => v - 2),
-    86,
-    100,
-    2,
-  );
+  const [sLo] = niceRange([...data.readings.map((r) => r.spo2), ...present(L.spo2Low)], 86, 100, 2);
   const spo2: Panel = { top: top.top + top.height + 40, height: 90, lo: sLo, hi: 100 };
   const rates = data.rate.map((r) => r.mlPerHour);
   const rateHi = Math.max(10, Math.ceil((Math.max(0, ...rates) * 1.2) / 10) * 10);
@@ -198,11 +193,13 @@ export function SessionChart(data: ChartData) {
   ].filter((x) => x !== null);
 
   // The pump as a step line: each rate holds until the next change, the last until the chart's end.
-  const steps = [...data.rate].sort((a, b) => a.at - b.at);
+  // Clipped to the chart's span: a change after its end is not drawn, one before its start holds from the start.
+  const steps = [...data.rate].sort((a, b) => a.at - b.at).filter((s) => s.at <= to);
+  const clip = (t: number) => Math.min(to, Math.max(from, t));
   let pumpPath = '';
   steps.forEach((s, i) => {
-    const x1 = xOf(Math.max(from, s.at));
-    const x2 = xOf(i + 1 < steps.length ? steps[i + 1]!.at : to);
+    const x1 = xOf(clip(s.at));
+    const x2 = xOf(clip(i + 1 < steps.length ? steps[i + 1]!.at : to));
     const y = yOf(pump, s.mlPerHour);
     pumpPath += `${i === 0 ? 'M' : 'L'}${r1(x1)} ${r1(y)}L${r1(x2)} ${r1(y)}`;
   });
