@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { escalateWaitingAlerts, refreshSessionAlerts } from '../../src/clinical/service.ts';
 import { findSession } from '../../src/clinical/sessions/repository.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
-import { infusingSession, orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
+import { infusingWithBaseline, vitalsFixture } from '../helpers/session-alerts.ts';
+import type { OrderedVisit } from '../helpers/sessions.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -12,40 +13,9 @@ const MIN = 60_000;
 
 const pageOf = (v: OrderedVisit, session: string) => `/staff/patients/${v.patientId}/sessions/${session}`;
 
-/** A visit on its day, 10:30 Chicago, infusing since `startedMinutesAgo`, with a 120/80 pre-infusion reading. */
-async function infusing(startedMinutesAgo = 10, first = 'Rosa') {
-  const visit = await orderedVisit(rt(), first);
-  rt().clock.current = visit.startsAt + 30 * MIN;
-  const session = await infusingSession(rt(), visit, rt().clock.now() - startedMinutesAgo * MIN);
-  await vitals(session, visit, { phase: 'pre', taken_at: rt().clock.now() - (startedMinutesAgo + 5) * MIN });
-  return { visit, session };
-}
-
-function vitals(sessionId: string, visit: OrderedVisit, over: Record<string, unknown> = {}) {
-  const now = rt().clock.now();
-  return db()
-    .insertInto('session_vitals')
-    .values({
-      id: randomUUID(),
-      session_id: sessionId,
-      phase: 'infusion',
-      taken_at: now,
-      recorded_at: now,
-      recorded_by: visit.nurseId,
-      late_reason: null,
-      entry_key: randomUUID(),
-      systolic: 120,
-      diastolic: 80,
-      heart_rate: 70,
-      spo2: 98,
-      respiratory_rate: 14,
-      temperature_c: null,
-      sedation: 0,
-      dissociation: 0,
-      ...over,
-    })
-    .execute();
-}
+const infusing = (startedMinutesAgo = 10, first = 'Rosa') => infusingWithBaseline(rt(), startedMinutesAgo, first);
+const vitals = (sessionId: string, visit: OrderedVisit, over: Record<string, unknown> = {}) =>
+  vitalsFixture(rt(), sessionId, visit, over);
 
 /** What a vitals command does after writing its row (the check-in part's afterVitals hook calls the same). */
 async function afterVitals(sessionId: string) {

@@ -103,7 +103,7 @@ function Gridlines(p: { panel: Panel; step: number; unit: string }) {
   return (
     <g>
       {lines}
-      <text x={LEFT - 6} y={p.panel.top - 8} text-anchor="end" class="chart-axis">
+      <text x={LEFT - 40} y={p.panel.top - 10} class="chart-axis">
         {p.unit}
       </text>
     </g>
@@ -225,76 +225,78 @@ export function SessionChart(data: ChartData) {
 
   return (
     <div class="session-chart">
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        width="100%"
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        class="chart"
-        preserveAspectRatio="xMinYMin meet"
-      >
-        <title id={`${id}-title`}>Vital signs and pump rate during the session</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
-        <g class="chart-legend" aria-hidden="true">
-          <Marker shape="down" x={LEFT + 6} y={16} />
-          <text x={LEFT + 16} y={20}>
-            Systolic
-          </text>
-          <Marker shape="up" x={LEFT + 86} y={16} />
-          <text x={LEFT + 96} y={20}>
-            Diastolic
-          </text>
-          <Marker shape="dot" x={LEFT + 172} y={16} />
-          <text x={LEFT + 182} y={20}>
-            Heart rate
-          </text>
-          <Marker shape="square" x={LEFT + 262} y={16} />
-          <text x={LEFT + 272} y={20}>
-            SpO₂
-          </text>
-          <line x1={LEFT + 322} x2={LEFT + 350} y1={16} y2={16} class="chart-limit" />
-          <text x={LEFT + 356} y={20}>
-            Alert limit
-          </text>
-        </g>
-        <Gridlines panel={top} step={20} unit="mmHg, /min" />
-        <LimitLines panel={top} limits={limitsTop} />
-        <Series
-          cls="chart-sys"
-          shape="down"
-          points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.systolic) }))}
-        />
-        <Series
-          cls="chart-dia"
-          shape="up"
-          points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.diastolic) }))}
-        />
-        <Series
-          cls="chart-hr"
-          shape="dot"
-          points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.heartRate) }))}
-        />
-        <Gridlines panel={spo2} step={spo2.hi - spo2.lo > 12 ? 4 : 2} unit="SpO₂ %" />
-        <LimitLines
-          panel={spo2}
-          limits={L.spo2Low !== null ? [{ value: L.spo2Low, label: `SpO₂ ≤ ${L.spo2Low}` }] : []}
-        />
-        <Series
-          cls="chart-spo2"
-          shape="square"
-          points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(spo2, r.spo2) }))}
-        />
-        <Gridlines panel={pump} step={rateHi / 2} unit="Pump mL/h" />
-        {pumpPath ? <path d={pumpPath} class="chart-line chart-pump" fill="none" /> : null}
-        {ticks.map((t) => (
-          <Fragment>
-            <line x1={r1(xOf(t))} x2={r1(xOf(t))} y1={top.top} y2={axisY} class="chart-grid" />
-            <text x={r1(xOf(t))} y={axisY + 18} text-anchor="middle" class="chart-axis">
-              {formatTime(t, data.zone)}
+      <div class="chart-scroll" tabindex="0" role="region" aria-labelledby={`${id}-title`}>
+        <svg
+          viewBox={`0 0 ${W} ${H}`}
+          width="100%"
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+          class="chart"
+          preserveAspectRatio="xMinYMin meet"
+        >
+          <title id={`${id}-title`}>Vital signs and pump rate during the session</title>
+          <desc id={`${id}-desc`}>{desc}</desc>
+          <g class="chart-legend" aria-hidden="true">
+            <Marker shape="down" x={LEFT + 6} y={16} />
+            <text x={LEFT + 16} y={20}>
+              Systolic
             </text>
-          </Fragment>
-        ))}
-      </svg>
+            <Marker shape="up" x={LEFT + 86} y={16} />
+            <text x={LEFT + 96} y={20}>
+              Diastolic
+            </text>
+            <Marker shape="dot" x={LEFT + 172} y={16} />
+            <text x={LEFT + 182} y={20}>
+              Heart rate
+            </text>
+            <Marker shape="square" x={LEFT + 262} y={16} />
+            <text x={LEFT + 272} y={20}>
+              SpO₂
+            </text>
+            <line x1={LEFT + 322} x2={LEFT + 350} y1={16} y2={16} class="chart-limit" />
+            <text x={LEFT + 356} y={20}>
+              Alert limit
+            </text>
+          </g>
+          <Gridlines panel={top} step={20} unit="mmHg, /min" />
+          <LimitLines panel={top} limits={limitsTop} />
+          <Series
+            cls="chart-sys"
+            shape="down"
+            points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.systolic) }))}
+          />
+          <Series
+            cls="chart-dia"
+            shape="up"
+            points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.diastolic) }))}
+          />
+          <Series
+            cls="chart-hr"
+            shape="dot"
+            points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.heartRate) }))}
+          />
+          <Gridlines panel={spo2} step={spo2.hi - spo2.lo > 12 ? 4 : 2} unit="SpO₂ %" />
+          <LimitLines
+            panel={spo2}
+            limits={L.spo2Low !== null ? [{ value: L.spo2Low, label: `SpO₂ ≤ ${L.spo2Low}` }] : []}
+          />
+          <Series
+            cls="chart-spo2"
+            shape="square"
+            points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(spo2, r.spo2) }))}
+          />
+          <Gridlines panel={pump} step={rateHi / 2} unit="Pump mL/h" />
+          {pumpPath ? <path d={pumpPath} class="chart-line chart-pump" fill="none" /> : null}
+          {ticks.map((t) => (
+            <Fragment>
+              <line x1={r1(xOf(t))} x2={r1(xOf(t))} y1={top.top} y2={axisY} class="chart-grid" />
+              <text x={r1(xOf(t))} y={axisY + 18} text-anchor="middle" class="chart-axis">
+                {formatTime(t, data.zone)}
+              </text>
+            </Fragment>
+          ))}
+        </svg>
+      </div>
       <ChartTable data={data} id={id} />
     </div>
   );

@@ -105,8 +105,11 @@ export function AlertsChartSection(p: { view: SessionView }) {
       {alerts.acknowledged.length > 0 ? (
         <section aria-labelledby="acknowledged-alerts-title">
           <h2 id="acknowledged-alerts-title">Acknowledged alerts</h2>
-          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="acknowledged-alerts-title">
+          <div class="table-scroll" tabindex="0" role="region" aria-labelledby="acknowledged-alerts-caption">
             <table class="data-table">
+              <caption id="acknowledged-alerts-caption" class="visually-hidden">
+                Alerts acknowledged, with the action taken
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Raised</th>
