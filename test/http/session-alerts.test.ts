@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { escalateWaitingAlerts, refreshSessionAlerts } from '../../src/clinical/service.ts';
+import { ALERT_LIMITS, escalateWaitingAlerts, refreshSessionAlerts } from '../../src/clinical/service.ts';
 import { findSession } from '../../src/clinical/sessions/repository.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { infusingWithBaseline, vitalsFixture } from '../helpers/session-alerts.ts';
@@ -79,23 +78,34 @@ describe('raising alerts from readings', () => {
     for (const e of events) expect(String(e.detail)).not.toMatch(/151|160|126/);
   });
 
-  it('a protocol’s own row overrides the * row', async () => {
+  it('an administrator’s row for the protocol, saved on the settings page, overrides the * row (blank = off)', async () => {
     const { visit, session } = await infusing();
-    const [row] = (await import('../../src/clinical/sessions/alerts-settings.ts')).ALERT_LIMITS.defaults;
-    await db()
-      .insertInto('clinical_definitions')
-      .values({
-        id: randomUUID(),
-        kind: 'session-alert-limits',
-        version: 1,
-        body: JSON.stringify([row, { ...row, protocol: 'crps-10-day', heartRateHigh: 140 }]),
-        source: 'test',
-        created_by: null,
-        created_at: rt().clock.now(),
-      })
-      .execute();
-    await vitals(session, visit, { heart_rate: 140 });
-    expect((await afterVitals(session)).map((a) => a.code)).toEqual(['heartRateHigh']);
+    const admin = await signIn(rt(), 'admin@relief.example');
+    const url = '/staff/clinical-settings/session-alert-limits';
+    const form = await admin.get(url);
+    expect(form.statusCode).toBe(200);
+    const fields: Record<string, string> = {
+      _csrf: csrfFrom(form.body),
+      version: '0',
+      rows: '2',
+      source: 'Dr M, 7 Dec',
+    };
+    for (const [key, value] of Object.entries(ALERT_LIMITS.defaults[0]!)) {
+      fields[`r0_${key}`] = value === null ? '' : String(value);
+      fields[`r1_${key}`] = value === null ? '' : String(value);
+    }
+    Object.assign(fields, { r1_protocol: 'crps-10-day', r1_heartRateHigh: '140', r1_escalationMinutes: '2' });
+    // Without the * row the save is refused, naming why.
+    const refused = await admin.post(url, { ...fields, r0_protocol: 'booster-4h' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Keep one row for *');
+    expect((await admin.post(url, { ...fields, r1_systolicHigh: '' })).statusCode).toBe(303);
+
+    await vitals(session, visit, { heart_rate: 140, systolic: 185, diastolic: 90 });
+    // The protocol's row: heart rate from 140, and no systolic limit (left blank); the rise from 120 still alerts.
+    expect((await afterVitals(session)).map((a) => a.code).sort()).toEqual(['heartRateHigh', 'systolicRise']);
+    rt().clock.advance(2 * MIN);
+    expect(await escalateWaitingAlerts(rt().database, rt().clock.now())).toBe(2);
   });
 
   it('raises an overdue alert by reading the page once the interval and the grace have passed, with no new reading', async () => {
