@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALERT_LIMITS, escalateWaitingAlerts, refreshSessionAlerts } from '../../src/clinical/service.ts';
+import { AlertEscalations } from '../../src/clinical/sessions/alerts-escalation.ts';
 import { findSession } from '../../src/clinical/sessions/repository.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { infusingWithBaseline, vitalsFixture } from '../helpers/session-alerts.ts';
@@ -238,6 +239,15 @@ describe('escalation', () => {
     expect(`${mail.subject} ${mail.text} ${mail.html}`).not.toMatch(/Rosa|SpO|ketamine|oxygen/i);
     expect(`${mail.subject} ${mail.text}`).not.toMatch(/\b85\b/);
 
+    // Filed by the server itself, with ids only.
+    const audit = await db()
+      .selectFrom('audit_events')
+      .select(['actor_role', 'detail'])
+      .where('action', '=', 'session.alert.escalate')
+      .execute();
+    expect(audit.map((a) => a.actor_role)).toEqual(['system']);
+    expect(String(audit[0]!.detail)).toContain(alert.id);
+
     // The page says so.
     const nurse = await signIn(rt(), 'nurse@relief.example');
     expect((await nurse.get(pageOf(visit, session))).body).toContain('to Amara Okafor at');
@@ -270,5 +280,30 @@ describe('escalation', () => {
       .where('kind', '=', 'session_alert_escalation')
       .execute();
     expect(jobs.length).toBe(1);
+    // Acknowledged before the email went out: the email is dropped, not sent about an alert already seen to.
+    const [first] = await alertsOf(session);
+    const again = await nurse.get(pageOf(visit, session));
+    const ack = await nurse.post(`${pageOf(visit, session)}/alerts/${first!.id}/acknowledge`, {
+      _csrf: csrfFrom(again.body),
+      version: '3',
+      action: 'Probe refitted',
+    });
+    expect(ack.statusCode).toBe(303);
+    const before = rt().mail.sent.length;
+    await rt().worker.runOnce();
+    expect(rt().mail.sent.length).toBe(before);
+  });
+
+  it('runs by itself on the server’s timer', async () => {
+    const { session } = await openAlert();
+    rt().clock.advance(5 * MIN);
+    const log = { info: () => {}, error: () => {} };
+    const task = new AlertEscalations({ database: rt().database, now: rt().clock.now, log, everyMs: 20 });
+    task.start();
+    try {
+      await expect.poll(async () => (await alertsOf(session))[0]!.escalated_at, { timeout: 5000 }).not.toBeNull();
+    } finally {
+      await task.stop();
+    }
   });
 });
