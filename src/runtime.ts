@@ -20,6 +20,8 @@ import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
 import { intakeEmails } from './clinical/intake/mail.tsx';
+import { AlertEscalations } from './clinical/sessions/alerts-escalation.ts';
+import { sessionAlertEmails } from './clinical/sessions/alerts-mail.tsx';
 import { visitEmails } from './scheduling/mail.tsx';
 import { staffEmails } from './staff/mail.tsx';
 import { waitlistEmails } from './waitlist/mail.tsx';
@@ -33,6 +35,8 @@ export interface Runtime {
   backups: BackupSchedule | undefined;
   /** Signed checkpoints of the audit chain's head, written outside the database. */
   checkpoints: AuditCheckpoints;
+  /** Unacknowledged session alerts escalated to the supervising provider every 30 s. */
+  escalations: AlertEscalations;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     waitlistEmails,
     staffEmails,
     intakeEmails,
+    sessionAlertEmails,
   );
   const render = createMailRenderer(templates, {
     db: database.db,
@@ -118,6 +123,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const backups = await startBackups(config, database, app.log);
   const checkpoints = new AuditCheckpoints({ database, settings: config.audit, log: app.log, now });
   await checkpoints.start();
+  const escalations = new AlertEscalations({ database, now, log: app.log });
+  escalations.start();
   return {
     app,
     database,
@@ -125,7 +132,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tokens,
     backups,
     checkpoints,
+    escalations,
     async close() {
+      await escalations.stop();
       await backups?.stop();
       await app.close();
       await w.stop();

@@ -102,3 +102,10 @@ export {
   type DrugStatus,
   type SessionDrug,
 } from './sessions/controlled-balance.ts';
+// Session alerts (issue 12 §3): `refreshSessionAlerts` runs in a vitals entry's transaction after the row is written
+// (and on every read of the session page or the board, for overdue readings); `escalateWaitingAlerts` with the
+// session's id escalates what waited past N minutes; the board shows `openAlertCounts`.
+export { acknowledgeAlert, escalateWaitingAlerts, refreshSessionAlerts } from './sessions/alerts-service.ts';
+export { openAlertCounts } from './sessions/alerts-repository.ts';
+export { ALERT_LIMITS, currentAlertRules, type AlertRules } from './sessions/alerts-settings.ts';
+export { SessionChart, type ChartData } from './sessions/alerts-chart.tsx';

@@ -11,6 +11,7 @@ import type { Patient } from '../../patients/service.ts';
 import { clinicalPatient } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
 import { controlledPart, type ControlledPart } from './controlled-part.ts';
+import { loadSessionAlerts, type SessionAlertsView } from './alerts-read.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
 
@@ -22,6 +23,8 @@ export interface SessionView {
   now: number;
   /** The controlled-substance part: each bag dispensed, given, wasted, and the waste form's witnesses. */
   controlled?: ControlledPart;
+  /** Open and acknowledged alerts, the chart and the limits in force (raised and escalated as the page is read). */
+  alerts?: SessionAlertsView;
 }
 
 export async function sessionView(
@@ -36,7 +39,8 @@ export async function sessionView(
     if (!visit) throw notFound('That session');
     const controlled = await controlledPart(trx, actor, session);
     await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
-    return { patient, session, visit, now: actor.now, controlled };
+    const alerts = await loadSessionAlerts(trx, database, actor, session, visit);
+    return { patient, session, visit, now: actor.now, controlled, alerts };
   });
 }
 

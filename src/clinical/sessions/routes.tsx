@@ -11,6 +11,8 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { ControlledSection, CONTROLLED_SAVED } from './controlled-views.tsx';
 import type { SessionView } from './read.ts';
 import { SessionListPage, SessionPage, sessionHref } from './views.tsx';
+import { ALERT_SAVED } from './alerts-routes.tsx';
+import { AlertsChartSection, OpenAlerts } from './alerts-views.tsx';
 
 /** What the last command left to show: its saved code, or the form it refused with its values and messages. */
 export interface SessionForm {
@@ -19,6 +21,9 @@ export interface SessionForm {
   errors?: Errors;
 }
 
+/** What each command's `?saved=` code says on the page. */
+const SAVED: Record<string, string> = { ...CONTROLLED_SAVED, ...ALERT_SAVED };
+
 /** The session page with every part of the day; a command's refusal re-renders it through here too. */
 export function sessionPage(staff: StaffContext, view: SessionView, form: SessionForm = {}) {
   const base = sessionHref(view.patient.id, view.session.id);
@@ -26,9 +31,11 @@ export function sessionPage(staff: StaffContext, view: SessionView, form: Sessio
   return SessionPage({
     staff,
     view,
-    saved: form.saved ? CONTROLLED_SAVED[form.saved] : undefined,
+    saved: form.saved && Object.hasOwn(SAVED, form.saved) ? SAVED[form.saved] : undefined,
     errors: form.errors ?? {},
+    top: view.alerts ? OpenAlerts({ staff, view }) : null,
     children: [
+      view.alerts ? AlertsChartSection({ view }) : null,
       view.controlled ? (
         <ControlledSection {...part} action={`${base}/waste`} zone={view.visit.timeZone} part={view.controlled} />
       ) : null,

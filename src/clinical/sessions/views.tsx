@@ -55,6 +55,8 @@ export function SessionPage(props: {
   view: SessionView;
   saved?: string | undefined;
   errors?: Record<string, string>;
+  /** Shown above the visit's facts: what needs someone now (open alerts). */
+  top?: Child;
   children?: Child;
 }) {
   const { patient, session, visit } = props.view;
@@ -68,6 +70,7 @@ export function SessionPage(props: {
     errors: props.errors ?? {},
     children: (
       <Fragment>
+        {props.top}
         <dl class="session-facts">
           <dt>State</dt>
           <dd>

@@ -7,6 +7,7 @@ import type { DefinitionKind } from '../definitions/store.ts';
 import { DOSING_SETTINGS } from '../dosing/settings.ts';
 import { SCREENING_VALIDITY } from '../eligibility/screening-kinds.ts';
 import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
+import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -81,6 +82,12 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'bolusStepMl', label: 'Bolus syringe step (mL)', type: 'number' },
       { key: 'verifyWeightToleranceKg', label: 'Double-check weight tolerance (kg)', type: 'number' },
     ],
+  },
+  {
+    definition: ALERT_LIMITS,
+    purpose:
+      'The vital-sign limits that raise an alert during an infusion, per protocol (* for the rest; a blank limit is off), and when an unacknowledged alert escalates to the supervising provider.',
+    columns: ALERT_LIMITS_COLUMNS.map((c) => (c.key === 'protocol' ? { ...c } : { ...c, type: 'number' as const })),
   },
 ];
 

@@ -1,0 +1,53 @@
+/**
+ * The server's periodic escalation run: every 30 s, alerts left unacknowledged past their protocol's N minutes go to
+ * the supervising provider. Safe with two servers on one database (the once-only UPDATE decides who sends) and
+ * after a restart (it re-reads everything each run). Page and board reads escalate too, so a late tick costs nothing.
+ */
+import type { Database } from '../../kernel/db/database.ts';
+import { escalateWaitingAlerts } from './alerts-service.ts';
+
+export interface EscalationLog {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export const ESCALATION_EVERY_MS = 30_000;
+
+export class AlertEscalations {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<number> | undefined;
+
+  constructor(
+    private readonly options: { database: Database; now: () => number; log: EscalationLog; everyMs?: number },
+  ) {}
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.runOnce(), this.options.everyMs ?? ESCALATION_EVERY_MS);
+    // A pending tick never keeps the process alive at shut-down.
+    this.#timer.unref();
+  }
+
+  /** One run (a run already under way is joined, not doubled): how many alerts it escalated. */
+  runOnce(): Promise<number> {
+    this.#running ??= escalateWaitingAlerts(this.options.database, this.options.now())
+      .then((n) => {
+        if (n > 0) this.options.log.info({ escalated: n }, 'session alerts escalated');
+        return n;
+      })
+      .catch((err: unknown) => {
+        this.options.log.error({ err: err instanceof Error ? err.message : String(err) }, 'alert escalation failed');
+        return 0;
+      })
+      .finally(() => {
+        this.#running = undefined;
+      });
+    return this.#running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+}
