@@ -75,3 +75,21 @@ export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
 export { GATED_KINDS, infusionReady } from './gate/repository.ts';
 // Treatment plans and their series.
 export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';
+
+// The infusion day's pure cores (issue 12): a reading's ranges, the alert engine, the infusion total, the drug's
+// reconciliation, the discharge gate and the Modified Aldrete score.
+export { VITALS_LIMITS, vitalsSchema, withinPercent, type Vitals } from './sessions/vitals.ts';
+export {
+  DEFAULT_VITALS_THRESHOLDS,
+  evaluateAlerts,
+  nextVitalsDue,
+  START_THRESHOLDS,
+  startBlockers,
+  type Alert,
+  type StartThresholds,
+  type VitalsThresholds,
+} from './sessions/alerts.ts';
+export { applyTimelineChange, infusedMg, timelineState, type TimelineEvent } from './sessions/total.ts';
+export { lotBalances, reconcileBag } from './sessions/reconcile.ts';
+export { dischargeReadiness, DISCHARGE_VITALS_RULE, type DischargeMissing } from './sessions/discharge-rules.ts';
+export { ALDRETE_ITEMS, ALDRETE_VERSION, circulationFromPressure, scoreAldrete } from './instruments/aldrete.ts';
