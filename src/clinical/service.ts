@@ -93,3 +93,10 @@ export { applyTimelineChange, infusedMg, timelineState, type TimelineEvent } fro
 export { lotBalances, reconcileBag } from './sessions/reconcile.ts';
 export { dischargeReadiness, DISCHARGE_VITALS_RULE, type DischargeMissing } from './sessions/discharge-rules.ts';
 export { ALDRETE_ITEMS, ALDRETE_VERSION, circulationFromPressure, scoreAldrete } from './instruments/aldrete.ts';
+
+// Recovery, discharge and the signed session record (issue 12 §4, §6): the one discharge gate every path asks, its
+// settings, and the commands. The drug-balance check is a parameter (the controlled-substance part answers it).
+export { dischargeGate, type DischargeGate, type DrugBalance } from './sessions/discharge-gate.ts';
+export { DISCHARGE_SETTINGS, type DischargeSettings } from './sessions/discharge-settings.ts';
+export { assessDischarge, dischargeSession, overrideDischarge } from './sessions/discharge-service.ts';
+export { addRecordAddendum, cosignSessionRecord } from './sessions/record-service.ts';

@@ -68,6 +68,9 @@ const OWNERS: Record<string, string> = {
   session_medications: 'clinical',
   session_overrides: 'clinical',
   session_alerts: 'clinical',
+  session_assessments: 'clinical',
+  session_records: 'clinical',
+  session_record_addenda: 'clinical',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */

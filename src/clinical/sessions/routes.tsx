@@ -6,6 +6,8 @@ import { notFound } from '../../kernel/refusal.ts';
 import { CLINICAL_RECORD_ROLES } from '../patient-access.ts';
 import { patientSessionList, sessionView } from './read.ts';
 import { SessionListPage, SessionPage } from './views.tsx';
+import { DischargeSection } from './discharge-views.tsx';
+import { savedMessage } from './discharge-routes.tsx';
 
 const params = z.object({ id: z.string().max(64) });
 const sessionParams = params.extend({ session: z.string().max(64) });
@@ -27,6 +29,14 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const p = sessionParams.safeParse(req.params);
     if (!p.success) throw notFound();
     const view = await sessionView(deps.database, actorOf(req), p.data.id, p.data.session);
-    return html(reply, SessionPage({ staff: staffOf(req), view }));
+    return html(
+      reply,
+      SessionPage({
+        staff: staffOf(req),
+        view,
+        saved: savedMessage(req.query),
+        children: DischargeSection({ staff: staffOf(req), view }),
+      }),
+    );
   });
 }

@@ -7,6 +7,7 @@ import type { DefinitionKind } from '../definitions/store.ts';
 import { DOSING_SETTINGS } from '../dosing/settings.ts';
 import { SCREENING_VALIDITY } from '../eligibility/screening-kinds.ts';
 import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
+import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -80,6 +81,18 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'pumpRateStepMlPerHour', label: 'Pump rate step (mL/h)', type: 'number' },
       { key: 'bolusStepMl', label: 'Bolus syringe step (mL)', type: 'number' },
       { key: 'verifyWeightToleranceKg', label: 'Double-check weight tolerance (kg)', type: 'number' },
+    ],
+  },
+  {
+    definition: DISCHARGE_SETTINGS,
+    purpose:
+      'Discharge: how close the recovery vitals must be to the pre-infusion reading, and the discharge sheet’s after-care text.',
+    single: true,
+    columns: [
+      { key: 'withinPct', label: 'Vitals within (% of the pre-infusion reading)', type: 'number' },
+      { key: 'noDriving', label: 'Driving and the rest of the day' },
+      { key: 'watchFor', label: 'What to watch for', type: 'list', hint: 'Separated by commas' },
+      { key: 'whenToCall', label: 'Whom to call' },
     ],
   },
 ];

@@ -23,6 +23,7 @@ import * as m025 from './migrations/025_supervision.ts';
 import * as m026 from './migrations/026_type_preparation.ts';
 import * as m028 from './migrations/028_screening_examination.ts';
 import * as m029 from './migrations/029_infusion_sessions.ts';
+import * as m030 from './migrations/030_session_discharge.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -55,6 +56,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['026_type_preparation', m026],
   ['028_screening_examination', m028],
   ['029_infusion_sessions', m029],
+  ['030_session_discharge', m030],
 ];
 
 /**
