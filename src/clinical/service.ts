@@ -98,5 +98,10 @@ export { ALDRETE_ITEMS, ALDRETE_VERSION, circulationFromPressure, scoreAldrete }
 // settings, and the commands. The drug-balance check is a parameter (the controlled-substance part answers it).
 export { dischargeGate, type DischargeGate, type DrugBalance } from './sessions/discharge-gate.ts';
 export { DISCHARGE_SETTINGS, type DischargeSettings } from './sessions/discharge-settings.ts';
-export { assessDischarge, dischargeSession, overrideDischarge } from './sessions/discharge-service.ts';
+export {
+  assessDischarge,
+  dischargeSession,
+  overrideDischarge,
+  recheckDischarge,
+} from './sessions/discharge-service.ts';
 export { addRecordAddendum, cosignSessionRecord } from './sessions/record-service.ts';

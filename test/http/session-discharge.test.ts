@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { assessDischarge, dischargeSession } from '../../src/clinical/service.ts';
+import { assessDischarge, dischargeSession, recheckDischarge } from '../../src/clinical/service.ts';
 import type { Actor } from '../../src/kernel/audit/staff-audit.ts';
 import { eventsAfter, lastSeq } from '../helpers/audit.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
@@ -200,6 +200,23 @@ describe('the discharge', () => {
     expect(await stateOf(id)).toBe('ready_for_discharge');
     // A new failing assessment moves the patient back to recovery.
     await postSession(b, visit, id, 'assess', passingAssessment);
+    expect(await stateOf(id)).toBe('recovering');
+  });
+});
+
+describe('a later failing reading', () => {
+  it('moves a session that was ready for discharge back to recovery (the vitals entry calls the recheck)', async () => {
+    const { visit, id, stoppedAt } = await setUp();
+    await assessAs('nurse@relief.example', visit, id, passingAssessment);
+    const database = rt().database;
+    const where = { locationId: 'loc-chicago', patientRef: visit.patientId };
+    const deps = { drugBalanced: async () => true };
+    // A reading within the rule leaves it ready.
+    await reading(rt(), id, visit.nurseId, 'recovery', stoppedAt + 58 * MINUTE, { systolic: 130 });
+    await database.transact((trx) => recheckDischarge(trx, database, deps, nurseActor(visit), id, where));
+    expect(await stateOf(id)).toBe('ready_for_discharge');
+    await reading(rt(), id, visit.nurseId, 'recovery', stoppedAt + 59 * MINUTE, { systolic: 150 });
+    await database.transact((trx) => recheckDischarge(trx, database, deps, nurseActor(visit), id, where));
     expect(await stateOf(id)).toBe('recovering');
   });
 });

@@ -254,3 +254,31 @@ export async function overrideDischarge(
     return { ok: true as const, saved: 'discharged' };
   });
 }
+
+/**
+ * For the vitals entry (and any other entry that can change a condition): called in the entry's own transaction after
+ * its row is written, it moves a session that was ready for discharge back to recovery when a condition no longer
+ * holds. Returns the session as it is now, or the refusal changeSession gave.
+ */
+export async function recheckDischarge(
+  trx: Kysely<DB>,
+  database: Database,
+  deps: DischargeDeps,
+  actor: Actor,
+  sessionId: string,
+  where: { locationId: string; patientRef: string },
+): Promise<SessionRow | Refusal> {
+  const now = await freshSession(trx, sessionId);
+  if (now.state !== 'ready_for_discharge') return now;
+  const { readiness } = await dischargeGate(trx, now, actor.now, deps.drugBalanced);
+  if (readiness.ready) return now;
+  return changeSession(trx, database, actor, {
+    sessionId,
+    basedOn: now.version,
+    strict: false,
+    action: 'back_to_recovery',
+    audit: 'session.back_to_recovery',
+    where,
+    detail: { missing: readiness.missing.map((m) => m.code).join(',') },
+  });
+}
