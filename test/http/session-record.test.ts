@@ -75,6 +75,7 @@ describe('the session record', () => {
     // The patient's Infusion sessions tab lists it.
     const list = await nurse.get(`/staff/patients/${visit.patientId}/sessions`);
     expect(list.body).toContain('Discharged');
+    expect(list.body).toContain('Awaiting co-signature');
   });
 
   it('a co-signature with a wrong code is refused and signs nothing; a nurse cannot co-sign', async () => {

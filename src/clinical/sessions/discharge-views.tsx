@@ -69,7 +69,7 @@ export function DischargeSection(props: {
           {session.state === 'ready_for_discharge' ? (
             <form method="post" action={action('discharge')} class="discharge-go">
               {hidden}
-              <button type="submit" class="button button-primary button-large">
+              <button type="submit" class="button discharge-button">
                 Discharge the patient
               </button>
             </form>
@@ -96,7 +96,7 @@ export function DischargeSection(props: {
                   {values.override_reason ?? ''}
                 </textarea>
               </div>
-              <button type="submit" class="button button-large">
+              <button type="submit" class="button discharge-button">
                 Discharge with override
               </button>
             </form>
@@ -162,7 +162,7 @@ function AssessmentForm(props: {
         extra={{ autocomplete: 'off', maxlength: '120' }}
       />
       <Check name="escort_confirmed" label="The escort is here, at the door" values={escortValues} />
-      <button type="submit" class="button button-large">
+      <button type="submit" class="button discharge-button">
         Save assessment
       </button>
     </form>

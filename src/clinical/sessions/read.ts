@@ -11,6 +11,7 @@ import type { Patient } from '../../patients/service.ts';
 import { clinicalPatient } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
 import { dischargePart, type DischargePart } from './discharge-read.ts';
+import { recordOfSession } from './record-repository.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
 
@@ -42,7 +43,8 @@ export async function sessionView(
 
 export interface PatientSessions {
   patient: Patient;
-  sessions: Array<{ session: SessionRow; visit: SessionVisit }>;
+  /** record: null before discharge; else whether the supervising provider has co-signed it. */
+  sessions: Array<{ session: SessionRow; visit: SessionVisit; record: { cosigned: boolean } | null }>;
 }
 
 /** The patient's sessions at locations this person may see, oldest first. */
@@ -59,7 +61,8 @@ export async function patientSessionList(
     const sessions: PatientSessions['sessions'] = [];
     for (const session of rows) {
       const visit = await sessionVisit(trx, session.appointment_id);
-      if (visit) sessions.push({ session, visit });
+      const record = await recordOfSession(trx, session.id);
+      if (visit) sessions.push({ session, visit, record: record ? { cosigned: record.cosigned_at !== null } : null });
     }
     await auditStaff(trx, database, actor, 'session.list', 'success', where, { count: sessions.length });
     return { patient, sessions };

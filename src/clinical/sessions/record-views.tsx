@@ -87,9 +87,9 @@ export function RecordSection(props: {
           )}
         </p>
       ) : null}
-      <div class="table-scroll">
+      <div class="table-scroll" role="region" aria-labelledby="record-vitals-caption" tabindex="0">
         <table class="data-table">
-          <caption>Vitals</caption>
+          <caption id="record-vitals-caption">Vitals</caption>
           <thead>
             <tr>
               <th scope="col">Taken</th>
@@ -172,7 +172,7 @@ export function RecordSection(props: {
             hint="The 6 digits your authenticator app shows now"
             extra={{ inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6' }}
           />
-          <button type="submit" class="button button-primary button-large">
+          <button type="submit" class="button discharge-button">
             Co-sign the record
           </button>
         </form>
