@@ -98,6 +98,30 @@ describe('the session record', () => {
     expect(page.body).not.toContain('Co-sign the record');
   });
 
+  it('only the provider who supervised the visit co-signs when one was assigned', async () => {
+    const { visit, id } = await discharged();
+    const supervise = (clinician: string) =>
+      db()
+        .updateTable('appointments')
+        .set({ supervisor_id: clinician })
+        .where('id', '=', visit.appointmentId)
+        .execute();
+    await supervise('prov-lindqvist');
+    const provider = await signIn(rt(), 'provider@relief.example');
+    expect((await provider.get(sessionUrl(visit, id))).body).not.toContain('Co-sign the record');
+    const refused = await postSession(provider, visit, id, 'record-cosign', {
+      cosign_code: code('provider@relief.example'),
+    });
+    expect(refused.statusCode).toBe(403);
+    expect((await recordOf(id)).cosigned_at).toBeNull();
+    await supervise('prov-okafor');
+    rt().clock.advance(30_000);
+    const ok = await postSession(provider, visit, id, 'record-cosign', {
+      cosign_code: code('provider@relief.example'),
+    });
+    expect(ok.statusCode).toBe(303);
+  });
+
   it('a signed record is fixed at the database; corrections are signed addenda, themselves fixed', async () => {
     const { visit, id } = await discharged();
     const provider = await signIn(rt(), 'provider@relief.example');

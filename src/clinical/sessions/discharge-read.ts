@@ -25,8 +25,8 @@ export interface SessionRecordView {
   summary: RecordSummary;
   cosignedBy: string | null;
   addenda: Array<{ id: string; text: string; author: string; signedAt: number }>;
-  /** The user who may co-sign (the visit's supervising provider), or null when any provider there may. */
-  cosignerId: string | null;
+  /** Who may co-sign: the visit's supervising provider's account, or any provider when none was assigned. */
+  cosigner: { supervised: boolean; userId: string | null };
 }
 
 export interface DischargePart {
@@ -70,7 +70,7 @@ async function recordView(db: Kysely<DB>, session: SessionRow, row: RecordRow): 
     summary: JSON.parse(row.summary) as RecordSummary,
     cosignedBy: signer?.name ?? null,
     addenda,
-    cosignerId: cosigner,
+    cosigner,
   };
 }
 

@@ -50,14 +50,19 @@ export async function recordAddenda(
   return rows.map((r) => ({ id: r.id, text: r.text, author: r.name, signedAt: Number(r.signed_at) }));
 }
 
-/** The user who supervised the session's visit (who co-signs its record), or null when nobody was assigned. */
-export async function recordCosigner(db: Kysely<DB>, appointmentId: string): Promise<string | null> {
+/**
+ * Who co-signs the session's record: the visit's supervising provider (their staff account, null when they have none),
+ * or anyone (supervised: false) when the visit had no supervisor assigned.
+ */
+export async function recordCosigner(
+  db: Kysely<DB>,
+  appointmentId: string,
+): Promise<{ supervised: boolean; userId: string | null }> {
   const row = await db
     .selectFrom('appointments as a')
-    .innerJoin('users as u', 'u.clinician_id', 'a.supervisor_id')
-    .select('u.id')
+    .leftJoin('users as u', (j) => j.onRef('u.clinician_id', '=', 'a.supervisor_id').on('u.disabled_at', 'is', null))
+    .select(['a.supervisor_id', 'u.id'])
     .where('a.id', '=', appointmentId)
-    .where('u.disabled_at', 'is', null)
     .executeTakeFirst();
-  return row?.id ?? null;
+  return { supervised: (row?.supervisor_id ?? null) !== null, userId: row?.id ?? null };
 }

@@ -62,7 +62,7 @@ export async function cosignSessionRecord(
     if (!record) return refuse('conflict', 'The record is written at discharge: this session has none yet.');
     if (record.cosigned_at !== null) return refuse('conflict', 'This record is already co-signed.');
     const supervisor = await recordCosigner(trx, session.appointment_id);
-    if (supervisor !== null && supervisor !== actor.staff.userId)
+    if (supervisor.supervised && supervisor.userId !== actor.staff.userId)
       return refuse('forbidden', 'The provider who supervised this infusion co-signs its record.');
     const confirmed = await codeChecked(
       trx,

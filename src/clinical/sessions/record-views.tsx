@@ -31,7 +31,7 @@ export function RecordSection(props: {
   const mayCosign =
     props.staff.role === 'provider' &&
     record.row.cosigned_at === null &&
-    (record.cosignerId === null || record.cosignerId === props.staff.userId);
+    (!record.cosigner.supervised || record.cosigner.userId === props.staff.userId);
   return (
     <section class="session-record" aria-labelledby="record-heading">
       <h2 id="record-heading">Session record</h2>

@@ -77,7 +77,8 @@ export async function up(db: Kysely<any>): Promise<void> {
           and (b.assessed_at > a.assessed_at or (b.assessed_at = a.assessed_at and b.id > a.id))))
       or exists (select 1 from session_overrides o join users u on u.id = o.provider_id
         where o.session_id = new.id and o.rule = 'discharge' and u.role = 'provider'))`;
-  const unsafeDischarge = `new.state = 'discharged' and old.state <> 'discharged' and not ${gateHolds}`;
+  // Only the one edge into 'discharged' is checked here; any other move there is refused by 029's edge rule.
+  const unsafeDischarge = `new.state = 'discharged' and old.state = 'ready_for_discharge' and not ${gateHolds}`;
   const gateMessage = 'session_discharge: discharge needs a passing assessment or a provider override';
   const recordChange = `old.cosigned_at is not null
       or new.id <> old.id or new.session_id <> old.session_id or new.summary <> old.summary
