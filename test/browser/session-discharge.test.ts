@@ -96,4 +96,15 @@ describe('recovery and discharge in the browser (axe-core in Chromium)', () => {
       await page.context().close();
     }
   });
+
+  it('the discharge settings (rule and after-care text) pass axe at both widths for the administrator', async () => {
+    for (const width of [1280, 390]) {
+      const page = await pageAs('admin@relief.example', width);
+      await page.goto(`${origin}/staff/clinical-settings/discharge-settings`);
+      expect(await page.locator('main').textContent()).toContain('What to watch for');
+      expect(await audit(page)).toEqual([]);
+      await page.screenshot({ path: `${SHOTS}/settings-${width}.png`, fullPage: true });
+      await page.context().close();
+    }
+  });
 });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { assessDischarge, dischargeSession, recheckDischarge } from '../../src/clinical/service.ts';
+import {
+  assessDischarge,
+  DISCHARGE_SETTINGS,
+  dischargeSession,
+  recheckDischarge,
+  saveDefinition,
+} from '../../src/clinical/service.ts';
 import type { Actor } from '../../src/kernel/audit/staff-audit.ts';
 import { eventsAfter, lastSeq } from '../helpers/audit.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
@@ -33,6 +39,10 @@ async function assessAs(email: string, visit: OrderedVisit, id: string, fields: 
   const b = await signIn(rt(), email);
   return { b, res: await postSession(b, visit, id, 'assess', fields) };
 }
+
+const adminId = async () =>
+  (await db().selectFrom('users').select('id').where('email', '=', 'admin@relief.example').executeTakeFirstOrThrow())
+    .id;
 
 function nurseActor(visit: OrderedVisit): Actor {
   return {
@@ -91,6 +101,24 @@ describe('discharge conditions, each alone at its boundary', () => {
     expect((await b.get(res.headers.location as string)).body).toContain(
       'Systolic pressure 145 is more than 20 % from the pre-infusion 120.',
     );
+  });
+
+  it('vitals within the rule follow the clinic’s saved setting (25 % lets 145 through) and its page lists it', async () => {
+    const admin = await signIn(rt(), 'admin@relief.example');
+    const settings = await admin.get('/staff/clinical-settings/discharge-settings');
+    expect(settings.statusCode).toBe(200);
+    expect(settings.body).toContain('Vitals within (% of the pre-infusion reading)');
+    const adminActor = { ...nurseActor(await orderedVisit(rt(), 'Noor')) };
+    adminActor.staff = { ...adminActor.staff, userId: await adminId(), role: 'admin', locationIds: [] };
+    const saved = await saveDefinition(rt().database, adminActor, DISCHARGE_SETTINGS, {
+      body: { ...DISCHARGE_SETTINGS.defaults, withinPct: 25 },
+      source: 'Medical director, test',
+      basedOn: 0,
+    });
+    expect(saved.ok).toBe(true);
+    const { visit, id } = await setUp({ recovery: { systolic: 145 } });
+    await assessAs('nurse@relief.example', visit, id, passingAssessment);
+    expect(await stateOf(id)).toBe('ready_for_discharge');
   });
 
   it('escort: named but not confirmed at the door keeps the patient; confirmed without a name is refused', async () => {

@@ -68,7 +68,8 @@ export async function dischargeRoutes(app: FastifyInstance): Promise<void> {
       if (!isRefusal(result) || result.statusCode === 403 || result.statusCode === 404) throw result;
       // Re-read: the page shows the session as it is now, with the refusal on the field it names.
       const view = await sessionView(deps.database, actorOf(req), p.data.id, p.data.session);
-      const errors = { ...(result.fields ?? {}), ...(result.fields?.form ? {} : { form: result.message }) };
+      // The fields' own messages when the refusal names fields; otherwise its message at the top.
+      const errors = result.fields && Object.keys(result.fields).length > 0 ? result.fields : { form: result.message };
       const staff = staffOf(req);
       const values = valuesOf(body);
       return html(
