@@ -19,7 +19,7 @@ import {
   recoveringSession,
 } from '../helpers/session-recovery.ts';
 import { infusingSession, orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
-import { signIn } from '../helpers/staff.ts';
+import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 // Recovery and discharge (issue 12 §4): each condition alone keeps the patient, at its boundary; a provider may
 // override with a reason; and the gate holds on every path to 'discharged', the database's included.
@@ -229,6 +229,26 @@ describe('the discharge', () => {
     // A new failing assessment moves the patient back to recovery.
     await postSession(b, visit, id, 'assess', passingAssessment);
     expect(await stateOf(id)).toBe('recovering');
+  });
+});
+
+describe('who may', () => {
+  it('front desk and administrators neither read the discharge part nor act on it', async () => {
+    const { visit, id } = await setUp();
+    for (const email of ['frontdesk@relief.example', 'admin@relief.example']) {
+      const b = await signIn(rt(), email);
+      const sheet = await b.get(`/staff/patients/${visit.patientId}/sessions/${id}/discharge-sheet`);
+      expect(sheet.statusCode, email).toBe(403);
+      // With this person's own CSRF token, so the refusal is the role's.
+      const assess = await b.post(`/staff/patients/${visit.patientId}/sessions/${id}/assess`, {
+        _csrf: csrfFrom((await b.get('/staff/patients')).body),
+        version: '4',
+        ...passingAssessment,
+      });
+      expect(assess.statusCode, email).toBe(403);
+    }
+    expect(await stateOf(id)).toBe('recovering');
+    expect(await db().selectFrom('session_assessments').selectAll().where('session_id', '=', id).execute()).toEqual([]);
   });
 });
 
