@@ -44,6 +44,7 @@ import { doseOrderRoutes } from './clinical/dosing/order-routes.tsx';
 import { sessionRoutes } from './clinical/sessions/routes.tsx';
 import { controlledRoutes } from './clinical/sessions/controlled-routes.tsx';
 import { sessionAlertRoutes } from './clinical/sessions/alerts-routes.tsx';
+import { dischargeRoutes } from './clinical/sessions/discharge-routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
 
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes);
   await app.register(controlledRoutes);
   await app.register(sessionAlertRoutes);
+  await app.register(dischargeRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);

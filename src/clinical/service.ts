@@ -109,3 +109,15 @@ export { acknowledgeAlert, escalateWaitingAlerts, refreshSessionAlerts } from '.
 export { openAlertCounts } from './sessions/alerts-repository.ts';
 export { ALERT_LIMITS, currentAlertRules, type AlertRules } from './sessions/alerts-settings.ts';
 export { SessionChart, type ChartData } from './sessions/alerts-chart.tsx';
+
+// Recovery, discharge and the signed session record (issue 12 §4, §6): the one discharge gate every path asks, its
+// settings, and the commands. The drug-balance check is a parameter (the controlled-substance part answers it).
+export { dischargeGate, type DischargeGate, type DrugBalance } from './sessions/discharge-gate.ts';
+export { DISCHARGE_SETTINGS, type DischargeSettings } from './sessions/discharge-settings.ts';
+export {
+  assessDischarge,
+  dischargeSession,
+  overrideDischarge,
+  recheckDischarge,
+} from './sessions/discharge-service.ts';
+export { addRecordAddendum, cosignSessionRecord } from './sessions/record-service.ts';

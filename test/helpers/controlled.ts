@@ -57,5 +57,23 @@ export async function dischargeFixture(rt: TestRuntime, id: string, by: string) 
       .where('id', '=', id)
       .execute();
   await step(Number(s.version), 'ready_for_discharge');
+  // The database lets a session out only after a passing discharge assessment (migration 030).
+  await db
+    .insertInto('session_assessments')
+    .values({
+      id: randomUUID(),
+      session_id: id,
+      aldrete_items: '{}',
+      aldrete_score: 10,
+      aldrete_at_least: 9,
+      aldrete_version: 'test',
+      escort_name: 'Sam Carter',
+      escort_confirmed: 1,
+      passed: 1,
+      missing: '[]',
+      assessed_by: by,
+      assessed_at: at,
+    })
+    .execute();
   await step(Number(s.version) + 1, 'discharged', { discharged_at: at, discharged_by: by });
 }

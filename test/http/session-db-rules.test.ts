@@ -128,6 +128,27 @@ describe('infusion session database rules', () => {
       move(id, 4, { state: 'discharged', discharged_at: now, discharged_by: visit.nurseId }),
     ).rejects.toThrow(/session_state/);
     await move(id, 4, { state: 'ready_for_discharge' });
+    // Migration 030: discharge also needs a passing assessment (or a provider's override).
+    await expect(
+      move(id, 5, { state: 'discharged', discharged_at: now, discharged_by: visit.nurseId }),
+    ).rejects.toThrow(/session_discharge/);
+    await db()
+      .insertInto('session_assessments')
+      .values({
+        id: randomUUID(),
+        session_id: id,
+        aldrete_items: '{}',
+        aldrete_score: 10,
+        aldrete_at_least: 9,
+        aldrete_version: 'x',
+        escort_name: 'Sam',
+        escort_confirmed: 1,
+        passed: 1,
+        missing: '[]',
+        assessed_by: visit.nurseId,
+        assessed_at: now,
+      })
+      .execute();
     await move(id, 5, { state: 'discharged', discharged_at: now, discharged_by: visit.nurseId });
     await expect(move(id, 6, { state: 'recovering' })).rejects.toThrow(/session_final/);
   });

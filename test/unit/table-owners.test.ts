@@ -70,6 +70,9 @@ const OWNERS: Record<string, string> = {
   session_alerts: 'clinical',
   controlled_substance_receipts: 'clinical',
   session_waste: 'clinical',
+  session_assessments: 'clinical',
+  session_records: 'clinical',
+  session_record_addenda: 'clinical',
 };
 
 /** Migrations build the schema and the demo seed fills an empty clinic: both write every table by design. */

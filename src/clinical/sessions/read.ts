@@ -12,6 +12,8 @@ import { clinicalPatient } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
 import { controlledPart, type ControlledPart } from './controlled-part.ts';
 import { loadSessionAlerts, type SessionAlertsView } from './alerts-read.ts';
+import { dischargePart, type DischargePart } from './discharge-read.ts';
+import { recordOfSession } from './record-repository.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
 
@@ -25,6 +27,8 @@ export interface SessionView {
   controlled?: ControlledPart;
   /** Open and acknowledged alerts, the chart and the limits in force (raised and escalated as the page is read). */
   alerts?: SessionAlertsView;
+  /** From recovery on: what discharge still needs, the assessment, the signed record. */
+  discharge?: DischargePart | undefined;
 }
 
 export async function sessionView(
@@ -40,13 +44,15 @@ export async function sessionView(
     const controlled = await controlledPart(trx, actor, session);
     await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
     const alerts = await loadSessionAlerts(trx, database, actor, session, visit);
-    return { patient, session, visit, now: actor.now, controlled, alerts };
+    const discharge = await dischargePart(trx, session, actor.now);
+    return { patient, session, visit, now: actor.now, controlled, alerts, discharge };
   });
 }
 
 export interface PatientSessions {
   patient: Patient;
-  sessions: Array<{ session: SessionRow; visit: SessionVisit }>;
+  /** record: null before discharge; else whether the supervising provider has co-signed it. */
+  sessions: Array<{ session: SessionRow; visit: SessionVisit; record: { cosigned: boolean } | null }>;
 }
 
 /** The patient's sessions at locations this person may see, oldest first. */
@@ -63,7 +69,8 @@ export async function patientSessionList(
     const sessions: PatientSessions['sessions'] = [];
     for (const session of rows) {
       const visit = await sessionVisit(trx, session.appointment_id);
-      if (visit) sessions.push({ session, visit });
+      const record = await recordOfSession(trx, session.id);
+      if (visit) sessions.push({ session, visit, record: record ? { cosigned: record.cosigned_at !== null } : null });
     }
     await auditStaff(trx, database, actor, 'session.list', 'success', where, { count: sessions.length });
     return { patient, sessions };

@@ -13,6 +13,8 @@ import type { SessionView } from './read.ts';
 import { SessionListPage, SessionPage, sessionHref } from './views.tsx';
 import { ALERT_SAVED } from './alerts-routes.tsx';
 import { AlertsChartSection, OpenAlerts } from './alerts-views.tsx';
+import { DischargeSection } from './discharge-views.tsx';
+import { DISCHARGE_SAVED } from './discharge-routes.tsx';
 
 /** What the last command left to show: its saved code, or the form it refused with its values and messages. */
 export interface SessionForm {
@@ -22,7 +24,7 @@ export interface SessionForm {
 }
 
 /** What each command's `?saved=` code says on the page. */
-const SAVED: Record<string, string> = { ...CONTROLLED_SAVED, ...ALERT_SAVED };
+const SAVED: Record<string, string> = { ...CONTROLLED_SAVED, ...ALERT_SAVED, ...DISCHARGE_SAVED };
 
 /** The session page with every part of the day; a command's refusal re-renders it through here too. */
 export function sessionPage(staff: StaffContext, view: SessionView, form: SessionForm = {}) {
@@ -39,6 +41,7 @@ export function sessionPage(staff: StaffContext, view: SessionView, form: Sessio
       view.controlled ? (
         <ControlledSection {...part} action={`${base}/waste`} zone={view.visit.timeZone} part={view.controlled} />
       ) : null,
+      view.discharge ? DischargeSection({ staff, view, values: form.values ?? {}, errors: form.errors ?? {} }) : null,
     ],
   });
 }

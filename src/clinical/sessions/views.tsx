@@ -27,10 +27,11 @@ export function SessionListPage(props: { staff: StaffContext; list: PatientSessi
               <th scope="col">Visit</th>
               <th scope="col">Location</th>
               <th scope="col">State</th>
+              <th scope="col">Record</th>
             </tr>
           </thead>
           <tbody>
-            {sessions.map(({ session, visit }) => (
+            {sessions.map(({ session, visit, record }) => (
               <tr>
                 <td>
                   <a href={sessionHref(patient.id, session.id)}>{formatDay(visit.startsAt, visit.timeZone)}</a>
@@ -38,6 +39,7 @@ export function SessionListPage(props: { staff: StaffContext; list: PatientSessi
                 <td>{visit.typeName}</td>
                 <td>{visit.locationName}</td>
                 <td>{STATE_LABELS[session.state]}</td>
+                <td>{record === null ? '—' : record.cosigned ? 'Co-signed' : 'Awaiting co-signature'}</td>
               </tr>
             ))}
           </tbody>

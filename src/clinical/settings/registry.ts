@@ -8,6 +8,7 @@ import { DOSING_SETTINGS } from '../dosing/settings.ts';
 import { SCREENING_VALIDITY } from '../eligibility/screening-kinds.ts';
 import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
 import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.ts';
+import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -88,6 +89,18 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
     purpose:
       'The vital-sign limits that raise an alert during an infusion, per protocol (* for the rest; a blank limit is off), and when an unacknowledged alert escalates to the supervising provider.',
     columns: ALERT_LIMITS_COLUMNS.map((c) => (c.key === 'protocol' ? { ...c } : { ...c, type: 'number' as const })),
+  },
+  {
+    definition: DISCHARGE_SETTINGS,
+    purpose:
+      'Discharge: how close the recovery vitals must be to the pre-infusion reading, and the discharge sheet’s after-care text.',
+    single: true,
+    columns: [
+      { key: 'withinPct', label: 'Vitals within (% of the pre-infusion reading)', type: 'number' },
+      { key: 'noDriving', label: 'Driving and the rest of the day' },
+      { key: 'watchFor', label: 'What to watch for', type: 'list', hint: 'Separated by commas' },
+      { key: 'whenToCall', label: 'Whom to call' },
+    ],
   },
 ];
 

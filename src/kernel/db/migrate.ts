@@ -24,6 +24,7 @@ import * as m026 from './migrations/026_type_preparation.ts';
 import * as m027 from './migrations/027_supervisor_required.ts';
 import * as m028 from './migrations/028_screening_examination.ts';
 import * as m029 from './migrations/029_infusion_sessions.ts';
+import * as m030 from './migrations/030_session_discharge.ts';
 import * as m031 from './migrations/031_controlled_substances.ts';
 
 export interface Migration {
@@ -58,6 +59,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['027_supervisor_required', m027],
   ['028_screening_examination', m028],
   ['029_infusion_sessions', m029],
+  ['030_session_discharge', m030],
   ['031_controlled_substances', m031],
 ];
 

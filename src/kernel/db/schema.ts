@@ -656,6 +656,46 @@ export interface SessionWasteTable {
   at: number;
 }
 
+/** Migration 030: a discharge assessment (Modified Aldrete, escort at the door), append-only. */
+export interface SessionAssessmentTable {
+  id: string;
+  session_id: string;
+  /** JSON: the five answers by item key. */
+  aldrete_items: string;
+  aldrete_score: number;
+  aldrete_at_least: number;
+  aldrete_version: string;
+  escort_name: string | null;
+  escort_confirmed: number;
+  /** 1 when every discharge condition held as it was taken. */
+  passed: number;
+  /** JSON array of the condition codes that did not hold. */
+  missing: string;
+  assessed_by: string;
+  assessed_at: number;
+}
+
+/** Migration 030: the session's summary written at discharge; co-signed once, then never changed. */
+export interface SessionRecordTable {
+  id: string;
+  session_id: string;
+  /** JSON: src/clinical/sessions/record-summary.ts RecordSummary. */
+  summary: string;
+  written_at: number;
+  written_by: string;
+  cosigned_by: string | null;
+  cosigned_at: number | null;
+}
+
+/** Migration 030: a correction to a session record, signed by its author, append-only. */
+export interface SessionRecordAddendumTable {
+  id: string;
+  record_id: string;
+  text: string;
+  author_id: string;
+  signed_at: number;
+}
+
 export type ScreeningOutcome = 'eligible' | 'not_eligible' | 'needs_information';
 
 export interface ScreeningTable {
@@ -820,4 +860,7 @@ export interface DB {
   session_alerts: SessionAlertTable;
   controlled_substance_receipts: ControlledSubstanceReceiptTable;
   session_waste: SessionWasteTable;
+  session_assessments: SessionAssessmentTable;
+  session_records: SessionRecordTable;
+  session_record_addenda: SessionRecordAddendumTable;
 }
