@@ -75,3 +75,8 @@ export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
 export { GATED_KINDS, infusionReady } from './gate/repository.ts';
 // Treatment plans and their series.
 export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';
+// Infusion day, check-in: the session begins, the pre-infusion checks, every vitals reading (the alerts part joins
+// its evaluation at `afterVitals`), and the check-in's definitions.
+export { checkIn } from './sessions/checkin-service.ts';
+export { afterVitals, recordVitals, type RecordedVitals } from './sessions/checkin-vitals-service.ts';
+export { CHECKIN_CHECKLIST, START_LIMITS, startThresholds } from './sessions/checkin-settings.ts';

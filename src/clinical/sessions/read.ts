@@ -10,6 +10,7 @@ import { notFound } from '../../kernel/refusal.ts';
 import type { Patient } from '../../patients/service.ts';
 import { clinicalPatient } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
+import { checkinPart, type CheckinPart } from './checkin-read.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
 
@@ -19,6 +20,8 @@ export interface SessionView {
   visit: SessionVisit;
   /** The server's clock when read: the page's "time since start" and due times are worked out from it. */
   now: number;
+  /** Check-in: the checklist, readiness to start, the readings. */
+  checkin?: CheckinPart;
 }
 
 export async function sessionView(
@@ -32,7 +35,8 @@ export async function sessionView(
     const visit = await sessionVisit(trx, session.appointment_id);
     if (!visit) throw notFound('That session');
     await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
-    return { patient, session, visit, now: actor.now };
+    const checkin = await checkinPart(trx, session, actor.now);
+    return { patient, session, visit, now: actor.now, checkin };
   });
 }
 

@@ -6,6 +6,10 @@ import { notFound } from '../../kernel/refusal.ts';
 import { CLINICAL_RECORD_ROLES } from '../patient-access.ts';
 import { patientSessionList, sessionView } from './read.ts';
 import { SessionListPage, SessionPage } from './views.tsx';
+import { CHECKIN_SAVED, CheckinSection } from './checkin-views.tsx';
+
+/** What each part's `?saved=` code says on the session page. */
+const SAVED: Record<string, string> = { ...CHECKIN_SAVED };
 
 const params = z.object({ id: z.string().max(64) });
 const sessionParams = params.extend({ session: z.string().max(64) });
@@ -27,6 +31,16 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const p = sessionParams.safeParse(req.params);
     if (!p.success) throw notFound();
     const view = await sessionView(deps.database, actorOf(req), p.data.id, p.data.session);
-    return html(reply, SessionPage({ staff: staffOf(req), view }));
+    const saved = (req.query as { saved?: unknown }).saved;
+    const staff = staffOf(req);
+    return html(
+      reply,
+      SessionPage({
+        staff,
+        view,
+        saved: typeof saved === 'string' && Object.hasOwn(SAVED, saved) ? SAVED[saved] : undefined,
+        children: CheckinSection({ staff, view }),
+      }),
+    );
   });
 }
