@@ -19,7 +19,7 @@ import { sessionFor, freshSession, type SessionAccess } from './access.ts';
 import { changeSession } from './change.ts';
 import { answersFromForm } from './checkin-answers.ts';
 import { CHECK_IN_SOURCE, checkinPart, checklistVersionText, START_VITALS_RULE } from './checkin-read.ts';
-import { insertCheckin, insertOverride } from './checkin-repository.ts';
+import { checkinRowId, insertCheckin, insertOverride } from './checkin-repository.ts';
 import { STATE_LABELS } from './state.ts';
 
 export type CheckResult = { ok: true; patientId: string; sessionId: string; saved: string } | Refusal;
@@ -90,7 +90,7 @@ export function saveChecklist(
     });
     if (isRefusal(changed)) return changed;
     await insertCheckin(trx, {
-      id: timeOrderedId(actor.now),
+      id: checkinRowId(session.id, changed.version),
       sessionId: session.id,
       answers: JSON.stringify(parsed.answers),
       checklistVersion: checklistVersionText(part.checklistVersion),

@@ -15,6 +15,12 @@ export interface CheckinRow {
   recordedAt: number;
 }
 
+/**
+ * A saved checklist's id: its session and the session version the save wrote. Saves within the same millisecond
+ * still sort in the order they were made (the version moves on by one with each), so the latest is never a guess.
+ */
+export const checkinRowId = (sessionId: string, version: number) => `${sessionId}.${String(version).padStart(8, '0')}`;
+
 export async function insertCheckin(
   trx: Kysely<DB>,
   row: { id: string; sessionId: string; answers: string; checklistVersion: string; by: string; at: number },
@@ -37,7 +43,6 @@ export async function latestCheckin(db: Kysely<DB>, sessionId: string): Promise<
     .selectFrom('session_checkins')
     .selectAll()
     .where('session_id', '=', sessionId)
-    .orderBy('recorded_at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();
   return (
