@@ -506,9 +506,9 @@ function Readings(props: { rows: VitalsRow[]; zone: string }) {
   const phase = { pre: 'Before', infusion: 'Infusion', recovery: 'Recovery' };
   const opt = (v: number | null) => (v === null ? '–' : String(v));
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" role="region" aria-labelledby="readings-caption" tabindex="0">
       <table class="data-table checkin-readings">
-        <caption>Readings, in the order taken</caption>
+        <caption id="readings-caption">Readings, in the order taken</caption>
         <thead>
           <tr>
             <th scope="col">Taken</th>
