@@ -64,7 +64,7 @@ export function CheckInPage(props: { staff: StaffContext; ctx: CheckInContext })
             </button>
           </form>
         )}
-        <p>
+        <p class="checkin-back">
           <a href={`/staff/calendar/appointments/${appt.id}`}>Back to the appointment</a>
         </p>
       </Fragment>
