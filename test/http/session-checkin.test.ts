@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CHECKIN_CHECKLIST, saveDefinition, START_LIMITS } from '../../src/clinical/service.ts';
+import type { Actor } from '../../src/kernel/audit/staff-audit.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
 import { eventsAfter, lastSeq } from '../helpers/audit.ts';
 import { GOOD_CHECKLIST, GOOD_VITALS, onTheDay, postSessionForm, sessionUrl, signConsent } from '../helpers/checkin.ts';
@@ -380,6 +382,80 @@ describe('start limits and their override', () => {
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else changed this session');
     expect((await session(f.sessionId)).state).toBe('checked_in');
+  });
+});
+
+describe('the checklist and the start limits are the clinic’s data', () => {
+  async function admin(): Promise<Actor> {
+    const row = await db()
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'admin@relief.example')
+      .executeTakeFirstOrThrow();
+    const staff = { userId: row.id, name: row.name, email: row.email, role: 'admin', locationIds: [] };
+    return { staff: staff as unknown as Actor['staff'], ip: '203.0.113.5', now: rt().clock.now() };
+  }
+
+  it('asks what the protocol’s own row lists, with its fasting rule, and blocks by the saved start limits', async () => {
+    const saved = await saveDefinition(rt().database, await admin(), CHECKIN_CHECKLIST, {
+      body: [
+        {
+          protocol: '*',
+          items: ['identity', 'consent', 'fasting', 'escort', 'pain'],
+          foodHours: 6,
+          clearFluidHours: 2,
+        },
+        {
+          protocol: 'crps-10-day',
+          items: ['identity', 'consent', 'fasting', 'escort'],
+          foodHours: 8,
+          clearFluidHours: 3,
+        },
+      ],
+      source: 'Medical director, December 2026',
+      basedOn: 0,
+    });
+    expect(saved.ok).toBe(true);
+    const limits = await saveDefinition(rt().database, await admin(), START_LIMITS, {
+      body: { ...START_LIMITS.defaults, systolicHigh: 160 },
+      source: 'Medical director, December 2026',
+      basedOn: 0,
+    });
+    expect(limits.ok).toBe(true);
+    const f = await readyToCheck({
+      checklist: {
+        identity: 'yes',
+        food_hours: '7',
+        fluid_hours: '3',
+        escort: 'ride',
+        ride_detail: 'Her brother drives',
+      },
+      vitals: { ...GOOD_VITALS, systolic: '160' },
+    });
+    const page = (await f.nurse.get(sessionUrl(f.visit, f.sessionId))).body;
+    expect(page).not.toContain('Pain now (0 to 10)'); // the CRPS row does not ask it
+    expect(page).toContain('The rule: at least 8 h.');
+    const res = await postSessionForm(f.nurse, f.visit, f.sessionId, 'checks-done', {});
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Solid food: too recent for the rule.');
+    expect(res.body).toContain('Systolic pressure 160 mmHg: at or above the start limit of 160.');
+    const row = await db().selectFrom('session_checkins').select('checklist_version').executeTakeFirstOrThrow();
+    expect(row.checklist_version).toBe('checkin-checklist@1');
+  });
+
+  it('refuses a checklist without identity and consent, or without a row for every protocol', async () => {
+    const noIdentity = await saveDefinition(rt().database, await admin(), CHECKIN_CHECKLIST, {
+      body: [{ protocol: '*', items: ['consent'], foodHours: 6, clearFluidHours: 2 }],
+      source: 'x',
+      basedOn: 0,
+    });
+    expect(noIdentity.ok).toBe(false);
+    const noStar = await saveDefinition(rt().database, await admin(), CHECKIN_CHECKLIST, {
+      body: [{ protocol: 'crps-10-day', items: ['identity', 'consent'], foodHours: 6, clearFluidHours: 2 }],
+      source: 'x',
+      basedOn: 0,
+    });
+    expect(noStar.ok).toBe(false);
   });
 });
 
