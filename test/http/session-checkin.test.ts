@@ -224,7 +224,12 @@ describe('pre-infusion checks', () => {
     expect(bad.body).toContain('value="call me"'); // the form keeps what was typed
     expect(await db().selectFrom('session_checkins').select('id').execute()).toHaveLength(0);
 
+    const seq = await lastSeq(rt());
     await postSessionForm(f.nurse, f.visit, f.sessionId, 'checklist', GOOD_CHECKLIST);
+    const events = (await eventsAfter(rt(), seq)).filter((e) => e.action !== 'session.view');
+    expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['session.checklist:success']);
+    expect(events[0]!.detail).toMatchObject({ session: f.sessionId, answered: 8, checklist: 0 });
+    expect(JSON.stringify(events[0])).not.toContain('Sam Test'); // answers stay out of the trail
     await postSessionForm(f.nurse, f.visit, f.sessionId, 'checklist', { ...GOOD_CHECKLIST, pain: '3' });
     const rows = await db().selectFrom('session_checkins').selectAll().where('session_id', '=', f.sessionId).execute();
     expect(rows).toHaveLength(2);
@@ -470,6 +475,14 @@ describe('thoughts of self-harm at check-in', () => {
     expect(alerts).toMatchObject([{ kind: 'phq9_item9', source: 'check_in', source_id: f.sessionId, level: 'alert' }]);
     const mails = await db().selectFrom('outbox').select('kind').where('kind', '=', 'safety_review').execute();
     expect(mails.length).toBeGreaterThan(0);
+    const raised = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'detail'])
+      .where('action', '=', 'alert.raise')
+      .execute();
+    expect(raised.map((e) => JSON.parse(e.detail))).toEqual([
+      expect.objectContaining({ kind: 'phq9_item9', level: 'alert' }),
+    ]);
     const blocked = await postSessionForm(f.nurse, f.visit, f.sessionId, 'checks-done', {});
     expect(blocked.statusCode).toBe(409);
     expect(blocked.body).toContain('a provider records an assessment on the worklist');
