@@ -45,6 +45,7 @@ import { sessionRoutes } from './clinical/sessions/routes.tsx';
 import { controlledRoutes } from './clinical/sessions/controlled-routes.tsx';
 import { sessionAlertRoutes } from './clinical/sessions/alerts-routes.tsx';
 import { dischargeRoutes } from './clinical/sessions/discharge-routes.tsx';
+import { checkinRoutes } from './clinical/sessions/checkin-routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
 
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(controlledRoutes);
   await app.register(sessionAlertRoutes);
   await app.register(dischargeRoutes);
+  await app.register(checkinRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);

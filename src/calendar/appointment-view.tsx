@@ -20,6 +20,10 @@ export interface FormProblem {
 export const HELP_NO_OVERRIDE =
   'Double booking is not possible: if the provider, nurse, chair or room is busy at the new time, it is refused and nothing changes. There is no override in this release.';
 
+/** Infusions begin their session at check-in (clinical sessions); nurses and providers check patients in. */
+const CHECKS_IN: ReadonlySet<string> = new Set(['infusion', 'booster']);
+const CLINICIANS: ReadonlySet<string> = new Set(['nurse', 'provider']);
+
 function Row(props: { term: string; children?: Child }) {
   return (
     <div>
@@ -315,6 +319,13 @@ export function AppointmentPage(props: {
           ) : null}
         </dl>
 
+        {booked && appt.patient_id && CHECKS_IN.has(appt.type_kind) && CLINICIANS.has(staff.role) ? (
+          <p>
+            <a class="button" href={`/staff/appointments/${appt.id}/check-in`}>
+              Check in for the infusion
+            </a>
+          </p>
+        ) : null}
         {booked ? (
           <Fragment>
             <h2>Attendance</h2>

@@ -121,3 +121,8 @@ export {
   recheckDischarge,
 } from './sessions/discharge-service.ts';
 export { addRecordAddendum, cosignSessionRecord } from './sessions/record-service.ts';
+// Infusion day, check-in: the session begins, the pre-infusion checks, every vitals reading (the alerts part joins
+// its evaluation at `afterVitals`), and the check-in's definitions.
+export { checkIn } from './sessions/checkin-service.ts';
+export { afterVitals, recordVitals, type RecordedVitals } from './sessions/checkin-vitals-service.ts';
+export { CHECKIN_CHECKLIST, START_LIMITS, startThresholds } from './sessions/checkin-settings.ts';

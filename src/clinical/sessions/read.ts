@@ -14,6 +14,7 @@ import { controlledPart, type ControlledPart } from './controlled-part.ts';
 import { loadSessionAlerts, type SessionAlertsView } from './alerts-read.ts';
 import { dischargePart, type DischargePart } from './discharge-read.ts';
 import { recordOfSession } from './record-repository.ts';
+import { checkinPart, type CheckinPart } from './checkin-read.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
 
@@ -29,6 +30,8 @@ export interface SessionView {
   alerts?: SessionAlertsView;
   /** From recovery on: what discharge still needs, the assessment, the signed record. */
   discharge?: DischargePart | undefined;
+  /** Check-in: the checklist, readiness to start, the readings. */
+  checkin?: CheckinPart;
 }
 
 export async function sessionView(
@@ -45,7 +48,8 @@ export async function sessionView(
     await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
     const alerts = await loadSessionAlerts(trx, database, actor, session, visit);
     const discharge = await dischargePart(trx, session, actor.now);
-    return { patient, session, visit, now: actor.now, controlled, alerts, discharge };
+    const checkin = await checkinPart(trx, session, actor.now);
+    return { patient, session, visit, now: actor.now, checkin, controlled, alerts, discharge };
   });
 }
 

@@ -14,6 +14,7 @@ import { SessionListPage, SessionPage, sessionHref } from './views.tsx';
 import { ALERT_SAVED } from './alerts-routes.tsx';
 import { AlertsChartSection, OpenAlerts } from './alerts-views.tsx';
 import { DischargeSection } from './discharge-views.tsx';
+import { CHECKIN_SAVED, CheckinSection } from './checkin-views.tsx';
 import { DISCHARGE_SAVED } from './discharge-routes.tsx';
 
 /** What the last command left to show: its saved code, or the form it refused with its values and messages. */
@@ -24,7 +25,7 @@ export interface SessionForm {
 }
 
 /** What each command's `?saved=` code says on the page. */
-const SAVED: Record<string, string> = { ...CONTROLLED_SAVED, ...ALERT_SAVED, ...DISCHARGE_SAVED };
+const SAVED: Record<string, string> = { ...CHECKIN_SAVED, ...CONTROLLED_SAVED, ...ALERT_SAVED, ...DISCHARGE_SAVED };
 
 /** The session page with every part of the day; a command's refusal re-renders it through here too. */
 export function sessionPage(staff: StaffContext, view: SessionView, form: SessionForm = {}) {
@@ -37,6 +38,7 @@ export function sessionPage(staff: StaffContext, view: SessionView, form: Sessio
     errors: form.errors ?? {},
     top: view.alerts ? OpenAlerts({ staff, view }) : null,
     children: [
+      CheckinSection({ staff, view }),
       view.alerts ? AlertsChartSection({ view }) : null,
       view.controlled ? (
         <ControlledSection {...part} action={`${base}/waste`} zone={view.visit.timeZone} part={view.controlled} />

@@ -9,6 +9,7 @@ import { SCREENING_VALIDITY } from '../eligibility/screening-kinds.ts';
 import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
 import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.ts';
 import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
+import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -100,6 +101,34 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'noDriving', label: 'Driving and the rest of the day' },
       { key: 'watchFor', label: 'What to watch for', type: 'list', hint: 'Separated by commas' },
       { key: 'whenToCall', label: 'Whom to call' },
+    definition: CHECKIN_CHECKLIST,
+    purpose:
+      'What the nurse asks at check-in for each protocol (* for every other), and the fasting rule before a start.',
+    columns: [
+      { key: 'protocol', label: 'Protocol', hint: 'A protocol’s code, or * for every protocol without a row' },
+      {
+        key: 'items',
+        label: 'Items',
+        type: 'list',
+        hint: 'From: identity, consent, fasting, escort, pregnancy, medication_changes, pain, phq9_item9, urinary',
+      },
+      { key: 'foodHours', label: 'Hours without solid food', type: 'number' },
+      { key: 'clearFluidHours', label: 'Hours without clear fluids', type: 'number' },
+    ],
+  },
+  {
+    definition: START_LIMITS,
+    purpose:
+      'The pre-infusion reading that blocks a start unless a provider overrides it (high: at or above; low: at or below; blank: no limit).',
+    single: true,
+    columns: [
+      { key: 'systolicHigh', label: 'Systolic high (mmHg)', type: 'number' },
+      { key: 'diastolicHigh', label: 'Diastolic high (mmHg)', type: 'number' },
+      { key: 'heartRateHigh', label: 'Heart rate high (/min)', type: 'number' },
+      { key: 'heartRateLow', label: 'Heart rate low (/min)', type: 'number' },
+      { key: 'respiratoryRateHigh', label: 'Respiratory rate high (/min)', type: 'number' },
+      { key: 'respiratoryRateLow', label: 'Respiratory rate low (/min)', type: 'number' },
+      { key: 'spo2Low', label: 'SpO₂ low (%)', type: 'number' },
     ],
   },
 ];
