@@ -12,6 +12,7 @@ import { clinicalPatient } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
+import { infusionPart, type InfusionView } from './infusion-read.ts';
 
 export interface SessionView {
   patient: Patient;
@@ -19,6 +20,8 @@ export interface SessionView {
   visit: SessionVisit;
   /** The server's clock when read: the page's "time since start" and due times are worked out from it. */
   now: number;
+  /** The bag, the pump's timeline and total, side effects and medications (infusion-views.tsx). */
+  infusion?: InfusionView;
 }
 
 export async function sessionView(
@@ -32,7 +35,8 @@ export async function sessionView(
     const visit = await sessionVisit(trx, session.appointment_id);
     if (!visit) throw notFound('That session');
     await auditStaff(trx, database, actor, 'session.view', 'success', where, { session: session.id });
-    return { patient, session, visit, now: actor.now };
+    const infusion = await infusionPart(trx, session, actor.staff.userId, actor.now);
+    return { patient, session, visit, now: actor.now, infusion };
   });
 }
 

@@ -7,6 +7,7 @@ import type { DefinitionKind } from '../definitions/store.ts';
 import { DOSING_SETTINGS } from '../dosing/settings.ts';
 import { SCREENING_VALIDITY } from '../eligibility/screening-kinds.ts';
 import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from '../record/definitions.ts';
+import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -80,6 +81,14 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'pumpRateStepMlPerHour', label: 'Pump rate step (mL/h)', type: 'number' },
       { key: 'bolusStepMl', label: 'Bolus syringe step (mL)', type: 'number' },
       { key: 'verifyWeightToleranceKg', label: 'Double-check weight tolerance (kg)', type: 'number' },
+    ],
+  },
+  {
+    definition: SIDE_EFFECTS,
+    purpose: 'The side effects a nurse records during an infusion, each graded 1 (mild) to 4 (life-threatening).',
+    columns: [
+      { key: 'code', label: 'Code', hint: 'Stored on each entry: lower-case letters, digits and _' },
+      { key: 'label', label: 'Name' },
     ],
   },
 ];
