@@ -195,7 +195,7 @@ function Running(props: PartProps & { inf: InfusionView }) {
                   hint={`${figure(c, 3)} mg/mL: each mL/h is ${figure(c, 3)} mg/h`}
                   extra={{ inputmode: 'decimal' }}
                 />
-                <Reason name="rate_reason" label="Reason" values={values} errors={errors} />
+                <Reason name="rate_reason" label="Reason for the change" values={values} errors={errors} />
               </Command>
               <Command view={view} staff={props.staff} verb="pause" label="Pause">
                 <h3>Pause</h3>
@@ -220,29 +220,31 @@ function Running(props: PartProps & { inf: InfusionView }) {
           </Command>
         </div>
       ) : null}
-      <table class="data-table">
-        <caption>Timeline</caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">Rate</th>
-            <th scope="col">Reason</th>
-            <th scope="col">By</th>
-          </tr>
-        </thead>
-        <tbody>
-          {inf.events.map((e) => (
+      <h3 id="timeline-caption">Timeline</h3>
+      <div class="table-scroll" role="region" aria-labelledby="timeline-caption" tabindex="0">
+        <table class="mailbox infusion-table">
+          <thead>
             <tr>
-              <td>{formatTime(e.at, zone)}</td>
-              <td>{KIND_WORDS[e.kind]}</td>
-              <td>{e.mg_per_hour === null ? '' : mgh(e.mg_per_hour, c)}</td>
-              <td>{e.reason ?? ''}</td>
-              <td>{inf.names.get(e.recorded_by) ?? ''}</td>
+              <th scope="col">Time</th>
+              <th scope="col">Event</th>
+              <th scope="col">Rate</th>
+              <th scope="col">Reason</th>
+              <th scope="col">By</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {inf.events.map((e) => (
+              <tr>
+                <td>{formatTime(e.at, zone)}</td>
+                <td>{KIND_WORDS[e.kind]}</td>
+                <td>{e.mg_per_hour === null ? '' : mgh(e.mg_per_hour, c)}</td>
+                <td>{e.reason ?? ''}</td>
+                <td>{inf.names.get(e.recorded_by) ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </Fragment>
   );
 }
@@ -258,29 +260,30 @@ function SideEffects(props: PartProps & { inf: InfusionView }) {
       {inf.sideEffects.length === 0 ? (
         <p>None recorded.</p>
       ) : (
-        <table class="data-table">
-          <caption class="visually-hidden">Side effects recorded</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Side effect</th>
-              <th scope="col">Grade</th>
-              <th scope="col">Action taken</th>
-              <th scope="col">By</th>
-            </tr>
-          </thead>
-          <tbody>
-            {inf.sideEffects.map((e) => (
+        <div class="table-scroll" role="region" aria-label="Side effects recorded" tabindex="0">
+          <table class="mailbox infusion-table">
+            <thead>
               <tr>
-                <td>{formatTime(e.at, zone)}</td>
-                <td>{label.get(e.effect) ?? e.effect}</td>
-                <td>{String(e.grade)}</td>
-                <td>{e.action}</td>
-                <td>{inf.names.get(e.recorded_by) ?? ''}</td>
+                <th scope="col">Time</th>
+                <th scope="col">Side effect</th>
+                <th scope="col">Grade</th>
+                <th scope="col">Action taken</th>
+                <th scope="col">By</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {inf.sideEffects.map((e) => (
+                <tr>
+                  <td>{formatTime(e.at, zone)}</td>
+                  <td>{label.get(e.effect) ?? e.effect}</td>
+                  <td>{String(e.grade)}</td>
+                  <td>{e.action}</td>
+                  <td>{inf.names.get(e.recorded_by) ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {closed ? null : (
         <Command view={view} staff={props.staff} verb="side-effects" label="Record the side effect">
@@ -350,31 +353,32 @@ function Medications(props: PartProps & { inf: InfusionView }) {
         </ul>
       )}
       {inf.medications.length === 0 ? null : (
-        <table class="data-table">
-          <caption class="visually-hidden">Medications given</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Medication</th>
-              <th scope="col">Dose</th>
-              <th scope="col">Route</th>
-              <th scope="col">Reason</th>
-              <th scope="col">By</th>
-            </tr>
-          </thead>
-          <tbody>
-            {inf.medications.map((m) => (
+        <div class="table-scroll" role="region" aria-label="Medications given" tabindex="0">
+          <table class="mailbox infusion-table">
+            <thead>
               <tr>
-                <td>{formatTime(m.at, zone)}</td>
-                <td>{m.drug}</td>
-                <td>{figure(m.dose_mg, 3)} mg</td>
-                <td>{m.route}</td>
-                <td>{m.reason}</td>
-                <td>{inf.names.get(m.recorded_by) ?? ''}</td>
+                <th scope="col">Time</th>
+                <th scope="col">Medication</th>
+                <th scope="col">Dose</th>
+                <th scope="col">Route</th>
+                <th scope="col">Reason</th>
+                <th scope="col">By</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {inf.medications.map((m) => (
+                <tr>
+                  <td>{formatTime(m.at, zone)}</td>
+                  <td>{m.drug}</td>
+                  <td>{figure(m.dose_mg, 3)} mg</td>
+                  <td>{m.route}</td>
+                  <td>{m.reason}</td>
+                  <td>{inf.names.get(m.recorded_by) ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {closed || givable.length === 0 ? null : (
         <Command view={view} staff={props.staff} verb="medications" label="Record the dose">
@@ -399,7 +403,7 @@ function Medications(props: PartProps & { inf: InfusionView }) {
             errors={errors}
             options={routes.map((r): [string, string] => [r, r])}
           />
-          <Reason name="med_reason" label="Reason" values={values} errors={errors} />
+          <Reason name="med_reason" label="Reason for the dose" values={values} errors={errors} />
           <Input
             name="med_at"
             label="Time (optional)"
