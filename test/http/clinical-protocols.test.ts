@@ -103,15 +103,17 @@ describe(`the protocol library (${engine})`, () => {
       'Bolus Not allowed',
       '100 mg in 100 mL (1 mg/mL)',
       'Every 15 minutes in the first hour, then every 30 minutes',
-      'Midazolam 2 mg IV (IV); at most 4 mg (2 doses) a session',
+      'Midazolam 2 mg IV (IV); at most 4 mg (2 doses) a session. Checked on each dose: up to 2 mg at a time and 4 mg a session, by IV.',
+      'Ondansetron 4 mg IV (IV), as needed; at most 8 mg a session. Checked on each dose: up to 4 mg at a time and 8 mg a session, by IV.',
       '9 or more',
     ]) {
       expect(page).toContain(fact);
     }
     expect(page).toContain('Source: Schwartzman RJ et al., Pain 2009');
-    // The dosing figures and the premedication are published (Schwartzman); the other five parts are suggestions.
+    // The dosing figures are published (Schwartzman); the other six parts (the as-needed rescue doses among them) are
+    // suggestions.
     expect(page).toMatch(/Unverified Source: A common outpatient preparation/);
-    expect(res.body.match(/class="badge badge-unverified"/g)).toHaveLength(5);
+    expect(res.body.match(/class="badge badge-unverified"/g)).toHaveLength(6);
   });
 
   it('runs the dose calculator on a weight typed in, line by line, naming the cap that applied', async () => {

@@ -4,7 +4,7 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { figure } from '../dosing/dose.ts';
 import { DoseWorking } from '../dosing/working-view.tsx';
 import type { DosePreview, LibraryProtocol } from './library.ts';
-import type { Sourced } from './protocol.ts';
+import { orderLimits, type ExtraOrder, type Sourced } from './protocol.ts';
 
 /** Marks a figure not confirmed against a published source, in words (never colour alone). */
 function Unverified(p: { part: Sourced }) {
@@ -16,6 +16,21 @@ function Source(p: { part: Sourced }) {
     <p class="protocol-source">
       <Unverified part={p.part} /> Source: {p.part.source}
     </p>
+  );
+}
+
+/** The numbers a dose recorded during a session is checked against, or why none can be recorded. */
+function OrderLimits(p: { order: ExtraOrder }) {
+  const limits = orderLimits(p.order);
+  return limits ? (
+    <span class="protocol-order-limits">
+      Checked on each dose: up to {figure(limits.doseMg, 3)} mg at a time and {figure(limits.maxMgPerSession, 3)} mg a
+      session, by {limits.routes.join(' or ')}.
+    </span>
+  ) : (
+    <strong class="protocol-order-limits">
+      No numeric limits: it cannot be recorded during a session until they are set.
+    </strong>
   );
 }
 
@@ -298,7 +313,8 @@ export function ProtocolPage(p: {
           <ul class="protocol-orders">
             {d.extraOrders.map((o) => (
               <li>
-                {o.drug} {o.dose} ({o.route}){o.asNeeded ? ', as needed' : ''}; at most {o.maxPerSession} a session
+                {o.drug} {o.dose} ({o.route}){o.asNeeded ? ', as needed' : ''}; at most {o.maxPerSession} a session.{' '}
+                <OrderLimits order={o} />
               </li>
             ))}
           </ul>
