@@ -75,3 +75,9 @@ export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
 export { GATED_KINDS, infusionReady } from './gate/repository.ts';
 // Treatment plans and their series.
 export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';
+// The infusion (issue 12 §3): its start from the verified order with a witnessed bag, the pump's timeline and its
+// total, side effects and medications from the protocol's orders; the reads a board or a session record sums up.
+export { infusionContext, type InfusionContext } from './sessions/infusion-context.ts';
+export { infusionPart, type InfusionView } from './sessions/infusion-read.ts';
+export { SIDE_EFFECTS, SIDE_EFFECT_GRADES, type SideEffectItem } from './sessions/infusion-settings.ts';
+export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';
