@@ -178,4 +178,45 @@ describe(`the protocol library (${engine})`, () => {
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(text(res.body)).toContain('Version 2 of 2.');
   });
+
+  it('lets an administrator set the other orders’ numeric limits as a new version; refuses bad figures and others', async () => {
+    await suggested();
+    const nurse = await signIn(rt(), NURSE);
+    const seen = await nurse.get('/staff/protocols/short-series');
+    expect(seen.body).not.toContain('Save the limits');
+    const action = '/staff/protocols/short-series/order-limits';
+    const fields = (over: Record<string, string>) => ({
+      version: '1',
+      dose_0: '4',
+      max_0: '8',
+      routes_0: 'IV, oral',
+      dose_1: '1',
+      max_1: '3',
+      routes_1: 'IV',
+      dose_2: '0.1',
+      max_2: '0.2',
+      routes_2: 'oral',
+      ...over,
+    });
+    expect((await nurse.post(action, { _csrf: csrfFrom(seen.body), ...fields({}) })).statusCode).toBe(403);
+
+    const admin = await signIn(rt(), ADMIN);
+    const page = await admin.get('/staff/protocols/short-series');
+    expect(page.body).toContain('Save the limits');
+    const bad = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({ dose_1: '5', max_2: 'lots' }) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Clonidine: most in a session: a number such as 0.2');
+    const above = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({ dose_1: '5' }) });
+    expect(above.statusCode).toBe(400);
+    expect(above.body).toContain('The largest single dose cannot be above the most in a session');
+    const ok = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({}) });
+    expect(ok.statusCode, ok.body.slice(0, 1000)).toBe(303);
+    const after = text((await admin.get('/staff/protocols/short-series')).body);
+    expect(after).toContain('Version 2');
+    expect(after).toContain('Checked on each dose: up to 4 mg at a time and 8 mg a session, by IV or oral.');
+    expect(after).toContain('Checked on each dose: up to 1 mg at a time and 3 mg a session, by IV.');
+    // The same page again is a version behind.
+    const stale = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({}) });
+    expect(stale.statusCode).toBe(409);
+  });
 });

@@ -4,7 +4,9 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { figure } from '../dosing/dose.ts';
 import { DoseWorking } from '../dosing/working-view.tsx';
 import type { DosePreview, LibraryProtocol } from './library.ts';
+import { ErrorSummary } from '../../kernel/ui/form.tsx';
 import { orderLimits, type ExtraOrder, type Sourced } from './protocol.ts';
+import { limitsValues, OrderLimitsForm, type LimitsForm } from './order-limits-view.tsx';
 
 /** Marks a figure not confirmed against a published source, in words (never colour alone). */
 function Unverified(p: { part: Sourced }) {
@@ -217,6 +219,8 @@ export function ProtocolPage(p: {
   versions: number[];
   form: PreviewForm;
   preview?: DosePreview;
+  limits?: LimitsForm;
+  saved?: string;
 }) {
   const { definition: d } = p.protocol;
   const m = d.maintenance;
@@ -231,6 +235,12 @@ export function ProtocolPage(p: {
           <a href="/staff/protocols">Protocols</a>
         </p>
         <h1>{d.name}</h1>
+        {p.saved ? (
+          <div class="notice notice-success" role="status">
+            <p>{p.saved}</p>
+          </div>
+        ) : null}
+        {p.limits && Object.keys(p.limits.errors).length > 0 ? <ErrorSummary errors={p.limits.errors} /> : null}
         <p>
           For: {d.indication}. Version {String(p.protocol.version)}
           {p.versions.length > 1 ? ` of ${p.versions.length}` : ''}.
@@ -320,6 +330,11 @@ export function ProtocolPage(p: {
           </ul>
         )}
         <Source part={d.extraOrdersSource} />
+        <OrderLimitsForm
+          staff={p.staff}
+          protocol={p.protocol}
+          form={p.limits ?? { values: limitsValues(p.protocol), errors: {} }}
+        />
 
         <h2>Discharge</h2>
         <dl class="summary-list">
