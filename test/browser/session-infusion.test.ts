@@ -106,4 +106,21 @@ describe('the infusion on the session page (axe-core in Chromium)', () => {
     }
     await nurse.context().close();
   });
+
+  it('the protocol library’s limits form for the as-needed orders passes axe at both widths, refused and saved', async () => {
+    for (const width of [1280, 390]) {
+      const admin = await pageAs('admin@relief.example', width);
+      await admin.goto(`${origin}/staff/protocols/booster-4h`);
+      await admin.getByLabel('Midazolam: largest single dose (mg)').fill('6');
+      await admin.getByRole('button', { name: 'Save the limits' }).click();
+      await expect.poll(() => admin.locator('main').textContent()).toContain('cannot be above the most in a session');
+      expect(await audit(admin)).toEqual([]);
+      await admin.screenshot({ path: `${SHOTS}/limits-refused-${width}.png`, fullPage: true });
+      await admin.getByLabel('Midazolam: largest single dose (mg)').fill('2');
+      await admin.getByRole('button', { name: 'Save the limits' }).click();
+      await expect.poll(() => admin.locator('main').textContent()).toContain('The limits are saved');
+      expect(await audit(admin)).toEqual([]);
+      await admin.context().close();
+    }
+  });
 });
