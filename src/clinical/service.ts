@@ -126,3 +126,9 @@ export { addRecordAddendum, cosignSessionRecord } from './sessions/record-servic
 export { checkIn } from './sessions/checkin-service.ts';
 export { afterVitals, recordVitals, type RecordedVitals } from './sessions/checkin-vitals-service.ts';
 export { CHECKIN_CHECKLIST, START_LIMITS, startThresholds } from './sessions/checkin-settings.ts';
+// The infusion (issue 12 §3): its start from the verified order with a witnessed bag, the pump's timeline and its
+// total, side effects and medications from the protocol's orders; the reads a board or a session record sums up.
+export { infusionContext, type InfusionContext } from './sessions/infusion-context.ts';
+export { infusionPart, type InfusionView } from './sessions/infusion-read.ts';
+export { SIDE_EFFECTS, SIDE_EFFECT_GRADES, type SideEffectItem } from './sessions/infusion-settings.ts';
+export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';

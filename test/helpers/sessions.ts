@@ -22,16 +22,17 @@ export interface OrderedVisit {
 
 /**
  * A Chicago patient with an active plan, a weight and one infusion booked the day after the clock's (10:00–14:00
- * Chicago), whose dose order a provider wrote and the demo nurse verified. Move the clock to `startsAt` to be "on
+ * Chicago), whose dose order a provider wrote and the demo nurse verified (the plan on `protocol`; the order's figures
+ * are the same whatever it is). Move the clock to `startsAt` to be "on
  * the day".
  */
-export async function orderedVisit(rt: TestRuntime, first = 'Rosa'): Promise<OrderedVisit> {
+export async function orderedVisit(rt: TestRuntime, first = 'Rosa', protocol = 'crps-10-day'): Promise<OrderedVisit> {
   const db = rt.database.db;
   const providerId = await userId(rt, 'provider@relief.example');
   const nurseId = await userId(rt, 'nurse@relief.example');
   const patientId = await clinicalPatientFixture(rt, { first_name: first });
   const weightId = await weightFixture(rt, patientId, nurseId, 70);
-  const { plan, appointments } = await activePlanFixture(rt, patientId, providerId, 'crps-10-day', 1);
+  const { plan, appointments } = await activePlanFixture(rt, patientId, providerId, protocol, 1);
   const appointmentId = appointments[0]!;
   const appt = await db
     .selectFrom('appointments')

@@ -103,15 +103,17 @@ describe(`the protocol library (${engine})`, () => {
       'Bolus Not allowed',
       '100 mg in 100 mL (1 mg/mL)',
       'Every 15 minutes in the first hour, then every 30 minutes',
-      'Midazolam 2 mg IV (IV); at most 4 mg (2 doses) a session',
+      'Midazolam 2 mg IV (IV); at most 4 mg (2 doses) a session. Checked on each dose: up to 2 mg at a time and 4 mg a session, by IV.',
+      'Ondansetron 4 mg IV (IV), as needed; at most 8 mg a session. Checked on each dose: up to 4 mg at a time and 8 mg a session, by IV.',
       '9 or more',
     ]) {
       expect(page).toContain(fact);
     }
     expect(page).toContain('Source: Schwartzman RJ et al., Pain 2009');
-    // The dosing figures and the premedication are published (Schwartzman); the other five parts are suggestions.
+    // The dosing figures are published (Schwartzman); the other six parts (the as-needed rescue doses among them) are
+    // suggestions.
     expect(page).toMatch(/Unverified Source: A common outpatient preparation/);
-    expect(res.body.match(/class="badge badge-unverified"/g)).toHaveLength(5);
+    expect(res.body.match(/class="badge badge-unverified"/g)).toHaveLength(6);
   });
 
   it('runs the dose calculator on a weight typed in, line by line, naming the cap that applied', async () => {
@@ -175,5 +177,46 @@ describe(`the protocol library (${engine})`, () => {
     expect(res.body).not.toContain('<script>alert(1)</script>');
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(text(res.body)).toContain('Version 2 of 2.');
+  });
+
+  it('lets an administrator set the other orders’ numeric limits as a new version; refuses bad figures and others', async () => {
+    await suggested();
+    const nurse = await signIn(rt(), NURSE);
+    const seen = await nurse.get('/staff/protocols/short-series');
+    expect(seen.body).not.toContain('Save the limits');
+    const action = '/staff/protocols/short-series/order-limits';
+    const fields = (over: Record<string, string>) => ({
+      version: '1',
+      dose_0: '4',
+      max_0: '8',
+      routes_0: 'IV, oral',
+      dose_1: '1',
+      max_1: '3',
+      routes_1: 'IV',
+      dose_2: '0.1',
+      max_2: '0.2',
+      routes_2: 'oral',
+      ...over,
+    });
+    expect((await nurse.post(action, { _csrf: csrfFrom(seen.body), ...fields({}) })).statusCode).toBe(403);
+
+    const admin = await signIn(rt(), ADMIN);
+    const page = await admin.get('/staff/protocols/short-series');
+    expect(page.body).toContain('Save the limits');
+    const bad = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({ dose_1: '5', max_2: 'lots' }) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Clonidine: most in a session: a number such as 0.2');
+    const above = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({ dose_1: '5' }) });
+    expect(above.statusCode).toBe(400);
+    expect(above.body).toContain('The largest single dose cannot be above the most in a session');
+    const ok = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({}) });
+    expect(ok.statusCode, ok.body.slice(0, 1000)).toBe(303);
+    const after = text((await admin.get('/staff/protocols/short-series')).body);
+    expect(after).toContain('Version 2');
+    expect(after).toContain('Checked on each dose: up to 4 mg at a time and 8 mg a session, by IV or oral.');
+    expect(after).toContain('Checked on each dose: up to 1 mg at a time and 3 mg a session, by IV.');
+    // The same page again is a version behind.
+    const stale = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({}) });
+    expect(stale.statusCode).toBe(409);
   });
 });

@@ -101,3 +101,35 @@ describe('an edited protocol', () => {
     expect(found.find(([p]) => p === path)![1]).toMatch(message);
   });
 });
+
+describe('the protocols’ other orders', () => {
+  it('give each shipped order numeric limits: ondansetron 4/8 mg IV, midazolam 2/4 mg IV, clonidine 0.1/0.2 mg oral', () => {
+    for (const p of DEFAULT_PROTOCOLS)
+      for (const o of p.extraOrders) {
+        expect(o.doseMg, `${p.code} ${o.drug}`).toBeGreaterThan(0);
+        expect(o.maxMgPerSession! >= o.doseMg!, `${p.code} ${o.drug}`).toBe(true);
+      }
+    const short = DEFAULT_PROTOCOLS.find((p) => p.code === 'short-series')!;
+    expect(short.extraOrders.map((o) => [o.drug, o.doseMg, o.maxMgPerSession, o.routes, o.asNeeded])).toEqual([
+      ['Ondansetron', 4, 8, ['IV'], true],
+      ['Midazolam', 2, 4, ['IV'], true],
+      ['Clonidine', 0.1, 0.2, ['oral'], true],
+    ]);
+    expect(short.extraOrdersSource.unverified).toBe(true);
+  });
+
+  it('accept an order stored before the limits existed, and refuse a single dose above the session maximum', () => {
+    expect(
+      problems((p) => ({
+        ...p,
+        extraOrders: [{ drug: 'Midazolam', dose: '2 mg IV', route: 'IV', maxPerSession: '4 mg', asNeeded: true }],
+      })),
+    ).toEqual([]);
+    expect(problems((p) => ({ ...p, extraOrders: [{ ...p.extraOrders[0]!, doseMg: 5, maxMgPerSession: 4 }] }))).toEqual(
+      [['extraOrders.0.doseMg', 'The largest single dose cannot be above the most in a session']],
+    );
+    expect(problems((p) => ({ ...p, extraOrders: [{ ...p.extraOrders[0]!, maxMgPerSession: undefined }] }))).toEqual([
+      ['extraOrders.0.maxMgPerSession', 'Give both the largest single dose and the most in a session, or neither'],
+    ]);
+  });
+});

@@ -43,6 +43,25 @@ export interface ExtraOrder {
   /** The most that may be given in a session, in words with units ("4 mg"). */
   maxPerSession: string;
   asNeeded: boolean;
+  /**
+   * The numeric limits a dose given during a session is checked against: the largest single dose and the most in one
+   * session, in mg. Optional because protocols stored before they existed lack them: such an order cannot be given
+   * until its limits are set in the protocol library.
+   */
+  doseMg?: number;
+  maxMgPerSession?: number;
+  /** The routes it may be given by (IV, oral…); the words of `route` alone when absent. */
+  routes?: string[];
+}
+
+/** The order's numeric limits, or null when they are not set (nothing may be given by it). */
+export function orderLimits(order: ExtraOrder): { doseMg: number; maxMgPerSession: number; routes: string[] } | null {
+  if (order.doseMg === undefined || order.maxMgPerSession === undefined) return null;
+  return {
+    doseMg: order.doseMg,
+    maxMgPerSession: order.maxMgPerSession,
+    routes: order.routes && order.routes.length > 0 ? order.routes : [order.route],
+  };
 }
 
 export interface Discharge extends Sourced {
@@ -136,13 +155,29 @@ export const protocolSchema = z
     }),
     extraOrders: z
       .array(
-        z.object({
-          drug: text(80),
-          dose: text(80),
-          route: text(40),
-          maxPerSession: text(80),
-          asNeeded: z.boolean(),
-        }),
+        z
+          .object({
+            drug: text(80),
+            dose: text(80),
+            route: text(40),
+            maxPerSession: text(80),
+            asNeeded: z.boolean(),
+            doseMg: positive('The largest single dose')
+              .max(1000, 'The largest single dose must be at most 1000 mg')
+              .optional(),
+            maxMgPerSession: positive('The most in a session')
+              .max(5000, 'The most in a session must be at most 5000 mg')
+              .optional(),
+            routes: z.array(text(40)).max(6, 'at most 6 routes').optional(),
+          })
+          .refine((o) => (o.doseMg === undefined) === (o.maxMgPerSession === undefined), {
+            path: ['maxMgPerSession'],
+            message: 'Give both the largest single dose and the most in a session, or neither',
+          })
+          .refine((o) => o.doseMg === undefined || o.maxMgPerSession === undefined || o.doseMg <= o.maxMgPerSession, {
+            path: ['doseMg'],
+            message: 'The largest single dose cannot be above the most in a session',
+          }),
       )
       .max(20),
     extraOrdersSource: z.object(sourced),
@@ -173,6 +208,9 @@ const SCHWARTZMAN_2009 =
   'Schwartzman RJ et al., Pain 2009 (doi 10.1016/j.pain.2009.08.015): 0.35 mg/kg/h, at most 25 mg/h, 4 h a day for 10 days';
 const CLINIC_PRACTICE = 'Clinic practice described on outpatient clinics’ patient pages; not a published standard';
 const ALDRETE = 'Modified Aldrete score (Aldrete 1995): 9 or more is the usual discharge threshold';
+const RESCUE =
+  'Rescue drugs as Cohen 2018 is summarised (benzodiazepines, clonidine, antiemetics; clinical-facts §3, unread in ' +
+  'full); doses and session limits are this product’s suggestions';
 const RCHT_OBS =
   'UK inpatient ketamine infusion nursing guideline (RCHT 2022): every 15 min in hour 1, then every 30 min';
 
@@ -193,6 +231,37 @@ const standardBag: ProtocolDefinition['bag'] = {
   unverified: true,
 };
 const monitoring: Monitoring = { firstHourEveryMinutes: 15, thenEveryMinutes: 30, source: RCHT_OBS, unverified: true };
+// The as-needed orders the shipped protocols share: one dose each time, up to twice a session.
+const ONDANSETRON: ExtraOrder = {
+  drug: 'Ondansetron',
+  dose: '4 mg IV',
+  route: 'IV',
+  maxPerSession: '8 mg',
+  asNeeded: true,
+  doseMg: 4,
+  maxMgPerSession: 8,
+  routes: ['IV'],
+};
+const MIDAZOLAM: ExtraOrder = {
+  drug: 'Midazolam',
+  dose: '2 mg IV',
+  route: 'IV',
+  maxPerSession: '4 mg (2 doses)',
+  asNeeded: true,
+  doseMg: 2,
+  maxMgPerSession: 4,
+  routes: ['IV'],
+};
+const CLONIDINE: ExtraOrder = {
+  drug: 'Clonidine',
+  dose: '0.1 mg PO',
+  route: 'oral',
+  maxPerSession: '0.2 mg (2 doses)',
+  asNeeded: true,
+  doseMg: 0.1,
+  maxMgPerSession: 0.2,
+  routes: ['oral'],
+};
 const discharge: Discharge = {
   minObservationMinutes: 60,
   aldreteAtLeast: 9,
@@ -226,13 +295,10 @@ export const DEFAULT_PROTOCOLS: ProtocolDefinition[] = [
     dosing: schwartzmanDosing,
     bag: standardBag,
     monitoring,
-    extraOrders: [
-      { drug: 'Midazolam', dose: '2 mg IV', route: 'IV', maxPerSession: '4 mg (2 doses)', asNeeded: false },
-      { drug: 'Clonidine', dose: '0.1 mg', route: 'oral', maxPerSession: '0.1 mg', asNeeded: false },
-    ],
+    extraOrders: [{ ...MIDAZOLAM, asNeeded: false }, { ...CLONIDINE, asNeeded: false }, ONDANSETRON],
     extraOrdersSource: {
-      source: `${SCHWARTZMAN_2009}: both arms had midazolam 2 mg IV ×2 and clonidine 0.1 mg`,
-      unverified: false,
+      source: `Schwartzman 2009: both arms had midazolam 2 mg IV ×2 and clonidine 0.1 mg PO. Ondansetron and a second clonidine dose: ${RESCUE}`,
+      unverified: true,
     },
     discharge,
   },
@@ -268,12 +334,9 @@ export const DEFAULT_PROTOCOLS: ProtocolDefinition[] = [
     },
     bag: standardBag,
     monitoring,
-    extraOrders: [
-      { drug: 'Ondansetron', dose: '4 mg', route: 'IV', maxPerSession: '8 mg', asNeeded: true },
-      { drug: 'Midazolam', dose: '1 mg', route: 'IV', maxPerSession: '2 mg', asNeeded: true },
-    ],
+    extraOrders: [ONDANSETRON, MIDAZOLAM, CLONIDINE],
     extraOrdersSource: {
-      source: `An anti-nausea drug before or during the infusion is common (${CLINIC_PRACTICE}); doses are suggestions`,
+      source: `An anti-nausea drug before or during the infusion is common (${CLINIC_PRACTICE}); ${RESCUE}`,
       unverified: true,
     },
     discharge,
@@ -301,8 +364,8 @@ export const DEFAULT_PROTOCOLS: ProtocolDefinition[] = [
     dosing: schwartzmanDosing,
     bag: standardBag,
     monitoring,
-    extraOrders: [],
-    extraOrdersSource: { source: 'None by default', unverified: false },
+    extraOrders: [ONDANSETRON, MIDAZOLAM, CLONIDINE],
+    extraOrdersSource: { source: RESCUE, unverified: true },
     discharge,
   },
 ];

@@ -6,9 +6,11 @@ import { html, staffOf } from '../../kernel/http/reply.ts';
 import { notFound } from '../../kernel/refusal.ts';
 import { addSuggestedProtocols, previewDose, protocolLibrary, protocolVersion, protocolVersions } from '../service.ts';
 import { FIELD_NAMES, ProtocolPage, ProtocolsPage, type PreviewForm } from './views.tsx';
+import { saveOrderLimits, type OrderLimitsInput } from './order-limits.ts';
 
 const codeParams = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/) });
 const addedQuery = z.object({ added: z.coerce.number().int().min(0).max(100).optional() });
+const savedQuery = z.object({ saved: z.literal('limits').optional() });
 
 /** A figure typed in: a plain decimal number, or a message naming what is wrong. */
 const decimal = (label: string, min: number, max: number, unit: string) =>
@@ -63,6 +65,9 @@ export async function protocolRoutes(app: FastifyInstance): Promise<void> {
     const raw = previewQuery.safeParse(req.query);
     const values = raw.success ? Object.fromEntries(Object.entries(raw.data).filter(([, v]) => v !== undefined)) : {};
     const form: PreviewForm = { values: values, errors: {} };
+    const savedLimits = savedQuery.safeParse(req.query);
+    const saved =
+      savedLimits.success && savedLimits.data.saved ? 'The limits are saved as this new version.' : undefined;
     // A field too long to be a figure is named as that field (the page opens on the others' values).
     if (!raw.success)
       for (const issue of raw.error.issues) {
@@ -72,7 +77,14 @@ export async function protocolRoutes(app: FastifyInstance): Promise<void> {
     const page = (status: number, preview?: Parameters<typeof ProtocolPage>[0]['preview']) =>
       html(
         reply,
-        ProtocolPage({ staff: staffOf(req), protocol, versions, form, ...(preview ? { preview } : {}) }),
+        ProtocolPage({
+          staff: staffOf(req),
+          protocol,
+          versions,
+          form,
+          ...(preview ? { preview } : {}),
+          ...(saved ? { saved } : {}),
+        }),
         status,
       );
     if (!raw.success || values.weight === undefined) return page(raw.success ? 200 : 400);
@@ -114,5 +126,57 @@ export async function protocolRoutes(app: FastifyInstance): Promise<void> {
       return page(400);
     }
     return page(200, preview);
+  });
+
+  // The numeric limits of the protocol's other orders (administrators: the medical director's figures).
+  app.post('/staff/protocols/:code/order-limits', { config: admin }, async (req, reply) => {
+    const params = codeParams.safeParse(req.params);
+    if (!params.success) throw notFound('That protocol');
+    const protocol = await protocolVersion(deps.database, params.data.code);
+    if (!protocol) throw notFound('That protocol');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const str = (key: string) => (typeof body[key] === 'string' ? body[key].trim().slice(0, 200) : '');
+    const values: Record<string, string> = {};
+    const errors: Record<string, string> = {};
+    const limits: OrderLimitsInput[] = protocol.definition.extraOrders.map((o, i) => {
+      const figureOf = (name: string, label: string) => {
+        values[name] = str(name);
+        const parsed = decimal(`${o.drug}: ${label}`, 0, 5000, 'mg').safeParse(values[name]);
+        if (!parsed.success) errors[name] = parsed.error.issues[0]!.message;
+        return parsed.success ? parsed.data : 0;
+      };
+      values[`routes_${i}`] = str(`routes_${i}`);
+      const routes = values[`routes_${i}`]!.split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      if (routes.length === 0) errors[`routes_${i}`] = `${o.drug}: name at least one route, such as IV`;
+      return {
+        doseMg: figureOf(`dose_${i}`, 'largest single dose'),
+        maxMgPerSession: figureOf(`max_${i}`, 'most in a session'),
+        routes,
+      };
+    });
+    const page = async (errs: Record<string, string>, status: number) => {
+      const versions = await protocolVersions(deps.database, protocol.code);
+      return html(
+        reply,
+        ProtocolPage({
+          staff: staffOf(req),
+          protocol,
+          versions,
+          form: { values: {}, errors: {} },
+          limits: { values, errors: errs },
+        }),
+        status,
+      );
+    };
+    if (Object.keys(errors).length > 0) return page(errors, 400);
+    const result = await saveOrderLimits(deps.database, actorOf(req), protocol.code, Number(str('version')), limits);
+    if (result.ok) return reply.code(303).redirect(`/staff/protocols/${protocol.code}?saved=limits`);
+    if (result.statusCode === 404) throw result;
+    return page(
+      result.statusCode === 409 || !result.fields ? { form: result.message } : result.fields,
+      result.statusCode,
+    );
   });
 }

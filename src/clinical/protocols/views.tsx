@@ -4,7 +4,9 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { figure } from '../dosing/dose.ts';
 import { DoseWorking } from '../dosing/working-view.tsx';
 import type { DosePreview, LibraryProtocol } from './library.ts';
-import type { Sourced } from './protocol.ts';
+import { ErrorSummary } from '../../kernel/ui/form.tsx';
+import { orderLimits, type ExtraOrder, type Sourced } from './protocol.ts';
+import { limitsValues, OrderLimitsForm, type LimitsForm } from './order-limits-view.tsx';
 
 /** Marks a figure not confirmed against a published source, in words (never colour alone). */
 function Unverified(p: { part: Sourced }) {
@@ -16,6 +18,21 @@ function Source(p: { part: Sourced }) {
     <p class="protocol-source">
       <Unverified part={p.part} /> Source: {p.part.source}
     </p>
+  );
+}
+
+/** The numbers a dose recorded during a session is checked against, or why none can be recorded. */
+function OrderLimits(p: { order: ExtraOrder }) {
+  const limits = orderLimits(p.order);
+  return limits ? (
+    <span class="protocol-order-limits">
+      Checked on each dose: up to {figure(limits.doseMg, 3)} mg at a time and {figure(limits.maxMgPerSession, 3)} mg a
+      session, by {limits.routes.join(' or ')}.
+    </span>
+  ) : (
+    <strong class="protocol-order-limits">
+      No numeric limits: it cannot be recorded during a session until they are set.
+    </strong>
   );
 }
 
@@ -202,6 +219,8 @@ export function ProtocolPage(p: {
   versions: number[];
   form: PreviewForm;
   preview?: DosePreview;
+  limits?: LimitsForm;
+  saved?: string;
 }) {
   const { definition: d } = p.protocol;
   const m = d.maintenance;
@@ -216,6 +235,12 @@ export function ProtocolPage(p: {
           <a href="/staff/protocols">Protocols</a>
         </p>
         <h1>{d.name}</h1>
+        {p.saved ? (
+          <div class="notice notice-success" role="status">
+            <p>{p.saved}</p>
+          </div>
+        ) : null}
+        {p.limits && Object.keys(p.limits.errors).length > 0 ? <ErrorSummary errors={p.limits.errors} /> : null}
         <p>
           For: {d.indication}. Version {String(p.protocol.version)}
           {p.versions.length > 1 ? ` of ${p.versions.length}` : ''}.
@@ -298,12 +323,18 @@ export function ProtocolPage(p: {
           <ul class="protocol-orders">
             {d.extraOrders.map((o) => (
               <li>
-                {o.drug} {o.dose} ({o.route}){o.asNeeded ? ', as needed' : ''}; at most {o.maxPerSession} a session
+                {o.drug} {o.dose} ({o.route}){o.asNeeded ? ', as needed' : ''}; at most {o.maxPerSession} a session.{' '}
+                <OrderLimits order={o} />
               </li>
             ))}
           </ul>
         )}
         <Source part={d.extraOrdersSource} />
+        <OrderLimitsForm
+          staff={p.staff}
+          protocol={p.protocol}
+          form={p.limits ?? { values: limitsValues(p.protocol), errors: {} }}
+        />
 
         <h2>Discharge</h2>
         <dl class="summary-list">

@@ -7,20 +7,16 @@ import type { Errors } from '../../kernel/ui/form.tsx';
 import { CLINICAL_RECORD_ROLES } from '../patient-access.ts';
 import { sessionFor } from './access.ts';
 import { acknowledgeAlert } from './alerts-service.ts';
-import { actionField, AlertsChartSection, OpenAlerts } from './alerts-views.tsx';
+import { actionField, OpenAlerts } from './alerts-views.tsx';
+import { sessionPage } from './page.tsx';
 import { sessionView } from './read.ts';
-import { SessionPage, sessionHref } from './views.tsx';
+import { sessionHref } from './views.tsx';
 
 const alertParams = z.object({
   id: z.string().max(64),
   session: z.string().max(64),
   alert: z.string().max(64),
 });
-
-/** The session page's notices after an alert command (the page's GET reads `?saved=`). */
-export const ALERT_SAVED: Record<string, string> = {
-  'alert-acknowledged': 'The alert is acknowledged, with the action taken.',
-};
 
 const text = (body: Record<string, unknown>, key: string) => (typeof body[key] === 'string' ? body[key] : '');
 
@@ -58,13 +54,7 @@ export async function sessionAlertRoutes(app: FastifyInstance): Promise<void> {
       const staff = staffOf(req);
       return html(
         reply,
-        SessionPage({
-          staff,
-          view,
-          errors,
-          top: OpenAlerts({ staff, view, values: { [field]: action }, errors }),
-          children: AlertsChartSection({ view }),
-        }),
+        sessionPage(staff, view, { errors, top: OpenAlerts({ staff, view, values: { [field]: action }, errors }) }),
         result.statusCode,
       );
     },

@@ -36,7 +36,7 @@ export interface SessionChange {
 }
 
 /** The refusal for a page that is out of date: what changed, when, and by whom; nothing was written. */
-async function stale(trx: Kysely<DB>, now: SessionRow): Promise<Refusal> {
+export async function stale(trx: Kysely<DB>, now: SessionRow): Promise<Refusal> {
   const who = await trx.selectFrom('users').select('name').where('id', '=', now.updated_by).executeTakeFirst();
   return refuse(
     'conflict',

@@ -10,7 +10,8 @@ import { checkIn, checkInContext } from './checkin-service.ts';
 import { recordVitals } from './checkin-vitals-service.ts';
 import { CheckinSection, type CheckinForm } from './checkin-views.tsx';
 import { sessionView } from './read.ts';
-import { SessionPage, sessionHref } from './views.tsx';
+import { sessionPage } from './page.tsx';
+import { sessionHref } from './views.tsx';
 
 const appointmentParams = z.object({ appointment: z.string().max(64) });
 const sessionParams = z.object({ id: z.string().max(64), session: z.string().max(64) });
@@ -74,11 +75,10 @@ export async function checkinRoutes(app: FastifyInstance): Promise<void> {
     const summary = errors.version ? { version: refusal.message, ...fieldErrors } : errors;
     return html(
       reply,
-      SessionPage({
-        staff: staffOf(req),
-        view,
+      sessionPage(staffOf(req), view, {
         errors: summary,
-        children: CheckinSection({ staff: staffOf(req), view, state: { form, values, errors: fieldErrors } }),
+        area: 'checkin',
+        replace: CheckinSection({ staff: staffOf(req), view, state: { form, values, errors: fieldErrors } }),
       }),
       refusal.statusCode,
     );

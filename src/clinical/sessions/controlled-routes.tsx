@@ -10,7 +10,7 @@ import { ControlledLogPage, LOG_PATH, logCsv } from './controlled-log-views.tsx'
 import { recordReceipt } from './controlled-receipt.ts';
 import { recordWaste } from './controlled-waste.ts';
 import { sessionView } from './read.ts';
-import { sessionPage } from './routes.tsx';
+import { sessionPage } from './page.tsx';
 import { sessionHref } from './views.tsx';
 
 const sessionParams = z.object({ id: z.string().max(64), session: z.string().max(64) });
@@ -53,7 +53,7 @@ export async function controlledRoutes(app: FastifyInstance): Promise<void> {
     const actor = actorOf(req);
     const rerender = async (errors: Errors, status: number) => {
       const view = await sessionView(deps.database, actorOf(req), p.data.id, p.data.session);
-      return html(reply, sessionPage(staffOf(req), view, { values, errors }), status);
+      return html(reply, sessionPage(staffOf(req), view, { values, errors, area: 'controlled' }), status);
     };
     const mg = wasteMg(values.waste_mg ?? '');
     if (typeof mg === 'string') return rerender({ waste_mg: mg }, 400);

@@ -13,26 +13,12 @@ import { drugBalanceOf } from './discharge-balance.ts';
 import { dischargeSheet } from './discharge-read.ts';
 import { assessDischarge, dischargeSession, overrideDischarge } from './discharge-service.ts';
 import { DischargeSheetPage } from './discharge-sheet.tsx';
-import { DischargeSection } from './discharge-views.tsx';
+import { sessionPage } from './page.tsx';
 import { sessionView } from './read.ts';
 import { addRecordAddendum, cosignSessionRecord } from './record-service.ts';
-import { SessionPage, sessionHref } from './views.tsx';
+import { sessionHref } from './views.tsx';
 
 const params = z.object({ id: z.string().max(64), session: z.string().max(64) });
-
-export const DISCHARGE_SAVED: Record<string, string> = {
-  assessed: 'Assessment saved. The list shows what is still missing.',
-  'assessed-ready': 'Assessment saved: every condition holds, the patient is ready for discharge.',
-  discharged: 'Patient discharged. The session record is written and awaits the supervising provider’s co-signature.',
-  'record-cosigned': 'Record co-signed.',
-  'record-addendum': 'Addendum added.',
-};
-
-/** The notice for `?saved=` on the session page (the discharge part's codes). */
-export function savedMessage(query: unknown): string | undefined {
-  const code = (query as { saved?: unknown } | undefined)?.saved;
-  return typeof code === 'string' && Object.hasOwn(DISCHARGE_SAVED, code) ? DISCHARGE_SAVED[code] : undefined;
-}
 
 /** The form's own fields back as values (never the authenticator codes). */
 function valuesOf(body: Record<string, unknown>): Values {
@@ -72,11 +58,7 @@ export async function dischargeRoutes(app: FastifyInstance): Promise<void> {
       const errors = result.fields && Object.keys(result.fields).length > 0 ? result.fields : { form: result.message };
       const staff = staffOf(req);
       const values = valuesOf(body);
-      return html(
-        reply,
-        SessionPage({ staff, view, errors, children: DischargeSection({ staff, view, values, errors }) }),
-        result.statusCode,
-      );
+      return html(reply, sessionPage(staff, view, { errors, area: 'discharge', values }), result.statusCode);
     });
 
   command('assess', clinical, (actor, id, session, body) =>

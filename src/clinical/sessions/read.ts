@@ -17,6 +17,7 @@ import { recordOfSession } from './record-repository.ts';
 import { checkinPart, type CheckinPart } from './checkin-read.ts';
 import { patientSessions, type SessionRow } from './repository.ts';
 import { sessionVisit, type SessionVisit } from './visit.ts';
+import { infusionPart, type InfusionView } from './infusion-read.ts';
 
 export interface SessionView {
   patient: Patient;
@@ -32,6 +33,8 @@ export interface SessionView {
   discharge?: DischargePart | undefined;
   /** Check-in: the checklist, readiness to start, the readings. */
   checkin?: CheckinPart;
+  /** The bag, the pump's timeline and total, side effects and medications (infusion-views.tsx). */
+  infusion?: InfusionView;
 }
 
 export async function sessionView(
@@ -49,7 +52,8 @@ export async function sessionView(
     const alerts = await loadSessionAlerts(trx, database, actor, session, visit);
     const discharge = await dischargePart(trx, session, actor.now);
     const checkin = await checkinPart(trx, session, actor.now);
-    return { patient, session, visit, now: actor.now, checkin, controlled, alerts, discharge };
+    const infusion = await infusionPart(trx, session, actor.staff.userId, actor.now);
+    return { patient, session, visit, now: actor.now, checkin, infusion, controlled, alerts, discharge };
   });
 }
 

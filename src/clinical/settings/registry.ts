@@ -10,6 +10,7 @@ import { DIAGNOSIS_CODES, LAB_TESTS, MEDICATION_CLASS_LIST, RECORD_LIMITS } from
 import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.ts';
 import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts';
+import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -101,6 +102,9 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'noDriving', label: 'Driving and the rest of the day' },
       { key: 'watchFor', label: 'What to watch for', type: 'list', hint: 'Separated by commas' },
       { key: 'whenToCall', label: 'Whom to call' },
+    ],
+  },
+  {
     definition: CHECKIN_CHECKLIST,
     purpose:
       'What the nurse asks at check-in for each protocol (* for every other), and the fasting rule before a start.',
@@ -129,6 +133,14 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'respiratoryRateHigh', label: 'Respiratory rate high (/min)', type: 'number' },
       { key: 'respiratoryRateLow', label: 'Respiratory rate low (/min)', type: 'number' },
       { key: 'spo2Low', label: 'SpO₂ low (%)', type: 'number' },
+    ],
+  },
+  {
+    definition: SIDE_EFFECTS,
+    purpose: 'The side effects a nurse records during an infusion, each graded 1 (mild) to 4 (life-threatening).',
+    columns: [
+      { key: 'code', label: 'Code', hint: 'Stored on each entry: lower-case letters, digits and _' },
+      { key: 'label', label: 'Name' },
     ],
   },
 ];
