@@ -20,6 +20,7 @@ const PURE = [
   '^src/clinical/provenance\\.ts$',
   '^src/clinical/instruments/[^/]+\\.ts$',
   '^src/clinical/eligibility/(budapest|contraindications|default-rules|facts)\\.ts$',
+  '^src/clinical/sessions/(vitals|alerts|total|reconcile|discharge-rules)\\.ts$',
 ];
 
 module.exports = {
