@@ -42,6 +42,7 @@ import { intakeRoutes } from './clinical/intake/routes.tsx';
 import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
 import { doseOrderRoutes } from './clinical/dosing/order-routes.tsx';
 import { sessionRoutes } from './clinical/sessions/routes.tsx';
+import { boardRoutes } from './clinical/sessions/board-routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
 
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(intakeStaffRoutes);
   await app.register(doseOrderRoutes);
   await app.register(sessionRoutes);
+  await app.register(boardRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
