@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { boardView } from '../../src/clinical/sessions/board.ts';
+import { seedDemoBoard } from '../../src/seed/demo-board.ts';
+import { seedDemoProtocols } from '../../src/seed/demo-protocols.ts';
+import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
+import { seedWalkPatient } from '../../src/seed/demo-walk.ts';
 import type { Actor } from '../../src/kernel/audit/staff-audit.ts';
 import type { StaffContext } from '../../src/kernel/http/policy.ts';
 import { useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
@@ -285,5 +289,58 @@ describe('live board (/staff/board/events)', () => {
       );
     for (let i = 0; i < 20 && (await connections()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await connections()).toBe(0);
+  });
+});
+
+describe('the demo day on the board', () => {
+  it('seeds Chicago’s board with a visit in each state, written by the day’s rules, once', async () => {
+    // Wednesday 4 March 2026, 13:00 in Chicago; in the runtime's order: the board first, then the calendar around it.
+    rt().clock.set('2026-03-04T19:00:00.000Z');
+    const now = rt().clock.now();
+    await seedDemoProtocols(rt().database, now);
+    expect(await seedDemoBoard(rt().database, now)).toBe(5);
+    expect(await seedDemoBoard(rt().database, now)).toBe(0);
+    expect(await seedDemoVisits(rt().database, now)).toBeGreaterThan(50);
+    expect(await seedWalkPatient(rt().database, now)).toBe(true);
+
+    const db = rt().database.db;
+    const sessions = await db
+      .selectFrom('infusion_sessions as s')
+      .innerJoin('dose_orders as o', 'o.id', 's.dose_order_id')
+      .innerJoin('appointments as a', 'a.id', 's.appointment_id')
+      .select(['s.state', 's.version', 'o.status', 'o.ordered_by', 'o.verified_by', 'a.supervisor_id', 'a.nurse_id'])
+      .execute();
+    expect(sessions.map((s) => s.state).sort()).toEqual(['discharged', 'infusing', 'recovering']);
+    for (const s of sessions) {
+      expect(s.status).toBe('verified');
+      expect(s.ordered_by).not.toBe(s.verified_by);
+      expect(s.supervisor_id).toBe('prov-okafor');
+      expect(s.nurse_id).not.toBeNull();
+    }
+    const bags = await db.selectFrom('session_bags').select(['drawn_by', 'witnessed_by']).execute();
+    expect(bags).toHaveLength(3);
+    expect(bags.every((b) => b.drawn_by !== b.witnessed_by)).toBe(true);
+
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const board = await nurse.get('/staff/board');
+    expect(board.statusCode).toBe(200);
+    // Each visit shows: as its chair's card when it is the one in the chair now, else on the chair's "Also today"
+    // line (a visit over, or one still to come after the chair's current patient).
+    const cards = board.body.match(/<li[^>]*class="board-card[\s\S]*?<\/li>/g) ?? [];
+    for (const [name, state] of [
+      ['Hana S.', 'Discharged'],
+      ['Owen P.', 'Recovering'],
+      ['Marta S.', 'Infusing'],
+      ['Tomas N.', 'Checked in'],
+      ['Grace A.', 'Booked'],
+    ] as const) {
+      const current = cards.find((c) => c.includes(`<p class="board-who">${name}<`));
+      const listed = cards.some((c) => c.includes(`${name} (${state.toLowerCase()})`));
+      expect(current?.includes(`>${state}<`) || listed, `${name}: ${state}`).toBe(true);
+    }
+    const marta = cards.find((c) => c.includes('Marta S.'))!;
+    expect(marta).toMatch(/Latest vitals<\/dt><dd>BP \d+\/\d+/);
+    expect(marta).toMatch(/Next vitals<\/dt><dd>Due \d/);
+    expect(marta).toContain('Open alerts</dt><dd>None');
   });
 });
