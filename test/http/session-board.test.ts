@@ -338,6 +338,7 @@ describe('the demo day on the board', () => {
       const listed = cards.some((c) => c.includes(`${name} (${state.toLowerCase()})`));
       expect(current?.includes(`>${state}<`) || listed, `${name}: ${state}`).toBe(true);
     }
+    expect(cards.find((c) => c.includes('Owen P.'))).toMatch(/Stopped<\/dt><dd>12:35 PM, 25 min ago/);
     const marta = cards.find((c) => c.includes('Marta S.'))!;
     expect(marta).toMatch(/Latest vitals<\/dt><dd>BP \d+\/\d+/);
     expect(marta).toMatch(/Next vitals<\/dt><dd>Due \d/);

@@ -57,7 +57,14 @@ function ClinicalFacts(props: { visit: BoardVisit; c: BoardClinical; now: number
   const worst = c.alerts.worst;
   return (
     <dl class="board-facts">
-      {visit.startedAt !== null ? (
+      {visit.stoppedAt !== null ? (
+        <Fragment>
+          <dt>Stopped</dt>
+          <dd>
+            {formatTime(visit.stoppedAt, zone)}, {elapsed(now - visit.stoppedAt)} ago
+          </dd>
+        </Fragment>
+      ) : visit.startedAt !== null ? (
         <Fragment>
           <dt>Started</dt>
           <dd>
