@@ -201,7 +201,7 @@ export function BoardPage(props: { staff: StaffContext; view: BoardView }) {
           Today, {formatDate(view.date)}. Times are {view.location.name} local time.{' '}
           {view.clinical
             ? 'Each card is one chair in use today; open a card’s session to record on it.'
-            : 'Each card is one chair in use today and where its visit is.'}
+            : 'Each card is one chair in use today, with where its visit stands.'}
         </p>
         {view.visible.length > 1 ? (
           <nav aria-label="Boards by location" class="board-locations">
