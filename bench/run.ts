@@ -3,7 +3,7 @@
  * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
  * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
- * those sections (availability, booking, concurrency, pages, calendar, clinical, history, audit; see SECTIONS), to iterate on
+ * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit; see SECTIONS), to iterate on
  * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
@@ -22,6 +22,7 @@ import { measureConcurrentBooking, type ConcurrencyResult } from './concurrency.
 import { measureHistory } from './history.ts';
 import { measureAudit } from './audit.ts';
 import { measureScreeningPage, measureSeriesBooking } from './clinical.ts';
+import { measureSessions } from './sessions.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -32,11 +33,20 @@ const SECTIONS = [
   'pages',
   'calendar',
   'clinical',
+  'sessions',
   'history',
   'audit',
 ] as const;
 type Section = (typeof SECTIONS)[number];
-const MAIN_SECTIONS: readonly Section[] = ['availability', 'booking', 'concurrency', 'pages', 'calendar', 'clinical'];
+const MAIN_SECTIONS: readonly Section[] = [
+  'availability',
+  'booking',
+  'concurrency',
+  'pages',
+  'calendar',
+  'clinical',
+  'sessions',
+];
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = new Set<Section>(
   onlyArg === undefined
@@ -64,6 +74,7 @@ const SIZES = quick
       calendarRuns: 10,
       seriesRuns: 8,
       screeningRuns: 40,
+      sessionRuns: 40,
       perBooker: 4,
       bookerWarmup: 1,
       historySmall: 1_000,
@@ -83,6 +94,7 @@ const SIZES = quick
       calendarRuns: 50,
       seriesRuns: 30,
       screeningRuns: 200,
+      sessionRuns: 200,
       perBooker: 25,
       bookerWarmup: 2,
       historySmall: 1_000,
@@ -110,6 +122,9 @@ const TARGETS = {
   rssMb: 200,
   seriesP50Ms: 50,
   screeningP99Ms: 50,
+  boardP99Ms: 50,
+  vitalsP99Ms: 50,
+  boardChangeMs: 2000,
 };
 const started = performance.now();
 const rss = rssSampler();
@@ -169,7 +184,7 @@ async function main(): Promise<void> {
   if (onlyArg !== undefined) out.push(`ONLY these sections (--only): ${[...only].join(', ')}`);
 
   if (m) {
-    const { avail, book, conc, quiet, pages, cal, mem, busy, series, screening } = m;
+    const { avail, book, conc, quiet, pages, cal, mem, busy, series, screening, sessions } = m;
     const count = m.count;
     out.push(
       `data: ${count} booked appointments ${day(m.first)} .. ${day(m.last)} (seeded by a child process in ${m.seedSeconds.toFixed(1)} s)`,
@@ -348,6 +363,32 @@ async function main(): Promise<void> {
       verdict(
         screening.page.p99 < TARGETS.screeningP99Ms,
         `screening page p99 ${fmt(screening.page.p99)} ms < ${TARGETS.screeningP99Ms} ms`,
+      );
+    }
+    if (sessions) {
+      const slowest = Math.max(...sessions.sse);
+      out.push(
+        `sessions: the nurse board at Chicago with ${sessions.cards} chairs in use (${sessions.bytes} B), app.inject as a provider; ` +
+          `a reading's write path (changeSession + insert, the vitals route not merged yet); ${sessions.board.runs} runs each; ` +
+          `a change reaching another open board over its event stream, ${sessions.sse.length} changes; the session chart is not measured (its renderer is not merged yet)`,
+      );
+      rows.push(
+        ['nurse board p50 (ms)', fmt(sessions.board.p50), '', '', ''],
+        ['nurse board p99 (ms)', fmt(sessions.board.p99), '', '', `< ${TARGETS.boardP99Ms} ms`],
+        ['vitals entry p99 (ms)', fmt(sessions.vitals.p99), '', '', `< ${TARGETS.vitalsP99Ms} ms`],
+        ['change to another board, slowest (ms)', fmt(slowest), '', '', `< ${TARGETS.boardChangeMs} ms`],
+      );
+      verdict(
+        sessions.board.p99 < TARGETS.boardP99Ms,
+        `nurse board (${sessions.cards} chairs) p99 ${fmt(sessions.board.p99)} ms < ${TARGETS.boardP99Ms} ms`,
+      );
+      verdict(
+        sessions.vitals.p99 < TARGETS.vitalsP99Ms,
+        `vitals entry p99 ${fmt(sessions.vitals.p99)} ms < ${TARGETS.vitalsP99Ms} ms`,
+      );
+      verdict(
+        slowest < TARGETS.boardChangeMs,
+        `a change reaches another open board in ${fmt(slowest)} ms < ${TARGETS.boardChangeMs} ms`,
       );
     }
     if (cal && busy) {
@@ -603,6 +644,13 @@ async function mainPhase(now: number) {
     series = await measureSeriesBooking(database, now, SIZES.seriesRuns);
     screening = await measureScreeningPage(runtime.app, database, now, SIZES.screeningRuns);
   }
+  let sessions: Awaited<ReturnType<typeof measureSessions>> | undefined;
+  if (runs('sessions')) {
+    log(
+      'sessions: 12 chairs infusing at Chicago, then the nurse board, a reading written, and a change reaching another board',
+    );
+    sessions = await measureSessions(runtime.app, base, database, now, SIZES.sessionRuns);
+  }
   let busy: Awaited<ReturnType<typeof seedBusyWeek>> | undefined;
   let cal: Awaited<ReturnType<typeof measureCalendar>> | undefined;
   if (runs('calendar')) {
@@ -627,6 +675,7 @@ async function mainPhase(now: number) {
     cal,
     series,
     screening,
+    sessions,
   };
 }
 

@@ -47,6 +47,7 @@ import { sessionAlertRoutes } from './clinical/sessions/alerts-routes.tsx';
 import { dischargeRoutes } from './clinical/sessions/discharge-routes.tsx';
 import { checkinRoutes } from './clinical/sessions/checkin-routes.tsx';
 import { infusionRoutes } from './clinical/sessions/infusion-routes.tsx';
+import { boardRoutes } from './clinical/sessions/board-routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
 
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dischargeRoutes);
   await app.register(checkinRoutes);
   await app.register(infusionRoutes);
+  await app.register(boardRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);

@@ -10,6 +10,7 @@ import { seedDemoProtocols } from './seed/demo-protocols.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
 import { seedWalkPatient } from './seed/demo-walk.ts';
+import { seedDemoBoard } from './seed/demo-board.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
 import { auditVerifyCommand } from './kernel/audit/verify-command.ts';
 import { BackupError, backupCommand, restoreCommand, verifyCommand } from './kernel/backup/commands.ts';
@@ -188,6 +189,7 @@ async function main(argv: string[]): Promise<void> {
       const created = await seedDemo(database);
       if (created) await seedDemoProtocols(database, Date.now());
       const staff = await seedDemoStaff(database, config.secret, Date.now());
+      if (created) await seedDemoBoard(database, Date.now());
       if (created) await seedDemoVisits(database, Date.now());
       if (created) await seedWalkPatient(database, Date.now());
       process.stdout.write(created ? 'Demo clinic created.\n' : 'A clinic already exists; nothing was changed.\n');

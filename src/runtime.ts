@@ -16,6 +16,7 @@ import { seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
 import { seedDemoProtocols } from './seed/demo-protocols.ts';
 import { seedWalkPatient } from './seed/demo-walk.ts';
+import { seedDemoBoard } from './seed/demo-board.ts';
 import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
@@ -72,6 +73,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // Only with a clinic just created: the protocol library a newcomer opens is not empty (tests start from an empty
     // one and fill it as needed), and neither is the calendar, whose infusion patients are planned on those protocols.
     if (seed === 'demo' && created) await seedDemoProtocols(database, now());
+    // Before the calendar: today's nurse board has first call on chairs, nurses and the supervising provider.
+    if (seed === 'demo' && created) await seedDemoBoard(database, now());
     if (seed === 'demo' && created) await seedDemoVisits(database, now());
     // After the calendar is filled: the walk patient's consultation takes a time left free.
     if (seed === 'demo' && created) await seedWalkPatient(database, now());

@@ -15,6 +15,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { href: '/staff/calendar', label: 'Calendar', show: () => true },
+  { href: '/staff/board', label: 'Board', show: () => true },
   { href: '/staff/patients', label: 'Patients', show: () => true },
   { href: '/staff/leads', label: 'Leads', show: (s) => s.role !== 'nurse' },
   {
