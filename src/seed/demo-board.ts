@@ -9,6 +9,8 @@ import { makeDemoPatientsReady } from './demo-clinical.ts';
 import { calculateDose } from '../clinical/dosing/dose.ts';
 import { DEFAULT_DOSING_SETTINGS, protocolSchema } from '../clinical/protocols/protocol.ts';
 import type { SessionState } from '../clinical/sessions/state.ts';
+import { infusedMg } from '../clinical/sessions/total.ts';
+import { ALDRETE_VERSION } from '../clinical/instruments/aldrete.ts';
 
 const MINUTE = 60_000;
 const LOCATION = 'loc-chicago';
@@ -420,6 +422,55 @@ async function daySoFar(
 
   const fitAt = stoppedAt + protocol.discharge.minObservationMinutes * MINUTE;
   await vitals('recovery', fitAt - 5 * MINUTE, 91);
+  // What was left in the bag is wasted with the provider as witness, so the drug balances before discharge.
+  const given = infusedMg(
+    [
+      { kind: 'start', at: startedAt, mgPerHour: dose.ordered.mgPerHour },
+      { kind: 'stop', at: stoppedAt, reason: 'Infusion complete' },
+    ],
+    stoppedAt,
+    Math.min(bag.drugMg, dose.sessionTotalMg),
+  ).mg;
+  const bagRow = await trx
+    .selectFrom('session_bags')
+    .select('id')
+    .where('session_id', '=', sessionId)
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('session_waste')
+    .values({
+      id: timeOrderedId(stoppedAt + 5 * MINUTE),
+      session_id: sessionId,
+      bag_id: bagRow.id,
+      mg: Math.round((bag.drugMg - given) * 100) / 100,
+      wasted_by: staff.nurse,
+      witnessed_by: staff.provider,
+      at: stoppedAt + 5 * MINUTE,
+    })
+    .execute();
+  await trx
+    .insertInto('session_assessments')
+    .values({
+      id: timeOrderedId(fitAt),
+      session_id: sessionId,
+      aldrete_items: JSON.stringify({
+        activity: 2,
+        respiration: 2,
+        circulation: 2,
+        consciousness: 2,
+        oxygenSaturation: 2,
+      }),
+      aldrete_score: 10,
+      aldrete_at_least: protocol.discharge.aldreteAtLeast,
+      aldrete_version: ALDRETE_VERSION,
+      escort_name: 'A family member',
+      escort_confirmed: 1,
+      passed: 1,
+      missing: '[]',
+      assessed_by: staff.nurse,
+      assessed_at: fitAt,
+    })
+    .execute();
   await move(fitAt, staff.nurse, { state: 'ready_for_discharge' });
   await move(fitAt + 10 * MINUTE, staff.nurse, {
     state: 'discharged',

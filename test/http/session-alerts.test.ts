@@ -125,6 +125,16 @@ describe('raising alerts from readings', () => {
     await nurse.get(pageOf(visit, session));
     expect((await alertsOf(session)).length).toBe(1);
   });
+
+  it('raises an overdue alert on the server’s own run, with nobody on the page', async () => {
+    const { session } = await infusing(20);
+    rt().clock.advance(60_000);
+    expect(await alertsOf(session)).toEqual([]);
+    await rt().escalations.runOnce();
+    expect((await alertsOf(session)).map((r) => r.code)).toEqual(['vitalsOverdue']);
+    await rt().escalations.runOnce();
+    expect((await alertsOf(session)).length).toBe(1);
+  });
 });
 
 async function openAlert() {

@@ -31,6 +31,8 @@ async function visitAt(r: TestRuntime, first: string, chair: number, last = 'Veg
       busy_from: TEN,
       busy_to: TEN + 240 * MIN,
       room_id: `chair-chi-${chair}`,
+      // Each chair's visit in a supervision lane of its own: they run at the same time.
+      supervisor_lane: chair,
     })
     .where('id', '=', visit.appointmentId)
     .execute();

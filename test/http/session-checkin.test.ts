@@ -104,6 +104,8 @@ describe('check-in', () => {
       room_id: 'chair-chi-2',
       patient_id: visit.patientId,
       minutes: 240,
+      supervisor_id: 'prov-okafor',
+      supervisor_lane: 2,
     });
     Object.assign(row, {
       starts_at: start,

@@ -207,3 +207,25 @@ describe('vitals entry: sent again, and who may', () => {
     expect(await readings(f.sessionId)).toHaveLength(0);
   });
 });
+
+describe('vitals entry: what follows a reading', () => {
+  it('raises the alert in the same step as the reading past a limit, once, and shows it at the top of the page', async () => {
+    const visit = await orderedVisit(rt());
+    onTheDay(rt(), visit, 0);
+    const id = await infusingSession(rt(), visit);
+    rt().clock.advance(10 * MINUTE);
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const alerts = () => db().selectFrom('session_alerts').selectAll().where('session_id', '=', id).execute();
+    await postSessionForm(nurse, visit, id, 'vitals', { ...GOOD_VITALS, systolic: '179', diastolic: '90' });
+    expect(await alerts()).toHaveLength(0);
+    rt().clock.advance(MINUTE);
+    const res = await postSessionForm(nurse, visit, id, 'vitals', { ...GOOD_VITALS, systolic: '180', diastolic: '90' });
+    expect(res.statusCode).toBe(303);
+    const raised = await alerts();
+    expect(raised.map((a) => [a.code, a.kind])).toContainEqual(['systolicHigh', 'absolute']);
+    const page = await nurse.get(sessionUrl(visit, id));
+    expect(page.body).toContain('class="session-alerts');
+    // Reading the page again raises nothing new.
+    expect(await alerts()).toHaveLength(raised.length);
+  });
+});

@@ -16,7 +16,10 @@ import { isRefusal, refuse, type Refusal } from '../../kernel/refusal.ts';
 import { formatTime } from '../../kernel/time/format.ts';
 import { exactWallInstant, today } from '../../kernel/time/wall-clock.ts';
 import { sessionFor, type SessionAccess } from './access.ts';
+import { refreshSessionAlerts } from './alerts-service.ts';
 import { changeSession } from './change.ts';
+import { drugBalanceOf } from './discharge-balance.ts';
+import { recheckDischarge } from './discharge-service.ts';
 import { checkinPart, phaseAt } from './checkin-read.ts';
 import { insertVitals, vitalsByKey, type VitalsPhase } from './checkin-repository.ts';
 import type { SessionRow } from './repository.ts';
@@ -49,16 +52,25 @@ export interface RecordedVitals {
 }
 
 /**
- * Called in the recording transaction after each reading is stored: where the session's alert engine evaluates the
- * readings (issue 12 §3, "Alerts"). It belongs to the alerts part; until it is joined here it does nothing.
+ * Called in the recording transaction after each reading is stored: the alert engine evaluates the readings so far
+ * (an alert is on the board the moment the reading that raised it is saved), and a patient who was ready for
+ * discharge goes back to recovery when the new reading breaks a discharge condition. The discharge itself checks
+ * every condition again, so a recheck that cannot be made now (someone moved the session meanwhile) is left to it.
  */
 export async function afterVitals(
-  _trx: Kysely<DB>,
-  _database: Database,
-  _actor: Actor,
-  _session: SessionRow,
+  trx: Kysely<DB>,
+  database: Database,
+  actor: Actor,
+  session: SessionRow,
   _reading: RecordedVitals,
-): Promise<void> {}
+): Promise<void> {
+  await refreshSessionAlerts(trx, database, actor, session, actor.now);
+  if (session.state === 'ready_for_discharge')
+    await recheckDischarge(trx, database, { drugBalanced: drugBalanceOf }, actor, session.id, {
+      locationId: session.location_id,
+      patientRef: session.patient_id,
+    });
+}
 
 export type VitalsResult =
   { ok: true; patientId: string; sessionId: string; saved: 'vitals' | 'vitals_again' | 'vitals_blocks' } | Refusal;
