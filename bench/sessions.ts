@@ -1,22 +1,23 @@
 /**
  * The infusion day's figures (issue 12): the nurse board of a location with 12 chairs in use, rendered through
- * app.inject as a signed-in provider; a vitals entry's write path (the session moved on by changeSession and the
- * reading inserted, in one transaction — the vitals route is another engineer's, not merged yet); and a change
- * reaching another open board over its server-sent event stream, on a real socket.
+ * app.inject as a signed-in provider; a vitals entry's round trip through its route (validation, the reading, the
+ * alert engine, the audit event); a change reaching another open board over its server-sent event stream, on a real
+ * socket; and the session chart of 40 readings rendered to SVG.
  */
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../src/kernel/db/database.ts';
 import { insertUser } from '../src/staff/users.ts';
-import { changeSession } from '../src/clinical/sessions/change.ts';
-import { isRefusal } from '../src/kernel/refusal.ts';
+import { SessionChart } from '../src/clinical/sessions/alerts-chart.tsx';
 import { makeDemoPatientsReady } from '../src/seed/demo-clinical.ts';
 import { providerCookie } from './clinical.ts';
 import { collectGarbage, latencyOf, sample, type Latency } from './stats.ts';
 
 const LOCATION = 'loc-chicago';
 const CHAIRS = 12;
+/** A provider of the bench's own supervises its chairs (one lane each), clear of the demo seed's visits. */
+const SUPERVISOR = 'bench-supervisor';
 const MINUTE = 60_000;
 
 export interface SessionsResult {
@@ -26,6 +27,8 @@ export interface SessionsResult {
   vitals: Latency;
   /** Milliseconds from a change's commit to the event on another open board, each run. */
   sse: number[];
+  /** The session chart with 40 readings, rendered. */
+  chart: Latency;
 }
 
 /**
@@ -34,6 +37,17 @@ export interface SessionsResult {
  */
 async function seedChairs(database: Database, providerId: string, now: number) {
   const db = database.db;
+  await db
+    .insertInto('clinicians')
+    .values({
+      id: SUPERVISOR,
+      name: 'Bench Supervisor',
+      credentials: 'MD',
+      active: 1,
+      kind: 'provider',
+      supervises_at_once: 12,
+    })
+    .execute();
   const nurseId = await insertUser(
     db,
     {
@@ -102,6 +116,9 @@ async function seedChairs(database: Database, providerId: string, now: number) {
           nurse_lane: null,
           room_id: `bench-chair-${i + 1}`,
           patient_id: p.id,
+          // The database requires a supervising provider on every booked infusion (migration 027).
+          supervisor_id: SUPERVISOR,
+          supervisor_lane: i + 1,
           starts_at: startsAt,
           ends_at: startsAt + 240 * MINUTE,
           busy_from: startsAt,
@@ -260,7 +277,8 @@ async function seedChairs(database: Database, providerId: string, now: number) {
           key: `absolute:systolicHigh:${at}`,
           code: 'systolicHigh',
           kind: 'absolute',
-          detail: '{}',
+          // What the alert engine writes (the pages word the alert from it).
+          detail: JSON.stringify({ measure: 'systolic', value: 184, limit: 180, at }),
           raised_at: at,
           acknowledged_at: null,
           acknowledged_by: null,
@@ -311,7 +329,7 @@ export async function measureSessions(
   runs: number,
 ): Promise<SessionsResult> {
   const { cookie, userId } = await providerCookie(app, database, now);
-  const { sessions, nurseId } = await seedChairs(database, userId, now);
+  const { sessions } = await seedChairs(database, userId, now);
   const url = '/staff/board?location=chicago';
   let cards = 0;
   const render = async () => {
@@ -324,65 +342,34 @@ export async function measureSessions(
   collectGarbage();
   const board = await sample(runs, 20, render);
 
-  // A reading's write path: the session moved on (not strict: an observation) and the row, in one transaction.
-  const nurse = await database.db.selectFrom('users').selectAll().where('id', '=', nurseId).executeTakeFirstOrThrow();
-  const actor = {
-    staff: {
-      userId: nurse.id,
-      name: nurse.name,
-      email: nurse.email,
-      role: 'nurse' as const,
-      locationIds: [LOCATION],
-      sessionIdHash: 'bench',
-      csrfToken: '',
-      stage: 'active' as const,
-      breakGlassUntil: null,
-      idleTimeoutMs: 900_000,
-    },
-    ip: '127.0.0.1',
-    now: Date.now(),
-  };
-  let k = 0;
+  // A reading's round trip through the vitals route, as a clinician's form posts it (the alert engine runs in it).
   const { id: sessionId, patientId } = sessions[0]!;
-  const entry = () =>
-    database.transact(async (trx) => {
-      const at = Date.now();
-      const row = await changeSession(
-        trx,
-        database,
-        { ...actor, now: at },
-        {
-          sessionId,
-          basedOn: 0,
-          strict: false,
-          audit: 'session.vitals',
-          where: { locationId: LOCATION, patientRef: patientId },
-          detail: { entry: ++k },
-        },
-      );
-      if (isRefusal(row)) throw row;
-      await trx
-        .insertInto('session_vitals')
-        .values({
-          id: randomUUID(),
-          session_id: sessionId,
-          phase: 'infusion',
-          taken_at: at,
-          recorded_at: at,
-          recorded_by: nurse.id,
-          late_reason: null,
-          entry_key: randomUUID(),
-          systolic: 124,
-          diastolic: 80,
-          heart_rate: 74,
-          spo2: 98,
-          respiratory_rate: 14,
-          temperature_c: null,
-          sedation: 0,
-          dissociation: 0,
-        })
-        .execute();
+  const page = `/staff/patients/${patientId}/sessions/${sessionId}`;
+  const opened = await app.inject({ method: 'GET', url: page, headers: { cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(opened.body)?.[1];
+  if (opened.statusCode !== 200 || !csrf) throw new Error(`GET ${page} answered ${opened.statusCode}`);
+  const entry = async () => {
+    const form = new URLSearchParams({
+      _csrf: csrf,
+      version: '0',
+      entry_key: randomUUID(),
+      systolic: '124',
+      diastolic: '80',
+      heart_rate: '74',
+      spo2: '98',
+      respiratory_rate: '14',
+      temperature: '',
+      sedation: '0',
+      dissociation: '0',
     });
+    const res = await app.inject({
+      method: 'POST',
+      url: `${page}/vitals`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form.toString(),
+    });
+    if (res.statusCode !== 303) throw new Error(`POST vitals answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
+  };
   const vitals = await sample(runs, 10, entry);
 
   // Another board open: each change (a reading on another chair) timed from its commit to the event.
@@ -398,5 +385,38 @@ export async function measureSessions(
     sse.push(performance.now() - t0);
   }
   stream.close();
-  return { cards, bytes, board: latencyOf(board), vitals: latencyOf(vitals), sse };
+
+  // The session chart with 40 readings (every 6 minutes over 4 hours) and the pump's rate, rendered to SVG.
+  const from = now - 240 * MINUTE;
+  const readings = Array.from({ length: 40 }, (_, i) => ({
+    at: from + i * 6 * MINUTE,
+    systolic: 118 + (i % 7) * 4,
+    diastolic: 76 + (i % 5) * 2,
+    heartRate: 70 + (i % 9),
+    spo2: 95 + (i % 4),
+    respiratoryRate: 12 + (i % 5),
+    sedation: 0,
+  }));
+  const chartData = {
+    from,
+    to: now,
+    zone: 'America/Chicago',
+    readings,
+    rate: [
+      { at: from, mlPerHour: 24.5 },
+      { at: from + 90 * MINUTE, mlPerHour: 20 },
+    ],
+    limits: {
+      systolicHigh: 180,
+      systolicLow: 89,
+      diastolicHigh: 110,
+      diastolicLow: null,
+      heartRateHigh: 151,
+      heartRateLow: 49,
+      spo2Low: 89,
+    },
+  };
+  collectGarbage();
+  const chart = await sample(runs, 20, async () => SessionChart(chartData).value.length);
+  return { cards, bytes, board: latencyOf(board), vitals: latencyOf(vitals), sse, chart: latencyOf(chart) };
 }
