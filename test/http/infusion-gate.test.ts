@@ -52,6 +52,9 @@ const PATHS: Record<string, string> = {
   'src/seed/demo-visits.ts insertAppointment': 'the demo seed',
   // The walk patient's consultation, already held: a consultation is not gated.
   'src/seed/demo-walk.ts insertAppointment': 'the demo seed',
+  // Today's board: its infusion patients are screened and planned first (makeDemoPatientsReady), walked in the demo
+  // day's test (test/http/session-board.test.ts), which the database gate would fail otherwise.
+  'src/seed/demo-board.ts insertAppointment': 'the demo seed',
   // A plan's series: scheduling's bookSeries writes every session in one transaction (walked directly below, and over
   // HTTP in clinical-series.test.ts); a series session's move goes through the booking service's reschedule.
   'src/scheduling/series-booking.ts insertAppointment': 'series booking',
