@@ -76,11 +76,14 @@ describe('session alerts in Chromium', () => {
       expect(await n.locator('svg[role="img"] title').textContent()).toContain('Vital signs');
       await check(n, `${width}-open`);
       // Blank is stopped by the browser (required); spaces get past it to the server's refusal.
-      await n.getByLabel('Action taken').fill('   ');
+      await n.getByRole('region', { name: 'One open alert' }).getByLabel('Action taken').fill('   ');
       await n.getByRole('button', { name: 'Acknowledge' }).click();
       await expect.poll(() => n.locator('.field-error').count()).toBe(1);
       await check(n, `${width}-refused`);
-      await n.getByLabel('Action taken').fill('Rate halved; pressure rechecked at 5 minutes, 150/90.');
+      await n
+        .getByRole('region', { name: 'One open alert' })
+        .getByLabel('Action taken')
+        .fill('Rate halved; pressure rechecked at 5 minutes, 150/90.');
       await n.getByRole('button', { name: 'Acknowledge' }).click();
       await expect.poll(() => n.url()).toContain('saved=alert-acknowledged');
       expect(await n.getByRole('heading', { name: 'Acknowledged alerts' }).count()).toBe(1);
