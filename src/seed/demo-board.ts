@@ -12,6 +12,9 @@ import { calculateDose } from '../clinical/dosing/dose.ts';
 import { DEFAULT_DOSING_SETTINGS, protocolSchema } from '../clinical/protocols/protocol.ts';
 import type { SessionState } from '../clinical/sessions/state.ts';
 import { infusedMg } from '../clinical/sessions/total.ts';
+import { insertRecord } from '../clinical/sessions/record-repository.ts';
+import { buildRecordSummary } from '../clinical/sessions/record-summary.ts';
+import { findSession } from '../clinical/sessions/repository.ts';
 import { ALDRETE_VERSION } from '../clinical/instruments/aldrete.ts';
 
 const MINUTE = 60_000;
@@ -492,9 +495,22 @@ async function daySoFar(
     })
     .execute();
   await move(fitAt, staff.nurse, { state: 'ready_for_discharge' });
-  await move(fitAt + 10 * MINUTE, staff.nurse, {
+  const dischargedAt = fitAt + 10 * MINUTE;
+  await move(dischargedAt, staff.nurse, {
     state: 'discharged',
-    discharged_at: fitAt + 10 * MINUTE,
+    discharged_at: dischargedAt,
     discharged_by: staff.nurse,
+  });
+  // The record written at discharge, left for the demo provider to co-sign (and then add to only by addenda).
+  const session = await findSession(trx, sessionId);
+  if (!session) return;
+  await insertRecord(trx, {
+    id: timeOrderedId(dischargedAt),
+    session_id: sessionId,
+    summary: JSON.stringify(await buildRecordSummary(trx, session)),
+    written_at: dischargedAt,
+    written_by: staff.nurse,
+    cosigned_by: null,
+    cosigned_at: null,
   });
 }
