@@ -6,10 +6,15 @@ import { timeOrderedId } from '../kernel/ids.ts';
 import { insertAppointment } from '../scheduling/repository.ts';
 import { withBuffers } from '../scheduling/slots.ts';
 import { makeDemoPatientsReady } from './demo-clinical.ts';
+import { currentDocuments, ensureConsentDefaults, insertSignature } from '../clinical/intake/repository.ts';
+import { insertPlanSessions } from '../clinical/protocols/plan-repository.ts';
 import { calculateDose } from '../clinical/dosing/dose.ts';
 import { DEFAULT_DOSING_SETTINGS, protocolSchema } from '../clinical/protocols/protocol.ts';
 import type { SessionState } from '../clinical/sessions/state.ts';
 import { infusedMg } from '../clinical/sessions/total.ts';
+import { insertRecord } from '../clinical/sessions/record-repository.ts';
+import { buildRecordSummary } from '../clinical/sessions/record-summary.ts';
+import { findSession } from '../clinical/sessions/repository.ts';
 import { ALDRETE_VERSION } from '../clinical/instruments/aldrete.ts';
 
 const MINUTE = 60_000;
@@ -114,7 +119,22 @@ async function boardPatients(database: Database, now: number): Promise<boolean> 
     created_at: now - 30 * 24 * 60 * MINUTE,
     updated_at: now - 30 * 24 * 60 * MINUTE,
   }));
-  await database.transact((trx) => trx.insertInto('patients').values(rows).execute());
+  // Consent signed when they started treatment: without it the checked-in patient could not be started.
+  const signedAt = now - 28 * 24 * 60 * MINUTE;
+  await database.transact(async (trx) => {
+    await trx.insertInto('patients').values(rows).execute();
+    await ensureConsentDefaults(trx, signedAt);
+    const documents = await currentDocuments(trx);
+    for (const r of rows)
+      for (const document of documents)
+        await insertSignature(trx, {
+          patientId: r.id,
+          document,
+          typedName: `${r.first_name} ${r.last_name}`,
+          ip: '127.0.0.1',
+          now: signedAt,
+        });
+  });
   return makeDemoPatientsReady(
     database,
     rows.map((r) => ({ id: r.id, locationId: LOCATION })),
@@ -222,6 +242,9 @@ async function daySoFar(
   now: number,
 ): Promise<void> {
   const protocol = protocolSchema.parse(JSON.parse(patient.definition));
+  // The visit is the plan's first session, as booking from the plan makes it: the day's rules (start limits,
+  // discharge gate) are read from the plan behind the appointment.
+  await insertPlanSessions(trx, [{ appointment_id: visit.id, plan_id: patient.planId, kind: 'induction', number: 1 }]);
   const weighedAt = now - 3 * 24 * 60 * MINUTE;
   const weightId = timeOrderedId(weighedAt);
   await trx
@@ -472,9 +495,22 @@ async function daySoFar(
     })
     .execute();
   await move(fitAt, staff.nurse, { state: 'ready_for_discharge' });
-  await move(fitAt + 10 * MINUTE, staff.nurse, {
+  const dischargedAt = fitAt + 10 * MINUTE;
+  await move(dischargedAt, staff.nurse, {
     state: 'discharged',
-    discharged_at: fitAt + 10 * MINUTE,
+    discharged_at: dischargedAt,
     discharged_by: staff.nurse,
+  });
+  // The record written at discharge, left for the demo provider to co-sign (and then add to only by addenda).
+  const session = await findSession(trx, sessionId);
+  if (!session) return;
+  await insertRecord(trx, {
+    id: timeOrderedId(dischargedAt),
+    session_id: sessionId,
+    summary: JSON.stringify(await buildRecordSummary(trx, session)),
+    written_at: dischargedAt,
+    written_by: staff.nurse,
+    cosigned_by: null,
+    cosigned_at: null,
   });
 }

@@ -346,4 +346,29 @@ describe('the demo day on the board', () => {
     expect(marta).toMatch(/Next vitals<\/dt><dd>Due \d/);
     expect(marta).toContain('Open alerts</dt><dd>None');
   });
+
+  it('opens every demo session for the nurse, each belonging to its plan, the checked-in one not held by consent, the discharged one with its record', async () => {
+    rt().clock.set('2026-03-04T19:00:00.000Z');
+    await seedDemoProtocols(rt().database, rt().clock.now());
+    expect(await seedDemoBoard(rt().database, rt().clock.now())).toBe(5);
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const board = await nurse.get('/staff/board');
+    const links = [...board.body.matchAll(/href="(\/staff\/patients\/[^"]+\/sessions\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(links).toHaveLength(4);
+    let checked = 0;
+    for (const link of links) {
+      const page = await nurse.get(link);
+      expect(page.statusCode, `${link}: ${page.body.slice(0, 300)}`).toBe(200);
+      const state = /<dt>State<\/dt>\s*<dd>(?:<[^>]+>)*([^<]+)</.exec(page.body)?.[1];
+      if (state === 'Checked in') {
+        checked++;
+        expect(page.body).not.toContain('Consent is not current');
+      }
+      if (state === 'Discharged') {
+        checked++;
+        expect(page.body).toContain('Awaiting the supervising provider’s co-signature.');
+      }
+    }
+    expect(checked).toBe(2);
+  });
 });

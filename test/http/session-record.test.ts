@@ -12,9 +12,29 @@ const rt = useTestRuntime({ seed: 'clinic-and-staff' });
 const db = () => rt().database.db;
 const code = (email: string) => totpCode(demoAccount(email).totp, rt().clock.now());
 
-async function discharged() {
+async function discharged(opts: { alert?: boolean } = {}) {
   const visit = await orderedVisit(rt());
   const { id, stoppedAt } = await recoveringSession(rt(), visit, { minutes: 120 });
+  if (opts.alert) {
+    const at = stoppedAt - 60 * MINUTE;
+    await db()
+      .insertInto('session_alerts')
+      .values({
+        id: randomUUID(),
+        session_id: id,
+        key: `heartRateHigh:${at}`,
+        code: 'heartRateHigh',
+        kind: 'absolute',
+        detail: JSON.stringify({ measure: 'heartRate', value: 155, limit: 151, at }),
+        raised_at: at,
+        acknowledged_at: at + 2 * MINUTE,
+        acknowledged_by: visit.nurseId,
+        action: 'Rechecked at 5 minutes: 92/min',
+        escalated_at: null,
+        escalated_to: null,
+      })
+      .execute();
+  }
   await db()
     .insertInto('session_side_effects')
     .values({
@@ -76,6 +96,15 @@ describe('the session record', () => {
     const list = await nurse.get(`/staff/patients/${visit.patientId}/sessions`);
     expect(list.body).toContain('Discharged');
     expect(list.body).toContain('Awaiting co-signature');
+  });
+
+  it('says each alert in words (the reading, its time and the limit), not the engine’s code', async () => {
+    const { visit, id, nurse } = await discharged({ alert: true });
+    const page = await nurse.get(sessionUrl(visit, id));
+    const record = page.body.slice(page.body.indexOf('Session record'));
+    expect(record).toContain('Heart rate 155 beats/min at 11:00 AM: at or above the limit of 151.');
+    expect(record).toContain('Acknowledged by Nia Brooks at 11:02 AM: Rechecked at 5 minutes: 92/min');
+    expect(record).not.toContain('heartRateHigh');
   });
 
   it('a co-signature with a wrong code is refused and signs nothing; a nurse cannot co-sign', async () => {

@@ -59,7 +59,7 @@ function reading(measure: string, value: number): string {
 }
 
 /** An alert in a nurse's words: the reading, when, and the limit it passed. */
-export function alertWords(row: AlertRow, zone: string): string {
+export function alertWords(row: Pick<AlertRow, 'code' | 'kind' | 'detail'>, zone: string): string {
   const d = detailOf(row);
   const at = formatTime(d.at, zone);
   const high = row.code.endsWith('High');

@@ -30,7 +30,7 @@ function alertOf(row: AlertRow): AlertRow {
   };
 }
 
-export function detailOf(row: AlertRow): AlertDetail {
+export function detailOf(row: Pick<AlertRow, 'detail'>): AlertDetail {
   return JSON.parse(row.detail) as AlertDetail;
 }
 

@@ -25,6 +25,11 @@ export interface RecordSummary {
   alerts: Array<{
     code: string;
     kind: string;
+    /**
+     * The stored detail (JSON: measure, value, limit), so the signed record says the reading in words. Absent from
+     * records written before it was kept: those name the alert only.
+     */
+    detail?: string;
     raisedAt: number;
     acknowledgedAt: number | null;
     acknowledgedBy: string | null;
@@ -83,7 +88,16 @@ export async function buildRecordSummary(db: Kysely<DB>, session: SessionRow): P
     db
       .selectFrom('session_alerts as a')
       .leftJoin('users as u', 'u.id', 'a.acknowledged_by')
-      .select(['a.code', 'a.kind', 'a.raised_at', 'a.acknowledged_at', 'u.name', 'a.action', 'a.escalated_at'])
+      .select([
+        'a.code',
+        'a.kind',
+        'a.detail',
+        'a.raised_at',
+        'a.acknowledged_at',
+        'u.name',
+        'a.action',
+        'a.escalated_at',
+      ])
       .where('a.session_id', '=', session.id)
       .orderBy('a.raised_at')
       .execute(),
@@ -119,6 +133,7 @@ export async function buildRecordSummary(db: Kysely<DB>, session: SessionRow): P
     alerts: alerts.map((a) => ({
       code: a.code,
       kind: a.kind,
+      detail: a.detail,
       raisedAt: Number(a.raised_at),
       acknowledgedAt: optional(a.acknowledged_at),
       acknowledgedBy: a.name,

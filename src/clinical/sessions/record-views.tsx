@@ -9,6 +9,8 @@ import { formatDateTime, formatTime } from '../../kernel/time/format.ts';
 import { FieldError, Input, invalid, type Errors, type Values } from '../../kernel/ui/form.tsx';
 import { Csrf } from '../../kernel/ui/staff-layout.tsx';
 import { ALDRETE_ITEMS } from '../instruments/aldrete.ts';
+import { alertWords } from './alerts-read.ts';
+import { alertWords as alertName } from './board-views.tsx';
 import type { SessionRecordView } from './discharge-read.ts';
 import type { SessionView } from './read.ts';
 import { sessionHref } from './views.tsx';
@@ -127,7 +129,8 @@ export function RecordSection(props: {
         <ul>
           {s.alerts.map((a) => (
             <li>
-              {t(a.raisedAt)}: {a.code} ({a.kind}).{' '}
+              {t(a.raisedAt)}:{' '}
+              {a.detail === undefined ? `${alertName(a)}.` : alertWords({ ...a, detail: a.detail }, zone)}{' '}
               {a.acknowledgedAt === null
                 ? 'Not acknowledged.'
                 : `Acknowledged by ${a.acknowledgedBy ?? 'a colleague'} at ${t(a.acknowledgedAt)}: ${a.action ?? ''}`}
