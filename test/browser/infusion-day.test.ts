@@ -58,8 +58,10 @@ describe('a whole infusion day in Chromium', () => {
     const card = board.locator('.board-card', { hasText: FIRST });
     const boardState = card.locator('.board-state');
     await expect.poll(() => boardState.textContent()).toBe('Booked');
+    // Generous waits: CI runs this beside other files on two cores. The 2-s promise itself is measured by the bench
+    // and by the stream's HTTP test (session-board.test.ts), not by this walk.
     const boardNow = async (text: string, where: Locator = boardState) =>
-      expect.poll(() => where.textContent(), { timeout: 5000, interval: 100 }).toContain(text);
+      expect.poll(() => where.textContent(), { timeout: 15_000, interval: 100 }).toContain(text);
     // The page's live update reloads its cards: the page itself must never be reloaded to see a change.
     let boardLoads = 0;
     board.on('load', () => boardLoads++);
@@ -84,7 +86,7 @@ describe('a whole infusion day in Chromium', () => {
         const updated = `Updated at ${formatTime(rt().clock.now(), ZONE)}`;
         await expect
           .poll(async () => `${board.url()} ${await board.locator('.board-updated').textContent()}`, {
-            timeout: 10_000,
+            timeout: 20_000,
           })
           .toBe(`${origin}/staff/board ${updated}`);
         await nurse.reload();
@@ -156,7 +158,7 @@ describe('a whole infusion day in Chromium', () => {
     await ack.getByLabel('Action taken').fill('Rate unchanged; rechecked at 5 minutes, 92/min; patient calm.');
     await ack.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => nurse.url()).toContain('saved=alert-acknowledged');
-    await expect.poll(() => card.locator('.board-alert').count(), { timeout: 5000, interval: 100 }).toBe(0);
+    await expect.poll(() => card.locator('.board-alert').count(), { timeout: 15_000, interval: 100 }).toBe(0);
     await check('alert-acknowledged');
 
     // A rescue dose for nausea.
@@ -221,5 +223,5 @@ describe('a whole infusion day in Chromium', () => {
 
     expect(boardLoads).toBe(0);
     expect(found).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });
