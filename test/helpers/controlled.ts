@@ -1,7 +1,7 @@
 /** Controlled-substance fixtures: an infusion that ran and stopped (drug left to waste), and a session closed. */
 import { randomUUID } from 'node:crypto';
 import type { TestRuntime } from './runtime.ts';
-import { infusingSession, orderedVisit } from './sessions.ts';
+import { infusingSession, orderedVisit, stopInfusion } from './sessions.ts';
 
 const HOUR = 3_600_000;
 
@@ -11,36 +11,11 @@ const HOUR = 3_600_000;
  * (sign in after calling it: the jump passes the idle time-out).
  */
 export async function stoppedSession(rt: TestRuntime, first = 'Rosa', hours = 4) {
-  const db = rt.database.db;
   const visit = await orderedVisit(rt, first);
   rt.clock.current = visit.startsAt;
   const id = await infusingSession(rt, visit, visit.startsAt);
   const stoppedAt = visit.startsAt + hours * HOUR;
-  await db
-    .insertInto('session_events')
-    .values({
-      id: randomUUID(),
-      session_id: id,
-      kind: 'stop',
-      at: stoppedAt,
-      mg_per_hour: null,
-      ml_per_hour: null,
-      reason: 'Infusion complete',
-      recorded_by: visit.nurseId,
-      recorded_at: stoppedAt,
-    })
-    .execute();
-  await db
-    .updateTable('infusion_sessions')
-    .set({
-      state: 'recovering',
-      version: 4,
-      stopped_at: stoppedAt,
-      stop_reason: 'Infusion complete',
-      updated_at: stoppedAt,
-    })
-    .where('id', '=', id)
-    .execute();
+  await stopInfusion(rt, visit, id, stoppedAt);
   rt.clock.current = stoppedAt + 10 * 60_000;
   return { visit, id };
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TestRuntime } from './runtime.ts';
-import { infusingSession, type OrderedVisit } from './sessions.ts';
+import { infusingSession, stopInfusion, type OrderedVisit } from './sessions.ts';
 import { csrfFrom, type Browser } from './staff.ts';
 
 export const MINUTE = 60_000;
@@ -64,32 +64,7 @@ export async function recoveringSession(
   const id = await infusingSession(rt, visit, start);
   await reading(rt, id, visit.nurseId, 'pre', start - 10 * MINUTE);
   const stoppedAt = start + (opts.minutes ?? 240) * MINUTE;
-  await db
-    .insertInto('session_events')
-    .values({
-      id: randomUUID(),
-      session_id: id,
-      kind: 'stop',
-      at: stoppedAt,
-      mg_per_hour: null,
-      ml_per_hour: null,
-      reason: 'Infusion complete',
-      recorded_by: visit.nurseId,
-      recorded_at: stoppedAt,
-    })
-    .execute();
-  await db
-    .updateTable('infusion_sessions')
-    .set({
-      state: 'recovering',
-      version: 4,
-      stopped_at: stoppedAt,
-      stop_reason: 'Infusion complete',
-      updated_at: stoppedAt,
-      updated_by: visit.nurseId,
-    })
-    .where('id', '=', id)
-    .execute();
+  await stopInfusion(rt, visit, id, stoppedAt);
   await reading(rt, id, visit.nurseId, 'recovery', stoppedAt + 30 * MINUTE, opts.recovery ?? { systolic: 124 });
   // What was left in the bag is wasted, witnessed, so the controlled-substance record balances (unless a test asks
   // for a session whose drug is not yet accounted for).

@@ -166,3 +166,34 @@ export async function infusingSession(rt: TestRuntime, visit: OrderedVisit, at =
     .execute();
   return id;
 }
+
+/** The infusion of `infusingSession` stopped at `stoppedAt` ("Infusion complete"): recovering, version 4. */
+export async function stopInfusion(rt: TestRuntime, visit: OrderedVisit, id: string, stoppedAt: number): Promise<void> {
+  const db = rt.database.db;
+  await db
+    .insertInto('session_events')
+    .values({
+      id: randomUUID(),
+      session_id: id,
+      kind: 'stop',
+      at: stoppedAt,
+      mg_per_hour: null,
+      ml_per_hour: null,
+      reason: 'Infusion complete',
+      recorded_by: visit.nurseId,
+      recorded_at: stoppedAt,
+    })
+    .execute();
+  await db
+    .updateTable('infusion_sessions')
+    .set({
+      state: 'recovering',
+      version: 4,
+      stopped_at: stoppedAt,
+      stop_reason: 'Infusion complete',
+      updated_at: stoppedAt,
+      updated_by: visit.nurseId,
+    })
+    .where('id', '=', id)
+    .execute();
+}
