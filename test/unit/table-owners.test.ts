@@ -70,6 +70,8 @@ const OWNERS: Record<string, string> = {
   session_alerts: 'clinical',
   controlled_substance_receipts: 'clinical',
   session_waste: 'clinical',
+  questionnaires: 'clinical',
+  pain_diary: 'clinical',
   session_assessments: 'clinical',
   session_records: 'clinical',
   session_record_addenda: 'clinical',

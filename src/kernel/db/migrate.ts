@@ -26,6 +26,7 @@ import * as m028 from './migrations/028_screening_examination.ts';
 import * as m029 from './migrations/029_infusion_sessions.ts';
 import * as m030 from './migrations/030_session_discharge.ts';
 import * as m031 from './migrations/031_controlled_substances.ts';
+import * as m032 from './migrations/032_questionnaires.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -61,6 +62,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['029_infusion_sessions', m029],
   ['030_session_discharge', m030],
   ['031_controlled_substances', m031],
+  ['032_questionnaires', m032],
 ];
 
 /**

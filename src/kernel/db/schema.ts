@@ -803,6 +803,50 @@ export interface DoseCheckTable {
   checked_at: number;
 }
 
+/** Migration 032: questionnaires a plan schedules (issue 13), with the scores a report reads beside the answers. */
+export type QuestionnaireStatus = 'scheduled' | 'sent' | 'partial' | 'complete' | 'missed' | 'cancelled';
+
+export interface QuestionnaireTable {
+  id: string;
+  patient_id: string;
+  location_id: string;
+  plan_id: string | null;
+  protocol_id: string | null;
+  appointment_id: string | null;
+  schedule_key: string;
+  timepoint: string;
+  instruments: string;
+  opens_at: number;
+  closes_at: number;
+  status: QuestionnaireStatus;
+  sent_at: number | null;
+  reminded_at: number | null;
+  completed_at: number | null;
+  entered_by: string | null;
+  answers: Generated<string>;
+  pain_now: number | null;
+  pain_average: number | null;
+  pain_worst: number | null;
+  phq9_total: number | null;
+  phq9_item9: number | null;
+  gad7_total: number | null;
+  interference: number | null;
+  pgic: number | null;
+  pgic_label: string | null;
+  version: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PainDiaryTable {
+  id: string;
+  patient_id: string;
+  location_id: string;
+  day: string;
+  pain: number;
+  recorded_at: number;
+}
+
 export interface DB {
   clinic: ClinicTable;
   clinic_logo: ClinicLogoTable;
@@ -842,6 +886,8 @@ export interface DB {
   consent_documents: ConsentDocumentTable;
   consent_signatures: ConsentSignatureTable;
   clinical_alerts: ClinicalAlertTable;
+  questionnaires: QuestionnaireTable;
+  pain_diary: PainDiaryTable;
   screenings: ScreeningTable;
   screening_addenda: ScreeningAddendumTable;
   protocols: ProtocolTable;
