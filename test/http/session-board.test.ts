@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { boardView } from '../../src/clinical/sessions/board.ts';
+import { raiseDueAlerts } from '../../src/clinical/sessions/alerts-escalation.ts';
+import { boardChanges, boardView } from '../../src/clinical/sessions/board.ts';
 import { seedDemoBoard } from '../../src/seed/demo-board.ts';
 import { seedDemoProtocols } from '../../src/seed/demo-protocols.ts';
 import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
@@ -291,6 +292,39 @@ describe('live board (/staff/board/events)', () => {
       );
     for (let i = 0; i < 20 && (await connections()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await connections()).toBe(0);
+  });
+  it('moves on when an alert is raised, acknowledged or escalated without a session write (the 30-s overdue run)', async () => {
+    const { infusing } = await threeChairs(rt());
+    const location = await rt()
+      .database.db.selectFrom('locations')
+      .selectAll()
+      .where('id', '=', 'loc-chicago')
+      .executeTakeFirstOrThrow();
+    const stampAt = boardChanges(rt().database, location);
+    const now = rt().clock.now();
+    const before = await stampAt(now);
+    expect(await stampAt(now)).toBe(before);
+    // The overdue-vitals run raises its alert straight into session_alerts; the session row is not written.
+    const version = async () =>
+      (
+        await rt()
+          .database.db.selectFrom('infusion_sessions')
+          .select('version')
+          .where('id', '=', infusing)
+          .executeTakeFirstOrThrow()
+      ).version;
+    const sessionVersion = await version();
+    await raiseDueAlerts(rt().database, now);
+    expect(await version()).toBe(sessionVersion);
+    const raised = await stampAt(now);
+    expect(raised).not.toBe(before);
+    await rt()
+      .database.db.updateTable('session_alerts')
+      .set({ escalated_at: now, escalated_to: null })
+      .where('session_id', '=', infusing)
+      .where('escalated_at', 'is', null)
+      .execute();
+    expect(await stampAt(now)).not.toBe(raised);
   });
 });
 

@@ -179,8 +179,9 @@ export async function openAlerts(db: Kysely<DB>, sessionIds: readonly string[]):
 
 /**
  * What changes whenever anything on the board does: the day's sessions (every session write moves its version and
- * updated_at; a check-in adds one) and the day's bookings (a booking, move or cancellation moves updated_at). One
- * round trip on two indexed ranges, cheap enough to ask every second per open board.
+ * updated_at; a check-in adds one), their alerts (an overdue alert is raised, and escalated, by the 30-s run without
+ * writing the session) and the day's bookings (a booking, move or cancellation moves updated_at). One round trip on
+ * indexed ranges, cheap enough to ask every second per open board.
  */
 export async function boardStamp(db: Kysely<DB>, locationId: string, from: number, to: number): Promise<string> {
   // Check-in happens on the day, possibly before the visit's day starts only by minutes: a margin of a day either side
@@ -198,6 +199,14 @@ export async function boardStamp(db: Kysely<DB>, locationId: string, from: numbe
         .where('checked_in_at', '<', to + margin)
         .as('sessions'),
       eb
+        .selectFrom('session_alerts as a')
+        .innerJoin('infusion_sessions as s', 's.id', 'a.session_id')
+        .select(sql<string>`count(*) || ':' || count(a.acknowledged_at) || ':' || count(a.escalated_at)`.as('n'))
+        .where('s.location_id', '=', locationId)
+        .where('s.checked_in_at', '>=', from - margin)
+        .where('s.checked_in_at', '<', to + margin)
+        .as('alerts'),
+      eb
         .selectFrom('appointments')
         .select(sql<string>`count(*) || ':' || coalesce(max(updated_at), 0)`.as('a'))
         .where('location_id', '=', locationId)
@@ -206,5 +215,5 @@ export async function boardStamp(db: Kysely<DB>, locationId: string, from: numbe
         .as('visits'),
     ])
     .executeTakeFirstOrThrow();
-  return `${row.sessions}|${row.visits}`;
+  return `${row.sessions}|${row.alerts}|${row.visits}`;
 }
