@@ -223,6 +223,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       '/staff/protocols',
       '/staff/protocols/crps-10-day',
       '/staff/protocols/short-series?weight=70&unit=kg&rate=0.6&bolus=0.2',
+      '/staff/protocols/crps-10-day/edit',
     ];
     const found: string[] = [];
     for (const width of [1280, 375]) {
@@ -252,6 +253,7 @@ describe('accessibility (axe-core in Chromium)', () => {
         '/staff/setup/types/new',
         '/staff/setup/types/consultation',
         '/staff/setup/clinicians/prov-okafor/time-off',
+        '/staff/protocols/crps-10-day/edit',
       ]) {
         await page.goto(origin + url);
         await Promise.all([

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROTOCOLS } from '../../src/clinical/protocols/protocol.ts';
 import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { formFields } from '../helpers/forms.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -218,5 +219,80 @@ describe(`the protocol library (${engine})`, () => {
     // The same page again is a version behind.
     const stale = await admin.post(action, { _csrf: csrfFrom(page.body), ...fields({}) });
     expect(stale.statusCode).toBe(409);
+  });
+
+  it('lets an administrator edit a whole protocol as a new version: figures, sources, orders added and taken out', async () => {
+    await suggested();
+    const edit = '/staff/protocols/short-series/edit';
+    const nurse = await signIn(rt(), NURSE);
+    expect((await nurse.get('/staff/protocols/short-series')).body).not.toContain(edit);
+    expect((await nurse.get(edit)).statusCode).toBe(403);
+    const provider = await signIn(rt(), PROVIDER);
+    expect((await provider.get(edit)).statusCode).toBe(403);
+
+    const admin = await signIn(rt(), ADMIN);
+    expect((await admin.get('/staff/protocols/short-series')).body).toContain(`href="${edit}"`);
+    const page = await admin.get(edit);
+    expect(page.statusCode).toBe(200);
+    const form = formFields(page.body, edit);
+    const rows = DEFAULT_PROTOCOLS.find((p) => p.code === 'short-series')!.extraOrders.length;
+    expect(form[`order_${rows}_drug`]).toBe('');
+
+    const bad = await admin.post(edit, { ...form, dosing_capMgPerHour: 'lots', induction_maxDaysBetween: '0' });
+    expect(bad.statusCode).toBe(400);
+    expect(text(bad.body)).toContain('Absolute cap (mg/h): a number, such as 0.35');
+    expect(bad.body).toContain('value="lots"');
+    const stillOne = text((await admin.get('/staff/protocols/short-series')).body);
+    expect(stillOne).toContain('Version 1.');
+
+    const ok = await admin.post(edit, {
+      ...form,
+      dosing_capMgPerHour: '30',
+      dosing_source: 'Medical director, 7 December 2026 <review>',
+      discharge_minObservationMinutes: '45',
+      order_0_remove: 'yes',
+      [`order_${rows}_drug`]: 'Glycopyrrolate',
+      [`order_${rows}_dose`]: '0.2 mg IV',
+      [`order_${rows}_route`]: 'IV',
+      [`order_${rows}_maxPerSession`]: '0.4 mg',
+      [`order_${rows}_asNeeded`]: 'yes',
+      [`order_${rows}_doseMg`]: '0.2',
+      [`order_${rows}_maxMgPerSession`]: '0.4',
+      [`order_${rows}_routes`]: 'IV',
+    });
+    expect(ok.statusCode, ok.body.slice(0, 500)).toBe(303);
+    expect(ok.headers.location).toBe('/staff/protocols/short-series?saved=edit');
+    const after = await admin.get('/staff/protocols/short-series?saved=edit');
+    const shown = text(after.body);
+    expect(shown).toContain('The protocol is saved as this new version.');
+    expect(shown).toContain('Version 2 of 2.');
+    expect(shown).toContain('Absolute cap 30 mg/h, whatever the weight');
+    expect(shown).toContain('At least 45 minutes');
+    expect(shown).toContain('Glycopyrrolate 0.2 mg IV (IV), as needed');
+    expect(shown).not.toContain(DEFAULT_PROTOCOLS.find((p) => p.code === 'short-series')!.extraOrders[0]!.drug + ' ');
+    // A source is free text: shown as text.
+    expect(after.body).toContain('Medical director, 7 December 2026 &lt;review&gt;');
+    const versions = await rt()
+      .database.db.selectFrom('protocols')
+      .select(['version', 'created_by'])
+      .where('code', '=', 'short-series')
+      .orderBy('version')
+      .execute();
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(versions[1]!.created_by).not.toBeNull();
+    const events = await rt()
+      .database.db.selectFrom('audit_events')
+      .select(['action', 'detail'])
+      .where('action', '=', 'protocol.edit')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.detail).not.toContain('Glycopyrrolate');
+
+    // The page opened on version 1 is stale now: refused, and it opens on version 2 again.
+    const stale = await admin.post(edit, form);
+    expect(stale.statusCode).toBe(409);
+    expect(text(stale.body)).toContain('newer version');
+    expect(stale.body).toContain('Save as version 3');
+    expect((await nurse.post(edit, formFields((await admin.get(edit)).body, edit))).statusCode).toBe(403);
   });
 });

@@ -7,10 +7,13 @@ import { notFound } from '../../kernel/refusal.ts';
 import { addSuggestedProtocols, previewDose, protocolLibrary, protocolVersion, protocolVersions } from '../service.ts';
 import { FIELD_NAMES, ProtocolPage, ProtocolsPage, type PreviewForm } from './views.tsx';
 import { saveOrderLimits, type OrderLimitsInput } from './order-limits.ts';
+import { saveProtocolEdit } from './edit-protocol.ts';
+import { ProtocolEditPage } from './edit-view.tsx';
+import { postedOrderCount, protocolValues } from './protocol-form.ts';
 
 const codeParams = z.object({ code: z.string().regex(/^[a-z0-9-]{2,40}$/) });
 const addedQuery = z.object({ added: z.coerce.number().int().min(0).max(100).optional() });
-const savedQuery = z.object({ saved: z.literal('limits').optional() });
+const savedQuery = z.object({ saved: z.enum(['limits', 'edit']).optional() });
 
 /** A figure typed in: a plain decimal number, or a message naming what is wrong. */
 const decimal = (label: string, min: number, max: number, unit: string) =>
@@ -67,7 +70,11 @@ export async function protocolRoutes(app: FastifyInstance): Promise<void> {
     const form: PreviewForm = { values: values, errors: {} };
     const savedLimits = savedQuery.safeParse(req.query);
     const saved =
-      savedLimits.success && savedLimits.data.saved ? 'The limits are saved as this new version.' : undefined;
+      savedLimits.success && savedLimits.data.saved
+        ? savedLimits.data.saved === 'limits'
+          ? 'The limits are saved as this new version.'
+          : 'The protocol is saved as this new version.'
+        : undefined;
     // A field too long to be a figure is named as that field (the page opens on the others' values).
     if (!raw.success)
       for (const issue of raw.error.issues) {
@@ -176,6 +183,40 @@ export async function protocolRoutes(app: FastifyInstance): Promise<void> {
     if (result.statusCode === 404) throw result;
     return page(
       result.statusCode === 409 || !result.fields ? { form: result.message } : result.fields,
+      result.statusCode,
+    );
+  });
+
+  // The whole protocol, edited by an administrator (the medical director) and saved as its next version.
+  app.get('/staff/protocols/:code/edit', { config: admin }, async (req, reply) => {
+    const params = codeParams.safeParse(req.params);
+    const protocol = params.success ? await protocolVersion(deps.database, params.data.code) : undefined;
+    if (!protocol) throw notFound('That protocol');
+    const values = protocolValues(protocol.definition);
+    const orderRows = protocol.definition.extraOrders.length + 1;
+    return html(reply, ProtocolEditPage({ staff: staffOf(req), protocol, values, errors: {}, orderRows }));
+  });
+
+  app.post('/staff/protocols/:code/edit', { config: admin }, async (req, reply) => {
+    const params = codeParams.safeParse(req.params);
+    const protocol = params.success ? await protocolVersion(deps.database, params.data.code) : undefined;
+    if (!protocol) throw notFound('That protocol');
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries((req.body ?? {}) as Record<string, unknown>))
+      if (typeof value === 'string' && key.length <= 60) values[key] = value.slice(0, 600);
+    const result = await saveProtocolEdit(deps.database, actorOf(req), protocol.code, Number(values.version), values);
+    if (result.ok) return reply.code(303).redirect(`/staff/protocols/${protocol.code}?saved=edit`);
+    if (result.statusCode === 404) throw result;
+    // A stale page opens on the newest version again, saying so; a refused figure keeps what was typed.
+    const current = result.statusCode === 409 ? await protocolVersion(deps.database, protocol.code) : protocol;
+    if (!current) throw notFound('That protocol');
+    const shown = result.statusCode === 409 ? protocolValues(current.definition) : values;
+    const errors = result.statusCode === 409 || !result.fields ? { form: result.message } : result.fields;
+    const orderRows =
+      result.statusCode === 409 ? current.definition.extraOrders.length + 1 : Math.max(1, postedOrderCount(values));
+    return html(
+      reply,
+      ProtocolEditPage({ staff: staffOf(req), protocol: current, values: shown, errors, orderRows }),
       result.statusCode,
     );
   });

@@ -245,6 +245,13 @@ export function ProtocolPage(p: {
           For: {d.indication}. Version {String(p.protocol.version)}
           {p.versions.length > 1 ? ` of ${p.versions.length}` : ''}.
         </p>
+        {p.staff.role === 'admin' ? (
+          <p>
+            <a class="button button-secondary" href={`/staff/protocols/${p.protocol.code}/edit`}>
+              Edit this protocol
+            </a>
+          </p>
+        ) : null}
 
         <h2>Induction series</h2>
         <dl class="summary-list">
