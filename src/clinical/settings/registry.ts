@@ -19,6 +19,8 @@ export interface SettingsColumn {
   /** text (the default), a number, a yes/no box, or a list of words separated by commas. */
   type?: 'text' | 'number' | 'check' | 'list';
   hint?: string;
+  /** Words rather than a figure or a code (after-care text): a text area across the form. */
+  long?: boolean;
 }
 
 export interface SettingsEntry {
@@ -99,9 +101,9 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
     single: true,
     columns: [
       { key: 'withinPct', label: 'Vitals within (% of the pre-infusion reading)', type: 'number' },
-      { key: 'noDriving', label: 'Driving and the rest of the day' },
-      { key: 'watchFor', label: 'What to watch for', type: 'list', hint: 'Separated by commas' },
-      { key: 'whenToCall', label: 'Whom to call' },
+      { key: 'noDriving', label: 'Driving and the rest of the day', long: true },
+      { key: 'watchFor', label: 'What to watch for', type: 'list', hint: 'Separated by commas', long: true },
+      { key: 'whenToCall', label: 'Whom to call', long: true },
     ],
   },
   {

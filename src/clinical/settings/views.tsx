@@ -4,7 +4,7 @@ import type { StaffContext } from '../../kernel/http/policy.ts';
 import { shortDateTime } from '../../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
 import type { Definition } from '../definitions/store.ts';
-import { OTHER_SETTINGS_PAGES, type SettingsEntry } from './registry.ts';
+import { OTHER_SETTINGS_PAGES, type SettingsColumn, type SettingsEntry } from './registry.ts';
 import { cellName } from './rows.ts';
 import type { SettingsDetail } from './service.ts';
 
@@ -81,6 +81,123 @@ export function SettingsListPage(props: {
   });
 }
 
+/** More columns than this and a row no longer fits across a page: each row becomes a card of labelled fields. */
+const CARD_AFTER = 5;
+
+type RowsProps = { entry: SettingsEntry; values: Values; errors: Errors; rowCount: number };
+
+/** One cell's control: a tick box, a text area for words, or a text box (a numeric keyboard for figures). */
+function Cell(p: { column: SettingsColumn; name: string; values: Values; errors: Errors; label?: string }) {
+  const { column: c, name } = p;
+  const aria = p.label ? { 'aria-label': p.label } : {};
+  if (c.type === 'check')
+    return <input type="checkbox" id={name} name={name} value="yes" checked={p.values[name] === 'yes'} {...aria} />;
+  if (c.long)
+    return (
+      <textarea
+        id={name}
+        name={name}
+        rows="4"
+        {...aria}
+        {...invalid(name, p.errors, c.hint ? `${name}-hint` : undefined)}
+      >
+        {p.values[name] ?? ''}
+      </textarea>
+    );
+  return (
+    <input
+      type="text"
+      id={name}
+      name={name}
+      value={p.values[name] ?? ''}
+      {...aria}
+      {...(c.type === 'number' ? { inputmode: 'decimal' } : {})}
+      {...invalid(name, p.errors, !p.label && c.hint ? `${name}-hint` : undefined)}
+    />
+  );
+}
+
+/** A few columns: one row of the table per item, each cell labelled by its column and row for a screen reader. */
+function RowTable(p: RowsProps) {
+  const { entry } = p;
+  return (
+    <div class="table-scroll" role="region" aria-labelledby="rows-caption" tabindex="0">
+      <table class="mailbox settings-rows">
+        <caption id="rows-caption">Items</caption>
+        <thead>
+          <tr>
+            {entry.columns.map((c) => (
+              <th scope="col">
+                {c.label}
+                {c.hint ? <span class="protocol-flag">{c.hint}</span> : null}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: p.rowCount }, (_, row) => (
+            <tr>
+              {entry.columns.map((c) => {
+                const name = cellName(row, c.key);
+                return (
+                  <td>
+                    <FieldError id={name} message={p.errors[name]} />
+                    <Cell
+                      column={c}
+                      name={name}
+                      values={p.values}
+                      errors={p.errors}
+                      label={`${c.label}, row ${row + 1}`}
+                    />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Many columns, or one set of figures: each item a group of labelled fields, side by side where they fit. */
+function RowCards(p: RowsProps) {
+  const { entry } = p;
+  return (
+    <Fragment>
+      {Array.from({ length: p.rowCount }, (_, row) => {
+        const first = p.values[cellName(row, entry.columns[0]!.key)] ?? '';
+        const legend = entry.single
+          ? 'Figures'
+          : first.trim() === ''
+            ? `New item (row ${row + 1})`
+            : `Item ${row + 1}, ${entry.columns[0]!.label}: ${first}`;
+        return (
+          <fieldset class="settings-card">
+            <legend>{legend}</legend>
+            {entry.columns.map((c) => {
+              const name = cellName(row, c.key);
+              return (
+                <div class={`field${c.type === 'check' ? ' checkbox' : ''}${c.long ? ' settings-card-wide' : ''}`}>
+                  {c.type === 'check' ? <Cell column={c} name={name} values={p.values} errors={p.errors} /> : null}
+                  <label for={name}>{c.label}</label>
+                  {c.hint ? (
+                    <span class="hint" id={`${name}-hint`}>
+                      {c.hint}
+                    </span>
+                  ) : null}
+                  <FieldError id={name} message={p.errors[name]} />
+                  {c.type === 'check' ? null : <Cell column={c} name={name} values={p.values} errors={p.errors} />}
+                </div>
+              );
+            })}
+          </fieldset>
+        );
+      })}
+    </Fragment>
+  );
+}
+
 export function SettingsEditPage(props: {
   staff: StaffContext;
   detail: SettingsDetail;
@@ -129,56 +246,11 @@ export function SettingsEditPage(props: {
           {entry.single ? null : (
             <p class="hint">To remove an item, clear its row. The empty rows at the end add new ones.</p>
           )}
-          <div class="table-scroll" role="region" aria-labelledby="rows-caption" tabindex="0">
-            <table class="mailbox settings-rows">
-              <caption id="rows-caption">{entry.single ? 'Figures' : 'Items'}</caption>
-              <thead>
-                <tr>
-                  {entry.columns.map((c) => (
-                    <th scope="col">
-                      {c.label}
-                      {c.hint ? <span class="protocol-flag">{c.hint}</span> : null}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {Array.from({ length: props.rowCount }, (_, row) => (
-                  <tr>
-                    {entry.columns.map((c) => {
-                      const name = cellName(row, c.key);
-                      const label = entry.single ? c.label : `${c.label}, row ${row + 1}`;
-                      return (
-                        <td>
-                          <FieldError id={name} message={errors[name]} />
-                          {c.type === 'check' ? (
-                            <input
-                              type="checkbox"
-                              id={name}
-                              name={name}
-                              value="yes"
-                              aria-label={label}
-                              checked={props.values[name] === 'yes'}
-                            />
-                          ) : (
-                            <input
-                              type="text"
-                              id={name}
-                              name={name}
-                              value={props.values[name] ?? ''}
-                              aria-label={label}
-                              {...(c.type === 'number' ? { inputmode: 'decimal' } : {})}
-                              {...invalid(name, errors)}
-                            />
-                          )}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          {entry.single || entry.columns.length > CARD_AFTER ? (
+            <RowCards entry={entry} values={props.values} errors={errors} rowCount={props.rowCount} />
+          ) : (
+            <RowTable entry={entry} values={props.values} errors={errors} rowCount={props.rowCount} />
+          )}
           <Input
             name="source"
             label="Source"
