@@ -103,6 +103,27 @@ describe('discharge conditions, each alone at its boundary', () => {
     );
   });
 
+  it('the Aldrete circulation item is offered from the readings: 144 against 120 is 2, 145 is 1, for the nurse to confirm', async () => {
+    const checkedOf = (html: string) => /name="circulation" value="(\d)" checked/.exec(html)?.[1];
+    const within = await setUp({ recovery: { systolic: 144 } });
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    const page = (await nurse.get(`/staff/patients/${within.visit.patientId}/sessions/${within.id}`)).body;
+    expect(checkedOf(page)).toBe('2');
+    expect(page).toContain('Suggested from the latest reading: systolic 144 mmHg against 120 before the infusion.');
+    const outside = await setUp({ recovery: { systolic: 145 } });
+    const again = await signIn(rt(), 'nurse@relief.example');
+    const second = (await again.get(`/staff/patients/${outside.visit.patientId}/sessions/${outside.id}`)).body;
+    expect(checkedOf(second)).toBe('1');
+    // What the nurse chose stands on a refused form: the suggestion never overrides it.
+    const refused = await postSession(again, outside.visit, outside.id, 'assess', {
+      ...FULL_ALDRETE,
+      circulation: '0',
+      escort_confirmed: 'yes',
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(checkedOf(refused.body)).toBe('0');
+  });
+
   it('vitals within the rule follow the clinic’s saved setting (25 % lets 145 through) and its page lists it', async () => {
     const admin = await signIn(rt(), 'admin@relief.example');
     const settings = await admin.get('/staff/clinical-settings/discharge-settings');

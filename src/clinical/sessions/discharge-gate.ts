@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { currentDefinition } from '../definitions/store.ts';
+import { circulationFromPressure, type AldretePoints } from '../instruments/aldrete.ts';
 import type { Discharge } from '../protocols/protocol.ts';
 import { planForAppointment } from '../protocols/plans.ts';
 import { DISCHARGE_SETTINGS, type DischargeSettings } from './discharge-settings.ts';
@@ -33,6 +34,8 @@ export interface DischargeGate {
   /** The rule's version (0 = shipped default) and whether it is still unverified, for the page to say. */
   settingsVersion: number;
   settingsUnverified: boolean;
+  /** The Aldrete circulation item the readings suggest (latest systolic against the pre-infusion one), to prefill. */
+  circulation: { points: AldretePoints; baselineSystolic: number; systolic: number } | null;
 }
 
 export async function dischargeGate(
@@ -73,8 +76,17 @@ export async function dischargeGate(
     drugBalanced: balanced,
     openAlerts,
   });
+  const circulation =
+    baseline && latest && latest !== baseline
+      ? {
+          points: circulationFromPressure(baseline.vitals.systolic, latest.vitals.systolic),
+          baselineSystolic: baseline.vitals.systolic,
+          systolic: latest.vitals.systolic,
+        }
+      : null;
   return {
     readiness,
+    circulation,
     rule,
     settings: settings.body,
     settingsVersion: settings.version,

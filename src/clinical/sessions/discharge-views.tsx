@@ -122,7 +122,13 @@ function AssessmentForm(props: {
 }) {
   const last = props.view.discharge?.assessment ?? null;
   const zone = props.view.visit.timeZone;
-  const { values, errors } = props;
+  const { errors } = props;
+  const suggested = props.view.discharge?.gate?.circulation ?? null;
+  // The circulation item follows from the readings: offered ticked, for the nurse to confirm or change.
+  const values: Values =
+    suggested && props.values.circulation === undefined
+      ? { ...props.values, circulation: String(suggested.points) }
+      : props.values;
   const escortValues: Values = { escort_confirmed: values.escort_confirmed ?? '' };
   return (
     <form method="post" action={props.action} class="discharge-assessment">
@@ -137,6 +143,12 @@ function AssessmentForm(props: {
       {ALDRETE_ITEMS.map((item) => (
         <fieldset class="radio-group aldrete-item" {...invalid(item.key, errors)}>
           <legend>{item.label}</legend>
+          {item.key === 'circulation' && suggested ? (
+            <p class="hint">
+              Suggested from the latest reading: systolic {String(suggested.systolic)} mmHg against{' '}
+              {String(suggested.baselineSystolic)} before the infusion. Check it before saving.
+            </p>
+          ) : null}
           <FieldError id={item.key} message={errors[item.key]} />
           {item.options.map((o) => (
             <label class="radio">
