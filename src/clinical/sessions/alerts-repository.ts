@@ -8,6 +8,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DB, SessionAlertTable } from '../../kernel/db/schema.ts';
 import type { Alert, Reading } from './alerts.ts';
 import { DEFAULT_PROTOCOLS } from '../protocols/protocol.ts';
+import { sessionReadings as vitalsInOrder } from './discharge-repository.ts';
 
 export type AlertRow = Selectable<SessionAlertTable>;
 
@@ -146,43 +147,11 @@ export async function sessionReadings(
   db: Kysely<DB>,
   sessionId: string,
 ): Promise<{ baseline: Reading | null; readings: Reading[] }> {
-  const rows = await db
-    .selectFrom('session_vitals')
-    .select([
-      'phase',
-      'taken_at',
-      'recorded_at',
-      'systolic',
-      'diastolic',
-      'heart_rate',
-      'spo2',
-      'respiratory_rate',
-      'temperature_c',
-      'sedation',
-      'dissociation',
-    ])
-    .where('session_id', '=', sessionId)
-    .orderBy('taken_at')
-    .orderBy('recorded_at')
-    .execute();
   let baseline: Reading | null = null;
   const readings: Reading[] = [];
-  for (const r of rows) {
-    const reading: Reading = {
-      takenAt: Number(r.taken_at),
-      vitals: {
-        systolic: r.systolic,
-        diastolic: r.diastolic,
-        heartRate: r.heart_rate,
-        spo2: r.spo2,
-        respiratoryRate: r.respiratory_rate,
-        temperatureC: r.temperature_c === null ? null : Number(r.temperature_c),
-        sedation: r.sedation,
-        dissociation: r.dissociation,
-      },
-    };
-    if (r.phase === 'pre') baseline = reading;
-    else readings.push(reading);
+  for (const { phase, takenAt, vitals } of await vitalsInOrder(db, sessionId)) {
+    if (phase === 'pre') baseline = { takenAt, vitals };
+    else readings.push({ takenAt, vitals });
   }
   return { baseline, readings };
 }

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { DB, SessionAssessmentTable } from '../../kernel/db/schema.ts';
+import { latestOverride } from './checkin-repository.ts';
 import type { Vitals } from './vitals.ts';
 
 export type AssessmentRow = Selectable<SessionAssessmentTable>;
@@ -47,15 +48,8 @@ export async function dischargeOverride(
   db: Kysely<DB>,
   sessionId: string,
 ): Promise<{ reason: string; provider: string; at: number } | undefined> {
-  const row = await db
-    .selectFrom('session_overrides as o')
-    .innerJoin('users as u', 'u.id', 'o.provider_id')
-    .select(['o.reason', 'u.name', 'o.at'])
-    .where('o.session_id', '=', sessionId)
-    .where('o.rule', '=', DISCHARGE_RULE)
-    .orderBy('o.at', 'desc')
-    .executeTakeFirst();
-  return row && { reason: row.reason, provider: row.name, at: Number(row.at) };
+  const row = await latestOverride(db, sessionId, DISCHARGE_RULE);
+  return row && { reason: row.reason, provider: row.providerName, at: row.at };
 }
 
 export interface VitalsReading {
