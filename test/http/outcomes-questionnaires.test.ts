@@ -95,6 +95,32 @@ describe(`questionnaires on a schedule (${engine})`, () => {
     expect(await auditActions(rt(), patientId)).toEqual(Array(6).fill('questionnaire.schedule:success'));
   });
 
+  it('follows the schedule an administrator saves at the clinical settings', async () => {
+    const admin = await signIn(rt(), ADMIN);
+    const form = await admin.get('/staff/clinical-settings/questionnaire-schedule');
+    expect(form.statusCode).toBe(200);
+    expect(text(form.body)).toContain('UNVERIFIED');
+    const fields: Record<string, string> = {};
+    for (const m of form.body.matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+      fields[m[1]!] = m[2]!.replace(/&amp;/g, '&');
+    expect(fields).toMatchObject({
+      r3_timepoint: 'week_4',
+      r3_offsetDays: '28',
+      r3_instruments: 'pain_nrs, peg, phq9, gad7, pgic',
+    });
+    const saved = await admin.post('/staff/clinical-settings/questionnaire-schedule', {
+      ...fields,
+      r3_offsetDays: '30',
+      source: 'Medical director, December 2026',
+    });
+    expect(saved.statusCode).toBe(303);
+    const { patientId } = await followed(rt());
+    await rt().questionnaires.runOnce();
+    const end = await row(rt(), patientId, 'end_of_induction');
+    const week4 = await row(rt(), patientId, 'week_4');
+    expect(Math.round((week4.opens_at - end.opens_at) / DAY)).toBe(30);
+  });
+
   it('sends what has opened once, even from two runs at the same moment, by a link with no PHI', async () => {
     const { patientId } = await followed(rt());
     await rt().questionnaires.runOnce();
@@ -306,6 +332,18 @@ describe(`staff entry and the Questionnaires tab (${engine})`, () => {
     const denver = await clinicalPatientFixture(rt(), { location_id: 'loc-denver' });
     expect((await nurse.get(`/staff/patients/${denver}/questionnaires`)).statusCode).toBe(404);
     expect(await auditActions(rt(), patientId)).toContain('questionnaire.staff_list:success');
+    // One whose window has not opened yet is not offered, and cannot be filled in ahead of time.
+    const week12 = await row(rt(), patientId, 'week_12');
+    expect(tab.body).not.toContain(`/questionnaires/${week12.id}"`);
+    const early = await nurse.post(`/staff/patients/${patientId}/questionnaires/${week12.id}`, {
+      _csrf: csrfFrom(tab.body),
+      version: String(week12.version),
+      intent: 'save',
+      'pain_nrs.now': '3',
+    });
+    expect(early.statusCode).toBe(409);
+    expect(text(early.body)).toContain('This questionnaire is not open now');
+    expect((await row(rt(), patientId, 'week_12')).status).toBe('scheduled');
   });
 
   it('lets a nurse start a visit questionnaire, refuses an out-of-range answer, and marks it staff-entered', async () => {

@@ -4,11 +4,13 @@ import { DateTime } from 'luxon';
 import { owedQuestionnaires, type ScheduleSession } from '../../src/clinical/outcomes/questionnaire-schedule.ts';
 import {
   DEFAULT_SCHEDULE,
+  INSTRUMENT_IDS,
   scheduleSchema,
   type ScheduleRow,
 } from '../../src/clinical/outcomes/questionnaire-settings.ts';
 import { askedItems, readPostedAnswers, scoreAnswers } from '../../src/clinical/outcomes/questionnaire-answers.ts';
 import { askedInstruments } from '../../src/clinical/outcomes/questionnaire-instruments.ts';
+import { PAIN_MEASURES } from '../../src/clinical/instruments/pain.ts';
 
 const ZONE = 'America/Chicago';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
@@ -117,9 +119,9 @@ describe('questionnaire schedule: properties', () => {
     anchor: fc.constantFrom('each_session' as const, 'end_of_induction' as const, 'each_booster' as const),
     offsetDays: fc.integer({ min: -30, max: 730 }),
     windowDays: fc.integer({ min: 1, max: 60 }),
-    instruments: fc.constant(['pain_nrs' as const]),
-    painMeasures: fc.constant(['now' as const]),
-  });
+    instruments: fc.subarray([...INSTRUMENT_IDS], { minLength: 1 }),
+    painMeasures: fc.subarray([...PAIN_MEASURES], { minLength: 1 }),
+  }) satisfies fc.Arbitrary<ScheduleRow>;
   const sessionsArb = fc
     .array(sessionArb, { maxLength: 12 })
     .map((list) => list.map((s) => ({ ...s, endsAt: s.startsAt + s.hours * 3_600_000 })));

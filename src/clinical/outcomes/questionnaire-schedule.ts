@@ -38,8 +38,8 @@ export interface OwedQuestionnaire {
 export const OPEN_STATUSES = ['scheduled', 'sent', 'partial'] as const;
 
 /** Whether staff (or the patient) can still answer it now. */
-export const isOpen = (q: { status: string; closes_at: number }, now: number): boolean =>
-  (OPEN_STATUSES as readonly string[]).includes(q.status) && q.closes_at > now;
+export const isOpen = (q: { status: string; opens_at: number; closes_at: number }, now: number): boolean =>
+  (OPEN_STATUSES as readonly string[]).includes(q.status) && q.opens_at <= now && now < q.closes_at;
 
 /** Plans whose patients are still followed: a completed series keeps its follow-ups. */
 export const FOLLOWED_PLAN_STATUSES: readonly PlanStatus[] = ['active', 'paused', 'completed'];

@@ -143,8 +143,8 @@ export async function answerForPatient(
   if (!isOpen(q, actor.now))
     return fail(
       'closed',
-      refuse('conflict', 'This questionnaire is no longer open; start a new one for this visit.', {
-        questionnaire: 'This questionnaire is no longer open; start a new one for this visit.',
+      refuse('conflict', 'This questionnaire is not open now; start a new one for this visit.', {
+        questionnaire: 'This questionnaire is not open now; start a new one for this visit.',
       }),
     );
   if (typeof body.version !== 'string' || Number(body.version) !== q.version)
