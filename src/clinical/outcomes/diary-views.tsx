@@ -43,7 +43,7 @@ export function DiaryPage(props: DiaryPageData) {
         {props.days.length === 0 ? (
           <p>Nothing noted yet.</p>
         ) : (
-          <table class="record-table">
+          <table class="mailbox">
             <caption class="visually-hidden">Pain noted in your diary, newest first</caption>
             <thead>
               <tr>
@@ -54,7 +54,7 @@ export function DiaryPage(props: DiaryPageData) {
             <tbody>
               {props.days.map((d) => (
                 <tr>
-                  <th scope="row">{formatDate(d.day, 'weekday')}</th>
+                  <th scope="row">{formatDate(d.day)}</th>
                   <td>{String(d.pain)}</td>
                 </tr>
               ))}

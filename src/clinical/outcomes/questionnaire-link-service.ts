@@ -133,7 +133,7 @@ export async function showQuestionnaire(
   const link = await openQuestionnaire(deps, token, visitor, action);
   if ('page' in link) return link;
   await auditPatientAlone(deps.database, visitor, action, 'success', link.about, { questionnaireId: link.q.id });
-  if (link.q.status === 'complete') return { page: 'done', link, crisis: false };
+  if (link.q.status === 'complete') return { page: 'done', link, crisis: (link.q.phq9_item9 ?? 0) >= 1 };
   return { page: 'form', link, values: formValues(link.answers), errors: {}, notice, status: 200 };
 }
 

@@ -1,7 +1,7 @@
 import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { Csrf } from '../../kernel/ui/staff-layout.tsx';
-import { formatDate, formatDateTime, formatDay } from '../../kernel/time/format.ts';
+import { formatDate, formatDateTime, zoned } from '../../kernel/time/format.ts';
 import { GAD7 } from '../instruments/gad7.ts';
 import { PHQ9 } from '../instruments/phq9.ts';
 import type { QuestionnaireDefinition } from '../instruments/questionnaire.ts';
@@ -37,6 +37,16 @@ const timepointLabel = (t: string) => TIMEPOINT_LABELS[t] ?? t;
 const dash = (v: number | null) => (v === null ? '–' : String(v));
 const band = (def: QuestionnaireDefinition, total: number | null) =>
   total === null ? '–' : `${total} · ${def.bands.find((b) => b.from <= total && total <= b.to)?.label ?? 'No band'}`;
+
+/** "Mar 4 – Mar 11, 2026": the last day open is the day before it closes at midnight, or the day it closes. */
+function windowText(q: Pick<QuestionnaireRow, 'opens_at' | 'closes_at'>, zone: string): string {
+  const from = zoned(q.opens_at, zone);
+  const to = zoned(q.closes_at - 1, zone);
+  if (from.hasSame(to, 'day')) return from.toFormat('LLL d, yyyy');
+  return from.hasSame(to, 'year')
+    ? `${from.toFormat('LLL d')} – ${to.toFormat('LLL d, yyyy')}`
+    : `${from.toFormat('LLL d, yyyy')} – ${to.toFormat('LLL d, yyyy')}`;
+}
 
 const fillHref = (patientId: string, id: string) => `/staff/patients/${patientId}/questionnaires/${id}`;
 
@@ -81,8 +91,8 @@ export function QuestionnairesTabPage(props: {
         {props.questionnaires.length === 0 ? (
           <p>None yet.</p>
         ) : (
-          <div class="table-scroll" role="region" aria-labelledby="questionnaires-caption" tabindex="0">
-            <table class="record-table">
+          <div class="table-scroll record-scroll" role="region" aria-labelledby="questionnaires-caption" tabindex="0">
+            <table class="mailbox record-table questionnaires-table">
               <caption id="questionnaires-caption" class="visually-hidden">
                 Questionnaires, newest first, with scores and the published bands
               </caption>
@@ -105,9 +115,7 @@ export function QuestionnairesTabPage(props: {
                 {props.questionnaires.map((q) => (
                   <tr>
                     <th scope="row">{timepointLabel(q.timepoint)}</th>
-                    <td>
-                      {formatDay(q.opens_at, zone)} to {formatDay(q.closes_at - 1, zone)}
-                    </td>
+                    <td>{windowText(q, zone)}</td>
                     <td>
                       <Status q={q} />
                       {q.completed_at ? <span class="hint"> {formatDateTime(q.completed_at, zone)}</span> : null}
@@ -145,8 +153,8 @@ export function QuestionnairesTabPage(props: {
         {props.diary.length === 0 ? (
           <p>The patient has not noted anything in their diary.</p>
         ) : (
-          <div class="table-scroll" role="region" aria-labelledby="diary-caption" tabindex="0">
-            <table class="record-table">
+          <div class="table-scroll record-scroll" role="region" aria-labelledby="diary-caption" tabindex="0">
+            <table class="mailbox">
               <caption id="diary-caption" class="visually-hidden">
                 Pain diary, one entry a day (the latest of the day), newest first
               </caption>
@@ -159,7 +167,7 @@ export function QuestionnairesTabPage(props: {
               <tbody>
                 {props.diary.map((d) => (
                   <tr>
-                    <th scope="row">{formatDate(d.day, 'weekday')}</th>
+                    <th scope="row">{formatDate(d.day)}</th>
                     <td>{String(d.pain)}</td>
                   </tr>
                 ))}
@@ -198,7 +206,7 @@ export function QuestionnaireFillPage(props: {
           <a href={`/staff/patients/${patient.id}/questionnaires`}>← All questionnaires</a>
         </p>
         <p>
-          Status: <Status q={q} />. Open {formatDay(q.opens_at, view.zone)} to {formatDay(q.closes_at - 1, view.zone)}.
+          Status: <Status q={q} />. Open {windowText(q, view.zone)}.
         </p>
         {open ? (
           <form class="form" method="post" action={fillHref(patient.id, q.id)} novalidate>
