@@ -163,6 +163,38 @@ describe(`questionnaires on a schedule (${engine})`, () => {
       expect(actions).toContain(`${a}:success`);
   });
 
+  it('moves a window not yet sent with its session', async () => {
+    const { patientId, appointments } = await followed(rt());
+    await rt().questionnaires.runOnce();
+    const key = `appointment:${appointments[1]}:pre_session`;
+    const before = (await rows(rt(), patientId)).find((q) => q.schedule_key === key)!;
+    const appt = await rt()
+      .database.db.selectFrom('appointments')
+      .selectAll()
+      .where('id', '=', appointments[1]!)
+      .executeTakeFirstOrThrow();
+    const later = 2 * 3_600_000;
+    await rt()
+      .database.db.updateTable('appointments')
+      .set({
+        starts_at: appt.starts_at + later,
+        ends_at: appt.ends_at + later,
+        busy_from: appt.busy_from + later,
+        busy_to: appt.busy_to + later,
+      })
+      .where('id', '=', appt.id)
+      .execute();
+    // The end of the series moves too: the last induction session ends later.
+    expect(await rt().questionnaires.runOnce()).toMatchObject({ moved: 5, scheduled: 0 });
+    const after = (await rows(rt(), patientId)).find((q) => q.schedule_key === key)!;
+    expect([after.id, after.opens_at, after.closes_at]).toEqual([
+      before.id,
+      before.opens_at + later,
+      before.closes_at + later,
+    ]);
+    expect(await auditActions(rt(), patientId)).toContain('questionnaire.reschedule:success');
+  });
+
   it('cancels what a cancelled appointment or a stopped plan no longer owes', async () => {
     const { patientId, appointments, plan } = await followed(rt());
     await rt().questionnaires.runOnce();
@@ -378,6 +410,9 @@ describe(`staff entry and the Questionnaires tab (${engine})`, () => {
       .where('patient_id', '=', patientId)
       .executeTakeFirstOrThrow();
     expect(alert).toEqual({ source: 'questionnaire', level: 'alert' });
+    const answers = text((await nurse.get(fillPath)).body);
+    expect(answers).toContain('Status: Complete · entered by staff');
+    expect(answers).toContain('Little interest or pleasure in doing things Several days');
     const after = text((await nurse.get(`/staff/patients/${patientId}/questionnaires`)).body);
     expect(after).toContain('entered by staff');
     expect(after).toContain('9 · Mild');
