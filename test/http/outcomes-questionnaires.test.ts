@@ -321,6 +321,11 @@ describe(`the patient's questionnaire by link (${engine})`, () => {
     const done = text((await get(rt(), `${path}/done`)).body);
     expect(done).toContain('988');
     expect(await auditActions(rt(), patientId)).toContain('alert.raise:success');
+    // On the worklist, the alert leads to the questionnaire that raised it.
+    const provider = await signIn(rt(), PROVIDER);
+    const worklist = await provider.get('/staff/worklist');
+    expect(worklist.body).toContain(`href="/staff/patients/${patientId}/questionnaires"`);
+    expect(text(worklist.body)).toContain('from the questionnaire');
   });
 
   it('refuses a tampered link (404) and an expired one (410), naming nobody on the tampered one', async () => {
