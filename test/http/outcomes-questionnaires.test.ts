@@ -438,6 +438,18 @@ describe(`staff entry and the Questionnaires tab (${engine})`, () => {
     // A questionnaire id under another patient's address is not found.
     const other = await clinicalPatientFixture(rt());
     expect((await nurse.get(`/staff/patients/${other}/questionnaires/${q.id}`)).statusCode).toBe(404);
+    // One started and left unfinished is cancelled at the day's end, not counted as missed by the patient.
+    const tab2 = await nurse.get(`/staff/patients/${patientId}/questionnaires`);
+    const left = await nurse.post(`/staff/patients/${patientId}/questionnaires`, { _csrf: csrfFrom(tab2.body) });
+    const leftId = (left.headers.location as string).split('/').pop()!;
+    rt().clock.advance(DAY);
+    await rt().questionnaires.runOnce();
+    const unfinished = await rt()
+      .database.db.selectFrom('questionnaires')
+      .select('status')
+      .where('id', '=', leftId)
+      .executeTakeFirstOrThrow();
+    expect(unfinished.status).toBe('cancelled');
   });
 });
 

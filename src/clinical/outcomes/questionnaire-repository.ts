@@ -211,7 +211,7 @@ export function dueReminders(db: Kysely<DB>, now: number, afterMs: number) {
 export function dueMissed(db: Kysely<DB>, now: number) {
   return db
     .selectFrom('questionnaires')
-    .select(['id', 'patient_id', 'location_id'])
+    .select(['id', 'patient_id', 'location_id', 'timepoint'])
     .where('status', 'in', [...OPEN_STATUSES])
     .where('closes_at', '<=', now)
     .execute();

@@ -84,30 +84,34 @@ async function schedulePlan(
   );
   const byKey = new Map(existing.map((q) => [q.schedule_key, q]));
   const owedKeys = new Set(owed.map((o) => o.scheduleKey));
+  // One that closed before it was ever scheduled (a plan entered after its sessions) was never asked.
+  const toInsert = owed.filter((o) => !byKey.has(o.scheduleKey) && o.closesAt > now);
+  const toMove = owed.flatMap((o) => {
+    const had = byKey.get(o.scheduleKey);
+    const moved = had?.status === 'scheduled' && (had.opens_at !== o.opensAt || had.closes_at !== o.closesAt);
+    return moved && o.closesAt > now ? [{ had, o }] : [];
+  });
+  const toCancel = existing.filter(
+    (q) => !owedKeys.has(q.schedule_key) && (OPEN_STATUSES as readonly string[]).includes(q.status),
+  );
+  // Most runs find every plan as it was: no transaction is opened for them.
+  if (toInsert.length + toMove.length + toCancel.length === 0) return;
   await database.transact(async (trx) => {
-    for (const o of owed) {
-      const had = byKey.get(o.scheduleKey);
-      if (!had) {
-        // One that closed before it was ever scheduled (a plan entered after its sessions) was never asked.
-        if (o.closesAt <= now) continue;
-        const id = timeOrderedId(now);
-        if (await insertOwed(trx, { id, plan, owed: o, now })) {
-          counts.scheduled++;
-          await auditRun(trx, database, 'questionnaire.schedule', { ...plan, id }, { timepoint: o.timepoint }, now);
-        }
-      } else if (had.status === 'scheduled' && (had.opens_at !== o.opensAt || had.closes_at !== o.closesAt)) {
-        if (o.closesAt > now && (await moveWindow(trx, had.id, o.opensAt, o.closesAt, now))) {
-          counts.moved++;
-          await auditRun(trx, database, 'questionnaire.reschedule', had, { timepoint: had.timepoint }, now);
-        }
-      }
+    for (const o of toInsert) {
+      const id = timeOrderedId(now);
+      if (!(await insertOwed(trx, { id, plan, owed: o, now }))) continue;
+      counts.scheduled++;
+      await auditRun(trx, database, 'questionnaire.schedule', { ...plan, id }, { timepoint: o.timepoint }, now);
     }
-    for (const q of existing) {
-      if (owedKeys.has(q.schedule_key) || !(OPEN_STATUSES as readonly string[]).includes(q.status)) continue;
-      if (await moveStatus(trx, q.id, OPEN_STATUSES, 'cancelled', now)) {
-        counts.cancelled++;
-        await auditRun(trx, database, 'questionnaire.cancel', q, { timepoint: q.timepoint }, now);
-      }
+    for (const { had, o } of toMove) {
+      if (!(await moveWindow(trx, had.id, o.opensAt, o.closesAt, now))) continue;
+      counts.moved++;
+      await auditRun(trx, database, 'questionnaire.reschedule', had, { timepoint: had.timepoint }, now);
+    }
+    for (const q of toCancel) {
+      if (!(await moveStatus(trx, q.id, OPEN_STATUSES, 'cancelled', now))) continue;
+      counts.cancelled++;
+      await auditRun(trx, database, 'questionnaire.cancel', q, { timepoint: q.timepoint }, now);
     }
   });
 }
@@ -124,9 +128,12 @@ export async function runQuestionnaires(database: Database, now: number): Promis
 
   for (const q of await dueMissed(db, now))
     await database.transact(async (trx) => {
-      if (!(await moveStatus(trx, q.id, OPEN_STATUSES, 'missed', now))) return;
-      counts.missed++;
-      await auditRun(trx, database, 'questionnaire.missed', q, {}, now);
+      // One a clinician started at a visit and left unfinished is not a follow-up the patient missed.
+      const visit = q.timepoint === 'visit';
+      if (!(await moveStatus(trx, q.id, OPEN_STATUSES, visit ? 'cancelled' : 'missed', now))) return;
+      if (visit) counts.cancelled++;
+      else counts.missed++;
+      await auditRun(trx, database, visit ? 'questionnaire.cancel' : 'questionnaire.missed', q, {}, now);
     });
   for (const q of await dueToSend(db, now))
     await database.transact(async (trx) => {
