@@ -400,10 +400,29 @@ describe(`staff entry and the Questionnaires tab (${engine})`, () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(text(bad.body)).toContain('“Worrying too much about different things”: choose one of the answers (0 to 3)');
-    const ok = await nurse.post(fillPath, {
+    // Saved for later from one window, then sent from another opened before: refused, showing what is saved now.
+    const partial = await nurse.post(fillPath, {
+      _csrf: csrfFrom(form.body),
+      version: versionOf(form.body),
+      intent: 'save',
+      'pain_nrs.now': '5',
+    });
+    expect(partial.statusCode).toBe(303);
+    const stale = await nurse.post(fillPath, {
       ...allAnswers(form.body, '1'),
       _csrf: csrfFrom(form.body),
       version: versionOf(form.body),
+      intent: 'send',
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(text(stale.body)).toContain('These answers were changed since the page was opened');
+    expect(stale.body).toContain('id="version-error"');
+    expect(Number(versionOf(stale.body))).toBe(Number(versionOf(form.body)) + 1);
+    expect(stale.body).toContain('name="pain_nrs.now" value="5" checked');
+    const ok = await nurse.post(fillPath, {
+      ...allAnswers(form.body, '1'),
+      _csrf: csrfFrom(form.body),
+      version: versionOf(stale.body),
       intent: 'send',
     });
     expect(ok.statusCode).toBe(303);

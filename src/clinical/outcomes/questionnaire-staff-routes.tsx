@@ -49,14 +49,19 @@ export async function questionnaireStaffRoutes(app: FastifyInstance): Promise<vo
   app.post('/staff/patients/:id/questionnaires/:q', { config: clinical }, async (req, reply) => {
     const actor = actorOf(req);
     const result = await answerForPatient(database, actor, param(req, 'id'), param(req, 'q'), req.body);
-    const { view } = result;
     if (result.ok) {
+      const { view } = result;
       const to =
         result.done === 'complete'
           ? `/staff/patients/${view.patient.id}/questionnaires?saved=complete`
           : `/staff/patients/${view.patient.id}/questionnaires/${view.q.id}?saved=partial`;
       return reply.code(303).redirect(to);
     }
+    // A form refused as stale shows what is saved now, so that a second try is based on it.
+    const view =
+      result.refusal.code === 'conflict'
+        ? await questionnaireForStaff(database, actor, param(req, 'id'), param(req, 'q'))
+        : result.view;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: Record<string, string> = {};
     if (result.refusal.code === 'invalid_request')

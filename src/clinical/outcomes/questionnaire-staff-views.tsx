@@ -1,6 +1,7 @@
 import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { Csrf } from '../../kernel/ui/staff-layout.tsx';
+import { FieldError } from '../../kernel/ui/form.tsx';
 import { formatDate, formatDateTime, zoned } from '../../kernel/time/format.ts';
 import { GAD7 } from '../instruments/gad7.ts';
 import { PHQ9 } from '../instruments/phq9.ts';
@@ -208,6 +209,9 @@ export function QuestionnaireFillPage(props: {
         <p>
           Status: <Status q={q} />. Open {windowText(q, view.zone)}.
         </p>
+        {/* What the error summary links to when the whole form was refused (changed meanwhile, or closed). */}
+        <FieldError id="version" message={props.errors?.version} />
+        <FieldError id="questionnaire" message={props.errors?.questionnaire} />
         {open ? (
           <form class="form" method="post" action={fillHref(patient.id, q.id)} novalidate>
             <Csrf token={staff.csrfToken} />
