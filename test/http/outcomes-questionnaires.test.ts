@@ -239,6 +239,12 @@ describe(`the patient's questionnaire by link (${engine})`, () => {
     expect(JSON.parse(q.answers)).toEqual({ pain_nrs: { now: 6 }, phq9: { q1: 1 } });
     expect(q.pain_now).toBeNull();
 
+    // A second window still holding the first version: refused, showing what is saved.
+    const staleWindow = await post(rt(), path, { version: versionOf(page.body), intent: 'save', 'pain_nrs.now': '2' });
+    expect(staleWindow.statusCode).toBe(409);
+    expect(text(staleWindow.body)).toContain('changed in another window');
+    expect(JSON.parse((await row(rt(), patientId, 'end_of_induction')).answers).pain_nrs).toEqual({ now: 6 });
+
     // Out of range: 400, the item named, nothing written.
     const again = await get(rt(), path);
     expect(again.body).toContain('value="6" checked');
