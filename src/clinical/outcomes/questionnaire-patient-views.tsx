@@ -6,12 +6,7 @@ import { formatDay } from '../../kernel/time/format.ts';
 import { CrisisResources } from '../intake/patient-views.tsx';
 import { askedItems, scoreAnswers, type AskedItem } from './questionnaire-answers.ts';
 import { INSTRUMENT_TITLES } from './questionnaire-instruments.ts';
-import type {
-  DonePage,
-  LinkProblemReason,
-  QuestionnaireLink,
-  QuestionnairePageData,
-} from './questionnaire-link-service.ts';
+import type { DonePage, LinkProblemReason, QuestionnairePageData } from './questionnaire-link-service.ts';
 
 const tel = (phone: string) => `tel:${phone.replace(/[^+\d]/g, '')}`;
 
@@ -198,5 +193,3 @@ export function LinkProblemPage(props: { clinic: Clinic; reason: LinkProblemReas
     </Layout>
   );
 }
-
-export type { QuestionnaireLink };
