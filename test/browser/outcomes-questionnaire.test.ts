@@ -132,7 +132,7 @@ describe('follow-up questionnaire by link (axe-core in Chromium)', () => {
     expect(found).toEqual([]);
   });
 
-  it('the staff Questionnaires tab and a visit questionnaire pass at both widths', async () => {
+  it('the staff Questionnaires tab, a visit questionnaire and the schedule settings pass at both widths', async () => {
     const nurse = await signIn(rt(), 'nurse@relief.example');
     const found: string[] = [];
     const tabUrl = `/staff/patients/${patientId}/questionnaires`;
@@ -146,6 +146,16 @@ describe('follow-up questionnaire by link (axe-core in Chromium)', () => {
       await page.getByRole('heading', { name: /Questionnaire: At a visit/ }).waitFor();
       await shot(page, 'staff-fill', width);
       for (const v of await audit(page)) found.push(`${width}px fill: ${v}`);
+      await context.close();
+    }
+    // The schedule as administrators edit it.
+    const admin = await signIn(rt(), 'admin@relief.example');
+    for (const width of [1280, 390]) {
+      const context = await newContext(admin.cookies, width);
+      const page = await context.newPage();
+      expect((await page.goto(`${origin}/staff/clinical-settings/questionnaire-schedule`))?.status()).toBe(200);
+      await shot(page, 'admin-schedule', width);
+      for (const v of await audit(page)) found.push(`${width}px schedule settings: ${v}`);
       await context.close();
     }
     expect(found).toEqual([]);
