@@ -152,6 +152,9 @@ describe(`questionnaires on a schedule (${engine})`, () => {
     await rt().worker.runOnce();
     expect(rt().mail.sent.filter((m) => m.subject.startsWith('Reminder: a few questions'))).toHaveLength(1);
     expect(await rt().questionnaires.runOnce()).toMatchObject({ reminded: 0 });
+    const provider = await signIn(rt(), PROVIDER);
+    const tab = text((await provider.get(`/staff/patients/${patientId}/questionnaires`)).body);
+    expect(tab).toMatch(/Sent · emailed [^·]+ · reminded /);
     rt().clock.set(new Date(q.closes_at).toISOString());
     expect(await rt().questionnaires.runOnce()).toMatchObject({ missed: 1 });
     expect((await row(rt(), patientId, 'end_of_induction')).status).toBe('missed');

@@ -61,6 +61,18 @@ function Status(props: { q: QuestionnaireRow }) {
   );
 }
 
+/** When it went out, was reminded, or was answered: what a clinician asks before calling the patient. */
+function Delivery(props: { q: QuestionnaireRow; zone: string }) {
+  const { q, zone } = props;
+  const parts = q.completed_at
+    ? [formatDateTime(q.completed_at, zone)]
+    : [
+        q.sent_at ? `emailed ${formatDateTime(q.sent_at, zone)}` : '',
+        q.reminded_at ? `reminded ${formatDateTime(q.reminded_at, zone)}` : '',
+      ].filter(Boolean);
+  return parts.length ? <span class="hint"> · {parts.join(' · ')}</span> : null;
+}
+
 export function QuestionnairesTabPage(props: {
   staff: StaffContext;
   patient: Patient;
@@ -119,7 +131,7 @@ export function QuestionnairesTabPage(props: {
                     <td>{windowText(q, zone)}</td>
                     <td>
                       <Status q={q} />
-                      {q.completed_at ? <span class="hint"> {formatDateTime(q.completed_at, zone)}</span> : null}
+                      <Delivery q={q} zone={zone} />
                     </td>
                     <td>
                       {q.status === 'complete'
