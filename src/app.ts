@@ -39,6 +39,8 @@ import { protocolRoutes } from './clinical/protocols/routes.tsx';
 import { recordRoutes } from './clinical/record/routes.tsx';
 import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 import { intakeRoutes } from './clinical/intake/routes.tsx';
+import { questionnaireRoutes } from './clinical/outcomes/questionnaire-routes.tsx';
+import { questionnaireStaffRoutes } from './clinical/outcomes/questionnaire-staff-routes.tsx';
 import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
 import { doseOrderRoutes } from './clinical/dosing/order-routes.tsx';
 import { sessionRoutes } from './clinical/sessions/routes.tsx';
@@ -138,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(recordRoutes);
   await app.register(clinicalSettingsRoutes);
   await app.register(intakeRoutes);
+  await app.register(questionnaireRoutes);
+  await app.register(questionnaireStaffRoutes);
   await app.register(intakeStaffRoutes);
   await app.register(doseOrderRoutes);
   await app.register(sessionRoutes);

@@ -23,6 +23,8 @@ import { requestEmails } from './requests/mail.tsx';
 import { intakeEmails } from './clinical/intake/mail.tsx';
 import { AlertEscalations } from './clinical/sessions/alerts-escalation.ts';
 import { sessionAlertEmails } from './clinical/sessions/alerts-mail.tsx';
+import { questionnaireEmails } from './clinical/outcomes/questionnaire-mail.tsx';
+import { QuestionnaireRun } from './clinical/outcomes/questionnaire-run.ts';
 import { visitEmails } from './scheduling/mail.tsx';
 import { staffEmails } from './staff/mail.tsx';
 import { waitlistEmails } from './waitlist/mail.tsx';
@@ -38,6 +40,8 @@ export interface Runtime {
   checkpoints: AuditCheckpoints;
   /** Unacknowledged session alerts escalated to the supervising provider every 30 s. */
   escalations: AlertEscalations;
+  /** Follow-up questionnaires scheduled, sent, reminded and marked missed every 5 minutes. */
+  questionnaires: QuestionnaireRun;
   close(): Promise<void>;
 }
 
@@ -93,6 +97,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     staffEmails,
     intakeEmails,
     sessionAlertEmails,
+    questionnaireEmails,
   );
   const render = createMailRenderer(templates, {
     db: database.db,
@@ -128,6 +133,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await checkpoints.start();
   const escalations = new AlertEscalations({ database, now, log: app.log });
   escalations.start();
+  const questionnaires = new QuestionnaireRun({
+    database,
+    now,
+    log: app.log,
+    onOutbox: () => setImmediate(() => late.worker?.nudge()),
+  });
+  questionnaires.start();
   return {
     app,
     database,
@@ -136,7 +148,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     backups,
     checkpoints,
     escalations,
+    questionnaires,
     async close() {
+      await questionnaires.stop();
       await escalations.stop();
       await backups?.stop();
       await app.close();

@@ -11,6 +11,7 @@ export const CLINICAL_TABS = [
   { key: 'plan', label: 'Treatment plan', path: 'plan' },
   { key: 'orders', label: 'Dose orders', path: 'dose-orders' },
   { key: 'sessions', label: 'Infusion sessions', path: 'sessions' },
+  { key: 'questionnaires', label: 'Questionnaires', path: 'questionnaires' },
 ] as const;
 export type ClinicalTab = (typeof CLINICAL_TABS)[number]['key'];
 

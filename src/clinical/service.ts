@@ -132,3 +132,15 @@ export { infusionContext, type InfusionContext } from './sessions/infusion-conte
 export { infusionPart, type InfusionView } from './sessions/infusion-read.ts';
 export { SIDE_EFFECTS, SIDE_EFFECT_GRADES, type SideEffectItem } from './sessions/infusion-settings.ts';
 export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';
+
+// Outcomes, questionnaires (issue 13 §1): the periodic run (schedule, send, remind, miss), the instruments a
+// follow-up asks (PGIC, PEG beside PHQ-9, GAD-7, pain NRS), the schedule as data, and a patient's questionnaires and
+// diary for reports and summaries.
+export { QuestionnaireRun, runQuestionnaires, type RunCounts } from './outcomes/questionnaire-run.ts';
+export { PGIC, pgicAnswer, type PgicDefinition } from './instruments/pgic.ts';
+export { PEG, scorePeg, type PegDefinition } from './instruments/peg.ts';
+export { QUESTIONNAIRE_INSTRUMENTS, type AskedInstrument } from './outcomes/questionnaire-instruments.ts';
+export { QUESTIONNAIRE_SCHEDULE, type ScheduleRow } from './outcomes/questionnaire-settings.ts';
+export { patientQuestionnaires } from './outcomes/questionnaire-staff-service.ts';
+export { diaryOf, type DiaryDay } from './outcomes/diary-repository.ts';
+export type { QuestionnaireRow } from './outcomes/questionnaire-repository.ts';

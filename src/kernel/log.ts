@@ -18,12 +18,12 @@ export const REDACT_PATHS = [
 ];
 
 /**
- * Links sent by email carry their token in the path (booking, thanks, waitlist offer, intake, staff welcome and reset);
+ * Links sent by email carry their token in the path (booking, thanks, waitlist offer, intake, questionnaire and diary, staff welcome and reset);
  * query strings may carry anything.
  */
 export function scrubUrl(url: string): string {
   const path = url.split('?')[0] ?? '';
-  return path.replace(/\/(book|manage|thanks|offer|welcome|reset|intake)\/[^/]+/g, '/$1/[token]');
+  return path.replace(/\/(book|manage|thanks|offer|welcome|reset|intake|questionnaire|diary)\/[^/]+/g, '/$1/[token]');
 }
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {

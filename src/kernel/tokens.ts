@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'book' | 'thanks' | 'offer' | 'intake';
+export type TokenPurpose = 'book' | 'thanks' | 'offer' | 'intake' | 'questionnaire' | 'diary';
 
 export interface TokenClaims {
   purpose: TokenPurpose;

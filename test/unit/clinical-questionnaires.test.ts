@@ -15,6 +15,8 @@ import {
   painScaleDefinitionSchema,
   percentChange,
 } from '../../src/clinical/instruments/pain.ts';
+import { PGIC, pgicAnswer } from '../../src/clinical/instruments/pgic.ts';
+import { PEG, scorePeg } from '../../src/clinical/instruments/peg.ts';
 
 /** Answers from a list of values, item i+1 → values[i]; undefined leaves the item unanswered. */
 function answers(def: QuestionnaireDefinition, values: readonly (number | undefined)[]) {
@@ -388,6 +390,64 @@ describe('pain ratings', () => {
           expect(p!).toBeGreaterThanOrEqual(-900);
           expect(Math.sign(p!)).toBe(Math.sign(b - f));
         }
+      }),
+    );
+  });
+});
+
+describe('PGIC: seven labelled points', () => {
+  it('ships the NINDS CDE order, 1 very much improved … 4 no change … 7 very much worse, with its source', () => {
+    expect(PGIC.options.map((o) => o.value)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(PGIC.options[0]?.label).toBe('Very much improved');
+    expect(PGIC.options[3]?.label).toBe('No change');
+    expect(PGIC.options[6]?.label).toBe('Very much worse');
+    expect(PGIC.source).toContain('NINDS');
+    expect(PGIC.version).toMatch(/\S/);
+  });
+  const table: Array<[unknown, { value: number; label: string } | null]> = [
+    [1, { value: 1, label: 'Very much improved' }],
+    [3, { value: 3, label: 'Minimally improved' }],
+    [4, { value: 4, label: 'No change' }],
+    [7, { value: 7, label: 'Very much worse' }],
+    [0, null],
+    [8, null],
+    [2.5, null],
+    ['2', null],
+    [null, null],
+  ];
+  it.each(table)('%j reads as %j', (value, expected) => {
+    expect(pgicAnswer(PGIC, value)).toEqual(expected);
+  });
+});
+
+describe('PEG: three items 0–10, scored as their mean', () => {
+  it('ships three items with the Krebs 2009 source', () => {
+    expect(PEG.items.map((i) => i.key)).toEqual(['p', 'e', 'g']);
+    expect(PEG.source).toContain('Krebs');
+    expect([PEG.min, PEG.max]).toEqual([0, 10]);
+  });
+  const table: Array<[Record<string, unknown>, number | null, string[]]> = [
+    [{ p: 0, e: 0, g: 0 }, 0, []],
+    [{ p: 10, e: 10, g: 10 }, 10, []],
+    [{ p: 4, e: 5, g: 6 }, 5, []],
+    [{ p: 7, e: 3, g: 3 }, 4.33, []],
+    [{ p: 1, e: 0, g: 0 }, 0.33, []],
+    [{ p: 5, e: 5 }, null, ['g']],
+    [{ p: 11, e: 5, g: 5 }, null, ['p']],
+    [{ p: -1, e: 5, g: 5 }, null, ['p']],
+    [{ p: 2.5, e: 5, g: 5 }, null, ['p']],
+    [{ p: '5', e: 5, g: 5 }, null, ['p']],
+    [{}, null, ['p', 'e', 'g']],
+  ];
+  it.each(table)('%j scores %j (missing %j)', (answers, score, missing) => {
+    expect(scorePeg(PEG, answers)).toEqual({ score, missing, complete: missing.length === 0 });
+  });
+  it('is always within 0–10 when complete', () => {
+    const v = fc.integer({ min: 0, max: 10 });
+    fc.assert(
+      fc.property(v, v, v, (p, e, g) => {
+        const s = scorePeg(PEG, { p, e, g }).score;
+        return s !== null && s >= 0 && s <= 10;
       }),
     );
   });

@@ -65,5 +65,7 @@ describe('small pure helpers', () => {
     expect(scrubUrl('/waitlist/offer/eyJw.abc')).toBe('/waitlist/offer/[token]');
     expect(scrubUrl('/staff/welcome/t0k3n')).toBe('/staff/welcome/[token]');
     expect(scrubUrl('/staff/reset/t0k3n?next=x')).toBe('/staff/reset/[token]');
+    expect(scrubUrl('/questionnaire/eyJw.abc/done')).toBe('/questionnaire/[token]/done');
+    expect(scrubUrl('/diary/eyJw.abc?saved=1')).toBe('/diary/[token]');
   });
 });

@@ -42,7 +42,7 @@ export function WorklistPage(props: {
             return (
               <article class="worklist-alert" aria-labelledby={`alert-${a.id}`}>
                 <h2 id={`alert-${a.id}`}>
-                  <a href={clinicalHref(a.patient_id, 'intake')}>
+                  <a href={clinicalHref(a.patient_id, a.source === 'questionnaire' ? 'questionnaires' : 'intake')}>
                     {a.first_name} {a.last_name}
                   </a>
                   {a.level === 'urgent' ? <span class="badge badge-urgent">Urgent</span> : null}

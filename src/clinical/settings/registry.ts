@@ -11,6 +11,7 @@ import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.
 import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts';
 import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
+import { QUESTIONNAIRE_SCHEDULE } from '../outcomes/questionnaire-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -143,6 +144,20 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
     columns: [
       { key: 'code', label: 'Code', hint: 'Stored on each entry: lower-case letters, digits and _' },
       { key: 'label', label: 'Name' },
+    ],
+  },
+  {
+    definition: QUESTIONNAIRE_SCHEDULE,
+    purpose:
+      'When follow-up questionnaires are owed, per protocol (* for every other): the anchor, the days from it to the window’s opening, how long it stays open, and what it asks.',
+    columns: [
+      { key: 'protocol', label: 'Protocol', hint: 'A protocol’s code, or * for every protocol without rows' },
+      { key: 'timepoint', label: 'Time point', hint: 'Such as week_4' },
+      { key: 'anchor', label: 'Anchor', hint: 'each_session, end_of_induction or each_booster' },
+      { key: 'offsetDays', label: 'Opens (days from the anchor)', type: 'number' },
+      { key: 'windowDays', label: 'Open for (days)', type: 'number' },
+      { key: 'instruments', label: 'Instruments', type: 'list', hint: 'From: pain_nrs, peg, phq9, gad7, pgic' },
+      { key: 'painMeasures', label: 'Pain ratings', type: 'list', hint: 'From: now, average, worst' },
     ],
   },
 ];
