@@ -132,3 +132,12 @@ export { infusionContext, type InfusionContext } from './sessions/infusion-conte
 export { infusionPart, type InfusionView } from './sessions/infusion-read.ts';
 export { SIDE_EFFECTS, SIDE_EFFECT_GRADES, type SideEffectItem } from './sessions/infusion-settings.ts';
 export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';
+
+// Outcomes (issue 13 §2): the responder analysis of one patient and its chart, for the clinical summary (a plain
+// read: the caller checks access and audits in its transaction), and the pure responder and Wilson cores.
+export { patientOutcomes, type PatientOutcomes } from './outcomes/patient-outcomes-read.ts';
+export { PatientOutcomesChart } from './outcomes/patient-outcomes-chart.tsx';
+export { PatientOutcomesSummary, ResponderNote } from './outcomes/patient-outcomes-views.tsx';
+export { immpactClass, patientResponse, type ImmpactClass, type PatientResponse } from './outcomes/responder.ts';
+export { RESPONDER_SETTINGS, type ResponderSettings } from './outcomes/responder-settings.ts';
+export { wilson, type Interval } from './outcomes/wilson.ts';
