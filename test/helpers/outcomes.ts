@@ -198,3 +198,80 @@ export async function planAt(
     .execute();
   return { planId, protocolId: protocol.id };
 }
+
+/**
+ * `n` Chicago patients on one protocol, each with an intake baseline and the follow-ups of a series whose relief
+ * varies from patient to patient (some respond, some do not, some miss a questionnaire): a report with something
+ * in every column, for the browser tests and screenshots.
+ */
+export async function outcomeCohort(rt: TestRuntime, providerId: string, n = 12): Promise<string[]> {
+  const now = rt.clock.now();
+  const ids: string[] = [];
+  const { randomUUID: uuid } = await import('node:crypto');
+  for (let i = 0; i < n; i++) {
+    const patientId = uuid();
+    await rt.database.db
+      .insertInto('patients')
+      .values({
+        id: patientId,
+        first_name: `Cohort${i}`,
+        last_name: 'Outcome',
+        email: `${patientId}@example.com`,
+        phone: '+13125550100',
+        contact_method: 'email',
+        location_id: 'loc-chicago',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const { planId, protocolId } = await planAt(rt, patientId, providerId);
+    // Average pain at intake, before sessions 1–4, end of induction, weeks 1, 4 and 12: four kinds of course.
+    const course = [
+      [7, 7, 7, 6, 7, 6, 6, 7, 7], // no response
+      [8, 8, 7, 6, 5, 5, 5, 6, 7], // moderate, fading
+      [6, 6, 5, 4, 3, 2, 2, 3, 3], // substantial, lasting
+      [9, 9, 8, 6, 5, 4, 4, 6, 8], // substantial, then back
+    ][i % 4]!;
+    await submittedIntake(rt, patientId, now - 130 * DAY, {
+      painAverage: course[0]!,
+      phq9Item: 1 + (i % 2),
+      gad7Item: 1,
+    });
+    const at = (d: number) => now - d * DAY;
+    const score = (k: number) => ({ painNow: Math.min(10, course[k]! + (k % 2)), painAverage: course[k]! });
+    const base = { patientId, planId, protocolId };
+    await insertQuestionnaires(rt, [
+      ...[120, 118, 116, 114].map((d, k) => ({ ...base, timepoint: 'pre_session', opensAt: at(d), ...score(k + 1) })),
+      {
+        ...base,
+        timepoint: 'end_of_induction',
+        opensAt: at(110),
+        ...score(5),
+        painWorst: Math.min(10, course[5]! + 2),
+        phq9: 12 - (i % 4) * 2,
+        gad7: 8,
+        interference: 4.3,
+        pgic: 3,
+        pgicLabel: 'Minimally improved',
+      },
+      { ...base, timepoint: 'week_1', opensAt: at(103), ...score(6), phq9: 10 - (i % 4) * 2, gad7: 7 },
+      i % 5 === 0
+        ? { ...base, timepoint: 'week_4', opensAt: at(82), status: 'missed' as const }
+        : {
+            ...base,
+            timepoint: 'week_4',
+            opensAt: at(82),
+            ...score(7),
+            phq9: 9 - (i % 4),
+            gad7: 6,
+            pgic: 2,
+            pgicLabel: 'Much improved',
+          },
+      i % 3 === 0
+        ? { ...base, timepoint: 'week_12', opensAt: at(26), status: 'missed' as const }
+        : { ...base, timepoint: 'week_12', opensAt: at(26), ...score(8), phq9: 8 - (i % 4), gad7: 5 },
+    ]);
+    ids.push(patientId);
+  }
+  return ids;
+}

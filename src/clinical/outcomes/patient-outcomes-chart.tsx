@@ -75,17 +75,22 @@ function Grid(p: { panel: Panel; step: number; unit: string }) {
 /** Month ticks for long spans, week ticks for short ones, each at local midnight in the location's zone. */
 function dateTicks(from: number, to: number, zone: string): Array<{ at: number; label: string }> {
   const span = to - from;
-  const unit = span > 120 * DAY ? 'month' : 'week';
+  // At most about nine labelled ticks whatever the span (each label needs ~55 px): weeks up to two months, then months.
+  const unit = span > 60 * DAY ? 'month' : 'week';
   const ticks = [];
   let t = zoned(from, zone).startOf(unit);
   if (t.toMillis() < from) t = t.plus(unit === 'month' ? { months: 1 } : { weeks: 1 });
-  const stride = span > 720 * DAY ? 3 : span > 365 * DAY ? 2 : 1;
+  const months = span / (30 * DAY);
+  const stride =
+    unit === 'week' ? (span > 30 * DAY ? 2 : 1) : months <= 9 ? 1 : months <= 18 ? 2 : months <= 36 ? 3 : 6;
   while (t.toMillis() <= to && ticks.length < 40) {
     ticks.push({ at: t.toMillis(), label: unit === 'month' ? t.toFormat('LLL yyyy') : t.toFormat('LLL d') });
     t = t.plus(unit === 'month' ? { months: stride } : { weeks: stride });
   }
   return ticks;
 }
+
+type IntakeOrObservation = NonNullable<PatientOutcomes['intake']> | PatientOutcomes['observations'][number];
 
 const shortDay = (at: number, zone: string) => zoned(at, zone).toFormat('LLL d, yyyy');
 
@@ -112,12 +117,12 @@ export function PatientOutcomesChart(props: { data: PatientOutcomes; id?: string
   const axisY = mood.top + mood.height;
   const H = axisY + 52;
   const ticks = dateTicks(from - pad, to + pad, data.zone);
-  const pts = (pick: (o: (typeof obs)[number]) => number | null, panel: Panel) =>
-    obs.flatMap((o) => {
+  // The intake's scores, when it has them, start each series: the baseline the later points are read against.
+  const pts = (pick: (o: IntakeOrObservation) => number | null, panel: Panel) =>
+    [...(data.intake ? [data.intake] : []), ...obs].flatMap((o) => {
       const v = pick(o);
       return v === null ? [] : [{ x: xOf(o.at), y: yOf(panel, v) }];
     });
-  const intakePain = data.intake?.painAverage ?? null;
   const responseLine = base && base.pain > 0 ? base.pain * (1 - data.settings.body.moderatePct / 100) : null;
   const r = data.response;
   const desc =
@@ -194,10 +199,7 @@ export function PatientOutcomesChart(props: { data: PatientOutcomes; id?: string
               </text>
             </g>
           ) : null}
-          {intakePain !== null && data.intake ? (
-            <Marker shape="square" x={xOf(data.intake.at)} y={yOf(pain, intakePain)} cls="chart-pain-avg" />
-          ) : null}
-          <Series cls="chart-pain-now" shape="dot" points={pts((o) => o.painNow, pain)} />
+          <Series cls="chart-pain-now" shape="dot" points={pts((o) => ('painNow' in o ? o.painNow : null), pain)} />
           <Series cls="chart-pain-avg" shape="square" points={pts((o) => o.painAverage, pain)} />
           <Grid panel={mood} step={9} unit="PHQ-9 0–27, GAD-7 0–21" />
           <Series cls="chart-phq9" shape="down" points={pts((o) => o.phq9, mood)} />
@@ -229,7 +231,7 @@ function OutcomesTable(p: { data: PatientOutcomes; id: string }) {
   const pointAt = new Map(data.response.points.map((pt) => [pt.at, pt]));
   return (
     <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${p.id}-caption`}>
-      <table class="data-table chart-table">
+      <table class="data-table outcomes-table">
         <caption id={`${p.id}-caption`}>Questionnaire scores, oldest first</caption>
         <thead>
           <tr>

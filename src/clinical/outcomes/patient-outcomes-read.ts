@@ -112,3 +112,21 @@ export function intakeScores(json: string, at: number): IntakeScores {
     gad7: answers.gad7 ? scoreQuestionnaire(GAD7, answers.gad7).total : null,
   };
 }
+
+/**
+ * The intake's average pain and PHQ-9 total read from its stored JSON without the full schema: the report reads
+ * thousands of intakes, and needs two numbers of each. A value that is not a number in range counts as unanswered.
+ */
+export function intakeBaseline(json: string): { pain: number | null; phq9: number | null } {
+  let answers: { pain?: { average?: unknown }; phq9?: Record<string, unknown> };
+  try {
+    answers = JSON.parse(json) as typeof answers;
+  } catch {
+    return { pain: null, phq9: null };
+  }
+  const average = answers.pain?.average;
+  const pain = typeof average === 'number' && average >= 0 && average <= 10 ? average : null;
+  const items = answers.phq9;
+  const phq9 = items ? scoreQuestionnaire(PHQ9, items as Record<string, number | null>).total : null;
+  return { pain, phq9 };
+}

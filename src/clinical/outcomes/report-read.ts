@@ -5,7 +5,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { dayBounds } from '../../kernel/time/wall-clock.ts';
-import { intakeScores } from './patient-outcomes-read.ts';
+import type { Database } from '../../kernel/db/database.ts';
+import { intakeBaseline } from './patient-outcomes-read.ts';
 import type { Baseline, ReportRow } from './report.ts';
 import type { ReportFilters } from './report-filters.ts';
 
@@ -84,14 +85,18 @@ export function periodQuery(db: Kysely<DB>, filters: ReportFilters, locations: r
   return q;
 }
 
-/** The rows the report needs; `now` decides which windows have closed. */
+/**
+ * The rows the report needs; `now` decides which windows have closed. Read as arrays, outside any transaction (a
+ * clinic's year is tens of thousands of rows, and an object per row costs more than the row): the caller audits
+ * once the figures are built, before it shows them.
+ */
 export async function reportRows(
-  db: Kysely<DB>,
+  database: Database,
   filters: ReportFilters,
   locations: readonly ReportLocation[],
   now: number,
 ): Promise<ReportRow[]> {
-  const rows = await periodQuery(db, filters, locations)
+  const query = periodQuery(database.db, filters, locations)
     .select([
       'q.patient_id',
       'p.code',
@@ -105,43 +110,73 @@ export async function reportRows(
       'q.pain_average',
       'q.phq9_total',
     ])
-    .execute();
-  return rows.map((r) => {
-    const complete = r.status === 'complete';
-    return {
-      patientId: r.patient_id,
-      protocol: r.code,
-      locationId: r.location_id,
-      timepoint: r.timepoint,
-      number: r.timepoint === 'pre_session' || r.timepoint === 'pre_booster' ? (r.number ?? null) : null,
-      owed: complete || Number(r.closes_at) <= now,
+    .compile();
+  const rows = await database.readArrays(query);
+  const out = new Array<ReportRow>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [patientId, code, locationId, timepoint, number, status, closesAt, completedAt, opensAt, pain, phq9] = rows[
+      i
+    ] as [
+      string,
+      string,
+      string,
+      string,
+      number | null,
+      string,
+      number,
+      number | null,
+      number,
+      number | null,
+      number | null,
+    ];
+    const complete = status === 'complete';
+    out[i] = {
+      patientId,
+      protocol: code,
+      locationId,
+      timepoint,
+      number: timepoint === 'pre_session' || timepoint === 'pre_booster' ? (number ?? null) : null,
+      owed: complete || Number(closesAt) <= now,
       complete,
-      at: Number(r.completed_at ?? r.opens_at),
-      painAverage: r.pain_average,
-      phq9: r.phq9_total,
+      at: Number(completedAt ?? opensAt),
+      painAverage: pain,
+      phq9,
     };
-  });
+  }
+  return out;
 }
 
 /**
  * Each patient's baseline, as the patient's own page works it out: the newest submitted intake's average pain and
- * PHQ-9 when it has them, else the first complete before-session pain and the first complete PHQ-9.
+ * PHQ-9 when it has them, else the first complete before-session pain and the first complete PHQ-9. Read as arrays
+ * outside any transaction, like `reportRows`.
  */
-export async function baselines(db: Kysely<DB>, patientIds: readonly string[]): Promise<Map<string, Baseline>> {
+export async function baselines(database: Database, patientIds: readonly string[]): Promise<Map<string, Baseline>> {
   const out = new Map<string, Baseline>();
+  for (const id of patientIds) out.set(id, { pain: null, phq9: null });
   for (const ids of chunks(patientIds)) {
-    const [intakes, firsts] = await Promise.all([
-      db
+    const intakes = await database.readArrays(
+      database.db
         .selectFrom('intakes')
-        .select(['patient_id', 'answers', 'submitted_at'])
+        .select(['patient_id', 'answers'])
         .where('status', '=', 'submitted')
         .where('patient_id', 'in', ids)
         .orderBy('submitted_at')
-        .execute(),
-      db
+        .compile(),
+    );
+    // Oldest first, so the newest intake is the one kept.
+    for (const [patientId, answers] of intakes as Array<[string, string]>) {
+      const s = intakeBaseline(answers);
+      out.set(patientId, { pain: s.pain, phq9: s.phq9 });
+    }
+    const firsts = await database.readArrays(
+      database.db
         .selectFrom('questionnaires')
-        .select(['patient_id', 'timepoint', 'pain_average', 'phq9_total', 'completed_at'])
-        .where('status', '=', 'complete')
+        .select(['patient_id', 'timepoint', 'pain_average', 'phq9_total'])
+        // Complete, said as the CHECK says it: with `status = 'complete'` SQLite walks the status index through
+        // every complete questionnaire for each chunk of patients (quadratic as the clinic grows) instead of the
+        // patient index.
+        .where('completed_at', 'is not', null)
         .where('patient_id', 'in', ids)
         .where((eb) =>
           eb.or([
@@ -150,22 +185,12 @@ export async function baselines(db: Kysely<DB>, patientIds: readonly string[]): 
           ]),
         )
         .orderBy('completed_at')
-        .execute(),
-    ]);
-    const fromIntake = new Map<string, Baseline>();
-    // Oldest first, so the newest intake is the one kept.
-    for (const i of intakes) {
-      const s = intakeScores(i.answers, Number(i.submitted_at));
-      fromIntake.set(i.patient_id, { pain: s.painAverage, phq9: s.phq9 });
-    }
-    for (const id of ids) {
-      const intake = fromIntake.get(id);
-      out.set(id, { pain: intake?.pain ?? null, phq9: intake?.phq9 ?? null });
-    }
-    for (const f of firsts) {
-      const b = out.get(f.patient_id)!;
-      if (b.pain === null && f.timepoint === 'pre_session' && f.pain_average !== null) b.pain = f.pain_average;
-      if (b.phq9 === null && f.phq9_total !== null) b.phq9 = f.phq9_total;
+        .compile(),
+    );
+    for (const [patientId, timepoint, pain, phq9] of firsts as Array<[string, string, number | null, number | null]>) {
+      const b = out.get(patientId)!;
+      if (b.pain === null && timepoint === 'pre_session' && pain !== null) b.pain = pain;
+      if (b.phq9 === null && phq9 !== null) b.phq9 = phq9;
     }
   }
   return out;

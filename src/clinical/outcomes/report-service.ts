@@ -72,12 +72,13 @@ export async function responderReport(
   choices: ReportChoices,
   filters: ReportFilters,
 ): Promise<ReportPageData> {
-  return database.transact(async (trx) => {
-    const settings = await currentDefinition(trx, RESPONDER_SETTINGS);
-    const rows = await reportRows(trx, filters, choices.locations, actor.now);
-    const patients = [...new Set(rows.map((r) => r.patientId))];
-    const groups = buildReport(rows, await baselines(trx, patients), settings.body);
-    await auditStaff(
+  const settings = await currentDefinition(database.db, RESPONDER_SETTINGS);
+  const rows = await reportRows(database, filters, choices.locations, actor.now);
+  const patients = [...new Set(rows.map((r) => r.patientId))];
+  const groups = buildReport(rows, await baselines(database, patients), settings.body);
+  // Read outside a transaction (bulk arrays); nothing is shown until this event has committed.
+  await database.transact((trx) =>
+    auditStaff(
       trx,
       database,
       actor,
@@ -92,12 +93,12 @@ export async function responderReport(
         groups: groups.length,
         patients: patients.length,
       },
-    );
-    return {
-      ...choices,
-      filters,
-      groups,
-      settings: { body: settings.body, version: settings.version, unverified: settings.unverified },
-    };
-  });
+    ),
+  );
+  return {
+    ...choices,
+    filters,
+    groups,
+    settings: { body: settings.body, version: settings.version, unverified: settings.unverified },
+  };
 }

@@ -39,26 +39,16 @@ function Filters(props: { choices: ReportChoices; values: RawFilters; errors: Er
         errors={errors}
         options={[['', 'All my locations'], ...choices.locations.map((l): [string, string] => [l.id, l.name])]}
       />
-      <Input
-        name="from"
-        label="From"
-        type="date"
-        values={v}
-        errors={errors}
-        hint="The day a questionnaire opened, in its location's time zone."
-      />
-      <Input
-        name="to"
-        label="To (included)"
-        type="date"
-        values={v}
-        errors={errors}
-        hint="At most 5 years after the start."
-      />
+      <Input name="from" label="From" type="date" values={v} errors={errors} />
+      <Input name="to" label="To (included)" type="date" values={v} errors={errors} />
       <p>
         <button class="button" type="submit">
           Show the report
         </button>
+      </p>
+      <p class="hint outcomes-filters-hint">
+        The period covers questionnaires whose window opened on those days, in each location's time zone; at most 5
+        years.
       </p>
     </form>
   );
@@ -67,8 +57,8 @@ function Filters(props: { choices: ReportChoices; values: RawFilters; errors: Er
 function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
   const s = props.settings;
   return (
-    <div class="notice outcomes-note">
-      <h2>How to read this report</h2>
+    <section class="notice outcomes-note" aria-labelledby="how-to-read">
+      <h2 id="how-to-read">How to read this report</h2>
       <ul>
         <li>
           A questionnaire counts as <strong>owed</strong> once its window has closed or it was completed;{' '}
@@ -98,14 +88,14 @@ function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
           settings.
         </p>
       ) : null}
-    </div>
+    </section>
   );
 }
 
 function GroupTable(props: { group: ReportGroup; id: string }) {
   return (
     <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${props.id}-caption`}>
-      <table class="data-table chart-table">
+      <table class="data-table outcomes-table">
         <caption id={`${props.id}-caption`}>Figures at each time point</caption>
         <thead>
           <tr>
@@ -185,7 +175,11 @@ export function OutcomesReportPage(props: {
           </div>
         ) : null}
         <Filters choices={choices} values={values} errors={errors} />
-        <MissingNote settings={data?.settings ?? null} />
+        <p>
+          <strong>Missing answers are never filled in:</strong> each share counts only the patients who answered at that
+          time point, and the missing count and share stand beside it (
+          <a href="#how-to-read">how to read this report</a>).
+        </p>
         {data ? (
           <Fragment>
             <p>
@@ -216,6 +210,7 @@ export function OutcomesReportPage(props: {
             )}
           </Fragment>
         ) : null}
+        <MissingNote settings={data?.settings ?? null} />
       </Fragment>
     ),
   });
