@@ -70,7 +70,7 @@ export async function outcomesExport(
     periodQuery(db, filters, choices.locations).where((eb) =>
       eb.or([eb('q.status', '=', 'complete'), eb('q.closes_at', '<=', now)]),
     );
-  const { rows, ids, settings } = await database.transact(async (trx) => {
+  const { rows, settings } = await database.transact(async (trx) => {
     const settings = await currentDefinition(trx, RESPONDER_SETTINGS);
     const ids = await owed(trx).select('q.patient_id').distinct().execute();
     const count = await owed(trx)
@@ -93,10 +93,10 @@ export async function outcomesExport(
         patients: ids.length,
       },
     );
-    return { rows, ids: ids.map((r) => r.patient_id), settings: settings.body };
+    return { rows, settings: settings.body };
   });
 
-  const patients = await baselines(database, ids);
+  const patients = await baselines(database, filters, choices.locations, now);
   const secret = randomBytes(32);
   const keyOf = (patientId: string) => `P${createHmac('sha256', secret).update(patientId).digest('hex').slice(0, 12)}`;
   const locations = new Map<string, ReportLocation>(choices.locations.map((l) => [l.id, l]));

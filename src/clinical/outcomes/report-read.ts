@@ -151,33 +151,37 @@ export async function reportRows(
  * PHQ-9 when it has them, else the first complete before-session pain and the first complete PHQ-9. Read as arrays
  * outside any transaction, like `reportRows`.
  */
-export async function baselines(database: Database, patientIds: readonly string[]): Promise<Map<string, Baseline>> {
+export async function baselines(
+  database: Database,
+  filters: ReportFilters,
+  locations: readonly ReportLocation[],
+  /** Only the patients owing a questionnaire by then (the export's rows), when given. */
+  owedBy?: number,
+): Promise<Map<string, Baseline>> {
+  // The period's patients as a subquery, so this needs no round trip of its own first.
+  let q = periodQuery(database.db, filters, locations);
+  if (owedBy !== undefined)
+    q = q.where((eb) => eb.or([eb('q.status', '=', 'complete'), eb('q.closes_at', '<=', owedBy)]));
+  const patients = q.select('q.patient_id');
   const out = new Map<string, Baseline>();
-  for (const id of patientIds) out.set(id, { pain: null, phq9: null });
-  for (const ids of chunks(patientIds)) {
-    const intakes = await database.readArrays(
+  const [intakes, firsts] = await Promise.all([
+    database.readArrays(
       database.db
         .selectFrom('intakes')
         .select(['patient_id', 'answers'])
         .where('status', '=', 'submitted')
-        .where('patient_id', 'in', ids)
+        .where('patient_id', 'in', patients)
         .orderBy('submitted_at')
         .compile(),
-    );
-    // Oldest first, so the newest intake is the one kept.
-    for (const [patientId, answers] of intakes as Array<[string, string]>) {
-      const s = intakeBaseline(answers);
-      out.set(patientId, { pain: s.pain, phq9: s.phq9 });
-    }
-    const firsts = await database.readArrays(
+    ),
+    database.readArrays(
       database.db
         .selectFrom('questionnaires')
         .select(['patient_id', 'timepoint', 'pain_average', 'phq9_total'])
         // Complete, said as the CHECK says it: with `status = 'complete'` SQLite walks the status index through
-        // every complete questionnaire for each chunk of patients (quadratic as the clinic grows) instead of the
-        // patient index.
+        // every complete questionnaire instead of the patient index.
         .where('completed_at', 'is not', null)
-        .where('patient_id', 'in', ids)
+        .where('patient_id', 'in', patients)
         .where((eb) =>
           eb.or([
             eb.and([eb('timepoint', '=', 'pre_session'), eb('pain_average', 'is not', null)]),
@@ -186,12 +190,15 @@ export async function baselines(database: Database, patientIds: readonly string[
         )
         .orderBy('completed_at')
         .compile(),
-    );
-    for (const [patientId, timepoint, pain, phq9] of firsts as Array<[string, string, number | null, number | null]>) {
-      const b = out.get(patientId)!;
-      if (b.pain === null && timepoint === 'pre_session' && pain !== null) b.pain = pain;
-      if (b.phq9 === null && phq9 !== null) b.phq9 = phq9;
-    }
+    ),
+  ]);
+  // Oldest first, so the newest intake is the one kept.
+  for (const [patientId, answers] of intakes as Array<[string, string]>) out.set(patientId, intakeBaseline(answers));
+  for (const [patientId, timepoint, pain, phq9] of firsts as Array<[string, string, number | null, number | null]>) {
+    let b = out.get(patientId);
+    if (!b) out.set(patientId, (b = { pain: null, phq9: null }));
+    if (b.pain === null && timepoint === 'pre_session' && pain !== null) b.pain = pain;
+    if (b.phq9 === null && phq9 !== null) b.phq9 = phq9;
   }
   return out;
 }
