@@ -33,50 +33,49 @@ export interface PatientOutcomes {
 }
 
 export async function patientOutcomes(db: Kysely<DB>, patientId: string): Promise<PatientOutcomes> {
-  const [patient, intakeRow, rows, sessions, settings] = await Promise.all([
-    db
-      .selectFrom('patients')
-      .innerJoin('locations', 'locations.id', 'patients.location_id')
-      .select('locations.time_zone')
-      .where('patients.id', '=', patientId)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('intakes')
-      .select(['answers', 'submitted_at'])
-      .where('patient_id', '=', patientId)
-      .where('status', '=', 'submitted')
-      .orderBy('submitted_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst(),
-    db
-      .selectFrom('questionnaires')
-      .select([
-        'completed_at',
-        'timepoint',
-        'pain_now',
-        'pain_average',
-        'pain_worst',
-        'phq9_total',
-        'gad7_total',
-        'interference',
-        'pgic',
-        'pgic_label',
-      ])
-      .where('patient_id', '=', patientId)
-      .where('status', '=', 'complete')
-      .orderBy('completed_at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('infusion_sessions')
-      .select('started_at')
-      .where('patient_id', '=', patientId)
-      .where('started_at', 'is not', null)
-      .orderBy('started_at')
-      .execute(),
-    currentDefinition(db, RESPONDER_SETTINGS),
-  ]);
+  // One after another: the caller's transaction is one connection, and PostgreSQL's client takes one query at a time.
+  const patient = await db
+    .selectFrom('patients')
+    .innerJoin('locations', 'locations.id', 'patients.location_id')
+    .select('locations.time_zone')
+    .where('patients.id', '=', patientId)
+    .executeTakeFirstOrThrow();
+  const intakeRow = await db
+    .selectFrom('intakes')
+    .select(['answers', 'submitted_at'])
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'submitted')
+    .orderBy('submitted_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const rows = await db
+    .selectFrom('questionnaires')
+    .select([
+      'completed_at',
+      'timepoint',
+      'pain_now',
+      'pain_average',
+      'pain_worst',
+      'phq9_total',
+      'gad7_total',
+      'interference',
+      'pgic',
+      'pgic_label',
+    ])
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'complete')
+    .orderBy('completed_at')
+    .orderBy('id')
+    .execute();
+  const sessions = await db
+    .selectFrom('infusion_sessions')
+    .select('started_at')
+    .where('patient_id', '=', patientId)
+    .where('started_at', 'is not', null)
+    .orderBy('started_at')
+    .execute();
+  const settings = await currentDefinition(db, RESPONDER_SETTINGS);
   const intake =
     intakeRow && intakeRow.submitted_at !== null ? intakeScores(intakeRow.answers, intakeRow.submitted_at) : null;
   const observations: Observation[] = rows.map((r) => ({
