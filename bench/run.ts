@@ -3,7 +3,7 @@
  * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
  * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
- * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit; see SECTIONS), to iterate on
+ * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, outcomes; see SECTIONS), to iterate on
  * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
@@ -23,6 +23,7 @@ import { measureHistory } from './history.ts';
 import { measureAudit } from './audit.ts';
 import { measureScreeningPage, measureSeriesBooking } from './clinical.ts';
 import { measureSessions } from './sessions.ts';
+import { measureOutcomes } from './outcomes.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -36,6 +37,7 @@ const SECTIONS = [
   'sessions',
   'history',
   'audit',
+  'outcomes',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const MAIN_SECTIONS: readonly Section[] = [
@@ -83,6 +85,8 @@ const SIZES = quick
       historyWeekRuns: 12,
       auditEvents: 100_000,
       auditPageRuns: 20,
+      outcomesPatients: 1_000,
+      outcomesRuns: 5,
     }
   : {
       appointments: 20_000,
@@ -103,6 +107,8 @@ const SIZES = quick
       historyWeekRuns: 40,
       auditEvents: 1_000_000,
       auditPageRuns: 100,
+      outcomesPatients: 5_000,
+      outcomesRuns: 15,
     };
 const MAX_BOOKINGS = 4_000;
 const HTTP_CONCURRENCY = 20;
@@ -126,6 +132,7 @@ const TARGETS = {
   vitalsP99Ms: 50,
   boardChangeMs: 2000,
   chartMs: 20,
+  outcomesReportMs: 500,
 };
 const started = performance.now();
 const rss = rssSampler();
@@ -164,6 +171,14 @@ async function main(): Promise<void> {
   if (runs('audit')) {
     log(`audit: a fresh database with ${SIZES.auditEvents} audit events`);
     audit = await measureAudit({ now, events: SIZES.auditEvents, pageRuns: SIZES.auditPageRuns, log });
+  }
+
+  let outcomes: Awaited<ReturnType<typeof measureOutcomes>> | undefined;
+  if (runs('outcomes')) {
+    log(
+      `outcomes: a fresh database with ${SIZES.outcomesPatients} patients and ${SIZES.outcomesPatients * 10} questionnaires`,
+    );
+    outcomes = await measureOutcomes({ now, patients: SIZES.outcomesPatients, runs: SIZES.outcomesRuns, log });
   }
   log('done');
 
@@ -530,6 +545,44 @@ async function main(): Promise<void> {
     verdict(
       audit.verifyPerSec >= TARGETS.verifyPerSec,
       `audit verify ${fmt(audit.verifyPerSec, 0)} events/s >= ${fmt(TARGETS.verifyPerSec, 0)} at ${events} events`,
+    );
+  }
+
+  if (outcomes) {
+    const { small: o, large: ten } = outcomes;
+    out.push(
+      `outcomes: the responder report for every protocol at both locations over 12 months (the service the route calls, its audit event included), ` +
+        `${o.report.runs} runs at ${o.patients} patients / ${o.questionnaires} questionnaires (seeded in ${fmt(o.seedSeconds, 1)} s), then at 10× ` +
+        `(${ten.patients} / ${ten.questionnaires}, seeded in ${fmt(ten.seedSeconds, 1)} s); ${outcomes.groups} protocol × location groups; ` +
+        `the CSV export read whole once at each size (${o.exportRows} and ${ten.exportRows} rows)`,
+    );
+    rows.push(
+      [`outcomes report p50 (ms), ${short(o.questionnaires)} questionnaires`, fmt(o.report.p50), '', '', '(info)'],
+      [
+        `outcomes report p99 (ms), ${short(o.questionnaires)} questionnaires`,
+        fmt(o.report.p99),
+        '',
+        '',
+        `< ${TARGETS.outcomesReportMs} ms`,
+      ],
+      [
+        `  at 10x (${short(ten.questionnaires)}) p50 (ms)`,
+        fmt(ten.report.p50),
+        `${fmt(o.report.p50)} at 1x`,
+        times(ten.report.p50 / o.report.p50),
+        '(info)',
+      ],
+      [
+        `  CSV export whole (ms), 1x / 10x`,
+        fmt(o.exportMs),
+        fmt(ten.exportMs),
+        times(ten.exportMs / o.exportMs),
+        '(info)',
+      ],
+    );
+    verdict(
+      o.report.p99 < TARGETS.outcomesReportMs,
+      `outcomes report p99 ${fmt(o.report.p99)} ms < ${TARGETS.outcomesReportMs} ms at ${o.patients} patients / ${o.questionnaires} questionnaires`,
     );
   }
 

@@ -52,6 +52,8 @@ import { infusionRoutes } from './clinical/sessions/infusion-routes.tsx';
 import { boardRoutes } from './clinical/sessions/board-routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
+import { patientOutcomesRoutes } from './clinical/outcomes/patient-outcomes-routes.tsx';
+import { outcomesReportRoutes } from './clinical/outcomes/report-routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -153,6 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(boardRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
+  await app.register(patientOutcomesRoutes);
+  await app.register(outcomesReportRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

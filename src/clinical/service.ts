@@ -144,3 +144,11 @@ export { QUESTIONNAIRE_SCHEDULE, type ScheduleRow } from './outcomes/questionnai
 export { patientQuestionnaires } from './outcomes/questionnaire-staff-service.ts';
 export { diaryOf, type DiaryDay } from './outcomes/diary-repository.ts';
 export type { QuestionnaireRow } from './outcomes/questionnaire-repository.ts';
+// Outcomes (issue 13 §2): the responder analysis of one patient and its chart, for the clinical summary (a plain
+// read: the caller checks access and audits in its transaction), and the pure responder and Wilson cores.
+export { patientOutcomes, type PatientOutcomes } from './outcomes/patient-outcomes-read.ts';
+export { PatientOutcomesChart } from './outcomes/patient-outcomes-chart.tsx';
+export { PatientOutcomesSummary, ResponderNote } from './outcomes/patient-outcomes-views.tsx';
+export { immpactClass, patientResponse, type ImmpactClass, type PatientResponse } from './outcomes/responder.ts';
+export { RESPONDER_SETTINGS, type ResponderSettings } from './outcomes/responder-settings.ts';
+export { wilson, type Interval } from './outcomes/wilson.ts';

@@ -12,6 +12,7 @@ import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts';
 import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
 import { QUESTIONNAIRE_SCHEDULE } from '../outcomes/questionnaire-settings.ts';
+import { RESPONDER_SETTINGS } from '../outcomes/responder-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -158,6 +159,14 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'windowDays', label: 'Open for (days)', type: 'number' },
       { key: 'instruments', label: 'Instruments', type: 'list', hint: 'From: pain_nrs, peg, phq9, gad7, pgic' },
       { key: 'painMeasures', label: 'Pain ratings', type: 'list', hint: 'From: now, average, worst' },
+    definition: RESPONDER_SETTINGS,
+    purpose: 'How relief in pain is classed in the outcome reports, and what counts as a PHQ-9 improvement.',
+    single: true,
+    columns: [
+      { key: 'minimalPct', label: 'Minimal relief from (%)', type: 'number' },
+      { key: 'moderatePct', label: 'Moderate relief (a response) from (%)', type: 'number' },
+      { key: 'substantialPct', label: 'Substantial relief from (%)', type: 'number' },
+      { key: 'phq9ImprovementPoints', label: 'PHQ-9 improvement: points below baseline', type: 'number' },
     ],
   },
 ];

@@ -34,6 +34,7 @@ const NAV: NavItem[] = [
   { href: '/staff/users', label: 'Staff', show: (s) => s.role === 'admin' },
   { href: '/staff/sessions', label: 'Sessions', show: (s) => s.role === 'admin' },
   { href: '/staff/protocols', label: 'Protocols', show: (s) => s.role !== 'front_desk' },
+  { href: '/staff/outcomes', label: 'Outcomes', show: (s) => s.role === 'provider' },
   { href: '/staff/mail', label: 'Mail', show: (s) => s.role === 'admin' },
   { href: '/staff/setup', label: 'Clinic set-up', show: (s) => s.role === 'admin' },
   { href: '/staff/clinical-settings', label: 'Clinical settings', show: (s) => s.role === 'admin' },
