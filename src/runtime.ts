@@ -22,6 +22,7 @@ import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
 import { intakeEmails } from './clinical/intake/mail.tsx';
 import { AlertEscalations } from './clinical/sessions/alerts-escalation.ts';
+import { SafetySweep } from './clinical/safety/flags-sweep.ts';
 import { sessionAlertEmails } from './clinical/sessions/alerts-mail.tsx';
 import { visitEmails } from './scheduling/mail.tsx';
 import { staffEmails } from './staff/mail.tsx';
@@ -128,6 +129,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await checkpoints.start();
   const escalations = new AlertEscalations({ database, now, log: app.log });
   escalations.start();
+  const safetySweep = new SafetySweep({ database, now, log: app.log });
+  safetySweep.start();
   return {
     app,
     database,
@@ -138,6 +141,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     escalations,
     async close() {
       await escalations.stop();
+      await safetySweep.stop();
       await backups?.stop();
       await app.close();
       await w.stop();

@@ -132,3 +132,12 @@ export { infusionContext, type InfusionContext } from './sessions/infusion-conte
 export { infusionPart, type InfusionView } from './sessions/infusion-read.ts';
 export { SIDE_EFFECTS, SIDE_EFFECT_GRADES, type SideEffectItem } from './sessions/infusion-settings.ts';
 export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';
+// Safety (issue 13 §3): flag rules as data, raising in the transaction of their cause and by the sweep, the liver hold
+// that the infusion gate and the start refuse, the providers' worklist, and the rates per 100 sessions.
+export { evaluateFlags, type Flag, type PatientFacts } from './safety/flags.ts';
+export { FLAG_RULES, FLAG_RULE_SETTINGS, flagRules, type FlagKind, type FlagRules } from './safety/flags-settings.ts';
+export { raiseFlags } from './safety/flags-raise.ts';
+export { openHold } from './safety/flags-repository.ts';
+export { SafetySweep, sweepMissedFollowUps } from './safety/flags-sweep.ts';
+export { SAFETY_RATES } from './safety/rates-settings.ts';
+export { closeFlag, safetyWorklist, takeFlag } from './safety/worklist-service.ts';

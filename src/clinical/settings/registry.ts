@@ -11,6 +11,8 @@ import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.
 import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts';
 import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
+import { FLAG_RULE_SETTINGS } from '../safety/flags-settings.ts';
+import { SAFETY_RATES } from '../safety/rates-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -141,6 +143,36 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
     columns: [
       { key: 'code', label: 'Code', hint: 'Stored on each entry: lower-case letters, digits and _' },
       { key: 'label', label: 'Name' },
+    ],
+  },
+  {
+    definition: FLAG_RULE_SETTINGS,
+    purpose:
+      'The safety flag rules: each one on or off, and its figures. A liver flag holds infusions until a provider closes it.',
+    single: true,
+    columns: [
+      { key: 'item9On', label: 'PHQ-9 item 9 rule on', type: 'check' },
+      { key: 'item9AlertAt', label: 'Item 9 answer that raises a flag (1–3)', type: 'number' },
+      { key: 'item9UrgentAt', label: 'Item 9 answer that makes it urgent (1–3)', type: 'number' },
+      { key: 'escalationOn', label: 'Dose escalation rule on', type: 'check' },
+      { key: 'escalationPercent', label: 'Dose escalation: mg/kg per session up by more than (%)', type: 'number' },
+      { key: 'escalationSessions', label: 'Dose escalation: over the last (sessions)', type: 'number' },
+      { key: 'urinaryOn', label: 'Urinary symptoms rule on', type: 'check' },
+      { key: 'urinaryMinYes', label: 'Urinary questions answered yes that raise a flag', type: 'number' },
+      { key: 'liverOn', label: 'Liver rule on', type: 'check' },
+      { key: 'liverMultiple', label: 'Liver: at or above this multiple of the upper limit of normal', type: 'number' },
+      { key: 'liverTests', label: 'Liver: tests read', type: 'list', hint: 'Lab-test codes, separated by commas' },
+      { key: 'missedFollowUpOn', label: 'Missed follow-up after a session with an alert: rule on', type: 'check' },
+      { key: 'substanceUseOn', label: 'PDMP check with concerns: rule on', type: 'check' },
+    ],
+  },
+  {
+    definition: SAFETY_RATES,
+    purpose: 'What the safety rates count as an adverse event, and over how many months.',
+    single: true,
+    columns: [
+      { key: 'adverseGradeFrom', label: 'Side effects from this grade count (1 mild … 4)', type: 'number' },
+      { key: 'months', label: 'Months shown', type: 'number' },
     ],
   },
 ];
