@@ -51,7 +51,7 @@ export const FLAG_RULES: Record<FlagKind, { label: string; source: string; unver
     unverified: true,
   },
   liver: {
-    label: 'Liver enzymes at 3 × the upper limit of normal or more: infusions on hold',
+    label: 'Liver enzymes raised (ALT, AST or ALP)',
     source:
       'Noppers IM et al., Pain 2011;152:2173–2178: liver injury (ALT, AST or ALP ≥ 3 × ULN) after repeated S-ketamine infusions (clinical-facts.md §6). The hold until a provider clears it is clinic policy.',
     unverified: false,

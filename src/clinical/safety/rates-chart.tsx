@@ -115,7 +115,7 @@ export function RatesChart(props: { id: string; name: string; months: MonthRate[
         </svg>
       </div>
       <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${id}-caption`}>
-        <table class="data-table chart-table">
+        <table class="hours-table chart-table">
           <caption id={`${id}-caption`}>{`${props.name}: by month`}</caption>
           <thead>
             <tr>

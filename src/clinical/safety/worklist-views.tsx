@@ -105,7 +105,7 @@ export function SafetyWorklistPage(props: {
           </p>
         ) : (
           <div class="table-scroll" tabindex="0" role="region" aria-labelledby="safety-caption">
-            <table class="data-table safety-table">
+            <table class="hours-table safety-table">
               <caption id="safety-caption">{props.rows.length === 1 ? '1 flag' : `${props.rows.length} flags`}</caption>
               <thead>
                 <tr>
@@ -125,13 +125,17 @@ export function SafetyWorklistPage(props: {
                       </a>
                       <span class="hint">{f.location_name}</span>
                     </th>
-                    <td>
+                    <td data-label="Flag">
                       <a href={`/staff/safety/${f.id}`}>{kindLabel(f.kind)}</a> <Badges flag={f} />
                       <span class="hint">From the {SOURCE_LABELS[f.source] ?? f.source}</span>
                     </td>
-                    <td>{formatDateTime(f.raised_at, f.time_zone)}</td>
-                    <td>{f.owner_name ?? 'No one yet'}</td>
-                    <td>{STATE_LABELS[f.state]}</td>
+                    <td data-label="Raised">{formatDateTime(f.raised_at, f.time_zone)}</td>
+                    <td data-label="Owner">
+                      {f.state === 'closed'
+                        ? `Closed by ${f.resolved_by_name ?? 'a clinician'}`
+                        : (f.owner_name ?? 'No one yet')}
+                    </td>
+                    <td data-label="State">{STATE_LABELS[f.state]}</td>
                   </tr>
                 ))}
               </tbody>
