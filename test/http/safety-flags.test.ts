@@ -328,6 +328,9 @@ describe(`safety flags (${engine})`, () => {
     expect(close.detail).toMatchObject({ alertId: flag!.id, kind: 'substance_use', action: 'referred' });
     expect(JSON.stringify(events)).not.toContain('addiction medicine');
     expect(text((await provider.get('/staff/safety?state=closed')).body)).toContain('Cara Vega');
+    // The next check re-reads the record: the closed flag's check does not raise it again.
+    expect((await recordPost(provider, patient, 'pdmp', { pdmp_result: 'no_concerns' })).statusCode).toBe(303);
+    expect(await flagsOf(patient)).toHaveLength(1);
   });
 
   it('filters by location, kind and state, refusing an unknown value by name; a flag elsewhere is 404 with a denied event', async () => {
