@@ -9,9 +9,10 @@ import { bookSeries } from '../../src/scheduling/series-booking.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { appointmentRow } from '../helpers/appointments.ts';
 import { eventsAfter, lastSeq } from '../helpers/audit.ts';
+import { GOOD_CHECKLIST, GOOD_VITALS, postSessionForm, signConsent } from '../helpers/checkin.ts';
 import { post, readySession, stateOf } from '../helpers/infusion.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
-import { orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
+import { checkedInSession, orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
 import { csrfFrom, demoAccount, signIn, type Browser } from '../helpers/staff.ts';
 
 /**
@@ -238,6 +239,24 @@ describe(`the liver hold on every path (${engine})`, () => {
       'infusion start': false,
     });
     expect(await stateOf(rt(), session)).toBe('infusing');
+  });
+
+  it('a checked-in patient on hold: the check-in lists the hold as blocking, and the checks cannot be declared done', async () => {
+    const visit = await orderedVisit(rt(), 'Hugo');
+    rt().clock.current = Math.max(rt().clock.now(), visit.startsAt - 30 * 60_000);
+    const session = await checkedInSession(rt(), visit);
+    await liverResult(visit.patientId);
+    await signConsent(rt(), visit.patientId);
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    // Everything else in order: the hold is the one thing that blocks.
+    expect((await postSessionForm(nurse, visit, session, 'checklist', GOOD_CHECKLIST)).statusCode).toBe(303);
+    expect((await postSessionForm(nurse, visit, session, 'vitals', GOOD_VITALS)).statusCode).toBe(303);
+    const page = await nurse.get(`/staff/patients/${visit.patientId}/sessions/${session}`);
+    expect(text(page.body)).toContain('Infusions are on hold for this patient');
+    const done = await post(nurse, visit, session, 'checks-done', {});
+    expect(done.statusCode).toBe(409);
+    expect(text(done.body)).toContain('Infusions are on hold for this patient');
+    expect(await stateOf(rt(), session)).toBe('checked_in');
   });
 
   it('a hold on one patient holds no one else', async () => {

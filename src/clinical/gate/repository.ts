@@ -28,14 +28,20 @@ export async function infusionReady(db: Kysely<DB>, patientId: string, at: numbe
       .where('status', '=', 'active')
       .limit(1)
       .executeTakeFirst(),
-    db
-      .selectFrom('clinical_alerts')
-      .select('id')
-      .where('patient_id', '=', patientId)
-      .where('holds', '=', 1)
-      .where('resolved_at', 'is', null)
-      .limit(1)
-      .executeTakeFirst(),
+    openHold(db, patientId),
   ]);
-  return screening !== undefined && plan !== undefined && hold === undefined;
+  return screening !== undefined && plan !== undefined && !hold;
+}
+
+/** Whether an open safety flag holds this patient's infusions (migration 033; the database refuses the same). */
+export async function openHold(db: Kysely<DB>, patientId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('clinical_alerts')
+    .select('id')
+    .where('patient_id', '=', patientId)
+    .where('holds', '=', 1)
+    .where('resolved_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

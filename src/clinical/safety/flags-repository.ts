@@ -134,19 +134,6 @@ export async function raisedFor(db: Kysely<DB>, patientId: string) {
   return rows;
 }
 
-/** Whether an open flag holds this patient's infusions. */
-export async function openHold(db: Kysely<DB>, patientId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('clinical_alerts')
-    .select('id')
-    .where('patient_id', '=', patientId)
-    .where('holds', '=', 1)
-    .where('resolved_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Patients with a missed questionnaire or a visit not attended: whom the sweep looks at. */
 export async function patientsWithMisses(db: Kysely<DB>): Promise<Array<{ patient_id: string; location_id: string }>> {
   const [questionnaires, appointments] = await Promise.all([

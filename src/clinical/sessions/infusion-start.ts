@@ -11,7 +11,7 @@ import { timeOrderedId } from '../../kernel/ids.ts';
 import { isRefusal, refuse, type Refusal } from '../../kernel/refusal.ts';
 import { today } from '../../kernel/time/wall-clock.ts';
 import { figure } from '../dosing/dose.ts';
-import { openHold } from '../safety/flags-repository.ts';
+import { openHold } from '../gate/repository.ts';
 import { freshSession, sessionFor } from './access.ts';
 import { changeSession, stale } from './change.ts';
 import { infusionContext } from './infusion-context.ts';
