@@ -6,6 +6,7 @@ import { GOOD_CHECKLIST, postSessionForm, signConsent, onTheDay } from '../helpe
 import { activePlanFixture, clinicalPatientFixture, userId, weightFixture } from '../helpers/clinical-orders.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { checkedInSession, orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
+import { formFields } from '../helpers/forms.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
 /**
@@ -72,6 +73,29 @@ describe(`safety flags (${engine})`, () => {
     // Saving another result does not raise the same record again.
     await recordPost(nurse, patient, 'labs', { lab_test: 'ast', lab_value: '20', lab_unit: 'U/L', lab_uln: '40' });
     expect(await flagsOf(patient)).toHaveLength(1);
+  });
+
+  it('the rules are data: an administrator edits the liver multiple on the settings page, and the next result is judged by it', async () => {
+    const admin = await signIn(rt(), 'admin@relief.example');
+    const url = '/staff/clinical-settings/safety-flag-rules';
+    const page = await admin.get(url);
+    expect(page.statusCode).toBe(200);
+    expect(text(page.body)).toContain('Safety flag rules');
+    expect(text(page.body)).toContain('Noppers IM et al., Pain 2011');
+    const fields = formFields(page.body, url);
+    const key = Object.keys(fields).find((k) => k.endsWith('liverMultiple'))!;
+    expect(fields[key]).toBe('3');
+    const saved = await admin.post(url, { ...fields, [key]: '5', source: 'Medical director, December 2026' });
+    expect(saved.statusCode, text(saved.body).slice(0, 1500)).toBe(303);
+    const patient = await clinicalPatientFixture(rt(), { first_name: 'Vera' });
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    await recordPost(nurse, patient, 'labs', { lab_test: 'ast', lab_value: '199', lab_unit: 'U/L', lab_uln: '40' });
+    expect(await flagsOf(patient)).toEqual([]);
+    await recordPost(nurse, patient, 'labs', { lab_test: 'ast', lab_value: '200', lab_unit: 'U/L', lab_uln: '40' });
+    const flags = await flagsOf(patient);
+    expect(flags.map((f) => f.kind)).toEqual(['liver']);
+    // The flag keeps the finding: the result as a multiple of its upper limit.
+    expect(JSON.parse(flags[0]!.detail!)).toEqual({ test: 'ast', timesUpperLimit: 5 });
   });
 
   it('a PDMP check with concerns raises a substance-use flag; one without concerns does not', async () => {
