@@ -125,5 +125,17 @@ describe('safety worklist (axe-core in Chromium)', () => {
       await shot(p, `flag-refused-${width}`);
       await context.close();
     }
+    // The rules' and the rates' settings, as an administrator edits them.
+    const admin = await signIn(rt(), 'admin@relief.example');
+    for (const width of [1280, 390]) {
+      const context = await newContext(admin.cookies, width);
+      const p = await context.newPage();
+      for (const kind of ['safety-flag-rules', 'safety-rates']) {
+        await p.goto(`${origin}/staff/clinical-settings/${kind}`);
+        expect(await audit(p), `${kind} at ${width}`).toEqual([]);
+        await shot(p, `${kind}-${width}`);
+      }
+      await context.close();
+    }
   });
 });
