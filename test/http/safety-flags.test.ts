@@ -278,6 +278,64 @@ describe(`safety flags (${engine})`, () => {
     // A second look raises nothing new.
     await provider.get('/staff/safety');
     expect(await flagsOf(alerted.patient)).toHaveLength(1);
+
+    // A questionnaire missed after a session whose check-in raised an alert (item 9) is a missed follow-up too.
+    const patient = await clinicalPatientFixture(rt(), { first_name: 'Nia' });
+    const { appointments, plan } = await activePlanFixture(rt(), patient, providerId, 'crps-10-day', 1);
+    const session = await checkedInSession(rt(), {
+      patientId: patient,
+      appointmentId: appointments[0]!,
+      nurseId,
+    } as OrderedVisit);
+    await rt().database.transact((trx) =>
+      raiseAlert(trx, {
+        patientId: patient,
+        locationId: 'loc-chicago',
+        kind: 'phq9_item9',
+        source: 'check_in',
+        sourceId: session,
+        level: 'alert',
+        now: rt().clock.now(),
+      }),
+    );
+    const questionnaire = randomUUID();
+    const now = rt().clock.now();
+    await db()
+      .insertInto('questionnaires')
+      .values({
+        id: questionnaire,
+        patient_id: patient,
+        location_id: 'loc-chicago',
+        plan_id: plan,
+        protocol_id: null,
+        appointment_id: null,
+        schedule_key: `plan:${plan}:week_1`,
+        timepoint: 'week_1',
+        instruments: '[]',
+        opens_at: now + 86_400_000,
+        closes_at: now + 8 * 86_400_000,
+        status: 'missed',
+        sent_at: null,
+        reminded_at: null,
+        completed_at: null,
+        entered_by: null,
+        pain_now: null,
+        pain_average: null,
+        pain_worst: null,
+        phq9_total: null,
+        phq9_item9: null,
+        gad7_total: null,
+        interference: null,
+        pgic: null,
+        pgic_label: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await provider.get('/staff/safety');
+    expect(
+      (await flagsOf(patient)).filter((f) => f.kind === 'missed_follow_up').map((f) => [f.source, f.source_id]),
+    ).toEqual([['questionnaire', questionnaire]]);
   });
 
   it('closing: providers only, an assessment and an action required (400 naming each), audited without the text; once', async () => {
