@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../../kernel/audit/audit.ts';
 import { auditStaff, type Actor } from '../../kernel/audit/staff-audit.ts';
-import type { Database } from '../../kernel/db/database.ts';
+import { lockWriters, type Database } from '../../kernel/db/database.ts';
 import type { DB } from '../../kernel/db/schema.ts';
 import { raiseAlert } from '../intake/alerts-service.ts';
 import { evaluateFlags, type Flag } from './flags.ts';
@@ -28,6 +28,10 @@ export interface RaiseContext {
 
 /** Raises what the rules find and has not been raised before; the flags raised or escalated now. */
 export async function raiseFlags(trx: Kysely<DB>, ctx: RaiseContext): Promise<Flag[]> {
+  // Read-then-insert: on PostgreSQL two transactions (two servers' sweeps, a sweep and a save) could both find no flag
+  // and raise it twice. The audit trail's writer lock, which this transaction takes anyway to file the raise,
+  // serialises them (re-entrant if already held; SQLite's BEGIN IMMEDIATE needs none).
+  await lockWriters(trx, ctx.database.engine, 'audit');
   const [rules, facts, raised] = await Promise.all([
     flagRules(trx),
     patientFacts(trx, ctx.patientId),
