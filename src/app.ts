@@ -36,6 +36,7 @@ import { patientRoutes } from './patients/routes.tsx';
 import { setupRoutes } from './setup/routes.ts';
 import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
+import { safetyRoutes } from './clinical/safety/worklist-routes.tsx';
 import { recordRoutes } from './clinical/record/routes.tsx';
 import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 import { intakeRoutes } from './clinical/intake/routes.tsx';
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(planRoutes);
   await app.register(patientOutcomesRoutes);
   await app.register(outcomesReportRoutes);
+  await app.register(safetyRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -22,6 +22,7 @@ import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
 import { intakeEmails } from './clinical/intake/mail.tsx';
 import { AlertEscalations } from './clinical/sessions/alerts-escalation.ts';
+import { SafetySweep } from './clinical/safety/flags-sweep.ts';
 import { sessionAlertEmails } from './clinical/sessions/alerts-mail.tsx';
 import { questionnaireEmails } from './clinical/outcomes/questionnaire-mail.tsx';
 import { QuestionnaireRun } from './clinical/outcomes/questionnaire-run.ts';
@@ -140,6 +141,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     onOutbox: () => setImmediate(() => late.worker?.nudge()),
   });
   questionnaires.start();
+  const safetySweep = new SafetySweep({ database, now, log: app.log });
+  safetySweep.start();
   return {
     app,
     database,
@@ -152,6 +155,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     async close() {
       await questionnaires.stop();
       await escalations.stop();
+      await safetySweep.stop();
       await backups?.stop();
       await app.close();
       await w.stop();

@@ -19,11 +19,11 @@ export const STAFF_HORIZON_MS = 730 * 24 * 3_600_000;
  * every role: the front desk learns that a clinician must act, never the screening's outcome or its reasons.
  */
 export const NOT_READY_TO_BOOK =
-  'This patient has no signed eligible screening and active treatment plan, so infusions cannot be booked yet (the screening must still be valid on the day of the visit). A provider completes both first.';
+  'This patient has no signed eligible screening and active treatment plan, so infusions cannot be booked yet (the screening must still be valid on the day of the visit), or a provider has put infusions on hold. A provider completes both, or clears the hold, first.';
 /** The booking form's own line under "Kind of appointment" (the whole reason is in the summary above it). */
 export const NOT_READY_FIELD = 'An infusion or booster needs this patient’s screening and treatment plan first.';
 export const NOT_READY_TO_MOVE =
-  'This infusion cannot be moved there: the patient needs a signed eligible screening still valid at that time and an active treatment plan. Nothing was changed. A provider renews the screening or the plan first.';
+  'This infusion cannot be moved there: the patient needs a signed eligible screening still valid at that time and an active treatment plan, and no hold on infusions. Nothing was changed. A provider renews the screening or the plan, or clears the hold, first.';
 export const NOT_READY_TO_MOVE_FIELD = 'Not possible until a provider renews the screening or the treatment plan.';
 
 /** A refused staff booking, as its form shows it: why, and the free times nearest the one that was taken. */

@@ -72,7 +72,7 @@ export {
 } from './eligibility/screening-service.ts';
 export { rulesSettings, saveRules } from './eligibility/rules-settings.ts';
 // The infusion gate: whether an infusion or booster may be booked for a patient (the database keeps the same rule).
-export { GATED_KINDS, infusionReady } from './gate/repository.ts';
+export { GATED_KINDS, infusionReady, openHold } from './gate/repository.ts';
 // Treatment plans and their series.
 export { activePlan, planById, planForAppointment, type Plan } from './protocols/plans.ts';
 
@@ -152,3 +152,11 @@ export { PatientOutcomesSummary, ResponderNote } from './outcomes/patient-outcom
 export { immpactClass, patientResponse, type ImmpactClass, type PatientResponse } from './outcomes/responder.ts';
 export { RESPONDER_SETTINGS, type ResponderSettings } from './outcomes/responder-settings.ts';
 export { wilson, type Interval } from './outcomes/wilson.ts';
+// Safety (issue 13 §3): flag rules as data, raising in the transaction of their cause and by the sweep, the liver hold
+// that the infusion gate and the start refuse, the providers' worklist, and the rates per 100 sessions.
+export { evaluateFlags, type Flag, type PatientFacts } from './safety/flags.ts';
+export { FLAG_RULES, FLAG_RULE_SETTINGS, flagRules, type FlagKind, type FlagRules } from './safety/flags-settings.ts';
+export { raiseFlags } from './safety/flags-raise.ts';
+export { SafetySweep, sweepMissedFollowUps } from './safety/flags-sweep.ts';
+export { SAFETY_RATES } from './safety/rates-settings.ts';
+export { closeFlag, safetyWorklist, takeFlag } from './safety/worklist-service.ts';

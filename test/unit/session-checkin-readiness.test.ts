@@ -84,6 +84,8 @@ describe('check-in readiness', () => {
     expect(codes(facts({ consentCurrent: false }))).toEqual(['consent_not_current']);
     expect(codes(facts({ answers: { ...facts().answers!, pregnancy: 'positive' } }))).toEqual(['pregnancy_positive']);
     expect(codes(facts({ item9AlertOpen: true }))).toEqual(['item9_alert']);
+    // A safety flag holding infusions (the liver rule) blocks until a provider closes it.
+    expect(codes(facts({ safetyHold: true }))).toEqual(['safety_hold']);
     expect(codes(facts({ answers: null, answeredAt: null, preVitals: null }))).toEqual([
       'missing_identity',
       'missing_fasting',

@@ -15,6 +15,7 @@ import { compareVerification, figure, KG_PER_LB, toKg, type VerificationEntry } 
 import { findOrder, insertCheck, markVerified, patientSession } from './order-repository.ts';
 import { dosingSettings } from './settings.ts';
 import { settleOrders } from './void-dose.ts';
+import { raiseFlags } from '../safety/flags-raise.ts';
 
 export const ORDERER_MAY_NOT_VERIFY =
   'You ordered this dose, so you cannot check it: the double check is done by another clinician.';
@@ -76,6 +77,15 @@ export async function verifyDose(
       weight: !result.mismatches.includes('weight'),
       concentration: !result.mismatches.includes('concentration'),
     });
+    if (result.match)
+      await raiseFlags(trx, {
+        database,
+        actor,
+        patientId: patient.id,
+        locationId: session.location_id,
+        now: actor.now,
+        kinds: ['dose_escalation'],
+      });
     return { ok: true as const, match: result.match, mismatches: result.mismatches };
   });
 }

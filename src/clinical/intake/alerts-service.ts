@@ -37,6 +37,9 @@ export interface NewAlert {
   sourceId: string | null;
   level: AlertLevel;
   now: number;
+  /** A safety flag that holds further infusions while open (migration 033), and its rule's codes and figures. */
+  holds?: boolean;
+  detail?: Record<string, string | number>;
 }
 
 /**
@@ -64,6 +67,8 @@ export async function raiseAlert(
     source_id: alert.sourceId,
     level: alert.level,
     raised_at: alert.now,
+    holds: alert.holds ? 1 : 0,
+    detail: alert.detail ? JSON.stringify(alert.detail) : null,
   });
   await tellProviders(trx, id, alert, alert.level);
   return { id, raised: true, escalated: false };
@@ -141,6 +146,9 @@ export async function resolveAlert(
   const alert = /^[0-9a-f-]{36}$/.test(alertId) ? await findAlert(database.db, alertId) : undefined;
   if (!alert || !actor.staff.locationIds.includes(alert.location_id)) return notFound('That alert');
   const where = { locationId: alert.location_id, patientRef: alert.patient_id };
+  // The safety flags (migration 033) close on the providers' safety worklist, with the action taken.
+  if (alert.kind !== 'phq9_item9')
+    return refuse('forbidden', 'A provider closes this flag on the safety worklist, with the action taken.');
   const parsed = assessmentSchema.safeParse(body ?? {});
   if (!parsed.success) {
     const message = parsed.error.issues[0]!.message;

@@ -316,7 +316,10 @@ export async function openAlertFor(
   return row && alert(row);
 }
 
-export async function insertAlert(trx: Kysely<DB>, row: Omit<AlertRow, 'resolved_by' | 'resolved_at' | 'assessment'>) {
+export async function insertAlert(
+  trx: Kysely<DB>,
+  row: Omit<AlertRow, 'resolved_by' | 'resolved_at' | 'assessment'> & { holds: number; detail: string | null },
+) {
   await trx
     .insertInto('clinical_alerts')
     .values({ ...row, resolved_by: null, resolved_at: null, assessment: null })

@@ -6,6 +6,7 @@ import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
 import { clinicalHref } from '../patient-frame.tsx';
 import type { AlertRow, ConsentDocument } from './repository.ts';
 import { ALERT_KINDS } from './staff-views.tsx';
+import { FLAG_KIND_LABELS } from '../safety/worklist-words.ts';
 
 type WorklistAlert = AlertRow & { first_name: string; last_name: string; location_name: string; time_zone: string };
 
@@ -48,34 +49,41 @@ export function WorklistPage(props: {
                   {a.level === 'urgent' ? <span class="badge badge-urgent">Urgent</span> : null}
                 </h2>
                 <p>
-                  {ALERT_KINDS[a.kind] ?? a.kind} · from the {a.source} · {a.location_name} · raised{' '}
-                  {formatDateTime(a.raised_at, a.time_zone)}
+                  {ALERT_KINDS[a.kind] ?? FLAG_KIND_LABELS[a.kind] ?? a.kind} · from the {a.source} · {a.location_name}{' '}
+                  · raised {formatDateTime(a.raised_at, a.time_zone)}
                 </p>
-                <form class="form" method="post" action={`/staff/worklist/${a.id}/resolve`} novalidate>
-                  <Csrf token={props.staff.csrfToken} />
-                  <div class="field">
-                    <label for={id}>Assessment</label>
-                    <span class="hint" id={`${id}-hint`}>
-                      What was assessed (for example a structured suicide-risk assessment), by whom, and what was
-                      decided.
-                    </span>
-                    {mine ? <FieldError id={field} message={errors[field]} /> : null}
-                    <textarea
-                      id={id}
-                      name="assessment"
-                      rows="4"
-                      aria-invalid={mine && errors[field] ? 'true' : undefined}
-                      aria-describedby={[mine && errors[field] ? `${field}-error` : '', `${id}-hint`]
-                        .filter(Boolean)
-                        .join(' ')}
-                    >
-                      {mine ? (props.failed?.values.assessment ?? '') : ''}
-                    </textarea>
-                  </div>
-                  <button class="button" type="submit">
-                    Record assessment and close
-                  </button>
-                </form>
+                {a.kind !== 'phq9_item9' ? (
+                  <p>
+                    A provider reviews and closes this flag on the <a href={`/staff/safety/${a.id}`}>safety worklist</a>
+                    , with the action taken.
+                  </p>
+                ) : (
+                  <form class="form" method="post" action={`/staff/worklist/${a.id}/resolve`} novalidate>
+                    <Csrf token={props.staff.csrfToken} />
+                    <div class="field">
+                      <label for={id}>Assessment</label>
+                      <span class="hint" id={`${id}-hint`}>
+                        What was assessed (for example a structured suicide-risk assessment), by whom, and what was
+                        decided.
+                      </span>
+                      {mine ? <FieldError id={field} message={errors[field]} /> : null}
+                      <textarea
+                        id={id}
+                        name="assessment"
+                        rows="4"
+                        aria-invalid={mine && errors[field] ? 'true' : undefined}
+                        aria-describedby={[mine && errors[field] ? `${field}-error` : '', `${id}-hint`]
+                          .filter(Boolean)
+                          .join(' ')}
+                      >
+                        {mine ? (props.failed?.values.assessment ?? '') : ''}
+                      </textarea>
+                    </div>
+                    <button class="button" type="submit">
+                      Record assessment and close
+                    </button>
+                  </form>
+                )}
               </article>
             );
           })

@@ -20,7 +20,7 @@ import { parseSeriesForm, seriesContext } from './series-proposal.ts';
 import { spacingMessage } from './spacing-words.ts';
 
 export const NOT_READY_FOR_SERIES =
-  'Nothing was booked: every session needs a signed eligible screening still valid on its day and an active plan. A provider renews the screening, or the series is booked to end before it lapses.';
+  'Nothing was booked: every session needs a signed eligible screening still valid on its day, an active plan and no hold on infusions. A provider renews the screening or clears the hold, or the series is booked to end before the screening lapses.';
 
 /** Who books series: the front desk and providers (nurses read the plan; they do not schedule). */
 export const SCHEDULING_ROLES = ['provider', 'front_desk'] as const;

@@ -6,6 +6,8 @@ import { LAB_TESTS } from './definitions.ts';
 import { parseFinding, parseLabResult, parsePdmp, type ResultInput, type Values } from './forms.ts';
 import { insertPdmpCheck, insertResult } from './repository.ts';
 import { recordWrite, type RecordContext } from './write.ts';
+import { raiseFlags } from '../safety/flags-raise.ts';
+import { patientLocation } from '../safety/flags-repository.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 
@@ -26,11 +28,26 @@ async function writeResult(trx: Kysely<DB>, actor: Actor, context: RecordContext
   return { detail: { resultId: id, test: input.test.code } };
 }
 
+/** The safety rules that read what was just recorded (the liver hold, a substance-use concern), in its transaction. */
+async function flagsFrom(
+  trx: Kysely<DB>,
+  database: Database,
+  actor: Actor,
+  patientId: string,
+  kinds: Parameters<typeof raiseFlags>[1]['kinds'],
+) {
+  const locationId = await patientLocation(trx, patientId);
+  if (locationId) await raiseFlags(trx, { database, actor, patientId, locationId, now: actor.now, kinds });
+}
+
 /** A measured result (ALT, AST, ALP…) in a unit the lab-tests definition accepts for that test. */
 export function addLabResult(database: Database, actor: Actor, rawId: unknown, values: Values) {
   return recordWrite(database, actor, rawId, 'clinical.result.add', async (trx, context) => {
     const parsed = parseLabResult(values, (await currentDefinition(trx, LAB_TESTS)).body, context.today);
-    return parsed.ok ? writeResult(trx, actor, context, parsed.data) : parsed;
+    if (!parsed.ok) return parsed;
+    const written = await writeResult(trx, actor, context, parsed.data);
+    await flagsFrom(trx, database, actor, context.patientId, ['liver']);
+    return written;
   });
 }
 
@@ -56,6 +73,7 @@ export function addPdmpCheck(database: Database, actor: Actor, rawId: unknown, v
       result: parsed.data.result,
       note: parsed.data.note,
     });
+    await flagsFrom(trx, database, actor, context.patientId, ['substance_use']);
     return { detail: { checkId: id, result: parsed.data.result } };
   });
 }

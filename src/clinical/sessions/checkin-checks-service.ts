@@ -14,6 +14,7 @@ import { timeOrderedId } from '../../kernel/ids.ts';
 import { isRefusal, refuse, type Refusal } from '../../kernel/refusal.ts';
 import { PHQ9_ITEM9_RULE } from '../instruments/phq9.ts';
 import { raiseAlert } from '../intake/alerts-service.ts';
+import { raiseFlags } from '../safety/flags-raise.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { sessionFor, freshSession, type SessionAccess } from './access.ts';
 import { changeSession } from './change.ts';
@@ -96,6 +97,15 @@ export function saveChecklist(
       checklistVersion: checklistVersionText(part.checklistVersion),
       by: actor.staff.userId,
       at: actor.now,
+    });
+    // Urinary symptoms, and the pre-session pain that tells a dose escalation with the same response.
+    await raiseFlags(trx, {
+      database,
+      actor,
+      patientId: session.patient_id,
+      locationId: session.location_id,
+      now: actor.now,
+      kinds: ['urinary', 'dose_escalation'],
     });
     const item9 = parsed.answers.item9;
     // Once a provider has assessed this check-in's answer, saving the same list again does not raise it anew.

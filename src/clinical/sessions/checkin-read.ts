@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { currentDefinition } from '../definitions/store.ts';
 import { consentCurrent } from '../intake/intake-service.ts';
+import { openHold } from '../gate/repository.ts';
 import { alertsOfPatient } from '../intake/repository.ts';
 import { planForAppointment } from '../protocols/plans.ts';
 import { profileOf } from '../record/repository.ts';
@@ -63,7 +64,7 @@ export const checklistVersionText = (version: number) => `${CHECKIN_CHECKLIST.ki
 
 /** The check-in part of a session as it is in `db` (a transaction, to judge a command on what it writes beside). */
 export async function checkinPart(db: Kysely<DB>, session: SessionRow, now: number): Promise<CheckinPart> {
-  const [checklistDef, thresholds, consent, profile, plan, saved, vitals, override, alerts] = await Promise.all([
+  const [checklistDef, thresholds, consent, profile, plan, saved, vitals, override, alerts, hold] = await Promise.all([
     currentDefinition(db, CHECKIN_CHECKLIST),
     startThresholds(db),
     consentCurrent(db, session.patient_id),
@@ -73,6 +74,7 @@ export async function checkinPart(db: Kysely<DB>, session: SessionRow, now: numb
     sessionVitals(db, session.id),
     latestOverride(db, session.id, START_VITALS_RULE),
     alertsOfPatient(db, session.patient_id),
+    openHold(db, session.patient_id),
   ]);
   const checklist = checklistFor(checklistDef.body, plan?.definition.code ?? null);
   // Not known counts as possible: the test is asked rather than skipped.
@@ -107,6 +109,7 @@ export async function checkinPart(db: Kysely<DB>, session: SessionRow, now: numb
       thresholds: thresholds.body,
       overrideAt: override?.at ?? null,
       item9AlertOpen: item9Alert?.open ?? false,
+      safetyHold: hold,
       now,
     }),
     phaseNow: phaseAt(session, now),

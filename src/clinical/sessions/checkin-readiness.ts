@@ -28,6 +28,8 @@ export interface ReadinessFacts {
   overrideAt: number | null;
   /** A self-harm alert from this check-in still waits for a provider's assessment. */
   item9AlertOpen: boolean;
+  /** An open safety flag holds this patient's infusions (the liver rule) until a provider closes it. */
+  safetyHold?: boolean;
   now: number;
 }
 
@@ -39,6 +41,7 @@ export type ProblemCode =
   | 'fasting_fluids'
   | 'pregnancy_positive'
   | 'item9_alert'
+  | 'safety_hold'
   | 'start_vitals';
 
 export interface Problem {
@@ -108,6 +111,7 @@ export function readiness(f: ReadinessFacts): Readiness {
   }
   if (asked.includes('pregnancy') && a.pregnancy === 'positive') blockers.push({ code: 'pregnancy_positive' });
   if (f.item9AlertOpen) blockers.push({ code: 'item9_alert' });
+  if (f.safetyHold) blockers.push({ code: 'safety_hold' });
   const past = f.preVitals ? startBlockers(f.thresholds, f.preVitals.vitals) : [];
   const overridden = past.length > 0 && f.overrideAt !== null && f.overrideAt >= f.preVitals!.recordedAt;
   if (past.length > 0 && !overridden) blockers.push({ code: 'start_vitals' });

@@ -51,6 +51,8 @@ const PROBLEM_TEXT: Record<Problem['code'], string> = {
   fasting_fluids: 'Clear fluids: too recent for the rule.',
   pregnancy_positive: 'Pregnancy test positive: no infusion.',
   item9_alert: 'Thoughts of self-harm: a provider records an assessment on the worklist before the start can go ahead.',
+  safety_hold:
+    'Infusions are on hold for this patient: a provider reviews the safety flag on the safety worklist and closes it before the start can go ahead.',
   start_vitals: 'Pre-infusion vitals past a start limit: a provider may override with a reason, or take them again.',
 };
 

@@ -11,6 +11,7 @@ import { timeOrderedId } from '../../kernel/ids.ts';
 import { isRefusal, refuse, type Refusal } from '../../kernel/refusal.ts';
 import { today } from '../../kernel/time/wall-clock.ts';
 import { figure } from '../dosing/dose.ts';
+import { openHold } from '../gate/repository.ts';
 import { freshSession, sessionFor } from './access.ts';
 import { changeSession, stale } from './change.ts';
 import { infusionContext } from './infusion-context.ts';
@@ -56,6 +57,11 @@ export async function startInfusion(
           session.started_at !== null
             ? 'This infusion has already started. Nothing was changed.'
             : `The infusion starts once the session is ready to start; it is ${STATE_LABELS[session.state].toLowerCase()}. Nothing was changed.`,
+        );
+      if (await openHold(trx, session.patient_id))
+        return refuse(
+          'conflict',
+          'Infusions are on hold for this patient: a provider reviews the safety flag on the safety worklist and clears it first. Nothing was started.',
         );
       const ctx = await infusionContext(trx, session);
       if (ctx.orderProblem || !ctx.order) return refuse('conflict', ORDER_PROBLEMS[ctx.orderProblem ?? 'none']);

@@ -13,6 +13,8 @@ import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts
 import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
 import { QUESTIONNAIRE_SCHEDULE } from '../outcomes/questionnaire-settings.ts';
 import { RESPONDER_SETTINGS } from '../outcomes/responder-settings.ts';
+import { FLAG_RULE_SETTINGS } from '../safety/flags-settings.ts';
+import { SAFETY_RATES } from '../safety/rates-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -167,6 +169,33 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'moderatePct', label: 'Moderate relief (a response) from (%)', type: 'number' },
       { key: 'substantialPct', label: 'Substantial relief from (%)', type: 'number' },
       { key: 'phq9ImprovementPoints', label: 'PHQ-9 improvement: points below baseline', type: 'number' },
+    definition: FLAG_RULE_SETTINGS,
+    purpose:
+      'The safety flag rules: each one on or off, and its figures. A liver flag holds infusions until a provider closes it.',
+    single: true,
+    columns: [
+      { key: 'item9On', label: 'Item 9 rule on', type: 'check' },
+      { key: 'item9AlertAt', label: 'Item 9: flag from (1–3)', type: 'number' },
+      { key: 'item9UrgentAt', label: 'Item 9: urgent from (1–3)', type: 'number' },
+      { key: 'escalationOn', label: 'Dose escalation rule on', type: 'check' },
+      { key: 'escalationPercent', label: 'Escalation: mg/kg up more than (%)', type: 'number' },
+      { key: 'escalationSessions', label: 'Escalation: over the last (sessions)', type: 'number' },
+      { key: 'urinaryOn', label: 'Urinary rule on', type: 'check' },
+      { key: 'urinaryMinYes', label: 'Urinary: yes answers that flag', type: 'number' },
+      { key: 'liverOn', label: 'Liver rule on (holds infusions)', type: 'check' },
+      { key: 'liverMultiple', label: 'Liver: × upper limit of normal', type: 'number' },
+      { key: 'liverTests', label: 'Liver: tests read', type: 'list', hint: 'Lab-test codes, separated by commas' },
+      { key: 'missedFollowUpOn', label: 'Missed follow-up rule on', type: 'check' },
+      { key: 'substanceUseOn', label: 'PDMP concern rule on', type: 'check' },
+    ],
+  },
+  {
+    definition: SAFETY_RATES,
+    purpose: 'What the safety rates count as an adverse event, and over how many months.',
+    single: true,
+    columns: [
+      { key: 'adverseGradeFrom', label: 'Side effects from this grade count (1 mild … 4)', type: 'number' },
+      { key: 'months', label: 'Months shown', type: 'number' },
     ],
   },
 ];

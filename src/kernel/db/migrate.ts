@@ -27,6 +27,7 @@ import * as m029 from './migrations/029_infusion_sessions.ts';
 import * as m030 from './migrations/030_session_discharge.ts';
 import * as m031 from './migrations/031_controlled_substances.ts';
 import * as m032 from './migrations/032_questionnaires.ts';
+import * as m033 from './migrations/033_safety_flags.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -63,6 +64,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['030_session_discharge', m030],
   ['031_controlled_substances', m031],
   ['032_questionnaires', m032],
+  ['033_safety_flags', m033],
 ];
 
 /**

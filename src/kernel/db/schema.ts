@@ -499,6 +499,12 @@ export interface ClinicalAlertTable {
   resolved_by: string | null;
   resolved_at: number | null;
   assessment: string | null;
+  /** Migration 033: the provider who took it, what was done at closing, the rule's codes, and whether it holds. */
+  owner_id: Generated<string | null>;
+  owned_at: Generated<number | null>;
+  action: Generated<string | null>;
+  detail: Generated<string | null>;
+  holds: Generated<number>;
 }
 
 /** Migration 029: the infusion day. See src/clinical/sessions/state.ts for the states and moves. */

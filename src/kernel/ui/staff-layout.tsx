@@ -24,6 +24,7 @@ const NAV: NavItem[] = [
     show: (s) => s.role === 'provider' || s.role === 'nurse',
     count: (s) => s.worklistOpen,
   },
+  { href: '/staff/safety', label: 'Safety', show: (s) => s.role === 'provider' },
   { href: '/staff/break-glass', label: 'Emergency access', show: (s) => s.role === 'provider' },
   { href: '/staff/audit', label: 'Audit trail', show: (s) => s.role === 'admin' },
   {
