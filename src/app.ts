@@ -37,6 +37,7 @@ import { setupRoutes } from './setup/routes.ts';
 import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
 import { recordRoutes } from './clinical/record/routes.tsx';
+import { summaryRoutes } from './clinical/outcomes/summary-routes.tsx';
 import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 import { intakeRoutes } from './clinical/intake/routes.tsx';
 import { installWorklistCount, intakeStaffRoutes } from './clinical/intake/staff-routes.tsx';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(boardRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
+  await app.register(summaryRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

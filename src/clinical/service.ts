@@ -132,3 +132,7 @@ export { infusionContext, type InfusionContext } from './sessions/infusion-conte
 export { infusionPart, type InfusionView } from './sessions/infusion-read.ts';
 export { SIDE_EFFECTS, SIDE_EFFECT_GRADES, type SideEffectItem } from './sessions/infusion-settings.ts';
 export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';
+
+// Outcomes, the patient's clinical summary (issue 13 §4): the patients in treatment at a clinician's locations (the
+// Patients page links each to their summary).
+export { inTreatment, type InTreatment } from './outcomes/summary-in-treatment.ts';
