@@ -21,6 +21,7 @@ const PURE = [
   '^src/clinical/instruments/[^/]+\\.ts$',
   '^src/clinical/eligibility/(budapest|contraindications|default-rules|facts)\\.ts$',
   '^src/clinical/sessions/(state|vitals|alerts|total|reconcile|discharge-rules)\\.ts$',
+  '^src/clinical/outcomes/(responder|wilson|report)\\.ts$',
 ];
 
 module.exports = {

@@ -51,6 +51,7 @@ import { infusionRoutes } from './clinical/sessions/infusion-routes.tsx';
 import { boardRoutes } from './clinical/sessions/board-routes.tsx';
 import { screeningRoutes } from './clinical/eligibility/screening-routes.tsx';
 import { planRoutes } from './clinical/protocols/plan-routes.tsx';
+import { patientOutcomesRoutes } from './clinical/outcomes/patient-outcomes-routes.tsx';
 
 export interface AppDeps {
   config: Config;
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(screeningRoutes);
   await app.register(planRoutes);
   await app.register(summaryRoutes);
+  await app.register(patientOutcomesRoutes);
   if (!deps.config.smtpUrl && !deps.config.production) await app.register(devMailboxRoutes);
   return app;
 }

@@ -12,6 +12,7 @@ export const CLINICAL_TABS = [
   { key: 'plan', label: 'Treatment plan', path: 'plan' },
   { key: 'orders', label: 'Dose orders', path: 'dose-orders' },
   { key: 'sessions', label: 'Infusion sessions', path: 'sessions' },
+  { key: 'outcomes', label: 'Outcomes', path: 'outcomes' },
 ] as const;
 export type ClinicalTab = (typeof CLINICAL_TABS)[number]['key'];
 

@@ -136,3 +136,11 @@ export { orderLimits, type ExtraOrder } from './protocols/protocol.ts';
 // Outcomes, the patient's clinical summary (issue 13 §4): the patients in treatment at a clinician's locations (the
 // Patients page links each to their summary).
 export { inTreatment, type InTreatment } from './outcomes/summary-in-treatment.ts';
+// Outcomes (issue 13 §2): the responder analysis of one patient and its chart, for the clinical summary (a plain
+// read: the caller checks access and audits in its transaction), and the pure responder and Wilson cores.
+export { patientOutcomes, type PatientOutcomes } from './outcomes/patient-outcomes-read.ts';
+export { PatientOutcomesChart } from './outcomes/patient-outcomes-chart.tsx';
+export { PatientOutcomesSummary, ResponderNote } from './outcomes/patient-outcomes-views.tsx';
+export { immpactClass, patientResponse, type ImmpactClass, type PatientResponse } from './outcomes/responder.ts';
+export { RESPONDER_SETTINGS, type ResponderSettings } from './outcomes/responder-settings.ts';
+export { wilson, type Interval } from './outcomes/wilson.ts';

@@ -202,6 +202,6 @@ describe(`the demo seed's outcomes (${engine})`, () => {
     expect(first).toBeDefined();
     const page = await b.get(first!);
     expect(page.statusCode).toBe(200);
-    expect((page.body.match(/class="pain-now-mark"/g) ?? []).length).toBeGreaterThan(5);
+    expect((page.body.match(/<circle [^>]*class="chart-pain-now"/g) ?? []).length).toBeGreaterThan(5);
   });
 });

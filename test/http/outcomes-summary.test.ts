@@ -140,11 +140,13 @@ describe(`the patient's clinical summary (${engine})`, () => {
     // The latest PHQ-9 and GAD-7, not the earlier ones, with their bands.
     expect(page).toContain('PHQ-9 (depression) 12 of 27 , moderate');
     expect(page).toContain('GAD-7 (anxiety) 6 of 21 , mild');
-    expect(page).toContain('4 weeks after');
-    // The trend: three ratings drawn and tabled, oldest first, the first pre-session rating as the baseline.
-    expect(res.body.match(/class="pain-now-mark"/g)?.length).toBe(3 + 1); // three points and the legend's
-    expect(page).toContain('baseline 8 (before a session)');
-    expect(page).toMatch(/Before a session 8 7 .* 1 week after 5 5 .* 4 weeks after 3 4/);
+    expect(page).toContain('Feb 28, 2026 (week 4)');
+    // The trend: the outcomes chart with its table, and the response in one sentence (baseline = the first
+    // pre-session average, 7; latest 4 at week 4: 3 lower, 43 %, moderate).
+    expect(res.body).toContain('id="summary-chart-caption"');
+    expect(page).toMatch(/Before session .* Week 1 .* Week 4/);
+    expect(page).toContain('Baseline pain (average) 7 ; latest 4 (week 4,');
+    expect(page).toContain('3 lower, 43 % relief · Moderate');
     expect(page).toContain('Alert: PHQ-9 item 9');
     expect(page).toContain('from a questionnaire');
     expect(page).toMatch(/Next appointments \w{3}, \w{3} \d+, \d{4}, 10:00 AM C[SD]T : Infusion/);
@@ -199,7 +201,7 @@ describe(`the patient's clinical summary (${engine})`, () => {
     expect(print).toMatch(/\.site-header/);
     expect(print).toMatch(/\.clinical-tabs/);
     expect(print).toMatch(/\.clinical-summary[\s\S]*#000000/);
-    expect(print).toMatch(/\.pain-chart \{\s*min-width: 0;/);
+    expect(print).toMatch(/\.clinical-summary \.chart \{\s*min-width: 0;/);
   });
 
   it('is two clicks from the provider’s first page: Patients, then the patient in treatment', async () => {
@@ -220,7 +222,7 @@ describe(`the patient's clinical summary (${engine})`, () => {
     expect(summary).toBe(summaryOf(visit.patientId));
     res = await b.get(summary!);
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('class="chart pain-chart"');
+    expect(res.body).toContain('id="summary-chart-title"');
     // The list's look is audited by count, and the front desk sees no list at all.
     const list = await db()
       .selectFrom('audit_events')

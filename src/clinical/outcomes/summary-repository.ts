@@ -53,41 +53,6 @@ export function latestGivenDose(db: Kysely<DB>, patientId: string) {
     .executeTakeFirst();
 }
 
-/** The patient's latest complete questionnaire that has this score. */
-export function latestScore(db: Kysely<DB>, patientId: string, column: 'phq9_total' | 'gad7_total') {
-  return db
-    .selectFrom('questionnaires')
-    .select([column, 'completed_at', 'timepoint'])
-    .where('patient_id', '=', patientId)
-    .where('status', '=', 'complete')
-    .where(column, 'is not', null)
-    .orderBy('completed_at', 'desc')
-    .executeTakeFirst();
-}
-
-/** Every complete pain rating, oldest first: the trend's points. */
-export function painRatings(db: Kysely<DB>, patientId: string) {
-  return db
-    .selectFrom('questionnaires')
-    .select(['completed_at', 'pain_now', 'pain_average', 'timepoint'])
-    .where('patient_id', '=', patientId)
-    .where('status', '=', 'complete')
-    .where('pain_now', 'is not', null)
-    .orderBy('completed_at')
-    .execute();
-}
-
-/** The patient's latest submitted intake's answers (the baseline scores before any questionnaire). */
-export function latestIntakeAnswers(db: Kysely<DB>, patientId: string) {
-  return db
-    .selectFrom('intakes')
-    .select(['answers', 'submitted_at'])
-    .where('patient_id', '=', patientId)
-    .where('status', '=', 'submitted')
-    .orderBy('submitted_at', 'desc')
-    .executeTakeFirst();
-}
-
 /** Safety alerts still waiting for an assessment. */
 export function openAlertsOf(db: Kysely<DB>, patientId: string) {
   return db

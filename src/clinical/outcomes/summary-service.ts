@@ -7,26 +7,18 @@ import { auditStaff, type Actor } from '../../kernel/audit/staff-audit.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { addDays, today } from '../../kernel/time/wall-clock.ts';
 import { visibleLocations } from '../../patients/service.ts';
-import { readIntakeAnswers } from '../intake/answers.ts';
 import { GAD7 } from '../instruments/gad7.ts';
 import { PHQ9 } from '../instruments/phq9.ts';
-import {
-  scoreQuestionnaire,
-  type Band,
-  type QuestionnaireAnswers,
-  type QuestionnaireDefinition,
-} from '../instruments/questionnaire.ts';
+import type { Band, QuestionnaireDefinition } from '../instruments/questionnaire.ts';
 import { clinicalPatient } from '../patient-access.ts';
 import { protocolSchema, type Maintenance } from '../protocols/protocol.ts';
+import { patientOutcomes } from './patient-outcomes-read.ts';
 import {
   currentDiagnoses,
   latestGivenDose,
-  latestIntakeAnswers,
-  latestScore,
   latestSignedPlan,
   nextAppointments,
   openAlertsOf,
-  painRatings,
   planProgress,
 } from './summary-repository.ts';
 
@@ -64,14 +56,12 @@ export async function patientSummary(database: Database, actor: Actor, rawId: un
   const zone = (locations.find((l) => l.id === where.locationId) ?? locations[0])?.time_zone ?? 'UTC';
   return database.transact(async (trx) => {
     const id = patient.id;
-    const [diagnoses, planRow, dose, phq9Row, gad7Row, ratings, intake, alerts, appointments] = await Promise.all([
+    const [diagnoses, planRow, dose, outcomes, alerts, appointments] = await Promise.all([
       currentDiagnoses(trx, id),
       latestSignedPlan(trx, id),
       latestGivenDose(trx, id),
-      latestScore(trx, id, 'phq9_total'),
-      latestScore(trx, id, 'gad7_total'),
-      painRatings(trx, id),
-      latestIntakeAnswers(trx, id),
+      // The outcomes part's read: the pain trend, its baseline and response, and every score (oldest first).
+      patientOutcomes(trx, id),
       openAlertsOf(trx, id),
       nextAppointments(
         trx,
@@ -83,48 +73,21 @@ export async function patientSummary(database: Database, actor: Actor, rawId: un
     ]);
     const progress = planRow ? await planProgress(trx, planRow.id) : [];
     const plan = planRow ? summarisePlan(planRow, progress, actor.now, zone) : null;
-    const intakeAnswers = intake ? readIntakeAnswers(intake.answers) : undefined;
-    const intakeAt = intake?.submitted_at === null || !intake ? 0 : Number(intake.submitted_at);
-    const fromIntake = (def: QuestionnaireDefinition, answers: QuestionnaireAnswers | undefined) => {
-      const total = answers ? scoreQuestionnaire(def, answers).total : null;
-      return total === null ? null : { total, at: intakeAt, from: 'intake' };
-    };
-    const score = (def: QuestionnaireDefinition, total: number, at: number, from: string): SummaryScore => ({
-      total,
-      band: def.bands.find((b) => total >= b.from && total <= b.to),
-      at,
-      from,
-    });
-    const phq9Raw = phq9Row
-      ? { total: Number(phq9Row.phq9_total), at: Number(phq9Row.completed_at), from: phq9Row.timepoint }
-      : fromIntake(PHQ9, intakeAnswers?.phq9);
-    const gad7Raw = gad7Row
-      ? { total: Number(gad7Row.gad7_total), at: Number(gad7Row.completed_at), from: gad7Row.timepoint }
-      : fromIntake(GAD7, intakeAnswers?.gad7);
-    const intakePain = intakeAnswers?.pain?.now;
-    const pain = {
-      points: ratings.map((r) => ({
-        at: Number(r.completed_at),
-        now: Number(r.pain_now),
-        average: r.pain_average === null ? null : Number(r.pain_average),
-        timepoint: r.timepoint,
-      })),
-      // The shared rule: the intake's pain is the baseline when there is one, else the first pre-session rating.
-      baseline:
-        intakePain !== undefined && intakePain !== null
-          ? { value: intakePain, at: intakeAt, from: 'intake' }
-          : (() => {
-              const first = ratings.find((r) => r.timepoint === 'pre_session');
-              return first
-                ? { value: Number(first.pain_now), at: Number(first.completed_at), from: 'pre_session' }
-                : null;
-            })(),
-      sessions: progress.filter((s) => s.started_at !== null).map((s) => Number(s.started_at)),
+    /** The latest score of an instrument: from the newest questionnaire that has it, else the intake. */
+    const latest = (def: QuestionnaireDefinition, key: 'phq9' | 'gad7'): SummaryScore | null => {
+      const o = outcomes.observations.findLast((x) => x[key] !== null);
+      const found =
+        o && o[key] !== null
+          ? { total: o[key], at: o.at, from: o.timepoint }
+          : outcomes.intake && outcomes.intake[key] !== null
+            ? { total: outcomes.intake[key], at: outcomes.intake.at, from: 'intake' }
+            : null;
+      return found && { ...found, band: def.bands.find((b) => found.total >= b.from && found.total <= b.to) };
     };
     await auditStaff(trx, database, actor, action, 'success', where, {
       diagnoses: diagnoses.length,
       plan: plan?.id ?? 'none',
-      ratings: pain.points.length,
+      ratings: outcomes.observations.length,
       alerts: alerts.length,
       appointments: appointments.length,
     });
@@ -143,9 +106,9 @@ export async function patientSummary(database: Database, actor: Actor, rawId: un
             at: Number(dose.started_at),
           }
         : null,
-      pain,
-      phq9: phq9Raw ? score(PHQ9, phq9Raw.total, phq9Raw.at, phq9Raw.from) : null,
-      gad7: gad7Raw ? score(GAD7, gad7Raw.total, gad7Raw.at, gad7Raw.from) : null,
+      outcomes,
+      phq9: latest(PHQ9, 'phq9'),
+      gad7: latest(GAD7, 'gad7'),
       alerts: alerts.map((a) => ({
         id: a.id,
         kind: a.kind,

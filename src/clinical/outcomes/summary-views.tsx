@@ -8,7 +8,8 @@ import { consultationTime, formatDay, zoned } from '../../kernel/time/format.ts'
 import { formatDate } from '../../kernel/time/format.ts';
 import { ALERT_KINDS } from '../intake/staff-views.tsx';
 import { clinicalHref, ClinicalFrame } from '../patient-frame.tsx';
-import { PainTrendChart, timepointLabel } from './summary-chart.tsx';
+import { PatientOutcomesChart } from './patient-outcomes-chart.tsx';
+import { IMMPACT_LABELS, pctWords, pointsWords, timepointLabel } from './report-words.ts';
 import type { SummaryData, SummaryPlan, SummaryScore } from './summary-service.ts';
 
 export const summaryHref = (patientId: string) => clinicalHref(patientId, 'summary');
@@ -120,6 +121,32 @@ function ScoreLine(props: { name: string; score: SummaryScore | null; max: numbe
   );
 }
 
+/** The latest pain against the baseline, in points, per cent and its IMMPACT class: the trend in one sentence. */
+function ResponseLine(props: { data: SummaryData }) {
+  const { response } = props.data.outcomes;
+  const zone = props.data.zone;
+  if (!response.baseline) return <p>No baseline pain yet: the trend starts with the first rating before a session.</p>;
+  const latest = response.latest;
+  return (
+    <p>
+      Baseline pain (average) <strong>{String(response.baseline.pain)}</strong>
+      {latest ? (
+        <Fragment>
+          ; latest <strong>{String(latest.pain)}</strong> ({timepointLabel(latest.timepoint).toLowerCase()},{' '}
+          {shortDay(latest.at, zone)}): {pointsWords(latest.changePoints)}, {pctWords(latest.changePct)} relief ·{' '}
+          <strong>{IMMPACT_LABELS[latest.immpact]}</strong>
+        </Fragment>
+      ) : (
+        '; no follow-up rating yet'
+      )}
+      .{' '}
+      <span class="print-hint">
+        <a href={clinicalHref(props.data.patient.id, 'outcomes')}>Outcomes in full</a>
+      </span>
+    </p>
+  );
+}
+
 export function SummaryPage(props: { staff: StaffContext; data: SummaryData }) {
   const d = props.data;
   const { zone, patient } = d;
@@ -171,7 +198,8 @@ export function SummaryPage(props: { staff: StaffContext; data: SummaryData }) {
           </Section>
         </div>
         <Section id="summary-pain" title="Pain trend">
-          <PainTrendChart points={d.pain.points} baseline={d.pain.baseline} sessions={d.pain.sessions} zone={zone} />
+          <ResponseLine data={d} />
+          <PatientOutcomesChart data={d.outcomes} id="summary-chart" />
         </Section>
         <div class="summary-grid">
           <Section id="summary-flags" title="Open safety flags">

@@ -11,6 +11,7 @@ import { ALERT_LIMITS, ALERT_LIMITS_COLUMNS } from '../sessions/alerts-settings.
 import { DISCHARGE_SETTINGS } from '../sessions/discharge-settings.ts';
 import { CHECKIN_CHECKLIST, START_LIMITS } from '../sessions/checkin-settings.ts';
 import { SIDE_EFFECTS } from '../sessions/infusion-settings.ts';
+import { RESPONDER_SETTINGS } from '../outcomes/responder-settings.ts';
 
 export interface SettingsColumn {
   /** The property of each item (or of the single set of figures). */
@@ -141,6 +142,17 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
     columns: [
       { key: 'code', label: 'Code', hint: 'Stored on each entry: lower-case letters, digits and _' },
       { key: 'label', label: 'Name' },
+    ],
+  },
+  {
+    definition: RESPONDER_SETTINGS,
+    purpose: 'How relief in pain is classed in the outcome reports, and what counts as a PHQ-9 improvement.',
+    single: true,
+    columns: [
+      { key: 'minimalPct', label: 'Minimal relief from (%)', type: 'number' },
+      { key: 'moderatePct', label: 'Moderate relief (a response) from (%)', type: 'number' },
+      { key: 'substantialPct', label: 'Substantial relief from (%)', type: 'number' },
+      { key: 'phq9ImprovementPoints', label: 'PHQ-9 improvement: points below baseline', type: 'number' },
     ],
   },
 ];
