@@ -3,12 +3,13 @@
  * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
  * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
- * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit; see SECTIONS), to iterate on
+ * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, summary; see SECTIONS), to iterate on
  * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
  * memory, the busy-week calendar), then a history database (availability and the week calendar at 1,000 and again
- * at 100,000 appointments), then an audit database (1,000,000 events: the viewer's first page and verify).
+ * at 100,000 appointments), then an audit database (1,000,000 events: the viewer's first page and verify), then a
+ * summary database (the demo seed's outcomes: a patient's clinical summary, and again at ten times the questionnaires).
  */
 import { cpus } from 'node:os';
 import { startBenchRuntime, teardownAll } from './setup.ts';
@@ -23,6 +24,7 @@ import { measureHistory } from './history.ts';
 import { measureAudit } from './audit.ts';
 import { measureScreeningPage, measureSeriesBooking } from './clinical.ts';
 import { measureSessions } from './sessions.ts';
+import { measureSummary } from './summary.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -36,6 +38,7 @@ const SECTIONS = [
   'sessions',
   'history',
   'audit',
+  'summary',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const MAIN_SECTIONS: readonly Section[] = [
@@ -83,6 +86,7 @@ const SIZES = quick
       historyWeekRuns: 12,
       auditEvents: 100_000,
       auditPageRuns: 20,
+      summaryRuns: 40,
     }
   : {
       appointments: 20_000,
@@ -103,6 +107,7 @@ const SIZES = quick
       historyWeekRuns: 40,
       auditEvents: 1_000_000,
       auditPageRuns: 100,
+      summaryRuns: 200,
     };
 const MAX_BOOKINGS = 4_000;
 const HTTP_CONCURRENCY = 20;
@@ -126,6 +131,7 @@ const TARGETS = {
   vitalsP99Ms: 50,
   boardChangeMs: 2000,
   chartMs: 20,
+  summaryP99Ms: 50,
 };
 const started = performance.now();
 const rss = rssSampler();
@@ -164,6 +170,11 @@ async function main(): Promise<void> {
   if (runs('audit')) {
     log(`audit: a fresh database with ${SIZES.auditEvents} audit events`);
     audit = await measureAudit({ now, events: SIZES.auditEvents, pageRuns: SIZES.auditPageRuns, log });
+  }
+  let summary: Awaited<ReturnType<typeof measureSummary>> | undefined;
+  if (runs('summary')) {
+    log('summary: a fresh database with the demo seed’s six months of outcomes');
+    summary = await measureSummary({ now, runs: SIZES.summaryRuns, log });
   }
   log('done');
 
@@ -530,6 +541,38 @@ async function main(): Promise<void> {
     verdict(
       audit.verifyPerSec >= TARGETS.verifyPerSec,
       `audit verify ${fmt(audit.verifyPerSec, 0)} events/s >= ${fmt(TARGETS.verifyPerSec, 0)} at ${events} events`,
+    );
+  }
+
+  if (summary) {
+    out.push(
+      `summary: the demo seed's ${summary.patients} patients (seeded in ${fmt(summary.seedMs / 1000, 2)} s, one transaction), a Chicago patient's clinical summary (${summary.bytes} B) through app.inject as a provider, ${summary.base.runs} runs each; ` +
+        `${summary.questionnaires.base} questionnaires (${summary.patientRatings.base} of the patient's complete), then ${summary.questionnaires.tenfold} (${summary.patientRatings.tenfold})`,
+    );
+    rows.push(
+      [
+        'patient summary p50 (ms)',
+        fmt(summary.base.p50),
+        `${fmt(summary.tenfold.p50)} at 10x`,
+        times(summary.tenfold.p50 / summary.base.p50),
+        '',
+      ],
+      [
+        'patient summary p99 (ms)',
+        fmt(summary.base.p99),
+        `${fmt(summary.tenfold.p99)} at 10x`,
+        times(summary.tenfold.p99 / summary.base.p99),
+        `< ${TARGETS.summaryP99Ms} ms`,
+      ],
+      ['demo outcomes seed (s)', fmt(summary.seedMs / 1000, 2), `${summary.patients} patients`, '', '(info)'],
+    );
+    verdict(
+      summary.base.p99 < TARGETS.summaryP99Ms,
+      `patient summary p99 ${fmt(summary.base.p99)} ms < ${TARGETS.summaryP99Ms} ms at the demo seed's size`,
+    );
+    verdict(
+      summary.tenfold.p99 < TARGETS.summaryP99Ms,
+      `patient summary p99 ${fmt(summary.tenfold.p99)} ms < ${TARGETS.summaryP99Ms} ms at ten times the questionnaires`,
     );
   }
 

@@ -111,7 +111,7 @@ function InTreatmentList(props: { rows: InTreatment[] }) {
               <a href={`/staff/patients/${p.id}/summary`}>
                 {p.lastName}, {p.firstName}
               </a>{' '}
-              <span class="hint">
+              <span class="in-treatment-where">
                 · {p.location}
                 {p.status === 'paused' ? ' · plan paused' : ''}
               </span>
