@@ -203,5 +203,16 @@ describe(`the demo seed's outcomes (${engine})`, () => {
     const page = await b.get(first!);
     expect(page.statusCode).toBe(200);
     expect((page.body.match(/<circle [^>]*class="chart-pain-now"/g) ?? []).length).toBeGreaterThan(5);
+    // Every clinical page of a seeded patient reads what the seed wrote, a given session's page included.
+    const tabs = [...page.body.matchAll(/<nav class="clinical-tabs"[\s\S]*?<\/nav>/g)][0]![0];
+    for (const [, href] of tabs.matchAll(/href="([^"]+)"/g)) {
+      const res = await b.get(href!);
+      expect(res.statusCode, href).toBe(200);
+      if (href!.endsWith('/sessions')) {
+        const session = /href="(\/staff\/patients\/[^"]+\/sessions\/[^"]+)"/.exec(res.body)?.[1];
+        expect(session, 'a given session').toBeDefined();
+        expect((await b.get(session!)).statusCode, session).toBe(200);
+      }
+    }
   });
 });
