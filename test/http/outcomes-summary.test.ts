@@ -84,6 +84,18 @@ async function rosa(): Promise<OrderedVisit> {
       recorded_at: now - 30 * DAY,
     })
     .execute();
+  await db()
+    .insertInto('clinical_profiles')
+    .values({
+      patient_id: visit.patientId,
+      date_of_birth: '1984-03-12',
+      sex: 'female',
+      pregnancy_possible: 0,
+      height_cm: 168,
+      updated_by: visit.providerId,
+      updated_at: now - 30 * DAY,
+    })
+    .execute();
   await questionnaire(rt(), visit, now - 20 * DAY, 'pre_session', { pain_now: 8, pain_average: 7 });
   await questionnaire(rt(), visit, now - 10 * DAY, 'week_1', {
     pain_now: 5,
@@ -147,6 +159,9 @@ describe(`the patient's clinical summary (${engine})`, () => {
     expect(page).toMatch(/Before session .* Week 1 .* Week 4/);
     expect(page).toContain('Baseline pain (average) 7 ; latest 4 (week 4,');
     expect(page).toContain('3 lower, 43 % relief · Moderate');
+    // The response's classes are a definition: its unverified defaults are said so beside it.
+    expect(page).toContain('UNVERIFIED defaults');
+    expect(page).toContain('Born March 12, 1984 · As of Monday, March 2, 2026');
     expect(page).toContain('Alert: PHQ-9 item 9');
     expect(page).toContain('from a questionnaire');
     expect(page).toMatch(/Next appointments \w{3}, \w{3} \d+, \d{4}, 10:00 AM C[SD]T : Infusion/);

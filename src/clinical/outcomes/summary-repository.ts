@@ -17,6 +17,15 @@ export function currentDiagnoses(db: Kysely<DB>, patientId: string) {
     .execute();
 }
 
+/** The date of birth, when recorded (a referring physician matches the patient by it). */
+export function dateOfBirth(db: Kysely<DB>, patientId: string) {
+  return db
+    .selectFrom('clinical_profiles')
+    .select('date_of_birth')
+    .where('patient_id', '=', patientId)
+    .executeTakeFirst();
+}
+
 /** The newest plan that was ever in force (active, paused or completed): drafts and cancelled ones tell no story. */
 export function latestSignedPlan(db: Kysely<DB>, patientId: string) {
   return db

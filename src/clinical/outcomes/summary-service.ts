@@ -15,6 +15,7 @@ import { protocolSchema, type Maintenance } from '../protocols/protocol.ts';
 import { patientOutcomes } from './patient-outcomes-read.ts';
 import {
   currentDiagnoses,
+  dateOfBirth,
   latestGivenDose,
   latestSignedPlan,
   nextAppointments,
@@ -56,7 +57,8 @@ export async function patientSummary(database: Database, actor: Actor, rawId: un
   const zone = (locations.find((l) => l.id === where.locationId) ?? locations[0])?.time_zone ?? 'UTC';
   return database.transact(async (trx) => {
     const id = patient.id;
-    const [diagnoses, planRow, dose, outcomes, alerts, appointments] = await Promise.all([
+    const [profile, diagnoses, planRow, dose, outcomes, alerts, appointments] = await Promise.all([
+      dateOfBirth(trx, id),
       currentDiagnoses(trx, id),
       latestSignedPlan(trx, id),
       latestGivenDose(trx, id),
@@ -95,6 +97,7 @@ export async function patientSummary(database: Database, actor: Actor, rawId: un
       patient,
       zone,
       now: actor.now,
+      dateOfBirth: profile?.date_of_birth ?? null,
       diagnoses: diagnoses.map((d) => ({ code: d.code, label: d.label })),
       plan,
       dose: dose

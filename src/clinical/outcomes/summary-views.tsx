@@ -2,6 +2,7 @@
  * The patient's clinical summary page: one screen a provider reads in a minute, and a printed page for a referring
  * physician (the print stylesheet leaves off the staff chrome and prints black on white, chart included).
  */
+import { DateTime } from 'luxon';
 import { h, Fragment, type Child } from '../../kernel/ui/jsx.ts';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { consultationTime, formatDay, zoned } from '../../kernel/time/format.ts';
@@ -9,6 +10,7 @@ import { formatDate } from '../../kernel/time/format.ts';
 import { ALERT_KINDS } from '../intake/staff-views.tsx';
 import { clinicalHref, ClinicalFrame } from '../patient-frame.tsx';
 import { PatientOutcomesChart } from './patient-outcomes-chart.tsx';
+import { ResponderNote } from './patient-outcomes-views.tsx';
 import { IMMPACT_LABELS, pctWords, pointsWords, timepointLabel } from './report-words.ts';
 import type { SummaryData, SummaryPlan, SummaryScore } from './summary-service.ts';
 
@@ -161,7 +163,10 @@ export function SummaryPage(props: { staff: StaffContext; data: SummaryData }) {
           To send it to a referring physician, print this page with your browser’s Print command: the staff menus are
           left off the paper.
         </p>
-        <p class="summary-printed">As of {day(d.now, zone)}</p>
+        <p class="summary-printed">
+          {d.dateOfBirth ? `Born ${DateTime.fromISO(d.dateOfBirth).toFormat('LLLL d, yyyy')} · ` : ''}As of{' '}
+          {day(d.now, zone)}
+        </p>
         <div class="summary-grid">
           <Section id="summary-diagnosis" title="Diagnosis">
             {d.diagnoses.length === 0 ? (
@@ -200,6 +205,7 @@ export function SummaryPage(props: { staff: StaffContext; data: SummaryData }) {
         <Section id="summary-pain" title="Pain trend">
           <ResponseLine data={d} />
           <PatientOutcomesChart data={d.outcomes} id="summary-chart" />
+          <ResponderNote data={d.outcomes} />
         </Section>
         <div class="summary-grid">
           <Section id="summary-flags" title="Open safety flags">
