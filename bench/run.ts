@@ -4,11 +4,13 @@
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
  * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
  * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, outcomes; see SECTIONS), to iterate on
+ * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, summary; see SECTIONS), to iterate on
  * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
  * memory, the busy-week calendar), then a history database (availability and the week calendar at 1,000 and again
- * at 100,000 appointments), then an audit database (1,000,000 events: the viewer's first page and verify).
+ * at 100,000 appointments), then an audit database (1,000,000 events: the viewer's first page and verify), then a
+ * summary database (the demo seed's outcomes: a patient's clinical summary, and again at ten times the questionnaires).
  */
 import { cpus } from 'node:os';
 import { startBenchRuntime, teardownAll } from './setup.ts';
@@ -24,6 +26,7 @@ import { measureAudit } from './audit.ts';
 import { measureScreeningPage, measureSeriesBooking } from './clinical.ts';
 import { measureSessions } from './sessions.ts';
 import { measureOutcomes } from './outcomes.ts';
+import { measureSummary } from './summary.ts';
 import { collectGarbage, fmt, rssSampler } from './stats.ts';
 
 const quick = process.argv.includes('--quick');
@@ -38,6 +41,7 @@ const SECTIONS = [
   'history',
   'audit',
   'outcomes',
+  'summary',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const MAIN_SECTIONS: readonly Section[] = [
@@ -87,6 +91,7 @@ const SIZES = quick
       auditPageRuns: 20,
       outcomesPatients: 1_000,
       outcomesRuns: 5,
+      summaryRuns: 40,
     }
   : {
       appointments: 20_000,
@@ -109,6 +114,7 @@ const SIZES = quick
       auditPageRuns: 100,
       outcomesPatients: 5_000,
       outcomesRuns: 15,
+      summaryRuns: 200,
     };
 const MAX_BOOKINGS = 4_000;
 const HTTP_CONCURRENCY = 20;
@@ -133,6 +139,7 @@ const TARGETS = {
   boardChangeMs: 2000,
   chartMs: 20,
   outcomesReportMs: 500,
+  summaryP99Ms: 50,
 };
 const started = performance.now();
 const rss = rssSampler();
@@ -179,6 +186,10 @@ async function main(): Promise<void> {
       `outcomes: a fresh database with ${SIZES.outcomesPatients} patients and ${SIZES.outcomesPatients * 10} questionnaires`,
     );
     outcomes = await measureOutcomes({ now, patients: SIZES.outcomesPatients, runs: SIZES.outcomesRuns, log });
+  let summary: Awaited<ReturnType<typeof measureSummary>> | undefined;
+  if (runs('summary')) {
+    log('summary: a fresh database with the demo seed’s six months of outcomes');
+    summary = await measureSummary({ now, runs: SIZES.summaryRuns, log });
   }
   log('done');
 
@@ -583,6 +594,35 @@ async function main(): Promise<void> {
     verdict(
       o.report.p99 < TARGETS.outcomesReportMs,
       `outcomes report p99 ${fmt(o.report.p99)} ms < ${TARGETS.outcomesReportMs} ms at ${o.patients} patients / ${o.questionnaires} questionnaires`,
+  if (summary) {
+    out.push(
+      `summary: the demo seed's ${summary.patients} patients (seeded in ${fmt(summary.seedMs / 1000, 2)} s, one transaction), a Chicago patient's clinical summary (${summary.bytes} B) through app.inject as a provider, ${summary.base.runs} runs each; ` +
+        `${summary.questionnaires.base} questionnaires (${summary.patientRatings.base} of the patient's complete), then ${summary.questionnaires.tenfold} (${summary.patientRatings.tenfold})`,
+    );
+    rows.push(
+      [
+        'patient summary p50 (ms)',
+        fmt(summary.base.p50),
+        `${fmt(summary.tenfold.p50)} at 10x`,
+        times(summary.tenfold.p50 / summary.base.p50),
+        '',
+      ],
+      [
+        'patient summary p99 (ms)',
+        fmt(summary.base.p99),
+        `${fmt(summary.tenfold.p99)} at 10x`,
+        times(summary.tenfold.p99 / summary.base.p99),
+        `< ${TARGETS.summaryP99Ms} ms`,
+      ],
+      ['demo outcomes seed (s)', fmt(summary.seedMs / 1000, 2), `${summary.patients} patients`, '', '(info)'],
+    );
+    verdict(
+      summary.base.p99 < TARGETS.summaryP99Ms,
+      `patient summary p99 ${fmt(summary.base.p99)} ms < ${TARGETS.summaryP99Ms} ms at the demo seed's size`,
+    );
+    verdict(
+      summary.tenfold.p99 < TARGETS.summaryP99Ms,
+      `patient summary p99 ${fmt(summary.tenfold.p99)} ms < ${TARGETS.summaryP99Ms} ms at ten times the questionnaires`,
     );
   }
 

@@ -38,6 +38,7 @@ import { mailRoutes } from './mail/routes.tsx';
 import { protocolRoutes } from './clinical/protocols/routes.tsx';
 import { safetyRoutes } from './clinical/safety/worklist-routes.tsx';
 import { recordRoutes } from './clinical/record/routes.tsx';
+import { summaryRoutes } from './clinical/outcomes/summary-routes.tsx';
 import { clinicalSettingsRoutes } from './clinical/settings/routes.tsx';
 import { intakeRoutes } from './clinical/intake/routes.tsx';
 import { questionnaireRoutes } from './clinical/outcomes/questionnaire-routes.tsx';
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(boardRoutes);
   await app.register(screeningRoutes);
   await app.register(planRoutes);
+  await app.register(summaryRoutes);
   await app.register(patientOutcomesRoutes);
   await app.register(outcomesReportRoutes);
   await app.register(safetyRoutes);

@@ -11,6 +11,7 @@ import { DEMO_PASSWORD, DEMO_STAFF, seedDemoStaff } from './seed/demo-staff.ts';
 import { seedDemoVisits } from './seed/demo-visits.ts';
 import { seedWalkPatient } from './seed/demo-walk.ts';
 import { seedDemoBoard } from './seed/demo-board.ts';
+import { seedDemoOutcomes } from './seed/demo-outcomes.ts';
 import { appendAudit } from './kernel/audit/audit.ts';
 import { auditVerifyCommand } from './kernel/audit/verify-command.ts';
 import { BackupError, backupCommand, restoreCommand, verifyCommand } from './kernel/backup/commands.ts';
@@ -190,6 +191,7 @@ async function main(argv: string[]): Promise<void> {
       if (created) await seedDemoProtocols(database, Date.now());
       const staff = await seedDemoStaff(database, config.secret, Date.now());
       if (created) await seedDemoBoard(database, Date.now());
+      if (created) await seedDemoOutcomes(database, Date.now());
       if (created) await seedDemoVisits(database, Date.now());
       if (created) await seedWalkPatient(database, Date.now());
       process.stdout.write(created ? 'Demo clinic created.\n' : 'A clinic already exists; nothing was changed.\n');

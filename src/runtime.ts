@@ -17,6 +17,7 @@ import { seedDemoVisits } from './seed/demo-visits.ts';
 import { seedDemoProtocols } from './seed/demo-protocols.ts';
 import { seedWalkPatient } from './seed/demo-walk.ts';
 import { seedDemoBoard } from './seed/demo-board.ts';
+import { seedDemoOutcomes } from './seed/demo-outcomes.ts';
 import { consultationVisitMail } from './online-booking/mail.tsx';
 import { findPatient } from './patients/service.ts';
 import { requestEmails } from './requests/mail.tsx';
@@ -80,6 +81,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     if (seed === 'demo' && created) await seedDemoProtocols(database, now());
     // Before the calendar: today's nurse board has first call on chairs, nurses and the supervising provider.
     if (seed === 'demo' && created) await seedDemoBoard(database, now());
+    // Six months of treated patients, before the calendar's visits so that those are placed around them.
+    if (seed === 'demo' && created) await seedDemoOutcomes(database, now());
     if (seed === 'demo' && created) await seedDemoVisits(database, now());
     // After the calendar is filled: the walk patient's consultation takes a time left free.
     if (seed === 'demo' && created) await seedWalkPatient(database, now());

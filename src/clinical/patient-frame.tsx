@@ -3,8 +3,9 @@ import { ErrorSummary, Saved, type Errors } from '../kernel/ui/form.tsx';
 import type { StaffContext } from '../kernel/http/policy.ts';
 import { StaffLayout } from '../kernel/ui/staff-layout.tsx';
 
-/** The clinical pages of one patient, in the order a patient moves through them. */
+/** The clinical pages of one patient: the summary a clinician reads first, then the pages in the order a patient moves through them. */
 export const CLINICAL_TABS = [
+  { key: 'summary', label: 'Summary', path: 'summary' },
   { key: 'record', label: 'Clinical record', path: 'clinical' },
   { key: 'intake', label: 'Intake and consent', path: 'intake' },
   { key: 'screening', label: 'Screening', path: 'screening' },

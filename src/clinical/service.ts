@@ -144,6 +144,9 @@ export { QUESTIONNAIRE_SCHEDULE, type ScheduleRow } from './outcomes/questionnai
 export { patientQuestionnaires } from './outcomes/questionnaire-staff-service.ts';
 export { diaryOf, type DiaryDay } from './outcomes/diary-repository.ts';
 export type { QuestionnaireRow } from './outcomes/questionnaire-repository.ts';
+// Outcomes, the patient's clinical summary (issue 13 §4): the patients in treatment at a clinician's locations (the
+// Patients page links each to their summary).
+export { inTreatment, type InTreatment } from './outcomes/summary-in-treatment.ts';
 // Outcomes (issue 13 §2): the responder analysis of one patient and its chart, for the clinical summary (a plain
 // read: the caller checks access and audits in its transaction), and the pure responder and Wilson cores.
 export { patientOutcomes, type PatientOutcomes } from './outcomes/patient-outcomes-read.ts';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Refusal } from '../kernel/refusal.ts';
 import { findPatients, PATIENT_ROLES, patientRecord, type Actor } from './service.ts';
 import { PatientPage, PatientsPage } from './views.tsx';
+import { inTreatment } from '../clinical/service.ts';
 
 const policy = { roles: PATIENT_ROLES };
 export const SEARCH_MIN = 2;
@@ -20,9 +21,22 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const { database, now } = app.deps;
   const actorOf = (req: FastifyRequest): Actor => ({ staff: staffOf(req), ip: req.ip, now: now() });
 
-  app.get('/staff/patients', { config: { policy } }, async (req, reply) =>
-    html(reply, PatientsPage({ staff: staffOf(req), q: '', results: undefined, more: false, tooShort: false })),
-  );
+  // Clinicians also see who is in treatment, each a link to their clinical summary (two clicks to a pain chart).
+  app.get('/staff/patients', { config: { policy } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const treated = await inTreatment(database, actor);
+    return html(
+      reply,
+      PatientsPage({
+        staff: actor.staff,
+        q: '',
+        results: undefined,
+        more: false,
+        tooShort: false,
+        inTreatment: treated,
+      }),
+    );
+  });
 
   // A search is posted, not put in the address: names, emails and phone numbers would otherwise stay in the
   // browser's history on a shared front-desk computer and in any proxy's access log.

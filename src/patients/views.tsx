@@ -13,6 +13,7 @@ import { consultationTime, shortDateTime } from '../kernel/time/format.ts';
 import { Csrf, StaffLayout } from '../kernel/ui/staff-layout.tsx';
 import { CLINICAL_ROLES, LEAD_ROLES, SCHEDULING_ROLES, type StaffContext } from '../kernel/http/policy.ts';
 import type { Patient, PatientAppointment, PatientListRow, PatientNote, PatientRequest } from './repository.ts';
+import type { InTreatment } from '../clinical/service.ts';
 
 export function PatientsPage(props: {
   staff: StaffContext;
@@ -20,6 +21,8 @@ export function PatientsPage(props: {
   results: PatientListRow[] | undefined;
   more: boolean;
   tooShort: boolean;
+  /** For clinicians: the patients in treatment at their locations. */
+  inTreatment?: InTreatment[] | undefined;
 }) {
   const { results } = props;
   return StaffLayout({
@@ -88,9 +91,36 @@ export function PatientsPage(props: {
             </table>
           </div>
         )}
+        {props.inTreatment ? <InTreatmentList rows={props.inTreatment} /> : null}
       </Fragment>
     ),
   });
+}
+
+/** Each name opens the patient's clinical summary, where the pain trend is. */
+function InTreatmentList(props: { rows: InTreatment[] }) {
+  return (
+    <section aria-labelledby="in-treatment">
+      <h2 id="in-treatment">In treatment at your locations</h2>
+      {props.rows.length === 0 ? (
+        <p>No patient has a treatment plan in force.</p>
+      ) : (
+        <ul class="in-treatment">
+          {props.rows.map((p) => (
+            <li>
+              <a href={`/staff/patients/${p.id}/summary`}>
+                {p.lastName}, {p.firstName}
+              </a>{' '}
+              <span class="in-treatment-where">
+                · {p.location}
+                {p.status === 'paused' ? ' · plan paused' : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 function Row(props: { term: string; children?: Child }) {
@@ -207,6 +237,7 @@ export function PatientPage(props: PatientPageProps) {
         <h1>{name}</h1>
         {CLINICAL_ROLES.includes(staff.role) ? (
           <p>
+            <a href={`/staff/patients/${p.id}/summary`}>Clinical summary</a> ·{' '}
             <a href={`/staff/patients/${p.id}/clinical`}>Clinical record</a>
           </p>
         ) : null}
