@@ -3,8 +3,7 @@
  * baseline measured in the same run. Prints a table and one PASS/FAIL line per target; exits 0 unless
  * something broke (the targets are measurements, not assertions). `npm run bench -- --quick`: the same phases with
  * smaller sizes and fewer runs, to finish in under a minute; its figures are indicative only. `--only=a,b`: only
- * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, outcomes; see SECTIONS), to iterate on
- * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, summary; see SECTIONS), to iterate on
+ * those sections (availability, booking, concurrency, pages, calendar, clinical, sessions, history, audit, outcomes, summary; see SECTIONS), to iterate on
  * one target; the memory figure is printed only when every section of the main database ran.
  *
  * Phases: the main database (20,000 appointments: availability, public pages, concurrent and sequential booking,
@@ -186,6 +185,7 @@ async function main(): Promise<void> {
       `outcomes: a fresh database with ${SIZES.outcomesPatients} patients and ${SIZES.outcomesPatients * 10} questionnaires`,
     );
     outcomes = await measureOutcomes({ now, patients: SIZES.outcomesPatients, runs: SIZES.outcomesRuns, log });
+  }
   let summary: Awaited<ReturnType<typeof measureSummary>> | undefined;
   if (runs('summary')) {
     log('summary: a fresh database with the demo seed’s six months of outcomes');
@@ -594,6 +594,9 @@ async function main(): Promise<void> {
     verdict(
       o.report.p99 < TARGETS.outcomesReportMs,
       `outcomes report p99 ${fmt(o.report.p99)} ms < ${TARGETS.outcomesReportMs} ms at ${o.patients} patients / ${o.questionnaires} questionnaires`,
+    );
+  }
+
   if (summary) {
     out.push(
       `summary: the demo seed's ${summary.patients} patients (seeded in ${fmt(summary.seedMs / 1000, 2)} s, one transaction), a Chicago patient's clinical summary (${summary.bytes} B) through app.inject as a provider, ${summary.base.runs} runs each; ` +

@@ -161,6 +161,9 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'windowDays', label: 'Open for (days)', type: 'number' },
       { key: 'instruments', label: 'Instruments', type: 'list', hint: 'From: pain_nrs, peg, phq9, gad7, pgic' },
       { key: 'painMeasures', label: 'Pain ratings', type: 'list', hint: 'From: now, average, worst' },
+    ],
+  },
+  {
     definition: RESPONDER_SETTINGS,
     purpose: 'How relief in pain is classed in the outcome reports, and what counts as a PHQ-9 improvement.',
     single: true,
@@ -169,6 +172,9 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'moderatePct', label: 'Moderate relief (a response) from (%)', type: 'number' },
       { key: 'substantialPct', label: 'Substantial relief from (%)', type: 'number' },
       { key: 'phq9ImprovementPoints', label: 'PHQ-9 improvement: points below baseline', type: 'number' },
+    ],
+  },
+  {
     definition: FLAG_RULE_SETTINGS,
     purpose:
       'The safety flag rules: each one on or off, and its figures. A liver flag holds infusions until a provider closes it.',
