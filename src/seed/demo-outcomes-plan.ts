@@ -214,16 +214,6 @@ export const FOLLOW_UPS: ReadonlyArray<{ timepoint: Timepoint; after: number; op
   { timepoint: 'week_4', after: 28, openDays: 7 },
   { timepoint: 'week_12', after: 84, openDays: 14 },
 ];
-/** PGIC labels as the NINDS CDE version words them (1 = very much improved … 7 = very much worse). */
-export const PGIC_LABELS = [
-  'Very much improved',
-  'Much improved',
-  'Minimally improved',
-  'No change',
-  'Minimally worse',
-  'Much worse',
-  'Very much worse',
-] as const;
 
 export const PATIENTS = 40;
 /** The first of them started about six months ago, the last a week and a half ago (still in the induction). */

@@ -7,14 +7,16 @@ import { addDays, today, wallInstant } from '../kernel/time/wall-clock.ts';
 import { calculateDose } from '../clinical/dosing/dose.ts';
 import { GAD7 } from '../clinical/instruments/gad7.ts';
 import { PAIN_NRS } from '../clinical/instruments/pain.ts';
+import { PEG } from '../clinical/instruments/peg.ts';
+import { PGIC } from '../clinical/instruments/pgic.ts';
 import { PHQ9 } from '../clinical/instruments/phq9.ts';
 import { DEFAULT_DOSING_SETTINGS, protocolSchema, type ProtocolDefinition } from '../clinical/protocols/protocol.ts';
 import { ALDRETE_VERSION } from '../clinical/instruments/aldrete.ts';
 import { writeSuggestedProtocols } from '../clinical/service.ts';
+import { PGIC_KEY } from '../clinical/outcomes/questionnaire-answers.ts';
 import { rulesVersion } from './demo-clinical.ts';
 import {
   FOLLOW_UPS,
-  PGIC_LABELS,
   planDemoOutcomes,
   type DemoLocation,
   type PlannedPatient,
@@ -63,13 +65,13 @@ const COLUMNS: Record<
 };
 
 /** The instruments each kind of questionnaire asks (ids shared by issue 13's parts), with their versions. */
-const PRE_SESSION = [{ id: 'pain_nrs', version: PAIN_NRS.version }];
+const PRE_SESSION = [{ id: 'pain_nrs', version: PAIN_NRS.version, measures: ['now', 'average'] }];
 const FOLLOW_UP = [
-  { id: 'pain_nrs', version: PAIN_NRS.version },
-  { id: 'peg', version: 'peg-2009.1' },
+  { id: 'pain_nrs', version: PAIN_NRS.version, measures: ['now', 'average', 'worst'] },
+  { id: 'peg', version: PEG.version },
   { id: 'phq9', version: PHQ9.version },
   { id: 'gad7', version: GAD7.version },
-  { id: 'pgic', version: 'pgic-ninds.1' },
+  { id: 'pgic', version: PGIC.version },
 ];
 
 /**
@@ -697,7 +699,7 @@ function questionnaireRow(
     gad7_total: s?.gad7 ? sum(s.gad7) : null,
     interference: s?.peg ? Math.round((sum(s.peg) / 3) * 100) / 100 : null,
     pgic: s?.pgic ?? null,
-    pgic_label: s?.pgic ? PGIC_LABELS[s.pgic - 1]! : null,
+    pgic_label: s?.pgic ? (PGIC.options.find((o) => o.value === s.pgic)?.label ?? null) : null,
     created_at: created,
     updated_at: completedAt ?? (status === 'missed' ? closesAt : (sentAt ?? created)),
   };
@@ -710,9 +712,9 @@ const keyed = (xs: readonly number[]) => Object.fromEntries(xs.map((v, i) => [`q
 function answersOf(s: Scores) {
   return {
     pain_nrs: { now: s.painNow, average: s.painAverage, ...(s.painWorst === null ? {} : { worst: s.painWorst }) },
-    ...(s.peg ? { peg: { pain: s.peg[0], enjoyment: s.peg[1], activity: s.peg[2] } } : {}),
+    ...(s.peg ? { peg: Object.fromEntries(PEG.items.map((item, i) => [item.key, s.peg![i]!])) } : {}),
     ...(s.phq9 ? { phq9: keyed(s.phq9) } : {}),
     ...(s.gad7 ? { gad7: keyed(s.gad7) } : {}),
-    ...(s.pgic ? { pgic: { change: s.pgic } } : {}),
+    ...(s.pgic ? { pgic: { [PGIC_KEY]: s.pgic } } : {}),
   };
 }

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { seedDemoBoard } from '../../src/seed/demo-board.ts';
 import { OUTCOMES_EMAIL, seedDemoOutcomes } from '../../src/seed/demo-outcomes.ts';
 import { planDemoOutcomes } from '../../src/seed/demo-outcomes-plan.ts';
+import { scoreAnswers, type Answers } from '../../src/clinical/outcomes/questionnaire-answers.ts';
+import {
+  QUESTIONNAIRE_INSTRUMENTS,
+  type AskedInstrument,
+} from '../../src/clinical/outcomes/questionnaire-instruments.ts';
 import { seedDemoProtocols } from '../../src/seed/demo-protocols.ts';
 import { seedDemoVisits } from '../../src/seed/demo-visits.ts';
 import { seedWalkPatient } from '../../src/seed/demo-walk.ts';
@@ -141,6 +146,32 @@ describe(`the demo seed's outcomes (${engine})`, () => {
       .execute();
     expect(liver.filter((r) => Number(r.value) >= 3 * Number(r.upper_limit))).toHaveLength(1);
     expect(await count('pain_diary')).toBeGreaterThan(200);
+  });
+
+  it('stores answers the questionnaire scorer reads back to the same report columns, with the instruments’ versions', async () => {
+    await seedAsStart();
+    const rows = await db()
+      .selectFrom('questionnaires as q')
+      .innerJoin('patients as p', 'p.id', 'q.patient_id')
+      .selectAll('q')
+      .where('p.email', 'like', `%${OUTCOMES_EMAIL}`)
+      .where('q.status', '=', 'complete')
+      .execute();
+    expect(rows.length).toBeGreaterThan(100);
+    const timepoints = new Set<string>();
+    for (const row of rows) {
+      const asked = JSON.parse(row.instruments) as AskedInstrument[];
+      for (const a of asked) expect(a.version, a.id).toBe(QUESTIONNAIRE_INSTRUMENTS[a.id].version);
+      const scored = scoreAnswers(asked, JSON.parse(row.answers) as Answers);
+      expect(scored.complete, row.id).toBe(true);
+      const stored = Object.fromEntries(Object.keys(scored.report!).map((k) => [k, row[k as keyof typeof row]]));
+      expect(stored, `${row.timepoint} ${row.id}`).toEqual({
+        ...scored.report,
+        interference: scored.report!.interference === null ? null : expect.closeTo(scored.report!.interference, 2),
+      });
+      timepoints.add(row.timepoint);
+    }
+    expect([...timepoints].sort()).toEqual(expect.arrayContaining(['end_of_induction', 'pre_session', 'week_4']));
   });
 
   it('plans the same patients, days and answers for the same day (a seeded generator)', () => {
