@@ -12,7 +12,7 @@ import { PGIC } from '../clinical/instruments/pgic.ts';
 import { PHQ9 } from '../clinical/instruments/phq9.ts';
 import { DEFAULT_DOSING_SETTINGS, protocolSchema, type ProtocolDefinition } from '../clinical/protocols/protocol.ts';
 import { ALDRETE_VERSION } from '../clinical/instruments/aldrete.ts';
-import { writeSuggestedProtocols } from '../clinical/service.ts';
+import { raiseFlags, writeSuggestedProtocols } from '../clinical/service.ts';
 import { PGIC_KEY } from '../clinical/outcomes/questionnaire-answers.ts';
 import { rulesVersion } from './demo-clinical.ts';
 import {
@@ -103,6 +103,25 @@ export async function seedDemoOutcomes(database: Database, now: number): Promise
       protocols: context.shapes,
     });
     await write(trx, context, plan, now);
+    // The safety rules read what was written, as they do after a save: the liver result raises its holding flag, and
+    // any other rule the courses meet raises its own (item 9's alerts are written with their questionnaires; missed
+    // follow-ups are the running server's sweep).
+    const treated = await trx
+      .selectFrom('treatment_plans as t')
+      .innerJoin('patients as p', 'p.id', 't.patient_id')
+      .select(['t.patient_id', 't.location_id'])
+      .distinct()
+      .where('p.email', 'like', `%${OUTCOMES_EMAIL}`)
+      .execute();
+    for (const t of treated)
+      await raiseFlags(trx, {
+        database,
+        actor: null,
+        patientId: t.patient_id,
+        locationId: t.location_id,
+        now,
+        kinds: ['liver', 'urinary', 'dose_escalation', 'substance_use'],
+      });
     return plan.length;
   });
 }

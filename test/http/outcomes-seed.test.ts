@@ -174,6 +174,24 @@ describe(`the demo seed's outcomes (${engine})`, () => {
     expect([...timepoints].sort()).toEqual(expect.arrayContaining(['end_of_induction', 'pre_session', 'week_4']));
   });
 
+  it('raises the safety rules on what it wrote: one liver flag holding infusions, open on the providers’ worklist', async () => {
+    await seedAsStart();
+    const flags = await db()
+      .selectFrom('clinical_alerts as a')
+      .innerJoin('patients as p', 'p.id', 'a.patient_id')
+      .select(['a.kind', 'a.holds', 'a.resolved_at'])
+      .where('p.email', 'like', `%${OUTCOMES_EMAIL}`)
+      .execute();
+    const liver = flags.filter((f) => f.kind === 'liver');
+    expect(liver).toHaveLength(1);
+    expect(liver[0]).toMatchObject({ holds: 1, resolved_at: null });
+    expect(flags.filter((f) => f.kind === 'phq9_item9')).toHaveLength(3);
+    const provider = await signIn(rt(), 'provider@relief.example');
+    const list = await provider.get('/staff/safety');
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toMatch(/[Ll]iver/);
+  });
+
   it('plans the same patients, days and answers for the same day (a seeded generator)', () => {
     const input = {
       today: '2026-12-02',
