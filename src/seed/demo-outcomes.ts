@@ -12,7 +12,10 @@ import { PGIC } from '../clinical/instruments/pgic.ts';
 import { PHQ9 } from '../clinical/instruments/phq9.ts';
 import { DEFAULT_DOSING_SETTINGS, protocolSchema, type ProtocolDefinition } from '../clinical/protocols/protocol.ts';
 import { ALDRETE_VERSION } from '../clinical/instruments/aldrete.ts';
-import { raiseFlags, writeSuggestedProtocols } from '../clinical/service.ts';
+import { writeSuggestedProtocols } from '../clinical/service.ts';
+import { evaluateFlags } from '../clinical/safety/flags.ts';
+import { patientFacts } from '../clinical/safety/flags-repository.ts';
+import { flagRules, type FlagKind } from '../clinical/safety/flags-settings.ts';
 import { PGIC_KEY } from '../clinical/outcomes/questionnaire-answers.ts';
 import { rulesVersion } from './demo-clinical.ts';
 import {
@@ -24,6 +27,9 @@ import {
   type ProtocolShape,
   type Scores,
 } from './demo-outcomes-plan.ts';
+
+/** The flags the seed raises from its records (item 9's alerts come with their questionnaires). */
+const SEEDED_FLAGS: readonly FlagKind[] = ['liver', 'urinary', 'dose_escalation', 'substance_use'];
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -103,9 +109,9 @@ export async function seedDemoOutcomes(database: Database, now: number): Promise
       protocols: context.shapes,
     });
     await write(trx, context, plan, now);
-    // The safety rules read what was written, as they do after a save: the liver result raises its holding flag, and
-    // any other rule the courses meet raises its own (item 9's alerts are written with their questionnaires; missed
-    // follow-ups are the running server's sweep).
+    // The safety rules in force read what was written: the liver result's holding flag (and any other rule the
+    // courses meet) is on the worklist from the start. Written as the seed writes item 9's alerts, without the
+    // providers' emails or audit events a live save would add (missed follow-ups are the running server's sweep).
     const treated = await trx
       .selectFrom('treatment_plans as t')
       .innerJoin('patients as p', 'p.id', 't.patient_id')
@@ -113,15 +119,25 @@ export async function seedDemoOutcomes(database: Database, now: number): Promise
       .distinct()
       .where('p.email', 'like', `%${OUTCOMES_EMAIL}`)
       .execute();
+    const rules = (await flagRules(trx)).body;
     for (const t of treated)
-      await raiseFlags(trx, {
-        database,
-        actor: null,
-        patientId: t.patient_id,
-        locationId: t.location_id,
-        now,
-        kinds: ['liver', 'urinary', 'dose_escalation', 'substance_use'],
-      });
+      for (const flag of evaluateFlags(rules, await patientFacts(trx, t.patient_id)))
+        if (SEEDED_FLAGS.includes(flag.kind))
+          await trx
+            .insertInto('clinical_alerts')
+            .values({
+              id: timeOrderedId(now),
+              patient_id: t.patient_id,
+              location_id: t.location_id,
+              kind: flag.kind,
+              source: flag.source,
+              source_id: flag.sourceId,
+              level: flag.level,
+              raised_at: now,
+              holds: flag.holds ? 1 : 0,
+              detail: JSON.stringify(flag.detail),
+            })
+            .execute();
     return plan.length;
   });
 }
