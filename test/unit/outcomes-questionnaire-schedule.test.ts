@@ -139,6 +139,28 @@ describe('questionnaire schedule: properties', () => {
         );
       }),
     );
+    // Found by CI: two sessions starting at the same instant once came out in their input order.
+    const at = Date.parse('2026-01-01T06:00:00.008Z');
+    const same = ['00000000-0000-1000-8000-000000000000', '00000000-0000-1000-8000-000000000001'].map((id) => ({
+      appointmentId: id,
+      kind: 'induction' as const,
+      startsAt: at,
+      endsAt: at + 3_600_000,
+      hours: 1,
+      cancelled: false,
+    }));
+    const row = {
+      protocol: '*',
+      timepoint: 'a',
+      anchor: 'each_session' as const,
+      offsetDays: 0,
+      windowDays: 1,
+      instruments: ['pgic' as const],
+      painMeasures: ['now' as const],
+    };
+    expect(owedQuestionnaires(plan, [...same].reverse(), [row], 'America/Chicago')).toEqual(
+      owedQuestionnaires(plan, same, [row], 'America/Chicago'),
+    );
   });
 
   it('a cancelled appointment owes nothing', () => {

@@ -64,7 +64,10 @@ export function owedQuestionnaires(
   zone: string,
 ): OwedQuestionnaire[] {
   if (!FOLLOWED_PLAN_STATUSES.includes(plan.status)) return [];
-  const booked = sessions.filter((s) => !s.cancelled).sort((a, b) => a.startsAt - b.startsAt);
+  // Two sessions at the same time (rare, but data allows it) keep one order whatever order they came in.
+  const booked = sessions
+    .filter((s) => !s.cancelled)
+    .sort((a, b) => a.startsAt - b.startsAt || a.appointmentId.localeCompare(b.appointmentId));
   const lastInduction = booked.filter((s) => s.kind === 'induction').at(-1);
   const owed: OwedQuestionnaire[] = [];
   for (const row of scheduleFor(rows, plan.protocolCode)) {
