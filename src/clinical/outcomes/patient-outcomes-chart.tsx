@@ -6,6 +6,7 @@
  */
 import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import { zoned } from '../../kernel/time/format.ts';
+import { Gridlines, Marker, Series, r1, yOf, type ChartPanel } from '../../kernel/ui/chart.tsx';
 import { bandOf } from './responder.ts';
 import { GAD7 } from '../instruments/gad7.ts';
 import { PHQ9 } from '../instruments/phq9.ts';
@@ -17,60 +18,7 @@ const LEFT = 52;
 const RIGHT = 130;
 const PLOT_W = W - LEFT - RIGHT;
 const DAY = 86_400_000;
-const r1 = (n: number) => Math.round(n * 10) / 10;
-
-interface Panel {
-  top: number;
-  height: number;
-  hi: number;
-}
-const yOf = (p: Panel, v: number) => p.top + p.height - (v / p.hi) * p.height;
-
-type Shape = 'dot' | 'square' | 'down' | 'up';
-
-function Marker(p: { shape: Shape; x: number; y: number; cls: string }) {
-  const { x, y } = p;
-  if (p.shape === 'dot') return <circle cx={r1(x)} cy={r1(y)} r="3.5" class={p.cls} />;
-  if (p.shape === 'square') return <rect x={r1(x - 3.5)} y={r1(y - 3.5)} width="7" height="7" class={p.cls} />;
-  const d = p.shape === 'down' ? 4.5 : -4.5;
-  return <path d={`M${r1(x - 4.5)} ${r1(y - d)}L${r1(x + 4.5)} ${r1(y - d)}L${r1(x)} ${r1(y + d)}Z`} class={p.cls} />;
-}
-
-function Series(p: { points: Array<{ x: number; y: number }>; shape: Shape; cls: string }) {
-  if (p.points.length === 0) return null;
-  const d = p.points.map((q, i) => `${i === 0 ? 'M' : 'L'}${r1(q.x)} ${r1(q.y)}`).join('');
-  return (
-    <g>
-      <path d={d} class={`chart-line ${p.cls}`} fill="none" />
-      {p.points.map((q) => (
-        <Marker shape={p.shape} x={q.x} y={q.y} cls={p.cls} />
-      ))}
-    </g>
-  );
-}
-
-function Grid(p: { panel: Panel; step: number; unit: string }) {
-  const lines = [];
-  for (let v = 0; v <= p.panel.hi; v += p.step) {
-    const y = r1(yOf(p.panel, v));
-    lines.push(
-      <Fragment>
-        <line x1={LEFT} x2={LEFT + PLOT_W} y1={y} y2={y} class="chart-grid" />
-        <text x={LEFT - 6} y={y + 4} text-anchor="end" class="chart-axis">
-          {v}
-        </text>
-      </Fragment>,
-    );
-  }
-  return (
-    <g>
-      {lines}
-      <text x={LEFT - 40} y={p.panel.top - 10} class="chart-axis">
-        {p.unit}
-      </text>
-    </g>
-  );
-}
+type Panel = ChartPanel;
 
 /** Month ticks for long spans, week ticks for short ones, each at local midnight in the location's zone. */
 function dateTicks(from: number, to: number, zone: string): Array<{ at: number; label: string }> {
@@ -112,8 +60,8 @@ export function PatientOutcomesChart(props: { data: PatientOutcomes; id?: string
   const to = Math.max(from + 14 * DAY, ...times);
   const pad = (to - from) * 0.03;
   const xOf = (t: number) => LEFT + ((t - (from - pad)) / (to - from + 2 * pad)) * PLOT_W;
-  const pain: Panel = { top: 44, height: 180, hi: 10 };
-  const mood: Panel = { top: pain.top + pain.height + 44, height: 150, hi: 27 };
+  const pain: Panel = { top: 44, height: 180, lo: 0, hi: 10 };
+  const mood: Panel = { top: pain.top + pain.height + 44, height: 150, lo: 0, hi: 27 };
   const axisY = mood.top + mood.height;
   const H = axisY + 52;
   const ticks = dateTicks(from - pad, to + pad, data.zone);
@@ -170,7 +118,7 @@ export function PatientOutcomesChart(props: { data: PatientOutcomes; id?: string
               Infusion session
             </text>
           </g>
-          <Grid panel={pain} step={2} unit="Pain 0–10" />
+          <Gridlines panel={pain} step={2} unit="Pain 0–10" left={LEFT} width={PLOT_W} />
           {base ? (
             <g>
               <line
@@ -201,7 +149,7 @@ export function PatientOutcomesChart(props: { data: PatientOutcomes; id?: string
           ) : null}
           <Series cls="chart-pain-now" shape="dot" points={pts((o) => ('painNow' in o ? o.painNow : null), pain)} />
           <Series cls="chart-pain-avg" shape="square" points={pts((o) => o.painAverage, pain)} />
-          <Grid panel={mood} step={9} unit="PHQ-9 0–27, GAD-7 0–21" />
+          <Gridlines panel={mood} step={9} unit="PHQ-9 0–27, GAD-7 0–21" left={LEFT} width={PLOT_W} />
           <Series cls="chart-phq9" shape="down" points={pts((o) => o.phq9, mood)} />
           <Series cls="chart-gad7" shape="up" points={pts((o) => o.gad7, mood)} />
           {data.sessions.map((t) => (

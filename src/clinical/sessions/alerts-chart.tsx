@@ -7,6 +7,7 @@
  */
 import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import { formatTime } from '../../kernel/time/format.ts';
+import { Gridlines, Marker, Series, r1, yOf, type ChartPanel } from '../../kernel/ui/chart.tsx';
 
 export interface ChartReading {
   at: number;
@@ -52,15 +53,7 @@ const RIGHT = 150;
 const PLOT_W = W - LEFT - RIGHT;
 const MINUTE = 60_000;
 
-interface Panel {
-  top: number;
-  height: number;
-  lo: number;
-  hi: number;
-}
-
-const yOf = (p: Panel, v: number) => p.top + p.height - ((v - p.lo) / (p.hi - p.lo)) * p.height;
-const r1 = (n: number) => Math.round(n * 10) / 10;
+type Panel = ChartPanel;
 
 /** A range in whole steps holding the defaults and every value with half a step to spare (none sits on an edge). */
 function niceRange(values: number[], floor: number, ceil: number, step: number): [number, number] {
@@ -78,39 +71,6 @@ function tickEvery(spanMs: number): number {
   return 60;
 }
 
-function Marker(p: { shape: 'down' | 'up' | 'dot' | 'square'; x: number; y: number }) {
-  const { x, y } = p;
-  if (p.shape === 'dot') return <circle cx={r1(x)} cy={r1(y)} r="3.5" class="chart-hr" />;
-  if (p.shape === 'square') return <rect x={r1(x - 3.5)} y={r1(y - 3.5)} width="7" height="7" class="chart-spo2" />;
-  const d = p.shape === 'down' ? 4.5 : -4.5;
-  const cls = p.shape === 'down' ? 'chart-sys' : 'chart-dia';
-  return <path d={`M${r1(x - 4.5)} ${r1(y - d)}L${r1(x + 4.5)} ${r1(y - d)}L${r1(x)} ${r1(y + d)}Z`} class={cls} />;
-}
-
-function Gridlines(p: { panel: Panel; step: number; unit: string }) {
-  const lines = [];
-  for (let v = p.panel.lo; v <= p.panel.hi; v += p.step) {
-    const y = r1(yOf(p.panel, v));
-    lines.push(
-      <Fragment>
-        <line x1={LEFT} x2={LEFT + PLOT_W} y1={y} y2={y} class="chart-grid" />
-        <text x={LEFT - 6} y={y + 4} text-anchor="end" class="chart-axis">
-          {v}
-        </text>
-      </Fragment>,
-    );
-  }
-  return (
-    <g>
-      {lines}
-      <text x={LEFT - 40} y={p.panel.top - 10} class="chart-axis">
-        {p.unit}
-      </text>
-    </g>
-  );
-}
-
-/** Dashed limit lines with their words at the right, nudged apart so two close limits stay readable. */
 function LimitLines(p: { panel: Panel; limits: Array<{ value: number; label: string }> }) {
   const placed = p.limits
     .map((l) => ({ ...l, y: yOf(p.panel, l.value) }))
@@ -129,19 +89,6 @@ function LimitLines(p: { panel: Panel; limits: Array<{ value: number; label: str
             {l.label}
           </text>
         </Fragment>
-      ))}
-    </g>
-  );
-}
-
-function Series(p: { points: Array<{ x: number; y: number }>; shape: 'down' | 'up' | 'dot' | 'square'; cls: string }) {
-  if (p.points.length === 0) return null;
-  const d = p.points.map((q, i) => `${i === 0 ? 'M' : 'L'}${r1(q.x)} ${r1(q.y)}`).join('');
-  return (
-    <g>
-      <path d={d} class={`chart-line ${p.cls}`} fill="none" />
-      {p.points.map((q) => (
-        <Marker shape={p.shape} x={q.x} y={q.y} />
       ))}
     </g>
   );
@@ -237,19 +184,19 @@ export function SessionChart(data: ChartData) {
           <title id={`${id}-title`}>Vital signs and pump rate during the session</title>
           <desc id={`${id}-desc`}>{desc}</desc>
           <g class="chart-legend" aria-hidden="true">
-            <Marker shape="down" x={LEFT + 6} y={16} />
+            <Marker shape="down" x={LEFT + 6} y={16} cls="chart-sys" />
             <text x={LEFT + 16} y={20}>
               Systolic
             </text>
-            <Marker shape="up" x={LEFT + 86} y={16} />
+            <Marker shape="up" x={LEFT + 86} y={16} cls="chart-dia" />
             <text x={LEFT + 96} y={20}>
               Diastolic
             </text>
-            <Marker shape="dot" x={LEFT + 172} y={16} />
+            <Marker shape="dot" x={LEFT + 172} y={16} cls="chart-hr" />
             <text x={LEFT + 182} y={20}>
               Heart rate
             </text>
-            <Marker shape="square" x={LEFT + 262} y={16} />
+            <Marker shape="square" x={LEFT + 262} y={16} cls="chart-spo2" />
             <text x={LEFT + 272} y={20}>
               SpO₂
             </text>
@@ -258,7 +205,7 @@ export function SessionChart(data: ChartData) {
               Alert limit
             </text>
           </g>
-          <Gridlines panel={top} step={20} unit="mmHg, /min" />
+          <Gridlines panel={top} step={20} unit="mmHg, /min" left={LEFT} width={PLOT_W} />
           <LimitLines panel={top} limits={limitsTop} />
           <Series
             cls="chart-sys"
@@ -275,7 +222,7 @@ export function SessionChart(data: ChartData) {
             shape="dot"
             points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(top, r.heartRate) }))}
           />
-          <Gridlines panel={spo2} step={spo2.hi - spo2.lo > 12 ? 4 : 2} unit="SpO₂ %" />
+          <Gridlines panel={spo2} step={spo2.hi - spo2.lo > 12 ? 4 : 2} unit="SpO₂ %" left={LEFT} width={PLOT_W} />
           <LimitLines
             panel={spo2}
             limits={L.spo2Low !== null ? [{ value: L.spo2Low, label: `SpO₂ ≤ ${L.spo2Low}` }] : []}
@@ -285,7 +232,7 @@ export function SessionChart(data: ChartData) {
             shape="square"
             points={data.readings.map((r) => ({ x: xOf(r.at), y: yOf(spo2, r.spo2) }))}
           />
-          <Gridlines panel={pump} step={rateHi / 2} unit="Pump mL/h" />
+          <Gridlines panel={pump} step={rateHi / 2} unit="Pump mL/h" left={LEFT} width={PLOT_W} />
           {pumpPath ? <path d={pumpPath} class="chart-line chart-pump" fill="none" /> : null}
           {ticks.map((t) => (
             <Fragment>
