@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     globalSetup: ['test/helpers/global-build.ts'],
+    setupFiles: ['test/helpers/each-file.ts'],
     // The browser and fuzz tests walk every page or route; on a loaded 2-core machine they neared 60 s.
     testTimeout: 180_000,
     hookTimeout: 60_000,

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/kernel/config.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import type { MailTransport, OutgoingMail } from '../../src/kernel/outbox/transport.ts';
+import { cloneTemplate, dropLater, TEMPLATE_SCHEMA } from './pg-template.ts';
 
 /** The engine under test: PostgreSQL when DATABASE_URL is set (CI runs the suite on both), else SQLite. */
 export const engine = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -46,11 +47,14 @@ export interface TestOptions {
   env?: Record<string, string>;
   /** Default 'clinic': the demo clinic without staff accounts (hashing their passwords costs time). */
   seed?: 'none' | 'clinic' | 'clinic-and-staff';
-  /** Reuse an existing data dir / schema (to simulate a restart). */
-  reuse?: { dataDir: string; schema: string | undefined };
+  /** Reuse an existing data dir / database and schema (to simulate a restart). */
+  reuse?: { dataDir: string; schema: string | undefined; databaseUrl?: string | undefined };
 }
 
-/** A fresh, isolated database (temp SQLite file, or a new PostgreSQL schema) with the demo clinic. */
+/**
+ * A fresh, isolated database with the demo clinic: a temp SQLite file, or on PostgreSQL a database cloned from the
+ * run's migrated template (a new schema in DATABASE_URL's database when there is no template).
+ */
 export async function startTestRuntime(options: TestOptions = {}): Promise<TestRuntime> {
   const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'relief-test-'));
   const config = loadConfig({
@@ -61,9 +65,16 @@ export async function startTestRuntime(options: TestOptions = {}): Promise<TestR
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...options.env,
   });
-  if (config.databaseUrl) {
-    config.databaseSchema = options.reuse?.schema ?? `t_${randomBytes(6).toString('hex')}`;
-    if (!options.reuse) await adminQuery(config.databaseUrl, `create schema ${config.databaseSchema}`);
+  const template = config.databaseUrl ? inject('pgTemplate') : '';
+  if (config.databaseUrl && options.reuse) {
+    config.databaseUrl = options.reuse.databaseUrl ?? config.databaseUrl;
+    config.databaseSchema = options.reuse.schema;
+  } else if (config.databaseUrl && template) {
+    config.databaseUrl = await cloneTemplate(config.databaseUrl, template, randomBytes(6).toString('hex'));
+    config.databaseSchema = TEMPLATE_SCHEMA;
+  } else if (config.databaseUrl) {
+    config.databaseSchema = `t_${randomBytes(6).toString('hex')}`;
+    await adminQuery(config.databaseUrl, `create schema ${config.databaseSchema}`);
   }
   const clock = options.clock ?? new TestClock();
   const mail = new MemoryTransport();
@@ -79,8 +90,15 @@ export async function startTestRuntime(options: TestOptions = {}): Promise<TestR
 /** Closes the runtime and removes its database. */
 export async function stopTestRuntime(rt: TestRuntime, keep = false): Promise<void> {
   await rt.close();
-  if (keep) return;
-  if (rt.config.databaseUrl && rt.config.databaseSchema) {
+  if (!keep) await removeTestDatabase(rt);
+}
+
+/** Removes a runtime's database (the runtime closed): the cloned PostgreSQL database, its schema, or the data dir. */
+export async function removeTestDatabase(rt: Pick<TestRuntime, 'config'>): Promise<void> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (rt.config.databaseUrl && baseUrl && rt.config.databaseUrl !== baseUrl) {
+    dropLater(baseUrl, rt.config.databaseUrl);
+  } else if (rt.config.databaseUrl && rt.config.databaseSchema) {
     await adminQuery(rt.config.databaseUrl, `drop schema if exists ${rt.config.databaseSchema} cascade`);
   } else {
     rmSync(rt.config.dataDir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { auditKeyId, hmacKeyOf } from '../../src/kernel/audit/chain.ts';
 import { checkpointLine, readCheckpoints } from '../../src/kernel/audit/checkpoints.ts';
 import { auditKey } from '../../src/kernel/config.ts';
 import { auditVerifyCommand } from '../../src/kernel/audit/verify-command.ts';
-import { adminQuery, engine, startTestRuntime, stopTestRuntime, useTestRuntime } from '../helpers/runtime.ts';
+import { engine, removeTestDatabase, startTestRuntime, stopTestRuntime, useTestRuntime } from '../helpers/runtime.ts';
 import { lastSeq } from '../helpers/audit.ts';
 
 const rt = useTestRuntime();
@@ -541,8 +541,7 @@ describe(`audit checkpoints while the server runs (${engine})`, () => {
       expect(seqs()).toEqual([first, first + 10, first + 13, first + 15]);
     } finally {
       if (!closed) await server.close();
-      if (server.config.databaseUrl)
-        await adminQuery(server.config.databaseUrl, `drop schema if exists ${server.config.databaseSchema} cascade`);
+      await removeTestDatabase(server);
       rmSync(server.config.dataDir, { recursive: true, force: true });
     }
   });
@@ -551,7 +550,11 @@ describe(`audit checkpoints while the server runs (${engine})`, () => {
 describe(`the audit key at start-up (${engine})`, () => {
   it('refuses to start on a trail keyed with another key, naming what to set, and writes nothing', async () => {
     const first = await startTestRuntime({ seed: 'clinic' });
-    const reuse = { dataDir: first.config.dataDir, schema: first.config.databaseSchema };
+    const reuse = {
+      dataDir: first.config.dataDir,
+      schema: first.config.databaseSchema,
+      databaseUrl: first.config.databaseUrl,
+    };
     const before = await first.database.db.selectFrom('audit_events').select('seq').execute();
     await stopTestRuntime(first, true);
     await expect(

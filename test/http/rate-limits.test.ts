@@ -61,7 +61,9 @@ describe.skipIf(engine === 'sqlite')('rate limits shared by two instances', () =
   let b: TestRuntime;
   beforeAll(async () => {
     a = await startTestRuntime();
-    b = await startTestRuntime({ reuse: { dataDir: a.config.dataDir, schema: a.config.databaseSchema } });
+    b = await startTestRuntime({
+      reuse: { dataDir: a.config.dataDir, schema: a.config.databaseSchema, databaseUrl: a.config.databaseUrl },
+    });
   });
   afterAll(async () => {
     await stopTestRuntime(b, true);

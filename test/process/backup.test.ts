@@ -90,7 +90,10 @@ const onDatabase = (dataDir: string, schema: string | undefined, extra: Record<s
   ...(pgUrl ? { DATABASE_URL: withSchema(pgUrl, schema) } : {}),
   ...extra,
 });
-const runtimeEnv = (rt: TestRuntime) => onDatabase(rt.config.dataDir, rt.config.databaseSchema);
+const runtimeEnv = (rt: TestRuntime) => ({
+  ...onDatabase(rt.config.dataDir, rt.config.databaseSchema),
+  ...(rt.config.databaseUrl ? { DATABASE_URL: withSchema(rt.config.databaseUrl, rt.config.databaseSchema) } : {}),
+});
 
 /** A new, empty restore target: a folder that does not exist yet, or a PostgreSQL schema that does not. */
 function newTarget(): { into: string; dataDir: string; schema: string | undefined } {
@@ -286,7 +289,7 @@ describe(`backups on ${engine}`, { timeout: 300_000 }, () => {
       } else {
         // The source schema itself: live data.
         expectOneClearLine(
-          await relief(['restore', file, '--into', withSchema(pgUrl!, rt.config.databaseSchema)], env),
+          await relief(['restore', file, '--into', withSchema(rt.config.databaseUrl!, rt.config.databaseSchema)], env),
           /the schema \S+ of the target database is not empty/,
         );
       }
