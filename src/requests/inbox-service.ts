@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditDetail, AuditOutcome } from '../kernel/audit/audit.ts';
 import { auditStaff, type Actor } from '../kernel/audit/staff-audit.ts';
-import type { Database } from '../kernel/db/database.ts';
+import { lockWriters, type Database } from '../kernel/db/database.ts';
 import type { DB } from '../kernel/db/schema.ts';
 import { Refusal } from '../kernel/refusal.ts';
 import { canSeeLocation } from '../kernel/http/policy.ts';
@@ -234,24 +234,27 @@ export async function resendLink(database: Database, actor: Actor, lead: Lead): 
     return refuse(
       'This lead already has a booked consultation. They can change it with the link in their confirmation email.',
     );
-  const failed = await undeliveredLinksOf(database.db, lead.id);
-  if (failed.length === 0) {
-    const last = await latestLiveJob(database.db, 'booking_link', lead.id);
-    if (last && last.status !== 'sent')
-      return refuse('A booking link is already waiting to go out to them; it is sent as soon as it can be.', 429);
-    const since = last?.sent_at === null || last === undefined ? Infinity : actor.now - last.sent_at;
-    if (since < RESEND_GAP_MS) {
-      const minutes = Math.floor(since / 60_000);
-      const when = minutes < 1 ? 'just now' : `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
-      const wait = Math.max(1, Math.ceil((RESEND_GAP_MS - since) / 60_000));
-      return refuse(
-        `A booking link went to them ${when}. So that they do not get several at once, you can send another in ` +
-          `${wait} minute${wait === 1 ? '' : 's'}.`,
-        429,
-      );
+  // Read and written in one transaction, behind the audit trail's writer lock that its event takes anyway, so two
+  // presses at once (a double click, two people) cannot both find nothing waiting and send two links.
+  const done = await database.transact(async (trx) => {
+    await lockWriters(trx, database.engine, 'audit');
+    const failed = await undeliveredLinksOf(trx, lead.id);
+    if (failed.length === 0) {
+      const last = await latestLiveJob(trx, 'booking_link', lead.id);
+      if (last && last.status !== 'sent')
+        return { refusal: 'A booking link is already waiting to go out to them; it is sent as soon as it can be.' };
+      const since = last?.sent_at === null || last === undefined ? Infinity : actor.now - last.sent_at;
+      if (since < RESEND_GAP_MS) {
+        const minutes = Math.floor(since / 60_000);
+        const when = minutes < 1 ? 'just now' : `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+        const wait = Math.max(1, Math.ceil((RESEND_GAP_MS - since) / 60_000));
+        return {
+          refusal:
+            `A booking link went to them ${when}. So that they do not get several at once, you can send another in ` +
+            `${wait} minute${wait === 1 ? '' : 's'}.`,
+        };
+      }
     }
-  }
-  await database.transact(async (trx) => {
     if (failed.length > 0)
       await retryFailed(
         trx,
@@ -271,8 +274,10 @@ export async function resendLink(database: Database, actor: Actor, lead: Lead): 
         actor.now,
       );
     await audit(trx, database, actor, 'lead.resend_link', 'success', where(lead), { retried: failed.length });
+    return { retried: failed.length };
   });
-  if (failed.length > 0) mailStateChanged();
+  if (done.refusal !== undefined) return refuse(done.refusal, 429);
+  if (done.retried > 0) mailStateChanged();
   return { ok: true };
 }
 

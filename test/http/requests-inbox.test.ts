@@ -610,9 +610,14 @@ describe(`leads inbox (${engine})`, () => {
     // A second click sends nothing more (whether the worker has sent the first yet or not).
     const again = await desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf });
     expect(again.statusCode).toBe(429);
+    // Two presses at the same moment (a double click): one link, one refusal.
+    rt().clock.advance(11 * 60_000);
+    await rt().worker.runOnce();
+    const both = await Promise.all([1, 2].map(() => desk.post(`/staff/leads/${id}/resend-link`, { _csrf: csrf })));
+    expect(both.map((r) => r.statusCode).sort()).toEqual([303, 429]);
+    expect(await jobs()).toHaveLength(3);
     expect(again.body).toMatch(/A booking link (is already waiting to go out to them|went to them just now\.)/);
-    expect(await jobs()).toHaveLength(2);
-    const mail = rt().mail.sent.slice(sentBefore);
+    const mail = rt().mail.sent.slice(sentBefore, sentBefore + 1);
     expect(mail.map((m) => [m.to, m.subject])).toEqual([
       [CHI.email, 'Book your consultation with Relief Infusion Clinic'],
     ]);
