@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Config } from './kernel/config.ts';
-import { openDatabase } from './kernel/db/database.ts';
+import { openDatabase, type Database } from './kernel/db/database.ts';
 import { migrateToLatest } from './kernel/db/migrate.ts';
 import { ENROL_LINK_MS } from './staff/users.ts';
 import { firstStart } from './first-start.ts';
@@ -50,6 +50,8 @@ export async function initCommand(config: Config, values: Record<string, unknown
 
   const database = openDatabase(config);
   try {
+    // Refused before migrating: a clinic's database (of any release) is left exactly as it was.
+    if (await hasClinic(database)) io.fail(ALREADY);
     await migrateToLatest(database);
     if (await database.db.selectFrom('clinic').select('id').executeTakeFirst()) io.fail(ALREADY);
 
@@ -116,6 +118,15 @@ export async function initCommand(config: Config, values: Record<string, unknown
     );
   } finally {
     await database.close();
+  }
+}
+
+/** Whether a clinic row exists, on a database that may not have the table yet (a new one). */
+async function hasClinic(database: Database): Promise<boolean> {
+  try {
+    return (await database.db.selectFrom('clinic').select('id').executeTakeFirst()) !== undefined;
+  } catch {
+    return false; // no clinic table: an empty database
   }
 }
 

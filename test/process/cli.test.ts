@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import Database from 'better-sqlite3';
 import { auditKeyId } from '../../src/kernel/audit/chain.ts';
 import { auditKey } from '../../src/kernel/config.ts';
 
@@ -173,11 +174,19 @@ describe('relief init', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relief-cli-'));
     try {
       expect(relief(['seed', '--demo'], { DATA_DIR: dir }).status).toBe(0);
+      // As if made by the release before the newest migration: init refuses before migrating it, leaving it as it was.
+      const file = new Database(join(dir, 'relief.db'));
+      const newest = file.prepare('select max(name) as name from relief_migrations').get() as { name: string };
+      file.prepare('delete from relief_migrations where name = ?').run(newest.name);
+      file.close();
       const res = relief(['init', ...FLAGS, '--accept-default-types'], production(dir));
       expect(res.status).toBe(1);
       expect(res.stderr.trim()).toBe(
         'relief: this database already has a clinic; init only sets up an empty one. Change the clinic under Clinic set-up, or point DATA_DIR or DATABASE_URL at a new database.',
       );
+      const after = new Database(join(dir, 'relief.db'), { readonly: true });
+      expect(after.prepare('select name from relief_migrations where name = ?').get(newest.name)).toBeUndefined();
+      after.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
