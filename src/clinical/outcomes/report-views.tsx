@@ -94,7 +94,8 @@ function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
 
 function GroupTable(props: { group: ReportGroup; id: string }) {
   return (
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${props.id}-caption`}>
+    // Named with its group's heading too: one region per protocol and location, each told apart by screen readers.
+    <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${props.id}-caption ${props.id}-heading`}>
       <table class="data-table outcomes-table">
         <caption id={`${props.id}-caption`}>Figures at each time point</caption>
         <thead>
