@@ -11,7 +11,15 @@ import { timepointLabel } from './report-words.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)} %`);
 const ci = (s: Share) => (s.ci ? `${Math.round(s.ci.low * 100)}–${Math.round(s.ci.high * 100)} %` : '—');
-const shareCell = (s: Share) => (s.n === 0 ? '—' : `${s.x} of ${s.n} · ${pct(s.share)} (${ci(s)})`);
+/** A share and its interval, each kept whole when a narrow column wraps (never "12" above "%"). */
+const shareCell = (s: Share) =>
+  s.n === 0 ? (
+    '—'
+  ) : (
+    <Fragment>
+      <span class="nowrap">{`${s.x} of ${s.n} · ${pct(s.share)}`}</span> <span class="nowrap">({ci(s)})</span>
+    </Fragment>
+  );
 
 export function queryOf(raw: RawFilters): string {
   const p = new URLSearchParams();
@@ -117,7 +125,7 @@ function GroupTable(props: { group: ReportGroup; id: string }) {
               <th scope="row">{timepointLabel(t.timepoint, t.number)}</th>
               <td>{t.owed}</td>
               <td>{t.answered}</td>
-              <td>
+              <td class="nowrap">
                 {t.missing} ({pct(t.missingShare)})
               </td>
               <td>{shareCell(t.moderate)}</td>
