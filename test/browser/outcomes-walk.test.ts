@@ -99,6 +99,16 @@ describe('outcomes walked in Chromium: a questionnaire by link to the providerâ€
     expect(await page.locator('table.outcomes-table tbody tr').count()).toBeGreaterThan(1);
     expect(clicks).toBe(2);
     await audit(page, 'acceptance-pain-chart');
+    // Its score table fits the card on a desktop, and on paper (a printout cannot scroll) it keeps within the page.
+    const table = page.locator('section[aria-labelledby="summary-pain"] .table-scroll');
+    const overflow = () => table.evaluate((e) => e.scrollWidth - e.clientWidth);
+    expect(await overflow()).toBe(0);
+    await page.setViewportSize({ width: 720, height: 900 });
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBe(720);
+    expect(await overflow()).toBe(0);
+    await page.emulateMedia({ media: 'screen' });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // The responder rates: from the first page again, the staff menu's Outcomes.
     await page.goto(first);
