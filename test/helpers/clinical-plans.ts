@@ -102,10 +102,11 @@ export async function activePlanFor(
   code = 'crps-10-day',
   /** Changes to the protocol's definition as the provider made them in the plan (hours per session, say). */
   change: (definition: ProtocolDefinition) => ProtocolDefinition = (d) => d,
+  locationId = 'loc-chicago',
 ): Promise<string> {
   const db = rt.database.db;
   const now = rt.clock.now();
-  const screeningId = await signedEligibleScreening(rt, patientId, providerId);
+  const screeningId = await signedEligibleScreening(rt, patientId, providerId, { locationId });
   const protocol = await db
     .selectFrom('protocols')
     .selectAll()
@@ -118,7 +119,7 @@ export async function activePlanFor(
     .values({
       id,
       patient_id: patientId,
-      location_id: 'loc-chicago',
+      location_id: locationId,
       protocol_id: protocol.id,
       screening_id: screeningId,
       definition: JSON.stringify(change(JSON.parse(protocol.definition))),

@@ -1,10 +1,12 @@
 /**
  * Outcome fixtures written straight to the database: questionnaires as the questionnaires part completes them (with
- * the report's score columns), a submitted intake, and plans at either location. The writers are another part's.
+ * the report's score columns), a submitted intake, and plans at either location (through the plan fixtures of
+ * clinical-plans.ts, so a change to what a plan needs is made once). The writers are another part's.
  */
 import { randomUUID } from 'node:crypto';
 import type { QuestionnaireStatus } from '../../src/kernel/db/schema.ts';
-import { writeSuggestedProtocols } from '../../src/clinical/service.ts';
+import { clinicalPatientFixture } from './clinical-orders.ts';
+import { activePlanFor, suggestedProtocols } from './clinical-plans.ts';
 import type { TestRuntime } from './runtime.ts';
 
 export const DAY = 86_400_000;
@@ -112,8 +114,7 @@ export async function submittedIntake(
 /** The newest version of a suggested protocol (the library is written first when empty). */
 export async function protocolOf(rt: TestRuntime, code = 'crps-10-day') {
   const db = rt.database.db;
-  if (!(await db.selectFrom('protocols').select('id').limit(1).executeTakeFirst()))
-    await rt.database.transact((trx) => writeSuggestedProtocols(trx, rt.clock.now(), null));
+  if (!(await db.selectFrom('protocols').select('id').limit(1).executeTakeFirst())) await suggestedProtocols(rt);
   return db
     .selectFrom('protocols')
     .select(['id', 'code'])
@@ -130,72 +131,8 @@ export async function planAt(
   locationId = 'loc-chicago',
   code = 'crps-10-day',
 ): Promise<{ planId: string; protocolId: string }> {
-  const db = rt.database.db;
-  const now = rt.clock.now();
   const protocol = await protocolOf(rt, code);
-  const definition = await db
-    .selectFrom('protocols')
-    .select('definition')
-    .where('id', '=', protocol.id)
-    .executeTakeFirstOrThrow();
-  let rules = await db
-    .selectFrom('clinical_definitions')
-    .select('id')
-    .where('kind', '=', 'contraindication_rules')
-    .executeTakeFirst();
-  if (!rules) {
-    rules = { id: randomUUID() };
-    await db
-      .insertInto('clinical_definitions')
-      .values({
-        id: rules.id,
-        kind: 'contraindication_rules',
-        version: 1,
-        body: '[]',
-        source: 'test',
-        created_by: null,
-        created_at: now,
-      })
-      .execute();
-  }
-  const screening = randomUUID();
-  await db
-    .insertInto('screenings')
-    .values({
-      id: screening,
-      patient_id: patientId,
-      location_id: locationId,
-      intake_id: null,
-      rules_definition_id: rules.id,
-      outcome: 'eligible',
-      status: 'signed',
-      created_by: providerId,
-      created_at: now,
-      updated_at: now,
-      signed_by: providerId,
-      signed_at: now,
-      expires_at: now + 365 * DAY,
-    })
-    .execute();
-  const planId = randomUUID();
-  await db
-    .insertInto('treatment_plans')
-    .values({
-      id: planId,
-      patient_id: patientId,
-      location_id: locationId,
-      protocol_id: protocol.id,
-      screening_id: screening,
-      definition: definition.definition,
-      status: 'active',
-      status_reason: null,
-      created_by: providerId,
-      created_at: now,
-      updated_at: now,
-      signed_by: providerId,
-      signed_at: now,
-    })
-    .execute();
+  const planId = await activePlanFor(rt, patientId, providerId, code, (d) => d, locationId);
   return { planId, protocolId: protocol.id };
 }
 
@@ -207,23 +144,8 @@ export async function planAt(
 export async function outcomeCohort(rt: TestRuntime, providerId: string, n = 12): Promise<string[]> {
   const now = rt.clock.now();
   const ids: string[] = [];
-  const { randomUUID: uuid } = await import('node:crypto');
   for (let i = 0; i < n; i++) {
-    const patientId = uuid();
-    await rt.database.db
-      .insertInto('patients')
-      .values({
-        id: patientId,
-        first_name: `Cohort${i}`,
-        last_name: 'Outcome',
-        email: `${patientId}@example.com`,
-        phone: '+13125550100',
-        contact_method: 'email',
-        location_id: 'loc-chicago',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    const patientId = await clinicalPatientFixture(rt, { first_name: `Cohort${i}`, last_name: 'Outcome' });
     const { planId, protocolId } = await planAt(rt, patientId, providerId);
     // Average pain at intake, before sessions 1–4, end of induction, weeks 1, 4 and 12: four kinds of course.
     const course = [

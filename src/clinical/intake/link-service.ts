@@ -5,16 +5,10 @@
  * write's transaction; refused links are counted per address like booking links.
  */
 import { z } from 'zod';
-import {
-  auditPatient,
-  auditPatientAlone,
-  refusedLinkRef,
-  type About,
-  type Visitor,
-} from '../../kernel/audit/patient-audit.ts';
-import { findLocation, getClinic, type Clinic } from '../../kernel/clinic.ts';
+import { auditPatient, auditPatientAlone, type About, type Visitor } from '../../kernel/audit/patient-audit.ts';
+import { findLocation, type Clinic } from '../../kernel/clinic.ts';
 import type { Database } from '../../kernel/db/database.ts';
-import { linkRefusals, tooManyRefusals } from '../../kernel/http/refusals.ts';
+import { openSignedLink, type RefusedLink } from '../../kernel/signed-link.ts';
 import type { Tokens } from '../../kernel/tokens.ts';
 import { PHQ9_ITEM9_RULE } from '../instruments/phq9.ts';
 import { raiseAlert } from './alerts-service.ts';
@@ -55,11 +49,7 @@ export interface IntakeLink {
   zone: string;
 }
 
-export interface IntakeProblem {
-  page: 'problem';
-  clinic: Clinic;
-  reason: 'invalid' | 'expired' | 'unknown';
-}
+export type IntakeProblem = RefusedLink<'invalid' | 'expired' | 'unknown'>;
 
 /** What a section page shows. */
 export interface SectionPage {
@@ -83,12 +73,6 @@ export type IntakeAnswer =
 
 const ACTION_VIEW = 'intake.view';
 
-async function clinicOf(database: Database): Promise<Clinic> {
-  const clinic = await getClinic(database.db);
-  if (!clinic) throw new Error('clinic is not set up');
-  return clinic;
-}
-
 /** Resolves the link, or says why it does not open (recorded, and counted against the address). */
 export async function openIntake(
   deps: IntakeDeps,
@@ -96,25 +80,21 @@ export async function openIntake(
   visitor: Visitor,
   action: string,
 ): Promise<IntakeLink | IntakeProblem> {
-  const { database, tokens } = deps;
-  const clinic = await clinicOf(database);
-  await tooManyRefusals(deps, visitor);
-  const refused = async (about: About, reason: IntakeProblem['reason']): Promise<IntakeProblem> => {
-    await linkRefusals(deps).note(visitor.ip, visitor.now);
-    await auditPatientAlone(database, visitor, action, 'failure', about, { reason });
-    return { page: 'problem', clinic, reason };
-  };
-  const check = tokens.verify(token, 'intake', visitor.now);
-  if (!check.ok) {
-    const ref = refusedLinkRef(tokens, token, 'intake', check);
-    const known = ref ? await findIntake(database.db, ref) : undefined;
-    const about = known ? { locationId: null, patientRef: known.patient_id } : { locationId: null, patientRef: null };
-    return refused(about, check.reason);
-  }
-  const intake = await findIntake(database.db, check.claims.ref);
+  const { database } = deps;
+  const opened = await openSignedLink(deps, token, visitor, {
+    purpose: 'intake',
+    action,
+    whoseExpired: async ({ ref }) => {
+      const known = await findIntake(database.db, ref);
+      return { locationId: null, patientRef: known?.patient_id ?? null };
+    },
+  });
+  if ('page' in opened) return opened;
+  const { clinic, claims, refuse } = opened;
+  const intake = await findIntake(database.db, claims.ref);
   const patient = intake && (await patientContact(database.db, intake.patient_id));
-  if (!intake || !patient) return refused({ locationId: null, patientRef: null }, 'unknown');
-  const location = await findLocation(database.db, check.claims.location);
+  if (!intake || !patient) return refuse({ locationId: null, patientRef: null }, 'unknown');
+  const location = await findLocation(database.db, claims.location);
   return {
     clinic,
     intake,
@@ -122,8 +102,8 @@ export async function openIntake(
     firstName: patient.first_name,
     fullName: `${patient.first_name} ${patient.last_name}`,
     base: `/intake/${token}`,
-    about: { locationId: check.claims.location, patientRef: intake.patient_id },
-    locationId: check.claims.location,
+    about: { locationId: claims.location, patientRef: intake.patient_id },
+    locationId: claims.location,
     zone: location?.time_zone ?? 'UTC',
   };
 }

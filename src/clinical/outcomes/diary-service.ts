@@ -4,14 +4,14 @@
  * link works while one of their plans is followed (see diary-link.ts for how long it lives).
  */
 import { z } from 'zod';
-import { auditPatient, auditPatientAlone, type About, type Visitor } from '../../kernel/audit/patient-audit.ts';
-import { findLocation, getClinic, type Clinic } from '../../kernel/clinic.ts';
-import { linkRefusals, tooManyRefusals } from '../../kernel/http/refusals.ts';
+import { auditPatient, auditPatientAlone, NOBODY, type About, type Visitor } from '../../kernel/audit/patient-audit.ts';
+import { findLocation, type Clinic } from '../../kernel/clinic.ts';
+import { openSignedLink } from '../../kernel/signed-link.ts';
 import { timeOrderedId } from '../../kernel/ids.ts';
 import { today } from '../../kernel/time/wall-clock.ts';
 import { PAIN_NRS, painRatingSchema } from '../instruments/pain.ts';
 import { addDiaryEntry, diaryOf, type DiaryDay } from './diary-repository.ts';
-import type { LinkDeps, LinkProblem, LinkProblemReason } from './questionnaire-link-service.ts';
+import type { LinkDeps, LinkProblem } from './questionnaire-link-service.ts';
 import { patientFirstName } from './questionnaire-repository.ts';
 import { FOLLOWED_PLAN_STATUSES } from './questionnaire-schedule.ts';
 
@@ -44,33 +44,31 @@ async function openDiary(
   visitor: Visitor,
   action: string,
 ): Promise<DiaryLink | LinkProblem> {
-  const { database, tokens } = deps;
-  const clinic = await getClinic(database.db);
-  if (!clinic) throw new Error('clinic is not set up');
-  await tooManyRefusals(deps, visitor);
-  const refused = async (about: About, reason: LinkProblemReason, counted = true): Promise<LinkProblem> => {
-    if (counted) await linkRefusals(deps).note(visitor.ip, visitor.now);
-    await auditPatientAlone(database, visitor, action, 'failure', about, { reason });
-    return { page: 'problem', clinic, reason };
-  };
-  const check = tokens.verify(token, 'diary', visitor.now);
-  if (!check.ok) return refused({ locationId: null, patientRef: null }, check.reason);
-  const patientId = check.claims.ref;
+  const { database } = deps;
+  const opened = await openSignedLink(deps, token, visitor, {
+    purpose: 'diary',
+    action,
+    whoseExpired: async ({ ref, location }) =>
+      (await patientFirstName(database.db, ref)) ? { locationId: location, patientRef: ref } : NOBODY,
+  });
+  if ('page' in opened) return opened;
+  const { clinic, claims, refuse } = opened;
+  const patientId = claims.ref;
   const patient = await patientFirstName(database.db, patientId);
-  if (!patient) return refused({ locationId: null, patientRef: null }, 'unknown');
-  const about = { locationId: check.claims.location, patientRef: patientId };
+  if (!patient) return refuse(NOBODY, 'unknown');
+  const about = { locationId: claims.location, patientRef: patientId };
   const followed = await database.db
     .selectFrom('treatment_plans')
     .select('id')
     .where('patient_id', '=', patientId)
     .where('status', 'in', [...FOLLOWED_PLAN_STATUSES])
     .executeTakeFirst();
-  if (!followed) return refused(about, 'closed', false);
-  const zone = (await findLocation(database.db, check.claims.location))?.time_zone ?? 'UTC';
+  if (!followed) return refuse(about, 'closed');
+  const zone = (await findLocation(database.db, claims.location))?.time_zone ?? 'UTC';
   return {
     clinic,
     patientId,
-    locationId: check.claims.location,
+    locationId: claims.location,
     firstName: patient.first_name,
     base: `/diary/${token}`,
     about,

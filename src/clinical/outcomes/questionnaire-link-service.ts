@@ -4,16 +4,10 @@
  * statement). Every view and write is audited as the patient's own action; refused links are counted per address,
  * as intake links are. An answer of 1 or more to item 9 raises the safety alert in the write's transaction.
  */
-import {
-  auditPatient,
-  auditPatientAlone,
-  refusedLinkRef,
-  type About,
-  type Visitor,
-} from '../../kernel/audit/patient-audit.ts';
-import { findLocation, getClinic, type Clinic } from '../../kernel/clinic.ts';
+import { auditPatient, auditPatientAlone, type About, type Visitor } from '../../kernel/audit/patient-audit.ts';
+import { findLocation, type Clinic } from '../../kernel/clinic.ts';
 import type { Database } from '../../kernel/db/database.ts';
-import { linkRefusals, tooManyRefusals } from '../../kernel/http/refusals.ts';
+import { openSignedLink, type LinkRefusal, type RefusedLink } from '../../kernel/signed-link.ts';
 import type { Tokens } from '../../kernel/tokens.ts';
 import {
   askedItems,
@@ -40,13 +34,9 @@ export interface LinkDeps {
   onOutbox?: () => void;
 }
 
-export type LinkProblemReason = 'invalid' | 'expired' | 'unknown' | 'closed';
+export type LinkProblemReason = LinkRefusal;
 
-export interface LinkProblem {
-  page: 'problem';
-  clinic: Clinic;
-  reason: LinkProblemReason;
-}
+export type LinkProblem = RefusedLink;
 
 export interface QuestionnaireLink {
   clinic: Clinic;
@@ -77,39 +67,30 @@ export interface DonePage {
 
 export type LinkAnswer = LinkProblem | QuestionnairePageData | DonePage | { page: 'redirect'; to: string };
 
-async function clinicOf(database: Database): Promise<Clinic> {
-  const clinic = await getClinic(database.db);
-  if (!clinic) throw new Error('clinic is not set up');
-  return clinic;
-}
-
 export async function openQuestionnaire(
   deps: LinkDeps,
   token: string,
   visitor: Visitor,
   action: string,
 ): Promise<QuestionnaireLink | LinkProblem> {
-  const { database, tokens } = deps;
-  const clinic = await clinicOf(database);
-  await tooManyRefusals(deps, visitor);
-  const refused = async (about: About, reason: LinkProblemReason, counted = true): Promise<LinkProblem> => {
-    if (counted) await linkRefusals(deps).note(visitor.ip, visitor.now);
-    await auditPatientAlone(database, visitor, action, 'failure', about, { reason });
-    return { page: 'problem', clinic, reason };
-  };
-  const check = tokens.verify(token, 'questionnaire', visitor.now);
-  if (!check.ok) {
-    const ref = refusedLinkRef(tokens, token, 'questionnaire', check);
-    const known = ref ? await findQuestionnaire(database.db, ref) : undefined;
-    return refused({ locationId: known?.location_id ?? null, patientRef: known?.patient_id ?? null }, check.reason);
-  }
-  const q = await findQuestionnaire(database.db, check.claims.ref);
+  const { database } = deps;
+  const opened = await openSignedLink(deps, token, visitor, {
+    purpose: 'questionnaire',
+    action,
+    whoseExpired: async ({ ref }) => {
+      const known = await findQuestionnaire(database.db, ref);
+      return { locationId: known?.location_id ?? null, patientRef: known?.patient_id ?? null };
+    },
+  });
+  if ('page' in opened) return opened;
+  const { clinic, claims, refuse } = opened;
+  const q = await findQuestionnaire(database.db, claims.ref);
   const patient = q && (await patientFirstName(database.db, q.patient_id));
-  if (!q || !patient) return refused({ locationId: null, patientRef: null }, 'unknown');
+  if (!q || !patient) return refuse({ locationId: null, patientRef: null }, 'unknown');
   const about = { locationId: q.location_id, patientRef: q.patient_id };
-  // A genuine link whose questionnaire was cancelled or closed: friendly, and not held against the address.
+  // A genuine link whose questionnaire was cancelled or has closed: a friendly page, not held against the address.
   if (q.status === 'missed' || q.status === 'cancelled' || (q.status !== 'complete' && q.closes_at <= visitor.now))
-    return refused(about, 'closed', false);
+    return refuse(about, 'closed');
   const location = await findLocation(database.db, q.location_id);
   return {
     clinic,

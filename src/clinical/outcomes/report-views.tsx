@@ -11,7 +11,15 @@ import { timepointLabel } from './report-words.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)} %`);
 const ci = (s: Share) => (s.ci ? `${Math.round(s.ci.low * 100)}–${Math.round(s.ci.high * 100)} %` : '—');
-const shareCell = (s: Share) => (s.n === 0 ? '—' : `${s.x} of ${s.n} · ${pct(s.share)} (${ci(s)})`);
+/** A share and its interval, each kept whole when a narrow column wraps (never "12" above "%"). */
+const shareCell = (s: Share) =>
+  s.n === 0 ? (
+    '—'
+  ) : (
+    <Fragment>
+      <span class="nowrap">{`${s.x} of ${s.n} · ${pct(s.share)}`}</span> <span class="nowrap">({ci(s)})</span>
+    </Fragment>
+  );
 
 export function queryOf(raw: RawFilters): string {
   const p = new URLSearchParams();
@@ -94,7 +102,8 @@ function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
 
 function GroupTable(props: { group: ReportGroup; id: string }) {
   return (
-    <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${props.id}-caption`}>
+    // Named with its group's heading too: one region per protocol and location, each told apart by screen readers.
+    <div class="table-scroll" tabindex="0" role="region" aria-labelledby={`${props.id}-caption ${props.id}-heading`}>
       <table class="data-table outcomes-table">
         <caption id={`${props.id}-caption`}>Figures at each time point</caption>
         <thead>
@@ -116,7 +125,7 @@ function GroupTable(props: { group: ReportGroup; id: string }) {
               <th scope="row">{timepointLabel(t.timepoint, t.number)}</th>
               <td>{t.owed}</td>
               <td>{t.answered}</td>
-              <td>
+              <td class="nowrap">
                 {t.missing} ({pct(t.missingShare)})
               </td>
               <td>{shareCell(t.moderate)}</td>
