@@ -260,6 +260,7 @@ async function write(trx: Kysely<DB>, c: Context, patients: PlannedPatient[], no
     questionnaires: [] as object[],
     alerts: [] as object[],
     diary: [] as object[],
+    sideEffects: [] as object[],
   };
   const given: string[] = [];
   const completedPlans: Array<{ id: string; at: number }> = [];
@@ -542,6 +543,18 @@ async function write(trx: Kysely<DB>, c: Context, patients: PlannedPatient[], no
           recorded_at: stoppedAt,
         },
       );
+      const effect = sideEffectOf(given.length);
+      if (effect) {
+        const effectAt = startedAt + 40 * MINUTE;
+        rows.sideEffects.push({
+          id: timeOrderedId(effectAt),
+          session_id: sessionId,
+          ...effect,
+          at: effectAt,
+          recorded_by: nurse,
+          recorded_at: effectAt + 2 * MINUTE,
+        });
+      }
       const fitAt = stoppedAt + def.discharge.minObservationMinutes * MINUTE;
       rows.assessments.push({
         id: timeOrderedId(fitAt),
@@ -645,6 +658,7 @@ async function write(trx: Kysely<DB>, c: Context, patients: PlannedPatient[], no
     updated_at: sql`(select e.at from session_events e where e.session_id = infusion_sessions.id and e.kind = 'stop')`,
   });
   await insertAll(trx, 'session_waste', rows.waste);
+  await insertAll(trx, 'session_side_effects', rows.sideEffects);
   await insertAll(trx, 'session_assessments', rows.assessments);
   const assessed = sql`(select a.assessed_at from session_assessments a where a.session_id = infusion_sessions.id)`;
   await move({ state: 'ready_for_discharge', updated_at: assessed });
@@ -670,6 +684,27 @@ async function write(trx: Kysely<DB>, c: Context, patients: PlannedPatient[], no
       })
       .where('id', '=', plan.id)
       .execute();
+}
+
+/**
+ * The side effect the nurse recorded in the `n`th given session, if any: about one session in five has a mild one
+ * (as the trials report dissociation and nausea), fewer a moderate one, and one in about sixty a pause, so the
+ * clinic's adverse-event rates show something real on a fresh start.
+ */
+function sideEffectOf(n: number): { effect: string; grade: number; action: string } | undefined {
+  if (n % 61 === 30)
+    return {
+      effect: 'anxiety_dissociation',
+      grade: 3,
+      action: 'Infusion paused for 15 minutes; lights dimmed, reassured; resumed at a lower rate.',
+    };
+  if (n % 17 === 8)
+    return { effect: 'hypertension', grade: 2, action: 'Rate lowered one step; blood pressure settled in 20 minutes.' };
+  if (n % 11 === 5)
+    return { effect: 'nausea_vomiting', grade: 2, action: 'Rate lowered one step; settled within 30 minutes.' };
+  if (n % 5 === 2) return { effect: 'anxiety_dissociation', grade: 1, action: 'Reassured; no change to the rate.' };
+  if (n % 7 === 3) return { effect: 'dizziness', grade: 1, action: 'Observed; settled without treatment.' };
+  return undefined;
 }
 
 /** A questionnaire as the schedule, the patient (or a nurse at check-in) and the missed-run left it. */

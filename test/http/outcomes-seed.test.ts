@@ -81,6 +81,16 @@ describe(`the demo seed's outcomes (${engine})`, () => {
     // Every past visit given and discharged from a verified order; some visits still ahead.
     expect(await count('infusion_sessions')).toBeGreaterThan(250);
     expect(await count('infusion_sessions', ['state', 'discharged'])).toBe(await count('infusion_sessions'));
+    // Side effects as the trials report them: mostly mild, some moderate, a rare pause; so the rates show something.
+    const effects = await db()
+      .selectFrom('session_side_effects')
+      .select(['grade', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('grade')
+      .execute();
+    const graded = (g: number) => Number(effects.find((e) => Number(e.grade) === g)?.n ?? 0);
+    expect(graded(1)).toBeGreaterThan(graded(2));
+    expect(graded(2)).toBeGreaterThan(graded(3));
+    expect(graded(3)).toBeGreaterThan(0);
     const unverified = await db()
       .selectFrom('infusion_sessions as s')
       .innerJoin('dose_orders as o', 'o.id', 's.dose_order_id')
