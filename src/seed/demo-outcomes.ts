@@ -698,7 +698,7 @@ function sideEffectOf(n: number): { effect: string; grade: number; action: strin
       grade: 3,
       action: 'Infusion paused for 15 minutes; lights dimmed, reassured; resumed at a lower rate.',
     };
-  if (n % 17 === 8)
+  if (n % 29 === 8)
     return { effect: 'hypertension', grade: 2, action: 'Rate lowered one step; blood pressure settled in 20 minutes.' };
   if (n % 11 === 5)
     return { effect: 'nausea_vomiting', grade: 2, action: 'Rate lowered one step; settled within 30 minutes.' };
