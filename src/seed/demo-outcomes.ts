@@ -700,7 +700,7 @@ function sideEffectOf(n: number): { effect: string; grade: number; action: strin
     };
   if (n % 29 === 8)
     return { effect: 'hypertension', grade: 2, action: 'Rate lowered one step; blood pressure settled in 20 minutes.' };
-  if (n % 11 === 5)
+  if (n % 23 === 5)
     return { effect: 'nausea_vomiting', grade: 2, action: 'Rate lowered one step; settled within 30 minutes.' };
   if (n % 5 === 2) return { effect: 'anxiety_dissociation', grade: 1, action: 'Reassured; no change to the rate.' };
   if (n % 7 === 3) return { effect: 'dizziness', grade: 1, action: 'Observed; settled without treatment.' };
