@@ -127,6 +127,35 @@ describe(`a patient's outcomes (${engine})`, () => {
     expect(words).not.toContain('NaN');
   });
 
+  it('lists every response episode with its length and the infusion before it; a PHQ-9 first given after treatment is no baseline', async () => {
+    const now = rt().clock.now();
+    const ago = (days: number) => now - days * DAY;
+    const p = await treatedPatient(rt(), 'Nell', ago(60));
+    await submittedIntake(rt(), p.id, ago(70), { painAverage: 8 });
+    const base = { patientId: p.id, planId: p.planId, protocolId: p.protocolId };
+    await insertQuestionnaires(rt(), [
+      { ...base, timepoint: 'end_of_induction', opensAt: ago(50), painAverage: 4, phq9: 15 }, // 50 %: starts
+      { ...base, timepoint: 'week_1', opensAt: ago(43), painAverage: 7, phq9: 12 }, // 12.5 %: ends, 7 days
+      { ...base, timepoint: 'week_4', opensAt: ago(22), painAverage: 5.6 }, // exactly 30 %: a second episode
+      { ...base, timepoint: 'week_12', opensAt: ago(8), painAverage: 5 }, // still open: at least 14 days
+    ]);
+    const page = await (await signIn(rt(), PROVIDER)).get(`/staff/patients/${p.id}/outcomes`);
+    expect(page.statusCode).toBe(200);
+    const words = text(page.body);
+    const episodes = [...page.body.matchAll(/<li>(.*?)<\/li>/g)]
+      .map((m) => text(m[1]!).trim())
+      .filter((l) => l.startsWith('From '));
+    expect(episodes).toHaveLength(2);
+    expect(episodes[0]).toMatch(/^From .+ until .+, when relief fell under 30 %: 7 days\. After session 1 on .+\.$/);
+    expect(episodes[1]).toMatch(
+      /^From .+, still responding at the last questionnaire \(.+\): at least 14 days\. After session 1 on .+\.$/,
+    );
+    expect(words).toContain('each ends at the first later questionnaire under 30 %');
+    expect(words).toContain(
+      "No baseline: not scored at intake nor before the first infusion, so no change is measured (missing from the clinic's improvement share). Latest 12 (moderate)",
+    );
+  });
+
   it('is not for the front desk or administrators, nor for a patient of another location (denied, audited)', async () => {
     const { patientId } = await patientWithOutcomes();
     for (const email of [DESK, ADMIN]) {

@@ -73,10 +73,7 @@ export function PatientOutcomesSummary(props: { data: PatientOutcomes }) {
           ? `${r.latest.pain} (${timepointLabel(r.latest.timepoint)}, ${shortDay(r.latest.at, data.zone)}): ${pointsWords(r.latest.changePoints)} than baseline, ${pctWords(r.latest.changePct)}. ${IMMPACT_LABELS[r.latest.immpact]}.`
           : 'No follow-up yet.'}
       </dd>
-      <dt>
-        Responses ({s.body.moderatePct} % relief or more; each ends at the first later questionnaire under{' '}
-        {s.body.moderatePct} %)
-      </dt>
+      <dt>Responses ({s.body.moderatePct} % relief or more)</dt>
       <dd>
         {r.episodes.length > 0 ? (
           <ol class="outcomes-episodes">
@@ -109,7 +106,9 @@ export function ResponderNote(props: { data: Pick<PatientOutcomes, 'settings'> }
     <p class="hint">
       IMMPACT classes of relief in average pain: under {s.body.minimalPct} % no meaningful change, {s.body.minimalPct}{' '}
       to under {s.body.moderatePct} % minimal, {s.body.moderatePct} % or more moderate, {s.body.substantialPct} % or
-      more substantial (Dworkin 2008).{' '}
+      more substantial (Dworkin 2008). A response starts at {s.body.moderatePct} % relief or more; each ends at the
+      first later questionnaire under {s.body.moderatePct} %, and a later one at {s.body.moderatePct} % or more starts
+      the next (after a booster, say). One still open is at least as long as shown.{' '}
       {s.unverified ? (
         <span class="badge badge-unverified">
           UNVERIFIED defaults: an administrator confirms them in Clinical settings.
