@@ -131,13 +131,13 @@ describe(`a patient's outcomes (${engine})`, () => {
     const now = rt().clock.now();
     const ago = (days: number) => now - days * DAY;
     const p = await treatedPatient(rt(), 'Nell', ago(60));
-    await submittedIntake(rt(), p.id, ago(70), { painAverage: 8 });
+    await submittedIntake(rt(), p.id, ago(70), { painAverage: 10 });
     const base = { patientId: p.id, planId: p.planId, protocolId: p.protocolId };
     await insertQuestionnaires(rt(), [
-      { ...base, timepoint: 'end_of_induction', opensAt: ago(50), painAverage: 4, phq9: 15 }, // 50 %: starts
-      { ...base, timepoint: 'week_1', opensAt: ago(43), painAverage: 7, phq9: 12 }, // 12.5 %: ends, 7 days
-      { ...base, timepoint: 'week_4', opensAt: ago(22), painAverage: 5.6 }, // exactly 30 %: a second episode
-      { ...base, timepoint: 'week_12', opensAt: ago(8), painAverage: 5 }, // still open: at least 14 days
+      { ...base, timepoint: 'end_of_induction', opensAt: ago(50), painAverage: 5, phq9: 15 }, // 50 %: starts
+      { ...base, timepoint: 'week_1', opensAt: ago(43), painAverage: 8, phq9: 12 }, // 20 %: ends, 7 days
+      { ...base, timepoint: 'week_4', opensAt: ago(22), painAverage: 7 }, // exactly 30 %: a second episode
+      { ...base, timepoint: 'week_12', opensAt: ago(8), painAverage: 6 }, // still open: at least 14 days
     ]);
     const page = await (await signIn(rt(), PROVIDER)).get(`/staff/patients/${p.id}/outcomes`);
     expect(page.statusCode).toBe(200);
