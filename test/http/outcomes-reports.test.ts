@@ -374,6 +374,10 @@ describe(`the outcomes report (${engine})`, () => {
     expect(rows).toContainEqual(
       expect.arrayContaining(['week_1', 'complete', '4', '8', '50', 'substantial', '10', '18']),
     );
+    // D's before-session answer is D's baseline: no relief of its own, classed "baseline" (not a 0 % "none").
+    expect(rows.filter((r) => r[3] === 'pre_session' && r[8] === '6').map((r) => [r[10], r[11], r[12]])).toEqual([
+      ['6', '', 'baseline'],
+    ]);
     const again = await provider.get('/staff/outcomes.csv');
     const keysAgain = new Set(
       csvRows(again.body)
