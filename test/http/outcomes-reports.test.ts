@@ -422,7 +422,7 @@ describe(`the outcomes report (${engine})`, () => {
     const rows = csvRows(res.body).slice(1);
     expect(rows.map((r) => [r[3], r[4], r[5], r[11], r[12]])).toEqual(
       expect.arrayContaining([
-        ['pre_session', '2', '1', '0', 'none'],
+        ['pre_session', '2', '1', '', 'baseline'], // no intake: this rating is the baseline, no relief of its own
         ['week_1', '', '9', '50', 'substantial'],
       ]),
     );
