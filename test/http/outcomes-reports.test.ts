@@ -268,13 +268,16 @@ describe(`the outcomes report (${engine})`, () => {
     // Week 1: 4 owed and answered; ≥30 %: A and B of A, B, D (C's baseline is 0) = 2 of 3, Wilson 21–94 %. PHQ-9: A
     // improved (18 → 10); B's first PHQ-9 came after treatment began: no baseline, missing from the share.
     expect(rowOf(body, 'Week 1')).toBe(
-      '4 4 0 (0 %) 2 of 3 · 67 % (21–94 %) 1 of 3 · 33 % (6–79 %) 0 1 4.5 1 of 1 · 100 % (21–100 %) · 1 without a baseline (missing)',
+      '4 4 0 (0 %) 2 of 3 · 67 % (21–94 %) 1 of 3 · 33 % (6–79 %) 1 4.5 1 of 1 · 100 % (21–100 %) · 1 without a baseline (missing)',
     );
     // Week 4: A answered, B missed; D's window is still open, so not owed.
-    expect(rowOf(body, 'Week 4')).toBe('2 1 1 (50 %) 0 of 1 · 0 % (0–79 %) 0 of 1 · 0 % (0–79 %) 0 0 6 —');
-    // Before the session: D's answer is D's baseline, not a 0 % non-responder: 0 of A, B (C's baseline is 0).
-    expect(rowOf(body, 'Before session')).toBe('4 4 0 (0 %) 0 of 2 · 0 % (0–66 %) 0 of 2 · 0 % (0–66 %) 1 1 7 —');
-    expect(rowOf(body, 'Before booster')).toBe('1 1 0 (0 %) 1 of 1 · 100 % (21–100 %) 0 of 1 · 0 % (0–79 %) 0 0 5 —');
+    expect(rowOf(body, 'Week 4')).toBe('2 1 1 (50 %) 0 of 1 · 0 % (0–79 %) 0 of 1 · 0 % (0–79 %) 0 6 —');
+    // Before the session: D's answer is D's baseline, not a 0 % non-responder: 0 of A, B; C (baseline 0) and D not
+    // applicable, D's as the baseline itself.
+    expect(rowOf(body, 'Before session')).toBe(
+      '4 4 0 (0 %) 0 of 2 · 0 % (0–66 %) 0 of 2 · 0 % (0–66 %) 2 (1 baseline) 7 —',
+    );
+    expect(rowOf(body, 'Before booster')).toBe('1 1 0 (0 %) 1 of 1 · 100 % (21–100 %) 0 of 1 · 0 % (0–79 %) 0 5 —');
     // First episodes: A 20 days (week 1 to week 4), B and G open at their only answer (0 days so far); D never.
     expect(text(body)).toContain(
       'First response (30 % relief or more): 3 of 4 patients followed up; median duration 0 days (2 still responding at their last questionnaire, counted at their length so far: a lower bound).',

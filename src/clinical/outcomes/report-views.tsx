@@ -89,9 +89,9 @@ function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
         <li>
           <strong>Baselines are taken before treatment.</strong> Relief is the drop in average pain (0–10) from the
           baseline: the intake's rating, or else the first questionnaire before a session completed before the patient's
-          first infusion. That questionnaire is the baseline itself, counted under "Baseline" and not as a follow-up. A
-          baseline of 0 has no percent change, and a patient without a baseline has none either: both are counted under
-          "Not applicable".
+          first infusion. That questionnaire is the baseline itself, not a follow-up: it is counted under "Not
+          applicable" as "baseline". A baseline of 0 has no percent change, and a patient without a baseline has none
+          either: both are counted under "Not applicable" too.
         </li>
         <li>
           A PHQ-9 improvement is a total at least {s?.body.phq9ImprovementPoints ?? 5} points below the patient's
@@ -154,7 +154,6 @@ function GroupTable(props: { group: ReportGroup; id: string }) {
             <th scope="col">Missing</th>
             <th scope="col">30 % relief or more (95 % CI)</th>
             <th scope="col">50 % relief or more (95 % CI)</th>
-            <th scope="col">Baseline</th>
             <th scope="col">Not applicable</th>
             <th scope="col">Median pain</th>
             <th scope="col">PHQ-9 improved (95 % CI)</th>
@@ -171,8 +170,10 @@ function GroupTable(props: { group: ReportGroup; id: string }) {
               </td>
               <td>{shareCell(t.moderate)}</td>
               <td>{shareCell(t.substantial)}</td>
-              <td>{t.baseline}</td>
-              <td>{t.notApplicable}</td>
+              <td class="nowrap">
+                {t.notApplicable + t.baseline}
+                {t.baseline > 0 ? ` (${t.baseline} baseline)` : ''}
+              </td>
               <td>{t.medianPain === null ? '—' : t.medianPain}</td>
               <td>
                 {shareCell(t.phq9Improved)}
