@@ -197,3 +197,33 @@ export async function outcomeCohort(rt: TestRuntime, providerId: string, n = 12)
   }
   return ids;
 }
+
+/**
+ * A Chicago patient on a plan of `protocol` whose one infusion, an induction session or a booster, started at `at`
+ * (booked, ordered, verified and started as the infusion-day fixtures do it): treated in a period holding `at`.
+ */
+export async function treatedPatient(
+  rt: TestRuntime,
+  first: string,
+  at: number,
+  kind: 'induction' | 'booster' = 'induction',
+  protocol = 'crps-10-day',
+): Promise<{ id: string; planId: string; protocolId: string }> {
+  const { infusingSession, orderedVisit } = await import('./sessions.ts');
+  const db = rt.database.db;
+  const visit = await orderedVisit(rt, first, protocol);
+  const plan = await db
+    .selectFrom('plan_sessions as ps')
+    .innerJoin('treatment_plans as tp', 'tp.id', 'ps.plan_id')
+    .select(['ps.plan_id', 'tp.protocol_id'])
+    .where('ps.appointment_id', '=', visit.appointmentId)
+    .executeTakeFirstOrThrow();
+  if (kind === 'booster')
+    await db
+      .updateTable('plan_sessions')
+      .set({ kind: 'booster' })
+      .where('appointment_id', '=', visit.appointmentId)
+      .execute();
+  await infusingSession(rt, visit, at);
+  return { id: visit.patientId, planId: plan.plan_id, protocolId: plan.protocol_id };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clinicalPatientFixture, userId } from '../helpers/clinical-orders.ts';
 import { eventsAfter, lastSeq, MARKED } from '../helpers/audit.ts';
-import { DAY, insertQuestionnaires, planAt, submittedIntake } from '../helpers/outcomes.ts';
+import { DAY, insertQuestionnaires, planAt, submittedIntake, treatedPatient } from '../helpers/outcomes.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
 import { infusingSession, orderedVisit } from '../helpers/sessions.ts';
 import { signIn } from '../helpers/staff.ts';
@@ -127,6 +127,35 @@ describe(`a patient's outcomes (${engine})`, () => {
     expect(words).not.toContain('NaN');
   });
 
+  it('lists every response episode with its length and the infusion before it; a PHQ-9 first given after treatment is no baseline', async () => {
+    const now = rt().clock.now();
+    const ago = (days: number) => now - days * DAY;
+    const p = await treatedPatient(rt(), 'Nell', ago(60));
+    await submittedIntake(rt(), p.id, ago(70), { painAverage: 10 });
+    const base = { patientId: p.id, planId: p.planId, protocolId: p.protocolId };
+    await insertQuestionnaires(rt(), [
+      { ...base, timepoint: 'end_of_induction', opensAt: ago(50), painAverage: 5, phq9: 15 }, // 50 %: starts
+      { ...base, timepoint: 'week_1', opensAt: ago(43), painAverage: 8, phq9: 12 }, // 20 %: ends, 7 days
+      { ...base, timepoint: 'week_4', opensAt: ago(22), painAverage: 7 }, // exactly 30 %: a second episode
+      { ...base, timepoint: 'week_12', opensAt: ago(8), painAverage: 6 }, // still open: at least 14 days
+    ]);
+    const page = await (await signIn(rt(), PROVIDER)).get(`/staff/patients/${p.id}/outcomes`);
+    expect(page.statusCode).toBe(200);
+    const words = text(page.body);
+    const episodes = [...page.body.matchAll(/<li>(.*?)<\/li>/g)]
+      .map((m) => text(m[1]!).trim())
+      .filter((l) => l.startsWith('From '));
+    expect(episodes).toHaveLength(2);
+    expect(episodes[0]).toMatch(/^From .+ until .+, when relief fell under 30 %: 7 days\. After session 1 on .+\.$/);
+    expect(episodes[1]).toMatch(
+      /^From .+, still responding at the last questionnaire \(.+\): at least 14 days\. After session 1 on .+\.$/,
+    );
+    expect(words).toContain('each ends at the first later questionnaire under 30 %');
+    expect(words).toContain(
+      "No baseline: not scored at intake nor before the first infusion, so no change is measured (missing from the clinic's improvement share). Latest 12 (moderate)",
+    );
+  });
+
   it('is not for the front desk or administrators, nor for a patient of another location (denied, audited)', async () => {
     const { patientId } = await patientWithOutcomes();
     for (const email of [DESK, ADMIN]) {
@@ -146,9 +175,11 @@ describe(`a patient's outcomes (${engine})`, () => {
 });
 
 /**
- * Chicago, CRPS 10-day: A (intake 8) 50 % at week 1, 25 % at week 4; B (intake 10) 30 % at week 1, week 4 missed;
- * C (intake 0) not applicable; D (no intake: first before-session 6 is the baseline) 17 % at week 1, week 4 still
- * open (not owed yet). Denver has E, another location; F answered two years ago, outside the default period.
+ * Chicago, CRPS 10-day, each of A–D with an infusion started 69 days ago: A (intake 8) 50 % at week 1, 25 % at week
+ * 4; B (intake 10, no PHQ-9 before treatment) 30 % at week 1, week 4 missed; C (intake 0) not applicable; D (no
+ * intake: the before-session 6 completed before the infusion is the baseline) 17 % at week 1, week 4 still open (not
+ * owed yet). G (intake 8) had only a booster in the period, and 37.5 % before it. Denver has E, another location; F
+ * answered two years ago, outside the default period.
  */
 async function clinicReport() {
   const now = rt().clock.now();
@@ -162,17 +193,20 @@ async function clinicReport() {
     });
     return { id, ...(await planAt(rt(), id, providerId, location)) };
   };
-  const [a, b, c, d, e, f] = [
-    await patient('A'),
-    await patient('B'),
-    await patient('C'),
-    await patient('D'),
+  const treated = () => treatedPatient(rt(), MARKED.first_name, ago(69));
+  const [a, b, c, d, e, f, g] = [
+    await treated(),
+    await treated(),
+    await treated(),
+    await treated(),
     await patient('E', 'loc-denver'),
     await patient('F'),
+    await treatedPatient(rt(), MARKED.first_name, ago(30), 'booster'),
   ];
   await submittedIntake(rt(), a.id, ago(90), { painAverage: 8, phq9Item: 2 });
   await submittedIntake(rt(), b.id, ago(90), { painAverage: 10 });
   await submittedIntake(rt(), c.id, ago(90), { painAverage: 0 });
+  await submittedIntake(rt(), g.id, ago(400), { painAverage: 8 });
   const q = (p: typeof a, timepoint: string, opensDaysAgo: number, over: Record<string, unknown> = {}) => ({
     patientId: p.id,
     planId: p.planId,
@@ -188,7 +222,7 @@ async function clinicReport() {
     q(c, 'pre_session', 70, { painAverage: 1 }),
     q(d, 'pre_session', 70, { painAverage: 6 }),
     q(a, 'week_1', 40, { painAverage: 4, phq9: 10 }),
-    q(b, 'week_1', 40, { painAverage: 7, pgic: 3, pgicLabel: 'Minimally improved' }),
+    q(b, 'week_1', 40, { painAverage: 7, phq9: 12, pgic: 3, pgicLabel: 'Minimally improved' }),
     q(c, 'week_1', 40, { painAverage: 2 }),
     q(d, 'week_1', 40, { painAverage: 5 }),
     q(a, 'week_4', 20, { painAverage: 6 }),
@@ -197,8 +231,9 @@ async function clinicReport() {
     q(e, 'week_1', 40, { painAverage: 1 }),
     q(f, 'week_1', 800, { painAverage: 1 }),
     q(a, 'visit', 10, { painAverage: 0 }),
+    q(g, 'pre_booster', 31, { painAverage: 5 }),
   ] as Parameters<typeof insertQuestionnaires>[1]);
-  return { a, b, c, d, e, f };
+  return { a, b, c, d, e, f, g };
 }
 
 /** RFC 4180 lines to cells (quoted cells may hold commas; this export has no line breaks inside cells). */
@@ -228,14 +263,25 @@ describe(`the outcomes report (${engine})`, () => {
     const body = page.body;
     expect(text(body)).toContain('CRPS outpatient series, 4 h × 10 days (Schwartzman) · Chicago');
     expect(text(body)).not.toContain('Denver');
-    expect(text(body)).toContain('4 patients treated in the period.');
-    // Week 1: 4 owed and answered; ≥30 %: A and B of A, B, D (C's baseline is 0) = 2 of 3, Wilson 21–94 %.
+    // A–D had an induction infusion in the period, G only a booster: five treated.
+    expect(text(body)).toContain('5 patients treated in the period (an infusion started here, induction or booster).');
+    // Week 1: 4 owed and answered; ≥30 %: A and B of A, B, D (C's baseline is 0) = 2 of 3, Wilson 21–94 %. PHQ-9: A
+    // improved (18 → 10); B's first PHQ-9 came after treatment began: no baseline, missing from the share.
     expect(rowOf(body, 'Week 1')).toBe(
-      '4 4 0 (0 %) 2 of 3 · 67 % (21–94 %) 1 of 3 · 33 % (6–79 %) 1 4.5 1 of 1 · 100 % (21–100 %)',
+      '4 4 0 (0 %) 2 of 3 · 67 % (21–94 %) 1 of 3 · 33 % (6–79 %) 1 4.5 1 of 1 · 100 % (21–100 %) · 1 without a baseline (missing)',
     );
     // Week 4: A answered, B missed; D's window is still open, so not owed.
     expect(rowOf(body, 'Week 4')).toBe('2 1 1 (50 %) 0 of 1 · 0 % (0–79 %) 0 of 1 · 0 % (0–79 %) 0 6 —');
-    expect(rowOf(body, 'Before session')).toBe('4 4 0 (0 %) 0 of 3 · 0 % (0–56 %) 0 of 3 · 0 % (0–56 %) 1 7 —');
+    // Before the session: D's answer is D's baseline, not a 0 % non-responder: 0 of A, B; C (baseline 0) and D not
+    // applicable, D's as the baseline itself.
+    expect(rowOf(body, 'Before session')).toBe(
+      '4 4 0 (0 %) 0 of 2 · 0 % (0–66 %) 0 of 2 · 0 % (0–66 %) 2 (1 baseline) 7 —',
+    );
+    expect(rowOf(body, 'Before booster')).toBe('1 1 0 (0 %) 1 of 1 · 100 % (21–100 %) 0 of 1 · 0 % (0–79 %) 0 5 —');
+    // First episodes: A 20 days (week 1 to week 4), B and G open at their only answer (0 days so far); D never.
+    expect(text(body)).toContain(
+      'First response (30 % relief or more): 3 of 4 patients followed up; median duration 0 days (2 still responding at their last questionnaire, counted at their length so far: a lower bound).',
+    );
     expect(body).not.toContain('At a visit');
     expect(text(body)).toContain('Missing answers are never filled in');
     expect(body).toContain('<svg');
@@ -248,7 +294,7 @@ describe(`the outcomes report (${engine})`, () => {
         outcome: 'success',
         patient_ref: null,
         location_id: null,
-        detail: { protocol: 'all', location: 'all', from: '2025-03-02', to: '2026-03-02', groups: 1, patients: 4 },
+        detail: { protocol: 'all', location: 'all', from: '2025-03-02', to: '2026-03-02', groups: 1, patients: 5 },
       }),
     ]);
   });
@@ -258,7 +304,7 @@ describe(`the outcomes report (${engine})`, () => {
     const provider = await signIn(rt(), PROVIDER);
     const other = await provider.get('/staff/outcomes?protocol=short-series');
     expect(other.statusCode).toBe(200);
-    expect(text(other.body)).toContain('No questionnaires were scheduled in this period');
+    expect(text(other.body)).toContain('No questionnaires were scheduled and no infusions started in this period');
     const chicago = await provider.get(
       '/staff/outcomes?protocol=crps-10-day&location=loc-chicago&from=2026-01-01&to=2026-03-02',
     );
@@ -318,18 +364,23 @@ describe(`the outcomes report (${engine})`, () => {
     expect(lines[0]!.join(',')).toBe(
       'patient_key,protocol,location,timepoint,session_number,day_since_first_session,status,pain_now,pain_average,pain_worst,baseline_pain,relief_pct,immpact_class,phq9,baseline_phq9,gad7,peg,pgic,pgic_label,staff_entered',
     );
-    // 4 before-session + 4 week-1 + A's week 4 + B's missed week 4 (D's open one is not owed; E elsewhere; F too old).
-    expect(lines).toHaveLength(11);
+    // 4 before-session + 4 week-1 + A's week 4 + B's missed week 4 + G's before-booster (D's open one is not owed; E
+    // elsewhere; F too old).
+    expect(lines).toHaveLength(12);
     for (const secret of [a.id, b.id, a.planId, MARKED.first_name, MARKED.last_name, 'example.com', '2026', '2025'])
       expect(res.body).not.toContain(secret);
     const rows = lines.slice(1);
     const keys = new Set(rows.map((r) => r[0]));
-    expect(keys.size).toBe(4);
+    expect(keys.size).toBe(5);
     expect([...keys].every((k) => /^P[0-9a-f]{12}$/.test(k!))).toBe(true);
     expect(rows.filter((r) => r[6] === 'missing')).toHaveLength(1);
     expect(rows).toContainEqual(
       expect.arrayContaining(['week_1', 'complete', '4', '8', '50', 'substantial', '10', '18']),
     );
+    // D's before-session answer is D's baseline: no relief of its own, classed "baseline" (not a 0 % "none").
+    expect(rows.filter((r) => r[3] === 'pre_session' && r[8] === '6').map((r) => [r[10], r[11], r[12]])).toEqual([
+      ['6', '', 'baseline'],
+    ]);
     const again = await provider.get('/staff/outcomes.csv');
     const keysAgain = new Set(
       csvRows(again.body)
@@ -342,7 +393,7 @@ describe(`the outcomes report (${engine})`, () => {
       action: 'outcomes.export',
       outcome: 'success',
       patient_ref: null,
-      detail: { protocol: 'all', location: 'all', rows: 10, patients: 4 },
+      detail: { protocol: 'all', location: 'all', rows: 11, patients: 5 },
     });
   });
 
@@ -374,7 +425,7 @@ describe(`the outcomes report (${engine})`, () => {
     const rows = csvRows(res.body).slice(1);
     expect(rows.map((r) => [r[3], r[4], r[5], r[11], r[12]])).toEqual(
       expect.arrayContaining([
-        ['pre_session', '2', '1', '0', 'none'],
+        ['pre_session', '2', '1', '', 'baseline'], // no intake: this rating is the baseline, no relief of its own
         ['week_1', '', '9', '50', 'substantial'],
       ]),
     );

@@ -185,6 +185,20 @@ describe(`the patient's clinical summary (${engine})`, () => {
     expect(page).toContain('Next appointments None booked.');
   });
 
+  it('takes no pain baseline from a before-session rating completed after the first infusion started', async () => {
+    const visit = await orderedVisit(rt(), 'Tova');
+    const start = rt().clock.now() - 20 * DAY;
+    await infusingSession(rt(), visit, start);
+    // Session 2's before-session rating, then a follow-up: neither is before treatment.
+    await questionnaire(rt(), visit, start + 2 * DAY, 'pre_session', { pain_now: 7, pain_average: 7 });
+    await questionnaire(rt(), visit, start + 9 * DAY, 'week_1', { pain_now: 3, pain_average: 3 });
+    const page = text((await (await signIn(rt(), PROVIDER)).get(summaryOf(visit.patientId))).body);
+    expect(page).toContain(
+      'No baseline pain: neither the intake nor a questionnaire completed before the first infusion rated it',
+    );
+    expect(page).not.toContain('Baseline pain (average) 7');
+  });
+
   it('is for nurses and providers of the patient’s locations only: others get 403 or 404, the denial audited', async () => {
     const visit = await rosa();
     for (const email of ['frontdesk@relief.example', 'admin@relief.example']) {

@@ -87,38 +87,114 @@ describe('the baseline', () => {
 
 describe('how long a response lasts', () => {
   const intake = { at: 0, painAverage: 10, phq9: null, gad7: null };
-  it('from the first ≥ 30 % relief to the first follow-up back within 30 % of baseline', () => {
+  it('from a ≥ 30 % relief to the first later follow-up under 30 %; a later response is a second episode', () => {
     const r = patientResponse(intake, [
       obs(10, { painAverage: 8 }), // 20 %
       obs(20, { painAverage: 6 }), // 40 %: starts
       obs(30, { painAverage: 4 }), // 60 %
-      obs(50, { painAverage: 7 }), // 30 %: still a response
+      obs(50, { painAverage: 7 }), // exactly 30 %: still a response
       obs(64, { painAverage: 7.5 }), // 25 %: ended
-      obs(80, { painAverage: 5 }), // a second response is not this one
+      obs(80, { painAverage: 5 }), // 50 %: the second episode, still open
     ]);
-    expect(r.response).toEqual({
-      startedAt: 20 * DAY,
-      endedAt: 64 * DAY,
-      lastSeenAt: 80 * DAY,
-      durationMs: 44 * DAY,
-      open: false,
-    });
+    const first = { startedAt: 20 * DAY, endedAt: 64 * DAY, lastSeenAt: 80 * DAY, durationMs: 44 * DAY, open: false };
+    expect(r.response).toEqual({ ...first, after: null });
+    expect(r.episodes).toEqual([
+      { ...first, after: null },
+      { startedAt: 80 * DAY, endedAt: null, lastSeenAt: 80 * DAY, durationMs: 0, open: true, after: null },
+    ]);
     expect(r.best?.pain).toBe(4);
   });
 
   it('is open while pain has not come back, its length counted to the last follow-up', () => {
     const r = patientResponse(intake, [obs(7, { painAverage: 7 }), obs(35, { painAverage: 5 })]);
-    expect(r.response).toEqual({
-      startedAt: 7 * DAY,
-      endedAt: null,
-      lastSeenAt: 35 * DAY,
-      durationMs: 28 * DAY,
-      open: true,
-    });
+    expect(r.episodes).toEqual([
+      { startedAt: 7 * DAY, endedAt: null, lastSeenAt: 35 * DAY, durationMs: 28 * DAY, open: true, after: null },
+    ]);
   });
 
   it('is none when relief never reaches 30 %', () => {
     expect(patientResponse(intake, [obs(7, { painAverage: 7.1 })]).response).toBeNull();
+  });
+
+  // Baseline 10: 7.1 is 29 %, 7 is 30 %, 6.9 is 31 %.
+  it.each([
+    [7.1, false],
+    [7, true],
+    [6.9, true],
+  ])('starts at a follow-up of %s: %s (≥ 30 % is a response)', (pain, starts) => {
+    expect(patientResponse(intake, [obs(7, { painAverage: pain })]).episodes).toHaveLength(starts ? 1 : 0);
+  });
+
+  it.each([
+    [7.1, true],
+    [7, false],
+    [6.9, false],
+  ])('ends at a later follow-up of %s: %s (it ends under 30 %)', (pain, ends) => {
+    const r = patientResponse(intake, [obs(7, { painAverage: 5 }), obs(21, { painAverage: pain })]);
+    expect(r.episodes).toHaveLength(1);
+    expect(r.episodes[0]).toMatchObject(ends ? { endedAt: 21 * DAY, open: false } : { endedAt: null, open: true });
+    expect(r.episodes[0]!.durationMs).toBe(14 * DAY);
+  });
+
+  it('names the infusion that preceded each episode: the induction session, then the booster', () => {
+    const r = patientResponse(
+      intake,
+      [
+        obs(12, { painAverage: 5 }), // starts after induction session 2
+        obs(40, { painAverage: 8 }), // ends
+        obs(75, { painAverage: 4 }), // starts after the booster
+        obs(100, { painAverage: 6 }),
+      ],
+      undefined,
+      [
+        { at: 10 * DAY, kind: 'induction', number: 2 },
+        { at: 5 * DAY, kind: 'induction', number: 1 },
+        { at: 70 * DAY, kind: 'booster', number: 1 },
+      ],
+    );
+    expect(r.firstInfusionAt).toBe(5 * DAY);
+    expect(r.episodes.map((e) => [e.startedAt / DAY, e.endedAt && e.endedAt / DAY, e.after])).toEqual([
+      [12, 40, { at: 10 * DAY, kind: 'induction', number: 2 }],
+      [75, null, { at: 70 * DAY, kind: 'booster', number: 1 }],
+    ]);
+    expect(r.episodes[1]).toMatchObject({ durationMs: 25 * DAY, open: true });
+  });
+});
+
+describe('baselines come before the first infusion', () => {
+  const sessions = [{ at: 10 * DAY, kind: 'induction' as const, number: 1 }];
+  it('a PHQ-9 or GAD-7 first given after treatment began is no baseline: none, the latest still shown', () => {
+    const r = patientResponse(
+      null,
+      [obs(20, { timepoint: 'end_of_induction', phq9: 15, gad7: 12 }), obs(40, { phq9: 5, gad7: 4 })],
+      undefined,
+      sessions,
+    );
+    expect(r.phq9).toMatchObject({ baseline: null, bandSteps: null, changePoints: null });
+    expect(r.phq9.latest).toMatchObject({ total: 5, at: 40 * DAY });
+    expect(r.gad7).toMatchObject({ baseline: null, changePoints: null });
+  });
+
+  it('one completed before the first infusion is the baseline; the intake’s wins over it', () => {
+    const series = [obs(9, { timepoint: 'visit', phq9: 20 }), obs(40, { phq9: 8 })];
+    expect(patientResponse(null, series, undefined, sessions).phq9).toMatchObject({
+      baseline: { total: 20, at: 9 * DAY },
+      changePoints: 12,
+    });
+    expect(
+      patientResponse({ at: 0, painAverage: null, phq9: 10, gad7: null }, series, undefined, sessions).phq9,
+    ).toMatchObject({ baseline: { total: 10, at: 0 }, latest: { total: 8 }, changePoints: 2 });
+  });
+
+  it('a pain baseline from a before-session questionnaire only when completed before the first infusion', () => {
+    const late = [obs(12, { timepoint: 'pre_session', painAverage: 8 }), obs(30, { painAverage: 4 })];
+    expect(patientResponse(null, late, undefined, sessions)).toMatchObject({ baseline: null, points: [] });
+    const early = [obs(9, { timepoint: 'pre_session', painAverage: 8 }), ...late];
+    expect(patientResponse(null, early, undefined, sessions).baseline).toEqual({
+      pain: 8,
+      at: 9 * DAY,
+      source: 'questionnaire',
+    });
   });
 });
 
@@ -182,6 +258,42 @@ describe('properties', () => {
           } else if (b > 0) {
             expect(r.points.every((p) => (p.changePct ?? 0) < 30)).toBe(true);
           }
+        },
+      ),
+    );
+  });
+
+  it('episodes never overlap; each starts at a point of 30 % or more and ends at the first later point under 30 %', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 20 })), { maxLength: 25 }),
+        (b, series) => {
+          const r = patientResponse(
+            { at: 0, painAverage: b, phq9: null, gad7: null },
+            series.map(([d, half]) => obs(d, { painAverage: half / 2 })),
+          );
+          const pts = r.points;
+          const responding = (p: (typeof pts)[number]) => Math.round(p.changePct! * 1e9) / 1e9 >= 30;
+          for (const [i, e] of r.episodes.entries()) {
+            const start = pts.find((p) => p.at === e.startedAt && responding(p));
+            expect(start).toBeDefined();
+            const end = pts.find((p) => p.at > e.startedAt && !responding(p)) ?? null;
+            expect(e.endedAt).toBe(end ? end.at : null);
+            expect(e.open).toBe(end === null);
+            expect(e.durationMs).toBe((e.endedAt ?? pts[pts.length - 1]!.at) - e.startedAt);
+            const next = r.episodes[i + 1];
+            if (next) {
+              expect(e.endedAt).not.toBeNull();
+              expect(next.startedAt).toBeGreaterThan(e.endedAt!);
+              // Nothing responding between the end and the next start: the next begins at the first such point.
+              expect(pts.find((p) => p.at > e.endedAt! && responding(p))?.at).toBe(next.startedAt);
+            } else if (e.endedAt !== null) {
+              expect(pts.some((p) => p.at > e.endedAt! && responding(p))).toBe(false);
+            }
+          }
+          if (r.episodes.length === 0) expect(pts.some(responding)).toBe(false);
+          else expect(r.episodes[0]!.startedAt).toBe(pts.find(responding)!.at);
         },
       ),
     );

@@ -16,6 +16,7 @@ import {
   type Observation,
   type PatientResponse,
   type ResponderSettings,
+  type SessionMark,
 } from './responder.ts';
 import { RESPONDER_SETTINGS } from './responder-settings.ts';
 
@@ -28,6 +29,8 @@ export interface PatientOutcomes {
   observations: Observation[];
   /** When each infusion session started, oldest first (the chart's ticks). */
   sessions: number[];
+  /** The same sessions with their plan's kind and number (what preceded each response). */
+  sessionMarks: SessionMark[];
   response: PatientResponse;
   settings: { body: ResponderSettings; version: number; unverified: boolean };
 }
@@ -69,11 +72,12 @@ export async function patientOutcomes(db: Kysely<DB>, patientId: string): Promis
     .orderBy('id')
     .execute();
   const sessions = await db
-    .selectFrom('infusion_sessions')
-    .select('started_at')
-    .where('patient_id', '=', patientId)
-    .where('started_at', 'is not', null)
-    .orderBy('started_at')
+    .selectFrom('infusion_sessions as s')
+    .leftJoin('plan_sessions as ps', 'ps.appointment_id', 's.appointment_id')
+    .select(['s.started_at', 'ps.kind', 'ps.number'])
+    .where('s.patient_id', '=', patientId)
+    .where('s.started_at', 'is not', null)
+    .orderBy('s.started_at')
     .execute();
   const settings = await currentDefinition(db, RESPONDER_SETTINGS);
   const intake =
@@ -90,13 +94,19 @@ export async function patientOutcomes(db: Kysely<DB>, patientId: string): Promis
     pgic: r.pgic,
     pgicLabel: r.pgic_label,
   }));
+  const sessionMarks: SessionMark[] = sessions.map((s) => ({
+    at: Number(s.started_at),
+    kind: s.kind ?? null,
+    number: s.number ?? null,
+  }));
   return {
     patientId,
     zone: patient.time_zone,
     intake,
     observations,
-    sessions: sessions.map((s) => Number(s.started_at)),
-    response: patientResponse(intake, observations, settings.body),
+    sessions: sessionMarks.map((s) => s.at),
+    sessionMarks,
+    response: patientResponse(intake, observations, settings.body, sessionMarks),
     settings: { body: settings.body, version: settings.version, unverified: settings.unverified },
   };
 }

@@ -6,7 +6,7 @@ import type { Patient } from '../../patients/service.ts';
 import { zoned } from '../../kernel/time/format.ts';
 import { PatientOutcomesChart } from './patient-outcomes-chart.tsx';
 import type { PatientOutcomes } from './patient-outcomes-read.ts';
-import type { ScoreChange } from './responder.ts';
+import type { PatientEpisode, ScoreChange, SessionMark } from './responder.ts';
 import { IMMPACT_LABELS, pctWords, pointsWords, timepointLabel } from './report-words.ts';
 
 const DAY = 86_400_000;
@@ -16,12 +16,15 @@ const days = (ms: number) => {
   return `${n} day${n === 1 ? '' : 's'}`;
 };
 
-function bandWords(change: ScoreChange): string {
+function bandWords(change: ScoreChange, zone: string): string {
   const { baseline, latest } = change;
-  if (!baseline) return 'Not yet scored.';
+  const to = latest ? `${latest.total} (${latest.band?.label.toLowerCase() ?? '?'})` : '';
+  if (!baseline)
+    return latest
+      ? `No baseline: not scored at intake nor before the first infusion, so no change is measured (missing from the clinic's improvement share). Latest ${to} on ${shortDay(latest.at, zone)}.`
+      : 'Not yet scored.';
   const from = `${baseline.total} (${baseline.band?.label.toLowerCase() ?? '?'})`;
   if (!latest) return `${from} at baseline; no follow-up yet.`;
-  const to = `${latest.total} (${latest.band?.label.toLowerCase() ?? '?'})`;
   const steps = change.bandSteps ?? 0;
   const move =
     steps < 0
@@ -30,6 +33,25 @@ function bandWords(change: ScoreChange): string {
         ? `${steps} band${steps === 1 ? '' : 's'} more severe`
         : 'same band';
   return `${from} → ${to}: ${move}.`;
+}
+
+function afterWords(mark: SessionMark | null, zone: string): string {
+  if (!mark) return 'Before any recorded infusion.';
+  const which =
+    mark.kind === 'booster'
+      ? `booster ${mark.number ?? ''}`.trim()
+      : mark.kind === 'induction'
+        ? `session ${mark.number ?? ''}`.trim()
+        : 'an infusion';
+  return `After ${which} on ${shortDay(mark.at, zone)}.`;
+}
+
+/** One response episode: from, until (or still open, a lower bound), its length, and the infusion before it. */
+function episodeWords(e: PatientEpisode, cutoffPct: number, zone: string): string {
+  const span = e.open
+    ? `From ${shortDay(e.startedAt, zone)}, still responding at the last questionnaire (${shortDay(e.lastSeenAt, zone)}): at least ${days(e.durationMs)}.`
+    : `From ${shortDay(e.startedAt, zone)} until ${shortDay(e.endedAt!, zone)}, when relief fell under ${cutoffPct} %: ${days(e.durationMs)}.`;
+  return `${span} ${afterWords(e.after, zone)}`;
 }
 
 /** The responder analysis in a few lines: what a provider reads first. */
@@ -43,7 +65,7 @@ export function PatientOutcomesSummary(props: { data: PatientOutcomes }) {
       <dd>
         {r.baseline
           ? `${r.baseline.pain}, ${r.baseline.source === 'intake' ? 'at intake' : 'before the first session'} (${shortDay(r.baseline.at, data.zone)})`
-          : 'None yet: the intake did not rate average pain and no questionnaire before a session is complete.'}
+          : 'None: the intake did not rate average pain and no questionnaire before a session was completed before the first infusion.'}
       </dd>
       <dt>Latest pain</dt>
       <dd>
@@ -51,20 +73,24 @@ export function PatientOutcomesSummary(props: { data: PatientOutcomes }) {
           ? `${r.latest.pain} (${timepointLabel(r.latest.timepoint)}, ${shortDay(r.latest.at, data.zone)}): ${pointsWords(r.latest.changePoints)} than baseline, ${pctWords(r.latest.changePct)}. ${IMMPACT_LABELS[r.latest.immpact]}.`
           : 'No follow-up yet.'}
       </dd>
-      <dt>Response ({s.body.moderatePct} % relief or more)</dt>
+      <dt>Responses ({s.body.moderatePct} % relief or more)</dt>
       <dd>
-        {r.response
-          ? r.response.open
-            ? `Since ${shortDay(r.response.startedAt, data.zone)}, still responding at the last questionnaire: at least ${days(r.response.durationMs)}.`
-            : `From ${shortDay(r.response.startedAt, data.zone)} until ${shortDay(r.response.endedAt!, data.zone)}, when pain came back within ${s.body.moderatePct} % of baseline: ${days(r.response.durationMs)}.`
-          : r.baseline && r.baseline.pain === 0
-            ? 'Not applicable: the baseline pain is 0.'
-            : 'Not reached yet.'}
+        {r.episodes.length > 0 ? (
+          <ol class="outcomes-episodes">
+            {r.episodes.map((e) => (
+              <li>{episodeWords(e, s.body.moderatePct, data.zone)}</li>
+            ))}
+          </ol>
+        ) : r.baseline && r.baseline.pain === 0 ? (
+          'Not applicable: the baseline pain is 0.'
+        ) : (
+          'Not reached yet.'
+        )}
       </dd>
       <dt>PHQ-9 (depression)</dt>
-      <dd>{bandWords(r.phq9)}</dd>
+      <dd>{bandWords(r.phq9, data.zone)}</dd>
       <dt>GAD-7 (anxiety)</dt>
-      <dd>{bandWords(r.gad7)}</dd>
+      <dd>{bandWords(r.gad7, data.zone)}</dd>
       <dt>Impression of change (PGIC)</dt>
       <dd>
         {r.pgic ? `${r.pgic.value} of 7: ${r.pgic.label ?? ''} (${shortDay(r.pgic.at, data.zone)})` : 'Not asked yet.'}
@@ -80,7 +106,9 @@ export function ResponderNote(props: { data: Pick<PatientOutcomes, 'settings'> }
     <p class="hint">
       IMMPACT classes of relief in average pain: under {s.body.minimalPct} % no meaningful change, {s.body.minimalPct}{' '}
       to under {s.body.moderatePct} % minimal, {s.body.moderatePct} % or more moderate, {s.body.substantialPct} % or
-      more substantial (Dworkin 2008).{' '}
+      more substantial (Dworkin 2008). A response starts at {s.body.moderatePct} % relief or more; each ends at the
+      first later questionnaire under {s.body.moderatePct} %, and a later one at {s.body.moderatePct} % or more starts
+      the next (after a booster, say). One still open is at least as long as shown.{' '}
       {s.unverified ? (
         <span class="badge badge-unverified">
           UNVERIFIED defaults: an administrator confirms them in Clinical settings.

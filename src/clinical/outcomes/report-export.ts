@@ -151,8 +151,10 @@ export async function outcomesExport(
             : Math.round(zoned(at, zone).startOf('day').diff(zoned(first, zone).startOf('day'), 'days').days);
         const base: Baseline = patients.get(r.patient_id) ?? { pain: null, phq9: null };
         const complete = r.status === 'complete';
-        const relief =
-          complete && r.pain_average !== null && base.pain !== null ? percentChange(base.pain, r.pain_average) : null;
+        // The questionnaire the baseline was taken from is no follow-up of itself: no relief, classed "baseline".
+        const isBaseline = base.painFrom != null && base.painFrom === r.id;
+        const measured = complete && r.pain_average !== null && base.pain !== null && !isBaseline;
+        const relief = measured ? percentChange(base.pain!, r.pain_average!) : null;
         chunk += line([
           keyOf(r.patient_id),
           protocolNames.get(r.code) ?? r.code,
@@ -166,7 +168,7 @@ export async function outcomesExport(
           r.pain_worst,
           base.pain,
           relief === null ? null : Math.round(relief * 10) / 10,
-          complete && r.pain_average !== null && base.pain !== null ? immpactClass(relief, settings) : null,
+          isBaseline ? 'baseline' : measured ? immpactClass(relief, settings) : null,
           r.phq9_total,
           base.phq9,
           r.gad7_total,

@@ -1,13 +1,14 @@
 /**
  * The reads behind the responder report and its export: the questionnaires of a period (one table, the index made
- * for it), each patient's baseline, and the plans' first sessions. Plain reads: the service audits them.
+ * for it), each patient's baseline, the patients treated in the period, and the plans' first sessions. Plain reads:
+ * the service audits them.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { dayBounds } from '../../kernel/time/wall-clock.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { intakeBaseline } from './patient-outcomes-read.ts';
-import type { Baseline, ReportRow } from './report.ts';
+import type { Baseline, ReportRow, TreatedRow } from './report.ts';
 import type { ReportFilters } from './report-filters.ts';
 
 export interface ReportLocation {
@@ -54,18 +55,23 @@ export async function reportProtocols(db: Kysely<DB>): Promise<Array<{ code: str
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/**
- * The questionnaires whose window opened in the period (each location's own days), scheduled by a plan, not
- * cancelled; staff entries outside the schedule ('visit') are not a time point of the series.
- */
-export function periodQuery(db: Kysely<DB>, filters: ReportFilters, locations: readonly ReportLocation[]) {
-  const within = locations
+/** Each asked location's period as instants: from the start of `from` to the end of `to` in its own zone. */
+function periodBounds(filters: ReportFilters, locations: readonly ReportLocation[]) {
+  return locations
     .filter((l) => filters.locationId === null || l.id === filters.locationId)
     .map((l) => ({
       id: l.id,
       start: dayBounds(l.zone, filters.from).start,
       end: dayBounds(l.zone, filters.to).end,
     }));
+}
+
+/**
+ * The questionnaires whose window opened in the period (each location's own days), scheduled by a plan, not
+ * cancelled; staff entries outside the schedule ('visit') are not a time point of the series.
+ */
+export function periodQuery(db: Kysely<DB>, filters: ReportFilters, locations: readonly ReportLocation[]) {
+  const within = periodBounds(filters, locations);
   let q = db
     .selectFrom('questionnaires as q')
     .innerJoin('protocols as p', 'p.id', 'q.protocol_id')
@@ -98,6 +104,7 @@ export async function reportRows(
 ): Promise<ReportRow[]> {
   const query = periodQuery(database.db, filters, locations)
     .select([
+      'q.id',
       'q.patient_id',
       'p.code',
       'q.location_id',
@@ -114,23 +121,24 @@ export async function reportRows(
   const rows = await database.readArrays(query);
   const out = new Array<ReportRow>(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const [patientId, code, locationId, timepoint, number, status, closesAt, completedAt, opensAt, pain, phq9] = rows[
-      i
-    ] as [
-      string,
-      string,
-      string,
-      string,
-      number | null,
-      string,
-      number,
-      number | null,
-      number,
-      number | null,
-      number | null,
-    ];
+    const [id, patientId, code, locationId, timepoint, number, status, closesAt, completedAt, opensAt, pain, phq9] =
+      rows[i] as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        number | null,
+        string,
+        number,
+        number | null,
+        number,
+        number | null,
+        number | null,
+      ];
     const complete = status === 'complete';
     out[i] = {
+      id,
       patientId,
       protocol: code,
       locationId,
@@ -147,9 +155,40 @@ export async function reportRows(
 }
 
 /**
- * Each patient's baseline, as the patient's own page works it out: the newest submitted intake's average pain and
- * PHQ-9 when it has them, else the first complete before-session pain and the first complete PHQ-9. Read as arrays
- * outside any transaction, like `reportRows`.
+ * The patients treated in the period: an infusion session (induction or booster) started in it, at that location, on
+ * a plan of that protocol. Read as arrays outside any transaction, like `reportRows`.
+ */
+export async function treatedRows(
+  database: Database,
+  filters: ReportFilters,
+  locations: readonly ReportLocation[],
+): Promise<TreatedRow[]> {
+  const within = periodBounds(filters, locations);
+  if (within.length === 0) return [];
+  let q = database.db
+    .selectFrom('infusion_sessions as s')
+    .innerJoin('plan_sessions as ps', 'ps.appointment_id', 's.appointment_id')
+    .innerJoin('treatment_plans as tp', 'tp.id', 'ps.plan_id')
+    .innerJoin('protocols as p', 'p.id', 'tp.protocol_id')
+    .select(['s.patient_id', 'p.code', 's.location_id'])
+    .distinct()
+    .where((eb) =>
+      eb.or(
+        within.map((w) =>
+          eb.and([eb('s.location_id', '=', w.id), eb('s.started_at', '>=', w.start), eb('s.started_at', '<', w.end)]),
+        ),
+      ),
+    );
+  if (filters.protocol !== null) q = q.where('p.code', '=', filters.protocol);
+  const rows = (await database.readArrays(q.compile())) as Array<[string, string, string]>;
+  return rows.map(([patientId, protocol, locationId]) => ({ patientId, protocol, locationId }));
+}
+
+/**
+ * Each patient's baselines, as the patient's own page works them out, all taken before the first infusion: the
+ * newest submitted intake's average pain and PHQ-9 when it has them, else the first complete before-session pain
+ * and the first complete PHQ-9 completed before the patient's first infusion started (none when only later ones
+ * exist). Read as arrays outside any transaction, like `reportRows`.
  */
 export async function baselines(
   database: Database,
@@ -164,7 +203,7 @@ export async function baselines(
     q = q.where((eb) => eb.or([eb('q.status', '=', 'complete'), eb('q.closes_at', '<=', owedBy)]));
   const patients = q.select('q.patient_id');
   const out = new Map<string, Baseline>();
-  const [intakes, firsts] = await Promise.all([
+  const [intakes, firsts, infusions] = await Promise.all([
     database.readArrays(
       database.db
         .selectFrom('intakes')
@@ -177,7 +216,7 @@ export async function baselines(
     database.readArrays(
       database.db
         .selectFrom('questionnaires')
-        .select(['patient_id', 'timepoint', 'pain_average', 'phq9_total'])
+        .select(['id', 'patient_id', 'timepoint', 'pain_average', 'phq9_total', 'completed_at'])
         // Complete, said as the CHECK says it: with `status = 'complete'` SQLite walks the status index through
         // every complete questionnaire instead of the patient index.
         .where('completed_at', 'is not', null)
@@ -191,14 +230,38 @@ export async function baselines(
         .orderBy('completed_at')
         .compile(),
     ),
+    database.readArrays(
+      database.db
+        .selectFrom('infusion_sessions')
+        .select(['patient_id', (eb) => eb.fn.min('started_at').as('first')])
+        .where('started_at', 'is not', null)
+        .where('patient_id', 'in', patients)
+        .groupBy('patient_id')
+        .compile(),
+    ),
   ]);
+  const firstInfusion = new Map<string, number>();
+  for (const [patientId, first] of infusions as Array<[string, number | string]>)
+    firstInfusion.set(patientId, Number(first));
   // Oldest first, so the newest intake is the one kept.
-  for (const [patientId, answers] of intakes as Array<[string, string]>) out.set(patientId, intakeBaseline(answers));
-  for (const [patientId, timepoint, pain, phq9] of firsts as Array<[string, string, number | null, number | null]>) {
+  for (const [patientId, answers] of intakes as Array<[string, string]>)
+    out.set(patientId, { ...intakeBaseline(answers), painFrom: null, phq9From: null });
+  for (const [id, patientId, timepoint, pain, phq9, completedAt] of firsts as Array<
+    [string, string, string, number | null, number | null, number | string]
+  >) {
+    const first = firstInfusion.get(patientId);
+    // Oldest first: once one is at or after the first infusion, so are the rest.
+    if (first !== undefined && Number(completedAt) >= first) continue;
     let b = out.get(patientId);
-    if (!b) out.set(patientId, (b = { pain: null, phq9: null }));
-    if (b.pain === null && timepoint === 'pre_session' && pain !== null) b.pain = pain;
-    if (b.phq9 === null && phq9 !== null) b.phq9 = phq9;
+    if (!b) out.set(patientId, (b = { pain: null, phq9: null, painFrom: null, phq9From: null }));
+    if (b.pain === null && timepoint === 'pre_session' && pain !== null) {
+      b.pain = pain;
+      b.painFrom = id;
+    }
+    if (b.phq9 === null && phq9 !== null) {
+      b.phq9 = phq9;
+      b.phq9From = id;
+    }
   }
   return out;
 }

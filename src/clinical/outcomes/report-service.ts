@@ -14,6 +14,7 @@ import {
   reportLocations,
   reportProtocols,
   reportRows,
+  treatedRows,
   type ReportLocation,
 } from './report-read.ts';
 import type { ResponderSettings } from './responder.ts';
@@ -73,13 +74,14 @@ export async function responderReport(
   filters: ReportFilters,
 ): Promise<ReportPageData> {
   const settings = await currentDefinition(database.db, RESPONDER_SETTINGS);
-  // The rows and the baselines of their patients at once (PostgreSQL answers both on two connections).
-  const [rows, bases] = await Promise.all([
+  // The rows, the baselines of their patients and who was treated at once (PostgreSQL answers on several connections).
+  const [rows, bases, treated] = await Promise.all([
     reportRows(database, filters, choices.locations, actor.now),
     baselines(database, filters, choices.locations),
+    treatedRows(database, filters, choices.locations),
   ]);
-  const patients = new Set(rows.map((r) => r.patientId)).size;
-  const groups = buildReport(rows, bases, settings.body);
+  const patients = new Set([...rows.map((r) => r.patientId), ...treated.map((t) => t.patientId)]).size;
+  const groups = buildReport(rows, bases, settings.body, treated);
   // Read outside a transaction (bulk arrays); nothing is shown until this event has committed.
   await database.transact((trx) =>
     auditStaff(

@@ -3,7 +3,7 @@ import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import { Input, Select, type Errors } from '../../kernel/ui/form.tsx';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { StaffLayout } from '../../kernel/ui/staff-layout.tsx';
-import type { ReportGroup, Share, TimepointFigures } from './report.ts';
+import type { FirstResponses, ReportGroup, Share, TimepointFigures } from './report.ts';
 import { ResponderChart } from './report-chart.tsx';
 import type { RawFilters } from './report-filters.ts';
 import type { ReportChoices, ReportPageData } from './report-service.ts';
@@ -20,6 +20,11 @@ const shareCell = (s: Share) =>
       <span class="nowrap">{`${s.x} of ${s.n} · ${pct(s.share)}`}</span> <span class="nowrap">({ci(s)})</span>
     </Fragment>
   );
+const DAY = 86_400_000;
+const daysWords = (ms: number) => {
+  const n = Math.round(ms / DAY);
+  return `${n} day${n === 1 ? '' : 's'}`;
+};
 
 export function queryOf(raw: RawFilters): string {
   const p = new URLSearchParams();
@@ -64,30 +69,44 @@ function Filters(props: { choices: ReportChoices; values: RawFilters; errors: Er
 
 function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
   const s = props.settings;
+  const cut = s?.body.moderatePct ?? 30;
   return (
     <section class="notice outcomes-note" aria-labelledby="how-to-read">
       <h2 id="how-to-read">How to read this report</h2>
       <ul>
         <li>
-          A questionnaire counts as <strong>owed</strong> once its window has closed or it was completed;{' '}
-          <strong>missing</strong> means owed and not completed. Missing answers are never filled in: each share is the
-          patients who responded among those who answered at that time point, and the missing count and share stand
-          beside it. Patients who miss questionnaires may be doing better or worse than those who answer.
+          <strong>Treated</strong>: the patients with at least one infusion, induction or booster, started in the period
+          at that location on a plan of that protocol; a patient whose only infusions in the period were boosters
+          counts.
         </li>
         <li>
-          Relief is the drop in average pain (0–10) from the baseline: the intake's rating, or else the first
-          questionnaire before a session. A baseline of 0 has no percent change; those patients are counted under "not
-          applicable".
+          The period holds the questionnaires whose window opened in it. A questionnaire counts as <strong>owed</strong>{' '}
+          once its window has closed or it was completed; <strong>missing</strong> means owed and not completed. Missing
+          answers are never filled in: each share is the patients who responded among those who answered at that time
+          point (their latest answer if they answered twice), and the missing count and share stand beside it. Patients
+          who miss questionnaires may be doing better or worse than those who answer.
+        </li>
+        <li>
+          <strong>Baselines are taken before treatment.</strong> Relief is the drop in average pain (0–10) from the
+          baseline: the intake's rating, or else the first questionnaire before a session completed before the patient's
+          first infusion. That questionnaire is the baseline itself, not a follow-up: it is counted under "Not
+          applicable" as "baseline". A baseline of 0 has no percent change, and a patient without a baseline has none
+          either: both are counted under "Not applicable" too.
         </li>
         <li>
           A PHQ-9 improvement is a total at least {s?.body.phq9ImprovementPoints ?? 5} points below the patient's
-          baseline PHQ-9. Intervals are 95 % Wilson score intervals.
+          baseline PHQ-9: the intake's, or else one completed before the first infusion. A PHQ-9 first given after
+          treatment began is no baseline: those patients are missing from the improvement share and counted beside it as
+          "without a baseline". Intervals are 95 % Wilson score intervals.
         </li>
         <li>
-          Patients treated: those with a questionnaire before a session owed or completed in the period (one is
-          scheduled before every session of a plan). Time points: S before session, B before booster, W week after the
-          induction.
+          A <strong>response</strong> starts at a questionnaire with {cut} % relief or more and ends at the first later
+          one under {cut} %; a later one at {cut} % or more (after a booster, say) starts a second episode. The median
+          duration is of each responder's first episode within the period's questionnaires. An episode not ended by the
+          patient's last questionnaire of the period is open: it is counted at its length so far, a lower bound, so the
+          median may understate how long responses last.
         </li>
+        <li>Time points: S before session, B before booster, W week after the induction.</li>
       </ul>
       {s?.unverified ? (
         <p>
@@ -97,6 +116,27 @@ function MissingNote(props: { settings: ReportPageData['settings'] | null }) {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** The median first response in a sentence, with how many were still open (their lengths are lower bounds). */
+function FirstResponseLine(props: { f: FirstResponses; cutoffPct: number }) {
+  const { f, cutoffPct } = props;
+  if (f.followed === 0) return <p>No patient with a baseline answered a follow-up in the period.</p>;
+  if (f.responders === 0)
+    return (
+      <p>
+        None of the {f.followed} patients followed up reached {cutoffPct} % relief in the period.
+      </p>
+    );
+  return (
+    <p>
+      First response ({cutoffPct} % relief or more): {f.responders} of {f.followed} patients followed up; median
+      duration <strong>{daysWords(f.medianMs ?? 0)}</strong>
+      {f.open > 0
+        ? ` (${f.open} still responding at their last questionnaire, counted at their length so far: a lower bound).`
+        : '.'}
+    </p>
   );
 }
 
@@ -130,9 +170,15 @@ function GroupTable(props: { group: ReportGroup; id: string }) {
               </td>
               <td>{shareCell(t.moderate)}</td>
               <td>{shareCell(t.substantial)}</td>
-              <td>{t.notApplicable}</td>
+              <td class="nowrap">
+                {t.notApplicable + t.baseline}
+                {t.baseline > 0 ? ` (${t.baseline} baseline)` : ''}
+              </td>
               <td>{t.medianPain === null ? '—' : t.medianPain}</td>
-              <td>{shareCell(t.phq9Improved)}</td>
+              <td>
+                {shareCell(t.phq9Improved)}
+                {t.phq9NoBaseline > 0 ? ` · ${t.phq9NoBaseline} without a baseline (missing)` : ''}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -201,7 +247,9 @@ export function OutcomesReportPage(props: {
               </span>
             </p>
             {data.groups.length === 0 ? (
-              <p class="outcomes-empty">No questionnaires were scheduled in this period for these filters.</p>
+              <p class="outcomes-empty">
+                No questionnaires were scheduled and no infusions started in this period for these filters.
+              </p>
             ) : (
               data.groups.map((g, i) => {
                 const title = `${protocolName(g.protocol)} · ${locationName(g.locationId)}`;
@@ -209,10 +257,22 @@ export function OutcomesReportPage(props: {
                   <section class="outcomes-report" aria-labelledby={`group-${i}-heading`}>
                     <h2 id={`group-${i}-heading`}>{title}</h2>
                     <p>
-                      {g.treated} patient{g.treated === 1 ? '' : 's'} treated in the period.
+                      {g.treated} patient{g.treated === 1 ? '' : 's'} treated in the period (an infusion started here,
+                      induction or booster).
                     </p>
-                    <ResponderChart group={g} id={`group-${i}-chart`} title={`Responder shares over time: ${title}`} />
-                    <GroupTable group={g} id={`group-${i}`} />
+                    <FirstResponseLine f={g.firstResponses} cutoffPct={data.settings.body.moderatePct} />
+                    {g.timepoints.length === 0 ? (
+                      <p>No questionnaires were owed in this period for these patients.</p>
+                    ) : (
+                      <Fragment>
+                        <ResponderChart
+                          group={g}
+                          id={`group-${i}-chart`}
+                          title={`Responder shares over time: ${title}`}
+                        />
+                        <GroupTable group={g} id={`group-${i}`} />
+                      </Fragment>
+                    )}
                   </section>
                 );
               })

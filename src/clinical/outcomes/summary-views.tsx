@@ -127,7 +127,13 @@ function ScoreLine(props: { name: string; score: SummaryScore | null; max: numbe
 function ResponseLine(props: { data: SummaryData }) {
   const { response } = props.data.outcomes;
   const zone = props.data.zone;
-  if (!response.baseline) return <p>No baseline pain yet: the trend starts with the first rating before a session.</p>;
+  if (!response.baseline)
+    return (
+      <p>
+        No baseline pain: neither the intake nor a questionnaire completed before the first infusion rated it, so no
+        change is measured.
+      </p>
+    );
   const latest = response.latest;
   return (
     <p>
