@@ -6,6 +6,7 @@ import { EDITABLE_FACTS } from '../../src/clinical/eligibility/screening.ts';
 import { currentScreening, isEligibleNow } from '../../src/clinical/service.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { saveFlagRules } from '../helpers/safety.ts';
 import { csrfFrom, demoAccount, signIn, type Browser } from '../helpers/staff.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -192,6 +193,11 @@ describe(`eligibility screening (${engine})`, () => {
     expect(body).toContain('Outcome if signed now: Needs more information');
     const views = await audits('screening.view');
     expect(views.map((v) => v.patient_ref)).toEqual([id]);
+    // The banner follows the clinic's item-9 rule: with the alert from 2, an answer of 1 raises none.
+    await saveFlagRules(rt(), { item9AlertAt: 2, item9UrgentAt: 2 });
+    const raised = text((await page(await signIn(rt(), PROVIDER), id)).body);
+    expect(raised).toContain('PHQ-9 10 of 27: Moderate');
+    expect(raised).not.toContain('PHQ-9 item 9 answered');
   });
 
   it('a ketamine allergy in the record is a hard stop: not eligible, with the reason, signed as such', async () => {

@@ -8,6 +8,7 @@ import {
   type PatientFacts,
 } from '../../src/clinical/safety/flags.ts';
 import { FLAG_RULE_SETTINGS, flagRulesSchema, type FlagRules } from '../../src/clinical/safety/flags-settings.ts';
+import { item9RuleOf } from '../../src/clinical/safety/item9-rule.ts';
 
 const RULES: FlagRules = FLAG_RULE_SETTINGS.defaults;
 const none: PatientFacts = { item9: [], doses: [], urinary: [], labs: [], sessions: [], misses: [], pdmp: [] };
@@ -24,6 +25,30 @@ describe('safety flag rules (pure)', () => {
     const bad = flagRulesSchema.safeParse({ ...RULES, item9AlertAt: 2, item9UrgentAt: 1 });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path).toEqual(['item9UrgentAt']);
+  });
+
+  it('the item-9 rule has no switch: an old saved body with item9On still reads (the switch ignored); thresholds stay 1–3', () => {
+    const old = flagRulesSchema.safeParse({ ...RULES, item9On: false });
+    expect(old.success).toBe(true);
+    expect(old.data).toEqual(RULES);
+    expect(kinds(facts({ item9: [{ source: 'check_in', sourceId: 's1', value: 1 }] }), old.data)).toEqual([
+      'phq9_item9',
+    ]);
+    for (const [field, value] of [
+      ['item9AlertAt', 0],
+      ['item9AlertAt', 4],
+      ['item9UrgentAt', 4],
+    ] as const)
+      expect(flagRulesSchema.safeParse({ ...RULES, [field]: value }).error!.issues[0]!.path).toEqual([field]);
+  });
+
+  it('item9RuleOf: the thresholds of the flag rules, the version naming them', () => {
+    expect(item9RuleOf({ item9AlertAt: 2, item9UrgentAt: 3 }, 4)).toMatchObject({
+      itemKey: 'q9',
+      alertAt: 2,
+      escalateAt: 3,
+      version: 'safety-flag-rules@4',
+    });
   });
 
   it.each([
@@ -167,7 +192,6 @@ describe('safety flag rules (pure)', () => {
       ),
     });
     const switches = [
-      ['item9On', 'phq9_item9'],
       ['escalationOn', 'dose_escalation'],
       ['urinaryOn', 'urinary'],
       ['liverOn', 'liver'],

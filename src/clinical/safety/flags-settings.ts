@@ -9,8 +9,10 @@ import { currentDefinition, type Definition, type DefinitionKind } from '../defi
 import { PHQ9_ITEM9_RULE } from '../instruments/phq9.ts';
 
 export interface FlagRules {
-  item9On: boolean;
-  /** PHQ-9 item 9 at or above this raises the flag; at or above `item9UrgentAt` it is urgent. */
+  /**
+   * PHQ-9 item 9 at or above this raises the alert; at or above `item9UrgentAt` it is urgent. There is no switch: a
+   * suicide-risk answer always reaches a clinician, only the thresholds are the medical director's.
+   */
   item9AlertAt: number;
   item9UrgentAt: number;
   escalationOn: boolean;
@@ -78,9 +80,15 @@ const whole = (field: string, min: number, max: number) =>
     .max(max, `${field}: at most ${max}`);
 const on = (field: string) => z.boolean({ error: `${field}: yes or no` });
 
-export const flagRulesSchema: z.ZodType<FlagRules> = z
+/** Versions saved before the item-9 rule lost its switch carry `item9On`: read, and ignored. */
+const withoutRetiredSwitch = (raw: unknown) => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('item9On' in raw)) return raw;
+  const { item9On: _retired, ...rest } = raw as Record<string, unknown>;
+  return rest;
+};
+
+const flagRulesShape = z
   .strictObject({
-    item9On: on('item9On'),
     item9AlertAt: whole('item9AlertAt', 1, 3),
     item9UrgentAt: whole('item9UrgentAt', 1, 3),
     escalationOn: on('escalationOn'),
@@ -107,12 +115,13 @@ export const flagRulesSchema: z.ZodType<FlagRules> = z
     path: ['item9UrgentAt'],
   });
 
+export const flagRulesSchema: z.ZodType<FlagRules> = z.preprocess(withoutRetiredSwitch, flagRulesShape);
+
 export const FLAG_RULE_SETTINGS: DefinitionKind<FlagRules> = {
   kind: 'safety-flag-rules',
   label: 'Safety flag rules',
   schema: flagRulesSchema,
   defaults: {
-    item9On: true,
     item9AlertAt: PHQ9_ITEM9_RULE.alertAt,
     item9UrgentAt: PHQ9_ITEM9_RULE.escalateAt,
     escalationOn: true,

@@ -106,17 +106,16 @@ export function missedFollowUps(rules: FlagRules, facts: Pick<PatientFacts, 'ses
 
 export function evaluateFlags(rules: FlagRules, facts: PatientFacts): Flag[] {
   const flags: Flag[] = [];
-  if (rules.item9On)
-    for (const a of facts.item9)
-      if (a.value >= rules.item9AlertAt)
-        flags.push({
-          kind: 'phq9_item9',
-          source: a.source,
-          sourceId: a.sourceId,
-          level: a.value >= rules.item9UrgentAt ? 'urgent' : 'alert',
-          holds: false,
-          detail: { answer: a.value },
-        });
+  for (const a of facts.item9)
+    if (a.value >= rules.item9AlertAt)
+      flags.push({
+        kind: 'phq9_item9',
+        source: a.source,
+        sourceId: a.sourceId,
+        level: a.value >= rules.item9UrgentAt ? 'urgent' : 'alert',
+        holds: false,
+        detail: { answer: a.value },
+      });
   const escalation = doseEscalation(rules, facts.doses);
   if (escalation) flags.push(escalation);
   if (rules.urinaryOn)

@@ -10,15 +10,9 @@ import type { Database } from '../../kernel/db/database.ts';
 import { notFound, refuse, type Refusal } from '../../kernel/refusal.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { sweepMissedFollowUps } from './flags-sweep.ts';
-import {
-  closeFlagRow,
-  takeFlagRow,
-  worklistRow,
-  worklistRows,
-  type FlagState,
-  type WorklistRow,
-} from './worklist-repository.ts';
-import { CLOSE_ACTIONS, FLAG_KIND_LABELS } from './worklist-words.ts';
+import { takeFlagRow, worklistRow, worklistRows, type FlagState, type WorklistRow } from './worklist-repository.ts';
+import { closeAlert } from './close-alert.ts';
+import { FLAG_KIND_LABELS } from './worklist-words.ts';
 
 const STATES = ['active', 'open', 'in_review', 'closed'] as const;
 
@@ -130,22 +124,7 @@ export async function takeFlag(database: Database, actor: Actor, rawId: unknown)
   });
 }
 
-const closeSchema = z.object({
-  assessment: z
-    .string({ error: 'Assessment: write what was assessed and decided' })
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .min(10, 'Assessment: write what was assessed and decided (at least 10 characters)')
-        .max(4000, 'Assessment: at most 4,000 characters'),
-    ),
-  action: z.enum(Object.keys(CLOSE_ACTIONS) as [string, ...string[]], {
-    error: 'Action taken: choose what was done',
-  }),
-});
-
-/** Closes the flag with the assessment and the action taken; a hold is lifted with it. */
+/** Closes the flag by the one closing rule (close-rule.ts); a hold is lifted with it. */
 export async function closeFlag(
   database: Database,
   actor: Actor,
@@ -153,32 +132,5 @@ export async function closeFlag(
   body: unknown,
 ): Promise<{ ok: true; holds: boolean } | Refusal> {
   const flag = await flagFor(database, actor, rawId, 'safety.flag_close');
-  const parsed = closeSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? 'assessment')] ??= issue.message;
-    return refuse('invalid_request', 'The flag was not closed: please check the form.', fields);
-  }
-  return database.transact(async (trx) => {
-    const closed = await closeFlagRow(trx, flag.id, {
-      by: actor.staff.userId,
-      assessment: parsed.data.assessment,
-      action: parsed.data.action,
-      now: actor.now,
-    });
-    if (!closed) {
-      await auditStaff(trx, database, actor, 'safety.flag_close', 'failure', whereOf(flag), {
-        alertId: flag.id,
-        reason: 'closed',
-      });
-      return refuse('conflict', 'Someone closed this flag a moment ago; it is closed as they recorded it.');
-    }
-    await auditStaff(trx, database, actor, 'safety.flag_close', 'success', whereOf(flag), {
-      alertId: flag.id,
-      kind: flag.kind,
-      action: parsed.data.action,
-      holdLifted: flag.holds,
-    });
-    return { ok: true as const, holds: flag.holds };
-  });
+  return closeAlert(database, actor, flag, body, 'safety.flag_close');
 }

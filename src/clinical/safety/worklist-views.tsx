@@ -7,6 +7,7 @@ import { clinicalHref } from '../patient-frame.tsx';
 import type { WorklistFilters } from './worklist-service.ts';
 import type { WorklistRow } from './worklist-repository.ts';
 import { FLAG_RULES, type FlagKind } from './flags-settings.ts';
+import { closeActions } from './close-rule.ts';
 import { CLOSE_ACTIONS, FLAG_KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from './worklist-words.ts';
 
 const kindLabel = (kind: string) => FLAG_KIND_LABELS[kind] ?? kind;
@@ -249,7 +250,10 @@ export function SafetyFlagPage(props: {
                 label="Action taken"
                 values={values}
                 errors={errors}
-                options={[['', 'Choose…'], ...Object.entries(CLOSE_ACTIONS)]}
+                options={[
+                  ['', 'Choose…'],
+                  ...closeActions(props.staff.role, f).map((c): [string, string] => [c, CLOSE_ACTIONS[c] ?? c]),
+                ]}
               />
               <button class="button" type="submit">
                 Close the flag

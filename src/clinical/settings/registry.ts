@@ -177,11 +177,10 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
   {
     definition: FLAG_RULE_SETTINGS,
     purpose:
-      'The safety flag rules: each one on or off, and its figures. A liver flag holds infusions until a provider closes it.',
+      'The safety flag rules: each one on or off, and its figures. The item-9 rule cannot be switched off, only its thresholds set. A liver flag holds infusions until a provider closes it.',
     single: true,
     columns: [
-      { key: 'item9On', label: 'Item 9 rule on', type: 'check' },
-      { key: 'item9AlertAt', label: 'Item 9: flag from (1–3)', type: 'number' },
+      { key: 'item9AlertAt', label: 'Item 9: alert from (1–3; always on)', type: 'number' },
       { key: 'item9UrgentAt', label: 'Item 9: urgent from (1–3)', type: 'number' },
       { key: 'escalationOn', label: 'Dose escalation rule on', type: 'check' },
       { key: 'escalationPercent', label: 'Escalation: mg/kg up more than (%)', type: 'number' },
