@@ -452,6 +452,13 @@ describe(`safety flags (${engine})`, () => {
       'Kim Vega',
     );
     expect(text((await provider.get('/staff/safety?state=in_review')).body)).not.toContain('Kim Vega');
+    // The look names the patients shown (ids, no names), so an auditor can tell who was seen.
+    const before = await lastSeq(rt());
+    await provider.get('/staff/safety?kind=substance_use');
+    const looks = (await eventsAfter(rt(), before)).filter((e) => e.action === 'safety.worklist_view');
+    expect(looks.map((e) => e.detail)).toEqual([
+      { shown: 1, state: 'active', kind: 'substance_use', patientsShown: 1, patients: chicago },
+    ]);
   });
 
   it('rates: adverse events (grade 2 and worse) and alerts per 100 sessions by month, with a chart and a table; providers only', async () => {

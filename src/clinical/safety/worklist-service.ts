@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { auditStaff, type Actor } from '../../kernel/audit/staff-audit.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { notFound, refuse, type Refusal } from '../../kernel/refusal.ts';
+import { listedPatients } from '../listed-patients.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { sweepMissedFollowUps } from './flags-sweep.ts';
 import { takeFlagRow, worklistRow, worklistRows, type FlagState, type WorklistRow } from './worklist-repository.ts';
@@ -47,23 +48,28 @@ export function readFilters(actor: Actor, raw: z.infer<typeof worklistQuery>): W
   return { location, kind, state: state as WorklistFilters['state'] };
 }
 
-/** The list, after the sweep for time-based flags (so the page never waits on the timer), the look audited. */
+/** The list, after the sweep for time-based flags (so the page never waits on the timer), the look audited with the patients shown. */
 export async function safetyWorklist(database: Database, actor: Actor, filters: WorklistFilters) {
   forbiddenUnlessProvider(actor);
   await sweepMissedFollowUps(database, actor.now);
   const locationIds = filters.location ? [filters.location] : actor.staff.locationIds;
   const rows = await worklistRows(database.db, { locationIds, kind: filters.kind || undefined, state: filters.state });
-  await database.transact((trx) =>
-    auditStaff(
-      trx,
-      database,
-      actor,
-      'safety.worklist_view',
-      'success',
-      { locationId: filters.location || null, patientRef: null },
-      { shown: rows.length, state: filters.state, kind: filters.kind || null },
-    ),
-  );
+  const base = { shown: rows.length, state: filters.state, kind: filters.kind || null };
+  await database.transact(async (trx) => {
+    for (const detail of listedPatients(
+      rows.map((r) => r.patient_id),
+      base,
+    ))
+      await auditStaff(
+        trx,
+        database,
+        actor,
+        'safety.worklist_view',
+        'success',
+        { locationId: filters.location || null, patientRef: null },
+        detail,
+      );
+  });
   return rows;
 }
 
