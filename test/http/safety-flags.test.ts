@@ -482,15 +482,29 @@ describe(`safety flags (${engine})`, () => {
         .execute();
     await effect(1);
     await effect(2);
+    // A flag raised on the worklist this month counts among the alerts, beside the session's own.
+    await rt().database.transact((trx) =>
+      raiseAlert(trx, {
+        patientId: visit.patientId,
+        locationId: 'loc-chicago',
+        kind: 'urinary',
+        source: 'check-in',
+        sourceId: session,
+        level: 'alert',
+        now: rt().clock.now(),
+      }),
+    );
     const provider = await signIn(rt(), 'provider@relief.example');
     const res = await provider.get('/staff/safety/rates');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<svg');
     const shown = text(res.body);
-    // One session this month at Chicago: 1 adverse event (the grade-1 effect is not counted) = 100 per 100.
+    // One session this month at Chicago: 1 adverse event (the grade-1 effect is not counted) = 100 per 100; no
+    // in-session alert, 1 flag = 1 alert, 100 per 100.
     expect(shown).toContain('Chicago – River North: by month');
-    expect(shown).toContain('March 2026 1 1 100 0 0');
-    expect(shown).toContain('February 2026 0 0 — 0 —');
+    expect(shown).toContain('March 2026 1 1 100 0 1 1 100');
+    expect(shown).toContain('February 2026 0 0 — 0 0 0 —');
+    expect(shown).toContain('every alert and safety flag raised on the worklist');
     expect((await (await signIn(rt(), 'admin@relief.example')).get('/staff/safety/rates')).statusCode).toBe(403);
   });
 });
