@@ -353,6 +353,44 @@ describe(`eligibility screening (${engine})`, () => {
     expect(res.body).not.toContain(`value="${wrong}"`);
   });
 
+  it('a substance-use concern a signature records anew raises a safety flag in its transaction; a history known at the first screening does not', async () => {
+    const id = await patient();
+    const provider = await signIn(rt(), PROVIDER);
+    const flags = () =>
+      db()
+        .selectFrom('clinical_alerts')
+        .selectAll()
+        .where('patient_id', '=', id)
+        .where('kind', '=', 'substance_use')
+        .execute();
+    const sign = async (use: string) => {
+      const res = await post(provider, id, {
+        ...eligibleForm('0'),
+        'fact-substance_use': use,
+        action: 'sign',
+        code: code(),
+      });
+      expect(res.statusCode, res.body.slice(0, 800)).toBe(303);
+      rt().clock.advance(30_000);
+    };
+    await sign('history');
+    expect(await flags()).toEqual([]);
+    await sign('active');
+    const second = (await screenings(id))[1]!;
+    expect(await flags()).toMatchObject([
+      { source: 'screening', source_id: second.id, level: 'urgent', location_id: 'loc-chicago', resolved_at: null },
+    ]);
+    const raised = await audits('alert.raise');
+    expect(raised.map((e) => [e.patient_ref, JSON.parse(e.detail).kind])).toEqual([[id, 'substance_use']]);
+    // The same finding signed again is nothing new.
+    await sign('active');
+    expect(await flags()).toHaveLength(1);
+    const provider2 = await provider.get('/staff/safety');
+    expect(text(provider2.body)).toContain('From the screening');
+    const flagPage = await provider.get(`/staff/safety/${(await flags())[0]!.id}`);
+    expect(text(flagPage.body)).toContain('The screening recorded active misuse (before: a history of misuse)');
+  });
+
   it('appends addenda in order, each signed with a fresh code; text renders as text', async () => {
     const id = await patient();
     const provider = await signIn(rt(), PROVIDER);

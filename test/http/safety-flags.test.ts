@@ -83,6 +83,9 @@ describe(`safety flags (${engine})`, () => {
     expect(text(page.body)).toContain('Safety flag rules');
     expect(text(page.body)).toContain('Noppers IM et al., Pain 2011');
     const fields = formFields(page.body, url);
+    // The item-9 rule has thresholds and no switch: a suicide-risk answer always reaches a clinician.
+    expect(Object.keys(fields).some((k) => k.endsWith('item9On'))).toBe(false);
+    expect(Object.keys(fields).some((k) => k.endsWith('item9AlertAt'))).toBe(true);
     const key = Object.keys(fields).find((k) => k.endsWith('liverMultiple'))!;
     expect(fields[key]).toBe('3');
     const saved = await admin.post(url, { ...fields, [key]: '5', source: 'Medical director, December 2026' });

@@ -5,13 +5,23 @@ import {
   evaluateFlags,
   liverFlags,
   missedFollowUps,
+  substanceUseFlags,
   type PatientFacts,
 } from '../../src/clinical/safety/flags.ts';
 import { FLAG_RULE_SETTINGS, flagRulesSchema, type FlagRules } from '../../src/clinical/safety/flags-settings.ts';
 import { item9RuleOf } from '../../src/clinical/safety/item9-rule.ts';
 
 const RULES: FlagRules = FLAG_RULE_SETTINGS.defaults;
-const none: PatientFacts = { item9: [], doses: [], urinary: [], labs: [], sessions: [], misses: [], pdmp: [] };
+const none: PatientFacts = {
+  item9: [],
+  doses: [],
+  urinary: [],
+  labs: [],
+  sessions: [],
+  misses: [],
+  pdmp: [],
+  screenings: [],
+};
 const facts = (over: Partial<PatientFacts>): PatientFacts => ({ ...none, ...over });
 const kinds = (f: PatientFacts, rules = RULES) => evaluateFlags(rules, f).map((x) => x.kind);
 
@@ -158,6 +168,30 @@ describe('safety flag rules (pure)', () => {
     ).toEqual(['substance_use']);
   });
 
+  it.each([
+    ['history known at the first screening: the baseline, no flag', ['history'], []],
+    ['active misuse at the first screening', ['active'], [['s0', 'urgent', 'first']]],
+    ['none, then a history recorded later', ['none', 'history'], [['s1', 'alert', 'none']]],
+    ['history, then active', ['history', 'active'], [['s1', 'urgent', 'history']]],
+    ['the same history again, or less than before', ['history', 'history', 'none', 'none'], []],
+    ['not recorded in between keeps what was known', ['none', null, 'active'], [['s2', 'urgent', 'none']]],
+  ] as const)('substance use at screening: %s', (_, recorded, expected) => {
+    const screenings = recorded.map((substanceUse, i) => ({ id: `s${i}`, substanceUse }));
+    const flags = substanceUseFlags(RULES, { pdmp: [], screenings });
+    expect(flags.map((f) => [f.sourceId, f.level, f.detail.before])).toEqual(expected);
+    for (const f of flags) expect(f).toMatchObject({ kind: 'substance_use', source: 'screening', holds: false });
+  });
+
+  it('substance use: the rules may flag a history already known at the first screening', () => {
+    const first = { pdmp: [], screenings: [{ id: 's0', substanceUse: 'history' as const }] };
+    expect(substanceUseFlags({ ...RULES, substanceUseKnownHistory: true }, first)).toMatchObject([
+      { sourceId: 's0', level: 'alert', detail: { recorded: 'history', before: 'first' } },
+    ]);
+    // Versions saved before the setting existed read as the shipped default: off.
+    const { substanceUseKnownHistory: _, ...older } = RULES;
+    expect(flagRulesSchema.parse(older).substanceUseKnownHistory).toBe(false);
+  });
+
   it('property: a rule switched off never raises its kind, and nothing on record raises nothing', () => {
     const factsArb = fc.record({
       item9: fc.array(
@@ -189,6 +223,13 @@ describe('safety flag rules (pure)', () => {
         {
           maxLength: 3,
         },
+      ),
+      screenings: fc.array(
+        fc.record({
+          id: fc.uuid(),
+          substanceUse: fc.constantFrom('none' as const, 'history' as const, 'active' as const, null),
+        }),
+        { maxLength: 4 },
       ),
     });
     const switches = [

@@ -17,6 +17,7 @@ import { currentDefinition, type Definition } from '../definitions/store.ts';
 import { insertDefinition } from '../definitions/repository.ts';
 import type { Phq9SafetyRule } from '../instruments/phq9.ts';
 import { clinicalPatient, PRESCRIBER_ROLES } from '../patient-access.ts';
+import { raiseFlags } from '../safety/flags-raise.ts';
 import { item9Rule } from '../safety/item9-rule.ts';
 import type { BudapestFindings } from './budapest.ts';
 import type { ContraindicationRuleSet } from './contraindications.ts';
@@ -256,6 +257,16 @@ export async function saveScreening(
         ...(sign ? { rules: signature!.rules_definition_id } : {}),
         corrected: Object.values(input.sources).filter((s) => s === 'provider').length,
       });
+      // A substance-use concern this signature records anew is a safety flag, in the signature's transaction.
+      if (sign)
+        await raiseFlags(trx, {
+          database,
+          actor,
+          patientId: patient.id,
+          locationId: where.locationId,
+          now: actor.now,
+          kinds: ['substance_use'],
+        });
       const before = new Set((data.draft?.input.overrides ?? []).map((o) => o.ruleId));
       const added = input.overrides.map((o) => o.ruleId).filter((r) => sign || !before.has(r));
       if (added.length > 0)

@@ -29,6 +29,8 @@ export interface FlagRules {
   liverTests: string[];
   missedFollowUpOn: boolean;
   substanceUseOn: boolean;
+  /** A history of misuse already recorded at the patient's first screening flags too (off: it is the baseline). */
+  substanceUseKnownHistory: boolean;
 }
 
 export type FlagKind = 'phq9_item9' | 'dose_escalation' | 'urinary' | 'liver' | 'missed_follow_up' | 'substance_use';
@@ -67,7 +69,7 @@ export const FLAG_RULES: Record<FlagKind, { label: string; source: string; unver
   substance_use: {
     label: 'Substance-use concern recorded',
     source:
-      'clinical-facts.md §6: PDMP check before starting and periodically (CDC 2022, UNVERIFIED as a ketamine requirement); the 2018 consensus guideline advises against serial infusions in active substance abuse.',
+      'clinical-facts.md §6: PDMP check before starting and periodically (CDC 2022, UNVERIFIED as a ketamine requirement); the 2018 consensus guideline advises against serial infusions in active substance abuse and asks for universal precautions to watch for misuse (Cohen 2018, grade C). Flagged: a PDMP check with concerns, and a signed screening recording more than the one before (none → history → active); a history already known at the first screening is the baseline (clinic practice, UNVERIFIED).',
     unverified: true,
   },
 };
@@ -109,6 +111,8 @@ const flagRulesShape = z
       .min(1, 'liverTests: at least one test'),
     missedFollowUpOn: on('missedFollowUpOn'),
     substanceUseOn: on('substanceUseOn'),
+    // Added after the first saved versions: those read as the shipped default.
+    substanceUseKnownHistory: on('substanceUseKnownHistory').default(false),
   })
   .refine((r) => r.item9UrgentAt >= r.item9AlertAt, {
     message: 'item9UrgentAt: at or above item9AlertAt',
@@ -134,6 +138,7 @@ export const FLAG_RULE_SETTINGS: DefinitionKind<FlagRules> = {
     liverTests: ['alt', 'ast', 'alp'],
     missedFollowUpOn: true,
     substanceUseOn: true,
+    substanceUseKnownHistory: false,
   },
   source: (Object.keys(FLAG_RULES) as FlagKind[])
     .map((k) => `${FLAG_RULES[k].label}: ${FLAG_RULES[k].source}`)

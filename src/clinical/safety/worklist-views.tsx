@@ -11,6 +11,11 @@ import { closeActions } from './close-rule.ts';
 import { CLOSE_ACTIONS, FLAG_KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from './worklist-words.ts';
 
 const kindLabel = (kind: string) => FLAG_KIND_LABELS[kind] ?? kind;
+const SUBSTANCE_WORDS: Record<string, string> = {
+  none: 'no substance use',
+  history: 'a history of misuse',
+  active: 'active misuse',
+};
 
 function Badges(props: { flag: WorklistRow }) {
   const f = props.flag;
@@ -37,6 +42,14 @@ function detailWords(f: WorklistRow): string | null {
       return d.missed === 'questionnaire' ? 'A questionnaire was missed' : 'A visit was not attended';
     case 'phq9_item9':
       return `Item 9 answered ${String(d.answer)}`;
+    case 'substance_use':
+      return d.check === 'pdmp'
+        ? 'A prescription-monitoring (PDMP) check found concerns'
+        : `The screening recorded ${SUBSTANCE_WORDS[String(d.recorded)] ?? String(d.recorded)} (${
+            d.before === 'first'
+              ? 'the first screening'
+              : `before: ${SUBSTANCE_WORDS[String(d.before)] ?? String(d.before)}`
+          })`;
     default:
       return null;
   }

@@ -14,6 +14,7 @@ export const SOURCE_LABELS: Record<string, string> = {
   'lab result': 'lab result',
   appointment: 'visit not attended',
   'PDMP check': 'PDMP check',
+  screening: 'screening',
 };
 
 export const STATE_LABELS = { open: 'Open', in_review: 'In review', closed: 'Closed' } as const;

@@ -191,7 +191,12 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'liverMultiple', label: 'Liver: × upper limit of normal', type: 'number' },
       { key: 'liverTests', label: 'Liver: tests read', type: 'list', hint: 'Lab-test codes, separated by commas' },
       { key: 'missedFollowUpOn', label: 'Missed follow-up rule on', type: 'check' },
-      { key: 'substanceUseOn', label: 'PDMP concern rule on', type: 'check' },
+      { key: 'substanceUseOn', label: 'Substance-use rule on (PDMP check, screening)', type: 'check' },
+      {
+        key: 'substanceUseKnownHistory',
+        label: 'Substance use: also flag a history already known at the first screening',
+        type: 'check',
+      },
     ],
   },
   {
