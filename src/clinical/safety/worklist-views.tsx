@@ -76,8 +76,9 @@ export function SafetyWorklistPage(props: {
         <ErrorSummary errors={errors} />
         <p>
           Alerts and safety flags for patients at your locations: from the intake, check-in and questionnaires, and from
-          the flag rules. A flag stays here until a provider records an assessment and the action taken. A flag that
-          holds infusions blocks booking and starting an infusion until it is closed.
+          the flag rules. Each stays here until it is closed with an assessment and the action taken (a nurse may close
+          a self-harm answer given between visits on the clinicians’ worklist). A flag that holds infusions blocks
+          booking and starting an infusion until a provider closes it.
         </p>
         <p>
           <a href="/staff/safety/rates">Adverse events and alerts per 100 sessions</a>
