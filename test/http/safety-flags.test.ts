@@ -503,10 +503,10 @@ describe(`safety flags (${engine})`, () => {
     expect(res.body).toContain('<svg');
     const shown = text(res.body);
     // One session this month at Chicago: 1 adverse event (the grade-1 effect is not counted) = 100 per 100; no
-    // in-session alert, 1 flag = 1 alert, 100 per 100.
+    // in-session alert and 1 on the worklist = 100 alerts per 100.
     expect(shown).toContain('Chicago – River North: by month');
-    expect(shown).toContain('March 2026 1 1 100 0 1 1 100');
-    expect(shown).toContain('February 2026 0 0 — 0 0 0 —');
+    expect(shown).toContain('March 2026 1 1 100 0 1 100');
+    expect(shown).toContain('February 2026 0 0 — 0 0 —');
     expect(shown).toContain('every alert and safety flag raised on the worklist');
     expect((await (await signIn(rt(), 'admin@relief.example')).get('/staff/safety/rates')).statusCode).toBe(403);
   });

@@ -122,11 +122,10 @@ export function RatesChart(props: { id: string; name: string; months: MonthRate[
               <th scope="col">Month</th>
               <th scope="col">Sessions</th>
               <th scope="col">Adverse events</th>
-              <th scope="col">per 100 sessions</th>
-              <th scope="col">In-session alerts</th>
-              <th scope="col">Worklist alerts and flags</th>
-              <th scope="col">Alerts, all</th>
-              <th scope="col">per 100 sessions</th>
+              <th scope="col">Adverse per 100</th>
+              <th scope="col">Alerts in session</th>
+              <th scope="col">Alerts on worklist</th>
+              <th scope="col">Alerts per 100</th>
             </tr>
           </thead>
           <tbody>
@@ -138,7 +137,6 @@ export function RatesChart(props: { id: string; name: string; months: MonthRate[
                 <td>{rate(m.adversePer100)}</td>
                 <td>{String(m.sessionAlerts)}</td>
                 <td>{String(m.flags)}</td>
-                <td>{String(m.alerts)}</td>
                 <td>{rate(m.alertsPer100)}</td>
               </tr>
             ))}
