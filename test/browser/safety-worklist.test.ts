@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { raiseAlert } from '../../src/clinical/service.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { axeAudit as audit } from '../helpers/axe.ts';
@@ -10,7 +11,8 @@ import { infusingSession, orderedVisit } from '../helpers/sessions.ts';
 import { csrfFrom, signIn, type Browser as Client } from '../helpers/staff.ts';
 
 /**
- * The safety worklist, a flag (open, refused, closed) and the rates per 100 sessions in a real browser: axe-core's
+ * The safety worklist, a flag (open, refused, closed), the clinicians' worklist (nurse and provider, a refused close)
+ * and the rates per 100 sessions in a real browser: axe-core's
  * WCAG 2.1 A/AA and best-practice rules at desktop and phone widths. Screenshots only when SAFETY_SHOTS names a folder.
  */
 const SHOTS = process.env.SAFETY_SHOTS;
@@ -125,6 +127,37 @@ describe('safety worklist (axe-core in Chromium)', () => {
       await shot(p, `flag-refused-${width}`);
       await context.close();
     }
+    // The clinicians' worklist, where a nurse closes an item-9 alert raised between visits with the action taken,
+    // and sees which ones a provider closes; its form refused without JavaScript.
+    const between = await patient('Ines');
+    await rt().database.transact((trx) =>
+      raiseAlert(trx, {
+        patientId: between,
+        locationId: 'loc-chicago',
+        kind: 'phq9_item9',
+        source: 'questionnaire',
+        sourceId: randomUUID(),
+        level: 'alert',
+        now: rt().clock.now(),
+      }),
+    );
+    const nurse = await signIn(rt(), 'nurse@relief.example');
+    for (const [who, b] of [
+      ['nurse', nurse],
+      ['provider', provider],
+    ] as const)
+      for (const width of [1280, 390]) {
+        const context = await newContext(b.cookies, width);
+        const p = await context.newPage();
+        await p.goto(`${origin}/staff/worklist`);
+        expect(await audit(p), `clinicians' worklist (${who}) at ${width}`).toEqual([]);
+        await shot(p, `clinicians-worklist-${who}-${width}`);
+        await p.locator('form[action$="/resolve"] button').first().click();
+        await p.waitForSelector('.error-summary');
+        expect(await audit(p), `refused close (${who}) at ${width}`).toEqual([]);
+        await shot(p, `clinicians-worklist-refused-${who}-${width}`);
+        await context.close();
+      }
     // The rules' and the rates' settings, as an administrator edits them.
     const admin = await signIn(rt(), 'admin@relief.example');
     for (const width of [1280, 390]) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { consentCurrent, latestIntake } from '../../src/clinical/service.ts';
 import { bookOnline, postForm, submitRequest } from '../helpers/journey.ts';
 import { engine, useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { saveFlagRules } from '../helpers/safety.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -189,6 +190,30 @@ describe(`intake by secure link (${engine})`, () => {
     expect(events.every((e) => e.actor_role === 'patient')).toBe(true);
   });
 
+  it('the item-9 alert follows the clinic’s rule: with the alert from 2, an answer of 1 shows the crisis resources but raises nothing, 2 raises it; the audit and the staff pages follow the rule', async () => {
+    const version = await saveFlagRules(rt(), { item9AlertAt: 2, item9UrgentAt: 3 });
+    const { path, patientId } = await bookedWithIntake(rt());
+    const one = await postForm(rt(), `${path}/phq9`, { version: '1', q1: '1', q9: '1' });
+    // The patient is offered help at any answer above "not at all", whatever the clinic's alert threshold.
+    expect(one.headers.location).toBe(`${path}/support`);
+    expect(await rt().database.db.selectFrom('clinical_alerts').select('id').execute()).toEqual([]);
+    const provider = await signIn(rt(), PROVIDER);
+    expect(text((await provider.get(`/staff/patients/${patientId}/intake`)).body)).toContain(
+      'Answered “Several days”: no alert.',
+    );
+    expect((await postForm(rt(), `${path}/phq9`, { version: '2', q1: '1', q9: '2' })).statusCode).toBe(303);
+    const alerts = await rt().database.db.selectFrom('clinical_alerts').selectAll().execute();
+    expect(alerts).toMatchObject([{ kind: 'phq9_item9', source: 'intake', level: 'alert' }]);
+    const raised = await rt()
+      .database.db.selectFrom('audit_events')
+      .select('detail')
+      .where('action', '=', 'alert.raise')
+      .execute();
+    expect(raised.map((e) => JSON.parse(e.detail))).toEqual([
+      expect.objectContaining({ level: 'alert', rule: `safety-flag-rules@${version}` }),
+    ]);
+  });
+
   it('PHQ-9 item 9 above "not at all": crisis resources at once, an alert, an email to the providers of that location only, the worklist, and an assessment closes it', async () => {
     // A provider who works in Denver only: not told of a Chicago patient.
     await rt()
@@ -254,18 +279,30 @@ describe(`intake by secure link (${engine})`, () => {
     const intakePage = await provider.get(`/staff/patients/${patientId}/intake`);
     expect(text(intakePage.body)).toContain('Answered “Several days”: alert.');
 
-    // Closing needs an assessment, named when missing.
+    // Closing needs an assessment and the action taken, each named when missing; a nurse may close an item-9 alert
+    // raised between visits (issue 13's one closing rule).
     const alertId = alerts[0]!.id;
-    const empty = await provider.post(`/staff/worklist/${alertId}/resolve`, {
-      _csrf: csrfFrom(list.body),
+    const nurseList = await nurse.get('/staff/worklist');
+    const empty = await nurse.post(`/staff/worklist/${alertId}/resolve`, {
+      _csrf: csrfFrom(nurseList.body),
       assessment: ' ',
     });
     expect(empty.statusCode).toBe(400);
     expect(text(empty.body)).toContain('Assessment: write what was assessed and decided');
-    expect(empty.body).toContain('href="#assessment-error"');
-    const closed = await provider.post(`/staff/worklist/${alertId}/resolve`, {
-      _csrf: csrfFrom(list.body),
+    expect(text(empty.body)).toContain('Action taken: choose what was done');
+    expect(empty.body).toContain(`href="#assessment-${alertId}-error"`);
+    expect(empty.body).toContain(`id="assessment-${alertId}-error"`);
+    // A provider's action is not among a nurse's.
+    const notHers = await nurse.post(`/staff/worklist/${alertId}/resolve`, {
+      _csrf: csrfFrom(nurseList.body),
       assessment: 'C-SSRS screen done by phone: passive ideation, no plan. Safety plan agreed.',
+      action: 'treatment_stopped',
+    });
+    expect(notHers.statusCode).toBe(400);
+    const closed = await nurse.post(`/staff/worklist/${alertId}/resolve`, {
+      _csrf: csrfFrom(nurseList.body),
+      assessment: 'C-SSRS screen done by phone: passive ideation, no plan. Safety plan agreed.',
+      action: 'patient_called',
     });
     expect(closed.statusCode).toBe(303);
     const after = await provider.get('/staff/worklist?saved=closed');
@@ -274,6 +311,7 @@ describe(`intake by secure link (${engine})`, () => {
     const row = await rt().database.db.selectFrom('clinical_alerts').selectAll().executeTakeFirstOrThrow();
     expect(row.resolved_by).not.toBeNull();
     expect(row.assessment).toContain('Safety plan agreed');
+    expect(row.action).toBe('patient_called');
     const audit = await rt()
       .database.db.selectFrom('audit_events')
       .select(['action', 'detail', 'actor_role'])
@@ -282,8 +320,15 @@ describe(`intake by secure link (${engine})`, () => {
       .execute();
     expect(audit.map((e) => [e.action, e.actor_role])).toEqual([
       ['alert.raise', 'patient'],
-      ['alert.resolve', 'provider'],
+      ['alert.resolve', 'nurse'],
     ]);
+    expect(JSON.parse(audit[0]!.detail)).toMatchObject({ rule: 'safety-flag-rules@0' });
+    expect(JSON.parse(audit[1]!.detail)).toEqual({
+      alertId,
+      kind: 'phq9_item9',
+      action: 'patient_called',
+      holdLifted: false,
+    });
     expect(audit[1]!.detail).not.toContain('Safety plan');
     // The database keeps a resolved alert as it is, and every alert.
     await expect(

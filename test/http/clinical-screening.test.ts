@@ -6,6 +6,7 @@ import { EDITABLE_FACTS } from '../../src/clinical/eligibility/screening.ts';
 import { currentScreening, isEligibleNow } from '../../src/clinical/service.ts';
 import { totpCode } from '../../src/staff/totp.ts';
 import { engine, useTestRuntime } from '../helpers/runtime.ts';
+import { saveFlagRules } from '../helpers/safety.ts';
 import { csrfFrom, demoAccount, signIn, type Browser } from '../helpers/staff.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -192,6 +193,11 @@ describe(`eligibility screening (${engine})`, () => {
     expect(body).toContain('Outcome if signed now: Needs more information');
     const views = await audits('screening.view');
     expect(views.map((v) => v.patient_ref)).toEqual([id]);
+    // The banner follows the clinic's item-9 rule: with the alert from 2, an answer of 1 raises none.
+    await saveFlagRules(rt(), { item9AlertAt: 2, item9UrgentAt: 2 });
+    const raised = text((await page(await signIn(rt(), PROVIDER), id)).body);
+    expect(raised).toContain('PHQ-9 10 of 27: Moderate');
+    expect(raised).not.toContain('PHQ-9 item 9 answered');
   });
 
   it('a ketamine allergy in the record is a hard stop: not eligible, with the reason, signed as such', async () => {
@@ -345,6 +351,44 @@ describe(`eligibility screening (${engine})`, () => {
     // The answers typed come back; the code does not.
     expect(res.body).toMatch(/name="fact-age" type="text" value="45"/);
     expect(res.body).not.toContain(`value="${wrong}"`);
+  });
+
+  it('a substance-use concern a signature records anew raises a safety flag in its transaction; a history known at the first screening does not', async () => {
+    const id = await patient();
+    const provider = await signIn(rt(), PROVIDER);
+    const flags = () =>
+      db()
+        .selectFrom('clinical_alerts')
+        .selectAll()
+        .where('patient_id', '=', id)
+        .where('kind', '=', 'substance_use')
+        .execute();
+    const sign = async (use: string) => {
+      const res = await post(provider, id, {
+        ...eligibleForm('0'),
+        'fact-substance_use': use,
+        action: 'sign',
+        code: code(),
+      });
+      expect(res.statusCode, res.body.slice(0, 800)).toBe(303);
+      rt().clock.advance(30_000);
+    };
+    await sign('history');
+    expect(await flags()).toEqual([]);
+    await sign('active');
+    const second = (await screenings(id))[1]!;
+    expect(await flags()).toMatchObject([
+      { source: 'screening', source_id: second.id, level: 'urgent', location_id: 'loc-chicago', resolved_at: null },
+    ]);
+    const raised = await audits('alert.raise');
+    expect(raised.map((e) => [e.patient_ref, JSON.parse(e.detail).kind])).toEqual([[id, 'substance_use']]);
+    // The same finding signed again is nothing new.
+    await sign('active');
+    expect(await flags()).toHaveLength(1);
+    const provider2 = await provider.get('/staff/safety');
+    expect(text(provider2.body)).toContain('From the screening');
+    const flagPage = await provider.get(`/staff/safety/${(await flags())[0]!.id}`);
+    expect(text(flagPage.body)).toContain('The screening recorded active misuse (before: a history of misuse)');
   });
 
   it('appends addenda in order, each signed with a fresh code; text renders as text', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runQuestionnaires } from '../../src/clinical/service.ts';
 import { activePlanFixture, clinicalPatientFixture, userId } from '../helpers/clinical-orders.ts';
 import { engine, useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { saveFlagRules } from '../helpers/safety.ts';
 import { csrfFrom, signIn } from '../helpers/staff.ts';
 
 const rt = useTestRuntime({ seed: 'clinic-and-staff' });
@@ -335,6 +336,62 @@ describe(`the patient's questionnaire by link (${engine})`, () => {
     const worklist = await provider.get('/staff/worklist');
     expect(worklist.body).toContain(`href="/staff/patients/${patientId}/questionnaires"`);
     expect(text(worklist.body)).toContain('from the questionnaire');
+  });
+
+  it('judges item 9 by the clinic’s rule, by link and by staff entry: with the alert from 2, 1 raises nothing and 2 raises it, the audit naming the rule’s version', async () => {
+    const version = await saveFlagRules(rt(), { item9AlertAt: 2, item9UrgentAt: 3 });
+    const { patientId } = await followed(rt());
+    await rt().questionnaires.runOnce();
+    const alertsOf = () =>
+      rt().database.db.selectFrom('clinical_alerts').selectAll().where('patient_id', '=', patientId).execute();
+    // By the patient's link: a partial save with 1, then 2 sent.
+    const { q, path } = await sent(rt(), patientId, 'end_of_induction');
+    const page = await get(rt(), path);
+    const one = await post(rt(), path, { 'phq9.q9': '1', version: versionOf(page.body), intent: 'save' });
+    expect(one.statusCode).toBe(303);
+    expect(await alertsOf()).toEqual([]);
+    const two = await post(rt(), path, {
+      ...allAnswers(page.body, '0'),
+      'phq9.q9': '2',
+      version: String(Number(versionOf(page.body)) + 1),
+      intent: 'send',
+    });
+    expect(two.statusCode).toBe(303);
+    expect(await alertsOf()).toMatchObject([{ source: 'questionnaire', source_id: q.id, level: 'alert' }]);
+    // By staff entry at a visit: 1 raises nothing, 2 raises a second alert for that questionnaire.
+    const nurse = await signIn(rt(), NURSE);
+    const tab = await nurse.get(`/staff/patients/${patientId}/questionnaires`);
+    const start = await nurse.post(`/staff/patients/${patientId}/questionnaires`, { _csrf: csrfFrom(tab.body) });
+    const fillPath = start.headers.location as string;
+    const form = await nurse.get(fillPath);
+    const saved = await nurse.post(fillPath, {
+      _csrf: csrfFrom(form.body),
+      version: versionOf(form.body),
+      intent: 'save',
+      'phq9.q9': '1',
+    });
+    expect(saved.statusCode).toBe(303);
+    expect(await alertsOf()).toHaveLength(1);
+    const again = await nurse.get(fillPath);
+    const sentByNurse = await nurse.post(fillPath, {
+      ...allAnswers(again.body, '0'),
+      'phq9.q9': '2',
+      _csrf: csrfFrom(again.body),
+      version: versionOf(again.body),
+      intent: 'send',
+    });
+    expect(sentByNurse.statusCode).toBe(303);
+    expect(await alertsOf()).toHaveLength(2);
+    const raised = await rt()
+      .database.db.selectFrom('audit_events')
+      .select(['detail', 'actor_role'])
+      .where('action', '=', 'alert.raise')
+      .orderBy('seq')
+      .execute();
+    expect(raised.map((e) => [e.actor_role, JSON.parse(e.detail).rule])).toEqual([
+      ['patient', `safety-flag-rules@${version}`],
+      ['nurse', `safety-flag-rules@${version}`],
+    ]);
   });
 
   it('refuses a tampered link (404) and an expired one (410), naming nobody on the tampered one', async () => {

@@ -252,13 +252,15 @@ describe(`the patient's clinical summary (${engine})`, () => {
     res = await b.get(summary!);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('id="summary-chart-title"');
-    // The list's look is audited by count, and the front desk sees no list at all.
+    // The list's look is audited with the ids of the patients shown, and the front desk sees no list at all.
     const list = await db()
       .selectFrom('audit_events')
       .select('detail')
       .where('action', '=', 'clinical.treatment.list')
       .execute();
-    expect(list.map((e) => JSON.parse(String(e.detail)) as unknown)).toEqual([{ patients: 1 }]);
+    expect(list.map((e) => JSON.parse(String(e.detail)) as unknown)).toEqual([
+      { listed: 1, patientsShown: 1, patients: visit.patientId },
+    ]);
     const desk = await signIn(rt(), 'frontdesk@relief.example');
     const deskPage = (await desk.get('/staff/patients')).body;
     expect(deskPage).not.toContain('In treatment');

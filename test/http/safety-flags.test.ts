@@ -83,6 +83,9 @@ describe(`safety flags (${engine})`, () => {
     expect(text(page.body)).toContain('Safety flag rules');
     expect(text(page.body)).toContain('Noppers IM et al., Pain 2011');
     const fields = formFields(page.body, url);
+    // The item-9 rule has thresholds and no switch: a suicide-risk answer always reaches a clinician.
+    expect(Object.keys(fields).some((k) => k.endsWith('item9On'))).toBe(false);
+    expect(Object.keys(fields).some((k) => k.endsWith('item9AlertAt'))).toBe(true);
     const key = Object.keys(fields).find((k) => k.endsWith('liverMultiple'))!;
     expect(fields[key]).toBe('3');
     const saved = await admin.post(url, { ...fields, [key]: '5', source: 'Medical director, December 2026' });
@@ -452,6 +455,13 @@ describe(`safety flags (${engine})`, () => {
       'Kim Vega',
     );
     expect(text((await provider.get('/staff/safety?state=in_review')).body)).not.toContain('Kim Vega');
+    // The look names the patients shown (ids, no names), so an auditor can tell who was seen.
+    const before = await lastSeq(rt());
+    await provider.get('/staff/safety?kind=substance_use');
+    const looks = (await eventsAfter(rt(), before)).filter((e) => e.action === 'safety.worklist_view');
+    expect(looks.map((e) => e.detail)).toEqual([
+      { shown: 1, state: 'active', kind: 'substance_use', patientsShown: 1, patients: chicago },
+    ]);
   });
 
   it('rates: adverse events (grade 2 and worse) and alerts per 100 sessions by month, with a chart and a table; providers only', async () => {
@@ -475,15 +485,29 @@ describe(`safety flags (${engine})`, () => {
         .execute();
     await effect(1);
     await effect(2);
+    // A flag raised on the worklist this month counts among the alerts, beside the session's own.
+    await rt().database.transact((trx) =>
+      raiseAlert(trx, {
+        patientId: visit.patientId,
+        locationId: 'loc-chicago',
+        kind: 'urinary',
+        source: 'check-in',
+        sourceId: session,
+        level: 'alert',
+        now: rt().clock.now(),
+      }),
+    );
     const provider = await signIn(rt(), 'provider@relief.example');
     const res = await provider.get('/staff/safety/rates');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<svg');
     const shown = text(res.body);
-    // One session this month at Chicago: 1 adverse event (the grade-1 effect is not counted) = 100 per 100.
+    // One session this month at Chicago: 1 adverse event (the grade-1 effect is not counted) = 100 per 100; no
+    // in-session alert and 1 on the worklist = 100 alerts per 100.
     expect(shown).toContain('Chicago – River North: by month');
-    expect(shown).toContain('March 2026 1 1 100 0 0');
-    expect(shown).toContain('February 2026 0 0 — 0 —');
+    expect(shown).toContain('March 2026 1 1 100 0 1 100');
+    expect(shown).toContain('February 2026 0 0 — 0 0 —');
+    expect(shown).toContain('every alert and safety flag raised on the worklist');
     expect((await (await signIn(rt(), 'admin@relief.example')).get('/staff/safety/rates')).statusCode).toBe(403);
   });
 });

@@ -7,6 +7,7 @@ import { eventsAfter, lastSeq } from '../helpers/audit.ts';
 import { GOOD_CHECKLIST, GOOD_VITALS, onTheDay, postSessionForm, sessionUrl, signConsent } from '../helpers/checkin.ts';
 import { formFields } from '../helpers/forms.ts';
 import { useTestRuntime } from '../helpers/runtime.ts';
+import { saveFlagRules } from '../helpers/safety.ts';
 import { checkedInSession, infusingSession, orderedVisit, type OrderedVisit } from '../helpers/sessions.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 
@@ -467,6 +468,20 @@ describe('the checklist and the start limits are the clinic’s data', () => {
 });
 
 describe('thoughts of self-harm at check-in', () => {
+  it('follows the clinic’s item-9 rule: with the alert from 2, an answer of 1 raises nothing and 2 raises it, the audit naming the rule’s version', async () => {
+    const version = await saveFlagRules(rt(), { item9AlertAt: 2, item9UrgentAt: 3 });
+    const f = await readyToCheck({ checklist: { ...GOOD_CHECKLIST, item9: '1' } });
+    const alertsOf = () =>
+      db().selectFrom('clinical_alerts').selectAll().where('patient_id', '=', f.visit.patientId).execute();
+    expect(await alertsOf()).toEqual([]);
+    await postSessionForm(f.nurse, f.visit, f.sessionId, 'checklist', { ...GOOD_CHECKLIST, item9: '2' });
+    expect(await alertsOf()).toMatchObject([{ kind: 'phq9_item9', source: 'check_in', level: 'alert' }]);
+    const raised = await db().selectFrom('audit_events').select('detail').where('action', '=', 'alert.raise').execute();
+    expect(raised.map((e) => JSON.parse(e.detail))).toEqual([
+      expect.objectContaining({ kind: 'phq9_item9', level: 'alert', rule: `safety-flag-rules@${version}` }),
+    ]);
+  });
+
   it('raises the worklist alert and blocks the start until a provider records an assessment', async () => {
     const f = await readyToCheck({ checklist: { ...GOOD_CHECKLIST, item9: '1' } });
     const alerts = await db()
@@ -499,12 +514,23 @@ describe('thoughts of self-harm at check-in', () => {
     expect(after).toHaveLength(1);
     expect(after[0]!.level).toBe('urgent');
 
+    // The answer stops today's start, so a provider closes it: the nurse's worklist says so and refuses her.
+    const nurseList = await f.nurse.get('/staff/worklist');
+    expect(nurseList.body).toContain('A provider closes this one');
+    expect(nurseList.body).not.toContain(`/staff/worklist/${after[0]!.id}/resolve`);
+    const byNurse = await f.nurse.post(`/staff/worklist/${after[0]!.id}/resolve`, {
+      _csrf: csrfFrom(nurseList.body),
+      assessment: 'Passive thoughts only, no plan or intent; safety plan reviewed.',
+      action: 'patient_called',
+    });
+    expect(byNurse.statusCode).toBe(403);
     const provider = await signIn(rt(), 'provider@relief.example');
     const worklist = await provider.get('/staff/worklist');
     expect(worklist.body).toContain('Rosa');
     const resolved = await provider.post(`/staff/worklist/${after[0]!.id}/resolve`, {
       _csrf: csrfFrom(worklist.body),
       assessment: 'Passive thoughts only, no plan or intent; safety plan reviewed; fine to proceed today.',
+      action: 'no_change',
     });
     expect(resolved.statusCode).toBe(303);
     // Once assessed, the same answers saved again raise nothing new.

@@ -5,12 +5,23 @@ import {
   evaluateFlags,
   liverFlags,
   missedFollowUps,
+  substanceUseFlags,
   type PatientFacts,
 } from '../../src/clinical/safety/flags.ts';
 import { FLAG_RULE_SETTINGS, flagRulesSchema, type FlagRules } from '../../src/clinical/safety/flags-settings.ts';
+import { item9RuleOf } from '../../src/clinical/safety/item9-rule.ts';
 
 const RULES: FlagRules = FLAG_RULE_SETTINGS.defaults;
-const none: PatientFacts = { item9: [], doses: [], urinary: [], labs: [], sessions: [], misses: [], pdmp: [] };
+const none: PatientFacts = {
+  item9: [],
+  doses: [],
+  urinary: [],
+  labs: [],
+  sessions: [],
+  misses: [],
+  pdmp: [],
+  screenings: [],
+};
 const facts = (over: Partial<PatientFacts>): PatientFacts => ({ ...none, ...over });
 const kinds = (f: PatientFacts, rules = RULES) => evaluateFlags(rules, f).map((x) => x.kind);
 
@@ -24,6 +35,30 @@ describe('safety flag rules (pure)', () => {
     const bad = flagRulesSchema.safeParse({ ...RULES, item9AlertAt: 2, item9UrgentAt: 1 });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path).toEqual(['item9UrgentAt']);
+  });
+
+  it('the item-9 rule has no switch: an old saved body with item9On still reads (the switch ignored); thresholds stay 1–3', () => {
+    const old = flagRulesSchema.safeParse({ ...RULES, item9On: false });
+    expect(old.success).toBe(true);
+    expect(old.data).toEqual(RULES);
+    expect(kinds(facts({ item9: [{ source: 'check_in', sourceId: 's1', value: 1 }] }), old.data)).toEqual([
+      'phq9_item9',
+    ]);
+    for (const [field, value] of [
+      ['item9AlertAt', 0],
+      ['item9AlertAt', 4],
+      ['item9UrgentAt', 4],
+    ] as const)
+      expect(flagRulesSchema.safeParse({ ...RULES, [field]: value }).error!.issues[0]!.path).toEqual([field]);
+  });
+
+  it('item9RuleOf: the thresholds of the flag rules, the version naming them', () => {
+    expect(item9RuleOf({ item9AlertAt: 2, item9UrgentAt: 3 }, 4)).toMatchObject({
+      itemKey: 'q9',
+      alertAt: 2,
+      escalateAt: 3,
+      version: 'safety-flag-rules@4',
+    });
   });
 
   it.each([
@@ -133,6 +168,30 @@ describe('safety flag rules (pure)', () => {
     ).toEqual(['substance_use']);
   });
 
+  it.each([
+    ['history known at the first screening: the baseline, no flag', ['history'], []],
+    ['active misuse at the first screening', ['active'], [['s0', 'urgent', 'first']]],
+    ['none, then a history recorded later', ['none', 'history'], [['s1', 'alert', 'none']]],
+    ['history, then active', ['history', 'active'], [['s1', 'urgent', 'history']]],
+    ['the same history again, or less than before', ['history', 'history', 'none', 'none'], []],
+    ['not recorded in between keeps what was known', ['none', null, 'active'], [['s2', 'urgent', 'none']]],
+  ] as const)('substance use at screening: %s', (_, recorded, expected) => {
+    const screenings = recorded.map((substanceUse, i) => ({ id: `s${i}`, substanceUse }));
+    const flags = substanceUseFlags(RULES, { pdmp: [], screenings });
+    expect(flags.map((f) => [f.sourceId, f.level, f.detail.before])).toEqual(expected);
+    for (const f of flags) expect(f).toMatchObject({ kind: 'substance_use', source: 'screening', holds: false });
+  });
+
+  it('substance use: the rules may flag a history already known at the first screening', () => {
+    const first = { pdmp: [], screenings: [{ id: 's0', substanceUse: 'history' as const }] };
+    expect(substanceUseFlags({ ...RULES, substanceUseKnownHistory: true }, first)).toMatchObject([
+      { sourceId: 's0', level: 'alert', detail: { recorded: 'history', before: 'first' } },
+    ]);
+    // Versions saved before the setting existed read as the shipped default: off.
+    const { substanceUseKnownHistory: _, ...older } = RULES;
+    expect(flagRulesSchema.parse(older).substanceUseKnownHistory).toBe(false);
+  });
+
   it('property: a rule switched off never raises its kind, and nothing on record raises nothing', () => {
     const factsArb = fc.record({
       item9: fc.array(
@@ -165,9 +224,15 @@ describe('safety flag rules (pure)', () => {
           maxLength: 3,
         },
       ),
+      screenings: fc.array(
+        fc.record({
+          id: fc.uuid(),
+          substanceUse: fc.constantFrom('none' as const, 'history' as const, 'active' as const, null),
+        }),
+        { maxLength: 4 },
+      ),
     });
     const switches = [
-      ['item9On', 'phq9_item9'],
       ['escalationOn', 'dose_escalation'],
       ['urinaryOn', 'urinary'],
       ['liverOn', 'liver'],

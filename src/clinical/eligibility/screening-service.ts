@@ -15,7 +15,10 @@ import type { Errors } from '../../kernel/ui/form.tsx';
 import { confirmSecondFactor } from '../../staff/service.ts';
 import { currentDefinition, type Definition } from '../definitions/store.ts';
 import { insertDefinition } from '../definitions/repository.ts';
+import type { Phq9SafetyRule } from '../instruments/phq9.ts';
 import { clinicalPatient, PRESCRIBER_ROLES } from '../patient-access.ts';
+import { raiseFlags } from '../safety/flags-raise.ts';
+import { item9Rule } from '../safety/item9-rule.ts';
 import type { BudapestFindings } from './budapest.ts';
 import type { ContraindicationRuleSet } from './contraindications.ts';
 import type { Facts } from './facts.ts';
@@ -66,6 +69,8 @@ export interface ScreeningPageData {
   /** The newest signed screening, with its addenda in order. */
   signed: StoredScreening | null;
   canSign: boolean;
+  /** The clinic's item-9 rule: the intake's self-harm answer is shown as an alert by it. */
+  item9Rule: Phq9SafetyRule;
 }
 
 const EMPTY_BUDAPEST = {} as BudapestFindings;
@@ -91,11 +96,12 @@ async function loadPage(
   locationId: string,
 ): Promise<ScreeningPageData> {
   const zone = await locationZone(trx, locationId);
-  const [intake, record, rules, screenings] = await Promise.all([
+  const [intake, record, rules, screenings, item9] = await Promise.all([
     latestSubmittedIntake(trx, patient.id),
     recordSummary(trx, patient.id, actor.now, zone),
     currentDefinition(trx, CONTRAINDICATION_RULES),
     screeningsOf(trx, patient.id),
+    item9Rule(trx),
   ]);
   const draftRow = screenings.find((s) => s.status === 'draft') ?? null;
   const signedRow = screenings.find((s) => s.status === 'signed') ?? null;
@@ -119,6 +125,7 @@ async function loadPage(
     evaluation: evaluateScreening(rules.body, input),
     signed,
     canSign: PRESCRIBER_ROLES.includes(actor.staff.role),
+    item9Rule: item9,
   };
 }
 
@@ -250,6 +257,16 @@ export async function saveScreening(
         ...(sign ? { rules: signature!.rules_definition_id } : {}),
         corrected: Object.values(input.sources).filter((s) => s === 'provider').length,
       });
+      // A substance-use concern this signature records anew is a safety flag, in the signature's transaction.
+      if (sign)
+        await raiseFlags(trx, {
+          database,
+          actor,
+          patientId: patient.id,
+          locationId: where.locationId,
+          now: actor.now,
+          kinds: ['substance_use'],
+        });
       const before = new Set((data.draft?.input.overrides ?? []).map((o) => o.ruleId));
       const added = input.overrides.map((o) => o.ruleId).filter((r) => sign || !before.has(r));
       if (added.length > 0)

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../kernel/time/format.ts';
 import { ClinicalFrame } from '../patient-frame.tsx';
 import { GAD7 } from '../instruments/gad7.ts';
 import { CSS } from '../instruments/css.ts';
-import { PHQ9, PHQ9_ITEM9_RULE, phq9SafetyLevel } from '../instruments/phq9.ts';
+import { PHQ9, phq9SafetyLevel } from '../instruments/phq9.ts';
 import { PAIN_NRS } from '../instruments/pain.ts';
 import { scoreQuestionnaire } from '../instruments/questionnaire.ts';
 import { BUDAPEST, CATEGORIES, type BudapestEvaluation } from './budapest.ts';
@@ -106,7 +106,8 @@ function IntakeSummary(p: { data: ScreeningPageData }) {
   const a = intake.answers;
   const phq = scoreQuestionnaire(PHQ9, a.phq9 ?? {});
   const gad = scoreQuestionnaire(GAD7, a.gad7 ?? {});
-  const safety = phq9SafetyLevel(PHQ9, PHQ9_ITEM9_RULE, a.phq9 ?? {});
+  const rule = p.data.item9Rule;
+  const safety = phq9SafetyLevel(PHQ9, rule, a.phq9 ?? {});
   const score = (s: typeof phq, max: number) =>
     s.total === null ? `Incomplete (${s.answered} answered)` : `${s.total} of ${max}: ${s.band?.label ?? ''}`;
   return (
@@ -115,8 +116,8 @@ function IntakeSummary(p: { data: ScreeningPageData }) {
       <p class="muted">Submitted {formatDateTime(intake.submittedAt, p.data.zone)}. Patient-reported.</p>
       {safety !== 'none' ? (
         <p class="notice notice-warning">
-          <strong>PHQ-9 item 9 answered {String(a.phq9?.[PHQ9_ITEM9_RULE.itemKey] ?? '')}:</strong> thoughts of being
-          better off dead or of self-harm. Assess suicide risk before the visit ends.
+          <strong>PHQ-9 item 9 answered {String(a.phq9?.[rule.itemKey] ?? '')}:</strong> thoughts of being better off
+          dead or of self-harm. Assess suicide risk before the visit ends.
         </p>
       ) : null}
       <dl class="summary-list">

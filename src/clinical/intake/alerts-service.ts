@@ -1,17 +1,17 @@
 /**
  * Safety alerts and the clinicians' worklist. An alert is raised in the transaction of what raised it (an intake
  * answer today; check-in and outcomes later), emails the providers of the patient's location with no PHI, and stays
- * open until a clinician records an assessment. The database keeps alerts forever and a resolved one unchanged.
+ * open until a clinician records an assessment and the action taken. The database keeps alerts forever and a resolved one unchanged.
  */
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { auditStaff, type Actor } from '../../kernel/audit/staff-audit.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import type { DB } from '../../kernel/db/schema.ts';
 import { timeOrderedId } from '../../kernel/ids.ts';
 import { enqueue } from '../../kernel/outbox/outbox.ts';
-import { notFound, refuse, type Refusal } from '../../kernel/refusal.ts';
+import { notFound, type Refusal } from '../../kernel/refusal.ts';
 import { CLINICAL_RECORD_ROLES } from '../patient-access.ts';
+import { closeAlert } from '../safety/close-alert.ts';
 import {
   countOpenAlerts,
   escalateAlertRow,
@@ -20,7 +20,6 @@ import {
   openAlertFor,
   openAlertRows,
   providersAt,
-  resolveAlertRow,
   type AlertRow,
 } from './repository.ts';
 
@@ -121,21 +120,9 @@ export async function worklist(database: Database, actor: Actor) {
   return alerts;
 }
 
-const assessmentSchema = z.object({
-  assessment: z
-    .string({ error: 'Assessment: write what was assessed and decided' })
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .min(10, 'Assessment: write what was assessed and decided (at least 10 characters)')
-        .max(4000, 'Assessment: at most 4,000 characters'),
-    ),
-});
-
 /**
- * Closes an alert with the clinician's assessment (the text is kept on the alert, never in the audit trail). An
- * alert at another location is 404, as if it did not exist; one closed a moment ago by someone else is 409.
+ * Closes an alert from the clinicians' worklist, by the one closing rule (safety/close-rule.ts): an assessment and
+ * the action taken. An alert at another location is 404, as if it did not exist; one closed a moment ago is 409.
  */
 export async function resolveAlert(
   database: Database,
@@ -145,24 +132,5 @@ export async function resolveAlert(
 ): Promise<{ ok: true; patientId: string } | Refusal> {
   const alert = /^[0-9a-f-]{36}$/.test(alertId) ? await findAlert(database.db, alertId) : undefined;
   if (!alert || !actor.staff.locationIds.includes(alert.location_id)) return notFound('That alert');
-  const where = { locationId: alert.location_id, patientRef: alert.patient_id };
-  // The safety flags (migration 033) close on the providers' safety worklist, with the action taken.
-  if (alert.kind !== 'phq9_item9')
-    return refuse('forbidden', 'A provider closes this flag on the safety worklist, with the action taken.');
-  const parsed = assessmentSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const message = parsed.error.issues[0]!.message;
-    return refuse('invalid_request', message, { assessment: message });
-  }
-  return database.transact(async (trx) => {
-    if (!(await resolveAlertRow(trx, alert.id, actor.staff.userId, parsed.data.assessment, actor.now))) {
-      await auditStaff(trx, database, actor, 'alert.resolve', 'failure', where, {
-        alertId: alert.id,
-        reason: 'closed',
-      });
-      return refuse('conflict', 'Someone recorded an assessment for this alert a moment ago; it is closed.');
-    }
-    await auditStaff(trx, database, actor, 'alert.resolve', 'success', where, { alertId: alert.id, kind: alert.kind });
-    return { ok: true as const, patientId: alert.patient_id };
-  });
+  return closeAlert(database, actor, alert, body, 'alert.resolve');
 }

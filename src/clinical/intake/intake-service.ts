@@ -6,8 +6,9 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { enqueue } from '../../kernel/outbox/outbox.ts';
 import { GAD7 } from '../instruments/gad7.ts';
-import { PHQ9, PHQ9_ITEM9_RULE, phq9SafetyLevel, type SafetyLevel } from '../instruments/phq9.ts';
+import { PHQ9, PHQ9_ITEM9_RULE, phq9SafetyLevel, type Phq9SafetyRule, type SafetyLevel } from '../instruments/phq9.ts';
 import { scoreQuestionnaire, type QuestionnaireScore } from '../instruments/questionnaire.ts';
+import { item9Rule } from '../safety/item9-rule.ts';
 import { readIntakeAnswers, type IntakeAnswers } from './answers.ts';
 import {
   currentDocuments,
@@ -63,19 +64,32 @@ export async function startIntake(
 export interface IntakeScores {
   phq9: QuestionnaireScore;
   gad7: QuestionnaireScore;
-  /** The PHQ-9 self-harm item's level ('none' while unanswered: `phq9.missing` says so). */
+  /** The PHQ-9 self-harm item's level under the clinic's item-9 rule ('none' while unanswered: `phq9.missing` says so). */
   item9: SafetyLevel;
   item9Answered: boolean;
+  /** The version of the item-9 rule `item9` was judged by. */
+  item9Rule: string;
 }
 
-export function scoreIntake(answers: IntakeAnswers): IntakeScores {
+/** Scored under the item-9 rule in force (`item9Rule`, read by the caller in its transaction). */
+export function scoreIntake(answers: IntakeAnswers, rule: Phq9SafetyRule): IntakeScores {
   const phq9 = answers.phq9 ?? {};
   return {
     phq9: scoreQuestionnaire(PHQ9, phq9),
     gad7: scoreQuestionnaire(GAD7, answers.gad7 ?? {}),
-    item9: phq9SafetyLevel(PHQ9, PHQ9_ITEM9_RULE, phq9),
-    item9Answered: typeof phq9[PHQ9_ITEM9_RULE.itemKey] === 'number',
+    item9: phq9SafetyLevel(PHQ9, rule, phq9),
+    item9Answered: typeof phq9[rule.itemKey] === 'number',
+    item9Rule: rule.version,
   };
+}
+
+/**
+ * The patient is shown the crisis resources from any self-harm answer above "not at all", whatever threshold the
+ * clinic sets for a clinician's alert: offering help is never the wrong error.
+ */
+export function showsCrisisResources(answers: IntakeAnswers): boolean {
+  const v = answers.phq9?.[PHQ9_ITEM9_RULE.itemKey];
+  return typeof v === 'number' && v >= 1;
 }
 
 export interface LatestIntake {
@@ -90,7 +104,7 @@ export async function latestIntake(db: Kysely<DB>, patientId: string): Promise<L
   if (!row) return undefined;
   const { answers: json, ...intake } = row;
   const answers = readIntakeAnswers(json);
-  return { intake, answers, scores: scoreIntake(answers) };
+  return { intake, answers, scores: scoreIntake(answers, await item9Rule(db)) };
 }
 
 export interface ConsentStatus {

@@ -10,10 +10,11 @@ import { findLocation, type Clinic } from '../../kernel/clinic.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { openSignedLink, type RefusedLink } from '../../kernel/signed-link.ts';
 import type { Tokens } from '../../kernel/tokens.ts';
-import { PHQ9_ITEM9_RULE } from '../instruments/phq9.ts';
+import { PHQ9, phq9SafetyLevel } from '../instruments/phq9.ts';
+import { item9Rule } from '../safety/item9-rule.ts';
 import { raiseAlert } from './alerts-service.ts';
 import { readIntakeAnswers, type IntakeAnswers } from './answers.ts';
-import { consentCurrent, scoreIntake, type ConsentStatus } from './intake-service.ts';
+import { consentCurrent, showsCrisisResources, type ConsentStatus } from './intake-service.ts';
 import {
   currentDocuments,
   ensureConsentDefaults,
@@ -136,7 +137,6 @@ async function sectionPage(
       return { ...s, body: d.body, sha256: d.sha256 };
     });
   }
-  const scores = scoreIntake(link.answers);
   return {
     page: 'section',
     link,
@@ -145,7 +145,7 @@ async function sectionPage(
     errors: extra.errors ?? {},
     notice: extra.notice,
     status: extra.status ?? 200,
-    crisis: scores.item9 !== 'none',
+    crisis: showsCrisisResources(link.answers),
     documents,
     missing: unanswered(link.answers),
   };
@@ -229,18 +229,19 @@ export async function saveSection(
       status: 400,
     });
   }
-  const scores = scoreIntake(applied.answers);
   const saved = await deps.database.transact(async (trx) => {
     if (!(await saveAnswers(trx, link.intake.id, version, JSON.stringify(applied.answers), visitor.now))) return false;
     await auditPatient(trx, deps.database, visitor, action, 'success', link.about, { section, version: version + 1 });
-    if (section === 'phq9' && scores.item9 !== 'none') {
+    const rule = section === 'phq9' ? await item9Rule(trx) : null;
+    const level = rule ? phq9SafetyLevel(PHQ9, rule, applied.answers.phq9 ?? {}) : 'none';
+    if (rule && level !== 'none') {
       const alert = await raiseAlert(trx, {
         patientId: link.intake.patient_id,
         locationId: link.locationId,
         kind: 'phq9_item9',
         source: 'intake',
         sourceId: link.intake.id,
-        level: scores.item9 === 'urgent' ? 'urgent' : 'alert',
+        level,
         now: visitor.now,
       });
       if (alert.raised || alert.escalated)
@@ -254,8 +255,8 @@ export async function saveSection(
           {
             alertId: alert.id,
             kind: 'phq9_item9',
-            level: scores.item9,
-            rule: PHQ9_ITEM9_RULE.version,
+            level,
+            rule: rule.version,
           },
         );
     }
@@ -269,7 +270,8 @@ export async function saveSection(
     return sectionPage(deps, fresh, section, { notice: 'conflict', status: 409 });
   }
   deps.onOutbox?.();
-  if (section === 'phq9' && scores.item9 !== 'none') return { page: 'redirect', to: `${link.base}/support` };
+  if (section === 'phq9' && showsCrisisResources(applied.answers))
+    return { page: 'redirect', to: `${link.base}/support` };
   return { page: 'redirect', to: `${link.base}/${nextSection(section)}?saved=1` };
 }
 

@@ -50,6 +50,8 @@ export interface AlertRow {
   resolved_by: string | null;
   resolved_at: number | null;
   assessment: string | null;
+  /** A safety flag that holds further infusions while open (migration 033). */
+  holds: boolean;
 }
 
 // PostgreSQL returns bigint columns as text: every instant is read back through Number.
@@ -295,10 +297,11 @@ export async function findSignature(db: Kysely<DB>, patientId: string, id: strin
 
 // ---- Alerts
 
-const alert = (r: AlertRow): AlertRow => ({
+const alert = (r: Omit<AlertRow, 'holds'> & { holds: unknown }): AlertRow => ({
   ...r,
   raised_at: num(r.raised_at),
   resolved_at: nullableNum(r.resolved_at),
+  holds: num(r.holds) === 1,
 });
 
 export async function openAlertFor(
@@ -318,7 +321,10 @@ export async function openAlertFor(
 
 export async function insertAlert(
   trx: Kysely<DB>,
-  row: Omit<AlertRow, 'resolved_by' | 'resolved_at' | 'assessment'> & { holds: number; detail: string | null },
+  row: Omit<AlertRow, 'resolved_by' | 'resolved_at' | 'assessment' | 'holds'> & {
+    holds: number;
+    detail: string | null;
+  },
 ) {
   await trx
     .insertInto('clinical_alerts')
@@ -341,7 +347,7 @@ export async function openAlertRows(db: Kysely<DB>, locationIds: readonly string
     .orderBy('a.id', 'asc')
     .execute();
   return rows.map((r) => ({
-    ...alert(r as AlertRow),
+    ...alert(r),
     first_name: r.first_name,
     last_name: r.last_name,
     location_name: r.location_name,
@@ -382,23 +388,6 @@ export async function escalateAlertRow(trx: Kysely<DB>, id: string): Promise<boo
     .set({ level: 'urgent' })
     .where('id', '=', id)
     .where('level', '=', 'alert')
-    .where('resolved_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-/** Closes an open alert; false when it was already closed (by someone else, a moment ago). */
-export async function resolveAlertRow(
-  trx: Kysely<DB>,
-  id: string,
-  by: string,
-  assessment: string,
-  now: number,
-): Promise<boolean> {
-  const result = await trx
-    .updateTable('clinical_alerts')
-    .set({ resolved_by: by, resolved_at: now, assessment })
-    .where('id', '=', id)
     .where('resolved_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

@@ -57,7 +57,8 @@ export async function intakeStaffRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/staff/worklist', { config: clinical }, async (req, reply) => {
     const q = savedQuery.safeParse(req.query);
-    const saved = q.success && q.data.saved === 'closed' ? 'Assessment recorded; the alert is closed.' : undefined;
+    const saved =
+      q.success && q.data.saved === 'closed' ? 'Assessment and action recorded; the alert is closed.' : undefined;
     const alerts = await worklist(database, actorOf(req));
     return html(reply, WorklistPage({ staff: staffOf(req), alerts, saved }));
   });
@@ -67,7 +68,8 @@ export async function intakeStaffRoutes(app: FastifyInstance): Promise<void> {
     const result = await resolveAlert(database, actorOf(req), alertId, req.body);
     if (!isRefusal(result)) return reply.code(303).redirect('/staff/worklist?saved=closed');
     if (result.code !== 'invalid_request') throw result;
-    const body = req.body as { assessment?: unknown } | undefined;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const text = (k: string) => (typeof body[k] === 'string' ? body[k].slice(0, 4000) : '');
     const alerts = await worklist(database, actorOf(req));
     return html(
       reply,
@@ -77,7 +79,7 @@ export async function intakeStaffRoutes(app: FastifyInstance): Promise<void> {
         failed: {
           alertId,
           errors: result.fields ?? {},
-          values: { assessment: typeof body?.assessment === 'string' ? body.assessment.slice(0, 4000) : '' },
+          values: { assessment: text('assessment'), action: text('action') },
         },
       }),
       result.statusCode,

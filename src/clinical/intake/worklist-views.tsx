@@ -6,11 +6,12 @@ import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
 import { clinicalHref } from '../patient-frame.tsx';
 import type { AlertRow, ConsentDocument } from './repository.ts';
 import { ALERT_KINDS } from './staff-views.tsx';
-import { FLAG_KIND_LABELS } from '../safety/worklist-words.ts';
+import { CLOSE_ACTIONS, closeActions, closedByProviderOnly } from '../safety/close-rule.ts';
+import { FLAG_KIND_LABELS, SOURCE_LABELS } from '../safety/worklist-words.ts';
 
 type WorklistAlert = AlertRow & { first_name: string; last_name: string; location_name: string; time_zone: string };
 
-/** Open safety alerts at the person's locations; each closes with an assessment. */
+/** Open safety alerts at the person's locations; each closes with an assessment and the action taken. */
 export function WorklistPage(props: {
   staff: StaffContext;
   alerts: WorklistAlert[];
@@ -18,7 +19,13 @@ export function WorklistPage(props: {
   /** The alert whose form was refused, and why. */
   failed?: { alertId: string; errors: Errors; values: Values } | undefined;
 }) {
-  const errors = props.failed?.errors ?? {};
+  // The summary links to each message by the refused alert's own field ids.
+  const failed = props.failed;
+  const summary: Errors = failed
+    ? Object.fromEntries(
+        Object.entries(failed.errors).map(([k, m]) => [fieldIds(failed.alertId)[k as 'assessment'] ?? k, m]),
+      )
+    : {};
   return StaffLayout({
     title: 'Worklist',
     staff: props.staff,
@@ -27,70 +34,117 @@ export function WorklistPage(props: {
       <Fragment>
         <h1>Worklist</h1>
         <Saved message={props.saved} />
-        <ErrorSummary errors={errors} />
+        <ErrorSummary errors={summary} />
         <p>
-          Safety alerts from patients at your locations. An alert stays here until a clinician records an assessment.
+          Safety alerts from patients at your locations. An alert stays here until a clinician records an assessment and
+          the action taken. A nurse closes a self-harm answer given between visits; a provider closes the rest.
         </p>
         {props.alerts.length === 0 ? (
           <p>
             <strong>No open alerts.</strong>
           </p>
         ) : (
-          props.alerts.map((a) => {
-            const mine = props.failed?.alertId === a.id;
-            const field = 'assessment';
-            const id = `assessment-${a.id}`;
-            return (
-              <article class="worklist-alert" aria-labelledby={`alert-${a.id}`}>
-                <h2 id={`alert-${a.id}`}>
-                  <a href={clinicalHref(a.patient_id, a.source === 'questionnaire' ? 'questionnaires' : 'intake')}>
-                    {a.first_name} {a.last_name}
-                  </a>
-                  {a.level === 'urgent' ? <span class="badge badge-urgent">Urgent</span> : null}
-                </h2>
-                <p>
-                  {ALERT_KINDS[a.kind] ?? FLAG_KIND_LABELS[a.kind] ?? a.kind} · from the {a.source} · {a.location_name}{' '}
-                  · raised {formatDateTime(a.raised_at, a.time_zone)}
-                </p>
-                {a.kind !== 'phq9_item9' ? (
-                  <p>
-                    A provider reviews and closes this flag on the <a href={`/staff/safety/${a.id}`}>safety worklist</a>
-                    , with the action taken.
-                  </p>
-                ) : (
-                  <form class="form" method="post" action={`/staff/worklist/${a.id}/resolve`} novalidate>
-                    <Csrf token={props.staff.csrfToken} />
-                    <div class="field">
-                      <label for={id}>Assessment</label>
-                      <span class="hint" id={`${id}-hint`}>
-                        What was assessed (for example a structured suicide-risk assessment), by whom, and what was
-                        decided.
-                      </span>
-                      {mine ? <FieldError id={field} message={errors[field]} /> : null}
-                      <textarea
-                        id={id}
-                        name="assessment"
-                        rows="4"
-                        aria-invalid={mine && errors[field] ? 'true' : undefined}
-                        aria-describedby={[mine && errors[field] ? `${field}-error` : '', `${id}-hint`]
-                          .filter(Boolean)
-                          .join(' ')}
-                      >
-                        {mine ? (props.failed?.values.assessment ?? '') : ''}
-                      </textarea>
-                    </div>
-                    <button class="button" type="submit">
-                      Record assessment and close
-                    </button>
-                  </form>
-                )}
-              </article>
-            );
-          })
+          props.alerts.map((a) => (
+            <article class="worklist-alert" aria-labelledby={`alert-${a.id}`}>
+              <h2 id={`alert-${a.id}`}>
+                <a href={clinicalHref(a.patient_id, a.source === 'questionnaire' ? 'questionnaires' : 'intake')}>
+                  {a.first_name} {a.last_name}
+                </a>
+                {a.level === 'urgent' ? <span class="badge badge-urgent">Urgent</span> : null}
+                {a.holds ? <span class="badge badge-hold">Infusions on hold</span> : null}
+              </h2>
+              <p>
+                {ALERT_KINDS[a.kind] ?? FLAG_KIND_LABELS[a.kind] ?? a.kind} · from the{' '}
+                {SOURCE_LABELS[a.source] ?? a.source} · {a.location_name} · raised{' '}
+                {formatDateTime(a.raised_at, a.time_zone)}
+              </p>
+              <CloseForm
+                staff={props.staff}
+                alert={a}
+                failed={props.failed?.alertId === a.id ? props.failed : undefined}
+              />
+            </article>
+          ))
         )}
       </Fragment>
     ),
   });
+}
+
+/** The ids of one alert's fields, so the error summary's links reach the right form. */
+const fieldIds = (alertId: string): Record<string, string> & { assessment: string; action: string } => ({
+  assessment: `assessment-${alertId}`,
+  action: `action-${alertId}`,
+});
+
+function CloseForm(props: {
+  staff: StaffContext;
+  alert: WorklistAlert;
+  failed: { errors: Errors; values: Values } | undefined;
+}) {
+  const a = props.alert;
+  const actions = closeActions(props.staff.role, a);
+  if (actions.length === 0)
+    return props.staff.role === 'provider' || a.kind === 'phq9_item9' ? (
+      <p>{closedByProviderOnly}</p>
+    ) : (
+      <p>
+        A provider reviews and closes this flag on the <a href={`/staff/safety/${a.id}`}>safety worklist</a>, with the
+        action taken.
+      </p>
+    );
+  const errors = props.failed?.errors ?? {};
+  const values = props.failed?.values ?? {};
+  const ids = fieldIds(a.id);
+  const described = (field: 'assessment' | 'action', hint?: string) =>
+    [errors[field] ? `${ids[field]}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <form class="form" method="post" action={`/staff/worklist/${a.id}/resolve`} novalidate>
+      <Csrf token={props.staff.csrfToken} />
+      {a.holds ? (
+        <p>
+          <strong>Closing this flag lifts the hold:</strong> infusions can be booked and started again.
+        </p>
+      ) : null}
+      <div class="field">
+        <label for={ids.assessment}>Assessment</label>
+        <span class="hint" id={`${ids.assessment}-hint`}>
+          What was assessed (for example a structured suicide-risk assessment), by whom, and what was decided.
+        </span>
+        <FieldError id={ids.assessment} message={errors.assessment} />
+        <textarea
+          id={ids.assessment}
+          name="assessment"
+          rows="4"
+          aria-invalid={errors.assessment ? 'true' : undefined}
+          aria-describedby={described('assessment', `${ids.assessment}-hint`)}
+        >
+          {values.assessment ?? ''}
+        </textarea>
+      </div>
+      <div class="field">
+        <label for={ids.action}>Action taken</label>
+        <FieldError id={ids.action} message={errors.action} />
+        <select
+          id={ids.action}
+          name="action"
+          aria-invalid={errors.action ? 'true' : undefined}
+          aria-describedby={described('action')}
+        >
+          {[['', 'Choose…'] as const, ...actions.map((code) => [code, CLOSE_ACTIONS[code] ?? code] as const)].map(
+            ([value, text]) => (
+              <option value={value} selected={(values.action ?? '') === value}>
+                {text}
+              </option>
+            ),
+          )}
+        </select>
+      </div>
+      <button class="button" type="submit">
+        Record and close
+      </button>
+    </form>
+  );
 }
 
 /** The consent documents for administrators: each one's text in force, its versions, and a new version to publish. */

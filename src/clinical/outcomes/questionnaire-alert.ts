@@ -1,20 +1,26 @@
 /**
- * Item 9 of the PHQ-9 at 1 or more, on any questionnaire, patient's or staff-entered: the same safety alert and
- * worklist as at intake and check-in, raised in the transaction of the answer.
+ * Item 9 of the PHQ-9 on any questionnaire, patient's or staff-entered: judged by the clinic's item-9 rule read in the
+ * transaction of the answer, the same alert and worklist as at intake and check-in.
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
-import { PHQ9_ITEM9_RULE, type SafetyLevel } from '../instruments/phq9.ts';
+import { PHQ9, phq9SafetyLevel } from '../instruments/phq9.ts';
+import type { QuestionnaireAnswers } from '../instruments/questionnaire.ts';
 import { raiseAlert } from '../intake/alerts-service.ts';
+import { item9Rule } from '../safety/item9-rule.ts';
 import type { QuestionnaireRow } from './questionnaire-repository.ts';
 
 export async function raiseItem9(
   trx: Kysely<DB>,
   q: Pick<QuestionnaireRow, 'id' | 'patient_id' | 'location_id'>,
-  level: SafetyLevel,
+  /** The PHQ-9 answers given so far (none when the questionnaire does not ask it). */
+  phq9: QuestionnaireAnswers | undefined,
   now: number,
   audit: (action: 'alert.raise' | 'alert.escalate', detail: Record<string, string>) => Promise<void>,
 ): Promise<void> {
+  if (!phq9) return;
+  const rule = await item9Rule(trx);
+  const level = phq9SafetyLevel(PHQ9, rule, phq9);
   if (level === 'none') return;
   const alert = await raiseAlert(trx, {
     patientId: q.patient_id,
@@ -30,6 +36,6 @@ export async function raiseItem9(
       alertId: alert.id,
       kind: 'phq9_item9',
       level,
-      rule: PHQ9_ITEM9_RULE.version,
+      rule: rule.version,
     });
 }

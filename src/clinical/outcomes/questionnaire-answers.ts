@@ -127,7 +127,11 @@ export interface ScoredAnswers {
   complete: boolean;
   /** Only when complete. */
   report: QuestionnaireReport | null;
-  /** The self-harm item, whenever it is answered (complete or not): a partial answer still needs a clinician. */
+  /**
+   * The self-harm item, whenever it is answered (complete or not), at the published threshold (any answer above "not
+   * at all"): what the patient's page shows the crisis resources for. The clinician's alert is judged by the clinic's
+   * item-9 rule in the transaction of the answer (questionnaire-alert.ts).
+   */
   item9: SafetyLevel;
 }
 

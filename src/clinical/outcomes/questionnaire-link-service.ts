@@ -183,7 +183,7 @@ export async function answerQuestionnaire(
       status: send && score.report ? 'complete' : 'partial',
       answered: score.answered,
     });
-    await raiseItem9(trx, q, score.item9, visitor.now, (a, detail) =>
+    await raiseItem9(trx, q, read.answers.phq9, visitor.now, (a, detail) =>
       auditPatient(trx, deps.database, visitor, a, 'success', link.about, detail),
     );
     return true;

@@ -170,7 +170,7 @@ export async function answerForPatient(
       status: send && score.report ? 'complete' : 'partial',
       answered: score.answered,
     });
-    await raiseItem9(trx, q, score.item9, actor.now, (a, detail) =>
+    await raiseItem9(trx, q, read.answers.phq9, actor.now, (a, detail) =>
       auditStaff(trx, database, actor, a, 'success', where, detail),
     );
     return true;

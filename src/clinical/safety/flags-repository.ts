@@ -6,9 +6,15 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { readAnswers } from '../sessions/checkin-answers.ts';
 import { CHECK_IN_SOURCE } from '../sessions/checkin-read.ts';
-import type { PatientFacts } from './flags.ts';
+import type { PatientFacts, SubstanceUse } from './flags.ts';
 
 const num = (v: unknown) => Number(v);
+
+/** The substance use a signed screening recorded (its facts JSON), or null when it recorded none. */
+function substanceUseOf(json: string): SubstanceUse | null {
+  const v = (JSON.parse(json) as Record<string, unknown>).substance_use;
+  return v === 'none' || v === 'history' || v === 'active' ? v : null;
+}
 
 /** The latest check-in answers of each of the patient's sessions. */
 async function checkinAnswers(db: Kysely<DB>, patientId: string) {
@@ -72,6 +78,14 @@ export async function patientFacts(db: Kysely<DB>, patientId: string): Promise<P
         .execute(),
       db.selectFrom('pdmp_checks').select(['id', 'result']).where('patient_id', '=', patientId).execute(),
     ]);
+  const screenings = await db
+    .selectFrom('screenings')
+    .select(['id', 'facts'])
+    .where('patient_id', '=', patientId)
+    .where('status', '=', 'signed')
+    .orderBy('signed_at', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
   const painByAppointment = new Map<string, number>();
   for (const q of questionnaires)
     if (q.timepoint === 'pre_session' && q.appointment_id && q.pain_now !== null)
@@ -121,6 +135,7 @@ export async function patientFacts(db: Kysely<DB>, patientId: string): Promise<P
       ...noShows.map((a) => ({ id: a.id, kind: 'no_show' as const, at: num(a.starts_at) })),
     ],
     pdmp: pdmp.map((c) => ({ id: c.id, result: c.result })),
+    screenings: screenings.map((r) => ({ id: r.id, substanceUse: substanceUseOf(r.facts) })),
   };
 }
 

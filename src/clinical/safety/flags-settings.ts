@@ -9,8 +9,10 @@ import { currentDefinition, type Definition, type DefinitionKind } from '../defi
 import { PHQ9_ITEM9_RULE } from '../instruments/phq9.ts';
 
 export interface FlagRules {
-  item9On: boolean;
-  /** PHQ-9 item 9 at or above this raises the flag; at or above `item9UrgentAt` it is urgent. */
+  /**
+   * PHQ-9 item 9 at or above this raises the alert; at or above `item9UrgentAt` it is urgent. There is no switch: a
+   * suicide-risk answer always reaches a clinician, only the thresholds are the medical director's.
+   */
   item9AlertAt: number;
   item9UrgentAt: number;
   escalationOn: boolean;
@@ -27,6 +29,8 @@ export interface FlagRules {
   liverTests: string[];
   missedFollowUpOn: boolean;
   substanceUseOn: boolean;
+  /** A history of misuse already recorded at the patient's first screening flags too (off: it is the baseline). */
+  substanceUseKnownHistory: boolean;
 }
 
 export type FlagKind = 'phq9_item9' | 'dose_escalation' | 'urinary' | 'liver' | 'missed_follow_up' | 'substance_use';
@@ -65,7 +69,7 @@ export const FLAG_RULES: Record<FlagKind, { label: string; source: string; unver
   substance_use: {
     label: 'Substance-use concern recorded',
     source:
-      'clinical-facts.md §6: PDMP check before starting and periodically (CDC 2022, UNVERIFIED as a ketamine requirement); the 2018 consensus guideline advises against serial infusions in active substance abuse.',
+      'clinical-facts.md §6: PDMP check before starting and periodically (CDC 2022, UNVERIFIED as a ketamine requirement); the 2018 consensus guideline advises against serial infusions in active substance abuse and asks for universal precautions to watch for misuse (Cohen 2018, grade C). Flagged: a PDMP check with concerns, and a signed screening recording more than the one before (none → history → active); a history already known at the first screening is the baseline (clinic practice, UNVERIFIED).',
     unverified: true,
   },
 };
@@ -78,9 +82,15 @@ const whole = (field: string, min: number, max: number) =>
     .max(max, `${field}: at most ${max}`);
 const on = (field: string) => z.boolean({ error: `${field}: yes or no` });
 
-export const flagRulesSchema: z.ZodType<FlagRules> = z
+/** Versions saved before the item-9 rule lost its switch carry `item9On`: read, and ignored. */
+const withoutRetiredSwitch = (raw: unknown) => {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('item9On' in raw)) return raw;
+  const { item9On: _retired, ...rest } = raw as Record<string, unknown>;
+  return rest;
+};
+
+const flagRulesShape = z
   .strictObject({
-    item9On: on('item9On'),
     item9AlertAt: whole('item9AlertAt', 1, 3),
     item9UrgentAt: whole('item9UrgentAt', 1, 3),
     escalationOn: on('escalationOn'),
@@ -101,18 +111,21 @@ export const flagRulesSchema: z.ZodType<FlagRules> = z
       .min(1, 'liverTests: at least one test'),
     missedFollowUpOn: on('missedFollowUpOn'),
     substanceUseOn: on('substanceUseOn'),
+    // Added after the first saved versions: those read as the shipped default.
+    substanceUseKnownHistory: on('substanceUseKnownHistory').default(false),
   })
   .refine((r) => r.item9UrgentAt >= r.item9AlertAt, {
     message: 'item9UrgentAt: at or above item9AlertAt',
     path: ['item9UrgentAt'],
   });
 
+export const flagRulesSchema: z.ZodType<FlagRules> = z.preprocess(withoutRetiredSwitch, flagRulesShape);
+
 export const FLAG_RULE_SETTINGS: DefinitionKind<FlagRules> = {
   kind: 'safety-flag-rules',
   label: 'Safety flag rules',
   schema: flagRulesSchema,
   defaults: {
-    item9On: true,
     item9AlertAt: PHQ9_ITEM9_RULE.alertAt,
     item9UrgentAt: PHQ9_ITEM9_RULE.escalateAt,
     escalationOn: true,
@@ -125,6 +138,7 @@ export const FLAG_RULE_SETTINGS: DefinitionKind<FlagRules> = {
     liverTests: ['alt', 'ast', 'alp'],
     missedFollowUpOn: true,
     substanceUseOn: true,
+    substanceUseKnownHistory: false,
   },
   source: (Object.keys(FLAG_RULES) as FlagKind[])
     .map((k) => `${FLAG_RULES[k].label}: ${FLAG_RULES[k].source}`)

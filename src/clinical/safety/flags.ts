@@ -20,7 +20,12 @@ export interface PatientFacts {
   misses: Array<{ id: string; kind: 'questionnaire' | 'no_show'; at: number }>;
   /** Prescription-monitoring checks and their result. */
   pdmp: Array<{ id: string; result: 'no_concerns' | 'concerns' }>;
+  /** Signed screenings, oldest first, with the substance use the provider recorded (null: not recorded). */
+  screenings: Array<{ id: string; substanceUse: SubstanceUse | null }>;
 }
+
+export type SubstanceUse = 'none' | 'history' | 'active';
+const SUBSTANCE_RANK: Record<SubstanceUse, number> = { none: 0, history: 1, active: 2 };
 
 export interface Flag {
   kind: FlagKind;
@@ -104,19 +109,55 @@ export function missedFollowUps(rules: FlagRules, facts: Pick<PatientFacts, 'ses
   });
 }
 
+/**
+ * A new substance-use concern: a PDMP check with concerns, or a signed screening that records more than the one
+ * before it (none → history → active). At the first screening, active misuse is new; a past history already known
+ * then is the baseline the provider screened with, and flags only where the rules say so (`substanceUseKnownHistory`).
+ */
+export function substanceUseFlags(rules: FlagRules, facts: Pick<PatientFacts, 'pdmp' | 'screenings'>): Flag[] {
+  if (!rules.substanceUseOn) return [];
+  const flags: Flag[] = facts.pdmp
+    .filter((c) => c.result === 'concerns')
+    .map((c) => ({
+      kind: 'substance_use' as const,
+      source: 'PDMP check',
+      sourceId: c.id,
+      level: 'alert' as const,
+      holds: false,
+      detail: { check: 'pdmp' },
+    }));
+  let before: SubstanceUse | null = null;
+  for (const s of facts.screenings) {
+    if (s.substanceUse === null) continue;
+    const now = SUBSTANCE_RANK[s.substanceUse];
+    const isNew =
+      before === null ? now === 2 || (now === 1 && rules.substanceUseKnownHistory) : now > SUBSTANCE_RANK[before];
+    if (isNew)
+      flags.push({
+        kind: 'substance_use',
+        source: 'screening',
+        sourceId: s.id,
+        level: s.substanceUse === 'active' ? 'urgent' : 'alert',
+        holds: false,
+        detail: { recorded: s.substanceUse, before: before ?? 'first' },
+      });
+    before = s.substanceUse;
+  }
+  return flags;
+}
+
 export function evaluateFlags(rules: FlagRules, facts: PatientFacts): Flag[] {
   const flags: Flag[] = [];
-  if (rules.item9On)
-    for (const a of facts.item9)
-      if (a.value >= rules.item9AlertAt)
-        flags.push({
-          kind: 'phq9_item9',
-          source: a.source,
-          sourceId: a.sourceId,
-          level: a.value >= rules.item9UrgentAt ? 'urgent' : 'alert',
-          holds: false,
-          detail: { answer: a.value },
-        });
+  for (const a of facts.item9)
+    if (a.value >= rules.item9AlertAt)
+      flags.push({
+        kind: 'phq9_item9',
+        source: a.source,
+        sourceId: a.sourceId,
+        level: a.value >= rules.item9UrgentAt ? 'urgent' : 'alert',
+        holds: false,
+        detail: { answer: a.value },
+      });
   const escalation = doseEscalation(rules, facts.doses);
   if (escalation) flags.push(escalation);
   if (rules.urinaryOn)
@@ -132,16 +173,6 @@ export function evaluateFlags(rules: FlagRules, facts: PatientFacts): Flag[] {
         });
   flags.push(...liverFlags(rules, facts.labs));
   flags.push(...missedFollowUps(rules, facts));
-  if (rules.substanceUseOn)
-    for (const c of facts.pdmp)
-      if (c.result === 'concerns')
-        flags.push({
-          kind: 'substance_use',
-          source: 'PDMP check',
-          sourceId: c.id,
-          level: 'alert',
-          holds: false,
-          detail: { check: 'pdmp' },
-        });
+  flags.push(...substanceUseFlags(rules, facts));
   return flags;
 }

@@ -1,5 +1,5 @@
 /**
- * One location's safety rates as server-rendered SVG: adverse events and in-session alerts per 100 sessions by month,
+ * One location's safety rates as server-rendered SVG: adverse events and alerts per 100 sessions by month,
  * each series with its own marker and line (never colour alone), and beside it the same figures as a table with the
  * counts behind each rate. A month without sessions is a gap in the line, not a zero. Pure.
  */
@@ -122,9 +122,10 @@ export function RatesChart(props: { id: string; name: string; months: MonthRate[
               <th scope="col">Month</th>
               <th scope="col">Sessions</th>
               <th scope="col">Adverse events</th>
-              <th scope="col">per 100 sessions</th>
-              <th scope="col">Alerts</th>
-              <th scope="col">per 100 sessions</th>
+              <th scope="col">Adverse per 100</th>
+              <th scope="col">Alerts in session</th>
+              <th scope="col">Alerts on worklist</th>
+              <th scope="col">Alerts per 100</th>
             </tr>
           </thead>
           <tbody>
@@ -134,7 +135,8 @@ export function RatesChart(props: { id: string; name: string; months: MonthRate[
                 <td>{String(m.sessions)}</td>
                 <td>{String(m.adverse)}</td>
                 <td>{rate(m.adversePer100)}</td>
-                <td>{String(m.alerts)}</td>
+                <td>{String(m.sessionAlerts)}</td>
+                <td>{String(m.flags)}</td>
                 <td>{rate(m.alertsPer100)}</td>
               </tr>
             ))}

@@ -1,15 +1,15 @@
 /**
  * The clinic's safety rates for providers: for each of their locations, sessions given (an infusion started), adverse
- * events (side effects at or above the definition's grade) and in-session alerts per 100 sessions, by month in the
- * location's zone. Counts only: no patient is named, and the look is audited.
+ * events (side effects at or above the definition's grade) and alerts (in-session alerts, and the alerts and flags
+ * raised on the worklist) per 100 sessions, by month in the location's zone (rates.ts says how each is counted).
+ * Counts only: no patient is named, and the look is audited.
  */
 import { auditStaff, type Actor } from '../../kernel/audit/staff-audit.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { refuse } from '../../kernel/refusal.ts';
-import { zoned } from '../../kernel/time/format.ts';
 import { currentDefinition } from '../definitions/store.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
-import { monthlyRates, type MonthRate } from './rates.ts';
+import { lastMonths, monthlyRates, monthsStart, type MonthRate } from './rates.ts';
 import { SAFETY_RATES } from './rates-settings.ts';
 
 export interface LocationRates {
@@ -32,15 +32,9 @@ export async function safetyRates(database: Database, actor: Actor) {
     .execute();
   const out: LocationRates[] = [];
   for (const l of locations) {
-    const first = zoned(actor.now, l.time_zone)
-      .startOf('month')
-      .minus({ months: settings.body.months - 1 });
-    const months = Array.from({ length: settings.body.months }, (_, i) =>
-      first.plus({ months: i }).toFormat('yyyy-MM'),
-    );
-    const from = first.toMillis();
-    const monthOf = (at: unknown) => zoned(Number(at), l.time_zone).toFormat('yyyy-MM');
-    const [sessions, adverse, alerts] = await Promise.all([
+    const months = lastMonths(actor.now, l.time_zone, settings.body.months);
+    const from = monthsStart(months, l.time_zone);
+    const [sessions, adverse, sessionAlerts, flags] = await Promise.all([
       db
         .selectFrom('infusion_sessions')
         .select('started_at')
@@ -62,17 +56,24 @@ export async function safetyRates(database: Database, actor: Actor) {
         .where('s.location_id', '=', l.id)
         .where('s.started_at', '>=', from)
         .execute(),
+      db
+        .selectFrom('clinical_alerts')
+        .select('raised_at')
+        .where('location_id', '=', l.id)
+        .where('raised_at', '>=', from)
+        .execute(),
     ]);
+    const at = (rows: Array<{ started_at: unknown }>) => rows.map((r) => Number(r.started_at));
     out.push({
       id: l.id,
       name: l.name,
       zone: l.time_zone,
-      months: monthlyRates(
-        months,
-        sessions.map((s) => monthOf(s.started_at)),
-        adverse.map((s) => monthOf(s.started_at)),
-        alerts.map((s) => monthOf(s.started_at)),
-      ),
+      months: monthlyRates(months, l.time_zone, {
+        sessions: at(sessions),
+        adverse: at(adverse),
+        sessionAlerts: at(sessionAlerts),
+        flags: flags.map((r) => Number(r.raised_at)),
+      }),
     });
   }
   await database.transact((trx) =>

@@ -1,4 +1,4 @@
-/** The safety worklist's reads, and the two changes a flag may have: taken by a provider, and closed once. */
+/** The safety worklist's reads, and the two changes an alert or flag may have: taken by a provider, and closed once. */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 
@@ -118,8 +118,11 @@ export async function takeFlagRow(trx: Kysely<DB>, id: string, userId: string, n
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Closes a flag with the assessment and the action, once (the database keeps a closed flag unchanged). */
-export async function closeFlagRow(
+/**
+ * The one writer of an alert's closing columns (on either worklist): who, when, the assessment and the action, once
+ * (the database keeps a closed alert unchanged); false when it was already closed.
+ */
+export async function closeAlertRow(
   trx: Kysely<DB>,
   id: string,
   close: { by: string; assessment: string; action: string; now: number },

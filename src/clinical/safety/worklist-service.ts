@@ -8,17 +8,12 @@ import { z } from 'zod';
 import { auditStaff, type Actor } from '../../kernel/audit/staff-audit.ts';
 import type { Database } from '../../kernel/db/database.ts';
 import { notFound, refuse, type Refusal } from '../../kernel/refusal.ts';
+import { listedPatients } from '../listed-patients.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { sweepMissedFollowUps } from './flags-sweep.ts';
-import {
-  closeFlagRow,
-  takeFlagRow,
-  worklistRow,
-  worklistRows,
-  type FlagState,
-  type WorklistRow,
-} from './worklist-repository.ts';
-import { CLOSE_ACTIONS, FLAG_KIND_LABELS } from './worklist-words.ts';
+import { takeFlagRow, worklistRow, worklistRows, type FlagState, type WorklistRow } from './worklist-repository.ts';
+import { closeAlert } from './close-alert.ts';
+import { FLAG_KIND_LABELS } from './worklist-words.ts';
 
 const STATES = ['active', 'open', 'in_review', 'closed'] as const;
 
@@ -53,23 +48,28 @@ export function readFilters(actor: Actor, raw: z.infer<typeof worklistQuery>): W
   return { location, kind, state: state as WorklistFilters['state'] };
 }
 
-/** The list, after the sweep for time-based flags (so the page never waits on the timer), the look audited. */
+/** The list, after the sweep for time-based flags (so the page never waits on the timer), the look audited with the patients shown. */
 export async function safetyWorklist(database: Database, actor: Actor, filters: WorklistFilters) {
   forbiddenUnlessProvider(actor);
   await sweepMissedFollowUps(database, actor.now);
   const locationIds = filters.location ? [filters.location] : actor.staff.locationIds;
   const rows = await worklistRows(database.db, { locationIds, kind: filters.kind || undefined, state: filters.state });
-  await database.transact((trx) =>
-    auditStaff(
-      trx,
-      database,
-      actor,
-      'safety.worklist_view',
-      'success',
-      { locationId: filters.location || null, patientRef: null },
-      { shown: rows.length, state: filters.state, kind: filters.kind || null },
-    ),
-  );
+  const base = { shown: rows.length, state: filters.state, kind: filters.kind || null };
+  await database.transact(async (trx) => {
+    for (const detail of listedPatients(
+      rows.map((r) => r.patient_id),
+      base,
+    ))
+      await auditStaff(
+        trx,
+        database,
+        actor,
+        'safety.worklist_view',
+        'success',
+        { locationId: filters.location || null, patientRef: null },
+        detail,
+      );
+  });
   return rows;
 }
 
@@ -130,22 +130,7 @@ export async function takeFlag(database: Database, actor: Actor, rawId: unknown)
   });
 }
 
-const closeSchema = z.object({
-  assessment: z
-    .string({ error: 'Assessment: write what was assessed and decided' })
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
-    .pipe(
-      z
-        .string()
-        .min(10, 'Assessment: write what was assessed and decided (at least 10 characters)')
-        .max(4000, 'Assessment: at most 4,000 characters'),
-    ),
-  action: z.enum(Object.keys(CLOSE_ACTIONS) as [string, ...string[]], {
-    error: 'Action taken: choose what was done',
-  }),
-});
-
-/** Closes the flag with the assessment and the action taken; a hold is lifted with it. */
+/** Closes the flag by the one closing rule (close-rule.ts); a hold is lifted with it. */
 export async function closeFlag(
   database: Database,
   actor: Actor,
@@ -153,32 +138,5 @@ export async function closeFlag(
   body: unknown,
 ): Promise<{ ok: true; holds: boolean } | Refusal> {
   const flag = await flagFor(database, actor, rawId, 'safety.flag_close');
-  const parsed = closeSchema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.error.issues) fields[String(issue.path[0] ?? 'assessment')] ??= issue.message;
-    return refuse('invalid_request', 'The flag was not closed: please check the form.', fields);
-  }
-  return database.transact(async (trx) => {
-    const closed = await closeFlagRow(trx, flag.id, {
-      by: actor.staff.userId,
-      assessment: parsed.data.assessment,
-      action: parsed.data.action,
-      now: actor.now,
-    });
-    if (!closed) {
-      await auditStaff(trx, database, actor, 'safety.flag_close', 'failure', whereOf(flag), {
-        alertId: flag.id,
-        reason: 'closed',
-      });
-      return refuse('conflict', 'Someone closed this flag a moment ago; it is closed as they recorded it.');
-    }
-    await auditStaff(trx, database, actor, 'safety.flag_close', 'success', whereOf(flag), {
-      alertId: flag.id,
-      kind: flag.kind,
-      action: parsed.data.action,
-      holdLifted: flag.holds,
-    });
-    return { ok: true as const, holds: flag.holds };
-  });
+  return closeAlert(database, actor, flag, body, 'safety.flag_close');
 }

@@ -7,9 +7,15 @@ import { clinicalHref } from '../patient-frame.tsx';
 import type { WorklistFilters } from './worklist-service.ts';
 import type { WorklistRow } from './worklist-repository.ts';
 import { FLAG_RULES, type FlagKind } from './flags-settings.ts';
+import { closeActions } from './close-rule.ts';
 import { CLOSE_ACTIONS, FLAG_KIND_LABELS, SOURCE_LABELS, STATE_LABELS } from './worklist-words.ts';
 
 const kindLabel = (kind: string) => FLAG_KIND_LABELS[kind] ?? kind;
+const SUBSTANCE_WORDS: Record<string, string> = {
+  none: 'no substance use',
+  history: 'a history of misuse',
+  active: 'active misuse',
+};
 
 function Badges(props: { flag: WorklistRow }) {
   const f = props.flag;
@@ -36,6 +42,14 @@ function detailWords(f: WorklistRow): string | null {
       return d.missed === 'questionnaire' ? 'A questionnaire was missed' : 'A visit was not attended';
     case 'phq9_item9':
       return `Item 9 answered ${String(d.answer)}`;
+    case 'substance_use':
+      return d.check === 'pdmp'
+        ? 'A prescription-monitoring (PDMP) check found concerns'
+        : `The screening recorded ${SUBSTANCE_WORDS[String(d.recorded)] ?? String(d.recorded)} (${
+            d.before === 'first'
+              ? 'the first screening'
+              : `before: ${SUBSTANCE_WORDS[String(d.before)] ?? String(d.before)}`
+          })`;
     default:
       return null;
   }
@@ -62,8 +76,9 @@ export function SafetyWorklistPage(props: {
         <ErrorSummary errors={errors} />
         <p>
           Alerts and safety flags for patients at your locations: from the intake, check-in and questionnaires, and from
-          the flag rules. A flag stays here until a provider records an assessment and the action taken. A flag that
-          holds infusions blocks booking and starting an infusion until it is closed.
+          the flag rules. Each stays here until it is closed with an assessment and the action taken (a nurse may close
+          a self-harm answer given between visits on the clinicians’ worklist). A flag that holds infusions blocks
+          booking and starting an infusion until a provider closes it.
         </p>
         <p>
           <a href="/staff/safety/rates">Adverse events and alerts per 100 sessions</a>
@@ -249,7 +264,10 @@ export function SafetyFlagPage(props: {
                 label="Action taken"
                 values={values}
                 errors={errors}
-                options={[['', 'Choose…'], ...Object.entries(CLOSE_ACTIONS)]}
+                options={[
+                  ['', 'Choose…'],
+                  ...closeActions(props.staff.role, f).map((c): [string, string] => [c, CLOSE_ACTIONS[c] ?? c]),
+                ]}
               />
               <button class="button" type="submit">
                 Close the flag

@@ -12,9 +12,9 @@ import type { Database } from '../../kernel/db/database.ts';
 import type { DB } from '../../kernel/db/schema.ts';
 import { timeOrderedId } from '../../kernel/ids.ts';
 import { isRefusal, refuse, type Refusal } from '../../kernel/refusal.ts';
-import { PHQ9_ITEM9_RULE } from '../instruments/phq9.ts';
 import { raiseAlert } from '../intake/alerts-service.ts';
 import { raiseFlags } from '../safety/flags-raise.ts';
+import { item9Rule } from '../safety/item9-rule.ts';
 import { PRESCRIBER_ROLES } from '../patient-access.ts';
 import { sessionFor, freshSession, type SessionAccess } from './access.ts';
 import { changeSession } from './change.ts';
@@ -108,9 +108,10 @@ export function saveChecklist(
       kinds: ['urinary', 'dose_escalation'],
     });
     const item9 = parsed.answers.item9;
+    const rule = item9 === undefined ? null : await item9Rule(trx);
     // Once a provider has assessed this check-in's answer, saving the same list again does not raise it anew.
-    if (item9 !== undefined && item9 >= PHQ9_ITEM9_RULE.alertAt && (!part.item9Alert || part.item9Alert.open)) {
-      const level = item9 >= PHQ9_ITEM9_RULE.escalateAt ? 'urgent' : 'alert';
+    if (item9 !== undefined && rule && item9 >= rule.alertAt && (!part.item9Alert || part.item9Alert.open)) {
+      const level = item9 >= rule.escalateAt ? 'urgent' : 'alert';
       const alert = await raiseAlert(trx, {
         patientId: session.patient_id,
         locationId: session.location_id,
@@ -125,7 +126,7 @@ export function saveChecklist(
           alertId: alert.id,
           kind: 'phq9_item9',
           level,
-          rule: PHQ9_ITEM9_RULE.version,
+          rule: rule.version,
         });
       return 'item9';
     }

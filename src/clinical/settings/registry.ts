@@ -177,11 +177,10 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
   {
     definition: FLAG_RULE_SETTINGS,
     purpose:
-      'The safety flag rules: each one on or off, and its figures. A liver flag holds infusions until a provider closes it.',
+      'The safety flag rules: each one on or off, and its figures. The item-9 rule cannot be switched off, only its thresholds set. A liver flag holds infusions until a provider closes it.',
     single: true,
     columns: [
-      { key: 'item9On', label: 'Item 9 rule on', type: 'check' },
-      { key: 'item9AlertAt', label: 'Item 9: flag from (1–3)', type: 'number' },
+      { key: 'item9AlertAt', label: 'Item 9: alert from (1–3; always on)', type: 'number' },
       { key: 'item9UrgentAt', label: 'Item 9: urgent from (1–3)', type: 'number' },
       { key: 'escalationOn', label: 'Dose escalation rule on', type: 'check' },
       { key: 'escalationPercent', label: 'Escalation: mg/kg up more than (%)', type: 'number' },
@@ -192,7 +191,12 @@ export const CLINICAL_SETTINGS: SettingsEntry[] = [
       { key: 'liverMultiple', label: 'Liver: × upper limit of normal', type: 'number' },
       { key: 'liverTests', label: 'Liver: tests read', type: 'list', hint: 'Lab-test codes, separated by commas' },
       { key: 'missedFollowUpOn', label: 'Missed follow-up rule on', type: 'check' },
-      { key: 'substanceUseOn', label: 'PDMP concern rule on', type: 'check' },
+      { key: 'substanceUseOn', label: 'Substance-use rule on (PDMP check, screening)', type: 'check' },
+      {
+        key: 'substanceUseKnownHistory',
+        label: 'Substance use: also flag a history already known at the first screening',
+        type: 'check',
+      },
     ],
   },
   {
