@@ -96,7 +96,7 @@ export async function outcomesExport(
     return { rows, settings: settings.body };
   });
 
-  const patients = await baselines(database, filters, choices.locations, now);
+  const patients = await baselines(database, filters, choices.locations, { owedBy: now });
   const secret = randomBytes(32);
   const keyOf = (patientId: string) => `P${createHmac('sha256', secret).update(patientId).digest('hex').slice(0, 12)}`;
   const locations = new Map<string, ReportLocation>(choices.locations.map((l) => [l.id, l]));

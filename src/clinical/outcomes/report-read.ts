@@ -17,10 +17,9 @@ export interface ReportLocation {
   zone: string;
 }
 
-const CHUNK = 500;
-const chunks = <T>(xs: readonly T[]) => {
+const chunks = <T>(xs: readonly T[], size = 500) => {
   const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;
 };
 
@@ -89,6 +88,14 @@ export function periodQuery(db: Kysely<DB>, filters: ReportFilters, locations: r
     );
   if (filters.protocol !== null) q = q.where('p.code', '=', filters.protocol);
   return q;
+}
+
+/** The period's patients as a subquery (optionally only those owing a questionnaire by `owedBy`). */
+function periodPatients(db: Kysely<DB>, filters: ReportFilters, locations: readonly ReportLocation[], owedBy?: number) {
+  let q = periodQuery(db, filters, locations);
+  if (owedBy !== undefined)
+    q = q.where((eb) => eb.or([eb('q.status', '=', 'complete'), eb('q.closes_at', '<=', owedBy)]));
+  return q.select('q.patient_id');
 }
 
 /**
@@ -194,52 +201,66 @@ export async function baselines(
   database: Database,
   filters: ReportFilters,
   locations: readonly ReportLocation[],
-  /** Only the patients owing a questionnaire by then (the export's rows), when given. */
-  owedBy?: number,
+  /**
+   * The patients: those owing a questionnaire by that instant (the export's rows), or the ids the caller has already
+   * read (the report's rows: looked up by the patient index, without reading the period again for each table).
+   */
+  who?: { owedBy: number } | { ids: readonly string[] },
 ): Promise<Map<string, Baseline>> {
-  // The period's patients as a subquery, so this needs no round trip of its own first.
-  let q = periodQuery(database.db, filters, locations);
-  if (owedBy !== undefined)
-    q = q.where((eb) => eb.or([eb('q.status', '=', 'complete'), eb('q.closes_at', '<=', owedBy)]));
-  const patients = q.select('q.patient_id');
   const out = new Map<string, Baseline>();
-  const [intakes, firsts, infusions] = await Promise.all([
-    database.readArrays(
-      database.db
-        .selectFrom('intakes')
-        .select(['patient_id', 'answers'])
-        .where('status', '=', 'submitted')
-        .where('patient_id', 'in', patients)
-        .orderBy('submitted_at')
-        .compile(),
-    ),
-    database.readArrays(
-      database.db
-        .selectFrom('questionnaires')
-        .select(['id', 'patient_id', 'timepoint', 'pain_average', 'phq9_total', 'completed_at'])
-        // Complete, said as the CHECK says it: with `status = 'complete'` SQLite walks the status index through
-        // every complete questionnaire instead of the patient index.
-        .where('completed_at', 'is not', null)
-        .where('patient_id', 'in', patients)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('timepoint', '=', 'pre_session'), eb('pain_average', 'is not', null)]),
-            eb('phq9_total', 'is not', null),
-          ]),
-        )
-        .orderBy('completed_at')
-        .compile(),
-    ),
-    database.readArrays(
-      database.db
-        .selectFrom('infusion_sessions')
-        .select(['patient_id', (eb) => eb.fn.min('started_at').as('first')])
-        .where('started_at', 'is not', null)
-        .where('patient_id', 'in', patients)
-        .groupBy('patient_id')
-        .compile(),
-    ),
-  ]);
+  const reads = (patients: readonly string[] | ReturnType<typeof periodPatients>) =>
+    Promise.all([
+      database.readArrays(
+        database.db
+          .selectFrom('intakes')
+          .select(['patient_id', 'answers'])
+          .where('status', '=', 'submitted')
+          .where('patient_id', 'in', patients)
+          .orderBy('submitted_at')
+          .compile(),
+      ),
+      database.readArrays(
+        database.db
+          .selectFrom('questionnaires')
+          .select(['id', 'patient_id', 'timepoint', 'pain_average', 'phq9_total', 'completed_at'])
+          // Complete, said as the CHECK says it: with `status = 'complete'` SQLite walks the status index through
+          // every complete questionnaire instead of the patient index.
+          .where('completed_at', 'is not', null)
+          .where('patient_id', 'in', patients)
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('timepoint', '=', 'pre_session'), eb('pain_average', 'is not', null)]),
+              eb('phq9_total', 'is not', null),
+            ]),
+          )
+          .orderBy('completed_at')
+          .compile(),
+      ),
+      database.readArrays(
+        database.db
+          .selectFrom('infusion_sessions')
+          .select(['patient_id', (eb) => eb.fn.min('started_at').as('first')])
+          .where('started_at', 'is not', null)
+          .where('patient_id', 'in', patients)
+          .groupBy('patient_id')
+          .compile(),
+      ),
+    ]);
+  let intakes: unknown[][] = [];
+  let firsts: unknown[][] = [];
+  let infusions: unknown[][] = [];
+  if (who && 'ids' in who) {
+    // Chunks keep each statement under the engines' parameter limits; a patient's rows are all in one chunk, and
+    // each chunk's rows come oldest first, which is all the walk below needs.
+    for (const ids of chunks(who.ids, 2_000)) {
+      const [a, b, c] = await reads(ids);
+      intakes.push(...a);
+      firsts.push(...b);
+      infusions.push(...c);
+    }
+  } else {
+    [intakes, firsts, infusions] = await reads(periodPatients(database.db, filters, locations, who?.owedBy));
+  }
   const firstInfusion = new Map<string, number>();
   for (const [patientId, first] of infusions as Array<[string, number | string]>)
     firstInfusion.set(patientId, Number(first));
