@@ -2,7 +2,7 @@
  * The reads behind the responder report and its export: the questionnaires of a period (one table, the index made
  * for it), each patient's baseline, and the plans' first sessions. Plain reads: the service audits them.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '../../kernel/db/schema.ts';
 import { dayBounds } from '../../kernel/time/wall-clock.ts';
 import type { Database } from '../../kernel/db/database.ts';
@@ -162,8 +162,16 @@ export async function baselines(
   let q = periodQuery(database.db, filters, locations);
   if (owedBy !== undefined)
     q = q.where((eb) => eb.or([eb('q.status', '=', 'complete'), eb('q.closes_at', '<=', owedBy)]));
-  const patients = q.select('q.patient_id');
+  return baselinesOf(database, q.select('q.patient_id'));
+}
+
+/** The baselines of the patients given (ids, or a query of them), as `baselines` works them out. */
+export async function baselinesOf(
+  database: Database,
+  patients: readonly string[] | SelectQueryBuilder<DB, never, { patient_id: string }>,
+): Promise<Map<string, Baseline>> {
   const out = new Map<string, Baseline>();
+  if (Array.isArray(patients) && patients.length === 0) return out;
   const [intakes, firsts] = await Promise.all([
     database.readArrays(
       database.db
