@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clinicalPatientFixture, userId } from '../helpers/clinical-orders.ts';
 import { eventsAfter, lastSeq, MARKED } from '../helpers/audit.ts';
 import { DAY, insertQuestionnaires, planAt } from '../helpers/outcomes.ts';
-import { engine, useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
+import { engine, startTestRuntime, stopTestRuntime, useTestRuntime, type TestRuntime } from '../helpers/runtime.ts';
 import { csrfFrom, signIn, type Browser } from '../helpers/staff.ts';
 import { EXPORT_LEASE_MS, EXPORT_MAX_ATTEMPTS, runExports } from '../../src/clinical/outcomes/export-run.ts';
 import { EXPORT_KEEP_MS, startExport } from '../../src/clinical/outcomes/export-service.ts';
@@ -200,6 +200,31 @@ describe(`the outcomes export, with its progress page (${engine})`, () => {
     expect(ready.body).not.toContain('<progress');
     expect(ready.body).not.toContain('export-progress.js');
     expect(dataLines((await provider.get(`${page}/download`)).body)).toHaveLength(15);
+  });
+
+  it('is one job for two server instances on one database: either shows its progress and serves its file', async () => {
+    await cohort(rt(), 3);
+    const provider = await signIn(rt(), PROVIDER);
+    const started = await startAs(provider);
+    const page = String(started.headers.location);
+    await rt().exports.runOnce();
+    const other = await startTestRuntime({
+      clock: rt().clock,
+      reuse: { dataDir: rt().config.dataDir, schema: rt().config.databaseSchema },
+    });
+    try {
+      // The same browser (its session is in the database), answered by the other instance.
+      const onOther = async (url: string) =>
+        other.app.inject({ method: 'GET', url, headers: { cookie: provider.cookieHeader } });
+      const shown = await onOther(page);
+      expect(shown.statusCode).toBe(200);
+      expect(text(shown.body)).toContain('Ready: 9 rows for 3 patients.');
+      const file = await onOther(`${page}/download`);
+      expect(file.statusCode).toBe(200);
+      expect(file.body).toBe((await provider.get(`${page}/download`)).body);
+    } finally {
+      await stopTestRuntime(other, true);
+    }
   });
 
   it('works in slices: a job interrupted mid-way is taken over after its lease and resumes where it stopped', async () => {

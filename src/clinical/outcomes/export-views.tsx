@@ -8,8 +8,7 @@ import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import type { StaffContext } from '../../kernel/http/policy.ts';
 import { assetUrl } from '../../kernel/ui/assets.ts';
 import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
-import { formatTime } from '../../kernel/time/format.ts';
-import { formatDate } from '../../kernel/time/format.ts';
+import { formatDate, formatTime, zoneName } from '../../kernel/time/format.ts';
 import type { ExportJob } from './export-service.ts';
 import { queryOf } from './report-views.tsx';
 
@@ -25,6 +24,8 @@ export interface ExportPageProps {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const until = (job: ExportJob, zone: string) =>
+  `${formatTime(Number(job.expires_at), zone)} (${zoneName(zone, Number(job.expires_at))})`;
 
 function Progress(props: { job: ExportJob; zone: string }) {
   const { job, zone } = props;
@@ -41,10 +42,7 @@ function Progress(props: { job: ExportJob; zone: string }) {
             Download the CSV
           </a>
         </p>
-        <p class="hint">
-          You can download it until {formatTime(Number(job.expires_at), zone)}; it is then removed. Each download is
-          recorded.
-        </p>
+        <p class="hint">You can download it until {until(job, zone)}; it is then removed. Each download is recorded.</p>
       </Fragment>
     );
   if (job.status === 'failed')
@@ -63,8 +61,8 @@ function Progress(props: { job: ExportJob; zone: string }) {
         {`${done} of ${total}`}
       </progress>
       <p class="hint">
-        You may leave this page: the export carries on, and this page (under Outcomes) shows it until{' '}
-        {formatTime(Number(job.expires_at), zone)}.
+        You may leave this page: the export carries on, and this page (under Outcomes) shows it until {until(job, zone)}
+        .
       </p>
     </Fragment>
   );
@@ -87,7 +85,7 @@ export function ExportPage(props: ExportPageProps) {
       <Fragment>
         <h1>Outcomes export</h1>
         <p class="lead">
-          The de-identified outcomes table for {props.protocolName}, {props.locationName}, from{' '}
+          The de-identified outcomes table for {props.protocolName} at {props.locationName}, from{' '}
           {formatDate(job.period_from)} to {formatDate(job.period_to)}.
         </p>
         <div
