@@ -1,29 +1,46 @@
 /**
- * The patient summary's figures (issue 13 §4): the demo seed's six months of outcomes in a fresh database, then one
- * Chicago patient's clinical summary rendered through app.inject as a signed-in provider (the audited read, the
- * outcomes read, the chart); and again with ten times the questionnaires (every complete one copied nine times, a
- * minute apart), to show how the page's cost grows with the record. The seed itself is timed too.
+ * The patient summary's figures (issue 13 §4 and Speed): the demo seed's six months of outcomes in a fresh database,
+ * one Chicago patient's clinical summary rendered through app.inject as a signed-in provider (the audited read, the
+ * outcomes read, the chart); then the treated patients replicated to a clinic of `clinicPatients` (the issue's 5,000,
+ * with about 60,000 questionnaires) and to ten times that, each time the summaries of about 50 Chicago patients across
+ * the clinic in turn (see summary-clinic.ts for what a copy holds). The seed and each growth are timed too.
  */
-import { sql } from 'kysely';
 import { insertUser } from '../src/staff/users.ts';
 import { seedDemoOutcomes } from '../src/seed/demo-outcomes.ts';
 import { seedDemoProtocols } from '../src/seed/demo-protocols.ts';
 import { providerCookie } from './clinical.ts';
 import { startBenchRuntime } from './setup.ts';
 import { collectGarbage, latencyOf, sample, type Latency } from './stats.ts';
+import { markOriginals, replicate } from './summary-clinic.ts';
+
+export interface ClinicSize {
+  patients: number;
+  questionnaires: number;
+  /** How long growing the database to this size took. */
+  seedSeconds: number;
+  latency: Latency;
+}
 
 export interface SummaryResult {
   seedMs: number;
   patients: number;
-  questionnaires: { base: number; tenfold: number };
-  /** The measured patient's complete questionnaires, at the seed's size and at ten times. */
-  patientRatings: { base: number; tenfold: number };
+  questionnaires: number;
+  /** The demo patient's complete questionnaires. */
+  patientRatings: number;
   bytes: number;
   base: Latency;
-  tenfold: Latency;
+  /** Summaries of patients across the clinic at the issue's size, then at ten times. */
+  clinic: ClinicSize;
+  tenfold: ClinicSize;
 }
 
-export async function measureSummary(opts: { now: number; runs: number; log: (line: string) => void }) {
+export async function measureSummary(opts: {
+  now: number;
+  runs: number;
+  /** The clinic's size for the second measure (the issue's: 5,000); the third is ten times it. */
+  clinicPatients: number;
+  log: (line: string) => void;
+}) {
   const bench = await startBenchRuntime();
   try {
     const { runtime } = bench;
@@ -75,41 +92,56 @@ export async function measureSummary(opts: { now: number; runs: number; log: (li
     const base = latencyOf(await sample(opts.runs, 5, get));
     const baseCount = await total();
 
-    // Nine copies of every complete questionnaire, a minute apart, each its own schedule key (ten times the table).
-    for (let k = 1; k <= 9; k++)
-      await sql`insert into questionnaires (id, patient_id, location_id, plan_id, protocol_id, appointment_id,
-          schedule_key, timepoint, instruments, opens_at, closes_at, status, sent_at, reminded_at, completed_at,
-          entered_by, answers, pain_now, pain_average, pain_worst, phq9_total, phq9_item9, gad7_total, interference,
-          pgic, pgic_label, version, created_at, updated_at)
-        select id || ${`-x${k}`}, patient_id, location_id, plan_id, protocol_id, null, schedule_key || ${`:x${k}`},
-          timepoint, instruments, opens_at - ${k * 60_000}, closes_at, status, sent_at, reminded_at,
-          completed_at - ${k * 60_000}, entered_by, answers, pain_now, pain_average, pain_worst, phq9_total,
-          phq9_item9, gad7_total, interference, pgic, pgic_label, version, created_at, updated_at
-        from questionnaires where status = 'complete' and schedule_key not like '%:x%'`.execute(db);
-    const tenfoldCount = await total();
-    opts.log(`summary: ${tenfoldCount} questionnaires (was ${baseCount}); the same summary again`);
-    collectGarbage();
-    const tenfold = latencyOf(await sample(opts.runs, 5, get));
-    const ratings = async () =>
-      Number(
-        (
-          await db
-            .selectFrom('questionnaires')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('patient_id', '=', patient.patient_id)
-            .where('status', '=', 'complete')
-            .executeTakeFirstOrThrow()
-        ).n,
+    // The clinic at the issue's size, then at ten times: the treated patients replicated with new ids.
+    const originals = await markOriginals(database);
+    const treated = async () =>
+      (
+        await db
+          .selectFrom('treatment_plans')
+          .select('patient_id')
+          .where('location_id', '=', 'loc-chicago')
+          .orderBy('patient_id')
+          .execute()
+      ).map((r) => r.patient_id);
+    const clinicAt = async (patients: number, copiesSoFar: number) => {
+      const copies = Math.ceil(patients / originals) - 1;
+      const t0 = performance.now();
+      if (copies > copiesSoFar) await replicate(database, copiesSoFar + 1, copies);
+      const seedSeconds = (performance.now() - t0) / 1000;
+      const [count, questionnaires, ids] = await Promise.all([
+        db
+          .selectFrom('patients')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
+        total(),
+        treated(),
+      ]);
+      // Patients spread across the clinic: every k-th Chicago patient in id order (copies sort among originals).
+      const spread = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 50)) === 0);
+      opts.log(
+        `summary: ${Number(count.n)} patients, ${questionnaires} questionnaires (${seedSeconds.toFixed(1)} s to grow); ${spread.length} patients' summaries in turn`,
       );
-    const tenfoldRatings = await ratings();
+      let next = 0;
+      const getSpread = async () => {
+        const id = spread[next++ % spread.length]!;
+        const res = await app.inject({ method: 'GET', url: `/staff/patients/${id}/summary`, headers: { cookie } });
+        if (res.statusCode !== 200) throw new Error(`summary bench: the summary of ${id} answered ${res.statusCode}`);
+      };
+      collectGarbage();
+      const latency = latencyOf(await sample(opts.runs, 10, getSpread));
+      return { size: { patients: Number(count.n), questionnaires, seedSeconds, latency }, copies };
+    };
+    const clinic = await clinicAt(opts.clinicPatients, 0);
+    const tenfold = await clinicAt(opts.clinicPatients * 10, clinic.copies);
     return {
       seedMs,
       patients,
-      questionnaires: { base: baseCount, tenfold: tenfoldCount },
-      patientRatings: { base: Number(patient.n), tenfold: tenfoldRatings },
+      questionnaires: baseCount,
+      patientRatings: Number(patient.n),
       bytes,
       base,
-      tenfold,
+      clinic: clinic.size,
+      tenfold: tenfold.size,
     } satisfies SummaryResult;
   } finally {
     await bench.teardown();

@@ -65,6 +65,8 @@ export interface AppDeps {
   now: () => number;
   /** Nudges the outbox worker after a commit so mail goes out at once instead of at the next poll. */
   onOutbox?: () => void;
+  /** Starts the report export run at once; settles when it has worked through what was waiting. */
+  onExport?: () => Promise<unknown>;
 }
 
 declare module 'fastify' {

@@ -27,6 +27,7 @@ import { SafetySweep } from './clinical/safety/flags-sweep.ts';
 import { sessionAlertEmails } from './clinical/sessions/alerts-mail.tsx';
 import { questionnaireEmails } from './clinical/outcomes/questionnaire-mail.tsx';
 import { QuestionnaireRun } from './clinical/outcomes/questionnaire-run.ts';
+import { ExportRun } from './clinical/outcomes/export-run.ts';
 import { visitEmails } from './scheduling/mail.tsx';
 import { staffEmails } from './staff/mail.tsx';
 import { waitlistEmails } from './waitlist/mail.tsx';
@@ -44,6 +45,8 @@ export interface Runtime {
   escalations: AlertEscalations;
   /** Follow-up questionnaires scheduled, sent, reminded and marked missed every 5 minutes. */
   questionnaires: QuestionnaireRun;
+  /** Report exports worked in the background, resumed after a restart, removed when they expire. */
+  exports: ExportRun;
   close(): Promise<void>;
 }
 
@@ -112,7 +115,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     now,
   });
   // The worker needs the app's logger, and the app needs to nudge the worker: the nudge reads it once it exists.
-  const late: { worker?: OutboxWorker } = {};
+  const late: { worker?: OutboxWorker; exports?: ExportRun } = {};
   // The nudge waits until the answer is on its way: delivering first (claim, render, send) would make an answer
   // for a known address measurably slower than for an unknown one, telling who has an account or a request.
   const app = await buildApp({
@@ -121,6 +124,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tokens,
     now,
     onOutbox: () => setImmediate(() => late.worker?.nudge()),
+    onExport: () => late.exports?.runOnce() ?? Promise.resolve(),
   });
   const w = (late.worker = new OutboxWorker({
     database,
@@ -146,6 +150,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   questionnaires.start();
   const safetySweep = new SafetySweep({ database, now, log: app.log });
   safetySweep.start();
+  const exports = (late.exports = new ExportRun({ database, now, log: app.log }));
+  exports.start();
   return {
     app,
     database,
@@ -155,12 +161,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     checkpoints,
     escalations,
     questionnaires,
+    exports,
     async close() {
       await questionnaires.stop();
       await escalations.stop();
       await safetySweep.stop();
       await backups?.stop();
       await app.close();
+      // After the app: no request can start an export run any more.
+      await exports.stop();
       await w.stop();
       // After the app: the last requests' events are in the final checkpoint.
       await checkpoints.stop();

@@ -41,6 +41,7 @@ const envSchema = z.object({
     .min(10, 'must be at least 10')
     .max(600, 'must be at most 600')
     .default(120),
+  EXPORT_WAIT_MS: z.coerce.number().int().min(0).max(10_000, 'must be at most 10000 (10 seconds)').default(1000),
   TRUST_PROXY: z
     .string()
     .refine(
@@ -102,6 +103,8 @@ export interface Config {
    * and each SMTP phase is bounded to fit well within it.
    */
   mailLeaseMs: number;
+  /** How long a report export's button waits for the file before showing its progress page instead. */
+  exportWaitMs: number;
   /** Behind a reverse proxy: which proxies to believe for the client address (rate limits, audit). */
   trustProxy: boolean | number | string;
   /** Staff sessions end after this long without a request, and in any case after sessionMaxMs. */
@@ -191,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailRetryMs: e.MAIL_RETRY_SECONDS * 1000,
     mailRetryWindowMs: Math.round(e.MAIL_RETRY_WINDOW_HOURS * 3_600_000),
     mailLeaseMs: e.MAIL_LEASE_SECONDS * 1000,
+    exportWaitMs: e.EXPORT_WAIT_MS,
     trustProxy:
       e.TRUST_PROXY === undefined
         ? false

@@ -123,6 +123,14 @@ describe('configuration from the environment', () => {
       expect(() => loadConfig({ ...base, MAIL_LEASE_SECONDS: bad }), bad).toThrow(/MAIL_LEASE_SECONDS/);
   });
 
+  it('reads EXPORT_WAIT_MS: a second by default, 0 to 10000, else one line naming it', () => {
+    const base = { SECRET: 'x'.repeat(40) };
+    expect(loadConfig(base).exportWaitMs).toBe(1000);
+    expect(loadConfig({ ...base, EXPORT_WAIT_MS: '0' }).exportWaitMs).toBe(0);
+    for (const bad of ['-1', '10001', 'soon'])
+      expect(() => loadConfig({ ...base, EXPORT_WAIT_MS: bad }), bad).toThrow(/EXPORT_WAIT_MS/);
+  });
+
   it('reads the backup settings, with a day between scheduled backups and 14 kept by default', () => {
     const base = { SECRET: 'x'.repeat(40) };
     expect(loadConfig(base).backup).toEqual({

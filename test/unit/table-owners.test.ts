@@ -72,6 +72,8 @@ const OWNERS: Record<string, string> = {
   session_waste: 'clinical',
   questionnaires: 'clinical',
   pain_diary: 'clinical',
+  report_exports: 'clinical',
+  report_export_chunks: 'clinical',
   session_assessments: 'clinical',
   session_records: 'clinical',
   session_record_addenda: 'clinical',

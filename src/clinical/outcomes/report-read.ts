@@ -207,6 +207,21 @@ export async function baselines(
    */
   who?: { owedBy: number } | { ids: readonly string[] },
 ): Promise<Map<string, Baseline>> {
+  return baselinesOf(
+    database,
+    who && 'ids' in who ? who.ids : periodPatients(database.db, filters, locations, who?.owedBy),
+  );
+}
+
+/**
+ * The baselines of the patients given: ids (read in chunks that keep each statement under the engines' parameter
+ * limits; a patient's rows are all in one chunk, each chunk's oldest first, which is all the walk below needs), or a
+ * query of them.
+ */
+export async function baselinesOf(
+  database: Database,
+  patients: readonly string[] | ReturnType<typeof periodPatients>,
+): Promise<Map<string, Baseline>> {
   const out = new Map<string, Baseline>();
   const reads = (patients: readonly string[] | ReturnType<typeof periodPatients>) =>
     Promise.all([
@@ -249,17 +264,15 @@ export async function baselines(
   let intakes: unknown[][] = [];
   let firsts: unknown[][] = [];
   let infusions: unknown[][] = [];
-  if (who && 'ids' in who) {
-    // Chunks keep each statement under the engines' parameter limits; a patient's rows are all in one chunk, and
-    // each chunk's rows come oldest first, which is all the walk below needs.
-    for (const ids of chunks(who.ids, 2_000)) {
+  if (Array.isArray(patients)) {
+    for (const ids of chunks(patients as readonly string[], 2_000)) {
       const [a, b, c] = await reads(ids);
       intakes.push(...a);
       firsts.push(...b);
       infusions.push(...c);
     }
   } else {
-    [intakes, firsts, infusions] = await reads(periodPatients(database.db, filters, locations, who?.owedBy));
+    [intakes, firsts, infusions] = await reads(patients);
   }
   const firstInfusion = new Map<string, number>();
   for (const [patientId, first] of infusions as Array<[string, number | string]>)

@@ -2,7 +2,7 @@
 import { h, Fragment } from '../../kernel/ui/jsx.ts';
 import { Input, Select, type Errors } from '../../kernel/ui/form.tsx';
 import type { StaffContext } from '../../kernel/http/policy.ts';
-import { StaffLayout } from '../../kernel/ui/staff-layout.tsx';
+import { Csrf, StaffLayout } from '../../kernel/ui/staff-layout.tsx';
 import type { FirstResponses, ReportGroup, Share, TimepointFigures } from './report.ts';
 import { ResponderChart } from './report-chart.tsx';
 import type { RawFilters } from './report-filters.ts';
@@ -237,15 +237,20 @@ export function OutcomesReportPage(props: {
         </p>
         {data ? (
           <Fragment>
-            <p>
-              <a href={`/staff/outcomes.csv${queryOf(values)}`} download>
-                Download the de-identified outcomes table (CSV)
-              </a>{' '}
-              <span class="hint">
-                One row per questionnaire owed; no names or birth dates, a patient key that changes with every download,
-                and days counted from the plan's first session instead of dates. The download is recorded.
-              </span>
-            </p>
+            <form class="outcomes-export" method="post" action="/staff/outcomes/exports">
+              <Csrf token={props.staff.csrfToken} />
+              {(['protocol', 'location', 'from', 'to'] as const).map((k) => (
+                <input type="hidden" name={k} value={values[k] ?? ''} />
+              ))}
+              <button class="button button-secondary" type="submit">
+                Export the de-identified outcomes table (CSV)
+              </button>
+              <p class="hint">
+                One row per questionnaire owed; no names or birth dates, a patient key that changes with every export,
+                and days counted from the plan's first session instead of dates. A large export is prepared in the
+                background and shows its progress; the export and each download are recorded.
+              </p>
+            </form>
             {data.groups.length === 0 ? (
               <p class="outcomes-empty">
                 No questionnaires were scheduled and no infusions started in this period for these filters.

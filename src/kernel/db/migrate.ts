@@ -28,6 +28,7 @@ import * as m030 from './migrations/030_session_discharge.ts';
 import * as m031 from './migrations/031_controlled_substances.ts';
 import * as m032 from './migrations/032_questionnaires.ts';
 import * as m033 from './migrations/033_safety_flags.ts';
+import * as m034 from './migrations/034_report_exports.ts';
 
 export interface Migration {
   up(db: Kysely<any>): Promise<void>;
@@ -65,6 +66,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['031_controlled_substances', m031],
   ['032_questionnaires', m032],
   ['033_safety_flags', m033],
+  ['034_report_exports', m034],
 ];
 
 /**

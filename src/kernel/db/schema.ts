@@ -853,6 +853,42 @@ export interface PainDiaryTable {
   recorded_at: number;
 }
 
+/** Migration 034: the outcomes report's CSV export as a job, its progress and its file in chunks. */
+export type ReportExportStatus = 'queued' | 'running' | 'ready' | 'failed';
+
+export interface ReportExportTable {
+  id: string;
+  requested_by: string;
+  protocol: string | null;
+  location_id: string | null;
+  period_from: string;
+  period_to: string;
+  location_ids: string;
+  as_of: number;
+  settings: string;
+  key_secret: string | null;
+  status: ReportExportStatus;
+  patients_total: number;
+  patients_done: Generated<number>;
+  rows_total: number;
+  rows_done: Generated<number>;
+  cursor: string | null;
+  chunks: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+  attempts: Generated<number>;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  expires_at: number;
+}
+
+export interface ReportExportChunkTable {
+  export_id: string;
+  seq: number;
+  body: string;
+}
+
 export interface DB {
   clinic: ClinicTable;
   clinic_logo: ClinicLogoTable;
@@ -894,6 +930,8 @@ export interface DB {
   clinical_alerts: ClinicalAlertTable;
   questionnaires: QuestionnaireTable;
   pain_diary: PainDiaryTable;
+  report_exports: ReportExportTable;
+  report_export_chunks: ReportExportChunkTable;
   screenings: ScreeningTable;
   screening_addenda: ScreeningAddendumTable;
   protocols: ProtocolTable;
