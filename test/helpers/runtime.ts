@@ -48,7 +48,7 @@ export interface TestOptions {
   /** Default 'clinic': the demo clinic without staff accounts (hashing their passwords costs time). */
   seed?: 'none' | 'clinic' | 'clinic-and-staff';
   /** Reuse an existing data dir / database and schema (to simulate a restart). */
-  reuse?: { dataDir: string; schema: string | undefined; databaseUrl?: string | undefined };
+  reuse?: { dataDir: string; schema: string | undefined; databaseUrl: string | undefined };
 }
 
 /**

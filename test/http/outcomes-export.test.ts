@@ -210,7 +210,7 @@ describe(`the outcomes export, with its progress page (${engine})`, () => {
     await rt().exports.runOnce();
     const other = await startTestRuntime({
       clock: rt().clock,
-      reuse: { dataDir: rt().config.dataDir, schema: rt().config.databaseSchema },
+      reuse: { dataDir: rt().config.dataDir, schema: rt().config.databaseSchema, databaseUrl: rt().config.databaseUrl },
     });
     try {
       // The same browser (its session is in the database), answered by the other instance.

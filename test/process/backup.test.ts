@@ -199,7 +199,10 @@ describe(`backups on ${engine}`, { timeout: 300_000 }, () => {
       expect(audit.stdout, audit.stderr).toMatch(/^Audit trail intact: \d+ events\./);
       expect(audit.status).toBe(0);
 
-      const copy = await startTestRuntime({ reuse: { dataDir: target.dataDir, schema: target.schema }, seed: 'none' });
+      const copy = await startTestRuntime({
+        reuse: { dataDir: target.dataDir, schema: target.schema, databaseUrl: pgUrl },
+        seed: 'none',
+      });
       try {
         const db = copy.database.db;
         const ids = new Set(
