@@ -55,7 +55,14 @@ async function insertChunked<T extends keyof DB>(db: Kysely<DB>, table: T, rows:
       .execute();
 }
 
-export async function seed(database: Database, now: number, from: number, count: number, userId: string, rulesId: string) {
+export async function seed(
+  database: Database,
+  now: number,
+  from: number,
+  count: number,
+  userId: string,
+  rulesId: string,
+) {
   const protocols = await database.db.selectFrom('protocols').select(['id']).execute();
   const rand = prng(1000 + from);
   await database.transact(async (trx) => {
