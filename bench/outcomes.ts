@@ -254,7 +254,12 @@ export async function measureOutcomes(opts: {
       // The export job from start to file: queued, worked in slices by the run, then read back as a download.
       const job = await startExport(database, actor, choices, filters);
       await runExports(database, () => now);
-      const { body } = await downloadExport(database, actor, job.id);
+      // The runtime's own export run may have claimed the job first: wait for whichever worker has it to finish.
+      let { body } = await downloadExport(database, actor, job.id);
+      for (let waited = 0; body === null && waited < 600_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ({ body } = await downloadExport(database, actor, job.id));
+      }
       let exportRows = -1;
       for await (const chunk of body ?? []) exportRows += chunk.split('\r\n').length - 1;
       const exportMs = performance.now() - t;
