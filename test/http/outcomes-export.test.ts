@@ -1,3 +1,4 @@
+import { insertUser } from '../../src/staff/users.ts';
 import { describe, expect, it } from 'vitest';
 import { clinicalPatientFixture, userId } from '../helpers/clinical-orders.ts';
 import { eventsAfter, lastSeq, MARKED } from '../helpers/audit.ts';
@@ -41,25 +42,16 @@ async function cohort(rt: TestRuntime, n: number) {
 
 /** A provider other than the demo one, at Chicago, acting through the service as the route would. */
 async function secondProvider(rt: TestRuntime) {
-  const id = 'a2b7c0de-0000-4000-8000-0000000000e1';
-  await rt.database.db
-    .insertInto('users')
-    .values({
-      id,
+  return insertUser(
+    rt.database.db,
+    {
       email: 'second.provider@relief.example',
       name: 'Second Provider',
       role: 'provider',
-      clinician_id: null,
-      password_hash: null,
-      totp_secret: null,
-      totp_enabled_at: null,
-      last_totp_step: null,
-      locked_until: null,
-      disabled_at: null,
-      created_at: rt.clock.now(),
-    })
-    .execute();
-  return id;
+      locationIds: ['loc-chicago'],
+    },
+    rt.clock.now(),
+  );
 }
 
 function actorOf(rt: TestRuntime, userId: string) {
